@@ -1,0 +1,889 @@
+package topology
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/graph/multi"
+)
+
+// BuildOptions tunes the join. The zero value is the default.
+type BuildOptions struct {
+	// NoFDB disables the FDB fallback (evidence 5), e.g. when FDB tables are
+	// known to be stale.
+	NoFDB bool
+}
+
+// evidence strength order: lower is stronger.
+var evStrength = map[string]int{EvLLDPHost: 0, EvLLDPSwitch: 1, EvCDP: 2, EvLACP: 3, EvFDB: 4}
+
+// claim is one source's statement that a NIC is cabled to a switch port.
+type claim struct {
+	sw     *SwitchNode
+	port   *Port
+	kind   string
+	detail string
+}
+
+type builder struct {
+	m   *Model
+	opt BuildOptions
+
+	// switch indexes
+	swByChassis map[string]*SwitchNode // chassis ID, base MAC (lower-case)
+	swByName    map[string]*SwitchNode // sysName and short name, lower-case
+	portByMAC   map[string]swPort      // port MAC -> port (unique ones only)
+	lacpPort    map[sysPort][]swPort   // actor system + actor port -> switch port
+	lacpSystems map[string][]*SwitchNode
+
+	// host indexes
+	hostByName  map[string]*HostNode
+	nicByMAC    map[string][]hostNIC // permanent MAC (or current when no permanent) -> NIC
+	hostByMAC   map[string]*HostNode // any MAC a host owns -> host (unique only)
+	bondActorOf map[sysPort][]hostNIC
+
+	claims map[nicKey][]claim
+}
+
+type swPort struct {
+	sw   *SwitchNode
+	port *Port
+}
+
+type hostNIC struct {
+	host *HostNode
+	nic  string
+}
+
+type sysPort struct {
+	system string
+	port   int
+}
+
+// Build joins host and switch snapshots into a Model (DESIGN.md "Joining").
+// The snapshots are referenced, not copied: do not modify them afterwards.
+// Duplicate names are not fatal: the first (in input order) is kept and the
+// rest are reported in Model.Problems.
+func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) {
+	b := &builder{
+		m: &Model{
+			hosts:       map[string]*HostNode{},
+			switches:    map[string]*SwitchNode{},
+			linkByNIC:   map[nicKey]*Link{},
+			linksByPort: map[portKey][]*Link{},
+			Graph:       multi.NewUndirectedGraph(),
+		},
+		opt:         opt,
+		swByChassis: map[string]*SwitchNode{},
+		swByName:    map[string]*SwitchNode{},
+		portByMAC:   map[string]swPort{},
+		lacpPort:    map[sysPort][]swPort{},
+		lacpSystems: map[string][]*SwitchNode{},
+		hostByName:  map[string]*HostNode{},
+		nicByMAC:    map[string][]hostNIC{},
+		hostByMAC:   map[string]*HostNode{},
+		bondActorOf: map[sysPort][]hostNIC{},
+		claims:      map[nicKey][]claim{},
+	}
+	b.addNodes(hosts, switches)
+	b.indexSwitches()
+	b.indexHosts()
+	b.hostNeighbours()
+	b.switchNeighbours()
+	b.lacpClaims()
+	if !opt.NoFDB {
+		b.fdbClaims()
+	}
+	b.resolve()
+	b.domains()
+	b.graph()
+	return b.m, nil
+}
+
+func (b *builder) problemf(format string, args ...any) {
+	b.m.Problems = append(b.m.Problems, fmt.Sprintf(format, args...))
+}
+
+func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
+	m := b.m
+	for _, h := range hosts {
+		if h == nil {
+			continue
+		}
+		if prev, dup := m.hosts[h.Name]; dup {
+			b.problemf("duplicate host name %q: %s ignored, %s kept", h.Name, h.Source, prev.Source)
+			continue
+		}
+		hn := &HostNode{Host: h, nics: make(map[string]*NIC, len(h.NICs))}
+		for i := range h.NICs {
+			hn.nics[h.NICs[i].Name] = &h.NICs[i]
+		}
+		m.hosts[h.Name] = hn
+		m.Hosts = append(m.Hosts, hn)
+	}
+	for _, s := range switches {
+		if s == nil {
+			continue
+		}
+		if prev, dup := m.switches[s.Name]; dup {
+			b.problemf("duplicate switch name %q: %s ignored, %s kept", s.Name, s.Source, prev.Source)
+			continue
+		}
+		sn := &SwitchNode{Switch: s,
+			ports: make(map[string]*Port, len(s.Ports)),
+			lagOf: map[string]*LAG{},
+			lags:  make(map[string]*LAG, len(s.LAGs)),
+		}
+		for i := range s.Ports {
+			p := &s.Ports[i]
+			k := NormalizePortName(p.Name)
+			if _, dup := sn.ports[k]; !dup {
+				sn.ports[k] = p
+			}
+		}
+		for i := range s.LAGs {
+			l := &s.LAGs[i]
+			sn.lags[NormalizePortName(l.Name)] = l
+			for _, mem := range l.Members {
+				sn.lagOf[NormalizePortName(mem)] = l
+			}
+		}
+		m.switches[s.Name] = sn
+		m.Switches = append(m.Switches, sn)
+	}
+	slices.SortFunc(m.Hosts, func(a, b *HostNode) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(m.Switches, func(a, b *SwitchNode) int { return strings.Compare(a.Name, b.Name) })
+	for i, h := range m.Hosts {
+		h.ID = int64(i)
+	}
+	for i, s := range m.Switches {
+		s.ID = int64(len(m.Hosts) + i)
+	}
+}
+
+func shortName(n string) string {
+	n = strings.ToLower(strings.TrimSpace(n))
+	if i := strings.IndexByte(n, '.'); i > 0 {
+		// keep IP-address-looking names whole
+		if _, err := strconv.Atoi(n[:i]); err != nil {
+			return n[:i]
+		}
+	}
+	return n
+}
+
+// chassisKey normalises a chassis ID for lookup: a MAC in colon form, else
+// the lower-cased text.
+func chassisKey(id string) string {
+	if mac := NormalizeMAC(id); mac != "" {
+		return mac
+	}
+	return strings.ToLower(strings.TrimSpace(id))
+}
+
+func (b *builder) indexSwitches() {
+	ambiguousMAC := map[string]bool{}
+	for _, s := range b.m.Switches {
+		for _, id := range []string{s.ChassisID, s.BaseMAC} {
+			if k := chassisKey(id); k != "" && k != ZeroMAC {
+				if _, ok := b.swByChassis[k]; !ok {
+					b.swByChassis[k] = s
+				}
+			}
+		}
+		for _, n := range []string{strings.ToLower(s.Name), shortName(s.Name)} {
+			if n == "" {
+				continue
+			}
+			if _, ok := b.swByName[n]; !ok {
+				b.swByName[n] = s
+			}
+		}
+		for i := range s.Ports {
+			p := &s.Ports[i]
+			if mac := NormalizeMAC(p.MAC); mac != "" && mac != ZeroMAC {
+				if prev, ok := b.portByMAC[mac]; ok && prev.port != p {
+					ambiguousMAC[mac] = true
+				} else {
+					b.portByMAC[mac] = swPort{s, p}
+				}
+			}
+			if p.LACP != nil && p.LACP.Actor != nil {
+				a := p.LACP.Actor
+				if sys := NormalizeMAC(a.System); sys != "" && sys != ZeroMAC {
+					if a.Port > 0 {
+						k := sysPort{sys, a.Port}
+						b.lacpPort[k] = append(b.lacpPort[k], swPort{s, p})
+					}
+					b.addLACPSystem(sys, s)
+				}
+			}
+		}
+		for i := range s.LAGs {
+			if sys := NormalizeMAC(s.LAGs[i].ActorSystem); sys != "" && sys != ZeroMAC {
+				b.addLACPSystem(sys, s)
+			}
+		}
+	}
+	for mac := range ambiguousMAC {
+		// Many switches give every port the base MAC: not usable per port.
+		delete(b.portByMAC, mac)
+	}
+}
+
+func (b *builder) addLACPSystem(sys string, s *SwitchNode) {
+	if !slices.Contains(b.lacpSystems[sys], s) {
+		b.lacpSystems[sys] = append(b.lacpSystems[sys], s)
+	}
+}
+
+func (b *builder) indexHosts() {
+	ambiguousHost := map[string]bool{}
+	addHostMAC := func(mac string, h *HostNode) {
+		if mac == "" || mac == ZeroMAC {
+			return
+		}
+		if prev, ok := b.hostByMAC[mac]; ok && prev != h {
+			ambiguousHost[mac] = true
+			return
+		}
+		b.hostByMAC[mac] = h
+	}
+	for _, h := range b.m.Hosts {
+		for _, n := range []string{strings.ToLower(h.Name), shortName(h.Name)} {
+			if _, ok := b.hostByName[n]; !ok && n != "" {
+				b.hostByName[n] = h
+			}
+		}
+		for _, nic := range h.NICs {
+			perm := NormalizeMAC(nic.PermMAC)
+			cur := NormalizeMAC(nic.MAC)
+			key := perm
+			if key == "" && nic.Master == "" {
+				key = cur // a standalone NIC keeps its own address
+			}
+			if key != "" && key != ZeroMAC {
+				b.nicByMAC[key] = append(b.nicByMAC[key], hostNIC{h, nic.Name})
+			}
+			addHostMAC(perm, h)
+			addHostMAC(cur, h)
+		}
+		for _, bond := range h.Bonds {
+			addHostMAC(NormalizeMAC(bond.MAC), h)
+			for _, sl := range bond.Slaves {
+				perm := NormalizeMAC(sl.PermMAC)
+				if perm != "" && perm != ZeroMAC && !slices.Contains(b.nicByMAC[perm], hostNIC{h, sl.Name}) {
+					b.nicByMAC[perm] = append(b.nicByMAC[perm], hostNIC{h, sl.Name})
+				}
+				addHostMAC(perm, h)
+				if sl.Actor != nil && sl.Actor.Port > 0 {
+					sys := NormalizeMAC(sl.Actor.System)
+					if sys == "" {
+						sys = actorSystemOf(&bond)
+					}
+					if sys != "" && sys != ZeroMAC {
+						k := sysPort{sys, sl.Actor.Port}
+						b.bondActorOf[k] = append(b.bondActorOf[k], hostNIC{h, sl.Name})
+					}
+				}
+			}
+		}
+	}
+	for mac := range ambiguousHost {
+		delete(b.hostByMAC, mac)
+	}
+}
+
+// actorSystemOf is the LACP system ID a bond sends: ad_actor_system when set,
+// else the bond's MAC.
+func actorSystemOf(bond *Bond) string {
+	if s := NormalizeMAC(bond.AdActorSystem); s != "" && s != ZeroMAC {
+		return s
+	}
+	return NormalizeMAC(bond.MAC)
+}
+
+func (b *builder) addClaim(h *HostNode, nic string, c claim) {
+	k := nicKey{h.Name, nic}
+	b.claims[k] = append(b.claims[k], c)
+}
+
+// findSwitch resolves the device a neighbour record names.
+func (b *builder) findSwitch(n *Neighbour) *SwitchNode {
+	if k := chassisKey(n.ChassisID); k != "" {
+		if s, ok := b.swByChassis[k]; ok {
+			return s
+		}
+		if sp, ok := b.portByMAC[k]; ok {
+			return sp.sw
+		}
+	}
+	if n.SystemName != "" {
+		if s, ok := b.swByName[strings.ToLower(n.SystemName)]; ok {
+			return s
+		}
+		if s, ok := b.swByName[shortName(n.SystemName)]; ok {
+			return s
+		}
+	}
+	return nil
+}
+
+// findPort resolves a neighbour's port ID (and description) on switch s,
+// honouring the port ID subtype.
+func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
+	if portID != "" {
+		if subtype == IDMAC {
+			mac := NormalizeMAC(portID)
+			for i := range s.Ports {
+				if mac != "" && NormalizeMAC(s.Ports[i].MAC) == mac {
+					return &s.Ports[i]
+				}
+			}
+		} else {
+			if p := s.Port(portID); p != nil {
+				return p
+			}
+			for i := range s.Ports {
+				p := &s.Ports[i]
+				if p.LLDPPortID != "" && p.LLDPPortID == portID {
+					return p
+				}
+			}
+			if n, err := strconv.Atoi(strings.TrimSpace(portID)); err == nil && n > 0 {
+				// Junos and others send the ifIndex (or lldpLocPortNum) as a
+				// locally assigned port ID.
+				for i := range s.Ports {
+					p := &s.Ports[i]
+					if p.IfIndex == n || p.LLDPPortNum == n {
+						return p
+					}
+				}
+			}
+			for i := range s.Ports {
+				p := &s.Ports[i]
+				if p.Alias != "" && p.Alias == portID || p.Descr != "" && SamePort(p.Descr, portID) {
+					return p
+				}
+			}
+		}
+	}
+	if descr != "" {
+		if p := s.Port(descr); p != nil {
+			return p
+		}
+		for i := range s.Ports {
+			if s.Ports[i].Descr != "" && SamePort(s.Ports[i].Descr, descr) {
+				return &s.Ports[i]
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) hostNeighbours() {
+	for _, h := range b.m.Hosts {
+		for i := range h.Neighbours {
+			n := &h.Neighbours[i]
+			if n.Protocol != ProtoLLDP && n.Protocol != ProtoCDP {
+				continue // LACPDUs are matched in lacpClaims
+			}
+			if h.nics[n.LocalPort] == nil && !h.isSlave(n.LocalPort) {
+				continue
+			}
+			s := b.findSwitch(n)
+			if s == nil {
+				if _, isHost := b.hostByName[strings.ToLower(n.SystemName)]; !isHost {
+					b.m.Unresolved = append(b.m.Unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n})
+				}
+				continue
+			}
+			p := findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
+			if p == nil {
+				b.m.Unresolved = append(b.m.Unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n, Known: s.Name})
+				continue
+			}
+			kind := EvLLDPHost
+			if n.Protocol == ProtoCDP {
+				kind = EvCDP
+			}
+			b.addClaim(h, n.LocalPort, claim{s, p, kind, fmt.Sprintf("host %s %s hears %s from %s port %s%s",
+				h.Name, n.LocalPort, strings.ToUpper(n.Protocol), s.Name, n.PortID, srcSuffix(n.Source))})
+		}
+	}
+}
+
+func srcSuffix(src string) string {
+	if src == "" {
+		return ""
+	}
+	return " (" + src + ")"
+}
+
+func (h *HostNode) isSlave(nic string) bool {
+	for _, b := range h.Bonds {
+		for _, s := range b.Slaves {
+			if s.Name == nic {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findHostNIC resolves a neighbour heard by a switch to a host NIC.
+func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
+	if n.PortIDSubtype == IDMAC || NormalizeMAC(n.PortID) != "" && n.PortIDSubtype == "" {
+		if c := b.nicByMAC[NormalizeMAC(n.PortID)]; len(c) == 1 {
+			return c[0].host, c[0].nic
+		}
+	}
+	var h *HostNode
+	if k := chassisKey(n.ChassisID); k != "" {
+		h = b.hostByMAC[k]
+	}
+	if h == nil && n.SystemName != "" {
+		h = b.hostByName[strings.ToLower(n.SystemName)]
+		if h == nil {
+			h = b.hostByName[shortName(n.SystemName)]
+		}
+	}
+	if h == nil {
+		return nil, ""
+	}
+	for _, cand := range []string{n.PortID, n.PortDescr} {
+		if cand == "" {
+			continue
+		}
+		if h.nics[cand] != nil || h.isSlave(cand) {
+			return h, cand
+		}
+		if mac := NormalizeMAC(cand); mac != "" {
+			for _, c := range b.nicByMAC[mac] {
+				if c.host == h {
+					return h, c.nic
+				}
+			}
+		}
+	}
+	return h, ""
+}
+
+func (b *builder) switchNeighbours() {
+	for _, s := range b.m.Switches {
+		for i := range s.Neighbours {
+			n := &s.Neighbours[i]
+			if n.LocalPort == "" {
+				continue
+			}
+			p := s.Port(n.LocalPort)
+			if p == nil {
+				continue
+			}
+			if peer := b.findSwitch(n); peer != nil && peer != s {
+				b.addUplink(s, p, peer, n)
+				continue
+			}
+			h, nic := b.findHostNIC(n)
+			if h == nil {
+				continue
+			}
+			if nic == "" {
+				b.m.Unresolved = append(b.m.Unresolved, UnresolvedNeighbour{Switch: s.Name, Neighbour: *n, Known: h.Name})
+				continue
+			}
+			kind := EvLLDPSwitch
+			if n.Protocol == ProtoCDP {
+				kind = EvCDP
+			}
+			b.addClaim(h, nic, claim{s, p, kind, fmt.Sprintf("switch %s %s hears %s from %s %s%s",
+				s.Name, p.Name, strings.ToUpper(n.Protocol), h.Name, n.PortID, srcSuffix(n.Source))})
+		}
+	}
+}
+
+// addUplink records a switch-to-switch link once, whichever side heard it.
+func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbour) {
+	peerPort := n.PortID
+	if pp := findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
+		peerPort = pp.Name
+	}
+	ev := n.Protocol + "@" + s.Name
+	for _, u := range b.m.Uplinks {
+		if u.A == peer.Name && SamePort(u.APort, peerPort) && u.B == s.Name && SamePort(u.BPort, p.Name) ||
+			u.A == s.Name && SamePort(u.APort, p.Name) && u.B == peer.Name && SamePort(u.BPort, peerPort) {
+			if !slices.Contains(u.Evidence, ev) {
+				u.Evidence = append(u.Evidence, ev)
+			}
+			return
+		}
+	}
+	b.m.Uplinks = append(b.m.Uplinks, &Uplink{A: s.Name, APort: p.Name, B: peer.Name, BPort: peerPort, Evidence: []string{ev}})
+}
+
+func (b *builder) lacpClaims() {
+	for _, h := range b.m.Hosts {
+		// LACPDUs the host heard, keyed by NIC.
+		heard := map[string]*LACPPort{}
+		for i := range h.Neighbours {
+			n := &h.Neighbours[i]
+			if n.Protocol == ProtoLACP && n.LACP != nil {
+				heard[n.LocalPort] = n.LACP
+			}
+		}
+		for bi := range h.Bonds {
+			bond := &h.Bonds[bi]
+			for _, sl := range bond.Slaves {
+				var partner *LACPPort
+				how := "partner"
+				if sl.Partner != nil {
+					partner = sl.Partner
+				} else if lp := heard[sl.Name]; lp != nil {
+					partner, how = lp, "LACPDU heard"
+				}
+				if partner == nil || partner.Port <= 0 {
+					continue
+				}
+				sys := NormalizeMAC(partner.System)
+				if sys == "" || sys == ZeroMAC {
+					continue
+				}
+				cands := b.lacpPort[sysPort{sys, partner.Port}]
+				if len(cands) != 1 {
+					continue
+				}
+				c := cands[0]
+				b.addClaim(h, sl.Name, claim{c.sw, c.port, EvLACP, fmt.Sprintf(
+					"host %s %s LACP %s system %s port %d = switch %s %s actor system %s port %d",
+					h.Name, sl.Name, how, sys, partner.Port, c.sw.Name, c.port.Name, sys, partner.Port)})
+			}
+		}
+	}
+	// The reverse direction: the switch's partner info names the host bond's
+	// actor system and port.
+	for _, s := range b.m.Switches {
+		for i := range s.Ports {
+			p := &s.Ports[i]
+			if p.LACP == nil || p.LACP.Partner == nil || p.LACP.Partner.Port <= 0 {
+				continue
+			}
+			sys := NormalizeMAC(p.LACP.Partner.System)
+			cands := b.bondActorOf[sysPort{sys, p.LACP.Partner.Port}]
+			if sys == "" || sys == ZeroMAC || len(cands) != 1 {
+				continue
+			}
+			c := cands[0]
+			b.addClaim(c.host, c.nic, claim{s, p, EvLACP, fmt.Sprintf(
+				"switch %s %s LACP partner system %s port %d = host %s %s actor",
+				s.Name, p.Name, sys, p.LACP.Partner.Port, c.host.Name, c.nic)})
+		}
+	}
+}
+
+// fdbClaims maps NICs through the switches' forwarding tables: a MAC that
+// only one NIC transmits with, learned on exactly one edge port in the whole
+// site (not a LAG, not a LAG member, not a port facing another switch).
+func (b *builder) fdbClaims() {
+	uplinkPort := map[portKey]bool{}
+	for _, u := range b.m.Uplinks {
+		uplinkPort[portKey{u.A, NormalizePortName(u.APort)}] = true
+	}
+	type loc struct {
+		sw   *SwitchNode
+		port *Port
+	}
+	seen := map[string][]loc{}
+	for _, s := range b.m.Switches {
+		for _, e := range s.FDB {
+			mac := NormalizeMAC(e.MAC)
+			p := s.Port(e.Port)
+			if mac == "" || p == nil {
+				continue
+			}
+			l := loc{s, p}
+			if !slices.Contains(seen[mac], l) {
+				seen[mac] = append(seen[mac], l)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return
+	}
+	for _, h := range b.m.Hosts {
+		// which MAC each NIC transmits with, when that is certain
+		txMAC := map[string]string{}
+		enslaved := map[string]bool{}
+		for _, bond := range h.Bonds {
+			for _, sl := range bond.Slaves {
+				enslaved[sl.Name] = true
+			}
+			switch bond.Mode {
+			case ModeActiveBackup:
+				// only the active slave transmits, with the bond's MAC
+				if bond.ActiveSlave != "" && NormalizeMAC(bond.MAC) != "" {
+					txMAC[bond.ActiveSlave] = NormalizeMAC(bond.MAC)
+				}
+			}
+		}
+		for _, nic := range h.NICs {
+			if !enslaved[nic.Name] && nic.Master == "" {
+				if mac := NormalizeMAC(cmp.Or(nic.PermMAC, nic.MAC)); mac != "" {
+					txMAC[nic.Name] = mac
+				}
+			}
+		}
+		for _, nic := range sortedKeys(txMAC) {
+			mac := txMAC[nic]
+			locs := seen[mac]
+			if len(locs) != 1 {
+				continue
+			}
+			l := locs[0]
+			if l.sw.LAGOf(l.port.Name) != nil || l.port.Type == "lag" || uplinkPort[portKey{l.sw.Name, NormalizePortName(l.port.Name)}] {
+				continue
+			}
+			b.addClaim(h, nic, claim{l.sw, l.port, EvFDB, fmt.Sprintf(
+				"switch %s FDB has %s (host %s %s) on %s only", l.sw.Name, mac, h.Name, nic, l.port.Name)})
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// resolve turns claims into links. Claims that agree merge their evidence;
+// claims that disagree are a Conflict, and the strongest source wins the link.
+func (b *builder) resolve() {
+	keys := make([]nicKey, 0, len(b.claims))
+	for k := range b.claims {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y nicKey) int {
+		return cmp.Or(strings.Compare(x.host, y.host), strings.Compare(x.nic, y.nic))
+	})
+	for _, k := range keys {
+		cs := b.claims[k]
+		slices.SortStableFunc(cs, func(x, y claim) int { return evStrength[x.kind] - evStrength[y.kind] })
+		best := cs[0]
+		link := &Link{Host: k.host, NIC: k.nic, Switch: best.sw.Name, Port: best.port.Name}
+		var disagree []claim
+		for _, c := range cs {
+			if c.sw == best.sw && c.port == best.port {
+				if !slices.Contains(link.Evidence, c.kind) {
+					link.Evidence = append(link.Evidence, c.kind)
+				}
+				link.Details = append(link.Details, c.detail)
+			} else {
+				disagree = append(disagree, c)
+			}
+		}
+		if len(disagree) > 0 {
+			conf := &Conflict{Host: k.host, NIC: k.nic}
+			conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, best.port.Name))
+			for _, c := range disagree {
+				s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.port.Name)
+				if !slices.Contains(conf.Claims, s) {
+					conf.Claims = append(conf.Claims, s)
+				}
+			}
+			b.m.Conflicts = append(b.m.Conflicts, conf)
+		}
+		link.ID = int64(len(b.m.Links))
+		b.m.Links = append(b.m.Links, link)
+		b.m.linkByNIC[k] = link
+		pk := portKey{link.Switch, NormalizePortName(link.Port)}
+		b.m.linksByPort[pk] = append(b.m.linksByPort[pk], link)
+	}
+}
+
+// domains groups switches that present one LACP system: declared MLAG peers,
+// switches sending the same LACP system ID, peer-link LAGs facing each other,
+// and switches that one host bond sees as a single LACP partner.
+func (b *builder) domains() {
+	parent := map[*SwitchNode]*SwitchNode{}
+	var find func(s *SwitchNode) *SwitchNode
+	find = func(s *SwitchNode) *SwitchNode {
+		p, ok := parent[s]
+		if !ok || p == s {
+			return s
+		}
+		r := find(p)
+		parent[s] = r
+		return r
+	}
+	evidence := map[*SwitchNode][]string{}
+	union := func(a, c *SwitchNode, why string) {
+		ra, rc := find(a), find(c)
+		if ra != rc {
+			if ra.Name > rc.Name {
+				ra, rc = rc, ra
+			}
+			parent[rc] = ra
+			evidence[ra] = append(evidence[ra], evidence[rc]...)
+			delete(evidence, rc)
+		}
+		if !slices.Contains(evidence[ra], why) {
+			evidence[ra] = append(evidence[ra], why)
+		}
+	}
+	// 1. declared MLAG peers
+	for _, s := range b.m.Switches {
+		if s.MLAG == nil || s.MLAG.Peer == "" {
+			continue
+		}
+		peer := b.swByName[strings.ToLower(s.MLAG.Peer)]
+		if peer == nil {
+			peer = b.swByName[shortName(s.MLAG.Peer)]
+		}
+		if peer == nil {
+			peer = b.swByChassis[chassisKey(s.MLAG.Peer)]
+		}
+		if peer != nil && peer != s {
+			union(s, peer, fmt.Sprintf("%s declares %s peer %s", s.Name, cmp.Or(s.MLAG.Kind, "MLAG"), peer.Name))
+		}
+	}
+	// 2. one LACP system ID sent by several switches
+	for _, sys := range sortedKeys(b.lacpSystems) {
+		sws := b.lacpSystems[sys]
+		for _, s := range sws[1:] {
+			union(sws[0], s, fmt.Sprintf("%s and %s both send LACP system ID %s", sws[0].Name, s.Name, sys))
+		}
+	}
+	// 3. peer-link LAGs facing each other
+	for _, u := range b.m.Uplinks {
+		a, c := b.m.switches[u.A], b.m.switches[u.B]
+		if a == nil || c == nil {
+			continue
+		}
+		la, lc := a.LAGOf(u.APort), c.LAGOf(u.BPort)
+		if la != nil && lc != nil && la.PeerLink && lc.PeerLink {
+			union(a, c, fmt.Sprintf("peer link %s %s ↔ %s %s", a.Name, la.Name, c.Name, lc.Name))
+		}
+	}
+	// 4. a host bond negotiating with one partner system on several switches
+	for _, h := range b.m.Hosts {
+		for _, bond := range h.Bonds {
+			bySys := map[string][]*Link{}
+			for _, sl := range bond.Slaves {
+				if sl.Partner == nil {
+					continue
+				}
+				sys := NormalizeMAC(sl.Partner.System)
+				l := b.m.linkByNIC[nicKey{h.Name, sl.Name}]
+				if sys == "" || sys == ZeroMAC || l == nil || !sl.partnerHealthy() {
+					continue
+				}
+				bySys[sys] = append(bySys[sys], l)
+			}
+			for _, sys := range sortedKeys(bySys) {
+				ls := bySys[sys]
+				for _, l := range ls[1:] {
+					if l.Switch != ls[0].Switch {
+						union(b.m.switches[ls[0].Switch], b.m.switches[l.Switch], fmt.Sprintf(
+							"host %s %s: %s (%s) and %s (%s) negotiate LACP with one partner system %s",
+							h.Name, bond.Name, ls[0].NIC, ls[0].Switch, l.NIC, l.Switch, sys))
+					}
+				}
+			}
+		}
+	}
+	groups := map[*SwitchNode][]*SwitchNode{}
+	for _, s := range b.m.Switches {
+		r := find(s)
+		groups[r] = append(groups[r], s)
+	}
+	var roots []*SwitchNode
+	for r, members := range groups {
+		if len(members) > 1 {
+			roots = append(roots, r)
+		}
+	}
+	slices.SortFunc(roots, func(x, y *SwitchNode) int { return strings.Compare(x.Name, y.Name) })
+	for _, r := range roots {
+		members := groups[r]
+		d := &Domain{Kind: "lacp-system", Evidence: evidence[r]}
+		for _, s := range members {
+			d.Switches = append(d.Switches, s.Name)
+			s.Domain = d
+			if s.MLAG != nil {
+				if s.MLAG.Kind != "" {
+					d.Kind = s.MLAG.Kind
+				}
+				if s.MLAG.Domain != "" && d.Name == "" {
+					d.Name = s.MLAG.Domain
+				}
+				if s.MLAG.SystemID != "" {
+					d.SystemID = NormalizeMAC(s.MLAG.SystemID)
+				}
+				if s.MLAG.PeerLinkUp != nil {
+					up := *s.MLAG.PeerLinkUp
+					if d.PeerLinkUp == nil || !up {
+						d.PeerLinkUp = &up
+					}
+				}
+			}
+		}
+		slices.Sort(d.Switches)
+		if d.Name == "" {
+			d.Name = strings.Join(d.Switches, "+")
+		}
+		if d.SystemID == "" {
+			for _, sys := range sortedKeys(b.lacpSystems) {
+				if len(b.lacpSystems[sys]) > 1 && find(b.lacpSystems[sys][0]) == r {
+					d.SystemID = sys
+					break
+				}
+			}
+		}
+		b.m.Domains = append(b.m.Domains, d)
+	}
+	slices.SortFunc(b.m.Domains, func(x, y *Domain) int { return strings.Compare(x.Name, y.Name) })
+}
+
+// partnerHealthy: the slave negotiated with a real partner (not defaulted).
+func (s *Slave) partnerHealthy() bool {
+	if s.Partner == nil {
+		return false
+	}
+	if s.Partner.StateKnown && s.Partner.State&LACPDefaulted != 0 {
+		return false
+	}
+	return true
+}
+
+func (b *builder) graph() {
+	g := b.m.Graph
+	for _, h := range b.m.Hosts {
+		g.AddNode(multi.Node(h.ID))
+	}
+	for _, s := range b.m.Switches {
+		g.AddNode(multi.Node(s.ID))
+	}
+	for _, l := range b.m.Links {
+		h, s := b.m.hosts[l.Host], b.m.switches[l.Switch]
+		g.SetLine(multi.Line{F: multi.Node(h.ID), T: multi.Node(s.ID), UID: l.ID})
+	}
+	slices.SortFunc(b.m.Uplinks, func(x, y *Uplink) int {
+		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.APort, y.APort), strings.Compare(x.B, y.B))
+	})
+	next := int64(len(b.m.Links))
+	for _, u := range b.m.Uplinks {
+		u.ID = next
+		next++
+		a, c := b.m.switches[u.A], b.m.switches[u.B]
+		g.SetLine(multi.Line{F: multi.Node(a.ID), T: multi.Node(c.ID), UID: u.ID})
+	}
+	slices.SortFunc(b.m.Unresolved, func(x, y UnresolvedNeighbour) int {
+		return cmp.Or(strings.Compare(x.Host, y.Host), strings.Compare(x.Switch, y.Switch),
+			strings.Compare(x.Neighbour.LocalPort, y.Neighbour.LocalPort))
+	})
+}

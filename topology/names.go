@@ -1,0 +1,117 @@
+package topology
+
+import (
+	"strings"
+)
+
+// NormalizeMAC returns a MAC address in lower-case colon form
+// (00:1c:73:b3:af:bb). It accepts colon, dash, dot (Cisco 001c.73b3.afbb),
+// space-separated and bare hex forms, and single-digit octets (0:1c:…).
+// Anything that is not a 6-octet MAC is returned as "" .
+func NormalizeMAC(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	var octets []string
+	switch {
+	case strings.ContainsAny(s, ":- ") && !strings.Contains(s, "."):
+		octets = strings.FieldsFunc(s, func(r rune) bool { return r == ':' || r == '-' || r == ' ' })
+	case strings.Count(s, ".") == 2:
+		h := strings.ReplaceAll(s, ".", "")
+		if len(h) != 12 {
+			return ""
+		}
+		octets = splitPairs(h)
+	case len(s) == 12:
+		octets = splitPairs(s)
+	case len(s) == 14 && (strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X")):
+		octets = splitPairs(s[2:])
+	default:
+		return ""
+	}
+	if len(octets) != 6 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(17)
+	for i, o := range octets {
+		if len(o) == 1 {
+			o = "0" + o
+		}
+		if len(o) != 2 || !isHex(o[0]) || !isHex(o[1]) {
+			return ""
+		}
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strings.ToLower(o))
+	}
+	return b.String()
+}
+
+func splitPairs(h string) []string {
+	out := make([]string, 0, len(h)/2)
+	for i := 0; i+1 < len(h); i += 2 {
+		out = append(out, h[i:i+2])
+	}
+	if len(h)%2 != 0 {
+		return nil
+	}
+	return out
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// ZeroMAC is the all-zero MAC that LACP uses for "no partner".
+const ZeroMAC = "00:00:00:00:00:00"
+
+// portPrefixes maps abbreviations of interface types, as vendors print them
+// in CLI, LLDP and CDP, onto one canonical long form. Longest first matters
+// only for readability: matching is on the whole alphabetic prefix.
+var portPrefixes = map[string]string{
+	"fa": "fastethernet", "fastethernet": "fastethernet",
+	"gi": "gigabitethernet", "ge": "gigabitethernet", "gigabitethernet": "gigabitethernet", "gig": "gigabitethernet",
+	"te": "tengigabitethernet", "ten": "tengigabitethernet", "tengigabitethernet": "tengigabitethernet", "tengige": "tengigabitethernet",
+	"tw": "twentyfivegige", "twe": "twentyfivegige", "twentyfivegige": "twentyfivegige", "twentyfivegigabitethernet": "twentyfivegige",
+	"fo": "fortygigabitethernet", "fortygige": "fortygigabitethernet", "fortygigabitethernet": "fortygigabitethernet",
+	"hu": "hundredgigabitethernet", "hundredgige": "hundredgigabitethernet", "hundredgigabitethernet": "hundredgigabitethernet",
+	"et": "ethernet", "eth": "ethernet", "ethernet": "ethernet",
+	"po": "port-channel", "port-channel": "port-channel", "portchannel": "port-channel",
+	"mgmt": "management", "ma": "management", "management": "management",
+	"vl": "vlan", "vlan": "vlan",
+}
+
+// NormalizePortName returns a comparison key for an interface name, so that
+// the forms different sources use for one port compare equal:
+// Gi1/0/1 and GigabitEthernet1/0/1, Eth1/1 and Ethernet1/1, Po7 and
+// Port-Channel7. Names with no known type prefix (xe-0/0/1, swp46, 1/1/55,
+// ens3f0) are lower-cased and otherwise kept.
+func NormalizePortName(name string) string {
+	s := strings.ToLower(strings.TrimSpace(name))
+	i := 0
+	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] == '-') {
+		i++
+	}
+	if i == 0 || i == len(s) {
+		return s
+	}
+	prefix, rest := s[:i], strings.TrimLeft(s[i:], " ")
+	if rest == "" || rest[0] < '0' || rest[0] > '9' {
+		return s
+	}
+	if long, ok := portPrefixes[prefix]; ok {
+		return long + rest
+	}
+	return s
+}
+
+// SamePort reports whether two interface names denote the same port.
+func SamePort(a, b string) bool {
+	if a == b {
+		return true
+	}
+	return NormalizePortName(a) == NormalizePortName(b)
+}

@@ -1,0 +1,261 @@
+// Package vendors holds vendor knowledge as data: how a device is recognised,
+// which OIDs to read, and decoders from OID tables to topology facts.
+//
+// It takes plain values (no gosnmp types, no I/O) so every decoder can be fed
+// from a recorded walk, a live poll or a fuzzer alike. It imports only the
+// standard library and topology.
+package vendors
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Kind is the SNMP type of a value as it appears on the wire or in a walk file.
+type Kind uint8
+
+const (
+	KindNull Kind = iota
+	KindInteger
+	KindOctetString
+	KindOID
+	KindIPAddress
+	KindCounter32
+	KindGauge32
+	KindTimeTicks
+	KindCounter64
+	KindOpaque
+	KindNoSuchObject
+	KindNoSuchInstance
+	KindEndOfMibView
+)
+
+var kindNames = [...]string{"Null", "INTEGER", "OCTET STRING", "OID", "IpAddress",
+	"Counter32", "Gauge32", "Timeticks", "Counter64", "Opaque", "noSuchObject",
+	"noSuchInstance", "endOfMibView"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Value is one decoded SNMP value. Integers of every width live in Int (signed
+// INTEGER) or Uint (Counter/Gauge/TimeTicks); octet strings and IP addresses in
+// Bytes; object identifiers in OID, dotted and without a leading dot.
+type Value struct {
+	Kind  Kind
+	Int   int64
+	Uint  uint64
+	Bytes []byte
+	OID   string
+}
+
+// Exists reports whether the value carries data (not Null or an exception).
+func (v Value) Exists() bool {
+	switch v.Kind {
+	case KindNull, KindNoSuchObject, KindNoSuchInstance, KindEndOfMibView:
+		return false
+	}
+	return true
+}
+
+// Number returns the value as an integer when it is one of the numeric kinds.
+func (v Value) Number() (int64, bool) {
+	switch v.Kind {
+	case KindInteger:
+		return v.Int, true
+	case KindCounter32, KindGauge32, KindTimeTicks, KindCounter64:
+		return int64(v.Uint), true
+	case KindOctetString:
+		// Some agents (and some recordings) return numbers as strings.
+		n, err := strconv.ParseInt(strings.TrimSpace(string(v.Bytes)), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// String renders the value the way a network engineer would quote it in a
+// ticket: printable strings as text, other octet strings as colon hex.
+func (v Value) String() string {
+	switch v.Kind {
+	case KindInteger:
+		return strconv.FormatInt(v.Int, 10)
+	case KindCounter32, KindGauge32, KindTimeTicks, KindCounter64:
+		return strconv.FormatUint(v.Uint, 10)
+	case KindOID:
+		return v.OID
+	case KindIPAddress:
+		if len(v.Bytes) == 4 {
+			return fmt.Sprintf("%d.%d.%d.%d", v.Bytes[0], v.Bytes[1], v.Bytes[2], v.Bytes[3])
+		}
+		return HexString(v.Bytes)
+	case KindOctetString, KindOpaque:
+		if printable(v.Bytes) {
+			return string(v.Bytes)
+		}
+		return HexString(v.Bytes)
+	}
+	return v.Kind.String()
+}
+
+// Text returns an octet string as text with trailing NULs and spaces removed.
+func (v Value) Text() string {
+	return strings.TrimRight(string(v.Bytes), "\x00 \r\n")
+}
+
+func printable(b []byte) bool {
+	if len(b) == 0 {
+		return true
+	}
+	for i, c := range b {
+		if c == 0 && i == len(b)-1 {
+			continue
+		}
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// HexString formats bytes as lower-case colon-separated hex (00:1c:73:aa:bb:cc).
+func HexString(b []byte) string {
+	const hexd = "0123456789abcdef"
+	if len(b) == 0 {
+		return ""
+	}
+	out := make([]byte, 0, len(b)*3-1)
+	for i, c := range b {
+		if i > 0 {
+			out = append(out, ':')
+		}
+		out = append(out, hexd[c>>4], hexd[c&0xf])
+	}
+	return string(out)
+}
+
+// VarBind is one OID with its value. OID is dotted decimal without a leading dot.
+type VarBind struct {
+	OID   string
+	Value Value
+	// Line is the 1-based line in the walk file it came from (0 when live).
+	Line int
+}
+
+// Walk is an immutable, numerically sorted set of varbinds: a whole device
+// recording or the union of the subtrees polled from it.
+type Walk struct {
+	vbs []VarBind
+}
+
+// NewWalk sorts vbs numerically by OID and keeps the last value of duplicates.
+func NewWalk(vbs []VarBind) *Walk {
+	s := slices.Clone(vbs)
+	slices.SortStableFunc(s, func(a, b VarBind) int { return CompareOID(a.OID, b.OID) })
+	// keep last of duplicates
+	out := s[:0]
+	for i := range s {
+		if len(out) > 0 && out[len(out)-1].OID == s[i].OID {
+			out[len(out)-1] = s[i]
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return &Walk{vbs: out}
+}
+
+// Len is the number of varbinds.
+func (w *Walk) Len() int { return len(w.vbs) }
+
+// All returns every varbind in OID order. The slice must not be modified.
+func (w *Walk) All() []VarBind { return w.vbs }
+
+// Get returns the value at exactly oid.
+func (w *Walk) Get(oid string) (Value, bool) {
+	oid = strings.TrimPrefix(oid, ".")
+	i, ok := slices.BinarySearchFunc(w.vbs, oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	if !ok {
+		return Value{}, false
+	}
+	return w.vbs[i].Value, true
+}
+
+// Row is one varbind under a table column: Index is the OID suffix after the
+// column (e.g. "7" or "0.7.1").
+type Row struct {
+	Index string
+	Value Value
+	Line  int
+}
+
+// Column returns all varbinds strictly below prefix, in OID order, with the
+// suffix after prefix as Index.
+func (w *Walk) Column(prefix string) []Row {
+	prefix = strings.TrimPrefix(prefix, ".")
+	start, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	var rows []Row
+	p := prefix + "."
+	for i := start; i < len(w.vbs); i++ {
+		o := w.vbs[i].OID
+		if !strings.HasPrefix(o, p) {
+			if o == prefix {
+				continue
+			}
+			break
+		}
+		rows = append(rows, Row{Index: o[len(p):], Value: w.vbs[i].Value, Line: w.vbs[i].Line})
+	}
+	return rows
+}
+
+// HasSubtree reports whether any varbind lies below prefix.
+func (w *Walk) HasSubtree(prefix string) bool {
+	return len(w.Column(prefix)) > 0
+}
+
+// CompareOID orders dotted OIDs numerically, arc by arc; a prefix sorts first.
+func CompareOID(a, b string) int {
+	for a != "" || b != "" {
+		if a == "" {
+			return -1
+		}
+		if b == "" {
+			return 1
+		}
+		var x, y string
+		x, a, _ = strings.Cut(a, ".")
+		y, b, _ = strings.Cut(b, ".")
+		x, y = strings.TrimLeft(x, "0"), strings.TrimLeft(y, "0")
+		if len(x) != len(y) {
+			if len(x) < len(y) {
+				return -1
+			}
+			return 1
+		}
+		if c := strings.Compare(x, y); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// IndexInts splits a dotted index into integers; ok is false on any non-number.
+func IndexInts(index string) ([]int64, bool) {
+	if index == "" {
+		return nil, false
+	}
+	parts := strings.Split(index, ".")
+	out := make([]int64, len(parts))
+	for i, p := range parts {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		out[i] = n
+	}
+	return out, true
+}
