@@ -99,9 +99,10 @@ type Domain struct {
 
 // Conflict records sources disagreeing about where a NIC is cabled.
 type Conflict struct {
-	Host, NIC string
+	Host string `json:"host"`
+	NIC  string `json:"nic"`
 	// Claims are "source: switch port" statements that disagree.
-	Claims []string
+	Claims []string `json:"claims"`
 }
 
 // UnresolvedNeighbour is a neighbour naming a device that is not in the site.

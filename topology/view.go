@@ -1,0 +1,216 @@
+package topology
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// ViewSchema is the version of the topology JSON (DESIGN.md "Topology JSON").
+const ViewSchema = "bondaudit.topology/v1"
+
+// View is what was understood of a site before any rule ran.
+type View struct {
+	Schema    string       `json:"schema"`
+	Hosts     []ViewHost   `json:"hosts"`
+	Switches  []ViewSwitch `json:"switches"`
+	Links     []ViewLink   `json:"links"`
+	Domains   []ViewDomain `json:"domains,omitempty"`
+	Uplinks   []ViewUplink `json:"uplinks,omitempty"`
+	Conflicts []Conflict   `json:"conflicts,omitempty"`
+	Problems  []string     `json:"problems,omitempty"`
+}
+
+type ViewHost struct {
+	Name  string     `json:"name"`
+	Bonds []ViewBond `json:"bonds,omitempty"`
+}
+
+type ViewBond struct {
+	Name   string      `json:"name"`
+	Mode   string      `json:"mode"`
+	Bridge string      `json:"bridge,omitempty"`
+	Slaves []ViewSlave `json:"slaves"`
+}
+
+type ViewSlave struct {
+	NIC    string `json:"nic"`
+	MAC    string `json:"mac,omitempty"`
+	Switch string `json:"switch,omitempty"`
+	Port   string `json:"port,omitempty"`
+}
+
+type ViewSwitch struct {
+	Name       string          `json:"name"`
+	Vendor     string          `json:"vendor,omitempty"`
+	ChassisID  string          `json:"chassis_id,omitempty"`
+	Domain     string          `json:"domain,omitempty"`
+	LAGs       []ViewLAG       `json:"lags,omitempty"`
+	Neighbours []ViewNeighbour `json:"neighbours,omitempty"`
+	Error      string          `json:"error,omitempty"`
+}
+
+type ViewLAG struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`
+	Members []string `json:"members"`
+	MLAG    string   `json:"mlag,omitempty"`
+}
+
+type ViewNeighbour struct {
+	Port       string `json:"port"`
+	Protocol   string `json:"protocol"`
+	SystemName string `json:"system_name,omitempty"`
+	ChassisID  string `json:"chassis_id,omitempty"`
+	PortID     string `json:"port_id,omitempty"`
+}
+
+type ViewLink struct {
+	Host     string   `json:"host"`
+	NIC      string   `json:"nic"`
+	Switch   string   `json:"switch"`
+	Port     string   `json:"port"`
+	Evidence []string `json:"evidence"`
+}
+
+type ViewDomain struct {
+	Name     string   `json:"name"`
+	Kind     string   `json:"kind"`
+	Switches []string `json:"switches"`
+	SystemID string   `json:"system_id,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+type ViewUplink struct {
+	A     string `json:"a"`
+	APort string `json:"a_port"`
+	B     string `json:"b"`
+	BPort string `json:"b_port"`
+}
+
+// NewView renders the Model as the topology view.
+func NewView(m *Model) *View {
+	v := &View{Schema: ViewSchema, Hosts: []ViewHost{}, Switches: []ViewSwitch{}, Links: []ViewLink{}, Problems: m.Problems}
+	for _, h := range m.Hosts {
+		vh := ViewHost{Name: h.Name}
+		for _, b := range h.Bonds {
+			vb := ViewBond{Name: b.Name, Mode: b.Mode, Bridge: b.Bridge, Slaves: []ViewSlave{}}
+			for _, sl := range b.Slaves {
+				vs := ViewSlave{NIC: sl.Name, MAC: NormalizeMAC(sl.PermMAC)}
+				if vs.MAC == "" {
+					if n := h.NIC(sl.Name); n != nil {
+						vs.MAC = NormalizeMAC(n.PermMAC)
+					}
+				}
+				if l := m.LinkOf(h.Name, sl.Name); l != nil {
+					vs.Switch, vs.Port = l.Switch, l.Port
+				}
+				vb.Slaves = append(vb.Slaves, vs)
+			}
+			vh.Bonds = append(vh.Bonds, vb)
+		}
+		v.Hosts = append(v.Hosts, vh)
+	}
+	for _, s := range m.Switches {
+		vs := ViewSwitch{Name: s.Name, Vendor: s.Vendor, ChassisID: s.ChassisID, Error: s.Error}
+		if s.Domain != nil {
+			vs.Domain = s.Domain.Name
+		}
+		for _, l := range s.LAGs {
+			mlag := l.MLAG
+			if mlag == "" && s.Domain != nil && l.ActorSystem != "" && NormalizeMAC(l.ActorSystem) == s.Domain.SystemID {
+				mlag = s.Domain.Name
+			}
+			vs.LAGs = append(vs.LAGs, ViewLAG{Name: l.Name, Kind: l.Kind, Members: nonNil(l.Members), MLAG: mlag})
+		}
+		for _, n := range s.Neighbours {
+			vs.Neighbours = append(vs.Neighbours, ViewNeighbour{Port: n.LocalPort, Protocol: n.Protocol,
+				SystemName: n.SystemName, ChassisID: n.ChassisID, PortID: n.PortID})
+		}
+		v.Switches = append(v.Switches, vs)
+	}
+	for _, l := range m.Links {
+		v.Links = append(v.Links, ViewLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: l.Evidence})
+	}
+	for _, d := range m.Domains {
+		v.Domains = append(v.Domains, ViewDomain{Name: d.Name, Kind: d.Kind, Switches: d.Switches, SystemID: d.SystemID, Evidence: d.Evidence})
+	}
+	for _, u := range m.Uplinks {
+		v.Uplinks = append(v.Uplinks, ViewUplink{A: u.A, APort: u.APort, B: u.B, BPort: u.BPort})
+	}
+	for _, c := range m.Conflicts {
+		v.Conflicts = append(v.Conflicts, *c)
+	}
+	return v
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteJSON writes the view as indented JSON.
+func (v *View) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// WriteText writes the view for a person: hosts with each slave's switch
+// port, switches with their LAGs, domains, and switch-to-switch links.
+func (v *View) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "HOST\tBOND\tMODE\tNIC\tSWITCH\tPORT\tEVIDENCE\n")
+	ev := map[[2]string]string{}
+	for _, l := range v.Links {
+		ev[[2]string{l.Host, l.NIC}] = strings.Join(l.Evidence, ",")
+	}
+	for _, h := range v.Hosts {
+		for _, b := range h.Bonds {
+			for _, s := range b.Slaves {
+				sw, port := s.Switch, s.Port
+				if sw == "" {
+					sw, port = "?", "(unmapped)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.Name, b.Name, b.Mode, s.NIC, sw, port, ev[[2]string{h.Name, s.NIC}])
+			}
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "SWITCH\tVENDOR\tDOMAIN\tLAG\tKIND\tMEMBERS\n")
+	for _, s := range v.Switches {
+		if s.Error != "" {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t(not read: %s)\t\t\n", s.Name, s.Vendor, s.Domain, s.Error)
+			continue
+		}
+		if len(s.LAGs) == 0 {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t\t\n", s.Name, s.Vendor, s.Domain)
+		}
+		for _, l := range s.LAGs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Vendor, s.Domain, l.Name, l.Kind, strings.Join(l.Members, " "))
+		}
+	}
+	tw.Flush()
+	for _, d := range v.Domains {
+		fmt.Fprintf(w, "\ndomain %s (%s): %s\n", d.Name, d.Kind, strings.Join(d.Switches, ", "))
+		for _, e := range d.Evidence {
+			fmt.Fprintf(w, "  because %s\n", e)
+		}
+	}
+	if len(v.Uplinks) > 0 {
+		fmt.Fprintf(w, "\nswitch-to-switch links:\n")
+		for _, u := range v.Uplinks {
+			fmt.Fprintf(w, "  %s %s ↔ %s %s\n", u.A, u.APort, u.B, u.BPort)
+		}
+	}
+	for _, c := range v.Conflicts {
+		fmt.Fprintf(w, "\nconflict: host %s %s: %s\n", c.Host, c.NIC, strings.Join(c.Claims, " vs "))
+	}
+	return nil
+}
