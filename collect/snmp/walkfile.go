@@ -1,0 +1,1303 @@
+// Package snmp collects switch facts over SNMP and reads recorded walks (snmprec, snmpwalk -On). It hands OID tables to vendors.
+package snmp
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bondaudit/bondaudit/vendors"
+)
+
+// LineError is one unreadable line of a walk file. The reader skips the line
+// and carries on; callers can count these with errors.As.
+type LineError struct {
+	File string
+	Line int // 1-based
+	Msg  string
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+const (
+	readBufSize = 64 << 10
+	// maxLineLen bounds one line (a long octet string in hex is the usual
+	// reason for long lines); longer lines are skipped with a LineError.
+	maxLineLen = 16 << 20
+	// arenaChunk is the size of the blocks octet-string values are cut from.
+	arenaChunk = 64 << 10
+)
+
+// ReadSnmprec parses snmpsim's .snmprec format: one "OID|TYPE|VALUE" per line.
+//
+// TYPE is snmpsim's numeric tag (2 Integer32, 4 OctetString, 5 Null, 6 OID,
+// 64 IpAddress, 65 Counter32, 66 Gauge32, 67 TimeTicks, 68 Opaque,
+// 70 Counter64, 128-130 the noSuchObject/noSuchInstance/endOfMibView
+// exceptions), optionally suffixed with x (VALUE is hex) or e (VALUE is a
+// Python-escaped string). Like snmpsim, each line is stripped of surrounding
+// white space and split on its first two '|' only. Blank lines and lines
+// starting with '#' are skipped.
+//
+// Malformed lines are skipped and reported as *LineError; an error that is
+// not a *LineError means the reader failed and the result is incomplete.
+// The varbinds are in file order.
+func ReadSnmprec(r io.Reader, name string) ([]vendors.VarBind, []error) {
+	res := readSnmprec(r, name)
+	return res.vbs, res.allErrors()
+}
+
+// ReadSnmpwalk parses net-snmp `snmpwalk -On` / `snmpbulkwalk -On` output.
+//
+// It understands every value type net-snmp prints (STRING quoted or not and
+// spanning several lines, Hex-STRING wrapped over several lines, INTEGER with
+// or without enum label, Gauge32, Counter32, Counter64, UInteger32,
+// Timeticks, OID, IpAddress, Network Address, BITS, OPAQUE, NULL, "" and the
+// three exception texts), and strips a "Wrong Type (should be …): " prefix.
+// Values printed through a MIB DISPLAY-HINT are taken as the text shown.
+// Lines with symbolic OIDs (a walk taken without -On) and lines without a
+// type label (-Oq, -OQ, -Ot) are skipped and reported as *LineError, as is
+// every other malformed line. An error that is not a *LineError means the
+// reader failed and the result is incomplete. The varbinds are in file order.
+func ReadSnmpwalk(r io.Reader, name string) ([]vendors.VarBind, []error) {
+	res := readSnmpwalk(r, name)
+	return res.vbs, res.allErrors()
+}
+
+// ReadWalkFile opens path and picks the format by extension (.snmprec, or .walk/.txt/.snmpwalk => snmpwalk) and falls back to sniffing content.
+//
+// When the extension names one format but nothing parses and the content is
+// plainly the other one, the file is read as what it is. The []error holds
+// the skipped lines (*LineError). The error is non-nil only when the file
+// cannot be opened or read, or when it has content but not a single varbind
+// could be read from it; it then says what the file looks like. An empty file
+// gives an empty walk.
+func ReadWalkFile(path string) (*vendors.Walk, []error, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+
+	br := bufio.NewReaderSize(f, readBufSize)
+	head, _ := br.Peek(8 << 10) // a short file or a read error shows up again below
+	sniffed, looks := sniff(head)
+
+	format := formatByExt(path)
+	if format == formatUnknown {
+		if sniffed == formatUnknown {
+			if len(bytes.TrimSpace(head)) == 0 {
+				// Nothing in the first 8 KiB: an empty file, or a read error
+				// that parsing will report.
+				format = formatSnmpwalk
+			} else {
+				return nil, nil, fmt.Errorf("%s: not a walk file (want snmprec or snmpwalk -On output): it looks like %s", path, looks)
+			}
+		} else {
+			format = sniffed
+		}
+	}
+
+	res := readFormat(format, br, path)
+	if res.readErr != nil {
+		return nil, res.errs, res.readErr
+	}
+	if len(res.vbs) == 0 && res.nonBlank > 0 && sniffed != formatUnknown && sniffed != format {
+		// Misnamed file: read it as what its content says it is.
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, res.errs, fmt.Errorf("%s: %w", path, err)
+		}
+		res = readFormat(sniffed, bufio.NewReaderSize(f, readBufSize), path)
+		if res.readErr != nil {
+			return nil, res.errs, res.readErr
+		}
+	}
+	if len(res.vbs) == 0 && res.nonBlank > 0 {
+		return nil, res.errs, fmt.Errorf("%s: no varbind could be read from %d non-blank line(s): the file looks like %s", path, res.nonBlank, looks)
+	}
+	return vendors.NewWalk(res.vbs), res.errs, nil
+}
+
+type format uint8
+
+const (
+	formatUnknown format = iota
+	formatSnmprec
+	formatSnmpwalk
+)
+
+func formatByExt(path string) format {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".snmprec":
+		return formatSnmprec
+	case ".walk", ".txt", ".snmpwalk":
+		return formatSnmpwalk
+	}
+	return formatUnknown
+}
+
+func readFormat(f format, r io.Reader, name string) result {
+	if f == formatSnmprec {
+		return readSnmprec(r, name)
+	}
+	return readSnmpwalk(r, name)
+}
+
+// sniff guesses the format from the first bytes of a file and describes
+// them for error messages.
+func sniff(head []byte) (format, string) {
+	switch {
+	case len(bytes.TrimSpace(head)) == 0:
+		return formatUnknown, "an empty file"
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return formatUnknown, "gzip-compressed data (decompress it first)"
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return formatUnknown, "a zip archive (extract it first)"
+	case bytes.HasPrefix(head, utf8BOM):
+		head = head[len(utf8BOM):]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return formatUnknown, "binary data"
+	}
+	var first []byte
+	for rest := head; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' {
+			first = line
+			break
+		}
+	}
+	if first == nil {
+		return formatUnknown, "only comments"
+	}
+	if looksSnmprec(first) {
+		return formatSnmprec, "snmprec (OID|TYPE|VALUE lines)"
+	}
+	switch oid, _, kind := splitVarbind(first); kind {
+	case vbNumeric:
+		return formatSnmpwalk, "snmpwalk -On output"
+	case vbSymbolic:
+		return formatSnmpwalk, fmt.Sprintf("snmpwalk output with symbolic OIDs such as %q (take the walk with -On)", clip(oid))
+	}
+	switch {
+	case first[0] == '{' || first[0] == '[':
+		return formatUnknown, "JSON"
+	case first[0] == '<':
+		return formatUnknown, "HTML or XML"
+	}
+	if n := numericOIDLen(first); n > 0 && n < len(first) && (first[n] == ' ' || first[n] == '\t') {
+		return formatUnknown, "snmpwalk quick-print output (-Oq) without value types (take the walk with -On only)"
+	}
+	return formatUnknown, fmt.Sprintf("text starting %q", clip(first))
+}
+
+// looksSnmprec reports whether line starts like "OID|TAG|".
+func looksSnmprec(line []byte) bool {
+	n := numericOIDLen(line)
+	if n == 0 || n >= len(line) || line[n] != '|' {
+		return false
+	}
+	tag, _, ok := bytes.Cut(line[n+1:], []byte("|"))
+	if !ok || len(tag) == 0 {
+		return false
+	}
+	if c := tag[len(tag)-1]; c == 'x' || c == 'e' {
+		tag = tag[:len(tag)-1]
+	}
+	if i := bytes.IndexByte(tag, ':'); i >= 0 {
+		tag = tag[:i] // variation module
+	}
+	return len(tag) > 0 && allDigits(tag)
+}
+
+// ---- reading lines ----
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+type lineReader struct {
+	br      *bufio.Reader
+	long    []byte
+	n       int  // number of the line last returned
+	tooLong bool // the line last returned exceeded maxLineLen and is empty
+	done    bool
+	err     error // read error other than io.EOF
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, readBufSize)}
+}
+
+// next returns the next line without its "\n" or "\r\n". The slice is valid
+// until the following call.
+func (l *lineReader) next() ([]byte, bool) {
+	if l.done {
+		return nil, false
+	}
+	l.long = l.long[:0]
+	l.tooLong = false
+	for {
+		b, err := l.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			l.keep(b)
+			continue
+		}
+		if len(l.long) > 0 || l.tooLong {
+			l.keep(b)
+			b = l.long
+		}
+		if err != nil {
+			l.done = true
+			if err != io.EOF {
+				l.err = err
+			}
+			if len(b) == 0 && !l.tooLong {
+				return nil, false
+			}
+		}
+		l.n++
+		if l.n == 1 {
+			b = bytes.TrimPrefix(b, utf8BOM) // left by Windows editors
+		}
+		if n := len(b); n > 0 && b[n-1] == '\n' {
+			b = b[:n-1]
+		}
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+		return b, true
+	}
+}
+
+func (l *lineReader) keep(b []byte) {
+	if l.tooLong {
+		return
+	}
+	if len(l.long)+len(b) > maxLineLen {
+		l.tooLong = true
+		l.long = l.long[:0]
+		return
+	}
+	l.long = append(l.long, b...)
+}
+
+// ---- building the result ----
+
+type result struct {
+	vbs      []vendors.VarBind
+	errs     []error // *LineError only
+	readErr  error
+	nonBlank int
+}
+
+func (r result) allErrors() []error {
+	if r.readErr != nil {
+		return append(r.errs, r.readErr)
+	}
+	return r.errs
+}
+
+type span struct{ lo, hi int }
+
+// builder collects varbinds with few allocations. Varbinds are filled in
+// chunks so that a large walk is never copied while it grows; the OIDs (and
+// OID values) of a chunk share one string; octet strings are cut from
+// shared blocks.
+type builder struct {
+	name    string
+	done    [][]vendors.VarBind // full chunks, OIDs set
+	cur     []vendors.VarBind   // the chunk being filled, OIDs not yet set
+	spans   [][2]span           // per varbind of cur: OID, OID value (empty when none)
+	text    []byte              // the OIDs of cur
+	total   int
+	arena   []byte
+	scratch []byte
+	errs    []error
+}
+
+const (
+	firstChunk = 256
+	maxChunk   = 8192
+)
+
+func (b *builder) errf(line int, format string, args ...any) {
+	b.errs = append(b.errs, &LineError{File: b.name, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// appendOID validates a dotted OID (one leading dot allowed) and appends it,
+// without the dot, to text.
+func (b *builder) appendOID(oid []byte) (span, bool) {
+	if len(oid) > 0 && oid[0] == '.' {
+		oid = oid[1:]
+	}
+	if !validOID(oid) {
+		return span{}, false
+	}
+	lo := len(b.text)
+	b.text = append(b.text, oid...)
+	return span{lo, len(b.text)}, true
+}
+
+func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
+	if b.cur == nil {
+		b.cur = make([]vendors.VarBind, 0, min(max(firstChunk, b.total/2), maxChunk))
+	}
+	b.cur = append(b.cur, vendors.VarBind{Value: v, Line: line})
+	b.spans = append(b.spans, [2]span{oid, voidSpan})
+	b.total++
+	if len(b.cur) == cap(b.cur) {
+		b.flush()
+	}
+}
+
+// flush sets the OIDs of the current chunk and starts a new one.
+func (b *builder) flush() {
+	if len(b.cur) == 0 {
+		return
+	}
+	all := string(b.text)
+	for i := range b.cur {
+		s := b.spans[i]
+		b.cur[i].OID = all[s[0].lo:s[0].hi]
+		if s[1].hi > s[1].lo {
+			b.cur[i].Value.OID = all[s[1].lo:s[1].hi]
+		}
+	}
+	b.done = append(b.done, b.cur)
+	b.cur, b.spans, b.text = nil, b.spans[:0], b.text[:0]
+}
+
+// last is the value of the varbind added last.
+func (b *builder) last() *vendors.Value {
+	if len(b.cur) > 0 {
+		return &b.cur[len(b.cur)-1].Value
+	}
+	c := b.done[len(b.done)-1]
+	return &c[len(c)-1].Value
+}
+
+// bytes returns a copy of p cut from the arena (nil when p is empty). The
+// copy's capacity equals its length so appending to it never touches its
+// neighbours.
+func (b *builder) bytes(p []byte) []byte {
+	n := len(p)
+	if n == 0 {
+		return nil
+	}
+	if n > arenaChunk/8 {
+		return bytes.Clone(p)
+	}
+	if len(b.arena)+n > cap(b.arena) {
+		b.arena = make([]byte, 0, arenaChunk)
+	}
+	lo := len(b.arena)
+	b.arena = append(b.arena, p...)
+	return b.arena[lo : lo+n : lo+n]
+}
+
+func (b *builder) finish() []vendors.VarBind {
+	b.flush()
+	switch len(b.done) {
+	case 0:
+		return nil
+	case 1:
+		return b.done[0]
+	}
+	out := make([]vendors.VarBind, 0, b.total)
+	for _, c := range b.done {
+		out = append(out, c...)
+	}
+	b.done = nil
+	return out
+}
+
+// validOID reports whether s is dotted decimal with arcs in uint32 range and
+// without leading zeros.
+func validOID(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+			continue
+		}
+		arc := s[start:i]
+		switch {
+		case len(arc) == 0, len(arc) > 10, len(arc) > 1 && arc[0] == '0':
+			return false
+		case len(arc) == 10 && string(arc) > "4294967295":
+			return false
+		}
+		start = i + 1
+	}
+	return true
+}
+
+// numericOIDLen is the length of the run of '.' and digits that starts s,
+// or 0 when it holds no digit.
+func numericOIDLen(s []byte) int {
+	digits := false
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			digits = true
+		} else if c != '.' {
+			break
+		}
+	}
+	if !digits {
+		return 0
+	}
+	return i
+}
+
+// ---- snmprec ----
+
+// snmprecKind maps an snmpsim tag (the sum of the BER tag's class, format
+// and number) to a value kind.
+func snmprecKind(tag int) (vendors.Kind, bool) {
+	switch tag {
+	case 2:
+		return vendors.KindInteger, true
+	case 4:
+		return vendors.KindOctetString, true
+	case 5:
+		return vendors.KindNull, true
+	case 6:
+		return vendors.KindOID, true
+	case 64:
+		return vendors.KindIPAddress, true
+	case 65:
+		return vendors.KindCounter32, true
+	case 66:
+		return vendors.KindGauge32, true
+	case 67:
+		return vendors.KindTimeTicks, true
+	case 68:
+		return vendors.KindOpaque, true
+	case 70:
+		return vendors.KindCounter64, true
+	case 128:
+		return vendors.KindNoSuchObject, true
+	case 129:
+		return vendors.KindNoSuchInstance, true
+	case 130:
+		return vendors.KindEndOfMibView, true
+	}
+	return 0, false
+}
+
+func readSnmprec(r io.Reader, name string) result {
+	b := &builder{name: name}
+	lr := newLineReader(r)
+	nonBlank := 0
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if lr.tooLong {
+			nonBlank++
+			b.errf(lr.n, "line longer than %d bytes, skipped", maxLineLen)
+			continue
+		}
+		line = bytes.TrimSpace(line) // snmpsim strips every record
+		if len(line) == 0 {
+			continue
+		}
+		nonBlank++
+		if line[0] == '#' {
+			continue
+		}
+		b.snmprecLine(lr.n, line)
+	}
+	res := result{vbs: b.finish(), errs: b.errs, nonBlank: nonBlank}
+	if lr.err != nil {
+		res.readErr = fmt.Errorf("%s: line %d: %w", name, lr.n, lr.err)
+	}
+	return res
+}
+
+func (b *builder) snmprecLine(n int, line []byte) {
+	oid, rest, ok := bytes.Cut(line, []byte("|"))
+	if !ok {
+		b.errf(n, "not an snmprec record (want OID|TYPE|VALUE): %q", clip(line))
+		return
+	}
+	tag, val, ok := bytes.Cut(rest, []byte("|"))
+	if !ok {
+		b.errf(n, "truncated snmprec record (want OID|TYPE|VALUE): %q", clip(line))
+		return
+	}
+	mark := len(b.text)
+	oidSpan, ok := b.appendOID(oid)
+	if !ok {
+		b.errf(n, "bad OID %q", clip(oid))
+		return
+	}
+	v, vs, msg := b.snmprecValue(tag, val)
+	if msg != "" {
+		b.text = b.text[:mark]
+		b.errf(n, "%s", msg)
+		return
+	}
+	b.add(n, oidSpan, v, vs)
+}
+
+func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
+	if i := bytes.IndexByte(tag, ':'); i >= 0 {
+		return vendors.Value{}, span{}, fmt.Sprintf("snmprec type %q uses variation module %q, which is not supported", tag, tag[i+1:])
+	}
+	base, enc := tag, byte(0)
+	if n := len(base); n > 0 && (base[n-1] == 'x' || base[n-1] == 'e') {
+		base, enc = base[:n-1], base[n-1]
+	}
+	code, ok := smallInt(base)
+	kind, known := snmprecKind(code)
+	if !ok || !known {
+		return vendors.Value{}, span{}, fmt.Sprintf("bad snmprec type %q", tag)
+	}
+
+	switch enc {
+	case 'x':
+		switch kind {
+		case vendors.KindOctetString, vendors.KindOpaque, vendors.KindIPAddress:
+		default:
+			return vendors.Value{}, span{}, fmt.Sprintf("hex encoding (type %q) is not valid for %s", tag, kind)
+		}
+		var ok bool
+		b.scratch, ok = appendHex(b.scratch[:0], val)
+		if !ok {
+			return vendors.Value{}, span{}, fmt.Sprintf("bad hex value %q for type %q", clip(val), tag)
+		}
+		val = b.scratch
+	case 'e':
+		var ok bool
+		b.scratch, ok = appendPyUnescaped(b.scratch[:0], val)
+		if !ok {
+			return vendors.Value{}, span{}, fmt.Sprintf("bad escaped value %q for type %q", clip(val), tag)
+		}
+		val = b.scratch
+	}
+
+	v := vendors.Value{Kind: kind}
+	switch kind {
+	case vendors.KindOctetString, vendors.KindOpaque:
+		v.Bytes = b.bytes(val)
+	case vendors.KindIPAddress:
+		if enc == 'x' {
+			if len(val) != 4 {
+				return v, span{}, fmt.Sprintf("bad IpAddress value %q: %d bytes, want 4", clip(val), len(val))
+			}
+			v.Bytes = b.bytes(val)
+			break
+		}
+		ip, ok := parseIPv4(val)
+		if !ok {
+			return v, span{}, fmt.Sprintf("bad IpAddress value %q", clip(val))
+		}
+		v.Bytes = b.bytes(ip[:])
+	case vendors.KindInteger:
+		i, ok := parseInt(val)
+		if !ok || i < -1<<31 || i > 1<<31-1 {
+			return v, span{}, fmt.Sprintf("bad Integer32 value %q", clip(val))
+		}
+		v.Int = i
+	case vendors.KindCounter32, vendors.KindGauge32, vendors.KindTimeTicks, vendors.KindCounter64:
+		max := uint64(1<<32 - 1)
+		if kind == vendors.KindCounter64 {
+			max = 1<<64 - 1
+		}
+		u, ok := parseUint(val)
+		if !ok || u > max {
+			return v, span{}, fmt.Sprintf("bad %s value %q", kind, clip(val))
+		}
+		v.Uint = u
+	case vendors.KindOID:
+		s, ok := b.appendOID(val)
+		if !ok {
+			return v, span{}, fmt.Sprintf("bad OID value %q", clip(val))
+		}
+		return v, s, ""
+	case vendors.KindNull:
+		if len(val) != 0 {
+			return v, span{}, fmt.Sprintf("Null with a value %q", clip(val))
+		}
+	}
+	// The exceptions carry no value; snmpsim ignores whatever is there.
+	return v, span{}, ""
+}
+
+// appendPyUnescaped decodes the Python string escapes snmpsim writes for
+// the 'e' encoding.
+func appendPyUnescaped(dst, s []byte) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			continue
+		}
+		i++
+		if i == len(s) {
+			return dst, false
+		}
+		switch s[i] {
+		case '\\', '\'', '"':
+			c = s[i]
+		case 'a':
+			c = 7
+		case 'b':
+			c = 8
+		case 'f':
+			c = 12
+		case 'n':
+			c = 10
+		case 'r':
+			c = 13
+		case 't':
+			c = 9
+		case 'v':
+			c = 11
+		case 'x':
+			if i+2 >= len(s) {
+				return dst, false
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return dst, false
+			}
+			c = hi<<4 | lo
+			i += 2
+		default:
+			return dst, false
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
+}
+
+// ---- snmpwalk ----
+
+type walkState uint8
+
+const (
+	stNone  walkState = iota
+	stHex             // the last varbind is hex that may wrap onto following lines
+	stText            // the last varbind is an unquoted STRING that may go on
+	stQuote           // inside a quoted STRING that has not closed yet
+)
+
+type rawLine struct {
+	n int
+	b []byte
+}
+
+type walkParser struct {
+	builder
+	st      walkState
+	hexKind string // "Hex-STRING", "BITS" or "OPAQUE" while st == stHex
+	blank   int    // blank lines held back while st == stText
+
+	// st == stQuote
+	qLine int
+	qOID  span
+	qBuf  []byte
+	qRaw  []rawLine
+}
+
+func readSnmpwalk(r io.Reader, name string) result {
+	p := &walkParser{builder: builder{name: name}}
+	lr := newLineReader(r)
+	nonBlank := 0
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if lr.tooLong {
+			nonBlank++
+			p.st = stNone
+			p.errf(lr.n, "line longer than %d bytes, skipped", maxLineLen)
+			continue
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			nonBlank++
+		}
+		p.line(lr.n, line)
+	}
+	p.eof()
+	res := result{vbs: p.finish(), errs: p.errs, nonBlank: nonBlank}
+	if lr.err != nil {
+		res.readErr = fmt.Errorf("%s: line %d: %w", name, lr.n, lr.err)
+	}
+	return res
+}
+
+func (p *walkParser) eof() {
+	// Each round reads fewer lines than the one before, so this ends.
+	for p.st == stQuote {
+		p.errf(p.qLine, "unterminated quoted string: no closing '\"' before the end of the file")
+		p.text = p.text[:p.qOID.lo]
+		p.st = stNone
+		// Read the swallowed lines again as ordinary lines. They hold no
+		// unescaped quote, so in practice none of them opens another
+		// quoted string.
+		raw := p.qRaw
+		p.qRaw = nil
+		for _, l := range raw {
+			p.line(l.n, l.b)
+		}
+	}
+}
+
+func (p *walkParser) line(n int, line []byte) {
+	if p.st == stQuote {
+		p.quoteCont(n, line)
+		return
+	}
+	l := trimLeft(line)
+	if len(trimRight(l)) == 0 {
+		if p.st == stText {
+			p.blank++
+		} else {
+			p.st = stNone
+		}
+		return
+	}
+	oid, val, kind := splitVarbind(l)
+	switch kind {
+	case vbNumeric:
+		p.st, p.blank = stNone, 0
+		p.varbind(n, oid, val)
+		return
+	case vbSymbolic:
+		p.st, p.blank = stNone, 0
+		p.errf(n, "symbolic OID %q: the walk must be taken with -On (numeric OIDs)", clip(oid))
+		return
+	}
+	switch p.st {
+	case stHex:
+		if p.hexCont(l) {
+			return
+		}
+	case stText:
+		last := p.last()
+		for ; p.blank >= 0; p.blank-- {
+			last.Bytes = append(last.Bytes, '\n')
+		}
+		p.blank = 0
+		last.Bytes = appendUnescaped(last.Bytes, line)
+		return
+	}
+	p.st = stNone
+	k := numericOIDLen(l)
+	switch {
+	case l[0] == '#':
+		// a comment in a hand-made file
+	case k > 0 && k < len(l) && (l[k] == ' ' || l[k] == '\t'):
+		p.errf(n, "no \" = \" after the OID: quick-print output (-Oq) is not supported, take the walk with -On only: %q", clip(l))
+	default:
+		p.errf(n, "not an snmpwalk -On line: %q", clip(l))
+	}
+}
+
+type vbKind uint8
+
+const (
+	vbNone vbKind = iota
+	vbNumeric
+	vbSymbolic
+)
+
+var sepEq = []byte(" = ")
+
+// splitVarbind splits "OID = VALUE" (l has no leading space).
+func splitVarbind(l []byte) (oid, val []byte, kind vbKind) {
+	if n := numericOIDLen(l); n > 0 {
+		rest := l[n:]
+		if bytes.HasPrefix(rest, sepEq) {
+			return l[:n], rest[3:], vbNumeric
+		}
+		if string(trimRight(rest)) == " =" {
+			return l[:n], nil, vbNumeric
+		}
+	}
+	if i := bytes.Index(l, sepEq); i > 0 && isSymbolicOID(l[:i]) {
+		return l[:i], l[i+3:], vbSymbolic
+	}
+	return nil, nil, vbNone
+}
+
+// isSymbolicOID recognises the OIDs snmpwalk prints without -On:
+// SNMPv2-MIB::sysDescr.0, iso.3.6.1.2.1.1.1.0, .iso.org.dod.internet….
+func isSymbolicOID(s []byte) bool {
+	letter := false
+	for _, c := range s {
+		if c == ' ' || c == '\t' {
+			return false
+		}
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			letter = true
+		}
+	}
+	return letter && (bytes.Contains(s, []byte("::")) || s[0] == '.' || bytes.HasPrefix(s, []byte("iso")))
+}
+
+func (p *walkParser) varbind(n int, oid, val []byte) {
+	mark := len(p.text)
+	oidSpan, ok := p.appendOID(oid)
+	if !ok {
+		p.errf(n, "bad OID %q", clip(oid))
+		return
+	}
+	if msg := p.value(n, oidSpan, val); msg != "" {
+		p.text = p.text[:mark]
+		p.st = stNone
+		p.errf(n, "%s", msg)
+	}
+}
+
+var wrongType = []byte("Wrong Type (should be ")
+
+// value parses the text after " = " and adds the varbind, or returns why not.
+func (p *walkParser) value(n int, at span, val []byte) string {
+	v := trimLeft(val)
+	for bytes.HasPrefix(v, wrongType) {
+		i := bytes.Index(v, []byte("): "))
+		if i < 0 {
+			break
+		}
+		v = v[i+3:]
+	}
+	ex := vendors.Kind(0)
+	switch {
+	case bytes.HasPrefix(v, []byte("No Such Object")):
+		ex = vendors.KindNoSuchObject
+	case bytes.HasPrefix(v, []byte("No Such Instance")):
+		ex = vendors.KindNoSuchInstance
+	case bytes.HasPrefix(v, []byte("No more variables left")):
+		ex = vendors.KindEndOfMibView
+	case string(trimRight(v)) == `""`:
+		p.add(n, at, vendors.Value{Kind: vendors.KindOctetString}, span{})
+		return ""
+	case string(trimRight(v)) == "NULL":
+		p.add(n, at, vendors.Value{Kind: vendors.KindNull}, span{})
+		return ""
+	}
+	if ex != 0 {
+		p.add(n, at, vendors.Value{Kind: ex}, span{})
+		return ""
+	}
+
+	label, rest, ok := bytes.Cut(v, []byte(":"))
+	if !ok || len(label) == 0 || len(label) > 20 {
+		return fmt.Sprintf("value has no type label: %q (take the walk with -On, without -Oq, -OQ or -Ot)", clip(v))
+	}
+	if len(rest) > 0 && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	tok := firstToken(rest)
+	switch string(label) {
+	case "STRING":
+		return p.stringValue(n, at, rest)
+	case "Hex-STRING", "BITS", "OPAQUE", "Opaque":
+		kind, hexKind := vendors.KindOctetString, "Hex-STRING"
+		switch label[0] {
+		case 'B':
+			hexKind = "BITS"
+		case 'O':
+			kind, hexKind = vendors.KindOpaque, "OPAQUE"
+		}
+		var ok bool
+		p.scratch, ok = p.appendHexTokens(p.scratch[:0], rest, hexKind)
+		if !ok {
+			return fmt.Sprintf("bad %s value %q", label, clip(rest))
+		}
+		p.add(n, at, vendors.Value{Kind: kind, Bytes: p.bytes(p.scratch)}, span{})
+		p.st, p.hexKind = stHex, hexKind
+		return ""
+	case "INTEGER":
+		if r := trimRight(rest); len(r) > 0 && r[len(r)-1] == ')' {
+			if i := bytes.LastIndexByte(r, '('); i >= 0 {
+				tok = r[i+1 : len(r)-1] // up(1)
+			}
+		}
+		x, ok := parseInt(tok)
+		if !ok {
+			x, ok = parseHinted(tok, &p.scratch)
+		}
+		if !ok {
+			return fmt.Sprintf("bad INTEGER value %q", clip(rest))
+		}
+		p.add(n, at, vendors.Value{Kind: vendors.KindInteger, Int: x}, span{})
+		return ""
+	case "Gauge32", "UInteger32", "Unsigned32", "Counter32", "Counter64", "Timeticks":
+		kind, max := vendors.KindGauge32, uint64(1<<32-1)
+		switch label[0] {
+		case 'C':
+			kind = vendors.KindCounter32
+			if label[len(label)-2] == '6' {
+				kind, max = vendors.KindCounter64, 1<<64-1
+			}
+		case 'T':
+			kind = vendors.KindTimeTicks
+			if len(rest) > 0 && rest[0] == '(' { // (12345) 0:02:03.45
+				if i := bytes.IndexByte(rest, ')'); i > 0 {
+					tok = rest[1:i]
+				}
+			}
+		}
+		u, ok := parseUint(tok)
+		if !ok && kind == vendors.KindGauge32 {
+			var x int64
+			if x, ok = parseHinted(tok, &p.scratch); ok && x < 0 {
+				ok = false
+			}
+			u = uint64(x)
+		}
+		if !ok || u > max {
+			return fmt.Sprintf("bad %s value %q", label, clip(rest))
+		}
+		p.add(n, at, vendors.Value{Kind: kind, Uint: u}, span{})
+		return ""
+	case "OID":
+		s, ok := p.appendOID(tok)
+		if !ok {
+			if bytes.ContainsAny(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+				return fmt.Sprintf("symbolic OID value %q: the walk must be taken with -On (numeric OIDs)", clip(tok))
+			}
+			return fmt.Sprintf("bad OID value %q", clip(rest))
+		}
+		p.add(n, at, vendors.Value{Kind: vendors.KindOID}, s)
+		return ""
+	case "IpAddress":
+		ip, ok := parseIPv4(tok)
+		if !ok {
+			return fmt.Sprintf("bad IpAddress value %q", clip(rest))
+		}
+		p.add(n, at, vendors.Value{Kind: vendors.KindIPAddress, Bytes: p.bytes(ip[:])}, span{})
+		return ""
+	case "Network Address":
+		var ok bool
+		p.scratch, ok = appendColonHex(p.scratch[:0], tok)
+		if !ok {
+			return fmt.Sprintf("bad Network Address value %q", clip(rest))
+		}
+		p.add(n, at, vendors.Value{Kind: vendors.KindIPAddress, Bytes: p.bytes(p.scratch)}, span{})
+		return ""
+	}
+	return fmt.Sprintf("unknown value type %q", clip(label))
+}
+
+func (p *walkParser) stringValue(n int, at span, rest []byte) string {
+	if len(rest) == 0 || rest[0] != '"' {
+		// Unquoted: a DISPLAY-HINT string. It may go on over the next lines.
+		p.scratch = appendUnescaped(p.scratch[:0], rest)
+		p.add(n, at, vendors.Value{Kind: vendors.KindOctetString, Bytes: p.bytes(p.scratch)}, span{})
+		p.st, p.blank = stText, 0
+		return ""
+	}
+	body := rest[1:]
+	if end := closingQuote(body); end >= 0 {
+		p.scratch = appendUnescaped(p.scratch[:0], body[:end])
+		p.add(n, at, vendors.Value{Kind: vendors.KindOctetString, Bytes: p.bytes(p.scratch)}, span{})
+		return ""
+	}
+	p.st = stQuote
+	p.qLine, p.qOID = n, at
+	p.qBuf = appendUnescaped(p.qBuf[:0], body)
+	p.qRaw = p.qRaw[:0]
+	return ""
+}
+
+func (p *walkParser) quoteCont(n int, line []byte) {
+	p.qBuf = append(p.qBuf, '\n')
+	if end := closingQuote(line); end >= 0 {
+		p.qBuf = appendUnescaped(p.qBuf, line[:end])
+		p.add(p.qLine, p.qOID, vendors.Value{Kind: vendors.KindOctetString, Bytes: p.bytes(p.qBuf)}, span{})
+		p.st = stNone
+		p.qRaw = p.qRaw[:0]
+		return
+	}
+	p.qBuf = appendUnescaped(p.qBuf, line)
+	p.qRaw = append(p.qRaw, rawLine{n, bytes.Clone(line)})
+}
+
+// hexCont appends a wrapped line of hex to the last varbind.
+func (p *walkParser) hexCont(l []byte) bool {
+	if len(l) < 2 || !isHex(l[0]) || !isHex(l[1]) {
+		return false
+	}
+	var ok bool
+	p.scratch, ok = p.appendHexTokens(p.scratch[:0], l, p.hexKind)
+	if !ok || len(p.scratch) == 0 {
+		return false
+	}
+	last := p.last()
+	last.Bytes = append(last.Bytes, p.scratch...)
+	return true
+}
+
+// appendHexTokens decodes "00 1C 73 " (net-snmp's Hex-STRING). A token that
+// is not hex ends the bytes: for BITS the enum labels follow, for the others
+// only the "[text]" that -OT adds may follow.
+func (p *walkParser) appendHexTokens(dst, s []byte, kind string) ([]byte, bool) {
+	for {
+		s = trimLeft(s)
+		if len(s) == 0 {
+			return dst, true
+		}
+		tok := firstToken(s)
+		out, ok := appendHex(dst, tok)
+		if !ok || len(tok) == 0 {
+			return dst, kind == "BITS" || s[0] == '['
+		}
+		dst = out
+		s = s[len(tok):]
+	}
+}
+
+// closingQuote returns the index of the first unescaped '"' in s, or -1.
+func closingQuote(s []byte) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// appendUnescaped undoes net-snmp's escaping of '\' and '"'.
+func appendUnescaped(dst, s []byte) []byte {
+	for {
+		i := bytes.IndexByte(s, '\\')
+		if i < 0 || i == len(s)-1 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		if c := s[i+1]; c == '\\' || c == '"' {
+			dst = append(dst, c)
+		} else {
+			dst = append(dst, '\\', c)
+		}
+		s = s[i+2:]
+	}
+}
+
+// ---- small parsers (no allocation, no regexps) ----
+
+func trimLeft(s []byte) []byte {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	return s
+}
+
+func trimRight(s []byte) []byte {
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func firstToken(s []byte) []byte {
+	s = trimLeft(s)
+	for i, c := range s {
+		if c == ' ' || c == '\t' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func allDigits(s []byte) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func smallInt(s []byte) (int, bool) {
+	if len(s) == 0 || len(s) > 4 || !allDigits(s) {
+		return 0, false
+	}
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func parseUint(s []byte) (uint64, bool) {
+	if len(s) > 0 && s[0] == '+' {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 20 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if n > (1<<64-1-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	return n, true
+}
+
+func parseInt(s []byte) (int64, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if neg && len(s) > 0 && s[0] == '+' {
+		return 0, false
+	}
+	u, ok := parseUint(s)
+	if !ok {
+		return 0, false
+	}
+	if neg {
+		if u > 1<<63 {
+			return 0, false
+		}
+		return int64(-u), true
+	}
+	if u > 1<<63-1 {
+		return 0, false
+	}
+	return int64(u), true
+}
+
+// parseHinted reads an integer printed through a "d-N" DISPLAY-HINT, such
+// as 25.5 for 255: dropping the decimal point gives the raw value.
+func parseHinted(s []byte, scratch *[]byte) (int64, bool) {
+	i := bytes.IndexByte(s, '.')
+	if i < 0 || i == len(s)-1 || bytes.IndexByte(s[i+1:], '.') >= 0 {
+		return 0, false
+	}
+	b := append(append((*scratch)[:0], s[:i]...), s[i+1:]...)
+	*scratch = b
+	if i == 0 || s[i-1] < '0' || s[i-1] > '9' {
+		return 0, false // ".5", "-.5"
+	}
+	return parseInt(b)
+}
+
+func parseIPv4(s []byte) ([4]byte, bool) {
+	var ip [4]byte
+	for k := range 4 {
+		end := len(s)
+		if k < 3 {
+			end = bytes.IndexByte(s, '.')
+			if end < 0 {
+				return ip, false
+			}
+		}
+		part := s[:end]
+		if len(part) == 0 || len(part) > 3 {
+			return ip, false
+		}
+		u, ok := parseUint(part)
+		if !ok || u > 255 || part[0] == '+' {
+			return ip, false
+		}
+		ip[k] = byte(u)
+		if k < 3 {
+			s = s[end+1:]
+		}
+	}
+	return ip, true
+}
+
+func isHex(c byte) bool {
+	_, ok := unhex(c)
+	return ok
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// appendHex decodes an even-length run of hex digits (either case).
+func appendHex(dst, s []byte) ([]byte, bool) {
+	if len(s)%2 != 0 {
+		return dst, false
+	}
+	for i := 0; i < len(s); i += 2 {
+		hi, ok1 := unhex(s[i])
+		lo, ok2 := unhex(s[i+1])
+		if !ok1 || !ok2 {
+			return dst, false
+		}
+		dst = append(dst, hi<<4|lo)
+	}
+	return dst, true
+}
+
+// appendColonHex decodes net-snmp's Network Address, "0A:01:02:03".
+func appendColonHex(dst, s []byte) ([]byte, bool) {
+	for {
+		part, rest, more := bytes.Cut(s, []byte(":"))
+		var hi, lo byte
+		ok1, ok2 := true, true
+		switch len(part) {
+		case 1:
+			lo, ok2 = unhex(part[0])
+		case 2:
+			hi, ok1 = unhex(part[0])
+			lo, ok2 = unhex(part[1])
+		default:
+			return dst, false
+		}
+		if !ok1 || !ok2 {
+			return dst, false
+		}
+		dst = append(dst, hi<<4|lo)
+		if !more {
+			return dst, true
+		}
+		s = rest
+	}
+}
+
+// clip shortens s for an error message.
+func clip(s []byte) string {
+	const max = 80
+	if len(s) <= max {
+		return string(s)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return string(s[:cut]) + "…"
+}
