@@ -1,0 +1,222 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// bondView is a bond with its class and each slave's place on the switch
+// side, computed once per Run and shared by the rules.
+type bondView struct {
+	host   *topology.HostNode
+	bond   *topology.Bond
+	class  Class
+	slaves []slaveView
+}
+
+// slaveView is one bond slave and, when mapped, its switch port.
+type slaveView struct {
+	s    *topology.Slave
+	nic  *topology.NIC         // nil when the host lists no such NIC
+	link *topology.Link        // nil: unmapped
+	sw   *topology.SwitchNode  // nil: unmapped, or switch not in the site
+	port *topology.Port        // nil: port unknown on that switch
+	lag  *topology.LAG         // nil: in no LAG (or unknown, see lagKnown)
+	nb   []*topology.Neighbour // what the host heard on this NIC
+}
+
+// up reports whether the slave's MII status is up (or not reported).
+func (s *slaveView) up() bool {
+	st := strings.ToLower(s.s.MIIStatus)
+	return st == "" || st == "up"
+}
+
+// down reports whether the kernel says the slave's link is down.
+func (s *slaveView) down() bool { return strings.ToLower(s.s.MIIStatus) == "down" }
+
+// switchUsable reports whether the slave's switch was read.
+func (s *slaveView) switchUsable() bool {
+	return s.sw != nil && !s.sw.Unreachable && s.port != nil
+}
+
+// lagKnown reports whether it is known if the slave's switch port is a LAG
+// member: the switch was read and reports LAG data (a LAG, or LACP state
+// for this port). A switch that reports no LAG at all and nothing about
+// the port's LACP state may simply not expose its port-channels over
+// SNMP, so "in no LAG" is not concluded from silence.
+func (s *slaveView) lagKnown() bool {
+	if !s.switchUsable() {
+		return false
+	}
+	if s.lag != nil {
+		return true
+	}
+	return len(s.sw.LAGs) > 0 || s.port.LACP != nil
+}
+
+// speed is the slave's speed in Mb/s, 0 unknown.
+func (s *slaveView) speed() int {
+	if s.s.Speed > 0 {
+		return s.s.Speed
+	}
+	if s.nic != nil {
+		return s.nic.Speed
+	}
+	return 0
+}
+
+type index struct {
+	bonds []bondView
+}
+
+func buildIndex(m *topology.Model) *index {
+	ix := &index{}
+	if m == nil {
+		return ix
+	}
+	for _, h := range m.Hosts {
+		nbs := map[string][]*topology.Neighbour{}
+		for i := range h.Neighbours {
+			n := &h.Neighbours[i]
+			nbs[n.LocalPort] = append(nbs[n.LocalPort], n)
+		}
+		for bi := range h.Bonds {
+			b := &h.Bonds[bi]
+			bv := bondView{host: h, bond: b, class: ClassOf(b)}
+			for si := range b.Slaves {
+				s := &b.Slaves[si]
+				sv := slaveView{s: s, nic: h.NIC(s.Name), nb: nbs[s.Name]}
+				if l := m.LinkOf(h.Name, s.Name); l != nil {
+					sv.link = l
+					if sw := m.Switch(l.Switch); sw != nil {
+						sv.sw = sw
+						sv.port = sw.Port(l.Port)
+						sv.lag = sw.LAGOf(l.Port)
+					}
+				}
+				bv.slaves = append(bv.slaves, sv)
+			}
+			ix.bonds = append(ix.bonds, bv)
+		}
+	}
+	return ix
+}
+
+// bonds returns every bond of the site with its slaves' mapping.
+func (c *Context) bonds() []bondView { return c.ix.bonds }
+
+// finding starts a finding about a bond (and a slave when s is set).
+func (b *bondView) finding(s *slaveView) Finding {
+	f := Finding{Host: b.host.Name, Bond: b.bond.Name}
+	if s != nil {
+		f.NIC = s.s.Name
+		if s.link != nil {
+			f.Switch, f.Port = s.link.Switch, s.link.Port
+		}
+	}
+	return f
+}
+
+// src names where a bond's facts came from.
+func (b *bondView) src() string {
+	if b.bond.Source != "" {
+		return b.bond.Source
+	}
+	if b.host.Source != "" {
+		return b.host.Source
+	}
+	return "bond " + b.bond.Name
+}
+
+// hostEv is an evidence line about the bond, from the host.
+func (b *bondView) hostEv(format string, args ...any) string {
+	return fmt.Sprintf("host %s: %s: ", b.host.Name, b.src()) + fmt.Sprintf(format, args...)
+}
+
+// slaveSrc names where a slave's facts came from.
+func (b *bondView) slaveSrc(s *slaveView) string {
+	if s.s.Source != "" {
+		return s.s.Source
+	}
+	return b.src()
+}
+
+// slaveEv is an evidence line about one slave, from the host.
+func (b *bondView) slaveEv(s *slaveView, format string, args ...any) string {
+	return fmt.Sprintf("host %s: %s: slave %s ", b.host.Name, b.slaveSrc(s), s.s.Name) + fmt.Sprintf(format, args...)
+}
+
+// linkEv explains how a slave was mapped to its switch port.
+func linkEv(s *slaveView) string {
+	if s.link == nil {
+		return ""
+	}
+	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(s.link.Evidence, ", "))
+}
+
+// portEv describes the switch side of a slave: its LAG (or none) and the
+// LAG's own evidence.
+func portEv(s *slaveView) []string {
+	if s.link == nil {
+		return nil
+	}
+	var out []string
+	if s.lag == nil {
+		out = append(out, fmt.Sprintf("switch %s: %s is in no LAG (ifStackTable, IEEE8023-LAG-MIB)", s.link.Switch, s.link.Port))
+	} else {
+		out = append(out, fmt.Sprintf("switch %s: %s is a member of %s (kind %s)", s.link.Switch, s.link.Port, s.lag.Name, s.lag.Kind))
+		for _, e := range s.lag.Evidence {
+			out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+		}
+	}
+	if s.port != nil && s.port.LACP != nil {
+		for _, e := range s.port.LACP.Evidence {
+			out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+		}
+	}
+	return out
+}
+
+// mapped returns the slaves with a known switch port.
+func (b *bondView) mapped() []*slaveView {
+	var out []*slaveView
+	for i := range b.slaves {
+		if b.slaves[i].link != nil {
+			out = append(out, &b.slaves[i])
+		}
+	}
+	return out
+}
+
+// switches returns the distinct switches a bond's mapped slaves land on.
+func (b *bondView) switches() []string {
+	var out []string
+	for _, s := range b.mapped() {
+		if !slices.Contains(out, s.link.Switch) {
+			out = append(out, s.link.Switch)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// names joins slave names.
+func names(ss []*slaveView) string {
+	var n []string
+	for _, s := range ss {
+		n = append(n, s.s.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// placement lists "nic → switch port" for mapped slaves.
+func placement(ss []*slaveView) string {
+	var n []string
+	for _, s := range ss {
+		n = append(n, fmt.Sprintf("%s → %s %s", s.s.Name, s.link.Switch, s.link.Port))
+	}
+	return strings.Join(n, ", ")
+}

@@ -1,0 +1,341 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// LACP state seen from the host: rules that read the bonding driver's view
+// of the negotiation. They consider slaves whose link is up: a slave that is
+// down is bond.slave-down's finding, and its leftover LACP state (key 0, an
+// aggregator of its own, no sync) is a consequence, not a second fault.
+
+func zeroMAC(m string) bool {
+	m = topology.NormalizeMAC(m)
+	return m == "" || m == topology.ZeroMAC
+}
+
+// lacpSlaves returns the up slaves of class-lacp bonds.
+func upSlaves(b *bondView) []*slaveView {
+	var out []*slaveView
+	for i := range b.slaves {
+		if b.slaves[i].up() {
+			out = append(out, &b.slaves[i])
+		}
+	}
+	return out
+}
+
+func stateString(st uint8) string {
+	var parts []string
+	for _, x := range []struct {
+		bit  uint8
+		name string
+	}{
+		{topology.LACPActivity, "activity"}, {topology.LACPTimeout, "short-timeout"},
+		{topology.LACPAggregation, "aggregation"}, {topology.LACPSync, "sync"},
+		{topology.LACPCollecting, "collecting"}, {topology.LACPDistributing, "distributing"},
+		{topology.LACPDefaulted, "defaulted"}, {topology.LACPExpired, "expired"},
+	} {
+		if st&x.bit != 0 {
+			parts = append(parts, x.name)
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d (none)", st)
+	}
+	return fmt.Sprintf("%d (%s)", st, strings.Join(parts, ","))
+}
+
+var lacpNoPartner = Rule{
+	ID: "lacp.no-partner", Title: "802.3ad slave has no LACP partner", Severity: Error,
+	Summary: "An 802.3ad slave's partner system MAC is 00:00:00:00:00:00, or its partner state is defaulted.",
+	Why: `The host sends LACPDUs and hears none back: the switch port is not running
+LACP. The Linux driver still enables the lone aggregator, so the bond "works"
+while the switch treats the ports as independent: MAC flapping and loss.`,
+	FixHost:   "Nothing on the host if 802.3ad is intended; otherwise use active-backup.",
+	FixSwitch: "Put the ports in an LACP port-channel: Arista/Cisco \"channel-group N mode active\"; NX-OS also \"feature lacp\"; Junos \"set interfaces xe-0/0/1 ether-options 802.3ad aeN\" and \"set interfaces aeN aggregated-ether-options lacp active\".",
+	Evidence:  "/proc/net/bonding/<bond> per-slave \"details partner lacp pdu\" (system mac address, port state) or the active aggregator's \"Partner Mac Address\".",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			perSlave := false
+			for _, s := range upSlaves(&b) {
+				p := s.s.Partner
+				if p == nil {
+					continue
+				}
+				perSlave = true
+				defaulted := p.StateKnown && p.State&topology.LACPDefaulted != 0
+				if !zeroMAC(p.System) && !defaulted {
+					continue
+				}
+				f := b.finding(s)
+				why := "partner system 00:00:00:00:00:00"
+				if !zeroMAC(p.System) {
+					why = "partner state defaulted"
+				}
+				f.Message = fmt.Sprintf("%s slave %s hears no LACP partner (%s): the switch port is not running LACP", b.bond.Name, s.s.Name, why)
+				f.Fix = "configure an LACP port-channel (mode active) on the switch port"
+				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", topology.NormalizeMAC(p.System), stateString(p.State))}
+				if s.link != nil {
+					f.Evidence = append(f.Evidence, linkEv(s))
+				}
+				c.Report(f)
+			}
+			// Older kernels print only the active aggregator's partner.
+			if !perSlave && b.bond.ActiveAggregator != nil && b.bond.ActiveAggregator.PartnerMAC != "" && zeroMAC(b.bond.ActiveAggregator.PartnerMAC) && len(upSlaves(&b)) > 0 {
+				f := b.finding(nil)
+				f.Message = fmt.Sprintf("%s hears no LACP partner (active aggregator partner 00:00:00:00:00:00): the switch ports are not running LACP", b.bond.Name)
+				f.Fix = "configure an LACP port-channel (mode active) on the switch ports"
+				f.Evidence = []string{b.hostEv("active aggregator %d partner MAC 00:00:00:00:00:00", b.bond.ActiveAggregator.ID)}
+				c.Report(f)
+			}
+		}
+	},
+}
+
+// partnered returns the up slaves with a known, non-zero partner system.
+func partnered(b *bondView) []*slaveView {
+	var out []*slaveView
+	for _, s := range upSlaves(b) {
+		if s.s.Partner != nil && !zeroMAC(s.s.Partner.System) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+var lacpPartnerMismatch = Rule{
+	ID: "lacp.partner-mismatch", Title: "802.3ad slaves see different LACP partners", Severity: Error,
+	Summary: "Slaves of one bond report different partner system MACs.",
+	Why: `One LACP bond can only aggregate with one partner system. Different partner
+MACs mean the slaves are cabled to switches that are not one MLAG/stack (an MLAG
+pair presents one shared system ID): the driver picks one aggregator and the
+slaves in the other carry no traffic.`,
+	FixHost:   "Nothing on the host if the switches should be an MLAG pair; otherwise cable all slaves to one switch.",
+	FixSwitch: "Make the two switches one MLAG/vPC domain with an MLAG port-channel (Arista \"mlag N\", NX-OS \"vpc N\"), or move the cables to one switch.",
+	Evidence:  "/proc/net/bonding/<bond> per-slave partner \"system mac address\".",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			ps := partnered(&b)
+			systems := map[string][]*slaveView{}
+			var keys []string
+			for _, s := range ps {
+				m := topology.NormalizeMAC(s.s.Partner.System)
+				if _, ok := systems[m]; !ok {
+					keys = append(keys, m)
+				}
+				systems[m] = append(systems[m], s)
+			}
+			if len(keys) < 2 {
+				continue
+			}
+			slices.Sort(keys)
+			var parts, ev []string
+			for _, k := range keys {
+				parts = append(parts, fmt.Sprintf("%s → %s", names(systems[k]), k))
+				for _, s := range systems[k] {
+					ev = append(ev, b.slaveEv(s, "partner system %s key %d port %d", k, s.s.Partner.Key, s.s.Partner.Port))
+				}
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("%s slaves see %d different LACP partner systems (%s): not one switch or MLAG pair, only one aggregator carries traffic", b.bond.Name, len(keys), strings.Join(parts, "; "))
+			f.Fix = "cable every slave to one switch or to one MLAG pair with an MLAG port-channel"
+			f.Evidence = ev
+			c.Report(f)
+		}
+	},
+}
+
+var lacpPartnerKeyMismatch = Rule{
+	ID: "lacp.partner-key-mismatch", Title: "802.3ad slaves see different partner keys", Severity: Error,
+	Summary:   "Slaves see the same partner system but different partner keys.",
+	Why:       "The partner key identifies the port-channel on the switch: different keys mean the ports are in different port-channels, and only one of them is used.",
+	FixHost:   "Nothing on the host.",
+	FixSwitch: "Put all of the bond's ports in the same port-channel (same channel-group number).",
+	Evidence:  "/proc/net/bonding/<bond> per-slave partner \"oper key\".",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			ps := partnered(&b)
+			if len(ps) < 2 {
+				continue
+			}
+			sys := topology.NormalizeMAC(ps[0].s.Partner.System)
+			keys := map[int][]*slaveView{}
+			var ks []int
+			for _, s := range ps {
+				if topology.NormalizeMAC(s.s.Partner.System) != sys {
+					sys = ""
+					break
+				}
+				k := s.s.Partner.Key
+				if _, ok := keys[k]; !ok {
+					ks = append(ks, k)
+				}
+				keys[k] = append(keys[k], s)
+			}
+			if sys == "" || len(ks) < 2 {
+				continue
+			}
+			slices.Sort(ks)
+			var parts, ev []string
+			for _, k := range ks {
+				parts = append(parts, fmt.Sprintf("%s → key %d", names(keys[k]), k))
+				for _, s := range keys[k] {
+					ev = append(ev, b.slaveEv(s, "partner system %s key %d", sys, k))
+				}
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("%s slaves see partner %s with different keys (%s): the switch ports are in different port-channels", b.bond.Name, sys, strings.Join(parts, "; "))
+			f.Fix = "put every port of the bond in one port-channel on the switch"
+			f.Evidence = ev
+			c.Report(f)
+		}
+	},
+}
+
+var lacpAggregatorSplit = Rule{
+	ID: "lacp.aggregator-split", Title: "802.3ad slaves in different aggregators", Severity: Error,
+	Summary:   "Up slaves of one bond have different aggregator IDs.",
+	Why:       "The bonding driver transmits only through the active aggregator; slaves in another aggregator carry no traffic and give no redundancy.",
+	FixHost:   "Usually nothing on the host: the split follows from the switch side (different partners, keys or speeds).",
+	FixSwitch: "Put all of the bond's ports in one LACP port-channel on one switch or MLAG pair.",
+	Evidence:  "/proc/net/bonding/<bond> per-slave \"Aggregator ID\" and \"Active Aggregator Info\".",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			aggs := map[int][]*slaveView{}
+			var ids []int
+			for _, s := range upSlaves(&b) {
+				id := s.s.AggregatorID
+				if id == 0 {
+					continue
+				}
+				if _, ok := aggs[id]; !ok {
+					ids = append(ids, id)
+				}
+				aggs[id] = append(aggs[id], s)
+			}
+			if len(ids) < 2 {
+				continue
+			}
+			slices.Sort(ids)
+			var parts, ev []string
+			for _, id := range ids {
+				parts = append(parts, fmt.Sprintf("%s in aggregator %d", names(aggs[id]), id))
+				for _, s := range aggs[id] {
+					ev = append(ev, b.slaveEv(s, "aggregator ID %d", id))
+				}
+			}
+			msg := fmt.Sprintf("%s slaves are split over %d aggregators (%s)", b.bond.Name, len(ids), strings.Join(parts, "; "))
+			if a := b.bond.ActiveAggregator; a != nil && a.ID != 0 {
+				msg += fmt.Sprintf("; only aggregator %d carries traffic", a.ID)
+				ev = append(ev, b.hostEv("active aggregator %d", a.ID))
+			}
+			f := b.finding(nil)
+			f.Message = msg
+			f.Fix = "put all of the bond's ports in one LACP port-channel on one switch or MLAG pair"
+			f.Evidence = ev
+			c.Report(f)
+		}
+	},
+}
+
+const syncBits = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
+
+var lacpNotSynced = Rule{
+	ID: "lacp.not-synced", Title: "802.3ad slave not in sync/collecting/distributing", Severity: Error,
+	Summary: "An up slave's actor or partner LACP state lacks synchronization, collecting or distributing.",
+	Why: `A port carries traffic only when both ends are in sync, collecting and
+distributing. A port missing any of them has been negotiated out of the bundle.`,
+	FixHost:   "Check that all slaves face one port-channel; look at lacp.* findings for the cause.",
+	FixSwitch: "Check the port-channel member state (Arista \"show lacp interface\", Cisco \"show etherchannel summary\", Junos \"show lacp interfaces\").",
+	Evidence:  "/proc/net/bonding/<bond> per-slave \"details actor lacp pdu\" and \"details partner lacp pdu\" port state.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			for _, s := range upSlaves(&b) {
+				var missing []string
+				var ev []string
+				for _, side := range []struct {
+					name string
+					p    *topology.LACPPort
+				}{{"actor", s.s.Actor}, {"partner", s.s.Partner}} {
+					if side.p == nil || !side.p.StateKnown {
+						continue
+					}
+					if side.p.State&syncBits != syncBits {
+						var lack []string
+						for _, x := range []struct {
+							bit  uint8
+							name string
+						}{{topology.LACPSync, "sync"}, {topology.LACPCollecting, "collecting"}, {topology.LACPDistributing, "distributing"}} {
+							if side.p.State&x.bit == 0 {
+								lack = append(lack, x.name)
+							}
+						}
+						missing = append(missing, side.name+" lacks "+strings.Join(lack, "/"))
+						ev = append(ev, b.slaveEv(s, "%s port state %s", side.name, stateString(side.p.State)))
+					}
+				}
+				if len(missing) == 0 {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s slave %s is negotiated out of the bundle: %s", b.bond.Name, s.s.Name, strings.Join(missing, ", "))
+				f.Fix = "make the switch port a member of the same LACP port-channel as the other slaves"
+				f.Evidence = ev
+				c.Report(f)
+			}
+		}
+	},
+}
+
+var lacpChurn = Rule{
+	ID: "lacp.churn", Title: "LACP churn", Severity: Warning,
+	Summary:   "An up slave's actor or partner churn state is \"churned\".",
+	Why:       "Churned means the LACP negotiation has failed to reach sync for longer than the churn timer: it keeps failing, usually because the two ends disagree about the bundle.",
+	FixHost:   "Check the other lacp.* findings for the cause.",
+	FixSwitch: "Check the port-channel configuration of the port.",
+	Evidence:  "/proc/net/bonding/<bond> per-slave \"Actor Churn State\" and \"Partner Churn State\" (kernel 4.x+).",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			for _, s := range upSlaves(&b) {
+				var sides []string
+				if strings.EqualFold(s.s.ActorChurn, "churned") {
+					sides = append(sides, "actor")
+				}
+				if strings.EqualFold(s.s.PartnerChurn, "churned") {
+					sides = append(sides, "partner")
+				}
+				if len(sides) == 0 {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s slave %s: LACP %s churned — the negotiation keeps failing", b.bond.Name, s.s.Name, strings.Join(sides, " and "))
+				f.Fix = "fix the switch port's port-channel membership"
+				f.Evidence = []string{b.slaveEv(s, "actor churn state %s, partner churn state %s", s.s.ActorChurn, s.s.PartnerChurn)}
+				c.Report(f)
+			}
+		}
+	},
+}

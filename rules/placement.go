@@ -1,0 +1,349 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Host against switch: rules that need the NIC-to-port map. Each stays
+// silent for a slave whose switch was not read or whose LAG membership is
+// not known.
+
+// perSlave runs check for every mapped slave of class-cl bonds.
+func perSlave(c *Context, cl Class, check func(b *bondView, s *slaveView)) {
+	for _, b := range c.bonds() {
+		if b.class != cl {
+			continue
+		}
+		for i := range b.slaves {
+			if b.slaves[i].link != nil {
+				check(&b, &b.slaves[i])
+			}
+		}
+	}
+}
+
+const fixLACPSwitch = "Arista EOS / Cisco IOS, NX-OS: interface <port>; channel-group N mode active (NX-OS: feature lacp). Junos: set interfaces <port> ether-options 802.3ad aeN; set interfaces aeN aggregated-ether-options lacp active. Across an MLAG pair use an MLAG/vPC port-channel (Arista mlag N, NX-OS vpc N)."
+const fixStaticSwitch = "Arista EOS / Cisco IOS, NX-OS: interface <port>; channel-group N mode on. Junos: set interfaces <port> ether-options 802.3ad aeN without lacp."
+const fixPlainSwitch = "Remove the ports from the port-channel (no channel-group; Junos: delete ether-options 802.3ad) and configure them as plain access/trunk ports with the same VLANs."
+
+var lacpSwitchNotAggregated = Rule{
+	ID: "lacp.switch-not-aggregated", Title: "802.3ad slave on a port in no LAG", Severity: Error,
+	Summary:   "A class-lacp slave's switch port is in no LAG.",
+	Why:       "802.3ad needs an LACP port-channel on the switch. Without one the switch treats the ports as independent: the bond's MAC moves between ports (MAC flapping) and frames are lost.",
+	FixHost:   "Nothing on the host if 802.3ad is intended; otherwise change the bond to active-backup.",
+	FixSwitch: fixLACPSwitch,
+	Evidence:  "Switch: IF-MIB ifStackTable and IEEE8023-LAG-MIB dot3adAggPortAttachedAggID/SelectedAggID (or vendor MIBs); the map from LLDP/LACP/FDB.",
+	Check: func(c *Context) {
+		perSlave(c, ClassLACP, func(b *bondView, s *slaveView) {
+			if s.lag != nil || !s.lagKnown() {
+				return
+			}
+			f := b.finding(s)
+			f.Message = fmt.Sprintf("%s is 802.3ad but %s %s (%s) is in no port-channel", b.bond.Name, s.link.Switch, s.link.Port, s.s.Name)
+			f.Fix = fmt.Sprintf("on %s, put %s in an LACP port-channel (channel-group N mode active) with the bond's other ports", s.link.Switch, s.link.Port)
+			f.Evidence = append([]string{b.hostEv("mode 802.3ad"), linkEv(s)}, portEv(s)...)
+			c.Report(f)
+		})
+	},
+}
+
+var lacpSwitchStaticLAG = Rule{
+	ID: "lacp.switch-static-lag", Title: "802.3ad slave on a static LAG", Severity: Error,
+	Summary:   "A class-lacp slave's switch port is in a static (non-LACP) LAG.",
+	Why:       "A static port-channel (\"mode on\") ignores LACPDUs: the host never finds a partner, keeps its slaves defaulted, and the two ends disagree about the bundle.",
+	FixHost:   "Nothing on the host if 802.3ad is intended.",
+	FixSwitch: "Change the port-channel to LACP: channel-group N mode active (Junos: aggregated-ether-options lacp active).",
+	Evidence:  "Switch: the LAG's kind (IEEE8023-LAG-MIB actor state without LACP activity, or vendor MIBs).",
+	Check: func(c *Context) {
+		perSlave(c, ClassLACP, func(b *bondView, s *slaveView) {
+			if s.lag == nil || s.lag.Kind != topology.LAGStatic {
+				return
+			}
+			f := b.finding(s)
+			f.Message = fmt.Sprintf("%s is 802.3ad but %s %s (%s) is in static port-channel %s: LACPDUs are ignored", b.bond.Name, s.link.Switch, s.link.Port, s.s.Name, s.lag.Name)
+			f.Fix = fmt.Sprintf("on %s, change %s to LACP (channel-group N mode active)", s.link.Switch, s.lag.Name)
+			f.Evidence = append([]string{b.hostEv("mode 802.3ad"), linkEv(s)}, portEv(s)...)
+			c.Report(f)
+		})
+	},
+}
+
+// notBundled are switch member states that take a port out of the bundle.
+var notBundled = []string{"suspended", "individual", "standby", "defaulted"}
+
+var lacpSwitchPortNotBundled = Rule{
+	ID: "lacp.switch-port-not-bundled", Title: "Switch has the port out of the bundle", Severity: Error,
+	Summary:   "The switch reports a class-lacp slave's member port suspended, individual, standby or defaulted.",
+	Why:       "The switch has taken the port out of the port-channel: it forwards nothing (suspended, standby) or runs it as a separate link (individual), whatever the host thinks.",
+	FixHost:   "Check that every slave faces the same port-channel and runs at the same speed.",
+	FixSwitch: "Look at the member state (Arista \"show port-channel detail\", Cisco \"show etherchannel detail\", Junos \"show lacp interfaces\"): fix the key, speed or partner mismatch it names.",
+	Evidence:  "Switch: IEEE8023-LAG-MIB dot3adAggPortActorOperState / AttachedAggID, or vendor member status.",
+	Check: func(c *Context) {
+		perSlave(c, ClassLACP, func(b *bondView, s *slaveView) {
+			if s.port == nil || s.port.LACP == nil || !s.switchUsable() || s.down() {
+				return
+			}
+			st := strings.ToLower(s.port.LACP.Status)
+			if !slices.Contains(notBundled, st) {
+				return
+			}
+			f := b.finding(s)
+			lag := "its port-channel"
+			if s.lag != nil {
+				lag = s.lag.Name
+			}
+			f.Message = fmt.Sprintf("%s reports %s (%s slave %s) %s, out of %s", s.link.Switch, s.link.Port, b.bond.Name, s.s.Name, st, lag)
+			f.Fix = fmt.Sprintf("on %s, check why %s is %s (show lacp interface / show etherchannel detail)", s.link.Switch, s.link.Port, st)
+			f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s LACP status %s", s.link.Switch, s.link.Port, st)}, portEv(s)...)
+			c.Report(f)
+		})
+	},
+}
+
+// oneMLAGPortChannel reports whether two LAGs on different switches of one
+// domain are known to be one multi-chassis port-channel, and whether that
+// is known at all.
+func oneMLAGPortChannel(a, b *topology.LAG) (same, known bool) {
+	if a.MLAGID != 0 && b.MLAGID != 0 {
+		return a.MLAGID == b.MLAGID, true
+	}
+	sa, sb := topology.NormalizeMAC(a.ActorSystem), topology.NormalizeMAC(b.ActorSystem)
+	if sa != "" && sb != "" && a.ActorKey != 0 && b.ActorKey != 0 {
+		return sa == sb && a.ActorKey == b.ActorKey, true
+	}
+	if a.MLAG != "" && b.MLAG != "" {
+		return true, true
+	}
+	return false, false
+}
+
+var lacpSplitAcrossLAGs = Rule{
+	ID: "lacp.split-across-lags", Title: "802.3ad slaves in different LAGs", Severity: Error,
+	Summary:   "Slaves of one bond land in different LAGs that are not one MLAG port-channel.",
+	Why:       "Two bundles for one bond: the host aggregates with only one of them, the ports in the other carry nothing, and a misconfigured pair can loop.",
+	FixHost:   "Nothing on the host.",
+	FixSwitch: "Put every port of the bond in one port-channel; across an MLAG pair use the same MLAG/vPC ID on both peers.",
+	Evidence:  "Switch: the LAG each slave's port belongs to; MLAG/domain membership.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP {
+				continue
+			}
+			var in []*slaveView
+			for _, s := range b.mapped() {
+				if s.lag != nil && s.switchUsable() {
+					in = append(in, s)
+				}
+			}
+			if len(in) < 2 {
+				continue
+			}
+			split := false
+			for _, s := range in[1:] {
+				a := in[0]
+				switch {
+				case a.link.Switch == s.link.Switch:
+					if a.lag.Name != s.lag.Name {
+						split = true
+					}
+				case !c.Model.SameDomain(a.link.Switch, s.link.Switch):
+					split = true
+				default:
+					if same, known := oneMLAGPortChannel(a.lag, s.lag); known && !same {
+						split = true
+					}
+				}
+			}
+			if !split {
+				continue
+			}
+			var parts, ev []string
+			for _, s := range in {
+				parts = append(parts, fmt.Sprintf("%s → %s %s", s.s.Name, s.link.Switch, s.lag.Name))
+				ev = append(ev, linkEv(s))
+				ev = append(ev, portEv(s)...)
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("%s is split across port-channels that are not one bundle: %s", b.bond.Name, strings.Join(parts, ", "))
+			f.Fix = "put every port of the bond in one port-channel (one MLAG port-channel across a pair)"
+			f.Evidence = ev
+			c.Report(f)
+		}
+	},
+}
+
+// multiSwitch reports the bonds of class cl whose mapped slaves land on
+// switches that are not one stack/MLAG domain.
+func multiSwitch(c *Context, cl Class, what string) {
+	for _, b := range c.bonds() {
+		if b.class != cl {
+			continue
+		}
+		sws := b.switches()
+		if len(sws) < 2 {
+			continue
+		}
+		one := true
+		for _, sw := range sws[1:] {
+			if !c.Model.SameDomain(sws[0], sw) {
+				one = false
+			}
+		}
+		if one {
+			continue
+		}
+		ms := b.mapped()
+		var ev []string
+		for _, s := range ms {
+			ev = append(ev, linkEv(s))
+		}
+		for _, sw := range sws {
+			if n := c.Model.Switch(sw); n != nil && n.Domain != nil {
+				ev = append(ev, fmt.Sprintf("switch %s: member of %s domain %s (%s)", sw, n.Domain.Kind, n.Domain.Name, strings.Join(n.Domain.Switches, ", ")))
+			} else {
+				ev = append(ev, fmt.Sprintf("switch %s: in no MLAG/stack domain (no shared LACP system ID, no vendor MLAG data)", sw))
+			}
+		}
+		f := b.finding(nil)
+		f.Message = fmt.Sprintf("%s (%s) spans %s, which are not one stack or MLAG domain: %s", b.bond.Name, b.bond.Mode, strings.Join(sws, " and "), what)
+		f.Fix = "cable the bond to one switch or one MLAG pair, or make the switches an MLAG/vPC domain"
+		f.Evidence = ev
+		c.Report(f)
+	}
+}
+
+var lacpMultiSwitchNoMLAG = Rule{
+	ID: "lacp.multi-switch-no-mlag", Title: "802.3ad bond across switches that are not an MLAG pair", Severity: Error,
+	Summary:   "Class-lacp slaves land on two or more switches that are not one stack or MLAG/vPC/VLT domain.",
+	Why:       "Independent switches send different LACP system IDs; the host can aggregate with only one of them, so only one switch carries traffic and the redundancy is an illusion.",
+	FixHost:   "Nothing on the host if the switches should be an MLAG pair.",
+	FixSwitch: "Configure the two switches as an MLAG/vPC/VLT pair with an MLAG port-channel for the bond, or cable the bond to one switch.",
+	Evidence:  "The map (LLDP/LACP/FDB) and MLAG domains (vendor MIBs or a shared LACP system ID).",
+	Check: func(c *Context) {
+		multiSwitch(c, ClassLACP, "the partner system IDs differ and only one switch carries traffic")
+	},
+}
+
+var staticSwitchNotAggregated = Rule{
+	ID: "static.switch-not-aggregated", Title: "Static bond on a port in no LAG", Severity: Error,
+	Summary:   "A class-static (balance-rr, balance-xor, broadcast) slave's switch port is in no LAG.",
+	Why:       "The bond sends its one source MAC out of several ports; without a port-channel the switch sees the MAC flap between ports: intermittent connectivity, up to 50 % loss.",
+	FixHost:   "Or change the bond to active-backup, which needs no switch configuration.",
+	FixSwitch: fixStaticSwitch,
+	Evidence:  "Switch: IF-MIB ifStackTable and IEEE8023-LAG-MIB (or vendor MIBs); the map.",
+	Check: func(c *Context) {
+		perSlave(c, ClassStatic, func(b *bondView, s *slaveView) {
+			if s.lag != nil || !s.lagKnown() {
+				return
+			}
+			f := b.finding(s)
+			f.Message = fmt.Sprintf("%s is %s but %s %s (%s) is in no port-channel: the bond's MAC flaps between ports", b.bond.Name, b.bond.Mode, s.link.Switch, s.link.Port, s.s.Name)
+			f.Fix = fmt.Sprintf("on %s, put %s in a static port-channel (channel-group N mode on), or make the bond active-backup", s.link.Switch, s.link.Port)
+			f.Evidence = append([]string{b.hostEv("mode %s", b.bond.Mode), linkEv(s)}, portEv(s)...)
+			c.Report(f)
+		})
+	},
+}
+
+var staticSwitchLACPLAG = Rule{
+	ID: "static.switch-lacp-lag", Title: "Static bond on an LACP LAG", Severity: Error,
+	Summary:   "A class-static slave's switch port is in an LACP LAG.",
+	Why:       "The host sends no LACPDUs; the switch keeps the ports suspended or individual (or, with fallback, runs them unbundled).",
+	FixHost:   "Or change the bond to 802.3ad to match the switch.",
+	FixSwitch: "Change the port-channel to static: channel-group N mode on.",
+	Evidence:  "Switch: the LAG's kind (IEEE8023-LAG-MIB LACP activity, or vendor MIBs).",
+	Check: func(c *Context) {
+		perSlave(c, ClassStatic, func(b *bondView, s *slaveView) {
+			if s.lag == nil || s.lag.Kind != topology.LAGLACP {
+				return
+			}
+			f := b.finding(s)
+			f.Message = fmt.Sprintf("%s is %s (no LACP) but %s %s (%s) is in LACP port-channel %s: the switch waits for LACPDUs that never come", b.bond.Name, b.bond.Mode, s.link.Switch, s.link.Port, s.s.Name, s.lag.Name)
+			f.Fix = fmt.Sprintf("on %s, make %s static (mode on), or change the bond to 802.3ad", s.link.Switch, s.lag.Name)
+			f.Evidence = append([]string{b.hostEv("mode %s", b.bond.Mode), linkEv(s)}, portEv(s)...)
+			c.Report(f)
+		})
+	},
+}
+
+var staticMultiSwitchNoMLAG = Rule{
+	ID: "static.multi-switch-no-mlag", Title: "Static bond across switches that are not an MLAG pair", Severity: Error,
+	Summary:   "Class-static slaves land on several switches that are not one stack/MLAG.",
+	Why:       "A static bundle cannot span independent switches: each sees the bond's MAC on its own port and the other switch's copy of the traffic, so frames loop or are lost.",
+	FixHost:   "Use active-backup across independent switches.",
+	FixSwitch: "Make the switches one MLAG/stack with a static MLAG port-channel, or cable the bond to one switch.",
+	Evidence:  "The map and MLAG domains.",
+	Check: func(c *Context) {
+		multiSwitch(c, ClassStatic, "a static bundle cannot span independent switches")
+	},
+}
+
+var independentSwitchAggregated = Rule{
+	ID: "independent.switch-aggregated", Title: "active-backup/tlb/alb slave on an aggregated port", Severity: Error,
+	Summary: "A class-independent (active-backup, balance-tlb, balance-alb) slave's switch port is a LAG member (static or LACP).",
+	Why: `The switch treats the ports as one bundle and hashes frames onto the inactive
+slave, which drops them; the host logs "received packet with own address as
+source address". With LACP the bundle never forms and the ports run individual
+or suspended.`,
+	FixHost:   "Or change the bond to 802.3ad to match an LACP port-channel.",
+	FixSwitch: fixPlainSwitch,
+	Evidence:  "Switch: ifStackTable / IEEE8023-LAG-MIB membership of the port.",
+	Check: func(c *Context) {
+		perSlave(c, ClassIndependent, func(b *bondView, s *slaveView) {
+			if s.lag == nil || !s.switchUsable() {
+				return
+			}
+			f := b.finding(s)
+			f.Message = fmt.Sprintf("%s is %s but %s %s (%s) is in port-channel %s (%s): the switch sends frames to the inactive slave", b.bond.Name, b.bond.Mode, s.link.Switch, s.link.Port, s.s.Name, s.lag.Name, s.lag.Kind)
+			f.Fix = fmt.Sprintf("on %s, remove %s from %s and configure it as a plain port", s.link.Switch, s.link.Port, s.lag.Name)
+			f.Evidence = append([]string{b.hostEv("mode %s", b.bond.Mode), linkEv(s)}, portEv(s)...)
+			c.Report(f)
+		})
+	},
+}
+
+var redundancySingleSwitch = Rule{
+	ID: "redundancy.single-switch", Title: "All slaves on one switch", Severity: Warning,
+	Summary: "Every slave of a bond lands on one switch (one chassis). Warning for active-backup/tlb/alb, info for other modes, error with policy require_switch_redundancy.",
+	Why: `The switch is a single point of failure: a reload or crash takes the whole
+bond down. active-backup is chosen precisely to survive a switch failure.`,
+	FixHost:   "Cable the second slave to another switch (for 802.3ad: the MLAG peer).",
+	FixSwitch: "Provide a port on a second switch (the MLAG/vPC peer for LACP bonds).",
+	Evidence:  "The map of every slave to its switch.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if len(b.slaves) < 2 || b.class == ClassUnknown {
+				continue
+			}
+			ms := b.mapped()
+			if len(ms) != len(b.slaves) {
+				continue
+			}
+			sws := b.switches()
+			if len(sws) != 1 {
+				continue
+			}
+			sev := Info
+			if b.class == ClassIndependent {
+				sev = Warning
+			}
+			if c.Params.RequireSwitchRedundancy {
+				sev = Error
+			}
+			var ev []string
+			for _, s := range ms {
+				ev = append(ev, linkEv(s))
+			}
+			f := b.finding(nil)
+			f.Switch = sws[0]
+			f.Message = fmt.Sprintf("every slave of %s (%s) is on %s: %s is a single point of failure (%s)", b.bond.Name, b.bond.Mode, sws[0], sws[0], placement(ms))
+			f.Fix = "cable one slave to a second switch (the MLAG peer for 802.3ad)"
+			f.Evidence = ev
+			c.ReportAt(sev, f)
+		}
+	},
+}

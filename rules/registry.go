@@ -1,0 +1,57 @@
+package rules
+
+import "slices"
+
+// registry is the one list of rules, sorted by ID (a test keeps it so). No
+// init-time registration: what runs is what is listed here.
+var registry = []Rule{
+	bondALBInBridge,
+	bondARPInBridge,
+	bondARPNoTargets,
+	bondDelayNotMultiple,
+	bondHalfDuplex,
+	bondHashLayer2,
+	bondNICMismatch,
+	bondNoLinkMonitor,
+	bondSingleSlave,
+	bondSlaveDown,
+	bondSlaveFlapping,
+	bondSpeedMismatch,
+	independentSwitchAggregated,
+	lacpAggregatorSplit,
+	lacpChurn,
+	lacpMultiSwitchNoMLAG,
+	lacpNoPartner,
+	lacpNotSynced,
+	lacpPartnerKeyMismatch,
+	lacpPartnerMismatch,
+	lacpSplitAcrossLAGs,
+	lacpSwitchNotAggregated,
+	lacpSwitchPortNotBundled,
+	lacpSwitchStaticLAG,
+	mapUnmappedSlave,
+	redundancySingleSwitch,
+	staticMultiSwitchNoMLAG,
+	staticSwitchLACPLAG,
+	staticSwitchNotAggregated,
+}
+
+// Registry returns every rule, sorted by ID.
+func Registry() []Rule { return slices.Clone(registry) }
+
+// Lookup returns the rule with the given ID.
+func Lookup(id string) (Rule, bool) {
+	i, ok := slices.BinarySearchFunc(registry, id, func(r Rule, id string) int {
+		switch {
+		case r.ID < id:
+			return -1
+		case r.ID > id:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return Rule{}, false
+	}
+	return registry[i], true
+}

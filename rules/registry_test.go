@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+func TestRegistrySortedUniqueAndDocumented(t *testing.T) {
+	ids := []string{}
+	for _, r := range Registry() {
+		ids = append(ids, r.ID)
+		if r.Title == "" || r.Summary == "" || r.Why == "" || r.FixHost == "" || r.FixSwitch == "" || r.Evidence == "" || r.Check == nil {
+			t.Errorf("%s: help text or check missing", r.ID)
+		}
+		if got, ok := Lookup(r.ID); !ok || got.ID != r.ID {
+			t.Errorf("Lookup(%q) = %q, %v", r.ID, got.ID, ok)
+		}
+	}
+	if !slices.IsSorted(ids) {
+		t.Errorf("registry not sorted: %v", ids)
+	}
+	if len(slices.Compact(slices.Clone(ids))) != len(ids) {
+		t.Errorf("duplicate rule IDs: %v", ids)
+	}
+	if _, ok := Lookup("bond.nope"); ok {
+		t.Error("Lookup found a rule that does not exist")
+	}
+}
+
+// TestRegistryMatchesCatalogue: every registered rule is in RULES.md with
+// the same default severity.
+func TestRegistryMatchesCatalogue(t *testing.T) {
+	b, err := os.ReadFile("../../shared/RULES.md")
+	if err != nil {
+		t.Skipf("RULES.md not present at ../../shared: %v", err)
+	}
+	row := regexp.MustCompile("(?m)^\\| ([a-z0-9]+\\.[a-z0-9-]+) \\| (error|warning|info)")
+	cat := map[string]string{}
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		cat[m[1]] = m[2]
+	}
+	if len(cat) < 40 {
+		t.Fatalf("parsed only %d rules from RULES.md", len(cat))
+	}
+	for _, r := range Registry() {
+		sev, ok := cat[r.ID]
+		if !ok {
+			t.Errorf("%s is not in RULES.md", r.ID)
+			continue
+		}
+		if sev != r.Severity.String() {
+			t.Errorf("%s: default severity %s, RULES.md says %s", r.ID, r.Severity, sev)
+		}
+	}
+}
+
+func TestClassOf(t *testing.T) {
+	for _, c := range []struct {
+		kind, mode string
+		want       Class
+	}{
+		{"", "802.3ad", ClassLACP}, {"bonding", "4", ClassLACP},
+		{"", "balance-rr", ClassStatic}, {"", "balance-xor", ClassStatic}, {"", "broadcast", ClassStatic},
+		{"", "active-backup", ClassIndependent}, {"", "balance-tlb", ClassIndependent}, {"", "balance-alb", ClassIndependent},
+		{"ovs", "balance-tcp", ClassLACP}, {"ovs", "balance-slb", ClassIndependent}, {"ovs", "active-backup", ClassIndependent},
+		{"team", "lacp", ClassLACP}, {"team", "loadbalance", ClassStatic}, {"team", "activebackup", ClassIndependent},
+		{"", "quantum entanglement", ClassUnknown}, {"team", "802.3ad", ClassUnknown},
+	} {
+		if got := ClassOf(&topology.Bond{Kind: c.kind, Mode: c.mode}); got != c.want {
+			t.Errorf("ClassOf(%s %q) = %q, want %q", c.kind, c.mode, got, c.want)
+		}
+	}
+}
+
+func TestSeverityText(t *testing.T) {
+	for _, s := range []Severity{Info, Warning, Error} {
+		b, _ := s.MarshalText()
+		var back Severity
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Errorf("%v round trip: %v %v", s, back, err)
+		}
+	}
+	if _, err := ParseSeverity("critical"); err == nil || !strings.Contains(err.Error(), "warning") {
+		t.Errorf("ParseSeverity(critical) error %v should list the allowed values", err)
+	}
+	if !(Error > Warning && Warning > Info) {
+		t.Error("severity order")
+	}
+}

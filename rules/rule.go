@@ -1,0 +1,176 @@
+// Package rules checks a joined topology Model against what each bond mode
+// needs from the switch side (the catalogue in RULES.md).
+//
+// Rules are values in one explicit, sorted registry (registry.go); each reads
+// only the Model and emits typed Findings with their evidence. A rule never
+// fires on missing data: when a fact it needs is unknown it stays silent and
+// the map.* rules report the blind spot instead.
+//
+// It imports only topology and the standard library: vendor differences are
+// normalised away before rules see them.
+package rules
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Severity orders findings: Info < Warning < Error.
+type Severity int
+
+// Severities (RULES.md): error — traffic is lost or redundancy the operator
+// believes in does not exist; warning — degraded or fragile; info — advice.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+var severityNames = [...]string{Info: "info", Warning: "warning", Error: "error"}
+
+// String returns "info", "warning" or "error".
+func (s Severity) String() string {
+	if s < Info || s > Error {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity parses "error", "warning" or "info".
+func ParseSeverity(s string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(s, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q: want error, warning or info", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Status is the outcome a Finding records.
+type Status string
+
+// Statuses. Run emits failures; policy turns waived ones into suppressed.
+const (
+	StatusFail       Status = "fail"
+	StatusSuppressed Status = "suppressed"
+	StatusPass       Status = "pass"
+	StatusUnknown    Status = "unknown"
+)
+
+// Finding is one rule violation on one subject.
+type Finding struct {
+	Rule     string
+	Severity Severity
+	Status   Status
+	// Subject: the host side (Host, Bond, NIC) and/or the switch side.
+	Host, Bond, NIC string
+	Switch, Port    string
+	Message         string
+	Fix             string
+	// Evidence names the facts the finding rests on, each with its source.
+	Evidence []string
+}
+
+// Rule is one check of the catalogue.
+type Rule struct {
+	ID    string
+	Title string
+	// Severity is the default severity; a check may lower or raise it per
+	// finding where RULES.md says so (e.g. bond.slave-down).
+	Severity Severity
+	// Help for "bondaudit explain".
+	Summary, Why, FixHost, FixSwitch, Evidence string
+	References                                 []string
+	// Check inspects the Model and reports through c.
+	Check func(c *Context)
+}
+
+// Params are the tunables rules read (policy thresholds).
+type Params struct {
+	// FlapThreshold is the link failure count at which bond.slave-flapping
+	// fires; 0 means the default, 3.
+	FlapThreshold int
+	// RequireSwitchRedundancy makes redundancy.single-switch an error.
+	RequireSwitchRedundancy bool
+}
+
+func (p Params) flapThreshold() int {
+	if p.FlapThreshold <= 0 {
+		return 3
+	}
+	return p.FlapThreshold
+}
+
+// Context is what a Check sees: the Model, the parameters, and a way to
+// report. It also holds indexes shared by several rules.
+type Context struct {
+	Model  *topology.Model
+	Params Params
+	rule   *Rule
+	out    *[]Finding
+	ix     *index
+}
+
+// Report records a finding of the running rule at its default severity.
+func (c *Context) Report(f Finding) { c.ReportAt(c.rule.Severity, f) }
+
+// ReportAt records a finding at severity sev.
+func (c *Context) ReportAt(sev Severity, f Finding) {
+	f.Rule = c.rule.ID
+	f.Severity = sev
+	if f.Status == "" {
+		f.Status = StatusFail
+	}
+	*c.out = append(*c.out, f)
+}
+
+// Run checks m with every enabled rule (enabled nil = all) and returns the
+// findings sorted by severity (highest first), host, bond, NIC, switch,
+// port and rule.
+func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
+	var out []Finding
+	ix := buildIndex(m)
+	for i := range registry {
+		r := &registry[i]
+		if enabled != nil && !enabled(r.ID) {
+			continue
+		}
+		c := &Context{Model: m, Params: p, rule: r, out: &out, ix: ix}
+		r.Check(c)
+	}
+	SortFindings(out)
+	return out
+}
+
+// SortFindings sorts findings into report order.
+func SortFindings(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(a.Host, b.Host),
+			cmp.Compare(a.Bond, b.Bond),
+			cmp.Compare(a.NIC, b.NIC),
+			cmp.Compare(a.Switch, b.Switch),
+			cmp.Compare(a.Port, b.Port),
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
