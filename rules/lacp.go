@@ -70,14 +70,19 @@ while the switch treats the ports as independent: MAC flapping and loss.`,
 				if p == nil {
 					continue
 				}
-				perSlave = true
+				if p.System != "" {
+					perSlave = true
+				}
 				defaulted := p.StateKnown && p.State&topology.LACPDefaulted != 0
-				if !zeroMAC(p.System) && !defaulted {
+				// System "" means not printed (ip-link gives only the state
+				// bits): only the defaulted bit can tell then.
+				noSystem := p.System != "" && zeroMAC(p.System)
+				if !noSystem && !defaulted {
 					continue
 				}
 				f := b.finding(s)
 				why := "partner system 00:00:00:00:00:00"
-				if !zeroMAC(p.System) {
+				if !noSystem {
 					why = "partner state defaulted"
 				}
 				f.Message = fmt.Sprintf("%s slave %s hears no LACP partner (%s): the switch port is not running LACP", b.bond.Name, s.s.Name, why)
@@ -104,7 +109,7 @@ while the switch treats the ports as independent: MAC flapping and loss.`,
 func partnered(b *bondView) []*slaveView {
 	var out []*slaveView
 	for _, s := range upSlaves(b) {
-		if s.s.Partner != nil && !zeroMAC(s.s.Partner.System) {
+		if s.s.Partner != nil && s.s.Partner.System != "" && !zeroMAC(s.s.Partner.System) {
 			out = append(out, s)
 		}
 	}

@@ -1,0 +1,386 @@
+package host
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// ErrNoHostData is returned when a folder holds nothing a host snapshot can
+// be built from.
+var ErrNoHostData = errors.New("no host data: want ip-link.json and/or bonding/<bond> (or a sosreport)")
+
+// layout names where a capture keeps each input.
+type layout struct {
+	hostname   []string // candidates, first found wins
+	ipLinkJSON []string
+	ipLinkText []string
+	bondingDir string
+	lldp       []string
+	ethtool    func(nic string) []string
+	sosreport  bool
+}
+
+var captureLayout = layout{
+	hostname:   []string{"hostname"},
+	ipLinkJSON: []string{"ip-link.json"},
+	bondingDir: "bonding",
+	lldp:       []string{"lldp.json", "lldp.txt", "lldp.keyvalue"},
+	ethtool:    func(nic string) []string { return []string{"ethtool/" + nic} },
+}
+
+var sosLayout = layout{
+	hostname: []string{"hostname", "sos_commands/host/hostname", "etc/hostname", "sos_commands/general/hostname"},
+	ipLinkJSON: []string{
+		"sos_commands/networking/ip_-d_-j_link", "sos_commands/networking/ip_-j_-d_link",
+		"sos_commands/networking/ip_-details_-json_link_show", "sos_commands/networking/ip_-d_-j_address",
+	},
+	ipLinkText: []string{"sos_commands/networking/ip_-d_address", "sos_commands/networking/ip_-s_-d_link", "sos_commands/networking/ip_-d_link"},
+	bondingDir: "proc/net/bonding",
+	lldp: []string{
+		"sos_commands/lldp/lldpcli_-f_json_show_neighbors_details", "sos_commands/lldp/lldpcli_show_neighbors_details",
+		"sos_commands/lldp/lldpctl", "sos_commands/lldp/lldpcli_show_neighbors",
+	},
+	ethtool:   func(nic string) []string { return []string{"sos_commands/networking/ethtool_" + nic} },
+	sosreport: true,
+}
+
+// IsSosreport reports whether dir looks like an unpacked sosreport.
+func IsSosreport(fsys fs.FS, dir string) bool {
+	_, err := fs.Stat(fsys, path.Join(dir, "sos_commands"))
+	return err == nil
+}
+
+// ReadCaptureFS reads a raw host capture folder (DESIGN.md "Inputs") or an
+// unpacked sosreport at dir inside fsys into a host snapshot.
+//
+// problems lists every recoverable issue, each naming the file (and line
+// when there is one); the rest of the folder is still read. err is set only
+// when the folder yields nothing usable.
+func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
+	lay := captureLayout
+	if IsSosreport(fsys, dir) {
+		lay = sosLayout
+	}
+	r := &capReader{fsys: fsys, dir: dir}
+	h := &topology.Host{Source: dir}
+	if p, b := r.first(lay.hostname); b != nil {
+		h.Name = strings.TrimSpace(firstLine(b))
+		if h.Name == "" {
+			r.problem("%s: empty", p)
+		}
+	}
+	if h.Name == "" {
+		h.Name = path.Base(dir)
+	}
+
+	// ip link
+	var links *Links
+	var ipFile string
+	if p, b := r.first(lay.ipLinkJSON); b != nil {
+		ipFile = p
+		l, err := ParseIPLinkJSON(b, p)
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+		} else {
+			links = l
+		}
+	} else if p, b := r.first(lay.ipLinkText); b != nil {
+		ipFile = p
+		l, err := ParseIPLinkText(b, p)
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+		} else {
+			links = l
+		}
+	} else if !lay.sosreport {
+		r.problem("%s: missing: without `ip -details -json link show` NIC permanent MACs, MTUs and bridges are unknown", path.Join(dir, lay.ipLinkJSON[0]))
+	}
+
+	// bonding files
+	procBonds := map[string]topology.Bond{}
+	var procOrder []string
+	bdir := path.Join(dir, lay.bondingDir)
+	entries, err := fs.ReadDir(fsys, bdir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		r.problem("%s: %v", bdir, err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := path.Join(bdir, e.Name())
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			r.problem("%s: %v", p, err)
+			continue
+		}
+		bonds, errs, err := ParseProcBonding(b, p, e.Name())
+		for _, pe := range errs {
+			r.problems = append(r.problems, pe.Error())
+		}
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+			continue
+		}
+		for _, bd := range bonds {
+			if _, dup := procBonds[bd.Name]; dup {
+				r.problem("%s: bond %s described twice: the later copy is used", p, bd.Name)
+			} else {
+				procOrder = append(procOrder, bd.Name)
+			}
+			procBonds[bd.Name] = bd
+		}
+	}
+
+	if links == nil && len(procBonds) == 0 {
+		return nil, r.problems, fmt.Errorf("%s: %w", dir, ErrNoHostData)
+	}
+
+	// merge
+	nicByName := map[string]*topology.NIC{}
+	if links != nil {
+		h.NICs = links.NICs
+		h.Bridges = links.Bridges
+		h.VLANs = links.VLANs
+	}
+	for i := range h.NICs {
+		nicByName[h.NICs[i].Name] = &h.NICs[i]
+	}
+	ipBonds := map[string]*topology.Bond{}
+	if links != nil {
+		for i := range links.Bonds {
+			ipBonds[links.Bonds[i].Name] = &links.Bonds[i]
+		}
+	}
+	var names []string
+	names = append(names, procOrder...)
+	if links != nil {
+		for _, b := range links.Bonds {
+			if _, ok := procBonds[b.Name]; !ok {
+				names = append(names, b.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		pb, inProc := procBonds[name]
+		ib := ipBonds[name]
+		var b topology.Bond
+		switch {
+		case inProc && ib != nil:
+			b = mergeBond(pb, ib)
+		case inProc:
+			b = pb
+			if links != nil {
+				r.problem("%s: bond %s is not in %s", pb.Source, name, ipFile)
+			}
+		default:
+			b = *ib
+			if ib.Mode == "" {
+				r.problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, name, len(ib.Slaves))
+				continue
+			}
+			r.problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, name), name, ipFile, name)
+		}
+		h.Bonds = append(h.Bonds, b)
+	}
+
+	// NICs the bonding files name but ip-link did not list.
+	for bi := range h.Bonds {
+		b := &h.Bonds[bi]
+		for si := range b.Slaves {
+			s := &b.Slaves[si]
+			n := nicByName[s.Name]
+			if n == nil {
+				h.NICs = append(h.NICs, topology.NIC{Name: s.Name, PermMAC: s.PermMAC, Master: b.Name})
+				n = &h.NICs[len(h.NICs)-1]
+				nicByName = reindex(h.NICs)
+				n = nicByName[s.Name]
+			}
+			if n.PermMAC == "" {
+				n.PermMAC = s.PermMAC
+			}
+			if s.PermMAC == "" {
+				s.PermMAC = n.PermMAC
+			}
+			if s.Speed > 0 {
+				n.Speed = s.Speed
+			}
+			if s.Duplex != "" {
+				n.Duplex = s.Duplex
+			}
+			if n.Master == "" {
+				n.Master = b.Name
+			}
+		}
+		if b.Bridge == "" {
+			for _, br := range h.Bridges {
+				if slices.Contains(br.Ports, b.Name) {
+					b.Bridge = br.Name
+				}
+			}
+		}
+	}
+	slices.SortFunc(h.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
+	nicByName = reindex(h.NICs)
+
+	// ethtool
+	for i := range h.NICs {
+		n := &h.NICs[i]
+		if p, b := r.first(lay.ethtool(n.Name)); b != nil {
+			applyEthtool(n, b)
+			_ = p
+		}
+	}
+
+	// LLDP
+	if p, b := r.first(lay.lldp); b != nil {
+		nbs, err := ParseLLDP(b, p)
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+		}
+		h.Neighbours = nbs
+	}
+	return h, r.problems, nil
+}
+
+func reindex(nics []topology.NIC) map[string]*topology.NIC {
+	m := make(map[string]*topology.NIC, len(nics))
+	for i := range nics {
+		m[nics[i].Name] = &nics[i]
+	}
+	return m
+}
+
+// mergeBond combines the bonding file's view (authoritative for the driver
+// state) with ip-link's (interface facts and options the file omits).
+func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
+	b := pb
+	b.MTU, b.MAC, b.Bridge = ib.MTU, ib.MAC, ib.Bridge
+	if ib.State != "" {
+		b.State = ib.State
+	}
+	if b.ARPValidate == "" {
+		b.ARPValidate = ib.ARPValidate
+	}
+	if b.LACPActive == nil {
+		b.LACPActive = ib.LACPActive
+	}
+	if b.AdActorSystem == "" {
+		b.AdActorSystem = ib.AdActorSystem
+	}
+	if b.XmitHashPolicy == "" {
+		b.XmitHashPolicy = ib.XmitHashPolicy
+	}
+	if b.LACPRate == "" {
+		b.LACPRate = ib.LACPRate
+	}
+	if b.ActiveAggregator == nil {
+		b.ActiveAggregator = ib.ActiveAggregator
+	}
+	ipSlaves := map[string]topology.Slave{}
+	for _, s := range ib.Slaves {
+		ipSlaves[s.Name] = s
+	}
+	for i := range b.Slaves {
+		s := &b.Slaves[i]
+		is, ok := ipSlaves[s.Name]
+		if !ok {
+			continue
+		}
+		if s.PermMAC == "" {
+			s.PermMAC = is.PermMAC
+		}
+		if s.AggregatorID == 0 {
+			s.AggregatorID = is.AggregatorID
+		}
+		if s.Actor == nil {
+			s.Actor = is.Actor
+		}
+		if s.Partner == nil {
+			s.Partner = is.Partner
+		}
+		delete(ipSlaves, s.Name)
+	}
+	// Slaves ip-link knows and the file does not (a copy taken mid-change).
+	var extra []string
+	for n := range ipSlaves {
+		extra = append(extra, n)
+	}
+	slices.Sort(extra)
+	for _, n := range extra {
+		b.Slaves = append(b.Slaves, ipSlaves[n])
+	}
+	return b
+}
+
+// applyEthtool reads `ethtool <nic>` output: Speed, Duplex, Link detected.
+func applyEthtool(n *topology.NIC, b []byte) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), ":")
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		switch k {
+		case "Speed":
+			if s, ok := strings.CutSuffix(v, "Mb/s"); ok {
+				if x, err := strconv.Atoi(s); err == nil && n.Speed == 0 {
+					n.Speed = x
+				}
+			}
+		case "Duplex":
+			if d := strings.ToLower(v); (d == "full" || d == "half") && n.Duplex == "" {
+				n.Duplex = d
+			}
+		case "Link detected":
+			if n.State == "" {
+				if v == "yes" {
+					n.State = "up"
+				} else if v == "no" {
+					n.State = "down"
+				}
+			}
+		}
+	}
+}
+
+type capReader struct {
+	fsys     fs.FS
+	dir      string
+	problems []string
+}
+
+func (r *capReader) problem(format string, args ...any) {
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+// first reads the first existing file of names (relative to the folder).
+func (r *capReader) first(names []string) (string, []byte) {
+	for _, n := range names {
+		p := path.Join(r.dir, n)
+		b, err := fs.ReadFile(r.fsys, p)
+		if err == nil {
+			return p, b
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			r.problem("%s: %v", p, err)
+		}
+	}
+	return "", nil
+}
+
+func firstLine(b []byte) string {
+	s, _, _ := strings.Cut(string(b), "\n")
+	return s
+}

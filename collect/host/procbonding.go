@@ -1,0 +1,346 @@
+// Package host reads Linux host facts into topology snapshots: parsers for
+// the files a host capture holds (/proc/net/bonding, ip -details -json link,
+// lldpcli output, ethtool) and the capture-folder and sosreport readers.
+//
+// It must not import rules or vendors.
+package host
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// ParseError is a problem at one line of one input file.
+type ParseError struct {
+	File string
+	Line int // 0 when not line-oriented
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// bondingModes maps the kernel's "Bonding Mode:" text to the mode name.
+// Matched as substrings, so author annotations after the text survive.
+var bondingModes = []struct{ text, mode string }{
+	{"802.3ad", topology.Mode8023AD},
+	{"(round-robin)", topology.ModeBalanceRR},
+	{"(active-backup)", topology.ModeActiveBackup},
+	{"(xor)", topology.ModeBalanceXOR},
+	{"(broadcast)", topology.ModeBroadcast},
+	{"transmit load balancing", topology.ModeBalanceTLB},
+	{"adaptive load balancing", topology.ModeBalanceALB},
+}
+
+// ParseProcBonding parses a /proc/net/bonding/<bond> file. bondName names the
+// bond when the text does not (the file's base name, normally). A file that
+// concatenates several bonds with "/proc/net/bonding/<name>" header lines,
+// as some collectors record them, yields one bond per section.
+//
+// errs are recoverable problems, each a *ParseError with the line; err is
+// returned when the text is not a bonding file at all.
+func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond, errs []error, err error) {
+	p := &bondParser{file: file, defName: bondName}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		p.line++
+		p.feed(sc.Text())
+	}
+	if err := sc.Err(); err != nil {
+		p.errorf("reading: %v", err)
+	}
+	p.finish()
+	if len(p.bonds) == 0 {
+		return nil, p.errs, &ParseError{File: file, Msg: "not a /proc/net/bonding file: no \"Bonding Mode:\" line"}
+	}
+	return p.bonds, p.errs, nil
+}
+
+type bondParser struct {
+	file, defName string
+	line          int
+	errs          []error
+	bonds         []topology.Bond
+
+	cur      *topology.Bond
+	header   string // name from a "/proc/net/bonding/x" header line
+	slave    *topology.Slave
+	lacp     *topology.LACPPort // inside a "details actor/partner lacp pdu" block
+	sawMode  bool
+	inAggSec bool
+}
+
+func (p *bondParser) errorf(format string, args ...any) {
+	p.errs = append(p.errs, &ParseError{File: p.file, Line: p.line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *bondParser) flushSlave() {
+	if p.cur != nil && p.slave != nil {
+		p.cur.Slaves = append(p.cur.Slaves, *p.slave)
+	}
+	p.slave, p.lacp = nil, nil
+}
+
+func (p *bondParser) finish() {
+	p.flushSlave()
+	if p.cur != nil && p.sawMode {
+		p.bonds = append(p.bonds, *p.cur)
+	}
+	p.cur, p.sawMode, p.inAggSec = nil, false, false
+}
+
+func (p *bondParser) start() {
+	name := p.header
+	if name == "" {
+		name = p.defName
+	}
+	p.cur = &topology.Bond{Name: name, Kind: topology.BondKindLinux, Source: p.file}
+}
+
+func (p *bondParser) atoi(key, v string) int {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.EqualFold(v, "N/A") || strings.EqualFold(v, "Unknown") {
+		return 0
+	}
+	if f := strings.Fields(v); len(f) > 0 {
+		v = f[0] // "10000 Mbps"
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		p.errorf("%s: %q is not a number", key, v)
+		return 0
+	}
+	return n
+}
+
+func noneToEmpty(v string) string {
+	if strings.EqualFold(v, "None") {
+		return ""
+	}
+	return v
+}
+
+func (p *bondParser) feed(raw string) {
+	line := strings.TrimSpace(raw)
+	if line == "" {
+		p.inAggSec = false
+		return
+	}
+	if rest, ok := strings.CutPrefix(line, "/proc/net/bonding/"); ok && !strings.Contains(rest, " ") {
+		p.finish()
+		p.header = rest
+		return
+	}
+	if strings.HasPrefix(line, "Ethernet Channel Bonding Driver:") {
+		if p.sawMode {
+			p.finish()
+		}
+		return
+	}
+	if strings.HasPrefix(line, "bond ") && strings.HasSuffix(line, "has no active aggregator") {
+		if p.cur != nil {
+			p.cur.ActiveAggregator = &topology.Aggregator{NoneActive: true}
+		}
+		return
+	}
+	key, val, ok := strings.Cut(line, ":")
+	if !ok {
+		return // "802.3ad info" and other headings
+	}
+	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+	lk := strings.ToLower(key)
+
+	if lk == "bonding mode" {
+		if p.sawMode {
+			p.finish()
+		}
+		p.start()
+		p.sawMode = true
+		for _, m := range bondingModes {
+			if strings.Contains(val, m.text) {
+				p.cur.Mode = m.mode
+				return
+			}
+		}
+		p.cur.Mode = val
+		p.errorf("unknown bonding mode %q", val)
+		return
+	}
+	if p.cur == nil {
+		// A header-less partial file: start a bond anyway on the first
+		// recognisable line, but it only counts once a mode is seen.
+		p.start()
+	}
+	b := p.cur
+
+	switch {
+	case lk == "slave interface":
+		p.flushSlave()
+		p.slave = &topology.Slave{Name: val, Source: p.file}
+		return
+	case strings.HasPrefix(lk, "details actor lacp pdu"):
+		if p.slave != nil {
+			p.slave.Actor = &topology.LACPPort{}
+			p.lacp = p.slave.Actor
+		}
+		return
+	case strings.HasPrefix(lk, "details partner lacp pdu"):
+		if p.slave != nil {
+			p.slave.Partner = &topology.LACPPort{}
+			p.lacp = p.slave.Partner
+		}
+		return
+	}
+
+	if p.slave != nil {
+		p.slaveField(lk, key, val)
+		return
+	}
+
+	if p.inAggSec || lk == "active aggregator info" {
+		if lk == "active aggregator info" {
+			p.inAggSec = true
+			if b.ActiveAggregator == nil {
+				b.ActiveAggregator = &topology.Aggregator{}
+			}
+			return
+		}
+		a := b.ActiveAggregator
+		switch lk {
+		case "aggregator id":
+			a.ID = p.atoi(key, val)
+			return
+		case "number of ports":
+			a.Ports = p.atoi(key, val)
+			return
+		case "actor key":
+			a.ActorKey = p.atoi(key, val)
+			return
+		case "partner key":
+			a.PartnerKey = p.atoi(key, val)
+			return
+		case "partner mac address":
+			a.PartnerMAC = topology.NormalizeMAC(val)
+			return
+		}
+		p.inAggSec = false
+	}
+
+	switch lk {
+	case "transmit hash policy":
+		b.XmitHashPolicy = firstField(val)
+	case "mii status":
+		b.State = strings.ToLower(val)
+	case "mii polling interval (ms)":
+		b.MIIMon = p.atoi(key, val)
+	case "up delay (ms)":
+		b.UpDelay = p.atoi(key, val)
+	case "down delay (ms)":
+		b.DownDelay = p.atoi(key, val)
+	case "arp polling interval (ms)":
+		b.ARPInterval = p.atoi(key, val)
+	case "arp ip target/s (n.n.n.n form)", "arp ip target/s":
+		for _, t := range strings.Split(val, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				b.ARPTargets = append(b.ARPTargets, t)
+			}
+		}
+	case "arp validate", "arp_validate":
+		b.ARPValidate = firstField(val)
+	case "primary slave":
+		b.Primary = noneToEmpty(firstField(val))
+	case "currently active slave":
+		b.ActiveSlave = noneToEmpty(firstField(val))
+	case "lacp rate":
+		b.LACPRate = strings.ToLower(firstField(val))
+	case "lacp active":
+		on := strings.EqualFold(val, "on") || val == "1"
+		b.LACPActive = &on
+	case "min links":
+		b.MinLinks = p.atoi(key, val)
+	case "aggregator selection policy (ad_select)":
+		b.AdSelect = firstField(val)
+	case "system mac address":
+		b.AdActorSystem = topology.NormalizeMAC(val)
+	}
+}
+
+func firstField(v string) string {
+	if f := strings.Fields(v); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+func (p *bondParser) slaveField(lk, key, val string) {
+	s := p.slave
+	if p.lacp != nil {
+		l := p.lacp
+		switch lk {
+		case "system priority":
+			l.SystemPriority = p.atoi(key, val)
+			return
+		case "system mac address":
+			l.System = topology.NormalizeMAC(val)
+			return
+		case "port key", "oper key":
+			l.Key = p.atoi(key, val)
+			return
+		case "port priority":
+			l.PortPriority = p.atoi(key, val)
+			return
+		case "port number":
+			l.Port = p.atoi(key, val)
+			return
+		case "port state":
+			n := p.atoi(key, val)
+			if n < 0 || n > 255 {
+				p.errorf("port state %d out of range 0-255", n)
+				return
+			}
+			l.State, l.StateKnown = uint8(n), true
+			return
+		}
+		p.lacp = nil
+	}
+	switch lk {
+	case "mii status":
+		s.MIIStatus = strings.ToLower(val)
+	case "speed":
+		s.Speed = p.atoi(key, val)
+	case "duplex":
+		d := strings.ToLower(val)
+		if d == "unknown" {
+			d = ""
+		}
+		s.Duplex = d
+	case "link failure count":
+		s.LinkFailures = p.atoi(key, val)
+	case "permanent hw addr":
+		if m := topology.NormalizeMAC(val); m != "" && !strings.Contains(strings.ToLower(val), "x") {
+			s.PermMAC = m
+		}
+	case "slave queue id":
+		s.QueueID = p.atoi(key, val)
+	case "aggregator id":
+		s.AggregatorID = p.atoi(key, val)
+	case "actor churn state", "actor churned state":
+		s.ActorChurn = strings.ToLower(val)
+	case "partner churn state", "partner churned state":
+		s.PartnerChurn = strings.ToLower(val)
+	}
+}
+
+// bondNameFromPath returns the bond name a bonding file's path implies.
+func bondNameFromPath(p string) string { return path.Base(p) }

@@ -1,0 +1,95 @@
+// Package report renders audit results. Every format is a Writer chosen from
+// one validated list; an unknown format is an error, never a fallback.
+//
+// It reads only the topology Model and rule Findings.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Report is one audit's result, as handed to a Writer.
+type Report struct {
+	Site      string
+	Generated time.Time
+	Model     *topology.Model
+	Findings  []rules.Finding
+	// Problems are inputs that could not be read (file and line), so the
+	// reader knows what was not checked.
+	Problems []string
+}
+
+// Writer renders a Report.
+type Writer interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// Formats lists the formats New accepts, in the order help shows them.
+func Formats() []string { return []string{"text", "json"} }
+
+// New returns the Writer for format.
+func New(format string) (Writer, error) {
+	switch format {
+	case "text", "":
+		return Text{}, nil
+	case "json":
+		return JSON{}, nil
+	}
+	return nil, fmt.Errorf("unknown report format %q: choose one of %s", format, strings.Join(Formats(), ", "))
+}
+
+// Summary counts what the audit saw.
+type Summary struct {
+	Hosts    int            `json:"hosts"`
+	Bonds    int            `json:"bonds"`
+	Switches int            `json:"switches"`
+	Links    int            `json:"links"`
+	Findings map[string]int `json:"findings"`
+}
+
+// Summarize counts hosts, bonds, switches, links and findings by severity
+// (suppressed findings are not counted).
+func Summarize(r *Report) Summary {
+	s := Summary{Findings: map[string]int{"error": 0, "warning": 0, "info": 0}}
+	if r.Model != nil {
+		s.Hosts = len(r.Model.Hosts)
+		s.Switches = len(r.Model.Switches)
+		s.Links = len(r.Model.Links)
+		for _, h := range r.Model.Hosts {
+			s.Bonds += len(h.Bonds)
+		}
+	}
+	for _, f := range r.Findings {
+		if f.Status == rules.StatusSuppressed {
+			continue
+		}
+		s.Findings[f.Severity.String()]++
+	}
+	return s
+}
+
+// bondFindings groups findings by host and bond for the per-bond view.
+func bondFindings(fs []rules.Finding) map[[2]string][]rules.Finding {
+	out := map[[2]string][]rules.Finding{}
+	for _, f := range fs {
+		if f.Status == rules.StatusSuppressed {
+			continue
+		}
+		k := [2]string{f.Host, f.Bond}
+		out[k] = append(out[k], f)
+	}
+	return out
+}
+
+func sortedProblems(p []string) []string {
+	s := slices.Clone(p)
+	slices.Sort(s)
+	return s
+}

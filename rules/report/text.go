@@ -1,0 +1,203 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Text writes the report a network engineer reads at a glance and pastes
+// into a ticket: one line per bond with where its slaves land, then the
+// findings grouped by host and bond with message, fix and evidence, then
+// what could not be read.
+type Text struct {
+	// ShowEvidence prints evidence lines under each finding (default on in New).
+	HideEvidence bool
+}
+
+// Write implements Writer.
+func (t Text) Write(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	s := Summarize(r)
+	ew.printf("bondaudit: site %s, %s\n", r.Site, r.Generated.UTC().Format("2006-01-02 15:04 UTC"))
+	mapped, slaves := 0, 0
+	if r.Model != nil {
+		for _, h := range r.Model.Hosts {
+			for _, b := range h.Bonds {
+				for _, sl := range b.Slaves {
+					slaves++
+					if r.Model.LinkOf(h.Name, sl.Name) != nil {
+						mapped++
+					}
+				}
+			}
+		}
+	}
+	domains := ""
+	if r.Model != nil && len(r.Model.Domains) > 0 {
+		domains = fmt.Sprintf(" (%s)", plural(len(r.Model.Domains), "MLAG/stack domain", "MLAG/stack domains"))
+	}
+	ew.printf("%s, %s, %s%s; %d of %d bond slaves mapped to switch ports\n",
+		plural(s.Hosts, "host", "hosts"), plural(s.Bonds, "bond", "bonds"), plural(s.Switches, "switch", "switches"), domains, mapped, slaves)
+
+	byBond := bondFindings(r.Findings)
+	if r.Model != nil && s.Bonds > 0 {
+		ew.printf("\nBONDS\n")
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "HOST\tBOND\tMODE\tSLAVE → SWITCH PORT\tRESULT\n")
+		for _, h := range r.Model.Hosts {
+			for _, b := range h.Bonds {
+				var legs []string
+				for _, sl := range b.Slaves {
+					if l := r.Model.LinkOf(h.Name, sl.Name); l != nil {
+						legs = append(legs, fmt.Sprintf("%s→%s:%s", sl.Name, l.Switch, l.Port))
+					} else {
+						legs = append(legs, sl.Name+"→?")
+					}
+				}
+				if len(legs) == 0 {
+					legs = []string{"(no slaves)"}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Name, b.Name, b.Mode, strings.Join(legs, "  "), resultWord(byBond[[2]string{h.Name, b.Name}]))
+			}
+		}
+		tw.Flush()
+	}
+
+	active := 0
+	for _, f := range r.Findings {
+		if f.Status != rules.StatusSuppressed {
+			active++
+		}
+	}
+	ew.printf("\nFINDINGS: %s, %s, %s\n", plural(s.Findings["error"], "error", "errors"),
+		plural(s.Findings["warning"], "warning", "warnings"), plural(s.Findings["info"], "info", "info"))
+	if active == 0 {
+		ew.printf("  none\n")
+	}
+	var group string
+	for _, f := range r.Findings {
+		if f.Status == rules.StatusSuppressed {
+			continue
+		}
+		g := subjectTitle(r.Model, f)
+		if g != group {
+			ew.printf("\n%s\n", g)
+			group = g
+		}
+		where := strings.TrimSpace(strings.Join(nonEmpty(f.NIC, arrow(f.NIC, f.Switch, f.Port)), " "))
+		ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), f.Rule, where)
+		ew.printf("           %s\n", f.Message)
+		if f.Fix != "" {
+			ew.printf("           fix: %s\n", f.Fix)
+		}
+		if !t.HideEvidence {
+			for _, e := range f.Evidence {
+				ew.printf("           evidence: %s\n", e)
+			}
+		}
+	}
+	if len(r.Problems) > 0 {
+		ew.printf("\nNOT READ (%d): these inputs could not be read in full; what they would show was not checked\n", len(r.Problems))
+		for _, p := range sortedProblems(r.Problems) {
+			ew.printf("  %s\n", p)
+		}
+	}
+	return ew.err
+}
+
+func arrow(nic, sw, port string) string {
+	if sw == "" {
+		return ""
+	}
+	target := sw
+	if port != "" {
+		target += " " + port
+	}
+	if nic != "" {
+		return "→ " + target
+	}
+	return target
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func subjectTitle(m *topology.Model, f rules.Finding) string {
+	switch {
+	case f.Host != "" && f.Bond != "":
+		mode := ""
+		if m != nil {
+			if h := m.Host(f.Host); h != nil {
+				for _, b := range h.Bonds {
+					if b.Name == f.Bond {
+						mode = " (" + b.Mode + ")"
+					}
+				}
+			}
+		}
+		return "host " + f.Host + " " + f.Bond + mode
+	case f.Host != "":
+		return "host " + f.Host
+	case f.Switch != "":
+		return "switch " + f.Switch
+	}
+	return "site"
+}
+
+func resultWord(fs []rules.Finding) string {
+	if len(fs) == 0 {
+		return "ok"
+	}
+	n := map[rules.Severity]int{}
+	for _, f := range fs {
+		n[f.Severity]++
+	}
+	var parts []string
+	if c := n[rules.Error]; c > 0 {
+		parts = append(parts, plural(c, "error", "errors"))
+	}
+	if c := n[rules.Warning]; c > 0 {
+		parts = append(parts, plural(c, "warning", "warnings"))
+	}
+	if c := n[rules.Info]; c > 0 {
+		parts = append(parts, plural(c, "info", "info"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	fmt.Fprintf(e, format, args...)
+}
