@@ -43,10 +43,11 @@ func (s *slaveView) switchUsable() bool {
 }
 
 // lagKnown reports whether it is known if the slave's switch port is a LAG
-// member: the switch was read and reports LAG data (a LAG, or LACP state
-// for this port). A switch that reports no LAG at all and nothing about
-// the port's LACP state may simply not expose its port-channels over
-// SNMP, so "in no LAG" is not concluded from silence.
+// member: the switch was read and either lists the port in a LAG, or every
+// LAG it has comes with its member list. Port-channel interfaces always
+// appear in IF-MIB, so a switch without any has no LAG; but a LAG whose
+// members the agent does not expose (Junos ae without ifStack rows) might
+// hold this port, so "in no LAG" is not concluded then.
 func (s *slaveView) lagKnown() bool {
 	if !s.switchUsable() {
 		return false
@@ -54,7 +55,12 @@ func (s *slaveView) lagKnown() bool {
 	if s.lag != nil {
 		return true
 	}
-	return len(s.sw.LAGs) > 0 || s.port.LACP != nil
+	for _, l := range s.sw.LAGs {
+		if len(l.Members) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // speed is the slave's speed in Mb/s, 0 unknown.

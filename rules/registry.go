@@ -11,6 +11,7 @@ var registry = []Rule{
 	bondDelayNotMultiple,
 	bondHalfDuplex,
 	bondHashLayer2,
+	bondLACPRateSlow,
 	bondNICMismatch,
 	bondNoLinkMonitor,
 	bondSingleSlave,

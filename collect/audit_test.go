@@ -1,0 +1,437 @@
+package collect_test
+
+// Rule tests from real-format inputs: each case builds a small site with
+// the sitegen model (so hosts and switches agree the way real devices do),
+// writes it as raw capture folders and snmprec walks, optionally edits
+// the written text the way a real device would print a fault the
+// generator does not model, then runs the whole offline pipeline
+// (collect.LoadSite → topology.Build → rules.Run) on the files.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bondaudit/bondaudit/collect"
+	sg "github.com/bondaudit/bondaudit/collect/sitegen"
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// edit replaces the n-th (1-based; 0 = every) occurrence of old by new in
+// one written file.
+type edit struct {
+	file     string // relative to the site folder
+	old, new string
+	n        int
+}
+
+// lab is a small site under construction: an Arista MLAG pair (leafa,
+// leafb), a standalone Arista leaf (leafc) and a Cisco access switch
+// (access).
+type lab struct {
+	s                        *sg.Site
+	leafa, leafb, leafc, acc *sg.Switch
+	nextNIC                  uint64
+}
+
+func newLab() *lab {
+	s := &sg.Site{}
+	l := &lab{s: s}
+	leaf := func(name string, id int) *sg.Switch {
+		return s.NewSwitch(sg.SwitchSpec{Name: name, Vendor: sg.Arista, ID: id, Ports: 52, UplinkFrom: 49, UplinkSpeed: 100000})
+	}
+	l.leafa, l.leafb, l.leafc = leaf("leafa", 1), leaf("leafb", 2), leaf("leafc", 3)
+	l.acc = s.NewSwitch(sg.SwitchSpec{Name: "access", Vendor: sg.CiscoIOS, ID: 4, Ports: 48})
+	sg.PairMLAG(l.leafa, l.leafb, sg.MACFromUint64(0x021c73aabb01), 1000,
+		[]*sg.Port{l.leafa.Port("Ethernet49"), l.leafa.Port("Ethernet50")},
+		[]*sg.Port{l.leafb.Port("Ethernet49"), l.leafb.Port("Ethernet50")})
+	// A spare LACP port-channel on leafc (uncabled members): like most
+	// switches, leafc runs LACP somewhere, so its LAG MIB is populated.
+	l.leafc.AddLAG(47, true, false, 1, l.leafc.Port("Ethernet47"), l.leafc.Port("Ethernet48"))
+	return l
+}
+
+// host adds a host with one NIC per port (nil = not cabled), all of spec.
+func (l *lab) host(name string, spec sg.NICSpec, ports ...*sg.Port) (*sg.Host, []*sg.NIC) {
+	h := l.s.NewHost(name, sg.Debian12)
+	var nics []*sg.NIC
+	for i, p := range ports {
+		l.nextNIC++
+		nics = append(nics, h.AddNIC(fmt.Sprintf("ens1f%d", i), spec, sg.MACFromUint64(0xb8cef6000000+l.nextNIC), fmt.Sprintf("0000:3b:00.%d", i), p))
+	}
+	return h, nics
+}
+
+func lacpBond() *sg.Bond {
+	return &sg.Bond{Name: "bond0", Mode: sg.Mode8023AD, MIIMon: 100, LACPRate: "fast", XmitHashPolicy: "layer3+4"}
+}
+
+func abBond() *sg.Bond { return &sg.Bond{Name: "bond0", Mode: sg.ModeAB, MIIMon: 100} }
+
+func xorBond() *sg.Bond {
+	return &sg.Bond{Name: "bond0", Mode: sg.ModeXOR, MIIMon: 100, XmitHashPolicy: "layer3+4"}
+}
+
+// healthy adds the correct builds: LACP on an MLAG port-channel, active-backup
+// on plain ports of the pair, balance-xor on a static MLAG port-channel.
+func (l *lab) healthy() {
+	h, n := l.host("good-lacp", sg.ConnectX25G, l.leafa.Port("Ethernet10"), l.leafb.Port("Ethernet10"))
+	h.AddBond(lacpBond(), n...)
+	l.leafa.AddLAG(10, true, true, 10, n[0].Port)
+	l.leafb.AddLAG(10, true, true, 10, n[1].Port)
+
+	h, n = l.host("good-ab", sg.ConnectX25G, l.leafa.Port("Ethernet11"), l.leafb.Port("Ethernet11"))
+	h.AddBond(abBond(), n...)
+
+	h, n = l.host("good-xor", sg.ConnectX25G, l.leafa.Port("Ethernet12"), l.leafb.Port("Ethernet12"))
+	h.AddBond(xorBond(), n...)
+	l.leafa.AddLAG(12, false, true, 10, n[0].Port)
+	l.leafb.AddLAG(12, false, true, 10, n[1].Port)
+}
+
+// audit writes the lab's site, applies edits, and audits the files.
+func (l *lab) audit(t *testing.T, edits ...edit) ([]rules.Finding, *collect.Site) {
+	t.Helper()
+	if err := l.s.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := sg.WriteSite(dir, l.s); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range edits {
+		applyEdit(t, dir, e)
+	}
+	return auditDir(t, dir)
+}
+
+func applyEdit(t *testing.T, dir string, e edit) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(e.file))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("edit: %v", err)
+	}
+	s := string(b)
+	if !strings.Contains(s, e.old) {
+		t.Fatalf("edit: %s does not contain %q", e.file, e.old)
+	}
+	if e.n == 0 {
+		s = strings.ReplaceAll(s, e.old, e.new)
+	} else {
+		at := -1
+		for i := 0; i < e.n; i++ {
+			j := strings.Index(s[at+1:], e.old)
+			if j < 0 {
+				t.Fatalf("edit: %s has fewer than %d occurrences of %q", e.file, e.n, e.old)
+			}
+			at += 1 + j
+		}
+		s = s[:at] + e.new + s[at+len(e.old):]
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func auditDir(t *testing.T, dir string) ([]rules.Finding, *collect.Site) {
+	t.Helper()
+	site, err := collect.LoadSite(os.DirFS(dir), filepath.Base(dir), collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rules.Run(m, rules.Params{}, nil), site
+}
+
+func describe(fs []rules.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "\n  %s %s %s/%s %s %s/%s: %s", f.Severity, f.Rule, f.Host, f.Bond, f.NIC, f.Switch, f.Port, f.Message)
+	}
+	return b.String()
+}
+
+// find returns the findings of rule for host ("" = any host).
+func find(fs []rules.Finding, rule, host string) []rules.Finding {
+	var out []rules.Finding
+	for _, f := range fs {
+		if f.Rule == rule && (host == "" || f.Host == host) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestHealthySiteIsQuiet: the correct builds, written in the raw formats,
+// produce no finding and no read problem at all. Every no-fire case below
+// adds to this baseline.
+func TestHealthySiteIsQuiet(t *testing.T) {
+	l := newLab()
+	l.healthy()
+	fs, site := l.audit(t)
+	if len(fs) > 0 {
+		t.Errorf("healthy site has findings:%s", describe(fs))
+	}
+	if len(site.Problems) > 0 {
+		t.Errorf("healthy site has read problems:\n  %s", strings.Join(site.Problems, "\n  "))
+	}
+	if len(site.Hosts) != 3 || len(site.Switches) != 4 {
+		t.Errorf("read %d hosts, %d switches; want 3, 4", len(site.Hosts), len(site.Switches))
+	}
+}
+
+// ruleCase is a site where rule must fire for host (fire) or must stay
+// silent for the whole site (!fire).
+type ruleCase struct {
+	name     string
+	rule     string
+	fire     bool
+	severity rules.Severity // checked when fire and non-zero (Info is 0: use sevSet)
+	sevSet   bool
+	build    func(l *lab) // adds the host "x" (and whatever it needs)
+	edits    []edit
+}
+
+func bondFile(host string) string { return "hosts/" + host + "/bonding/bond0" }
+
+func ruleCases() []ruleCase {
+	onPair := func(b func() *sg.Bond, mutate func(*sg.Bond)) func(l *lab) {
+		return func(l *lab) {
+			h, n := l.host("x", sg.ConnectX25G, l.leafa.Port("Ethernet20"), l.leafb.Port("Ethernet20"))
+			bd := b()
+			if mutate != nil {
+				mutate(bd)
+			}
+			h.AddBond(bd, n...)
+			if bd.Mode == sg.Mode8023AD {
+				l.leafa.AddLAG(20, true, true, 10, n[0].Port)
+				l.leafb.AddLAG(20, true, true, 10, n[1].Port)
+			}
+		}
+	}
+	bridged := func(b func() *sg.Bond, mutate func(*sg.Bond)) func(l *lab) {
+		return func(l *lab) {
+			onPair(b, mutate)(l)
+			h := l.s.Hosts[len(l.s.Hosts)-1]
+			h.AddBridge("br0", h.Bonds[0])
+		}
+	}
+	// Two ports of one switch, in LAG kind: "" none, "lacp", "static".
+	oneSwitch := func(b func() *sg.Bond, lag string) func(l *lab) {
+		return func(l *lab) {
+			h, n := l.host("x", sg.ConnectX25G, l.leafc.Port("Ethernet20"), l.leafc.Port("Ethernet21"))
+			h.AddBond(b(), n...)
+			switch lag {
+			case "lacp":
+				l.leafc.AddLAG(20, true, false, 10, n[0].Port, n[1].Port)
+			case "static":
+				l.leafc.AddLAG(20, false, false, 10, n[0].Port, n[1].Port)
+			}
+		}
+	}
+	// One slave on the pair's leafa, one on the standalone leafc, a local
+	// port-channel of kind lag on each.
+	split := func(b func() *sg.Bond, lacp bool) func(l *lab) {
+		return func(l *lab) {
+			h, n := l.host("x", sg.ConnectX25G, l.leafa.Port("Ethernet20"), l.leafc.Port("Ethernet20"))
+			h.AddBond(b(), n...)
+			l.leafa.AddLAG(20, lacp, false, 10, n[0].Port)
+			l.leafc.AddLAG(20, lacp, false, 10, n[1].Port)
+		}
+	}
+	// Two LACP port-channels on one switch, one slave in each.
+	twoLAGs := func(l *lab) {
+		h, n := l.host("x", sg.ConnectX25G, l.leafc.Port("Ethernet20"), l.leafc.Port("Ethernet21"))
+		h.AddBond(lacpBond(), n...)
+		l.leafc.AddLAG(20, true, false, 10, n[0].Port)
+		l.leafc.AddLAG(21, true, false, 10, n[1].Port)
+	}
+	set := func(f func(*sg.Bond)) func(*sg.Bond) { return f }
+
+	return []ruleCase{
+		// Host bond configuration.
+		{name: "ab without miimon", rule: "bond.no-link-monitor", fire: true, severity: rules.Error,
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MIIMon = 0 }))},
+		{name: "ab with arp monitor", rule: "bond.no-link-monitor",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MIIMon = 0; b.ARPInterval = 1000; b.ARPTargets = []string{"192.0.2.1"} }))},
+		{name: "arp without targets", rule: "bond.arp-no-targets", fire: true, severity: rules.Error,
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MIIMon = 0; b.ARPInterval = 1000 }))},
+		{name: "arp with targets", rule: "bond.arp-no-targets",
+			build: onPair(abBond, set(func(b *sg.Bond) {
+				b.MIIMon = 0
+				b.ARPInterval = 1000
+				b.ARPTargets = []string{"192.0.2.1", "192.0.2.2"}
+			}))},
+		{name: "arp monitor in bridge", rule: "bond.arp-monitor-in-bridge", fire: true, severity: rules.Error,
+			build: bridged(abBond, set(func(b *sg.Bond) { b.MIIMon = 0; b.ARPInterval = 1000; b.ARPTargets = []string{"192.0.2.1"} }))},
+		{name: "miimon in bridge", rule: "bond.arp-monitor-in-bridge", build: bridged(abBond, nil)},
+		{name: "arp monitor outside bridge", rule: "bond.arp-monitor-in-bridge",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MIIMon = 0; b.ARPInterval = 1000; b.ARPTargets = []string{"192.0.2.1"} }))},
+		{name: "alb in bridge", rule: "bond.alb-in-bridge", fire: true, severity: rules.Error,
+			build: bridged(abBond, set(func(b *sg.Bond) { b.Mode = sg.ModeALB }))},
+		{name: "alb outside bridge", rule: "bond.alb-in-bridge", build: onPair(abBond, set(func(b *sg.Bond) { b.Mode = sg.ModeALB }))},
+		{name: "lacp in bridge", rule: "bond.alb-in-bridge", build: bridged(lacpBond, nil)},
+		{name: "one slave", rule: "bond.single-slave", fire: true, severity: rules.Warning,
+			build: func(l *lab) {
+				h, n := l.host("x", sg.ConnectX25G, l.leafa.Port("Ethernet20"))
+				h.AddBond(abBond(), n...)
+			}},
+		{name: "two slaves", rule: "bond.single-slave", build: onPair(abBond, nil)},
+		{name: "one slave down", rule: "bond.slave-down", fire: true, severity: rules.Warning,
+			build: func(l *lab) { onPair(abBond, nil)(l); l.s.Hosts[len(l.s.Hosts)-1].NICs[1].Down = true }},
+		{name: "every slave down", rule: "bond.slave-down", fire: true, severity: rules.Error,
+			build: func(l *lab) {
+				onPair(abBond, nil)(l)
+				for _, n := range l.s.Hosts[len(l.s.Hosts)-1].NICs {
+					n.Down = true
+				}
+			}},
+		{name: "every slave up", rule: "bond.slave-down", build: onPair(abBond, nil)},
+		{name: "flapping slave", rule: "bond.slave-flapping", fire: true, severity: rules.Warning,
+			build: onPair(abBond, nil), edits: []edit{{file: bondFile("x"), old: "Link Failure Count: 0", new: "Link Failure Count: 7", n: 2}}},
+		{name: "two link failures", rule: "bond.slave-flapping",
+			build: onPair(abBond, nil), edits: []edit{{file: bondFile("x"), old: "Link Failure Count: 0", new: "Link Failure Count: 2", n: 2}}},
+		{name: "slaves at 25G and 10G", rule: "bond.speed-mismatch", fire: true, severity: rules.Error,
+			build: func(l *lab) {
+				onPair(lacpBond, nil)(l)
+				n := l.s.Hosts[len(l.s.Hosts)-1].NICs[1]
+				n.Speed, n.Port.Speed = 10000, 10000
+			}},
+		{name: "slaves at 25G and 10G, active-backup", rule: "bond.speed-mismatch", fire: true, severity: rules.Warning,
+			build: func(l *lab) {
+				onPair(abBond, nil)(l)
+				n := l.s.Hosts[len(l.s.Hosts)-1].NICs[1]
+				n.Speed, n.Port.Speed = 10000, 10000
+			}},
+		{name: "same speed", rule: "bond.speed-mismatch", build: onPair(lacpBond, nil)},
+		{name: "half duplex", rule: "bond.half-duplex", fire: true, severity: rules.Error,
+			build: onPair(abBond, nil), edits: []edit{{file: bondFile("x"), old: "Duplex: full", new: "Duplex: half", n: 2}}},
+		{name: "full duplex", rule: "bond.half-duplex", build: onPair(abBond, nil)},
+		{name: "updelay 150 on miimon 100", rule: "bond.delay-not-multiple", fire: true, sevSet: true, severity: rules.Info,
+			build: onPair(abBond, set(func(b *sg.Bond) { b.UpDelay = 150 }))},
+		{name: "updelay 200 on miimon 100", rule: "bond.delay-not-multiple",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.UpDelay = 200; b.DownDelay = 100 }))},
+		{name: "lacp rate slow", rule: "bond.lacp-rate-slow", fire: true, sevSet: true, severity: rules.Info,
+			build: onPair(lacpBond, set(func(b *sg.Bond) { b.LACPRate = "slow" }))},
+		{name: "lacp rate fast", rule: "bond.lacp-rate-slow", build: onPair(lacpBond, nil)},
+		{name: "802.3ad layer2 hash", rule: "bond.hash-layer2", fire: true, sevSet: true, severity: rules.Info,
+			build: onPair(lacpBond, set(func(b *sg.Bond) { b.XmitHashPolicy = "layer2" }))},
+		{name: "active-backup layer2 hash", rule: "bond.hash-layer2",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.XmitHashPolicy = "layer2" }))},
+
+		// LACP state seen from the host.
+		{name: "lacp on plain ports", rule: "lacp.no-partner", fire: true, severity: rules.Error, build: oneSwitch(lacpBond, "")},
+		{name: "lacp on a port-channel", rule: "lacp.no-partner", build: oneSwitch(lacpBond, "lacp")},
+		{name: "lacp on two switches", rule: "lacp.partner-mismatch", fire: true, severity: rules.Error, build: split(lacpBond, true)},
+		{name: "lacp on an mlag pair", rule: "lacp.partner-mismatch", build: onPair(lacpBond, nil)},
+		{name: "lacp on two port-channels of one switch", rule: "lacp.partner-key-mismatch", fire: true, severity: rules.Error, build: twoLAGs},
+		{name: "lacp on one port-channel", rule: "lacp.partner-key-mismatch", build: oneSwitch(lacpBond, "lacp")},
+		{name: "aggregators split", rule: "lacp.aggregator-split", fire: true, severity: rules.Error, build: split(lacpBond, true)},
+		{name: "one aggregator", rule: "lacp.aggregator-split", build: onPair(lacpBond, nil)},
+		{name: "defaulted partner", rule: "lacp.not-synced", fire: true, severity: rules.Error, build: oneSwitch(lacpBond, "")},
+		{name: "in sync", rule: "lacp.not-synced", build: onPair(lacpBond, nil)},
+		{name: "churned", rule: "lacp.churn", fire: true, severity: rules.Warning, build: split(lacpBond, true)},
+		{name: "no churn", rule: "lacp.churn", build: onPair(lacpBond, nil)},
+		{name: "churn monitoring is not churned", rule: "lacp.churn", build: onPair(lacpBond, nil),
+			edits: []edit{{file: bondFile("x"), old: "Actor Churn State: none", new: "Actor Churn State: monitoring", n: 1}}},
+
+		// Host against switch.
+		{name: "lacp, no port-channel", rule: "lacp.switch-not-aggregated", fire: true, severity: rules.Error, build: oneSwitch(lacpBond, "")},
+		{name: "lacp, lacp port-channel", rule: "lacp.switch-not-aggregated", build: oneSwitch(lacpBond, "lacp")},
+		{name: "lacp, static port-channel", rule: "lacp.switch-static-lag", fire: true, severity: rules.Error, build: oneSwitch(lacpBond, "static")},
+		{name: "lacp, lacp port-channel (static)", rule: "lacp.switch-static-lag", build: oneSwitch(lacpBond, "lacp")},
+		{name: "lacp, member individual", rule: "lacp.switch-port-not-bundled", fire: true, severity: rules.Error, build: split(lacpBond, true)},
+		{name: "lacp, members bundled", rule: "lacp.switch-port-not-bundled", build: onPair(lacpBond, nil)},
+		{name: "lacp split over two switches' port-channels", rule: "lacp.split-across-lags", fire: true, severity: rules.Error, build: split(lacpBond, true)},
+		{name: "lacp split over two port-channels of one switch", rule: "lacp.split-across-lags", fire: true, severity: rules.Error, build: twoLAGs},
+		{name: "lacp on one mlag port-channel", rule: "lacp.split-across-lags", build: onPair(lacpBond, nil)},
+		{name: "lacp on two switches, no mlag", rule: "lacp.multi-switch-no-mlag", fire: true, severity: rules.Error, build: split(lacpBond, true)},
+		{name: "lacp on an mlag pair (multi)", rule: "lacp.multi-switch-no-mlag", build: onPair(lacpBond, nil)},
+		{name: "xor, no port-channel", rule: "static.switch-not-aggregated", fire: true, severity: rules.Error, build: oneSwitch(xorBond, "")},
+		{name: "xor, static port-channel", rule: "static.switch-not-aggregated", build: oneSwitch(xorBond, "static")},
+		{name: "xor, lacp port-channel", rule: "static.switch-lacp-lag", fire: true, severity: rules.Error, build: oneSwitch(xorBond, "lacp")},
+		{name: "xor, static port-channel (lacp)", rule: "static.switch-lacp-lag", build: oneSwitch(xorBond, "static")},
+		{name: "xor on two switches, no mlag", rule: "static.multi-switch-no-mlag", fire: true, severity: rules.Error, build: split(xorBond, false)},
+		{name: "xor on a static mlag port-channel", rule: "static.multi-switch-no-mlag", build: func(l *lab) {}},
+		{name: "active-backup on an lacp port-channel", rule: "independent.switch-aggregated", fire: true, severity: rules.Error, build: oneSwitch(abBond, "lacp")},
+		{name: "active-backup on a static port-channel", rule: "independent.switch-aggregated", fire: true, severity: rules.Error, build: oneSwitch(abBond, "static")},
+		{name: "active-backup on plain ports", rule: "independent.switch-aggregated", build: oneSwitch(abBond, "")},
+		{name: "active-backup on one switch", rule: "redundancy.single-switch", fire: true, severity: rules.Warning, build: oneSwitch(abBond, "")},
+		{name: "lacp on one switch", rule: "redundancy.single-switch", fire: true, sevSet: true, severity: rules.Info, build: oneSwitch(lacpBond, "lacp")},
+		{name: "active-backup on two switches", rule: "redundancy.single-switch", build: onPair(abBond, nil)},
+
+		// Mapping.
+		{name: "slave cabled to nothing known", rule: "map.unmapped-slave", fire: true, severity: rules.Warning,
+			build: func(l *lab) {
+				h, n := l.host("x", sg.ConnectX25G, l.leafa.Port("Ethernet20"), nil)
+				h.AddBond(abBond(), n...)
+			}},
+		{name: "every slave mapped", rule: "map.unmapped-slave", build: onPair(abBond, nil)},
+	}
+}
+
+// TestRulesFromCaptureFiles runs every case on top of the healthy baseline.
+func TestRulesFromCaptureFiles(t *testing.T) {
+	covered := map[string][2]bool{}
+	for _, c := range ruleCases() {
+		t.Run(c.rule+"/"+c.name, func(t *testing.T) {
+			l := newLab()
+			l.healthy()
+			c.build(l)
+			fs, site := l.audit(t, c.edits...)
+			got := find(fs, c.rule, "")
+			if c.fire {
+				mine := find(fs, c.rule, "x")
+				if len(mine) == 0 {
+					t.Fatalf("%s did not fire for host x; findings:%s\nproblems: %q", c.rule, describe(fs), site.Problems)
+				}
+				if len(mine) != len(got) {
+					t.Errorf("%s also fired for other hosts:%s", c.rule, describe(got))
+				}
+				if c.severity != 0 || c.sevSet {
+					for _, f := range mine {
+						if f.Severity != c.severity {
+							t.Errorf("%s severity %s, want %s", c.rule, f.Severity, c.severity)
+						}
+					}
+				}
+				for _, f := range mine {
+					if f.Message == "" || len(f.Evidence) == 0 {
+						t.Errorf("%s finding lacks message or evidence: %+v", c.rule, f)
+					}
+				}
+			} else if len(got) > 0 {
+				t.Errorf("%s fired where it must not:%s", c.rule, describe(got))
+			}
+		})
+		cv := covered[c.rule]
+		if c.fire {
+			cv[0] = true
+		} else {
+			cv[1] = true
+		}
+		covered[c.rule] = cv
+	}
+	// Every registered rule this issue implements has both kinds of case.
+	var ids []string
+	for id := range covered {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if cv := covered[id]; !cv[0] || !cv[1] {
+			t.Errorf("rule %s: fire case %v, no-fire case %v; want both", id, cv[0], cv[1])
+		}
+		if _, ok := rules.Lookup(id); !ok {
+			t.Errorf("rule %s has cases but is not registered", id)
+		}
+	}
+}

@@ -1,0 +1,286 @@
+// Package collect gathers topology snapshots from every source that touches
+// a file, the network or the kernel, and loads whole sites.
+//
+// Sub-packages: host (Linux hosts, live and captured), snmp (switches, live
+// and recorded walks), l2 (LLDP/CDP/LACP frames), demo (the embedded example
+// site), sitegen (a generator of large sites for benchmarks).
+package collect
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/bondaudit/bondaudit/collect/host"
+	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/vendors"
+)
+
+// Site is everything read from a site folder.
+type Site struct {
+	Name     string
+	Hosts    []*topology.Host
+	Switches []*topology.Switch
+	// Problems are inputs that could not be read in full, each naming the
+	// file (and line where there is one). The rest of the site was read.
+	Problems []string
+	// Files is the number of input files and folders read.
+	Files int
+}
+
+// ErrNothingReadable is returned when a site holds no host or switch that
+// could be read.
+var ErrNothingReadable = errors.New("nothing readable")
+
+// LoadOptions tunes LoadSite.
+type LoadOptions struct {
+	// Workers bounds parallel reading; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called after each input is read.
+	Progress func(done, total int)
+}
+
+type job struct {
+	dir   string // "hosts" or "switches"
+	name  string // entry name inside dir
+	isDir bool
+}
+
+type result struct {
+	host     *topology.Host
+	sw       *topology.Switch
+	problems []string
+}
+
+// LoadSite reads a site folder (DESIGN.md "Inputs") from fsys, whose root is
+// the site. name is used in reports. Unreadable inputs become Problems; a
+// switch whose file cannot be read at all becomes an Unreachable switch so
+// that the audit says it could not be checked. It fails only when nothing at
+// all could be read.
+func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
+	site := &Site{Name: name}
+	var jobs []job
+	for _, dir := range []string{"hosts", "switches"} {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			site.Problems = append(site.Problems, fmt.Sprintf("%s/: %v", dir, err))
+			continue
+		}
+		for _, e := range entries {
+			n := e.Name()
+			if strings.HasPrefix(n, ".") {
+				continue
+			}
+			jobs = append(jobs, job{dir: dir, name: n, isDir: e.IsDir()})
+		}
+	}
+	if len(jobs) == 0 {
+		return site, fmt.Errorf("site %s: %w: no hosts/ or switches/ entries (expected hosts/<name>.json or hosts/<name>/ capture folders, switches/<name>.json, .snmprec or .walk files)", name, ErrNothingReadable)
+	}
+	results := make([]result, len(jobs))
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+		next = make(chan int)
+	)
+	for range min(workers, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = readOne(fsys, jobs[i])
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, len(jobs))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	seenHost := map[string]string{}
+	seenSwitch := map[string]string{}
+	for i, r := range results {
+		site.Problems = append(site.Problems, r.problems...)
+		src := path.Join(jobs[i].dir, jobs[i].name)
+		switch {
+		case r.host != nil:
+			if prev, dup := seenHost[r.host.Name]; dup {
+				site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate host name %q (already read from %s): ignored", src, r.host.Name, prev))
+				continue
+			}
+			seenHost[r.host.Name] = src
+			site.Hosts = append(site.Hosts, r.host)
+			site.Files++
+		case r.sw != nil:
+			if prev, dup := seenSwitch[r.sw.Name]; dup {
+				// Anonymised recordings share sysNames: keep both under their file names.
+				alt := fileStem(jobs[i].name)
+				if _, taken := seenSwitch[alt]; taken || alt == r.sw.Name {
+					site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate switch name %q (already read from %s): ignored", src, r.sw.Name, prev))
+					continue
+				}
+				site.Problems = append(site.Problems, fmt.Sprintf("%s: switch name %q already used by %s: named %q instead", src, r.sw.Name, prev, alt))
+				r.sw.Name = alt
+			}
+			seenSwitch[r.sw.Name] = src
+			site.Switches = append(site.Switches, r.sw)
+			site.Files++
+		}
+	}
+	readable := 0
+	for _, s := range site.Switches {
+		if !s.Unreachable {
+			readable++
+		}
+	}
+	if len(site.Hosts) == 0 && readable == 0 {
+		return site, fmt.Errorf("site %s: %w: %d inputs, none could be read", name, ErrNothingReadable, len(jobs))
+	}
+	return site, nil
+}
+
+func fileStem(n string) string {
+	return strings.TrimSuffix(n, path.Ext(n))
+}
+
+func readOne(fsys fs.FS, j job) result {
+	p := path.Join(j.dir, j.name)
+	if j.dir == "hosts" {
+		return readHost(fsys, p, j)
+	}
+	return readSwitch(fsys, p, j)
+}
+
+func readHost(fsys fs.FS, p string, j job) result {
+	var r result
+	switch {
+	case j.isDir:
+		h, probs, err := host.ReadCaptureFS(fsys, p)
+		r.problems = probs
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+			return r
+		}
+		r.host = h
+	case strings.HasSuffix(j.name, ".json"):
+		f, err := fsys.Open(p)
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+			return r
+		}
+		defer f.Close()
+		h, err := topology.LoadHost(f, p)
+		if err != nil {
+			r.problems = append(r.problems, err.Error())
+			return r
+		}
+		r.host = h
+	default:
+		r.problems = append(r.problems, fmt.Sprintf("%s: ignored: a host is a <name>.json snapshot or a <name>/ capture folder", p))
+	}
+	return r
+}
+
+func readSwitch(fsys fs.FS, p string, j job) result {
+	var r result
+	stem := fileStem(j.name)
+	unreachable := func(err error) result {
+		r.problems = append(r.problems, err.Error())
+		r.sw = &topology.Switch{Name: stem, Source: p, Unreachable: true, Error: err.Error()}
+		return r
+	}
+	if j.isDir {
+		r.problems = append(r.problems, fmt.Sprintf("%s/: ignored: a switch is a <name>.json, .snmprec or .walk file", p))
+		return r
+	}
+	ext := path.Ext(j.name)
+	switch ext {
+	case ".json":
+		f, err := fsys.Open(p)
+		if err != nil {
+			return unreachable(err)
+		}
+		defer f.Close()
+		s, err := topology.LoadSwitch(f, p)
+		if err != nil {
+			return unreachable(err)
+		}
+		r.sw = s
+	case ".snmprec", ".walk", ".snmpwalk", ".txt":
+		f, err := fsys.Open(p)
+		if err != nil {
+			return unreachable(err)
+		}
+		defer f.Close()
+		var (
+			vbs  []vendors.VarBind
+			errs []error
+		)
+		if ext == ".snmprec" {
+			vbs, errs = snmp.ReadSnmprec(f, p)
+		} else {
+			vbs, errs = snmp.ReadSnmpwalk(f, p)
+		}
+		r.problems = append(r.problems, limitErrors(p, errs, 20)...)
+		if len(vbs) == 0 {
+			return unreachable(fmt.Errorf("%s: no SNMP data could be read from this file", p))
+		}
+		s, probs := vendors.Decode(vendors.NewWalk(vbs), stem)
+		s.Source = p
+		for _, pr := range probs {
+			// "line N: msg" from the decoder becomes "file:N: msg"
+			if rest, ok := strings.CutPrefix(pr, "line "); ok {
+				if n, msg, ok := strings.Cut(rest, ": "); ok {
+					r.problems = append(r.problems, p+":"+n+": "+msg)
+					continue
+				}
+			}
+			r.problems = append(r.problems, p+": "+pr)
+		}
+		r.sw = s
+	default:
+		r.problems = append(r.problems, fmt.Sprintf("%s: ignored: unknown switch file type %q (want .json, .snmprec or .walk)", p, ext))
+	}
+	return r
+}
+
+func errStrings(errs []error) []string {
+	out := make([]string, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// limitErrors keeps a walk with thousands of bad lines from flooding the report.
+func limitErrors(file string, errs []error, n int) []string {
+	out := errStrings(errs[:min(n, len(errs))])
+	if len(errs) > n {
+		out = append(out, fmt.Sprintf("%s: … and %d more unreadable lines", file, len(errs)-n))
+	}
+	return out
+}
+
+// SortProblems orders problems by file name for stable output.
+func SortProblems(p []string) { slices.Sort(p) }

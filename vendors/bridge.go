@@ -1,0 +1,147 @@
+package vendors
+
+import (
+	"slices"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// portListBits returns the dot1dBasePort numbers set in a Q-BRIDGE-MIB
+// PortList: the first octet's most significant bit is port 1.
+func portListBits(b []byte) []int {
+	var out []int
+	for i, c := range b {
+		if c == 0 {
+			continue
+		}
+		for bit := 0; bit < 8; bit++ {
+			if c&(0x80>>bit) != 0 {
+				out = append(out, i*8+bit+1)
+			}
+		}
+	}
+	return out
+}
+
+// vlans reads PVIDs and VLAN membership bitmaps through base ports.
+func (d *decoder) vlans() {
+	for _, r := range d.w.Column(oidDot1qPvid) {
+		bp, ok := d.intIndex(oidDot1qPvid, r)
+		if !ok {
+			continue
+		}
+		if p := d.ports[d.basePort[bp]]; p != nil {
+			p.PVID, _ = num(r.Value)
+		}
+	}
+	// Current table (index timeMark.vlan) first; the static table (index
+	// vlan) when the agent has no current table.
+	egress, untagged := map[int][]byte{}, map[int][]byte{}
+	read := func(col string, want int, into map[int][]byte) {
+		for _, r := range d.w.Column(col) {
+			ix, ok := IndexInts(r.Index)
+			if !ok || len(ix) != want {
+				d.problemf(r.Line, "%s.%s: unexpected index", col, r.Index)
+				continue
+			}
+			vlan := int(ix[len(ix)-1])
+			into[vlan] = r.Value.Bytes
+		}
+	}
+	read(oidDot1qCurEgress, 2, egress)
+	read(oidDot1qCurUntagged, 2, untagged)
+	if len(egress) == 0 {
+		read(oidDot1qStatEgress, 1, egress)
+		read(oidDot1qStatUntagged, 1, untagged)
+	}
+	vids := make([]int, 0, len(egress))
+	for v := range egress {
+		vids = append(vids, v)
+	}
+	slices.Sort(vids)
+	for _, v := range vids {
+		un := map[int]bool{}
+		for _, bp := range portListBits(untagged[v]) {
+			un[bp] = true
+		}
+		for _, bp := range portListBits(egress[v]) {
+			p := d.ports[d.basePort[bp]]
+			if p == nil {
+				continue
+			}
+			if un[bp] {
+				p.Untagged = append(p.Untagged, v)
+			} else {
+				p.Tagged = append(p.Tagged, v)
+			}
+		}
+	}
+}
+
+// fdb reads learned MAC addresses (Q-BRIDGE-MIB, else BRIDGE-MIB).
+func (d *decoder) fdb() {
+	fdbVLAN := map[int]int{}
+	for _, r := range d.w.Column(oidDot1qVlanFdbID) {
+		ix, ok := IndexInts(r.Index)
+		if !ok || len(ix) != 2 {
+			continue
+		}
+		if f, ok := num(r.Value); ok {
+			fdbVLAN[f] = int(ix[1])
+		}
+	}
+	skip := func(statusCol, index string) bool {
+		if v, ok := d.w.Get(statusCol + "." + index); ok {
+			st, _ := num(v)
+			return st == 2 || st == 4 || st == 5 // invalid, self, mgmt
+		}
+		return false
+	}
+	add := func(macIx []int64, vlan int, r Row) {
+		bp, _ := num(r.Value)
+		ifx := d.basePort[bp]
+		name := d.portName(ifx)
+		if bp == 0 || name == "" {
+			return
+		}
+		b := make([]byte, 6)
+		for i, x := range macIx {
+			if x < 0 || x > 255 {
+				d.problemf(r.Line, "FDB index %s: octet out of range", r.Index)
+				return
+			}
+			b[i] = byte(x)
+		}
+		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b), VLAN: vlan, Port: name})
+	}
+	q := d.w.Column(oidDot1qTpFdbPort)
+	for _, r := range q {
+		ix, ok := IndexInts(r.Index)
+		if !ok || len(ix) != 7 {
+			d.problemf(r.Line, "dot1qTpFdbPort.%s: index is not fdbId + 6 octets", r.Index)
+			continue
+		}
+		if skip(oidDot1qTpFdbStatus, r.Index) {
+			continue
+		}
+		vlan := int(ix[0])
+		if v, ok := fdbVLAN[vlan]; ok {
+			vlan = v
+		}
+		add(ix[1:], vlan, r)
+	}
+	if len(q) > 0 {
+		return
+	}
+	for _, r := range d.w.Column(oidDot1dTpFdbPort) {
+		ix, ok := IndexInts(r.Index)
+		if !ok || len(ix) != 6 {
+			d.problemf(r.Line, "dot1dTpFdbPort.%s: index is not 6 octets", r.Index)
+			continue
+		}
+		if skip(oidDot1dTpFdbStatus, r.Index) {
+			continue
+		}
+		add(ix, 0, r)
+	}
+}

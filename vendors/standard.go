@@ -1,0 +1,709 @@
+package vendors
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// OIDs of the standard MIBs (OIDS.md).
+const (
+	oidSysDescr    = "1.3.6.1.2.1.1.1.0"
+	oidSysObjectID = "1.3.6.1.2.1.1.2.0"
+	oidSysName     = "1.3.6.1.2.1.1.5.0"
+
+	oidIfEntry  = "1.3.6.1.2.1.2.2.1"
+	oidIfXEntry = "1.3.6.1.2.1.31.1.1.1"
+	oidIfStack  = "1.3.6.1.2.1.31.1.2.1.3"
+
+	oidAggEntry     = "1.2.840.10006.300.43.1.1.1.1"
+	oidAggPortEntry = "1.2.840.10006.300.43.1.2.1.1"
+
+	oidLldpLocChassisSubtype = "1.0.8802.1.1.2.1.3.1.0"
+	oidLldpLocChassisID      = "1.0.8802.1.1.2.1.3.2.0"
+	oidLldpLocPortEntry      = "1.0.8802.1.1.2.1.3.7.1"
+	oidLldpRemEntry          = "1.0.8802.1.1.2.1.4.1.1"
+	oidLldpRemManAddrIfSub   = "1.0.8802.1.1.2.1.4.2.1.3"
+	oidLldpXdot3RemLinkAgg   = "1.0.8802.1.1.2.1.5.4623.1.3.3.1"
+	oidLldpXdot3RemMFS       = "1.0.8802.1.1.2.1.5.4623.1.3.4.1.1"
+	oidLldpXdot1RemPVID      = "1.0.8802.1.1.2.1.5.32962.1.3.1.1.1"
+	oidLldpV2LocPortEntry    = "1.3.111.2.802.1.1.13.1.3.7.1"
+	oidLldpV2RemEntry        = "1.3.111.2.802.1.1.13.1.4.1.1"
+
+	oidBaseBridgeAddress = "1.3.6.1.2.1.17.1.1.0"
+	oidBasePortIfIndex   = "1.3.6.1.2.1.17.1.4.1.2"
+	oidDot1dTpFdbPort    = "1.3.6.1.2.1.17.4.3.1.2"
+	oidDot1dTpFdbStatus  = "1.3.6.1.2.1.17.4.3.1.3"
+	oidDot1qTpFdbPort    = "1.3.6.1.2.1.17.7.1.2.2.1.2"
+	oidDot1qTpFdbStatus  = "1.3.6.1.2.1.17.7.1.2.2.1.3"
+	oidDot1qVlanFdbID    = "1.3.6.1.2.1.17.7.1.4.2.1.3"
+	oidDot1qCurEgress    = "1.3.6.1.2.1.17.7.1.4.2.1.4"
+	oidDot1qCurUntagged  = "1.3.6.1.2.1.17.7.1.4.2.1.5"
+	oidDot1qStatEgress   = "1.3.6.1.2.1.17.7.1.4.3.1.2"
+	oidDot1qStatUntagged = "1.3.6.1.2.1.17.7.1.4.3.1.4"
+	oidDot1qPvid         = "1.3.6.1.2.1.17.7.1.4.5.1.1"
+)
+
+// Decode turns one switch's walk into a switch snapshot. name is the
+// fallback switch name (the file stem) when sysName is missing or redacted.
+// problems name what could not be decoded, with the OID and input line.
+func Decode(w *Walk, name string) (*topology.Switch, []string) {
+	d := &decoder{w: w, s: &topology.Switch{Schema: topology.SwitchSchema}, ports: map[int]*topology.Port{}, nLACP: -1}
+	d.system(name)
+	d.interfaces()
+	d.bridge()
+	d.lags()
+	d.lldp()
+	d.vlans()
+	d.fdb()
+	d.finish()
+	p := Identify(d.s.SysObjectID, d.s.SysDescr)
+	d.s.Vendor = p.Name
+	if p.Decode != nil {
+		p.Decode(w, d.s, &d.problems)
+	}
+	return d.s, d.problems
+}
+
+type decoder struct {
+	w          *Walk
+	s          *topology.Switch
+	problems   []string
+	ports      map[int]*topology.Port // by ifIndex
+	ifType     map[int]int
+	basePort   map[int]int         // dot1dBasePort -> ifIndex
+	lagMembers map[int][]int       // aggregator ifIndex -> member ifIndexes
+	aggRows    map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
+	aggs       map[int]*aggRow     // aggregator ifIndex -> dot3adAggTable row
+	nLACP      int                 // cached lacpPorts, -1 = not counted
+}
+
+func (d *decoder) problemf(line int, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if line > 0 {
+		msg = fmt.Sprintf("line %d: %s", line, msg)
+	}
+	d.problems = append(d.problems, msg)
+}
+
+// intIndex parses a one-integer index, reporting a problem otherwise.
+func (d *decoder) intIndex(col string, r Row) (int, bool) {
+	n, err := strconv.Atoi(r.Index)
+	if err != nil || n < 0 {
+		d.problemf(r.Line, "%s.%s: index is not an integer", col, r.Index)
+		return 0, false
+	}
+	return n, true
+}
+
+func num(v Value) (int, bool) {
+	n, ok := v.Number()
+	return int(n), ok
+}
+
+// redacted reports sysName values recordings use instead of the name.
+func redacted(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">")
+}
+
+func (d *decoder) system(name string) {
+	s := d.s
+	if v, ok := d.w.Get(oidSysDescr); ok {
+		s.SysDescr = v.Text()
+	}
+	if v, ok := d.w.Get(oidSysObjectID); ok {
+		if v.Kind == KindOID {
+			s.SysObjectID = strings.TrimPrefix(v.OID, ".")
+		} else {
+			s.SysObjectID = strings.TrimPrefix(v.Text(), ".")
+		}
+	}
+	if v, ok := d.w.Get(oidSysName); ok && !redacted(v.Text()) {
+		s.Name = v.Text()
+	}
+	if s.Name == "" {
+		s.Name = name
+	}
+	if v, ok := d.w.Get(oidBaseBridgeAddress); ok && len(v.Bytes) == 6 {
+		s.BaseMAC = HexString(v.Bytes)
+	}
+	if v, ok := d.w.Get(oidLldpLocChassisID); ok {
+		sub := 0
+		if sv, ok := d.w.Get(oidLldpLocChassisSubtype); ok {
+			sub, _ = num(sv)
+		}
+		s.ChassisIDSubtype, s.ChassisID = chassisID(sub, v)
+	}
+}
+
+var operStatus = map[int]string{1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
+var adminStatus = map[int]string{1: "up", 2: "down", 3: "testing"}
+
+func portType(t int) string {
+	switch t {
+	case 6, 62, 69, 117, 26, 7:
+		return "ethernet"
+	case 161:
+		return "lag"
+	case 135, 136:
+		return "vlan"
+	}
+	return "other"
+}
+
+// lagLikeName reports names vendors give aggregate interfaces that are not
+// ifType ieee8023adLag (Cisco IOS Port-channel is propVirtual).
+func lagLikeName(n string) bool {
+	l := strings.ToLower(n)
+	for _, p := range []string{"port-channel", "po", "bundle-ether", "ae", "eth-trunk", "trk", "bond", "lag", "bagg", "link-aggregation"} {
+		if strings.HasPrefix(l, p) && len(l) > len(p) && (l[len(p)] >= '0' && l[len(p)] <= '9' || l[len(p)] == ' ' || l[len(p)] == '-') {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) port(ifIndex int) *topology.Port {
+	p := d.ports[ifIndex]
+	if p == nil {
+		p = &topology.Port{IfIndex: ifIndex}
+		d.ports[ifIndex] = p
+	}
+	return p
+}
+
+func (d *decoder) interfaces() {
+	d.ifType = map[int]int{}
+	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
+		prefix := entry + "." + strconv.Itoa(c)
+		for _, r := range d.w.Column(prefix) {
+			i, ok := d.intIndex(prefix, r)
+			if !ok || !r.Value.Exists() {
+				continue
+			}
+			f(d.port(i), i, r)
+		}
+	}
+	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = r.Value.Text() })
+	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
+		t, _ := num(r.Value)
+		d.ifType[i] = t
+		p.Type = portType(t)
+	})
+	col(oidIfEntry, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
+	col(oidIfEntry, 5, func(p *topology.Port, _ int, r Row) {
+		if n, ok := num(r.Value); ok && p.Speed == 0 && n > 0 && n < 4294967295 {
+			p.Speed = n / 1000000
+		}
+	})
+	col(oidIfEntry, 6, func(p *topology.Port, _ int, r Row) {
+		if len(r.Value.Bytes) == 6 {
+			p.MAC = HexString(r.Value.Bytes)
+		}
+	})
+	col(oidIfEntry, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
+	col(oidIfEntry, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
+	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = r.Value.Text() })
+	col(oidIfXEntry, 15, func(p *topology.Port, _ int, r Row) {
+		if n, ok := num(r.Value); ok && n > 0 {
+			p.Speed = n
+		}
+	})
+	col(oidIfXEntry, 18, func(p *topology.Port, _ int, r Row) { p.Alias = r.Value.Text() })
+	for i, p := range d.ports {
+		if p.Name == "" {
+			p.Name = p.Descr
+		}
+		if p.Name == "" {
+			p.Name = "ifIndex" + strconv.Itoa(i)
+		}
+	}
+}
+
+func (d *decoder) bridge() {
+	d.basePort = map[int]int{}
+	for _, r := range d.w.Column(oidBasePortIfIndex) {
+		bp, ok := d.intIndex(oidBasePortIfIndex, r)
+		if !ok {
+			continue
+		}
+		if n, ok := num(r.Value); ok && n > 0 {
+			d.basePort[bp] = n
+		}
+	}
+}
+
+// portName returns the name of a port by ifIndex ("" when unknown).
+func (d *decoder) portName(ifIndex int) string {
+	if p := d.ports[ifIndex]; p != nil {
+		return p.Name
+	}
+	return ""
+}
+
+// bitsToLACP converts an IEEE8023-LAG-MIB LacpState BITS value (bit 0 =
+// lacpActivity = MSB of the first octet, RFC 2578) to LACPDU order (bit 0
+// = LSB), the order the Linux bonding driver prints and topology uses.
+func bitsToLACP(b []byte) uint8 {
+	if len(b) == 0 {
+		return 0
+	}
+	var out uint8
+	for i := 0; i < 8; i++ {
+		if b[0]&(0x80>>i) != 0 {
+			out |= 1 << i
+		}
+	}
+	return out
+}
+
+type aggRow struct {
+	ifIndex     int
+	actorSystem string
+	actorKey    int
+	partner     string
+}
+
+type aggPortRow struct {
+	ifIndex                    int
+	actor, partner             topology.LACPPort
+	selected, attached         int
+	individual                 bool // AggregateOrIndividual = false
+	haveActorState, havePState bool
+	line                       int
+}
+
+func macOf(v Value) string {
+	if len(v.Bytes) == 6 {
+		return HexString(v.Bytes)
+	}
+	return topology.NormalizeMAC(v.Text())
+}
+
+func (d *decoder) lags() {
+	d.aggs = map[int]*aggRow{}
+	d.aggRows = map[int]*aggPortRow{}
+	d.lagMembers = map[int][]int{}
+	aggCol := func(c int, f func(a *aggRow, r Row)) {
+		prefix := oidAggEntry + "." + strconv.Itoa(c)
+		for _, r := range d.w.Column(prefix) {
+			i, ok := d.intIndex(prefix, r)
+			if !ok {
+				continue
+			}
+			a := d.aggs[i]
+			if a == nil {
+				a = &aggRow{ifIndex: i}
+				d.aggs[i] = a
+			}
+			f(a, r)
+		}
+	}
+	aggCol(4, func(a *aggRow, r Row) { a.actorSystem = macOf(r.Value) })
+	aggCol(7, func(a *aggRow, r Row) { a.actorKey, _ = num(r.Value) })
+	aggCol(8, func(a *aggRow, r Row) { a.partner = macOf(r.Value) })
+
+	portCol := func(c int, f func(a *aggPortRow, r Row)) {
+		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
+		for _, r := range d.w.Column(prefix) {
+			i, ok := d.intIndex(prefix, r)
+			if !ok {
+				continue
+			}
+			a := d.aggRows[i]
+			if a == nil {
+				a = &aggPortRow{ifIndex: i, line: r.Line}
+				d.aggRows[i] = a
+			}
+			f(a, r)
+		}
+	}
+	portCol(2, func(a *aggPortRow, r Row) { a.actor.SystemPriority, _ = num(r.Value) })
+	portCol(3, func(a *aggPortRow, r Row) { a.actor.System = macOf(r.Value) })
+	portCol(5, func(a *aggPortRow, r Row) { a.actor.Key, _ = num(r.Value) })
+	portCol(7, func(a *aggPortRow, r Row) { a.partner.SystemPriority, _ = num(r.Value) })
+	portCol(9, func(a *aggPortRow, r Row) { a.partner.System = macOf(r.Value) })
+	portCol(11, func(a *aggPortRow, r Row) { a.partner.Key, _ = num(r.Value) })
+	portCol(12, func(a *aggPortRow, r Row) { a.selected, _ = num(r.Value) })
+	portCol(13, func(a *aggPortRow, r Row) { a.attached, _ = num(r.Value) })
+	portCol(14, func(a *aggPortRow, r Row) { a.actor.Port, _ = num(r.Value) })
+	portCol(15, func(a *aggPortRow, r Row) { a.actor.PortPriority, _ = num(r.Value) })
+	portCol(17, func(a *aggPortRow, r Row) { a.partner.Port, _ = num(r.Value) })
+	portCol(19, func(a *aggPortRow, r Row) { a.partner.PortPriority, _ = num(r.Value) })
+	portCol(21, func(a *aggPortRow, r Row) {
+		if r.Value.Kind == KindOctetString && len(r.Value.Bytes) >= 1 {
+			a.actor.State, a.actor.StateKnown, a.haveActorState = bitsToLACP(r.Value.Bytes), true, true
+		} else if n, ok := num(r.Value); ok && n >= 0 && n < 256 {
+			a.actor.State, a.actor.StateKnown, a.haveActorState = bitsToLACP([]byte{byte(n)}), true, true
+		}
+	})
+	portCol(23, func(a *aggPortRow, r Row) {
+		if r.Value.Kind == KindOctetString && len(r.Value.Bytes) >= 1 {
+			a.partner.State, a.partner.StateKnown, a.havePState = bitsToLACP(r.Value.Bytes), true, true
+		} else if n, ok := num(r.Value); ok && n >= 0 && n < 256 {
+			a.partner.State, a.partner.StateKnown, a.havePState = bitsToLACP([]byte{byte(n)}), true, true
+		}
+	})
+	portCol(24, func(a *aggPortRow, r Row) { n, _ := num(r.Value); a.individual = n == 2 })
+
+	// Which interfaces are aggregators: ifType 161, or a propVirtual/other
+	// interface with a port-channel name; plus dot3adAggTable rows that are
+	// not physical ports.
+	isAgg := map[int]bool{}
+	for i, t := range d.ifType {
+		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) {
+			isAgg[i] = true
+		}
+	}
+	for i := range d.aggs {
+		if p := d.ports[i]; p == nil || p.Type != "ethernet" {
+			isAgg[i] = true
+		}
+	}
+	evidence := map[int][]string{}
+	addMember := func(agg, member int, ev string) {
+		if agg == member || !isAgg[agg] {
+			return
+		}
+		if slices.Contains(d.lagMembers[agg], member) {
+			return
+		}
+		d.lagMembers[agg] = append(d.lagMembers[agg], member)
+		evidence[agg] = append(evidence[agg], ev)
+	}
+	// ifStackTable: higher = aggregate, lower = physical port.
+	for _, r := range d.w.Column(oidIfStack) {
+		ix, ok := IndexInts(r.Index)
+		if !ok || len(ix) != 2 {
+			d.problemf(r.Line, "ifStackStatus.%s: index is not higher.lower", r.Index)
+			continue
+		}
+		hi, lo := int(ix[0]), int(ix[1])
+		if hi == 0 || lo == 0 {
+			continue
+		}
+		if st, _ := num(r.Value); st != 1 {
+			continue
+		}
+		if d.ports[lo] != nil && d.ports[lo].Type == "ethernet" {
+			addMember(hi, lo, fmt.Sprintf("IF-MIB ifStackStatus.%d.%d = active (%s under %s)", hi, lo, d.portName(lo), d.portName(hi)))
+		}
+	}
+	// IEEE8023-LAG-MIB: the aggregator a port is attached to or has selected.
+	for _, a := range d.sortedAggRows() {
+		switch {
+		case a.attached != 0:
+			addMember(a.attached, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached))
+		case a.selected != 0:
+			addMember(a.selected, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.%d = %d (not attached)", a.ifIndex, a.selected))
+		}
+	}
+
+	memberOf := map[int]int{}
+	var aggIdx []int
+	for agg := range isAgg {
+		aggIdx = append(aggIdx, agg)
+	}
+	slices.Sort(aggIdx)
+	for _, agg := range aggIdx {
+		members := d.lagMembers[agg]
+		slices.Sort(members)
+		p := d.ports[agg]
+		if p == nil {
+			// an aggregator known only from dot3adAggTable: not an interface
+			if len(members) == 0 {
+				continue
+			}
+			p = d.port(agg)
+			p.Name = "aggregator" + strconv.Itoa(agg)
+		}
+		p.Type = "lag"
+		lag := topology.LAG{Name: p.Name, IfIndex: agg, Oper: p.Oper, Evidence: evidence[agg]}
+		for _, m := range members {
+			lag.Members = append(lag.Members, d.portName(m))
+			memberOf[m] = agg
+		}
+		if a := d.aggs[agg]; a != nil {
+			lag.ActorSystem, lag.ActorKey = a.actorSystem, a.actorKey
+		}
+		lag.Kind = d.lagKind(agg, members, &lag)
+		if lag.ActorSystem == "" && lag.Kind == topology.LAGLACP {
+			for _, m := range members {
+				if r := d.aggRows[m]; r != nil && r.actor.System != "" {
+					lag.ActorSystem, lag.ActorKey = r.actor.System, r.actor.Key
+					break
+				}
+			}
+		}
+		if lag.Kind != topology.LAGLACP {
+			lag.ActorSystem, lag.ActorKey = "", 0
+		}
+		d.s.LAGs = append(d.s.LAGs, lag)
+	}
+
+	// Per-port LACP state.
+	for _, a := range d.sortedAggRows() {
+		p := d.ports[a.ifIndex]
+		if p == nil || p.Type == "lag" {
+			continue
+		}
+		pl := &topology.PortLACP{SelectedAgg: a.selected, AttachedAgg: a.attached}
+		if a.haveActorState || a.actor.System != "" {
+			act := a.actor
+			pl.Actor = &act
+		}
+		if a.havePState || a.partner.System != "" {
+			par := a.partner
+			pl.Partner = &par
+		}
+		if pl.Actor != nil && a.haveActorState {
+			if pl.Actor.State&topology.LACPActivity != 0 {
+				pl.Mode = "active"
+			} else {
+				pl.Mode = "passive"
+			}
+		}
+		agg, member := memberOf[a.ifIndex]
+		if member {
+			pl.Status = d.memberStatus(a, p)
+			if d.kindOf(agg) != topology.LAGLACP {
+				pl.Mode = ""
+				if d.kindOf(agg) == topology.LAGStatic {
+					pl.Mode = "on"
+				}
+			}
+		} else if !a.haveActorState || a.actor.State&topology.LACPActivity == 0 {
+			pl.Mode = ""
+		}
+		pl.Evidence = []string{fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached)}
+		if a.haveActorState {
+			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s", a.ifIndex, lacpStateText(a.actor.State)))
+		}
+		if a.havePState {
+			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, lacpStateText(a.partner.State), a.partner.System))
+		}
+		p.LACP = pl
+	}
+}
+
+func (d *decoder) kindOf(agg int) string {
+	for _, l := range d.s.LAGs {
+		if l.IfIndex == agg {
+			return l.Kind
+		}
+	}
+	return topology.LAGUnknown
+}
+
+func (d *decoder) sortedAggRows() []*aggPortRow {
+	out := make([]*aggPortRow, 0, len(d.aggRows))
+	for _, a := range d.aggRows {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b *aggPortRow) int { return cmp.Compare(a.ifIndex, b.ifIndex) })
+	return out
+}
+
+// lagKind decides lacp / static / unknown from the members' LACP rows.
+//
+//   - lacp: a member's actor state has LACP activity, or a member has heard
+//     an LACP partner (non-zero partner system), or the member carries LACP
+//     state bits beyond "aggregation" while the switch runs LACP elsewhere;
+//   - static: members are bundled (attached, collecting and distributing)
+//     with no LACP activity and no partner: that only happens without LACP
+//     ("mode on");
+//   - unknown: no member rows (the agent does not fill the table for this
+//     LAG), or members that are down/waiting with no partner, which a
+//     passive LACP port and a static one report alike.
+func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) string {
+	if len(members) == 0 {
+		return topology.LAGUnknown
+	}
+	rows, lacp, bundledNoPartner := 0, false, 0
+	for _, m := range members {
+		r := d.aggRows[m]
+		if r == nil || !r.haveActorState {
+			continue
+		}
+		rows++
+		zeroPartner := r.partner.System == "" || r.partner.System == topology.ZeroMAC
+		if r.actor.State&topology.LACPActivity != 0 || !zeroPartner {
+			lacp = true
+			lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s, partner %s: LACP runs on %s", m, lacpStateText(r.actor.State), nonEmpty(r.partner.System), d.portName(m)))
+			continue
+		}
+		const bundled = topology.LACPCollecting | topology.LACPDistributing
+		if r.attached == agg && r.actor.State&bundled == bundled {
+			bundledNoPartner++
+		}
+	}
+	switch {
+	case lacp:
+		return topology.LAGLACP
+	case rows == 0 && d.lacpPorts() > 0:
+		// The agent lists its LACP ports in dot3adAggPortTable (it has
+		// some) but none of this LAG's members: they run no LACP.
+		lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB: no member of %s is in dot3adAggPortTable, which lists %d LACP port(s) on this switch: static (mode on)", lag.Name, d.lacpPorts()))
+		return topology.LAGStatic
+	case rows > 0 && bundledNoPartner == rows:
+		lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB: %d member(s) collecting/distributing with no LACP activity and no partner: static (mode on)", rows))
+		return topology.LAGStatic
+	}
+	return topology.LAGUnknown
+}
+
+// lacpPorts counts ports whose dot3adAggPortTable row shows LACP running
+// (activity set or a partner heard).
+func (d *decoder) lacpPorts() int {
+	if d.nLACP >= 0 {
+		return d.nLACP
+	}
+	d.nLACP = 0
+	for _, r := range d.aggRows {
+		if r.haveActorState && (r.actor.State&topology.LACPActivity != 0 || r.partner.System != "" && r.partner.System != topology.ZeroMAC) {
+			d.nLACP++
+		}
+	}
+	return d.nLACP
+}
+
+func nonEmpty(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// memberStatus maps a member's LACP row to the switch's view of it.
+func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
+	if p.Oper != "" && p.Oper != "up" {
+		return "down"
+	}
+	if !a.haveActorState {
+		return ""
+	}
+	st := a.actor.State
+	const bundled = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
+	switch {
+	case a.attached != 0 && st&bundled == bundled:
+		return "bundled"
+	case a.individual:
+		return "individual"
+	case st&topology.LACPDefaulted != 0:
+		return "defaulted"
+	case a.selected != 0 && a.attached == 0:
+		return "standby"
+	case st&topology.LACPSync == 0:
+		return "suspended"
+	case st&(topology.LACPCollecting|topology.LACPDistributing) != topology.LACPCollecting|topology.LACPDistributing:
+		// attached and in sync, but not collecting/distributing: the
+		// partner is out of sync, the port is held out of the bundle
+		return "standby"
+	}
+	return ""
+}
+
+func lacpStateText(st uint8) string {
+	var names []string
+	for i, n := range []string{"activity", "short-timeout", "aggregation", "sync", "collecting", "distributing", "defaulted", "expired"} {
+		if st&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	return fmt.Sprintf("%d (%s)", st, strings.Join(names, ","))
+}
+
+// chassisID decodes an LLDP chassis ID by subtype (LldpChassisIdSubtype).
+func chassisID(subtype int, v Value) (string, string) {
+	switch subtype {
+	case 4:
+		if len(v.Bytes) == 6 {
+			return topology.IDMAC, HexString(v.Bytes)
+		}
+		if m := topology.NormalizeMAC(v.Text()); m != "" {
+			return topology.IDMAC, m
+		}
+		return topology.IDMAC, v.String()
+	case 5:
+		return topology.IDNetwork, netAddr(v.Bytes)
+	case 1:
+		return topology.IDChassisComponent, v.String()
+	case 2:
+		return topology.IDIfAlias, v.String()
+	case 3:
+		return topology.IDPortComponent, v.String()
+	case 6:
+		return topology.IDIfName, v.String()
+	case 7:
+		return topology.IDLocal, v.String()
+	}
+	return "", v.String()
+}
+
+// portID decodes an LLDP port ID by subtype (LldpPortIdSubtype).
+func portID(subtype int, v Value) (string, string) {
+	switch subtype {
+	case 1:
+		return topology.IDIfAlias, v.Text()
+	case 2:
+		return topology.IDPortComponent, v.Text()
+	case 3:
+		if len(v.Bytes) == 6 {
+			return topology.IDMAC, HexString(v.Bytes)
+		}
+		if m := topology.NormalizeMAC(v.Text()); m != "" {
+			return topology.IDMAC, m
+		}
+		return topology.IDMAC, v.String()
+	case 4:
+		return topology.IDNetwork, netAddr(v.Bytes)
+	case 5:
+		return topology.IDIfName, v.Text()
+	case 6:
+		return topology.IDAgentCircuit, v.String()
+	case 7:
+		return topology.IDLocal, v.Text()
+	}
+	return "", v.String()
+}
+
+// netAddr decodes an IANA address-family-prefixed network address.
+func netAddr(b []byte) string {
+	if len(b) == 5 && b[0] == 1 {
+		return netip.AddrFrom4([4]byte(b[1:5])).String()
+	}
+	if len(b) == 17 && b[0] == 2 {
+		return netip.AddrFrom16([16]byte(b[1:17])).String()
+	}
+	if len(b) == 4 {
+		return netip.AddrFrom4([4]byte(b)).String()
+	}
+	return HexString(b)
+}
+
+func (d *decoder) finish() {
+	idx := make([]int, 0, len(d.ports))
+	for i := range d.ports {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		p := d.ports[i]
+		slices.Sort(p.Tagged)
+		slices.Sort(p.Untagged)
+		d.s.Ports = append(d.s.Ports, *p)
+	}
+	slices.SortFunc(d.s.LAGs, func(a, b topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(d.s.Neighbours, func(a, b topology.Neighbour) int {
+		return cmp.Or(cmp.Compare(a.LocalPort, b.LocalPort), cmp.Compare(a.ChassisID, b.ChassisID), cmp.Compare(a.PortID, b.PortID))
+	})
+	slices.SortFunc(d.s.FDB, func(a, b topology.FDBEntry) int {
+		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(a.VLAN, b.VLAN), cmp.Compare(a.Port, b.Port))
+	})
+}
