@@ -4,10 +4,8 @@ go 1.26
 
 require (
 	github.com/google/go-cmp v0.7.0
-	github.com/gosnmp/gosnmp v1.47.0
 	github.com/spf13/cobra v1.10.2
 	gonum.org/v1/gonum v0.17.0
-	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -47,7 +47,8 @@ var scenarios = []scenario{
 	{host: "kvm01", bond: "802.3ad, lacp_rate fast, layer3+4, miimon 100, in bridge br0",
 		ports: "leaf1a Ethernet3 (Port-Channel3) + leaf2 Ethernet3 (Port-Channel3), not one MLAG",
 		story: "LACP across two switches that are not an MLAG pair: two partner systems, two aggregators, only the first carries traffic; the other slave never syncs and churns.",
-		rules: []string{"lacp.partner-mismatch", "lacp.aggregator-split", "lacp.multi-switch-no-mlag", "lacp.split-across-lags", "lacp.not-synced", "lacp.churn"}},
+		rules: []string{"lacp.partner-mismatch", "lacp.aggregator-split", "lacp.multi-switch-no-mlag", "lacp.split-across-lags", "lacp.not-synced", "lacp.churn", "lacp.switch-port-not-bundled"},
+		note:  "leaf2 holds Ethernet3 attached but not collecting/distributing (standby), so the switch side reports it too"},
 	{host: "stor01", bond: "balance-alb, miimon 0, arp_interval 0, in bridge br0",
 		ports: "access2 Gi1/0/20 + Gi1/0/21 (plain ports)",
 		story: "ALB under a Linux bridge and no link monitoring at all, on one switch.",
@@ -56,7 +57,8 @@ var scenarios = []scenario{
 	{host: "backup01", bond: "802.3ad, lacp_rate slow, layer2, miimon 100",
 		ports: "leaf1a Ethernet2 + leaf1b Ethernet2 (MLAG Port-Channel2); ens1f1np1's link is down",
 		story: "Slow LACP, layer2 hashing, and a dead link to leaf1b: the kernel gives the failed slave key 0 and an aggregator of its own, and Port-Channel2 on leaf1b is down. The failed slave is mapped by the LACP partner it last heard only (system, port 1002); it has no LLDP neighbour.",
-		rules: []string{"bond.lacp-rate-slow", "bond.hash-layer2", "bond.slave-down", "lacp.aggregator-split", "lacp.not-synced", "lag.member-missing", "switch.mlag-inconsistent"}},
+		rules: []string{"bond.lacp-rate-slow", "bond.hash-layer2", "bond.slave-down", "lag.member-missing", "switch.mlag-inconsistent"},
+		note:  "the failed slave's leftover LACP state (key 0, an aggregator of its own, no sync) is a consequence of the dead link, reported once as bond.slave-down"},
 }
 
 func main() {

@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/rules/report"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Exit codes (DESIGN.md "CLI contract").
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitFailed   = 2
+)
+
+// app carries what commands need from the outside world, so tests can run
+// the whole CLI in-process with buffers and a fixed clock.
+type app struct {
+	stdout, stderr   io.Writer
+	now              func() time.Time
+	stderrIsTerminal bool
+	logLevel         string
+	log              *slog.Logger
+}
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+func failed(err error) error { return &exitError{code: exitFailed, err: err} }
+
+func (a *app) run(ctx context.Context, args []string) int {
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(a.stderr, "bondaudit: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own usage errors (unknown flag, wrong args)
+	fmt.Fprintf(a.stderr, "bondaudit: %v\n", err)
+	return exitFailed
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "bondaudit",
+		Short: "Audit Linux bonds against the switch ports they are cabled to",
+		Long: `bondaudit joins what Linux hosts know about their bonds (mode, slaves, LACP
+partner) with what switches know about their ports (port-channels, LACP state,
+LLDP neighbours), maps every bond slave to its switch port, and checks the
+pair against what each bond mode needs from the switch:
+
+  802.3ad                   an LACP port-channel on one switch or one MLAG/vPC pair
+  balance-rr, balance-xor   a static port-channel ("mode on")
+  active-backup, tlb, alb   plain ports, not aggregated, ideally on two switches
+
+Start with "bondaudit demo" to see a report for the built-in example site.
+A site is a folder with hosts/ (capture folders or snapshots) and switches/
+(.snmprec, snmpwalk -On output, or snapshots); see "bondaudit audit --help".`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(a.logLevel)); err != nil {
+				return failed(fmt.Errorf("--log-level %q: want debug, info, warn or error", a.logLevel))
+			}
+			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
+			return nil
+		},
+	}
+	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn, error")
+	root.AddCommand(a.demoCmd(), a.auditCmd(), a.topologyCmd(), a.rulesCmd(), a.explainCmd())
+	return root
+}
+
+type auditFlags struct {
+	format string
+	output string
+	failOn string
+}
+
+func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
+	cmd.Flags().StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout (written atomically)")
+	cmd.Flags().StringVar(&f.failOn, "fail-on", failOnDefault, "exit 1 when a finding at or above this severity remains: error, warning, info, never")
+}
+
+func (a *app) demoCmd() *cobra.Command {
+	var f auditFlags
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Audit the built-in example site and print the report",
+		Long: `Audit the example site embedded in bondaudit: 8 hosts and 4 switches (one MLAG
+pair) with correctly built bonds next to the common mistakes: 802.3ad on
+ports with no port-channel, active-backup into an LACP port-channel, a static
+bond on plain ports, a bond split across two switches that are not an MLAG
+pair, balance-alb inside a bridge, no link monitoring.
+
+The demo exits 0 unless --fail-on is given, so it can be run anywhere.`,
+		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.audit(cmd.Context(), demo.FS(), "demo", f)
+		},
+	}
+	f.register(cmd, "never")
+	return cmd
+}
+
+func (a *app) auditCmd() *cobra.Command {
+	var f auditFlags
+	cmd := &cobra.Command{
+		Use:   "audit SITE",
+		Short: "Join a site's host and switch data, check every bond, report",
+		Long: `Read a site folder, map every bond slave to its switch port, run every rule
+and report the findings.
+
+A site folder holds:
+  hosts/<name>/              a raw capture taken with stock tools on the host:
+                               hostname, ip-link.json (ip -details -json link show),
+                               bonding/<bond> (copies of /proc/net/bonding/*),
+                               lldp.json (lldpcli -f json0 show neighbors details)
+  hosts/<name>.json          or a snapshot written by "bondaudit collect host"
+  switches/<name>.snmprec    a recorded walk (snmpsim format), or
+  switches/<name>.walk       snmpwalk -On / snmpbulkwalk -On output, or
+  switches/<name>.json       a switch snapshot
+
+Inputs that cannot be read are reported with file and line and the rest of the
+site is still audited. Exit status: 0 no finding at or above --fail-on,
+1 findings at or above it, 2 the run failed (nothing could be read).`,
+		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			st, err := os.Stat(dir)
+			if err != nil {
+				return failed(fmt.Errorf("site %s: %w", dir, err))
+			}
+			if !st.IsDir() {
+				return failed(fmt.Errorf("site %s: not a folder (want a folder with hosts/ and switches/)", dir))
+			}
+			return a.audit(cmd.Context(), os.DirFS(dir), siteName(dir), f)
+		},
+	}
+	f.register(cmd, "error")
+	return cmd
+}
+
+func siteName(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	return filepath.Base(abs)
+}
+
+// loadAndBuild reads a site and joins it.
+func (a *app) loadAndBuild(fsys fs.FS, name string) (*collect.Site, *topology.Model, error) {
+	start := time.Now()
+	opt := collect.LoadOptions{}
+	if a.stderrIsTerminal {
+		last := time.Time{}
+		opt.Progress = func(done, total int) {
+			if total < 200 {
+				return
+			}
+			if now := time.Now(); now.Sub(last) > 200*time.Millisecond || done == total {
+				last = now
+				fmt.Fprintf(a.stderr, "\rreading %s: %d/%d inputs", name, done, total)
+				if done == total {
+					fmt.Fprintf(a.stderr, "\n")
+				}
+			}
+		}
+	}
+	site, err := collect.LoadSite(fsys, name, opt)
+	if err != nil {
+		for _, p := range site.Problems {
+			fmt.Fprintf(a.stderr, "  %s\n", p)
+		}
+		return nil, nil, failed(err)
+	}
+	a.log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
+		"problems", len(site.Problems), "elapsed", time.Since(start))
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		return nil, nil, failed(fmt.Errorf("site %s: %w", name, err))
+	}
+	return site, m, nil
+}
+
+func (a *app) audit(_ context.Context, fsys fs.FS, name string, f auditFlags) error {
+	w, err := report.New(f.format)
+	if err != nil {
+		return failed(fmt.Errorf("--format: %w", err))
+	}
+	threshold, never, err := parseFailOn(f.failOn)
+	if err != nil {
+		return failed(err)
+	}
+	site, m, err := a.loadAndBuild(fsys, name)
+	if err != nil {
+		return err
+	}
+	findings := rules.Run(m, rules.Params{FlapThreshold: 3}, nil)
+	r := &report.Report{Site: name, Generated: a.now(), Model: m, Findings: findings,
+		Problems: append(append([]string(nil), site.Problems...), m.Problems...)}
+	if err := a.writeOutput(f.output, func(out io.Writer) error { return w.Write(out, r) }); err != nil {
+		return failed(err)
+	}
+	if never {
+		return nil
+	}
+	for _, fd := range findings {
+		if fd.Status != rules.StatusSuppressed && fd.Severity >= threshold {
+			return &exitError{code: exitFindings}
+		}
+	}
+	return nil
+}
+
+func parseFailOn(s string) (rules.Severity, bool, error) {
+	if s == "never" {
+		return 0, true, nil
+	}
+	sev, err := rules.ParseSeverity(s)
+	if err != nil {
+		return 0, false, fmt.Errorf("--fail-on %q: want error, warning, info or never", s)
+	}
+	return sev, false, nil
+}
+
+// writeOutput writes to stdout, or atomically to a file (temp + rename).
+func (a *app) writeOutput(path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(a.stdout)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("-o %s: %w", path, err)
+	}
+	return nil
+}
+
+func (a *app) topologyCmd() *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "topology SITE",
+		Short: "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
+		Long: `Read a site and print the joined model before any rule runs: each bond slave
+with the switch port it is cabled to and the evidence for it (lldp-host,
+lldp-switch, cdp, lacp, fdb), each switch's LAGs with their kind and members,
+MLAG/stack domains with the reason they were recognised, switch-to-switch
+links, and conflicts between sources.`,
+		Example: "  bondaudit topology ./site\n  bondaudit topology ./site --format json | jq '.links[]'",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return failed(fmt.Errorf("--format %q: want text or json", format))
+			}
+			var fsys fs.FS
+			name := args[0]
+			if name == "demo" {
+				if _, err := os.Stat(name); err != nil {
+					fsys = demo.FS()
+				}
+			}
+			if fsys == nil {
+				if st, err := os.Stat(name); err != nil || !st.IsDir() {
+					return failed(fmt.Errorf("site %s: not a readable folder", name))
+				}
+				fsys, name = os.DirFS(name), siteName(name)
+			}
+			_, m, err := a.loadAndBuild(fsys, name)
+			if err != nil {
+				return err
+			}
+			v := topology.NewView(m)
+			return a.writeOutput(output, func(w io.Writer) error {
+				if format == "json" {
+					return v.WriteJSON(w)
+				}
+				return v.WriteText(w)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	return cmd
+}

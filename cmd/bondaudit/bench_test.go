@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/collect/sitegen"
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// benchSite generates (once, cached in the temp dir) a site of the given size
+// in the raw formats, the way a real site looks on disk.
+func benchSite(b *testing.B, hosts, switches int) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("bondaudit-bench-%d-%d-v1", hosts, switches))
+	marker := filepath.Join(dir, ".complete")
+	if _, err := os.Stat(marker); err == nil {
+		return dir
+	}
+	os.RemoveAll(dir)
+	if _, err := sitegen.Write(dir, sitegen.Options{Hosts: hosts, Switches: switches, Seed: 1, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.1}); err != nil {
+		b.Fatalf("generating site: %v", err)
+	}
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// resetPeakRSS asks Linux to reset VmHWM so the figure covers only what follows.
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSSMiB reads VmHWM from /proc/self/status (0 when not on Linux).
+func peakRSSMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseFloat(f[0], 64)
+				return kb / 1024
+			}
+		}
+	}
+	return 0
+}
+
+func audit(b *testing.B, dir string) int {
+	site, err := collect.LoadSite(os.DirFS(dir), "bench", collect.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return len(rules.Run(m, rules.Params{FlapThreshold: 3}, nil))
+}
+
+// BenchmarkAudit10k is the DESIGN.md scale target: 10,000 hosts with 2–4
+// slaves each and 400 switches, read from raw files, joined and checked.
+// Target: under 2 s and under 1 GiB peak RSS on 2 cores, and within 3× of
+// BenchmarkReadFiles10k.
+func BenchmarkAudit10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("-short: the 10k-host site takes a while to generate")
+	}
+	dir := benchSite(b, 10000, 400)
+	resetPeakRSS()
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		n = audit(b, dir)
+	}
+	b.ReportMetric(peakRSSMiB(), "peak-RSS-MiB")
+	b.ReportMetric(float64(n), "findings")
+}
+
+// BenchmarkReadFiles10k is the floor: reading every input file's bytes.
+func BenchmarkReadFiles10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("-short")
+	}
+	dir := benchSite(b, 10000, 400)
+	b.ResetTimer()
+	var total int64
+	for b.Loop() {
+		total = 0
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			total += int64(len(data))
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(total)/(1<<20), "MiB")
+}
