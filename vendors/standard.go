@@ -160,6 +160,9 @@ func portType(t int) string {
 // lagLikeName reports names vendors give aggregate interfaces that are not
 // ifType ieee8023adLag (Cisco IOS Port-channel is propVirtual).
 func lagLikeName(n string) bool {
+	if strings.Contains(n, ".") {
+		return false // a logical unit or subinterface (Junos ae0.0, Po1.100)
+	}
 	l := strings.ToLower(n)
 	for _, p := range []string{"port-channel", "po", "bundle-ether", "ae", "eth-trunk", "trk", "bond", "lag", "bagg", "link-aggregation"} {
 		if strings.HasPrefix(l, p) && len(l) > len(p) && (l[len(p)] >= '0' && l[len(p)] <= '9' || l[len(p)] == ' ' || l[len(p)] == '-') {
