@@ -335,9 +335,9 @@ func (p *bondParser) slaveField(lk, key, val string) {
 		s.QueueID = p.atoi(key, val)
 	case "aggregator id":
 		s.AggregatorID = p.atoi(key, val)
-	case "actor churn state", "actor churned state":
+	case "actor churn state":
 		s.ActorChurn = strings.ToLower(val)
-	case "partner churn state", "partner churned state":
+	case "partner churn state":
 		s.PartnerChurn = strings.ToLower(val)
 	}
 }

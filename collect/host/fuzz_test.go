@@ -1,0 +1,62 @@
+package host
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// seedFrom adds every file matching pattern (shared fixtures read in place,
+// or the package's own testdata) to the corpus.
+func seedFrom(f *testing.F, patterns ...string) {
+	for _, p := range patterns {
+		files, _ := filepath.Glob(p)
+		for _, file := range files {
+			if b, err := os.ReadFile(file); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+}
+
+func FuzzProcBonding(f *testing.F) {
+	seedFrom(f, filepath.Join(fixtureDir, "bonding", "*"), "testdata/capture/*/bonding/*", "testdata/sosreport-*/proc/net/bonding/*")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		bonds, _, err := ParseProcBonding(data, "fuzz", "bond0")
+		if err == nil && len(bonds) == 0 {
+			t.Fatal("no error and no bond")
+		}
+		for _, b := range bonds {
+			if b.Name == "" {
+				t.Fatal("bond without a name")
+			}
+		}
+	})
+}
+
+func FuzzIPLinkJSON(f *testing.F) {
+	seedFrom(f, "testdata/capture/*/ip-link.json")
+	f.Add([]byte(`[{"ifname":"bond0","linkinfo":{"info_kind":"bond","info_data":{"mode":4,"miimon":"100","arp_ip_target":["10.0.0.1"],"ad_info":{"aggregator":1}}}}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := ParseIPLinkJSON(data, "fuzz")
+		if err == nil && l == nil {
+			t.Fatal("nil result without error")
+		}
+		_, _ = ParseIPLinkText(data, "fuzz")
+	})
+}
+
+func FuzzLLDPJSON(f *testing.F) {
+	seedFrom(f, filepath.Join(fixtureDir, "lldp", "*"), "testdata/sosreport-*/sos_commands/lldp/*")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		nbs, err := ParseLLDP(data, "fuzz")
+		if err != nil && len(nbs) > 0 {
+			t.Fatal("neighbours returned with an error")
+		}
+		for _, n := range nbs {
+			if n.LocalPort == "" {
+				t.Fatal("neighbour without a local port")
+			}
+		}
+	})
+}
