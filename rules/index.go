@@ -174,13 +174,25 @@ func portEv(s *slaveView) []string {
 		out = append(out, fmt.Sprintf("switch %s: %s is in no LAG (ifStackTable, IEEE8023-LAG-MIB)", s.link.Switch, s.link.Port))
 	} else {
 		out = append(out, fmt.Sprintf("switch %s: %s is a member of %s (kind %s)", s.link.Switch, s.link.Port, s.lag.Name, s.lag.Kind))
-		for _, e := range s.lag.Evidence {
-			out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
-		}
 	}
 	if s.port != nil && s.port.LACP != nil {
 		for _, e := range s.port.LACP.Evidence {
 			out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+		}
+	}
+	if s.lag != nil {
+		// the LAG's evidence about this port, and about the LAG as a whole
+		// (lines that name none of the other members)
+		for _, e := range s.lag.Evidence {
+			other := false
+			for _, m := range s.lag.Members {
+				if m != s.link.Port && strings.Contains(e, m) && !strings.Contains(e, s.link.Port) {
+					other = true
+				}
+			}
+			if !other {
+				out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+			}
 		}
 	}
 	return out

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -80,7 +82,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		ew.printf("  none\n")
 	}
 	var group string
-	for _, f := range r.Findings {
+	for _, f := range textOrder(r.Findings) {
 		if f.Status == rules.StatusSuppressed {
 			continue
 		}
@@ -96,7 +98,12 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			ew.printf("           fix: %s\n", f.Fix)
 		}
 		if !t.HideEvidence {
-			for _, e := range f.Evidence {
+			ev := dedupe(f.Evidence)
+			for i, e := range ev {
+				if i == maxTextEvidence && len(ev) > maxTextEvidence+1 {
+					ew.printf("           evidence: … %d more (--format json lists all)\n", len(ev)-i)
+					break
+				}
 				ew.printf("           evidence: %s\n", e)
 			}
 		}
@@ -108,6 +115,52 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		}
 	}
 	return ew.err
+}
+
+// maxTextEvidence bounds the evidence lines per finding in text; JSON has all.
+const maxTextEvidence = 6
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// textOrder groups findings by subject (host and bond, or switch), the
+// groups with the worst findings first, and within a group by severity.
+func textOrder(fs []rules.Finding) []rules.Finding {
+	type key struct{ host, bond, sw string }
+	k := func(f rules.Finding) key {
+		if f.Host != "" {
+			return key{f.Host, f.Bond, ""}
+		}
+		return key{"", "", f.Switch}
+	}
+	worst := map[key]rules.Severity{}
+	for _, f := range fs {
+		if f.Status == rules.StatusSuppressed {
+			continue
+		}
+		if w, ok := worst[k(f)]; !ok || f.Severity > w {
+			worst[k(f)] = f.Severity
+		}
+	}
+	out := slices.Clone(fs)
+	slices.SortStableFunc(out, func(a, b rules.Finding) int {
+		ka, kb := k(a), k(b)
+		return cmp.Or(
+			cmp.Compare(worst[kb], worst[ka]),
+			cmp.Compare(ka.host, kb.host), cmp.Compare(ka.bond, kb.bond), cmp.Compare(ka.sw, kb.sw),
+			cmp.Compare(b.Severity, a.Severity),
+			cmp.Compare(a.NIC, b.NIC), cmp.Compare(a.Rule, b.Rule))
+	})
+	return out
 }
 
 func arrow(nic, sw, port string) string {
