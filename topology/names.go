@@ -9,6 +9,9 @@ import (
 // space-separated and bare hex forms, and single-digit octets (0:1c:…).
 // Anything that is not a 6-octet MAC is returned as "" .
 func NormalizeMAC(s string) string {
+	if canonicalMAC(s) {
+		return s // the common case: parsers already wrote this form
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ""
@@ -106,6 +109,26 @@ func NormalizePortName(name string) string {
 		return long + rest
 	}
 	return s
+}
+
+// canonicalMAC reports whether s is already aa:bb:cc:dd:ee:ff, lower case.
+func canonicalMAC(s string) bool {
+	if len(s) != 17 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		c := s[i]
+		if i%3 == 2 {
+			if c != ':' {
+				return false
+			}
+			continue
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // SamePort reports whether two interface names denote the same port.

@@ -153,7 +153,19 @@ type Walk struct {
 }
 
 // NewWalk sorts vbs numerically by OID and keeps the last value of duplicates.
+// Recordings are normally sorted already (snmpsim requires it; walks come
+// out in order), so that case costs one pass.
 func NewWalk(vbs []VarBind) *Walk {
+	sorted := true
+	for i := 1; i < len(vbs); i++ {
+		if CompareOID(vbs[i-1].OID, vbs[i].OID) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return &Walk{vbs: vbs}
+	}
 	s := slices.Clone(vbs)
 	slices.SortStableFunc(s, func(a, b VarBind) int { return CompareOID(a.OID, b.OID) })
 	// keep last of duplicates
@@ -219,26 +231,44 @@ func (w *Walk) HasSubtree(prefix string) bool {
 
 // CompareOID orders dotted OIDs numerically, arc by arc; a prefix sorts first.
 func CompareOID(a, b string) int {
-	for a != "" || b != "" {
-		if a == "" {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if i >= len(a) {
 			return -1
 		}
-		if b == "" {
+		if j >= len(b) {
 			return 1
 		}
-		var x, y string
-		x, a, _ = strings.Cut(a, ".")
-		y, b, _ = strings.Cut(b, ".")
-		x, y = strings.TrimLeft(x, "0"), strings.TrimLeft(y, "0")
+		// one arc of each, leading zeros skipped
+		si := i
+		for i < len(a) && a[i] != '.' {
+			i++
+		}
+		sj := j
+		for j < len(b) && b[j] != '.' {
+			j++
+		}
+		x, y := a[si:i], b[sj:j]
+		for len(x) > 1 && x[0] == '0' {
+			x = x[1:]
+		}
+		for len(y) > 1 && y[0] == '0' {
+			y = y[1:]
+		}
 		if len(x) != len(y) {
 			if len(x) < len(y) {
 				return -1
 			}
 			return 1
 		}
-		if c := strings.Compare(x, y); c != 0 {
-			return c
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
 		}
+		i++ // skip the dot
+		j++
 	}
 	return 0
 }

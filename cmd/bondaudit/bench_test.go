@@ -76,6 +76,7 @@ func BenchmarkAudit10k(b *testing.B) {
 		b.Skip("-short: the 10k-host site takes a while to generate")
 	}
 	dir := benchSite(b, 10000, 400)
+	tuneGC() // as main does
 	resetPeakRSS()
 	b.ResetTimer()
 	var n int

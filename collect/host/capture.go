@@ -70,7 +70,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	if IsSosreport(fsys, dir) {
 		lay = sosLayout
 	}
-	r := &capReader{fsys: fsys, dir: dir}
+	r := &capReader{fsys: fsys, dir: dir, listed: map[string]map[string]bool{}}
 	h := &topology.Host{Source: dir}
 	if p, b := r.first(lay.hostname); b != nil {
 		h.Name = strings.TrimSpace(firstLine(b))
@@ -359,6 +359,33 @@ type capReader struct {
 	fsys     fs.FS
 	dir      string
 	problems []string
+	// listed caches directory listings (folder → names), so that absent
+	// optional files cost no failed open.
+	listed map[string]map[string]bool
+}
+
+// exists reports whether rel (relative to the capture folder) is listed in
+// its directory; unlistable directories answer true, leaving it to the open.
+func (r *capReader) exists(rel string) bool {
+	d, base := path.Split(rel)
+	names, ok := r.listed[d]
+	if !ok {
+		entries, err := fs.ReadDir(r.fsys, path.Join(r.dir, d))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				r.listed[d] = map[string]bool{}
+				return false
+			}
+			r.listed[d] = nil
+			return true
+		}
+		names = make(map[string]bool, len(entries))
+		for _, e := range entries {
+			names[e.Name()] = true
+		}
+		r.listed[d] = names
+	}
+	return names == nil || names[base]
 }
 
 func (r *capReader) problem(format string, args ...any) {
@@ -368,6 +395,9 @@ func (r *capReader) problem(format string, args ...any) {
 // first reads the first existing file of names (relative to the folder).
 func (r *capReader) first(names []string) (string, []byte) {
 	for _, n := range names {
+		if !r.exists(n) {
+			continue
+		}
 		p := path.Join(r.dir, n)
 		b, err := fs.ReadFile(r.fsys, p)
 		if err == nil {

@@ -1,8 +1,8 @@
 package host
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,11 +65,13 @@ type ipLink struct {
 	LinkInfo  *ipLinkInfo `json:"linkinfo"`
 }
 
+// ipLinkInfo decodes linkinfo in one pass: info_data holds the fields of
+// every kind read here (bond options, the vlan id), which do not collide.
 type ipLinkInfo struct {
 	InfoKind      string          `json:"info_kind"`
-	InfoData      json.RawMessage `json:"info_data"`
+	InfoData      ipBondData      `json:"info_data"`
 	InfoSlaveKind string          `json:"info_slave_kind"`
-	InfoSlaveData json.RawMessage `json:"info_slave_data"`
+	InfoSlaveData ipBondSlaveData `json:"info_slave_data"`
 }
 
 type ipBondData struct {
@@ -89,6 +91,7 @@ type ipBondData struct {
 	AdSelect       flexString    `json:"ad_select"`
 	AdActorSystem  string        `json:"ad_actor_system"`
 	AdInfo         *ipBondAdInfo `json:"ad_info"`
+	VLANID         flexInt       `json:"id"` // vlan
 }
 
 type ipBondAdInfo struct {
@@ -180,12 +183,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			if l.Master != "" {
 				b.Bridge = l.Master
 			}
-			var d ipBondData
-			if len(l.LinkInfo.InfoData) > 0 {
-				if err := json.Unmarshal(l.LinkInfo.InfoData, &d); err != nil {
-					return nil, &ParseError{File: file, Msg: fmt.Sprintf("bond %s info_data: %v", l.IfName, err)}
-				}
-			}
+			d := &l.LinkInfo.InfoData
 			mode := string(d.Mode)
 			if m, ok := linuxModes[mode]; ok {
 				mode = m
@@ -219,12 +217,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			getBridge(l.IfName)
 			continue
 		case "vlan":
-			var d ipVLANData
-			if len(l.LinkInfo.InfoData) > 0 {
-				if err := json.Unmarshal(l.LinkInfo.InfoData, &d); err != nil {
-					return nil, &ParseError{File: file, Msg: fmt.Sprintf("vlan %s info_data: %v", l.IfName, err)}
-				}
-			}
+			d := ipVLANData{ID: l.LinkInfo.InfoData.VLANID}
 			parent := l.Link
 			if parent == "" {
 				if base, _, ok := strings.Cut(l.IfName, "."); ok {
@@ -250,12 +243,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 		nic := topology.NIC{Name: l.IfName, MAC: topology.NormalizeMAC(l.Address), MTU: int(l.MTU), State: state, Master: l.Master}
 		nic.PermMAC = topology.NormalizeMAC(l.PermAddr)
 		if l.LinkInfo != nil && l.LinkInfo.InfoSlaveKind == "bond" && l.Master != "" {
-			var d ipBondSlaveData
-			if len(l.LinkInfo.InfoSlaveData) > 0 {
-				if err := json.Unmarshal(l.LinkInfo.InfoSlaveData, &d); err != nil {
-					return nil, &ParseError{File: file, Msg: fmt.Sprintf("slave %s info_slave_data: %v", l.IfName, err)}
-				}
-			}
+			d := &l.LinkInfo.InfoSlaveData
 			if nic.PermMAC == "" {
 				nic.PermMAC = topology.NormalizeMAC(d.PermHWAddr)
 			}

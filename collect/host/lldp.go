@@ -3,8 +3,8 @@ package host
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"slices"
 	"strconv"
 	"strings"
@@ -118,6 +118,12 @@ func viaProto(v string) string {
 // object and several as a list, and keys chassis by system name; -f json0
 // uses lists everywhere. Both are read.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
+	if isJSON0(data) {
+		if nbs, err := parseJSON0(data, file); err == nil {
+			return nbs, nil
+		}
+		// not the shape expected: the generic reader below says why
+	}
 	var root any
 	if err := json.Unmarshal(data, &root); err != nil {
 		return nil, jsonError(file, data, err)
@@ -454,4 +460,138 @@ func ParseLLDP(data []byte, file string) ([]topology.Neighbour, error) {
 		return ParseLLDPKeyValue(data, file)
 	}
 	return ParseLLDPText(data, file)
+}
+
+// isJSON0 reports whether data looks like `lldpcli -f json0` output: the
+// top-level "lldp" value is a list.
+func isJSON0(data []byte) bool {
+	i := bytes.Index(data, []byte(`"lldp"`))
+	if i < 0 {
+		return false
+	}
+	for _, c := range data[i+len(`"lldp"`):] {
+		switch c {
+		case ' ', '\t', '\r', '\n', ':':
+			continue
+		case '[':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// The -f json0 shape: every level a list, values under "value". Decoding
+// into these types is several times faster than into interfaces, which
+// matters on sites with thousands of hosts.
+type j0Val struct {
+	Value string `json:"value"`
+}
+type j0ID struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+type j0Chassis struct {
+	ID     []j0ID  `json:"id"`
+	Name   []j0Val `json:"name"`
+	Descr  []j0Val `json:"descr"`
+	MgmtIP []j0Val `json:"mgmt-ip"`
+}
+type j0Port struct {
+	ID          []j0ID  `json:"id"`
+	Descr       []j0Val `json:"descr"`
+	MFS         []j0Val `json:"mfs"`
+	Aggregation []j0Val `json:"aggregation"`
+}
+type j0VLAN struct {
+	VLANID string `json:"vlan-id"`
+	PVID   any    `json:"pvid"`
+}
+type j0TLV struct {
+	OUI     string `json:"oui"`
+	Subtype string `json:"subtype"`
+	Value   string `json:"value"`
+}
+type j0Iface struct {
+	Name        string      `json:"name"`
+	Via         string      `json:"via"`
+	Chassis     []j0Chassis `json:"chassis"`
+	Port        []j0Port    `json:"port"`
+	VLAN        []j0VLAN    `json:"vlan"`
+	PPVID       []j0Val     `json:"ppvid"`
+	UnknownTLVs []struct {
+		TLV []j0TLV `json:"unknown-tlv"`
+	} `json:"unknown-tlvs"`
+}
+type j0Root struct {
+	LLDP []struct {
+		Interface []j0Iface `json:"interface"`
+	} `json:"lldp"`
+}
+
+func first(v []j0Val) string {
+	if len(v) > 0 {
+		return v[0].Value
+	}
+	return ""
+}
+
+func parseJSON0(data []byte, file string) ([]topology.Neighbour, error) {
+	var root j0Root
+	if err := json.Unmarshal(data, &root); err != nil {
+		return nil, err
+	}
+	var out []topology.Neighbour
+	for _, l := range root.LLDP {
+		for _, ifc := range l.Interface {
+			if ifc.Name == "" {
+				continue
+			}
+			b := nbBuilder{}
+			b.n.LocalPort = ifc.Name
+			b.n.Protocol = viaProto(ifc.Via)
+			for _, c := range ifc.Chassis {
+				for _, id := range c.ID {
+					b.setChassisID(id.Type, id.Value)
+				}
+				if n := first(c.Name); n != "" {
+					b.n.SystemName = n
+				}
+				if d := first(c.Descr); d != "" {
+					b.n.SystemDescr = d
+				}
+				for _, m := range c.MgmtIP {
+					b.n.MgmtAddrs = append(b.n.MgmtAddrs, m.Value)
+				}
+			}
+			for _, p := range ifc.Port {
+				for _, id := range p.ID {
+					b.setPortID(id.Type, id.Value)
+				}
+				if d := first(p.Descr); d != "" {
+					b.n.PortDescr = d
+				}
+				if m := first(p.MFS); m != "" {
+					b.n.MaxFrameSize, _ = strconv.Atoi(m)
+				}
+				if len(p.Aggregation) > 0 {
+					b.setAggregation(p.Aggregation[0].Value)
+				}
+			}
+			for _, v := range ifc.VLAN {
+				pv := fmt.Sprint(v.PVID)
+				b.addVLAN(v.VLANID, pv == "true" || pv == "yes")
+			}
+			if pv := first(ifc.PPVID); pv != "" {
+				b.addVLAN(pv, false)
+			}
+			for _, u := range ifc.UnknownTLVs {
+				for _, t := range u.TLV {
+					b.unknownTLV(t.OUI, t.Subtype, t.Value)
+				}
+			}
+			b.done(&out, file)
+		}
+	}
+	return out, nil
 }
