@@ -1,8 +1,6 @@
 package host
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -325,7 +323,7 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 
 // applyEthtool reads `ethtool <nic>` output: Speed, Duplex, Link detected.
 func applyEthtool(n *topology.NIC, b []byte) {
-	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc := newLines(b)
 	for sc.Scan() {
 		k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), ":")
 		if !ok {
@@ -368,6 +366,9 @@ type capReader struct {
 // its directory; unlistable directories answer true, leaving it to the open.
 func (r *capReader) exists(rel string) bool {
 	d, base := path.Split(rel)
+	if d == "" {
+		return true // a top-level file: opening it is as cheap as listing
+	}
 	names, ok := r.listed[d]
 	if !ok {
 		entries, err := fs.ReadDir(r.fsys, path.Join(r.dir, d))

@@ -1,10 +1,11 @@
 package host
 
 import (
+	"encoding/json"
 	"fmt"
-	json "github.com/goccy/go-json"
+
+	"github.com/valyala/fastjson"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/bondaudit/bondaudit/topology"
@@ -16,105 +17,6 @@ type Links struct {
 	Bonds   []topology.Bond // parameters from linkinfo info_data; slaves from info_slave_data
 	Bridges []topology.Bridge
 	VLANs   []topology.VLANIf
-}
-
-// flexInt accepts a JSON number, a numeric string, or null.
-type flexInt int
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "null" || s == "" {
-		return nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a number", s)
-	}
-	*f = flexInt(n)
-	return nil
-}
-
-// flexString accepts a JSON string, a number, or null (iproute2 prints
-// some bond options as names or numbers depending on version).
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*f = flexString(s)
-		return nil
-	}
-	*f = flexString(strings.TrimSpace(string(b)))
-	return nil
-}
-
-type ipLink struct {
-	IfName    string      `json:"ifname"`
-	Flags     []string    `json:"flags"`
-	MTU       flexInt     `json:"mtu"`
-	Master    string      `json:"master"`
-	Link      string      `json:"link"`
-	OperState string      `json:"operstate"`
-	LinkType  string      `json:"link_type"`
-	Address   string      `json:"address"`
-	PermAddr  string      `json:"permaddr"`
-	ParentBus string      `json:"parentbus"`
-	LinkInfo  *ipLinkInfo `json:"linkinfo"`
-}
-
-// ipLinkInfo decodes linkinfo in one pass: info_data holds the fields of
-// every kind read here (bond options, the vlan id), which do not collide.
-type ipLinkInfo struct {
-	InfoKind      string          `json:"info_kind"`
-	InfoData      ipBondData      `json:"info_data"`
-	InfoSlaveKind string          `json:"info_slave_kind"`
-	InfoSlaveData ipBondSlaveData `json:"info_slave_data"`
-}
-
-type ipBondData struct {
-	Mode           flexString    `json:"mode"`
-	MIIMon         flexInt       `json:"miimon"`
-	UpDelay        flexInt       `json:"updelay"`
-	DownDelay      flexInt       `json:"downdelay"`
-	ARPInterval    flexInt       `json:"arp_interval"`
-	ARPIPTarget    []string      `json:"arp_ip_target"`
-	ARPValidate    flexString    `json:"arp_validate"`
-	Primary        string        `json:"primary"`
-	ActiveSlave    string        `json:"active_slave"`
-	XmitHashPolicy flexString    `json:"xmit_hash_policy"`
-	MinLinks       flexInt       `json:"min_links"`
-	LACPActive     flexString    `json:"ad_lacp_active"`
-	LACPRate       flexString    `json:"ad_lacp_rate"`
-	AdSelect       flexString    `json:"ad_select"`
-	AdActorSystem  string        `json:"ad_actor_system"`
-	AdInfo         *ipBondAdInfo `json:"ad_info"`
-	VLANID         flexInt       `json:"id"` // vlan
-}
-
-type ipBondAdInfo struct {
-	Aggregator flexInt `json:"aggregator"`
-	NumPorts   flexInt `json:"num_ports"`
-	ActorKey   flexInt `json:"actor_key"`
-	PartnerKey flexInt `json:"partner_key"`
-	PartnerMAC string  `json:"partner_mac"`
-}
-
-type ipBondSlaveData struct {
-	State            string   `json:"state"`
-	MIIStatus        string   `json:"mii_status"`
-	LinkFailureCount flexInt  `json:"link_failure_count"`
-	PermHWAddr       string   `json:"perm_hwaddr"`
-	QueueID          flexInt  `json:"queue_id"`
-	AggregatorID     *flexInt `json:"ad_aggregator_id"`
-	ActorState       *flexInt `json:"ad_actor_oper_port_state"`
-	PartnerState     *flexInt `json:"ad_partner_oper_port_state"`
-}
-
-type ipVLANData struct {
-	ID flexInt `json:"id"`
 }
 
 // linuxModes maps iproute2's mode names and numbers to mode names.
@@ -133,9 +35,14 @@ var lacpRates = map[string]string{"slow": "slow", "0": "slow", "fast": "fast", "
 
 // ParseIPLinkJSON parses `ip -details -json link show` output.
 func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
-	var links []ipLink
-	if err := json.Unmarshal(data, &links); err != nil {
-		return nil, jsonError(file, data, err)
+	root, release, err := parseJSON(data, file)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	links, err := root.Array()
+	if err != nil {
+		return nil, &ParseError{File: file, Msg: "not `ip -json link` output: top level is not a list"}
 	}
 	out := &Links{}
 	bonds := map[string]*topology.Bond{}
@@ -162,118 +69,126 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 	}
 	kinds := map[string]string{}
 	for _, l := range links {
-		if l.LinkInfo != nil {
-			kinds[l.IfName] = l.LinkInfo.InfoKind
-		}
+		kinds[jstr(l, "ifname")] = jstr(l, "linkinfo", "info_kind")
 	}
 	for i, l := range links {
-		if l.IfName == "" {
+		if l.Type() != fastjson.TypeObject {
+			return nil, &ParseError{File: file, Msg: fmt.Sprintf("link %d is not an object", i)}
+		}
+		ifname := jstr(l, "ifname")
+		if ifname == "" {
 			return nil, &ParseError{File: file, Msg: fmt.Sprintf("link %d has no ifname", i)}
 		}
-		state := strings.ToLower(l.OperState)
-		kind := ""
-		if l.LinkInfo != nil {
-			kind = l.LinkInfo.InfoKind
-		}
+		state := strings.ToLower(jstr(l, "operstate"))
+		master := jstr(l, "master")
+		mtu := jint(l, "mtu")
+		kind := jstr(l, "linkinfo", "info_kind")
 		switch kind {
 		case "bond":
-			b := getBond(l.IfName)
-			b.MTU, b.MAC, b.State = int(l.MTU), topology.NormalizeMAC(l.Address), state
+			b := getBond(ifname)
+			b.MTU, b.MAC, b.State = mtu, topology.NormalizeMAC(jstr(l, "address")), state
 			b.Source = file
-			if l.Master != "" {
-				b.Bridge = l.Master
+			if master != "" {
+				b.Bridge = master
 			}
-			d := &l.LinkInfo.InfoData
-			mode := string(d.Mode)
+			d := l.Get("linkinfo", "info_data")
+			if d == nil {
+				d = &fastjson.Value{}
+			}
+			mode := jstr(d, "mode")
 			if m, ok := linuxModes[mode]; ok {
 				mode = m
 			}
 			b.Mode = mode
-			b.MIIMon, b.UpDelay, b.DownDelay, b.ARPInterval = int(d.MIIMon), int(d.UpDelay), int(d.DownDelay), int(d.ARPInterval)
-			b.ARPTargets = d.ARPIPTarget
-			b.ARPValidate = string(d.ARPValidate)
-			b.Primary, b.ActiveSlave = d.Primary, d.ActiveSlave
-			b.XmitHashPolicy = string(d.XmitHashPolicy)
-			b.MinLinks = int(d.MinLinks)
-			if r, ok := lacpRates[string(d.LACPRate)]; ok && b.Mode == topology.Mode8023AD {
-				b.LACPRate = r
+			b.MIIMon, b.UpDelay, b.DownDelay, b.ARPInterval = jint(d, "miimon"), jint(d, "updelay"), jint(d, "downdelay"), jint(d, "arp_interval")
+			for _, t := range d.GetArray("arp_ip_target") {
+				if s := scalar(t); s != "" {
+					b.ARPTargets = append(b.ARPTargets, s)
+				}
 			}
-			if d.LACPActive != "" && b.Mode == topology.Mode8023AD {
-				on := d.LACPActive == "on" || d.LACPActive == "1"
-				b.LACPActive = &on
-			}
+			b.ARPValidate = jstr(d, "arp_validate")
+			b.Primary, b.ActiveSlave = jstr(d, "primary"), jstr(d, "active_slave")
+			b.XmitHashPolicy = jstr(d, "xmit_hash_policy")
+			b.MinLinks = jint(d, "min_links")
 			if b.Mode == topology.Mode8023AD {
-				b.AdSelect = string(d.AdSelect)
+				if r, ok := lacpRates[jstr(d, "ad_lacp_rate")]; ok {
+					b.LACPRate = r
+				}
+				if a := jstr(d, "ad_lacp_active"); a != "" {
+					on := a == "on" || a == "1"
+					b.LACPActive = &on
+				}
+				b.AdSelect = jstr(d, "ad_select")
 			}
-			if m := topology.NormalizeMAC(d.AdActorSystem); m != "" && m != topology.ZeroMAC {
+			if m := topology.NormalizeMAC(jstr(d, "ad_actor_system")); m != "" && m != topology.ZeroMAC {
 				b.AdActorSystem = m
 			}
-			if a := d.AdInfo; a != nil {
-				b.ActiveAggregator = &topology.Aggregator{ID: int(a.Aggregator), Ports: int(a.NumPorts),
-					ActorKey: int(a.ActorKey), PartnerKey: int(a.PartnerKey), PartnerMAC: topology.NormalizeMAC(a.PartnerMAC)}
+			if a := d.Get("ad_info"); a != nil && a.Type() == fastjson.TypeObject {
+				b.ActiveAggregator = &topology.Aggregator{ID: jint(a, "aggregator"), Ports: jint(a, "num_ports"),
+					ActorKey: jint(a, "actor_key"), PartnerKey: jint(a, "partner_key"), PartnerMAC: topology.NormalizeMAC(jstr(a, "partner_mac"))}
 			}
 			continue
 		case "bridge":
-			getBridge(l.IfName)
+			getBridge(ifname)
 			continue
 		case "vlan":
-			d := ipVLANData{ID: l.LinkInfo.InfoData.VLANID}
-			parent := l.Link
+			parent := jstr(l, "link")
 			if parent == "" {
-				if base, _, ok := strings.Cut(l.IfName, "."); ok {
+				if base, _, ok := strings.Cut(ifname, "."); ok {
 					parent = base
 				}
 			}
-			out.VLANs = append(out.VLANs, topology.VLANIf{Name: l.IfName, Parent: parent, ID: int(d.ID), MTU: int(l.MTU)})
-			if l.Master != "" && kinds[l.Master] == "bridge" {
-				br := getBridge(l.Master)
-				br.Ports = append(br.Ports, l.IfName)
+			out.VLANs = append(out.VLANs, topology.VLANIf{Name: ifname, Parent: parent, ID: jint(l, "linkinfo", "info_data", "id"), MTU: mtu})
+			if master != "" && kinds[master] == "bridge" {
+				br := getBridge(master)
+				br.Ports = append(br.Ports, ifname)
 			}
 			continue
 		}
-		if l.LinkType != "ether" || kind != "" && kind != "bond" {
-			// lo, tunnels, veths, dummies and other virtual links are not NICs;
-			// a bridge port that is a bond or vlan was handled above.
-			if l.Master != "" && kinds[l.Master] == "bridge" {
-				br := getBridge(l.Master)
-				br.Ports = append(br.Ports, l.IfName)
+		if jstr(l, "link_type") != "ether" || kind != "" {
+			// lo, tunnels, veths, dummies and other virtual links are not NICs
+			if master != "" && kinds[master] == "bridge" {
+				br := getBridge(master)
+				br.Ports = append(br.Ports, ifname)
 			}
 			continue
 		}
-		nic := topology.NIC{Name: l.IfName, MAC: topology.NormalizeMAC(l.Address), MTU: int(l.MTU), State: state, Master: l.Master}
-		nic.PermMAC = topology.NormalizeMAC(l.PermAddr)
-		if l.LinkInfo != nil && l.LinkInfo.InfoSlaveKind == "bond" && l.Master != "" {
-			d := &l.LinkInfo.InfoSlaveData
+		nic := topology.NIC{Name: ifname, MAC: topology.NormalizeMAC(jstr(l, "address")), MTU: mtu, State: state, Master: master}
+		nic.PermMAC = topology.NormalizeMAC(jstr(l, "permaddr"))
+		if jstr(l, "linkinfo", "info_slave_kind") == "bond" && master != "" {
+			d := l.Get("linkinfo", "info_slave_data")
+			if d == nil {
+				d = &fastjson.Value{}
+			}
 			if nic.PermMAC == "" {
-				nic.PermMAC = topology.NormalizeMAC(d.PermHWAddr)
+				nic.PermMAC = topology.NormalizeMAC(jstr(d, "perm_hwaddr"))
 			}
-			s := topology.Slave{Name: l.IfName, MIIStatus: strings.ToLower(d.MIIStatus), LinkFailures: int(d.LinkFailureCount),
-				PermMAC: nic.PermMAC, QueueID: int(d.QueueID), Source: file}
-			if d.AggregatorID != nil {
-				s.AggregatorID = int(*d.AggregatorID)
+			s := topology.Slave{Name: ifname, MIIStatus: strings.ToLower(jstr(d, "mii_status")), LinkFailures: jint(d, "link_failure_count"),
+				PermMAC: nic.PermMAC, QueueID: jint(d, "queue_id"), Source: file}
+			if id := jintp(d, "ad_aggregator_id"); id != nil {
+				s.AggregatorID = *id
 			}
-			if d.ActorState != nil {
-				s.Actor = &topology.LACPPort{State: uint8(*d.ActorState), StateKnown: true}
+			if st := jintp(d, "ad_actor_oper_port_state"); st != nil {
+				s.Actor = &topology.LACPPort{State: uint8(*st), StateKnown: true}
 			}
-			if d.PartnerState != nil {
-				s.Partner = &topology.LACPPort{State: uint8(*d.PartnerState), StateKnown: true}
+			if st := jintp(d, "ad_partner_oper_port_state"); st != nil {
+				s.Partner = &topology.LACPPort{State: uint8(*st), StateKnown: true}
 			}
-			b := getBond(l.Master)
+			b := getBond(master)
 			b.Slaves = append(b.Slaves, s)
-		} else if nic.PermMAC == "" && l.Master == "" {
+		} else if nic.PermMAC == "" && master == "" {
 			nic.PermMAC = nic.MAC
 		}
-		if l.Master != "" && kinds[l.Master] == "bridge" {
-			br := getBridge(l.Master)
-			br.Ports = append(br.Ports, l.IfName)
+		if master != "" && kinds[master] == "bridge" {
+			br := getBridge(master)
+			br.Ports = append(br.Ports, ifname)
 		}
 		out.NICs = append(out.NICs, nic)
 	}
 	for _, name := range bondOrder {
 		b := bonds[name]
 		if b.Mode == "" && b.Source == "" {
-			// slaves of a master that is not listed as a bond
-			b.Source = file
+			b.Source = file // slaves of a master that is not listed as a bond
 		}
 		if b.Bridge != "" {
 			br := getBridge(b.Bridge)

@@ -1,8 +1,6 @@
 package host
 
 import (
-	"bufio"
-	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,8 +20,7 @@ func ParseIPLinkText(data []byte, file string) (*Links, error) {
 	}
 	var recs []*rec
 	var cur *rec
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := newLines(data)
 	for sc.Scan() {
 		line := sc.Text()
 		if line == "" {

@@ -1,10 +1,9 @@
 package host
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	json "github.com/goccy/go-json"
+	"github.com/valyala/fastjson"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,10 +69,12 @@ func (b *nbBuilder) setAggregation(id string) {
 	b.n.LinkAgg = &topology.LinkAgg{Capable: true, Enabled: true, PortID: n}
 }
 
+var ouiSeparators = strings.NewReplacer(",", "", ":", "", "-", "")
+
 // unknownTLV decodes the IEEE 802.1 (00-80-C2 subtype 7) and old 802.3
 // (00-12-0F subtype 3) link aggregation TLVs lldpd lists as unknown.
 func (b *nbBuilder) unknownTLV(oui, subtype, value string) {
-	oui = strings.ToUpper(strings.NewReplacer(",", "", ":", "", "-", "").Replace(oui))
+	oui = strings.ToUpper(ouiSeparators.Replace(oui))
 	if !(oui == "0080C2" && subtype == "7") && !(oui == "00120F" && subtype == "3") {
 		return
 	}
@@ -118,95 +119,80 @@ func viaProto(v string) string {
 // object and several as a list, and keys chassis by system name; -f json0
 // uses lists everywhere. Both are read.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
-	if isJSON0(data) {
-		if nbs, err := parseJSON0(data, file); err == nil {
-			return nbs, nil
-		}
-		// not the shape expected: the generic reader below says why
+	root, release, err := parseJSON(data, file)
+	if err != nil {
+		return nil, err
 	}
-	var root any
-	if err := json.Unmarshal(data, &root); err != nil {
-		return nil, jsonError(file, data, err)
-	}
-	top, ok := root.(map[string]any)
-	if !ok {
+	defer release()
+	if root.Type() != fastjson.TypeObject {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: top level is not an object"}
 	}
-	lldp, ok := top["lldp"]
-	if !ok {
+	lldp := root.Get("lldp")
+	if lldp == nil {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
 	var out []topology.Neighbour
 	for _, l := range asList(lldp) {
-		lm, _ := l.(map[string]any)
-		if lm == nil {
+		if l.Type() != fastjson.TypeObject {
 			continue
 		}
-		for _, ifc := range asList(lm["interface"]) {
-			im, _ := ifc.(map[string]any)
-			if im == nil {
+		for _, ifc := range asList(l.Get("interface")) {
+			o, err := ifc.Object()
+			if err != nil {
 				continue
 			}
-			if name, ok := im["name"]; ok && scalar(name) != "" {
-				parseIface(scalar(name), im, &out, file)
+			if name := scalar(ifc.Get("name")); name != "" {
+				parseIface(name, ifc, &out, file)
 				continue
 			}
-			// -f json: {"eth0": {...}} possibly several keys
-			keys := sortedKeys(im)
-			for _, k := range keys {
-				if body, ok := im[k].(map[string]any); ok {
-					parseIface(k, body, &out, file)
+			// -f json: {"eth0": {...}}, possibly several keys
+			o.Visit(func(k []byte, body *fastjson.Value) {
+				if body.Type() == fastjson.TypeObject {
+					parseIface(string(k), body, &out, file)
 				}
-			}
+			})
 		}
 	}
 	return out, nil
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // asList returns v as a list: a list as is, anything else as one element.
-func asList(v any) []any {
-	switch x := v.(type) {
-	case nil:
+func asList(v *fastjson.Value) []*fastjson.Value {
+	switch {
+	case v == nil || v.Type() == fastjson.TypeNull:
 		return nil
-	case []any:
-		return x
+	case v.Type() == fastjson.TypeArray:
+		a, _ := v.Array()
+		return a
 	}
-	return []any{v}
+	return []*fastjson.Value{v}
 }
 
 // scalar returns a value's text: a string, number or bool, or the "value"
 // of {"value": x} / [{"value": x}].
-func scalar(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	case []any:
-		if len(x) > 0 {
-			return scalar(x[0])
+func scalar(v *fastjson.Value) string {
+	if v == nil {
+		return ""
+	}
+	switch v.Type() {
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		return string(b)
+	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+		return v.String()
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		if len(a) > 0 {
+			return scalar(a[0])
 		}
-	case map[string]any:
-		if val, ok := x["value"]; ok {
-			return scalar(val)
-		}
+	case fastjson.TypeObject:
+		return scalar(v.Get("value"))
 	}
 	return ""
 }
 
 // scalars returns every text of a possibly-list value.
-func scalars(v any) []string {
+func scalars(v *fastjson.Value) []string {
 	var out []string
 	for _, e := range asList(v) {
 		if s := scalar(e); s != "" {
@@ -216,84 +202,82 @@ func scalars(v any) []string {
 	return out
 }
 
-func parseIface(name string, body map[string]any, out *[]topology.Neighbour, file string) {
+func parseIface(name string, body *fastjson.Value, out *[]topology.Neighbour, file string) {
 	b := nbBuilder{}
 	b.n.LocalPort = name
-	b.n.Protocol = viaProto(scalar(body["via"]))
+	b.n.Protocol = viaProto(scalar(body.Get("via")))
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
-	for _, ch := range asList(body["chassis"]) {
-		cm, _ := ch.(map[string]any)
-		if cm == nil {
+	for _, ch := range asList(body.Get("chassis")) {
+		o, err := ch.Object()
+		if err != nil {
 			continue
 		}
-		if _, direct := cm["id"]; !direct && len(cm) == 1 {
-			for k, v := range cm {
-				if inner, ok := v.(map[string]any); ok {
-					b.n.SystemName = k
+		cm := ch
+		if ch.Get("id") == nil && o.Len() == 1 {
+			o.Visit(func(k []byte, inner *fastjson.Value) {
+				if inner.Type() == fastjson.TypeObject {
+					b.n.SystemName = string(k)
 					cm = inner
 				}
-			}
+			})
 		}
 		chassisFields(&b, cm)
 	}
-	for _, p := range asList(body["port"]) {
-		pm, _ := p.(map[string]any)
-		if pm == nil {
+	for _, p := range asList(body.Get("port")) {
+		if p.Type() != fastjson.TypeObject {
 			continue
 		}
-		for _, id := range asList(pm["id"]) {
-			if im, ok := id.(map[string]any); ok {
-				b.setPortID(scalar(im["type"]), scalar(im["value"]))
+		for _, id := range asList(p.Get("id")) {
+			if id.Type() == fastjson.TypeObject {
+				b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
 			}
 		}
-		if d := scalar(pm["descr"]); d != "" {
+		if d := scalar(p.Get("descr")); d != "" {
 			b.n.PortDescr = d
 		}
-		if m := scalar(pm["mfs"]); m != "" {
+		if m := scalar(p.Get("mfs")); m != "" {
 			b.n.MaxFrameSize, _ = strconv.Atoi(m)
 		}
-		if a, ok := pm["aggregation"]; ok {
+		if a := p.Get("aggregation"); a != nil {
 			b.setAggregation(scalar(a))
 		}
 	}
-	for _, v := range asList(body["vlan"]) {
-		vm, _ := v.(map[string]any)
-		if vm == nil {
+	for _, v := range asList(body.Get("vlan")) {
+		if v.Type() != fastjson.TypeObject {
 			continue
 		}
-		pv := scalar(vm["pvid"])
-		b.addVLAN(scalar(vm["vlan-id"]), pv == "true" || pv == "yes")
+		pv := scalar(v.Get("pvid"))
+		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes")
 	}
-	if pv := scalar(body["ppvid"]); pv != "" {
+	if pv := scalar(body.Get("ppvid")); pv != "" {
 		b.addVLAN(pv, false)
 	}
-	for _, u := range asList(body["unknown-tlvs"]) {
-		um, _ := u.(map[string]any)
-		if um == nil {
+	for _, u := range asList(body.Get("unknown-tlvs")) {
+		if u.Type() != fastjson.TypeObject {
 			continue
 		}
-		for _, t := range asList(um["unknown-tlv"]) {
-			if tm, ok := t.(map[string]any); ok {
-				b.unknownTLV(scalar(tm["oui"]), scalar(tm["subtype"]), scalar(tm["value"]))
+		for _, t := range asList(u.Get("unknown-tlv")) {
+			if t.Type() == fastjson.TypeObject {
+				b.unknownTLV(scalar(t.Get("oui")), scalar(t.Get("subtype")), scalar(t.Get("value")))
 			}
 		}
 	}
 	b.done(out, file)
 }
 
-func chassisFields(b *nbBuilder, cm map[string]any) {
-	for _, id := range asList(cm["id"]) {
-		if im, ok := id.(map[string]any); ok {
-			b.setChassisID(scalar(im["type"]), scalar(im["value"]))
+func chassisFields(b *nbBuilder, cm *fastjson.Value) {
+	for _, id := range asList(cm.Get("id")) {
+		if id.Type() == fastjson.TypeObject {
+			b.setChassisID(scalar(id.Get("type")), scalar(id.Get("value")))
 		}
 	}
-	if n := scalar(cm["name"]); n != "" {
+	if n := scalar(cm.Get("name")); n != "" {
 		b.n.SystemName = n
 	}
-	if d := scalar(cm["descr"]); d != "" {
+	if d := scalar(cm.Get("descr")); d != "" {
 		b.n.SystemDescr = d
 	}
-	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm["mgmt-ip"])...)
+	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.Get("mgmt-ip"))...)
 }
 
 // ParseLLDPKeyValue parses `lldpcli -f keyvalue show neighbors details`:
@@ -302,8 +286,7 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 	var out []topology.Neighbour
 	byIface := map[string]*nbBuilder{}
 	var order []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := newLines(data)
 	line := 0
 	var vlanID string
 	for sc.Scan() {
@@ -379,8 +362,7 @@ func clip(s string) string {
 func ParseLLDPText(data []byte, file string) ([]topology.Neighbour, error) {
 	var out []topology.Neighbour
 	var b *nbBuilder
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := newLines(data)
 	line := 0
 	seen := false
 	for sc.Scan() {
@@ -460,138 +442,4 @@ func ParseLLDP(data []byte, file string) ([]topology.Neighbour, error) {
 		return ParseLLDPKeyValue(data, file)
 	}
 	return ParseLLDPText(data, file)
-}
-
-// isJSON0 reports whether data looks like `lldpcli -f json0` output: the
-// top-level "lldp" value is a list.
-func isJSON0(data []byte) bool {
-	i := bytes.Index(data, []byte(`"lldp"`))
-	if i < 0 {
-		return false
-	}
-	for _, c := range data[i+len(`"lldp"`):] {
-		switch c {
-		case ' ', '\t', '\r', '\n', ':':
-			continue
-		case '[':
-			return true
-		}
-		return false
-	}
-	return false
-}
-
-// The -f json0 shape: every level a list, values under "value". Decoding
-// into these types is several times faster than into interfaces, which
-// matters on sites with thousands of hosts.
-type j0Val struct {
-	Value string `json:"value"`
-}
-type j0ID struct {
-	Type  string `json:"type"`
-	Value string `json:"value"`
-}
-type j0Chassis struct {
-	ID     []j0ID  `json:"id"`
-	Name   []j0Val `json:"name"`
-	Descr  []j0Val `json:"descr"`
-	MgmtIP []j0Val `json:"mgmt-ip"`
-}
-type j0Port struct {
-	ID          []j0ID  `json:"id"`
-	Descr       []j0Val `json:"descr"`
-	MFS         []j0Val `json:"mfs"`
-	Aggregation []j0Val `json:"aggregation"`
-}
-type j0VLAN struct {
-	VLANID string `json:"vlan-id"`
-	PVID   any    `json:"pvid"`
-}
-type j0TLV struct {
-	OUI     string `json:"oui"`
-	Subtype string `json:"subtype"`
-	Value   string `json:"value"`
-}
-type j0Iface struct {
-	Name        string      `json:"name"`
-	Via         string      `json:"via"`
-	Chassis     []j0Chassis `json:"chassis"`
-	Port        []j0Port    `json:"port"`
-	VLAN        []j0VLAN    `json:"vlan"`
-	PPVID       []j0Val     `json:"ppvid"`
-	UnknownTLVs []struct {
-		TLV []j0TLV `json:"unknown-tlv"`
-	} `json:"unknown-tlvs"`
-}
-type j0Root struct {
-	LLDP []struct {
-		Interface []j0Iface `json:"interface"`
-	} `json:"lldp"`
-}
-
-func first(v []j0Val) string {
-	if len(v) > 0 {
-		return v[0].Value
-	}
-	return ""
-}
-
-func parseJSON0(data []byte, file string) ([]topology.Neighbour, error) {
-	var root j0Root
-	if err := json.Unmarshal(data, &root); err != nil {
-		return nil, err
-	}
-	var out []topology.Neighbour
-	for _, l := range root.LLDP {
-		for _, ifc := range l.Interface {
-			if ifc.Name == "" {
-				continue
-			}
-			b := nbBuilder{}
-			b.n.LocalPort = ifc.Name
-			b.n.Protocol = viaProto(ifc.Via)
-			for _, c := range ifc.Chassis {
-				for _, id := range c.ID {
-					b.setChassisID(id.Type, id.Value)
-				}
-				if n := first(c.Name); n != "" {
-					b.n.SystemName = n
-				}
-				if d := first(c.Descr); d != "" {
-					b.n.SystemDescr = d
-				}
-				for _, m := range c.MgmtIP {
-					b.n.MgmtAddrs = append(b.n.MgmtAddrs, m.Value)
-				}
-			}
-			for _, p := range ifc.Port {
-				for _, id := range p.ID {
-					b.setPortID(id.Type, id.Value)
-				}
-				if d := first(p.Descr); d != "" {
-					b.n.PortDescr = d
-				}
-				if m := first(p.MFS); m != "" {
-					b.n.MaxFrameSize, _ = strconv.Atoi(m)
-				}
-				if len(p.Aggregation) > 0 {
-					b.setAggregation(p.Aggregation[0].Value)
-				}
-			}
-			for _, v := range ifc.VLAN {
-				pv := fmt.Sprint(v.PVID)
-				b.addVLAN(v.VLANID, pv == "true" || pv == "yes")
-			}
-			if pv := first(ifc.PPVID); pv != "" {
-				b.addVLAN(pv, false)
-			}
-			for _, u := range ifc.UnknownTLVs {
-				for _, t := range u.TLV {
-					b.unknownTLV(t.OUI, t.Subtype, t.Value)
-				}
-			}
-			b.done(&out, file)
-		}
-	}
-	return out, nil
 }

@@ -6,8 +6,6 @@
 package host
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"path"
 	"strconv"
@@ -51,8 +49,7 @@ var bondingModes = []struct{ text, mode string }{
 // returned when the text is not a bonding file at all.
 func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond, errs []error, err error) {
 	p := &bondParser{file: file, defName: bondName}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	sc := newLines(data)
 	for sc.Scan() {
 		p.line++
 		p.feed(sc.Text())

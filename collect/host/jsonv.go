@@ -1,0 +1,79 @@
+package host
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fastjson"
+)
+
+// JSON inputs are parsed with fastjson into a reusable value tree: on a
+// 10,000-host site the ip-link and lldpcli JSON are over half the bytes,
+// and reflection-based decoding was the largest cost of an audit. Parsers
+// are pooled; values must not outlive release.
+var parsers fastjson.ParserPool
+
+// parseJSON parses data; the error names the file and, for syntax errors,
+// the line (found by encoding/json, which reports offsets).
+func parseJSON(data []byte, file string) (*fastjson.Value, func(), error) {
+	p := parsers.Get()
+	v, err := p.ParseBytes(data)
+	if err != nil {
+		parsers.Put(p)
+		var x any
+		if jerr := json.Unmarshal(data, &x); jerr != nil {
+			return nil, nil, jsonError(file, data, jerr)
+		}
+		return nil, nil, &ParseError{File: file, Msg: "invalid JSON: " + err.Error()}
+	}
+	return v, func() { parsers.Put(p) }, nil
+}
+
+// jstr returns the string at keys ("" when absent or null; numbers as text).
+func jstr(v *fastjson.Value, keys ...string) string {
+	x := v.Get(keys...)
+	if x == nil {
+		return ""
+	}
+	switch x.Type() {
+	case fastjson.TypeString:
+		b, _ := x.StringBytes()
+		return string(b)
+	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+		return x.String()
+	}
+	return ""
+}
+
+// jint returns the integer at keys: a number or a numeric string (iproute2
+// prints some options either way), 0 otherwise.
+func jint(v *fastjson.Value, keys ...string) int {
+	x := v.Get(keys...)
+	if x == nil {
+		return 0
+	}
+	switch x.Type() {
+	case fastjson.TypeNumber:
+		n, err := x.Int()
+		if err != nil {
+			f, _ := x.Float64()
+			return int(f)
+		}
+		return n
+	case fastjson.TypeString:
+		b, _ := x.StringBytes()
+		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		return n
+	}
+	return 0
+}
+
+// jintp is jint for optional values: nil when absent.
+func jintp(v *fastjson.Value, keys ...string) *int {
+	if x := v.Get(keys...); x == nil || x.Type() == fastjson.TypeNull {
+		return nil
+	}
+	n := jint(v, keys...)
+	return &n
+}
