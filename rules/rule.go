@@ -13,8 +13,10 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -145,15 +147,33 @@ func (c *Context) ReportAt(sev Severity, f Finding) {
 // findings sorted by severity (highest first), host, bond, NIC, switch,
 // port and rule.
 func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
-	var out []Finding
 	ix := buildIndex(m)
+	// Rules only read the Model and the index: they run concurrently, each
+	// into its own list, concatenated in registry order.
+	per := make([][]Finding, len(registry))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				r := &registry[i]
+				c := &Context{Model: m, Params: p, rule: r, out: &per[i], ix: ix}
+				r.Check(c)
+			}
+		}()
+	}
 	for i := range registry {
-		r := &registry[i]
-		if enabled != nil && !enabled(r.ID) {
-			continue
+		if enabled == nil || enabled(registry[i].ID) {
+			work <- i
 		}
-		c := &Context{Model: m, Params: p, rule: r, out: &out, ix: ix}
-		r.Check(c)
+	}
+	close(work)
+	wg.Wait()
+	var out []Finding
+	for _, f := range per {
+		out = append(out, f...)
 	}
 	SortFindings(out)
 	return out

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/graph/multi"
 )
@@ -45,7 +46,28 @@ type builder struct {
 	hostByMAC   map[string]*HostNode // any MAC a host owns -> host (unique only)
 	bondActorOf map[sysPort][]hostNIC
 
-	claims map[nicKey][]claim
+	claims     map[nicKey][]claim
+	unresolved []UnresolvedNeighbour
+}
+
+// sub returns a builder sharing b's (read-only by now) indexes and model,
+// with its own claims and unresolved lists, for one concurrent producer.
+func (b *builder) sub() *builder {
+	c := *b
+	c.claims = map[nicKey][]claim{}
+	c.unresolved = nil
+	return &c
+}
+
+// merge appends the producers' claims per NIC in producer order, so the
+// result does not depend on scheduling.
+func (b *builder) merge(subs ...*builder) {
+	for _, sb := range subs {
+		for k, cs := range sb.claims {
+			b.claims[k] = append(b.claims[k], cs...)
+		}
+		b.unresolved = append(b.unresolved, sb.unresolved...)
+	}
 }
 
 type swPort struct {
@@ -91,12 +113,24 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	b.addNodes(hosts, switches)
 	b.indexSwitches()
 	b.indexHosts()
-	b.hostNeighbours()
-	b.switchNeighbours()
-	b.lacpClaims()
+	// The three claim producers only read the indexes: host-side LLDP and
+	// LACP on this goroutine, switch-side LLDP (which also records uplinks)
+	// on another.
+	hb, sb, lb := b.sub(), b.sub(), b.sub()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sb.switchNeighbours()
+	}()
+	hb.hostNeighbours()
+	lb.lacpClaims()
+	wg.Wait()
+	b.merge(hb, sb, lb)
 	if !opt.NoFDB {
 		b.fdbClaims()
 	}
+	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
 	b.resolve()
 	b.domains()
 	b.graph()
@@ -397,13 +431,13 @@ func (b *builder) hostNeighbours() {
 			s := b.findSwitch(n)
 			if s == nil {
 				if _, isHost := b.hostByName[strings.ToLower(n.SystemName)]; !isHost {
-					b.m.Unresolved = append(b.m.Unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n})
+					b.unresolved = append(b.unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n})
 				}
 				continue
 			}
 			p := findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
 			if p == nil {
-				b.m.Unresolved = append(b.m.Unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n, Known: s.Name})
+				b.unresolved = append(b.unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n, Known: s.Name})
 				continue
 			}
 			kind := EvLLDPHost
@@ -492,7 +526,7 @@ func (b *builder) switchNeighbours() {
 				continue
 			}
 			if nic == "" {
-				b.m.Unresolved = append(b.m.Unresolved, UnresolvedNeighbour{Switch: s.Name, Neighbour: *n, Known: h.Name})
+				b.unresolved = append(b.unresolved, UnresolvedNeighbour{Switch: s.Name, Neighbour: *n, Known: h.Name})
 				continue
 			}
 			kind := EvLLDPSwitch
