@@ -209,24 +209,32 @@ type Row struct {
 func (w *Walk) Column(prefix string) []Row {
 	prefix = strings.TrimPrefix(prefix, ".")
 	start, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
-	var rows []Row
 	p := prefix + "."
-	for i := start; i < len(w.vbs); i++ {
-		o := w.vbs[i].OID
-		if !strings.HasPrefix(o, p) {
-			if o == prefix {
-				continue
-			}
-			break
-		}
-		rows = append(rows, Row{Index: o[len(p):], Value: w.vbs[i].Value, Line: w.vbs[i].Line})
+	if start < len(w.vbs) && w.vbs[start].OID == prefix {
+		start++ // a scalar instance equal to the prefix is not a row
+	}
+	end := start
+	for end < len(w.vbs) && strings.HasPrefix(w.vbs[end].OID, p) {
+		end++
+	}
+	if end == start {
+		return nil
+	}
+	rows := make([]Row, 0, end-start)
+	for _, vb := range w.vbs[start:end] {
+		rows = append(rows, Row{Index: vb.OID[len(p):], Value: vb.Value, Line: vb.Line})
 	}
 	return rows
 }
 
 // HasSubtree reports whether any varbind lies below prefix.
 func (w *Walk) HasSubtree(prefix string) bool {
-	return len(w.Column(prefix)) > 0
+	prefix = strings.TrimPrefix(prefix, ".")
+	i, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	if i < len(w.vbs) && w.vbs[i].OID == prefix {
+		i++
+	}
+	return i < len(w.vbs) && strings.HasPrefix(w.vbs[i].OID, prefix+".")
 }
 
 // CompareOID orders dotted OIDs numerically, arc by arc; a prefix sorts first.
