@@ -88,6 +88,14 @@ type Finding struct {
 	Fix             string
 	// Evidence names the facts the finding rests on, each with its source.
 	Evidence []string
+	// Reason is why a suppressed finding was waived (the waiver's reason),
+	// and Expires the waiver's expiry date (YYYY-MM-DD); both empty unless
+	// Status is suppressed.
+	Reason  string
+	Expires string
+	// DefaultSeverity is the rule's severity before a policy override; it
+	// equals Severity unless the policy changed it.
+	DefaultSeverity Severity
 }
 
 // Rule is one check of the catalogue.
@@ -137,6 +145,7 @@ func (c *Context) Report(f Finding) { c.ReportAt(c.rule.Severity, f) }
 func (c *Context) ReportAt(sev Severity, f Finding) {
 	f.Rule = c.rule.ID
 	f.Severity = sev
+	f.DefaultSeverity = sev
 	if f.Status == "" {
 		f.Status = StatusFail
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/bondaudit/bondaudit/rules"
 )
 
 // JSONSchema is the version of the JSON report (DESIGN.md "JSON report").
@@ -36,6 +35,9 @@ type jsonFinding struct {
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`
+	// Reason and Expires are set on suppressed findings (the waiver's).
+	Reason  string `json:"reason,omitempty"`
+	Expires string `json:"expires,omitempty"`
 }
 
 type jsonLink struct {
@@ -62,6 +64,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 			Rule: f.Rule, Severity: f.Severity.String(), Status: string(f.Status),
 			Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port,
 			Message: f.Message, Fix: f.Fix, Evidence: f.Evidence,
+			Reason: f.Reason, Expires: f.Expires,
 		})
 	}
 	if r.Model != nil {
@@ -74,4 +77,3 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	return enc.Encode(out)
 }
 
-var _ = rules.StatusFail

@@ -24,6 +24,9 @@ type Report struct {
 	// Problems are inputs that could not be read (file and line), so the
 	// reader knows what was not checked.
 	Problems []string
+	// Duration is how long the audit took (read, join, rules), for formats
+	// that record it (prom).
+	Duration time.Duration
 }
 
 // Writer renders a Report.
