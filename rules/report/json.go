@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"time"
-
 )
 
 // JSONSchema is the version of the JSON report (DESIGN.md "JSON report").
@@ -76,4 +75,3 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
-
