@@ -242,6 +242,9 @@ type Switch struct {
 	Neighbours []Neighbour `json:"neighbours,omitempty"`
 	FDB        []FDBEntry  `json:"fdb,omitempty"`
 	MLAG       *MLAG       `json:"mlag,omitempty"`
+	// STPForwardDelay is the spanning-tree forward delay in use, in
+	// milliseconds (BRIDGE-MIB dot1dStpForwardDelay); 0 = unknown.
+	STPForwardDelay int `json:"stp_forward_delay_ms,omitempty"`
 	// Unreachable is set when the switch could not be read at all; Error says why.
 	Unreachable bool     `json:"unreachable,omitempty"`
 	Error       string   `json:"error,omitempty"`
