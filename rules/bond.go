@@ -387,3 +387,96 @@ var bondHashLayer2 = Rule{
 		}
 	},
 }
+
+// linuxModes maps the numeric Linux bonding modes to their names.
+var linuxModes = [...]string{topology.ModeBalanceRR, topology.ModeActiveBackup, topology.ModeBalanceXOR,
+	topology.ModeBroadcast, topology.Mode8023AD, topology.ModeBalanceTLB, topology.ModeBalanceALB}
+
+// linuxMode returns a Linux bond's mode name (numeric modes translated), or
+// "" for OVS bonds and teams.
+func linuxMode(b *topology.Bond) string {
+	if !isLinuxBond(b) {
+		return ""
+	}
+	m := strings.ToLower(strings.TrimSpace(b.Mode))
+	if len(m) == 1 && m[0] >= '0' && m[0] <= '6' {
+		return linuxModes[m[0]-'0']
+	}
+	if i := strings.IndexByte(m, ' '); i > 0 { // "802.3ad 4"
+		m = m[:i]
+	}
+	return m
+}
+
+var bondModeInBridge = Rule{
+	ID: "bond.mode-in-bridge", Title: "Bond mode that misbehaves inside a bridge", Severity: Warning,
+	Summary: "A balance-rr, broadcast or balance-tlb bond is a port of a Linux or OVS bridge (info for balance-tlb).",
+	Why: `Guests and containers behind the bridge see their own frames come back, duplicated
+(broadcast) or reordered (balance-rr), and the bridge's forwarding table flaps
+between the slaves. Red Hat's virtualization guide lists modes 0, 3, 5 and 6 as
+likely to fail behind a bridge; balance-tlb (5) is reported working in practice,
+hence info for it (balance-alb has its own rule, bond.alb-in-bridge).`,
+	FixHost: `Use 802.3ad (with an LACP port-channel) or active-backup for bridged bonds:
+ip link set bond0 type bond mode 802.3ad (the bond must be down and without
+slaves); NetworkManager: nmcli con mod bond0 bond.options "mode=802.3ad,miimon=100";
+netplan: bonds.bond0.parameters.mode: 802.3ad.`,
+	FixSwitch: "For 802.3ad: an LACP port-channel (Cisco/Arista: channel-group N mode active; Junos: ether-options 802.3ad aeN + lacp active). For active-backup: plain ports.",
+	Evidence:  "The bond's mode (/proc/net/bonding, ip -details link) and its bridge master (ip link master / brctl / ovs-vsctl).",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			mode := linuxMode(b.bond)
+			if b.bond.Bridge == "" {
+				continue
+			}
+			sev := Warning
+			switch mode {
+			case topology.ModeBalanceRR, topology.ModeBroadcast:
+			case topology.ModeBalanceTLB:
+				sev = Info
+			default:
+				continue
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("%s is %s inside bridge %s: bridged guests see duplicated or reordered frames", b.bond.Name, mode, b.bond.Bridge)
+			f.Fix = fmt.Sprintf("make %s 802.3ad (with an LACP port-channel) or active-backup", b.bond.Name)
+			f.Evidence = []string{b.hostEv("mode %s", mode), fmt.Sprintf("host %s: %s is a port of bridge %s", b.host.Name, b.bond.Name, b.bond.Bridge)}
+			c.ReportAt(sev, f)
+		}
+	},
+}
+
+var bondARPMonitorWrongMode = Rule{
+	ID: "bond.arp-monitor-wrong-mode", Title: "ARP monitoring where it does not belong", Severity: Warning,
+	Summary: "ARP monitoring on an 802.3ad, balance-tlb or balance-alb bond, or ARP monitoring and miimon both set.",
+	Why: `802.3ad mandates MII link monitoring; balance-tlb and balance-alb cannot use
+ARP monitoring (the kernel documentation says so and newer kernels refuse it);
+and with both monitors configured the kernel uses only one of them, so the
+configuration does not mean what it says.`,
+	FixHost: `Use MII monitoring: ip link set bond0 type bond arp_interval 0 miimon 100;
+NetworkManager: nmcli con mod bond0 bond.options "mode=802.3ad,miimon=100";
+netplan: parameters: {mii-monitor-interval: 100} and no arp-interval.`,
+	FixSwitch: "Nothing to change on the switch.",
+	Evidence:  "The bond's mode, miimon and arp_interval (/proc/net/bonding, ip -details link).",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if !isLinuxBond(b.bond) || b.bond.ARPInterval <= 0 {
+				continue
+			}
+			mode := linuxMode(b.bond)
+			var why string
+			switch {
+			case mode == topology.Mode8023AD || mode == topology.ModeBalanceTLB || mode == topology.ModeBalanceALB:
+				why = fmt.Sprintf("%s cannot use ARP monitoring", mode)
+			case b.bond.MIIMon > 0:
+				why = fmt.Sprintf("ARP monitoring (%d ms) and miimon (%d ms) are both set; only one is used", b.bond.ARPInterval, b.bond.MIIMon)
+			default:
+				continue
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("%s: %s", b.bond.Name, why)
+			f.Fix = "use miimon=100 and arp_interval=0 on " + b.bond.Name
+			f.Evidence = []string{b.hostEv("mode %s, ARP polling interval %d ms, MII polling interval %d ms", mode, b.bond.ARPInterval, b.bond.MIIMon)}
+			c.Report(f)
+		}
+	},
+}

@@ -344,3 +344,127 @@ var lacpChurn = Rule{
 		}
 	},
 }
+
+var lacpSharedPartner = Rule{
+	ID: "lacp.shared-partner", Title: "Two hosts in one switch port-channel", Severity: Error,
+	Summary: "Bonds on two different hosts report the same partner system MAC and the same partner key.",
+	Why: `The partner key identifies the switch port-channel. Two hosts negotiating with
+one system and one key are in the same port-channel: the switch hashes each
+host's traffic onto both hosts' links, and only one host can be the aggregator's
+partner, so the other's links are suspended or black-holed.`,
+	FixHost:   "Nothing on the hosts.",
+	FixSwitch: "Give each host its own port-channel: move one host's ports to a new channel-group (Cisco/Arista: interface <port>; channel-group M mode active; Junos: ether-options 802.3ad aeM).",
+	Evidence:  "/proc/net/bonding/<bond> per-slave partner system MAC and oper key (\"details partner lacp pdu\"), or the active aggregator's Partner Mac Address and Partner Key.",
+	Check: func(c *Context) {
+		type key struct {
+			sys string
+			key int
+		}
+		type use struct {
+			b   *bondView
+			ev  string
+			nic string
+		}
+		users := map[key][]use{}
+		bonds := c.bonds()
+		for i := range bonds {
+			b := &bonds[i]
+			if b.class != ClassLACP {
+				continue
+			}
+			seen := map[key]bool{}
+			add := func(k key, nic, ev string) {
+				if zeroMAC(k.sys) || k.key == 0 || seen[k] {
+					return
+				}
+				seen[k] = true
+				users[k] = append(users[k], use{b, ev, nic})
+			}
+			for _, s := range partnered(b) {
+				p := s.s.Partner
+				if p.StateKnown && p.State&topology.LACPDefaulted != 0 {
+					continue
+				}
+				add(key{topology.NormalizeMAC(p.System), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", topology.NormalizeMAC(p.System), p.Key))
+			}
+			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
+				add(key{topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey))
+			}
+		}
+		for k, us := range users {
+			hosts := map[string]bool{}
+			for _, u := range us {
+				hosts[u.b.host.Name] = true
+			}
+			if len(hosts) < 2 {
+				continue
+			}
+			for _, u := range us {
+				var others []string
+				ev := []string{u.ev}
+				for _, o := range us {
+					if o.b.host.Name != u.b.host.Name {
+						others = append(others, o.b.host.Name+" "+o.b.bond.Name)
+						ev = append(ev, o.ev)
+					}
+				}
+				f := u.b.finding(nil)
+				f.NIC = u.nic
+				f.Message = fmt.Sprintf("%s shares LACP partner %s key %d with %s: both hosts are in one switch port-channel", u.b.bond.Name, k.sys, k.key, strings.Join(others, ", "))
+				f.Fix = "give each host its own port-channel on the switch"
+				f.Evidence = ev
+				c.Report(f)
+			}
+		}
+	},
+}
+
+// switchPassive tells whether a switch port runs LACP passive, from its
+// configured mode or, failing that, its actor state (no activity bit).
+func switchPassive(s *slaveView) (bool, string) {
+	if s.port == nil || s.port.LACP == nil || !s.switchUsable() {
+		return false, ""
+	}
+	pl := s.port.LACP
+	switch strings.ToLower(pl.Mode) {
+	case "passive":
+		return true, fmt.Sprintf("switch %s: %s LACP mode passive", s.link.Switch, s.link.Port)
+	case "active", "on", "desirable", "auto":
+		return false, ""
+	}
+	if a := pl.Actor; a != nil && a.StateKnown && a.State&topology.LACPActivity == 0 && s.lag != nil && s.lag.Kind == topology.LAGLACP {
+		return true, fmt.Sprintf("switch %s: %s actor state %s (no activity: passive)", s.link.Switch, s.link.Port, stateString(a.State))
+	}
+	return false, ""
+}
+
+var lacpBothPassive = Rule{
+	ID: "lacp.both-passive", Title: "LACP passive on both ends", Severity: Error,
+	Summary: "The host bond has lacp_active off and the switch member port is passive.",
+	Why: `A passive LACP port only answers LACPDUs; it never starts the exchange. With
+both ends passive no LACPDU is ever sent, the bundle never forms, and the bond
+runs on a defaulted, unnegotiated aggregator.`,
+	FixHost: `Turn LACP active on: ip link set bond0 type bond lacp_active on (kernel 5.15+);
+NetworkManager: bond.options "mode=802.3ad,lacp_active=on"; the kernel default is on.`,
+	FixSwitch: "Or make the switch side active: Cisco/Arista \"channel-group N mode active\"; Junos \"set interfaces aeN aggregated-ether-options lacp active\".",
+	Evidence:  "The bond's lacp_active (ip -details link, /proc/net/bonding \"LACP active\"); the switch port's LACP mode or dot3adAggPortActorOperState activity bit.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			if b.class != ClassLACP || b.bond.LACPActive == nil || *b.bond.LACPActive {
+				continue
+			}
+			for i := range b.slaves {
+				s := &b.slaves[i]
+				passive, ev := switchPassive(s)
+				if !passive {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s has lacp_active off and %s %s (%s) is LACP passive: neither end starts LACP", b.bond.Name, s.link.Switch, s.link.Port, s.s.Name)
+				f.Fix = fmt.Sprintf("set lacp_active on on %s, or make %s %s LACP active", b.bond.Name, s.link.Switch, s.link.Port)
+				f.Evidence = []string{b.hostEv("lacp_active off"), linkEv(s), ev}
+				c.Report(f)
+			}
+		}
+	},
+}

@@ -49,3 +49,107 @@ VLANs, not the placement. Rules that need the switch side stay silent for it.`,
 		}
 	},
 }
+
+var mapLLDPConflict = Rule{
+	ID: "map.lldp-conflict", Title: "Sources disagree about where a NIC is cabled", Severity: Error,
+	Summary: "Host-side and switch-side evidence disagree about the far end of a NIC.",
+	Why: `LLDP heard by the host, LLDP heard by the switch, CDP, the LACP partner and
+the FDB should all name the same switch port. When they do not, the cabling
+record is wrong or a cable was moved, and the findings about this NIC rest on
+a guess.`,
+	FixHost:   "Check the host's view: lldpcli show neighbors details; ethtool -p <nic> to blink the port.",
+	FixSwitch: "Check the switch's view: show lldp neighbors detail; show mac address-table address <mac>.",
+	Evidence:  "Every claim about the NIC's far end, each with its source.",
+	Check: func(c *Context) {
+		for _, cf := range c.Model.Conflicts {
+			f := Finding{Host: cf.Host, NIC: cf.NIC}
+			for _, b := range c.bonds() {
+				if b.host.Name != cf.Host {
+					continue
+				}
+				for _, s := range b.slaves {
+					if s.s.Name == cf.NIC {
+						f.Bond = b.bond.Name
+					}
+				}
+			}
+			if l := c.Model.LinkOf(cf.Host, cf.NIC); l != nil {
+				f.Switch, f.Port = l.Switch, l.Port
+			}
+			f.Message = fmt.Sprintf("the sources disagree about where %s %s is cabled: %s", cf.Host, cf.NIC, strings.Join(cf.Claims, "; "))
+			f.Fix = "find the real far end (blink the port, read both LLDP tables) and correct the cabling or the records"
+			f.Evidence = append([]string(nil), cf.Claims...)
+			c.Report(f)
+		}
+	},
+}
+
+var mapSwitchUnreachable = Rule{
+	ID: "map.switch-unreachable", Title: "Switch could not be read", Severity: Warning,
+	Summary: "A switch named in the inputs, or seen as a neighbour on a bond slave, could not be read.",
+	Why: `Its ports, port-channels and VLANs cannot be checked: every rule that needs
+the switch side stays silent for the bonds cabled to it.`,
+	FixHost:   "Nothing on the host.",
+	FixSwitch: "Make the switch readable (SNMP reachability, community or v3 credentials, ACLs) or add its walk to the site's switches/ folder.",
+	Evidence:  "The switch input's read error, or the LLDP/CDP neighbour naming a switch that is not in the site.",
+	Check: func(c *Context) {
+		for _, sw := range c.Model.Switches {
+			if !sw.Unreachable {
+				continue
+			}
+			f := Finding{Switch: sw.Name}
+			f.Message = fmt.Sprintf("switch %s could not be read: %s", sw.Name, orUnknown(sw.Error))
+			f.Fix = "fix the switch input (or SNMP access) and re-run"
+			f.Evidence = []string{fmt.Sprintf("switch %s: %s: %s", sw.Name, orUnknown(sw.Source), orUnknown(sw.Error))}
+			c.Report(f)
+		}
+		// Switches heard on bond slaves that are not in the site.
+		slaveOf := map[[2]string]string{}
+		for _, b := range c.bonds() {
+			for _, s := range b.slaves {
+				slaveOf[[2]string{b.host.Name, s.s.Name}] = b.bond.Name
+			}
+		}
+		type seen struct {
+			bonds, ev []string
+		}
+		missing := map[string]*seen{}
+		var order []string
+		for _, u := range c.Model.Unresolved {
+			if u.Host == "" || u.Known != "" {
+				continue
+			}
+			bond, ok := slaveOf[[2]string{u.Host, u.Neighbour.LocalPort}]
+			if !ok {
+				continue
+			}
+			name := cmpOr(u.Neighbour.SystemName, u.Neighbour.ChassisID)
+			if name == "" {
+				continue
+			}
+			m := missing[name]
+			if m == nil {
+				m = &seen{}
+				missing[name] = m
+				order = append(order, name)
+			}
+			m.bonds = append(m.bonds, fmt.Sprintf("%s %s (%s)", u.Host, bond, u.Neighbour.LocalPort))
+			m.ev = append(m.ev, fmt.Sprintf("host %s: %s neighbour on %s: system %s, chassis %s, port %s", u.Host, u.Neighbour.Protocol, u.Neighbour.LocalPort, orUnknown(u.Neighbour.SystemName), orUnknown(u.Neighbour.ChassisID), orUnknown(u.Neighbour.PortID)))
+		}
+		for _, name := range order {
+			m := missing[name]
+			f := Finding{Switch: name}
+			f.Message = fmt.Sprintf("switch %s faces bond slaves (%s) but is not in the site: its ports cannot be checked", name, strings.Join(m.bonds, ", "))
+			f.Fix = fmt.Sprintf("add %s's walk or snapshot to the site's switches/ folder", name)
+			f.Evidence = m.ev
+			c.Report(f)
+		}
+	},
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

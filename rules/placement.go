@@ -347,3 +347,110 @@ bond down. active-backup is chosen precisely to survive a switch failure.`,
 		}
 	},
 }
+
+// nameModule returns the stack member / FPC number a three-part port name
+// carries (Gi2/0/1 → 2, xe-1/0/3 → 1, Ethernet3/1/1 → 3), 0 when the name
+// has another form. Two-part names (Ethernet1/49, Eth1/1) are left alone:
+// on fixed switches their first number is a breakout or a constant.
+func nameModule(name string) int {
+	i := strings.IndexAny(name, "0123456789")
+	if i < 0 {
+		return 0
+	}
+	rest := name[i:]
+	if j := strings.IndexAny(rest, ":."); j >= 0 {
+		rest = rest[:j]
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 3 {
+		return 0
+	}
+	n := 0
+	for k, p := range parts {
+		if p == "" {
+			return 0
+		}
+		v := 0
+		for _, ch := range p {
+			if ch < '0' || ch > '9' {
+				return 0
+			}
+			v = v*10 + int(ch-'0')
+		}
+		if k == 0 {
+			n = v
+		}
+	}
+	// Junos and some others number from 0: report FPC 0 as module 0+1 so
+	// that 0 keeps meaning "unknown".
+	return n + 1
+}
+
+// moduleOf returns the module of a switch port and how it is known: the
+// ENTITY-MIB value, else the port name when the switch's physical ports
+// carry at least two different member numbers (so it is a stack or a
+// chassis). 0 = unknown.
+func moduleOf(sw *topology.SwitchNode, p *topology.Port) (int, string) {
+	if p.Module > 0 {
+		return p.Module, fmt.Sprintf("switch %s: %s is on module %d (ENTITY-MIB)", sw.Name, p.Name, p.Module)
+	}
+	m := nameModule(p.Name)
+	if m == 0 {
+		return 0, ""
+	}
+	seen := map[int]bool{}
+	for i := range sw.Ports {
+		q := &sw.Ports[i]
+		if q.Type == "" || q.Type == "ethernet" {
+			if v := nameModule(q.Name); v > 0 {
+				seen[v] = true
+			}
+		}
+	}
+	if len(seen) < 2 {
+		return 0, ""
+	}
+	return m, fmt.Sprintf("switch %s: %s is on member/slot %d (from the port name; the switch has ports on %d members/slots)", sw.Name, p.Name, m-1, len(seen))
+}
+
+var redundancySingleModule = Rule{
+	ID: "redundancy.single-module", Title: "All slaves on one stack member or line card", Severity: Info,
+	Summary: "All slaves of a bond land on one member of a switch stack or one line card (from ENTITY-MIB or the port name's module number).",
+	Why: `A stack member reload, a line-card failure or a card swap takes the whole bond
+down although it looks spread over a redundant switch.`,
+	FixHost:   "Nothing on the host.",
+	FixSwitch: "Move one slave to a port on another stack member or line card (Cisco Gi1/0/x vs Gi2/0/x; Junos FPC 0 vs FPC 1; modular Arista/NX-OS slot 3 vs slot 4) and extend the port-channel with it.",
+	Evidence:  "ENTITY-MIB entPhysicalContainedIn/entAliasMapping (stack member or card of each port), or the module number in three-part port names on switches whose ports span several modules.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			ms := b.mapped()
+			if len(b.slaves) < 2 || len(ms) != len(b.slaves) || len(b.switches()) != 1 {
+				continue
+			}
+			module, ev := 0, []string(nil)
+			same := true
+			for _, s := range ms {
+				if s.sw == nil || s.port == nil || s.sw.Unreachable {
+					same = false
+					break
+				}
+				m, e := moduleOf(s.sw, s.port)
+				if m == 0 || (module != 0 && m != module) {
+					same = false
+					break
+				}
+				module = m
+				ev = append(ev, linkEv(s), e)
+			}
+			if !same {
+				continue
+			}
+			f := b.finding(nil)
+			f.Switch = ms[0].link.Switch
+			f.Message = fmt.Sprintf("every slave of %s is on one module of %s (%s): one member or card failure takes the bond down", b.bond.Name, f.Switch, placement(ms))
+			f.Fix = "move one slave to a port on another stack member or line card"
+			f.Evidence = ev
+			c.Report(f)
+		}
+	},
+}

@@ -245,6 +245,9 @@ type Switch struct {
 	// STPForwardDelay is the spanning-tree forward delay in use, in
 	// milliseconds (BRIDGE-MIB dot1dStpForwardDelay); 0 = unknown.
 	STPForwardDelay int `json:"stp_forward_delay_ms,omitempty"`
+	// VLANsKnown is set when the switch reported VLAN membership (egress
+	// port lists), so a port without a VLAN really carries none.
+	VLANsKnown bool `json:"vlans_known,omitempty"`
 	// Unreachable is set when the switch could not be read at all; Error says why.
 	Unreachable bool     `json:"unreachable,omitempty"`
 	Error       string   `json:"error,omitempty"`

@@ -54,6 +54,7 @@ func (d *decoder) vlans() {
 		read(oidDot1qStatEgress, 1, egress)
 		read(oidDot1qStatUntagged, 1, untagged)
 	}
+	d.s.VLANsKnown = len(egress) > 0
 	vids := make([]int, 0, len(egress))
 	for v := range egress {
 		vids = append(vids, v)

@@ -82,6 +82,9 @@ var StandardOIDs = []string{
 	"1.3.6.1.2.1.17.7.1.4.2", // Q-BRIDGE-MIB dot1qVlanCurrentTable
 	"1.3.6.1.2.1.17.7.1.4.3", // Q-BRIDGE-MIB dot1qVlanStaticTable
 	"1.3.6.1.2.1.17.7.1.4.5", // Q-BRIDGE-MIB dot1qPortVlanTable
+	"1.3.6.1.2.1.17.2",       // BRIDGE-MIB dot1dStp (+ RSTP-MIB dot1dStpExtPortTable)
+	"1.3.6.1.2.1.47.1.1.1",   // ENTITY-MIB entPhysicalTable
+	"1.3.6.1.2.1.47.1.3.2",   // ENTITY-MIB entAliasMappingTable
 }
 
 // standard is the fallback profile: standard MIBs only.

@@ -61,6 +61,8 @@ func Decode(w *Walk, name string) (*topology.Switch, []string) {
 	d.lldp()
 	d.vlans()
 	d.fdb()
+	d.stp()
+	d.modules()
 	d.finish()
 	p := Identify(d.s.SysObjectID, d.s.SysDescr)
 	d.s.Vendor = p.Name

@@ -52,7 +52,7 @@ func (a *app) explainCmd() *cobra.Command {
 					}
 				}
 				msg := fmt.Sprintf("no rule %q; \"bondaudit rules\" lists them", args[0])
-				if len(near) > 0 && len(near) <= 12 {
+				if len(near) > 0 && len(near) <= 20 {
 					msg += "; did you mean: " + strings.Join(near, ", ")
 				}
 				return failed(fmt.Errorf("%s", msg))

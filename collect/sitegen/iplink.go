@@ -1,5 +1,7 @@
 package sitegen
 
+import "fmt"
+
 var broadcastMAC = MAC{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
 // AppendIPLinkJSON appends what `ip -details -json link show` prints on h:
@@ -44,6 +46,11 @@ func AppendIPLinkJSON(b []byte, h *Host) []byte {
 	}
 	for _, br := range h.Bridges {
 		appendBridge(w, br)
+	}
+	for _, bd := range h.Bonds {
+		for i, v := range bd.VLANs {
+			appendVLAN(w, bd, v, bd.vlanIndex[i])
+		}
 	}
 	w.close(']')
 	return w.b
@@ -403,5 +410,45 @@ func appendBridge(w *jsonWriter, br *Bridge) {
 	w.kint("num_tx_queues", 1)
 	w.kint("num_rx_queues", 1)
 	gso(w, k, 65536)
+	w.close('}')
+}
+
+// appendVLAN writes an 802.1Q interface on a bond, as iproute2 prints it.
+func appendVLAN(w *jsonWriter, bd *Bond, id, ifindex int) {
+	mtu := bd.MTU
+	if mtu == 0 {
+		mtu = 1500
+	}
+	w.open('{')
+	w.kint("ifindex", ifindex)
+	w.kstr("link", bd.Name)
+	w.kstr("ifname", fmt.Sprintf("%s.%d", bd.Name, id))
+	w.kstrs("flags", "BROADCAST", "MULTICAST", "UP", "LOWER_UP")
+	w.kint("mtu", mtu)
+	w.kstr("qdisc", "noqueue")
+	w.kstr("operstate", "UP")
+	w.kstr("linkmode", "DEFAULT")
+	w.kstr("group", "default")
+	w.kint("txqlen", 1000)
+	w.kstr("link_type", "ether")
+	w.kmac("address", bd.MAC)
+	w.kmac("broadcast", broadcastMAC)
+	w.kint("promiscuity", 0)
+	w.kint("min_mtu", 0)
+	w.kint("max_mtu", 65535)
+	w.key("linkinfo")
+	w.open('{')
+	w.kstr("info_kind", "vlan")
+	w.key("info_data")
+	w.open('{')
+	w.kstr("protocol", "802.1Q")
+	w.kint("id", id)
+	w.kstrs("flags", "REORDER_HDR")
+	w.close('}')
+	w.close('}')
+	w.kstr("inet6_addr_gen_mode", "eui64")
+	w.kint("num_tx_queues", 1)
+	w.kint("num_rx_queues", 1)
+	gso(w, bd.host.OS.Kernel, 65536)
 	w.close('}')
 }

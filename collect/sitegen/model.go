@@ -77,6 +77,9 @@ type Switch struct {
 	Ports          []*Port
 	LAGs           []*LAG
 	FDB            []FDBEntry
+	// VLANs makes the agent expose Q-BRIDGE-MIB VLAN membership
+	// (dot1qVlanStaticTable) for every PVID and tagged VLAN in use.
+	VLANs bool
 
 	speed, mtu int
 }
@@ -93,6 +96,7 @@ type Port struct {
 	MAC         MAC
 	AdminUp     bool
 	PVID        int
+	Tagged      []int // VLANs carried tagged (written only when the switch has VLANs set)
 	LLDPPortNum int
 	BasePort    int
 	LACPPortNum int // before the switch's LACPPortOffset
@@ -130,6 +134,7 @@ type LAG struct {
 	MAC      MAC
 	BasePort int
 	PVID     int
+	Tagged   []int
 	Members  []*Port
 
 	// Derived by Resolve.
@@ -221,6 +226,7 @@ type Bond struct {
 	ADSelect       string // default stable
 	MinLinks       int
 	MTU            int
+	VLANs          []int // 802.1Q interfaces on the bond (bond0.100)
 	Slaves         []*NIC
 	Bridge         *Bridge
 
@@ -229,6 +235,7 @@ type Bond struct {
 	MAC         MAC
 	ActiveSlave *NIC
 	ActiveAgg   int // 0: no active aggregator
+	vlanIndex   []int
 	host        *Host
 }
 

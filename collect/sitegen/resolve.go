@@ -132,6 +132,13 @@ func resolveHostLocal(h *Host) {
 			br.MAC = br.Bonds[0].MAC
 		}
 	}
+	for _, b := range h.Bonds {
+		b.vlanIndex = b.vlanIndex[:0]
+		for range b.VLANs {
+			b.vlanIndex = append(b.vlanIndex, idx)
+			idx++
+		}
+	}
 }
 
 // speedKey is the 802.3ad port key the kernel derives from speed and full

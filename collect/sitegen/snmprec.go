@@ -231,6 +231,9 @@ func AppendSnmprec(b []byte, sw *Switch) []byte {
 		}
 		r.o(oidQPvid).i(e.ifIndex).unsigned("66", uint64(pvid))
 	}
+	if sw.VLANs {
+		appendVLANStatic(r, bps)
+	}
 
 	// IF-MIB ifXTable.
 	for _, col := range [...]int{1, 15, 18} {
@@ -492,6 +495,53 @@ func appendLAGMIB(r *rec, sw *Switch) {
 				} else {
 					r.integer(1)
 				}
+			}
+		}
+	}
+}
+
+// appendVLANStatic writes dot1qVlanStaticEgressPorts and
+// dot1qVlanStaticUntaggedPorts: each VLAN's member base ports as a PortList
+// (first octet's high bit = base port 1). Untagged = the port's PVID.
+func appendVLANStatic(r *rec, bps []ifEntry) {
+	const oidQStatic = "1.3.6.1.2.1.17.7.1.4.3.1"
+	egress, untagged := map[int][]int{}, map[int][]int{}
+	maxBP := 0
+	for _, e := range bps {
+		pvid, tagged := 0, []int(nil)
+		if e.port != nil {
+			pvid, tagged = e.port.PVID, e.port.Tagged
+		} else {
+			pvid, tagged = e.lag.PVID, e.lag.Tagged
+		}
+		if pvid > 0 {
+			egress[pvid] = append(egress[pvid], e.ifIndex)
+			untagged[pvid] = append(untagged[pvid], e.ifIndex)
+		}
+		for _, v := range tagged {
+			egress[v] = append(egress[v], e.ifIndex)
+		}
+		maxBP = max(maxBP, e.ifIndex)
+	}
+	var vids []int
+	for v := range egress {
+		vids = append(vids, v)
+	}
+	slices.Sort(vids)
+	list := func(bps []int) string {
+		b := make([]byte, (maxBP+7)/8)
+		for _, bp := range bps {
+			b[(bp-1)/8] |= 0x80 >> ((bp - 1) % 8)
+		}
+		return string(b)
+	}
+	for _, col := range [...]int{2, 4} {
+		for _, v := range vids {
+			r.o(oidQStatic).i(col).i(v)
+			if col == 2 {
+				r.str(list(egress[v]))
+			} else {
+				r.str(list(untagged[v]))
 			}
 		}
 	}

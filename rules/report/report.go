@@ -35,7 +35,7 @@ type Writer interface {
 }
 
 // Formats lists the formats New accepts, in the order help shows them.
-func Formats() []string { return []string{"text", "json"} }
+func Formats() []string { return []string{"text", "json", "markdown", "junit", "sarif", "prom"} }
 
 // New returns the Writer for format.
 func New(format string) (Writer, error) {
@@ -44,6 +44,14 @@ func New(format string) (Writer, error) {
 		return Text{}, nil
 	case "json":
 		return JSON{}, nil
+	case "markdown":
+		return Markdown{}, nil
+	case "junit":
+		return JUnit{}, nil
+	case "sarif":
+		return SARIF{}, nil
+	case "prom":
+		return Prom{}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q: choose one of %s", format, strings.Join(Formats(), ", "))
 }

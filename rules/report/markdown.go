@@ -1,0 +1,165 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/rules"
+)
+
+// Markdown writes the report for a change ticket: a title with site and
+// time, a summary table, the findings grouped by host (each with its fix and
+// evidence), the inputs that could not be read, and the findings policy
+// waived, with reason and expiry.
+type Markdown struct{}
+
+// mdSiteGroup heads the findings that name no host.
+const mdSiteGroup = "Switches / site"
+
+// Write implements Writer.
+func (Markdown) Write(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	mdSummary(ew, r)
+	mdFindings(ew, r.Findings)
+	mdProblems(ew, r.Problems)
+	mdSuppressed(ew, r.Findings)
+	return ew.err
+}
+
+func mdSummary(ew *errWriter, r *Report) {
+	s := Summarize(r)
+	ew.printf("# bondaudit: site %s, %s\n\n", mdText(r.Site), r.Generated.UTC().Format("2006-01-02T15:04Z07:00"))
+	ew.printf("| site | hosts | bonds | switches | links | errors | warnings | info |\n")
+	ew.printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	ew.printf("| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdCell(r.Site), s.Hosts, s.Bonds, s.Switches, s.Links,
+		s.Findings["error"], s.Findings["warning"], s.Findings["info"])
+}
+
+// mdFindings lists the findings that are not waived, one section per host
+// (sorted), then those without a host; within a section in report order.
+func mdFindings(ew *errWriter, fs []rules.Finding) {
+	ew.printf("\n## Findings\n")
+	groups := map[string][]rules.Finding{}
+	for _, f := range fs {
+		if !waived(f) {
+			groups[f.Host] = append(groups[f.Host], f)
+		}
+	}
+	if len(groups) == 0 {
+		ew.printf("\nNo findings.\n")
+		return
+	}
+	hosts := make([]string, 0, len(groups))
+	for h := range groups {
+		if h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	slices.Sort(hosts)
+	if _, ok := groups[""]; ok {
+		hosts = append(hosts, "")
+	}
+	for _, h := range hosts {
+		title := mdText(h)
+		if h == "" {
+			title = mdSiteGroup
+		}
+		ew.printf("\n### %s\n", title)
+		for _, f := range groups[h] {
+			mdFinding(ew, f)
+		}
+	}
+}
+
+func mdFinding(ew *errWriter, f rules.Finding) {
+	ew.printf("\n%s\n\n  %s\n", mdItemHead(f, where(f)), mdText(f.Message))
+	if f.Fix != "" {
+		ew.printf("\n  **Fix:** %s\n", mdText(f.Fix))
+	}
+	if ev := dedupe(f.Evidence); len(ev) > 0 {
+		ew.printf("\n  Evidence:\n\n")
+		for _, e := range ev {
+			ew.printf("  - %s\n", mdCode(e))
+		}
+	}
+}
+
+// mdItemHead is a finding's list item line: severity, rule and subject.
+func mdItemHead(f rules.Finding, subject string) string {
+	head := fmt.Sprintf("- **%s** %s", strings.ToUpper(f.Severity.String()), mdCode(f.Rule))
+	if subject != "" {
+		head += " — " + mdText(subject)
+	}
+	return head
+}
+
+func mdProblems(ew *errWriter, problems []string) {
+	ew.printf("\n## Inputs not read\n\n")
+	if len(problems) == 0 {
+		ew.printf("None: every input was read.\n")
+		return
+	}
+	ew.printf("These inputs could not be read in full; what they would show was not checked.\n\n")
+	for _, p := range sortedProblems(problems) {
+		ew.printf("- %s\n", mdCode(p))
+	}
+}
+
+func mdSuppressed(ew *errWriter, fs []rules.Finding) {
+	ew.printf("\n## Suppressed (waived)\n")
+	n := 0
+	for _, f := range fs {
+		if !waived(f) {
+			continue
+		}
+		n++
+		subject := strings.Join(nonEmpty(f.Host, where(f)), " ")
+		ew.printf("\n%s\n\n  %s\n", mdItemHead(f, subject), mdText(f.Message))
+		ew.printf("\n  **Reason:** %s · **Expires:** %s\n", mdText(orElse(f.Reason, "(none given)")), mdText(orElse(f.Expires, "never")))
+	}
+	if n == 0 {
+		ew.printf("\nNone.\n")
+	}
+}
+
+func orElse(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+// mdEscaper escapes the characters that would start Markdown emphasis,
+// links, code or HTML in running text.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
+	"\r\n", " ", "\n", " ", "\r", " ",
+)
+
+// mdText escapes s for running Markdown text, on one line.
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCell escapes s for a Markdown table cell.
+func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }
+
+// mdCode puts s in a code span, on one line, with a fence longer than any
+// run of backticks in s.
+func mdCode(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if longest > 0 || strings.HasPrefix(s, " ") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/rules"
+)
+
+// Helpers the markdown, junit, sarif and prom formats share.
+
+// waived reports whether policy waived f: a suppressed finding is listed but
+// never counted as a failure.
+func waived(f rules.Finding) bool { return f.Status == rules.StatusSuppressed }
+
+// hostSide is "bond NIC" (either may be empty).
+func hostSide(f rules.Finding) string {
+	return strings.Join(nonEmpty(f.Bond, f.NIC), " ")
+}
+
+// switchSide is "switch port" (port may be empty), or "".
+func switchSide(f rules.Finding) string {
+	return strings.Join(nonEmpty(f.Switch, f.Port), " ")
+}
+
+// where names a finding's subject as "bond NIC → switch port", leaving out
+// the parts that are not set.
+func where(f rules.Finding) string {
+	h, s := hostSide(f), switchSide(f)
+	switch {
+	case h != "" && s != "":
+		return h + " → " + s
+	case h != "":
+		return h
+	}
+	return s
+}
+
+// bondKey is one bond of one host.
+type bondKey struct{ host, bond string }
+
+// modelBonds lists every bond of the Model, sorted by host then bond.
+func modelBonds(r *Report) []bondKey {
+	var out []bondKey
+	if r.Model == nil {
+		return out
+	}
+	for _, h := range r.Model.Hosts {
+		for _, b := range h.Bonds {
+			out = append(out, bondKey{h.Name, b.Name})
+		}
+	}
+	slices.SortFunc(out, compareBondKeys)
+	return out
+}
+
+func compareBondKeys(a, b bondKey) int {
+	if c := strings.Compare(a.host, b.host); c != 0 {
+		return c
+	}
+	return strings.Compare(a.bond, b.bond)
+}
+
+// severities lists every severity, highest first.
+var severities = []rules.Severity{rules.Error, rules.Warning, rules.Info}

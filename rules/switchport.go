@@ -1,0 +1,526 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Host against switch, per port: the LAG around a bond's ports, VLANs,
+// speed, MTU, link state, FDB and STP. Every rule stays silent for a slave
+// whose switch was not read or whose port the switch does not list.
+
+// lagPort returns the switch's interface entry for a LAG (the port-channel
+// itself), or nil.
+func lagPort(sw *topology.SwitchNode, l *topology.LAG) *topology.Port {
+	if p := sw.Port(l.Name); p != nil {
+		return p
+	}
+	for i := range sw.Ports {
+		if l.IfIndex != 0 && sw.Ports[i].IfIndex == l.IfIndex {
+			return &sw.Ports[i]
+		}
+	}
+	return nil
+}
+
+// uplinkOn returns the switch-to-switch link on a port, or nil.
+func uplinkOn(m *topology.Model, sw, port string) *topology.Uplink {
+	np := topology.NormalizePortName(port)
+	for _, u := range m.Uplinks {
+		if (u.A == sw && topology.NormalizePortName(u.APort) == np) || (u.B == sw && topology.NormalizePortName(u.BPort) == np) {
+			return u
+		}
+	}
+	return nil
+}
+
+// vlanPort is the interface whose VLAN settings apply to a slave's
+// traffic: the port-channel when the port is a LAG member (switches keep
+// VLAN membership on the LAG), else the port itself. nil when unknown.
+func vlanPort(s *slaveView) *topology.Port {
+	if !s.switchUsable() || !s.sw.VLANsKnown {
+		return nil
+	}
+	if s.lag != nil {
+		if p := lagPort(s.sw, s.lag); p != nil && (p.PVID > 0 || len(p.Tagged)+len(p.Untagged) > 0) {
+			return p
+		}
+	}
+	return s.port
+}
+
+func vlanList(v []int) string {
+	if len(v) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprint(x)
+	}
+	return strings.Join(parts, ",")
+}
+
+func vlanSig(p *topology.Port) string {
+	return fmt.Sprintf("PVID %d, untagged %s, tagged %s", p.PVID, vlanList(p.Untagged), vlanList(p.Tagged))
+}
+
+var lagForeignMember = Rule{
+	ID: "lag.foreign-member", Title: "Port-channel shared with another device", Severity: Error,
+	Summary: "A LAG that holds a bond's slave also holds a port cabled to another host or switch.",
+	Why: `Two devices in one bundle: the switch hashes traffic for the bond onto the
+other device's link (and the reverse), so a share of each one's frames is
+delivered to the wrong machine.`,
+	FixHost:   "Nothing on the host.",
+	FixSwitch: "Remove the foreign port from the port-channel (Cisco/Arista: interface <port>; no channel-group; Junos: delete interfaces <port> ether-options 802.3ad) and give that device its own port-channel.",
+	Evidence:  "The LAG's member list (ifStackTable, IEEE8023-LAG-MIB) and the map of every member port (LLDP/CDP/LACP/FDB, switch-to-switch LLDP).",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			done := map[*topology.LAG]bool{}
+			for _, s := range b.mapped() {
+				if s.lag == nil || !s.switchUsable() || done[s.lag] {
+					continue
+				}
+				done[s.lag] = true
+				var foreign, ev []string
+				for _, m := range s.lag.Members {
+					for _, l := range c.Model.LinksOnPort(s.sw.Name, m) {
+						if l.Host != b.host.Name {
+							foreign = append(foreign, fmt.Sprintf("%s (host %s %s)", m, l.Host, l.NIC))
+							ev = append(ev, fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(l.Evidence, ", ")))
+						}
+					}
+					if u := uplinkOn(c.Model, s.sw.Name, m); u != nil {
+						other, op := u.B, u.BPort
+						if u.B == s.sw.Name && topology.NormalizePortName(u.BPort) == topology.NormalizePortName(m) {
+							other, op = u.A, u.APort
+						}
+						foreign = append(foreign, fmt.Sprintf("%s (switch %s %s)", m, other, op))
+						ev = append(ev, fmt.Sprintf("uplink: %s %s ↔ %s %s (%s)", u.A, u.APort, u.B, u.BPort, strings.Join(u.Evidence, ", ")))
+					}
+				}
+				if len(foreign) == 0 {
+					continue
+				}
+				f := b.finding(s)
+				f.NIC = ""
+				f.Port = s.lag.Name
+				f.Message = fmt.Sprintf("%s %s holds %s's port %s and also %s", s.sw.Name, s.lag.Name, b.host.Name, s.link.Port, strings.Join(foreign, ", "))
+				f.Fix = fmt.Sprintf("on %s, remove %s from %s", s.sw.Name, strings.Join(foreign, ", "), s.lag.Name)
+				f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, ev...)
+				c.Report(f)
+			}
+		}
+	},
+}
+
+var lagMemberMissing = Rule{
+	ID: "lag.member-missing", Title: "Port-channel serving a bond is missing a member", Severity: Warning,
+	Summary: "A LAG serving a bond has a member that is down or cabled to nothing known, or a bond slave's port is outside the LAG the other slaves use (same switch).",
+	Why: `Half of the bundle is missing: the bond runs on fewer links than planned, or
+one of its ports is not in the bundle and gets no share of the traffic (or
+flaps the bond's MAC).`,
+	FixHost:   "Check the cabling of every slave (ethtool <nic>, lldpcli show neighbors).",
+	FixSwitch: "Bring the member up or remove it from the port-channel (show interfaces status / show lacp neighbor); add the bond's stray port to the port-channel (channel-group N mode active, Junos ether-options 802.3ad aeN).",
+	Evidence:  "The LAG's members with their IF-MIB ifOperStatus, the map of each member, and the bond's slaves.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			ms := b.mapped()
+			allMapped := len(ms) == len(b.slaves)
+			mine := map[string]bool{} // switch + normalised port
+			for _, s := range ms {
+				mine[s.link.Switch+"\x00"+topology.NormalizePortName(s.link.Port)] = true
+			}
+			done := map[*topology.LAG]bool{}
+			for _, s := range ms {
+				if s.lag == nil || !s.switchUsable() || done[s.lag] {
+					continue
+				}
+				done[s.lag] = true
+				var missing []string
+				for _, m := range s.lag.Members {
+					p := s.sw.Port(m)
+					if mine[s.sw.Name+"\x00"+topology.NormalizePortName(m)] {
+						if p != nil && portUp(p) == "down" {
+							missing = append(missing, fmt.Sprintf("%s (the bond's own port) is %s", m, p.Oper))
+						}
+						continue
+					}
+					links := c.Model.LinksOnPort(s.sw.Name, m)
+					switch {
+					case p != nil && p.Oper != "" && p.Oper != "up":
+						missing = append(missing, fmt.Sprintf("%s is %s (admin %s)", m, p.Oper, orUnknown(p.Admin)))
+					case len(links) > 0:
+						for _, l := range links {
+							if l.Host == b.host.Name {
+								missing = append(missing, fmt.Sprintf("%s is cabled to %s %s, which is not a slave of %s", m, l.Host, l.NIC, b.bond.Name))
+							}
+						}
+					case allMapped && uplinkOn(c.Model, s.sw.Name, m) == nil && !hasNeighbour(s.sw, m):
+						missing = append(missing, fmt.Sprintf("%s is up but cabled to nothing known", m))
+					}
+				}
+				if len(missing) == 0 {
+					continue
+				}
+				f := b.finding(s)
+				f.NIC = ""
+				f.Port = s.lag.Name
+				f.Message = fmt.Sprintf("%s %s serves %s %s but %s", s.sw.Name, s.lag.Name, b.host.Name, b.bond.Name, strings.Join(missing, "; "))
+				f.Fix = fmt.Sprintf("on %s, bring the member up or take it out of %s, and check the cabling", s.sw.Name, s.lag.Name)
+				f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, missing...)
+				c.Report(f)
+			}
+			// A slave outside the LAG the other slaves use on the same switch.
+			for _, s := range ms {
+				if s.lag != nil || !s.lagKnown() {
+					continue
+				}
+				for _, o := range ms {
+					if o.lag != nil && o.link.Switch == s.link.Switch && o.switchUsable() {
+						f := b.finding(s)
+						f.Message = fmt.Sprintf("%s slave %s is on %s %s, outside %s which holds the bond's other ports", b.bond.Name, s.s.Name, s.link.Switch, s.link.Port, o.lag.Name)
+						f.Fix = fmt.Sprintf("on %s, add %s to %s", s.link.Switch, s.link.Port, o.lag.Name)
+						f.Evidence = append([]string{linkEv(s), linkEv(o), fmt.Sprintf("switch %s: %s members %s", o.link.Switch, o.lag.Name, strings.Join(o.lag.Members, ", "))}, portEv(s)...)
+						c.Report(f)
+						break
+					}
+				}
+			}
+		}
+	},
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// hasNeighbour reports whether the switch hears any LLDP/CDP neighbour on a port.
+func hasNeighbour(sw *topology.SwitchNode, port string) bool {
+	np := topology.NormalizePortName(port)
+	for i := range sw.Neighbours {
+		if topology.NormalizePortName(sw.Neighbours[i].LocalPort) == np {
+			return true
+		}
+	}
+	return false
+}
+
+var vlanMemberMismatch = Rule{
+	ID: "vlan.member-mismatch", Title: "Switch ports of one bond carry different VLANs", Severity: Error,
+	Summary: "The switch ports under one bond differ in access VLAN, native VLAN or allowed tagged VLANs.",
+	Why: `A bond moves traffic between its slaves (failover, re-hashing): a VLAN that is
+missing on one port is dropped whenever its traffic lands there, so the fault
+shows up only after a failover or for some flows.`,
+	FixHost:   "Nothing on the host.",
+	FixSwitch: "Give every port (or both MLAG port-channels) the same VLANs: Cisco/Arista \"switchport trunk allowed vlan …\" and \"switchport trunk native vlan …\" or \"switchport access vlan …\"; Junos \"set interfaces <if> unit 0 family ethernet-switching vlan members …\" and native-vlan-id.",
+	Evidence:  "Q-BRIDGE-MIB dot1qPvid and the VLAN egress/untagged port lists of each slave's port (the port-channel's for LAG members).",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			type pv struct {
+				s *slaveView
+				p *topology.Port
+			}
+			var ports []pv
+			seen := map[*topology.Port]bool{}
+			for _, s := range b.mapped() {
+				if p := vlanPort(s); p != nil && !seen[p] {
+					seen[p] = true
+					ports = append(ports, pv{s, p})
+				}
+			}
+			if len(ports) < 2 {
+				continue
+			}
+			differ := false
+			for _, x := range ports[1:] {
+				if vlanSig(x.p) != vlanSig(ports[0].p) {
+					differ = true
+				}
+			}
+			if !differ {
+				continue
+			}
+			var ev, where []string
+			for _, x := range ports {
+				ev = append(ev, fmt.Sprintf("switch %s: %s %s (Q-BRIDGE-MIB)", x.s.link.Switch, x.p.Name, vlanSig(x.p)))
+				where = append(where, x.s.link.Switch+" "+x.p.Name)
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("the switch ports under %s carry different VLANs (%s): some VLANs drop after a failover or re-hash", b.bond.Name, strings.Join(where, " vs "))
+			f.Fix = "give every port of the bond the same access/native/tagged VLANs"
+			f.Evidence = ev
+			c.Report(f)
+		}
+	},
+}
+
+var vlanHostVLANNotCarried = Rule{
+	ID: "vlan.host-vlan-not-carried", Title: "Host VLAN not carried tagged by a slave's port", Severity: Error,
+	Summary: "The host has VLAN interfaces on the bond (bond0.100) and a slave's switch port does not carry that VLAN tagged.",
+	Why: `Frames of that VLAN leave the host tagged; a switch port that does not carry
+the VLAN tagged drops them (or, when it is the port's native VLAN, sends the
+replies untagged where the host's VLAN interface never sees them).`,
+	FixHost:   "Or remove the VLAN interface if the VLAN is not meant to be on this bond.",
+	FixSwitch: "Allow the VLAN tagged on every port (or port-channel) of the bond: Cisco/Arista \"switchport trunk allowed vlan add N\"; Junos \"set interfaces <if> unit 0 family ethernet-switching vlan members N\".",
+	Evidence:  "ip -details link (vlan interfaces and their parent) and the port's VLAN egress/untagged port lists (Q-BRIDGE-MIB).",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			var ids []int
+			for _, v := range b.host.VLANs {
+				if v.Parent == b.bond.Name && v.ID > 0 {
+					ids = append(ids, v.ID)
+				}
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			slices.Sort(ids)
+			for _, s := range b.mapped() {
+				p := vlanPort(s)
+				if p == nil {
+					continue
+				}
+				var missing []string
+				for _, id := range ids {
+					if slices.Contains(p.Tagged, id) {
+						continue
+					}
+					if slices.Contains(p.Untagged, id) || p.PVID == id {
+						missing = append(missing, fmt.Sprintf("%d (untagged there)", id))
+					} else {
+						missing = append(missing, fmt.Sprint(id))
+					}
+				}
+				if len(missing) == 0 {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s carries VLAN %s on %s but %s %s does not carry it tagged", b.host.Name, strings.Join(missing, ", "), b.bond.Name, s.link.Switch, p.Name)
+				f.Fix = fmt.Sprintf("on %s, allow VLAN %s tagged on %s", s.link.Switch, vlanList(ids), p.Name)
+				f.Evidence = []string{b.hostEv("VLAN interfaces %s on %s", vlanList(ids), b.bond.Name), linkEv(s),
+					fmt.Sprintf("switch %s: %s %s (Q-BRIDGE-MIB)", s.link.Switch, p.Name, vlanSig(p))}
+				c.Report(f)
+			}
+		}
+	},
+}
+
+// portUp reports the switch port's operational state: up, down, or "" unknown.
+func portUp(p *topology.Port) string {
+	switch strings.ToLower(p.Oper) {
+	case "":
+		return ""
+	case "up":
+		return "up"
+	case "down", "lowerlayerdown", "notpresent":
+		return "down"
+	}
+	return ""
+}
+
+var linkSpeedMismatch = Rule{
+	ID: "link.speed-mismatch", Title: "NIC and switch port run at different speeds", Severity: Warning,
+	Summary: "A slave's NIC speed differs from its switch port's speed.",
+	Why: `Both ends of a working link run at one speed. A difference means the map is
+wrong, or autonegotiation/cabling has the link at a lower rate than planned
+(a 25G port at 10G, a 10G port at 1G) on one side.`,
+	FixHost:   "Check ethtool <nic> (Speed, Auto-negotiation, advertised modes) and the optic/DAC type.",
+	FixSwitch: "Check the port's configured speed and negotiation (show interfaces <port> status / transceiver); set both ends alike.",
+	Evidence:  "The slave's speed (/proc/net/bonding, ethtool) and the port's IF-MIB ifHighSpeed.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			for _, s := range b.mapped() {
+				if !s.switchUsable() || !s.up() || s.down() || portUp(s.port) != "up" {
+					continue
+				}
+				hs, ps := s.speed(), s.port.Speed
+				if hs <= 0 || ps <= 0 || hs == ps {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s runs at %s but %s %s runs at %s", s.s.Name, mbps(hs), s.link.Switch, s.link.Port, mbps(ps))
+				f.Fix = fmt.Sprintf("check negotiation and optics on %s and %s %s", s.s.Name, s.link.Switch, s.link.Port)
+				f.Evidence = []string{b.slaveEv(s, "speed %s", mbps(hs)), linkEv(s), fmt.Sprintf("switch %s: %s ifHighSpeed %d Mb/s", s.link.Switch, s.link.Port, ps)}
+				c.Report(f)
+			}
+		}
+	},
+}
+
+// bondMTU is the bond's MTU: its own, else its first slave NIC's.
+func bondMTU(b *bondView) int {
+	if b.bond.MTU > 0 {
+		return b.bond.MTU
+	}
+	for _, s := range b.slaves {
+		if s.nic != nil && s.nic.MTU > 0 {
+			return s.nic.MTU
+		}
+	}
+	return 0
+}
+
+var linkMTUTooSmall = Rule{
+	ID: "link.mtu-too-small", Title: "Switch port MTU below the bond's", Severity: Warning,
+	Summary: "The switch port MTU is smaller than the bond MTU (plus 4 bytes when VLANs ride on it).",
+	Why: `Jumbo frames larger than the port's MTU are dropped by the switch without any
+ICMP: small packets work, large transfers stall. Only jumbo bonds are judged:
+a 1500-byte payload with an 802.1Q tag is standard and accepted by every port.`,
+	FixHost:   "Or lower the bond's MTU to what the network carries: ip link set bond0 mtu 1500 (netplan: mtu: 1500; nmcli con mod bond0 802-3-ethernet.mtu 1500).",
+	FixSwitch: "Raise the port (and port-channel) MTU: Arista/NX-OS \"mtu 9214\" on the interface; Cisco IOS \"system mtu jumbo 9198\"; Junos \"set interfaces <if> mtu 9216\".",
+	Evidence:  "The bond's MTU (ip -details link), its VLAN interfaces, and the port's IF-MIB ifMtu.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			mtu := bondMTU(&b)
+			if mtu <= 1500 {
+				continue
+			}
+			need, why := mtu, fmt.Sprintf("bond MTU %d", mtu)
+			for _, v := range b.host.VLANs {
+				if v.Parent == b.bond.Name {
+					need, why = mtu+4, fmt.Sprintf("bond MTU %d + 4 for VLAN %d", mtu, v.ID)
+					break
+				}
+			}
+			for _, s := range b.mapped() {
+				if !s.switchUsable() {
+					continue
+				}
+				pm := s.port.MTU
+				if pm <= 0 && s.lag != nil {
+					if lp := lagPort(s.sw, s.lag); lp != nil {
+						pm = lp.MTU
+					}
+				}
+				if pm <= 0 || pm >= need {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s %s has MTU %d, below %s's %s: jumbo frames are dropped", s.link.Switch, s.link.Port, pm, b.bond.Name, why)
+				f.Fix = fmt.Sprintf("raise the MTU of %s %s to at least %d, or lower %s's MTU", s.link.Switch, s.link.Port, need, b.bond.Name)
+				f.Evidence = []string{b.hostEv("MTU %d", mtu), linkEv(s), fmt.Sprintf("switch %s: %s ifMtu %d", s.link.Switch, s.link.Port, pm)}
+				c.Report(f)
+			}
+		}
+	},
+}
+
+var linkStateMismatch = Rule{
+	ID: "link.state-mismatch", Title: "NIC and switch port disagree about the link", Severity: Warning,
+	Summary: "The NIC is up and its mapped switch port is down, or the reverse.",
+	Why: `A cable has two ends with one state. When they disagree the map is stale or
+wrong (a moved cable, an old LLDP entry), or the captures were taken at very
+different times: every other finding about this link is suspect.`,
+	FixHost:   "Re-capture the host (ip -details -json link, /proc/net/bonding) and check lldpcli show neighbors.",
+	FixSwitch: "Re-read the switch and check the port (show interfaces <port> status, show lldp neighbors).",
+	Evidence:  "The slave's MII status (/proc/net/bonding) and the port's IF-MIB ifOperStatus.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			for _, s := range b.mapped() {
+				if !s.switchUsable() {
+					continue
+				}
+				hostUp := strings.ToLower(s.s.MIIStatus)
+				ps := portUp(s.port)
+				if ps == "" || (hostUp != "up" && hostUp != "down") || hostUp == ps {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s is %s but %s %s is %s: the map is stale or wrong", s.s.Name, hostUp, s.link.Switch, s.link.Port, s.port.Oper)
+				f.Fix = "re-capture both ends and check the cabling record"
+				f.Evidence = []string{b.slaveEv(s, "MII status %s", hostUp), linkEv(s), fmt.Sprintf("switch %s: %s ifOperStatus %s", s.link.Switch, s.link.Port, s.port.Oper)}
+				c.Report(f)
+			}
+		}
+	},
+}
+
+var fdbMACFlap = Rule{
+	ID: "fdb.mac-flap", Title: "Bond MAC learned on several edge ports", Severity: Warning,
+	Summary: "The switch FDB holds the bond's MAC on more than one non-aggregated port, or on edge ports of two switches at once.",
+	Why: `One source MAC on several independent ports is MAC flapping: the switches keep
+moving the address and deliver replies to whichever port saw it last. It is the
+symptom of a bond whose mode and switch disagree (balance-rr/xor on plain
+ports, a split static bundle).`,
+	FixHost:   "Use active-backup if the switch side cannot aggregate.",
+	FixSwitch: "Aggregate the ports the bond uses (static or LACP port-channel to match the bond), on one switch or one MLAG pair.",
+	Evidence:  "The switches' FDB (Q-BRIDGE-MIB dot1qTpFdbTable / BRIDGE-MIB dot1dTpFdbTable); LAG membership and switch-to-switch links exclude aggregated ports and uplinks.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			mac := topology.NormalizeMAC(b.bond.MAC)
+			if mac == "" || zeroMAC(mac) {
+				continue
+			}
+			var where, ev []string
+			sws := map[string]bool{}
+			for _, sw := range c.Model.Switches {
+				if sw.Unreachable {
+					continue
+				}
+				seen := map[string]bool{}
+				for _, e := range sw.FDB {
+					if topology.NormalizeMAC(e.MAC) != mac || seen[e.Port] {
+						continue
+					}
+					p := sw.Port(e.Port)
+					if p == nil || p.Type == "lag" || sw.LAG(e.Port) != nil || sw.LAGOf(e.Port) != nil || uplinkOn(c.Model, sw.Name, e.Port) != nil {
+						continue
+					}
+					seen[e.Port] = true
+					sws[sw.Name] = true
+					where = append(where, sw.Name+" "+e.Port)
+					ev = append(ev, fmt.Sprintf("switch %s: FDB %s VLAN %d on %s (not aggregated, no switch behind it)", sw.Name, mac, e.VLAN, e.Port))
+				}
+			}
+			if len(where) < 2 {
+				continue
+			}
+			f := b.finding(nil)
+			f.Message = fmt.Sprintf("%s's MAC %s is learned on %d independent ports (%s): MAC flapping", b.bond.Name, mac, len(where), strings.Join(where, ", "))
+			f.Fix = "aggregate the bond's ports to match its mode, or make the bond active-backup"
+			f.Evidence = append([]string{b.hostEv("mode %s, MAC %s", b.bond.Mode, mac)}, ev...)
+			c.Report(f)
+		}
+	},
+}
+
+var stpHostPortNotEdge = Rule{
+	ID: "stp.host-port-not-edge", Title: "Host-facing port is not an STP edge port", Severity: Warning,
+	Summary: "The switch port facing a slave is not an edge (portfast) port and the bond's updelay is below the switch's forward delay.",
+	Why: `When a non-edge port comes up it listens and learns for twice the forward
+delay (up to 30 s) before forwarding. The bond declares the slave usable after
+updelay and fails over onto a port that still drops everything. Ports inside a
+port-channel are not judged: a member failing over does not restart STP on
+the port-channel.`,
+	FixHost:   "Or raise updelay above the switch's listening+learning time (ip link set bond0 type bond updelay 30000), which slows every recovery.",
+	FixSwitch: "Make host ports edge ports: Cisco IOS \"spanning-tree portfast (trunk)\", NX-OS \"spanning-tree port type edge (trunk)\", Arista \"spanning-tree portfast\", Junos \"set protocols rstp interface <if> edge\".",
+	Evidence:  "RSTP-MIB dot1dStpPortOperEdgePort (or AdminEdgePort), BRIDGE-MIB dot1dStpForwardDelay, and the bond's updelay.",
+	Check: func(c *Context) {
+		for _, b := range c.bonds() {
+			for _, s := range b.mapped() {
+				if !s.switchUsable() || s.lag != nil || !s.lagKnown() {
+					continue
+				}
+				p := s.port
+				fd := s.sw.STPForwardDelay
+				if p.Edge == nil || *p.Edge || fd <= 0 || b.bond.UpDelay >= fd {
+					continue
+				}
+				f := b.finding(s)
+				f.Message = fmt.Sprintf("%s %s (%s) is not an STP edge port and %s's updelay %d ms is below the forward delay %d ms: after a failover the port drops traffic for up to %d s",
+					s.link.Switch, s.link.Port, s.s.Name, b.bond.Name, b.bond.UpDelay, fd, 2*fd/1000)
+				f.Fix = fmt.Sprintf("on %s, make %s an edge port (spanning-tree portfast)", s.link.Switch, s.link.Port)
+				f.Evidence = []string{b.hostEv("updelay %d ms", b.bond.UpDelay), linkEv(s),
+					fmt.Sprintf("switch %s: %s is not an edge port (RSTP-MIB dot1dStpPortOperEdgePort)", s.link.Switch, s.link.Port),
+					fmt.Sprintf("switch %s: forward delay %d ms (BRIDGE-MIB dot1dStpForwardDelay)", s.link.Switch, fd)}
+				c.Report(f)
+			}
+		}
+	},
+}
