@@ -185,6 +185,7 @@ func (d *decoder) modules() {
 	}
 
 	done := map[int]bool{}
+	member := map[int]int{} // stack member number by chassis index
 	for _, p := range ports {
 		if done[p.ifIndex] {
 			continue // a second entity or logical index for the interface
@@ -196,7 +197,12 @@ func (d *decoder) modules() {
 		c := p.up[p.chassis]
 		module := 0
 		if slices.ContainsFunc(p.up[p.chassis+1:], func(a *physEntity) bool { return a.class == entClassStack }) {
-			module = t.memberNumber(c)
+			n, ok := member[c.index]
+			if !ok {
+				n = t.memberNumber(c)
+				member[c.index] = n
+			}
+			module = n
 		} else if p.card != nil && len(cards[c.index]) > 1 {
 			module = t.slot(p.card)
 		}

@@ -121,14 +121,15 @@ func TestModuleContainedInLoop(t *testing.T) {
 		rows += ent(i, classContainer, i-1, 1)
 	}
 	rows += ent(200, classPort, 133, 1) + alias(200, 3)
-	done := make(chan map[string]int, 1)
+	w := walk(t, base+rows)
+	done := make(chan *topology.Switch, 1)
 	go func() {
-		got, _ := entities(t, rows)
-		done <- got
+		s, _ := vendors.Decode(w, "x")
+		done <- s
 	}()
 	select {
-	case got := <-done:
-		wantModules(t, "loop", got, map[string]int{"Ethernet1": 0, "Ethernet2": 0, "Ethernet3": 0})
+	case s := <-done:
+		wantModules(t, "loop", modules(s), map[string]int{"Ethernet1": 0, "Ethernet2": 0, "Ethernet3": 0})
 	case <-time.After(10 * time.Second):
 		t.Fatal("Decode did not return: loop in entPhysicalContainedIn")
 	}
@@ -218,7 +219,7 @@ func TestModuleVOSS8608LineCards(t *testing.T) {
 // module 1000 "Supervisor" (relpos 1) holding all 9 aliased ports (1062
 // GigabitEthernet1/3 = ifIndex.3 …): one card tells nothing, every port 0.
 // The Arista recording has no entAliasMappingTable: every port 0 too.
-func TestModuleSingleChassis(t *testing.T) {
+func TestModuleSingleChassisRecordings(t *testing.T) {
 	s, _ := recording(t, "librenms__iosxe_ie32008t2s-ios17-12.snmprec")
 	portNamed(t, s, "Gi1/3")
 	if n := countModules(s); len(n) != 1 || n[0] == 0 {
