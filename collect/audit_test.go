@@ -17,8 +17,10 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect"
 	sg "github.com/bondaudit/bondaudit/collect/sitegen"
+	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/vendors"
 )
 
 // edit replaces the n-th (1-based; 0 = every) occurrence of old by new in
@@ -96,6 +98,12 @@ func (l *lab) healthy() {
 // audit writes the lab's site, applies edits, and audits the files.
 func (l *lab) audit(t *testing.T, edits ...edit) ([]rules.Finding, *collect.Site) {
 	t.Helper()
+	return l.auditPost(t, edits, nil)
+}
+
+// auditPost is audit with post-processing steps after the edits.
+func (l *lab) auditPost(t *testing.T, edits []edit, post []func(t *testing.T, dir string)) ([]rules.Finding, *collect.Site) {
+	t.Helper()
 	if err := l.s.Resolve(); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +114,69 @@ func (l *lab) audit(t *testing.T, edits ...edit) ([]rules.Finding, *collect.Site
 	for _, e := range edits {
 		applyEdit(t, dir, e)
 	}
+	for _, p := range post {
+		p(t, dir)
+	}
 	return auditDir(t, dir)
+}
+
+// setOID sets (or adds) one varbind in a written snmprec walk, the way a
+// device in that state would have answered.
+func setOID(sw, oid, typ, value string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		p := filepath.Join(dir, "switches", sw+".snmprec")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+		found := false
+		for i, ln := range lines {
+			if strings.HasPrefix(ln, oid+"|") {
+				lines[i] = oid + "|" + typ + "|" + value
+				found = true
+			}
+		}
+		if !found {
+			lines = append(lines, oid+"|"+typ+"|"+value)
+		}
+		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// removeFile drops a written input file.
+func removeFile(rel string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// asSnapshot replaces a switch's snmprec by the JSON snapshot that
+// "bondaudit collect switches" would write for it, after mutate: the way
+// to state facts that only vendor MIBs carry (issue 4's decoders).
+func asSnapshot(sw string, mutate func(*topology.Switch)) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		p := filepath.Join(dir, "switches", sw+".snmprec")
+		w, errs, err := snmp.ReadWalkFile(p)
+		if err != nil || len(errs) > 0 {
+			t.Fatalf("read %s: %v %v", p, err, errs)
+		}
+		s, _ := vendors.Decode(w, sw)
+		mutate(s)
+		if err := topology.SaveSnapshot(filepath.Join(dir, "switches", sw+".json"), s); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func applyEdit(t *testing.T, dir string, e edit) {
@@ -198,6 +268,14 @@ type ruleCase struct {
 	sevSet   bool
 	build    func(l *lab) // adds the host "x" (and whatever it needs)
 	edits    []edit
+	// post changes the written site where an edit is not enough (set an
+	// OID's value, append rows, drop a file, re-save a switch as JSON).
+	post []func(t *testing.T, dir string)
+	// onSwitch: the rule's findings are about this switch (switch-only
+	// rules), not about host x.
+	onSwitch string
+	// alsoHosts may have findings of the rule besides x.
+	alsoHosts []string
 }
 
 func bondFile(host string) string { return "hosts/" + host + "/bonding/bond0" }
@@ -255,6 +333,16 @@ func ruleCases() []ruleCase {
 		l.leafc.AddLAG(21, true, false, 10, n[1].Port)
 	}
 	set := func(f func(*sg.Bond)) func(*sg.Bond) { return f }
+	onAccess := func(b func() *sg.Bond, ports ...string) func(l *lab) {
+		return func(l *lab) {
+			var ps []*sg.Port
+			for _, p := range ports {
+				ps = append(ps, l.acc.Port(p))
+			}
+			h, n := l.host("x", sg.ConnectX25G, ps...)
+			h.AddBond(b(), n...)
+		}
+	}
 
 	return []ruleCase{
 		// Host bond configuration.
@@ -368,6 +456,151 @@ func ruleCases() []ruleCase {
 		{name: "lacp on one switch", rule: "redundancy.single-switch", fire: true, sevSet: true, severity: rules.Info, build: oneSwitch(lacpBond, "lacp")},
 		{name: "active-backup on two switches", rule: "redundancy.single-switch", build: onPair(abBond, nil)},
 
+		// The rest of the catalogue (issue 3).
+		{name: "balance-rr in a bridge", rule: "bond.mode-in-bridge", fire: true, severity: rules.Warning,
+			build: bridged(xorBond, set(func(b *sg.Bond) { b.Mode = sg.ModeRR }))},
+		{name: "balance-tlb in a bridge", rule: "bond.mode-in-bridge", fire: true, sevSet: true, severity: rules.Info,
+			build: bridged(abBond, set(func(b *sg.Bond) { b.Mode = sg.ModeTLB }))},
+		{name: "active-backup in a bridge", rule: "bond.mode-in-bridge", build: bridged(abBond, nil)},
+		{name: "balance-rr outside a bridge", rule: "bond.mode-in-bridge", build: onPair(xorBond, set(func(b *sg.Bond) { b.Mode = sg.ModeRR }))},
+		{name: "arp monitor on 802.3ad", rule: "bond.arp-monitor-wrong-mode", fire: true, severity: rules.Warning,
+			build: onPair(lacpBond, set(func(b *sg.Bond) { b.MIIMon, b.ARPInterval, b.ARPTargets = 0, 1000, []string{"10.0.0.1"} }))},
+		{name: "arp monitor and miimon", rule: "bond.arp-monitor-wrong-mode", fire: true, severity: rules.Warning,
+			build: onPair(abBond, set(func(b *sg.Bond) { b.ARPInterval, b.ARPTargets = 1000, []string{"10.0.0.1"} }))},
+		{name: "arp monitor alone on active-backup", rule: "bond.arp-monitor-wrong-mode",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MIIMon, b.ARPInterval, b.ARPTargets = 0, 1000, []string{"10.0.0.1"} }))},
+		{name: "two hosts in one port-channel", rule: "lacp.shared-partner", fire: true, severity: rules.Error, alsoHosts: []string{"y"},
+			build: func(l *lab) {
+				h, n := l.host("x", sg.ConnectX25G, l.leafc.Port("Ethernet20"), l.leafc.Port("Ethernet21"))
+				h.AddBond(lacpBond(), n...)
+				hy, ny := l.host("y", sg.ConnectX25G, l.leafc.Port("Ethernet22"), l.leafc.Port("Ethernet23"))
+				hy.AddBond(lacpBond(), ny...)
+				l.leafc.AddLAG(20, true, false, 10, n[0].Port, n[1].Port, ny[0].Port, ny[1].Port)
+			}},
+		{name: "each host its own port-channel", rule: "lacp.shared-partner",
+			build: func(l *lab) {
+				onPair(lacpBond, nil)(l)
+				hy, ny := l.host("y", sg.ConnectX25G, l.leafc.Port("Ethernet22"), l.leafc.Port("Ethernet23"))
+				hy.AddBond(lacpBond(), ny...)
+				l.leafc.AddLAG(22, true, false, 10, ny[0].Port, ny[1].Port)
+			}},
+		{name: "lacp_active off facing a passive port-channel", rule: "lacp.both-passive", fire: true, severity: rules.Error,
+			build: oneSwitch(lacpBond, "lacp"),
+			edits: []edit{{file: bondFile("x"), old: "LACP active: on", new: "LACP active: off"},
+				{file: "hosts/x/ip-link.json", old: `"ad_lacp_active":"on"`, new: `"ad_lacp_active":"off"`}},
+			post: []func(*testing.T, string){asSnapshot("leafc", passivePorts("Ethernet20", "Ethernet21"))}},
+		{name: "lacp_active on facing a passive port-channel", rule: "lacp.both-passive",
+			build: oneSwitch(lacpBond, "lacp"),
+			post:  []func(*testing.T, string){asSnapshot("leafc", passivePorts("Ethernet20", "Ethernet21"))}},
+		{name: "lacp_active off facing an active port-channel", rule: "lacp.both-passive",
+			build: oneSwitch(lacpBond, "lacp"),
+			edits: []edit{{file: bondFile("x"), old: "LACP active: on", new: "LACP active: off"},
+				{file: "hosts/x/ip-link.json", old: `"ad_lacp_active":"on"`, new: `"ad_lacp_active":"off"`}}},
+		{name: "port-channel with another host's port", rule: "lag.foreign-member", fire: true, severity: rules.Error,
+			build: func(l *lab) {
+				oneSwitch(lacpBond, "")(l)
+				_, ny := l.host("y", sg.ConnectX25G, l.leafc.Port("Ethernet22"))
+				x := l.s.Hosts[len(l.s.Hosts)-2]
+				l.leafc.AddLAG(20, true, false, 10, x.NICs[0].Port, x.NICs[1].Port, ny[0].Port)
+			}},
+		{name: "port-channel with the bond's ports only", rule: "lag.foreign-member", build: oneSwitch(lacpBond, "lacp")},
+		{name: "port-channel with a dead member", rule: "lag.member-missing", fire: true, severity: rules.Warning,
+			build: func(l *lab) {
+				h, n := l.host("x", sg.ConnectX25G, l.leafc.Port("Ethernet20"), l.leafc.Port("Ethernet21"))
+				h.AddBond(lacpBond(), n...)
+				l.leafc.AddLAG(20, true, false, 10, n[0].Port, n[1].Port, l.leafc.Port("Ethernet22"))
+			}},
+		{name: "slave outside the port-channel of the others", rule: "lag.member-missing", fire: true, severity: rules.Warning,
+			build: func(l *lab) {
+				h, n := l.host("x", sg.ConnectX25G, l.leafc.Port("Ethernet20"), l.leafc.Port("Ethernet21"))
+				h.AddBond(lacpBond(), n...)
+				l.leafc.AddLAG(20, true, false, 10, n[0].Port)
+			}},
+		{name: "complete port-channel", rule: "lag.member-missing", build: oneSwitch(lacpBond, "lacp")},
+		{name: "complete mlag port-channel", rule: "lag.member-missing", build: onPair(lacpBond, nil)},
+		{name: "ports under one bond in different VLANs", rule: "vlan.member-mismatch", fire: true, severity: rules.Error,
+			build: withVLANs(func(l *lab) {
+				onPair(abBond, nil)(l)
+				l.leafa.Port("Ethernet20").PVID, l.leafb.Port("Ethernet20").PVID = 10, 20
+			})},
+		{name: "ports under one bond with different tagged VLANs", rule: "vlan.member-mismatch", fire: true, severity: rules.Error,
+			build: withVLANs(func(l *lab) {
+				onPair(abBond, nil)(l)
+				l.leafa.Port("Ethernet20").Tagged, l.leafb.Port("Ethernet20").Tagged = []int{100, 200}, []int{100}
+			})},
+		{name: "ports under one bond in the same VLANs", rule: "vlan.member-mismatch",
+			build: withVLANs(func(l *lab) {
+				onPair(abBond, nil)(l)
+				l.leafa.Port("Ethernet20").Tagged, l.leafb.Port("Ethernet20").Tagged = []int{100, 200}, []int{100, 200}
+			})},
+		{name: "mlag port-channels in the same VLANs", rule: "vlan.member-mismatch", build: withVLANs(onPair(lacpBond, nil))},
+		{name: "host VLAN missing on one port", rule: "vlan.host-vlan-not-carried", fire: true, severity: rules.Error,
+			build: withVLANs(func(l *lab) {
+				onPair(abBond, set(func(b *sg.Bond) { b.VLANs = []int{100} }))(l)
+				l.leafa.Port("Ethernet20").Tagged = []int{100}
+			})},
+		{name: "host VLAN carried on both ports", rule: "vlan.host-vlan-not-carried",
+			build: withVLANs(func(l *lab) {
+				onPair(abBond, set(func(b *sg.Bond) { b.VLANs = []int{100} }))(l)
+				l.leafa.Port("Ethernet20").Tagged, l.leafb.Port("Ethernet20").Tagged = []int{100}, []int{100, 200}
+			})},
+		{name: "no VLAN data from the switch", rule: "vlan.host-vlan-not-carried",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.VLANs = []int{100} }))},
+		{name: "25G NIC on a port at 10G", rule: "link.speed-mismatch", fire: true, severity: rules.Warning,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){setOID("leafa", ifHighSpeed(20), "66", "10000")}},
+		{name: "25G NIC on a 25G port", rule: "link.speed-mismatch", build: onPair(abBond, nil)},
+		{name: "jumbo bond on a 1500 port", rule: "link.mtu-too-small", fire: true, severity: rules.Warning,
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MTU = 9000 })), post: []func(*testing.T, string){setOID("leafa", ifMtu(20), "2", "1500")}},
+		{name: "jumbo bond on jumbo ports", rule: "link.mtu-too-small", build: onPair(abBond, set(func(b *sg.Bond) { b.MTU = 9000 }))},
+		{name: "1500 bond with VLANs on a 1500 port", rule: "link.mtu-too-small",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.MTU, b.VLANs = 1500, []int{100} })), post: []func(*testing.T, string){setOID("leafa", ifMtu(20), "2", "1500")}},
+		{name: "NIC up, port down", rule: "link.state-mismatch", fire: true, severity: rules.Warning,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){setOID("leafa", ifOper(20), "2", "2")}},
+		{name: "NIC up, port up", rule: "link.state-mismatch", build: onPair(abBond, nil)},
+		{name: "NIC down, port down", rule: "link.state-mismatch",
+			build: func(l *lab) {
+				onPair(abBond, nil)(l)
+				l.s.Hosts[len(l.s.Hosts)-1].NICs[1].Down = true
+			}},
+		{name: "balance-xor MAC on two switches' plain ports", rule: "fdb.mac-flap", fire: true, severity: rules.Warning,
+			build: func(l *lab) {
+				h, n := l.host("x", sg.ConnectX25G, l.leafc.Port("Ethernet20"), l.acc.Port("Gi1/0/20"))
+				h.AddBond(xorBond(), n...)
+				for _, nic := range n {
+					nic.Port.Switch.FDB = append(nic.Port.Switch.FDB, sg.FDBEntry{VLAN: 1, MAC: n[0].PermMAC, Port: nic.Port})
+				}
+			}},
+		{name: "active-backup MAC on the active port only", rule: "fdb.mac-flap", build: onPair(abBond, nil)},
+		{name: "host port not edge, updelay 0", rule: "stp.host-port-not-edge", fire: true, severity: rules.Warning,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){setOID("leafa", stpOperEdge(20), "2", "2"), setOID("leafa", "1.3.6.1.2.1.17.2.11.0", "2", "1500")}},
+		{name: "host port is edge", rule: "stp.host-port-not-edge",
+			build: onPair(abBond, nil), post: []func(*testing.T, string){setOID("leafa", stpOperEdge(20), "2", "1"), setOID("leafa", "1.3.6.1.2.1.17.2.11.0", "2", "1500")}},
+		{name: "host port not edge, updelay above forward delay", rule: "stp.host-port-not-edge",
+			build: onPair(abBond, set(func(b *sg.Bond) { b.UpDelay = 31000 })), post: []func(*testing.T, string){setOID("leafa", stpOperEdge(20), "2", "2"), setOID("leafa", "1.3.6.1.2.1.17.2.11.0", "2", "1500")}},
+		{name: "host LLDP and switch LLDP disagree", rule: "map.lldp-conflict", fire: true, severity: rules.Error,
+			build: onPair(abBond, nil), edits: []edit{{file: "hosts/x/lldp.json", old: `"Ethernet20"`, new: `"Ethernet30"`, n: 1}}},
+		{name: "host LLDP and switch LLDP agree", rule: "map.lldp-conflict", build: onPair(abBond, nil)},
+		{name: "switch walk unreadable", rule: "map.switch-unreachable", fire: true, severity: rules.Warning, onSwitch: "leafc",
+			build: oneSwitch(abBond, ""), post: []func(*testing.T, string){garble("switches/leafc.snmprec")}},
+		{name: "switch heard by hosts but not in the site", rule: "map.switch-unreachable", fire: true, severity: rules.Warning, onSwitch: "leafc",
+			build: oneSwitch(abBond, ""), post: []func(*testing.T, string){removeFile("switches/leafc.snmprec")}},
+		{name: "every switch read", rule: "map.switch-unreachable", build: oneSwitch(abBond, "")},
+		{name: "port-channel members at 25G and 10G", rule: "switch.lag-speed-mismatch", fire: true, severity: rules.Warning, onSwitch: "leafc",
+			build: oneSwitch(lacpBond, "lacp"), post: []func(*testing.T, string){setOID("leafc", ifHighSpeed(21), "66", "10000")}},
+		{name: "port-channel members at one speed", rule: "switch.lag-speed-mismatch", build: oneSwitch(lacpBond, "lacp")},
+		{name: "mlag port-channel down on one peer", rule: "switch.mlag-inconsistent", fire: true, severity: rules.Warning,
+			build: onPair(lacpBond, nil), post: []func(*testing.T, string){setOID("leafb", ifOper(1000020), "2", "2")}},
+		{name: "mlag port-channel up on both peers", rule: "switch.mlag-inconsistent", build: onPair(lacpBond, nil)},
+		{name: "mlag peer link down", rule: "switch.mlag-peer-link-down", fire: true, severity: rules.Error, onSwitch: "leafa",
+			build: func(*lab) {}, post: []func(*testing.T, string){setOID("leafa", ifOper(1001000), "2", "2")}},
+		{name: "mlag peer link up", rule: "switch.mlag-peer-link-down", build: func(*lab) {}},
+
+		{name: "both slaves on one stack member", rule: "redundancy.single-module", fire: true, sevSet: true, severity: rules.Info,
+			build: onAccess(abBond, "Gi1/0/20", "Gi1/0/21"), post: []func(*testing.T, string){entityStack("access", map[int]int{10120: 1, 10121: 1, 10122: 2})}},
+		{name: "slaves on two stack members", rule: "redundancy.single-module",
+			build: onAccess(abBond, "Gi1/0/20", "Gi1/0/22"), post: []func(*testing.T, string){entityStack("access", map[int]int{10120: 1, 10121: 1, 10122: 2})}},
+		{name: "one switch without ENTITY-MIB", rule: "redundancy.single-module", build: onAccess(abBond, "Gi1/0/20", "Gi1/0/21")},
+
 		// Mapping.
 		{name: "slave cabled to nothing known", rule: "map.unmapped-slave", fire: true, severity: rules.Warning,
 			build: func(l *lab) {
@@ -386,12 +619,23 @@ func TestRulesFromCaptureFiles(t *testing.T) {
 			l := newLab()
 			l.healthy()
 			c.build(l)
-			fs, site := l.audit(t, c.edits...)
+			fs, site := l.auditPost(t, c.edits, c.post)
 			got := find(fs, c.rule, "")
 			if c.fire {
 				mine := find(fs, c.rule, "x")
+				if c.onSwitch != "" {
+					mine = nil
+					for _, f := range got {
+						if f.Switch == c.onSwitch {
+							mine = append(mine, f)
+						}
+					}
+				}
+				for _, h := range c.alsoHosts {
+					mine = append(mine, find(fs, c.rule, h)...)
+				}
 				if len(mine) == 0 {
-					t.Fatalf("%s did not fire for host x; findings:%s\nproblems: %q", c.rule, describe(fs), site.Problems)
+					t.Fatalf("%s did not fire for host x (or switch %q); findings:%s\nproblems: %q", c.rule, c.onSwitch, describe(fs), site.Problems)
 				}
 				if len(mine) != len(got) {
 					t.Errorf("%s also fired for other hosts:%s", c.rule, describe(got))
@@ -403,6 +647,7 @@ func TestRulesFromCaptureFiles(t *testing.T) {
 						}
 					}
 				}
+				t.Logf("fired:%s", describe(mine))
 				for _, f := range mine {
 					if f.Message == "" || len(f.Evidence) == 0 {
 						t.Errorf("%s finding lacks message or evidence: %+v", c.rule, f)
@@ -433,5 +678,90 @@ func TestRulesFromCaptureFiles(t *testing.T) {
 		if _, ok := rules.Lookup(id); !ok {
 			t.Errorf("rule %s has cases but is not registered", id)
 		}
+	}
+}
+
+// OIDs the cases set on Arista walks (ifIndex = port number; Port-ChannelN
+// = 1000000+N; dot1dBasePort = port number).
+func ifHighSpeed(ifIndex int) string { return fmt.Sprintf("1.3.6.1.2.1.31.1.1.1.15.%d", ifIndex) }
+func ifMtu(ifIndex int) string       { return fmt.Sprintf("1.3.6.1.2.1.2.2.1.4.%d", ifIndex) }
+func ifOper(ifIndex int) string      { return fmt.Sprintf("1.3.6.1.2.1.2.2.1.8.%d", ifIndex) }
+func stpOperEdge(basePort int) string {
+	return fmt.Sprintf("1.3.6.1.2.1.17.2.19.1.3.%d", basePort)
+}
+
+// withVLANs makes every switch expose Q-BRIDGE-MIB VLAN membership.
+func withVLANs(build func(l *lab)) func(l *lab) {
+	return func(l *lab) {
+		build(l)
+		for _, sw := range l.s.Switches {
+			sw.VLANs = true
+		}
+	}
+}
+
+// passivePorts marks ports as LACP passive, as CISCO-LAG-MIB or a vendor
+// API reports the configured mode.
+func passivePorts(ports ...string) func(*topology.Switch) {
+	return func(s *topology.Switch) {
+		for i := range s.Ports {
+			if slices.Contains(ports, s.Ports[i].Name) && s.Ports[i].LACP != nil {
+				s.Ports[i].LACP.Mode = "passive"
+			}
+		}
+	}
+}
+
+// garble truncates a written file to something no reader accepts.
+func garble(rel string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(rel)), []byte("this is not a walk\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// entityStack adds an ENTITY-MIB tree to a written walk: one stack with a
+// chassis per member, and each given ifIndex's port entity in its member's
+// chassis, linked by entAliasMappingIdentifier, as a Catalyst stack reports.
+func entityStack(sw string, member map[int]int) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		const phys, alias = "1.3.6.1.2.1.47.1.1.1.1", "1.3.6.1.2.1.47.1.3.2.1.2"
+		set := func(oid, typ, v string) { setOID(sw, oid, typ, v)(t, dir) }
+		set(phys+".5.1", "2", "11") // stack
+		set(phys+".4.1", "2", "0")
+		members := map[int]bool{}
+		for _, m := range member {
+			members[m] = true
+		}
+		for m := range members {
+			ch := 1 + m
+			set(fmt.Sprintf("%s.5.%d", phys, ch), "2", "3") // chassis
+			set(fmt.Sprintf("%s.4.%d", phys, ch), "2", "1")
+			set(fmt.Sprintf("%s.6.%d", phys, ch), "2", fmt.Sprint(m))
+		}
+		for ifIndex, m := range member {
+			ent := 1000 + ifIndex
+			set(fmt.Sprintf("%s.5.%d", phys, ent), "2", "10") // port
+			set(fmt.Sprintf("%s.4.%d", phys, ent), "2", fmt.Sprint(1+m))
+			set(fmt.Sprintf("%s.6.%d", phys, ent), "2", fmt.Sprint(ifIndex%100))
+			set(fmt.Sprintf("%s.%d.0", alias, ent), "6", fmt.Sprintf("1.3.6.1.2.1.2.2.1.1.%d", ifIndex))
+		}
+	}
+}
+
+// TestSingleModuleNeedsTwoModules: an agent that models its one chassis as
+// a one-member stack (Nexus 3064, Aruba CX do) must not make every bond on
+// it "single module".
+func TestSingleModuleNeedsTwoModules(t *testing.T) {
+	l := newLab()
+	l.healthy()
+	h, n := l.host("x", sg.ConnectX25G, l.acc.Port("Gi1/0/20"), l.acc.Port("Gi1/0/21"))
+	h.AddBond(abBond(), n...)
+	fs, _ := l.auditPost(t, nil, []func(*testing.T, string){entityStack("access", map[int]int{10120: 1, 10121: 1, 10122: 1})})
+	if got := find(fs, "redundancy.single-module", ""); len(got) > 0 {
+		t.Errorf("single-module fired on a one-member stack:%s", describe(got))
 	}
 }

@@ -378,7 +378,7 @@ partner, so the other's links are suspended or black-holed.`,
 					return
 				}
 				seen[k] = true
-				users[k] = append(users[k], use{b, ev, nic})
+				users[k] = append(users[k], use{b, ev, ""})
 			}
 			for _, s := range partnered(b) {
 				p := s.s.Partner

@@ -387,12 +387,23 @@ func nameModule(name string) int {
 }
 
 // moduleOf returns the module of a switch port and how it is known: the
-// ENTITY-MIB value, else the port name when the switch's physical ports
-// carry at least two different member numbers (so it is a stack or a
-// chassis). 0 = unknown.
+// ENTITY-MIB value, else the port name; either only when the switch's
+// ports span at least two modules (a real stack or modular chassis).
+// 0 = unknown.
 func moduleOf(sw *topology.SwitchNode, p *topology.Port) (int, string) {
 	if p.Module > 0 {
-		return p.Module, fmt.Sprintf("switch %s: %s is on module %d (ENTITY-MIB)", sw.Name, p.Name, p.Module)
+		// A one-member "stack" (some agents model every chassis so) or a
+		// single card is not a module boundary worth reporting.
+		mods := map[int]bool{}
+		for i := range sw.Ports {
+			if m := sw.Ports[i].Module; m > 0 {
+				mods[m] = true
+			}
+		}
+		if len(mods) < 2 {
+			return 0, ""
+		}
+		return p.Module, fmt.Sprintf("switch %s: %s is on module %d of %d (ENTITY-MIB)", sw.Name, p.Name, p.Module, len(mods))
 	}
 	m := nameModule(p.Name)
 	if m == 0 {
