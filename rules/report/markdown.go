@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -51,17 +52,7 @@ func mdFindings(ew *errWriter, fs []rules.Finding) {
 		ew.printf("\nNo findings.\n")
 		return
 	}
-	hosts := make([]string, 0, len(groups))
-	for h := range groups {
-		if h != "" {
-			hosts = append(hosts, h)
-		}
-	}
-	slices.Sort(hosts)
-	if _, ok := groups[""]; ok {
-		hosts = append(hosts, "")
-	}
-	for _, h := range hosts {
+	for _, h := range mdGroupOrder(groups) {
 		title := mdText(h)
 		if h == "" {
 			title = mdSiteGroup
@@ -71,6 +62,15 @@ func mdFindings(ew *errWriter, fs []rules.Finding) {
 			mdFinding(ew, f)
 		}
 	}
+}
+
+// mdGroupOrder sorts the host names, the group without a host ("") last.
+func mdGroupOrder(groups map[string][]rules.Finding) []string {
+	hosts := slices.Sorted(maps.Keys(groups))
+	if len(hosts) > 0 && hosts[0] == "" {
+		hosts = append(hosts[1:], "")
+	}
+	return hosts
 }
 
 func mdFinding(ew *errWriter, f rules.Finding) {

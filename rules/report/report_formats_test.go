@@ -46,7 +46,7 @@ func lldpTo(nic, chassis, port string) topology.Neighbour {
 // fixtureHost is a host whose bonds' slaves are NICs of the same name; cabled
 // maps a NIC to "chassis port" for the ones LLDP maps.
 func fixtureHost(name string, bonds []topology.Bond, cabled map[string][2]string) *topology.Host {
-	h := &topology.Host{Name: name}
+	h := &topology.Host{Name: name, Bonds: bonds}
 	for _, b := range bonds {
 		for _, s := range b.Slaves {
 			h.NICs = append(h.NICs, topology.NIC{Name: s.Name, Master: b.Name, State: "up", Speed: 25000})

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -55,10 +56,7 @@ func modelBonds(r *Report) []bondKey {
 }
 
 func compareBondKeys(a, b bondKey) int {
-	if c := strings.Compare(a.host, b.host); c != 0 {
-		return c
-	}
-	return strings.Compare(a.bond, b.bond)
+	return cmp.Or(cmp.Compare(a.host, b.host), cmp.Compare(a.bond, b.bond))
 }
 
 // severities lists every severity, highest first.

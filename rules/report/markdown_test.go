@@ -1,0 +1,52 @@
+package report
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMarkdownSections(t *testing.T) {
+	r := fixtureReport(t)
+	r.Site = "dc|1"
+	out := string(render(t, Markdown{}, r))
+	findings, rest, ok := strings.Cut(out, "## Inputs not read")
+	if !ok {
+		t.Fatalf("no Inputs not read section:\n%s", out)
+	}
+	_, suppressed, ok := strings.Cut(rest, "## Suppressed (waived)")
+	if !ok {
+		t.Fatalf("no Suppressed section:\n%s", out)
+	}
+	const waivedMsg = "every slave of bond1 is on leaf2"
+	if strings.Contains(findings, waivedMsg) || !strings.Contains(suppressed, waivedMsg) {
+		t.Errorf("the waived finding must be listed under Suppressed only:\n%s", out)
+	}
+	for _, s := range []string{"rack B has one leaf", "2026-12-31"} {
+		if !strings.Contains(suppressed, s) {
+			t.Errorf("Suppressed section lacks %q", s)
+		}
+	}
+	if !strings.Contains(out, `| dc\|1 |`) {
+		t.Errorf("| in a table cell is not escaped:\n%s", out)
+	}
+	db, web, site := strings.Index(out, "\n### db01\n"), strings.Index(out, "\n### web01\n"), strings.Index(out, "\n### Switches / site\n")
+	if db < 0 || web < db || site < web {
+		t.Errorf("host sections out of order (db01 %d, web01 %d, switches/site %d)", db, web, site)
+	}
+}
+
+func TestMarkdownEscaping(t *testing.T) {
+	for in, want := range map[string]string{
+		"a_b*c<d>[e]`f\\": `a\_b\*c\<d\>\[e\]` + "\\`" + `f\\`,
+		"two\nlines":      "two lines",
+	} {
+		if got := mdText(in); got != want {
+			t.Errorf("mdText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"x": "`x`", "a`b": "`` a`b ``", "a``b`": "``` a``b` ```"} {
+		if got := mdCode(in); got != want {
+			t.Errorf("mdCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
