@@ -43,6 +43,7 @@ var registry = []Rule{
 	mapLLDPConflict,
 	mapSwitchUnreachable,
 	mapUnmappedSlave,
+	waiverExpired,
 	redundancySingleModule,
 	redundancySingleSwitch,
 	staticMultiSwitchNoMLAG,

@@ -32,8 +32,8 @@ func TestRegistrySortedUniqueAndDocumented(t *testing.T) {
 	}
 }
 
-// TestRegistryMatchesCatalogue: every registered rule is in RULES.md with
-// the same default severity.
+// TestRegistryMatchesCatalogue: the registry and RULES.md hold the same
+// rule IDs with the same default severities.
 func TestRegistryMatchesCatalogue(t *testing.T) {
 	b, err := os.ReadFile("../../shared/RULES.md")
 	if err != nil {
@@ -50,11 +50,21 @@ func TestRegistryMatchesCatalogue(t *testing.T) {
 	for _, r := range Registry() {
 		sev, ok := cat[r.ID]
 		if !ok {
-			t.Errorf("%s is not in RULES.md", r.ID)
+			// policy.* findings come from the policy file (an expired
+			// waiver), not from the catalogue.
+			if !strings.HasPrefix(r.ID, "policy.") {
+				t.Errorf("%s is not in RULES.md", r.ID)
+			}
 			continue
 		}
 		if sev != r.Severity.String() {
 			t.Errorf("%s: default severity %s, RULES.md says %s", r.ID, r.Severity, sev)
+		}
+	}
+	// And the other way: the catalogue is implemented whole.
+	for id := range cat {
+		if _, ok := Lookup(id); !ok {
+			t.Errorf("RULES.md rule %s is not registered", id)
 		}
 	}
 }

@@ -1,0 +1,419 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Policy is a site's judgement on the catalogue: severity overrides,
+// disabled rules, thresholds and waivers (policy.yaml).
+type Policy struct {
+	// Source names the file the policy came from, for messages.
+	Source string
+	// Severity overrides a rule's default severity.
+	Severity map[string]Severity
+	// Disabled rules do not run.
+	Disabled []string
+	// FlapThreshold is bond.slave-flapping's link failure count (0 = default 3).
+	FlapThreshold int
+	// RequireSwitchRedundancy makes redundancy.single-switch an error.
+	RequireSwitchRedundancy bool
+	Waivers                 []Waiver
+}
+
+// Waiver suppresses the findings of a rule on the subjects its selectors
+// match, for a reason, until an expiry date.
+type Waiver struct {
+	Rule string // rule ID or glob (lacp.*)
+	// Selectors; empty matches anything. Globs: * any run, ? one character.
+	Host, Bond, NIC, Switch, Port string
+	Reason                        string
+	// Expires is the last day the waiver holds (UTC).
+	Expires time.Time
+	// Line is where the waiver starts in the policy file.
+	Line int
+}
+
+// ExpiresString is the expiry as written (YYYY-MM-DD).
+func (w *Waiver) ExpiresString() string { return w.Expires.Format(time.DateOnly) }
+
+// Expired reports whether the waiver no longer holds at now: it holds
+// through its expiry day.
+func (w *Waiver) Expired(now time.Time) bool {
+	return !now.UTC().Before(w.Expires.AddDate(0, 0, 1))
+}
+
+// Params returns the rule parameters the policy sets.
+func (p *Policy) Params() Params {
+	if p == nil {
+		return Params{}
+	}
+	return Params{FlapThreshold: p.FlapThreshold, RequireSwitchRedundancy: p.RequireSwitchRedundancy}
+}
+
+// Enabled reports whether a rule runs under the policy.
+func (p *Policy) Enabled(id string) bool {
+	return p == nil || !slices.Contains(p.Disabled, id)
+}
+
+// The keys policy.yaml accepts, in the order help and errors list them.
+var (
+	policyKeys    = []string{"severity", "disabled", "thresholds", "require_switch_redundancy", "waivers"}
+	thresholdKeys = []string{"slave_flapping"}
+	waiverKeys    = []string{"rule", "host", "bond", "nic", "switch", "port", "reason", "expires"}
+)
+
+// LoadPolicy reads and checks a policy file.
+func LoadPolicy(path string) (*Policy, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePolicy(b, path)
+}
+
+// ParsePolicy parses policy YAML strictly: unknown keys, unknown rule IDs,
+// bad severities and waivers without reason or expiry are errors naming
+// the file, line and what is allowed.
+func ParsePolicy(b []byte, source string) (*Policy, error) {
+	p := &Policy{Source: source, Severity: map[string]Severity{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return p, nil // an empty file is an empty policy
+	}
+	pe := &policyErrs{source: source}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: a policy is a mapping of %s", source, root.Line, strings.Join(policyKeys, ", "))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if seen[k.Value] {
+			pe.add(k, "key %q given twice", k.Value)
+		}
+		seen[k.Value] = true
+		switch k.Value {
+		case "severity":
+			p.parseSeverity(v, pe)
+		case "disabled":
+			p.parseDisabled(v, pe)
+		case "thresholds":
+			p.parseThresholds(v, pe)
+		case "require_switch_redundancy":
+			if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
+				pe.add(v, "require_switch_redundancy: want true or false, got %q", v.Value)
+			}
+			p.RequireSwitchRedundancy = v.Value == "true"
+		case "waivers":
+			p.parseWaivers(v, pe)
+		default:
+			pe.add(k, "unknown key %q; allowed: %s", k.Value, strings.Join(policyKeys, ", "))
+		}
+	}
+	if err := pe.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type policyErrs struct {
+	source string
+	errs   []error
+}
+
+func (e *policyErrs) add(n *yaml.Node, format string, args ...any) {
+	e.errs = append(e.errs, fmt.Errorf("%s:%d: %s", e.source, n.Line, fmt.Sprintf(format, args...)))
+}
+
+func (e *policyErrs) err() error { return errors.Join(e.errs...) }
+
+// ruleID checks that a rule ID exists, suggesting near ones.
+func ruleID(n *yaml.Node, pe *policyErrs, what string) bool {
+	if _, ok := Lookup(n.Value); ok {
+		return true
+	}
+	pe.add(n, "%s: no rule %q%s", what, n.Value, suggest(n.Value))
+	return false
+}
+
+func suggest(id string) string {
+	prefix, _, _ := strings.Cut(id, ".")
+	var near []string
+	for _, r := range registry {
+		if strings.HasPrefix(r.ID, prefix+".") {
+			near = append(near, r.ID)
+		}
+	}
+	if len(near) == 0 || len(near) > 20 {
+		return " (bondaudit rules lists them)"
+	}
+	return "; rules in " + prefix + ": " + strings.Join(near, ", ")
+}
+
+func (p *Policy) parseSeverity(v *yaml.Node, pe *policyErrs) {
+	if v.Kind != yaml.MappingNode {
+		pe.add(v, "severity: want a mapping of rule ID to error, warning or info")
+		return
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, s := v.Content[i], v.Content[i+1]
+		if !ruleID(k, pe, "severity") {
+			continue
+		}
+		sev, err := ParseSeverity(s.Value)
+		if s.Kind != yaml.ScalarNode || err != nil {
+			pe.add(s, "severity of %s: want error, warning or info, got %q", k.Value, s.Value)
+			continue
+		}
+		p.Severity[k.Value] = sev
+	}
+}
+
+func (p *Policy) parseDisabled(v *yaml.Node, pe *policyErrs) {
+	if v.Kind != yaml.SequenceNode {
+		pe.add(v, "disabled: want a list of rule IDs")
+		return
+	}
+	for _, n := range v.Content {
+		if n.Kind == yaml.ScalarNode && ruleID(n, pe, "disabled") {
+			p.Disabled = append(p.Disabled, n.Value)
+		}
+	}
+}
+
+func (p *Policy) parseThresholds(v *yaml.Node, pe *policyErrs) {
+	if v.Kind != yaml.MappingNode {
+		pe.add(v, "thresholds: want a mapping of %s", strings.Join(thresholdKeys, ", "))
+		return
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, n := v.Content[i], v.Content[i+1]
+		switch k.Value {
+		case "slave_flapping":
+			x, err := strconv.Atoi(n.Value)
+			if err != nil || x < 1 {
+				pe.add(n, "thresholds.slave_flapping: want a link failure count of 1 or more, got %q", n.Value)
+				continue
+			}
+			p.FlapThreshold = x
+		default:
+			pe.add(k, "unknown key %q in thresholds; allowed: %s", k.Value, strings.Join(thresholdKeys, ", "))
+		}
+	}
+}
+
+func (p *Policy) parseWaivers(v *yaml.Node, pe *policyErrs) {
+	if v.Kind != yaml.SequenceNode {
+		pe.add(v, "waivers: want a list of waivers (%s)", strings.Join(waiverKeys, ", "))
+		return
+	}
+	for _, n := range v.Content {
+		if n.Kind != yaml.MappingNode {
+			pe.add(n, "waiver: want a mapping of %s", strings.Join(waiverKeys, ", "))
+			continue
+		}
+		w := Waiver{Line: n.Line}
+		var expires string
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if val.Kind != yaml.ScalarNode {
+				pe.add(val, "waiver %s: want a single value", k.Value)
+				continue
+			}
+			switch k.Value {
+			case "rule":
+				w.Rule = val.Value
+			case "host":
+				w.Host = val.Value
+			case "bond":
+				w.Bond = val.Value
+			case "nic":
+				w.NIC = val.Value
+			case "switch":
+				w.Switch = val.Value
+			case "port":
+				w.Port = val.Value
+			case "reason":
+				w.Reason = strings.TrimSpace(val.Value)
+			case "expires":
+				expires = val.Value
+			default:
+				pe.add(k, "unknown key %q in waiver; allowed: %s", k.Value, strings.Join(waiverKeys, ", "))
+			}
+		}
+		ok := true
+		switch {
+		case w.Rule == "":
+			pe.add(n, "waiver: rule is required")
+			ok = false
+		case strings.ContainsAny(w.Rule, "*?"):
+			matched := false
+			for _, r := range registry {
+				matched = matched || glob(w.Rule, r.ID)
+			}
+			if !matched {
+				pe.add(n, "waiver: rule pattern %q matches no rule", w.Rule)
+				ok = false
+			}
+		default:
+			if _, found := Lookup(w.Rule); !found {
+				pe.add(n, "waiver: no rule %q%s", w.Rule, suggest(w.Rule))
+				ok = false
+			}
+		}
+		if w.Reason == "" {
+			pe.add(n, "waiver for %s: reason is required (say why, and the ticket)", w.Rule)
+			ok = false
+		}
+		t, err := time.Parse(time.DateOnly, expires)
+		if err != nil {
+			pe.add(n, "waiver for %s: expires %q: want a date YYYY-MM-DD (a waiver must end)", w.Rule, expires)
+			ok = false
+		}
+		w.Expires = t
+		if ok {
+			p.Waivers = append(p.Waivers, w)
+		}
+	}
+}
+
+// glob matches s against a pattern where * matches any run of characters
+// (slashes included: port names have them) and ? one character.
+func glob(pattern, s string) bool {
+	if pattern == "" {
+		return true
+	}
+	// iterative wildcard match with backtracking on the last *
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// matchPort compares a port selector: a glob, or a name in any common form
+// (Gi1/0/1 = GigabitEthernet1/0/1).
+func matchPort(sel, port string) bool {
+	if sel == "" {
+		return true
+	}
+	if strings.ContainsAny(sel, "*?") {
+		return glob(sel, port)
+	}
+	return topology.NormalizePortName(sel) == topology.NormalizePortName(port)
+}
+
+// Matches reports whether the waiver covers a finding.
+func (w *Waiver) Matches(f *Finding) bool {
+	return glob(w.Rule, f.Rule) && glob(w.Host, f.Host) && glob(w.Bond, f.Bond) && glob(w.NIC, f.NIC) &&
+		glob(w.Switch, f.Switch) && matchPort(w.Port, f.Port)
+}
+
+// selector describes what a waiver selects, for messages.
+func (w *Waiver) selector() string {
+	var parts []string
+	for _, kv := range [][2]string{{"host", w.Host}, {"bond", w.Bond}, {"nic", w.NIC}, {"switch", w.Switch}, {"port", w.Port}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	if len(parts) == 0 {
+		return "everywhere"
+	}
+	return strings.Join(parts, " ")
+}
+
+// RuleWaiverExpired is the rule ID of the finding an expired waiver gives.
+const RuleWaiverExpired = "policy.waiver-expired"
+
+// Apply applies the policy to findings (as Run returns them) at time now:
+// severity overrides, then waivers. A finding a live waiver covers stays,
+// with status suppressed and the waiver's reason; an expired waiver no
+// longer suppresses and is reported itself as policy.waiver-expired.
+func (p *Policy) Apply(fs []Finding, now time.Time) []Finding {
+	if p == nil {
+		return fs
+	}
+	out := make([]Finding, 0, len(fs))
+	for _, f := range fs {
+		if sev, ok := p.Severity[f.Rule]; ok {
+			f.Severity = sev
+		}
+		for i := range p.Waivers {
+			w := &p.Waivers[i]
+			if w.Expired(now) || !w.Matches(&f) {
+				continue
+			}
+			f.Status = StatusSuppressed
+			f.Reason = w.Reason
+			f.Expires = w.ExpiresString()
+			break
+		}
+		out = append(out, f)
+	}
+	sev := waiverExpired.Severity
+	if s, ok := p.Severity[RuleWaiverExpired]; ok {
+		sev = s
+	}
+	for i := range p.Waivers {
+		w := &p.Waivers[i]
+		if !w.Expired(now) {
+			continue
+		}
+		var still int
+		for j := range fs {
+			if w.Matches(&fs[j]) {
+				still++
+			}
+		}
+		f := Finding{Rule: RuleWaiverExpired, Severity: sev, DefaultSeverity: waiverExpired.Severity, Status: StatusFail}
+		f.Message = fmt.Sprintf("the waiver of %s (%s) expired on %s and no longer suppresses; %d finding(s) match it (reason was: %s)",
+			w.Rule, w.selector(), w.ExpiresString(), still, w.Reason)
+		f.Fix = "fix what the waiver covered, or renew it with a new expiry date and reason"
+		f.Evidence = []string{fmt.Sprintf("policy %s:%d: waiver rule %s, %s, expires %s", p.Source, w.Line, w.Rule, w.selector(), w.ExpiresString())}
+		out = append(out, f)
+	}
+	SortFindings(out)
+	return out
+}
+
+var waiverExpired = Rule{
+	ID: RuleWaiverExpired, Title: "A waiver in the policy has expired", Severity: Warning,
+	Summary: "A waiver in policy.yaml is past its expiry date: it no longer suppresses, and is reported so it is renewed or removed.",
+	Why: `Waivers are promises with a date: "we know, it is fixed by then". An expired
+waiver means the promise was missed or forgotten; its findings count again.`,
+	FixHost:   "Fix what the waiver covered.",
+	FixSwitch: "Fix what the waiver covered, or renew the waiver in policy.yaml with a new expiry date and reason.",
+	Evidence:  "policy.yaml: the waiver's rule, selectors, reason and expiry date.",
+	// Check: the policy reports expired waivers (Policy.Apply), not Run.
+	Check: func(*Context) {},
+}
