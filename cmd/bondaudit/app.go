@@ -108,15 +108,19 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 }
 
 type auditFlags struct {
-	format string
-	output string
-	failOn string
+	format         string
+	output         string
+	failOn         string
+	policy         string
+	showSuppressed bool
 }
 
 func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 	cmd.Flags().StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout (written atomically)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", failOnDefault, "exit 1 when a finding at or above this severity remains: error, warning, info, never")
+	cmd.Flags().StringVar(&f.policy, "policy", "", "policy file (severity overrides, disabled rules, thresholds, waivers); default: the site's policy.yaml")
+	cmd.Flags().BoolVar(&f.showSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -232,13 +236,23 @@ func (a *app) audit(_ context.Context, fsys fs.FS, name string, f auditFlags) er
 	if err != nil {
 		return failed(err)
 	}
+	if t, ok := w.(report.Text); ok {
+		t.ShowSuppressed = f.showSuppressed
+		w = t
+	}
+	start := time.Now()
+	pol, err := loadPolicy(fsys, f.policy)
+	if err != nil {
+		return failed(err)
+	}
 	site, m, err := a.loadAndBuild(fsys, name)
 	if err != nil {
 		return err
 	}
-	findings := rules.Run(m, rules.Params{FlapThreshold: 3}, nil)
-	r := &report.Report{Site: name, Generated: a.now(), Model: m, Findings: findings,
-		Problems: append(append([]string(nil), site.Problems...), m.Problems...)}
+	now := a.now()
+	findings := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), now)
+	r := &report.Report{Site: name, Generated: now, Model: m, Findings: findings,
+		Problems: append(append([]string(nil), site.Problems...), m.Problems...), Duration: time.Since(start)}
 	if err := a.writeOutput(f.output, func(out io.Writer) error { return w.Write(out, r) }); err != nil {
 		return failed(err)
 	}
@@ -335,4 +349,25 @@ links, and conflicts between sources.`,
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
+}
+
+// loadPolicy reads --policy FILE, else the site's policy.yaml when there
+// is one; nil (no policy) otherwise. A policy that does not parse stops
+// the run: auditing without the waivers someone wrote would cry wolf.
+func loadPolicy(fsys fs.FS, flag string) (*rules.Policy, error) {
+	if flag != "" {
+		p, err := rules.LoadPolicy(flag)
+		if err != nil {
+			return nil, fmt.Errorf("--policy: %w", err)
+		}
+		return p, nil
+	}
+	b, err := fs.ReadFile(fsys, "policy.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("policy.yaml: %w", err)
+	}
+	return rules.ParsePolicy(b, "policy.yaml")
 }

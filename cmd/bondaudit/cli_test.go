@@ -62,6 +62,7 @@ type jsonReport struct {
 	Findings []struct {
 		Rule, Severity, Status, Host, Bond, NIC, Switch, Port, Message, Fix string
 		Evidence                                                            []string
+		Reason, Expires                                                     string
 	} `json:"findings"`
 	Links []struct {
 		Host, NIC, Switch, Port string

@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/rules"
 )
 
 func TestMarkdownSections(t *testing.T) {
@@ -47,6 +49,36 @@ func TestMarkdownEscaping(t *testing.T) {
 	for in, want := range map[string]string{"x": "`x`", "a`b": "`` a`b ``", "a``b`": "``` a``b` ```"} {
 		if got := mdCode(in); got != want {
 			t.Errorf("mdCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestTextShowSuppressed: waived findings are hidden from text (counted in
+// one line) unless ShowSuppressed, which lists them with reason and expiry.
+func TestTextShowSuppressed(t *testing.T) {
+	r := fixtureReport(t)
+	var waived *rules.Finding
+	for i := range r.Findings {
+		if r.Findings[i].Status == rules.StatusSuppressed {
+			waived = &r.Findings[i]
+		}
+	}
+	if waived == nil {
+		t.Fatal("fixture has no suppressed finding")
+	}
+	var hidden, shown strings.Builder
+	if err := (Text{}).Write(&hidden, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Text{ShowSuppressed: true}).Write(&shown, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(hidden.String(), waived.Message) || !strings.Contains(hidden.String(), "1 finding waived") {
+		t.Errorf("hidden: the waived finding shows, or its count is missing:\n%s", hidden.String())
+	}
+	for _, want := range []string{waived.Message, waived.Reason, "waived until " + waived.Expires} {
+		if !strings.Contains(shown.String(), want) {
+			t.Errorf("--show-suppressed output lacks %q:\n%s", want, shown.String())
 		}
 	}
 }

@@ -19,6 +19,9 @@ import (
 type Text struct {
 	// ShowEvidence prints evidence lines under each finding (default on in New).
 	HideEvidence bool
+	// ShowSuppressed lists findings waived by the policy (with the
+	// waiver's reason and expiry); otherwise only their number is shown.
+	ShowSuppressed bool
 }
 
 // Write implements Writer.
@@ -106,6 +109,24 @@ func (t Text) Write(w io.Writer, r *Report) error {
 				}
 				ew.printf("           evidence: %s\n", e)
 			}
+		}
+	}
+	var waived []rules.Finding
+	for _, f := range r.Findings {
+		if f.Status == rules.StatusSuppressed {
+			waived = append(waived, f)
+		}
+	}
+	if len(waived) > 0 && !t.ShowSuppressed {
+		ew.printf("\nSUPPRESSED: %s waived by the policy (--show-suppressed lists them)\n", plural(len(waived), "finding", "findings"))
+	}
+	if len(waived) > 0 && t.ShowSuppressed {
+		ew.printf("\nSUPPRESSED (%d): waived by the policy; they count again when the waiver expires\n", len(waived))
+		for _, f := range waived {
+			subj := strings.TrimSpace(strings.Join(nonEmpty(f.Host, f.Bond, f.NIC, arrow(f.NIC, f.Switch, f.Port)), " "))
+			ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), f.Rule, subj)
+			ew.printf("           %s\n", f.Message)
+			ew.printf("           waived until %s: %s\n", f.Expires, f.Reason)
 		}
 	}
 	if len(r.Problems) > 0 {
