@@ -3,30 +3,34 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/rules/report"
 )
 
 func (a *app) rulesCmd() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List every rule with its ID, default severity and what it checks",
-		Long: `List the rule catalogue. IDs are stable: use them in --fail-on decisions,
-waivers and dashboards. "bondaudit explain ID" tells what a rule checks, why
-it matters, how to fix it on the host and on the switch, and which evidence it reads.`,
-		Args: cobra.NoArgs,
+		Short: "List every rule with its ID, default severity and title",
+		Long: `List the rule catalogue. IDs are stable: use them in policy files (severity
+overrides, disabled rules, waivers) and dashboards. "bondaudit explain ID" tells
+what a rule checks, why it matters, how to fix it on the host (iproute2,
+NetworkManager, netplan) and on the switch (Cisco, Arista, Junos), and which
+evidence it reads. --format markdown prints the whole reference page.`,
+		Example: "  bondaudit rules\n  bondaudit rules --format markdown > docs/rules.md",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "ID\tSEVERITY\tCHECKS\n")
-			for _, r := range rules.Registry() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Summary)
+			if err := report.RuleList(a.stdout, format, rules.Registry()); err != nil {
+				return failed(fmt.Errorf("--format: %w", err))
 			}
-			return tw.Flush()
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "text (a table) or markdown (the reference page)")
+	return cmd
 }
 
 func (a *app) explainCmd() *cobra.Command {
@@ -57,27 +61,7 @@ func (a *app) explainCmd() *cobra.Command {
 				}
 				return failed(fmt.Errorf("%s", msg))
 			}
-			w := a.stdout
-			fmt.Fprintf(w, "%s  (%s)\n%s\n\n", r.ID, r.Severity, r.Title)
-			section := func(title, body string) {
-				if strings.TrimSpace(body) == "" {
-					return
-				}
-				fmt.Fprintf(w, "%s\n", title)
-				for _, line := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
-					fmt.Fprintf(w, "  %s\n", line)
-				}
-				fmt.Fprintln(w)
-			}
-			section("What it checks", r.Summary)
-			section("Why it matters", r.Why)
-			section("Fix on the host", r.FixHost)
-			section("Fix on the switch", r.FixSwitch)
-			section("Evidence it reads", r.Evidence)
-			if len(r.References) > 0 {
-				section("References", strings.Join(r.References, "\n"))
-			}
-			return nil
+			return report.Explain(a.stdout, r)
 		},
 	}
 }

@@ -1,0 +1,171 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bondaudit/bondaudit/rules"
+)
+
+// Rule documentation rendered from the registry, so the reference page,
+// "bondaudit rules" and "bondaudit explain" never drift from the code.
+
+// RuleFormats lists the formats RuleList accepts.
+func RuleFormats() []string { return []string{"text", "markdown"} }
+
+// RuleList writes the catalogue: a table (text) or the reference page (markdown).
+func RuleList(w io.Writer, format string, rs []rules.Rule) error {
+	switch format {
+	case "text", "":
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "ID\tSEVERITY\tTITLE\n")
+		for _, r := range rs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
+		}
+		return tw.Flush()
+	case "markdown":
+		return ruleMarkdown(w, rs)
+	}
+	return fmt.Errorf("unknown rules format %q: choose one of %s", format, strings.Join(RuleFormats(), ", "))
+}
+
+// themes names the rule ID prefixes, in reference-page order.
+var themes = []struct{ prefix, title string }{
+	{"bond", "Host bond configuration"},
+	{"lacp", "LACP"},
+	{"static", "Static bonds (balance-rr, balance-xor, broadcast)"},
+	{"independent", "Independent bonds (active-backup, balance-tlb, balance-alb)"},
+	{"redundancy", "Redundancy"},
+	{"lag", "Port-channels"},
+	{"vlan", "VLANs"},
+	{"link", "Links"},
+	{"fdb", "Forwarding tables"},
+	{"stp", "Spanning tree"},
+	{"map", "Mapping blind spots"},
+	{"switch", "Switch only"},
+	{"policy", "Policy"},
+}
+
+func themeOf(id string) string {
+	p, _, _ := strings.Cut(id, ".")
+	return p
+}
+
+func ruleMarkdown(w io.Writer, rs []rules.Rule) error {
+	ew := &errWriter{w: w}
+	ew.printf("# bondaudit rule reference\n\n")
+	ew.printf("Generated from the rule registry by `bondaudit rules --format markdown`; do not edit by hand.\n")
+	ew.printf("Rule IDs are stable: use them in policy files (severity overrides, `disabled`, waivers) and dashboards.\n\n")
+	ew.printf("Severities: **error**, traffic is lost or redundancy the operator believes in does not exist; ")
+	ew.printf("**warning**, degraded or fragile; **info**, advice. A rule never fires on missing data: ")
+	ew.printf("the `map.*` rules report what could not be checked.\n\n")
+	ew.printf("| ID | Severity | Checks |\n|---|---|---|\n")
+	for _, r := range rs {
+		ew.printf("| [%s](#%s) | %s | %s |\n", r.ID, anchor(r.ID), r.Severity, mdCell(r.Title))
+	}
+	for _, th := range themes {
+		var in []rules.Rule
+		for _, r := range rs {
+			if themeOf(r.ID) == th.prefix {
+				in = append(in, r)
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		ew.printf("\n## %s\n", th.title)
+		for _, r := range in {
+			ew.printf("\n### %s\n\n", r.ID)
+			ew.printf("**%s** · default severity **%s**\n\n", r.Title, r.Severity)
+			ew.printf("**What it checks.** %s\n\n", oneParagraph(r.Summary))
+			ew.printf("**Why it matters.** %s\n\n", oneParagraph(r.Why))
+			ew.printf("**Fix on the host.**\n\n%s\n", fixBlock(r.FixHost))
+			ew.printf("**Fix on the switch.**\n\n%s\n", fixBlock(r.FixSwitch))
+			ew.printf("**Evidence it reads.** %s\n", oneParagraph(r.Evidence))
+			if len(r.References) > 0 {
+				ew.printf("\n**References.**\n\n")
+				for _, ref := range r.References {
+					ew.printf("- %s\n", ref)
+				}
+			}
+		}
+	}
+	return ew.err
+}
+
+// anchor is GitHub's heading anchor for a rule ID heading.
+func anchor(id string) string { return strings.ReplaceAll(id, ".", "") }
+
+// oneParagraph joins wrapped lines into one paragraph.
+func oneParagraph(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fixBlock renders fix advice: "Platform: command" lines become a list
+// with the command in code; other text stays a paragraph.
+func fixBlock(s string) string {
+	var b strings.Builder
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			b.WriteString(strings.Join(para, " ") + "\n\n")
+			para = nil
+		}
+	}
+	list := false
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if label, rest, ok := strings.Cut(line, ": "); ok && isPlatform(label) {
+			flush()
+			b.WriteString(fmt.Sprintf("- %s: `%s`\n", label, strings.ReplaceAll(rest, "`", "'")))
+			list = true
+			continue
+		}
+		if list {
+			b.WriteString("\n")
+			list = false
+		}
+		para = append(para, line)
+	}
+	flush()
+	if list {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func isPlatform(label string) bool {
+	switch label {
+	case "iproute2", "NetworkManager", "netplan", "Cisco IOS/NX-OS", "Cisco IOS", "Cisco NX-OS", "Arista EOS", "Junos":
+		return true
+	}
+	return false
+}
+
+// Explain writes one rule's help for "bondaudit explain".
+func Explain(w io.Writer, r rules.Rule) error {
+	ew := &errWriter{w: w}
+	ew.printf("%s  (%s)\n%s\n\n", r.ID, r.Severity, r.Title)
+	section := func(title, body string) {
+		if strings.TrimSpace(body) == "" {
+			return
+		}
+		ew.printf("%s\n", title)
+		for _, line := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+			ew.printf("  %s\n", strings.TrimRight(line, " "))
+		}
+		ew.printf("\n")
+	}
+	section("What it checks", r.Summary)
+	section("Why it matters", r.Why)
+	section("Fix on the host", r.FixHost)
+	section("Fix on the switch", r.FixSwitch)
+	section("Evidence it reads", r.Evidence)
+	if len(r.References) > 0 {
+		section("References", strings.Join(r.References, "\n"))
+	}
+	return ew.err
+}
