@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/bondaudit/bondaudit/rules"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -151,5 +153,29 @@ func TestPolicyErrorsStopTheRun(t *testing.T) {
 	code, _, errs = runCLI(t, "audit", copyDemo(t), "--policy", filepath.Join(t.TempDir(), "missing.yaml"))
 	if code != 2 || !strings.Contains(errs, "missing.yaml") {
 		t.Errorf("--policy missing: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestREADMEPolicyExampleParses: the policy.yaml the README shows is valid.
+func TestREADMEPolicyExampleParses(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "### Known exceptions: policy.yaml")
+	if !ok {
+		t.Fatal("README has no policy section")
+	}
+	_, rest, ok = strings.Cut(rest, "```yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("README policy section has no yaml block")
+	}
+	p, err := rules.ParsePolicy([]byte(example), "README.md")
+	if err != nil {
+		t.Fatalf("README policy example: %v", err)
+	}
+	if len(p.Waivers) == 0 || len(p.Severity) == 0 || len(p.Disabled) == 0 || p.FlapThreshold == 0 || !p.RequireSwitchRedundancy {
+		t.Errorf("README example does not show every part of a policy: %+v", p)
 	}
 }
