@@ -601,6 +601,12 @@ func ruleCases() []ruleCase {
 			build: onAccess(abBond, "Gi1/0/20", "Gi1/0/22"), post: []func(*testing.T, string){entityStack("access", map[int]int{10120: 1, 10121: 1, 10122: 2})}},
 		{name: "one switch without ENTITY-MIB", rule: "redundancy.single-module", build: onAccess(abBond, "Gi1/0/20", "Gi1/0/21")},
 
+		{name: "slaves on mlx5_core and ice", rule: "bond.nic-mismatch", fire: true, sevSet: true, severity: rules.Info,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){ethtoolFile("x", "ens1f0", "mlx5_core", "0000:3b:00.0"), ethtoolFile("x", "ens1f1", "ice", "0000:5e:00.0")}},
+		{name: "slaves on one driver", rule: "bond.nic-mismatch",
+			build: onPair(abBond, nil), post: []func(*testing.T, string){ethtoolFile("x", "ens1f0", "mlx5_core", "0000:3b:00.0"), ethtoolFile("x", "ens1f1", "mlx5_core", "0000:3b:00.1")}},
+		{name: "drivers unknown (no ethtool -i)", rule: "bond.nic-mismatch", build: onPair(abBond, nil)},
+
 		// Mapping.
 		{name: "slave cabled to nothing known", rule: "map.unmapped-slave", fire: true, severity: rules.Warning,
 			build: func(l *lab) {
@@ -665,7 +671,14 @@ func TestRulesFromCaptureFiles(t *testing.T) {
 		}
 		covered[c.rule] = cv
 	}
-	// Every registered rule this issue implements has both kinds of case.
+	// Every registered rule of the catalogue has cases (policy.* comes
+	// from the policy file: rules/policy_test.go and cmd's golden test).
+	for _, r := range rules.Registry() {
+		if _, ok := covered[r.ID]; !ok && !strings.HasPrefix(r.ID, "policy.") {
+			t.Errorf("rule %s has no case here", r.ID)
+		}
+	}
+	// Every rule with cases has both kinds.
 	var ids []string
 	for id := range covered {
 		ids = append(ids, id)
@@ -763,5 +776,40 @@ func TestSingleModuleNeedsTwoModules(t *testing.T) {
 	fs, _ := l.auditPost(t, nil, []func(*testing.T, string){entityStack("access", map[int]int{10120: 1, 10121: 1, 10122: 1})})
 	if got := find(fs, "redundancy.single-module", ""); len(got) > 0 {
 		t.Errorf("single-module fired on a one-member stack:%s", describe(got))
+	}
+}
+
+// ethtoolFile writes hosts/<host>/ethtool/<nic> as a capture script would:
+// { ethtool NIC; ethtool -i NIC; } > ethtool/NIC.
+func ethtoolFile(host, nic, driver, bus string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		text := "Settings for " + nic + ":\n" +
+			"\tSupported ports: [ FIBRE ]\n" +
+			"\tSupported link modes:   25000baseCR/Full\n" +
+			"\tSpeed: 25000Mb/s\n" +
+			"\tDuplex: Full\n" +
+			"\tAuto-negotiation: off\n" +
+			"\tPort: Direct Attach Copper\n" +
+			"\tPHYAD: 0\n" +
+			"\tTransceiver: internal\n" +
+			"\tLink detected: yes\n" +
+			"driver: " + driver + "\n" +
+			"version: 6.1.0-18-amd64\n" +
+			"firmware-version: 16.35.2000 (MT_0000000080)\n" +
+			"expansion-rom-version: \n" +
+			"bus-info: " + bus + "\n" +
+			"supports-statistics: yes\n" +
+			"supports-test: yes\n" +
+			"supports-eeprom-access: no\n" +
+			"supports-register-dump: no\n" +
+			"supports-priv-flags: yes\n"
+		p := filepath.Join(dir, "hosts", host, "ethtool", nic)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

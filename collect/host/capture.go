@@ -24,7 +24,9 @@ type layout struct {
 	bondingDir string
 	lldp       []string
 	ethtool    func(nic string) []string
-	sosreport  bool
+	// ethtoolInfo: `ethtool -i <nic>` output (driver), when kept apart.
+	ethtoolInfo func(nic string) []string
+	sosreport   bool
 }
 
 var captureLayout = layout{
@@ -47,7 +49,10 @@ var sosLayout = layout{
 		"sos_commands/lldp/lldpcli_-f_json_show_neighbors_details", "sos_commands/lldp/lldpcli_show_neighbors_details",
 		"sos_commands/lldp/lldpctl", "sos_commands/lldp/lldpcli_show_neighbors",
 	},
-	ethtool:   func(nic string) []string { return []string{"sos_commands/networking/ethtool_" + nic} },
+	ethtool: func(nic string) []string { return []string{"sos_commands/networking/ethtool_" + nic} },
+	ethtoolInfo: func(nic string) []string {
+		return []string{"sos_commands/networking/ethtool_-i_" + nic}
+	},
 	sosreport: true,
 }
 
@@ -234,9 +239,13 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	// ethtool
 	for i := range h.NICs {
 		n := &h.NICs[i]
-		if p, b := r.first(lay.ethtool(n.Name)); b != nil {
+		if _, b := r.first(lay.ethtool(n.Name)); b != nil {
 			applyEthtool(n, b)
-			_ = p
+		}
+		if lay.ethtoolInfo != nil {
+			if _, b := r.first(lay.ethtoolInfo(n.Name)); b != nil {
+				applyEthtool(n, b)
+			}
 		}
 	}
 
@@ -321,7 +330,9 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	return b
 }
 
-// applyEthtool reads `ethtool <nic>` output: Speed, Duplex, Link detected.
+// applyEthtool reads `ethtool <nic>` output (Speed, Duplex, Link detected)
+// and `ethtool -i <nic>` output (driver), alone or one after the other in
+// one file: { ethtool eth0; ethtool -i eth0; } > ethtool/eth0.
 func applyEthtool(n *topology.NIC, b []byte) {
 	sc := newLines(b)
 	for sc.Scan() {
@@ -340,6 +351,10 @@ func applyEthtool(n *topology.NIC, b []byte) {
 		case "Duplex":
 			if d := strings.ToLower(v); (d == "full" || d == "half") && n.Duplex == "" {
 				n.Duplex = d
+			}
+		case "driver":
+			if n.Driver == "" && v != "" {
+				n.Driver = v
 			}
 		case "Link detected":
 			if n.State == "" {
