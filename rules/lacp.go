@@ -56,9 +56,15 @@ var lacpNoPartner = Rule{
 	Why: `The host sends LACPDUs and hears none back: the switch port is not running
 LACP. The Linux driver still enables the lone aggregator, so the bond "works"
 while the switch treats the ports as independent: MAC flapping and loss.`,
-	FixHost:   "Nothing on the host if 802.3ad is intended; otherwise use active-backup.",
-	FixSwitch: "Put the ports in an LACP port-channel: Arista/Cisco \"channel-group N mode active\"; NX-OS also \"feature lacp\"; Junos \"set interfaces xe-0/0/1 ether-options 802.3ad aeN\" and \"set interfaces aeN aggregated-ether-options lacp active\".",
-	Evidence:  "/proc/net/bonding/<bond> per-slave \"details partner lacp pdu\" (system mac address, port state) or the active aggregator's \"Partner Mac Address\".",
+	FixHost: `Nothing on the host if 802.3ad is intended: the switch must run LACP. Only if it cannot, make the bond active-backup (plain switch ports, no port-channel):
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every bond port (NX-OS: feature lacp first); VLANs on interface port-channel10
+Arista EOS: interface Ethernet1 / channel-group 10 mode active, on every bond port; VLANs on Port-Channel10 (MLAG: mlag 10 on both peers)
+Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe-0/0/1 ether-options 802.3ad ae0; set interfaces ae0 aggregated-ether-options lacp active`,
+	Evidence: "/proc/net/bonding/<bond> per-slave \"details partner lacp pdu\" (system mac address, port state) or the active aggregator's \"Partner Mac Address\".",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -123,9 +129,17 @@ var lacpPartnerMismatch = Rule{
 MACs mean the slaves are cabled to switches that are not one MLAG/stack (an MLAG
 pair presents one shared system ID): the driver picks one aggregator and the
 slaves in the other carry no traffic.`,
-	FixHost:   "Nothing on the host if the switches should be an MLAG pair; otherwise cable all slaves to one switch.",
-	FixSwitch: "Make the two switches one MLAG/vPC domain with an MLAG port-channel (Arista \"mlag N\", NX-OS \"vpc N\"), or move the cables to one switch.",
-	Evidence:  "/proc/net/bonding/<bond> per-slave partner \"system mac address\".",
+	FixHost: `Nothing on the host if the switches should be one MLAG/vPC pair. If they cannot be, make the bond active-backup (plain ports on both switches):
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Make the two switches one MLAG/vPC domain with one port-channel for the bond, or cable every slave to one switch:
+Cisco IOS/NX-OS: vPC (NX-OS): feature vpc; vpc domain 1 with peer-keepalive and vpc peer-link; interface port-channel10 / vpc 10 on both (IOS: a stack)
+Arista EOS: mlag configuration (domain-id, local-interface, peer-address, peer-link) on both peers; interface Port-Channel10 / mlag 10 on both
+Junos: set interfaces ae0 aggregated-ether-options mc-ae mc-ae-id 10 redundancy-group 1 chassis-id 0 mode active-active status-control active
+Junos: the peer: chassis-id 1, status-control standby; both: set interfaces ae0 aggregated-ether-options lacp system-id 00:00:00:00:00:0a admin-key 10; ICCP`,
+	Evidence: "/proc/net/bonding/<bond> per-slave partner \"system mac address\".",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -163,11 +177,13 @@ slaves in the other carry no traffic.`,
 
 var lacpPartnerKeyMismatch = Rule{
 	ID: "lacp.partner-key-mismatch", Title: "802.3ad slaves see different partner keys", Severity: Error,
-	Summary:   "Slaves see the same partner system but different partner keys.",
-	Why:       "The partner key identifies the port-channel on the switch: different keys mean the ports are in different port-channels, and only one of them is used.",
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Put all of the bond's ports in the same port-channel (same channel-group number).",
-	Evidence:  "/proc/net/bonding/<bond> per-slave partner \"oper key\".",
+	Summary: "Slaves see the same partner system but different partner keys.",
+	Why:     "The partner key identifies the port-channel on the switch: different keys mean the ports are in different port-channels, and only one of them is used.",
+	FixHost: `Nothing on the host; the switch has the bond's ports in different port-channels.`,
+	FixSwitch: `Cisco IOS/NX-OS: show etherchannel summary (NX-OS: show port-channel summary); interface Gi1/0/2 / no channel-group / channel-group 10 mode active
+Arista EOS: show port-channel; interface Ethernet2 / no channel-group / channel-group 10 mode active (MLAG: the same mlag ID on both peers)
+Junos: show lacp interfaces; delete interfaces xe-0/0/2 ether-options 802.3ad; set interfaces xe-0/0/2 ether-options 802.3ad ae0`,
+	Evidence: "/proc/net/bonding/<bond> per-slave partner \"oper key\".",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -213,11 +229,14 @@ var lacpPartnerKeyMismatch = Rule{
 
 var lacpAggregatorSplit = Rule{
 	ID: "lacp.aggregator-split", Title: "802.3ad slaves in different aggregators", Severity: Error,
-	Summary:   "Up slaves of one bond have different aggregator IDs.",
-	Why:       "The bonding driver transmits only through the active aggregator; slaves in another aggregator carry no traffic and give no redundancy.",
-	FixHost:   "Usually nothing on the host: the split follows from the switch side (different partners, keys or speeds).",
-	FixSwitch: "Put all of the bond's ports in one LACP port-channel on one switch or MLAG pair.",
-	Evidence:  "/proc/net/bonding/<bond> per-slave \"Aggregator ID\" and \"Active Aggregator Info\".",
+	Summary: "Up slaves of one bond have different aggregator IDs.",
+	Why:     "The bonding driver transmits only through the active aggregator; slaves in another aggregator carry no traffic and give no redundancy.",
+	FixHost: `Nothing on the host fixes the split itself: it follows from the switch side or from unequal slave speeds (see the lacp.* and bond.speed-mismatch findings).`,
+	FixSwitch: `Put every port of the bond in one LACP port-channel on one switch or one MLAG pair:
+Cisco IOS/NX-OS: show etherchannel summary; show lacp neighbor (NX-OS: show port-channel summary); interface Gi1/0/2 / channel-group 10 mode active
+Arista EOS: show port-channel; show lacp neighbor; interface Ethernet2 / channel-group 10 mode active (MLAG: interface Port-Channel10 / mlag 10 on both)
+Junos: show lacp interfaces; set interfaces xe-0/0/2 ether-options 802.3ad ae0`,
+	Evidence: "/proc/net/bonding/<bond> per-slave \"Aggregator ID\" and \"Active Aggregator Info\".",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -267,9 +286,11 @@ var lacpNotSynced = Rule{
 	Summary: "An up slave's actor or partner LACP state lacks synchronization, collecting or distributing.",
 	Why: `A port carries traffic only when both ends are in sync, collecting and
 distributing. A port missing any of them has been negotiated out of the bundle.`,
-	FixHost:   "Check that all slaves face one port-channel; look at lacp.* findings for the cause.",
-	FixSwitch: "Check the port-channel member state (Arista \"show lacp interface\", Cisco \"show etherchannel summary\", Junos \"show lacp interfaces\").",
-	Evidence:  "/proc/net/bonding/<bond> per-slave \"details actor lacp pdu\" and \"details partner lacp pdu\" port state.",
+	FixHost: `Nothing on the host on its own: check in /proc/net/bonding/bond0 that every slave sees one partner and key; the other lacp.* findings name the cause.`,
+	FixSwitch: `Cisco IOS/NX-OS: show lacp neighbor; show etherchannel 10 detail (NX-OS: show port-channel summary; show lacp interface Ethernet1/1); fix the reason shown
+Arista EOS: show lacp interface Ethernet1; show port-channel 10 detailed; the port belongs in the Port-Channel that holds the other slaves
+Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-options 802.3ad ae0 (the bond's ae)`,
+	Evidence: "/proc/net/bonding/<bond> per-slave \"details actor lacp pdu\" and \"details partner lacp pdu\" port state.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -314,11 +335,13 @@ distributing. A port missing any of them has been negotiated out of the bundle.`
 
 var lacpChurn = Rule{
 	ID: "lacp.churn", Title: "LACP churn", Severity: Warning,
-	Summary:   "An up slave's actor or partner churn state is \"churned\".",
-	Why:       "Churned means the LACP negotiation has failed to reach sync for longer than the churn timer: it keeps failing, usually because the two ends disagree about the bundle.",
-	FixHost:   "Check the other lacp.* findings for the cause.",
-	FixSwitch: "Check the port-channel configuration of the port.",
-	Evidence:  "/proc/net/bonding/<bond> per-slave \"Actor Churn State\" and \"Partner Churn State\" (kernel 4.x+).",
+	Summary: "An up slave's actor or partner churn state is \"churned\".",
+	Why:     "Churned means the LACP negotiation has failed to reach sync for longer than the churn timer: it keeps failing, usually because the two ends disagree about the bundle.",
+	FixHost: `Nothing on the host on its own: churn is a symptom; the lacp.* findings name the cause (/proc/net/bonding/bond0 shows each slave's churn state and count).`,
+	FixSwitch: `Cisco IOS/NX-OS: show lacp neighbor; show lacp counters (LACPDUs sent and received per member); the port must be in the bond's channel-group
+Arista EOS: show lacp neighbor; show lacp counters; show port-channel 10 detailed
+Junos: show lacp interfaces xe-0/0/1 extensive; show lacp statistics interfaces ae0`,
+	Evidence: "/proc/net/bonding/<bond> per-slave \"Actor Churn State\" and \"Partner Churn State\" (kernel 4.x+).",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -352,9 +375,12 @@ var lacpSharedPartner = Rule{
 one system and one key are in the same port-channel: the switch hashes each
 host's traffic onto both hosts' links, and only one host can be the aggregator's
 partner, so the other's links are suspended or black-holed.`,
-	FixHost:   "Nothing on the hosts.",
-	FixSwitch: "Give each host its own port-channel: move one host's ports to a new channel-group (Cisco/Arista: interface <port>; channel-group M mode active; Junos: ether-options 802.3ad aeM).",
-	Evidence:  "/proc/net/bonding/<bond> per-slave partner system MAC and oper key (\"details partner lacp pdu\"), or the active aggregator's Partner Mac Address and Partner Key.",
+	FixHost: `Nothing on the hosts; the switch has both hosts' ports in one port-channel.`,
+	FixSwitch: `Give each host its own port-channel: move one host's ports to a new channel-group:
+Cisco IOS/NX-OS: interface Gi1/0/3 / no channel-group / channel-group 11 mode active (the second host's ports); copy the VLAN config to interface port-channel11
+Arista EOS: interface Ethernet3 / no channel-group / channel-group 11 mode active; VLANs on Port-Channel11 (MLAG: mlag 11 on both)
+Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3 ether-options 802.3ad ae1`,
+	Evidence: "/proc/net/bonding/<bond> per-slave partner system MAC and oper key (\"details partner lacp pdu\"), or the active aggregator's Partner Mac Address and Partner Key.",
 	Check: func(c *Context) {
 		type key struct {
 			sys string
@@ -444,10 +470,14 @@ var lacpBothPassive = Rule{
 	Why: `A passive LACP port only answers LACPDUs; it never starts the exchange. With
 both ends passive no LACPDU is ever sent, the bundle never forms, and the bond
 runs on a defaulted, unnegotiated aggregator.`,
-	FixHost: `Turn LACP active on: ip link set bond0 type bond lacp_active on (kernel 5.15+);
-NetworkManager: bond.options "mode=802.3ad,lacp_active=on"; the kernel default is on.`,
-	FixSwitch: "Or make the switch side active: Cisco/Arista \"channel-group N mode active\"; Junos \"set interfaces aeN aggregated-ether-options lacp active\".",
-	Evidence:  "The bond's lacp_active (ip -details link, /proc/net/bonding \"LACP active\"); the switch port's LACP mode or dot3adAggPortActorOperState activity bit.",
+	FixHost: `iproute2: ip link set bond0 down; ip link set bond0 type bond lacp_active on; ip link set bond0 up (kernel 5.15+; needs the bond down)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=802.3ad,miimon=100,lacp_active=on" (plus the other options); nmcli connection up bond0
+netplan: has no lacp-active key and leaves the kernel default (on): find what turned it off, then recreate the bond (reboot)`,
+	FixSwitch: `Alternatively (or as well), make the switch side active:
+Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every member
+Arista EOS: interface Ethernet1 / channel-group 10 mode active, on every member
+Junos: set interfaces ae0 aggregated-ether-options lacp active`,
+	Evidence: "The bond's lacp_active (ip -details link, /proc/net/bonding \"LACP active\"); the switch port's LACP mode or dot3adAggPortActorOperState activity bit.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP || b.bond.LACPActive == nil || *b.bond.LACPActive {

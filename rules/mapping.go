@@ -12,9 +12,15 @@ var mapUnmappedSlave = Rule{
 	Summary: "A bond slave has no known switch port: no LLDP, CDP, LACP partner or FDB evidence maps it.",
 	Why: `Nothing about this link can be verified: not the port-channel, not the
 VLANs, not the placement. Rules that need the switch side stay silent for it.`,
-	FixHost:   "Run lldpd on the host (apt install lldpd) and include lldpcli -f json show neighbors details in the capture.",
-	FixSwitch: "Enable LLDP on the switch port (Arista/Cisco NX-OS: lldp transmit/receive; IOS: lldp run; Junos: set protocols lldp interface all) and include the switch in the site.",
-	Evidence:  "The host's LLDP/CDP neighbours, its LACP partner, the switches' lldpRemTable and FDB.",
+	FixHost: `Run lldpd (apt install lldpd, or dnf install lldpd; systemctl enable --now lldpd) and capture lldpcli -f json show neighbors details:
+iproute2: ip link show eth0 (LLDP needs the link up); lldpcli show neighbors ports eth0 shows what lldpd hears
+NetworkManager: nmcli connection modify bond0-eth0 connection.lldp enable-rx; nmcli device lldp list ifname eth0 (to look; the capture reads lldpd)
+netplan: ethernets.eth0: {emit-lldp: true} so that the switch's LLDP table names the host (networkd), then netplan apply`,
+	FixSwitch: `Cisco IOS/NX-OS: lldp run (IOS; NX-OS: feature lldp); interface Gi1/0/1 / lldp transmit / lldp receive; show lldp neighbors
+Arista EOS: lldp run (on by default); interface Ethernet1 / lldp transmit / lldp receive; show lldp neighbors
+Junos: set protocols lldp interface all; show lldp neighbors
+And include the switch in the site (its walk or snapshot in switches/).`,
+	Evidence: "The host's LLDP/CDP neighbours, its LACP partner, the switches' lldpRemTable and FDB.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			for i := range b.slaves {
@@ -57,9 +63,11 @@ var mapLLDPConflict = Rule{
 the FDB should all name the same switch port. When they do not, the cabling
 record is wrong or a cable was moved, and the findings about this NIC rest on
 a guess.`,
-	FixHost:   "Check the host's view: lldpcli show neighbors details; ethtool -p <nic> to blink the port.",
-	FixSwitch: "Check the switch's view: show lldp neighbors detail; show mac address-table address <mac>.",
-	Evidence:  "Every claim about the NIC's far end, each with its source.",
+	FixHost: `Nothing on the host to configure; find the real far end (lldpcli show neighbors ports eth0 details; ethtool -p eth0 10 blinks it), then fix cable or record.`,
+	FixSwitch: `Cisco IOS/NX-OS: show lldp neighbors Gi1/0/1 detail (NX-OS: show lldp neighbors interface ethernet 1/1 detail); show mac address-table address aaaa.bbbb.cccc
+Arista EOS: show lldp neighbors Ethernet1 detail; show mac address-table address aaaa.bbbb.cccc
+Junos: show lldp neighbors interface xe-0/0/1; show ethernet-switching table | match aa:bb:cc:dd:ee:ff`,
+	Evidence: "Every claim about the NIC's far end, each with its source.",
 	Check: func(c *Context) {
 		for _, cf := range c.Model.Conflicts {
 			f := Finding{Host: cf.Host, NIC: cf.NIC}
@@ -89,9 +97,12 @@ var mapSwitchUnreachable = Rule{
 	Summary: "A switch named in the inputs, or seen as a neighbour on a bond slave, could not be read.",
 	Why: `Its ports, port-channels and VLANs cannot be checked: every rule that needs
 the switch side stays silent for the bonds cabled to it.`,
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Make the switch readable (SNMP reachability, community or v3 credentials, ACLs) or add its walk to the site's switches/ folder.",
-	Evidence:  "The switch input's read error, or the LLDP/CDP neighbour naming a switch that is not in the site.",
+	FixHost: `Nothing on the host; from the collector, check that the switch answers: snmpget -v2c -c <community> <switch> SNMPv2-MIB::sysName.0`,
+	FixSwitch: `Cisco IOS/NX-OS: snmp-server community <community> ro (IOS: snmp-server community <community> RO <acl>, the ACL permitting the collector)
+Arista EOS: snmp-server community <community> ro; snmp-server vrf MGMT if the collector reaches the management VRF
+Junos: set snmp community <community> authorization read-only; set snmp community <community> clients 192.0.2.10/32
+Or add a walk or snapshot of the switch to the site's switches/ folder.`,
+	Evidence: "The switch input's read error, or the LLDP/CDP neighbour naming a switch that is not in the site.",
 	Check: func(c *Context) {
 		for _, sw := range c.Model.Switches {
 			if !sw.Unreachable {

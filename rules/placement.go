@@ -26,17 +26,19 @@ func perSlave(c *Context, cl Class, check func(b *bondView, s *slaveView)) {
 	}
 }
 
-const fixLACPSwitch = "Arista EOS / Cisco IOS, NX-OS: interface <port>; channel-group N mode active (NX-OS: feature lacp). Junos: set interfaces <port> ether-options 802.3ad aeN; set interfaces aeN aggregated-ether-options lacp active. Across an MLAG pair use an MLAG/vPC port-channel (Arista mlag N, NX-OS vpc N)."
-const fixStaticSwitch = "Arista EOS / Cisco IOS, NX-OS: interface <port>; channel-group N mode on. Junos: set interfaces <port> ether-options 802.3ad aeN without lacp."
-const fixPlainSwitch = "Remove the ports from the port-channel (no channel-group; Junos: delete ether-options 802.3ad) and configure them as plain access/trunk ports with the same VLANs."
-
 var lacpSwitchNotAggregated = Rule{
 	ID: "lacp.switch-not-aggregated", Title: "802.3ad slave on a port in no LAG", Severity: Error,
-	Summary:   "A class-lacp slave's switch port is in no LAG.",
-	Why:       "802.3ad needs an LACP port-channel on the switch. Without one the switch treats the ports as independent: the bond's MAC moves between ports (MAC flapping) and frames are lost.",
-	FixHost:   "Nothing on the host if 802.3ad is intended; otherwise change the bond to active-backup.",
-	FixSwitch: fixLACPSwitch,
-	Evidence:  "Switch: IF-MIB ifStackTable and IEEE8023-LAG-MIB dot3adAggPortAttachedAggID/SelectedAggID (or vendor MIBs); the map from LLDP/LACP/FDB.",
+	Summary: "A class-lacp slave's switch port is in no LAG.",
+	Why:     "802.3ad needs an LACP port-channel on the switch. Without one the switch treats the ports as independent: the bond's MAC moves between ports (MAC flapping) and frames are lost.",
+	FixHost: `Nothing on the host if 802.3ad is intended; expect lacp.no-partner until the port-channel exists. If the ports must stay plain, make the bond active-backup:
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every bond port (NX-OS: feature lacp first); VLANs on interface port-channel10
+Arista EOS: interface Ethernet1 / channel-group 10 mode active, on every bond port; VLANs on Port-Channel10 (MLAG: mlag 10 on both peers)
+Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe-0/0/1 ether-options 802.3ad ae0; set interfaces ae0 aggregated-ether-options lacp active`,
+	Evidence: "Switch: IF-MIB ifStackTable and IEEE8023-LAG-MIB dot3adAggPortAttachedAggID/SelectedAggID (or vendor MIBs); the map from LLDP/LACP/FDB.",
 	Check: func(c *Context) {
 		perSlave(c, ClassLACP, func(b *bondView, s *slaveView) {
 			if s.lag != nil || !s.lagKnown() {
@@ -53,11 +55,17 @@ var lacpSwitchNotAggregated = Rule{
 
 var lacpSwitchStaticLAG = Rule{
 	ID: "lacp.switch-static-lag", Title: "802.3ad slave on a static LAG", Severity: Error,
-	Summary:   "A class-lacp slave's switch port is in a static (non-LACP) LAG.",
-	Why:       "A static port-channel (\"mode on\") ignores LACPDUs: the host never finds a partner, keeps its slaves defaulted, and the two ends disagree about the bundle.",
-	FixHost:   "Nothing on the host if 802.3ad is intended.",
-	FixSwitch: "Change the port-channel to LACP: channel-group N mode active (Junos: aggregated-ether-options lacp active).",
-	Evidence:  "Switch: the LAG's kind (IEEE8023-LAG-MIB actor state without LACP activity, or vendor MIBs).",
+	Summary: "A class-lacp slave's switch port is in a static (non-LACP) LAG.",
+	Why:     "A static port-channel (\"mode on\") ignores LACPDUs: the host never finds a partner, keeps its slaves defaulted, and the two ends disagree about the bundle.",
+	FixHost: `Nothing on the host if 802.3ad is intended. To match the static port-channel instead, make the bond balance-xor (no LACP: a dead port is detected by link only):
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode balance-xor miimon 100 xmit_hash_policy layer3+4
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=balance-xor,miimon=100,xmit_hash_policy=layer3+4"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: balance-xor, mii-monitor-interval: 100, transmit-hash-policy: layer3+4}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group / channel-group 10 mode active, on every member (mode on cannot become active in place)
+Arista EOS: interface Ethernet1 / no channel-group / channel-group 10 mode active, on every member
+Junos: set interfaces ae0 aggregated-ether-options lacp active (an ae without lacp is static)`,
+	Evidence: "Switch: the LAG's kind (IEEE8023-LAG-MIB actor state without LACP activity, or vendor MIBs).",
 	Check: func(c *Context) {
 		perSlave(c, ClassLACP, func(b *bondView, s *slaveView) {
 			if s.lag == nil || s.lag.Kind != topology.LAGStatic {
@@ -77,11 +85,13 @@ var notBundled = []string{"suspended", "individual", "standby", "defaulted"}
 
 var lacpSwitchPortNotBundled = Rule{
 	ID: "lacp.switch-port-not-bundled", Title: "Switch has the port out of the bundle", Severity: Error,
-	Summary:   "The switch reports a class-lacp slave's member port suspended, individual, standby or defaulted.",
-	Why:       "The switch has taken the port out of the port-channel: it forwards nothing (suspended, standby) or runs it as a separate link (individual), whatever the host thinks.",
-	FixHost:   "Check that every slave faces the same port-channel and runs at the same speed.",
-	FixSwitch: "Look at the member state (Arista \"show port-channel detail\", Cisco \"show etherchannel detail\", Junos \"show lacp interfaces\"): fix the key, speed or partner mismatch it names.",
-	Evidence:  "Switch: IEEE8023-LAG-MIB dot3adAggPortActorOperState / AttachedAggID, or vendor member status.",
+	Summary: "The switch reports a class-lacp slave's member port suspended, individual, standby or defaulted.",
+	Why:     "The switch has taken the port out of the port-channel: it forwards nothing (suspended, standby) or runs it as a separate link (individual), whatever the host thinks.",
+	FixHost: `Nothing on the host as such; check /proc/net/bonding/bond0: all slaves up, at one speed, with one partner system and key (else see bond.speed-mismatch).`,
+	FixSwitch: `Cisco IOS/NX-OS: show etherchannel 10 detail; show lacp neighbor (NX-OS: show port-channel summary); fix the mismatch shown, then shutdown / no shutdown
+Arista EOS: show port-channel 10 detailed; show lacp interface Ethernet1; fix the mismatch shown, then interface Ethernet1 / shutdown / no shutdown
+Junos: show lacp interfaces xe-0/0/1 extensive; show interfaces ae0 extensive; fix the mismatch shown (speed, partner, ae membership)`,
+	Evidence: "Switch: IEEE8023-LAG-MIB dot3adAggPortActorOperState / AttachedAggID, or vendor member status.",
 	Check: func(c *Context) {
 		perSlave(c, ClassLACP, func(b *bondView, s *slaveView) {
 			if s.port == nil || s.port.LACP == nil || !s.switchUsable() || s.down() {
@@ -123,11 +133,13 @@ func oneMLAGPortChannel(a, b *topology.LAG) (same, known bool) {
 
 var lacpSplitAcrossLAGs = Rule{
 	ID: "lacp.split-across-lags", Title: "802.3ad slaves in different LAGs", Severity: Error,
-	Summary:   "Slaves of one bond land in different LAGs that are not one MLAG port-channel.",
-	Why:       "Two bundles for one bond: the host aggregates with only one of them, the ports in the other carry nothing, and a misconfigured pair can loop.",
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Put every port of the bond in one port-channel; across an MLAG pair use the same MLAG/vPC ID on both peers.",
-	Evidence:  "Switch: the LAG each slave's port belongs to; MLAG/domain membership.",
+	Summary: "Slaves of one bond land in different LAGs that are not one MLAG port-channel.",
+	Why:     "Two bundles for one bond: the host aggregates with only one of them, the ports in the other carry nothing, and a misconfigured pair can loop.",
+	FixHost: `Nothing on the host; the switch side has two bundles for one bond.`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/2 / no channel-group / channel-group 10 mode active (across a vPC pair: vpc 10 on both port-channel10)
+Arista EOS: interface Ethernet2 / no channel-group / channel-group 10 mode active; across an MLAG pair: interface Port-Channel10 / mlag 10 on both
+Junos: delete interfaces xe-0/0/2 ether-options 802.3ad; set interfaces xe-0/0/2 ether-options 802.3ad ae0 (MC-LAG: the same mc-ae-id on both peers)`,
+	Evidence: "Switch: the LAG each slave's port belongs to; MLAG/domain membership.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if b.class != ClassLACP {
@@ -218,11 +230,19 @@ func multiSwitch(c *Context, cl Class, what string) {
 
 var lacpMultiSwitchNoMLAG = Rule{
 	ID: "lacp.multi-switch-no-mlag", Title: "802.3ad bond across switches that are not an MLAG pair", Severity: Error,
-	Summary:   "Class-lacp slaves land on two or more switches that are not one stack or MLAG/vPC/VLT domain.",
-	Why:       "Independent switches send different LACP system IDs; the host can aggregate with only one of them, so only one switch carries traffic and the redundancy is an illusion.",
-	FixHost:   "Nothing on the host if the switches should be an MLAG pair.",
-	FixSwitch: "Configure the two switches as an MLAG/vPC/VLT pair with an MLAG port-channel for the bond, or cable the bond to one switch.",
-	Evidence:  "The map (LLDP/LACP/FDB) and MLAG domains (vendor MIBs or a shared LACP system ID).",
+	Summary: "Class-lacp slaves land on two or more switches that are not one stack or MLAG/vPC/VLT domain.",
+	Why:     "Independent switches send different LACP system IDs; the host can aggregate with only one of them, so only one switch carries traffic and the redundancy is an illusion.",
+	FixHost: `Nothing on the host if the switches should be one MLAG/vPC pair. If they cannot be, make the bond active-backup across them (plain ports):
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Configure the two switches as one MLAG/vPC domain with one port-channel for the bond, or cable the bond to one switch:
+Cisco IOS/NX-OS: vPC (NX-OS): feature vpc; vpc domain 1 with peer-keepalive and vpc peer-link; interface port-channel10 / vpc 10 on both (IOS: a stack)
+Arista EOS: mlag configuration (domain-id, local-interface, peer-address, peer-link) on both peers; interface Port-Channel10 / mlag 10 on both
+Junos: set interfaces ae0 aggregated-ether-options mc-ae mc-ae-id 10 redundancy-group 1 chassis-id 0 mode active-active status-control active
+Junos: the peer: chassis-id 1, status-control standby; both: set interfaces ae0 aggregated-ether-options lacp system-id 00:00:00:00:00:0a admin-key 10; ICCP`,
+	Evidence: "The map (LLDP/LACP/FDB) and MLAG domains (vendor MIBs or a shared LACP system ID).",
 	Check: func(c *Context) {
 		multiSwitch(c, ClassLACP, "the partner system IDs differ and only one switch carries traffic")
 	},
@@ -230,11 +250,17 @@ var lacpMultiSwitchNoMLAG = Rule{
 
 var staticSwitchNotAggregated = Rule{
 	ID: "static.switch-not-aggregated", Title: "Static bond on a port in no LAG", Severity: Error,
-	Summary:   "A class-static (balance-rr, balance-xor, broadcast) slave's switch port is in no LAG.",
-	Why:       "The bond sends its one source MAC out of several ports; without a port-channel the switch sees the MAC flap between ports: intermittent connectivity, up to 50 % loss.",
-	FixHost:   "Or change the bond to active-backup, which needs no switch configuration.",
-	FixSwitch: fixStaticSwitch,
-	Evidence:  "Switch: IF-MIB ifStackTable and IEEE8023-LAG-MIB (or vendor MIBs); the map.",
+	Summary: "A class-static (balance-rr, balance-xor, broadcast) slave's switch port is in no LAG.",
+	Why:     "The bond sends its one source MAC out of several ports; without a port-channel the switch sees the MAC flap between ports: intermittent connectivity, up to 50 % loss.",
+	FixHost: `Instead of a port-channel on the switch, the bond can be active-backup, which needs none:
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode on, on every bond port; VLANs on interface port-channel10
+Arista EOS: interface Ethernet1 / channel-group 10 mode on, on every bond port; VLANs on interface Port-Channel10
+Junos: set interfaces xe-0/0/1 ether-options 802.3ad ae0, on every bond port (no lacp under ae0 keeps it static)`,
+	Evidence: "Switch: IF-MIB ifStackTable and IEEE8023-LAG-MIB (or vendor MIBs); the map.",
 	Check: func(c *Context) {
 		perSlave(c, ClassStatic, func(b *bondView, s *slaveView) {
 			if s.lag != nil || !s.lagKnown() {
@@ -251,11 +277,17 @@ var staticSwitchNotAggregated = Rule{
 
 var staticSwitchLACPLAG = Rule{
 	ID: "static.switch-lacp-lag", Title: "Static bond on an LACP LAG", Severity: Error,
-	Summary:   "A class-static slave's switch port is in an LACP LAG.",
-	Why:       "The host sends no LACPDUs; the switch keeps the ports suspended or individual (or, with fallback, runs them unbundled).",
-	FixHost:   "Or change the bond to 802.3ad to match the switch.",
-	FixSwitch: "Change the port-channel to static: channel-group N mode on.",
-	Evidence:  "Switch: the LAG's kind (IEEE8023-LAG-MIB LACP activity, or vendor MIBs).",
+	Summary: "A class-static slave's switch port is in an LACP LAG.",
+	Why:     "The host sends no LACPDUs; the switch keeps the ports suspended or individual (or, with fallback, runs them unbundled).",
+	FixHost: `Alternatively, make the bond 802.3ad to match the LACP port-channel:
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=802.3ad,miimon=100,lacp_rate=fast"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: 802.3ad, mii-monitor-interval: 100, lacp-rate: fast}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group / channel-group 10 mode on, on every member
+Arista EOS: interface Ethernet1 / no channel-group / channel-group 10 mode on, on every member
+Junos: delete interfaces ae0 aggregated-ether-options lacp`,
+	Evidence: "Switch: the LAG's kind (IEEE8023-LAG-MIB LACP activity, or vendor MIBs).",
 	Check: func(c *Context) {
 		perSlave(c, ClassStatic, func(b *bondView, s *slaveView) {
 			if s.lag == nil || s.lag.Kind != topology.LAGLACP {
@@ -272,11 +304,18 @@ var staticSwitchLACPLAG = Rule{
 
 var staticMultiSwitchNoMLAG = Rule{
 	ID: "static.multi-switch-no-mlag", Title: "Static bond across switches that are not an MLAG pair", Severity: Error,
-	Summary:   "Class-static slaves land on several switches that are not one stack/MLAG.",
-	Why:       "A static bundle cannot span independent switches: each sees the bond's MAC on its own port and the other switch's copy of the traffic, so frames loop or are lost.",
-	FixHost:   "Use active-backup across independent switches.",
-	FixSwitch: "Make the switches one MLAG/stack with a static MLAG port-channel, or cable the bond to one switch.",
-	Evidence:  "The map and MLAG domains.",
+	Summary: "Class-static slaves land on several switches that are not one stack/MLAG.",
+	Why:     "A static bundle cannot span independent switches: each sees the bond's MAC on its own port and the other switch's copy of the traffic, so frames loop or are lost.",
+	FixHost: `Use active-backup across independent switches (plain ports on both):
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Alternatively, make the switches one MLAG/vPC domain (or a stack) with a static multi-chassis port-channel, or cable the bond to one switch:
+Cisco IOS/NX-OS: vPC on NX-OS: interface port-channel10 / vpc 10 on both peers, members channel-group 10 mode on (IOS: a stack or StackWise Virtual)
+Arista EOS: interface Port-Channel10 / mlag 10 on both MLAG peers, members channel-group 10 mode on
+Junos: MC-LAG expects LACP; a static bundle across two switches needs one Virtual Chassis: set interfaces xe-1/0/1 ether-options 802.3ad ae0`,
+	Evidence: `The map of each slave to its switch (LLDP/CDP, LACP partner, FDB) and the switches' MLAG/stack domains (vendor MLAG MIBs or a shared LACP system ID).`,
 	Check: func(c *Context) {
 		multiSwitch(c, ClassStatic, "a static bundle cannot span independent switches")
 	},
@@ -289,9 +328,15 @@ var independentSwitchAggregated = Rule{
 slave, which drops them; the host logs "received packet with own address as
 source address". With LACP the bundle never forms and the ports run individual
 or suspended.`,
-	FixHost:   "Or change the bond to 802.3ad to match an LACP port-channel.",
-	FixSwitch: fixPlainSwitch,
-	Evidence:  "Switch: ifStackTable / IEEE8023-LAG-MIB membership of the port.",
+	FixHost: `If the port-channel should stay, make the bond 802.3ad to match it (a static port-channel: balance-xor):
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=802.3ad,miimon=100,lacp_rate=fast"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: 802.3ad, mii-monitor-interval: 100, lacp-rate: fast}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group, then the port-channel's switchport (VLAN) config on each former member
+Arista EOS: interface Ethernet1 / no channel-group, then the Port-Channel's switchport (VLAN) config on each former member
+Junos: delete interfaces xe-0/0/1 ether-options 802.3ad; set interfaces xe-0/0/1 unit 0 family ethernet-switching interface-mode trunk vlan members 100`,
+	Evidence: "Switch: ifStackTable / IEEE8023-LAG-MIB membership of the port.",
 	Check: func(c *Context) {
 		perSlave(c, ClassIndependent, func(b *bondView, s *slaveView) {
 			if s.lag == nil || !s.switchUsable() {
@@ -311,9 +356,12 @@ var redundancySingleSwitch = Rule{
 	Summary: "Every slave of a bond lands on one switch (one chassis). Warning for active-backup/tlb/alb, info for other modes, error with policy require_switch_redundancy.",
 	Why: `The switch is a single point of failure: a reload or crash takes the whole
 bond down. active-backup is chosen precisely to survive a switch failure.`,
-	FixHost:   "Cable the second slave to another switch (for 802.3ad: the MLAG peer).",
-	FixSwitch: "Provide a port on a second switch (the MLAG/vPC peer for LACP bonds).",
-	Evidence:  "The map of every slave to its switch.",
+	FixHost: `Nothing on the host to configure; recable one slave to a second switch (for 802.3ad and static bonds: the MLAG/vPC peer).`,
+	FixSwitch: `Provide a port on a second switch configured like the first:
+Cisco IOS/NX-OS: active-backup: the same switchport config on the second switch; 802.3ad: a vPC pair, interface port-channel10 / vpc 10 on both peers
+Arista EOS: active-backup: the same switchport config on the second switch; 802.3ad: an MLAG pair, interface Port-Channel10 / mlag 10 on both peers
+Junos: active-backup: the same family ethernet-switching config on the second switch; 802.3ad: MC-LAG ae0 with the same mc-ae-id on both peers`,
+	Evidence: `The map of every slave to its switch (LLDP/CDP chassis ID, LACP partner, FDB).`,
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			if len(b.slaves) < 2 || b.class == ClassUnknown {
@@ -429,9 +477,12 @@ var redundancySingleModule = Rule{
 	Summary: "All slaves of a bond land on one member of a switch stack or one line card (from ENTITY-MIB or the port name's module number).",
 	Why: `A stack member reload, a line-card failure or a card swap takes the whole bond
 down although it looks spread over a redundant switch.`,
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Move one slave to a port on another stack member or line card (Cisco Gi1/0/x vs Gi2/0/x; Junos FPC 0 vs FPC 1; modular Arista/NX-OS slot 3 vs slot 4) and extend the port-channel with it.",
-	Evidence:  "ENTITY-MIB entPhysicalContainedIn/entAliasMapping (stack member or card of each port), or the module number in three-part port names on switches whose ports span several modules.",
+	FixHost: `Nothing on the host to configure; recable one slave to the new port on another stack member or line card.`,
+	FixSwitch: `Configure a port on another stack member or line card like the current one (same port-channel; active-backup: same VLANs), then move one cable:
+Cisco IOS/NX-OS: interface Gi2/0/1 / channel-group 10 mode active (stack member 2; NX-OS modular: a port in another slot)
+Arista EOS: interface Ethernet4/1 / channel-group 10 mode active (a port on another line card)
+Junos: set interfaces xe-1/0/1 ether-options 802.3ad ae0 (FPC 1: another Virtual Chassis member or line card)`,
+	Evidence: "ENTITY-MIB entPhysicalContainedIn/entAliasMapping (stack member or card of each port), or the module number in three-part port names on switches whose ports span several modules.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			ms := b.mapped()

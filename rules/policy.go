@@ -411,8 +411,8 @@ var waiverExpired = Rule{
 	Summary: "A waiver in policy.yaml is past its expiry date: it no longer suppresses, and is reported so it is renewed or removed.",
 	Why: `Waivers are promises with a date: "we know, it is fixed by then". An expired
 waiver means the promise was missed or forgotten; its findings count again.`,
-	FixHost:   "Fix what the waiver covered.",
-	FixSwitch: "Fix what the waiver covered, or renew the waiver in policy.yaml with a new expiry date and reason.",
+	FixHost:   `Nothing on the host for the waiver itself: fix what it covered (bondaudit explain <its rule>), then delete the waiver.`,
+	FixSwitch: `Nothing on the switch for the waiver itself; if the fix is still pending, renew the waiver in policy.yaml (new expires, reason).`,
 	Evidence:  "policy.yaml: the waiver's rule, selectors, reason and expiry date.",
 	// Check: the policy reports expired waivers (Policy.Apply), not Run.
 	Check: func(*Context) {},

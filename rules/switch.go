@@ -16,9 +16,11 @@ var switchLAGSpeedMismatch = Rule{
 	Why: `LACP puts ports of different speeds in different aggregators (the slower ones
 are suspended); static bundles hash flows evenly over unequal links, so the
 slow member saturates first.`,
-	FixHost:   "Check the slaves' speeds (ethtool) on the host facing this LAG.",
-	FixSwitch: "Set every member to the same speed and optic type (show interfaces status; speed/negotiation on each member).",
-	Evidence:  "IF-MIB ifHighSpeed of each up member of the LAG.",
+	FixHost: `Nothing on the host to configure; check the NICs facing this LAG (ethtool eth0: Speed): a slow NIC is bond.speed-mismatch's finding.`,
+	FixSwitch: `Cisco IOS/NX-OS: show interfaces status; interface Ethernet1/2 / speed 10000 (the other members' speed; IOS: speed auto); replace a mismatched optic
+Arista EOS: show interfaces status; interface Ethernet2 / speed forced 10000full (the other members' speed) or speed auto
+Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at another speed stay out); show interfaces ae0 extensive`,
+	Evidence: "IF-MIB ifHighSpeed of each up member of the LAG.",
 	Check: func(c *Context) {
 		for _, sw := range c.Model.Switches {
 			if sw.Unreachable {
@@ -104,9 +106,11 @@ var switchMLAGPeerLinkDown = Rule{
 	Why: `Without the peer link the two switches stop acting as one LACP partner: the
 secondary suspends its MLAG port-channels (or both keep forwarding, split-brain),
 and dual-homed bonds lose half their links or see two partners.`,
-	FixHost:   "Nothing on the host; expect lacp.partner-mismatch or slave-down findings until the peer link is back.",
-	FixSwitch: "Restore the peer link: check its members (show mlag / show vpc peer-link / show port-channel summary), cabling and LACP on the peer-link port-channel.",
-	Evidence:  "Vendor MLAG MIBs (peer-link state), or the ifOperStatus of the port-channel that links the domain's switches (found from switch-to-switch LLDP).",
+	FixHost: `Nothing on the host; expect lacp.partner-mismatch or bond.slave-down findings until the peer link is back.`,
+	FixSwitch: `Cisco IOS/NX-OS: show vpc; show vpc peer-keepalive; show port-channel summary; bring up the peer-link's members: interface Ethernet1/49 / no shutdown
+Arista EOS: show mlag detail; show port-channel; bring up the peer-link Port-Channel's members (interface Ethernet49 / no shutdown)
+Junos: show iccp; show interfaces ae1 extensive (the ICL); bring up its members (delete interfaces xe-0/0/48 disable)`,
+	Evidence: "Vendor MLAG MIBs (peer-link state), or the ifOperStatus of the port-channel that links the domain's switches (found from switch-to-switch LLDP).",
 	Check: func(c *Context) {
 		for _, d := range c.Model.Domains {
 			reported := false
@@ -150,9 +154,11 @@ var switchMLAGInconsistent = Rule{
 	Why: `The bond believes it is dual-homed, but one switch has no (or a down)
 port-channel for it: the bond silently runs on one switch and loses its second
 path.`,
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Configure the same MLAG/vPC port-channel on both peers (Arista: interface Port-ChannelN; mlag N; NX-OS: vpc N) and bring it up on both.",
-	Evidence:  "The MLAG IDs and ifOperStatus of the port-channels on both peers (vendor MLAG MIBs), or of the two port-channels a dual-homed bond lands in.",
+	FixHost: `Nothing on the host; expect the bond to run on one switch until both peers have the port-channel up.`,
+	FixSwitch: `Cisco IOS/NX-OS: on both vPC peers: interface port-channel10 / vpc 10 / no shutdown; show vpc consistency-parameters interface port-channel 10
+Arista EOS: on both MLAG peers: interface Port-Channel10 / mlag 10 / no shutdown; show mlag interfaces; show mlag config-sanity
+Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae mc-ae-id 10 (same lacp system-id and admin-key); show interfaces mc-ae`,
+	Evidence: "The MLAG IDs and ifOperStatus of the port-channels on both peers (vendor MLAG MIBs), or of the two port-channels a dual-homed bond lands in.",
 	Check: func(c *Context) {
 		// 1. By MLAG ID, where the vendor MIB gives one.
 		for _, d := range c.Model.Domains {

@@ -73,9 +73,11 @@ var lagForeignMember = Rule{
 	Why: `Two devices in one bundle: the switch hashes traffic for the bond onto the
 other device's link (and the reverse), so a share of each one's frames is
 delivered to the wrong machine.`,
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Remove the foreign port from the port-channel (Cisco/Arista: interface <port>; no channel-group; Junos: delete interfaces <port> ether-options 802.3ad) and give that device its own port-channel.",
-	Evidence:  "The LAG's member list (ifStackTable, IEEE8023-LAG-MIB) and the map of every member port (LLDP/CDP/LACP/FDB, switch-to-switch LLDP).",
+	FixHost: `Nothing on the host; the switch has another device's port in the bond's port-channel.`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/3 / no channel-group (the foreign port); give that device its own port-channel (channel-group 11 mode active)
+Arista EOS: interface Ethernet3 / no channel-group; give that device its own port-channel (channel-group 11 mode active)
+Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3 ether-options 802.3ad ae1 (its own ae)`,
+	Evidence: "The LAG's member list (ifStackTable, IEEE8023-LAG-MIB) and the map of every member port (LLDP/CDP/LACP/FDB, switch-to-switch LLDP).",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			done := map[*topology.LAG]bool{}
@@ -122,9 +124,14 @@ var lagMemberMissing = Rule{
 	Why: `Half of the bundle is missing: the bond runs on fewer links than planned, or
 one of its ports is not in the bundle and gets no share of the traffic (or
 flaps the bond's MAC).`,
-	FixHost:   "Check the cabling of every slave (ethtool <nic>, lldpcli show neighbors).",
-	FixSwitch: "Bring the member up or remove it from the port-channel (show interfaces status / show lacp neighbor); add the bond's stray port to the port-channel (channel-group N mode active, Junos ether-options 802.3ad aeN).",
-	Evidence:  "The LAG's members with their IF-MIB ifOperStatus, the map of each member, and the bond's slaves.",
+	FixHost: `Check that every slave is cabled and enslaved (ethtool eth1: Link detected; lldpcli show neighbors ports eth1):
+iproute2: ip link set eth1 down; ip link set eth1 master bond0 (if the port's NIC is not a slave yet)
+NetworkManager: nmcli connection add type ethernet slave-type bond con-name bond0-eth1 ifname eth1 master bond0; nmcli connection up bond0-eth1
+netplan: bonds.bond0.interfaces: [eth0, eth1], then netplan apply`,
+	FixSwitch: `Cisco IOS/NX-OS: show etherchannel summary; interface Gi1/0/2 / no shutdown (or no channel-group); a stray bond port: channel-group 10 mode active
+Arista EOS: show port-channel; interface Ethernet2 / no shutdown, or no channel-group; add a stray bond port: channel-group 10 mode active
+Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond port: set interfaces xe-0/0/2 ether-options 802.3ad ae0`,
+	Evidence: "The LAG's members with their IF-MIB ifOperStatus, the map of each member, and the bond's slaves.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			ms := b.mapped()
@@ -217,9 +224,12 @@ var vlanMemberMismatch = Rule{
 	Why: `A bond moves traffic between its slaves (failover, re-hashing): a VLAN that is
 missing on one port is dropped whenever its traffic lands there, so the fault
 shows up only after a failover or for some flows.`,
-	FixHost:   "Nothing on the host.",
-	FixSwitch: "Give every port (or both MLAG port-channels) the same VLANs: Cisco/Arista \"switchport trunk allowed vlan …\" and \"switchport trunk native vlan …\" or \"switchport access vlan …\"; Junos \"set interfaces <if> unit 0 family ethernet-switching vlan members …\" and native-vlan-id.",
-	Evidence:  "Q-BRIDGE-MIB dot1qPvid and the VLAN egress/untagged port lists of each slave's port (the port-channel's for LAG members).",
+	FixHost: `Nothing on the host; the switch ports must carry the same VLANs.`,
+	FixSwitch: `Give every port (or both MLAG port-channels) the same access, native and allowed VLANs:
+Cisco IOS/NX-OS: interface port-channel10 / switchport trunk allowed vlan 10,20,100 / switchport trunk native vlan 10 (access: switchport access vlan 10)
+Arista EOS: interface Port-Channel10 / switchport trunk allowed vlan 10,20,100 / switchport trunk native vlan 10 (on both MLAG peers)
+Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk vlan members [ 10 20 100 ]; set interfaces ae0 native-vlan-id 10`,
+	Evidence: "Q-BRIDGE-MIB dot1qPvid and the VLAN egress/untagged port lists of each slave's port (the port-channel's for LAG members).",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			type pv struct {
@@ -266,9 +276,15 @@ var vlanHostVLANNotCarried = Rule{
 	Why: `Frames of that VLAN leave the host tagged; a switch port that does not carry
 the VLAN tagged drops them (or, when it is the port's native VLAN, sends the
 replies untagged where the host's VLAN interface never sees them).`,
-	FixHost:   "Or remove the VLAN interface if the VLAN is not meant to be on this bond.",
-	FixSwitch: "Allow the VLAN tagged on every port (or port-channel) of the bond: Cisco/Arista \"switchport trunk allowed vlan add N\"; Junos \"set interfaces <if> unit 0 family ethernet-switching vlan members N\".",
-	Evidence:  "ip -details link (vlan interfaces and their parent) and the port's VLAN egress/untagged port lists (Q-BRIDGE-MIB).",
+	FixHost: `Only if that VLAN does not belong on this bond, remove its VLAN interface instead:
+iproute2: ip link delete bond0.100
+NetworkManager: nmcli connection delete bond0.100 (the VLAN connection's name: nmcli connection show)
+netplan: remove vlans.bond0.100 ({id: 100, link: bond0}), then netplan apply`,
+	FixSwitch: `Allow the VLAN tagged on every port (or port-channel) of the bond, on both MLAG peers:
+Cisco IOS/NX-OS: interface port-channel10 / switchport trunk allowed vlan add 100 (not the native VLAN)
+Arista EOS: interface Port-Channel10 / switchport trunk allowed vlan add 100
+Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk vlan members 100`,
+	Evidence: "ip -details link (vlan interfaces and their parent) and the port's VLAN egress/untagged port lists (Q-BRIDGE-MIB).",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			var ids []int
@@ -330,9 +346,13 @@ var linkSpeedMismatch = Rule{
 	Why: `Both ends of a working link run at one speed. A difference means the map is
 wrong, or autonegotiation/cabling has the link at a lower rate than planned
 (a 25G port at 10G, a 10G port at 1G) on one side.`,
-	FixHost:   "Check ethtool <nic> (Speed, Auto-negotiation, advertised modes) and the optic/DAC type.",
-	FixSwitch: "Check the port's configured speed and negotiation (show interfaces <port> status / transceiver); set both ends alike.",
-	Evidence:  "The slave's speed (/proc/net/bonding, ethtool) and the port's IF-MIB ifHighSpeed.",
+	FixHost: `iproute2: ethtool eth0 (Speed, Auto-negotiation, advertised modes) and ethtool -m eth0 (optic/DAC type); ethtool -s eth0 autoneg on
+NetworkManager: nmcli connection modify bond0-eth0 ethernet.auto-negotiate yes (or ethernet.speed 25000 to match the port); nmcli connection up bond0-eth0
+netplan: has no speed key: fix it with ethtool or the optic, persist it in a systemd .link file ([Link] BitsPerSecond=25G)`,
+	FixSwitch: `Cisco IOS/NX-OS: show interfaces Ethernet1/1 status; show interfaces Ethernet1/1 transceiver; interface Ethernet1/1 / speed 25000 (or speed auto), as on the NIC
+Arista EOS: show interfaces Ethernet1 status; show interfaces Ethernet1 transceiver; interface Ethernet1 / speed forced 25gfull or speed auto
+Junos: show interfaces et-0/0/1 media; set interfaces et-0/0/1 ether-options auto-negotiation (or the same fixed speed on both ends)`,
+	Evidence: "The slave's speed (/proc/net/bonding, ethtool) and the port's IF-MIB ifHighSpeed.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			for _, s := range b.mapped() {
@@ -372,9 +392,15 @@ var linkMTUTooSmall = Rule{
 	Why: `Jumbo frames larger than the port's MTU are dropped by the switch without any
 ICMP: small packets work, large transfers stall. Only jumbo bonds are judged:
 a 1500-byte payload with an 802.1Q tag is standard and accepted by every port.`,
-	FixHost:   "Or lower the bond's MTU to what the network carries: ip link set bond0 mtu 1500 (netplan: mtu: 1500; nmcli con mod bond0 802-3-ethernet.mtu 1500).",
-	FixSwitch: "Raise the port (and port-channel) MTU: Arista/NX-OS \"mtu 9214\" on the interface; Cisco IOS \"system mtu jumbo 9198\"; Junos \"set interfaces <if> mtu 9216\".",
-	Evidence:  "The bond's MTU (ip -details link), its VLAN interfaces, and the port's IF-MIB ifMtu.",
+	FixHost: `Alternatively, lower the bond's MTU to what the network carries:
+iproute2: ip link set bond0 mtu 1500
+NetworkManager: nmcli connection modify bond0 802-3-ethernet.mtu 1500; nmcli connection up bond0
+netplan: bonds.bond0.mtu: 1500, then netplan apply`,
+	FixSwitch: `Raise the MTU of the port and its port-channel to at least the bond's MTU (+4 with VLANs):
+Cisco IOS/NX-OS: interface port-channel10 / mtu 9216 (NX-OS); IOS: system mtu 9198 (older Catalysts: system mtu jumbo 9198, then reload)
+Arista EOS: interface Port-Channel10 / mtu 9214 (and on Ethernet1)
+Junos: set interfaces ae0 mtu 9216 (and set interfaces xe-0/0/1 mtu 9216 for a plain port)`,
+	Evidence: "The bond's MTU (ip -details link), its VLAN interfaces, and the port's IF-MIB ifMtu.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			mtu := bondMTU(&b)
@@ -417,9 +443,12 @@ var linkStateMismatch = Rule{
 	Why: `A cable has two ends with one state. When they disagree the map is stale or
 wrong (a moved cable, an old LLDP entry), or the captures were taken at very
 different times: every other finding about this link is suspect.`,
-	FixHost:   "Re-capture the host (ip -details -json link, /proc/net/bonding) and check lldpcli show neighbors.",
-	FixSwitch: "Re-read the switch and check the port (show interfaces <port> status, show lldp neighbors).",
-	Evidence:  "The slave's MII status (/proc/net/bonding) and the port's IF-MIB ifOperStatus.",
+	FixHost: `Nothing on the host to configure; re-capture it (ip -details -json link, /proc/net/bonding/bond0, lldpcli -f json show neighbors details).`,
+	FixSwitch: `Re-read the switch, then compare the port with the cabling record:
+Cisco IOS/NX-OS: show interfaces Gi1/0/1 status; show lldp neighbors Gi1/0/1 detail
+Arista EOS: show interfaces Ethernet1 status; show lldp neighbors Ethernet1 detail
+Junos: show interfaces xe-0/0/1 terse; show lldp neighbors interface xe-0/0/1`,
+	Evidence: "The slave's MII status (/proc/net/bonding) and the port's IF-MIB ifOperStatus.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			for _, s := range b.mapped() {
@@ -448,9 +477,16 @@ var fdbMACFlap = Rule{
 moving the address and deliver replies to whichever port saw it last. It is the
 symptom of a bond whose mode and switch disagree (balance-rr/xor on plain
 ports, a split static bundle).`,
-	FixHost:   "Use active-backup if the switch side cannot aggregate.",
-	FixSwitch: "Aggregate the ports the bond uses (static or LACP port-channel to match the bond), on one switch or one MLAG pair.",
-	Evidence:  "The switches' FDB (Q-BRIDGE-MIB dot1qTpFdbTable / BRIDGE-MIB dot1dTpFdbTable); LAG membership and switch-to-switch links exclude aggregated ports and uplinks.",
+	FixHost: `If the switch side cannot aggregate the ports, make the bond active-backup:
+iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
+iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Aggregate the ports the bond uses to match its mode (802.3ad: mode active; balance-rr/xor: mode on), on one switch or one MLAG pair:
+Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active (static bonds: mode on); show mac address-table address aaaa.bbbb.cccc
+Arista EOS: interface Ethernet1 / channel-group 10 mode active (static bonds: mode on); MLAG: interface Port-Channel10 / mlag 10 on both
+Junos: set interfaces xe-0/0/1 ether-options 802.3ad ae0 (lacp active under ae0 for 802.3ad; none for static bonds)`,
+	Evidence: "The switches' FDB (Q-BRIDGE-MIB dot1qTpFdbTable / BRIDGE-MIB dot1dTpFdbTable); LAG membership and switch-to-switch links exclude aggregated ports and uplinks.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			mac := topology.NormalizeMAC(b.bond.MAC)
@@ -498,9 +534,14 @@ delay (up to 30 s) before forwarding. The bond declares the slave usable after
 updelay and fails over onto a port that still drops everything. Ports inside a
 port-channel are not judged: a member failing over does not restart STP on
 the port-channel.`,
-	FixHost:   "Or raise updelay above the switch's listening+learning time (ip link set bond0 type bond updelay 30000), which slows every recovery.",
-	FixSwitch: "Make host ports edge ports: Cisco IOS \"spanning-tree portfast (trunk)\", NX-OS \"spanning-tree port type edge (trunk)\", Arista \"spanning-tree portfast\", Junos \"set protocols rstp interface <if> edge\".",
-	Evidence:  "RSTP-MIB dot1dStpPortOperEdgePort (or AdminEdgePort), BRIDGE-MIB dot1dStpForwardDelay, and the bond's updelay.",
+	FixHost: `Alternatively, raise updelay above the switch's listening plus learning time (it slows every recovery):
+iproute2: ip link set bond0 type bond updelay 30000 (a multiple of miimon)
+NetworkManager: nmcli connection modify bond0 bond.options "mode=<mode>,miimon=100,updelay=30000"; nmcli connection up bond0
+netplan: bonds.bond0.parameters: {mii-monitor-interval: 100, up-delay: 30000}, then netplan apply (networkd: reboot to apply)`,
+	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / spanning-tree portfast (trunk ports: spanning-tree portfast trunk); NX-OS: spanning-tree port type edge (trunk)
+Arista EOS: interface Ethernet1 / spanning-tree portfast
+Junos: set protocols rstp interface xe-0/0/1 edge`,
+	Evidence: "RSTP-MIB dot1dStpPortOperEdgePort (or AdminEdgePort), BRIDGE-MIB dot1dStpForwardDelay, and the bond's updelay.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			for _, s := range b.mapped() {

@@ -131,10 +131,7 @@ func fixBlock(s string) string {
 		para = append(para, line)
 	}
 	flush()
-	if list {
-		b.WriteString("\n")
-	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
 func isPlatform(label string) bool {
