@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -76,6 +77,12 @@ func (s *slaveView) speed() int {
 
 type index struct {
 	bonds []bondView
+	// Built on first use by the rules that need them (rules run
+	// concurrently, hence the Once).
+	upOnce  sync.Once
+	uplinks map[[2]string]*topology.Uplink // (switch, normalised port)
+	fdbOnce sync.Once
+	fdb     map[string][]fdbHit // normalised MAC
 }
 
 func buildIndex(m *topology.Model) *index {

@@ -74,7 +74,7 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 // peerLinks returns the LAGs of sw that link it to the other switches of
 // its domain: flagged as peer link by a vendor MIB, named by the MLAG
 // config, or with a member cabled (switch-to-switch LLDP) to a peer.
-func peerLinks(m *topology.Model, sw *topology.SwitchNode) []*topology.LAG {
+func peerLinks(c *Context, sw *topology.SwitchNode) []*topology.LAG {
 	d := sw.Domain
 	var out []*topology.LAG
 	for li := range sw.LAGs {
@@ -82,7 +82,7 @@ func peerLinks(m *topology.Model, sw *topology.SwitchNode) []*topology.LAG {
 		is := l.PeerLink || (sw.MLAG != nil && sw.MLAG.PeerLink != "" && topology.NormalizePortName(sw.MLAG.PeerLink) == topology.NormalizePortName(l.Name))
 		if !is && d != nil {
 			for _, mem := range l.Members {
-				if u := uplinkOn(m, sw.Name, mem); u != nil {
+				if u := c.uplinkOn(sw.Name, mem); u != nil {
 					other := u.A
 					if other == sw.Name {
 						other = u.B
@@ -119,7 +119,7 @@ Junos: show iccp; show interfaces ae1 extensive (the ICL); bring up its members 
 				if sw == nil || sw.Unreachable {
 					continue
 				}
-				for _, l := range peerLinks(c.Model, sw) {
+				for _, l := range peerLinks(c, sw) {
 					lp := lagPort(sw, l)
 					oper := l.Oper
 					if lp != nil && lp.Oper != "" {

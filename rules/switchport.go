@@ -27,14 +27,40 @@ func lagPort(sw *topology.SwitchNode, l *topology.LAG) *topology.Port {
 }
 
 // uplinkOn returns the switch-to-switch link on a port, or nil.
-func uplinkOn(m *topology.Model, sw, port string) *topology.Uplink {
-	np := topology.NormalizePortName(port)
-	for _, u := range m.Uplinks {
-		if (u.A == sw && topology.NormalizePortName(u.APort) == np) || (u.B == sw && topology.NormalizePortName(u.BPort) == np) {
-			return u
+func (c *Context) uplinkOn(sw, port string) *topology.Uplink {
+	c.ix.upOnce.Do(func() {
+		c.ix.uplinks = map[[2]string]*topology.Uplink{}
+		for _, u := range c.Model.Uplinks {
+			c.ix.uplinks[[2]string{u.A, topology.NormalizePortName(u.APort)}] = u
+			c.ix.uplinks[[2]string{u.B, topology.NormalizePortName(u.BPort)}] = u
 		}
-	}
-	return nil
+	})
+	return c.ix.uplinks[[2]string{sw, topology.NormalizePortName(port)}]
+}
+
+// fdbHit is one FDB entry with its switch.
+type fdbHit struct {
+	sw *topology.SwitchNode
+	e  *topology.FDBEntry
+}
+
+// fdbByMAC returns the FDB entries of every readable switch for a MAC
+// (normalised), in switch order.
+func (c *Context) fdbByMAC(mac string) []fdbHit {
+	c.ix.fdbOnce.Do(func() {
+		c.ix.fdb = map[string][]fdbHit{}
+		for _, sw := range c.Model.Switches {
+			if sw.Unreachable {
+				continue
+			}
+			for i := range sw.FDB {
+				e := &sw.FDB[i]
+				k := topology.NormalizeMAC(e.MAC)
+				c.ix.fdb[k] = append(c.ix.fdb[k], fdbHit{sw, e})
+			}
+		}
+	})
+	return c.ix.fdb[mac]
 }
 
 // vlanPort is the interface whose VLAN settings apply to a slave's
@@ -94,7 +120,7 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 							ev = append(ev, fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(l.Evidence, ", ")))
 						}
 					}
-					if u := uplinkOn(c.Model, s.sw.Name, m); u != nil {
+					if u := c.uplinkOn(s.sw.Name, m); u != nil {
 						other, op := u.B, u.BPort
 						if u.B == s.sw.Name && topology.NormalizePortName(u.BPort) == topology.NormalizePortName(m) {
 							other, op = u.A, u.APort
@@ -165,7 +191,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 								missing = append(missing, fmt.Sprintf("%s is cabled to %s %s, which is not a slave of %s", m, l.Host, l.NIC, b.bond.Name))
 							}
 						}
-					case allMapped && uplinkOn(c.Model, s.sw.Name, m) == nil && !hasNeighbour(s.sw, m):
+					case allMapped && c.uplinkOn(s.sw.Name, m) == nil && !hasNeighbour(s.sw, m):
 						missing = append(missing, fmt.Sprintf("%s is up but cabled to nothing known", m))
 					}
 				}
@@ -494,25 +520,20 @@ Junos: set interfaces xe-0/0/1 ether-options 802.3ad ae0 (lacp active under ae0 
 				continue
 			}
 			var where, ev []string
-			sws := map[string]bool{}
-			for _, sw := range c.Model.Switches {
-				if sw.Unreachable {
+			seen := map[string]bool{}
+			for _, h := range c.fdbByMAC(mac) {
+				sw, e := h.sw, h.e
+				key := sw.Name + "\x00" + e.Port
+				if seen[key] {
 					continue
 				}
-				seen := map[string]bool{}
-				for _, e := range sw.FDB {
-					if topology.NormalizeMAC(e.MAC) != mac || seen[e.Port] {
-						continue
-					}
-					p := sw.Port(e.Port)
-					if p == nil || p.Type == "lag" || sw.LAG(e.Port) != nil || sw.LAGOf(e.Port) != nil || uplinkOn(c.Model, sw.Name, e.Port) != nil {
-						continue
-					}
-					seen[e.Port] = true
-					sws[sw.Name] = true
-					where = append(where, sw.Name+" "+e.Port)
-					ev = append(ev, fmt.Sprintf("switch %s: FDB %s VLAN %d on %s (not aggregated, no switch behind it)", sw.Name, mac, e.VLAN, e.Port))
+				p := sw.Port(e.Port)
+				if p == nil || p.Type == "lag" || sw.LAG(e.Port) != nil || sw.LAGOf(e.Port) != nil || c.uplinkOn(sw.Name, e.Port) != nil {
+					continue
 				}
+				seen[key] = true
+				where = append(where, sw.Name+" "+e.Port)
+				ev = append(ev, fmt.Sprintf("switch %s: FDB %s VLAN %d on %s (not aggregated, no switch behind it)", sw.Name, mac, e.VLAN, e.Port))
 			}
 			if len(where) < 2 {
 				continue
