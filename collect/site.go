@@ -20,6 +20,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
+	"github.com/bondaudit/bondaudit/vendors/all"
 )
 
 // Site is everything read from a site folder.
@@ -246,7 +247,7 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 		if len(vbs) == 0 {
 			return unreachable(fmt.Errorf("%s: no SNMP data could be read from this file", p))
 		}
-		s, probs := vendors.Decode(vendors.NewWalk(vbs), stem)
+		s, probs := all.Decode(vendors.NewWalk(vbs), stem)
 		s.Source = p
 		for _, pr := range probs {
 			// "line N: msg" from the decoder becomes "file:N: msg"

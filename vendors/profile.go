@@ -125,9 +125,18 @@ func Profiles() []Profile { return append(slices.Clone(profiles), standard) }
 // Identify returns the profile for a device, the standard one when no
 // vendor profile matches.
 func Identify(sysObjectID, sysDescr string) Profile {
-	for i := range profiles {
-		if profiles[i].Match(sysObjectID, sysDescr) {
-			return profiles[i]
+	return identifyIn(nil, sysObjectID, sysDescr)
+}
+
+// identifyIn returns the first of profs (nil: this package's list) that
+// matches, the standard profile when none does.
+func identifyIn(profs []Profile, sysObjectID, sysDescr string) Profile {
+	if profs == nil {
+		profs = profiles
+	}
+	for i := range profs {
+		if profs[i].Name != standard.Name && profs[i].Match(sysObjectID, sysDescr) {
+			return profs[i]
 		}
 	}
 	return standard

@@ -53,6 +53,13 @@ const (
 // fallback switch name (the file stem) when sysName is missing or redacted.
 // problems name what could not be decoded, with the OID and input line.
 func Decode(w *Walk, name string) (*topology.Switch, []string) {
+	return DecodeWith(w, name, nil)
+}
+
+// DecodeWith is Decode recognising the device among profs (nil: this
+// package's recognition-only profiles), so vendor family packages, which
+// import this one, can supply their decoders (vendors/all).
+func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []string) {
 	d := &decoder{w: w, s: &topology.Switch{Schema: topology.SwitchSchema}, ports: map[int]*topology.Port{}, nLACP: -1}
 	d.system(name)
 	d.interfaces()
@@ -64,7 +71,7 @@ func Decode(w *Walk, name string) (*topology.Switch, []string) {
 	d.stp()
 	d.modules()
 	d.finish()
-	p := Identify(d.s.SysObjectID, d.s.SysDescr)
+	p := identifyIn(profs, d.s.SysObjectID, d.s.SysDescr)
 	d.s.Vendor = p.Name
 	if p.Decode != nil {
 		p.Decode(w, d.s, &d.problems)
