@@ -2,6 +2,7 @@ package vendors
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,11 +42,24 @@ func (d *decoder) lldp() {
 		}
 	}
 	// name index for joining lldpLocPortTable to IF-MIB
+	// ifName wins over ifDescr, and the lowest ifIndex over higher ones,
+	// so that the join never depends on map order.
 	byName := map[string]int{}
-	for i, p := range d.ports {
-		for _, n := range []string{p.Descr, p.Name} {
-			if n != "" {
-				byName[topology.NormalizePortName(n)] = i
+	ifxs := make([]int, 0, len(d.ports))
+	for i := range d.ports {
+		ifxs = append(ifxs, i)
+	}
+	slices.Sort(ifxs)
+	for _, pass := range []func(*topology.Port) string{
+		func(p *topology.Port) string { return p.Name },
+		func(p *topology.Port) string { return p.Descr },
+	} {
+		for _, i := range ifxs {
+			if n := pass(d.ports[i]); n != "" {
+				k := topology.NormalizePortName(n)
+				if _, taken := byName[k]; !taken {
+					byName[k] = i
+				}
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
@@ -103,7 +104,7 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn, error")
-	root.AddCommand(a.demoCmd(), a.auditCmd(), a.topologyCmd(), a.rulesCmd(), a.explainCmd())
+	root.AddCommand(a.demoCmd(), a.auditCmd(), a.collectCmd(), a.topologyCmd(), a.rulesCmd(), a.explainCmd())
 	return root
 }
 
@@ -113,6 +114,8 @@ type auditFlags struct {
 	failOn         string
 	policy         string
 	showSuppressed bool
+	targets        string
+	concurrency    int
 }
 
 func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
@@ -120,6 +123,8 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout (written atomically)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", failOnDefault, "exit 1 when a finding at or above this severity remains: error, warning, info, never")
 	cmd.Flags().StringVar(&f.policy, "policy", "", "policy file (severity overrides, disabled rules, thresholds, waivers); default: the site's policy.yaml")
+	cmd.Flags().StringVar(&f.targets, "targets", "", "also poll the switches of this targets file now (see \"collect switches --help\") and audit them with the site")
+	cmd.Flags().IntVar(&f.concurrency, "concurrency", 16, "with --targets: switches polled at once")
 	cmd.Flags().BoolVar(&f.showSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
 }
 
@@ -192,8 +197,9 @@ func siteName(dir string) string {
 	return filepath.Base(abs)
 }
 
-// loadAndBuild reads a site and joins it.
-func (a *app) loadAndBuild(fsys fs.FS, name string) (*collect.Site, *topology.Model, error) {
+// loadAndBuild reads a site and joins it; live, when set, adds switches
+// polled now (replacing the site's files of the same name).
+func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*collect.Site, *topology.Model, error) {
 	start := time.Now()
 	opt := collect.LoadOptions{}
 	if a.stderrIsTerminal {
@@ -218,6 +224,9 @@ func (a *app) loadAndBuild(fsys fs.FS, name string) (*collect.Site, *topology.Mo
 		}
 		return nil, nil, failed(err)
 	}
+	if len(live) > 0 {
+		site.Switches = mergeSwitches(site.Switches, live)
+	}
 	a.log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
 		"problems", len(site.Problems), "elapsed", time.Since(start))
 	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
@@ -227,7 +236,7 @@ func (a *app) loadAndBuild(fsys fs.FS, name string) (*collect.Site, *topology.Mo
 	return site, m, nil
 }
 
-func (a *app) audit(_ context.Context, fsys fs.FS, name string, f auditFlags) error {
+func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) error {
 	w, err := report.New(f.format)
 	if err != nil {
 		return failed(fmt.Errorf("--format: %w", err))
@@ -245,7 +254,13 @@ func (a *app) audit(_ context.Context, fsys fs.FS, name string, f auditFlags) er
 	if err != nil {
 		return failed(err)
 	}
-	site, m, err := a.loadAndBuild(fsys, name)
+	var live []snmp.Result
+	if f.targets != "" {
+		if live, err = a.pollTargets(ctx, f.targets, f.concurrency); err != nil {
+			return failed(err)
+		}
+	}
+	site, m, err := a.loadAndBuild(fsys, name, live...)
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func Dial(opt Options) (Client, error) {
 		Transport:          "udp",
 		Timeout:            opt.Timeout,
 		Retries:            opt.Retries,
-		ExponentialTimeout: false,
+		ExponentialTimeout: true, // each retry waits twice as long
 		MaxOids:            gosnmp.MaxOids,
 		MaxRepetitions:     opt.MaxRepetitions,
 	}

@@ -32,12 +32,11 @@ func MaybeServePassPersist() {
 	}
 	w, errs, err := snmp.ReadWalkFile(os.Args[2])
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "pass_persist: %v\n", err)
 		os.Exit(1)
 	}
-	for _, e := range errs {
-		fmt.Fprintf(os.Stderr, "pass_persist: %v\n", e)
-	}
+	// Lines the reader rejected are left out. Nothing goes to stderr:
+	// snmpd mixes a backend's stderr into its answers.
+	_ = errs
 	var delay time.Duration
 	if len(os.Args) > 3 {
 		delay, _ = time.ParseDuration(os.Args[3])
@@ -92,13 +91,25 @@ func passValue(v vendors.Value) (typ, val string, ok bool) {
 	return "", "", false
 }
 
+// maxValueLine is the longest value line snmpd's pass_persist reads
+// (its buffer is 4 KiB); longer values are left out of what is served.
+const maxValueLine = 4000
+
+// Servable reports whether a varbind can be served through pass_persist:
+// exceptions and Null cannot, nor values longer than snmpd's line buffer
+// (some recordings hold 5 KiB of garbage in a PortList).
+func Servable(vb vendors.VarBind) bool {
+	_, v, ok := passValue(vb.Value)
+	return ok && len(v) <= maxValueLine
+}
+
 // ServePassPersist answers snmpd's pass_persist requests (PING, get,
 // getnext, set) from a walk until in ends, each answer delay late.
 func ServePassPersist(in io.Reader, out io.Writer, w *vendors.Walk, delay time.Duration) error {
 	var es []entry
 	var oids []string
 	for _, vb := range w.All() {
-		if t, v, ok := passValue(vb.Value); ok {
+		if t, v, ok := passValue(vb.Value); ok && len(v) <= maxValueLine {
 			es = append(es, entry{"." + vb.OID, t, v})
 			oids = append(oids, vb.OID)
 		}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+func (a *app) collectCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "collect",
+		Short: "Collect snapshots from live switches (and, later, hosts)",
+	}
+	cmd.AddCommand(a.collectSwitchesCmd())
+	return cmd
+}
+
+const targetsHelp = `The targets file (YAML) lists the switches; settings are inherited
+defaults < group < target. Credentials are references, never inline:
+
+  defaults:
+    version: 2c                 # 1, 2c or 3
+    community: {env: SNMP_COMMUNITY}
+    timeout: 2s                 # per request; retries back off exponentially
+    retries: 1
+    max_repetitions: 25         # GETBULK page size
+    deadline: 2m                # the whole switch
+  groups:
+    dc1-leafs:
+      version: 3
+      v3:
+        user: bondaudit
+        auth_protocol: SHA256   # MD5, SHA, SHA224, SHA256, SHA384, SHA512
+        auth_key: {file: /etc/bondaudit/auth.key}
+        priv_protocol: AES      # DES, AES, AES192, AES256, AES192C, AES256C
+        priv_key: {env: SNMP_PRIV_KEY}
+  targets:
+    - {name: leaf1a, address: 10.0.0.11, group: dc1-leafs}
+    - {name: access2, address: 10.0.1.2, port: 1161, no_bulk: true}
+`
+
+func (a *app) collectSwitchesCmd() *cobra.Command {
+	var targets, outDir string
+	var concurrency int
+	cmd := &cobra.Command{
+		Use:   "switches -t TARGETS.yaml -o DIR",
+		Short: "Poll switches over SNMP and write one snapshot per switch",
+		Long: `Poll every switch of a targets file over SNMP (v1, v2c or v3) with a bounded
+pool of workers, walking the standard MIBs and the subtrees its vendor profile
+needs, and write DIR/<name>.json for each (atomically: a reader never sees half
+a file). Point -o at a site's switches/ folder and run "bondaudit audit SITE".
+
+A switch that cannot be read gets a snapshot that says so (the audit reports it
+as map.switch-unreachable) and a line on stderr; it never stops the others.
+Exit status: 0 every switch collected, 1 some failed, 2 none could be collected
+or the targets file is wrong.
+
+` + targetsHelp,
+		Example: "  bondaudit collect switches -t targets.yaml -o site/switches\n" +
+			"  SNMP_COMMUNITY=… bondaudit collect switches -t targets.yaml -o site/switches --concurrency 50",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if targets == "" || outDir == "" {
+				return failed(fmt.Errorf("collect switches needs -t TARGETS.yaml and -o DIR"))
+			}
+			if err := os.MkdirAll(outDir, 0o755); err != nil {
+				return failed(fmt.Errorf("-o %s: %w", outDir, err))
+			}
+			results, err := a.pollTargets(cmd.Context(), targets, concurrency)
+			if err != nil {
+				return failed(err)
+			}
+			ok := 0
+			for i := range results {
+				r := &results[i]
+				path := filepath.Join(outDir, r.Target.Name+".json")
+				if err := topology.SaveSnapshot(path, r.Switch); err != nil {
+					return failed(err)
+				}
+				if r.Err == nil {
+					ok++
+				}
+			}
+			fmt.Fprintf(a.stderr, "collected %d of %d switches into %s\n", ok, len(results), outDir)
+			switch {
+			case ok == 0:
+				return failed(fmt.Errorf("no switch could be collected"))
+			case ok < len(results):
+				return &exitError{code: exitFindings}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&targets, "targets", "t", "", "targets file (YAML): switches, settings, credential references")
+	cmd.Flags().StringVarP(&outDir, "output", "o", "", "folder for the snapshots (a site's switches/ folder)")
+	cmd.Flags().IntVar(&concurrency, "concurrency", 16, "switches polled at once")
+	return cmd
+}
+
+// pollTargets reads a targets file and polls every switch, with progress
+// on a terminal and one stderr line per switch that failed.
+func (a *app) pollTargets(ctx context.Context, path string, concurrency int) ([]snmp.Result, error) {
+	ts, err := snmp.LoadTargets(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	if concurrency < 1 {
+		return nil, fmt.Errorf("--concurrency %d: want 1 or more", concurrency)
+	}
+	failedN := 0
+	start := time.Now()
+	opt := snmp.PollOptions{Concurrency: concurrency, Log: a.log, Now: a.now,
+		Progress: func(done, total int, r *snmp.Result) {
+			if r.Err != nil {
+				failedN++
+				if a.stderrIsTerminal {
+					fmt.Fprintf(a.stderr, "\r\033[K")
+				}
+				fmt.Fprintf(a.stderr, "switch %s: not collected: %v\n", r.Target.Name, r.Err)
+			}
+			if a.stderrIsTerminal {
+				fmt.Fprintf(a.stderr, "\rcollecting switches: %d/%d (%d failed, %s)", done, total, failedN, time.Since(start).Round(time.Second))
+				if done == total {
+					fmt.Fprintln(a.stderr)
+				}
+			}
+		}}
+	return snmp.Poll(ctx, ts, opt), nil
+}
+
+// mergeSwitches replaces file switches by the live ones of the same name.
+func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Switch {
+	byName := map[string]bool{}
+	var out []*topology.Switch
+	for i := range live {
+		out = append(out, live[i].Switch)
+		byName[strings.ToLower(live[i].Target.Name)] = true
+		byName[strings.ToLower(live[i].Switch.Name)] = true
+	}
+	for _, s := range file {
+		if !byName[strings.ToLower(s.Name)] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,162 @@
+package snmp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/vendors"
+	"github.com/bondaudit/bondaudit/vendors/all"
+)
+
+// PollOptions configure a collection run.
+type PollOptions struct {
+	// Concurrency bounds the switches polled at once (default 16).
+	Concurrency int
+	// Progress, when set, is called after each switch (from one goroutine
+	// at a time).
+	Progress func(done, total int, r *Result)
+	Log      *slog.Logger
+	Now      func() time.Time
+	// Dial opens a session (default Dial); tests swap in their own.
+	Dial func(Options) (Client, error)
+}
+
+// Result is one switch's collection.
+type Result struct {
+	Target Target
+	// Switch is the decoded snapshot; for a switch that could not be read
+	// it is an Unreachable snapshot saying why, so that an audit reports it.
+	Switch *topology.Switch
+	// Walk is everything read (nil when nothing was).
+	Walk     *vendors.Walk
+	Err      error
+	Requests int
+	Elapsed  time.Duration
+	// Problems are subtrees that failed while the rest was read.
+	Problems []string
+}
+
+// systemOID is SNMPv2-MIB system: read first to recognise the vendor.
+const systemOID = "1.3.6.1.2.1.1"
+
+// Poll collects every target with a bounded worker pool. A switch that
+// fails never stops the others; results come back in target order.
+func Poll(ctx context.Context, targets []Target, opt PollOptions) []Result {
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = 16
+	}
+	if opt.Dial == nil {
+		opt.Dial = Dial
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	out := make([]Result, len(targets))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range min(opt.Concurrency, len(targets)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = pollOne(ctx, targets[i], opt)
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, len(targets), &out[i])
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range targets {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func where(t Target) string {
+	return net.JoinHostPort(t.Options.Address, strconv.Itoa(int(max(t.Options.Port, 1))))
+}
+
+func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
+	r.Target = t
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, t.Deadline)
+	defer cancel()
+	log := opt.Log.With("switch", t.Name, "address", where(t))
+	defer func() {
+		r.Elapsed = time.Since(start)
+		if r.Err != nil {
+			r.Switch = &topology.Switch{Schema: topology.SwitchSchema, Name: t.Name, Source: "snmp " + where(t),
+				Collected: opt.Now().UTC().Format(time.RFC3339), Unreachable: true, Error: r.Err.Error()}
+			log.Warn("switch not collected", "err", r.Err, "elapsed", r.Elapsed)
+		} else {
+			log.Info("switch collected", "varbinds", r.Walk.Len(), "requests", r.Requests, "elapsed", r.Elapsed)
+		}
+	}()
+	c, err := opt.Dial(t.Options)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	defer c.Close()
+	defer func() { r.Requests = c.Requests() }()
+
+	vbs, err := c.BulkWalk(ctx, systemOID)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	if len(vbs) == 0 {
+		r.Err = fmt.Errorf("%s: the agent answers but shows no SNMPv2-MIB system group (view/ACL too narrow?)", where(t))
+		return r
+	}
+	sys := vendors.NewWalk(vbs)
+	oid, _ := sys.Get("1.3.6.1.2.1.1.2.0")
+	descr, _ := sys.Get("1.3.6.1.2.1.1.1.0")
+	prof := all.Identify(oid.OID, descr.Text())
+	log.Debug("recognised", "profile", prof.Name)
+	for _, root := range append(append([]string(nil), vendors.StandardOIDs...), prof.OIDs...) {
+		if root == systemOID {
+			continue
+		}
+		got, err := c.BulkWalk(ctx, root)
+		vbs = append(vbs, got...)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+				r.Err = fmt.Errorf("%s: deadline %s passed while walking %s (%d varbinds read): %w", t.Name, t.Deadline, root, len(vbs), err)
+				return r
+			}
+			var ae *agentError
+			if errors.As(err, &ae) {
+				r.Problems = append(r.Problems, fmt.Sprintf("walking %s: %v", root, err))
+				continue
+			}
+			r.Err = err
+			return r
+		}
+	}
+	r.Walk = vendors.NewWalk(vbs)
+	s, probs := all.Decode(r.Walk, t.Name)
+	s.Source = "snmp " + where(t)
+	s.Collected = opt.Now().UTC().Format(time.RFC3339)
+	s.Problems = append(s.Problems, r.Problems...)
+	s.Problems = append(s.Problems, probs...)
+	r.Switch = s
+	return r
+}

@@ -1,0 +1,136 @@
+package snmp_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/snmplab"
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/vendors"
+	"github.com/bondaudit/bondaudit/vendors/all"
+)
+
+// comparable strips what differs by nature between a live and a file
+// reading: where and when it came from, and read problems (file lines).
+func comparable(t *testing.T, s *topology.Switch) string {
+	t.Helper()
+	c := *s
+	c.Source, c.Collected, c.Problems = "", "", nil
+	b, err := json.MarshalIndent(&c, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestPollMatchesFile: for every shared recording, polling snmpd serving it
+// (only the subtrees the standard MIBs and the device's profile need) gives
+// the same switch snapshot as decoding the whole recording from file. A
+// difference means a profile forgot an OID its decoder reads.
+func TestPollMatchesFile(t *testing.T) {
+	snmplab.NeedTool(t, "snmpd", "snmpd")
+	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.snmprec"))
+	if len(files) == 0 {
+		t.Skipf("no recordings in %s", dir)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".snmprec")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w, _, err := snmp.ReadWalkFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := w.Get("1.3.6.1.2.1.1.2.0"); !ok {
+				t.Skip("recording has no sysObjectID: snmplab waits for it")
+			}
+			// What the lab agent can serve of the recording (snmpd's
+			// pass_persist reads lines of at most 4 KiB).
+			var servable []vendors.VarBind
+			for _, vb := range w.All() {
+				if snmplab.Servable(vb) {
+					servable = append(servable, vb)
+				}
+			}
+			want, _ := all.Decode(vendors.NewWalk(servable), name)
+			a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: f})
+			rs := snmp.Poll(context.Background(), []snmp.Target{{Name: name, Deadline: time.Minute, Options: snmp.Options{
+				Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2, MaxRepetitions: 25}}},
+				snmp.PollOptions{})
+			r := rs[0]
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			if d := cmp.Diff(comparable(t, want), comparable(t, r.Switch)); d != "" {
+				t.Errorf("live snapshot differs from the file's (-file +live; live problems %q):\n%s", r.Problems, d)
+			}
+			if r.Requests == 0 || r.Walk.Len() == 0 {
+				t.Errorf("requests %d, varbinds %d", r.Requests, r.Walk.Len())
+			}
+		})
+	}
+}
+
+// TestPollSurvivesDeadAndSlowSwitches: one switch where nothing listens,
+// one that answers too slowly for its deadline, one healthy: the healthy
+// one is collected, the others fail within their deadlines with snapshots
+// that say why, and the run ends.
+func TestPollSurvivesDeadAndSlowSwitches(t *testing.T) {
+	path := fixture(t, "librenms__ios_2960x.snmprec")
+	good := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: path})
+	// 10 ms per varbind: a 25-varbind page takes 250 ms (inside the
+	// request timeout), the whole switch far longer than its deadline.
+	slow := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: path, Delay: 10 * time.Millisecond})
+	dead := snmplab.FreeUDPPort(t)
+	opt := func(port uint16) snmp.Options {
+		return snmp.Options{Address: "127.0.0.1", Port: port, Version: snmp.V2c, Community: snmp.NewSecret("public"), Timeout: time.Second, Retries: 1}
+	}
+	targets := []snmp.Target{
+		{Name: "dead", Deadline: 5 * time.Second, Options: opt(dead)},
+		{Name: "slow", Deadline: 1500 * time.Millisecond, Options: opt(slow.Port)},
+		{Name: "good", Deadline: time.Minute, Options: opt(good.Port)},
+	}
+	var progress []string
+	start := time.Now()
+	rs := snmp.Poll(context.Background(), targets, snmp.PollOptions{Concurrency: 3,
+		Progress: func(done, total int, r *snmp.Result) { progress = append(progress, r.Target.Name) }})
+	el := time.Since(start)
+	if el > 10*time.Second {
+		t.Errorf("run took %s", el)
+	}
+	if len(progress) != 3 {
+		t.Errorf("progress calls %v", progress)
+	}
+	byName := map[string]snmp.Result{}
+	for _, r := range rs {
+		byName[r.Target.Name] = r
+	}
+	if r := byName["good"]; r.Err != nil || r.Switch.Unreachable || len(r.Switch.Ports) == 0 {
+		t.Errorf("good: %v %+v", r.Err, r.Switch)
+	}
+	for _, n := range []string{"dead", "slow"} {
+		r := byName[n]
+		if r.Err == nil || !r.Switch.Unreachable || r.Switch.Error == "" || r.Switch.Name != n {
+			t.Errorf("%s: err %v, snapshot %+v", n, r.Err, r.Switch)
+		}
+	}
+	if r := byName["slow"]; r.Err != nil && !strings.Contains(r.Err.Error(), "deadline") {
+		t.Errorf("slow: %v, want the deadline named", r.Err)
+	}
+	if r := byName["slow"]; r.Elapsed > 4*time.Second {
+		t.Errorf("slow switch held on for %s past its 1.5 s deadline", r.Elapsed)
+	}
+	if r := byName["dead"]; r.Err != nil && !strings.Contains(r.Err.Error(), "no answer") && !strings.Contains(r.Err.Error(), "nothing listens") {
+		t.Errorf("dead: %v", r.Err)
+	}
+	_ = os.Getenv
+}

@@ -1,0 +1,131 @@
+package snmp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+var testEnv = map[string]string{"RO_COMMUNITY": "s3cret-community", "AUTH": "auth-key-value", "PRIV": "priv-key-value"}
+
+func lookup(k string) (string, bool) { v, ok := testEnv[k]; return v, ok }
+
+func fakeReadFile(p string) ([]byte, error) {
+	if p == "/etc/bondaudit/access.community" {
+		return []byte("file-community\n"), nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+}
+
+func TestParseTargetsLayers(t *testing.T) {
+	ts, err := ParseTargets([]byte(`
+defaults:
+  community: {env: RO_COMMUNITY}
+  timeout: 3s
+  retries: 2
+  deadline: 90s
+groups:
+  leafs:
+    version: 3
+    max_repetitions: 40
+    v3:
+      user: bondaudit
+      auth_protocol: sha-256
+      auth_key: {env: AUTH}
+      priv_protocol: AES
+      priv_key: {env: PRIV}
+targets:
+  - {name: leaf1a, address: 10.0.0.11, group: leafs}
+  - name: access2
+    address: 10.0.1.2
+    port: 1161
+    no_bulk: true
+    community: {file: /etc/bondaudit/access.community}
+  - name: core1
+`), "targets.yaml", lookup, fakeReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 3 {
+		t.Fatalf("%d targets", len(ts))
+	}
+	leaf, acc, core := ts[0], ts[1], ts[2]
+	if leaf.Options.Version != V3 || leaf.Options.V3 == nil || leaf.Options.V3.User != "bondaudit" || leaf.Options.V3.AuthProtocol != "SHA256" ||
+		leaf.Options.V3.AuthKey.Reveal() != "auth-key-value" || leaf.Options.V3.PrivKey.Reveal() != "priv-key-value" ||
+		leaf.Options.MaxRepetitions != 40 || leaf.Options.Timeout != 3*time.Second || leaf.Deadline != 90*time.Second || leaf.Line != 18 {
+		t.Errorf("leaf1a: %+v %+v", leaf, leaf.Options.V3)
+	}
+	if acc.Options.Version != V2c || acc.Options.Port != 1161 || !acc.Options.NoBulk || acc.Options.Community.Reveal() != "file-community" || acc.Options.Retries != 2 {
+		t.Errorf("access2: %+v", acc.Options)
+	}
+	if core.Options.Address != "core1" || core.Options.Port != 161 || core.Options.Community.Reveal() != "s3cret-community" || core.Options.MaxRepetitions != 25 {
+		t.Errorf("core1: %+v", core.Options)
+	}
+}
+
+func TestParseTargetsErrors(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"targets:\n  - {name: a, community: public}\n", []string{"targets.yaml:2", "inline secrets are not allowed", "{env: VARIABLE}"}},
+		{"targets:\n  - {name: a, community: {env: NOPE}}\n", []string{"environment variable NOPE is not set"}},
+		{"targets:\n  - {name: a, community: {file: /nope}}\n", []string{"/nope"}},
+		{"targets:\n  - {name: a, comunity: {env: RO_COMMUNITY}}\n", []string{`unknown key "comunity" in target`, "name, address, group, version"}},
+		{"defaults:\n  retry: 1\ntargets:\n  - {name: a}\n", []string{"targets.yaml:2", `unknown key "retry" in defaults`, "retries"}},
+		{"target:\n  - {name: a}\n", []string{`unknown key "target"`, "defaults, groups, targets"}},
+		{"targets:\n  - {name: a, group: x, community: {env: RO_COMMUNITY}}\n", []string{`no group "x"`}},
+		{"targets:\n  - {name: a, community: {env: RO_COMMUNITY}}\n  - {name: a, community: {env: RO_COMMUNITY}}\n", []string{"defined twice (first at line 2)"}},
+		{"targets:\n  - {name: a, version: 4, community: {env: RO_COMMUNITY}}\n", []string{"want 1, 2c or 3"}},
+		{"targets:\n  - {name: a}\n", []string{"needs a community"}},
+		{"targets:\n  - {name: a, version: 3}\n", []string{"needs v3.user"}},
+		{"targets:\n  - {name: a, version: 3, v3: {user: u, auth_protocol: SHA1024}}\n", []string{"SHA256", "SHA1024"}},
+		{"targets:\n  - {name: ../a, community: {env: RO_COMMUNITY}}\n", []string{"no slashes"}},
+		{"targets: []\n", []string{"want a list of switches"}},
+		{"targets:\n  - {name: a, timeout: soon, community: {env: RO_COMMUNITY}}\n", []string{"duration"}},
+	} {
+		_, err := ParseTargets([]byte(c.in), "targets.yaml", lookup, fakeReadFile)
+		if err == nil {
+			t.Errorf("%q: no error", c.in)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %q lacks %q", c.in, err, w)
+			}
+		}
+		for _, v := range testEnv {
+			if strings.Contains(err.Error(), v) {
+				t.Errorf("%q: error leaks a secret: %v", c.in, err)
+			}
+		}
+	}
+}
+
+// TestSecretNeverPrints: every way a credential could reach output or a
+// log shows <redacted>.
+func TestSecretNeverPrints(t *testing.T) {
+	s := NewSecret("hunter2-community")
+	o := Options{Address: "10.0.0.1", Community: s, V3: &V3Options{User: "u", AuthKey: NewSecret("hunter2-auth"), PrivKey: NewSecret("hunter2-priv")}}
+	var outs []string
+	outs = append(outs, fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q", o, o, o, s, s), fmt.Sprintf("%+v %#v", *o.V3, *o.V3))
+	b, _ := json.Marshal(o)
+	outs = append(outs, string(b))
+	var logb strings.Builder
+	slog.New(slog.NewTextHandler(&logb, nil)).Info("dial", "options", o, "community", s, "v3", o.V3)
+	slog.New(slog.NewJSONHandler(&logb, nil)).Info("dial", "options", o, "community", s)
+	outs = append(outs, logb.String(), errors.New(fmt.Sprint("dial ", o)).Error())
+	for _, out := range outs {
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("secret printed: %s", out)
+		}
+	}
+	if s.Reveal() != "hunter2-community" {
+		t.Error("Reveal")
+	}
+}
