@@ -53,12 +53,16 @@ type AgentOptions struct {
 	Users     []V3User
 	// Delay makes every pass_persist answer late (a slow agent).
 	Delay time.Duration
+	// Ports is how many loopback UDP ports the agent listens on (default
+	// 1): many "switches" from one snmpd process.
+	Ports int
 }
 
 // Agent is a running snmpd.
 type Agent struct {
 	Addr      string // 127.0.0.1
 	Port      uint16
+	Ports     []uint16 // every port it listens on (Port is the first)
 	Community string
 	Dir       string
 	cmd       *exec.Cmd
@@ -97,7 +101,15 @@ func StartAgent(t testing.TB, opt AgentOptions) *Agent {
 		t.Fatal(err)
 	}
 	var conf strings.Builder
-	fmt.Fprintf(&conf, "agentAddress udp:%s:%d\n", a.Addr, a.Port)
+	a.Ports = []uint16{a.Port}
+	for len(a.Ports) < opt.Ports {
+		a.Ports = append(a.Ports, FreeUDPPort(t))
+	}
+	var addrs []string
+	for _, p := range a.Ports {
+		addrs = append(addrs, fmt.Sprintf("udp:%s:%d", a.Addr, p))
+	}
+	fmt.Fprintf(&conf, "agentAddress %s\n", strings.Join(addrs, ","))
 	fmt.Fprintf(&conf, "rocommunity %s 127.0.0.1\n", a.Community)
 	fmt.Fprintf(&conf, "dontLogTCPWrappersConnects yes\n")
 	// createUser goes in the main file: -C keeps snmpd from reading the
