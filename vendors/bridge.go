@@ -1,6 +1,7 @@
 package vendors
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/bondaudit/bondaudit/topology"
@@ -145,4 +146,27 @@ func (d *decoder) fdb() {
 		}
 		add(ix, 0, r)
 	}
+}
+
+// VLANFDB decodes the learned MACs of one VLAN context, as Cisco IOS
+// serves BRIDGE-MIB per VLAN (community@vlan, or SNMPv3 context vlan-N):
+// ctx holds that context's dot1dBasePortTable and dot1dTpFdbTable. Ports
+// are named through s (already decoded from the main walk).
+func VLANFDB(ctx *Walk, vlan int, s *topology.Switch) ([]topology.FDBEntry, []string) {
+	d := &decoder{w: ctx, s: &topology.Switch{}, ports: map[int]*topology.Port{}}
+	for i := range s.Ports {
+		if s.Ports[i].IfIndex > 0 {
+			d.ports[s.Ports[i].IfIndex] = &s.Ports[i]
+		}
+	}
+	d.bridge()
+	d.fdb()
+	for i := range d.s.FDB {
+		d.s.FDB[i].VLAN = vlan
+	}
+	var probs []string
+	for _, p := range d.problems {
+		probs = append(probs, fmt.Sprintf("VLAN %d context: %s", vlan, p))
+	}
+	return d.s.FDB, probs
 }

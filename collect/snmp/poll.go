@@ -153,10 +153,68 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	}
 	r.Walk = vendors.NewWalk(vbs)
 	s, probs := all.Decode(r.Walk, t.Name)
+	if len(s.FDB) == 0 && prof.Name == "cisco-ios" {
+		probs = append(probs, perVLANFDB(ctx, t, opt, r.Walk, s)...)
+	}
 	s.Source = "snmp " + where(t)
 	s.Collected = opt.Now().UTC().Format(time.RFC3339)
 	s.Problems = append(s.Problems, r.Problems...)
 	s.Problems = append(s.Problems, probs...)
 	r.Switch = s
 	return r
+}
+
+// vtpVlanState is CISCO-VTP-MIB vtpVlanState (index managementDomain.vlan;
+// 1 = operational).
+const vtpVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
+
+// perVLANFDB reads the FDB of Cisco IOS, which serves BRIDGE-MIB per VLAN:
+// community "community@VLAN" on v1/v2c, context "vlan-VLAN" on v3. One
+// session per VLAN; a VLAN that fails is a problem, not a failure.
+func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk, s *topology.Switch) []string {
+	var vlans []int
+	for _, row := range w.Column(vtpVlanState) {
+		ix, ok := vendors.IndexInts(row.Index)
+		st, _ := row.Value.Number()
+		if !ok || len(ix) != 2 || st != 1 || (ix[1] >= 1002 && ix[1] <= 1005) {
+			continue
+		}
+		vlans = append(vlans, int(ix[1]))
+	}
+	const maxVLANs = 1024
+	var probs []string
+	if len(vlans) > maxVLANs {
+		probs = append(probs, fmt.Sprintf("%d VLANs: FDB read for the first %d only", len(vlans), maxVLANs))
+		vlans = vlans[:maxVLANs]
+	}
+	for _, vlan := range vlans {
+		o := t.Options
+		if o.Version == V3 {
+			o.Context = fmt.Sprintf("vlan-%d", vlan)
+		} else {
+			o.Community = NewSecret(fmt.Sprintf("%s@%d", o.Community.Reveal(), vlan))
+		}
+		c, err := opt.Dial(o)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("FDB of VLAN %d: %v", vlan, err))
+			continue
+		}
+		var vbs []vendors.VarBind
+		for _, root := range []string{"1.3.6.1.2.1.17.1.4.1", "1.3.6.1.2.1.17.4.3.1"} {
+			got, err := c.BulkWalk(ctx, root)
+			if err != nil {
+				probs = append(probs, fmt.Sprintf("FDB of VLAN %d: %v", vlan, err))
+				break
+			}
+			vbs = append(vbs, got...)
+		}
+		c.Close()
+		fdb, p := vendors.VLANFDB(vendors.NewWalk(vbs), vlan, s)
+		s.FDB = append(s.FDB, fdb...)
+		probs = append(probs, p...)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return probs
 }
