@@ -39,7 +39,8 @@ func dial(t *testing.T, a *snmplab.Agent, opt snmp.Options) snmp.Client {
 	t.Helper()
 	opt.Address, opt.Port = a.Addr, a.Port
 	if opt.Timeout == 0 {
-		opt.Timeout = time.Second
+		// generous: CI machines run many agents and tests at once
+		opt.Timeout, opt.Retries = 3*time.Second, 2
 	}
 	c, err := snmp.Dial(opt)
 	if err != nil {
