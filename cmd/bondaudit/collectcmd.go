@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -17,9 +19,9 @@ import (
 func (a *app) collectCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "collect",
-		Short: "Collect snapshots from live switches (and, later, hosts)",
+		Short: "Collect snapshots from live switches (SNMP) or from this Linux host (kernel)",
 	}
-	cmd.AddCommand(a.collectSwitchesCmd())
+	cmd.AddCommand(a.collectSwitchesCmd(), a.collectHostCmd())
 	return cmd
 }
 
@@ -151,4 +153,41 @@ func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Swit
 		}
 	}
 	return out
+}
+
+func (a *app) collectHostCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "host [-o FILE]",
+		Short: "Snapshot this Linux host: bonds, slaves, bridges, VLANs, neighbours",
+		Long: `Read this host's bonds and links from the kernel (netlink), what netlink
+leaves out from /proc/net/bonding (aggregator, LACP partner details), speed,
+duplex and the firmware-LLDP flag through ethtool, and lldpd's neighbours when
+lldpd runs, and write a host snapshot (schema bondaudit.host/v1). Put it in a
+site's hosts/ folder as <name>.json and run "bondaudit audit SITE".
+
+Reading links and /proc/net/bonding needs no privilege; ethtool may need
+CAP_NET_ADMIN on some drivers (what could not be read is listed on stderr).`,
+		Example: "  bondaudit collect host -o site/hosts/$(hostname).json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			h, problems, err := host.Collect(cmd.Context(), host.CollectOptions{Now: a.now})
+			if err != nil {
+				return failed(err)
+			}
+			for _, p := range problems {
+				fmt.Fprintf(a.stderr, "collect host: %s\n", p)
+			}
+			b, err := topology.MarshalSnapshot(h)
+			if err != nil {
+				return failed(err)
+			}
+			if err := a.writeOutput(out, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+				return failed(err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the snapshot to FILE (atomically) instead of stdout")
+	return cmd
 }

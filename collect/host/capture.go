@@ -148,93 +148,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		return nil, r.problems, fmt.Errorf("%s: %w", dir, ErrNoHostData)
 	}
 
-	// merge
-	nicByName := map[string]*topology.NIC{}
-	if links != nil {
-		h.NICs = links.NICs
-		h.Bridges = links.Bridges
-		h.VLANs = links.VLANs
-	}
-	for i := range h.NICs {
-		nicByName[h.NICs[i].Name] = &h.NICs[i]
-	}
-	ipBonds := map[string]*topology.Bond{}
-	if links != nil {
-		for i := range links.Bonds {
-			ipBonds[links.Bonds[i].Name] = &links.Bonds[i]
-		}
-	}
-	var names []string
-	names = append(names, procOrder...)
-	if links != nil {
-		for _, b := range links.Bonds {
-			if _, ok := procBonds[b.Name]; !ok {
-				names = append(names, b.Name)
-			}
-		}
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		pb, inProc := procBonds[name]
-		ib := ipBonds[name]
-		var b topology.Bond
-		switch {
-		case inProc && ib != nil:
-			b = mergeBond(pb, ib)
-		case inProc:
-			b = pb
-			if links != nil {
-				r.problem("%s: bond %s is not in %s", pb.Source, name, ipFile)
-			}
-		default:
-			b = *ib
-			if ib.Mode == "" {
-				r.problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, name, len(ib.Slaves))
-				continue
-			}
-			r.problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, name), name, ipFile, name)
-		}
-		h.Bonds = append(h.Bonds, b)
-	}
-
-	// NICs the bonding files name but ip-link did not list.
-	for bi := range h.Bonds {
-		b := &h.Bonds[bi]
-		for si := range b.Slaves {
-			s := &b.Slaves[si]
-			n := nicByName[s.Name]
-			if n == nil {
-				h.NICs = append(h.NICs, topology.NIC{Name: s.Name, PermMAC: s.PermMAC, Master: b.Name})
-				n = &h.NICs[len(h.NICs)-1]
-				nicByName = reindex(h.NICs)
-				n = nicByName[s.Name]
-			}
-			if n.PermMAC == "" {
-				n.PermMAC = s.PermMAC
-			}
-			if s.PermMAC == "" {
-				s.PermMAC = n.PermMAC
-			}
-			if s.Speed > 0 {
-				n.Speed = s.Speed
-			}
-			if s.Duplex != "" {
-				n.Duplex = s.Duplex
-			}
-			if n.Master == "" {
-				n.Master = b.Name
-			}
-		}
-		if b.Bridge == "" {
-			for _, br := range h.Bridges {
-				if slices.Contains(br.Ports, b.Name) {
-					b.Bridge = br.Name
-				}
-			}
-		}
-	}
-	slices.SortFunc(h.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
-	nicByName = reindex(h.NICs)
+	mergeHost(h, links, procBonds, procOrder, ipFile, bdir, r.problem)
 
 	// ethtool
 	for i := range h.NICs {
@@ -429,4 +343,95 @@ func (r *capReader) first(names []string) (string, []byte) {
 func firstLine(b []byte) string {
 	s, _, _ := strings.Cut(string(b), "\n")
 	return s
+}
+
+// mergeHost joins what the link listing says (ip-link or netlink) with the
+// bonding driver's view (/proc/net/bonding) into h: NICs, bridges, VLANs,
+// and every bond with both halves merged. problem reports inconsistencies.
+func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
+	nicByName := map[string]*topology.NIC{}
+	if links != nil {
+		h.NICs = links.NICs
+		h.Bridges = links.Bridges
+		h.VLANs = links.VLANs
+	}
+	for i := range h.NICs {
+		nicByName[h.NICs[i].Name] = &h.NICs[i]
+	}
+	ipBonds := map[string]*topology.Bond{}
+	if links != nil {
+		for i := range links.Bonds {
+			ipBonds[links.Bonds[i].Name] = &links.Bonds[i]
+		}
+	}
+	var names []string
+	names = append(names, procOrder...)
+	if links != nil {
+		for _, b := range links.Bonds {
+			if _, ok := procBonds[b.Name]; !ok {
+				names = append(names, b.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		pb, inProc := procBonds[name]
+		ib := ipBonds[name]
+		var b topology.Bond
+		switch {
+		case inProc && ib != nil:
+			b = mergeBond(pb, ib)
+		case inProc:
+			b = pb
+			if links != nil {
+				problem("%s: bond %s is not in %s", pb.Source, name, ipFile)
+			}
+		default:
+			b = *ib
+			if ib.Mode == "" {
+				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, name, len(ib.Slaves))
+				continue
+			}
+			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, name), name, ipFile, name)
+		}
+		h.Bonds = append(h.Bonds, b)
+	}
+
+	// NICs the bonding files name but ip-link did not list.
+	for bi := range h.Bonds {
+		b := &h.Bonds[bi]
+		for si := range b.Slaves {
+			s := &b.Slaves[si]
+			n := nicByName[s.Name]
+			if n == nil {
+				h.NICs = append(h.NICs, topology.NIC{Name: s.Name, PermMAC: s.PermMAC, Master: b.Name})
+				n = &h.NICs[len(h.NICs)-1]
+				nicByName = reindex(h.NICs)
+				n = nicByName[s.Name]
+			}
+			if n.PermMAC == "" {
+				n.PermMAC = s.PermMAC
+			}
+			if s.PermMAC == "" {
+				s.PermMAC = n.PermMAC
+			}
+			if s.Speed > 0 {
+				n.Speed = s.Speed
+			}
+			if s.Duplex != "" {
+				n.Duplex = s.Duplex
+			}
+			if n.Master == "" {
+				n.Master = b.Name
+			}
+		}
+		if b.Bridge == "" {
+			for _, br := range h.Bridges {
+				if slices.Contains(br.Ports, b.Name) {
+					b.Bridge = br.Name
+				}
+			}
+		}
+	}
+	slices.SortFunc(h.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
 }

@@ -1,0 +1,38 @@
+package host
+
+import (
+	"errors"
+	"time"
+)
+
+// CollectOptions configure a live collection of this host.
+type CollectOptions struct {
+	// ProcBonding is the folder of the bonding driver's status files
+	// (default /proc/net/bonding; inside a network namespace entered on
+	// one thread, /proc/thread-self/net/bonding).
+	ProcBonding string
+	// SysClassNet is sysfs' network class folder (default /sys/class/net).
+	SysClassNet string
+	// LLDPCli is the lldpcli binary (default "lldpcli"); LLDPSocket its
+	// control socket when lldpd runs with -u.
+	LLDPCli, LLDPSocket string
+	Now                 func() time.Time
+}
+
+func (o *CollectOptions) defaults() {
+	if o.ProcBonding == "" {
+		o.ProcBonding = "/proc/net/bonding"
+	}
+	if o.SysClassNet == "" {
+		o.SysClassNet = "/sys/class/net"
+	}
+	if o.LLDPCli == "" {
+		o.LLDPCli = "lldpcli"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// ErrLinuxOnly is returned by Collect on other systems.
+var ErrLinuxOnly = errors.New("collect host reads the Linux kernel (netlink, /proc/net/bonding): run it on the Linux host, or capture the host with stock tools (see bondaudit audit --help)")
