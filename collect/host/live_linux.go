@@ -107,13 +107,19 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 	}
 	out := &Links{}
 	bridges := map[string]*topology.Bridge{}
+	// Bonds first: the dump is in ifindex order and slaves created before
+	// their bond come earlier.
+	for _, l := range ls {
+		if b, ok := l.(*netlink.Bond); ok {
+			out.Bonds = append(out.Bonds, bondFromNetlink(b, nameOf))
+		}
+	}
 	for _, l := range ls {
 		a := l.Attrs()
 		master := nameOf(a.MasterIndex)
 		state := strings.ToLower(a.OperState.String())
 		switch l := l.(type) {
 		case *netlink.Bond:
-			out.Bonds = append(out.Bonds, bondFromNetlink(l, nameOf))
 			continue
 		case *netlink.Bridge:
 			if bridges[a.Name] == nil {
@@ -213,9 +219,9 @@ func bondFromNetlink(l *netlink.Bond, nameOf func(int) string) topology.Bond {
 			b.AdActorSystem = macString(l.AdActorSystem)
 		}
 	}
-	if b.Mode == topology.ModeBalanceXOR || b.Mode == topology.Mode8023AD || b.Mode == topology.ModeBalanceTLB || b.Mode == topology.ModeBalanceALB {
-		b.XmitHashPolicy = strings.ToLower(l.XmitHashPolicy.String())
-	}
+	// The kernel keeps a hash policy for every mode, and ip-link prints it:
+	// so does the snapshot (rules read it only where it matters).
+	b.XmitHashPolicy = strings.ToLower(l.XmitHashPolicy.String())
 	return b
 }
 
