@@ -452,6 +452,12 @@ func ruleCases() []ruleCase {
 		{name: "active-backup on an lacp port-channel", rule: "independent.switch-aggregated", fire: true, severity: rules.Error, build: oneSwitch(abBond, "lacp")},
 		{name: "active-backup on a static port-channel", rule: "independent.switch-aggregated", fire: true, severity: rules.Error, build: oneSwitch(abBond, "static")},
 		{name: "active-backup on plain ports", rule: "independent.switch-aggregated", build: oneSwitch(abBond, "")},
+		// Host-only: the switch is not in the site; its LLDP link-aggregation
+		// TLV, heard by the host, is the evidence.
+		{name: "host-only: LLDP says the port is aggregated", rule: "independent.switch-aggregated", fire: true, severity: rules.Error,
+			build: oneSwitch(abBond, "static"), post: []func(*testing.T, string){removeFile("switches/leafc.snmprec")}},
+		{name: "host-only: LLDP says the port is not aggregated", rule: "independent.switch-aggregated",
+			build: oneSwitch(abBond, ""), post: []func(*testing.T, string){removeFile("switches/leafc.snmprec")}},
 		{name: "active-backup on one switch", rule: "redundancy.single-switch", fire: true, severity: rules.Warning, build: oneSwitch(abBond, "")},
 		{name: "lacp on one switch", rule: "redundancy.single-switch", fire: true, sevSet: true, severity: rules.Info, build: oneSwitch(lacpBond, "lacp")},
 		{name: "active-backup on two switches", rule: "redundancy.single-switch", build: onPair(abBond, nil)},

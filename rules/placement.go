@@ -336,7 +336,9 @@ netplan: bonds.bond0.parameters: {mode: 802.3ad, mii-monitor-interval: 100, lacp
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group, then the port-channel's switchport (VLAN) config on each former member
 Arista EOS: interface Ethernet1 / no channel-group, then the Port-Channel's switchport (VLAN) config on each former member
 Junos: delete interfaces xe-0/0/1 ether-options 802.3ad; set interfaces xe-0/0/1 unit 0 family ethernet-switching interface-mode trunk vlan members 100`,
-	Evidence: "Switch: ifStackTable / IEEE8023-LAG-MIB membership of the port.",
+	Evidence: `Switch: ifStackTable / IEEE8023-LAG-MIB membership of the port.
+Without the switch: LACPDUs the host heard on the slave (the switch port runs LACP),
+or the LLDP link-aggregation TLV the switch sends (port aggregated).`,
 	Check: func(c *Context) {
 		perSlave(c, ClassIndependent, func(b *bondView, s *slaveView) {
 			if s.lag == nil || !s.switchUsable() {
@@ -348,7 +350,62 @@ Junos: delete interfaces xe-0/0/1 ether-options 802.3ad; set interfaces xe-0/0/1
 			f.Evidence = append([]string{b.hostEv("mode %s", b.bond.Mode), linkEv(s)}, portEv(s)...)
 			c.Report(f)
 		})
+		// No switch data for the slave: what the switch told the host.
+		for _, b := range c.bonds() {
+			if b.class != ClassIndependent {
+				continue
+			}
+			for i := range b.slaves {
+				s := &b.slaves[i]
+				if s.switchUsable() {
+					continue
+				}
+				ev, what, sw, port := hostHeardAggregation(&b, s)
+				if len(ev) == 0 {
+					continue
+				}
+				f := b.finding(s)
+				f.Switch, f.Port = sw, port
+				f.Message = fmt.Sprintf("%s is %s but the switch port facing %s %s: the switch treats it as part of a bundle", b.bond.Name, b.bond.Mode, s.s.Name, what)
+				f.Fix = "on the switch, remove the port from its port-channel (no channel-group) and configure it as a plain port"
+				f.Evidence = append([]string{b.hostEv("mode %s", b.bond.Mode)}, ev...)
+				c.Report(f)
+			}
+		}
 	},
+}
+
+// hostHeardAggregation is what the host heard from the switch on a slave
+// that says the switch port is aggregated: LACPDUs (the port runs LACP) or
+// an LLDP link-aggregation TLV with "enabled". It returns the evidence and
+// a phrase for the message, and the switch and port as LLDP/CDP name them;
+// no evidence when nothing says so.
+func hostHeardAggregation(b *bondView, s *slaveView) (ev []string, what, sw, port string) {
+	for _, n := range s.nb {
+		who := n.SystemName
+		if who == "" {
+			who = n.ChassisID
+		}
+		if n.Protocol != topology.ProtoLACP && sw == "" {
+			sw, port = who, n.PortID
+		}
+		switch {
+		case n.Protocol == topology.ProtoLACP && n.LACP != nil && !zeroMAC(n.LACP.System):
+			ev = append(ev, b.slaveEv(s, "heard LACPDUs from system %s key %d port %d, state %s (%s)", topology.NormalizeMAC(n.LACP.System), n.LACP.Key, n.LACP.Port, stateString(n.LACP.State), orUnknown(n.Source)))
+			if what == "" {
+				what = "sends LACPDUs (it runs LACP)"
+			}
+		case n.LinkAgg != nil && n.LinkAgg.Enabled:
+			ev = append(ev, b.slaveEv(s, "LLDP from %s port %s: link aggregation enabled, aggregated port %d (%s)", orUnknown(who), orUnknown(n.PortID), n.LinkAgg.PortID, orUnknown(n.Source)))
+			if what == "" {
+				what = "says over LLDP it is aggregated"
+			}
+		}
+	}
+	if len(ev) == 0 {
+		return nil, "", "", ""
+	}
+	return ev, what, sw, port
 }
 
 var redundancySingleSwitch = Rule{
