@@ -94,6 +94,9 @@ var standard = Profile{Name: "standard"}
 // decoders (MLAG/vPC/VLT, vendor LAG tables) come with the vendor issue;
 // recognition and the OIDs to walk are here.
 var profiles = []Profile{
+	// SONiC runs on hardware of many vendors and keeps their sysObjectID
+	// (Dell: 674 or Broadcom's 4413): its sysDescr decides, so it comes first.
+	{Name: "sonic", Enterprises: []int{8072, 4413, 674, 6027, 30065, 33049}, DescrAny: []string{"SONiC"}},
 	{Name: "arista", Enterprises: []int{30065}, Tested: []string{"librenms arista_eos", "librenms arista_eos_vrf", "bondaudit demo leaf1a/leaf1b/leaf2"}},
 	{Name: "cisco-nxos", Enterprises: []int{9}, DescrAny: []string{"NX-OS"}, OIDs: []string{"1.3.6.1.4.1.9.9.807", "1.3.6.1.4.1.9.9.23"}},
 	{Name: "cisco-iosxr", Enterprises: []int{9}, DescrAny: []string{"IOS XR"}, OIDs: []string{"1.3.6.1.4.1.9.9.23"}},
@@ -105,7 +108,6 @@ var profiles = []Profile{
 	{Name: "dell-os10", Enterprises: []int{674}},
 	{Name: "dell-os9", Enterprises: []int{6027}, OIDs: []string{"1.3.6.1.4.1.6027.3.17", "1.3.6.1.4.1.6027.3.2"}},
 	{Name: "cumulus", Enterprises: []int{40310}},
-	{Name: "sonic", Enterprises: []int{8072}, DescrAny: []string{"SONiC"}},
 	{Name: "extreme-voss", Enterprises: []int{2272}},
 	{Name: "extreme", Enterprises: []int{1916, 1588, 1991}},
 	{Name: "siae", Enterprises: []int{3373}},
