@@ -104,7 +104,7 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn, error")
-	root.AddCommand(a.demoCmd(), a.auditCmd(), a.collectCmd(), a.topologyCmd(), a.rulesCmd(), a.explainCmd())
+	root.AddCommand(a.demoCmd(), a.auditCmd(), a.collectCmd(), a.topologyCmd(), a.whatifCmd(), a.diagramCmd(), a.rulesCmd(), a.explainCmd())
 	return root
 }
 

@@ -111,3 +111,42 @@ func BenchmarkReadFiles10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/(1<<20), "MiB")
 }
+
+// BenchmarkWhatIf10k: on the joined 10,000-host / 400-switch model (read
+// and joined once, outside the timer), the impact of one switch going down
+// and of its MLAG peer. Target: under 1 s.
+func BenchmarkWhatIf10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("generates a 10k-host site")
+	}
+	dir := benchSite(b, 10000, 400)
+	site, err := collect.LoadSite(os.DirFS(dir), "bench", collect.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// the switch with the most host links
+	count := map[string]int{}
+	for _, l := range m.Links {
+		count[l.Switch]++
+	}
+	target := ""
+	for _, s := range m.Switches {
+		if count[s.Name] > count[target] {
+			target = s.Name
+		}
+	}
+	b.ResetTimer()
+	touched := 0
+	for i := 0; i < b.N; i++ {
+		im, err := m.WhatIf([]topology.Down{{Switch: target}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		touched = len(im.Bonds)
+	}
+	b.ReportMetric(float64(touched), "bonds-touched")
+}

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/cobra"
+)
+
+// runDiagram runs "bondaudit diagram ARGS…" in-process like runCLI, through
+// the real root command with the diagram command added to it (when app.go
+// does not register it yet).
+func runDiagram(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	a := &app{stdout: &out, stderr: &errb, now: func() time.Time { return time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) }}
+	root := a.rootCmd()
+	registered := slices.ContainsFunc(root.Commands(), func(c *cobra.Command) bool { return c.Name() == "diagram" })
+	if !registered {
+		root.AddCommand(a.diagramCmd())
+	}
+	root.SetArgs(append([]string{"diagram"}, args...))
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	err := root.ExecuteContext(context.Background())
+	code := exitOK
+	var ee *exitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		code = ee.code
+		if ee.err != nil {
+			fmt.Fprintf(&errb, "bondaudit: %v\n", ee.err)
+		}
+	default:
+		code = exitFailed
+		fmt.Fprintf(&errb, "bondaudit: %v\n", err)
+	}
+	return code, out.String(), errb.String()
+}
+
+// TestDiagramDemoGolden: the demo site in every format, and a focus with
+// --ports, are exactly the golden files (go test ./cmd/bondaudit -run
+// TestDiagramDemoGolden -update rewrites them).
+func TestDiagramDemoGolden(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		args   []string
+	}{
+		{"demo.dot", []string{"--format", "dot"}},
+		{"demo.mmd", []string{"--format", "mermaid"}},
+		{"demo.svg", []string{"--format", "svg"}},
+		{"demo.html", []string{"--format", "html"}},
+		{"demo-focus-kvm01-ports.dot", []string{"--focus", "kvm01", "--ports"}},
+		{"demo-focus-kvm01-ports.mmd", []string{"--focus", "kvm01", "--ports", "--format", "mermaid"}},
+	} {
+		code, out, errs := runDiagram(t, append([]string{"--demo"}, tc.args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
+		}
+		path := filepath.Join("testdata", "diagram", tc.golden+".golden")
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test ./cmd/bondaudit -run TestDiagramDemoGolden -update writes it)", err)
+		}
+		if d := cmp.Diff(string(want), out); d != "" {
+			t.Errorf("%s differs (-want +got):\n%s", path, d)
+		}
+	}
+}
+
+// svgG is a <g> of the SVG: a node, an edge, a cluster, or Graphviz's
+// wrapper around a node's shape and text (<g><a xlink:title=…>).
+type svgG struct {
+	ID     string   `xml:"id,attr"`
+	Class  string   `xml:"class,attr"`
+	Title  string   `xml:"title"`
+	Texts  []string `xml:"text"`
+	Groups []svgG   `xml:"g"`
+	Links  []svgG   `xml:"a"`
+}
+
+// allTexts are the texts of the group and of its wrappers, not of other
+// elements (a node's or edge's <g> holds no other element).
+func (g svgG) allTexts() []string {
+	out := slices.Clone(g.Texts)
+	for _, x := range append(slices.Clone(g.Groups), g.Links...) {
+		if x.Class == "" {
+			out = append(out, x.allTexts()...)
+		}
+	}
+	return out
+}
+
+func demoSVGGroups(t *testing.T, args ...string) map[string]svgG {
+	t.Helper()
+	code, out, errs := runDiagram(t, append([]string{"--demo", "--format", "svg"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Groups []svgG `xml:"g"`
+	}
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("SVG does not parse: %v", err)
+	}
+	byID := map[string]svgG{}
+	var walk func([]svgG)
+	walk = func(gs []svgG) {
+		for _, g := range gs {
+			byID[g.ID] = g
+			walk(g.Groups)
+		}
+	}
+	walk(doc.Groups)
+	return byID
+}
+
+// TestDiagramDemoTellsItsStory: what collect/demo/site/README.md says of
+// each host is in the picture.
+func TestDiagramDemoTellsItsStory(t *testing.T) {
+	g := demoSVGGroups(t)
+	var nodes []string
+	for _, x := range g {
+		if slices.Contains(strings.Fields(x.Class), "node") {
+			nodes = append(nodes, x.Title)
+		}
+	}
+	slices.Sort(nodes)
+	want := []string{"h_app01", "h_app02", "h_backup01", "h_db01", "h_kvm01", "h_stor01", "h_web01", "h_web02",
+		"s_access2", "s_leaf1a", "s_leaf1b", "s_leaf2"}
+	if !slices.Equal(nodes, want) {
+		t.Errorf("nodes %v, want %v", nodes, want)
+	}
+	if c, ok := g["d-d_leaf1a_2bleaf1b"]; !ok || !slices.Contains(c.allTexts(), "MLAG leaf1a+leaf1b") {
+		t.Errorf("the MLAG pair is not one cluster: %+v", c)
+	}
+	for _, tc := range []struct {
+		id, class, text string
+	}{
+		// web01: the correct build, LACP over the MLAG pair.
+		{"d-b_web01__bond0__leaf1a__Port_2dChannel1", "edge bond", "802.3ad · LACP bundled · 1×25G"},
+		// web02: LACP on the host, no port-channel: single-homed, errors.
+		{"d-b_web02__bond0__leaf2__Ethernet7", "edge bond sev-error single-homed", "lacp.no-partner"},
+		// app01: both ports in Po9, collapsed to one edge of two members.
+		{"d-b_app01__bond0__access2__Po9", "edge bond sev-error single-homed", "active-backup · LACP individual · 2×1G"},
+		// kvm01: split over two switches that are not one MLAG.
+		{"d-h_kvm01", "node host sev-error", "lacp.multi-switch-no-mlag"},
+		// backup01: the dead link to leaf1b.
+		{"d-b_backup01__bond0__leaf1b__Port_2dChannel2", "edge bond sev-warning", "bond.slave-down"},
+		// db01: active-backup over two switches, no finding.
+		{"d-b_db01__bond0__leaf2__Ethernet5", "edge bond", "active-backup · 1×1G"},
+		// the peer link, collapsed.
+		{"d-u_leaf1a__Port_2dChannel1000__leaf1b__Port_2dChannel1000", "edge uplink", "peer link · LACP bundled · 2×100G"},
+	} {
+		x, ok := g[tc.id]
+		if !ok {
+			t.Errorf("no element %s", tc.id)
+			continue
+		}
+		if x.Class != tc.class || !slices.Contains(x.allTexts(), tc.text) {
+			t.Errorf("%s: class %q texts %q; want class %q and text %q", tc.id, x.Class, x.allTexts(), tc.class, tc.text)
+		}
+	}
+}
+
+func TestDiagramFocusDepthAndPorts(t *testing.T) {
+	g := demoSVGGroups(t, "--focus", "leaf1b")
+	var nodes []string
+	for _, x := range g {
+		if strings.HasPrefix(x.Class, "node") {
+			nodes = append(nodes, x.Title)
+		}
+	}
+	slices.Sort(nodes)
+	if want := []string{"h_backup01", "h_web01", "s_leaf1a", "s_leaf1b"}; !slices.Equal(nodes, want) {
+		t.Errorf("--focus leaf1b: %v, want %v", nodes, want)
+	}
+	if x := g["d-s_leaf1a"]; !slices.Contains(x.allTexts(), "+1 host not shown") {
+		t.Errorf("leaf1a should say kvm01 is left out: %q", x.allTexts())
+	}
+	g = demoSVGGroups(t, "--focus", "leaf1b", "--depth", "2", "--ports")
+	if _, ok := g["d-h_kvm01"]; !ok {
+		t.Error("--depth 2 from leaf1b reaches kvm01 (on leaf1a)")
+	}
+	if _, ok := g["d-n_web01__ens1f0np0"]; !ok {
+		t.Error("--ports draws web01's cables")
+	}
+}
+
+// TestDiagramWaivedFindingsAreNotDrawn: the site's policy.yaml applies.
+func TestDiagramWaivedFindingsAreNotDrawn(t *testing.T) {
+	dir := policySite(t, demoPolicy)
+	code, out, errs := runDiagram(t, dir, "--focus", "web02")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	label := func(id string) string {
+		m := regexp.MustCompile(`(?s)id="d-` + id + `"\s+label="([^"]*)"`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no edge %s in\n%s", id, out)
+		}
+		return m[1]
+	}
+	if l := label("b_web02__bond0__leaf2__Ethernet7"); strings.Contains(l, "lacp.no-partner") {
+		t.Errorf("the waived finding is drawn: %q", l)
+	}
+	if l := label("b_web02__bond0__leaf2__Ethernet8"); !strings.Contains(l, "lacp.no-partner") {
+		t.Errorf("the finding not waived is missing: %q", l)
+	}
+}
+
+func TestDiagramOutputFileAndErrors(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo.svg")
+	code, stdout, errs := runDiagram(t, "--demo", "-o", out)
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errs)
+	}
+	if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte("<svg")) {
+		t.Errorf("-o demo.svg without --format should write SVG: %v", err)
+	}
+	notDir := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(notDir, []byte("x"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--demo", "--format", "png"}, `--format "png": want dot, mermaid, svg, html`},
+		{[]string{"--demo", "--focus", "leaf1"}, "close names: leaf1a, leaf1b, leaf2"},
+		{[]string{"--demo", "--focus", "web1"}, "close names: web01, web02"},
+		{[]string{"--demo", "--depth", "0"}, "--depth 0"},
+		{[]string{"--demo", "--max-nodes", "5"}, "narrow it with --focus HOST|SWITCH|LAG --depth N"},
+		{[]string{"--demo", "--focus", "leaf2", "--max-nodes", "3"}, "lower --depth"},
+		{[]string{"--demo", "somesite"}, "not both"},
+		{[]string{}, "needs one SITE"},
+		{[]string{"demo"}, "the built-in example site is --demo"},
+		{[]string{notDir}, "not a folder"},
+	} {
+		code, _, errs := runDiagram(t, tc.args...)
+		if code != exitFailed || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
+func TestFormatFromExt(t *testing.T) {
+	for path, want := range map[string]string{"a.svg": "svg", "a.HTML": "html", "x/y.mmd": "mermaid", "a.gv": "dot", "a.txt": "dot", "": "dot"} {
+		if got := formatFromExt(path); got != want {
+			t.Errorf("%q: %s, want %s", path, got, want)
+		}
+	}
+}

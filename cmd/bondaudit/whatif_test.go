@@ -1,0 +1,70 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestWhatIfGolden: what-if on the demo site for a whole switch, one port,
+// an MLAG peer and a stack module, in text, JSON and Markdown, against
+// golden files (-update rewrites them), and the exit status.
+func TestWhatIfGolden(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"switch-leaf2.txt", []string{"--down", "leaf2"}, 1},
+		{"switch-leaf2.json", []string{"--down", "leaf2", "--format", "json"}, 1},
+		{"port-leaf1a-Ethernet1.md", []string{"--down", "leaf1a:Ethernet1", "--format", "markdown"}, 0},
+		{"mlag-peer-of-leaf1a.txt", []string{"--down-mlag-peer", "leaf1a"}, 0},
+		{"access2-ports.txt", []string{"--down", "access2:Gi1/0/9,Gi1/0/20"}, 0},
+		{"port-channel-leaf1a-Po2.txt", []string{"--down", "leaf1a:Port-Channel2"}, 1}, // backup01s other slave is already down
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, append([]string{"whatif", "--demo"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (%s)", code, c.code, errs)
+			}
+			golden := filepath.Join("testdata", "whatif", c.name)
+			if *update {
+				os.WriteFile(golden, []byte(out), 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (-update writes it)", err)
+			}
+			if d := cmp.Diff(string(want), out); d != "" {
+				t.Errorf("differs from %s (-want +got):\n%s", golden, d)
+			}
+		})
+	}
+}
+
+// TestWhatIfStory: the outcomes a network engineer expects on the demo.
+func TestWhatIfStory(t *testing.T) {
+	_, out, _ := runCLI(t, "whatif", "--demo", "--down", "leaf2")
+	for _, want := range []string{
+		"LOSES CONNECTIVITY   app02 bond0", "LOSES CONNECTIVITY   web02 bond0", // both legs on leaf2
+		"loses redundancy     db01 bond0", "takes over: eno2", // active-backup fails over to access2
+		"loses redundancy     kvm01 bond0",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("whatif --down leaf2 lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = runCLI(t, "whatif", "--demo", "--down-mlag-peer", "leaf1a")
+	if !strings.Contains(out, "what if leaf1b goes down") || !strings.Contains(out, "loses redundancy     web01 bond0") || strings.Contains(out, "CONNECTIVITY") {
+		t.Errorf("MLAG peer of leaf1a:\n%s", out)
+	}
+	for _, bad := range [][]string{{"--down", "nosuch"}, {"--down", "leaf2:Ethernet99"}, {"--down-module", "leaf2"}, {"--down-mlag-peer", "leaf2"}, {}} {
+		code, _, errs := runCLI(t, append([]string{"whatif", "--demo"}, bad...)...)
+		if code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+}
