@@ -27,6 +27,8 @@ type layout struct {
 	// ethtoolInfo: `ethtool -i <nic>` output (driver), when kept apart.
 	ethtoolInfo func(nic string) []string
 	sosreport   bool
+	ovsBonds    []string // `ovs-appctl bond/show` output
+	teamdDir    string   // `teamdctl <team> state dump` outputs
 }
 
 var captureLayout = layout{
@@ -35,6 +37,8 @@ var captureLayout = layout{
 	bondingDir: "bonding",
 	lldp:       []string{"lldp.json", "lldp.txt", "lldp.keyvalue"},
 	ethtool:    func(nic string) []string { return []string{"ethtool/" + nic} },
+	ovsBonds:   []string{"ovs-bonds.txt"},
+	teamdDir:   "teamd",
 }
 
 var sosLayout = layout{
@@ -54,6 +58,8 @@ var sosLayout = layout{
 		return []string{"sos_commands/networking/ethtool_-i_" + nic}
 	},
 	sosreport: true,
+	ovsBonds:  []string{"sos_commands/openvswitch/ovs-appctl_bond.show"},
+	teamdDir:  "sos_commands/teamd",
 }
 
 // IsSosreport reports whether dir looks like an unpacked sosreport.
@@ -144,7 +150,11 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		}
 	}
 
-	if links == nil && len(procBonds) == 0 {
+	// OVS bonds and teamd teams (ovs.go, teamd.go)
+	r.appendBonds(h, r.readOVSBonds(lay.ovsBonds))
+	r.appendBonds(h, r.readTeamd(lay.teamdDir, lay.sosreport))
+
+	if links == nil && len(procBonds) == 0 && len(h.Bonds) == 0 {
 		return nil, r.problems, fmt.Errorf("%s: %w", dir, ErrNoHostData)
 	}
 
