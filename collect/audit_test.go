@@ -14,6 +14,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/bondaudit/bondaudit/collect"
 	sg "github.com/bondaudit/bondaudit/collect/sitegen"
@@ -456,6 +461,9 @@ func ruleCases() []ruleCase {
 		// TLV, heard by the host, is the evidence.
 		{name: "host-only: LLDP says the port is aggregated", rule: "independent.switch-aggregated", fire: true, severity: rules.Error,
 			build: oneSwitch(abBond, "static"), post: []func(*testing.T, string){removeFile("switches/leafc.snmprec")}},
+		{name: "host-only: LACPDUs heard on the slaves (l2.pcap)", rule: "independent.switch-aggregated", fire: true, severity: rules.Error,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){removeFile("switches/leafa.snmprec"), removeFile("switches/leafb.snmprec"),
+				lacpduPcap("x", "ens1f0", "ens1f1")}},
 		{name: "host-only: LLDP says the port is not aggregated", rule: "independent.switch-aggregated",
 			build: oneSwitch(abBond, ""), post: []func(*testing.T, string){removeFile("switches/leafc.snmprec")}},
 		{name: "active-backup on one switch", rule: "redundancy.single-switch", fire: true, severity: rules.Warning, build: oneSwitch(abBond, "")},
@@ -815,6 +823,53 @@ func ethtoolFile(host, nic, driver, bus string) func(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// lacpduPcap writes hosts/<host>/l2.pcapng as `tcpdump -i any` on a recent
+// tcpdump (pcapng, interfaces named) would: LACPDUs a switch port running
+// LACP sends, heard on each NIC.
+func lacpduPcap(host string, nics ...string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(dir, "hosts", host, "l2.pcapng"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		w, err := pcapgo.NewNgWriterInterface(f, pcapgo.NgInterface{Name: nics[0], LinkType: layers.LinkTypeEthernet}, pcapgo.DefaultNgWriterOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := []int{0}
+		for _, n := range nics[1:] {
+			id, err := w.AddInterface(pcapgo.NgInterface{Name: n, LinkType: layers.LinkTypeEthernet})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		for i := range nics {
+			src := []byte{0x44, 0x4c, 0xa8, 0x00, 0x10, byte(20 + i)}
+			frame := append([]byte{0x01, 0x80, 0xc2, 0x00, 0x00, 0x02}, src...)
+			frame = append(frame, 0x88, 0x09, 0x01, 0x01) // slow protocols, LACP v1
+			// actor: prio 32768, system 44:4c:a8:00:10:00, key 20, port prio 32768, port 20+i, state activity|aggregation|defaulted
+			frame = append(frame, 0x01, 0x14, 0x80, 0x00, 0x44, 0x4c, 0xa8, 0x00, 0x10, 0x00, 0x00, 0x14, 0x80, 0x00, 0x00, byte(20+i), 0x45, 0, 0, 0)
+			// partner: nothing heard
+			frame = append(frame, 0x02, 0x14)
+			frame = append(frame, make([]byte, 18)...)
+			frame = append(frame, 0x03, 0x10, 0x00, 0x00)
+			frame = append(frame, make([]byte, 12)...)
+			frame = append(frame, 0x00, 0x00)
+			frame = append(frame, make([]byte, 50)...)
+			ci := gopacket.CaptureInfo{Timestamp: time.Date(2026, 12, 2, 1, 0, i, 0, time.UTC), CaptureLength: len(frame), Length: len(frame), InterfaceIndex: ids[i]}
+			if err := w.WritePacket(ci, frame); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -156,14 +156,17 @@ func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Swit
 }
 
 func (a *app) collectHostCmd() *cobra.Command {
-	var out string
+	var out, pcap string
+	var listen time.Duration
 	cmd := &cobra.Command{
-		Use:   "host [-o FILE]",
+		Use:   "host [-o FILE] [--listen DURATION] [--pcap FILE]",
 		Short: "Snapshot this Linux host: bonds, slaves, bridges, VLANs, neighbours",
 		Long: `Read this host's bonds and links from the kernel (netlink), what netlink
 leaves out from /proc/net/bonding (aggregator, LACP partner details), speed,
 duplex and the firmware-LLDP flag through ethtool, and lldpd's neighbours when
-lldpd runs, and write a host snapshot (schema bondaudit.host/v1). Put it in a
+lldpd runs, plus what the switch sends on each slave (LLDP with the
+link-aggregation TLV, CDP, LACPDUs) heard for --listen (needs CAP_NET_RAW) or
+read from a --pcap file, and write a host snapshot (schema bondaudit.host/v1). Put it in a
 site's hosts/ folder as <name>.json and run "bondaudit audit SITE".
 
 Reading links and /proc/net/bonding needs no privilege; ethtool may need
@@ -171,7 +174,7 @@ CAP_NET_ADMIN on some drivers (what could not be read is listed on stderr).`,
 		Example: "  bondaudit collect host -o site/hosts/$(hostname).json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, problems, err := host.Collect(cmd.Context(), host.CollectOptions{Now: a.now})
+			h, problems, err := host.Collect(cmd.Context(), host.CollectOptions{Now: a.now, Listen: listen, Pcap: pcap})
 			if err != nil {
 				return failed(err)
 			}
@@ -189,5 +192,7 @@ CAP_NET_ADMIN on some drivers (what could not be read is listed on stderr).`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the snapshot to FILE (atomically) instead of stdout")
+	cmd.Flags().DurationVar(&listen, "listen", 35*time.Second, "listen this long on every bond slave for LLDP/CDP/LACPDUs (the default hears one LLDP interval, 65s also one CDP interval; 0 skips; needs CAP_NET_RAW)")
+	cmd.Flags().StringVar(&pcap, "pcap", "", "read LLDP/CDP/LACPDUs from a capture (tcpdump -i any -w FILE 'ether proto 0x88cc or ether proto 0x8809 or ether dst 01:00:0c:cc:cc:cc')")
 	return cmd
 }

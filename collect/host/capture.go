@@ -181,6 +181,14 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		}
 		h.Neighbours = nbs
 	}
+	// Frames the host heard (tcpdump of LLDP, CDP, LACP on the slaves).
+	if p, b := r.first([]string{"l2.pcap", "l2.pcapng"}); b != nil && !lay.sosreport {
+		var ifNames map[int]string
+		if links != nil {
+			ifNames = links.IfNames
+		}
+		r.problems = append(r.problems, readPcapInto(h, b, p, ifNames)...)
+	}
 	return h, r.problems, nil
 }
 

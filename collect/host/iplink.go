@@ -17,6 +17,8 @@ type Links struct {
 	Bonds   []topology.Bond // parameters from linkinfo info_data; slaves from info_slave_data
 	Bridges []topology.Bridge
 	VLANs   []topology.VLANIf
+	// IfNames maps ifindex to name (a cooked pcap names interfaces by index).
+	IfNames map[int]string
 }
 
 // linuxModes maps iproute2's mode names and numbers to mode names.
@@ -68,9 +70,14 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 		return b
 	}
 	kinds := map[string]string{}
+	ifNames := map[int]string{}
 	for _, l := range links {
 		kinds[jstr(l, "ifname")] = jstr(l, "linkinfo", "info_kind")
+		if i := jint(l, "ifindex"); i > 0 {
+			ifNames[i] = jstr(l, "ifname")
+		}
 	}
+	out.IfNames = ifNames
 	for i, l := range links {
 		if l.Type() != fastjson.TypeObject {
 			return nil, &ParseError{File: file, Msg: fmt.Sprintf("link %d is not an object", i)}

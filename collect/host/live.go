@@ -16,7 +16,12 @@ type CollectOptions struct {
 	// LLDPCli is the lldpcli binary (default "lldpcli"); LLDPSocket its
 	// control socket when lldpd runs with -u.
 	LLDPCli, LLDPSocket string
-	Now                 func() time.Time
+	// Listen, when positive, listens this long on every bond slave for
+	// LLDP, CDP and LACPDUs (needs CAP_NET_RAW).
+	Listen time.Duration
+	// Pcap is a capture file read through the same decoders.
+	Pcap string
+	Now  func() time.Time
 }
 
 func (o *CollectOptions) defaults() {

@@ -17,6 +17,7 @@ import (
 	"github.com/mdlayher/ethtool"
 	"github.com/vishvananda/netlink"
 
+	"github.com/bondaudit/bondaudit/collect/l2"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -73,6 +74,16 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 		}
 	}
 	ethtoolFacts(h, opt, problem)
+	if opt.Pcap != "" {
+		b, err := os.ReadFile(opt.Pcap)
+		if err != nil {
+			return nil, problems, fmt.Errorf("--pcap: %w", err)
+		}
+		problems = append(problems, readPcapInto(h, b, opt.Pcap, links.IfNames)...)
+	}
+	if opt.Listen > 0 {
+		problems = append(problems, listenOnSlaves(ctx, h, opt)...)
+	}
 	if nbs, err := lldpcliNeighbours(ctx, opt); err != nil {
 		problem("%v", err)
 	} else {
@@ -96,8 +107,10 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 		return nil, fmt.Errorf("netlink link dump: %w", err)
 	}
 	byIndex := map[int]netlink.Link{}
+	ifNames := map[int]string{}
 	for _, l := range ls {
 		byIndex[l.Attrs().Index] = l
+		ifNames[l.Attrs().Index] = l.Attrs().Name
 	}
 	nameOf := func(i int) string {
 		if l, ok := byIndex[i]; ok {
@@ -105,7 +118,7 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 		}
 		return ""
 	}
-	out := &Links{}
+	out := &Links{IfNames: ifNames}
 	bridges := map[string]*topology.Bridge{}
 	// Bonds first: the dump is in ifindex order and slaves created before
 	// their bond come earlier.
@@ -311,4 +324,29 @@ func lldpcliNeighbours(ctx context.Context, opt CollectOptions) ([]topology.Neig
 		nbs[i].Source = "lldpd"
 	}
 	return nbs, nil
+}
+
+// listenOnSlaves hears what the switch sends on every bond slave.
+func listenOnSlaves(ctx context.Context, h *topology.Host, opt CollectOptions) []string {
+	var slaves []string
+	for _, b := range h.Bonds {
+		for _, s := range b.Slaves {
+			slaves = append(slaves, s.Name)
+		}
+	}
+	if len(slaves) == 0 {
+		return nil
+	}
+	frames, errs := l2.Listen(ctx, l2.ListenConfig{Interfaces: slaves, Duration: opt.Listen, Now: opt.Now})
+	var problems []string
+	for _, e := range errs {
+		msg := e.Error()
+		if errors.Is(e, os.ErrPermission) || strings.Contains(msg, "operation not permitted") {
+			msg += " (listening needs CAP_NET_RAW: run as root or `setcap cap_net_raw+ep $(command -v bondaudit)`)"
+		}
+		problems = append(problems, msg)
+	}
+	nbs, p := FramesToNeighbours(frames, nil, h.NICs)
+	h.Neighbours = mergeNeighbours(h.Neighbours, nbs)
+	return append(problems, p...)
 }

@@ -320,3 +320,47 @@ func TestSplitAndMLAGLikePartners(t *testing.T) {
 	}
 	t.Logf("split: %v; mlag: %v", fired(fs, "split"), fired(fs, "mlag"))
 }
+
+// TestActiveBackupFacingLACP: an active-backup bond cabled to ports that
+// run LACP (a partner 802.3ad bond). Listening on the slaves hears the
+// LACPDUs, and a host-only audit reports independent.switch-aggregated
+// with the LACPDU as evidence.
+func TestActiveBackupFacingLACP(t *testing.T) {
+	netns(t, "sw9")
+	pair(t, "k0", "q0", "sw9")
+	pair(t, "k1", "q1", "sw9")
+	ip(t, "link", "add", "abl", "type", "bond", "mode", "active-backup", "miimon", "100")
+	ip(t, "link", "set", "k0", "master", "abl")
+	ip(t, "link", "set", "k1", "master", "abl")
+	ip(t, "link", "set", "abl", "up")
+	ip(t, "-n", "sw9", "link", "add", "pc9", "type", "bond", "mode", "802.3ad", "miimon", "100", "lacp_rate", "fast")
+	ip(t, "-n", "sw9", "link", "set", "q0", "master", "pc9")
+	ip(t, "-n", "sw9", "link", "set", "q1", "master", "pc9")
+	ip(t, "-n", "sw9", "link", "set", "pc9", "up")
+	time.Sleep(2 * time.Second)
+	h, problems, err := host.Collect(context.Background(), host.CollectOptions{Listen: 4 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Logf("collect problem: %s", p)
+	}
+	heard := map[string]bool{}
+	for _, n := range h.Neighbours {
+		if n.Protocol == topology.ProtoLACP && n.LACP != nil {
+			heard[n.LocalPort] = true
+		}
+	}
+	if !heard["k0"] || !heard["k1"] {
+		t.Fatalf("LACPDUs heard on %v, want k0 and k1", heard)
+	}
+	var ev []string
+	for _, f := range audit(t, h) {
+		if f.Bond == "abl" && f.Rule == "independent.switch-aggregated" {
+			ev = append(ev, f.Evidence...)
+		}
+	}
+	if !strings.Contains(strings.Join(ev, "\n"), "heard LACPDUs from system") {
+		t.Errorf("no independent.switch-aggregated with LACPDU evidence for abl: %q", ev)
+	}
+}
