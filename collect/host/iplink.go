@@ -19,6 +19,7 @@ type Links struct {
 	VLANs   []topology.VLANIf
 	// IfNames maps ifindex to name (a cooked pcap names interfaces by index).
 	IfNames map[int]string
+	teams   []string // team devices (live only: teamdctl is asked about them)
 }
 
 // linuxModes maps iproute2's mode names and numbers to mode names.

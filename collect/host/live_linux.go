@@ -67,6 +67,7 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 			order = append(order, pb.Name)
 		}
 	}
+	h.Bonds = append(h.Bonds, liveOVSAndTeams(ctx, links.teams, problem)...)
 	mergeHost(h, links, procBonds, order, "netlink", opt.ProcBonding, problem)
 	for _, b := range h.Bonds {
 		if b.Source == "" {
@@ -134,6 +135,11 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 		switch l := l.(type) {
 		case *netlink.Bond:
 			continue
+		case *netlink.GenericLink:
+			if l.LinkType == "team" {
+				out.teams = append(out.teams, a.Name)
+				continue
+			}
 		case *netlink.Bridge:
 			if bridges[a.Name] == nil {
 				bridges[a.Name] = &topology.Bridge{Name: a.Name, Kind: "linux"}
@@ -349,4 +355,47 @@ func listenOnSlaves(ctx context.Context, h *topology.Host, opt CollectOptions) [
 	nbs, p := FramesToNeighbours(frames, nil, h.NICs)
 	h.Neighbours = mergeNeighbours(h.Neighbours, nbs)
 	return append(problems, p...)
+}
+
+// liveOVSAndTeams asks Open vSwitch and teamd, when present, for their
+// bonds (the same readers as captured files).
+func liveOVSAndTeams(ctx context.Context, teams []string, problem func(string, ...any)) []topology.Bond {
+	var out []topology.Bond
+	run := func(name string, args ...string) ([]byte, bool) {
+		bin, err := exec.LookPath(name)
+		if err != nil {
+			return nil, false
+		}
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		b, err := exec.CommandContext(cctx, bin, args...).Output()
+		if err != nil {
+			problem("%s %s: %v", name, strings.Join(args, " "), err)
+			return nil, false
+		}
+		return b, true
+	}
+	if b, ok := run("ovs-appctl", "bond/show"); ok {
+		bonds, errs := ParseOVSBondShow(b, "ovs-appctl bond/show")
+		for _, e := range errs {
+			problem("%v", e)
+		}
+		out = append(out, bonds...)
+	}
+	for _, t := range teams {
+		b, ok := run("teamdctl", t, "state", "dump")
+		if !ok {
+			if _, err := exec.LookPath("teamdctl"); err != nil {
+				problem("team %s: teamdctl not installed: its runner and ports are unknown", t)
+			}
+			continue
+		}
+		bond, err := ParseTeamdState(b, "teamdctl "+t+" state dump", t)
+		if err != nil {
+			problem("%v", err)
+			continue
+		}
+		out = append(out, bond)
+	}
+	return out
 }
