@@ -38,8 +38,8 @@ func TestCollectSwitchesEndToEnd(t *testing.T) {
 	if err := os.WriteFile(targets, []byte(fmt.Sprintf(`
 defaults:
   community: {env: TEST_COMMUNITY}
-  timeout: 500ms
-  retries: 0
+  timeout: 3s
+  retries: 1
   deadline: 30s
 groups:
   secure:
