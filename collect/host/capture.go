@@ -312,10 +312,9 @@ type capReader struct {
 // exists reports whether rel (relative to the capture folder) is listed in
 // its directory; unlistable directories answer true, leaving it to the open.
 func (r *capReader) exists(rel string) bool {
+	// One listing per folder answers every optional file (lldp.json/.txt/
+	// .keyvalue, l2.pcap(ng), ovs-bonds.txt, …) without failed opens.
 	d, base := path.Split(rel)
-	if d == "" {
-		return true // a top-level file: opening it is as cheap as listing
-	}
 	names, ok := r.listed[d]
 	if !ok {
 		entries, err := fs.ReadDir(r.fsys, path.Join(r.dir, d))

@@ -9,10 +9,11 @@
 //     both peers share, which is not the switch's own MAC; a port-channel
 //     whose dot3adAggActorSystemID differs from the bridge address (and LLDP
 //     chassis MAC) is an MLAG interface. Switch.MLAG gets kind "mlag" and
-//     that system ID; each such LAG gets MLAGID = its port-channel number
-//     (EOS MLAG configurations use the same number on both peers, "interface
-//     Port-Channel10 / mlag 10" being the convention; the rules compare the
-//     IDs across the pair) and MLAG = the shared system ID.
+//     that system ID, and each such LAG MLAG = the shared system ID. No MLAG
+//     ID is inferred: EOS may send the shared system ID on single-homed
+//     port-channels of a peer too, so "Port-Channel10 exists on one peer
+//     only" would not prove a half-configured MLAG (a generated site of 400
+//     switches showed 169 such false alarms when the number was taken as ID).
 //   - The peer link is a port-channel that is not an MLAG interface (it runs
 //     with the switch's own system ID) and is either the one whose members
 //     hear, over LLDP, the switch whose MAC is the MLAG system ID with the
@@ -98,10 +99,6 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			names = append(names, l.Name)
 			l.MLAG = sys
 			ev := fmt.Sprintf("%s sends LACP system ID %s, not the switch's own MAC (%s): an MLAG interface", l.Name, sys, strings.Join(own, ", "))
-			if n, ok := portChannelNumber(l.Name); ok {
-				l.MLAGID = n
-				ev += fmt.Sprintf(", MLAG ID %d taken from its port-channel number", n)
-			}
 			l.Evidence = append(l.Evidence, ev)
 		}
 		m.Evidence = append(m.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggActorSystemID of %s = %s, which is not this switch's MAC (%s): the system ID an MLAG pair shares",
@@ -279,18 +276,6 @@ func lagOfMember(s *topology.Switch, port string) int {
 		}
 	}
 	return -1
-}
-
-// portChannelNumber parses "Port-Channel10" (any case, "Po10") to 10.
-func portChannelNumber(name string) (int, bool) {
-	l := strings.ToLower(strings.TrimSpace(name))
-	for _, p := range []string{"port-channel", "po"} {
-		if rest, ok := strings.CutPrefix(l, p); ok {
-			n, err := strconv.Atoi(rest)
-			return n, err == nil && n > 0
-		}
-	}
-	return 0, false
 }
 
 func addProblem(problems *[]string, format string, args ...any) {

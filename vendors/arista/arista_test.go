@@ -158,8 +158,8 @@ func TestDemoMLAGPair(t *testing.T) {
 		if !contains(m.Evidence, "not this switch's MAC ("+c.own+")") {
 			t.Errorf("%s evidence %q", c.name, m.Evidence)
 		}
-		for id, name := range map[int]string{1: "Port-Channel1", 2: "Port-Channel2"} {
-			if l := lag(t, s, name); l.MLAGID != id || l.MLAG != "02:1c:73:1a:1b:01" || l.PeerLink {
+		for _, name := range []string{"Port-Channel1", "Port-Channel2"} {
+			if l := lag(t, s, name); l.MLAGID != 0 || l.MLAG != "02:1c:73:1a:1b:01" || l.PeerLink {
 				t.Errorf("%s %s %+v", c.name, name, l)
 			}
 		}
@@ -279,7 +279,7 @@ func TestSharedSystemIDAndDescribedPeerLink(t *testing.T) {
 	if !contains(m.Evidence, "dot3adAggActorSystemID of Port-Channel1 = 02:1c:73:aa:00:01, which is not this switch's MAC (44:4c:a8:00:90:00)") {
 		t.Errorf("evidence %q", m.Evidence)
 	}
-	if l := lag(t, s, "Port-Channel1"); l.MLAGID != 1 || l.MLAG != "02:1c:73:aa:00:01" || l.PeerLink {
+	if l := lag(t, s, "Port-Channel1"); l.MLAGID != 0 || l.MLAG != "02:1c:73:aa:00:01" || l.PeerLink {
 		t.Errorf("Port-Channel1 %+v", l)
 	}
 	if l := lag(t, s, "Port-Channel3"); l.MLAGID != 0 || l.MLAG != "" || l.PeerLink {
