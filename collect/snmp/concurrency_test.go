@@ -14,12 +14,12 @@ import (
 // workers and compares the wall time with one switch polled alone × 200/50
 // (target: within 1.5×). Agents answer each varbind 10 ms late, as a busy
 // switch CPU does, so the time is the agents' and the poller's overlap is
-// what is measured. 50 snmpd processes listen on 4 ports each; targets are
+// what is measured. 100 snmpd processes listen on 2 ports each; targets are
 // ordered round-robin over the processes so that the 50 switches polled at
-// once are served by 50 different (single-threaded) agents.
+// once are served by different (single-threaded) agents.
 func BenchmarkPoll200Switches(b *testing.B) {
 	path := fixture(&testing.T{}, "librenms__routeros_crs317.snmprec")
-	const agents, portsEach, workers = 50, 4, 50
+	const agents, portsEach, workers = 100, 2, 50
 	as := make([]*snmplab.Agent, agents)
 	for i := range as {
 		as[i] = snmplab.StartAgent(b, snmplab.AgentOptions{Walk: path, Ports: portsEach, Delay: 10 * time.Millisecond})
