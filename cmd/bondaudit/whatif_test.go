@@ -23,6 +23,9 @@ func TestWhatIfGolden(t *testing.T) {
 		{"port-leaf1a-Ethernet1.md", []string{"--down", "leaf1a:Ethernet1", "--format", "markdown"}, 0},
 		{"mlag-peer-of-leaf1a.txt", []string{"--down-mlag-peer", "leaf1a"}, 0},
 		{"access2-ports.txt", []string{"--down", "access2:Gi1/0/9,Gi1/0/20"}, 0},
+		{"plan.txt", []string{"--plan", filepath.Join("testdata", "whatif", "plan.yaml")}, 0},
+		{"plan.json", []string{"--plan", filepath.Join("testdata", "whatif", "plan.yaml"), "--format", "json"}, 0},
+		{"plan-and-down.md", []string{"--plan", filepath.Join("testdata", "whatif", "plan.yaml"), "--down", "leaf2", "--format", "markdown"}, 1}, // app02 still single-homed on leaf2
 		{"port-channel-leaf1a-Po2.txt", []string{"--down", "leaf1a:Port-Channel2"}, 1}, // backup01s other slave is already down
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -65,6 +68,25 @@ func TestWhatIfStory(t *testing.T) {
 		code, _, errs := runCLI(t, append([]string{"whatif", "--demo"}, bad...)...)
 		if code != 2 || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, errs)
+		}
+	}
+}
+
+// TestWhatIfPlanErrors: a wrong plan names the file, line and what is allowed.
+func TestWhatIfPlanErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ plan, want string }{
+		{"changes:\n  - move_cabel: {host: a}\n", "unknown change \"move_cabel\""},
+		{"changes:\n  - bond_mode: {host: app01, bond: bond0, mood: x}\n", "plan.yaml:2: bond_mode: unknown key \"mood\""},
+		{"changes:\n  - bond_mode: {host: nohost, bond: bond0, mode: 802.3ad}\n", "no host \"nohost\""},
+		{"changes:\n  - lag_add: {switch: leaf2, lag: Po99, ports: [Ethernet7]}\n", "needs kind lacp or static"},
+		{"nope: 1\n", "a plan is `changes:`"},
+	} {
+		p := filepath.Join(dir, "plan.yaml")
+		os.WriteFile(p, []byte(c.plan), 0o644)
+		code, _, errs := runCLI(t, "whatif", "--demo", "--plan", p)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%q: exit %d, stderr %q, want %q", c.plan, code, errs, c.want)
 		}
 	}
 }

@@ -10,12 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
 func (a *app) whatifCmd() *cobra.Command {
 	var downs, peers, modules []string
-	var format, output string
+	var format, output, planFile, policyFile string
 	var useDemo bool
 	cmd := &cobra.Command{
 		Use:   "whatif SITE --down SWITCH[:PORT[,PORT…]]",
@@ -26,8 +27,19 @@ over and whether its switch port carries the same VLANs), loses redundancy (one
 link left) or loses connectivity (no link left), and which hosts lose the fabric
 (the largest group of switches still joined by switch-to-switch links).
 
+With --plan FILE, planned changes are applied to the site first and the rules
+run before and after: the report lists the findings the plan adds and those it
+removes ("is this change right?" before it is made):
+
+  changes:
+    - move_cable: {host: web02, nic: ens1f1np1, to: "leaf1a:Ethernet7"}
+    - bond_mode: {host: app01, bond: bond0, mode: 802.3ad}
+    - lag_add: {switch: leaf2, lag: Port-Channel7, kind: lacp, ports: [Ethernet7, Ethernet8]}
+    - lag_remove: {switch: access2, lag: Po9, ports: [Gi1/0/10]}
+    - vlans: {switch: leaf2, port: Ethernet11, pvid: 10, tagged: [100, 200]}
+
 Do it on paper before anyone touches a cable. Exit status: 0 no bond loses
-connectivity, 1 some bond does, 2 the run failed.`,
+connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
 		Example: "  bondaudit whatif ./site --down leaf1a\n" +
 			"  bondaudit whatif ./site --down leaf2:Ethernet7,Ethernet8 --format markdown >> CHG-4711.md\n" +
 			"  bondaudit whatif ./site --down-mlag-peer leaf1a      # leaf1a's MLAG peer reloads\n" +
@@ -42,22 +54,47 @@ connectivity, 1 some bond does, 2 the run failed.`,
 			if format != "text" && format != "json" && format != "markdown" {
 				return failed(fmt.Errorf("--format %q: want text, json or markdown", format))
 			}
-			if len(downs)+len(peers)+len(modules) == 0 {
-				return failed(fmt.Errorf("nothing taken down: give --down, --down-mlag-peer or --down-module"))
+			if len(downs)+len(peers)+len(modules) == 0 && planFile == "" {
+				return failed(fmt.Errorf("nothing to judge: give --down, --down-mlag-peer, --down-module or --plan"))
 			}
-			var m *topology.Model
-			var err error
-			if useDemo {
-				_, m, err = a.loadAndBuild(demo.FS(), "demo")
-			} else {
+			fsys, name := demo.FS(), "demo"
+			if !useDemo {
 				st, serr := os.Stat(args[0])
 				if serr != nil || !st.IsDir() {
 					return failed(fmt.Errorf("site %s: not a folder", args[0]))
 				}
-				_, m, err = a.loadAndBuild(os.DirFS(args[0]), siteName(args[0]))
+				fsys, name = os.DirFS(args[0]), siteName(args[0])
 			}
+			_, m, err := a.loadAndBuild(fsys, name)
 			if err != nil {
 				return err
+			}
+			var pd *planResult
+			if planFile != "" {
+				changes, err := loadPlan(planFile)
+				if err != nil {
+					return failed(fmt.Errorf("--plan: %w", err))
+				}
+				pol, err := loadPolicy(fsys, policyFile)
+				if err != nil {
+					return failed(err)
+				}
+				before := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
+				site, _, err := a.loadAndBuild(fsys, name) // a fresh copy to change
+				if err != nil {
+					return err
+				}
+				if err := topology.ApplyPlan(site.Hosts, site.Switches, changes); err != nil {
+					return failed(fmt.Errorf("--plan %s: %w", planFile, err))
+				}
+				m, err = topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+				if err != nil {
+					return failed(err)
+				}
+				renegotiate(m, changes)
+				after := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
+				pd = &planResult{File: planFile, Changes: len(changes)}
+				pd.Added, pd.Removed = planDelta(before, after)
 			}
 			var ds []topology.Down
 			for _, s := range downs {
@@ -87,10 +124,10 @@ connectivity, 1 some bond does, 2 the run failed.`,
 			if err != nil {
 				return failed(err)
 			}
-			if err := a.writeOutput(output, func(w io.Writer) error { return writeImpact(w, im, format) }); err != nil {
+			if err := a.writeOutput(output, func(w io.Writer) error { return writeImpact(w, im, pd, format) }); err != nil {
 				return failed(err)
 			}
-			if im.Isolated() {
+			if im.Isolated() || pd.addsErrors() {
 				return &exitError{code: exitFindings}
 			}
 			return nil
@@ -102,6 +139,8 @@ connectivity, 1 some bond does, 2 the run failed.`,
 	cmd.Flags().StringVar(&format, "format", "text", "text, json or markdown")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	cmd.Flags().BoolVar(&useDemo, "demo", false, "use the embedded demo site")
+	cmd.Flags().StringVar(&planFile, "plan", "", "a YAML list of planned changes (move_cable, bond_mode, lag_add, lag_remove, vlans) applied before judging; the report shows the findings the plan adds and removes")
+	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file for judging the plan (default: the site's policy.yaml)")
 	return cmd
 }
 
@@ -127,16 +166,96 @@ func links(ls []topology.SlaveLink) string {
 	return strings.Join(out, " ")
 }
 
-func writeImpact(w io.Writer, im *topology.Impact, format string) error {
+// planResult is what a plan changes in the findings.
+type planResult struct {
+	File           string
+	Changes        int
+	Added, Removed []rules.Finding
+}
+
+func (p *planResult) addsErrors() bool {
+	if p == nil {
+		return false
+	}
+	for _, f := range p.Added {
+		if f.Severity >= rules.Error {
+			return true
+		}
+	}
+	return false
+}
+
+type jsonPlanFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Host     string `json:"host,omitempty"`
+	Bond     string `json:"bond,omitempty"`
+	NIC      string `json:"nic,omitempty"`
+	Switch   string `json:"switch,omitempty"`
+	Port     string `json:"port,omitempty"`
+	Message  string `json:"message"`
+}
+
+func planJSON(fs []rules.Finding) []jsonPlanFinding {
+	out := []jsonPlanFinding{}
+	for _, f := range fs {
+		out = append(out, jsonPlanFinding{f.Rule, f.Severity.String(), f.Host, f.Bond, f.NIC, f.Switch, f.Port, f.Message})
+	}
+	return out
+}
+
+func writePlan(w io.Writer, p *planResult, md bool) {
+	if p == nil {
+		return
+	}
+	head, item := "\nplan %s (%d changes): adds %d finding(s), removes %d\n", "  %s %-8s %-30s %s: %s\n"
+	if md {
+		head, item = "\n### Plan %s (%d changes): adds %d finding(s), removes %d\n\n", "- %s **%s** `%s` %s: %s\n"
+	}
+	subject := func(f rules.Finding) string {
+		if f.Host != "" {
+			return f.Host
+		}
+		return f.Switch
+	}
+	fmt.Fprintf(w, head, p.File, p.Changes, len(p.Added), len(p.Removed))
+	for _, f := range p.Added {
+		fmt.Fprintf(w, item, "+", strings.ToUpper(f.Severity.String()), f.Rule, subject(f), f.Message)
+	}
+	for _, f := range p.Removed {
+		fmt.Fprintf(w, item, "-", strings.ToUpper(f.Severity.String()), f.Rule, subject(f), f.Message)
+	}
+}
+
+func writeImpact(w io.Writer, im *topology.Impact, p *planResult, format string) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		out := struct {
 			Schema string `json:"schema"`
 			*topology.Impact
-		}{"bondaudit.whatif/v1", im})
+			Plan *struct {
+				File    string            `json:"file"`
+				Changes int               `json:"changes"`
+				Added   []jsonPlanFinding `json:"added"`
+				Removed []jsonPlanFinding `json:"removed"`
+			} `json:"plan,omitempty"`
+		}{Schema: "bondaudit.whatif/v1", Impact: im}
+		if p != nil {
+			out.Plan = &struct {
+				File    string            `json:"file"`
+				Changes int               `json:"changes"`
+				Added   []jsonPlanFinding `json:"added"`
+				Removed []jsonPlanFinding `json:"removed"`
+			}{p.File, p.Changes, planJSON(p.Added), planJSON(p.Removed)}
+		}
+		return enc.Encode(out)
 	case "markdown":
+		defer writePlan(w, p, true)
+		if len(im.Down) == 0 {
+			return nil
+		}
 		fmt.Fprintf(w, "## What if %s goes down\n\n", strings.Join(im.Down, " + "))
 		if len(im.Bonds) == 0 {
 			fmt.Fprintf(w, "No bond has a slave on it.\n")
@@ -150,6 +269,10 @@ func writeImpact(w io.Writer, im *topology.Impact, format string) error {
 		if len(im.Unreachable) > 0 {
 			fmt.Fprintf(w, "\n**Hosts cut off from the fabric:** %s\n", strings.Join(im.Unreachable, ", "))
 		}
+		return nil
+	}
+	defer writePlan(w, p, false)
+	if len(im.Down) == 0 {
 		return nil
 	}
 	fmt.Fprintf(w, "what if %s goes down\n\n", strings.Join(im.Down, " + "))
