@@ -26,7 +26,7 @@ func TestWhatIfGolden(t *testing.T) {
 		{"plan.txt", []string{"--plan", filepath.Join("testdata", "whatif", "plan.yaml")}, 0},
 		{"plan.json", []string{"--plan", filepath.Join("testdata", "whatif", "plan.yaml"), "--format", "json"}, 0},
 		{"plan-and-down.md", []string{"--plan", filepath.Join("testdata", "whatif", "plan.yaml"), "--down", "leaf2", "--format", "markdown"}, 1}, // app02 still single-homed on leaf2
-		{"port-channel-leaf1a-Po2.txt", []string{"--down", "leaf1a:Port-Channel2"}, 1}, // backup01s other slave is already down
+		{"port-channel-leaf1a-Po2.txt", []string{"--down", "leaf1a:Port-Channel2"}, 1},                                                           // backup01s other slave is already down
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errs := runCLI(t, append([]string{"whatif", "--demo"}, c.args...)...)
