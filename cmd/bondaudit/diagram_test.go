@@ -269,3 +269,16 @@ func TestFormatFromExt(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEDiagramIsCurrent: the picture the README shows is what
+// `diagram --demo --format svg` draws today.
+func TestREADMEDiagramIsCurrent(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("testdata", "diagram", "demo.svg.golden"))
+	if err != nil {
+		t.Skip(err)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "demo-diagram.svg"))
+	if err != nil || string(doc) != string(golden) {
+		t.Errorf("docs/demo-diagram.svg is not the current demo diagram (cp cmd/bondaudit/testdata/diagram/demo.svg.golden docs/demo-diagram.svg)")
+	}
+}
