@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,6 +57,11 @@ func (e *exitError) Unwrap() error { return e.err }
 func failed(err error) error { return &exitError{code: exitFailed, err: err} }
 
 func (a *app) run(ctx context.Context, args []string) int {
+	// stderr is shared by the logger and progress lines written from
+	// several goroutines (the SNMP worker pool): one lock for both.
+	if _, ok := a.stderr.(*syncWriter); !ok {
+		a.stderr = &syncWriter{w: a.stderr}
+	}
 	root := a.rootCmd()
 	root.SetArgs(args)
 	root.SetOut(a.stdout)
@@ -104,7 +110,7 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn, error")
-	root.AddCommand(a.demoCmd(), a.auditCmd(), a.collectCmd(), a.topologyCmd(), a.whatifCmd(), a.diagramCmd(), a.rulesCmd(), a.explainCmd())
+	root.AddCommand(a.demoCmd(), a.auditCmd(), a.collectCmd(), a.topologyCmd(), a.whatifCmd(), a.diagramCmd(), a.diffCmd(), a.rulesCmd(), a.explainCmd())
 	return root
 }
 
@@ -116,6 +122,8 @@ type auditFlags struct {
 	showSuppressed bool
 	targets        string
 	concurrency    int
+	baseline       string // --baseline FILE: report only findings not in this earlier JSON report
+	saveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
 }
 
 func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
@@ -126,6 +134,8 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 	cmd.Flags().StringVar(&f.targets, "targets", "", "also poll the switches of this targets file now (see \"collect switches --help\") and audit them with the site")
 	cmd.Flags().IntVar(&f.concurrency, "concurrency", 16, "with --targets: switches polled at once")
 	cmd.Flags().BoolVar(&f.showSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
+	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare with an earlier JSON report (--format json or --save-baseline): report only new findings, totals on stderr")
+	cmd.Flags().StringVar(&f.saveBaseline, "save-baseline", "", "write the full JSON report to FILE (atomically) for the next run's --baseline")
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -268,13 +278,20 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	findings := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), now)
 	r := &report.Report{Site: name, Generated: now, Model: m, Findings: findings,
 		Problems: append(append([]string(nil), site.Problems...), m.Problems...), Duration: time.Since(start)}
+	saveBaseline, err := a.applyBaseline(f, r) // keeps only findings not in --baseline
+	if err != nil {
+		return failed(err)
+	}
 	if err := a.writeOutput(f.output, func(out io.Writer) error { return w.Write(out, r) }); err != nil {
+		return failed(err)
+	}
+	if err := saveBaseline(); err != nil {
 		return failed(err)
 	}
 	if never {
 		return nil
 	}
-	for _, fd := range findings {
+	for _, fd := range r.Findings {
 		if fd.Status != rules.StatusSuppressed && fd.Severity >= threshold {
 			return &exitError{code: exitFindings}
 		}
@@ -385,4 +402,16 @@ func loadPolicy(fsys fs.FS, flag string) (*rules.Policy, error) {
 		return nil, fmt.Errorf("policy.yaml: %w", err)
 	}
 	return rules.ParsePolicy(b, "policy.yaml")
+}
+
+// syncWriter serialises writes to one writer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

@@ -35,7 +35,9 @@ type Writer interface {
 }
 
 // Formats lists the formats New accepts, in the order help shows them.
-func Formats() []string { return []string{"text", "json", "markdown", "junit", "sarif", "prom"} }
+func Formats() []string {
+	return []string{"text", "json", "markdown", "junit", "sarif", "prom", "html"}
+}
 
 // New returns the Writer for format.
 func New(format string) (Writer, error) {
@@ -52,6 +54,8 @@ func New(format string) (Writer, error) {
 		return SARIF{}, nil
 	case "prom":
 		return Prom{}, nil
+	case "html":
+		return HTML{}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q: choose one of %s", format, strings.Join(Formats(), ", "))
 }

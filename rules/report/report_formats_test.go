@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 
 // goldenExt is the file extension of each format's golden file.
 var goldenExt = map[string]string{
-	"text": "txt", "json": "json", "markdown": "md", "junit": "xml", "sarif": "json", "prom": "prom",
+	"text": "txt", "json": "json", "markdown": "md", "junit": "xml", "sarif": "json", "prom": "prom", "html": "html",
 }
 
 const (
@@ -221,7 +221,7 @@ func TestNewUnknownFormat(t *testing.T) {
 }
 
 func TestEveryFormatConstructs(t *testing.T) {
-	want := []string{"text", "json", "markdown", "junit", "sarif", "prom"}
+	want := []string{"text", "json", "markdown", "junit", "sarif", "prom", "html"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() (-want +got):\n%s", diff)
 	}

@@ -1,0 +1,647 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/diagram"
+)
+
+// HTML writes one self-contained page (inline CSS and a small inline script,
+// no external asset: it works offline and as an e-mail attachment): the
+// summary counts, a findings table that filters by severity, rule, host and
+// switch, one card per bond (its slaves and the switch ports they land on,
+// its findings with fix and evidence), the site diagram inline with each
+// finding linking to its spot, the inputs that could not be read, and the
+// findings policy waived (collapsed, with reason and expiry).
+//
+// The filters also read the URL: report.html#severity=error&rule=lacp.no-partner
+// (or the same as a query string) opens the page filtered, and changing a
+// filter updates the fragment, so a filtered view can be shared. The keys are
+// severity, rule, host, switch and q (free text). Without JavaScript every
+// finding is listed.
+//
+// The output is deterministic for a given Report: the only time in it is
+// Report.Generated. A diagram that cannot be drawn (too big, say) is replaced
+// by a note; it never fails the report.
+type HTML struct{}
+
+// Write implements Writer.
+func (HTML) Write(w io.Writer, r *Report) error {
+	var b bytes.Buffer
+	if err := htmlReportTemplate.Execute(&b, newHTMLPage(r)); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+type htmlPage struct {
+	Site                  string
+	Generated, GeneratedZ string
+	Summary               Summary
+	Errors, Warnings      int
+	Infos, Suppressed     int
+	Rows                  []*htmlRow
+	Severities            []string
+	Rules, Hosts          []string
+	Switches              []string
+	Cards                 []*htmlCard
+	SVG                   template.HTML
+	DiagramCaption        string
+	DiagramNote           string
+	Waived                []*htmlRow
+	Problems              []string
+}
+
+// htmlRow is one finding: a row of the findings table (ID f-N) and an item
+// of its card (ID fd-N), or a row of the suppressed table.
+type htmlRow struct {
+	rules.Finding
+	N        int
+	Sev      string
+	Evidence []string
+	Where    string
+	// Anchor is the diagram element the finding is drawn on ("" when not
+	// drawn); Card the ID of the card that lists it.
+	Anchor, Card string
+}
+
+func (r *htmlRow) ID() string       { return "f-" + strconv.Itoa(r.N) }
+func (r *htmlRow) DetailID() string { return "fd-" + strconv.Itoa(r.N) }
+
+// htmlCard is one bond (Kind "bond") with its slaves, or the findings about
+// a host, a switch or the site that belong to no bond of the Model.
+type htmlCard struct {
+	ID, Kind, Title string
+	Facts           []string
+	Legs            []htmlLeg
+	Worst, Result   string
+	Anchor          string
+	Findings        []*htmlRow
+}
+
+// htmlLeg is a bond slave and where it is cabled.
+type htmlLeg struct {
+	NIC, State        string
+	Switch, Port, LAG string
+	Mapped, Down      bool
+	MappedBy          string
+}
+
+func newHTMLPage(r *Report) *htmlPage {
+	s := Summarize(r)
+	p := &htmlPage{
+		Site: r.Site, Summary: s,
+		Generated:  r.Generated.UTC().Format("2006-01-02 15:04 UTC"),
+		GeneratedZ: r.Generated.UTC().Format("2006-01-02T15:04:05Z07:00"),
+		Errors:     s.Findings["error"], Warnings: s.Findings["warning"], Infos: s.Findings["info"],
+		Severities: []string{"error", "warning", "info"},
+		Problems:   sortedProblems(r.Problems),
+	}
+	var marks []diagram.Mark
+	for _, f := range r.Findings {
+		row := &htmlRow{Finding: f, Sev: f.Severity.String(), Evidence: dedupe(f.Evidence), Where: where(f)}
+		if waived(f) {
+			p.Suppressed++
+			row.N = p.Suppressed
+			row.Where = strings.Join(nonEmpty(f.Host, where(f)), " ")
+			p.Waived = append(p.Waived, row)
+			continue
+		}
+		row.N = len(p.Rows) + 1
+		p.Rows = append(p.Rows, row)
+		marks = append(marks, markOf(f))
+	}
+	p.Rules, p.Hosts, p.Switches = distinct(p.Rows, func(f *htmlRow) string { return f.Rule }),
+		distinct(p.Rows, func(f *htmlRow) string { return f.Host }),
+		distinct(p.Rows, func(f *htmlRow) string { return f.Switch })
+
+	d := p.drawDiagram(r, marks)
+	if d != nil {
+		for i, row := range p.Rows {
+			row.Anchor = d.AnchorFor(marks[i])
+		}
+	}
+	p.Cards = htmlCards(r.Model, p.Rows, d)
+	return p
+}
+
+func markOf(f rules.Finding) diagram.Mark {
+	return diagram.Mark{Rule: f.Rule, Severity: f.Severity.String(),
+		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port}
+}
+
+// distinct lists the non-empty values key takes, sorted, each once.
+func distinct(rows []*htmlRow, key func(*htmlRow) string) []string {
+	var out []string
+	for _, r := range rows {
+		if k := key(r); k != "" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// drawDiagram puts the site's SVG in the page and returns the Diagram the
+// findings link into, or leaves a note (and returns nil) when it cannot be
+// drawn: the report never fails for its picture.
+func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.Diagram) {
+	if r.Model == nil {
+		p.DiagramNote = "No topology was built, so there is no diagram."
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			p.SVG, p.DiagramCaption = "", ""
+			p.DiagramNote = fmt.Sprintf("The diagram could not be drawn (%v).", v)
+			drawn = nil
+		}
+	}()
+	d, err := diagram.Build(r.Model, diagram.Options{Marks: marks, Title: r.Site})
+	if err != nil {
+		p.DiagramNote = "The diagram is left out: " + err.Error() + ". bondaudit diagram --focus draws part of the site."
+		return nil
+	}
+	var b bytes.Buffer
+	if err := d.SVG(&b); err != nil {
+		p.DiagramNote = "The diagram could not be drawn: " + err.Error() + "."
+		return nil
+	}
+	svg := b.Bytes()
+	i := bytes.Index(svg, []byte("<svg"))
+	if i < 0 {
+		p.DiagramNote = "The diagram could not be drawn: Graphviz wrote no SVG."
+		return nil
+	}
+	// The XML prolog and DOCTYPE do not belong inside HTML. Graphviz
+	// escapes the labels it writes; the SVG is markup we made.
+	p.SVG = template.HTML(bytes.TrimSpace(svg[i:]))
+	p.DiagramCaption = d.Caption
+	return d
+}
+
+// htmlCards makes one card per bond of the Model, then one per host, switch
+// and the site for the findings no bond card holds. Cards with findings come
+// first, the worst first; otherwise in Model order.
+func htmlCards(m *topology.Model, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
+	var cards []*htmlCard
+	byID := map[string]*htmlCard{}
+	add := func(c *htmlCard) *htmlCard {
+		cards = append(cards, c)
+		byID[c.ID] = c
+		return c
+	}
+	anchor := func(mk diagram.Mark) string {
+		if d == nil {
+			return ""
+		}
+		return d.AnchorFor(mk)
+	}
+	if m != nil {
+		for _, h := range m.Hosts {
+			for i := range h.Bonds {
+				b := &h.Bonds[i]
+				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: h.Name + " " + b.Name,
+					Facts: bondFacts(b), Legs: bondLegs(m, h.Name, b), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+			}
+		}
+	}
+	for _, row := range rows {
+		f := row.Finding
+		id, kind, title := "", "", ""
+		mk := diagram.Mark{}
+		switch {
+		case f.Host != "" && f.Bond != "" && byID[bondCardID(f.Host, f.Bond)] != nil:
+			id = bondCardID(f.Host, f.Bond)
+		case f.Host != "":
+			id, kind, title = "host-"+idPart(f.Host), "host", "host "+f.Host
+			mk.Host = f.Host
+		case f.Switch != "":
+			id, kind, title = "switch-"+idPart(f.Switch), "switch", "switch "+f.Switch
+			mk.Switch = f.Switch
+		default:
+			id, kind, title = "site", "site", "site"
+		}
+		c := byID[id]
+		if c == nil {
+			c = add(&htmlCard{ID: id, Kind: kind, Title: title, Anchor: anchor(mk)})
+		}
+		c.Findings = append(c.Findings, row)
+		row.Card = c.ID
+	}
+	for _, c := range cards {
+		var fs []rules.Finding
+		for _, row := range c.Findings {
+			fs = append(fs, row.Finding)
+			if sevOrder(row.Sev) > sevOrder(c.Worst) {
+				c.Worst = row.Sev
+			}
+		}
+		c.Result = resultWord(fs)
+	}
+	slices.SortStableFunc(cards, func(a, b *htmlCard) int {
+		return sevOrder(b.Worst) - sevOrder(a.Worst)
+	})
+	return cards
+}
+
+// sevOrder ranks a severity name: error 2, warning 1, info 0, none -1.
+func sevOrder(s string) int {
+	if s == "" {
+		return -1
+	}
+	v, err := rules.ParseSeverity(s)
+	if err != nil {
+		return -1
+	}
+	return int(v)
+}
+
+func bondFacts(b *topology.Bond) []string {
+	var out []string
+	if b.Kind != "" && b.Kind != "bonding" {
+		out = append(out, b.Kind)
+	}
+	out = append(out, "mode "+orElse(b.Mode, "unknown"))
+	if b.MIIMon > 0 {
+		out = append(out, fmt.Sprintf("miimon %d ms", b.MIIMon))
+	}
+	if b.ARPInterval > 0 {
+		out = append(out, fmt.Sprintf("arp_interval %d ms", b.ARPInterval))
+	}
+	if b.LACPRate != "" {
+		out = append(out, "lacp_rate "+b.LACPRate)
+	}
+	if b.XmitHashPolicy != "" {
+		out = append(out, "hash "+b.XmitHashPolicy)
+	}
+	if b.MinLinks > 0 {
+		out = append(out, fmt.Sprintf("min_links %d", b.MinLinks))
+	}
+	return out
+}
+
+func bondLegs(m *topology.Model, host string, b *topology.Bond) []htmlLeg {
+	var legs []htmlLeg
+	for _, sl := range b.Slaves {
+		leg := htmlLeg{NIC: sl.Name, State: sl.MIIStatus, Down: sl.MIIStatus != "" && sl.MIIStatus != "up"}
+		if l := m.LinkOf(host, sl.Name); l != nil {
+			leg.Mapped, leg.Switch, leg.Port = true, l.Switch, l.Port
+			leg.MappedBy = strings.Join(l.Evidence, ", ")
+			if sw := m.Switch(l.Switch); sw != nil {
+				if lag := sw.LAGOf(l.Port); lag != nil {
+					leg.LAG = lag.Name
+					if lag.Kind != "" {
+						leg.LAG += " (" + lag.Kind + ")"
+					}
+				}
+			}
+		}
+		legs = append(legs, leg)
+	}
+	return legs
+}
+
+func bondCardID(host, bond string) string { return "bond-" + idPart(host) + "__" + idPart(bond) }
+
+// idPart keeps ASCII letters and digits and writes every other byte as _XX,
+// so that IDs made of names are valid, distinct and never contain "__".
+func idPart(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "_%02x", c)
+	}
+	return b.String()
+}
+
+var htmlReportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"upper": strings.ToUpper,
+}).Parse(htmlReportSource))
+
+// htmlReportSource is the page. Its CSS and script are constant: only the
+// HTML around them carries report data, escaped by html/template.
+const htmlReportSource = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="bondaudit">
+<title>bondaudit report: site {{.Site}}</title>
+<style>
+:root { --error: #c62828; --error-bg: #ffebee; --warning: #e65100; --warning-bg: #fff3e0; --info: #1565c0; --info-bg: #e3f2fd; --ok: #2e7d32; --muted: #546e7a; --rule: #cfd8dc; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 auto; padding: 1.2em 1.5em 3em; max-width: 90em; color: #263238; line-height: 1.4; background: #fff; }
+h1 { font-size: 1.5em; margin: 0 0 0.2em; }
+h2 { font-size: 1.2em; margin: 1.8em 0 0.5em; border-bottom: 2px solid var(--rule); padding-bottom: 0.2em; }
+h3 { font-size: 1em; margin: 0; }
+a { color: #1565c0; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em; word-break: break-word; }
+.meta { color: var(--muted); margin: 0; }
+nav.toc { margin: 0.6em 0 0; font-size: 0.9em; }
+nav.toc a { margin-right: 1em; }
+.summary { display: flex; flex-wrap: wrap; gap: 0.6em; margin: 1em 0 0; padding: 0; list-style: none; }
+.summary li { border: 1px solid var(--rule); border-radius: 6px; padding: 0.4em 0.9em; min-width: 7em; }
+.summary .n { display: block; font-size: 1.6em; font-weight: 600; }
+.summary .label { color: var(--muted); font-size: 0.85em; }
+.summary a { color: inherit; text-decoration: none; display: block; }
+.summary li.sev-error { border-color: var(--error); background: var(--error-bg); }
+.summary li.sev-warning { border-color: var(--warning); background: var(--warning-bg); }
+.summary li.sev-info { border-color: var(--info); background: var(--info-bg); }
+.summary li.zero { background: #fff; border-color: var(--rule); }
+.sev { display: inline-block; font-size: 0.78em; font-weight: 700; text-transform: uppercase; letter-spacing: 0.03em; padding: 0.05em 0.45em; border-radius: 3px; border: 1px solid; white-space: nowrap; }
+.sev-error .sev, .sev.sev-error { color: var(--error); background: var(--error-bg); }
+.sev-warning .sev, .sev.sev-warning { color: var(--warning); background: var(--warning-bg); }
+.sev-info .sev, .sev.sev-info { color: var(--info); background: var(--info-bg); }
+form.filters { display: flex; flex-wrap: wrap; gap: 0.5em 1em; align-items: end; margin: 0.5em 0; padding: 0.6em 0.8em; background: #f5f7f8; border: 1px solid var(--rule); border-radius: 6px; }
+form.filters label { display: flex; flex-direction: column; font-size: 0.8em; color: var(--muted); gap: 0.15em; }
+form.filters select, form.filters input { font: inherit; font-size: 1.1em; padding: 0.15em 0.3em; min-width: 9em; }
+form.filters button { font: inherit; padding: 0.25em 0.8em; }
+#filter-count { font-size: 0.9em; color: var(--muted); margin-left: auto; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+th, td { text-align: left; vertical-align: top; padding: 0.3em 0.6em; border-bottom: 1px solid #eceff1; }
+th { background: #eceff1; font-weight: 600; position: sticky; top: 0; }
+tr.finding.sev-error td:first-child { border-left: 4px solid var(--error); }
+tr.finding.sev-warning td:first-child { border-left: 4px solid var(--warning); }
+tr.finding.sev-info td:first-child { border-left: 4px solid var(--info); }
+tr.finding:target, li.card-finding:target { background: #fffde7; }
+td.msg { min-width: 20em; }
+td.rule code { white-space: nowrap; word-break: normal; }
+td.date { white-space: nowrap; }
+td.see { white-space: nowrap; font-size: 0.9em; }
+tr[hidden] { display: none; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(28em, 1fr)); gap: 0.9em; }
+.card { border: 1px solid var(--rule); border-left: 5px solid var(--ok); border-radius: 6px; padding: 0.7em 0.9em; font-size: 0.92em; break-inside: avoid; }
+.card.sev-error { border-left-color: var(--error); }
+.card.sev-warning { border-left-color: var(--warning); }
+.card.sev-info { border-left-color: var(--info); }
+.card:target { box-shadow: 0 0 0 3px #ffe082; }
+.card header { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.3em 1em; align-items: baseline; }
+.card .result { font-size: 0.85em; font-weight: 600; }
+.card.ok .result { color: var(--ok); }
+.card .facts { color: var(--muted); font-size: 0.85em; margin: 0.2em 0 0.4em; }
+ul.legs { list-style: none; padding: 0; margin: 0.3em 0; font-size: 0.9em; }
+ul.legs li { padding: 0.1em 0; }
+ul.legs .down { color: var(--error); font-weight: 600; }
+ul.legs .unmapped { color: var(--warning); }
+ol.card-findings { list-style: none; padding: 0; margin: 0.5em 0 0; }
+li.card-finding { border-top: 1px solid #eceff1; padding: 0.45em 0 0.3em; }
+li.card-finding p { margin: 0.2em 0; }
+.fix { background: #f1f8e9; border-radius: 4px; padding: 0.2em 0.5em; }
+ul.evidence { margin: 0.2em 0 0; padding-left: 1.2em; font-size: 0.85em; color: #37474f; }
+.diagram { margin: 0; overflow: auto; border: 1px solid var(--rule); border-radius: 6px; padding: 0.5em; }
+.diagram svg { max-width: 100%; height: auto; }
+.diagram g.edge:hover path, .diagram g:target path { stroke-width: 5px; }
+.diagram g.node:hover polygon, .diagram g:target polygon { stroke-width: 4px; }
+.diagram g:target text { font-weight: bold; }
+figcaption, .note { color: var(--muted); font-size: 0.9em; }
+.note { border-left: 4px solid var(--rule); padding: 0.3em 0.8em; }
+details.suppressed > summary { cursor: pointer; font-weight: 600; }
+.empty { color: var(--muted); }
+@media print {
+  body { padding: 0; max-width: none; font-size: 10pt; }
+  nav.toc, form.filters, td.see, th.see { display: none; }
+  th { position: static; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-after: avoid; }
+  tr, .card, li.card-finding { break-inside: avoid; }
+  .cards { display: block; }
+  .card { margin-bottom: 0.6em; }
+  .diagram { overflow: visible; border: none; }
+}
+</style>
+</head>
+<body>
+<header>
+<h1>bondaudit report: site {{.Site}}</h1>
+<p class="meta">generated <time datetime="{{.GeneratedZ}}">{{.Generated}}</time></p>
+<nav class="toc"><a href="#findings-section">Findings</a><a href="#bonds">Bonds</a><a href="#diagram-section">Diagram</a><a href="#problems">Inputs not read</a><a href="#suppressed">Suppressed</a></nav>
+<ul class="summary" id="summary">
+<li><span class="n" id="count-hosts">{{.Summary.Hosts}}</span><span class="label">hosts</span></li>
+<li><span class="n" id="count-bonds">{{.Summary.Bonds}}</span><span class="label">bonds</span></li>
+<li><span class="n" id="count-switches">{{.Summary.Switches}}</span><span class="label">switches</span></li>
+<li><span class="n" id="count-links">{{.Summary.Links}}</span><span class="label">links mapped</span></li>
+<li class="sev-error{{if not .Errors}} zero{{end}}"><a href="#severity=error"><span class="n" id="count-error">{{.Errors}}</span><span class="label">errors</span></a></li>
+<li class="sev-warning{{if not .Warnings}} zero{{end}}"><a href="#severity=warning"><span class="n" id="count-warning">{{.Warnings}}</span><span class="label">warnings</span></a></li>
+<li class="sev-info{{if not .Infos}} zero{{end}}"><a href="#severity=info"><span class="n" id="count-info">{{.Infos}}</span><span class="label">info</span></a></li>
+<li><a href="#suppressed"><span class="n" id="count-suppressed">{{.Suppressed}}</span><span class="label">suppressed</span></a></li>
+</ul>
+</header>
+<main>
+<section id="findings-section">
+<h2>Findings</h2>
+{{- if .Rows}}
+<form class="filters" id="filters" hidden>
+<label>severity<select id="filter-severity" name="severity"><option value="">all</option>{{range .Severities}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+<label>rule<select id="filter-rule" name="rule"><option value="">all</option>{{range .Rules}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+<label>host<select id="filter-host" name="host"><option value="">all</option>{{range .Hosts}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+<label>switch<select id="filter-switch" name="switch"><option value="">all</option>{{range .Switches}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
+<label>text<input id="filter-q" name="q" type="search" placeholder="any text"></label>
+<button type="reset" id="filter-clear">clear</button>
+<span id="filter-count" aria-live="polite"></span>
+</form>
+<div class="table-wrap">
+<table id="findings">
+<thead><tr><th>severity</th><th>rule</th><th>host</th><th>bond</th><th>NIC</th><th>switch</th><th>port</th><th>message</th><th class="see">see</th></tr></thead>
+<tbody>
+{{- range .Rows}}
+<tr class="finding sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}" data-host="{{.Host}}" data-switch="{{.Switch}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Host}}</td><td>{{.Bond}}</td><td>{{.NIC}}</td><td>{{.Switch}}</td><td>{{.Port}}</td><td class="msg">{{.Message}}</td><td class="see"><a href="#{{.DetailID}}">details</a>{{with .Anchor}} · <a class="to-diagram" href="#{{.}}">diagram</a>{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+{{- else}}
+<p class="empty" id="no-findings">No findings.</p>
+{{- end}}
+</section>
+<section id="bonds">
+<h2>Bonds</h2>
+{{- if .Cards}}
+<div class="cards">
+{{- range .Cards}}
+<article class="card card-{{.Kind}}{{with .Worst}} sev-{{.}}{{else}} ok{{end}}" id="{{.ID}}">
+<header><h3>{{.Title}}</h3><span class="result">{{.Result}}{{with .Anchor}} · <a href="#{{.}}">diagram</a>{{end}}</span></header>
+{{- with .Facts}}
+<p class="facts">{{range $i, $f := .}}{{if $i}} · {{end}}{{$f}}{{end}}</p>
+{{- end}}
+{{- if eq .Kind "bond"}}
+{{- if .Legs}}
+<ul class="legs">
+{{- range .Legs}}
+<li><code>{{.NIC}}</code>{{if .Down}} <span class="down">{{.State}}</span>{{end}} → {{if .Mapped}}{{.Switch}} <code>{{.Port}}</code>{{with .LAG}} in {{.}}{{end}}{{with .MappedBy}} <span class="facts">({{.}})</span>{{end}}{{else}}<span class="unmapped">not mapped to a switch port</span>{{end}}</li>
+{{- end}}
+</ul>
+{{- else}}
+<p class="facts">no slaves</p>
+{{- end}}
+{{- end}}
+{{- if .Findings}}
+<ol class="card-findings">
+{{- range .Findings}}
+<li class="card-finding sev-{{.Sev}}" id="{{.DetailID}}"><p><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code>{{with .Where}} — {{.}}{{end}} <a href="#{{.ID}}">↑</a></p>
+<p>{{.Message}}</p>
+{{- with .Fix}}
+<p class="fix"><strong>Fix:</strong> {{.}}</p>
+{{- end}}
+{{- with .Evidence}}
+<ul class="evidence">
+{{- range .}}
+<li><code>{{.}}</code></li>
+{{- end}}
+</ul>
+{{- end}}
+</li>
+{{- end}}
+</ol>
+{{- end}}
+</article>
+{{- end}}
+</div>
+{{- else}}
+<p class="empty">No bonds.</p>
+{{- end}}
+</section>
+<section id="diagram-section">
+<h2>Diagram</h2>
+{{- if .SVG}}
+<figure class="diagram" id="diagram">
+{{.SVG}}
+<figcaption>{{.DiagramCaption}}. A finding colours its edge or node: <span class="sev sev-error">error</span> <span class="sev sev-warning">warning</span> <span class="sev sev-info">info</span>; a dashed edge is a bond whose slaves all land on one switch.</figcaption>
+</figure>
+{{- else}}
+<p class="note" id="diagram-note">{{.DiagramNote}}</p>
+{{- end}}
+</section>
+<section id="problems">
+<h2>Inputs not read</h2>
+{{- if .Problems}}
+<p>These inputs could not be read in full; what they would show was not checked.</p>
+<ul>
+{{- range .Problems}}
+<li><code>{{.}}</code></li>
+{{- end}}
+</ul>
+{{- else}}
+<p>None: every input was read.</p>
+{{- end}}
+</section>
+<section id="suppressed-section">
+<h2>Suppressed (waived)</h2>
+{{- if .Waived}}
+<details class="suppressed" id="suppressed">
+<summary>{{len .Waived}} {{if eq (len .Waived) 1}}finding{{else}}findings{{end}} waived by the policy; they count again when the waiver expires</summary>
+<div class="table-wrap">
+<table id="suppressed-findings">
+<thead><tr><th>severity</th><th>rule</th><th>subject</th><th>message</th><th>reason</th><th>expires</th></tr></thead>
+<tbody>
+{{- range .Waived}}
+<tr class="waived sev-{{.Sev}}" id="s-{{.N}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Where}}</td><td>{{.Message}}</td><td>{{if .Reason}}{{.Reason}}{{else}}(none given){{end}}</td><td class="date">{{if .Expires}}{{.Expires}}{{else}}never{{end}}</td></tr>
+{{- end}}
+</tbody>
+</table>
+</div>
+</details>
+{{- else}}
+<p id="suppressed">None.</p>
+{{- end}}
+</section>
+</main>
+<script>
+(function () {
+  "use strict";
+  // Print the waived findings too: open the collapsed sections first.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
+  var form = document.getElementById("filters");
+  var table = document.getElementById("findings");
+  if (!form || !table) { return; }
+  var keys = ["severity", "rule", "host", "switch", "q"];
+  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr.finding"));
+  var count = document.getElementById("filter-count");
+  function field(k) { return document.getElementById("filter-" + k); }
+  function fromFields() {
+    var f = {};
+    keys.forEach(function (k) { f[k] = field(k).value.trim(); });
+    return f;
+  }
+  function fromURL() {
+    var p = new URLSearchParams(location.search);
+    var h = location.hash.slice(1);
+    if (h.indexOf("=") >= 0) {
+      new URLSearchParams(h).forEach(function (v, k) { p.set(k, v); });
+    }
+    var f = {};
+    keys.forEach(function (k) { f[k] = (p.get(k) || "").trim(); });
+    return f;
+  }
+  function setFields(f) {
+    keys.forEach(function (k) {
+      var el = field(k), v = f[k];
+      if (el.tagName === "SELECT" && v && !Array.prototype.some.call(el.options, function (o) { return o.value === v; })) {
+        var o = document.createElement("option");
+        o.value = v;
+        o.textContent = v + " (no findings)";
+        el.appendChild(o);
+      }
+      el.value = v;
+    });
+  }
+  function apply(f) {
+    var shown = 0, q = f.q.toLowerCase(), active = false;
+    keys.forEach(function (k) { if (f[k]) { active = true; } });
+    rows.forEach(function (tr) {
+      var d = tr.dataset;
+      var ok = (!f.severity || d.severity === f.severity) && (!f.rule || d.rule === f.rule) &&
+        (!f.host || d.host === f.host) && (!f["switch"] || d["switch"] === f["switch"]) &&
+        (!q || tr.textContent.toLowerCase().indexOf(q) >= 0);
+      tr.hidden = !ok;
+      tr.classList.toggle("filtered-out", !ok);
+      if (ok) { shown++; }
+    });
+    table.setAttribute("data-shown", String(shown));
+    table.setAttribute("data-filtered", active ? "true" : "false");
+    count.textContent = active ? shown + " of " + rows.length + " findings shown" : "all " + rows.length + " findings shown";
+  }
+  function toURL(f) {
+    var p = new URLSearchParams();
+    keys.forEach(function (k) { if (f[k]) { p.set(k, f[k]); } });
+    var s = p.toString(), base = location.href.split("#")[0];
+    try { history.replaceState(null, "", s ? "#" + s : base); } catch (e) { /* file: URLs may refuse */ }
+  }
+  function onInput() { var f = fromFields(); apply(f); toURL(f); }
+  form.addEventListener("change", onInput);
+  form.addEventListener("input", onInput);
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  form.addEventListener("reset", function () { setTimeout(onInput, 0); });
+  window.addEventListener("hashchange", function () {
+    var h = location.hash.slice(1);
+    if (h !== "" && h.indexOf("=") < 0) { return; }
+    var f = fromURL();
+    setFields(f);
+    apply(f);
+    if (h !== "") { document.getElementById("findings-section").scrollIntoView(); }
+  });
+  form.hidden = false;
+  var f = fromURL();
+  setFields(f);
+  apply(f);
+})();
+</script>
+</body>
+</html>
+`
