@@ -1,7 +1,6 @@
 package arista_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/vendortest"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 	"github.com/bondaudit/bondaudit/vendors/all"
@@ -40,34 +40,23 @@ func decodeFile(t *testing.T, path string) (s, std *topology.Switch, problems []
 	return s, std, problems
 }
 
-func walk(t testing.TB, rec string) *vendors.Walk {
-	t.Helper()
-	vbs, errs := snmp.ReadSnmprec(strings.NewReader(rec), "test.snmprec")
-	if len(errs) > 0 {
-		t.Fatalf("test input: %v", errs)
-	}
-	return vendors.NewWalk(vbs)
-}
+// walk builds a walk from snmprec text (OID|type|value lines).
+func walk(t testing.TB, rec string) *vendors.Walk { return vendortest.Snmprec(t, rec) }
 
 func decode(t testing.TB, rec string) (*topology.Switch, []string) {
-	t.Helper()
-	return vendors.DecodeWith(walk(t, rec), "x", all.Profiles())
+	return vendortest.Decode(vendortest.Snmprec(t, rec), "x")
 }
 
 func lag(t testing.TB, s *topology.Switch, name string) *topology.LAG {
 	t.Helper()
-	for i := range s.LAGs {
-		if s.LAGs[i].Name == name {
-			return &s.LAGs[i]
-		}
+	l := vendortest.LAG(s, name)
+	if l == nil {
+		t.Fatalf("no LAG %s in %+v", name, s.LAGs)
 	}
-	t.Fatalf("no LAG %s in %+v", name, s.LAGs)
-	return nil
+	return l
 }
 
-func contains(list []string, sub string) bool {
-	return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(s, sub) })
-}
+var contains = vendortest.Contains
 
 // sameStandardFacts: the decoder marks LAGs but never changes their
 // members, nor the neighbours.
@@ -398,9 +387,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		vbs, _ := snmp.ReadSnmprec(bytes.NewReader(data), "fuzz.snmprec")
-		vbs = append(vbs, vendors.VarBind{OID: "1.3.6.1.2.1.1.2.0", Value: vendors.Value{Kind: vendors.KindOID, OID: "1.3.6.1.4.1.30065.1.3011.7050.3741.48"}})
-		s, _ := vendors.DecodeWith(vendors.NewWalk(vbs), "fuzz", all.Profiles())
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.30065.1.3011.7050.3741.48", ""), "fuzz")
 		if s == nil || s.Vendor != "arista" {
 			t.Fatalf("decoded as %+v", s)
 		}

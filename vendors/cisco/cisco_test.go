@@ -1,7 +1,6 @@
 package cisco_test
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/vendortest"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 	"github.com/bondaudit/bondaudit/vendors/all"
@@ -24,57 +23,35 @@ const fixtureDir = "../../../shared/fixtures/snmp"
 // the standard MIBs only, for comparison.
 func decodeFixture(t *testing.T, name string) (s, std *topology.Switch, problems []string) {
 	t.Helper()
-	path := filepath.Join(fixtureDir, name+".snmprec")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("recording %s not present (%v): the shared fixtures are read in place", path, err)
-	}
-	w, errs, err := snmp.ReadWalkFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range errs {
-		t.Logf("reading %s: %v", name, e)
-	}
-	s, problems = vendors.DecodeWith(w, name, all.Profiles())
+	w := vendortest.Recording(t, name)
+	s, problems = vendortest.Decode(w, name)
 	std, _ = vendors.Decode(w, name)
 	return s, std, problems
 }
 
 // walk builds a walk from snmprec text (OID|type|value lines).
-func walk(t testing.TB, rec string) *vendors.Walk {
-	t.Helper()
-	vbs, errs := snmp.ReadSnmprec(strings.NewReader(rec), "test.snmprec")
-	if len(errs) > 0 {
-		t.Fatalf("test input: %v", errs)
-	}
-	return vendors.NewWalk(vbs)
-}
+func walk(t testing.TB, rec string) *vendors.Walk { return vendortest.Snmprec(t, rec) }
 
 func decode(t testing.TB, rec string) (*topology.Switch, []string) {
-	t.Helper()
-	return vendors.DecodeWith(walk(t, rec), "x", all.Profiles())
+	return vendortest.Decode(vendortest.Snmprec(t, rec), "x")
 }
 
 func port(t testing.TB, s *topology.Switch, name string) *topology.Port {
 	t.Helper()
-	for i := range s.Ports {
-		if s.Ports[i].Name == name {
-			return &s.Ports[i]
-		}
+	p := vendortest.Port(s, name)
+	if p == nil {
+		t.Fatalf("no port %s", name)
 	}
-	t.Fatalf("no port %s", name)
-	return nil
+	return p
 }
 
 func lag(t testing.TB, s *topology.Switch, name string) *topology.LAG {
 	t.Helper()
-	for i := range s.LAGs {
-		if s.LAGs[i].Name == name {
-			return &s.LAGs[i]
-		}
+	l := vendortest.LAG(s, name)
+	if l == nil {
+		t.Fatalf("no LAG %s in %+v", name, s.LAGs)
 	}
-	t.Fatalf("no LAG %s in %+v", name, s.LAGs)
-	return nil
+	return l
 }
 
 func neighbours(s *topology.Switch, proto string) []topology.Neighbour {
@@ -756,16 +733,12 @@ func FuzzDecode(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		vbs, _ := snmp.ReadSnmprec(bytes.NewReader(data), "fuzz.snmprec")
 		oid, descr, want := "1.3.6.1.4.1.9.1.1208", "Cisco IOS Software", "cisco-ios"
 		if len(data)%2 == 1 {
 			oid, descr, want = "1.3.6.1.4.1.9.12.3.1.3.1812", "Cisco NX-OS(tm)", "cisco-nxos"
 		}
-		vbs = append(vbs,
-			vendors.VarBind{OID: "1.3.6.1.2.1.1.1.0", Value: vendors.Value{Kind: vendors.KindOctetString, Bytes: []byte(descr)}},
-			vendors.VarBind{OID: "1.3.6.1.2.1.1.2.0", Value: vendors.Value{Kind: vendors.KindOID, OID: oid}})
-		w := vendors.NewWalk(vbs)
-		s, _ := vendors.DecodeWith(w, "fuzz", all.Profiles())
+		w := vendortest.FuzzWalk(data, oid, descr)
+		s, _ := vendortest.Decode(w, "fuzz")
 		if s == nil || s.Vendor != want {
 			t.Fatalf("decoded as %v, want %s", s, want)
 		}

@@ -1,67 +1,30 @@
 package dell_test
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
-	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/vendortest"
 	"github.com/bondaudit/bondaudit/topology"
-	"github.com/bondaudit/bondaudit/vendors"
-	"github.com/bondaudit/bondaudit/vendors/all"
 	"github.com/bondaudit/bondaudit/vendors/dell"
 )
 
-// fixtureDir holds the shared real-device recordings, read in place.
-const fixtureDir = "../../../shared/fixtures/snmp"
-
+// recording decodes a shared recording in place (the test is skipped
+// when the shared fixtures are absent).
 func recording(t *testing.T, name string) (*topology.Switch, []string) {
-	t.Helper()
-	path := filepath.Join(fixtureDir, "librenms__"+name+".snmprec")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared SNMP recording %s not present: %v", path, err)
-	}
-	w, _, err := snmp.ReadWalkFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vendors.DecodeWith(w, name, all.Profiles())
+	return vendortest.Decode(vendortest.Recording(t, "librenms__"+name), name)
 }
 
 func decodeText(t *testing.T, rec string) (*topology.Switch, []string) {
-	t.Helper()
-	vbs, errs := snmp.ReadSnmprec(strings.NewReader(rec), "test.snmprec")
-	if len(errs) > 0 {
-		t.Fatalf("test input: %v", errs)
-	}
-	return vendors.DecodeWith(vendors.NewWalk(vbs), "test", all.Profiles())
+	return vendortest.Decode(vendortest.Snmprec(t, rec), "test")
 }
 
-func lag(s *topology.Switch, name string) *topology.LAG {
-	for i := range s.LAGs {
-		if s.LAGs[i].Name == name {
-			return &s.LAGs[i]
-		}
-	}
-	return nil
-}
-
-func port(s *topology.Switch, name string) *topology.Port {
-	for i := range s.Ports {
-		if s.Ports[i].Name == name {
-			return &s.Ports[i]
-		}
-	}
-	return nil
-}
-
-func contains(ev []string, sub string) bool {
-	return slices.ContainsFunc(ev, func(e string) bool { return strings.Contains(e, sub) })
-}
+var (
+	lag      = vendortest.LAG
+	port     = vendortest.Port
+	contains = vendortest.Contains
+)
 
 // TestZ9100VLT: librenms dnos_z9100-on. Raw OIDs (grep 6027.3.17):
 //
@@ -288,9 +251,7 @@ func FuzzDecode(f *testing.F) {
 		if data[0]&1 == 1 {
 			oid, vendor = "1.3.6.1.4.1.674.11000.5000.100.2.1.7", "dell-os10"
 		}
-		vbs, _ := snmp.ReadSnmprec(bytes.NewReader(data[1:]), "fuzz.snmprec")
-		vbs = append(vbs, vendors.VarBind{OID: "1.3.6.1.2.1.1.2.0", Value: vendors.Value{Kind: vendors.KindOID, OID: oid}})
-		s, _ := vendors.DecodeWith(vendors.NewWalk(vbs), "fuzz", all.Profiles())
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data[1:], oid, ""), "fuzz")
 		if s == nil || s.Vendor != vendor {
 			t.Fatalf("not decoded as %s: %+v", vendor, s)
 		}

@@ -1,62 +1,30 @@
 package juniper_test
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/vendortest"
 	"github.com/bondaudit/bondaudit/topology"
-	"github.com/bondaudit/bondaudit/vendors"
-	"github.com/bondaudit/bondaudit/vendors/all"
 	"github.com/bondaudit/bondaudit/vendors/juniper"
 )
 
-// fixtureDir holds the shared real-device recordings, read in place.
-const fixtureDir = "../../../shared/fixtures/snmp"
-
+// recording decodes a shared recording in place (the test is skipped
+// when the shared fixtures are absent).
 func recording(t *testing.T, name string) (*topology.Switch, []string) {
-	t.Helper()
-	path := filepath.Join(fixtureDir, "librenms__"+name+".snmprec")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared SNMP recording %s not present: %v", path, err)
-	}
-	w, _, err := snmp.ReadWalkFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vendors.DecodeWith(w, name, all.Profiles())
+	return vendortest.Decode(vendortest.Recording(t, "librenms__"+name), name)
 }
 
 func decodeText(t *testing.T, rec string) (*topology.Switch, []string) {
-	t.Helper()
-	vbs, errs := snmp.ReadSnmprec(strings.NewReader(rec), "test.snmprec")
-	if len(errs) > 0 {
-		t.Fatalf("test input: %v", errs)
-	}
-	return vendors.DecodeWith(vendors.NewWalk(vbs), "test", all.Profiles())
+	return vendortest.Decode(vendortest.Snmprec(t, rec), "test")
 }
 
-func lag(s *topology.Switch, name string) *topology.LAG {
-	for i := range s.LAGs {
-		if s.LAGs[i].Name == name {
-			return &s.LAGs[i]
-		}
-	}
-	return nil
-}
-
-func port(s *topology.Switch, name string) *topology.Port {
-	for i := range s.Ports {
-		if s.Ports[i].Name == name {
-			return &s.Ports[i]
-		}
-	}
-	return nil
-}
+var (
+	lag      = vendortest.LAG
+	port     = vendortest.Port
+	contains = vendortest.Contains
+)
 
 func hasEvidence(ev []string, sub string) bool {
 	return slices.ContainsFunc(ev, func(e string) bool { return strings.Contains(e, sub) })
@@ -311,9 +279,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(base + aggPort("511", "021c73000001", "500", "bc", "3c") + aggPort("521", "021c73000001", "501", "a0", "3c")))
 	f.Add([]byte(base + "1.3.6.1.2.1.17.1.4.1.2.513|2|510\n1.3.6.1.2.1.17.7.1.4.3.1.2.10|4|0,513,514\n1.3.6.1.2.1.17.7.1.4.3.1.4.10|4|514\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		vbs, _ := snmp.ReadSnmprec(bytes.NewReader(data), "fuzz.snmprec")
-		vbs = append(vbs, vendors.VarBind{OID: "1.3.6.1.2.1.1.2.0", Value: vendors.Value{Kind: vendors.KindOID, OID: "1.3.6.1.4.1.2636.1.1.1.4.82.5"}})
-		s, _ := vendors.DecodeWith(vendors.NewWalk(vbs), "fuzz", all.Profiles())
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.2636.1.1.1.4.82.5", ""), "fuzz")
 		if s == nil || s.Vendor != "junos" {
 			t.Fatalf("not decoded as junos: %+v", s)
 		}

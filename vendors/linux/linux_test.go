@@ -1,62 +1,32 @@
 package linux_test
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/vendortest"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 	"github.com/bondaudit/bondaudit/vendors/all"
 	"github.com/bondaudit/bondaudit/vendors/linux"
 )
 
-// fixtureDir holds the shared real-device recordings, read in place.
-const fixtureDir = "../../../shared/fixtures/snmp"
-
 func readRecording(t *testing.T, name string) *vendors.Walk {
-	t.Helper()
-	path := filepath.Join(fixtureDir, "librenms__"+name+".snmprec")
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared SNMP recording %s not present: %v", path, err)
-	}
-	w, _, err := snmp.ReadWalkFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return vendortest.Recording(t, "librenms__"+name)
 }
 
 func decodeText(t *testing.T, rec string) (*topology.Switch, []string) {
-	t.Helper()
-	vbs, errs := snmp.ReadSnmprec(strings.NewReader(rec), "test.snmprec")
-	if len(errs) > 0 {
-		t.Fatalf("test input: %v", errs)
-	}
-	return vendors.DecodeWith(vendors.NewWalk(vbs), "test", all.Profiles())
+	return vendortest.Decode(vendortest.Snmprec(t, rec), "test")
 }
 
-func lag(s *topology.Switch, name string) *topology.LAG {
-	for i := range s.LAGs {
-		if s.LAGs[i].Name == name {
-			return &s.LAGs[i]
-		}
-	}
-	return nil
-}
-
-func port(s *topology.Switch, name string) *topology.Port {
-	for i := range s.Ports {
-		if s.Ports[i].Name == name {
-			return &s.Ports[i]
-		}
-	}
-	return nil
-}
+var (
+	fixtureDir = vendortest.FixtureDir()
+	lag        = vendortest.LAG
+	port       = vendortest.Port
+)
 
 // TestCumulusRecording: no shared recording is Cumulus (grep finds no
 // sysObjectID under 1.3.6.1.4.1.40310 and no "Cumulus" sysDescr).
@@ -221,15 +191,11 @@ func FuzzDecode(f *testing.F) {
 		if len(data) == 0 {
 			return
 		}
-		vbs, _ := snmp.ReadSnmprec(bytes.NewReader(data[1:]), "fuzz.snmprec")
 		oid, descr, vendor := "1.3.6.1.4.1.40310", "Cumulus Linux", "cumulus"
 		if data[0]&1 == 1 {
 			oid, descr, vendor = "1.3.6.1.4.1.8072.3.2.10", "SONiC Software Version: SONiC.202205", "sonic"
 		}
-		vbs = append(vbs,
-			vendors.VarBind{OID: "1.3.6.1.2.1.1.1.0", Value: vendors.Value{Kind: vendors.KindOctetString, Bytes: []byte(descr)}},
-			vendors.VarBind{OID: "1.3.6.1.2.1.1.2.0", Value: vendors.Value{Kind: vendors.KindOID, OID: oid}})
-		s, _ := vendors.DecodeWith(vendors.NewWalk(vbs), "fuzz", all.Profiles())
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data[1:], oid, descr), "fuzz")
 		if s == nil || s.Vendor != vendor {
 			t.Fatalf("not decoded as %s: %+v", vendor, s)
 		}
