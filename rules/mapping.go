@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -134,7 +135,7 @@ Or add a walk or snapshot of the switch to the site's switches/ folder.`,
 			if !ok {
 				continue
 			}
-			name := cmpOr(u.Neighbour.SystemName, u.Neighbour.ChassisID)
+			name := cmp.Or(u.Neighbour.SystemName, u.Neighbour.ChassisID)
 			if name == "" {
 				continue
 			}
@@ -156,11 +157,4 @@ Or add a walk or snapshot of the switch to the site's switches/ folder.`,
 			c.Report(f)
 		}
 	},
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -1,6 +1,7 @@
 package snmp
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -251,17 +252,10 @@ func (p *targetParser) settings(n *yaml.Node, where string, extra func(k, v *yam
 		case "v3":
 			p.v3(v, label, &s)
 		default:
-			p.errf(k, "unknown key %q in %s; allowed: %s", k.Value, cmpOr(where, "target"), strings.Join(allowed, ", "))
+			p.errf(k, "unknown key %q in %s; allowed: %s", k.Value, cmp.Or(where, "target"), strings.Join(allowed, ", "))
 		}
 	}
 	return s
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (p *targetParser) v3(n *yaml.Node, label string, s *settings) {

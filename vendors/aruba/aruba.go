@@ -19,6 +19,7 @@
 package aruba
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -222,7 +223,7 @@ func (v *view) mlag(w *vendors.Walk, kind, mib, prefix string, o mlagOIDs) {
 			} else if p := v.byIf[n]; p != nil {
 				name = p.Name
 			}
-			ev("%sIslPort.0 = %d (%s)", prefix, n, cmpOr(name, "not in ifTable"))
+			ev("%sIslPort.0 = %d (%s)", prefix, n, cmp.Or(name, "not in ifTable"))
 			m.PeerLink = name
 		}
 	}
@@ -295,13 +296,6 @@ func (v *view) aggregators(w *vendors.Walk, kind, mib, prefix, col string) bool 
 		l.Evidence = append(l.Evidence, e)
 	}
 	return len(rows) > 0
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 var trunkTypes = map[int]string{1: "trunk", 2: "fecAuto", 3: "saTrunk", 4: "lacpTrk", 5: "none", 6: "dtLacpTrk", 7: "dtTrunk"}

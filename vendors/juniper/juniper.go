@@ -35,6 +35,7 @@
 package juniper
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -429,7 +430,7 @@ func (x *sw) rekind(li int) {
 			if r, ok := x.rowOf[ifx]; ok {
 				row = r
 			}
-			l.Evidence = append(l.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %d, partner %s: LACP runs on %s", row, p.LACP.Actor.State, cmpOr(partner, "none"), m))
+			l.Evidence = append(l.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %d, partner %s: LACP runs on %s", row, p.LACP.Actor.State, cmp.Or(partner, "none"), m))
 			if l.ActorSystem == "" {
 				l.ActorSystem, l.ActorKey = p.LACP.Actor.System, p.LACP.Actor.Key
 			}
@@ -447,13 +448,6 @@ func (x *sw) rekind(li int) {
 			}
 		}
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // vlanList parses a Junos port list: comma-separated dot1dBasePort numbers.

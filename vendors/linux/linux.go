@@ -35,6 +35,7 @@
 package linux
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -286,7 +287,7 @@ func (v *view) kind(l *topology.LAG) {
 			}
 			if st&topology.LACPActivity != 0 || partner != "" && partner != topology.ZeroMAC {
 				l.Kind = topology.LAGLACP
-				l.Evidence = append(l.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %d, partner %s: LACP runs on %s", p.IfIndex, st, cmpOr(partner, "none"), m))
+				l.Evidence = append(l.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %d, partner %s: LACP runs on %s", p.IfIndex, st, cmp.Or(partner, "none"), m))
 				return
 			}
 			const bundled = topology.LACPCollecting | topology.LACPDistributing
@@ -342,11 +343,4 @@ func (v *view) memberState(l *topology.LAG, p *topology.Port, individual bool) {
 	case st&(topology.LACPCollecting|topology.LACPDistributing) != topology.LACPCollecting|topology.LACPDistributing:
 		pl.Status = "standby"
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
