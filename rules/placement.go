@@ -458,33 +458,9 @@ Junos: active-backup: the same family ethernet-switching config on the second sw
 // has another form. Two-part names (Ethernet1/49, Eth1/1) are left alone:
 // on fixed switches their first number is a breakout or a constant.
 func nameModule(name string) int {
-	i := strings.IndexAny(name, "0123456789")
-	if i < 0 {
+	n, ok := topology.NameModule(name)
+	if !ok {
 		return 0
-	}
-	rest := name[i:]
-	if j := strings.IndexAny(rest, ":."); j >= 0 {
-		rest = rest[:j]
-	}
-	parts := strings.Split(rest, "/")
-	if len(parts) != 3 {
-		return 0
-	}
-	n := 0
-	for k, p := range parts {
-		if p == "" {
-			return 0
-		}
-		v := 0
-		for _, ch := range p {
-			if ch < '0' || ch > '9' {
-				return 0
-			}
-			v = v*10 + int(ch-'0')
-		}
-		if k == 0 {
-			n = v
-		}
 	}
 	// Junos and some others number from 0: report FPC 0 as module 0+1 so
 	// that 0 keeps meaning "unknown".

@@ -306,3 +306,18 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+func TestNameModule(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		n    int
+		ok   bool
+	}{
+		{"Gi2/0/1", 2, true}, {"xe-0/0/3", 0, true}, {"Ethernet3/1/1", 3, true}, {"ge-1/0/5.0", 1, true},
+		{"Ethernet1/49", 0, false}, {"Ethernet7", 0, false}, {"Po10", 0, false}, {"Gi1//1", 0, false},
+	} {
+		if n, ok := NameModule(c.name); n != c.n || ok != c.ok {
+			t.Errorf("NameModule(%q) = %d, %v; want %d, %v", c.name, n, ok, c.n, c.ok)
+		}
+	}
+}

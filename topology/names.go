@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -137,4 +138,34 @@ func SamePort(a, b string) bool {
 		return true
 	}
 	return NormalizePortName(a) == NormalizePortName(b)
+}
+
+// NameModule returns the first number of a three-part port name — the
+// stack member, FPC or slot: Gi2/0/1 → 2, xe-0/0/3 → 0, Ethernet3/1/1 → 3
+// (a ":n" or ".n" suffix is ignored). ok is false for other forms: on
+// fixed switches the first number of a two-part name (Ethernet1/49) is a
+// breakout or a constant, not a module.
+func NameModule(name string) (n int, ok bool) {
+	i := strings.IndexAny(name, "0123456789")
+	if i < 0 {
+		return 0, false
+	}
+	rest := name[i:]
+	if j := strings.IndexAny(rest, ":."); j >= 0 {
+		rest = rest[:j]
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 3 {
+		return 0, false
+	}
+	for k, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 || strings.ContainsAny(p, "+-") {
+			return 0, false
+		}
+		if k == 0 {
+			n = v
+		}
+	}
+	return n, true
 }

@@ -139,18 +139,7 @@ func portModule(p *Port) int {
 	if p.Module > 0 {
 		return p.Module
 	}
-	i := strings.IndexAny(p.Name, "0123456789")
-	if i < 0 {
-		return 0
-	}
-	parts := strings.Split(p.Name[i:], "/")
-	if len(parts) != 3 {
-		return 0
-	}
-	n, err := strconv.Atoi(parts[0])
-	if err != nil {
-		return 0
-	}
+	n, _ := NameModule(p.Name)
 	return n
 }
 
