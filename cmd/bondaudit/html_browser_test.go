@@ -15,23 +15,15 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/bondaudit/bondaudit/internal/needtool"
 )
 
 // chromiumBinary finds a headless-capable Chromium, or skips the test (fails
-// it with BONDAUDIT_REQUIRE_TOOLS=1, as in CI, which installs it).
+// it in CI, which installs it).
 func chromiumBinary(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "chromium not installed (Debian package chromium; .ci/run installs it)"
-	if os.Getenv("BONDAUDIT_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg + " and BONDAUDIT_REQUIRE_TOOLS=1")
-	}
-	t.Skip(msg)
-	return ""
+	return needtool.Need(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 }
 
 // runChromium runs headless Chromium with args then the page URL, with its

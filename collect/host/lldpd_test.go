@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bondaudit/bondaudit/collect/host"
+	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -20,15 +21,9 @@ func TestLLDPDInNamespaces(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create network namespaces")
 	}
-	for _, tool := range []string{"ip", "lldpd", "lldpcli"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			msg := tool + " not installed (Debian packages iproute2, lldpd; .ci/run installs them)"
-			if os.Getenv("BONDAUDIT_REQUIRE_TOOLS") == "1" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
-		}
-	}
+	needtool.Need(t, "iproute2", "ip")
+	needtool.Need(t, "lldpd", "lldpd")
+	needtool.Need(t, "lldpd", "lldpcli")
 	// lldpd runs its socket side unprivileged: the folder must be
 	// traversable (t.TempDir's parents are 0700).
 	dir, err := os.MkdirTemp("", "bondaudit-lldpd-")

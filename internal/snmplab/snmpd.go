@@ -13,28 +13,14 @@ import (
 	"time"
 
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/needtool"
 )
 
-// NeedTool returns a tool's path, or skips the test naming the Debian
-// package; with BONDAUDIT_REQUIRE_TOOLS=1 (CI, which installs them) a
-// missing tool fails the test instead.
+// NeedTool returns a tool's path, or skips (fails in CI) naming the
+// Debian package (internal/needtool).
 func NeedTool(t testing.TB, name, pkg string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin"} {
-		if st, err := os.Stat(filepath.Join(dir, name)); err == nil && !st.IsDir() {
-			return filepath.Join(dir, name)
-		}
-	}
-	msg := fmt.Sprintf("%s not installed (Debian package %s; .ci/run installs it)", name, pkg)
-	if os.Getenv("BONDAUDIT_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg + " and BONDAUDIT_REQUIRE_TOOLS=1")
-	}
-	t.Skip(msg)
-	return ""
+	return needtool.Need(t, pkg, name)
 }
 
 // V3User is an SNMPv3 USM user snmpd accepts (authPriv).

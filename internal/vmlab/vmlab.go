@@ -19,6 +19,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/internal/needtool"
 	"time"
 )
 
@@ -65,20 +67,12 @@ func (k *Kernel) modules() []string {
 // busybox, ip or the kernel are missing.
 func Need(t testing.TB) *Kernel {
 	t.Helper()
-	miss := func(msg string) {
-		if os.Getenv("BONDAUDIT_REQUIRE_TOOLS") == "1" {
-			t.Fatal(msg + " and BONDAUDIT_REQUIRE_TOOLS=1")
-		}
-		t.Skip(msg)
-	}
 	for _, tool := range []struct{ bin, pkg string }{{"qemu-system-x86_64", "qemu-system-x86"}, {"busybox", "busybox-static"}, {"ip", "iproute2"}} {
-		if _, err := exec.LookPath(tool.bin); err != nil {
-			miss(fmt.Sprintf("%s not installed (Debian package %s; .ci/run installs it)", tool.bin, tool.pkg))
-		}
+		needtool.Need(t, tool.pkg, tool.bin)
 	}
 	k, err := FindKernel()
 	if err != nil {
-		miss(err.Error())
+		needtool.Missing(t, err.Error())
 	}
 	return k
 }

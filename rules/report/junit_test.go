@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/xml"
+	"github.com/bondaudit/bondaudit/internal/needtool"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,25 +10,10 @@ import (
 	"testing"
 )
 
-// needTool returns the path of an external tool, skipping the test when it
-// is not installed unless BONDAUDIT_REQUIRE_TOOLS=1 (CI) makes that fatal.
-func needTool(t *testing.T, name, why string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("BONDAUDIT_REQUIRE_TOOLS") == "1" {
-		t.Fatalf("%s not installed (%s) and BONDAUDIT_REQUIRE_TOOLS=1", name, why)
-	}
-	t.Skipf("%s not installed (%s)", name, why)
-	return ""
-}
-
 // validateJUnit checks out against testdata/junit-4.xsd with xmllint.
 func validateJUnit(t *testing.T, out []byte) {
 	t.Helper()
-	xmllint := needTool(t, "xmllint", "Debian package libxml2-utils; .ci/run installs it")
+	xmllint := needtool.Need(t, "libxml2-utils", "xmllint")
 	f := filepath.Join(t.TempDir(), "junit.xml")
 	if err := os.WriteFile(f, out, 0o644); err != nil {
 		t.Fatal(err)
@@ -45,7 +31,7 @@ func TestJUnitValidatesAgainstSchema(t *testing.T) {
 // TestJUnitSchemaRejects makes sure the validation can fail: a testcase
 // without its required name is not accepted.
 func TestJUnitSchemaRejects(t *testing.T) {
-	xmllint := needTool(t, "xmllint", "Debian package libxml2-utils; .ci/run installs it")
+	xmllint := needtool.Need(t, "libxml2-utils", "xmllint")
 	f := filepath.Join(t.TempDir(), "bad.xml")
 	bad := `<testsuites><testsuite name="x" tests="1"><testcase classname="c"/></testsuite></testsuites>`
 	if err := os.WriteFile(f, []byte(bad), 0o644); err != nil {
