@@ -242,3 +242,62 @@ func lagChange(sws []*Switch, add, remove *LAGChange) error {
 	}
 	return nil
 }
+
+// ForgetStaleLACP, called on the model built from a plan's changed
+// snapshots, forgets the LACP state the plan makes stale: on both ends of
+// every link whose bond changes mode or whose switch port joins or leaves
+// a LAG, LACP negotiates afresh after the change, so the state last read
+// (partner, aggregator, "individual") says nothing about the result.
+func (m *Model) ForgetStaleLACP(changes []Change) {
+	stale := map[[2]string]bool{} // host, NIC
+	for _, c := range changes {
+		switch {
+		case c.BondMode != nil:
+			if h := m.Host(c.BondMode.Host); h != nil {
+				for _, b := range h.Bonds {
+					if b.Name == c.BondMode.Bond {
+						for _, s := range b.Slaves {
+							stale[[2]string{h.Name, s.Name}] = true
+						}
+					}
+				}
+			}
+		case c.LAGAdd != nil || c.LAGRemove != nil:
+			lc := c.LAGAdd
+			if lc == nil {
+				lc = c.LAGRemove
+			}
+			for _, p := range lc.Ports {
+				for _, l := range m.LinksOnPort(lc.Switch, p) {
+					stale[[2]string{l.Host, l.NIC}] = true
+				}
+			}
+		}
+	}
+	for _, h := range m.Hosts {
+		for bi := range h.Bonds {
+			for si := range h.Bonds[bi].Slaves {
+				s := &h.Bonds[bi].Slaves[si]
+				if !stale[[2]string{h.Name, s.Name}] {
+					continue
+				}
+				s.Actor, s.Partner, s.AggregatorID, s.ActorChurn, s.PartnerChurn = nil, nil, 0, "", ""
+				if l := m.LinkOf(h.Name, s.Name); l != nil {
+					if sw := m.Switch(l.Switch); sw != nil {
+						if p := sw.Port(l.Port); p != nil && p.LACP != nil {
+							p.LACP.Status = ""
+						}
+					}
+				}
+			}
+			if h.Bonds[bi].ActiveAggregator != nil {
+				for _, s := range h.Bonds[bi].Slaves {
+					if stale[[2]string{h.Name, s.Name}] {
+						h.Bonds[bi].ActiveAggregator = nil
+						break
+					}
+				}
+			}
+		}
+	}
+}

@@ -91,7 +91,7 @@ connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
 				if err != nil {
 					return failed(err)
 				}
-				renegotiate(m, changes)
+				m.ForgetStaleLACP(changes)
 				after := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
 				pd = &planResult{File: planFile, Changes: len(changes)}
 				pd.Added, pd.Removed = planDelta(before, after)
