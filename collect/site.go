@@ -36,7 +36,8 @@ type Site struct {
 }
 
 // ErrNothingReadable is returned when a site holds no host or switch that
-// could be read.
+// could be read, or when its hosts/ or switches/ folder cannot be listed:
+// an audit that checked nothing must not pass.
 var ErrNothingReadable = errors.New("nothing readable")
 
 // LoadOptions tunes LoadSite.
@@ -73,15 +74,28 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
-			site.Problems = append(site.Problems, fmt.Sprintf("%s/: %v", dir, err))
-			continue
+			// An unlistable hosts/ or switches/ (no permission, a file in
+			// place of the folder, a symlink loop or one leaving the site)
+			// hides every input in it: the audit cannot say it checked them.
+			return site, fmt.Errorf("site %s: %w: %s/ cannot be listed: %v", name, ErrNothingReadable, dir, unwrapPath(err))
 		}
 		for _, e := range entries {
 			n := e.Name()
 			if strings.HasPrefix(n, ".") {
 				continue
 			}
-			jobs = append(jobs, job{dir: dir, name: n, isDir: e.IsDir()})
+			isDir := e.IsDir()
+			if e.Type()&fs.ModeSymlink != 0 {
+				// A link the listing could not resolve: say why it is not
+				// read ("symlink leaves the site", a loop, a dangling link).
+				st, err := fs.Stat(fsys, path.Join(dir, n))
+				if err != nil {
+					site.Problems = append(site.Problems, err.Error())
+					continue
+				}
+				isDir = st.IsDir()
+			}
+			jobs = append(jobs, job{dir: dir, name: n, isDir: isDir})
 		}
 	}
 	if len(jobs) == 0 {

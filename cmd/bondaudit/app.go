@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,24 @@ type app struct {
 	stderrIsTerminal bool
 	logLevel         string
 	log              *slog.Logger
+	// limits cap what reading one site may cost (--max-file-size,
+	// --max-site-size); sites are every site folder opened by this run.
+	limits  collect.Limits
+	maxFile string
+	maxSite string
+	sites   []*collect.SiteDir
+	gc      gcSetting // how main tuned the collector (logged at debug)
+}
+
+// openSite opens a site folder for reading as untrusted input: beneath
+// the folder only, regular files only, within the size caps.
+func (a *app) openSite(dir string) (fs.FS, error) {
+	s, err := collect.OpenSiteDir(dir, a.limits)
+	if err != nil {
+		return nil, err
+	}
+	a.sites = append(a.sites, s)
+	return s, nil
 }
 
 // exitError carries an exit code through cobra.
@@ -67,6 +86,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
+	for _, s := range a.sites {
+		s.Close()
+	}
+	a.sites = nil
 	if err == nil {
 		return exitOK
 	}
@@ -106,10 +129,20 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 				return failed(fmt.Errorf("--log-level %q: want debug, info, warn or error", a.logLevel))
 			}
 			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
+			a.log.Debug("memory", "gogc", a.gc.GOGC, "soft_limit", a.gc.SoftLimit, "limit_from", a.gc.LimitSource)
+			var err error
+			if a.limits.MaxFileBytes, err = parseByteSize(a.maxFile); err != nil {
+				return failed(fmt.Errorf("--max-file-size %q: %w", a.maxFile, err))
+			}
+			if a.limits.MaxSiteBytes, err = parseByteSize(a.maxSite); err != nil {
+				return failed(fmt.Errorf("--max-site-size %q: %w", a.maxSite, err))
+			}
 			return nil
 		},
 	}
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn, error")
+	root.PersistentFlags().StringVar(&a.maxFile, "max-file-size", "256MiB", "largest site input file read (hosts/, switches/); larger ones are NOT READ")
+	root.PersistentFlags().StringVar(&a.maxSite, "max-site-size", "64GiB", "most bytes read from one site's files together")
 	root.AddCommand(a.demoCmd(), a.auditCmd(), a.collectCmd(), a.topologyCmd(), a.whatifCmd(), a.diagramCmd(), a.diffCmd(), a.rulesCmd(), a.explainCmd())
 	return root
 }
@@ -185,14 +218,11 @@ site is still audited. Exit status: 0 no finding at or above --fail-on,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
-			st, err := os.Stat(dir)
+			fsys, err := a.openSite(dir)
 			if err != nil {
-				return failed(fmt.Errorf("site %s: %w", dir, err))
+				return failed(err)
 			}
-			if !st.IsDir() {
-				return failed(fmt.Errorf("site %s: not a folder (want a folder with hosts/ and switches/)", dir))
-			}
-			return a.audit(cmd.Context(), os.DirFS(dir), siteName(dir), f)
+			return a.audit(cmd.Context(), fsys, siteName(dir), f)
 		},
 	}
 	f.register(cmd, "error")
@@ -360,10 +390,11 @@ links, and conflicts between sources.`,
 				}
 			}
 			if fsys == nil {
-				if st, err := os.Stat(name); err != nil || !st.IsDir() {
-					return failed(fmt.Errorf("site %s: not a readable folder", name))
+				var err error
+				if fsys, err = a.openSite(name); err != nil {
+					return failed(err)
 				}
-				fsys, name = os.DirFS(name), siteName(name)
+				name = siteName(name)
 			}
 			_, m, err := a.loadAndBuild(fsys, name)
 			if err != nil {
@@ -414,4 +445,27 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// parseByteSize reads a size such as 256MiB, 1GiB, 500MB or 1048576
+// (bytes). Binary and decimal units are both accepted, case-insensitive.
+func parseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(strings.ToLower(s))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}, {"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, errors.New("want a positive size such as 256MiB, 2GiB or 1048576")
+	}
+	return n * mult, nil
 }

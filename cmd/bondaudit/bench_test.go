@@ -56,7 +56,13 @@ func peakRSSMiB() float64 {
 }
 
 func audit(b *testing.B, dir string) int {
-	site, err := collect.LoadSite(os.DirFS(dir), "bench", collect.LoadOptions{})
+	// As the CLI reads a site: beneath the folder, regular files, capped.
+	sd, err := collect.OpenSiteDir(dir, collect.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sd.Close()
+	site, err := collect.LoadSite(sd, "bench", collect.LoadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,7 +82,7 @@ func BenchmarkAudit10k(b *testing.B) {
 		b.Skip("-short: the 10k-host site takes a while to generate")
 	}
 	dir := benchSite(b, 10000, 400)
-	tuneGC() // as main does
+	tuneGC("/", os.Getenv) // as main does
 	resetPeakRSS()
 	b.ResetTimer()
 	var n int
@@ -120,7 +126,13 @@ func BenchmarkWhatIf10k(b *testing.B) {
 		b.Skip("generates a 10k-host site")
 	}
 	dir := benchSite(b, 10000, 400)
-	site, err := collect.LoadSite(os.DirFS(dir), "bench", collect.LoadOptions{})
+	// As the CLI reads a site: beneath the folder, regular files, capped.
+	sd, err := collect.OpenSiteDir(dir, collect.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sd.Close()
+	site, err := collect.LoadSite(sd, "bench", collect.LoadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -135,7 +135,7 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if f.maxNodes == 0 {
 		return failed(fmt.Errorf("--max-nodes 0: want a positive limit, or -1 for none"))
 	}
-	fsys, name, err := diagramSite(args, f.demo)
+	fsys, name, err := a.diagramSite(args, f.demo)
 	if err != nil {
 		return failed(err)
 	}
@@ -169,7 +169,7 @@ func diagramRenderer(format string) (func(*diagram.Diagram, io.Writer) error, er
 }
 
 // diagramSite opens the site folder, or the built-in demo site.
-func diagramSite(args []string, useDemo bool) (fs.FS, string, error) {
+func (a *app) diagramSite(args []string, useDemo bool) (fs.FS, string, error) {
 	if useDemo {
 		return demo.FS(), "demo", nil
 	}
@@ -184,7 +184,11 @@ func diagramSite(args []string, useDemo bool) (fs.FS, string, error) {
 	if !st.IsDir() {
 		return nil, "", fmt.Errorf("site %s: not a folder (want a folder with hosts/ and switches/)", dir)
 	}
-	return os.DirFS(dir), siteName(dir), nil
+	fsys, err := a.openSite(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	return fsys, siteName(dir), nil
 }
 
 // marksOf reduces findings to what the diagram draws; waived (suppressed)

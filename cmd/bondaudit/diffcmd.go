@@ -118,14 +118,10 @@ func (a *app) diffLoad(arg, name, policy string) (*diffSide, error) {
 		}
 	}
 	if fsys == nil {
-		st, err := os.Stat(arg)
-		if err != nil {
-			return nil, failed(fmt.Errorf("site %s: %w", arg, err))
+		var err error
+		if fsys, err = a.openSite(arg); err != nil {
+			return nil, failed(err)
 		}
-		if !st.IsDir() {
-			return nil, failed(fmt.Errorf("site %s: not a folder (want a folder with hosts/ and switches/)", arg))
-		}
-		fsys = os.DirFS(arg)
 	}
 	pol, err := loadPolicy(fsys, policy)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -59,11 +58,11 @@ connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
 			}
 			fsys, name := demo.FS(), "demo"
 			if !useDemo {
-				st, serr := os.Stat(args[0])
-				if serr != nil || !st.IsDir() {
-					return failed(fmt.Errorf("site %s: not a folder", args[0]))
+				var serr error
+				if fsys, serr = a.openSite(args[0]); serr != nil {
+					return failed(serr)
 				}
-				fsys, name = os.DirFS(args[0]), siteName(args[0])
+				name = siteName(args[0])
 			}
 			_, m, err := a.loadAndBuild(fsys, name)
 			if err != nil {

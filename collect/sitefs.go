@@ -1,0 +1,325 @@
+package collect
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"syscall"
+)
+
+// Limits bound what reading one site may cost. Everything under a site's
+// hosts/ and switches/ is written by others (hosts rsync their captures in,
+// LLDP names are set by whoever sends the frame), so a site is read like
+// hostile input: inside the site folder only, regular files only, and no
+// more bytes than these.
+type Limits struct {
+	// MaxFileBytes caps one input file; 0 means DefaultMaxFileBytes.
+	MaxFileBytes int64
+	// MaxSiteBytes caps all input files of one site together; 0 means
+	// DefaultMaxSiteBytes.
+	MaxSiteBytes int64
+}
+
+const (
+	// DefaultMaxFileBytes is generous for real data: the largest recorded
+	// switch walk is a few MiB, a sosreport's bonding files a few KiB.
+	DefaultMaxFileBytes = 256 << 20
+	// DefaultMaxSiteBytes bounds a whole site: a 100,000-host site is about
+	// 4 GiB of captures.
+	DefaultMaxSiteBytes = 64 << 30
+)
+
+func (l Limits) file() int64 {
+	if l.MaxFileBytes > 0 {
+		return l.MaxFileBytes
+	}
+	return DefaultMaxFileBytes
+}
+
+func (l Limits) site() int64 {
+	if l.MaxSiteBytes > 0 {
+		return l.MaxSiteBytes
+	}
+	return DefaultMaxSiteBytes
+}
+
+// Reasons a site input is refused. Each is wrapped in an *fs.PathError
+// naming the file, so a problem line reads
+// "open hosts/web01/hostname: symlink leaves the site".
+var (
+	ErrLeavesSite = errors.New("symlink leaves the site")
+	ErrNotRegular = errors.New("not a regular file")
+	ErrTooLarge   = errors.New("larger than the size cap")
+	ErrSiteBudget = errors.New("the site's size cap is used up")
+	ErrLinkLoop   = errors.New("too many levels of symlinks")
+)
+
+// SiteDir is a site folder opened for reading as an fs.FS. Paths resolve
+// beneath the folder (os.Root: a symlink that stays inside the site works,
+// one that leaves it is refused, whichever component it is in); Open
+// returns a regular file or a folder and nothing else (a FIFO, socket or
+// device is refused without blocking); every file read stops at the
+// per-file cap and all reads together at the per-site cap.
+type SiteDir struct {
+	root *os.Root
+	dir  string
+	lim  Limits
+	used atomic.Int64
+}
+
+// OpenSiteDir opens dir as a site. The folder itself may be reached
+// through a symlink (it is the operator's argument); nothing inside it may
+// lead out of it.
+func OpenSiteDir(dir string, lim Limits) (*SiteDir, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("site %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("site %s: not a folder (want a folder with hosts/ and switches/)", dir)
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("site %s: %w", dir, err)
+	}
+	return &SiteDir{root: r, dir: dir, lim: lim}, nil
+}
+
+// Close releases the folder.
+func (s *SiteDir) Close() error { return s.root.Close() }
+
+// Dir is the folder the site was opened from.
+func (s *SiteDir) Dir() string { return s.dir }
+
+// BytesRead is how much of the site's size cap has been used.
+func (s *SiteDir) BytesRead() int64 { return s.used.Load() }
+
+// refuse turns an os.Root error into one that says why in a network
+// engineer's words, keeping fs.ErrNotExist and fs.ErrPermission
+// recognisable with errors.Is.
+func refuse(op, name string, err error) error {
+	var pe *fs.PathError
+	inner := err
+	if errors.As(err, &pe) {
+		inner = pe.Err
+	}
+	switch {
+	case errors.Is(inner, syscall.ELOOP):
+		inner = ErrLinkLoop
+	case strings.Contains(inner.Error(), "escapes from parent"):
+		// os.Root's unexported errPathEscapes: a symlink (or "..") that
+		// resolves outside the site. TestSiteDirRefusesEscapes keeps this
+		// match honest.
+		inner = ErrLeavesSite
+	}
+	return &fs.PathError{Op: op, Path: name, Err: inner}
+}
+
+// Open implements fs.FS.
+func (s *SiteDir) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	// writer forever. It has no effect on regular files and folders.
+	f, err := s.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, refuse("open", name, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: err}
+	}
+	switch {
+	case st.IsDir():
+		return &siteFolder{File: f, s: s, name: name}, nil
+	case !st.Mode().IsRegular():
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(st.Mode()))}
+	case st.Size() > s.lim.file():
+		f.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: %s is larger than %s", ErrTooLarge, byteSize(st.Size()), byteSize(s.lim.file()))}
+	}
+	return &siteFile{f: f, st: st, s: s, name: name, left: s.lim.file()}, nil
+}
+
+// ReadFile implements fs.ReadFileFS with the caps.
+func (s *SiteDir) ReadFile(name string) ([]byte, error) {
+	f, err := s.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sf, ok := f.(*siteFile)
+	if !ok {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a folder")}
+	}
+	// The size is a hint (the file may grow while it is read); the cap in
+	// Read is the limit.
+	buf := make([]byte, 0, min(sf.st.Size()+1, s.lim.file()+1))
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := sf.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Stat implements fs.StatFS; it follows symlinks that stay inside the site.
+func (s *SiteDir) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	st, err := s.root.Stat(name)
+	if err != nil {
+		return nil, refuse("stat", name, err)
+	}
+	return st, nil
+}
+
+// ReadDir implements fs.ReadDirFS: entries sorted by name, a symlink
+// reported as what it points to when that is inside the site (so a linked
+// capture folder is still a folder), and as a symlink otherwise, which
+// Open then refuses with the reason.
+func (s *SiteDir) ReadDir(name string) ([]fs.DirEntry, error) {
+	f, err := s.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	d, ok := f.(*siteFolder)
+	if !ok {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: syscall.ENOTDIR}
+	}
+	return d.ReadDir(-1)
+}
+
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSymlink != 0:
+		return "a symlink"
+	}
+	return m.Type().String()
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// siteFile is a regular file of the site, read under both caps.
+type siteFile struct {
+	f    *os.File
+	st   fs.FileInfo
+	s    *SiteDir
+	name string
+	left int64 // bytes this file may still give
+}
+
+func (f *siteFile) Stat() (fs.FileInfo, error) { return f.st, nil }
+func (f *siteFile) Close() error               { return f.f.Close() }
+
+func (f *siteFile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if f.left <= 0 {
+		// One byte more than the cap tells a file that ends exactly at the
+		// cap from one that goes on.
+		var one [1]byte
+		if n, _ := f.f.Read(one[:]); n == 0 {
+			return 0, io.EOF
+		}
+		return 0, &fs.PathError{Op: "read", Path: f.name, Err: fmt.Errorf("%w: grew past %s while being read", ErrTooLarge, byteSize(f.s.lim.file()))}
+	}
+	if int64(len(p)) > f.left {
+		p = p[:f.left]
+	}
+	n, err := f.f.Read(p)
+	f.left -= int64(n)
+	if f.s.used.Add(int64(n)) > f.s.lim.site() {
+		return n, &fs.PathError{Op: "read", Path: f.name, Err: fmt.Errorf("%w (%s; raise --max-site-size)", ErrSiteBudget, byteSize(f.s.lim.site()))}
+	}
+	if err != nil && err != io.EOF {
+		err = &fs.PathError{Op: "read", Path: f.name, Err: err}
+	}
+	return n, err
+}
+
+// siteFolder is a folder of the site.
+type siteFolder struct {
+	*os.File
+	s    *SiteDir
+	name string
+}
+
+func (d *siteFolder) Read([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a folder")}
+}
+
+func (d *siteFolder) ReadDir(n int) ([]fs.DirEntry, error) {
+	entries, err := d.File.ReadDir(n)
+	if err != nil && (n <= 0 || err != io.EOF) {
+		return entries, &fs.PathError{Op: "readdir", Path: d.name, Err: unwrapPath(err)}
+	}
+	for i, e := range entries {
+		if e.Type()&fs.ModeSymlink == 0 {
+			continue
+		}
+		p := e.Name()
+		if d.name != "." {
+			p = d.name + "/" + p
+		}
+		if st, serr := d.s.root.Stat(p); serr == nil {
+			entries[i] = fs.FileInfoToDirEntry(renamed{st, e.Name()})
+		}
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, err
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// renamed keeps the link's own name on what it points to.
+type renamed struct {
+	fs.FileInfo
+	name string
+}
+
+func (r renamed) Name() string { return r.name }

@@ -1,0 +1,154 @@
+package collect
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func mkSite(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, body := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func openSite(t *testing.T, dir string, lim Limits) *SiteDir {
+	t.Helper()
+	s, err := OpenSiteDir(dir, lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// The os.Root error for a path that leaves the root is unexported and
+// matched by its text in refuse: this keeps that match honest, for an
+// absolute link, a relative one climbing out, and a link in a middle
+// component.
+func TestSiteDirRefusesEscapes(t *testing.T) {
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "f"), []byte("outside"), 0o644)
+	dir := mkSite(t, map[string]string{"hosts/a/x": "inside"})
+	os.Symlink(filepath.Join(outside, "f"), filepath.Join(dir, "hosts", "a", "abs"))
+	os.Symlink("../../../"+filepath.Base(outside)+"/f", filepath.Join(dir, "hosts", "a", "rel"))
+	os.Symlink(outside, filepath.Join(dir, "hosts", "out"))
+	s := openSite(t, dir, Limits{})
+	for _, p := range []string{"hosts/a/abs", "hosts/a/rel", "hosts/out/f", "hosts/out"} {
+		_, err := s.ReadFile(p)
+		if !errors.Is(err, ErrLeavesSite) {
+			t.Errorf("ReadFile(%s) = %v, want ErrLeavesSite", p, err)
+		}
+		if _, err := s.Stat(p); !errors.Is(err, ErrLeavesSite) {
+			t.Errorf("Stat(%s) = %v, want ErrLeavesSite", p, err)
+		}
+	}
+	if b, err := s.ReadFile("hosts/a/x"); err != nil || string(b) != "inside" {
+		t.Errorf("ReadFile(hosts/a/x) = %q, %v", b, err)
+	}
+	// A missing file is still fs.ErrNotExist (optional capture files).
+	if _, err := s.ReadFile("hosts/a/missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+	// Paths fs.FS does not allow are refused before any system call.
+	if _, err := s.Open("../x"); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("Open(../x) = %v, want fs.ErrInvalid", err)
+	}
+}
+
+// A listing shows a link inside the site as what it points to, and a link
+// leaving the site as a link (which Open refuses).
+func TestSiteDirReadDirResolvesInsideLinks(t *testing.T) {
+	dir := mkSite(t, map[string]string{"data/web01/hostname": "web01\n"})
+	os.MkdirAll(filepath.Join(dir, "hosts"), 0o755)
+	os.Symlink("../data/web01", filepath.Join(dir, "hosts", "web01"))
+	os.Symlink(t.TempDir(), filepath.Join(dir, "hosts", "away"))
+	s := openSite(t, dir, Limits{})
+	entries, err := fs.ReadDir(s, "hosts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]fs.FileMode{}
+	for _, e := range entries {
+		got[e.Name()] = e.Type()
+	}
+	if !got["web01"].IsDir() {
+		t.Errorf("hosts/web01 (link to a folder inside the site) listed as %v, want a folder", got["web01"])
+	}
+	if got["away"]&fs.ModeSymlink == 0 {
+		t.Errorf("hosts/away (link leaving the site) listed as %v, want a symlink", got["away"])
+	}
+	sub, err := fs.Sub(s, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fstest.TestFS(sub, "web01/hostname"); err != nil {
+		t.Errorf("fstest: %v", err)
+	}
+}
+
+// Per-file cap: a file of exactly the cap is read, one byte more is not;
+// the per-site cap stops reading once all files together pass it.
+func TestSiteDirCaps(t *testing.T) {
+	dir := mkSite(t, map[string]string{
+		"a": strings.Repeat("a", 100),
+		"b": strings.Repeat("b", 101),
+		"c": strings.Repeat("c", 100),
+	})
+	s := openSite(t, dir, Limits{MaxFileBytes: 100, MaxSiteBytes: 150})
+	if b, err := s.ReadFile("a"); err != nil || len(b) != 100 {
+		t.Errorf("a (100 bytes, cap 100): %d bytes, %v", len(b), err)
+	}
+	_, err := s.ReadFile("b")
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "101 bytes is larger than 100 bytes") {
+		t.Errorf("b (101 bytes, cap 100): %v, want ErrTooLarge with both sizes", err)
+	}
+	if _, err := s.ReadFile("c"); !errors.Is(err, ErrSiteBudget) {
+		t.Errorf("c (site total 200 > 150): %v, want ErrSiteBudget", err)
+	}
+}
+
+// A file that grows past the cap while it is read (the size in its stat
+// was under the cap) stops at the cap.
+func TestSiteDirFileGrowingPastCap(t *testing.T) {
+	dir := mkSite(t, map[string]string{"grow": strings.Repeat("x", 10)})
+	s := openSite(t, dir, Limits{MaxFileBytes: 64})
+	f, err := s.Open("grow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, _ := os.OpenFile(filepath.Join(dir, "grow"), os.O_APPEND|os.O_WRONLY, 0)
+	w.Write(bytes.Repeat([]byte("y"), 1000))
+	w.Close()
+	b, err := io.ReadAll(f)
+	if !errors.Is(err, ErrTooLarge) || len(b) != 64 {
+		t.Errorf("read %d bytes, %v; want 64 and ErrTooLarge", len(b), err)
+	}
+}
+
+// LoadSite on a site whose hosts/ cannot be listed fails: an audit that
+// checked nothing must not pass, even when switches/ was read.
+func TestLoadSiteUnlistableHosts(t *testing.T) {
+	fsys := fstest.MapFS{
+		"hosts":                  {Data: []byte("a file, not a folder")},
+		"switches/leaf1.snmprec": {Data: []byte("1.3.6.1.2.1.1.5.0|4|leaf1\n")},
+	}
+	_, err := LoadSite(fsys, "t", LoadOptions{})
+	if !errors.Is(err, ErrNothingReadable) || !strings.Contains(err.Error(), "hosts/ cannot be listed") {
+		t.Errorf("LoadSite = %v, want ErrNothingReadable naming hosts/", err)
+	}
+}
