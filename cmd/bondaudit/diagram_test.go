@@ -155,6 +155,26 @@ func (g svgG) allTexts() []string {
 	return out
 }
 
+// TestHTMLReportWithoutDot: without Graphviz's dot the HTML report is still
+// written, exit status as usual, the diagram's place saying it needs Graphviz.
+func TestHTMLReportWithoutDot(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	file := filepath.Join(t.TempDir(), "report.html")
+	if code, out, errs := runCLI(t, "demo", "--format", "html", "-o", file); code != 0 {
+		t.Fatalf("demo --format html without dot: exit %d\n%s\n%s", code, out, errs)
+	}
+	page, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("The diagram needs Graphviz")) || !bytes.Contains(page, []byte("apt install graphviz")) {
+		t.Error("the report does not say the diagram needs Graphviz")
+	}
+	if bytes.Contains(page, []byte("<svg")) || !bytes.Contains(page, []byte("lacp.no-partner")) || !bytes.HasSuffix(bytes.TrimSpace(page), []byte("</html>")) {
+		t.Error("the report without its diagram is not the whole report")
+	}
+}
+
 func demoSVGGroups(t *testing.T, args ...string) map[string]svgG {
 	t.Helper()
 	dottest.Need(t)
