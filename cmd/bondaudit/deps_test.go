@@ -16,7 +16,8 @@ import (
 //	 └──► topology/diagram ──► topology
 //
 // rules never sees collect or vendors; topology imports only the standard
-// library and gonum; vendors has no gosnmp types; nothing imports cmd.
+// library and gonum; vendors has no gosnmp types; nothing imports cmd; no
+// package links go-graphviz or wazero.
 func TestDependencyDirections(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -44,6 +45,8 @@ func TestDependencyDirections(t *testing.T) {
 			"vendors decodes plain values: no I/O, no gosnmp types"},
 		{mod + "/collect", []string{mod + "/rules", mod + "/cmd"},
 			"collect produces snapshots; it does not judge them"},
+		{mod, []string{"github.com/goccy/go-graphviz", "github.com/tetratelabs/wazero"},
+			"SVG runs the system's Graphviz dot when drawn; nothing compiles or caches code at start-up (issue 12)"},
 	}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	seen := 0

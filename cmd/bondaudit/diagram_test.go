@@ -16,6 +16,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
+
+	"github.com/bondaudit/bondaudit/internal/dottest"
+	"github.com/bondaudit/bondaudit/internal/needtool"
 )
 
 // runDiagram runs "bondaudit diagram ARGS…" in-process like runCLI, through
@@ -52,24 +55,33 @@ func runDiagram(t *testing.T, args ...string) (int, string, string) {
 
 // TestDiagramDemoGolden: the demo site in every format, and a focus with
 // --ports, are exactly the golden files (go test ./cmd/bondaudit -run
-// TestDiagramDemoGolden -update rewrites them).
+// TestDiagramDemoGolden -update rewrites them). The SVG (alone and in the
+// HTML page) compares byte for byte only with the dot that made the goldens
+// (testdata/diagram/graphviz.txt), else by structure (internal/dottest).
 func TestDiagramDemoGolden(t *testing.T) {
+	dir := filepath.Join("testdata", "diagram")
+	withDot := needtool.Find("dot") != ""
+	sameDot := withDot && (*update || dottest.Same(t, dir))
 	for _, tc := range []struct {
 		golden string
 		args   []string
+		byDot  bool
 	}{
-		{"demo.dot", []string{"--format", "dot"}},
-		{"demo.mmd", []string{"--format", "mermaid"}},
-		{"demo.svg", []string{"--format", "svg"}},
-		{"demo.html", []string{"--format", "html"}},
-		{"demo-focus-kvm01-ports.dot", []string{"--focus", "kvm01", "--ports"}},
-		{"demo-focus-kvm01-ports.mmd", []string{"--focus", "kvm01", "--ports", "--format", "mermaid"}},
+		{"demo.dot", []string{"--format", "dot"}, false},
+		{"demo.mmd", []string{"--format", "mermaid"}, false},
+		{"demo.svg", []string{"--format", "svg"}, true},
+		{"demo.html", []string{"--format", "html"}, true},
+		{"demo-focus-kvm01-ports.dot", []string{"--focus", "kvm01", "--ports"}, false},
+		{"demo-focus-kvm01-ports.mmd", []string{"--focus", "kvm01", "--ports", "--format", "mermaid"}, false},
 	} {
+		if tc.byDot && !withDot {
+			continue
+		}
 		code, out, errs := runDiagram(t, append([]string{"--demo"}, tc.args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
 		}
-		path := filepath.Join("testdata", "diagram", tc.golden+".golden")
+		path := filepath.Join(dir, tc.golden+".golden")
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				t.Fatal(err)
@@ -82,8 +94,40 @@ func TestDiagramDemoGolden(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v (go test ./cmd/bondaudit -run TestDiagramDemoGolden -update writes it)", err)
 		}
+		if tc.byDot && !sameDot {
+			dottest.SameStructure(t, path, want, []byte(out))
+			continue
+		}
 		if d := cmp.Diff(string(want), out); d != "" {
 			t.Errorf("%s differs (-want +got):\n%s", path, d)
+		}
+	}
+	switch {
+	case !withDot:
+		needtool.Missing(t, "dot not installed (Debian package graphviz): the SVG and HTML goldens were not checked")
+	case *update:
+		dottest.Record(t, dir)
+	}
+}
+
+// TestDiagramWithoutDot: without Graphviz's dot, SVG and HTML fail (exit 2)
+// saying how to install it and which formats need none; those still work.
+func TestDiagramWithoutDot(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	for _, format := range []string{"svg", "html"} {
+		code, out, errs := runDiagram(t, "--demo", "--format", format)
+		if code != exitFailed || out != "" {
+			t.Errorf("--format %s without dot: exit %d, stdout %d bytes; want 2 and nothing", format, code, len(out))
+		}
+		for _, want := range []string{"Graphviz", "apt install graphviz", "--format mermaid"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("--format %s without dot: stderr %q does not say %q", format, errs, want)
+			}
+		}
+	}
+	for _, format := range []string{"dot", "mermaid"} {
+		if code, out, errs := runDiagram(t, "--demo", "--format", format); code != 0 || out == "" {
+			t.Errorf("--format %s without dot: exit %d: %s", format, code, errs)
 		}
 	}
 }
@@ -111,8 +155,29 @@ func (g svgG) allTexts() []string {
 	return out
 }
 
+// TestHTMLReportWithoutDot: without Graphviz's dot the HTML report is still
+// written, exit status as usual, the diagram's place saying it needs Graphviz.
+func TestHTMLReportWithoutDot(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	file := filepath.Join(t.TempDir(), "report.html")
+	if code, out, errs := runCLI(t, "demo", "--format", "html", "-o", file); code != 0 {
+		t.Fatalf("demo --format html without dot: exit %d\n%s\n%s", code, out, errs)
+	}
+	page, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("The diagram needs Graphviz")) || !bytes.Contains(page, []byte("apt install graphviz")) {
+		t.Error("the report does not say the diagram needs Graphviz")
+	}
+	if bytes.Contains(page, []byte("<svg")) || !bytes.Contains(page, []byte("lacp.no-partner")) || !bytes.HasSuffix(bytes.TrimSpace(page), []byte("</html>")) {
+		t.Error("the report without its diagram is not the whole report")
+	}
+}
+
 func demoSVGGroups(t *testing.T, args ...string) map[string]svgG {
 	t.Helper()
+	dottest.Need(t)
 	code, out, errs := runDiagram(t, append([]string{"--demo", "--format", "svg"}, args...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -230,14 +295,17 @@ func TestDiagramWaivedFindingsAreNotDrawn(t *testing.T) {
 }
 
 func TestDiagramOutputFileAndErrors(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "demo.svg")
-	code, stdout, errs := runDiagram(t, "--demo", "-o", out)
-	if code != 0 || stdout != "" {
-		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errs)
-	}
-	if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte("<svg")) {
-		t.Errorf("-o demo.svg without --format should write SVG: %v", err)
-	}
+	t.Run("-o demo.svg", func(t *testing.T) {
+		dottest.Need(t)
+		out := filepath.Join(t.TempDir(), "demo.svg")
+		code, stdout, errs := runDiagram(t, "--demo", "-o", out)
+		if code != 0 || stdout != "" {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errs)
+		}
+		if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte("<svg")) {
+			t.Errorf("-o demo.svg without --format should write SVG: %v", err)
+		}
+	})
 	notDir := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(notDir, []byte("x"), 0o644)
 	for _, tc := range []struct {

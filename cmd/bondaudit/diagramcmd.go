@@ -61,9 +61,9 @@ SWITCH:LAG; --depth N reaches N hops further. Without --focus a site bigger
 than --max-nodes is refused with advice on how to narrow it.
 
 Formats: dot (Graphviz source), mermaid (renders in GitHub and GitLab
-Markdown in a mermaid code block), svg (laid out by Graphviz built into
-bondaudit, the same picture on every machine), html (one self-contained page:
-the SVG, a legend and the findings, each linking to its spot). Without
+Markdown in a mermaid code block), svg (laid out by Graphviz's dot, which
+must be installed: apt install graphviz), html (one self-contained page: the
+SVG, a legend and the findings, each linking to its spot). Without
 --format, -o FILE picks it by extension (.dot .gv .mmd .svg .html), else dot.
 
 Exit status: 0 the diagram was written, 2 it could not be (bad input, unknown

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -172,7 +173,11 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 		return nil
 	}
 	var b bytes.Buffer
-	if err := d.SVG(&b); err != nil {
+	if err := d.SVG(&b); errors.Is(err, diagram.ErrNoDot) {
+		p.DiagramNote = "The diagram needs Graphviz, which is not installed where this report was made: " +
+			"install it (apt install graphviz) to draw the diagram here, or draw it with bondaudit diagram --format mermaid."
+		return nil
+	} else if err != nil {
 		p.DiagramNote = "The diagram could not be drawn: " + err.Error() + "."
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/bondaudit/bondaudit/internal/dottest"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/diagram"
@@ -290,6 +291,7 @@ func TestHTMLFindings(t *testing.T) {
 // TestHTMLDiagramLinks: the diagram is inline, and a finding drawn in it
 // links to the element it is drawn on.
 func TestHTMLDiagramLinks(t *testing.T) {
+	dottest.Need(t)
 	r := fixtureReport(t)
 	_, doc := htmlDoc(t, r)
 	fig := byID(doc, "diagram")
@@ -444,6 +446,33 @@ func TestHTMLNoDiagram(t *testing.T) {
 				t.Errorf("%d finding rows, want 1", len(findingRows(doc)))
 			}
 		})
+	}
+}
+
+// TestHTMLWithoutGraphviz: without Graphviz's dot on PATH the report is
+// still written, whole, with a note in the diagram's place that says it
+// needs Graphviz and how to get it, and no links into a diagram.
+func TestHTMLWithoutGraphviz(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	r := fixtureReport(t)
+	out, doc := htmlDoc(t, r)
+	if byID(doc, "diagram") != nil {
+		t.Error("a diagram was drawn")
+	}
+	note := byID(doc, "diagram-note")
+	if note == nil {
+		t.Fatal("no note in place of the diagram")
+	}
+	for _, want := range []string{"needs Graphviz", "apt install graphviz", "bondaudit diagram --format mermaid"} {
+		if !strings.Contains(text(note), want) {
+			t.Errorf("the note %q does not say %q", text(note), want)
+		}
+	}
+	if strings.Contains(out, `href="#d-`) {
+		t.Error("a finding links into a diagram that is not there")
+	}
+	if len(findingRows(doc)) == 0 || !strings.HasSuffix(strings.TrimSpace(out), "</html>") {
+		t.Error("the report is not whole without its diagram")
 	}
 }
 

@@ -3,11 +3,14 @@ package diagram
 import (
 	"io"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/internal/dottest"
 )
 
 // BenchmarkSVG200HostFocus renders the SVG of a focus on an MLAG pair with
 // 200 hosts (400 bond edges). Target (issue part 3): under 2 s.
 func BenchmarkSVG200HostFocus(b *testing.B) {
+	dottest.Need(b)
 	m := pairSite(b, 200)
 	var marks []Mark
 	for i := 0; i < 200; i += 7 {

@@ -5,12 +5,12 @@
 // Build reduces a Model (and the findings, as Marks) to a Diagram: a sorted
 // structure with stable IDs, the members of one LAG collapsed into one edge
 // unless Options.Ports asks for every cable. The Diagram renders as DOT
-// (through gonum's encoding/dot), Mermaid, SVG (through go-graphviz, Graphviz
-// compiled to WebAssembly: no cgo, no system Graphviz, the same picture on
-// every machine) and one self-contained HTML page.
+// (through gonum's encoding/dot), Mermaid, SVG (laid out by the system's
+// Graphviz dot, run as a child process only when an SVG is drawn; see SVG)
+// and one self-contained HTML page.
 //
-// The package imports only topology, gonum, go-graphviz and the standard
-// library; callers convert rule findings to Marks.
+// The package imports only topology, gonum and the standard library; callers
+// convert rule findings to Marks.
 package diagram
 
 import (
