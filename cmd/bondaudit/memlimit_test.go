@@ -55,7 +55,7 @@ func memoryCgroup(t *testing.T, limit int64) (procs string) {
 func TestMemoryLimitFollowsCgroup(t *testing.T) {
 	const limit = 384 << 20
 	procs := memoryCgroup(t, limit)
-	bin := buildBondaudit(t)
+	bin := sharedBinary(t)
 	run := func(env ...string) string {
 		// The shell joins the cgroup, then becomes bondaudit.
 		cmd := exec.Command("sh", "-c", `echo $$ > "$1" && shift && exec "$@"`, "sh", procs, bin, "demo", "--log-level", "debug")

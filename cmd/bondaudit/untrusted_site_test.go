@@ -273,7 +273,7 @@ func TestSiteUnreadableHostsAsNobody(t *testing.T) {
 		t.Skip("setpriv (util-linux) not installed")
 	}
 	base := worldReadableDir(t)
-	bin := buildBondaudit(t)
+	bin := sharedBinary(t)
 	dir := filepath.Join(base, "site")
 	copyTree(t, copyDemo(t), dir)
 	if err := os.Chmod(filepath.Join(dir, "hosts"), 0); err != nil {
@@ -346,9 +346,9 @@ var (
 	builtErr  error
 )
 
-// buildBondaudit builds this command once per test run into a folder every
+// sharedBinary builds this command once per test run into a folder every
 // user can read, for tests that run it as another user or in a cgroup.
-func buildBondaudit(t *testing.T) string {
+func sharedBinary(t *testing.T) string {
 	t.Helper()
 	builtOnce.Do(func() {
 		d, err := os.MkdirTemp("", "bondaudit-bin-*")
@@ -358,7 +358,12 @@ func buildBondaudit(t *testing.T) string {
 		}
 		os.Chmod(d, 0o755)
 		builtBin = filepath.Join(d, "bondaudit")
-		out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput()
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			builtErr = fmt.Errorf("go tool not on PATH: cannot build the bondaudit binary")
+			return
+		}
+		out, err := exec.Command(goBin, "build", "-o", builtBin, ".").CombinedOutput()
 		if err != nil {
 			builtErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
