@@ -20,7 +20,7 @@
 //   - JSON, for every JSON output: the data stays exact (a consumer reads
 //     the name as the host reported it), but the few characters encoding/json
 //     writes raw that a terminal or an editor would act on (DEL, C1, bidi
-//     controls) are written as \u escapes.
+//     and other invisible format characters) are written as \u escapes.
 //
 // The markup formats keep their own encoders for their own syntax
 // (html/template, encoding/xml, DOT quoting, Mermaid entity codes,
@@ -30,8 +30,11 @@ package escape
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -45,6 +48,11 @@ func visible(r rune) bool {
 	case bidi(r), r == 0x2028, r == 0x2029, r == 0xfffe, r == 0xffff:
 		// bidi controls, line and paragraph separators, and the two
 		// noncharacters XML 1.0 forbids
+		return false
+	case r >= 0x80 && unicode.Is(unicode.Cf, r):
+		// other invisible format characters (zero-width space and
+		// joiners, soft hyphen, BOM, tag characters): web01 and
+		// web\u200b01 must not look the same
 		return false
 	}
 	return true
@@ -79,7 +87,8 @@ func needsText(s string) bool {
 }
 
 // Text returns s as a person may see it: on one line, with every control
-// character, bidi control, line separator and invalid UTF-8 byte shown as
+// character, bidi control, other invisible format character (zero-width
+// space, soft hyphen, …), line separator and invalid UTF-8 byte shown as
 // an escape (\n, \r, \t, \xNN for bytes and C0/C1 controls, \uNNNN for
 // Unicode format characters) and a backslash shown as \\. Printable text,
 // including non-ASCII letters, is unchanged.
@@ -120,8 +129,15 @@ func writeX(b *strings.Builder, c byte) {
 	b.WriteByte(hexDigits[c&15])
 }
 
+// writeU writes r as \uNNNN, or \UNNNNNNNN beyond the Basic Multilingual
+// Plane (the forms Go and JSON-with-surrogates readers know; JSONBytes only
+// meets runes below U+10000).
 func writeU(b interface{ WriteString(string) (int, error) }, r rune) {
-	b.WriteString(`\u` + string([]byte{hexDigits[r>>12&15], hexDigits[r>>8&15], hexDigits[r>>4&15], hexDigits[r&15]}))
+	if r > 0xffff {
+		b.WriteString(fmt.Sprintf(`\U%08x`, r))
+		return
+	}
+	b.WriteString(fmt.Sprintf(`\u%04x`, r))
 }
 
 // Texts applies Text to each of ss.
@@ -169,9 +185,10 @@ func MarkdownCode(s string) string {
 	return fence + s + fence
 }
 
-// JSONBytes rewrites encoded JSON so that it carries no DEL, C1 control or
-// bidi control raw: each becomes a \u escape inside its string, which
-// decodes to the same value. b must be JSON as encoding/json writes it
+// JSONBytes rewrites encoded JSON so that it carries none of the characters
+// Text would escape raw (encoding/json already escapes C0 and U+2028/9):
+// DEL, C1 controls, bidi and other format characters each become a \u
+// escape inside their string, which decodes to the same value. b must be JSON as encoding/json writes it
 // (valid UTF-8; those characters occur only inside strings).
 func JSONBytes(b []byte) []byte {
 	clean := true
@@ -188,8 +205,14 @@ func JSONBytes(b []byte) []byte {
 	out.Grow(len(b) + 16)
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r == 0x7f || r >= 0x80 && r <= 0x9f || bidi(r) || r == 0x2028 || r == 0x2029 {
-			writeU(&out, r)
+		if r >= 0x7f && r != utf8.RuneError && !visible(r) {
+			if r > 0xffff {
+				hi, lo := utf16.EncodeRune(r)
+				writeU(&out, hi)
+				writeU(&out, lo)
+			} else {
+				writeU(&out, r)
+			}
 		} else {
 			out.Write(b[i : i+size])
 		}

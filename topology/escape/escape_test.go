@@ -23,6 +23,8 @@ func TestText(t *testing.T) {
 		"bad\xff\xc3(":               `bad\xff\xc3(`,
 		`back\slash`:                 `back\\slash`,
 		"\x00\x01\x1f":               `\x00\x01\x1f`,
+		"web\u200b01\u00ad\ufeff":    `web\u200b01\u00ad\ufeff`,
+		"\U000e0041 tag":             `\U000e0041 tag`,
 		"replacement \uFFFD stays":   "replacement \uFFFD stays",
 	} {
 		got := Text(in)
@@ -56,13 +58,13 @@ func TestMarkdown(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	in := map[string]string{"name": "x\x1b\x7f\u0085\u202e\u2066y\xff<&>"}
+	in := map[string]string{"name": "x\x1b\x7f\u0085\u202e\u2066y\xff<&>\U000e0041"}
 	var b bytes.Buffer
 	if err := JSON(&b).Encode(in); err != nil {
 		t.Fatal(err)
 	}
 	s := b.String()
-	for _, bad := range []string{"\x1b", "\x7f", "\u0085", "\u202e", "\u2066", "\xff", "<"} {
+	for _, bad := range []string{"\x1b", "\x7f", "\u0085", "\u202e", "\u2066", "\xff", "<", "\U000e0041"} {
 		if strings.Contains(s, bad) {
 			t.Errorf("JSON output %q carries %q raw", s, bad)
 		}
@@ -71,7 +73,7 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	if want := "x\x1b\x7f\u0085\u202e\u2066y\uFFFD<&>"; back["name"] != want {
+	if want := "x\x1b\x7f\u0085\u202e\u2066y\uFFFD<&>\U000e0041"; back["name"] != want {
 		t.Errorf("round trip = %q, want %q", back["name"], want)
 	}
 }
