@@ -1,11 +1,12 @@
 package topology
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // ViewSchema is the version of the topology JSON (DESIGN.md "Topology JSON").
@@ -155,28 +156,29 @@ func nonNil(s []string) []string {
 
 // WriteJSON writes the view as indented JSON.
 func (v *View) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return escape.JSON(w).Encode(v)
 }
 
 // WriteText writes the view for a person: hosts with each slave's switch
-// port, switches with their LAGs, domains, and switch-to-switch links.
+// port, switches with their LAGs, domains, and switch-to-switch links. Every
+// name is shown through escape.Text: it comes from the hosts and the wire.
 func (v *View) WriteText(w io.Writer) error {
+	t := escape.Text
+	ts := func(ss []string, sep string) string { return strings.Join(escape.Texts(ss), sep) }
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "HOST\tBOND\tMODE\tNIC\tSWITCH\tPORT\tEVIDENCE\n")
 	ev := map[[2]string]string{}
 	for _, l := range v.Links {
-		ev[[2]string{l.Host, l.NIC}] = strings.Join(l.Evidence, ",")
+		ev[[2]string{l.Host, l.NIC}] = ts(l.Evidence, ",")
 	}
 	for _, h := range v.Hosts {
 		for _, b := range h.Bonds {
 			for _, s := range b.Slaves {
-				sw, port := s.Switch, s.Port
-				if sw == "" {
+				sw, port := t(s.Switch), t(s.Port)
+				if s.Switch == "" {
 					sw, port = "?", "(unmapped)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.Name, b.Name, b.Mode, s.NIC, sw, port, ev[[2]string{h.Name, s.NIC}])
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t(h.Name), t(b.Name), t(b.Mode), t(s.NIC), sw, port, ev[[2]string{h.Name, s.NIC}])
 			}
 		}
 	}
@@ -186,31 +188,31 @@ func (v *View) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "SWITCH\tVENDOR\tDOMAIN\tLAG\tKIND\tMEMBERS\n")
 	for _, s := range v.Switches {
 		if s.Error != "" {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t(not read: %s)\t\t\n", s.Name, s.Vendor, s.Domain, s.Error)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t(not read: %s)\t\t\n", t(s.Name), t(s.Vendor), t(s.Domain), t(s.Error))
 			continue
 		}
 		if len(s.LAGs) == 0 {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t\t\n", s.Name, s.Vendor, s.Domain)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t\t\n", t(s.Name), t(s.Vendor), t(s.Domain))
 		}
 		for _, l := range s.LAGs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Vendor, s.Domain, l.Name, l.Kind, strings.Join(l.Members, " "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t(s.Name), t(s.Vendor), t(s.Domain), t(l.Name), t(l.Kind), ts(l.Members, " "))
 		}
 	}
 	tw.Flush()
 	for _, d := range v.Domains {
-		fmt.Fprintf(w, "\ndomain %s (%s): %s\n", d.Name, d.Kind, strings.Join(d.Switches, ", "))
+		fmt.Fprintf(w, "\ndomain %s (%s): %s\n", t(d.Name), t(d.Kind), ts(d.Switches, ", "))
 		for _, e := range d.Evidence {
-			fmt.Fprintf(w, "  because %s\n", e)
+			fmt.Fprintf(w, "  because %s\n", t(e))
 		}
 	}
 	if len(v.Uplinks) > 0 {
 		fmt.Fprintf(w, "\nswitch-to-switch links:\n")
 		for _, u := range v.Uplinks {
-			fmt.Fprintf(w, "  %s %s ↔ %s %s\n", u.A, u.APort, u.B, u.BPort)
+			fmt.Fprintf(w, "  %s %s ↔ %s %s\n", t(u.A), t(u.APort), t(u.B), t(u.BPort))
 		}
 	}
 	for _, c := range v.Conflicts {
-		fmt.Fprintf(w, "\nconflict: host %s %s: %s\n", c.Host, c.NIC, strings.Join(c.Claims, " vs "))
+		fmt.Fprintf(w, "\nconflict: host %s %s: %s\n", t(c.Host), t(c.NIC), ts(c.Claims, " vs "))
 	}
 	return nil
 }

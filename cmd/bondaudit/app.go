@@ -22,6 +22,7 @@ import (
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // Exit codes (DESIGN.md "CLI contract").
@@ -96,12 +97,12 @@ func (a *app) run(ctx context.Context, args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(a.stderr, "bondaudit: %v\n", ee.err)
+			fmt.Fprintf(a.stderr, "bondaudit: %s\n", escape.Text(ee.err.Error()))
 		}
 		return ee.code
 	}
 	// cobra's own usage errors (unknown flag, wrong args)
-	fmt.Fprintf(a.stderr, "bondaudit: %v\n", err)
+	fmt.Fprintf(a.stderr, "bondaudit: %s\n", escape.Text(err.Error()))
 	return exitFailed
 }
 
@@ -260,7 +261,7 @@ func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*colle
 	site, err := collect.LoadSite(fsys, name, opt)
 	if err != nil {
 		for _, p := range site.Problems {
-			fmt.Fprintf(a.stderr, "  %s\n", p)
+			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(p))
 		}
 		return nil, nil, failed(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // DiffSchema is the version of `diff --format json`.
@@ -321,19 +322,20 @@ func writeDiff(w io.Writer, r *diffResult, format string) error {
 
 func writeDiffText(w io.Writer, r *diffResult) error {
 	ew := &diffWriter{w: w}
-	ew.printf("bondaudit diff: %s → %s, %s\n", r.Old.name, r.New.name, r.Generated.UTC().Format("2006-01-02 15:04 UTC"))
+	t := escape.Text
+	ew.printf("bondaudit diff: %s → %s, %s\n", t(r.Old.name), t(r.New.name), r.Generated.UTC().Format("2006-01-02 15:04 UTC"))
 	for _, s := range []*diffSide{r.Old, r.New} {
 		c := siteCounts(s)
 		ew.printf("  %s: %d hosts, %d bonds, %d switches, %d links; findings: %d error, %d warning, %d info\n",
-			s.name, c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+			t(s.name), c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings["error"], c.Findings["warning"], c.Findings["info"])
 	}
 	lines := driftLines(r.Drift)
 	ew.printf("\nCHANGES: %d\n", len(lines))
 	for _, l := range lines {
 		if l.detail == "" {
-			ew.printf("  %-8s %-8s %s\n", l.area, l.change, l.subject)
+			ew.printf("  %-8s %-8s %s\n", l.area, l.change, t(l.subject))
 		} else {
-			ew.printf("  %-8s %-8s %s: %s\n", l.area, l.change, l.subject, l.detail)
+			ew.printf("  %-8s %-8s %s: %s\n", l.area, l.change, t(l.subject), t(l.detail))
 		}
 	}
 	ew.printf("\nFINDINGS: %d new, %d resolved, %d unchanged\n", len(r.Added), len(r.Resolved), len(r.Unchanged))
@@ -342,25 +344,23 @@ func writeDiffText(w io.Writer, r *diffResult) error {
 		fs   []rules.Finding
 	}{{"+", r.Added}, {"-", r.Resolved}} {
 		for _, f := range set.fs {
-			ew.printf("  %s %-8s %-30s %s: %s\n", set.mark, strings.ToUpper(f.Severity.String()), f.Rule, findingSubject(f), f.Message)
+			ew.printf("  %s %-8s %-30s %s: %s\n", set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(findingSubject(f)), t(f.Message))
 		}
 	}
 	for _, s := range []*diffSide{r.Old, r.New} {
 		if len(s.problems) > 0 {
-			ew.printf("\nNOT READ in %s (%d)\n", s.name, len(s.problems))
+			ew.printf("\nNOT READ in %s (%d)\n", t(s.name), len(s.problems))
 			for _, p := range slices.Sorted(slices.Values(s.problems)) {
-				ew.printf("  %s\n", p)
+				ew.printf("  %s\n", t(p))
 			}
 		}
 	}
 	return ew.err
 }
 
-// mdCellText escapes a Markdown table cell.
-func mdCellText(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
-}
+// mdCellText escapes a Markdown table cell or text (escape.Markdown: the
+// names in it come from the hosts and the wire).
+func mdCellText(s string) string { return escape.Markdown(s) }
 
 func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 	ew := &diffWriter{w: w}
@@ -393,7 +393,7 @@ func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 		}
 		ew.printf("\n### %s\n\n| severity | rule | subject | message |\n| --- | --- | --- | --- |\n", set.title)
 		for _, f := range set.fs {
-			ew.printf("| %s | `%s` | %s | %s |\n", f.Severity, f.Rule, mdCellText(findingSubject(f)), mdCellText(f.Message))
+			ew.printf("| %s | %s | %s | %s |\n", f.Severity, escape.MarkdownCode(f.Rule), mdCellText(findingSubject(f)), mdCellText(f.Message))
 		}
 	}
 	for _, s := range []*diffSide{r.Old, r.New} {
@@ -469,9 +469,7 @@ func writeDiffJSON(w io.Writer, r *diffResult) error {
 	for _, f := range r.Added {
 		out.Summary.New[f.Severity.String()]++
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return escape.JSON(w).Encode(out)
 }
 
 // diffWriter keeps the first write error.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 func (a *app) whatifCmd() *cobra.Command {
@@ -150,16 +150,18 @@ var outcomeWords = map[string]string{
 	topology.OutcomeDegraded:   "degraded, still redundant",
 }
 
-func links(ls []topology.SlaveLink) string {
+// links lists slaves and their switch ports, each name through esc (the
+// format's escaping: escape.Text or escape.Markdown).
+func links(ls []topology.SlaveLink, esc func(string) string) string {
 	if len(ls) == 0 {
 		return "none"
 	}
 	var out []string
 	for _, l := range ls {
 		if l.Switch == "" {
-			out = append(out, l.NIC+"→?")
+			out = append(out, esc(l.NIC)+"→?")
 		} else {
-			out = append(out, fmt.Sprintf("%s→%s:%s", l.NIC, l.Switch, l.Port))
+			out = append(out, fmt.Sprintf("%s→%s:%s", esc(l.NIC), esc(l.Switch), esc(l.Port)))
 		}
 	}
 	return strings.Join(out, " ")
@@ -208,8 +210,10 @@ func writePlan(w io.Writer, p *planResult, md bool) {
 		return
 	}
 	head, item := "\nplan %s (%d changes): adds %d finding(s), removes %d\n", "  %s %-8s %-30s %s: %s\n"
+	esc, code := escape.Text, escape.Text
 	if md {
-		head, item = "\n### Plan %s (%d changes): adds %d finding(s), removes %d\n\n", "- %s **%s** `%s` %s: %s\n"
+		head, item = "\n### Plan %s (%d changes): adds %d finding(s), removes %d\n\n", "- %s **%s** %s %s: %s\n"
+		esc, code = escape.Markdown, escape.MarkdownCode
 	}
 	subject := func(f rules.Finding) string {
 		if f.Host != "" {
@@ -217,20 +221,19 @@ func writePlan(w io.Writer, p *planResult, md bool) {
 		}
 		return f.Switch
 	}
-	fmt.Fprintf(w, head, p.File, p.Changes, len(p.Added), len(p.Removed))
+	fmt.Fprintf(w, head, esc(p.File), p.Changes, len(p.Added), len(p.Removed))
 	for _, f := range p.Added {
-		fmt.Fprintf(w, item, "+", strings.ToUpper(f.Severity.String()), f.Rule, subject(f), f.Message)
+		fmt.Fprintf(w, item, "+", strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message))
 	}
 	for _, f := range p.Removed {
-		fmt.Fprintf(w, item, "-", strings.ToUpper(f.Severity.String()), f.Rule, subject(f), f.Message)
+		fmt.Fprintf(w, item, "-", strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message))
 	}
 }
 
 func writeImpact(w io.Writer, im *topology.Impact, p *planResult, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
+		enc := escape.JSON(w)
 		out := struct {
 			Schema string `json:"schema"`
 			*topology.Impact
@@ -255,18 +258,19 @@ func writeImpact(w io.Writer, im *topology.Impact, p *planResult, format string)
 		if len(im.Down) == 0 {
 			return nil
 		}
-		fmt.Fprintf(w, "## What if %s goes down\n\n", strings.Join(im.Down, " + "))
+		md := escape.Markdown
+		fmt.Fprintf(w, "## What if %s goes down\n\n", strings.Join(mapStrings(im.Down, md), " + "))
 		if len(im.Bonds) == 0 {
 			fmt.Fprintf(w, "No bond has a slave on it.\n")
 		} else {
 			fmt.Fprintf(w, "| host | bond | mode | outcome | lost | remaining | takes over | notes |\n|---|---|---|---|---|---|---|---|\n")
 			for _, b := range im.Bonds {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", b.Host, b.Bond, b.Mode, outcomeWords[b.Outcome],
-					links(b.Lost), links(b.Remaining), b.TakesOver, strings.ReplaceAll(strings.Join(b.Notes, "; "), "|", `\|`))
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", md(b.Host), md(b.Bond), md(b.Mode), outcomeWords[b.Outcome],
+					links(b.Lost, md), links(b.Remaining, md), md(b.TakesOver), strings.Join(mapStrings(b.Notes, md), "; "))
 			}
 		}
 		if len(im.Unreachable) > 0 {
-			fmt.Fprintf(w, "\n**Hosts cut off from the fabric:** %s\n", strings.Join(im.Unreachable, ", "))
+			fmt.Fprintf(w, "\n**Hosts cut off from the fabric:** %s\n", strings.Join(mapStrings(im.Unreachable, md), ", "))
 		}
 		return nil
 	}
@@ -274,22 +278,32 @@ func writeImpact(w io.Writer, im *topology.Impact, p *planResult, format string)
 	if len(im.Down) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "what if %s goes down\n\n", strings.Join(im.Down, " + "))
+	t := escape.Text
+	fmt.Fprintf(w, "what if %s goes down\n\n", strings.Join(escape.Texts(im.Down), " + "))
 	if len(im.Bonds) == 0 {
 		fmt.Fprintf(w, "no bond has a slave on it\n")
 	}
 	for _, b := range im.Bonds {
-		fmt.Fprintf(w, "%-20s %s %s (%s)\n", outcomeWords[b.Outcome], b.Host, b.Bond, b.Mode)
-		fmt.Fprintf(w, "    lost:      %s\n    remaining: %s\n", links(b.Lost), links(b.Remaining))
+		fmt.Fprintf(w, "%-20s %s %s (%s)\n", outcomeWords[b.Outcome], t(b.Host), t(b.Bond), t(b.Mode))
+		fmt.Fprintf(w, "    lost:      %s\n    remaining: %s\n", links(b.Lost, t), links(b.Remaining, t))
 		if b.TakesOver != "" {
-			fmt.Fprintf(w, "    takes over: %s\n", b.TakesOver)
+			fmt.Fprintf(w, "    takes over: %s\n", t(b.TakesOver))
 		}
 		for _, n := range b.Notes {
-			fmt.Fprintf(w, "    note: %s\n", n)
+			fmt.Fprintf(w, "    note: %s\n", t(n))
 		}
 	}
 	if len(im.Unreachable) > 0 {
-		fmt.Fprintf(w, "\nhosts cut off from the fabric: %s\n", strings.Join(im.Unreachable, ", "))
+		fmt.Fprintf(w, "\nhosts cut off from the fabric: %s\n", strings.Join(escape.Texts(im.Unreachable), ", "))
 	}
 	return nil
+}
+
+// mapStrings applies f to each of ss.
+func mapStrings(ss []string, f func(string) string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = f(s)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/diagram"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // HTML writes one self-contained page (inline CSS and a small inline script,
@@ -65,7 +66,12 @@ type htmlPage struct {
 // htmlRow is one finding: a row of the findings table (ID f-N) and an item
 // of its card (ID fd-N), or a row of the suppressed table.
 type htmlRow struct {
+	// Finding is what the page shows: every string through escape.Text
+	// (html/template escapes markup, not control or bidi characters).
 	rules.Finding
+	// raw is the finding as the rules made it, for matching it to the
+	// Model and the diagram.
+	raw      rules.Finding
 	N        int
 	Sev      string
 	Evidence []string
@@ -100,20 +106,20 @@ type htmlLeg struct {
 func newHTMLPage(r *Report) *htmlPage {
 	s := Summarize(r)
 	p := &htmlPage{
-		Site: r.Site, Summary: s,
+		Site: escape.Text(r.Site), Summary: s,
 		Generated:  r.Generated.UTC().Format("2006-01-02 15:04 UTC"),
 		GeneratedZ: r.Generated.UTC().Format("2006-01-02T15:04:05Z07:00"),
 		Errors:     s.Findings["error"], Warnings: s.Findings["warning"], Infos: s.Findings["info"],
 		Severities: []string{"error", "warning", "info"},
-		Problems:   sortedProblems(r.Problems),
+		Problems:   escape.Texts(sortedProblems(r.Problems)),
 	}
 	var marks []diagram.Mark
 	for _, f := range r.Findings {
-		row := &htmlRow{Finding: f, Sev: f.Severity.String(), Evidence: dedupe(f.Evidence), Where: where(f)}
+		row := &htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
 		if waived(f) {
 			p.Suppressed++
 			row.N = p.Suppressed
-			row.Where = strings.Join(nonEmpty(f.Host, where(f)), " ")
+			row.Where = escape.Text(strings.Join(nonEmpty(f.Host, where(f)), " "))
 			p.Waived = append(p.Waived, row)
 			continue
 		}
@@ -133,6 +139,15 @@ func newHTMLPage(r *Report) *htmlPage {
 	}
 	p.Cards = htmlCards(r.Model, p.Rows, d)
 	return p
+}
+
+// textFinding is f as the page shows it: every string through escape.Text.
+func textFinding(f rules.Finding) rules.Finding {
+	t := escape.Text
+	f.Rule, f.Host, f.Bond, f.NIC, f.Switch, f.Port = t(f.Rule), t(f.Host), t(f.Bond), t(f.NIC), t(f.Switch), t(f.Port)
+	f.Message, f.Fix, f.Reason, f.Expires = t(f.Message), t(f.Fix), t(f.Reason), t(f.Expires)
+	f.Evidence = escape.Texts(f.Evidence)
+	return f
 }
 
 func markOf(f rules.Finding) diagram.Mark {
@@ -163,13 +178,13 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 	defer func() {
 		if v := recover(); v != nil {
 			p.SVG, p.DiagramCaption = "", ""
-			p.DiagramNote = fmt.Sprintf("The diagram could not be drawn (%v).", v)
+			p.DiagramNote = escape.Text(fmt.Sprintf("The diagram could not be drawn (%v).", v))
 			drawn = nil
 		}
 	}()
 	d, err := diagram.Build(r.Model, diagram.Options{Marks: marks, Title: r.Site})
 	if err != nil {
-		p.DiagramNote = "The diagram is left out: " + err.Error() + ". bondaudit diagram --focus draws part of the site."
+		p.DiagramNote = "The diagram is left out: " + escape.Text(err.Error()) + ". bondaudit diagram --focus draws part of the site."
 		return nil
 	}
 	var b bytes.Buffer
@@ -178,7 +193,7 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 			"install it (apt install graphviz) to draw the diagram here, or draw it with bondaudit diagram --format mermaid."
 		return nil
 	} else if err != nil {
-		p.DiagramNote = "The diagram could not be drawn: " + err.Error() + "."
+		p.DiagramNote = "The diagram could not be drawn: " + escape.Text(err.Error()) + "."
 		return nil
 	}
 	svg := b.Bytes()
@@ -190,7 +205,7 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 	// The XML prolog and DOCTYPE do not belong inside HTML. Graphviz
 	// escapes the labels it writes; the SVG is markup we made.
 	p.SVG = template.HTML(bytes.TrimSpace(svg[i:]))
-	p.DiagramCaption = d.Caption
+	p.DiagramCaption = escape.Text(d.Caption)
 	return d
 }
 
@@ -215,23 +230,23 @@ func htmlCards(m *topology.Model, rows []*htmlRow, d *diagram.Diagram) []*htmlCa
 		for _, h := range m.Hosts {
 			for i := range h.Bonds {
 				b := &h.Bonds[i]
-				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: h.Name + " " + b.Name,
-					Facts: bondFacts(b), Legs: bondLegs(m, h.Name, b), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
+					Facts: escape.Texts(bondFacts(b)), Legs: bondLegs(m, h.Name, b), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
 			}
 		}
 	}
 	for _, row := range rows {
-		f := row.Finding
+		f := row.raw
 		id, kind, title := "", "", ""
 		mk := diagram.Mark{}
 		switch {
 		case f.Host != "" && f.Bond != "" && byID[bondCardID(f.Host, f.Bond)] != nil:
 			id = bondCardID(f.Host, f.Bond)
 		case f.Host != "":
-			id, kind, title = "host-"+idPart(f.Host), "host", "host "+f.Host
+			id, kind, title = "host-"+idPart(f.Host), "host", "host "+escape.Text(f.Host)
 			mk.Host = f.Host
 		case f.Switch != "":
-			id, kind, title = "switch-"+idPart(f.Switch), "switch", "switch "+f.Switch
+			id, kind, title = "switch-"+idPart(f.Switch), "switch", "switch "+escape.Text(f.Switch)
 			mk.Switch = f.Switch
 		default:
 			id, kind, title = "site", "site", "site"
@@ -298,15 +313,15 @@ func bondFacts(b *topology.Bond) []string {
 func bondLegs(m *topology.Model, host string, b *topology.Bond) []htmlLeg {
 	var legs []htmlLeg
 	for _, sl := range b.Slaves {
-		leg := htmlLeg{NIC: sl.Name, State: sl.MIIStatus, Down: sl.MIIStatus != "" && sl.MIIStatus != "up"}
+		leg := htmlLeg{NIC: escape.Text(sl.Name), State: escape.Text(sl.MIIStatus), Down: sl.MIIStatus != "" && sl.MIIStatus != "up"}
 		if l := m.LinkOf(host, sl.Name); l != nil {
-			leg.Mapped, leg.Switch, leg.Port = true, l.Switch, l.Port
-			leg.MappedBy = strings.Join(l.Evidence, ", ")
+			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
+			leg.MappedBy = strings.Join(escape.Texts(l.Evidence), ", ")
 			if sw := m.Switch(l.Switch); sw != nil {
 				if lag := sw.LAGOf(l.Port); lag != nil {
-					leg.LAG = lag.Name
+					leg.LAG = escape.Text(lag.Name)
 					if lag.Kind != "" {
-						leg.LAG += " (" + lag.Kind + ")"
+						leg.LAG += " (" + escape.Text(lag.Kind) + ")"
 					}
 				}
 			}

@@ -1,9 +1,10 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"time"
+
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // JSONSchema is the version of the JSON report (DESIGN.md "JSON report").
@@ -71,7 +72,5 @@ func (JSON) Write(w io.Writer, r *Report) error {
 			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: l.Evidence})
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return escape.JSON(w).Encode(out)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // JUnit writes JUnit XML (the Jenkins junit-4.xsd dialect) for CI
@@ -137,7 +138,7 @@ func junitSuiteOf(r *Report) junitSuite {
 	if len(r.Problems) > 0 {
 		lines := []string{"inputs not read (what they would show was not checked):"}
 		lines = append(lines, sortedProblems(r.Problems)...)
-		s.SystemErr = &junitText{Text: xmlSafe(strings.Join(lines, "\n"))}
+		s.SystemErr = &junitText{Text: strings.Join(escape.Texts(lines), "\n")}
 	}
 	return s
 }
@@ -187,7 +188,7 @@ func junitFailureOf(f rules.Finding) junitFailure {
 	return junitFailure{
 		Message: xmlSafe(f.Rule + ": " + f.Message),
 		Type:    f.Severity.String(),
-		Text:    xmlSafe(strings.Join(lines, "\n")),
+		Text:    strings.Join(escape.Texts(lines), "\n"),
 	}
 }
 
@@ -206,16 +207,8 @@ func (c *junitCase) addWaiver(f rules.Finding) {
 	c.SystemOut.Text += "\n" + line
 }
 
-// xmlSafe replaces the characters XML 1.0 cannot carry (most control
-// characters, invalid UTF-8) with U+FFFD; encoding/xml does not for CDATA.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return r
-		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
-			return '\uFFFD'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
+// xmlSafe makes one line of untrusted text safe for a JUnit attribute or
+// text: escape.Text shows every control character (XML 1.0 cannot carry
+// most C0 characters at all, and a newline in a name would forge a line of
+// the failure text) and makes it valid UTF-8.
+func xmlSafe(s string) string { return escape.Text(s) }

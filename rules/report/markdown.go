@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // Markdown writes the report for a change ticket: a title with site and
@@ -131,35 +132,15 @@ func orElse(s, none string) string {
 	return s
 }
 
-// mdEscaper escapes the characters that would start Markdown emphasis,
-// links, code or HTML in running text.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
-	"\r\n", " ", "\n", " ", "\r", " ",
-)
+// The Markdown escaping policy is escape.Markdown and escape.MarkdownCode
+// (one place for every Markdown output: audit, whatif, diff).
 
 // mdText escapes s for running Markdown text, on one line.
-func mdText(s string) string { return mdEscaper.Replace(s) }
+func mdText(s string) string { return escape.Markdown(s) }
 
 // mdCell escapes s for a Markdown table cell.
-func mdCell(s string) string { return strings.ReplaceAll(mdText(s), "|", `\|`) }
+func mdCell(s string) string { return escape.Markdown(s) }
 
 // mdCode puts s in a code span, on one line, with a fence longer than any
 // run of backticks in s.
-func mdCode(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	longest, run := 0, 0
-	for _, c := range s {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if longest > 0 || strings.HasPrefix(s, " ") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
-}
+func mdCode(s string) string { return escape.MarkdownCode(s) }

@@ -39,8 +39,11 @@ func TestMarkdownSections(t *testing.T) {
 
 func TestMarkdownEscaping(t *testing.T) {
 	for in, want := range map[string]string{
-		"a_b*c<d>[e]`f\\": `a\_b\*c\<d\>\[e\]` + "\\`" + `f\\`,
-		"two\nlines":      "two lines",
+		// a backslash is shown as \\ (escape.Text), each escaped for Markdown
+		"a_b*c<d>[e]`f\\":       `a\_b\*c\<d\>\[e\]` + "\\`" + `f\\\\`,
+		"two\nlines":            `two\\nlines`,
+		"a|b &amp; #1 ~x~":      `a\|b \&amp; \#1 \~x\~`,
+		"\x1b[2J\u202e<script>": `\\x1b\[2J\\u202e\<script\>`,
 	} {
 		if got := mdText(in); got != want {
 			t.Errorf("mdText(%q) = %q, want %q", in, got, want)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // Prom writes the Prometheus text exposition format for node_exporter's
@@ -157,12 +158,12 @@ var (
 	promHelpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
 )
 
-// promLabels renders {name="value",...} with values escaped per the
-// exposition format (and made valid UTF-8).
+// promLabels renders {name="value",...}: each value shown as escape.Text
+// (valid UTF-8, no control character), then escaped per the exposition format.
 func promLabels(labels [][2]string) string {
 	parts := make([]string, len(labels))
 	for i, l := range labels {
-		parts[i] = l[0] + `="` + promLabelEscaper.Replace(strings.ToValidUTF8(l[1], "\uFFFD")) + `"`
+		parts[i] = l[0] + `="` + promLabelEscaper.Replace(escape.Text(l[1])) + `"`
 	}
 	return "{" + strings.Join(parts, ",") + "}"
 }

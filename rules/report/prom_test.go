@@ -154,8 +154,10 @@ func TestPromSeries(t *testing.T) {
 }
 
 func TestPromLabelEscaping(t *testing.T) {
-	got := promLabels([][2]string{{"site", "a\\b\"c\nd"}, {"x", "\xff"}})
-	if want := `{site="a\\b\"c\nd",x="` + "\uFFFD" + `"}`; got != want {
+	// the value as escape.Text shows it (a\\b\"c\nd, \xff, \x1b), then
+	// escaped for the exposition format
+	got := promLabels([][2]string{{"site", "a\\b\"c\nd"}, {"x", "\xff\x1b"}})
+	if want := `{site="a\\\\b\"c\\nd",x="\\xff\\x1b"}`; got != want {
 		t.Errorf("promLabels = %s, want %s", got, want)
 	}
 }

@@ -3,12 +3,12 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"strings"
 	"time"
 
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // SARIF constants: the schema the log declares, its version, and the key of
@@ -146,8 +146,7 @@ func (s SARIF) Write(w io.Writer, r *Report) error {
 		}
 		run.Results = append(run.Results, res)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	enc := escape.JSON(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // Text writes the report a network engineer reads at a glance and pastes
@@ -28,7 +29,7 @@ type Text struct {
 func (t Text) Write(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	s := Summarize(r)
-	ew.printf("bondaudit: site %s, %s\n", r.Site, r.Generated.UTC().Format("2006-01-02 15:04 UTC"))
+	ew.printf("bondaudit: site %s, %s\n", escape.Text(r.Site), r.Generated.UTC().Format("2006-01-02 15:04 UTC"))
 	mapped, slaves := 0, 0
 	if r.Model != nil {
 		for _, h := range r.Model.Hosts {
@@ -59,15 +60,15 @@ func (t Text) Write(w io.Writer, r *Report) error {
 				var legs []string
 				for _, sl := range b.Slaves {
 					if l := r.Model.LinkOf(h.Name, sl.Name); l != nil {
-						legs = append(legs, fmt.Sprintf("%s→%s:%s", sl.Name, l.Switch, l.Port))
+						legs = append(legs, fmt.Sprintf("%s→%s:%s", escape.Text(sl.Name), escape.Text(l.Switch), escape.Text(l.Port)))
 					} else {
-						legs = append(legs, sl.Name+"→?")
+						legs = append(legs, escape.Text(sl.Name)+"→?")
 					}
 				}
 				if len(legs) == 0 {
 					legs = []string{"(no slaves)"}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Name, b.Name, b.Mode, strings.Join(legs, "  "), resultWord(byBond[[2]string{h.Name, b.Name}]))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", escape.Text(h.Name), escape.Text(b.Name), escape.Text(b.Mode), strings.Join(legs, "  "), resultWord(byBond[[2]string{h.Name, b.Name}]))
 			}
 		}
 		tw.Flush()
@@ -89,16 +90,16 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		if f.Status == rules.StatusSuppressed {
 			continue
 		}
-		g := subjectTitle(r.Model, f)
+		g := escape.Text(subjectTitle(r.Model, f))
 		if g != group {
 			ew.printf("\n%s\n", g)
 			group = g
 		}
 		where := strings.TrimSpace(strings.Join(nonEmpty(f.NIC, arrow(f.NIC, f.Switch, f.Port)), " "))
-		ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), f.Rule, where)
-		ew.printf("           %s\n", f.Message)
+		ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), escape.Text(f.Rule), escape.Text(where))
+		ew.printf("           %s\n", escape.Text(f.Message))
 		if f.Fix != "" {
-			ew.printf("           fix: %s\n", f.Fix)
+			ew.printf("           fix: %s\n", escape.Text(f.Fix))
 		}
 		if !t.HideEvidence {
 			ev := dedupe(f.Evidence)
@@ -107,7 +108,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 					ew.printf("           evidence: … %d more (--format json lists all)\n", len(ev)-i)
 					break
 				}
-				ew.printf("           evidence: %s\n", e)
+				ew.printf("           evidence: %s\n", escape.Text(e))
 			}
 		}
 	}
@@ -124,15 +125,15 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		ew.printf("\nSUPPRESSED (%d): waived by the policy; they count again when the waiver expires\n", len(waived))
 		for _, f := range waived {
 			subj := strings.TrimSpace(strings.Join(nonEmpty(f.Host, f.Bond, f.NIC, arrow(f.NIC, f.Switch, f.Port)), " "))
-			ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), f.Rule, subj)
-			ew.printf("           %s\n", f.Message)
-			ew.printf("           waived until %s: %s\n", f.Expires, f.Reason)
+			ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), escape.Text(f.Rule), escape.Text(subj))
+			ew.printf("           %s\n", escape.Text(f.Message))
+			ew.printf("           waived until %s: %s\n", escape.Text(f.Expires), escape.Text(f.Reason))
 		}
 	}
 	if len(r.Problems) > 0 {
 		ew.printf("\nNOT READ (%d): these inputs could not be read in full; what they would show was not checked\n", len(r.Problems))
 		for _, p := range sortedProblems(r.Problems) {
-			ew.printf("  %s\n", p)
+			ew.printf("  %s\n", escape.Text(p))
 		}
 	}
 	return ew.err

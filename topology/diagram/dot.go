@@ -3,12 +3,15 @@ package diagram
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/encoding"
 	"gonum.org/v1/gonum/graph/encoding/dot"
 	"gonum.org/v1/gonum/graph/multi"
+
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // DOT writes the Diagram in Graphviz's DOT language, through gonum's
@@ -79,7 +82,7 @@ func (g *dotGraph) DOTAttributers() (graph, node, edge encoding.Attributer) {
 	const font = "Helvetica,Arial,sans-serif"
 	ga := kv("rankdir", "LR", "fontname", font, "fontsize", "12", "nodesep", "0.25", "ranksep", "1.2", "outputorder", "edgesfirst", "labelloc", "t", "id", Anchor("graph"))
 	if l := g.d.heading(); l != "" {
-		ga = append(ga, kv("label", l)...)
+		ga = append(ga, kv("label", dotText(l))...)
 	}
 	na := kv("fontname", font, "fontsize", "11", "shape", "box", "style", "rounded,filled", "margin", "0.16,0.06")
 	ea := kv("fontname", font, "fontsize", "9", "color", sevStroke[""])
@@ -121,7 +124,7 @@ func (n dotNode) ID() int64     { return n.id }
 func (n dotNode) DOTID() string { return n.n.ID }
 func (n dotNode) Attributes() []encoding.Attribute {
 	lines := n.n.Lines()
-	a := kv("id", Anchor(n.n.ID), "label", strings.Join(lines, "\n"), "class", classes(n.n.Kind, n.n.Severity, false), "tooltip", tooltip(lines), "fillcolor", n.n.fill(), "color", sevStroke[n.n.Severity])
+	a := kv("id", Anchor(n.n.ID), "label", dotText(lines...), "class", classes(n.n.Kind, n.n.Severity, false), "tooltip", dotText(tooltip(lines)), "fillcolor", n.n.fill(), "color", sevStroke[n.n.Severity])
 	if n.n.Kind == KindSwitch {
 		a = append(a, kv("shape", "box3d", "style", "filled")...)
 	}
@@ -156,7 +159,7 @@ func (l dotLine) ReversedLine() graph.Line { l.f, l.t = l.t, l.f; return l }
 func (l dotLine) Attributes() []encoding.Attribute {
 	e := l.e
 	lines := e.Lines()
-	a := kv("id", Anchor(e.ID), "label", strings.Join(lines, "\n"), "class", classes(e.Kind, e.Severity, e.SingleHomed), "tooltip", tooltip(lines))
+	a := kv("id", Anchor(e.ID), "label", dotText(lines...), "class", classes(e.Kind, e.Severity, e.SingleHomed), "tooltip", dotText(tooltip(lines)))
 	if e.Severity != "" {
 		a = append(a, kv("color", sevStroke[e.Severity], "fontcolor", sevStroke[e.Severity])...)
 	}
@@ -191,7 +194,7 @@ type dotCluster struct {
 func (c *dotCluster) DOTID() string { return "cluster_" + c.c.ID }
 
 func (c *dotCluster) DOTAttributers() (graph, node, edge encoding.Attributer) {
-	a := kv("id", Anchor(c.c.ID), "label", c.c.Label, "class", "cluster-"+c.c.Kind)
+	a := kv("id", Anchor(c.c.ID), "label", dotText(c.c.Label), "class", "cluster-"+c.c.Kind)
 	if c.c.Kind == ClusterDomain {
 		a = append(a, kv("style", "rounded,filled", "fillcolor", "#e8eaf6", "color", "#3949ab", "fontcolor", "#283593")...)
 	} else {
@@ -199,3 +202,29 @@ func (c *dotCluster) DOTAttributers() (graph, node, edge encoding.Attributer) {
 	}
 	return a, nil, nil
 }
+
+// dotQuoter escapes a DOT double-quoted string: a backslash is doubled (in a
+// label Graphviz reads \N, \G, \l … as its own escapes) and a quote escaped.
+var dotQuoter = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// dotText is the DOT value of a label or tooltip made of lines: each line
+// shown through escape.Text (names come from the hosts and the wire: no
+// control character, bidi control or invalid UTF-8 reaches Graphviz), then
+// quoted, the lines joined by Graphviz's \n. The value is always a quoted
+// string: gonum's encoding/dot writes a value that already looks like an ID
+// as it is, so an unquoted name such as "<b>x</b>" would otherwise become an
+// HTML-like label (and "x\" would run into the next attribute).
+func dotText(lines ...string) string {
+	q := make([]string, len(lines))
+	for i, l := range lines {
+		q[i] = dotQuoter.Replace(escape.Text(l))
+	}
+	v := strings.Join(q, `\n`)
+	if dotPlainID.MatchString(v) {
+		return v // an identifier or a number needs no quotes
+	}
+	return `"` + v + `"`
+}
+
+// dotPlainID matches the DOT IDs that need no quotes: identifiers and numerals.
+var dotPlainID = regexp.MustCompile(`^(?:[a-zA-Z_\x{80}-\x{10FFFF}][a-zA-Z_0-9\x{80}-\x{10FFFF}]*|-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))$`)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // HTML writes one self-contained page: a heading, a legend, the SVG inline
@@ -21,9 +23,14 @@ func (d *Diagram) HTML(w io.Writer) error {
 	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
 		svg = svg[i:] // the XML prolog and DOCTYPE do not belong inside HTML
 	}
-	page := htmlPage{Title: d.Title, Caption: d.Caption, SVG: template.HTML(svg), Colours: legendColours()}
+	// Names are shown through escape.Text (html/template escapes markup,
+	// not control or bidi characters); Graphviz writes the SVG from labels
+	// dotText escaped.
+	page := htmlPage{Title: escape.Text(d.Title), Caption: escape.Text(d.Caption), SVG: template.HTML(svg), Colours: legendColours()}
 	for _, m := range d.sortedMarks() {
-		page.Marks = append(page.Marks, htmlMark{Mark: m, Anchor: d.AnchorFor(m), Subject: subject(m)})
+		hm := htmlMark{Mark: m, Anchor: d.AnchorFor(m), Subject: escape.Text(subject(m))}
+		hm.Rule, hm.Severity = escape.Text(m.Rule), escape.Text(m.Severity)
+		page.Marks = append(page.Marks, hm)
 	}
 	return htmlTemplate.Execute(w, page)
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // Mermaid writes the Diagram as a Mermaid flowchart (left to right), which
@@ -66,20 +68,27 @@ func mermaidLink(e *Edge) string {
 	return "---"
 }
 
-// mermaidText escapes label lines for a quoted Mermaid string (entity
-// codes for #, " and angle brackets) and joins them with <br>.
+// mermaidEntities writes the characters that mean something in a quoted
+// Mermaid label as Mermaid entity codes: # (which starts one), the quote,
+// angle brackets and & (HTML, Mermaid renders labels as HTML), and the
+// backtick (a label in backticks is Markdown).
+var mermaidEntities = strings.NewReplacer("#", "#35;", "\"", "#quot;", "<", "#lt;", ">", "#gt;", "&", "#38;", "`", "#96;")
+
+// mermaidText escapes label lines for a quoted Mermaid string (each shown
+// through escape.Text, so no newline or control character ends the
+// statement, then the entity codes) and joins them with <br>.
 func mermaidText(lines []string) string {
-	r := strings.NewReplacer("#", "#35;", "\"", "#quot;", "<", "#lt;", ">", "#gt;")
 	esc := make([]string, len(lines))
 	for i, l := range lines {
-		esc[i] = r.Replace(l)
+		esc[i] = mermaidEntities.Replace(escape.Text(l))
 	}
 	return strings.Join(esc, "<br>")
 }
 
-// mermaidTitle keeps the front-matter title on one YAML line.
+// mermaidTitle keeps the front-matter title on one YAML line, a quoted
+// YAML string.
 func mermaidTitle(s string) string {
-	return strconv.Quote(strings.ReplaceAll(s, "\n", " "))
+	return strconv.Quote(escape.Text(s))
 }
 
 // mermaidStyles writes the classDefs, each node's class, and a linkStyle
