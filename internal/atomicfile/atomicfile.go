@@ -86,9 +86,9 @@ func Write(path string, write func(io.Writer) error) error {
 		}
 		return nil
 	}
-	target, fdLink, err := resolve(path)
+	target, fdLink, op, err := resolve(path)
 	if err != nil {
-		return &Error{Path: path, Op: "following the symlink", Err: cause(err)}
+		return &Error{Path: path, Op: op, Err: cause(err)}
 	}
 	if fdLink {
 		return writeInPlace(path, path, true, write)
@@ -113,37 +113,41 @@ func Write(path string, write func(io.Writer) error) error {
 // resolve follows path's symlinks to the file to write (which may not
 // exist yet). fdLink reports a link into /proc/<pid>/fd (/dev/stdout,
 // /dev/fd/N): its target names an open descriptor, not a path, so it is
-// written in place through the link.
-func resolve(path string) (target string, fdLink bool, err error) {
+// written in place through the link. op says what failed.
+func resolve(path string) (target string, fdLink bool, op string, err error) {
 	p := path
 	for range 40 {
 		fi, err := os.Lstat(p)
 		if errors.Is(err, fs.ErrNotExist) {
-			return p, false, nil
+			return p, false, "", nil
 		}
 		if err != nil {
-			return "", false, err
+			if p != path {
+				op = "following the symlink to " + p
+			}
+			return "", false, op, err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
-			return p, false, nil
+			return p, false, "", nil
 		}
+		op = "following the symlink " + p
 		dir, err := filepath.EvalSymlinks(filepath.Dir(p))
 		if err != nil {
-			return "", false, err
+			return "", false, op, err
 		}
 		if strings.HasPrefix(dir, "/proc/") && filepath.Base(dir) == "fd" {
-			return p, true, nil
+			return p, true, "", nil
 		}
 		link, err := os.Readlink(p)
 		if err != nil {
-			return "", false, err
+			return "", false, op, err
 		}
 		if !filepath.IsAbs(link) {
 			link = filepath.Join(dir, link)
 		}
 		p = link
 	}
-	return "", false, errors.New("too many levels of symbolic links")
+	return "", false, "following the symlink", errors.New("too many levels of symbolic links")
 }
 
 // replace writes target through a temporary file and a rename. old is the
