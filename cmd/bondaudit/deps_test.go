@@ -16,7 +16,8 @@ import (
 //	 └──► topology/diagram ──► topology
 //
 // rules never sees collect or vendors; topology imports only the standard
-// library and gonum; vendors has no gosnmp types; nothing imports cmd.
+// library, gonum and internal/atomicfile (itself only the standard
+// library); vendors has no gosnmp types; nothing imports cmd.
 func TestDependencyDirections(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -44,6 +45,8 @@ func TestDependencyDirections(t *testing.T) {
 			"vendors decodes plain values: no I/O, no gosnmp types"},
 		{mod + "/collect", []string{mod + "/rules", mod + "/cmd"},
 			"collect produces snapshots; it does not judge them"},
+		{mod + "/internal/atomicfile", []string{"github.com", "golang.org", "gonum.org"},
+			"atomicfile, the output writer topology uses, imports only the standard library"},
 	}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	seen := 0
