@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/bondaudit/bondaudit/internal/atomicfile"
 )
 
 // LoadHost reads a host snapshot. name (usually the file path) is used in
@@ -92,31 +92,13 @@ func MarshalSnapshot(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// SaveSnapshot writes a snapshot atomically: a temporary file in the same
-// folder, then a rename, so a reader never sees half a file.
+// SaveSnapshot writes a snapshot through internal/atomicfile: a regular
+// file is replaced atomically (a reader never sees half a file), keeping
+// its mode; errors name path.
 func SaveSnapshot(path string, v any) error {
 	b, err := MarshalSnapshot(v)
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, b)
 }

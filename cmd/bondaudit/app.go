@@ -19,6 +19,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/atomicfile"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
@@ -341,28 +342,21 @@ func parseFailOn(s string) (rules.Severity, bool, error) {
 	return sev, false, nil
 }
 
-// writeOutput writes to stdout, or atomically to a file (temp + rename).
+// writeOutput writes to stdout ("" or "-"), or to the file -o names
+// through atomicfile, bondaudit's one output writer: a device, FIFO or
+// /dev/stdout is written in place, a regular file (or a symlink's target)
+// replaced atomically keeping its mode.
 func (a *app) writeOutput(path string, write func(io.Writer) error) error {
+	return a.writeFile("-o", path, write)
+}
+
+// writeFile is writeOutput for the output flag named flag.
+func (a *app) writeFile(flag, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(a.stdout)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("-o %s: %w", path, err)
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("-o %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("-o %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("-o %s: %w", path, err)
+	if err := atomicfile.Write(path, write); err != nil {
+		return fmt.Errorf("%s: %w", flag, err)
 	}
 	return nil
 }

@@ -133,3 +133,59 @@ targets:
 		t.Errorf("bad targets: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestCollectSwitchesKeepsGoingWhenASnapshotCannotBeSaved: a snapshot that
+// cannot be written (here a folder is in its place; disk full is the same
+// path) does not stop the others: every switch is tried, each failure named
+// on stderr, and the exit status is 2 (the folder holds stale snapshots).
+func TestCollectSwitchesKeepsGoingWhenASnapshotCannotBeSaved(t *testing.T) {
+	rec := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp", "librenms__ios_2960x.snmprec")
+	if _, err := os.Stat(rec); err != nil {
+		t.Skipf("shared fixtures not present: %v", err)
+	}
+	agent := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: rec, Community: "test-community", Ports: 3})
+	dir := t.TempDir()
+	t.Setenv("TEST_COMMUNITY", "test-community")
+	targets := filepath.Join(dir, "targets.yaml")
+	if err := os.WriteFile(targets, []byte(fmt.Sprintf(`
+defaults:
+  community: {env: TEST_COMMUNITY}
+  timeout: 3s
+  deadline: 30s
+targets:
+  - {name: blocked1, address: 127.0.0.1, port: %d}
+  - {name: good1, address: 127.0.0.1, port: %d}
+  - {name: blocked2, address: 127.0.0.1, port: %d}
+`, agent.Ports[0], agent.Ports[1], agent.Ports[2])), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "switches")
+	for _, n := range []string{"blocked1", "blocked2"} {
+		if err := os.MkdirAll(filepath.Join(out, n+".json"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := runCLI(t, "collect", "switches", "-t", targets, "-o", out)
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (snapshots not saved)", code)
+	}
+	for _, n := range []string{"blocked1", "blocked2"} {
+		want := "switch " + n + ": snapshot not saved: writing " + filepath.Join(out, n+".json") + ": is a directory"
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stderr, "collected 1 of 3 switches") || !strings.Contains(stderr, "2 of 3 snapshots could not be saved") {
+		t.Errorf("stderr does not sum up:\n%s", stderr)
+	}
+	p := filepath.Join(out, "good1.json")
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatalf("good1 not written after blocked1 failed: %v", err)
+	}
+	defer f.Close()
+	s, err := topology.LoadSwitch(f, p)
+	if err != nil || s.Unreachable || len(s.Ports) == 0 {
+		t.Errorf("good1 snapshot: %v, %+v", err, s)
+	}
+}

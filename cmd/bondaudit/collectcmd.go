@@ -62,8 +62,10 @@ a file). Point -o at a site's switches/ folder and run "bondaudit audit SITE".
 
 A switch that cannot be read gets a snapshot that says so (the audit reports it
 as map.switch-unreachable) and a line on stderr; it never stops the others.
-Exit status: 0 every switch collected, 1 some failed, 2 none could be collected
-or the targets file is wrong.
+A snapshot that cannot be saved (disk full) is reported on stderr and the
+others are still written.
+Exit status: 0 every switch collected, 1 some failed, 2 none could be collected,
+a snapshot could not be saved, or the targets file is wrong.
 
 ` + targetsHelp,
 		Example: "  bondaudit collect switches -t targets.yaml -o site/switches\n" +
@@ -80,12 +82,16 @@ or the targets file is wrong.
 			if err != nil {
 				return failed(err)
 			}
-			ok := 0
+			// Every snapshot is tried: one that cannot be written (disk
+			// full, a folder in the way) is reported and the rest written.
+			ok, unwritten := 0, 0
 			for i := range results {
 				r := &results[i]
 				path := filepath.Join(outDir, r.Target.Name+".json")
 				if err := topology.SaveSnapshot(path, r.Switch); err != nil {
-					return failed(err)
+					unwritten++
+					fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %v\n", r.Target.Name, err)
+					continue
 				}
 				if r.Err == nil {
 					ok++
@@ -93,6 +99,10 @@ or the targets file is wrong.
 			}
 			fmt.Fprintf(a.stderr, "collected %d of %d switches into %s\n", ok, len(results), outDir)
 			switch {
+			case unwritten > 0:
+				// The folder now holds old snapshots for these switches:
+				// the run failed, not the switches.
+				return failed(fmt.Errorf("%d of %d snapshots could not be saved in %s", unwritten, len(results), outDir))
 			case ok == 0:
 				return failed(fmt.Errorf("no switch could be collected"))
 			case ok < len(results):

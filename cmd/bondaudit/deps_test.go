@@ -16,8 +16,9 @@ import (
 //	 └──► topology/diagram ──► topology
 //
 // rules never sees collect or vendors; topology imports only the standard
-// library and gonum; vendors has no gosnmp types; nothing imports cmd; no
-// package links go-graphviz or wazero.
+// library, gonum and internal/atomicfile (itself only the standard
+// library); vendors has no gosnmp types; nothing imports cmd; no package
+// links go-graphviz or wazero.
 func TestDependencyDirections(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -47,6 +48,8 @@ func TestDependencyDirections(t *testing.T) {
 			"collect produces snapshots; it does not judge them"},
 		{mod, []string{"github.com/goccy/go-graphviz", "github.com/tetratelabs/wazero"},
 			"SVG runs the system's Graphviz dot when drawn; nothing compiles or caches code at start-up (issue 12)"},
+		{mod + "/internal/atomicfile", []string{"github.com", "golang.org", "gonum.org"},
+			"atomicfile, the output writer topology uses, imports only the standard library"},
 	}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	seen := 0

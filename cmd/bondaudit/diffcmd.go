@@ -535,10 +535,7 @@ func (a *app) applyBaseline(f auditFlags, r *report.Report) (save func() error, 
 		if f.saveBaseline == "" {
 			return nil
 		}
-		if err := writeFileAtomic(f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, &full) }); err != nil {
-			return fmt.Errorf("--save-baseline %s: %w", f.saveBaseline, err)
-		}
-		return nil
+		return a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, &full) })
 	}
 	if f.baseline == "" {
 		return save, nil
@@ -588,26 +585,4 @@ func (a *app) applyBaseline(f auditFlags, r *report.Report) (save func() error, 
 	r.Findings = kept
 	fmt.Fprintf(a.stderr, "compared with baseline %s: %d new, %d still present, %d resolved\n", f.baseline, added, still, resolved)
 	return save, nil
-}
-
-// writeFileAtomic writes path through a temp file in the same folder and a rename.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }
