@@ -14,6 +14,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 func (a *app) collectCmd() *cobra.Command {
@@ -90,7 +91,7 @@ a snapshot could not be saved, or the targets file is wrong.
 				path := filepath.Join(outDir, r.Target.Name+".json")
 				if err := topology.SaveSnapshot(path, r.Switch); err != nil {
 					unwritten++
-					fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %v\n", r.Target.Name, err)
+					fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %s\n", escape.Text(r.Target.Name), escape.Text(err.Error()))
 					continue
 				}
 				if r.Err == nil {
@@ -136,7 +137,7 @@ func (a *app) pollTargets(ctx context.Context, path string, concurrency int) ([]
 				if a.stderrIsTerminal {
 					fmt.Fprintf(a.stderr, "\r\033[K")
 				}
-				fmt.Fprintf(a.stderr, "switch %s: not collected: %v\n", r.Target.Name, r.Err)
+				fmt.Fprintf(a.stderr, "switch %s: not collected: %s\n", escape.Text(r.Target.Name), escape.Text(r.Err.Error()))
 			}
 			if a.stderrIsTerminal {
 				fmt.Fprintf(a.stderr, "\rcollecting switches: %d/%d (%d failed, %s)", done, total, failedN, time.Since(start).Round(time.Second))
@@ -189,7 +190,7 @@ CAP_NET_ADMIN on some drivers (what could not be read is listed on stderr).`,
 				return failed(err)
 			}
 			for _, p := range problems {
-				fmt.Fprintf(a.stderr, "collect host: %s\n", p)
+				fmt.Fprintf(a.stderr, "collect host: %s\n", escape.Text(p))
 			}
 			b, err := topology.MarshalSnapshot(h)
 			if err != nil {
