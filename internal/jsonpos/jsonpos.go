@@ -182,10 +182,4 @@ func goTypeName(te *json.UnmarshalTypeError) string {
 	}
 }
 
-// clipMsg keeps a parser's message (which may quote input) short.
-func clipMsg(s string) string {
-	if len(s) <= 2*quote.Max {
-		return s
-	}
-	return quote.Q(s)
-}
+func clipMsg(s string) string { return quote.Message(s) }

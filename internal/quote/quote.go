@@ -8,6 +8,7 @@ package quote
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -60,4 +61,13 @@ func q(s string, total int) string {
 		buf = append(buf, " bytes)"...)
 	}
 	return string(buf)
+}
+
+// Message returns a message from another parser (which may quote input)
+// as is when it is short and printable, else as Q shows it.
+func Message(s string) string {
+	if len(s) <= 2*Max && strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) < 0 {
+		return s
+	}
+	return Q(s)
 }
