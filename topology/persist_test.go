@@ -50,12 +50,12 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 		`{"name":"x",`: "hosts/x.json:1:13: host snapshot: invalid JSON: the file ends inside a value",
 		`{"nics":[]}`:  `no "name"`,
 		// Issue 12 item 7: what follows the object was ignored.
-		"{\"name\":\"x\"}\n\n  garbage": "hosts/x.json:3:3: host snapshot: invalid JSON: data after the end of the JSON value (trailing garbage): \"garbage\"",
+		"{\"name\":\"x\"}\n\n  garbage":      "hosts/x.json:3:3: host snapshot: invalid JSON: data after the end of the JSON value (trailing garbage): \"garbage\"",
 		"{\"name\":\"x\"}\n{\"name\":\"y\"}": "hosts/x.json:2:1: host snapshot: invalid JSON: data after the end",
 		// A state byte of 319 is not cast to 63.
 		"{\"name\":\"x\",\n\"bonds\":[{\"name\":\"bond0\",\"slaves\":[{\"name\":\"eth0\",\"actor\":{\"state\":319}}]}]}": "hosts/x.json:2:",
 		"{\"name\":\"x\",\n\"nics\": \"eth0\"}": "hosts/x.json:2:",
-		"": "hosts/x.json: host snapshot: empty file",
+		"":                                      "hosts/x.json: host snapshot: empty file",
 	}
 	for in, want := range cases {
 		_, err := LoadHost(strings.NewReader(in), "hosts/x.json")
