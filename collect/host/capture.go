@@ -101,6 +101,9 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problems = append(r.problems, err.Error())
 		} else {
 			links = l
+			for _, e := range l.Problems {
+				r.problems = append(r.problems, e.Error())
+			}
 		}
 	} else if p, b := r.first(lay.ipLinkText); b != nil {
 		ipFile = p

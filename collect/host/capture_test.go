@@ -1,6 +1,8 @@
 package host
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -105,5 +107,74 @@ func TestIPLinkJSONErrorsNameFileAndLine(t *testing.T) {
 	_, err := ParseIPLinkJSON([]byte("[\n{\"ifname\": \"eth0\",\n\"mtu\": }\n]"), "hosts/x/ip-link.json")
 	if err == nil || !strings.HasPrefix(err.Error(), "hosts/x/ip-link.json:3:") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestIPLinkJSONBadValues: issue 12 item 7. A port state of 319 was cast
+// to a byte (63: in sync, hiding two errors); out-of-range and non-numeric
+// values are now unknown and reported at file:line:column.
+func TestIPLinkJSONBadValues(t *testing.T) {
+	b, err := os.ReadFile("testdata/capture/web01/ip-link.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := strings.Replace(string(b), `"ad_actor_oper_port_state":63`, `"ad_actor_oper_port_state":319`, 1)
+	in = strings.Replace(in, `"ad_partner_oper_port_state":61`, `"ad_partner_oper_port_state":"sixty"`, 1)
+	in = strings.Replace(in, `"ad_aggregator_id":1`, `"ad_aggregator_id":-1`, 1)
+	l, err := ParseIPLinkJSON([]byte(in), "hosts/web01/ip-link.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var probs []string
+	for _, e := range l.Problems {
+		probs = append(probs, e.Error())
+	}
+	// 1-based column of the value of key (which is followed by val).
+	col := func(key, val string) int { return strings.Index(strings.Split(in, "\n")[1], key+":"+val) + len(key) + 2 }
+	want := []string{
+		fmt.Sprintf(`hosts/web01/ip-link.json:2:%d: eno1 ad_aggregator_id: "-1" is not an integer 0-65535: unknown`, col(`"ad_aggregator_id"`, "-1")),
+		fmt.Sprintf(`hosts/web01/ip-link.json:2:%d: eno1 ad_actor_oper_port_state: "319" is not an integer 0-255: unknown`, col(`"ad_actor_oper_port_state"`, "319")),
+		fmt.Sprintf(`hosts/web01/ip-link.json:2:%d: eno1 ad_partner_oper_port_state: "sixty" is not an integer 0-255: unknown`, col(`"ad_partner_oper_port_state"`, `"sixty"`)),
+	}
+	if strings.Join(probs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems\n  %s\nwant\n  %s", strings.Join(probs, "\n  "), strings.Join(want, "\n  "))
+	}
+	s := l.Bonds[0].Slaves[0]
+	if s.Name != "eno1" || s.Actor != nil || s.Partner != nil || s.AggregatorID != 0 {
+		t.Errorf("bad values used: %+v actor %+v partner %+v", s, s.Actor, s.Partner)
+	}
+	if s := l.Bonds[0].Slaves[1]; s.Actor == nil || s.Actor.State != 63 || !s.Actor.StateKnown || s.AggregatorID != 1 {
+		t.Errorf("good slave: %+v", s)
+	}
+	// The capture reader passes them on as problems.
+	fsys := fstest.MapFS{"web01/ip-link.json": {Data: []byte(in)}}
+	_, cprobs, err := ReadCaptureFS(fsys, "web01")
+	if err != nil || !strings.Contains(strings.Join(cprobs, "\n"), "ad_actor_oper_port_state: \"319\" is not an integer 0-255") {
+		t.Errorf("capture problems %q, %v", cprobs, err)
+	}
+}
+
+// TestJSONTrailingAndPositions: data after the JSON value is an error at
+// its line and column in ip-link.json and lldp.json, however long.
+func TestJSONTrailingAndPositions(t *testing.T) {
+	b, err := os.ReadFile("testdata/capture/web01/ip-link.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(string(b), "\n")
+	for _, tail := range []string{"garbage", "[]", strings.Repeat("\x1b[2J", 1<<20)} {
+		_, err := ParseIPLinkJSON(append(bytes.Clone(b), tail...), "ip-link.json")
+		want := fmt.Sprintf("ip-link.json:%d:1: invalid JSON: data after the end of the JSON value (trailing garbage)", lines+1)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || len(err.Error()) > 300 || strings.Contains(err.Error(), "\x1b") {
+			t.Errorf("ip-link.json + %.20q: %.300v", tail, err)
+		}
+		_, err = ParseLLDP([]byte("{\"lldp\": {}}\n"+tail), "lldp.json")
+		if err == nil || !strings.HasPrefix(err.Error(), "lldp.json:2:1: invalid JSON: data after the end") {
+			t.Errorf("lldp.json + %.20q: %.300v", tail, err)
+		}
+	}
+	_, err = ParseIPLinkJSON([]byte("[\n{\"ifname\": \"eth0\",\n\"mtu\": }\n]"), "ip-link.json")
+	if err == nil || err.Error() != `ip-link.json:3:8: invalid JSON: invalid character '}' looking for beginning of value` {
+		t.Errorf("syntax error: %v", err)
 	}
 }

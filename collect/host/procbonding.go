@@ -18,10 +18,14 @@ import (
 type ParseError struct {
 	File string
 	Line int // 0 when not line-oriented
+	Col  int // 1-based column (characters) in JSON input; 0 when none
 	Msg  string
 }
 
 func (e *ParseError) Error() string {
+	if e.Line > 0 && e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
