@@ -47,7 +47,7 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 	cases := map[string]string{
 		`{"schema":"bondaudit.host/v9","name":"x"}`:        "schema",
 		`{"name":"x","nics":[{"name":"eth0","speeed":1}]}`: "speeed",
-		`{"name":"x",`: "hosts/x.json:1:13: host snapshot: invalid JSON: the file ends inside a value",
+		`{"name":"x",`: "hosts/x.json:1:13: host snapshot: invalid JSON: file ends early (truncated?)",
 		`{"nics":[]}`:  `no "name"`,
 		// Issue 12 item 7: what follows the object was ignored.
 		"{\"name\":\"x\"}\n\n  garbage":      "hosts/x.json:3:3: host snapshot: invalid JSON: data after the end of the JSON value (trailing garbage): \"garbage\"",

@@ -130,7 +130,9 @@ func TestIPLinkJSONBadValues(t *testing.T) {
 		probs = append(probs, e.Error())
 	}
 	// 1-based column of the value of key (which is followed by val).
-	col := func(key, val string) int { return strings.Index(strings.Split(in, "\n")[1], key+":"+val) + len(key) + 2 }
+	col := func(key, val string) int {
+		return strings.Index(strings.Split(in, "\n")[1], key+":"+val) + len(key) + 2
+	}
 	want := []string{
 		fmt.Sprintf(`hosts/web01/ip-link.json:2:%d: eno1 ad_aggregator_id: "-1" is not an integer 0-65535: unknown`, col(`"ad_aggregator_id"`, "-1")),
 		fmt.Sprintf(`hosts/web01/ip-link.json:2:%d: eno1 ad_actor_oper_port_state: "319" is not an integer 0-255: unknown`, col(`"ad_actor_oper_port_state"`, "319")),

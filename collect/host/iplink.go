@@ -24,7 +24,7 @@ type Links struct {
 	// Problems are values that could not be used (each a *ParseError at
 	// the file's line and column); what they would have said is unknown.
 	Problems []error
-	teams   []string // team devices (live only: teamdctl is asked about them)
+	teams    []string // team devices (live only: teamdctl is asked about them)
 }
 
 // linuxModes maps iproute2's mode names and numbers to mode names.

@@ -84,7 +84,7 @@ func syntaxError(file string, data []byte, se *json.SyntaxError) *Error {
 	msg := se.Error()
 	switch {
 	case se.Offset >= int64(len(data)) || msg == "unexpected end of JSON input":
-		return At(file, data, int64(len(data)), "invalid JSON: the file ends inside a value (truncated?)")
+		return At(file, data, int64(len(data)), "invalid JSON: file ends early (truncated?)")
 	case strings.HasSuffix(msg, "after top-level value"):
 		// The offset is just past the first byte that is not allowed.
 		return At(file, data, se.Offset-1, "invalid JSON: data after the end of the JSON value (trailing garbage)")

@@ -29,7 +29,7 @@ func TestWrap(t *testing.T) {
 		{"syntax", "[\n {\"a\": 1,}\n]", "f:2:10: invalid JSON: invalid character '}'"},
 		{"trailing garbage", "[1,\n2]\ngarbage\n", "f:3:1: invalid JSON: data after the end of the JSON value"},
 		{"trailing value", "{}\n  {}", "f:2:3: invalid JSON: data after the end"},
-		{"truncated", "[\n{\"a\": [1, 2", "f:2:12: invalid JSON: the file ends inside a value"},
+		{"truncated", "[\n{\"a\": [1, 2", "f:2:12: invalid JSON: file ends early (truncated?)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var x any
