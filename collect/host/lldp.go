@@ -3,11 +3,13 @@ package host
 import (
 	"bytes"
 	"fmt"
-	"github.com/valyala/fastjson"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/valyala/fastjson"
+
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -117,7 +119,9 @@ func viaProto(v string) string {
 // ParseLLDPJSON parses `lldpcli -f json` or `-f json0` output of
 // "show neighbors [details]". lldpd prints, in -f json, one neighbour as an
 // object and several as a list, and keys chassis by system name; -f json0
-// uses lists everywhere. Both are read.
+// uses lists everywhere. Both are read. A value of the wrong type where
+// lldpcli always prints an object (a string for a chassis, say) is an
+// error at its line and column: such a file is not what lldpcli wrote.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	root, release, err := parseJSON(data, file)
 	if err != nil {
@@ -125,35 +129,122 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	}
 	defer release()
 	if root.Type() != fastjson.TypeObject {
-		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: top level is not an object"}
+		return nil, jsonValueError(file, data, nil, "not lldpcli JSON: top level is not an object")
 	}
 	lldp := root.Get("lldp")
 	if lldp == nil {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
-	var out []topology.Neighbour
-	for _, l := range asList(lldp) {
-		if l.Type() != fastjson.TypeObject {
-			continue
-		}
-		for _, ifc := range asList(l.Get("interface")) {
-			o, err := ifc.Object()
-			if err != nil {
-				continue
-			}
-			if name := scalar(ifc.Get("name")); name != "" {
-				parseIface(name, ifc, &out, file)
+	p := &lldpJSON{data: data, file: file}
+	for _, l := range p.objects(lldp, []any{"lldp"}) {
+		for _, ifc := range p.objects(l.v.Get("interface"), l.at("interface")) {
+			if name := scalar(ifc.v.Get("name")); name != "" {
+				p.iface(name, ifc)
 				continue
 			}
 			// -f json: {"eth0": {...}}, possibly several keys
+			o, _ := ifc.v.Object()
 			o.Visit(func(k []byte, body *fastjson.Value) {
-				if body.Type() == fastjson.TypeObject {
-					parseIface(string(k), body, &out, file)
-				}
+				p.iface(string(k), p.object(body, ifc.at(string(k))))
 			})
 		}
 	}
-	return out, nil
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p.out, nil
+}
+
+// lldpJSON reads one lldpcli JSON document; err is its first wrongly
+// typed value.
+type lldpJSON struct {
+	data []byte
+	file string
+	out  []topology.Neighbour
+	err  error
+}
+
+// jval is a value and its path from the root (for jsonpos.Find).
+type jval struct {
+	v    *fastjson.Value
+	path []any
+}
+
+func (j jval) at(step any) []any { return append(slices.Clip(j.path), step) }
+
+// wrongType records that the value at path is of type t where want is
+// expected.
+func (p *lldpJSON) wrongType(path []any, t fastjson.Type, want string) {
+	if p.err == nil {
+		p.err = jsonValueError(p.file, p.data, path, "not lldpcli JSON: %s is %s, want %s", pathString(path), typeName(t), want)
+	}
+}
+
+// object returns v when it is an object (or absent: nil v); any other
+// type is recorded.
+func (p *lldpJSON) object(v *fastjson.Value, path []any) jval {
+	if v != nil && v.Type() != fastjson.TypeObject && v.Type() != fastjson.TypeNull {
+		p.wrongType(path, v.Type(), "an object")
+		return jval{path: path}
+	}
+	if v != nil && v.Type() == fastjson.TypeNull {
+		v = nil
+	}
+	return jval{v, path}
+}
+
+// objects returns v as a list of objects: a list as is, an object as one
+// element (lldpcli -f json prints one as an object, several as a list).
+// Other types, in v or as list elements, are recorded and left out.
+func (p *lldpJSON) objects(v *fastjson.Value, path []any) []jval {
+	var out []jval
+	switch {
+	case v == nil || v.Type() == fastjson.TypeNull:
+	case v.Type() == fastjson.TypeArray:
+		a, _ := v.Array()
+		for i, e := range a {
+			if j := p.object(e, append(slices.Clip(path), i)); j.v != nil {
+				out = append(out, j)
+			}
+		}
+	case v.Type() == fastjson.TypeObject:
+		out = append(out, jval{v, path})
+	default:
+		p.wrongType(path, v.Type(), "an object or a list of objects")
+	}
+	return out
+}
+
+func pathString(path []any) string {
+	var b strings.Builder
+	for _, s := range path {
+		switch s := s.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", s)
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(quote.Q(s)[1 : len(quote.Q(s))-1])
+		}
+	}
+	return b.String()
+}
+
+func typeName(t fastjson.Type) string {
+	switch t {
+	case fastjson.TypeString:
+		return "a string"
+	case fastjson.TypeNumber:
+		return "a number"
+	case fastjson.TypeTrue, fastjson.TypeFalse:
+		return "a boolean"
+	case fastjson.TypeArray:
+		return "a list"
+	case fastjson.TypeObject:
+		return "an object"
+	}
+	return "null"
 }
 
 // asList returns v as a list: a list as is, anything else as one element.
@@ -202,82 +293,67 @@ func scalars(v *fastjson.Value) []string {
 	return out
 }
 
-func parseIface(name string, body *fastjson.Value, out *[]topology.Neighbour, file string) {
+func (p *lldpJSON) iface(name string, body jval) {
+	if body.v == nil {
+		return
+	}
 	b := nbBuilder{}
 	b.n.LocalPort = name
-	b.n.Protocol = viaProto(scalar(body.Get("via")))
+	b.n.Protocol = viaProto(scalar(body.v.Get("via")))
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
-	for _, ch := range asList(body.Get("chassis")) {
-		o, err := ch.Object()
-		if err != nil {
-			continue
-		}
+	for _, ch := range p.objects(body.v.Get("chassis"), body.at("chassis")) {
+		o, _ := ch.v.Object()
 		cm := ch
-		if ch.Get("id") == nil && o.Len() == 1 {
+		if ch.v.Get("id") == nil && o.Len() == 1 {
 			o.Visit(func(k []byte, inner *fastjson.Value) {
 				if inner.Type() == fastjson.TypeObject {
 					b.n.SystemName = string(k)
-					cm = inner
+					cm = jval{inner, ch.at(string(k))}
 				}
 			})
 		}
-		chassisFields(&b, cm)
+		p.chassisFields(&b, cm)
 	}
-	for _, p := range asList(body.Get("port")) {
-		if p.Type() != fastjson.TypeObject {
-			continue
+	for _, pt := range p.objects(body.v.Get("port"), body.at("port")) {
+		for _, id := range p.objects(pt.v.Get("id"), pt.at("id")) {
+			b.setPortID(scalar(id.v.Get("type")), scalar(id.v.Get("value")))
 		}
-		for _, id := range asList(p.Get("id")) {
-			if id.Type() == fastjson.TypeObject {
-				b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
-			}
-		}
-		if d := scalar(p.Get("descr")); d != "" {
+		if d := scalar(pt.v.Get("descr")); d != "" {
 			b.n.PortDescr = d
 		}
-		if m := scalar(p.Get("mfs")); m != "" {
+		if m := scalar(pt.v.Get("mfs")); m != "" {
 			b.n.MaxFrameSize, _ = strconv.Atoi(m)
 		}
-		if a := p.Get("aggregation"); a != nil {
+		if a := pt.v.Get("aggregation"); a != nil {
 			b.setAggregation(scalar(a))
 		}
 	}
-	for _, v := range asList(body.Get("vlan")) {
-		if v.Type() != fastjson.TypeObject {
-			continue
-		}
-		pv := scalar(v.Get("pvid"))
-		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes")
+	for _, v := range p.objects(body.v.Get("vlan"), body.at("vlan")) {
+		pv := scalar(v.v.Get("pvid"))
+		b.addVLAN(scalar(v.v.Get("vlan-id")), pv == "true" || pv == "yes")
 	}
-	if pv := scalar(body.Get("ppvid")); pv != "" {
+	if pv := scalar(body.v.Get("ppvid")); pv != "" {
 		b.addVLAN(pv, false)
 	}
-	for _, u := range asList(body.Get("unknown-tlvs")) {
-		if u.Type() != fastjson.TypeObject {
-			continue
-		}
-		for _, t := range asList(u.Get("unknown-tlv")) {
-			if t.Type() == fastjson.TypeObject {
-				b.unknownTLV(scalar(t.Get("oui")), scalar(t.Get("subtype")), scalar(t.Get("value")))
-			}
+	for _, u := range p.objects(body.v.Get("unknown-tlvs"), body.at("unknown-tlvs")) {
+		for _, t := range p.objects(u.v.Get("unknown-tlv"), u.at("unknown-tlv")) {
+			b.unknownTLV(scalar(t.v.Get("oui")), scalar(t.v.Get("subtype")), scalar(t.v.Get("value")))
 		}
 	}
-	b.done(out, file)
+	b.done(&p.out, p.file)
 }
 
-func chassisFields(b *nbBuilder, cm *fastjson.Value) {
-	for _, id := range asList(cm.Get("id")) {
-		if id.Type() == fastjson.TypeObject {
-			b.setChassisID(scalar(id.Get("type")), scalar(id.Get("value")))
-		}
+func (p *lldpJSON) chassisFields(b *nbBuilder, cm jval) {
+	for _, id := range p.objects(cm.v.Get("id"), cm.at("id")) {
+		b.setChassisID(scalar(id.v.Get("type")), scalar(id.v.Get("value")))
 	}
-	if n := scalar(cm.Get("name")); n != "" {
+	if n := scalar(cm.v.Get("name")); n != "" {
 		b.n.SystemName = n
 	}
-	if d := scalar(cm.Get("descr")); d != "" {
+	if d := scalar(cm.v.Get("descr")); d != "" {
 		b.n.SystemDescr = d
 	}
-	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.Get("mgmt-ip"))...)
+	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.v.Get("mgmt-ip"))...)
 }
 
 // ParseLLDPKeyValue parses `lldpcli -f keyvalue show neighbors details`:
