@@ -1,0 +1,110 @@
+package host
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestProcBondingCutShort: issue 12 item 7. A bonding file cut short (an
+// rsync of a capture in progress, a full disk) was read as if whole: the
+// cut value was used (a partner MAC ending "1b:0" reads as 1b:00, a
+// different partner). The cut is now reported, the complete sections
+// kept, and the cut slave keeps only its name.
+func TestProcBondingCutShort(t *testing.T) {
+	whole, err := os.ReadFile("testdata/capture/web01/bonding/bond0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const f = "hosts/web01/bonding/bond0"
+	lineOf := func(s string) string {
+		i := strings.LastIndex(string(whole), s)
+		return f + ":" + strconv.Itoa(1+strings.Count(string(whole[:i]), "\n")) + ": "
+	}
+	eno2 := lineOf("Slave Interface: eno2")
+	cutAfter := func(s string) []byte {
+		i := strings.LastIndex(string(whole), s)
+		if i < 0 {
+			t.Fatalf("%q not in the file", s)
+		}
+		return whole[:i+len(s)]
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want []string
+	}{
+		{"mid-line in the partner MAC", cutAfter("system mac address: 02:1c:73:1a:1b:0"), []string{
+			lineOf("system mac address: 02:1c:73:1a:1b:01") + `the last line has no newline: the file is cut short (truncated copy?); "system mac address: 02:1c:73:1a:1b:0" is not used`,
+			eno2 + `slave "eno2": the section ends without the "details partner lacp pdu: system mac address" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+		{"mid-line after the churn states", cutAfter("Partner Churn State: none\nActor Churned Co"), []string{
+			lineOf("Actor Churned Count") + `the last line has no newline: the file is cut short (truncated copy?); "Actor Churned Co" is not used`,
+			eno2 + `slave "eno2": the section is cut by the end of the file: this slave's values are not used`}},
+		{"mid-line in the speed", cutAfter("Slave Interface: eno2\nMII Status: up\nSpeed: 25"), []string{
+			lineOf("Speed: 25000") + `the last line has no newline: the file is cut short (truncated copy?); "Speed: 25" is not used`,
+			eno2 + `slave "eno2": the section ends without the "Link Failure Count" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+		{"after the speed", cutAfter("Slave Interface: eno2\nMII Status: up\nSpeed: 25000 Mbps\n"), []string{
+			eno2 + `slave "eno2": the section ends without the "Duplex" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+		{"at a line end in the partner block", cutAfter("port number: 1007\n"), []string{
+			eno2 + `slave "eno2": the section ends without the "details partner lacp pdu: port state" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+		{"before the partner block", cutAfter("port state: 63\n"), []string{
+			eno2 + `slave "eno2": the section ends without the "details partner lacp pdu" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+		{"before the link failure count", cutAfter("Slave Interface: eno2\nMII Status: up\nSpeed: 25000 Mbps\nDuplex: full\n"), []string{
+			eno2 + `slave "eno2": the section ends without the "Link Failure Count" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bonds, errs, err := ParseProcBonding(tc.in, f, "bond0")
+			if err != nil || len(bonds) != 1 {
+				t.Fatalf("%v, %d bonds", err, len(bonds))
+			}
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.Error())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("problems\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+			b := bonds[0]
+			if len(b.Slaves) != 2 {
+				t.Fatalf("%d slaves", len(b.Slaves))
+			}
+			if s := b.Slaves[1]; s.Name != "eno2" || s.Speed != 0 || s.MIIStatus != "" || s.Partner != nil || s.Actor != nil || s.AggregatorID != 0 || s.PermMAC != "" {
+				t.Errorf("values of the cut slave used: %+v", s)
+			}
+			if s := b.Slaves[0]; s.Speed != 25000 || s.Partner == nil || s.Partner.System != "02:1c:73:1a:1b:01" || !s.Partner.StateKnown {
+				t.Errorf("the complete slave is lost: %+v", s)
+			}
+			if b.ActiveAggregator == nil || b.ActiveAggregator.PartnerMAC != "02:1c:73:1a:1b:01" {
+				t.Errorf("bond header lost: %+v", b.ActiveAggregator)
+			}
+		})
+	}
+	// The whole file, and the whole file cut after a complete section,
+	// read without a problem.
+	for _, in := range [][]byte{whole, cutAfter("port state: 61\n\n")} {
+		if _, errs, err := ParseProcBonding(in, f, "bond0"); err != nil || len(errs) > 0 {
+			t.Errorf("%v %v", err, errs)
+		}
+	}
+}
+
+// TestProcBondingLongLine: issue 12 item 5(c). A 50 MB line was copied
+// whole into the problem message.
+func TestProcBondingLongLine(t *testing.T) {
+	for _, in := range []string{
+		"Bonding Mode: " + strings.Repeat("x", 50<<20) + "\n",
+		"Bonding Mode: fault-tolerance (active-backup)\nMII Polling Interval (ms): " + strings.Repeat("\x1b", 50<<20) + "\n",
+		"Bonding Mode: fault-tolerance (active-backup)\n" + strings.Repeat("y", 50<<20),
+	} {
+		_, errs, err := ParseProcBonding([]byte(in), "bond0", "bond0")
+		if err != nil || len(errs) == 0 {
+			t.Fatalf("%v %d", err, len(errs))
+		}
+		for _, e := range errs {
+			if m := e.Error(); len(m) > 300 || strings.Contains(m, "\x1b") {
+				t.Errorf("%d-byte message: %.300q", len(m), m)
+			}
+		}
+	}
+}
