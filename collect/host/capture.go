@@ -195,14 +195,6 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	return h, r.problems, nil
 }
 
-func reindex(nics []topology.NIC) map[string]*topology.NIC {
-	m := make(map[string]*topology.NIC, len(nics))
-	for i := range nics {
-		m[nics[i].Name] = &nics[i]
-	}
-	return m
-}
-
 // mergeBond combines the bonding file's view (authoritative for the driver
 // state) with ip-link's (interface facts and options the file omits).
 func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
@@ -369,14 +361,15 @@ func firstLine(b []byte) string {
 // bonding driver's view (/proc/net/bonding) into h: NICs, bridges, VLANs,
 // and every bond with both halves merged. problem reports inconsistencies.
 func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
-	nicByName := map[string]*topology.NIC{}
 	if links != nil {
 		h.NICs = links.NICs
 		h.Bridges = links.Bridges
 		h.VLANs = links.VLANs
 	}
+	// Indexes, not pointers: appending NICs moves the slice.
+	nicByName := make(map[string]int, len(h.NICs))
 	for i := range h.NICs {
-		nicByName[h.NICs[i].Name] = &h.NICs[i]
+		nicByName[h.NICs[i].Name] = i
 	}
 	ipBonds := map[string]*topology.Bond{}
 	if links != nil {
@@ -422,13 +415,13 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 		b := &h.Bonds[bi]
 		for si := range b.Slaves {
 			s := &b.Slaves[si]
-			n := nicByName[s.Name]
-			if n == nil {
+			i, ok := nicByName[s.Name]
+			if !ok {
+				i = len(h.NICs)
 				h.NICs = append(h.NICs, topology.NIC{Name: s.Name, PermMAC: s.PermMAC, Master: b.Name})
-				n = &h.NICs[len(h.NICs)-1]
-				nicByName = reindex(h.NICs)
-				n = nicByName[s.Name]
+				nicByName[s.Name] = i
 			}
+			n := &h.NICs[i]
 			if n.PermMAC == "" {
 				n.PermMAC = s.PermMAC
 			}
