@@ -8,7 +8,7 @@ package quote
 
 import (
 	"strconv"
-	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -65,9 +65,22 @@ func q(s string, total int) string {
 
 // Message returns a message from another parser (which may quote input)
 // as is when it is short and printable, else as Q shows it.
-func Message(s string) string {
-	if len(s) <= 2*Max && strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) < 0 {
-		return s
+func Message(s string) string { return plainOr(s, 2*Max) }
+
+// Name returns a name read from the input (a bond, an interface, a team)
+// for a message: as is when it is at most Max bytes of printable text
+// without quotes or backslashes, else as Q shows it (quoted, escaped,
+// clipped).
+func Name(s string) string { return plainOr(s, Max) }
+
+func plainOr(s string, limit int) string {
+	if len(s) > limit {
+		return Q(s)
 	}
-	return Q(s)
+	for _, r := range s {
+		if r == utf8.RuneError || r == '"' || r == '\\' || !unicode.IsPrint(r) {
+			return Q(s)
+		}
+	}
+	return s
 }

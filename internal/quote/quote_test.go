@@ -54,3 +54,25 @@ func TestQClips(t *testing.T) {
 		t.Errorf("a %d-byte input is clipped: %s", Max, got)
 	}
 }
+
+func TestNameAndMessage(t *testing.T) {
+	for in, want := range map[string]string{
+		"bond0":                    "bond0",
+		"Ethernet1/7 (leaf 1)":     "Ethernet1/7 (leaf 1)",
+		"bond\x1b[31m0":            `"bond\x1b[31m0"`,
+		"eth\n0":                   `"eth\n0"`,
+		`a"b`:                      `"a\"b"`,
+		"\xff":                     `"\xff"`,
+		strings.Repeat("n", Max+1): `"` + strings.Repeat("n", Max) + `"…(121 bytes)`,
+	} {
+		if got := Name(in); got != want {
+			t.Errorf("Name(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := Message(strings.Repeat("m", 2*Max)); got != strings.Repeat("m", 2*Max) {
+		t.Errorf("short message changed: %s", got)
+	}
+	if got := Message("json: unknown field \"\x1b\""); got != `"json: unknown field \"\x1b\""` {
+		t.Errorf("message with a control character: %s", got)
+	}
+}
