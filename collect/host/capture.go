@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -145,7 +146,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		}
 		for _, bd := range bonds {
 			if _, dup := procBonds[bd.Name]; dup {
-				r.problem("%s: bond %s described twice: the later copy is used", p, bd.Name)
+				r.problem("%s: bond %s described twice: the later copy is used", p, quote.Name(bd.Name))
 			} else {
 				procOrder = append(procOrder, bd.Name)
 			}
@@ -397,15 +398,15 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 		case inProc:
 			b = pb
 			if links != nil {
-				problem("%s: bond %s is not in %s", pb.Source, name, ipFile)
+				problem("%s: bond %s is not in %s", pb.Source, quote.Name(name), ipFile)
 			}
 		default:
 			b = *ib
 			if ib.Mode == "" {
-				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, name, len(ib.Slaves))
+				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, quote.Name(name), len(ib.Slaves))
 				continue
 			}
-			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, name), name, ipFile, name)
+			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, quote.Name(name)), quote.Name(name), ipFile, quote.Name(name))
 		}
 		h.Bonds = append(h.Bonds, b)
 	}

@@ -373,7 +373,7 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 		}
 		k, v, ok := strings.Cut(text, "=")
 		if !ok || !strings.HasPrefix(k, "lldp.") {
-			return nil, &ParseError{File: file, Line: line, Msg: fmt.Sprintf("not an lldpcli keyvalue line: %q", clip(text))}
+			return nil, &ParseError{File: file, Line: line, Msg: fmt.Sprintf("not an lldpcli keyvalue line: %s", quote.Q(text))}
 		}
 		parts := strings.SplitN(k[len("lldp."):], ".", 2)
 		iface := parts[0]
@@ -425,13 +425,6 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 		byIface[iface].done(&out, file)
 	}
 	return out, nil
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
-	}
-	return s
 }
 
 // ParseLLDPText parses `lldpctl` / `lldpcli show neighbors [details]` text.

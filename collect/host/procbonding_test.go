@@ -1,10 +1,12 @@
 package host
 
 import (
+	"errors"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // TestProcBondingCutShort: issue 12 item 7. A bonding file cut short (an
@@ -106,5 +108,44 @@ func TestProcBondingLongLine(t *testing.T) {
 				t.Errorf("%d-byte message: %.300q", len(m), m)
 			}
 		}
+	}
+}
+
+// TestReadersClipQuotedInput: issue 12 item 5(c). Every capture reader
+// that quotes what it read in a problem quotes it clipped and escaped.
+func TestReadersClipQuotedInput(t *testing.T) {
+	huge := strings.Repeat("\x1b[2J", 1<<18) // 1 MiB of terminal escapes
+	name := strings.Repeat("n", 1<<20)
+	check := func(what string, errs ...error) {
+		t.Helper()
+		if len(errs) == 0 {
+			t.Errorf("%s: no problem", what)
+		}
+		for _, e := range errs {
+			if m := e.Error(); len(m) > 400 || strings.Contains(m, "\x1b") {
+				t.Errorf("%s: %d-byte message %.300q", what, len(m), m)
+			}
+		}
+	}
+	_, errs := ParseOVSBondShow([]byte(huge+"\n---- bond0 ----\nbond_mode: "+huge+"\nlacp_status: "+huge+"\nmember eth0: "+huge+"\n"+huge+"\n"), "ovs-bonds.txt")
+	check("ovs", errs...)
+	_, errs = ParseOVSBondShow([]byte("---- "+name+" ----\nupdelay: 1 ms\n"), "ovs-bonds.txt")
+	check("ovs bond name", errs...)
+	_, err := ParseLLDP([]byte("lldp.eth0.via=LLDP\n"+huge+"\n"), "lldp.keyvalue")
+	check("lldp keyvalue", err)
+	_, err = ParseTeamdState([]byte(`{"setup": {"runner_name": "lacp"}, "ports": {"`+name+`": {"ifinfo": {"ifname": "eth9"}}}}`), "team0.json", "team0")
+	check("teamd port name", err)
+	_, err = ParseTeamdState([]byte(`{"setup": {"runner_name": "lacp"}, "team_device": {"ifinfo": {"ifname": "`+name+`"}}}`), "team0.json", "team0")
+	check("teamd device name", err)
+	fsys := fstest.MapFS{
+		"h/ip-link.json":  {Data: []byte(`[{"ifindex":2,"ifname":"eth0","mtu":1500,"link_type":"ether","address":"02:00:00:00:00:01"}]`)},
+		"h/bonding/bond0": {Data: []byte("/proc/net/bonding/" + name + "\nBonding Mode: fault-tolerance (active-backup)\n")},
+	}
+	_, probs, err := ReadCaptureFS(fsys, "h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range probs {
+		check("capture", errors.New(p))
 	}
 }
