@@ -199,14 +199,14 @@ func TestTeamdStateErrors(t *testing.T) {
 		{"truncated", string(good[:len(good)/2]), "media", f + ":"},
 		{"empty", "  \n", "team0", f + ": empty"},
 		{"not a state dump", `{"device": "team0", "runner": {"name": "lacp"}}`, "team0", f + ": not a `teamdctl state dump`: no setup.runner_name"},
-		{"top level list", `[1, 2]`, "team0", f + ":1:2: wrong type: array where an object is expected"},
+		{"top level list", `[1, 2]`, "team0", f + ":1:1: wrong type: array where an object is expected"},
 		{"another team's dump", string(good), "team0", f + ":123:23: the dump is of team device media (team_device.ifinfo.ifname), not team0"},
 		{"no name anywhere", `{"setup": {"runner_name": "lacp"}}`, "", f + ": no team device name"},
 		{"port name mismatch", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"ifinfo": {"ifname": "eth9"}}}}`, "team0", f + ":1:76: ports.eth0: ifinfo.ifname is eth9"},
 		{"state out of range", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"runner": {"partner_lacpdu_info": {"state": 300}}}}}`, "team0",
 			f + ":1:99: ports.eth0.runner.partner_lacpdu_info: state 300 is not a state byte"},
 		{"wrong type", `{"setup": {"runner_name": "lacp"},
-  "ports": {"eth0": {"link": {"speed": "fast"}}}}`, "team0", f + ":2:46: wrong type: string at \"ports.link.speed\" where a number"},
+  "ports": {"eth0": {"link": {"speed": "fast"}}}}`, "team0", f + ":2:40: wrong type: string at \"ports.link.speed\" where a number"},
 		{"bad link watch list", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"link_watches": {"list": 5}}}}`, "team0", f + ":1:80: ports.eth0.link_watches.list:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -70,7 +70,7 @@ func Wrap(file string, data []byte, err error) *Error {
 		if te.Field != "" {
 			what += " at " + quote.Q(te.Field)
 		}
-		return At(file, data, te.Offset, "wrong type: %s where %s is expected", what, goTypeName(te))
+		return At(file, data, valueStart(data, te.Offset), "wrong type: %s where %s is expected", what, goTypeName(te))
 	}
 	if jerr := json.Unmarshal(data, new(json.RawMessage)); errors.As(jerr, &se) {
 		return syntaxError(file, data, se)
@@ -78,6 +78,39 @@ func Wrap(file string, data []byte, err error) *Error {
 	// Valid for encoding/json but not for the other parser (nesting
 	// deeper than it allows, for one): no position to give.
 	return &Error{File: file, Msg: "invalid JSON: " + clipMsg(err.Error())}
+}
+
+// valueStart turns the offset an *json.UnmarshalTypeError gives (just
+// after a scalar, or just after the opening bracket of a list or object)
+// into the offset where the value starts.
+func valueStart(data []byte, off int64) int64 {
+	off = max(0, min(off, int64(len(data))))
+	if off == 0 {
+		return 0
+	}
+	switch c := data[off-1]; {
+	case c == '[' || c == '{':
+		return off - 1
+	case c == '"':
+		for j := off - 2; j >= 0; j-- {
+			if data[j] != '"' {
+				continue
+			}
+			bs := int64(0)
+			for k := j - 1; k >= 0 && data[k] == '\\'; k-- {
+				bs++
+			}
+			if bs%2 == 0 {
+				return j
+			}
+		}
+		return off
+	}
+	j := off
+	for j > 0 && strings.IndexByte("+-.0123456789eEaflnrstu", data[j-1]) >= 0 {
+		j--
+	}
+	return j
 }
 
 func syntaxError(file string, data []byte, se *json.SyntaxError) *Error {

@@ -56,6 +56,31 @@ func TestWrapTypeError(t *testing.T) {
 	}
 }
 
+// TestWrapTypeErrorColumn: a wrongly typed value is shown where it starts.
+func TestWrapTypeErrorColumn(t *testing.T) {
+	type S struct {
+		A string
+		B uint8
+		D []int
+	}
+	for in, col := range map[string]int{
+		`{"A": 12345}`:    7,
+		`{"B": "x\\\"y"}`: 7,
+		`{"B": 319}`:      7,
+		`{"A": {"k": 1}}`: 7,
+		`{"A": [1, 2]}`:   7,
+		`{"D": {"a": 1}}`: 7,
+		`{"D": [1, "x"]}`: 11,
+		`{"A": true}`:     7,
+	} {
+		var s S
+		err := Wrap("f", []byte(in), json.Unmarshal([]byte(in), &s))
+		if err.Line != 1 || err.Col != col {
+			t.Errorf("%s: %v, want column %d", in, err, col)
+		}
+	}
+}
+
 func TestFind(t *testing.T) {
 	data := []byte(`{"a": 1, "lldp": {"interface": [ {"x": 1},
 	  {"eth0": {"chassis": "oops"}}]}, "z": [10, 20 , 30]}`)
