@@ -178,16 +178,15 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			}
 			s := topology.Slave{Name: ifname, MIIStatus: strings.ToLower(jstr(d, "mii_status")), LinkFailures: jint(d, "link_failure_count"),
 				PermMAC: nic.PermMAC, QueueID: jint(d, "queue_id"), Source: file}
-			at := func(key string) []any { return []any{i, "linkinfo", "info_slave_data", key} }
-			if id, ok := out.ranged(data, file, d, at("ad_aggregator_id"), ifname, 0, 65535); ok {
+			if id, ok := out.ranged(data, file, d, i, "ad_aggregator_id", ifname, 0, 65535); ok {
 				s.AggregatorID = id
 			}
 			// A state byte out of range is unknown, not cast: 319 would
 			// read as 63 (in sync) and hide two errors.
-			if st, ok := out.ranged(data, file, d, at("ad_actor_oper_port_state"), ifname, 0, 255); ok {
+			if st, ok := out.ranged(data, file, d, i, "ad_actor_oper_port_state", ifname, 0, 255); ok {
 				s.Actor = &topology.LACPPort{State: uint8(st), StateKnown: true}
 			}
-			if st, ok := out.ranged(data, file, d, at("ad_partner_oper_port_state"), ifname, 0, 255); ok {
+			if st, ok := out.ranged(data, file, d, i, "ad_partner_oper_port_state", ifname, 0, 255); ok {
 				s.Partner = &topology.LACPPort{State: uint8(st), StateKnown: true}
 			}
 			b := getBond(master)
@@ -225,12 +224,10 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 	return out, nil
 }
 
-// ranged reads the integer at path's last key in d (an object found at
-// path's start in data): ok is false when it is absent or null, and also,
-// with a problem naming the file, line and column, when it is not an
-// integer in [lo, hi].
-func (l *Links) ranged(data []byte, file string, d *fastjson.Value, path []any, ifname string, lo, hi int) (int, bool) {
-	key := path[len(path)-1].(string)
+// ranged reads the integer at key in d, the info_slave_data of link i of
+// data: ok is false when it is absent or null, and also, with a problem
+// naming the file, line and column, when it is not an integer in [lo, hi].
+func (l *Links) ranged(data []byte, file string, d *fastjson.Value, i int, key, ifname string, lo, hi int) (int, bool) {
 	x := d.Get(key)
 	if x == nil || x.Type() == fastjson.TypeNull {
 		return 0, false
@@ -249,7 +246,7 @@ func (l *Links) ranged(data []byte, file string, d *fastjson.Value, path []any, 
 		err = fmt.Errorf("%s", x.Type())
 	}
 	if err != nil || n < lo || n > hi {
-		l.Problems = append(l.Problems, jsonValueError(file, data, path,
+		l.Problems = append(l.Problems, jsonValueError(file, data, []any{i, "linkinfo", "info_slave_data", key},
 			"%s %s: %s is not an integer %d-%d: unknown", ifname, key, quote.Q(shown), lo, hi))
 		return 0, false
 	}

@@ -135,17 +135,17 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	if lldp == nil {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
-	p := &lldpJSON{data: data, file: file}
-	for _, l := range p.objects(lldp, []any{"lldp"}) {
-		for _, ifc := range p.objects(l.v.Get("interface"), l.at("interface")) {
-			if name := scalar(ifc.v.Get("name")); name != "" {
+	p := &lldpJSON{data: data, file: file, root: root}
+	for _, l := range p.objects(lldp) {
+		for _, ifc := range p.objects(l.Get("interface")) {
+			if name := scalar(ifc.Get("name")); name != "" {
 				p.iface(name, ifc)
 				continue
 			}
 			// -f json: {"eth0": {...}}, possibly several keys
-			o, _ := ifc.v.Object()
+			o, _ := ifc.Object()
 			o.Visit(func(k []byte, body *fastjson.Value) {
-				p.iface(string(k), p.object(body, ifc.at(string(k))))
+				p.iface(string(k), p.object(body))
 			})
 		}
 	}
@@ -160,59 +160,92 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 type lldpJSON struct {
 	data []byte
 	file string
+	root *fastjson.Value
 	out  []topology.Neighbour
 	err  error
 }
 
-// jval is a value and its path from the root (for jsonpos.Find).
-type jval struct {
-	v    *fastjson.Value
-	path []any
+// wrongType records that v is not of the type want names. Its path (and
+// so its line and column) is looked up only then.
+func (p *lldpJSON) wrongType(v *fastjson.Value, want string) {
+	if p.err != nil {
+		return
+	}
+	path, _ := pathTo(p.root, v, nil)
+	p.err = jsonValueError(p.file, p.data, path, "not lldpcli JSON: %s is %s, want %s", pathString(path), typeName(v.Type()), want)
 }
 
-func (j jval) at(step any) []any { return append(slices.Clip(j.path), step) }
-
-// wrongType records that the value at path is of type t where want is
-// expected.
-func (p *lldpJSON) wrongType(path []any, t fastjson.Type, want string) {
-	if p.err == nil {
-		p.err = jsonValueError(p.file, p.data, path, "not lldpcli JSON: %s is %s, want %s", pathString(path), typeName(t), want)
+// object returns v when it is an object, nil when it is absent or null;
+// any other type is recorded.
+func (p *lldpJSON) object(v *fastjson.Value) *fastjson.Value {
+	if v == nil || v.Type() == fastjson.TypeNull {
+		return nil
 	}
-}
-
-// object returns v when it is an object (or absent: nil v); any other
-// type is recorded.
-func (p *lldpJSON) object(v *fastjson.Value, path []any) jval {
-	if v != nil && v.Type() != fastjson.TypeObject && v.Type() != fastjson.TypeNull {
-		p.wrongType(path, v.Type(), "an object")
-		return jval{path: path}
+	if v.Type() != fastjson.TypeObject {
+		p.wrongType(v, "an object")
+		return nil
 	}
-	if v != nil && v.Type() == fastjson.TypeNull {
-		v = nil
-	}
-	return jval{v, path}
+	return v
 }
 
 // objects returns v as a list of objects: a list as is, an object as one
 // element (lldpcli -f json prints one as an object, several as a list).
 // Other types, in v or as list elements, are recorded and left out.
-func (p *lldpJSON) objects(v *fastjson.Value, path []any) []jval {
-	var out []jval
+func (p *lldpJSON) objects(v *fastjson.Value) []*fastjson.Value {
 	switch {
 	case v == nil || v.Type() == fastjson.TypeNull:
-	case v.Type() == fastjson.TypeArray:
+		return nil
+	case v.Type() == fastjson.TypeObject:
+		return []*fastjson.Value{v}
+	case v.Type() != fastjson.TypeArray:
+		p.wrongType(v, "an object or a list of objects")
+		return nil
+	}
+	a, _ := v.Array()
+	for i, e := range a {
+		if e.Type() != fastjson.TypeObject {
+			// Leave out what is not an object (recorded), keep the rest.
+			out := slices.Clone(a[:i])
+			for _, e := range a[i:] {
+				if o := p.object(e); o != nil {
+					out = append(out, o)
+				}
+			}
+			return out
+		}
+	}
+	return a
+}
+
+// pathTo returns the path (object keys and list indexes) from v to target
+// inside v's tree, as jsonpos.Find takes it.
+func pathTo(v, target *fastjson.Value, path []any) ([]any, bool) {
+	if v == target {
+		return path, true
+	}
+	switch v.Type() {
+	case fastjson.TypeArray:
 		a, _ := v.Array()
 		for i, e := range a {
-			if j := p.object(e, append(slices.Clip(path), i)); j.v != nil {
-				out = append(out, j)
+			if p, ok := pathTo(e, target, append(path, i)); ok {
+				return p, true
 			}
 		}
-	case v.Type() == fastjson.TypeObject:
-		out = append(out, jval{v, path})
-	default:
-		p.wrongType(path, v.Type(), "an object or a list of objects")
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		var found []any
+		o.Visit(func(k []byte, e *fastjson.Value) {
+			if found == nil {
+				if p, ok := pathTo(e, target, append(path, string(k))); ok {
+					found = p
+				}
+			}
+		})
+		if found != nil {
+			return found, true
+		}
 	}
-	return out
+	return nil, false
 }
 
 func pathString(path []any) string {
@@ -293,67 +326,67 @@ func scalars(v *fastjson.Value) []string {
 	return out
 }
 
-func (p *lldpJSON) iface(name string, body jval) {
-	if body.v == nil {
+func (p *lldpJSON) iface(name string, body *fastjson.Value) {
+	if body == nil {
 		return
 	}
 	b := nbBuilder{}
 	b.n.LocalPort = name
-	b.n.Protocol = viaProto(scalar(body.v.Get("via")))
+	b.n.Protocol = viaProto(scalar(body.Get("via")))
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
-	for _, ch := range p.objects(body.v.Get("chassis"), body.at("chassis")) {
-		o, _ := ch.v.Object()
+	for _, ch := range p.objects(body.Get("chassis")) {
+		o, _ := ch.Object()
 		cm := ch
-		if ch.v.Get("id") == nil && o.Len() == 1 {
+		if ch.Get("id") == nil && o.Len() == 1 {
 			o.Visit(func(k []byte, inner *fastjson.Value) {
 				if inner.Type() == fastjson.TypeObject {
 					b.n.SystemName = string(k)
-					cm = jval{inner, ch.at(string(k))}
+					cm = inner
 				}
 			})
 		}
 		p.chassisFields(&b, cm)
 	}
-	for _, pt := range p.objects(body.v.Get("port"), body.at("port")) {
-		for _, id := range p.objects(pt.v.Get("id"), pt.at("id")) {
-			b.setPortID(scalar(id.v.Get("type")), scalar(id.v.Get("value")))
+	for _, pt := range p.objects(body.Get("port")) {
+		for _, id := range p.objects(pt.Get("id")) {
+			b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
 		}
-		if d := scalar(pt.v.Get("descr")); d != "" {
+		if d := scalar(pt.Get("descr")); d != "" {
 			b.n.PortDescr = d
 		}
-		if m := scalar(pt.v.Get("mfs")); m != "" {
+		if m := scalar(pt.Get("mfs")); m != "" {
 			b.n.MaxFrameSize, _ = strconv.Atoi(m)
 		}
-		if a := pt.v.Get("aggregation"); a != nil {
+		if a := pt.Get("aggregation"); a != nil {
 			b.setAggregation(scalar(a))
 		}
 	}
-	for _, v := range p.objects(body.v.Get("vlan"), body.at("vlan")) {
-		pv := scalar(v.v.Get("pvid"))
-		b.addVLAN(scalar(v.v.Get("vlan-id")), pv == "true" || pv == "yes")
+	for _, v := range p.objects(body.Get("vlan")) {
+		pv := scalar(v.Get("pvid"))
+		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes")
 	}
-	if pv := scalar(body.v.Get("ppvid")); pv != "" {
+	if pv := scalar(body.Get("ppvid")); pv != "" {
 		b.addVLAN(pv, false)
 	}
-	for _, u := range p.objects(body.v.Get("unknown-tlvs"), body.at("unknown-tlvs")) {
-		for _, t := range p.objects(u.v.Get("unknown-tlv"), u.at("unknown-tlv")) {
-			b.unknownTLV(scalar(t.v.Get("oui")), scalar(t.v.Get("subtype")), scalar(t.v.Get("value")))
+	for _, u := range p.objects(body.Get("unknown-tlvs")) {
+		for _, t := range p.objects(u.Get("unknown-tlv")) {
+			b.unknownTLV(scalar(t.Get("oui")), scalar(t.Get("subtype")), scalar(t.Get("value")))
 		}
 	}
 	b.done(&p.out, p.file)
 }
 
-func (p *lldpJSON) chassisFields(b *nbBuilder, cm jval) {
-	for _, id := range p.objects(cm.v.Get("id"), cm.at("id")) {
-		b.setChassisID(scalar(id.v.Get("type")), scalar(id.v.Get("value")))
+func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
+	for _, id := range p.objects(cm.Get("id")) {
+		b.setChassisID(scalar(id.Get("type")), scalar(id.Get("value")))
 	}
-	if n := scalar(cm.v.Get("name")); n != "" {
+	if n := scalar(cm.Get("name")); n != "" {
 		b.n.SystemName = n
 	}
-	if d := scalar(cm.v.Get("descr")); d != "" {
+	if d := scalar(cm.Get("descr")); d != "" {
 		b.n.SystemDescr = d
 	}
-	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.v.Get("mgmt-ip"))...)
+	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.Get("mgmt-ip"))...)
 }
 
 // ParseLLDPKeyValue parses `lldpcli -f keyvalue show neighbors details`:
