@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -119,8 +118,15 @@ const (
 	sfPartner
 )
 
-// lacpFields are the six lines every "details … lacp pdu" block has.
-var lacpFields = []string{"system priority", "system mac address", "port key|oper key", "port priority", "port number", "port state"}
+// lacpFields are the six lines every "details … lacp pdu" block has, in
+// order (the key line is "port key" for the actor, "oper key" for the
+// partner).
+var lacpFields = []string{"system priority", "system mac address", "port key", "port priority", "port number", "port state"}
+
+// isLACPField reports whether lk is lacpFields[n].
+func isLACPField(n int, lk string) bool {
+	return lk == lacpFields[n] || n == 2 && lk == "oper key"
+}
 
 // missingSlaveLine returns the first line the kernel always prints in a
 // slave section, given what the section has so far, that it lacks ("" for
@@ -147,7 +153,11 @@ func (p *bondParser) missingSlaveLine() string {
 		n    int
 	}{{"actor", p.slave.Actor, p.actorN}, {"partner", p.slave.Partner, p.partnerN}} {
 		if side.p != nil && side.n < len(lacpFields) {
-			return "details " + side.name + " lacp pdu: " + lacpFields[side.n]
+			field := lacpFields[side.n]
+			if side.name == "partner" && side.n == 2 {
+				field = "oper key"
+			}
+			return "details " + side.name + " lacp pdu: " + field
 		}
 	}
 	return ""
@@ -390,7 +400,7 @@ func (p *bondParser) slaveField(lk, key, val string) {
 	if p.lacp != nil {
 		l := p.lacp
 		// Count the block's lines while they come in the kernel's order.
-		if n := *p.lacpN; n < len(lacpFields) && slices.Contains(strings.Split(lacpFields[n], "|"), lk) {
+		if n := *p.lacpN; n < len(lacpFields) && isLACPField(n, lk) {
 			*p.lacpN = n + 1
 		}
 		switch lk {

@@ -48,6 +48,8 @@ func TestProcBondingCutShort(t *testing.T) {
 			eno2 + `slave "eno2": the section ends without the "Link Failure Count" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
 		{"after the speed", cutAfter("Slave Interface: eno2\nMII Status: up\nSpeed: 25000 Mbps\n"), []string{
 			eno2 + `slave "eno2": the section ends without the "Duplex" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
+		{"before the partner key", cutAfter("system mac address: 02:1c:73:1a:1b:01\n"), []string{
+			eno2 + `slave "eno2": the section ends without the "details partner lacp pdu: oper key" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
 		{"at a line end in the partner block", cutAfter("port number: 1007\n"), []string{
 			eno2 + `slave "eno2": the section ends without the "details partner lacp pdu: port state" line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used`}},
 		{"before the partner block", cutAfter("port state: 63\n"), []string{
