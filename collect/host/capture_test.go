@@ -245,3 +245,25 @@ func BenchmarkManySlavesNotInIPLink(b *testing.B) {
 		})
 	}
 }
+
+// TestIPLinkJSONManyBadValues: placing a bad value at line:column scans
+// the file, so only the first ones are placed; the rest are counted.
+func TestIPLinkJSONManyBadValues(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`[{"ifindex":1,"ifname":"bond0","link_type":"ether","linkinfo":{"info_kind":"bond","info_data":{"mode":"802.3ad"}}}`)
+	const n = 20000
+	for i := range n {
+		fmt.Fprintf(&b, ",\n{\"ifindex\":%d,\"ifname\":\"e%d\",\"master\":\"bond0\",\"link_type\":\"ether\",\"linkinfo\":{\"info_slave_kind\":\"bond\",\"info_slave_data\":{\"ad_actor_oper_port_state\":319}}}", i+2, i)
+	}
+	b.WriteString("]")
+	l, err := ParseIPLinkJSON([]byte(b.String()), "ip-link.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Problems) != maxValueProblems+1 || l.Problems[maxValueProblems].Error() != fmt.Sprintf("ip-link.json: … and %d more values not used", n-maxValueProblems) {
+		t.Errorf("%d problems, last %v", len(l.Problems), l.Problems[len(l.Problems)-1])
+	}
+	if got := l.Problems[1].Error(); !strings.HasPrefix(got, "ip-link.json:3:") {
+		t.Errorf("second problem %s", got)
+	}
+}

@@ -22,8 +22,10 @@ type Links struct {
 	// IfNames maps ifindex to name (a cooked pcap names interfaces by index).
 	IfNames map[int]string
 	// Problems are values that could not be used (each a *ParseError at
-	// the file's line and column); what they would have said is unknown.
+	// the file's line and column, the first maxValueProblems of them);
+	// what they would have said is unknown.
 	Problems []error
+	more     int      // bad values beyond maxValueProblems
 	teams    []string // team devices (live only: teamdctl is asked about them)
 }
 
@@ -218,11 +220,17 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 		slices.Sort(br.Ports)
 		out.Bridges = append(out.Bridges, *br)
 	}
+	if out.more > 0 {
+		out.Problems = append(out.Problems, &ParseError{File: file, Msg: fmt.Sprintf("… and %d more values not used", out.more)})
+	}
 	slices.SortFunc(out.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.Bonds, func(a, b topology.Bond) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.VLANs, func(a, b topology.VLANIf) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
+
+// maxValueProblems bounds the bad values of one file reported one by one.
+const maxValueProblems = 20
 
 // ranged reads the integer at key in d, the info_slave_data of link i of
 // data: ok is false when it is absent or null, and also, with a problem
@@ -246,6 +254,11 @@ func (l *Links) ranged(data []byte, file string, d *fastjson.Value, i int, key, 
 		err = fmt.Errorf("%s", x.Type())
 	}
 	if err != nil || n < lo || n > hi {
+		if len(l.Problems) >= maxValueProblems {
+			// Placing each costs a scan of the file: bounded work.
+			l.more++
+			return 0, false
+		}
 		l.Problems = append(l.Problems, jsonValueError(file, data, []any{i, "linkinfo", "info_slave_data", key},
 			"%s %s: %s is not an integer %d-%d: unknown", ifname, key, quote.Q(shown), lo, hi))
 		return 0, false
