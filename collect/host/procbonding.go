@@ -52,7 +52,10 @@ var bondingModes = []struct{ text, mode string }{
 // as some collectors record them, yields one bond per section.
 //
 // errs are recoverable problems, each a *ParseError with the line; err is
-// returned when the text is not a bonding file at all.
+// returned when the text is not a bonding file at all. A copy cut short (a
+// last line without its newline, or a bond's last slave section without
+// a line every kernel prints) is such a problem: the cut line is not used
+// and the cut slave keeps only its name.
 func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond, errs []error, err error) {
 	p := &bondParser{file: file, defName: bondName}
 	// The kernel ends every line with a newline: a last line without one
