@@ -64,12 +64,3 @@ func jint(v *fastjson.Value, keys ...string) int {
 	}
 	return 0
 }
-
-// jintp is jint for optional values: nil when absent.
-func jintp(v *fastjson.Value, keys ...string) *int {
-	if x := v.Get(keys...); x == nil || x.Type() == fastjson.TypeNull {
-		return nil
-	}
-	n := jint(v, keys...)
-	return &n
-}
