@@ -7,9 +7,11 @@ package collect_test
 // line (JSON: line and column).
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,29 +119,33 @@ func TestJSONMisreadsAreProblems(t *testing.T) {
 	l := newLab()
 	l.healthy()
 	xOnPair(abBond())(l)
+	// where puts the first "at" in b at line:column.
+	where := func(b []byte, at string) string {
+		i := strings.Index(string(b), at)
+		line := 1 + strings.Count(string(b[:i]), "\n")
+		return fmt.Sprintf("%d:%d", line, i-strings.LastIndex(string(b[:i]), "\n"))
+	}
+	var lldpAt, leafcAt string
 	_, site := l.auditPost(t, nil, []func(*testing.T, string){
 		rewrite("hosts/x/lldp.json", func(t *testing.T, b []byte) []byte {
-			return []byte(strings.Replace(string(b), `"interface": [`, `"interface": "ens1f0", "was": [`, 1))
+			b = []byte(strings.Replace(string(b), `"interface": [`, `"interface": "ens1f0", "was": [`, 1))
+			lldpAt = where(b, `"ens1f0", "was"`)
+			return b
 		}),
 		asSnapshot("leafc", func(*topology.Switch) {}),
-		rewrite("switches/leafc.json", func(t *testing.T, b []byte) []byte { return append(b, "}\n"...) }),
+		rewrite("switches/leafc.json", func(t *testing.T, b []byte) []byte {
+			b = append(b, "}\n"...)
+			leafcAt = fmt.Sprint(strings.Count(string(b), "\n"))
+			return b
+		}),
 	})
 	want := []string{
-		`hosts/x/lldp.json:4:20: not lldpcli JSON: lldp[0].interface is a string, want an object or a list of objects`,
-		`switches/leafc.json:`,
+		`hosts/x/lldp.json:` + lldpAt + `: not lldpcli JSON: lldp[0].interface is a string, want an object or a list of objects`,
+		`switches/leafc.json:` + leafcAt + `:1: switch snapshot: invalid JSON: data after the end of the JSON value (trailing garbage): "}"`,
 	}
 	for _, w := range want {
-		found := false
-		for _, p := range site.Problems {
-			found = found || strings.HasPrefix(p, w)
-		}
-		if !found {
-			t.Errorf("no problem starting %q in\n  %s", w, strings.Join(site.Problems, "\n  "))
-		}
-	}
-	for _, p := range site.Problems {
-		if strings.HasPrefix(p, "switches/leafc.json:") && !strings.Contains(p, "switch snapshot: invalid JSON: data after the end of the JSON value") {
-			t.Errorf("leafc problem: %s", p)
+		if !slices.Contains(site.Problems, w) {
+			t.Errorf("no problem %q in\n  %s", w, strings.Join(site.Problems, "\n  "))
 		}
 	}
 }

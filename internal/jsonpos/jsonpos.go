@@ -134,6 +134,9 @@ func Trailing(file string, data []byte, off int64) *Error {
 		return nil
 	}
 	at := int64(len(data) - len(trimmed))
+	if len(trimmed) <= 4*quote.Max {
+		trimmed = bytes.TrimRight(trimmed, " \t\r\n")
+	}
 	return At(file, data, at, "invalid JSON: data after the end of the JSON value (trailing garbage): %s", quote.QBytes(trimmed))
 }
 
