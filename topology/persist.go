@@ -3,18 +3,22 @@ package topology
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/bondaudit/bondaudit/internal/atomicfile"
+	"github.com/bondaudit/bondaudit/internal/jsonpos"
+	"github.com/bondaudit/bondaudit/internal/quote"
 )
 
 // LoadHost reads a host snapshot. name (usually the file path) is used in
 // errors. A missing schema is accepted as v1; any other schema is an error.
 func LoadHost(r io.Reader, name string) (*Host, error) {
 	var h Host
-	if err := decodeStrict(r, &h); err != nil {
-		return nil, fmt.Errorf("%s: host snapshot: %w", name, err)
+	if err := decodeStrict(r, name, "host snapshot", &h); err != nil {
+		return nil, err
 	}
 	if h.Schema != "" && h.Schema != HostSchema {
 		return nil, fmt.Errorf("%s: host snapshot schema %q, this bondaudit reads %q", name, h.Schema, HostSchema)
@@ -32,8 +36,8 @@ func LoadHost(r io.Reader, name string) (*Host, error) {
 // LoadSwitch reads a switch snapshot; see LoadHost.
 func LoadSwitch(r io.Reader, name string) (*Switch, error) {
 	var s Switch
-	if err := decodeStrict(r, &s); err != nil {
-		return nil, fmt.Errorf("%s: switch snapshot: %w", name, err)
+	if err := decodeStrict(r, name, "switch snapshot", &s); err != nil {
+		return nil, err
 	}
 	if s.Schema != "" && s.Schema != SwitchSchema {
 		return nil, fmt.Errorf("%s: switch snapshot schema %q, this bondaudit reads %q", name, s.Schema, SwitchSchema)
@@ -48,25 +52,37 @@ func LoadSwitch(r io.Reader, name string) (*Switch, error) {
 	return &s, nil
 }
 
-func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
+// decodeStrict decodes one JSON value (a what) into v: unknown fields,
+// wrong types and anything but white space after the value are errors,
+// placed at line:column of the file when encoding/json tells where.
+func decodeStrict(r io.Reader, name, what string, v any) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", name, what, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
+	var perr *jsonpos.Error
 	if err := dec.Decode(v); err != nil {
 		var se *json.SyntaxError
-		if ok := asSyntax(err, &se); ok {
-			return fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
+		var te *json.UnmarshalTypeError
+		switch {
+		case err == io.EOF:
+			perr = &jsonpos.Error{File: name, Msg: "empty file: want a JSON object"}
+		case errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.ErrUnexpectedEOF):
+			perr = jsonpos.Wrap(name, data, err)
+		default:
+			// Unknown fields: encoding/json does not say where.
+			perr = &jsonpos.Error{File: name, Msg: quote.Message(strings.TrimPrefix(err.Error(), "json: "))}
 		}
-		return err
+	} else {
+		perr = jsonpos.Trailing(name, data, dec.InputOffset())
 	}
-	return nil
-}
-
-func asSyntax(err error, target **json.SyntaxError) bool {
-	se, ok := err.(*json.SyntaxError)
-	if ok {
-		*target = se
+	if perr == nil {
+		return nil
 	}
-	return ok
+	perr.Msg = what + ": " + perr.Msg
+	return perr
 }
 
 // MarshalSnapshot renders a Host or Switch as indented JSON with its schema set.

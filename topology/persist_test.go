@@ -47,8 +47,15 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 	cases := map[string]string{
 		`{"schema":"bondaudit.host/v9","name":"x"}`:        "schema",
 		`{"name":"x","nics":[{"name":"eth0","speeed":1}]}`: "speeed",
-		`{"name":"x",`: "unexpected EOF",
+		`{"name":"x",`: "hosts/x.json:1:13: host snapshot: invalid JSON: file ends early (truncated?)",
 		`{"nics":[]}`:  `no "name"`,
+		// Issue 12 item 7: what follows the object was ignored.
+		"{\"name\":\"x\"}\n\n  garbage":      "hosts/x.json:3:3: host snapshot: invalid JSON: data after the end of the JSON value (trailing garbage): \"garbage\"",
+		"{\"name\":\"x\"}\n{\"name\":\"y\"}": "hosts/x.json:2:1: host snapshot: invalid JSON: data after the end",
+		// A state byte of 319 is not cast to 63.
+		"{\"name\":\"x\",\n\"bonds\":[{\"name\":\"bond0\",\"slaves\":[{\"name\":\"eth0\",\"actor\":{\"state\":319}}]}]}": "hosts/x.json:2:",
+		"{\"name\":\"x\",\n\"nics\": \"eth0\"}": "hosts/x.json:2:",
+		"":                                      "hosts/x.json: host snapshot: empty file",
 	}
 	for in, want := range cases {
 		_, err := LoadHost(strings.NewReader(in), "hosts/x.json")
@@ -58,6 +65,10 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 	}
 	if _, err := LoadSwitch(strings.NewReader(`{"schema":"bondaudit.host/v1","name":"s"}`), "switches/s.json"); err == nil {
 		t.Errorf("LoadSwitch accepted a host schema")
+	}
+	_, err := LoadSwitch(strings.NewReader("{\"name\":\"s\"}\r\n"+strings.Repeat("x", 50<<20)), "switches/s.json")
+	if err == nil || !strings.HasPrefix(err.Error(), "switches/s.json:2:1: switch snapshot: invalid JSON: data after the end") || len(err.Error()) > 300 {
+		t.Errorf("LoadSwitch with 50 MB of trailing garbage: %.400v", err)
 	}
 }
 

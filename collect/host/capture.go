@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -101,6 +102,9 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problems = append(r.problems, err.Error())
 		} else {
 			links = l
+			for _, e := range l.Problems {
+				r.problems = append(r.problems, e.Error())
+			}
 		}
 	} else if p, b := r.first(lay.ipLinkText); b != nil {
 		ipFile = p
@@ -142,7 +146,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		}
 		for _, bd := range bonds {
 			if _, dup := procBonds[bd.Name]; dup {
-				r.problem("%s: bond %s described twice: the later copy is used", p, bd.Name)
+				r.problem("%s: bond %s described twice: the later copy is used", p, quote.Name(bd.Name))
 			} else {
 				procOrder = append(procOrder, bd.Name)
 			}
@@ -190,14 +194,6 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		r.problems = append(r.problems, readPcapInto(h, b, p, ifNames)...)
 	}
 	return h, r.problems, nil
-}
-
-func reindex(nics []topology.NIC) map[string]*topology.NIC {
-	m := make(map[string]*topology.NIC, len(nics))
-	for i := range nics {
-		m[nics[i].Name] = &nics[i]
-	}
-	return m
 }
 
 // mergeBond combines the bonding file's view (authoritative for the driver
@@ -366,14 +362,15 @@ func firstLine(b []byte) string {
 // bonding driver's view (/proc/net/bonding) into h: NICs, bridges, VLANs,
 // and every bond with both halves merged. problem reports inconsistencies.
 func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
-	nicByName := map[string]*topology.NIC{}
 	if links != nil {
 		h.NICs = links.NICs
 		h.Bridges = links.Bridges
 		h.VLANs = links.VLANs
 	}
+	// Indexes, not pointers: appending NICs moves the slice.
+	nicByName := make(map[string]int, len(h.NICs))
 	for i := range h.NICs {
-		nicByName[h.NICs[i].Name] = &h.NICs[i]
+		nicByName[h.NICs[i].Name] = i
 	}
 	ipBonds := map[string]*topology.Bond{}
 	if links != nil {
@@ -401,15 +398,15 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 		case inProc:
 			b = pb
 			if links != nil {
-				problem("%s: bond %s is not in %s", pb.Source, name, ipFile)
+				problem("%s: bond %s is not in %s", pb.Source, quote.Name(name), ipFile)
 			}
 		default:
 			b = *ib
 			if ib.Mode == "" {
-				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, name, len(ib.Slaves))
+				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, quote.Name(name), len(ib.Slaves))
 				continue
 			}
-			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, name), name, ipFile, name)
+			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, quote.Name(name)), quote.Name(name), ipFile, quote.Name(name))
 		}
 		h.Bonds = append(h.Bonds, b)
 	}
@@ -419,13 +416,13 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 		b := &h.Bonds[bi]
 		for si := range b.Slaves {
 			s := &b.Slaves[si]
-			n := nicByName[s.Name]
-			if n == nil {
+			i, ok := nicByName[s.Name]
+			if !ok {
+				i = len(h.NICs)
 				h.NICs = append(h.NICs, topology.NIC{Name: s.Name, PermMAC: s.PermMAC, Master: b.Name})
-				n = &h.NICs[len(h.NICs)-1]
-				nicByName = reindex(h.NICs)
-				n = nicByName[s.Name]
+				nicByName[s.Name] = i
 			}
+			n := &h.NICs[i]
 			if n.PermMAC == "" {
 				n.PermMAC = s.PermMAC
 			}

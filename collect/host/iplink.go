@@ -1,13 +1,15 @@
 package host
 
 import (
-	"encoding/json"
 	"fmt"
-
-	"github.com/valyala/fastjson"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/valyala/fastjson"
+
+	"github.com/bondaudit/bondaudit/internal/jsonpos"
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -19,7 +21,12 @@ type Links struct {
 	VLANs   []topology.VLANIf
 	// IfNames maps ifindex to name (a cooked pcap names interfaces by index).
 	IfNames map[int]string
-	teams   []string // team devices (live only: teamdctl is asked about them)
+	// Problems are values that could not be used (each a *ParseError at
+	// the file's line and column, the first maxValueProblems of them);
+	// what they would have said is unknown.
+	Problems []error
+	more     int      // bad values beyond maxValueProblems
+	teams    []string // team devices (live only: teamdctl is asked about them)
 }
 
 // linuxModes maps iproute2's mode names and numbers to mode names.
@@ -45,7 +52,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 	defer release()
 	links, err := root.Array()
 	if err != nil {
-		return nil, &ParseError{File: file, Msg: "not `ip -json link` output: top level is not a list"}
+		return nil, jsonValueError(file, data, nil, "not `ip -json link` output: top level is not a list")
 	}
 	out := &Links{}
 	bonds := map[string]*topology.Bond{}
@@ -81,11 +88,11 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 	out.IfNames = ifNames
 	for i, l := range links {
 		if l.Type() != fastjson.TypeObject {
-			return nil, &ParseError{File: file, Msg: fmt.Sprintf("link %d is not an object", i)}
+			return nil, jsonValueError(file, data, []any{i}, "link %d is not an object", i)
 		}
 		ifname := jstr(l, "ifname")
 		if ifname == "" {
-			return nil, &ParseError{File: file, Msg: fmt.Sprintf("link %d has no ifname", i)}
+			return nil, jsonValueError(file, data, []any{i}, "link %d has no ifname", i)
 		}
 		state := strings.ToLower(jstr(l, "operstate"))
 		master := jstr(l, "master")
@@ -173,14 +180,16 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			}
 			s := topology.Slave{Name: ifname, MIIStatus: strings.ToLower(jstr(d, "mii_status")), LinkFailures: jint(d, "link_failure_count"),
 				PermMAC: nic.PermMAC, QueueID: jint(d, "queue_id"), Source: file}
-			if id := jintp(d, "ad_aggregator_id"); id != nil {
-				s.AggregatorID = *id
+			if id, ok := out.ranged(data, file, d, i, "ad_aggregator_id", ifname, 0, 65535); ok {
+				s.AggregatorID = id
 			}
-			if st := jintp(d, "ad_actor_oper_port_state"); st != nil {
-				s.Actor = &topology.LACPPort{State: uint8(*st), StateKnown: true}
+			// A state byte out of range is unknown, not cast: 319 would
+			// read as 63 (in sync) and hide two errors.
+			if st, ok := out.ranged(data, file, d, i, "ad_actor_oper_port_state", ifname, 0, 255); ok {
+				s.Actor = &topology.LACPPort{State: uint8(st), StateKnown: true}
 			}
-			if st := jintp(d, "ad_partner_oper_port_state"); st != nil {
-				s.Partner = &topology.LACPPort{State: uint8(*st), StateKnown: true}
+			if st, ok := out.ranged(data, file, d, i, "ad_partner_oper_port_state", ifname, 0, 255); ok {
+				s.Partner = &topology.LACPPort{State: uint8(st), StateKnown: true}
 			}
 			b := getBond(master)
 			b.Slaves = append(b.Slaves, s)
@@ -211,31 +220,68 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 		slices.Sort(br.Ports)
 		out.Bridges = append(out.Bridges, *br)
 	}
+	if out.more > 0 {
+		out.Problems = append(out.Problems, &ParseError{File: file, Msg: fmt.Sprintf("… and %d more values not used", out.more)})
+	}
 	slices.SortFunc(out.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.Bonds, func(a, b topology.Bond) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.VLANs, func(a, b topology.VLANIf) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
-// jsonError turns a JSON decoding error into a ParseError with the line.
+// maxValueProblems bounds the bad values of one file reported one by one.
+const maxValueProblems = 20
+
+// ranged reads the integer at key in d, the info_slave_data of link i of
+// data: ok is false when it is absent or null, and also, with a problem
+// naming the file, line and column, when it is not an integer in [lo, hi].
+func (l *Links) ranged(data []byte, file string, d *fastjson.Value, i int, key, ifname string, lo, hi int) (int, bool) {
+	x := d.Get(key)
+	if x == nil || x.Type() == fastjson.TypeNull {
+		return 0, false
+	}
+	var n int
+	var err error
+	shown := x.String()
+	switch x.Type() {
+	case fastjson.TypeNumber:
+		n, err = x.Int()
+	case fastjson.TypeString:
+		b, _ := x.StringBytes()
+		shown = string(b)
+		n, err = strconv.Atoi(strings.TrimSpace(shown))
+	default:
+		err = fmt.Errorf("%s", x.Type())
+	}
+	if err != nil || n < lo || n > hi {
+		if len(l.Problems) >= maxValueProblems {
+			// Placing each costs a scan of the file: bounded work.
+			l.more++
+			return 0, false
+		}
+		l.Problems = append(l.Problems, jsonValueError(file, data, []any{i, "linkinfo", "info_slave_data", key},
+			"%s %s: %s is not an integer %d-%d: unknown", ifname, key, quote.Q(shown), lo, hi))
+		return 0, false
+	}
+	return n, true
+}
+
+// jsonError turns a JSON decoding error (encoding/json's or fastjson's)
+// for data into a ParseError at the line and column.
 func jsonError(file string, data []byte, err error) error {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
+	return fromPos(jsonpos.Wrap(file, data, err))
+}
+
+// jsonValueError is a ParseError at the value at path in data (as
+// jsonpos.Find walks it: object keys and array indexes).
+func jsonValueError(file string, data []byte, path []any, format string, args ...any) *ParseError {
+	e := &ParseError{File: file, Msg: fmt.Sprintf(format, args...)}
+	if off, ok := jsonpos.Find(data, path...); ok {
+		e.Line, e.Col = jsonpos.LineCol(data, off)
 	}
-	if off < 0 {
-		return &ParseError{File: file, Msg: fmt.Sprintf("invalid JSON: %v", err)}
-	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line := 1 + strings.Count(string(data[:off]), "\n")
-	msg := fmt.Sprintf("invalid JSON: %v", err)
-	if err.Error() == "unexpected end of JSON input" || off == int64(len(data)) {
-		msg = "invalid JSON: file ends early (truncated?)"
-	}
-	return &ParseError{File: file, Line: line, Msg: msg}
+	return e
+}
+
+func fromPos(e *jsonpos.Error) *ParseError {
+	return &ParseError{File: e.File, Line: e.Line, Col: e.Col, Msg: e.Msg}
 }

@@ -1,7 +1,6 @@
 package host
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -14,18 +13,15 @@ import (
 // are pooled; values must not outlive release.
 var parsers fastjson.ParserPool
 
-// parseJSON parses data; the error names the file and, for syntax errors,
-// the line (found by encoding/json, which reports offsets).
+// parseJSON parses data; the error names the file and the line and column
+// (fastjson gives no position: jsonError finds it). Anything but white
+// space after the value is an error (fastjson's "unexpected tail").
 func parseJSON(data []byte, file string) (*fastjson.Value, func(), error) {
 	p := parsers.Get()
 	v, err := p.ParseBytes(data)
 	if err != nil {
 		parsers.Put(p)
-		var x any
-		if jerr := json.Unmarshal(data, &x); jerr != nil {
-			return nil, nil, jsonError(file, data, jerr)
-		}
-		return nil, nil, &ParseError{File: file, Msg: "invalid JSON: " + err.Error()}
+		return nil, nil, jsonError(file, data, err)
 	}
 	return v, func() { parsers.Put(p) }, nil
 }
@@ -67,13 +63,4 @@ func jint(v *fastjson.Value, keys ...string) int {
 		return n
 	}
 	return 0
-}
-
-// jintp is jint for optional values: nil when absent.
-func jintp(v *fastjson.Value, keys ...string) *int {
-	if x := v.Get(keys...); x == nil || x.Type() == fastjson.TypeNull {
-		return nil
-	}
-	n := jint(v, keys...)
-	return &n
 }

@@ -3,11 +3,13 @@ package host
 import (
 	"bytes"
 	"fmt"
-	"github.com/valyala/fastjson"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/valyala/fastjson"
+
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -117,7 +119,9 @@ func viaProto(v string) string {
 // ParseLLDPJSON parses `lldpcli -f json` or `-f json0` output of
 // "show neighbors [details]". lldpd prints, in -f json, one neighbour as an
 // object and several as a list, and keys chassis by system name; -f json0
-// uses lists everywhere. Both are read.
+// uses lists everywhere. Both are read. A value of the wrong type where
+// lldpcli always prints an object (a string for a chassis, say) is an
+// error at its line and column: such a file is not what lldpcli wrote.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	root, release, err := parseJSON(data, file)
 	if err != nil {
@@ -125,35 +129,155 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	}
 	defer release()
 	if root.Type() != fastjson.TypeObject {
-		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: top level is not an object"}
+		return nil, jsonValueError(file, data, nil, "not lldpcli JSON: top level is not an object")
 	}
 	lldp := root.Get("lldp")
 	if lldp == nil {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
-	var out []topology.Neighbour
-	for _, l := range asList(lldp) {
-		if l.Type() != fastjson.TypeObject {
-			continue
-		}
-		for _, ifc := range asList(l.Get("interface")) {
-			o, err := ifc.Object()
-			if err != nil {
-				continue
-			}
+	p := &lldpJSON{data: data, file: file, root: root}
+	for _, l := range p.objects(lldp) {
+		for _, ifc := range p.objects(l.Get("interface")) {
 			if name := scalar(ifc.Get("name")); name != "" {
-				parseIface(name, ifc, &out, file)
+				p.iface(name, ifc)
 				continue
 			}
 			// -f json: {"eth0": {...}}, possibly several keys
+			o, _ := ifc.Object()
 			o.Visit(func(k []byte, body *fastjson.Value) {
-				if body.Type() == fastjson.TypeObject {
-					parseIface(string(k), body, &out, file)
-				}
+				p.iface(string(k), p.object(body))
 			})
 		}
 	}
-	return out, nil
+	if p.err != nil {
+		return nil, p.err
+	}
+	return p.out, nil
+}
+
+// lldpJSON reads one lldpcli JSON document; err is its first wrongly
+// typed value.
+type lldpJSON struct {
+	data []byte
+	file string
+	root *fastjson.Value
+	out  []topology.Neighbour
+	err  error
+}
+
+// wrongType records that v is not of the type want names. Its path (and
+// so its line and column) is looked up only then.
+func (p *lldpJSON) wrongType(v *fastjson.Value, want string) {
+	if p.err != nil {
+		return
+	}
+	path, _ := pathTo(p.root, v, nil)
+	p.err = jsonValueError(p.file, p.data, path, "not lldpcli JSON: %s is %s, want %s", pathString(path), typeName(v.Type()), want)
+}
+
+// object returns v when it is an object, nil when it is absent or null;
+// any other type is recorded.
+func (p *lldpJSON) object(v *fastjson.Value) *fastjson.Value {
+	if v == nil || v.Type() == fastjson.TypeNull {
+		return nil
+	}
+	if v.Type() != fastjson.TypeObject {
+		p.wrongType(v, "an object")
+		return nil
+	}
+	return v
+}
+
+// objects returns v as a list of objects: a list as is, an object as one
+// element (lldpcli -f json prints one as an object, several as a list).
+// Other types, in v or as list elements, are recorded and left out.
+func (p *lldpJSON) objects(v *fastjson.Value) []*fastjson.Value {
+	switch {
+	case v == nil || v.Type() == fastjson.TypeNull:
+		return nil
+	case v.Type() == fastjson.TypeObject:
+		return []*fastjson.Value{v}
+	case v.Type() != fastjson.TypeArray:
+		p.wrongType(v, "an object or a list of objects")
+		return nil
+	}
+	a, _ := v.Array()
+	for i, e := range a {
+		if e.Type() != fastjson.TypeObject {
+			// Leave out what is not an object (recorded), keep the rest.
+			out := slices.Clone(a[:i])
+			for _, e := range a[i:] {
+				if o := p.object(e); o != nil {
+					out = append(out, o)
+				}
+			}
+			return out
+		}
+	}
+	return a
+}
+
+// pathTo returns the path (object keys and list indexes) from v to target
+// inside v's tree, as jsonpos.Find takes it.
+func pathTo(v, target *fastjson.Value, path []any) ([]any, bool) {
+	if v == target {
+		return path, true
+	}
+	switch v.Type() {
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		for i, e := range a {
+			if p, ok := pathTo(e, target, append(path, i)); ok {
+				return p, true
+			}
+		}
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		var found []any
+		o.Visit(func(k []byte, e *fastjson.Value) {
+			if found == nil {
+				if p, ok := pathTo(e, target, append(path, string(k))); ok {
+					found = p
+				}
+			}
+		})
+		if found != nil {
+			return found, true
+		}
+	}
+	return nil, false
+}
+
+func pathString(path []any) string {
+	var b strings.Builder
+	for _, s := range path {
+		switch s := s.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", s)
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(quote.Q(s)[1 : len(quote.Q(s))-1])
+		}
+	}
+	return b.String()
+}
+
+func typeName(t fastjson.Type) string {
+	switch t {
+	case fastjson.TypeString:
+		return "a string"
+	case fastjson.TypeNumber:
+		return "a number"
+	case fastjson.TypeTrue, fastjson.TypeFalse:
+		return "a boolean"
+	case fastjson.TypeArray:
+		return "a list"
+	case fastjson.TypeObject:
+		return "an object"
+	}
+	return "null"
 }
 
 // asList returns v as a list: a list as is, anything else as one element.
@@ -202,16 +326,16 @@ func scalars(v *fastjson.Value) []string {
 	return out
 }
 
-func parseIface(name string, body *fastjson.Value, out *[]topology.Neighbour, file string) {
+func (p *lldpJSON) iface(name string, body *fastjson.Value) {
+	if body == nil {
+		return
+	}
 	b := nbBuilder{}
 	b.n.LocalPort = name
 	b.n.Protocol = viaProto(scalar(body.Get("via")))
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
-	for _, ch := range asList(body.Get("chassis")) {
-		o, err := ch.Object()
-		if err != nil {
-			continue
-		}
+	for _, ch := range p.objects(body.Get("chassis")) {
+		o, _ := ch.Object()
 		cm := ch
 		if ch.Get("id") == nil && o.Len() == 1 {
 			o.Visit(func(k []byte, inner *fastjson.Value) {
@@ -221,55 +345,40 @@ func parseIface(name string, body *fastjson.Value, out *[]topology.Neighbour, fi
 				}
 			})
 		}
-		chassisFields(&b, cm)
+		p.chassisFields(&b, cm)
 	}
-	for _, p := range asList(body.Get("port")) {
-		if p.Type() != fastjson.TypeObject {
-			continue
+	for _, pt := range p.objects(body.Get("port")) {
+		for _, id := range p.objects(pt.Get("id")) {
+			b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
 		}
-		for _, id := range asList(p.Get("id")) {
-			if id.Type() == fastjson.TypeObject {
-				b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
-			}
-		}
-		if d := scalar(p.Get("descr")); d != "" {
+		if d := scalar(pt.Get("descr")); d != "" {
 			b.n.PortDescr = d
 		}
-		if m := scalar(p.Get("mfs")); m != "" {
+		if m := scalar(pt.Get("mfs")); m != "" {
 			b.n.MaxFrameSize, _ = strconv.Atoi(m)
 		}
-		if a := p.Get("aggregation"); a != nil {
+		if a := pt.Get("aggregation"); a != nil {
 			b.setAggregation(scalar(a))
 		}
 	}
-	for _, v := range asList(body.Get("vlan")) {
-		if v.Type() != fastjson.TypeObject {
-			continue
-		}
+	for _, v := range p.objects(body.Get("vlan")) {
 		pv := scalar(v.Get("pvid"))
 		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes")
 	}
 	if pv := scalar(body.Get("ppvid")); pv != "" {
 		b.addVLAN(pv, false)
 	}
-	for _, u := range asList(body.Get("unknown-tlvs")) {
-		if u.Type() != fastjson.TypeObject {
-			continue
-		}
-		for _, t := range asList(u.Get("unknown-tlv")) {
-			if t.Type() == fastjson.TypeObject {
-				b.unknownTLV(scalar(t.Get("oui")), scalar(t.Get("subtype")), scalar(t.Get("value")))
-			}
+	for _, u := range p.objects(body.Get("unknown-tlvs")) {
+		for _, t := range p.objects(u.Get("unknown-tlv")) {
+			b.unknownTLV(scalar(t.Get("oui")), scalar(t.Get("subtype")), scalar(t.Get("value")))
 		}
 	}
-	b.done(out, file)
+	b.done(&p.out, p.file)
 }
 
-func chassisFields(b *nbBuilder, cm *fastjson.Value) {
-	for _, id := range asList(cm.Get("id")) {
-		if id.Type() == fastjson.TypeObject {
-			b.setChassisID(scalar(id.Get("type")), scalar(id.Get("value")))
-		}
+func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
+	for _, id := range p.objects(cm.Get("id")) {
+		b.setChassisID(scalar(id.Get("type")), scalar(id.Get("value")))
 	}
 	if n := scalar(cm.Get("name")); n != "" {
 		b.n.SystemName = n
@@ -297,7 +406,7 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 		}
 		k, v, ok := strings.Cut(text, "=")
 		if !ok || !strings.HasPrefix(k, "lldp.") {
-			return nil, &ParseError{File: file, Line: line, Msg: fmt.Sprintf("not an lldpcli keyvalue line: %q", clip(text))}
+			return nil, &ParseError{File: file, Line: line, Msg: fmt.Sprintf("not an lldpcli keyvalue line: %s", quote.Q(text))}
 		}
 		parts := strings.SplitN(k[len("lldp."):], ".", 2)
 		iface := parts[0]
@@ -349,13 +458,6 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 		byIface[iface].done(&out, file)
 	}
 	return out, nil
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
-	}
-	return s
 }
 
 // ParseLLDPText parses `lldpctl` / `lldpcli show neighbors [details]` text.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -50,7 +51,7 @@ func ParseOVSBondShow(data []byte, file string) ([]topology.Bond, []error) {
 	}
 	p.finish()
 	if p.stray > 0 {
-		msg := fmt.Sprintf("not `ovs-appctl bond/show` output: %q is outside any \"---- <bond> ----\" section", p.strayText)
+		msg := fmt.Sprintf("not `ovs-appctl bond/show` output: %s is outside any \"---- <bond> ----\" section", quote.Q(p.strayText))
 		if p.stray > 1 {
 			msg += fmt.Sprintf(" (and %d more such lines)", p.stray-1)
 		}
@@ -111,7 +112,7 @@ func (p *ovsParser) finish() {
 	}
 	b := p.cur
 	if !p.sawMode {
-		p.errs = append(p.errs, &ParseError{File: p.file, Line: p.sectionLine, Msg: fmt.Sprintf("bond %s has no bond_mode line: its mode is unknown", b.Name)})
+		p.errs = append(p.errs, &ParseError{File: p.file, Line: p.sectionLine, Msg: fmt.Sprintf("bond %s has no bond_mode line: its mode is unknown", quote.Name(b.Name))})
 	}
 	lacpOn := p.lacp == "configured" || p.lacp == "negotiated"
 	b.Mode = p.mode
@@ -119,7 +120,7 @@ func (p *ovsParser) finish() {
 		b.Mode = OVSModeLACP
 	}
 	if lacpOn {
-		b.Source = fmt.Sprintf("%s (bond_mode %s, lacp %s)", p.file, p.mode, p.lacp)
+		b.Source = fmt.Sprintf("%s (bond_mode %s, lacp %s)", p.file, quote.Name(p.mode), p.lacp)
 	}
 	if p.mode == "active-backup" || (p.lacp == "configured" && p.fallback) {
 		b.ActiveSlave = p.marked
@@ -128,7 +129,7 @@ func (p *ovsParser) finish() {
 		}
 	}
 	if i, dup := p.index[b.Name]; dup {
-		p.errs = append(p.errs, &ParseError{File: p.file, Line: p.sectionLine, Msg: fmt.Sprintf("bond %s described twice: the later copy is used", b.Name)})
+		p.errs = append(p.errs, &ParseError{File: p.file, Line: p.sectionLine, Msg: fmt.Sprintf("bond %s described twice: the later copy is used", quote.Name(b.Name))})
 		p.bonds[i] = *b
 	} else {
 		if p.index == nil {
@@ -197,7 +198,7 @@ func (p *ovsParser) feed(raw string) {
 			case "disabled":
 				s.MIIStatus = "down"
 			default:
-				p.errorf("%s %s: state %q is neither enabled nor disabled", word, name, state)
+				p.errorf("%s %s: state %s is neither enabled nor disabled", word, quote.Name(name), quote.Q(state))
 			}
 			p.member = s
 			return
@@ -208,14 +209,14 @@ func (p *ovsParser) feed(raw string) {
 	switch {
 	case line == "active slave" || line == "active member":
 		if p.member == nil {
-			p.errorf("%q outside a member block", line)
+			p.errorf("%s outside a member block", quote.Q(line))
 			return
 		}
 		p.marked = p.member.Name
 		return
 	case strings.HasPrefix(line, "updelay expires in ") || strings.HasPrefix(line, "downdelay expires in "):
 		if p.member == nil {
-			p.errorf("%q outside a member block", line)
+			p.errorf("%s outside a member block", quote.Q(line))
 			return
 		}
 		p.delay, _, _ = strings.Cut(line, " ")
@@ -224,7 +225,7 @@ func (p *ovsParser) feed(raw string) {
 
 	key, val, ok := strings.Cut(line, ":")
 	if !ok {
-		p.errorf("unrecognised line %q", line)
+		p.errorf("unrecognised line %s", quote.Q(line))
 		return
 	}
 	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
@@ -233,7 +234,7 @@ func (p *ovsParser) feed(raw string) {
 		if p.member == nil {
 			p.errorf("may_enable outside a member block")
 		} else if val != "true" && val != "false" {
-			p.errorf("may_enable: %q is neither true nor false", val)
+			p.errorf("may_enable: %s is neither true nor false", quote.Q(val))
 		}
 		return
 	case strings.HasPrefix(key, "hash "):
@@ -252,7 +253,7 @@ func (p *ovsParser) feed(raw string) {
 	case "bond_mode":
 		p.mode, p.sawMode = val, true
 		if !ovsBondModes[val] {
-			p.errorf("unknown bond_mode %q: the mode class rules cannot judge this bond", val)
+			p.errorf("unknown bond_mode %s: the mode class rules cannot judge this bond", quote.Q(val))
 		}
 	case "updelay":
 		b.UpDelay = p.ms(key, val)
@@ -264,7 +265,7 @@ func (p *ovsParser) feed(raw string) {
 			p.lacp = val
 		default:
 			p.lacp = ""
-			p.errorf("lacp_status %q: whether LACP runs is unknown", val)
+			p.errorf("lacp_status %s: whether LACP runs is unknown", quote.Q(val))
 		}
 	case "lacp_negotiated": // OVS 1.x
 		if val == "true" {
@@ -283,7 +284,7 @@ func (p *ovsParser) feed(raw string) {
 				p.activeMAC = n
 			}
 		} else {
-			p.errorf("%s: %q has no (member) part", key, val)
+			p.errorf("%s: %s has no (member) part", key, quote.Q(val))
 		}
 	}
 }
@@ -302,7 +303,7 @@ func ovsBondKey(key string) bool {
 func (p *ovsParser) ms(key, val string) int {
 	n, err := strconv.Atoi(strings.TrimSuffix(firstField(val), "ms"))
 	if err != nil || n < 0 {
-		p.errorf("%s: %q is not a delay in ms", key, val)
+		p.errorf("%s: %s is not a delay in ms", key, quote.Q(val))
 		return 0
 	}
 	return n

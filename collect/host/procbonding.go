@@ -6,11 +6,13 @@
 package host
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -18,10 +20,14 @@ import (
 type ParseError struct {
 	File string
 	Line int // 0 when not line-oriented
+	Col  int // 1-based column (characters) in JSON input; 0 when none
 	Msg  string
 }
 
 func (e *ParseError) Error() string {
+	if e.Line > 0 && e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
@@ -46,16 +52,30 @@ var bondingModes = []struct{ text, mode string }{
 // as some collectors record them, yields one bond per section.
 //
 // errs are recoverable problems, each a *ParseError with the line; err is
-// returned when the text is not a bonding file at all.
+// returned when the text is not a bonding file at all. A copy cut short (a
+// last line without its newline, or a bond's last slave section without
+// a line every kernel prints) is such a problem: the cut line is not used
+// and the cut slave keeps only its name.
 func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond, errs []error, err error) {
 	p := &bondParser{file: file, defName: bondName}
-	sc := newLines(data)
+	// The kernel ends every line with a newline: a last line without one
+	// was cut, and its value (Speed: 25 of 25000) must not be used.
+	body, cut := data, []byte(nil)
+	if i := bytes.LastIndexByte(data, '\n'); i < len(data)-1 && len(bytes.TrimSpace(data[i+1:])) > 0 {
+		body, cut = data[:i+1], data[i+1:]
+	}
+	sc := newLines(body)
 	for sc.Scan() {
 		p.line++
 		p.feed(sc.Text())
 	}
 	if err := sc.Err(); err != nil {
 		p.errorf("reading: %v", err)
+	}
+	if cut != nil {
+		p.line++
+		p.errorf("the last line has no newline: the file is cut short (truncated copy?); %s is not used", quote.QBytes(bytes.TrimSpace(cut)))
+		p.cut = true
 	}
 	p.finish()
 	if len(p.bonds) == 0 {
@@ -76,6 +96,74 @@ type bondParser struct {
 	lacp     *topology.LACPPort // inside a "details actor/partner lacp pdu" block
 	sawMode  bool
 	inAggSec bool
+	cut      bool // the file's last line was cut (not fed)
+
+	// The current slave section: its first line and the fields seen, to
+	// tell a section the end of the file cut short.
+	slaveLine        int
+	seen             slaveFields
+	actorN, partnerN int  // lines of each LACPDU block, in lacpFields order
+	lacpN            *int // the counter of the block p.lacp is in
+}
+
+// slaveFields are the lines of a slave section that completeness is
+// judged on.
+type slaveFields uint32
+
+const (
+	sfMII slaveFields = 1 << iota
+	sfSpeed
+	sfDuplex
+	sfLinkFailures
+	sfActorChurn
+	sfPartnerChurn
+	sfActor // "details actor lacp pdu"
+	sfPartner
+)
+
+// lacpFields are the six lines every "details … lacp pdu" block has, in
+// order (the key line is "port key" for the actor, "oper key" for the
+// partner).
+var lacpFields = []string{"system priority", "system mac address", "port key", "port priority", "port number", "port state"}
+
+// isLACPField reports whether lk is lacpFields[n].
+func isLACPField(n int, lk string) bool {
+	return lk == lacpFields[n] || n == 2 && lk == "oper key"
+}
+
+// missingSlaveLine returns the first line the kernel always prints in a
+// slave section, given what the section has so far, that it lacks ("" for
+// none). Every kernel since 2.6 prints MII Status and Link Failure Count;
+// Speed comes with Duplex, Actor Churn State with Partner Churn State; the
+// actor LACPDU block (root only) with the partner block, six lines each.
+func (p *bondParser) missingSlaveLine() string {
+	f := p.seen
+	switch {
+	case f&sfMII == 0:
+		return "MII Status"
+	case f&sfSpeed != 0 && f&sfDuplex == 0:
+		return "Duplex"
+	case f&sfLinkFailures == 0:
+		return "Link Failure Count"
+	case f&sfActorChurn != 0 && f&sfPartnerChurn == 0:
+		return "Partner Churn State"
+	case f&sfActor != 0 && f&sfPartner == 0:
+		return "details partner lacp pdu"
+	}
+	for _, side := range []struct {
+		name string
+		p    *topology.LACPPort
+		n    int
+	}{{"actor", p.slave.Actor, p.actorN}, {"partner", p.slave.Partner, p.partnerN}} {
+		if side.p != nil && side.n < len(lacpFields) {
+			field := lacpFields[side.n]
+			if side.name == "partner" && side.n == 2 {
+				field = "oper key"
+			}
+			return "details " + side.name + " lacp pdu: " + field
+		}
+	}
+	return ""
 }
 
 func (p *bondParser) errorf(format string, args ...any) {
@@ -89,8 +177,35 @@ func (p *bondParser) flushSlave() {
 	p.slave, p.lacp = nil, nil
 }
 
-func (p *bondParser) finish() {
+// flushLastSlave ends the last slave section of a bond, where a copy cut
+// short ends: a section that lacks a line the kernel always prints, or
+// that the cut last line belonged to, keeps only the slave's name, so
+// that no rule judges a value from it.
+func (p *bondParser) flushLastSlave() {
+	if p.cur == nil || p.slave == nil {
+		p.flushSlave()
+		return
+	}
+	missing := p.missingSlaveLine()
+	if missing == "" && !p.cut {
+		p.flushSlave()
+		return
+	}
+	line := p.line
+	p.line = p.slaveLine
+	if missing != "" {
+		p.errorf("slave %s: the section ends without the %q line the kernel always prints: the file is cut short (truncated copy?); this slave's values are not used", quote.Q(p.slave.Name), missing)
+	} else {
+		p.errorf("slave %s: the section is cut by the end of the file: this slave's values are not used", quote.Q(p.slave.Name))
+	}
+	p.line = line
+	p.slave = &topology.Slave{Name: p.slave.Name, Source: p.slave.Source}
 	p.flushSlave()
+}
+
+func (p *bondParser) finish() {
+	p.flushLastSlave()
+	p.cut = false
 	if p.cur != nil && p.sawMode {
 		p.bonds = append(p.bonds, *p.cur)
 	}
@@ -115,7 +230,7 @@ func (p *bondParser) atoi(key, v string) int {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		p.errorf("%s: %q is not a number", key, v)
+		p.errorf("%s: %s is not a number", key, quote.Q(v))
 		return 0
 	}
 	return n
@@ -171,7 +286,7 @@ func (p *bondParser) feed(raw string) {
 			}
 		}
 		p.cur.Mode = val
-		p.errorf("unknown bonding mode %q", val)
+		p.errorf("unknown bonding mode %s", quote.Q(val))
 		return
 	}
 	if p.cur == nil {
@@ -185,17 +300,20 @@ func (p *bondParser) feed(raw string) {
 	case lk == "slave interface":
 		p.flushSlave()
 		p.slave = &topology.Slave{Name: val, Source: p.file}
+		p.slaveLine, p.seen, p.actorN, p.partnerN = p.line, 0, 0, 0
 		return
 	case strings.HasPrefix(lk, "details actor lacp pdu"):
 		if p.slave != nil {
 			p.slave.Actor = &topology.LACPPort{}
-			p.lacp = p.slave.Actor
+			p.lacp, p.lacpN = p.slave.Actor, &p.actorN
+			p.seen |= sfActor
 		}
 		return
 	case strings.HasPrefix(lk, "details partner lacp pdu"):
 		if p.slave != nil {
 			p.slave.Partner = &topology.LACPPort{}
-			p.lacp = p.slave.Partner
+			p.lacp, p.lacpN = p.slave.Partner, &p.partnerN
+			p.seen |= sfPartner
 		}
 		return
 	}
@@ -284,6 +402,10 @@ func (p *bondParser) slaveField(lk, key, val string) {
 	s := p.slave
 	if p.lacp != nil {
 		l := p.lacp
+		// Count the block's lines while they come in the kernel's order.
+		if n := *p.lacpN; n < len(lacpFields) && isLACPField(n, lk) {
+			*p.lacpN = n + 1
+		}
 		switch lk {
 		case "system priority":
 			l.SystemPriority = p.atoi(key, val)
@@ -314,16 +436,20 @@ func (p *bondParser) slaveField(lk, key, val string) {
 	switch lk {
 	case "mii status":
 		s.MIIStatus = strings.ToLower(val)
+		p.seen |= sfMII
 	case "speed":
 		s.Speed = p.atoi(key, val)
+		p.seen |= sfSpeed
 	case "duplex":
 		d := strings.ToLower(val)
 		if d == "unknown" {
 			d = ""
 		}
 		s.Duplex = d
+		p.seen |= sfDuplex
 	case "link failure count":
 		s.LinkFailures = p.atoi(key, val)
+		p.seen |= sfLinkFailures
 	case "permanent hw addr":
 		if m := topology.NormalizeMAC(val); m != "" && !strings.Contains(strings.ToLower(val), "x") {
 			s.PermMAC = m
@@ -334,8 +460,10 @@ func (p *bondParser) slaveField(lk, key, val string) {
 		s.AggregatorID = p.atoi(key, val)
 	case "actor churn state":
 		s.ActorChurn = strings.ToLower(val)
+		p.seen |= sfActorChurn
 	case "partner churn state":
 		s.PartnerChurn = strings.ToLower(val)
+		p.seen |= sfPartnerChurn
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -111,7 +112,7 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 	name := team
 	if n := st.TeamDevice.Ifinfo.Ifname; n != "" {
 		if team != "" && n != team {
-			return topology.Bond{}, &ParseError{File: file, Msg: fmt.Sprintf("the dump is of team device %s (team_device.ifinfo.ifname), not %s", n, team)}
+			return topology.Bond{}, jsonValueError(file, data, []any{"team_device", "ifinfo", "ifname"}, "the dump is of team device %s (team_device.ifinfo.ifname), not %s", quote.Name(n), quote.Name(team))
 		}
 		name = n
 	}
@@ -154,7 +155,7 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 	for _, pn := range names {
 		p := st.Ports[pn]
 		if n := p.Ifinfo.Ifname; n != "" && n != pn {
-			return topology.Bond{}, &ParseError{File: file, Msg: fmt.Sprintf("ports.%s: ifinfo.ifname is %s", pn, n)}
+			return topology.Bond{}, jsonValueError(file, data, []any{"ports", pn, "ifinfo", "ifname"}, "ports.%s: ifinfo.ifname is %s", quote.Name(pn), quote.Name(n))
 		}
 		s := topology.Slave{Name: pn, Source: file}
 		linkUp := false
@@ -183,7 +184,7 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 			}
 			watches, err := teamdLinkWatches(w.List)
 			if err != nil {
-				return topology.Bond{}, &ParseError{File: file, Msg: fmt.Sprintf("ports.%s.link_watches.list: %v", pn, err)}
+				return topology.Bond{}, jsonValueError(file, data, []any{"ports", pn, "link_watches", "list"}, "ports.%s.link_watches.list: %v", quote.Name(pn), err)
 			}
 			for _, lw := range watches {
 				s.LinkFailures += lw.DownCount
@@ -214,10 +215,10 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 			}
 			var err error
 			if s.Actor, err = r.Actor.port(); err != nil {
-				return topology.Bond{}, &ParseError{File: file, Msg: fmt.Sprintf("ports.%s.runner.actor_lacpdu_info: %v", pn, err)}
+				return topology.Bond{}, jsonValueError(file, data, []any{"ports", pn, "runner", "actor_lacpdu_info", "state"}, "ports.%s.runner.actor_lacpdu_info: %v", quote.Name(pn), err)
 			}
 			if s.Partner, err = r.Partner.port(); err != nil {
-				return topology.Bond{}, &ParseError{File: file, Msg: fmt.Sprintf("ports.%s.runner.partner_lacpdu_info: %v", pn, err)}
+				return topology.Bond{}, jsonValueError(file, data, []any{"ports", pn, "runner", "partner_lacpdu_info", "state"}, "ports.%s.runner.partner_lacpdu_info: %v", quote.Name(pn), err)
 			}
 		}
 		b.Slaves = append(b.Slaves, s)
@@ -334,7 +335,7 @@ func (r *capReader) readTeamd(rel string, sosreport bool) []topology.Bond {
 func (r *capReader) appendBonds(h *topology.Host, bonds []topology.Bond) {
 	for _, b := range bonds {
 		if i := slices.IndexFunc(h.Bonds, func(x topology.Bond) bool { return x.Name == b.Name }); i >= 0 {
-			r.problem("%s: %s %s has the name of %s %s from %s: only the first is kept", b.Source, b.Kind, b.Name, h.Bonds[i].Kind, h.Bonds[i].Name, h.Bonds[i].Source)
+			r.problem("%s: %s %s has the name of %s %s from %s: only the first is kept", b.Source, b.Kind, quote.Name(b.Name), h.Bonds[i].Kind, quote.Name(h.Bonds[i].Name), h.Bonds[i].Source)
 			continue
 		}
 		h.Bonds = append(h.Bonds, b)

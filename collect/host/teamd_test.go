@@ -195,19 +195,19 @@ func TestTeamdStateErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, team, want string
 	}{
-		{"garbage", "not json at all", "team0", f + ":1: invalid JSON"},
+		{"garbage", "not json at all", "team0", f + ":1:2: invalid JSON: invalid character 'o'"},
 		{"truncated", string(good[:len(good)/2]), "media", f + ":"},
 		{"empty", "  \n", "team0", f + ": empty"},
 		{"not a state dump", `{"device": "team0", "runner": {"name": "lacp"}}`, "team0", f + ": not a `teamdctl state dump`: no setup.runner_name"},
-		{"top level list", `[1, 2]`, "team0", f + ":1: invalid JSON"},
-		{"another team's dump", string(good), "team0", f + ": the dump is of team device media (team_device.ifinfo.ifname), not team0"},
+		{"top level list", `[1, 2]`, "team0", f + ":1:1: wrong type: array where an object is expected"},
+		{"another team's dump", string(good), "team0", f + ":123:23: the dump is of team device media (team_device.ifinfo.ifname), not team0"},
 		{"no name anywhere", `{"setup": {"runner_name": "lacp"}}`, "", f + ": no team device name"},
-		{"port name mismatch", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"ifinfo": {"ifname": "eth9"}}}}`, "team0", f + ": ports.eth0: ifinfo.ifname is eth9"},
+		{"port name mismatch", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"ifinfo": {"ifname": "eth9"}}}}`, "team0", f + ":1:76: ports.eth0: ifinfo.ifname is eth9"},
 		{"state out of range", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"runner": {"partner_lacpdu_info": {"state": 300}}}}}`, "team0",
-			f + ": ports.eth0.runner.partner_lacpdu_info: state 300 is not a state byte"},
+			f + ":1:99: ports.eth0.runner.partner_lacpdu_info: state 300 is not a state byte"},
 		{"wrong type", `{"setup": {"runner_name": "lacp"},
-  "ports": {"eth0": {"link": {"speed": "fast"}}}}`, "team0", f + ":2: invalid JSON"},
-		{"bad link watch list", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"link_watches": {"list": 5}}}}`, "team0", f + ": ports.eth0.link_watches.list:"},
+  "ports": {"eth0": {"link": {"speed": "fast"}}}}`, "team0", f + ":2:40: wrong type: string at \"ports.link.speed\" where a number"},
+		{"bad link watch list", `{"setup": {"runner_name": "lacp"}, "ports": {"eth0": {"link_watches": {"list": 5}}}}`, "team0", f + ":1:80: ports.eth0.link_watches.list:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, err := ParseTeamdState([]byte(tc.in), f, tc.team)
@@ -375,7 +375,7 @@ func TestReadCaptureOVSAndTeamd(t *testing.T) {
 		}
 		// ip-link.json missing, and the dump names team media, not team0
 		if len(probs) != 2 || !strings.Contains(probs[0], "hv2/ip-link.json: missing") ||
-			probs[1] != "hv2/teamd/team0.json: the dump is of team device media (team_device.ifinfo.ifname), not team0" {
+			probs[1] != "hv2/teamd/team0.json:123:23: the dump is of team device media (team_device.ifinfo.ifname), not team0" {
 			t.Errorf("problems %q", probs)
 		}
 		if len(h.Bonds) != 1 || h.Bonds[0].Name != "ovs-bond" || len(h.NICs) != 2 || h.NICs[0].Master != "ovs-bond" {
@@ -396,7 +396,7 @@ func TestReadCaptureOVSAndTeamd(t *testing.T) {
 		}
 		wantProbs := []string{
 			`hv3/ovs-bonds.txt:3: updelay: "x ms" is not a delay in ms`,
-			"hv3/teamd/team0.json:1: invalid JSON: file ends early (truncated?)",
+			"hv3/teamd/team0.json:1:46: invalid JSON: file ends early (truncated?)",
 			"hv3/teamd/bond0.json: team bond0 has the name of ovs bond0 from hv3/ovs-bonds.txt: only the first is kept",
 		}
 		slices.Sort(wantProbs[1:])

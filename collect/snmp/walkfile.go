@@ -8,9 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/vendors"
 )
 
@@ -183,7 +184,7 @@ func sniff(head []byte) (format, string) {
 	case vbNumeric:
 		return formatSnmpwalk, "snmpwalk -On output"
 	case vbSymbolic:
-		return formatSnmpwalk, fmt.Sprintf("snmpwalk output with symbolic OIDs such as %q (take the walk with -On)", clip(oid))
+		return formatSnmpwalk, fmt.Sprintf("snmpwalk output with symbolic OIDs such as %s (take the walk with -On)", clip(oid))
 	}
 	switch {
 	case first[0] == '{' || first[0] == '[':
@@ -194,7 +195,7 @@ func sniff(head []byte) (format, string) {
 	if n := numericOIDLen(first); n > 0 && n < len(first) && (first[n] == ' ' || first[n] == '\t') {
 		return formatUnknown, "snmpwalk quick-print output (-Oq) without value types (take the walk with -On only)"
 	}
-	return formatUnknown, fmt.Sprintf("text starting %q", clip(first))
+	return formatUnknown, fmt.Sprintf("text starting %s", clip(first))
 }
 
 // looksSnmprec reports whether line starts like "OID|TAG|".
@@ -461,6 +462,98 @@ func numericOIDLen(s []byte) int {
 	return i
 }
 
+// ---- duplicate OIDs ----
+
+// dropDuplicates handles an OID given more than once (two walks pasted
+// into one file, an anonymised recording that maps many addresses onto
+// one, a hand edit). Repeats of the same value pass silently. An OID given
+// with different values is not used at all, since any of them may be the
+// wrong one: one *LineError at the first line that disagrees names the
+// OID and both values. The varbinds stay in file order (out-of-order OIDs
+// are fine: vendors.NewWalk sorts); errs is returned sorted by line.
+// Walks in strictly increasing OID order, the usual case, cost one
+// comparison per varbind.
+func dropDuplicates(vbs []vendors.VarBind, errs []error, name string) ([]vendors.VarBind, []error) {
+	sorted := true
+	for i := 1; i < len(vbs); i++ {
+		if vendors.CompareOID(vbs[i-1].OID, vbs[i].OID) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return vbs, errs
+	}
+	order := make([]int32, len(vbs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return vendors.CompareOID(vbs[a].OID, vbs[b].OID) })
+	var drop []bool
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && vbs[order[hi]].OID == vbs[order[lo]].OID {
+			hi++
+		}
+		first := &vbs[order[lo]]
+		for j, k := range order[lo+1 : hi] {
+			if sameValue(first.Value, vbs[k].Value) {
+				continue
+			}
+			msg := fmt.Sprintf("OID %s given again with another value: line %d says %s, this line %s",
+				quote.Q(first.OID), first.Line, showValue(first.Value), showValue(vbs[k].Value))
+			if more := hi - lo - 2 - j; more > 0 {
+				msg += fmt.Sprintf(" (and %d more lines give it)", more)
+			}
+			errs = append(errs, &LineError{File: name, Line: vbs[k].Line, Msg: msg + "; the OID is not used"})
+			if drop == nil {
+				drop = make([]bool, len(vbs))
+			}
+			for _, k := range order[lo:hi] {
+				drop[k] = true
+			}
+			break
+		}
+		lo = hi
+	}
+	if drop == nil {
+		return vbs, errs
+	}
+	out := vbs[:0:0]
+	for i := range vbs {
+		if !drop[i] {
+			out = append(out, vbs[i])
+		}
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return lineOf(a) - lineOf(b) })
+	return out, errs
+}
+
+func lineOf(e error) int {
+	if le, ok := e.(*LineError); ok {
+		return le.Line
+	}
+	return 0
+}
+
+func sameValue(a, b vendors.Value) bool {
+	return a.Kind == b.Kind && a.Int == b.Int && a.Uint == b.Uint && a.OID == b.OID && bytes.Equal(a.Bytes, b.Bytes)
+}
+
+// showValue shows a value for a message: its kind and text, clipped
+// (without rendering more than can be shown).
+func showValue(v vendors.Value) string {
+	n := len(v.Bytes)
+	if n > quote.Max/3 {
+		v.Bytes = v.Bytes[:quote.Max/3]
+	}
+	s := fmt.Sprintf("%s %s", v.Kind, quote.Q(v.String()))
+	if n > quote.Max/3 {
+		s += fmt.Sprintf("…(%d bytes)", n)
+	}
+	return s
+}
+
 // ---- snmprec ----
 
 // snmprecKind maps an snmpsim tag (the sum of the BER tag's class, format
@@ -522,6 +615,7 @@ func readSnmprec(r io.Reader, name string) result {
 		b.snmprecLine(lr.n, line)
 	}
 	res := result{vbs: b.finish(), errs: b.errs, nonBlank: nonBlank}
+	res.vbs, res.errs = dropDuplicates(res.vbs, res.errs, name)
 	if lr.err != nil {
 		res.readErr = fmt.Errorf("%s: line %d: %w", name, lr.n, lr.err)
 	}
@@ -531,18 +625,18 @@ func readSnmprec(r io.Reader, name string) result {
 func (b *builder) snmprecLine(n int, line []byte) {
 	oid, rest, ok := bytes.Cut(line, []byte("|"))
 	if !ok {
-		b.errf(n, "not an snmprec record (want OID|TYPE|VALUE): %q", clip(line))
+		b.errf(n, "not an snmprec record (want OID|TYPE|VALUE): %s", clip(line))
 		return
 	}
 	tag, val, ok := bytes.Cut(rest, []byte("|"))
 	if !ok {
-		b.errf(n, "truncated snmprec record (want OID|TYPE|VALUE): %q", clip(line))
+		b.errf(n, "truncated snmprec record (want OID|TYPE|VALUE): %s", clip(line))
 		return
 	}
 	mark := len(b.text)
 	oidSpan, ok := b.appendOID(oid)
 	if !ok {
-		b.errf(n, "bad OID %q", clip(oid))
+		b.errf(n, "bad OID %s", clip(oid))
 		return
 	}
 	v, vs, msg := b.snmprecValue(tag, val)
@@ -556,7 +650,7 @@ func (b *builder) snmprecLine(n int, line []byte) {
 
 func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
 	if i := bytes.IndexByte(tag, ':'); i >= 0 {
-		return vendors.Value{}, span{}, fmt.Sprintf("snmprec type %q uses variation module %q, which is not supported", tag, tag[i+1:])
+		return vendors.Value{}, span{}, fmt.Sprintf("snmprec type %s uses variation module %s, which is not supported", clip(tag), clip(tag[i+1:]))
 	}
 	base, enc := tag, byte(0)
 	if n := len(base); n > 0 && (base[n-1] == 'x' || base[n-1] == 'e') {
@@ -565,7 +659,7 @@ func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
 	code, ok := smallInt(base)
 	kind, known := snmprecKind(code)
 	if !ok || !known {
-		return vendors.Value{}, span{}, fmt.Sprintf("bad snmprec type %q", tag)
+		return vendors.Value{}, span{}, fmt.Sprintf("bad snmprec type %s", clip(tag))
 	}
 
 	switch enc {
@@ -573,19 +667,19 @@ func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
 		switch kind {
 		case vendors.KindOctetString, vendors.KindOpaque, vendors.KindIPAddress:
 		default:
-			return vendors.Value{}, span{}, fmt.Sprintf("hex encoding (type %q) is not valid for %s", tag, kind)
+			return vendors.Value{}, span{}, fmt.Sprintf("hex encoding (type %s) is not valid for %s", clip(tag), kind)
 		}
 		var ok bool
 		b.scratch, ok = appendHex(b.scratch[:0], val)
 		if !ok {
-			return vendors.Value{}, span{}, fmt.Sprintf("bad hex value %q for type %q", clip(val), tag)
+			return vendors.Value{}, span{}, fmt.Sprintf("bad hex value %s for type %s", clip(val), clip(tag))
 		}
 		val = b.scratch
 	case 'e':
 		var ok bool
 		b.scratch, ok = appendPyUnescaped(b.scratch[:0], val)
 		if !ok {
-			return vendors.Value{}, span{}, fmt.Sprintf("bad escaped value %q for type %q", clip(val), tag)
+			return vendors.Value{}, span{}, fmt.Sprintf("bad escaped value %s for type %s", clip(val), clip(tag))
 		}
 		val = b.scratch
 	}
@@ -597,20 +691,20 @@ func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
 	case vendors.KindIPAddress:
 		if enc == 'x' {
 			if len(val) != 4 {
-				return v, span{}, fmt.Sprintf("bad IpAddress value %q: %d bytes, want 4", clip(val), len(val))
+				return v, span{}, fmt.Sprintf("bad IpAddress value %s: %d bytes, want 4", clip(val), len(val))
 			}
 			v.Bytes = b.bytes(val)
 			break
 		}
 		ip, ok := parseIPv4(val)
 		if !ok {
-			return v, span{}, fmt.Sprintf("bad IpAddress value %q", clip(val))
+			return v, span{}, fmt.Sprintf("bad IpAddress value %s", clip(val))
 		}
 		v.Bytes = b.bytes(ip[:])
 	case vendors.KindInteger:
 		i, ok := parseInt(val)
 		if !ok || i < -1<<31 || i > 1<<31-1 {
-			return v, span{}, fmt.Sprintf("bad Integer32 value %q", clip(val))
+			return v, span{}, fmt.Sprintf("bad Integer32 value %s", clip(val))
 		}
 		v.Int = i
 	case vendors.KindCounter32, vendors.KindGauge32, vendors.KindTimeTicks, vendors.KindCounter64:
@@ -620,18 +714,18 @@ func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
 		}
 		u, ok := parseUint(val)
 		if !ok || u > max {
-			return v, span{}, fmt.Sprintf("bad %s value %q", kind, clip(val))
+			return v, span{}, fmt.Sprintf("bad %s value %s", kind, clip(val))
 		}
 		v.Uint = u
 	case vendors.KindOID:
 		s, ok := b.appendOID(val)
 		if !ok {
-			return v, span{}, fmt.Sprintf("bad OID value %q", clip(val))
+			return v, span{}, fmt.Sprintf("bad OID value %s", clip(val))
 		}
 		return v, s, ""
 	case vendors.KindNull:
 		if len(val) != 0 {
-			return v, span{}, fmt.Sprintf("Null with a value %q", clip(val))
+			return v, span{}, fmt.Sprintf("Null with a value %s", clip(val))
 		}
 	}
 	// The exceptions carry no value; snmpsim ignores whatever is there.
@@ -738,6 +832,7 @@ func readSnmpwalk(r io.Reader, name string) result {
 	}
 	p.eof()
 	res := result{vbs: p.finish(), errs: p.errs, nonBlank: nonBlank}
+	res.vbs, res.errs = dropDuplicates(res.vbs, res.errs, name)
 	if lr.err != nil {
 		res.readErr = fmt.Errorf("%s: line %d: %w", name, lr.n, lr.err)
 	}
@@ -783,7 +878,7 @@ func (p *walkParser) line(n int, line []byte) {
 		return
 	case vbSymbolic:
 		p.st, p.blank = stNone, 0
-		p.errf(n, "symbolic OID %q: the walk must be taken with -On (numeric OIDs)", clip(oid))
+		p.errf(n, "symbolic OID %s: the walk must be taken with -On (numeric OIDs)", clip(oid))
 		return
 	}
 	switch p.st {
@@ -806,9 +901,9 @@ func (p *walkParser) line(n int, line []byte) {
 	case l[0] == '#':
 		// a comment in a hand-made file
 	case k > 0 && k < len(l) && (l[k] == ' ' || l[k] == '\t'):
-		p.errf(n, "no \" = \" after the OID: quick-print output (-Oq) is not supported, take the walk with -On only: %q", clip(l))
+		p.errf(n, "no \" = \" after the OID: quick-print output (-Oq) is not supported, take the walk with -On only: %s", clip(l))
 	default:
-		p.errf(n, "not an snmpwalk -On line: %q", clip(l))
+		p.errf(n, "not an snmpwalk -On line: %s", clip(l))
 	}
 }
 
@@ -858,7 +953,7 @@ func (p *walkParser) varbind(n int, oid, val []byte) {
 	mark := len(p.text)
 	oidSpan, ok := p.appendOID(oid)
 	if !ok {
-		p.errf(n, "bad OID %q", clip(oid))
+		p.errf(n, "bad OID %s", clip(oid))
 		return
 	}
 	if msg := p.value(n, oidSpan, val); msg != "" {
@@ -902,7 +997,7 @@ func (p *walkParser) value(n int, at span, val []byte) string {
 
 	label, rest, ok := bytes.Cut(v, []byte(":"))
 	if !ok || len(label) == 0 || len(label) > 20 {
-		return fmt.Sprintf("value has no type label: %q (take the walk with -On, without -Oq, -OQ or -Ot)", clip(v))
+		return fmt.Sprintf("value has no type label: %s (take the walk with -On, without -Oq, -OQ or -Ot)", clip(v))
 	}
 	if len(rest) > 0 && rest[0] == ' ' {
 		rest = rest[1:]
@@ -922,7 +1017,7 @@ func (p *walkParser) value(n int, at span, val []byte) string {
 		var ok bool
 		p.scratch, ok = p.appendHexTokens(p.scratch[:0], rest, hexKind)
 		if !ok {
-			return fmt.Sprintf("bad %s value %q", label, clip(rest))
+			return fmt.Sprintf("bad %s value %s", label, clip(rest))
 		}
 		p.add(n, at, vendors.Value{Kind: kind, Bytes: p.bytes(p.scratch)}, span{})
 		p.st, p.hexKind = stHex, hexKind
@@ -938,7 +1033,7 @@ func (p *walkParser) value(n int, at span, val []byte) string {
 			x, ok = parseHinted(tok, &p.scratch)
 		}
 		if !ok {
-			return fmt.Sprintf("bad INTEGER value %q", clip(rest))
+			return fmt.Sprintf("bad INTEGER value %s", clip(rest))
 		}
 		p.add(n, at, vendors.Value{Kind: vendors.KindInteger, Int: x}, span{})
 		return ""
@@ -967,7 +1062,7 @@ func (p *walkParser) value(n int, at span, val []byte) string {
 			u = uint64(x)
 		}
 		if !ok || u > max {
-			return fmt.Sprintf("bad %s value %q", label, clip(rest))
+			return fmt.Sprintf("bad %s value %s", label, clip(rest))
 		}
 		p.add(n, at, vendors.Value{Kind: kind, Uint: u}, span{})
 		return ""
@@ -975,16 +1070,16 @@ func (p *walkParser) value(n int, at span, val []byte) string {
 		s, ok := p.appendOID(tok)
 		if !ok {
 			if bytes.ContainsAny(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-				return fmt.Sprintf("symbolic OID value %q: the walk must be taken with -On (numeric OIDs)", clip(tok))
+				return fmt.Sprintf("symbolic OID value %s: the walk must be taken with -On (numeric OIDs)", clip(tok))
 			}
-			return fmt.Sprintf("bad OID value %q", clip(rest))
+			return fmt.Sprintf("bad OID value %s", clip(rest))
 		}
 		p.add(n, at, vendors.Value{Kind: vendors.KindOID}, s)
 		return ""
 	case "IpAddress":
 		ip, ok := parseIPv4(tok)
 		if !ok {
-			return fmt.Sprintf("bad IpAddress value %q", clip(rest))
+			return fmt.Sprintf("bad IpAddress value %s", clip(rest))
 		}
 		p.add(n, at, vendors.Value{Kind: vendors.KindIPAddress, Bytes: p.bytes(ip[:])}, span{})
 		return ""
@@ -992,12 +1087,12 @@ func (p *walkParser) value(n int, at span, val []byte) string {
 		var ok bool
 		p.scratch, ok = appendColonHex(p.scratch[:0], tok)
 		if !ok {
-			return fmt.Sprintf("bad Network Address value %q", clip(rest))
+			return fmt.Sprintf("bad Network Address value %s", clip(rest))
 		}
 		p.add(n, at, vendors.Value{Kind: vendors.KindIPAddress, Bytes: p.bytes(p.scratch)}, span{})
 		return ""
 	}
-	return fmt.Sprintf("unknown value type %q", clip(label))
+	return fmt.Sprintf("unknown value type %s", clip(label))
 }
 
 func (p *walkParser) stringValue(n int, at span, rest []byte) string {
@@ -1289,15 +1384,6 @@ func appendColonHex(dst, s []byte) ([]byte, bool) {
 	}
 }
 
-// clip shortens s for an error message.
-func clip(s []byte) string {
-	const max = 80
-	if len(s) <= max {
-		return string(s)
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return string(s[:cut]) + "…"
-}
+// clip shows a piece of input in an error message: quoted, clipped and
+// escaped by the one helper every reader uses.
+func clip(s []byte) string { return quote.QBytes(s) }
