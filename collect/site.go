@@ -15,9 +15,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 	"github.com/bondaudit/bondaudit/vendors/all"
@@ -141,7 +143,7 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 		switch {
 		case r.host != nil:
 			if prev, dup := seenHost[r.host.Name]; dup {
-				site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate host name %q (already read from %s): ignored", src, r.host.Name, prev))
+				site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate host name %s (already read from %s): ignored", src, quote.Q(r.host.Name), prev))
 				continue
 			}
 			seenHost[r.host.Name] = src
@@ -152,10 +154,10 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 				// Anonymised recordings share sysNames: keep both under their file names.
 				alt := fileStem(jobs[i].name)
 				if _, taken := seenSwitch[alt]; taken || alt == r.sw.Name {
-					site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate switch name %q (already read from %s): ignored", src, r.sw.Name, prev))
+					site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate switch name %s (already read from %s): ignored", src, quote.Q(r.sw.Name), prev))
 					continue
 				}
-				site.Problems = append(site.Problems, fmt.Sprintf("%s: switch name %q already used by %s: named %q instead", src, r.sw.Name, prev, alt))
+				site.Problems = append(site.Problems, fmt.Sprintf("%s: switch name %s already used by %s: named %s instead", src, quote.Q(r.sw.Name), prev, quote.Q(alt)))
 				r.sw.Name = alt
 			}
 			seenSwitch[r.sw.Name] = src
@@ -169,10 +171,30 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			readable++
 		}
 	}
+	clipProblems(site.Problems)
 	if len(site.Hosts) == 0 && readable == 0 {
 		return site, fmt.Errorf("site %s: %w: %d inputs, none could be read", name, ErrNothingReadable, len(jobs))
 	}
 	return site, nil
+}
+
+// maxProblem bounds one NOT READ line. Readers quote input through
+// internal/quote; this is the backstop for messages composed elsewhere
+// (vendor decoders quoting a walk value), so that no input, however
+// large, is copied whole into a report.
+const maxProblem = 1024
+
+func clipProblems(ps []string) {
+	for i, p := range ps {
+		if len(p) <= maxProblem {
+			continue
+		}
+		cut := maxProblem - 64
+		for cut > 0 && !utf8.RuneStart(p[cut]) {
+			cut--
+		}
+		ps[i] = fmt.Sprintf("%s…(%d bytes in all)", p[:cut], len(p))
+	}
 }
 
 func fileStem(n string) string {

@@ -152,3 +152,36 @@ func TestLoadSiteUnlistableHosts(t *testing.T) {
 		t.Errorf("LoadSite = %v, want ErrNothingReadable naming hosts/", err)
 	}
 }
+
+// No NOT READ line copies a large input whole, whoever composed it: a
+// vendor decoder quoting a 1 MB OID index, a duplicate 100 KB host name.
+func TestLoadSiteProblemsAreClipped(t *testing.T) {
+	huge := strings.Repeat("7.", 500_000) + "7"
+	name := strings.Repeat("h", 100_000)
+	snap := `{"schema":"bondaudit.host/v1","name":"` + name + `"}`
+	fsys := fstest.MapFS{
+		"hosts/a.json": {Data: []byte(snap)},
+		"hosts/b.json": {Data: []byte(snap)},
+		"switches/s1.snmprec": {Data: []byte("1.3.6.1.2.1.1.5.0|4|s1\n" +
+			"1.3.6.1.2.1.2.2.1.2." + huge + "|4|eth0\n" +
+			"1.3.6.1.2.1.31.1.1.1.1.1|4|eth1\n")},
+	}
+	site, err := LoadSite(fsys, "t", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(site.Problems) == 0 {
+		t.Fatal("no problems: the test no longer provokes any")
+	}
+	sawDup, sawIndex := false, false
+	for _, p := range site.Problems {
+		if len(p) > maxProblem {
+			t.Errorf("problem of %d bytes: %.200s…", len(p), p)
+		}
+		sawDup = sawDup || strings.Contains(p, "duplicate host name")
+		sawIndex = sawIndex || strings.Contains(p, "bytes in all")
+	}
+	if !sawDup || !sawIndex {
+		t.Errorf("want a clipped duplicate-name and a clipped decoder problem, got %d problems:\n%.600q", len(site.Problems), site.Problems)
+	}
+}
