@@ -162,6 +162,11 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	}
 	r.Walk = vendors.NewWalk(vbs)
 	s, probs := all.Decode(r.Walk, t.Name)
+	if s.Unreachable {
+		// Answers, but nothing to audit (vendors.NarrowView): not collected.
+		r.Err = fmt.Errorf("%s: %d varbinds read: %s", where(t), r.Walk.Len(), s.Error)
+		return r
+	}
 	if len(s.FDB) == 0 && prof.Name == "cisco-ios" {
 		probs = append(probs, perVLANFDB(ctx, t, opt, r.Walk, s)...)
 	}
