@@ -26,6 +26,10 @@ func naiveApply(p *Policy, fs []Finding, now time.Time) []Finding {
 		}
 		out = append(out, f)
 	}
+	sev := waiverExpired.Severity
+	if s, ok := p.Severity[RuleWaiverExpired]; ok {
+		sev = s
+	}
 	for i := range p.Waivers {
 		w := &p.Waivers[i]
 		if !w.Expired(now) {
@@ -37,7 +41,7 @@ func naiveApply(p *Policy, fs []Finding, now time.Time) []Finding {
 				still++
 			}
 		}
-		f := Finding{Rule: RuleWaiverExpired, Severity: waiverExpired.Severity, DefaultSeverity: waiverExpired.Severity, Status: StatusFail}
+		f := Finding{Rule: RuleWaiverExpired, Severity: sev, DefaultSeverity: waiverExpired.Severity, Status: StatusFail}
 		f.Message = fmt.Sprintf("the waiver of %s (%s) expired on %s and no longer suppresses; %d finding(s) match it (reason was: %s)",
 			w.Rule, w.selector(), w.ExpiresString(), still, w.Reason)
 		f.Fix = "fix what the waiver covered, or renew it with a new expiry date and reason"
