@@ -209,13 +209,13 @@ func TestIdentify(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	f.Add(vendortest.Seed(base, 3, 700))
+	f.Add(vendortest.Seed(base, 2, 400))
 	// Cuts of real recordings (whole ones are TestFixtures' and the vendor
 	// families'; as seeds they leave the fuzzer minimising, not fuzzing).
 	if files, _ := filepath.Glob(filepath.Join(fixtureDir, "*.snmprec")); len(files) > 0 {
 		for _, p := range files[:min(len(files), 6)] {
 			if b, err := os.ReadFile(p); err == nil {
-				f.Add(vendortest.Seed(string(b), 1, 1500))
+				f.Add(vendortest.Seed(string(b), 1, 600))
 			}
 		}
 	}

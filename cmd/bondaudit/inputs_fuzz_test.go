@@ -12,9 +12,11 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
-// fuzzFile writes an input where the command reads it from.
-func fuzzFile(t *testing.T, name string, data []byte) string {
-	p := filepath.Join(t.TempDir(), name)
+// fuzzFile writes an input where the command reads it from: a file in
+// the fuzz process's own folder (one input at a time runs in a process),
+// rewritten for each input.
+func fuzzFile(t *testing.T, dir, name string, data []byte) string {
+	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -37,8 +39,9 @@ func FuzzLoadPlan(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := fuzzFile(t, "plan.yaml", data)
+		path := fuzzFile(t, dir, "plan.yaml", data)
 		changes, err := loadPlan(path)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), path) {
@@ -77,8 +80,9 @@ func FuzzReadBaseline(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		site, findings, err := readBaseline(fuzzFile(t, "baseline.json", data))
+		site, findings, err := readBaseline(fuzzFile(t, dir, "baseline.json", data))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "not a bondaudit JSON report") {
 				t.Fatalf("error does not say what is wrong: %v", err)
@@ -89,7 +93,7 @@ func FuzzReadBaseline(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		site2, findings2, err := readBaseline(fuzzFile(t, "again.json", b))
+		site2, findings2, err := readBaseline(fuzzFile(t, dir, "again.json", b))
 		if err != nil || site2 != site || len(findings2) != len(findings) || len(findings) > 0 && !reflect.DeepEqual(findings, findings2) {
 			t.Fatalf("round trip: %q %+v, then %q %+v, %v", site, findings, site2, findings2, err)
 		}
