@@ -363,20 +363,16 @@ func (p *Policy) Apply(fs []Finding, now time.Time) []Finding {
 	if p == nil {
 		return fs
 	}
+	live := newWaiverIndex(p.Waivers, func(w *Waiver) bool { return !w.Expired(now) })
 	out := make([]Finding, 0, len(fs))
 	for _, f := range fs {
 		if sev, ok := p.Severity[f.Rule]; ok {
 			f.Severity = sev
 		}
-		for i := range p.Waivers {
-			w := &p.Waivers[i]
-			if w.Expired(now) || !w.Matches(&f) {
-				continue
-			}
+		if w := live.first(p.Waivers, &f); w != nil {
 			f.Status = StatusSuppressed
 			f.Reason = w.Reason
 			f.Expires = w.ExpiresString()
-			break
 		}
 		out = append(out, f)
 	}
@@ -384,16 +380,40 @@ func (p *Policy) Apply(fs []Finding, now time.Time) []Finding {
 	if s, ok := p.Severity[RuleWaiverExpired]; ok {
 		sev = s
 	}
+	var byRule map[string][]int
+	var byRuleHost map[[2]string][]int
 	for i := range p.Waivers {
 		w := &p.Waivers[i]
 		if !w.Expired(now) {
 			continue
 		}
-		var still int
-		for j := range fs {
-			if w.Matches(&fs[j]) {
-				still++
+		if byRule == nil { // the findings, indexed as the waivers are
+			byRule, byRuleHost = map[string][]int{}, map[[2]string][]int{}
+			for j := range fs {
+				byRule[fs[j].Rule] = append(byRule[fs[j].Rule], j)
+				k := [2]string{fs[j].Rule, fs[j].Host}
+				byRuleHost[k] = append(byRuleHost[k], j)
 			}
+		}
+		var still int
+		count := func(js []int) {
+			for _, j := range js {
+				if w.Matches(&fs[j]) {
+					still++
+				}
+			}
+		}
+		switch {
+		case isGlob(w.Rule):
+			for j := range fs {
+				if w.Matches(&fs[j]) {
+					still++
+				}
+			}
+		case !isGlob(w.Host):
+			count(byRuleHost[[2]string{w.Rule, w.Host}])
+		default:
+			count(byRule[w.Rule])
 		}
 		f := Finding{Rule: RuleWaiverExpired, Severity: sev, DefaultSeverity: waiverExpired.Severity, Status: StatusFail}
 		f.Message = fmt.Sprintf("the waiver of %s (%s) expired on %s and no longer suppresses; %d finding(s) match it (reason was: %s)",
@@ -416,4 +436,60 @@ waiver means the promise was missed or forgotten; its findings count again.`,
 	Evidence:  "policy.yaml: the waiver's rule, selectors, reason and expiry date.",
 	// Check: the policy reports expired waivers (Policy.Apply), not Run.
 	Check: func(*Context) {},
+}
+
+// isGlob reports whether a selector is a pattern rather than one value
+// ("" matches anything, so it is one too).
+func isGlob(sel string) bool { return sel == "" || strings.ContainsAny(sel, "*?") }
+
+// waiverIndex finds the first waiver, in policy order, that covers a
+// finding without trying every waiver: waivers for one rule ID and one
+// host are looked up by both, those for one rule and any host (or a host
+// pattern) by the rule, and only rule patterns (lacp.*) are tried on every
+// finding. Each list holds policy positions in ascending order.
+type waiverIndex struct {
+	byRuleHost map[[2]string][]int
+	byRule     map[string][]int
+	globs      []int
+}
+
+func newWaiverIndex(ws []Waiver, keep func(*Waiver) bool) *waiverIndex {
+	x := &waiverIndex{byRuleHost: map[[2]string][]int{}, byRule: map[string][]int{}}
+	for i := range ws {
+		w := &ws[i]
+		switch {
+		case !keep(w):
+		case isGlob(w.Rule):
+			x.globs = append(x.globs, i)
+		case !isGlob(w.Host):
+			k := [2]string{w.Rule, w.Host}
+			x.byRuleHost[k] = append(x.byRuleHost[k], i)
+		default:
+			x.byRule[w.Rule] = append(x.byRule[w.Rule], i)
+		}
+	}
+	return x
+}
+
+// first returns the first waiver of ws (the slice the index was built on)
+// that matches f, or nil.
+func (x *waiverIndex) first(ws []Waiver, f *Finding) *Waiver {
+	lists := [3][]int{x.byRuleHost[[2]string{f.Rule, f.Host}], x.byRule[f.Rule], x.globs}
+	for {
+		// the lowest policy position left in the three lists
+		best := -1
+		for l := range lists {
+			if len(lists[l]) > 0 && (best < 0 || lists[l][0] < lists[best][0]) {
+				best = l
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		i := lists[best][0]
+		lists[best] = lists[best][1:]
+		if ws[i].Matches(f) {
+			return &ws[i]
+		}
+	}
 }

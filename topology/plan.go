@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Change is one planned change, applied to snapshots before the join so
@@ -44,52 +45,131 @@ type VLANChange struct {
 	Tagged       []int
 }
 
-func findHost(hosts []*Host, name string) *Host {
-	for _, h := range hosts {
-		if h.Name == name {
-			return h
-		}
-	}
-	return nil
-}
-
-func findSwitch(sws []*Switch, name string) *Switch {
-	for _, s := range sws {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
-
-func planPort(s *Switch, name string) *Port {
-	n := NormalizePortName(name)
-	for i := range s.Ports {
-		if NormalizePortName(s.Ports[i].Name) == n {
-			return &s.Ports[i]
-		}
-	}
-	return nil
-}
-
 // ApplyPlan applies changes, in order, to snapshots (which it modifies: load
 // the site again for the "before"). An error names the change that cannot
 // be applied.
+//
+// Its cost is linear in the changes and the snapshots: hosts, switches,
+// ports, LAGs, neighbours and FDB entries are indexed once (per switch on
+// first use), and what a change deletes from a switch's neighbours, FDB or
+// LAG members is marked there and compacted once at the end.
 func ApplyPlan(hosts []*Host, sws []*Switch, changes []Change) error {
+	p := newPlanner(hosts, sws)
+	defer p.compact()
 	for i, c := range changes {
-		if err := applyChange(hosts, sws, c); err != nil {
+		if err := p.apply(c); err != nil {
 			return fmt.Errorf("change %d: %w", i+1, err)
 		}
 	}
 	return nil
 }
 
-func applyChange(hosts []*Host, sws []*Switch, c Change) error {
+// planner holds the indexes ApplyPlan works through.
+type planner struct {
+	hosts    map[string]*Host
+	switches map[string]*Switch
+	sws      []*Switch
+	nics     map[*Host]map[string]int // NIC name -> last index in h.NICs
+	state    map[*Switch]*planSwitch
+	// byHost: switch neighbours by the (case-folded) host name they name;
+	// byMAC: FDB entries by normalised MAC. Built on the first move_cable.
+	byHost map[string][]neighbourRef
+	byMAC  map[string][]fdbRef
+}
+
+type neighbourRef struct {
+	sw *planSwitch
+	i  int
+}
+
+type fdbRef struct {
+	sw *planSwitch
+	i  int
+}
+
+// planSwitch is one switch's indexes and deletion marks.
+type planSwitch struct {
+	s     *Switch
+	ports map[string]int // normalised port name -> first index in s.Ports
+	// lags: normalised LAG name -> last index in s.LAGs (members built on
+	// the first LAG change).
+	lags map[string]int
+	// members: (LAG, normalised member) -> live positions in Members;
+	// inLAGs: normalised member -> LAGs that may hold it.
+	members     map[memberKey][]int
+	inLAGs      map[string][]int
+	deadMember  [][]bool
+	deadNeigh   []bool
+	deadFDB     []bool
+	anyDeadNb   bool
+	anyDeadFDB  bool
+	lagsTouched bool
+}
+
+type memberKey struct {
+	lag  int
+	name string
+}
+
+func newPlanner(hosts []*Host, sws []*Switch) *planner {
+	p := &planner{hosts: make(map[string]*Host, len(hosts)), switches: make(map[string]*Switch, len(sws)), sws: sws,
+		nics: map[*Host]map[string]int{}, state: map[*Switch]*planSwitch{}}
+	for _, h := range hosts {
+		if _, dup := p.hosts[h.Name]; !dup { // the first of a name, as before
+			p.hosts[h.Name] = h
+		}
+	}
+	for _, s := range sws {
+		if _, dup := p.switches[s.Name]; !dup {
+			p.switches[s.Name] = s
+		}
+	}
+	return p
+}
+
+func (p *planner) sw(s *Switch) *planSwitch {
+	ps := p.state[s]
+	if ps == nil {
+		ps = &planSwitch{s: s, ports: make(map[string]int, len(s.Ports))}
+		for i := range s.Ports {
+			n := NormalizePortName(s.Ports[i].Name)
+			if _, dup := ps.ports[n]; !dup {
+				ps.ports[n] = i
+			}
+		}
+		p.state[s] = ps
+	}
+	return ps
+}
+
+func (p *planner) port(s *Switch, name string) *Port {
+	if i, ok := p.sw(s).ports[NormalizePortName(name)]; ok {
+		return &s.Ports[i]
+	}
+	return nil
+}
+
+func (p *planner) nic(h *Host, name string) *NIC {
+	idx := p.nics[h]
+	if idx == nil {
+		idx = make(map[string]int, len(h.NICs))
+		for i := range h.NICs {
+			idx[h.NICs[i].Name] = i // the last of a name, as before
+		}
+		p.nics[h] = idx
+	}
+	if i, ok := idx[name]; ok {
+		return &h.NICs[i]
+	}
+	return nil
+}
+
+func (p *planner) apply(c Change) error {
 	switch {
 	case c.MoveCable != nil:
-		return moveCable(hosts, sws, c.MoveCable)
+		return p.moveCable(c.MoveCable)
 	case c.BondMode != nil:
-		h := findHost(hosts, c.BondMode.Host)
+		h := p.hosts[c.BondMode.Host]
 		if h == nil {
 			return fmt.Errorf("bond_mode: no host %q", c.BondMode.Host)
 		}
@@ -101,19 +181,19 @@ func applyChange(hosts []*Host, sws []*Switch, c Change) error {
 		}
 		return fmt.Errorf("bond_mode: host %s has no bond %q", h.Name, c.BondMode.Bond)
 	case c.LAGAdd != nil, c.LAGRemove != nil:
-		return lagChange(sws, c.LAGAdd, c.LAGRemove)
+		return p.lagChange(c.LAGAdd, c.LAGRemove)
 	case c.VLANs != nil:
-		s := findSwitch(sws, c.VLANs.Switch)
+		s := p.switches[c.VLANs.Switch]
 		if s == nil {
 			return fmt.Errorf("vlans: no switch %q", c.VLANs.Switch)
 		}
-		p := planPort(s, c.VLANs.Port)
-		if p == nil {
+		pt := p.port(s, c.VLANs.Port)
+		if pt == nil {
 			return fmt.Errorf("vlans: switch %s has no port %q", s.Name, c.VLANs.Port)
 		}
-		p.PVID, p.Tagged, p.Untagged = c.VLANs.PVID, slices.Sorted(slices.Values(c.VLANs.Tagged)), nil
-		if p.PVID > 0 {
-			p.Untagged = []int{p.PVID}
+		pt.PVID, pt.Tagged, pt.Untagged = c.VLANs.PVID, slices.Sorted(slices.Values(c.VLANs.Tagged)), nil
+		if pt.PVID > 0 {
+			pt.Untagged = []int{pt.PVID}
 		}
 		s.VLANsKnown = true
 		return nil
@@ -121,36 +201,67 @@ func applyChange(hosts []*Host, sws []*Switch, c Change) error {
 	return fmt.Errorf("empty change")
 }
 
+// foldKey maps a string to one representative of its strings.EqualFold
+// class (each rune to the smallest rune of its case-folding orbit).
+func foldKey(s string) string {
+	b := make([]rune, 0, len(s))
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b = append(b, m)
+	}
+	return string(b)
+}
+
+// indexWire indexes every switch's neighbours by the host they name and
+// FDB entries by MAC, once.
+func (p *planner) indexWire() {
+	if p.byHost != nil {
+		return
+	}
+	p.byHost, p.byMAC = map[string][]neighbourRef{}, map[string][]fdbRef{}
+	for _, s := range p.sws {
+		ps := p.sw(s)
+		ps.deadNeigh, ps.deadFDB = make([]bool, len(s.Neighbours)), make([]bool, len(s.FDB))
+		for i, n := range s.Neighbours {
+			k := foldKey(n.SystemName)
+			p.byHost[k] = append(p.byHost[k], neighbourRef{ps, i})
+		}
+		for i, e := range s.FDB {
+			k := NormalizeMAC(e.MAC)
+			p.byMAC[k] = append(p.byMAC[k], fdbRef{ps, i})
+		}
+	}
+}
+
 // moveCable points the NIC's LLDP neighbour at the new port and drops
 // what tied it to the old one (the switch's LLDP and FDB entries, the LACP
 // partner, which renegotiates after a move).
-func moveCable(hosts []*Host, sws []*Switch, mc *MoveCable) error {
-	h := findHost(hosts, mc.Host)
+func (p *planner) moveCable(mc *MoveCable) error {
+	h := p.hosts[mc.Host]
 	if h == nil {
 		return fmt.Errorf("move_cable: no host %q", mc.Host)
 	}
-	var nic *NIC
-	for i := range h.NICs {
-		if h.NICs[i].Name == mc.NIC {
-			nic = &h.NICs[i]
-		}
-	}
+	nic := p.nic(h, mc.NIC)
 	if nic == nil {
 		return fmt.Errorf("move_cable: host %s has no NIC %q", h.Name, mc.NIC)
 	}
-	s := findSwitch(sws, mc.Switch)
+	s := p.switches[mc.Switch]
 	if s == nil {
 		return fmt.Errorf("move_cable: no switch %q", mc.Switch)
 	}
-	p := planPort(s, mc.Port)
-	if p == nil {
+	newPort := p.port(s, mc.Port)
+	if newPort == nil {
 		return fmt.Errorf("move_cable: switch %s has no port %q", s.Name, mc.Port)
 	}
+	p.indexWire()
 	// the permanent MAC only: a bond slave's current MAC is the bond's, shared by all slaves
-	macs := []string{NormalizeMAC(nic.PermMAC)}
+	mac := NormalizeMAC(nic.PermMAC)
 	// the old port: unplugged, its LACP partner gone
 	oldPort := func(sw *Switch, port string) {
-		if op := planPort(sw, port); op != nil && op != p {
+		if op := p.port(sw, port); op != nil && op != newPort {
 			op.Oper = "down"
 			if op.LACP != nil {
 				op.LACP.Partner, op.LACP.Status = nil, "down"
@@ -159,29 +270,29 @@ func moveCable(hosts []*Host, sws []*Switch, mc *MoveCable) error {
 	}
 	for _, n := range h.Neighbours {
 		if n.LocalPort == nic.Name {
-			if sw := findSwitch(sws, n.SystemName); sw != nil {
+			if sw := p.switches[n.SystemName]; sw != nil {
 				oldPort(sw, n.PortID)
 			}
 		}
 	}
-	for _, sw := range sws {
-		for _, n := range sw.Neighbours {
-			if strings.EqualFold(n.SystemName, h.Name) && (n.PortID == nic.Name || slices.Contains(macs, NormalizeMAC(n.PortID))) {
-				oldPort(sw, n.LocalPort)
-			}
+	for _, r := range p.byHost[foldKey(h.Name)] {
+		n := &r.sw.s.Neighbours[r.i]
+		if r.sw.deadNeigh[r.i] || !strings.EqualFold(n.SystemName, h.Name) || (n.PortID != nic.Name && NormalizeMAC(n.PortID) != mac) {
+			continue
 		}
-		sw.Neighbours = slices.DeleteFunc(sw.Neighbours, func(n Neighbour) bool {
-			return strings.EqualFold(n.SystemName, h.Name) && (n.PortID == nic.Name || slices.Contains(macs, NormalizeMAC(n.PortID)))
-		})
-		sw.FDB = slices.DeleteFunc(sw.FDB, func(e FDBEntry) bool { return slices.Contains(macs, NormalizeMAC(e.MAC)) })
+		oldPort(r.sw.s, n.LocalPort)
+		r.sw.deadNeigh[r.i], r.sw.anyDeadNb = true, true
 	}
-	p.Oper = "up" // cabled now
-	if p.LACP != nil {
-		p.LACP.Partner, p.LACP.Status = nil, ""
+	for _, r := range p.byMAC[mac] {
+		r.sw.deadFDB[r.i], r.sw.anyDeadFDB = true, true
+	}
+	newPort.Oper = "up" // cabled now
+	if newPort.LACP != nil {
+		newPort.LACP.Partner, newPort.LACP.Status = nil, ""
 	}
 	h.Neighbours = slices.DeleteFunc(h.Neighbours, func(n Neighbour) bool { return n.LocalPort == nic.Name })
 	h.Neighbours = append(h.Neighbours, Neighbour{LocalPort: nic.Name, Protocol: ProtoLLDP, ChassisIDSubtype: s.ChassisIDSubtype,
-		ChassisID: s.ChassisID, PortIDSubtype: IDIfName, PortID: p.Name, SystemName: s.Name, Source: "plan: move_cable"})
+		ChassisID: s.ChassisID, PortIDSubtype: IDIfName, PortID: newPort.Name, SystemName: s.Name, Source: "plan: move_cable"})
 	for bi := range h.Bonds {
 		for si := range h.Bonds[bi].Slaves {
 			if sl := &h.Bonds[bi].Slaves[si]; sl.Name == nic.Name {
@@ -192,55 +303,121 @@ func moveCable(hosts []*Host, sws []*Switch, mc *MoveCable) error {
 	return nil
 }
 
-func lagChange(sws []*Switch, add, remove *LAGChange) error {
+// indexLAGs indexes a switch's LAGs and their members, once.
+func (ps *planSwitch) indexLAGs() {
+	if ps.lags != nil {
+		return
+	}
+	ps.lags, ps.members, ps.inLAGs = map[string]int{}, map[memberKey][]int{}, map[string][]int{}
+	ps.deadMember = make([][]bool, len(ps.s.LAGs))
+	for li := range ps.s.LAGs {
+		ps.lags[NormalizePortName(ps.s.LAGs[li].Name)] = li // the last of a name, as before
+		ps.deadMember[li] = make([]bool, len(ps.s.LAGs[li].Members))
+		for mi, m := range ps.s.LAGs[li].Members {
+			ps.addMember(li, mi, NormalizePortName(m))
+		}
+	}
+}
+
+func (ps *planSwitch) addMember(lag, pos int, name string) {
+	k := memberKey{lag, name}
+	if len(ps.members[k]) == 0 {
+		ps.inLAGs[name] = append(ps.inLAGs[name], lag)
+	}
+	ps.members[k] = append(ps.members[k], pos)
+}
+
+// removeMember marks every member of the LAG whose name normalises to name.
+func (ps *planSwitch) removeMember(lag int, name string) {
+	k := memberKey{lag, name}
+	for _, pos := range ps.members[k] {
+		ps.deadMember[lag][pos] = true
+		ps.lagsTouched = true
+	}
+	delete(ps.members, k)
+}
+
+func (p *planner) lagChange(add, remove *LAGChange) error {
 	lc, verb := add, "lag_add"
 	if lc == nil {
 		lc, verb = remove, "lag_remove"
 	}
-	s := findSwitch(sws, lc.Switch)
+	s := p.switches[lc.Switch]
 	if s == nil {
 		return fmt.Errorf("%s: no switch %q", verb, lc.Switch)
 	}
-	var lag *LAG
-	for i := range s.LAGs {
-		if NormalizePortName(s.LAGs[i].Name) == NormalizePortName(lc.LAG) {
-			lag = &s.LAGs[i]
-		}
-	}
+	ps := p.sw(s)
+	ps.indexLAGs()
+	lag, found := ps.lags[NormalizePortName(lc.LAG)]
 	for _, port := range lc.Ports {
-		if planPort(s, port) == nil {
+		if p.port(s, port) == nil {
 			return fmt.Errorf("%s: switch %s has no port %q", verb, s.Name, port)
 		}
 	}
 	if remove != nil {
-		if lag == nil {
+		if !found {
 			return fmt.Errorf("lag_remove: switch %s has no LAG %q", s.Name, lc.LAG)
 		}
 		for _, port := range lc.Ports {
-			n := NormalizePortName(port)
-			lag.Members = slices.DeleteFunc(lag.Members, func(m string) bool { return NormalizePortName(m) == n })
+			ps.removeMember(lag, NormalizePortName(port))
 		}
 		return nil
 	}
-	if lag == nil {
+	if !found {
 		kind := lc.Kind
 		if kind != LAGLACP && kind != LAGStatic {
 			return fmt.Errorf("lag_add: new LAG %s needs kind lacp or static", lc.LAG)
 		}
 		s.LAGs = append(s.LAGs, LAG{Name: lc.LAG, Kind: kind, Members: []string{}, Evidence: []string{"plan: lag_add"}})
-		lag = &s.LAGs[len(s.LAGs)-1]
+		lag = len(s.LAGs) - 1
+		ps.lags[NormalizePortName(lc.LAG)] = lag
+		ps.deadMember = append(ps.deadMember, nil)
 	}
 	for _, port := range lc.Ports {
 		n := NormalizePortName(port)
-		for i := range s.LAGs { // a port is in one LAG
-			s.LAGs[i].Members = slices.DeleteFunc(s.LAGs[i].Members, func(m string) bool { return NormalizePortName(m) == n })
+		for _, li := range ps.inLAGs[n] { // a port is in one LAG
+			ps.removeMember(li, n)
 		}
-		lag.Members = append(lag.Members, planPort(s, port).Name)
-		if p := planPort(s, port); p.LACP != nil {
-			p.LACP.Status = "" // renegotiates
+		delete(ps.inLAGs, n)
+		pt := p.port(s, port)
+		ps.addMember(lag, len(s.LAGs[lag].Members), n)
+		s.LAGs[lag].Members = append(s.LAGs[lag].Members, pt.Name)
+		ps.deadMember[lag] = append(ps.deadMember[lag], false)
+		if pt.LACP != nil {
+			pt.LACP.Status = "" // renegotiates
 		}
 	}
 	return nil
+}
+
+// compact removes what the changes marked deleted.
+func (p *planner) compact() {
+	for _, ps := range p.state {
+		s := ps.s
+		if ps.anyDeadNb {
+			s.Neighbours = sweep(s.Neighbours, ps.deadNeigh)
+		}
+		if ps.anyDeadFDB {
+			s.FDB = sweep(s.FDB, ps.deadFDB)
+		}
+		if ps.lagsTouched {
+			for li := range s.LAGs {
+				s.LAGs[li].Members = sweep(s.LAGs[li].Members, ps.deadMember[li])
+			}
+		}
+	}
+}
+
+// sweep keeps the elements not marked dead, in order (in place).
+func sweep[T any](xs []T, dead []bool) []T {
+	out := xs[:0]
+	for i, x := range xs {
+		if !dead[i] {
+			out = append(out, x)
+		}
+	}
+	clear(xs[len(out):])
+	return out
 }
 
 // ForgetStaleLACP, called on the model built from a plan's changed

@@ -76,8 +76,21 @@ func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []stri
 	if p.Decode != nil {
 		p.Decode(w, d.s, &d.problems)
 	}
+	if !w.HasSubtree(oidIfEntry) && !w.HasSubtree(oidIfXEntry) {
+		// Nothing to audit: no ports. Say so instead of an empty switch
+		// that every rule passes.
+		d.s.Unreachable, d.s.Error = true, NarrowView
+		d.problems = append(d.problems, NarrowView)
+	}
 	return d.s, d.problems
 }
+
+// NarrowView is the problem of a walk (live or recorded) without IF-MIB's
+// interface tables: typically an SNMP view limited to the system group.
+const NarrowView = "SNMP view shows no IF-MIB ifTable or ifXTable, so no port can be checked: " +
+	"the agent's view is too narrow; grant the bondaudit user a view including 1.3.6.1.2.1.2 (interfaces) and " +
+	"1.3.6.1.2.1.31 (ifMIB), and the other subtrees bondaudit walks (BRIDGE-MIB, Q-BRIDGE-MIB, " +
+	"IEEE8023-LAG-MIB, LLDP-MIB), e.g. net-snmp: view bondaudit included .1.3.6.1.2.1; Cisco: snmp-server view bondaudit mib-2 included"
 
 type decoder struct {
 	w          *Walk

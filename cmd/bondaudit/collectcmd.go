@@ -35,6 +35,7 @@ defaults < group < target. Credentials are references, never inline:
     timeout: 2s                 # per request; retries back off exponentially
     retries: 1
     max_repetitions: 25         # GETBULK page size
+    max_varbinds: 500000        # per switch; more is an endless table: not collected
     deadline: 2m                # the whole switch
   groups:
     dc1-leafs:

@@ -53,7 +53,32 @@ type Options struct {
 	MaxRepetitions uint32
 	// NoBulk forces GETNEXT walks for agents that break on GETBULK.
 	NoBulk bool
-	V3     *V3Options
+	// MaxVarBinds caps the varbinds one session reads over all its walks
+	// (0: DefaultMaxVarBinds). An agent serving an endless or runaway table
+	// is stopped there with a *TooManyVarBindsError instead of filling
+	// memory until the deadline.
+	MaxVarBinds int
+	V3          *V3Options
+}
+
+// DefaultMaxVarBinds is the per-switch varbind cap when targets.yaml sets
+// no max_varbinds: about 17 times the largest real recording in the test
+// fixtures (29,521 varbinds, a Juniper EX4600), room for a core switch's
+// 100k+ MAC FDB, and a few hundred MiB at most.
+const DefaultMaxVarBinds = 500_000
+
+// MaxVarBindsKey is the targets.yaml key that sets Options.MaxVarBinds.
+const MaxVarBindsKey = "max_varbinds"
+
+// TooManyVarBindsError is a walk stopped at the varbind cap.
+type TooManyVarBindsError struct {
+	Limit int
+	Root  string // the subtree being walked when the cap was reached
+}
+
+func (e *TooManyVarBindsError) Error() string {
+	return fmt.Sprintf("the agent served more than %d varbinds (the %s cap) and was still going while walking %s: an endless or runaway table; if the switch really is this large, raise %s in targets.yaml",
+		e.Limit, MaxVarBindsKey, e.Root, MaxVarBindsKey)
 }
 
 // V3Options is an SNMPv3 USM user.
@@ -112,6 +137,8 @@ type gosnmpClient struct {
 	opt      Options
 	requests atomic.Int64
 	bulkOK   bool
+	// varbinds counts what walks have returned, against opt.MaxVarBinds.
+	varbinds int
 }
 
 // Dial opens a session to an agent (UDP: nothing is sent until the first
@@ -125,6 +152,9 @@ func Dial(opt Options) (Client, error) {
 	}
 	if opt.MaxRepetitions == 0 {
 		opt.MaxRepetitions = 25
+	}
+	if opt.MaxVarBinds <= 0 {
+		opt.MaxVarBinds = DefaultMaxVarBinds
 	}
 	g := &gosnmp.GoSNMP{
 		Target:             opt.Address,
@@ -273,34 +303,69 @@ func (e *agentError) Error() string {
 	return fmt.Sprintf("agent error %s at varbind %d", e.status, e.index)
 }
 
-// walk pages through a subtree. It stops at the end of the subtree, at
-// endOfMibView, and on an OID that does not increase (a broken agent would
-// otherwise loop forever).
+// walk pages through a subtree with GETBULK or GETNEXT.
 func (c *gosnmpClient) walk(ctx context.Context, root string, bulk bool) ([]vendors.VarBind, error) {
+	c.g.Context = ctx
+	fetch := func(cur string) (*gosnmp.SnmpPacket, error) {
+		if bulk {
+			return c.g.GetBulk([]string{cur}, 0, c.opt.MaxRepetitions)
+		}
+		return c.g.GetNext([]string{cur})
+	}
+	out, err := walkPages(ctx, root, bulk, c.opt.MaxVarBinds-c.varbinds, fetch)
+	c.varbinds += len(out)
+	if err == nil {
+		return out, nil
+	}
+	root = "." + strings.Trim(root, ".")
+	var (
+		capErr *TooManyVarBindsError
+		ae     *agentError
+		oe     *oidOrderError
+	)
+	switch {
+	case errors.As(err, &capErr):
+		capErr.Limit = c.opt.MaxVarBinds
+		return out, fmt.Errorf("%s: %w", c.where(), err)
+	case errors.As(err, &ae), errors.As(err, &oe):
+	default:
+		return out, c.explain("walk "+root+" on", err)
+	}
+	return out, fmt.Errorf("walk %s on %s: %w", root, c.where(), err)
+}
+
+// oidOrderError is an agent returning an OID that does not follow the one
+// asked for.
+type oidOrderError struct{ got, after string }
+
+func (e *oidOrderError) Error() string {
+	return fmt.Sprintf("agent returned %s after %s (OID not increasing)", e.got, e.after)
+}
+
+// walkPages pages through a subtree with fetch (one request: the varbinds
+// after cur). It stops at the end of the subtree, at endOfMibView, on an
+// OID that does not increase (a broken agent would otherwise loop
+// forever), and once it holds more than budget varbinds (a
+// *TooManyVarBindsError whose Limit the caller fills in; the varbinds read
+// so far come back with it).
+func walkPages(ctx context.Context, root string, bulk bool, budget int, fetch func(cur string) (*gosnmp.SnmpPacket, error)) ([]vendors.VarBind, error) {
 	root = "." + strings.Trim(root, ".")
 	prefix := root + "."
 	cur := root
 	var out []vendors.VarBind
-	c.g.Context = ctx
 	for {
 		if err := ctx.Err(); err != nil {
-			return out, c.explain("walk "+root+" on", err)
+			return out, err
 		}
-		var pkt *gosnmp.SnmpPacket
-		var err error
-		if bulk {
-			pkt, err = c.g.GetBulk([]string{cur}, 0, c.opt.MaxRepetitions)
-		} else {
-			pkt, err = c.g.GetNext([]string{cur})
-		}
+		pkt, err := fetch(cur)
 		if err != nil {
-			return out, c.explain("walk "+root+" on", err)
+			return out, err
 		}
 		if pkt.Error != gosnmp.NoError {
 			if pkt.Error == gosnmp.NoSuchName && !bulk {
 				return out, nil // SNMPv1's end of MIB
 			}
-			return out, fmt.Errorf("walk %s on %s: %w", root, c.where(), &agentError{pkt.Error, pkt.ErrorIndex})
+			return out, &agentError{pkt.Error, pkt.ErrorIndex}
 		}
 		if len(pkt.Variables) == 0 {
 			return out, nil
@@ -313,7 +378,10 @@ func (c *gosnmpClient) walk(ctx context.Context, root string, bulk bool) ([]vend
 				return out, nil
 			}
 			if vendors.CompareOID(strings.TrimPrefix(v.Name, "."), strings.TrimPrefix(cur, ".")) <= 0 {
-				return out, fmt.Errorf("walk %s on %s: agent returned %s after %s (OID not increasing)", root, c.where(), v.Name, cur)
+				return out, &oidOrderError{v.Name, cur}
+			}
+			if len(out) >= budget {
+				return out, &TooManyVarBindsError{Root: root}
 			}
 			out = append(out, convertOne(v))
 			cur = v.Name

@@ -2,6 +2,8 @@ package snmp_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 type fakeAgent struct {
 	byCommunity map[string]*vendors.Walk
 	dialed      []string
+	budgets     []int // each session's MaxVarBinds
 }
 
 type fakeClient struct {
@@ -24,6 +27,7 @@ type fakeClient struct {
 
 func (f *fakeAgent) dial(o snmp.Options) (snmp.Client, error) {
 	f.dialed = append(f.dialed, o.Community.Reveal())
+	f.budgets = append(f.budgets, o.MaxVarBinds)
 	w := f.byCommunity[o.Community.Reveal()]
 	if w == nil {
 		w = vendors.NewWalk(nil)
@@ -71,7 +75,38 @@ func walkOf(t *testing.T, rec string) *vendors.Walk {
 // poller reads each operational VLAN (not 1002-1005) with community@vlan
 // and tags the entries with the VLAN.
 func TestCiscoFDBPerVLAN(t *testing.T) {
-	f := &fakeAgent{byCommunity: map[string]*vendors.Walk{
+	f := ciscoPerVLAN(t)
+	rs := snmp.Poll(context.Background(), []snmp.Target{{Name: "access9", Deadline: time.Minute,
+		Options: snmp.Options{Address: "192.0.2.9", Version: snmp.V2c, Community: snmp.NewSecret("ro")}}},
+		snmp.PollOptions{Dial: f.dial})
+	checkCiscoPerVLAN(t, f, rs[0])
+}
+
+// TestPerVLANSessionsShareTheCap: the per-VLAN sessions get what is left
+// of the switch's max_varbinds, and none is opened once it is used up.
+func TestPerVLANSessionsShareTheCap(t *testing.T) {
+	const mainWalk = 14 // varbinds of the main walk
+	f := ciscoPerVLAN(t)
+	rs := snmp.Poll(context.Background(), []snmp.Target{{Name: "access9", Deadline: time.Minute,
+		Options: snmp.Options{Address: "192.0.2.9", Version: snmp.V2c, Community: snmp.NewSecret("ro"), MaxVarBinds: mainWalk + 5}}},
+		snmp.PollOptions{Dial: f.dial})
+	// VLAN 1 reads nothing, VLAN 10 four varbinds.
+	if fmt.Sprint(f.budgets) != fmt.Sprint([]int{mainWalk + 5, 5, 5, 1}) {
+		t.Errorf("session budgets %v", f.budgets)
+	}
+	f = ciscoPerVLAN(t)
+	rs = snmp.Poll(context.Background(), []snmp.Target{{Name: "access9", Deadline: time.Minute,
+		Options: snmp.Options{Address: "192.0.2.9", Version: snmp.V2c, Community: snmp.NewSecret("ro"), MaxVarBinds: mainWalk}}},
+		snmp.PollOptions{Dial: f.dial})
+	if len(f.dialed) != 1 || len(rs[0].Switch.FDB) != 0 || !slices.ContainsFunc(rs[0].Switch.Problems, func(p string) bool {
+		return strings.Contains(p, "FDB of VLAN 1 and after: not read") && strings.Contains(p, "max_varbinds cap (14 varbinds")
+	}) {
+		t.Errorf("cap used up by the main walk: sessions %v, problems %q", f.dialed, rs[0].Switch.Problems)
+	}
+}
+
+func ciscoPerVLAN(t *testing.T) *fakeAgent {
+	return &fakeAgent{byCommunity: map[string]*vendors.Walk{
 		"ro": walkOf(t, `
 1.3.6.1.2.1.1.1.0|4|Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4
 1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.9.1.1208
@@ -99,10 +134,10 @@ func TestCiscoFDBPerVLAN(t *testing.T) {
 1.3.6.1.2.1.17.4.3.1.2.170.187.204.221.238.1|2|2
 1.3.6.1.2.1.17.4.3.1.3.170.187.204.221.238.1|2|4`),
 	}}
-	rs := snmp.Poll(context.Background(), []snmp.Target{{Name: "access9", Deadline: time.Minute,
-		Options: snmp.Options{Address: "192.0.2.9", Version: snmp.V2c, Community: snmp.NewSecret("ro")}}},
-		snmp.PollOptions{Dial: f.dial})
-	r := rs[0]
+}
+
+func checkCiscoPerVLAN(t *testing.T, f *fakeAgent, r snmp.Result) {
+	t.Helper()
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}

@@ -1,6 +1,7 @@
 package snmp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -119,6 +120,9 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 
 	vbs, err := c.BulkWalk(ctx, systemOID)
 	if err != nil {
+		if capErr := (*TooManyVarBindsError)(nil); errors.As(err, &capErr) {
+			err = fmt.Errorf("%s: stopped after %d varbinds: %w", t.Name, len(vbs), err)
+		}
 		r.Err = err
 		return r
 	}
@@ -138,6 +142,11 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		got, err := c.BulkWalk(ctx, root)
 		vbs = append(vbs, got...)
 		if err != nil {
+			if capErr := (*TooManyVarBindsError)(nil); errors.As(err, &capErr) {
+				// Not collected: a partial table would be judged as if whole.
+				r.Err = fmt.Errorf("%s: stopped after %d varbinds: %w", t.Name, len(vbs), err)
+				return r
+			}
 			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
 				r.Err = fmt.Errorf("%s: deadline %s passed while walking %s (%d varbinds read): %w", t.Name, t.Deadline, root, len(vbs), err)
 				return r
@@ -153,6 +162,11 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	}
 	r.Walk = vendors.NewWalk(vbs)
 	s, probs := all.Decode(r.Walk, t.Name)
+	if s.Unreachable {
+		// Answers, but nothing to audit (vendors.NarrowView): not collected.
+		r.Err = fmt.Errorf("%s: %d varbinds read: %s", where(t), r.Walk.Len(), s.Error)
+		return r
+	}
 	if len(s.FDB) == 0 && prof.Name == "cisco-ios" {
 		probs = append(probs, perVLANFDB(ctx, t, opt, r.Walk, s)...)
 	}
@@ -187,8 +201,16 @@ func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk,
 		probs = append(probs, fmt.Sprintf("%d VLANs: FDB read for the first %d only", len(vlans), maxVLANs))
 		vlans = vlans[:maxVLANs]
 	}
+	// The per-VLAN sessions share the switch's varbind cap.
+	budget := cmp.Or(t.Options.MaxVarBinds, DefaultMaxVarBinds) - w.Len()
 	for _, vlan := range vlans {
 		o := t.Options
+		o.MaxVarBinds = budget
+		if budget <= 0 {
+			probs = append(probs, fmt.Sprintf("FDB of VLAN %d and after: not read: the switch reached its %s cap (%d varbinds, targets.yaml)",
+				vlan, MaxVarBindsKey, cmp.Or(t.Options.MaxVarBinds, DefaultMaxVarBinds)))
+			break
+		}
 		if o.Version == V3 {
 			o.Context = fmt.Sprintf("vlan-%d", vlan)
 		} else {
@@ -202,6 +224,7 @@ func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk,
 		var vbs []vendors.VarBind
 		for _, root := range []string{"1.3.6.1.2.1.17.1.4.1", "1.3.6.1.2.1.17.4.3.1"} {
 			got, err := c.BulkWalk(ctx, root)
+			budget -= len(got)
 			if err != nil {
 				probs = append(probs, fmt.Sprintf("FDB of VLAN %d: %v", vlan, err))
 				break

@@ -25,8 +25,12 @@ type Target struct {
 	Line int
 }
 
+// maxMaxVarBinds bounds max_varbinds: a typo of a few zeros should not
+// lift the cap altogether.
+const maxMaxVarBinds = 50_000_000
+
 // Settings keys a targets file accepts in defaults, groups and targets.
-var settingKeys = []string{"version", "port", "timeout", "retries", "max_repetitions", "deadline", "no_bulk", "community", "context", "v3"}
+var settingKeys = []string{"version", "port", "timeout", "retries", "max_repetitions", MaxVarBindsKey, "deadline", "no_bulk", "community", "context", "v3"}
 var v3Keys = []string{"user", "auth_protocol", "auth_key", "priv_protocol", "priv_key"}
 var targetsKeys = []string{"defaults", "groups", "targets"}
 var targetKeys = append([]string{"name", "address", "group"}, settingKeys...)
@@ -40,6 +44,7 @@ type settings struct {
 	timeout, deadline            *time.Duration
 	retries                      *int
 	maxRep                       *uint32
+	maxVarBinds                  *int
 	noBulk                       *bool
 	v3User, authProto, privProto *string
 	authKey, privKey             *Secret
@@ -235,6 +240,13 @@ func (p *targetParser) settings(n *yaml.Node, where string, extra func(k, v *yam
 			}
 			u := uint32(x)
 			s.maxRep = &u
+		case MaxVarBindsKey:
+			x, err := strconv.Atoi(v.Value)
+			if err != nil || x < 1 || x > maxMaxVarBinds {
+				p.errf(v, "%s: want a varbind count from 1 to %d (default %d), got %q", label, maxMaxVarBinds, DefaultMaxVarBinds, v.Value)
+				continue
+			}
+			s.maxVarBinds = &x
 		case "no_bulk":
 			if v.Value != "true" && v.Value != "false" {
 				p.errf(v, "%s: want true or false, got %q", label, v.Value)
@@ -352,7 +364,7 @@ func (p *targetParser) secret(n *yaml.Node, label string) (Secret, bool) {
 
 // resolve merges settings layers (later wins) into a target's options.
 func resolve(t *Target, layers []settings) error {
-	o := Options{Address: t.Address, Port: 161, Version: V2c, Timeout: 2 * time.Second, Retries: 1, MaxRepetitions: 25}
+	o := Options{Address: t.Address, Port: 161, Version: V2c, Timeout: 2 * time.Second, Retries: 1, MaxRepetitions: 25, MaxVarBinds: DefaultMaxVarBinds}
 	t.Deadline = 2 * time.Minute
 	var v3 V3Options
 	for _, s := range layers {
@@ -370,6 +382,9 @@ func resolve(t *Target, layers []settings) error {
 		}
 		if s.maxRep != nil {
 			o.MaxRepetitions = *s.maxRep
+		}
+		if s.maxVarBinds != nil {
+			o.MaxVarBinds = *s.maxVarBinds
 		}
 		if s.noBulk != nil {
 			o.NoBulk = *s.noBulk

@@ -33,6 +33,7 @@ groups:
   leafs:
     version: 3
     max_repetitions: 40
+    max_varbinds: 2000
     v3:
       user: bondaudit
       auth_protocol: sha-256
@@ -57,13 +58,14 @@ targets:
 	leaf, acc, core := ts[0], ts[1], ts[2]
 	if leaf.Options.Version != V3 || leaf.Options.V3 == nil || leaf.Options.V3.User != "bondaudit" || leaf.Options.V3.AuthProtocol != "SHA256" ||
 		leaf.Options.V3.AuthKey.Reveal() != "auth-key-value" || leaf.Options.V3.PrivKey.Reveal() != "priv-key-value" ||
-		leaf.Options.MaxRepetitions != 40 || leaf.Options.Timeout != 3*time.Second || leaf.Deadline != 90*time.Second || leaf.Line != 18 {
+		leaf.Options.MaxRepetitions != 40 || leaf.Options.MaxVarBinds != 2000 || leaf.Options.Timeout != 3*time.Second || leaf.Deadline != 90*time.Second || leaf.Line != 19 {
 		t.Errorf("leaf1a: %+v %+v", leaf, leaf.Options.V3)
 	}
 	if acc.Options.Version != V2c || acc.Options.Port != 1161 || !acc.Options.NoBulk || acc.Options.Community.Reveal() != "file-community" || acc.Options.Retries != 2 {
 		t.Errorf("access2: %+v", acc.Options)
 	}
-	if core.Options.Address != "core1" || core.Options.Port != 161 || core.Options.Community.Reveal() != "s3cret-community" || core.Options.MaxRepetitions != 25 {
+	if core.Options.Address != "core1" || core.Options.Port != 161 || core.Options.Community.Reveal() != "s3cret-community" || core.Options.MaxRepetitions != 25 ||
+		core.Options.MaxVarBinds != DefaultMaxVarBinds {
 		t.Errorf("core1: %+v", core.Options)
 	}
 }
@@ -88,6 +90,10 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"targets:\n  - {name: ../a, community: {env: RO_COMMUNITY}}\n", []string{"no slashes"}},
 		{"targets: []\n", []string{"want a list of switches"}},
 		{"targets:\n  - {name: a, timeout: soon, community: {env: RO_COMMUNITY}}\n", []string{"duration"}},
+		{"defaults:\n  max_varbinds: 0\ntargets:\n  - {name: a, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "max_varbinds: want a varbind count from 1 to 50000000", `got "0"`}},
+		{"targets:\n  - {name: a, max_varbinds: 1e6, community: {env: RO_COMMUNITY}}\n", []string{"max_varbinds", `got "1e6"`}},
+		{"targets:\n  - {name: a, max_varbinds: 99999999999, community: {env: RO_COMMUNITY}}\n", []string{"max_varbinds", "50000000"}},
+		{"targets:\n  - {name: a, max_varbind: 10, community: {env: RO_COMMUNITY}}\n", []string{`unknown key "max_varbind"`, "max_varbinds"}},
 	} {
 		_, err := ParseTargets([]byte(c.in), "targets.yaml", lookup, fakeReadFile)
 		if err == nil {

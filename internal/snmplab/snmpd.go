@@ -42,6 +42,10 @@ type AgentOptions struct {
 	// Ports is how many loopback UDP ports the agent listens on (default
 	// 1): many "switches" from one snmpd process.
 	Ports int
+	// View, when set, limits what the community may read to this subtree
+	// (snmpd's VACM view of rocommunity), e.g. ".1.3.6.1.2.1.1": an agent
+	// configured to show only the system group. It must hold sysObjectID.
+	View string
 }
 
 // Agent is a running snmpd.
@@ -96,7 +100,7 @@ func StartAgent(t testing.TB, opt AgentOptions) *Agent {
 		addrs = append(addrs, fmt.Sprintf("udp:%s:%d", a.Addr, p))
 	}
 	fmt.Fprintf(&conf, "agentAddress %s\n", strings.Join(addrs, ","))
-	fmt.Fprintf(&conf, "rocommunity %s 127.0.0.1\n", a.Community)
+	fmt.Fprintf(&conf, "rocommunity %s 127.0.0.1 %s\n", a.Community, opt.View)
 	fmt.Fprintf(&conf, "dontLogTCPWrappersConnects yes\n")
 	// createUser goes in the main file: -C keeps snmpd from reading the
 	// persistent one, and the usmConf module (see -I below) owns the token.

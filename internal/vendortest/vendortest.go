@@ -97,3 +97,42 @@ func Port(s *topology.Switch, name string) *topology.Port {
 func Contains(list []string, sub string) bool {
 	return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(s, sub) })
 }
+
+// Seed cuts snmprec text to a fuzz seed of at most maxBytes: the first
+// rows rows of each table column (lines grouped by OID less its last arc),
+// values clipped to 64 bytes, in file order. The fuzzer minimises every
+// new input it finds, and minimising costs about the square of the
+// input's length in runs: a whole recording as a seed leaves a 60 s run
+// minimising instead of fuzzing. Whole recordings belong in ordinary
+// tests.
+func Seed(snmprec string, rows, maxBytes int) []byte {
+	var out []byte
+	seen := map[string]int{}
+	for line := range strings.Lines(snmprec) {
+		oid, rest, ok := strings.Cut(strings.TrimRight(line, "\r\n"), "|")
+		if !ok {
+			continue
+		}
+		col := oid
+		if i := strings.LastIndexByte(oid, '.'); i > 0 {
+			col = oid[:i]
+		}
+		if seen[col] >= rows {
+			continue
+		}
+		typ, val, _ := strings.Cut(rest, "|")
+		if len(val) > 64 {
+			val = val[:64]
+			if strings.HasSuffix(typ, "x") && len(val)%2 == 1 {
+				val = val[:63]
+			}
+		}
+		l := oid + "|" + typ + "|" + val + "\n"
+		if len(out)+len(l) > maxBytes {
+			continue
+		}
+		seen[col]++
+		out = append(out, l...)
+	}
+	return out
+}

@@ -272,8 +272,8 @@ func TestProfiles(t *testing.T) {
 // without panicking (the first input byte picks the family).
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{cxBase + vsxRows("3"), pcBase + hp + "13.1|2|6\n" + hp + "13.2|2|7\n" + hp + "14.1|2|2\n"} {
-		f.Add(append([]byte{0}, s...))
-		f.Add(append([]byte{1}, s...))
+		f.Add(append([]byte{0}, vendortest.Seed(s, 2, 400)...))
+		f.Add(append([]byte{1}, vendortest.Seed(s, 2, 400)...))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {

@@ -240,9 +240,9 @@ func TestProfiles(t *testing.T) {
 // FuzzDecode: any walk with an OS9 (or OS10, first byte odd) sysObjectID
 // decodes without panicking.
 func FuzzDecode(f *testing.F) {
-	f.Add(append([]byte{0}, os9+vlt+"1.1.4.1|2|1258342400\n"+vlt+"1.1.7.1|2|1\n"+vlt+"3.1.2.10|66|10\n"...))
-	f.Add(append([]byte{0}, os9+agg+"1.1.3.10|66|1258296320\n"+agg+"1.1.6.10|4|Te 0/1 Te 0/2\n"+agg+"7.1.5.1|4x|bc\n"...))
-	f.Add(append([]byte{1}, os9...))
+	f.Add(append([]byte{0}, vendortest.Seed(os9+vlt+"1.1.4.1|2|1258342400\n"+vlt+"1.1.7.1|2|1\n"+vlt+"3.1.2.10|66|10\n", 2, 400)...))
+	f.Add(append([]byte{0}, vendortest.Seed(os9+agg+"1.1.3.10|66|1258296320\n"+agg+"1.1.6.10|4|Te 0/1 Te 0/2\n"+agg+"7.1.5.1|4x|bc\n", 2, 400)...))
+	f.Add(append([]byte{1}, vendortest.Seed(os9, 2, 400)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return

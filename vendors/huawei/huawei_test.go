@@ -192,8 +192,8 @@ func TestProfile(t *testing.T) {
 
 // FuzzDecode: any walk with a Huawei sysObjectID decodes without panicking.
 func FuzzDecode(f *testing.F) {
-	f.Add([]byte(vrp + trunks))
-	f.Add([]byte(vrp + "1.3.6.1.2.1.31.1.2.1.3.60.6|2|1\n1.3.6.1.4.1.2011.5.25.178.8.1.3.1.1.1|66|1\n1.3.6.1.4.1.2011.5.25.178.8.1.3.1.4.1|4x|0a010102\n"))
+	f.Add(vendortest.Seed(vrp+trunks, 2, 400))
+	f.Add(vendortest.Seed(vrp+"1.3.6.1.2.1.31.1.2.1.3.60.6|2|1\n1.3.6.1.4.1.2011.5.25.178.8.1.3.1.1.1|66|1\n1.3.6.1.4.1.2011.5.25.178.8.1.3.1.4.1|4x|0a010102\n", 2, 400))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.2011.2.23.291", ""), "fuzz")
 		if s == nil || s.Vendor != "huawei" {

@@ -275,9 +275,9 @@ func TestProfile(t *testing.T) {
 
 // FuzzDecode: any walk with a Junos sysObjectID decodes without panicking.
 func FuzzDecode(f *testing.F) {
-	f.Add([]byte(base + stacked))
-	f.Add([]byte(base + aggPort("511", "021c73000001", "500", "bc", "3c") + aggPort("521", "021c73000001", "501", "a0", "3c")))
-	f.Add([]byte(base + "1.3.6.1.2.1.17.1.4.1.2.513|2|510\n1.3.6.1.2.1.17.7.1.4.3.1.2.10|4|0,513,514\n1.3.6.1.2.1.17.7.1.4.3.1.4.10|4|514\n"))
+	f.Add(vendortest.Seed(base+stacked, 2, 400))
+	f.Add(vendortest.Seed(base+aggPort("511", "021c73000001", "500", "bc", "3c")+aggPort("521", "021c73000001", "501", "a0", "3c"), 2, 400))
+	f.Add(vendortest.Seed(base+"1.3.6.1.2.1.17.1.4.1.2.513|2|510\n1.3.6.1.2.1.17.7.1.4.3.1.2.10|4|0,513,514\n1.3.6.1.2.1.17.7.1.4.3.1.4.10|4|514\n", 2, 400))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.2636.1.1.1.4.82.5", ""), "fuzz")
 		if s == nil || s.Vendor != "junos" {

@@ -185,8 +185,8 @@ func TestProfiles(t *testing.T) {
 // FuzzDecode: any walk with a Cumulus (first byte even) or SONiC
 // sysObjectID decodes without panicking.
 func FuzzDecode(f *testing.F) {
-	f.Add(append([]byte{0}, cumulus+aggTable+aggPort("3", "021c73000001", "10", "bc")+aggPort("4", "000000000000", "10", "3c")...))
-	f.Add(append([]byte{1}, sonic+aggTable...))
+	f.Add(append([]byte{0}, vendortest.Seed(cumulus+aggTable+aggPort("3", "021c73000001", "10", "bc")+aggPort("4", "000000000000", "10", "3c"), 2, 400)...))
+	f.Add(append([]byte{1}, vendortest.Seed(sonic+aggTable, 2, 400)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/bondaudit/bondaudit/rules/report"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// fuzzFile writes an input where the command reads it from: a file in
+// the fuzz process's own folder (one input at a time runs in a process),
+// rewritten for each input.
+func fuzzFile(t *testing.T, dir, name string, data []byte) string {
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// FuzzLoadPlan: any plan file is refused with errors that name it, or
+// gives one change of one kind per list item, which a site without hosts
+// or switches refuses at the first change (and an empty plan applies).
+func FuzzLoadPlan(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "whatif", "plan.yaml")); err == nil {
+		f.Add(b)
+	}
+	for _, s := range []string{
+		"changes:\n  - vlans: {switch: leaf1, port: Ethernet1, pvid: 10, tagged: [20, 30]}\n  - lag_remove: {switch: leaf1, lag: Po1, ports: [Et1]}\n",
+		"changes:\n  - move_cable: {host: a, nic: eth0, to: nocolon}\n  - vlans: {switch: s, port: p, tagged: [x]}\n  - bond_mode: {host: a}\n",
+		"changes: []\n",
+		"changes:\n  - {lag_add: {switch: s, lag: l, ports: [a]}, vlans: {}}\n  - move_cabel: {}\n  - 7\n",
+		"nope: 1\n",
+	} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := fuzzFile(t, dir, "plan.yaml", data)
+		changes, err := loadPlan(path)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), path) {
+				t.Fatalf("error does not name the plan: %v", err)
+			}
+			return
+		}
+		for i, c := range changes {
+			kinds := 0
+			for _, set := range []bool{c.MoveCable != nil, c.BondMode != nil, c.LAGAdd != nil, c.LAGRemove != nil, c.VLANs != nil} {
+				if set {
+					kinds++
+				}
+			}
+			if kinds != 1 {
+				t.Fatalf("change %d has %d kinds: %+v", i+1, kinds, c)
+			}
+		}
+		err = topology.ApplyPlan(nil, nil, changes)
+		if (err == nil) != (len(changes) == 0) || err != nil && !strings.HasPrefix(err.Error(), "change 1: ") {
+			t.Fatalf("%d changes on an empty site: %v", len(changes), err)
+		}
+	})
+}
+
+// FuzzReadBaseline: any file given to --baseline is refused, or read as a
+// report whose site and findings, written back as a report, read the same.
+func FuzzReadBaseline(f *testing.F) {
+	for _, s := range []string{
+		`{"schema":"` + report.JSONSchema + `","site":"demo","findings":[{"rule":"lacp.no-partner","severity":"error","status":"fail","host":"web02","bond":"bond0","nic":"eth0","message":"m"}]}`,
+		`{"schema":"` + report.JSONSchema + `","site":"s","findings":[]}`,
+		`{"schema":"bondaudit.report/v0","site":"s"}`,
+		`{"schema":"` + report.JSONSchema + `","findings":[{"rule":1}]}`,
+		`[1,2]`,
+		`{"schema":"` + report.JSONSchema + `","site":"s","summary":{"hosts":3},"findings":null} trailing`,
+	} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		site, findings, err := readBaseline(fuzzFile(t, dir, "baseline.json", data))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "not a bondaudit JSON report") {
+				t.Fatalf("error does not say what is wrong: %v", err)
+			}
+			return
+		}
+		b, err := json.Marshal(map[string]any{"schema": report.JSONSchema, "site": site, "findings": findings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		site2, findings2, err := readBaseline(fuzzFile(t, dir, "again.json", b))
+		if err != nil || site2 != site || len(findings2) != len(findings) || len(findings) > 0 && !reflect.DeepEqual(findings, findings2) {
+			t.Fatalf("round trip: %q %+v, then %q %+v, %v", site, findings, site2, findings2, err)
+		}
+	})
+}
