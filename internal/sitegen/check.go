@@ -3,240 +3,197 @@ package sitegen
 import (
 	"bufio"
 	"bytes"
-	"encoding/hex"
-	"encoding/json"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // SnmprecLine is the shape of every line WriteSite puts in a .snmprec file.
 var SnmprecLine = regexp.MustCompile(`^[0-9.]+\|[0-9]+x?\|.*$`)
 
-// checkSwitch is what CheckSite reads back from one snmprec file.
-type checkSwitch struct {
-	file     string
-	name     string
-	chassis  string
-	ifName   map[int]string
-	locPort  map[int]string // lldpLocPortNum -> lldpLocPortId
-	rem      map[string]map[int]string
-	aggPorts map[int]map[int]string // ifIndex -> column -> value
-}
-
-type checkSlave struct {
-	name, perm                         string
-	up                                 bool
-	actorSys, partnerSys               string
-	actorPort, partnerPort, partnerKey int
-}
-
-// CheckSite reads a site folder written by WriteSite (or by hand) from
-// fsys and cross-checks it the way a joiner would rely on it: every
-// snmprec line is well formed and the lines are sorted by OID; every JSON
-// file parses; ip-link.json is an array whose bonds have info_kind "bond";
-// the switch a host hears over LLDP exists with that chassis ID and port
-// name, and hears the host back on that port; every host MAC a switch's
-// lldpRemTable names belongs to a host NIC; and the LACP partner a host
-// slave reports is a switch port whose dot3adAggPortTable row names the
-// slave back. It returns every problem found.
+// CheckSite reads a site folder written by WriteSite (or by hand) from fsys
+// with the product's own readers (collect.LoadSite: the ip-link, bonding
+// and lldpcli parsers of collect/host, the snmprec reader and the vendor
+// decoders), joins it with topology.Build, and cross-checks what the join
+// relies on:
+//
+//   - every input reads without a problem, and every snmprec file is sorted
+//     by OID (snmpsim needs that);
+//   - no two host NICs share a permanent MAC; every bond has slaves, and
+//     each slave's permanent address in bonding/ is its NIC's in ip-link.json;
+//   - every LLDP neighbour a host hears is a switch port that hears the host
+//     back (the link rests on LLDP from both sides), every neighbour a
+//     switch hears resolves, and no two sources disagree about a NIC;
+//   - the LACP partner a slave reports is a switch port whose
+//     dot3adAggPortTable row has the partner's key and, while the slave is
+//     up, names the slave back.
+//
+// It returns every problem found.
 func CheckSite(fsys fs.FS) error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	switches := map[string]*checkSwitch{} // by chassis ID
 	swFiles, _ := fs.Glob(fsys, "switches/*.snmprec")
 	if len(swFiles) == 0 {
 		bad("no switches/*.snmprec")
 	}
 	for _, f := range swFiles {
-		sw, err := readCheckSwitch(fsys, f)
-		if err != nil {
+		if err := checkSorted(fsys, f); err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		if sw.chassis == "" {
-			bad("%s: no lldpLocChassisId", f)
-			continue
-		}
-		switches[sw.chassis] = sw
 	}
-
-	hostDirs, _ := fs.ReadDir(fsys, "hosts")
-	if len(hostDirs) == 0 {
+	if ents, _ := fs.ReadDir(fsys, "hosts"); len(ents) == 0 {
 		bad("no hosts/")
 	}
-	nicMACs := map[string]string{} // perm MAC -> host
-	type hostInfo struct {
-		name   string
-		nics   map[string]string // NIC -> perm MAC
-		slaves []checkSlave
+
+	site, err := collect.LoadSite(fsys, "check", collect.LoadOptions{})
+	if err != nil {
+		return errors.Join(append(errs, err)...)
 	}
-	var hosts []hostInfo
-	for _, d := range hostDirs {
-		if !d.IsDir() {
-			continue
+	for _, p := range site.Problems {
+		bad("%s", p)
+	}
+	for _, s := range site.Switches {
+		if s.Unreachable || len(s.Problems) > 0 {
+			bad("switch %s (%s): %s %s", s.Name, s.Source, s.Error, strings.Join(s.Problems, "; "))
 		}
-		dir := path.Join("hosts", d.Name())
-		hi := hostInfo{nics: map[string]string{}}
-		hn, err := fs.ReadFile(fsys, path.Join(dir, "hostname"))
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	}
+	for _, h := range site.Hosts {
+		for _, p := range h.Problems {
+			bad("host %s (%s): %s", h.Name, h.Source, p)
 		}
-		hi.name = strings.TrimSpace(string(hn))
-		raw, err := fs.ReadFile(fsys, path.Join(dir, "ip-link.json"))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		var links []map[string]any
-		if err := json.Unmarshal(raw, &links); err != nil {
-			bad("%s/ip-link.json: not a JSON array: %v", dir, err)
-			continue
-		}
-		bonds := 0
-		for _, l := range links {
-			li, _ := l["linkinfo"].(map[string]any)
-			name, _ := l["ifname"].(string)
-			if kind, _ := li["info_kind"].(string); kind == "bond" {
-				bonds++
-				if _, ok := li["info_data"].(map[string]any); !ok {
-					bad("%s/ip-link.json: bond %s has no info_data", dir, name)
-				}
-				continue
-			}
-			if l["link_type"] != "ether" || li["info_kind"] != nil {
-				continue
-			}
-			perm, _ := l["permaddr"].(string)
-			if sd, ok := li["info_slave_data"].(map[string]any); ok {
-				if p, ok := sd["perm_hwaddr"].(string); ok {
-					perm = p
-				}
-			}
-			if perm == "" {
-				perm, _ = l["address"].(string)
-			}
-			hi.nics[name] = perm
-			if prev, dup := nicMACs[perm]; dup {
-				bad("%s: NIC %s MAC %s also on host %s", dir, name, perm, prev)
-			}
-			nicMACs[perm] = hi.name
-		}
-		bondFiles, _ := fs.Glob(fsys, path.Join(dir, "bonding", "*"))
-		if len(bondFiles) != bonds {
-			bad("%s: %d bonds in ip-link.json but %d bonding/ files", dir, bonds, len(bondFiles))
-		}
-		for _, bf := range bondFiles {
-			text, err := fs.ReadFile(fsys, bf)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			slaves := parseCheckBonding(text)
-			if len(slaves) == 0 {
-				bad("%s: no slaves", bf)
-			}
-			for _, s := range slaves {
-				if hi.nics[s.name] != s.perm {
-					bad("%s: slave %s permanent address %s, ip-link.json says %q", bf, s.name, s.perm, hi.nics[s.name])
-				}
-			}
-			hi.slaves = append(hi.slaves, slaves...)
-		}
-		if raw, err := fs.ReadFile(fsys, path.Join(dir, "lldp.json")); err == nil {
-			var doc struct {
-				LLDP []struct {
-					Interface []struct {
-						Name    string `json:"name"`
-						Chassis []struct {
-							ID []struct{ Type, Value string } `json:"id"`
-						} `json:"chassis"`
-						Port []struct {
-							ID []struct{ Type, Value string } `json:"id"`
-						} `json:"port"`
-					} `json:"interface"`
-				} `json:"lldp"`
-			}
-			if err := json.Unmarshal(raw, &doc); err != nil {
-				bad("%s/lldp.json: %v", dir, err)
-			}
-			for _, l := range doc.LLDP {
-				for _, in := range l.Interface {
-					if len(in.Chassis) == 0 || len(in.Chassis[0].ID) == 0 || len(in.Port) == 0 || len(in.Port[0].ID) == 0 {
-						bad("%s/lldp.json: %s: no chassis or port id", dir, in.Name)
-						continue
-					}
-					sw := switches[in.Chassis[0].ID[0].Value]
-					if sw == nil {
-						bad("%s/lldp.json: %s hears chassis %s, which is no switch's lldpLocChassisId", dir, in.Name, in.Chassis[0].ID[0].Value)
-						continue
-					}
-					portName := in.Port[0].ID[0].Value
-					num := -1
-					for n, id := range sw.locPort {
-						if id == portName {
-							num = n
-						}
-					}
-					if num < 0 {
-						bad("%s/lldp.json: %s hears %s port %s, which %s has no lldpLocPortId for", dir, in.Name, sw.name, portName, sw.file)
-						continue
-					}
-					back := sw.rem[hi.name]
-					if back[num] == "" {
-						bad("%s/lldp.json: %s hears %s %s, but %s's lldpRemTable has no %s on that port", dir, in.Name, sw.name, portName, sw.name, hi.name)
-					} else if back[num] != in.Name && back[num] != hi.nics[in.Name] {
-						bad("%s/lldp.json: %s hears %s %s, but the switch hears %s port %s there", dir, in.Name, sw.name, portName, hi.name, back[num])
-					}
-				}
-			}
-		}
-		hosts = append(hosts, hi)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, p := range m.Problems {
+		bad("join: %s", p)
 	}
 
-	// Every host NIC a switch hears must exist.
-	for _, sw := range switches {
-		for sysName, ports := range sw.rem {
-			for num, id := range ports {
-				if strings.Count(id, ":") == 5 && nicMACs[id] == "" {
-					bad("%s: lldpRemTable port %d names MAC %s (%s), which no host has", sw.file, num, id, sysName)
+	// Hosts: NIC addresses, bonds and their slaves.
+	nicOwner := map[string]string{} // permanent MAC -> host
+	for _, h := range m.Hosts {
+		for _, n := range h.NICs {
+			perm := topology.NormalizeMAC(n.PermMAC)
+			if perm == "" {
+				continue
+			}
+			if prev, dup := nicOwner[perm]; dup {
+				bad("host %s: NIC %s MAC %s also on host %s", h.Name, n.Name, perm, prev)
+			}
+			nicOwner[perm] = h.Name
+		}
+		for _, b := range h.Bonds {
+			if len(b.Slaves) == 0 {
+				bad("host %s: bond %s has no slaves", h.Name, b.Name)
+			}
+			for _, s := range b.Slaves {
+				n := h.NIC(s.Name)
+				switch {
+				case n == nil:
+					bad("host %s: %s slave %s is no NIC in ip-link.json", h.Name, b.Name, s.Name)
+				case topology.NormalizeMAC(s.PermMAC) != topology.NormalizeMAC(n.PermMAC):
+					bad("host %s: %s slave %s permanent address %s, ip-link.json says %q", h.Name, b.Name, s.Name, s.PermMAC, n.PermMAC)
 				}
+			}
+		}
+	}
+
+	// LLDP from both sides, and no disagreement.
+	for _, u := range m.Unresolved {
+		who := cmp.Or(u.Host, u.Switch)
+		bad("%s hears %s %s port %s on %s, which resolves to no device and port in the site",
+			who, u.Neighbour.Protocol, cmp.Or(u.Neighbour.SystemName, u.Neighbour.ChassisID), u.Neighbour.PortID, u.Neighbour.LocalPort)
+	}
+	for _, c := range m.Conflicts {
+		bad("%s %s: the sources disagree: %s", c.Host, c.NIC, strings.Join(c.Claims, "; "))
+	}
+	for _, h := range m.Hosts {
+		for _, n := range h.Neighbours {
+			if n.Protocol != topology.ProtoLLDP {
+				continue
+			}
+			l := m.LinkOf(h.Name, n.LocalPort)
+			switch {
+			case l == nil:
+				bad("host %s: %s hears %s port %s, but maps to no switch port", h.Name, n.LocalPort, n.SystemName, n.PortID)
+			case !slices.Contains(l.Evidence, topology.EvLLDPSwitch):
+				bad("host %s: %s hears %s %s, but %s's lldpRemTable has no %s on that port", h.Name, n.LocalPort, l.Switch, l.Port, l.Switch, h.Name)
 			}
 		}
 	}
 
 	// LACP: the partner a slave reports is a switch port naming it back.
-	for _, h := range hosts {
-		for _, s := range h.slaves {
-			if s.partnerSys == "" || s.partnerSys == "00:00:00:00:00:00" {
-				continue
-			}
-			found := false
-			for _, sw := range switches {
-				for ifIndex, row := range sw.aggPorts {
-					if row[3] != s.partnerSys || row[14] != strconv.Itoa(s.partnerPort) {
-						continue
+	for _, h := range m.Hosts {
+		for _, b := range h.Bonds {
+			for _, s := range b.Slaves {
+				p := s.Partner
+				if p == nil || topology.NormalizeMAC(p.System) == "" || topology.NormalizeMAC(p.System) == topology.ZeroMAC {
+					continue
+				}
+				l := m.LinkOf(h.Name, s.Name)
+				var port *topology.Port
+				if l != nil {
+					port = m.Switch(l.Switch).Port(l.Port)
+				}
+				if port == nil || port.LACP == nil || port.LACP.Actor == nil ||
+					topology.NormalizeMAC(port.LACP.Actor.System) != topology.NormalizeMAC(p.System) || port.LACP.Actor.Port != p.Port {
+					bad("%s %s: LACP partner %s port %d is no switch port's dot3adAggPortActorSystemID/ActorPort", h.Name, s.Name, p.System, p.Port)
+					continue
+				}
+				if port.LACP.Actor.Key != p.Key {
+					bad("%s %s: partner key %d, %s %s has key %d", h.Name, s.Name, p.Key, l.Switch, l.Port, port.LACP.Actor.Key)
+				}
+				if !strings.EqualFold(s.MIIStatus, "up") || s.Actor == nil {
+					continue
+				}
+				actor := cmp.Or(topology.NormalizeMAC(s.Actor.System), topology.NormalizeMAC(b.AdActorSystem), topology.NormalizeMAC(b.MAC))
+				sp := port.LACP.Partner
+				if sp == nil || topology.NormalizeMAC(sp.System) != actor || sp.Port != s.Actor.Port {
+					got := "none"
+					if sp != nil {
+						got = fmt.Sprintf("%s port %d", sp.System, sp.Port)
 					}
-					found = true
-					if row[5] != strconv.Itoa(s.partnerKey) {
-						bad("%s %s: partner key %d, %s ifIndex %d has key %s", h.name, s.name, s.partnerKey, sw.name, ifIndex, row[5])
-					}
-					if s.up && (row[9] != s.actorSys || row[17] != strconv.Itoa(s.actorPort)) {
-						bad("%s %s: partner %s port %d is %s ifIndex %d, whose partner is %s port %s, not %s port %d",
-							h.name, s.name, s.partnerSys, s.partnerPort, sw.name, ifIndex, row[9], row[17], s.actorSys, s.actorPort)
-					}
+					bad("%s %s: partner %s port %d is %s %s, whose partner is %s, not %s port %d",
+						h.Name, s.Name, p.System, p.Port, l.Switch, l.Port, got, actor, s.Actor.Port)
 				}
 			}
-			if !found {
-				bad("%s %s: LACP partner %s port %d is no switch port's dot3adAggPortActorSystemID/ActorPort", h.name, s.name, s.partnerSys, s.partnerPort)
-			}
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkSorted reports the lines of an snmprec file that are not in OID
+// order (snmpsim answers GETNEXT from the file order). The lines themselves
+// are read and judged by the product's snmprec reader in CheckSite.
+func checkSorted(fsys fs.FS, file string) error {
+	data, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	prev := ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for ln := 1; sc.Scan(); ln++ {
+		oid, _, ok := strings.Cut(sc.Text(), "|")
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s:%d: malformed snmprec line %q", file, ln, sc.Text()))
+			continue
+		}
+		if prev != "" && oidLess(prev, oid) >= 0 {
+			errs = append(errs, fmt.Errorf("%s:%d: OID %s not after %s (snmpsim needs sorted files)", file, ln, oid, prev))
+		}
+		prev = oid
 	}
 	return errors.Join(errs...)
 }
@@ -260,144 +217,4 @@ func oidLess(a, b string) int {
 		}
 	}
 	return 0
-}
-
-func readCheckSwitch(fsys fs.FS, file string) (*checkSwitch, error) {
-	data, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return nil, err
-	}
-	sw := &checkSwitch{file: file, ifName: map[int]string{}, locPort: map[int]string{}, rem: map[string]map[int]string{}, aggPorts: map[int]map[int]string{}}
-	type remRow struct{ subtype, id, sysName string }
-	rems := map[string]*remRow{}
-	var errs []error
-	prev := ""
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for ln := 1; sc.Scan(); ln++ {
-		line := sc.Text()
-		if !SnmprecLine.MatchString(line) {
-			errs = append(errs, fmt.Errorf("%s:%d: malformed snmprec line %q", file, ln, line))
-			continue
-		}
-		oid, rest, _ := strings.Cut(line, "|")
-		typ, val, _ := strings.Cut(rest, "|")
-		if prev != "" && oidLess(prev, oid) >= 0 {
-			errs = append(errs, fmt.Errorf("%s:%d: OID %s not after %s (snmpsim needs sorted files)", file, ln, oid, prev))
-		}
-		prev = oid
-		if strings.HasSuffix(typ, "x") {
-			b, err := hex.DecodeString(val)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s:%d: bad hex value", file, ln))
-				continue
-			}
-			if len(b) == 6 {
-				val = MAC(b).String()
-			} else {
-				val = string(b)
-			}
-		}
-		switch {
-		case oid == "1.0.8802.1.1.2.1.3.2.0":
-			sw.chassis = val
-		case oid == "1.3.6.1.2.1.1.5.0":
-			sw.name = val
-		case strings.HasPrefix(oid, oidIfX+".1."):
-			n, _ := strconv.Atoi(strings.TrimPrefix(oid, oidIfX+".1."))
-			sw.ifName[n] = val
-		case strings.HasPrefix(oid, oidLLDPLocPort+".3."):
-			n, _ := strconv.Atoi(strings.TrimPrefix(oid, oidLLDPLocPort+".3."))
-			sw.locPort[n] = val
-		case strings.HasPrefix(oid, oidLLDPRem+"."):
-			colIdx := strings.TrimPrefix(oid, oidLLDPRem+".")
-			col, idx, _ := strings.Cut(colIdx, ".")
-			r := rems[idx]
-			if r == nil {
-				r = &remRow{}
-				rems[idx] = r
-			}
-			switch col {
-			case "6":
-				r.subtype = val
-			case "7":
-				r.id = val
-			case "9":
-				r.sysName = val
-			}
-		case strings.HasPrefix(oid, oidAggPort+"."):
-			col, idx, _ := strings.Cut(strings.TrimPrefix(oid, oidAggPort+"."), ".")
-			c, _ := strconv.Atoi(col)
-			i, _ := strconv.Atoi(idx)
-			if sw.aggPorts[i] == nil {
-				sw.aggPorts[i] = map[int]string{}
-			}
-			sw.aggPorts[i][c] = val
-		}
-	}
-	for idx, r := range rems {
-		parts := strings.Split(idx, ".") // timeMark.localPort.remIndex
-		if len(parts) != 3 {
-			errs = append(errs, fmt.Errorf("%s: lldpRemTable index %s is not timeMark.localPort.remIndex", file, idx))
-			continue
-		}
-		lp, _ := strconv.Atoi(parts[1])
-		if sw.rem[r.sysName] == nil {
-			sw.rem[r.sysName] = map[int]string{}
-		}
-		sw.rem[r.sysName][lp] = r.id
-	}
-	if sw.name == "" {
-		errs = append(errs, fmt.Errorf("%s: no sysName", file))
-	}
-	if len(sw.ifName) == 0 {
-		errs = append(errs, fmt.Errorf("%s: no ifName rows", file))
-	}
-	names := map[string]bool{}
-	for _, v := range sw.ifName {
-		names[v] = true
-	}
-	for _, id := range sw.locPort {
-		if !names[id] {
-			errs = append(errs, fmt.Errorf("%s: lldpLocPortId %s is no ifName", file, id))
-		}
-	}
-	return sw, errors.Join(errs...)
-}
-
-// parseCheckBonding reads the slave blocks of a /proc/net/bonding file.
-func parseCheckBonding(text []byte) []checkSlave {
-	var out []checkSlave
-	var cur *checkSlave
-	section := ""
-	for _, line := range strings.Split(string(text), "\n") {
-		k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
-		v = strings.TrimSpace(v)
-		switch {
-		case k == "Slave Interface":
-			out = append(out, checkSlave{name: v})
-			cur = &out[len(out)-1]
-			section = ""
-		case cur == nil:
-		case k == "details actor lacp pdu":
-			section = "actor"
-		case k == "details partner lacp pdu":
-			section = "partner"
-		case k == "MII Status":
-			cur.up = v == "up"
-		case k == "Permanent HW addr":
-			cur.perm = v
-		case k == "system mac address" && section == "actor":
-			cur.actorSys = v
-		case k == "system mac address" && section == "partner":
-			cur.partnerSys = v
-		case k == "port number" && section == "actor":
-			cur.actorPort, _ = strconv.Atoi(v)
-		case k == "port number" && section == "partner":
-			cur.partnerPort, _ = strconv.Atoi(v)
-		case k == "oper key" && section == "partner":
-			cur.partnerKey, _ = strconv.Atoi(v)
-		}
-	}
-	return out
 }
