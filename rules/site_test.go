@@ -103,7 +103,7 @@ const full = topology.LACPActivity | topology.LACPAggregation | topology.LACPSyn
 func (s *site) bond(host, name, mode string, slaves ...string) *topology.Bond {
 	h := s.hostNamed(host)
 	b := topology.Bond{Name: name, Mode: mode, MIIMon: 100, MAC: s.mac(), MTU: 1500, XmitHashPolicy: "layer3+4", Source: "proc/net/bonding/" + name}
-	lacp := mode == topology.Mode8023AD
+	lacp := mode == "802.3ad"
 	if lacp {
 		b.LACPRate = "fast"
 		b.ActiveAggregator = &topology.Aggregator{ID: 1, Ports: len(slaves), ActorKey: 15, PartnerKey: 10}
