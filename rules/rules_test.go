@@ -633,3 +633,79 @@ func TestEveryRuleHasCases(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthySiteIsQuiet: the near miss of every rule at once. A site built
+// the way RULES.md recommends (802.3ad on one MLAG port-channel across a
+// pair, active-backup on plain ports of both peers) gives no finding at all.
+func TestHealthySiteIsQuiet(t *testing.T) {
+	s := newSite()
+	s.sw("leaf1", "Ethernet1", "Ethernet2")
+	s.sw("leaf2", "Ethernet1", "Ethernet2")
+	s.mlag("leaf1", "leaf2")
+	s.bond("web01", "bond0", "802.3ad", "eth0 leaf1 Ethernet1", "eth1 leaf2 Ethernet1")
+	s.lag("leaf1", "Port-Channel10", "lacp", "Ethernet1").MLAGID = 10
+	s.lag("leaf2", "Port-Channel10", "lacp", "Ethernet1").MLAGID = 10
+	s.bond("db01", "bond0", "active-backup", "eth0 leaf1 Ethernet2", "eth1 leaf2 Ethernet2")
+	m, err := topology.Build(s.hosts, s.switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Domains) != 1 || len(m.Links) != 4 {
+		t.Fatalf("the site joins into %d domains and %d links, want 1 and 4", len(m.Domains), len(m.Links))
+	}
+	for _, f := range Run(m, Params{}, nil) {
+		t.Errorf("%s %s: %s", f.Rule, f.Severity, f.Message)
+	}
+}
+
+// TestRuleSeverities: the rules whose severity depends on the facts or the
+// policy (RULES.md) report at the severity it names.
+func TestRuleSeverities(t *testing.T) {
+	for _, c := range []struct {
+		rule, name string
+		build      func(s *site)
+		params     Params
+		want       Severity
+	}{
+		{"bond.slave-down", "one of two slaves down", func(s *site) {
+			onTwoSwitches(s, "active-backup")
+			eth(s, "eth1").MIIStatus = "down"
+		}, Params{}, Warning},
+		{"bond.slave-down", "every slave down", func(s *site) {
+			onTwoSwitches(s, "active-backup")
+			eth(s, "eth0").MIIStatus, eth(s, "eth1").MIIStatus = "down", "down"
+		}, Params{}, Error},
+		{"bond.speed-mismatch", "active-backup", func(s *site) {
+			onTwoSwitches(s, "active-backup")
+			eth(s, "eth1").Speed = 1000
+		}, Params{}, Warning},
+		{"bond.speed-mismatch", "802.3ad", func(s *site) {
+			onMLAGPair(s, "802.3ad")
+			eth(s, "eth1").Speed = 1000
+		}, Params{}, Error},
+		{"bond.mode-in-bridge", "balance-tlb", func(s *site) {
+			onTwoSwitches(s, "balance-tlb")
+			bond0(s).Bridge = "br0"
+		}, Params{}, Info},
+		{"redundancy.single-switch", "active-backup", func(s *site) { onOneSwitch(s, "active-backup") }, Params{}, Warning},
+		{"redundancy.single-switch", "802.3ad", func(s *site) {
+			onOneSwitch(s, "802.3ad")
+			inPortChannel(s, "lacp")
+		}, Params{}, Info},
+		{"redundancy.single-switch", "require_switch_redundancy", func(s *site) { onOneSwitch(s, "active-backup") }, Params{RequireSwitchRedundancy: true}, Error},
+	} {
+		t.Run(c.rule+"/"+strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			s := newSite()
+			c.build(s)
+			fs := s.run(t, c.rule, c.params, "")
+			if len(fs) == 0 {
+				t.Fatalf("%s did not fire", c.rule)
+			}
+			for _, f := range fs {
+				if f.Severity != c.want {
+					t.Errorf("%s at %s, want %s: %s", c.rule, f.Severity, c.want, f.Message)
+				}
+			}
+		})
+	}
+}
