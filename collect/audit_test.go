@@ -21,8 +21,8 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/bondaudit/bondaudit/collect"
-	sg "github.com/bondaudit/bondaudit/collect/sitegen"
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	sg "github.com/bondaudit/bondaudit/internal/sitegen"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"

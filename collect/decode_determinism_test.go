@@ -2,6 +2,7 @@ package collect_test
 
 import (
 	"encoding/json"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"path/filepath"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 // vendor family decoders) gives byte-identical snapshots; map order must
 // never leak into what an audit or a diff sees.
 func TestDecodeIsDeterministic(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "fixtures", "snmp", "*.snmprec"))
+	files, _ := filepath.Glob(fixtures.Path("snmp", "*.snmprec"))
 	if len(files) == 0 {
 		t.Skip("shared fixtures not present")
 	}

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	sg "github.com/bondaudit/bondaudit/collect/sitegen"
+	sg "github.com/bondaudit/bondaudit/internal/sitegen"
 	"github.com/bondaudit/bondaudit/topology"
 )
 

@@ -3,7 +3,8 @@
 //
 // Sub-packages: host (Linux hosts, live and captured), snmp (switches, live
 // and recorded walks), l2 (LLDP/CDP/LACP frames), demo (the embedded example
-// site), sitegen (a generator of large sites for benchmarks).
+// site). The generator of large sites for tests and benchmarks is
+// internal/sitegen.
 package collect
 
 import (

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"regexp"
 	"slices"
@@ -35,9 +36,9 @@ func TestRegistrySortedUniqueAndDocumented(t *testing.T) {
 // TestRegistryMatchesCatalogue: the registry and RULES.md hold the same
 // rule IDs with the same default severities.
 func TestRegistryMatchesCatalogue(t *testing.T) {
-	b, err := os.ReadFile("../../shared/RULES.md")
+	b, err := os.ReadFile(fixtures.Shared("RULES.md"))
 	if err != nil {
-		t.Skipf("RULES.md not present at ../../shared: %v", err)
+		t.Skipf("RULES.md not present beside the repository: %v", err)
 	}
 	row := regexp.MustCompile("(?m)^\\| ([a-z0-9]+\\.[a-z0-9-]+) \\| (error|warning|info)")
 	cat := map[string]string{}

@@ -200,7 +200,7 @@ func TestIdentify(t *testing.T) {
 		}
 	}
 	// every fixture is recognised as some vendor
-	for _, f := range fixtures(t) {
+	for _, f := range recordings(t) {
 		s, _ := decodeFile(t, f)
 		if s.Vendor == "standard" {
 			t.Errorf("%s (%s, %q) not recognised", filepath.Base(f), s.SysObjectID, s.SysDescr)

@@ -1,6 +1,7 @@
 package vendors_test
 
 import (
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,15 +14,12 @@ import (
 )
 
 // fixtureDir holds the recorded real-device walks, read in place.
-const fixtureDir = "../../shared/fixtures/snmp"
+var fixtureDir = fixtures.Path("snmp")
 
-func fixtures(t testing.TB) []string {
+// recordings returns every shared recording, skipping t when there are none.
+func recordings(t testing.TB) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(fixtureDir, "*.snmprec"))
-	if len(files) == 0 {
-		t.Skipf("shared SNMP fixtures not present at %s", fixtureDir)
-	}
-	return files
+	return fixtures.Glob(t, "snmp", "*.snmprec")
 }
 
 func decodeFile(t testing.TB, path string) (*topology.Switch, []string) {
@@ -77,7 +75,7 @@ func summary(s *topology.Switch) []string {
 // testdata/fixtures/<name>.want, which was derived from the raw OIDs by an
 // independent reader (testdata/fixture_oracle.py) and reviewed by hand.
 func TestFixturesLAGsAndNeighbours(t *testing.T) {
-	for _, f := range fixtures(t) {
+	for _, f := range recordings(t) {
 		name := strings.TrimPrefix(strings.TrimSuffix(filepath.Base(f), ".snmprec"), "librenms__")
 		t.Run(name, func(t *testing.T) {
 			s, _ := decodeFile(t, f)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect"
-	"github.com/bondaudit/bondaudit/collect/sitegen"
+	"github.com/bondaudit/bondaudit/internal/sitegen"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 )

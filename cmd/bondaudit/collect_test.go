@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +18,8 @@ import (
 // and an audit of the folder reports map.switch-unreachable. No community
 // or key appears in any output, log line or file.
 func TestCollectSwitchesEndToEnd(t *testing.T) {
-	rec := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp", "librenms__ios_2960x.snmprec")
-	rec2 := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp", "librenms__arista_eos.snmprec")
+	rec := fixtures.Path("snmp", "librenms__ios_2960x.snmprec")
+	rec2 := fixtures.Path("snmp", "librenms__arista_eos.snmprec")
 	if _, err := os.Stat(rec); err != nil {
 		t.Skipf("shared fixtures not present: %v", err)
 	}
@@ -139,7 +140,7 @@ targets:
 // path) does not stop the others: every switch is tried, each failure named
 // on stderr, and the exit status is 2 (the folder holds stale snapshots).
 func TestCollectSwitchesKeepsGoingWhenASnapshotCannotBeSaved(t *testing.T) {
-	rec := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp", "librenms__ios_2960x.snmprec")
+	rec := fixtures.Path("snmp", "librenms__ios_2960x.snmprec")
 	if _, err := os.Stat(rec); err != nil {
 		t.Skipf("shared fixtures not present: %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bondaudit/bondaudit/collect/sitegen"
+	"github.com/bondaudit/bondaudit/internal/sitegen"
 )
 
 var (

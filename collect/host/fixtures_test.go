@@ -2,6 +2,7 @@ package host
 
 import (
 	"fmt"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // fixtureDir is the shared fixture tree, read in place.
-const fixtureDir = "../../../shared/fixtures"
+var fixtureDir = fixtures.Path()
 
 func readFixture(t testing.TB, rel string) []byte {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,7 +22,7 @@ import (
 
 // pcapDir holds tcpdump's test captures and its decodes (*.out), read in
 // place: they are never copied into this repository.
-const pcapDir = "../../../shared/fixtures/pcap"
+var pcapDir = fixtures.Path("pcap")
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()

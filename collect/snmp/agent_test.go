@@ -7,7 +7,7 @@ package snmp_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +19,7 @@ import (
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp", name)
+	p := fixtures.Path("snmp", name)
 	if _, _, err := snmp.ReadWalkFile(p); err != nil {
 		t.Skipf("shared fixtures not present (%v)", err)
 	}

@@ -3,6 +3,7 @@ package snmp_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func comparable(t *testing.T, s *topology.Switch) string {
 // difference means a profile forgot an OID its decoder reads.
 func TestPollMatchesFile(t *testing.T) {
 	snmplab.NeedTool(t, "snmpd", "snmpd")
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "snmp")
+	dir := fixtures.Path("snmp")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.snmprec"))
 	if len(files) == 0 {
 		t.Skipf("no recordings in %s", dir)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,27 +20,18 @@ import (
 
 // fixtureDir holds snmprec recordings from LibreNMS's test data, shared by
 // the whole repository.
-var fixtureDir = filepath.Join("..", "..", "..", "shared", "fixtures", "snmp")
+var fixtureDir = fixtures.Path("snmp")
 
-func fixtures(t testing.TB) []string {
+// recordings returns every shared recording, skipping t when there are none.
+func recordings(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.snmprec"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skipf("no *.snmprec fixtures in %s (resolved from the package directory); skipping", fixtureDir)
-	}
-	return files
+	return fixtures.Glob(t, "snmp", "*.snmprec")
 }
 
+// fixture returns the path of one shared recording, skipping t when absent.
 func fixture(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(fixtureDir, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("fixture %s is absent: %v", p, err)
-	}
-	return p
+	return fixtures.Require(t, "snmp", name)
 }
 
 func readFile(t testing.TB, path string) []byte {
@@ -84,7 +76,7 @@ func TestSnmprecFixtures(t *testing.T) {
 	}
 	// Lines whose OID was dropped as a conflicting duplicate.
 	dropped := map[string]int{"librenms__procurve.snmprec": 14}
-	for _, path := range fixtures(t) {
+	for _, path := range recordings(t) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			data := readFile(t, path)
@@ -330,7 +322,7 @@ func writeHexLines(b *bytes.Buffer, p []byte) {
 // TestSnmprecEqualsSnmpwalk prints each fixture as snmpwalk -On output and
 // reads it back: both readers must give the same varbinds.
 func TestSnmprecEqualsSnmpwalk(t *testing.T) {
-	for _, path := range fixtures(t) {
+	for _, path := range recordings(t) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			rec, _ := ReadSnmprec(bytes.NewReader(readFile(t, path)), name)
@@ -771,7 +763,7 @@ func BenchmarkReadSnmprec(b *testing.B) {
 	// The largest fixture by size.
 	var path string
 	var size int64
-	for _, p := range fixtures(b) {
+	for _, p := range recordings(b) {
 		if fi, err := os.Stat(p); err == nil && fi.Size() > size {
 			path, size = p, fi.Size()
 		}

@@ -6,9 +6,9 @@ package vendortest
 
 import (
 	"bytes"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -22,10 +22,7 @@ import (
 // FixtureDir is the shared recordings folder, found from this file's place
 // in the module (../shared/fixtures/snmp beside the repository), so that
 // tests at any depth find it.
-func FixtureDir() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "fixtures", "snmp")
-}
+func FixtureDir() string { return fixtures.Path("snmp") }
 
 // Recording reads FixtureDir()/<stem>.snmprec, skipping the test with a
 // message when the shared fixtures are absent. Lines the reader rejects are

@@ -1,6 +1,7 @@
 package arista_test
 
 import (
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,10 +18,9 @@ import (
 
 // fixtureDir holds the recorded real-device walks, read in place (never
 // copied into the repository); demoDir the generated demo site's walks.
-const (
-	fixtureDir = "../../../shared/fixtures/snmp"
-	demoDir    = "../../collect/demo/site/switches"
-)
+var fixtureDir = fixtures.Path("snmp")
+
+const demoDir = "../../collect/demo/site/switches"
 
 func decodeFile(t *testing.T, path string) (s, std *topology.Switch, problems []string) {
 	t.Helper()

@@ -1,6 +1,7 @@
 package cisco_test
 
 import (
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,7 +18,7 @@ import (
 
 // fixtureDir holds the recorded real-device walks, read in place (never
 // copied into the repository).
-const fixtureDir = "../../../shared/fixtures/snmp"
+var fixtureDir = fixtures.Path("snmp")
 
 // decodeFixture decodes a recording with every family decoder, and with
 // the standard MIBs only, for comparison.

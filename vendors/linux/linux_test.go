@@ -1,6 +1,7 @@
 package linux_test
 
 import (
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,7 +24,7 @@ func decodeText(t *testing.T, rec string) (*topology.Switch, []string) {
 }
 
 var (
-	fixtureDir = vendortest.FixtureDir()
+	fixtureDir = fixtures.Path("snmp")
 	lag        = vendortest.LAG
 	port       = vendortest.Port
 )

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	sg "github.com/bondaudit/bondaudit/collect/sitegen"
+	sg "github.com/bondaudit/bondaudit/internal/sitegen"
 )
 
 // scenario is one host's story and what an audit should say about it.

@@ -75,9 +75,6 @@ var faultRules = map[string][]string{
 	FaultHalfMLAG:  {"lacp.no-partner", "lacp.partner-mismatch", "lacp.aggregator-split", "lacp.switch-not-aggregated", "lacp.not-synced", "lacp.churn", "switch.mlag-inconsistent"},
 }
 
-// FaultRules returns the rule IDs a fault kind is expected to trigger.
-func FaultRules(kind string) []string { return append([]string(nil), faultRules[kind]...) }
-
 // Fault is one host with a planted fault.
 type Fault struct {
 	Host string

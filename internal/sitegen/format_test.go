@@ -2,8 +2,7 @@ package sitegen
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"slices"
 	"sort"
 	"strings"
@@ -11,7 +10,7 @@ import (
 )
 
 // Real captures from the project's shared fixtures (read in place, never
-// copied; the tests skip when ../shared/fixtures is absent):
+// copied; the tests skip when a fixture is absent, see internal/fixtures):
 //   - magpie__bondM_8023ad_mlag_healthy.txt: OpenStack charm-magpie test
 //     data (Apache-2.0), an older kernel without the "LACP active" and
 //     "Peer Notification Delay" lines;
@@ -30,19 +29,6 @@ func labels(text string) []string {
 		}
 	}
 	return out
-}
-
-// fixtureDir is the shared fixture tree, read in place.
-const fixtureDir = "../../../shared/fixtures"
-
-// readFixture reads a shared fixture, skipping the test when the tree is
-// not present on this machine.
-func readFixture(t *testing.T, name string) ([]byte, error) {
-	t.Helper()
-	if _, err := os.Stat(fixtureDir); err != nil {
-		t.Skipf("shared fixtures not present at %s: %v", fixtureDir, err)
-	}
-	return os.ReadFile(filepath.Join(fixtureDir, name))
 }
 
 func testSite(t *testing.T) *Site {
@@ -71,10 +57,7 @@ func testSite(t *testing.T) *Site {
 func TestProcBondingMatchesKernel8023ad(t *testing.T) {
 	s := testSite(t)
 	got := string(AppendProcBonding(nil, s.Hosts[0].Bonds[0]))
-	want, err := readFixture(t, "bonding/magpie__bondM_8023ad_mlag_healthy.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := fixtures.Read(t, "bonding/magpie__bondM_8023ad_mlag_healthy.txt")
 	// Lines newer kernels add (5.3: peer notification delay, 5.15: LACP active).
 	gl := slices.DeleteFunc(labels(got), func(l string) bool {
 		return l == "Peer Notification Delay (ms)" || l == "LACP active"
@@ -100,10 +83,7 @@ func TestProcBondingMatchesKernel8023ad(t *testing.T) {
 func TestProcBondingMatchesKernelALB(t *testing.T) {
 	s := testSite(t)
 	got := string(AppendProcBonding(nil, s.Hosts[1].Bonds[0]))
-	want, err := readFixture(t, "bonding/web-netplan__bond0_balance-alb_kernel6.8.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := fixtures.Read(t, "bonding/web-netplan__bond0_balance-alb_kernel6.8.txt")
 	// Same kernel, same mode: only the version, slave order/names and
 	// addresses differ.
 	g, w := labels(got), labels(string(want))
@@ -136,10 +116,7 @@ func TestLLDPJSON0MatchesLldpcli(t *testing.T) {
 	if err := json.Unmarshal(AppendLLDPJSON0(nil, s.Hosts[0]), &got); err != nil {
 		t.Fatal(err)
 	}
-	data, err := readFixture(t, "lldp/unifabric__lldpcli_json0_h3c_and_host.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := fixtures.Read(t, "lldp/unifabric__lldpcli_json0_h3c_and_host.json")
 	if err := json.Unmarshal(data, &want); err != nil {
 		t.Fatal(err)
 	}
