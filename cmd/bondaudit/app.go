@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/atomicfile"
+	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
@@ -239,11 +241,10 @@ func siteName(dir string) string {
 	return filepath.Base(abs)
 }
 
-// loadAndBuild reads a site and joins it; live, when set, adds switches
-// polled now (replacing the site's files of the same name).
-func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*collect.Site, *topology.Model, error) {
-	start := time.Now()
-	opt := collect.LoadOptions{}
+// load runs the pipeline's load and join on a site, with progress on a
+// terminal; a site that cannot be read at all lists its problems on stderr.
+func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Result, error) {
+	opt := pipeline.Options{Live: live, Log: a.log}
 	if a.stderrIsTerminal {
 		last := time.Time{}
 		opt.Progress = func(done, total int) {
@@ -259,37 +260,37 @@ func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*colle
 			}
 		}
 	}
-	site, err := collect.LoadSite(fsys, name, opt)
-	if err != nil {
-		for _, p := range site.Problems {
+	r, err := pipeline.Load(fsys, name, opt)
+	var le *pipeline.LoadError
+	if errors.As(err, &le) {
+		for _, p := range le.Problems {
 			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(p))
 		}
-		return nil, nil, failed(err)
 	}
-	if len(live) > 0 {
-		site.Switches = mergeSwitches(site.Switches, live)
-	}
-	a.log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
-		"problems", len(site.Problems), "elapsed", time.Since(start))
-	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
 	if err != nil {
-		return nil, nil, failed(fmt.Errorf("site %s: %w", name, err))
+		return nil, failed(err)
 	}
-	return site, m, nil
+	return r, nil
+}
+
+// judged is load, then the rules and the policy.
+func (a *app) judged(fsys fs.FS, name string, pol *rules.Policy, live ...snmp.Result) (*pipeline.Result, error) {
+	r, err := a.load(fsys, name, live...)
+	if err != nil {
+		return nil, err
+	}
+	r.Judge(pol, a.now())
+	return r, nil
 }
 
 func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) error {
-	w, err := report.New(f.format)
+	w, err := report.Audit.Writer(cmp.Or(f.format, "text"), report.Options{ShowSuppressed: f.showSuppressed})
 	if err != nil {
 		return failed(fmt.Errorf("--format: %w", err))
 	}
-	threshold, never, err := parseFailOn(f.failOn)
+	failOn, err := parseFailOn(f.failOn)
 	if err != nil {
 		return failed(err)
-	}
-	if t, ok := w.(report.Text); ok {
-		t.ShowSuppressed = f.showSuppressed
-		w = t
 	}
 	start := time.Now()
 	pol, err := loadPolicy(fsys, f.policy)
@@ -302,44 +303,34 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 			return failed(err)
 		}
 	}
-	site, m, err := a.loadAndBuild(fsys, name, live...)
+	res, err := a.judged(fsys, name, pol, live...)
 	if err != nil {
 		return err
 	}
-	now := a.now()
-	findings := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), now)
-	r := &report.Report{Site: name, Generated: now, Model: m, Findings: findings,
-		Problems: append(append([]string(nil), site.Problems...), m.Problems...), Duration: time.Since(start)}
+	r := &report.Report{Site: name, Generated: res.Now, Model: res.Model, Findings: res.Findings,
+		Problems: res.Problems(), Duration: time.Since(start)}
 	saveBaseline, err := a.applyBaseline(f, r) // keeps only findings not in --baseline
 	if err != nil {
 		return failed(err)
 	}
-	if err := a.writeOutput(f.output, func(out io.Writer) error { return w.Write(out, r) }); err != nil {
+	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, r) }); err != nil {
 		return failed(err)
 	}
 	if err := saveBaseline(); err != nil {
 		return failed(err)
 	}
-	if never {
-		return nil
-	}
-	for _, fd := range r.Findings {
-		if fd.Status != rules.StatusSuppressed && fd.Severity >= threshold {
-			return &exitError{code: exitFindings}
-		}
+	if failOn.Fails(r.Findings) {
+		return &exitError{code: exitFindings}
 	}
 	return nil
 }
 
-func parseFailOn(s string) (rules.Severity, bool, error) {
-	if s == "never" {
-		return 0, true, nil
-	}
-	sev, err := rules.ParseSeverity(s)
+func parseFailOn(s string) (rules.FailOn, error) {
+	f, err := rules.ParseFailOn(s)
 	if err != nil {
-		return 0, false, fmt.Errorf("--fail-on %q: want error, warning, info or never", s)
+		return f, fmt.Errorf("--fail-on %w", err)
 	}
-	return sev, false, nil
+	return f, nil
 }
 
 // writeOutput writes to stdout ("" or "-"), or to the file -o names
@@ -374,60 +365,53 @@ links, and conflicts between sources.`,
 		Example: "  bondaudit topology ./site\n  bondaudit topology ./site --format json | jq '.links[]'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return failed(fmt.Errorf("--format %q: want text or json", format))
+			write, err := report.Topology.Writer(format, report.Options{})
+			if err != nil {
+				return failed(fmt.Errorf("--format: %w", err))
 			}
-			var fsys fs.FS
-			name := args[0]
-			if name == "demo" {
-				if _, err := os.Stat(name); err != nil {
-					fsys = demo.FS()
-				}
-			}
-			if fsys == nil {
-				var err error
-				if fsys, err = a.openSite(name); err != nil {
-					return failed(err)
-				}
-				name = siteName(name)
-			}
-			_, m, err := a.loadAndBuild(fsys, name)
+			fsys, name, err := a.siteOrDemo(args[0])
 			if err != nil {
 				return err
 			}
-			v := topology.NewView(m)
-			return a.writeOutput(output, func(w io.Writer) error {
-				if format == "json" {
-					return v.WriteJSON(w)
-				}
-				return v.WriteText(w)
-			})
+			res, err := a.load(fsys, name)
+			if err != nil {
+				return err
+			}
+			v := topology.NewView(res.Model)
+			return a.writeOutput(output, func(w io.Writer) error { return write(w, v) })
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().StringVar(&format, "format", "text", formatList(report.Topology.Names()))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
 }
 
 // loadPolicy reads --policy FILE, else the site's policy.yaml when there
-// is one; nil (no policy) otherwise. A policy that does not parse stops
-// the run: auditing without the waivers someone wrote would cry wolf.
+// is one; nil (no policy) otherwise.
 func loadPolicy(fsys fs.FS, flag string) (*rules.Policy, error) {
-	if flag != "" {
-		p, err := rules.LoadPolicy(flag)
-		if err != nil {
-			return nil, fmt.Errorf("--policy: %w", err)
-		}
-		return p, nil
+	if flag == "" {
+		return pipeline.SitePolicy(fsys)
 	}
-	b, err := fs.ReadFile(fsys, "policy.yaml")
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	p, err := rules.LoadPolicy(flag)
 	if err != nil {
-		return nil, fmt.Errorf("policy.yaml: %w", err)
+		return nil, fmt.Errorf("--policy: %w", err)
 	}
-	return rules.ParsePolicy(b, "policy.yaml")
+	return p, nil
+}
+
+// siteOrDemo opens the site folder arg; "demo" names the built-in example
+// site when there is no folder of that name.
+func (a *app) siteOrDemo(arg string) (fs.FS, string, error) {
+	if arg == "demo" {
+		if _, err := os.Stat(arg); err != nil {
+			return demo.FS(), arg, nil
+		}
+	}
+	fsys, err := a.openSite(arg)
+	if err != nil {
+		return nil, "", failed(err)
+	}
+	return fsys, siteName(arg), nil
 }
 
 // syncWriter serialises writes to one writer.
@@ -463,4 +447,12 @@ func parseByteSize(s string) (int64, error) {
 		return 0, errors.New("want a positive size such as 256MiB, 2GiB or 1048576")
 	}
 	return n * mult, nil
+}
+
+// formatList is "a, b or c", for --format help.
+func formatList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -312,7 +312,7 @@ func TestDiagramOutputFileAndErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--demo", "--format", "png"}, `--format "png": want dot, mermaid, svg, html`},
+		{[]string{"--demo", "--format", "png"}, `--format: unknown diagram format "png": choose one of dot, mermaid, svg, html`},
 		{[]string{"--demo", "--focus", "leaf1"}, "close names: leaf1a, leaf1b, leaf2"},
 		{[]string{"--demo", "--focus", "web1"}, "close names: web01, web02"},
 		{[]string{"--demo", "--depth", "0"}, "--depth 0"},
@@ -326,14 +326,6 @@ func TestDiagramOutputFileAndErrors(t *testing.T) {
 		code, _, errs := runDiagram(t, tc.args...)
 		if code != exitFailed || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
-		}
-	}
-}
-
-func TestFormatFromExt(t *testing.T) {
-	for path, want := range map[string]string{"a.svg": "svg", "a.HTML": "html", "x/y.mmd": "mermaid", "a.gv": "dot", "a.txt": "dot", "": "dot"} {
-		if got := formatFromExt(path); got != want {
-			t.Errorf("%q: %s, want %s", path, got, want)
 		}
 	}
 }

@@ -6,28 +6,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
-
-// diagramFormats are the --format values, each with its renderer, in the
-// order help lists them.
-var diagramFormats = []struct {
-	name   string
-	exts   []string // -o extensions that pick the format when --format is not given
-	render func(*diagram.Diagram, io.Writer) error
-}{
-	{"dot", []string{".dot", ".gv"}, (*diagram.Diagram).DOT},
-	{"mermaid", []string{".mmd", ".mermaid"}, (*diagram.Diagram).Mermaid},
-	{"svg", []string{".svg"}, (*diagram.Diagram).SVG},
-	{"html", []string{".html", ".htm"}, (*diagram.Diagram).HTML},
-}
 
 type diagramFlags struct {
 	focus    string
@@ -85,7 +72,7 @@ focus, too big).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !cmd.Flags().Changed("format") {
-				f.format = formatFromExt(f.output)
+				f.format = report.Diagrams.ByExt(f.output)
 			}
 			return a.diagram(args, f)
 		},
@@ -94,7 +81,7 @@ focus, too big).`,
 	fl.StringVar(&f.focus, "focus", "", "draw only around a HOST, a SWITCH, an MLAG/stack domain, or SWITCH:LAG (e.g. leaf1a:Port-Channel10)")
 	fl.IntVar(&f.depth, "depth", 1, "with --focus: how many hops from it to draw")
 	fl.BoolVar(&f.ports, "ports", false, "draw every cable (NIC ↔ switch port) instead of one edge per bond and LAG")
-	fl.StringVar(&f.format, "format", "dot", "output format: "+strings.Join(diagramFormatNames(), ", ")+" (default from the -o extension, else dot)")
+	fl.StringVar(&f.format, "format", "dot", "output format: "+strings.Join(report.Diagrams.Names(), ", ")+" (default from the -o extension, else dot)")
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of stdout (written atomically)")
 	fl.StringVar(&f.policy, "policy", "", "policy file for the findings drawn; default: the site's policy.yaml")
 	fl.IntVar(&f.maxNodes, "max-nodes", diagram.DefaultMaxNodes, "refuse to draw more hosts plus switches than this (-1: no limit)")
@@ -102,32 +89,11 @@ focus, too big).`,
 	return cmd
 }
 
-func diagramFormatNames() []string {
-	var names []string
-	for _, df := range diagramFormats {
-		names = append(names, df.name)
-	}
-	return names
-}
-
-// formatFromExt picks the format an -o file's extension names; dot otherwise.
-func formatFromExt(path string) string {
-	ext := strings.ToLower(filepath.Ext(path))
-	for _, df := range diagramFormats {
-		for _, e := range df.exts {
-			if e == ext {
-				return df.name
-			}
-		}
-	}
-	return "dot"
-}
-
 // diagram reads the site, runs the rules, builds the picture and writes it.
 func (a *app) diagram(args []string, f diagramFlags) error {
-	render, err := diagramRenderer(f.format)
+	render, err := report.Diagrams.Writer(f.format, report.Options{})
 	if err != nil {
-		return failed(err)
+		return failed(fmt.Errorf("--format: %w", err))
 	}
 	if f.depth < 1 {
 		return failed(fmt.Errorf("--depth %d: want 1 or more", f.depth))
@@ -143,29 +109,19 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if err != nil {
 		return failed(err)
 	}
-	_, m, err := a.loadAndBuild(fsys, name)
+	res, err := a.judged(fsys, name, pol)
 	if err != nil {
 		return err
 	}
-	findings := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
-	d, err := diagram.Build(m, diagram.Options{Focus: f.focus, Depth: f.depth, Ports: f.ports,
-		Marks: marksOf(findings), MaxNodes: f.maxNodes, Title: name})
+	d, err := diagram.Build(res.Model, diagram.Options{Focus: f.focus, Depth: f.depth, Ports: f.ports,
+		Marks: marksOf(res.Findings), MaxNodes: f.maxNodes, Title: name})
 	if err != nil {
 		return failed(err)
 	}
-	if err := a.writeOutput(f.output, func(w io.Writer) error { return render(d, w) }); err != nil {
+	if err := a.writeOutput(f.output, func(w io.Writer) error { return render(w, d) }); err != nil {
 		return failed(err)
 	}
 	return nil
-}
-
-func diagramRenderer(format string) (func(*diagram.Diagram, io.Writer) error, error) {
-	for _, df := range diagramFormats {
-		if df.name == format {
-			return df.render, nil
-		}
-	}
-	return nil, fmt.Errorf("--format %q: want %s", format, strings.Join(diagramFormatNames(), ", "))
 }
 
 // diagramSite opens the site folder, or the built-in demo site.
