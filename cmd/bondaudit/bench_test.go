@@ -8,10 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/sitegen"
-	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -62,15 +63,11 @@ func audit(b *testing.B, dir string) int {
 		b.Fatal(err)
 	}
 	defer sd.Close()
-	site, err := collect.LoadSite(sd, "bench", collect.LoadOptions{})
+	r, err := pipeline.Run(sd, "bench", nil, time.Now(), pipeline.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return len(rules.Run(m, rules.Params{FlapThreshold: 3}, nil))
+	return len(r.Findings)
 }
 
 // BenchmarkAudit10k is the DESIGN.md scale target: 10,000 hosts with 2–4

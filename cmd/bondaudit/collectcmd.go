@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -148,23 +147,6 @@ func (a *app) pollTargets(ctx context.Context, path string, concurrency int) ([]
 			}
 		}}
 	return snmp.Poll(ctx, ts, opt), nil
-}
-
-// mergeSwitches replaces file switches by the live ones of the same name.
-func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Switch {
-	byName := map[string]bool{}
-	var out []*topology.Switch
-	for i := range live {
-		out = append(out, live[i].Switch)
-		byName[strings.ToLower(live[i].Target.Name)] = true
-		byName[strings.ToLower(live[i].Switch.Name)] = true
-	}
-	for _, s := range file {
-		if !byName[strings.ToLower(s.Name)] {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (a *app) collectHostCmd() *cobra.Command {
