@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/atomicfile"
+	"github.com/bondaudit/bondaudit/internal/memlimit"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
@@ -49,7 +49,7 @@ type app struct {
 	maxFile string
 	maxSite string
 	sites   []*collect.SiteDir
-	gc      gcSetting // how main tuned the collector (logged at debug)
+	gc      memlimit.GCSetting // how main tuned the collector (logged at debug)
 }
 
 // openSite opens a site folder for reading as untrusted input: beneath
@@ -135,10 +135,10 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
 			a.log.Debug("memory", "gogc", a.gc.GOGC, "soft_limit", a.gc.SoftLimit, "limit_from", a.gc.LimitSource)
 			var err error
-			if a.limits.MaxFileBytes, err = parseByteSize(a.maxFile); err != nil {
+			if a.limits.MaxFileBytes, err = collect.ParseByteSize(a.maxFile); err != nil {
 				return failed(fmt.Errorf("--max-file-size %q: %w", a.maxFile, err))
 			}
-			if a.limits.MaxSiteBytes, err = parseByteSize(a.maxSite); err != nil {
+			if a.limits.MaxSiteBytes, err = collect.ParseByteSize(a.maxSite); err != nil {
 				return failed(fmt.Errorf("--max-site-size %q: %w", a.maxSite, err))
 			}
 			return nil
@@ -424,29 +424,6 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
-}
-
-// parseByteSize reads a size such as 256MiB, 1GiB, 500MB or 1048576
-// (bytes). Binary and decimal units are both accepted, case-insensitive.
-func parseByteSize(s string) (int64, error) {
-	t := strings.TrimSpace(strings.ToLower(s))
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
-		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}, {"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1}}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/mult {
-		return 0, errors.New("want a positive size such as 256MiB, 2GiB or 1048576")
-	}
-	return n * mult, nil
 }
 
 // formatList is "a, b or c", for --format help.

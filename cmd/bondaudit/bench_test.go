@@ -12,6 +12,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/sitegen"
+	"github.com/bondaudit/bondaudit/internal/memlimit"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -79,7 +80,7 @@ func BenchmarkAudit10k(b *testing.B) {
 		b.Skip("-short: the 10k-host site takes a while to generate")
 	}
 	dir := benchSite(b, 10000, 400)
-	tuneGC("/", os.Getenv) // as main does
+	memlimit.TuneGC("/", os.Getenv) // as main does
 	resetPeakRSS()
 	b.ResetTimer()
 	var n int
