@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/collect/demo"
-	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
@@ -114,7 +113,7 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 		return err
 	}
 	d, err := diagram.Build(res.Model, diagram.Options{Focus: f.focus, Depth: f.depth, Ports: f.ports,
-		Marks: marksOf(res.Findings), MaxNodes: f.maxNodes, Title: name})
+		Marks: report.Marks(res.Findings), MaxNodes: f.maxNodes, Title: name})
 	if err != nil {
 		return failed(err)
 	}
@@ -145,18 +144,4 @@ func (a *app) diagramSite(args []string, useDemo bool) (fs.FS, string, error) {
 		return nil, "", err
 	}
 	return fsys, siteName(dir), nil
-}
-
-// marksOf reduces findings to what the diagram draws; waived (suppressed)
-// findings are left out.
-func marksOf(findings []rules.Finding) []diagram.Mark {
-	var marks []diagram.Mark
-	for _, f := range findings {
-		if f.Status == rules.StatusSuppressed {
-			continue
-		}
-		marks = append(marks, diagram.Mark{Rule: f.Rule, Severity: f.Severity.String(),
-			Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port})
-	}
-	return marks
 }

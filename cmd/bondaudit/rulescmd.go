@@ -49,12 +49,7 @@ func (a *app) explainCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, ok := rules.Lookup(args[0])
 			if !ok {
-				var near []string
-				for _, x := range rules.Registry() {
-					if strings.Contains(x.ID, args[0]) || strings.HasPrefix(args[0], strings.SplitN(x.ID, ".", 2)[0]+".") {
-						near = append(near, x.ID)
-					}
-				}
+				near := rules.Similar(args[0])
 				msg := fmt.Sprintf("no rule %q; \"bondaudit rules\" lists them", args[0])
 				if len(near) > 0 && len(near) <= 20 {
 					msg += "; did you mean: " + strings.Join(near, ", ")

@@ -134,3 +134,17 @@ var Rules = &Registry[[]rules.Rule]{what: "rules", formats: []Format[[]rules.Rul
 	{Name: "text", New: plain(ruleTable)},
 	{Name: "markdown", New: plain(ruleMarkdown)},
 }}
+
+// Marks reduces findings to what the diagram draws; waived (suppressed)
+// findings are left out.
+func Marks(findings []rules.Finding) []diagram.Mark {
+	var marks []diagram.Mark
+	for _, f := range findings {
+		if f.Status == rules.StatusSuppressed {
+			continue
+		}
+		marks = append(marks, diagram.Mark{Rule: f.Rule, Severity: f.Severity.String(),
+			Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port})
+	}
+	return marks
+}
