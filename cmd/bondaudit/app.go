@@ -111,20 +111,9 @@ func (a *app) run(ctx context.Context, args []string) int {
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "bondaudit",
-		Short: "Audit Linux bonds against the switch ports they are cabled to",
-		Long: `bondaudit joins what Linux hosts know about their bonds (mode, slaves, LACP
-partner) with what switches know about their ports (port-channels, LACP state,
-LLDP neighbours), maps every bond slave to its switch port, and checks the
-pair against what each bond mode needs from the switch:
-
-  802.3ad                   an LACP port-channel on one switch or one MLAG/vPC pair
-  balance-rr, balance-xor   a static port-channel ("mode on")
-  active-backup, tlb, alb   plain ports, not aggregated, ideally on two switches
-
-Start with "bondaudit demo" to see a report for the built-in example site.
-A site is a folder with hosts/ (capture folders or snapshots) and switches/
-(.snmprec, snmpwalk -On output, or snapshots); see "bondaudit audit --help".`,
+		Use:           "bondaudit",
+		Short:         "Audit Linux bonds against the switch ports they are cabled to",
+		Long:          help("root"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -178,15 +167,9 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 func (a *app) demoCmd() *cobra.Command {
 	var f auditFlags
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Audit the built-in example site and print the report",
-		Long: `Audit the example site embedded in bondaudit: 8 hosts and 4 switches (one MLAG
-pair) with correctly built bonds next to the common mistakes: 802.3ad on
-ports with no port-channel, active-backup into an LACP port-channel, a static
-bond on plain ports, a bond split across two switches that are not an MLAG
-pair, balance-alb inside a bridge, no link monitoring.
-
-The demo exits 0 unless --fail-on is given, so it can be run anywhere.`,
+		Use:     "demo",
+		Short:   "Audit the built-in example site and print the report",
+		Long:    help("demo"),
 		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -200,24 +183,9 @@ The demo exits 0 unless --fail-on is given, so it can be run anywhere.`,
 func (a *app) auditCmd() *cobra.Command {
 	var f auditFlags
 	cmd := &cobra.Command{
-		Use:   "audit SITE",
-		Short: "Join a site's host and switch data, check every bond, report",
-		Long: `Read a site folder, map every bond slave to its switch port, run every rule
-and report the findings.
-
-A site folder holds:
-  hosts/<name>/              a raw capture taken with stock tools on the host:
-                               hostname, ip-link.json (ip -details -json link show),
-                               bonding/<bond> (copies of /proc/net/bonding/*),
-                               lldp.json (lldpcli -f json0 show neighbors details)
-  hosts/<name>.json          or a snapshot written by "bondaudit collect host"
-  switches/<name>.snmprec    a recorded walk (snmpsim format), or
-  switches/<name>.walk       snmpwalk -On / snmpbulkwalk -On output, or
-  switches/<name>.json       a switch snapshot
-
-Inputs that cannot be read are reported with file and line and the rest of the
-site is still audited. Exit status: 0 no finding at or above --fail-on,
-1 findings at or above it, 2 the run failed (nothing could be read).`,
+		Use:     "audit SITE",
+		Short:   "Join a site's host and switch data, check every bond, report",
+		Long:    help("audit"),
 		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -355,13 +323,9 @@ func (a *app) writeFile(flag, path string, write func(io.Writer) error) error {
 func (a *app) topologyCmd() *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
-		Use:   "topology SITE",
-		Short: "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
-		Long: `Read a site and print the joined model before any rule runs: each bond slave
-with the switch port it is cabled to and the evidence for it (lldp-host,
-lldp-switch, cdp, lacp, fdb), each switch's LAGs with their kind and members,
-MLAG/stack domains with the reason they were recognised, switch-to-switch
-links, and conflicts between sources.`,
+		Use:     "topology SITE",
+		Short:   "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
+		Long:    help("topology"),
 		Example: "  bondaudit topology ./site\n  bondaudit topology ./site --format json | jq '.links[]'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -31,29 +31,7 @@ func (a *app) diagramCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diagram SITE",
 		Short: "Draw hosts, bonds, LAGs and MLAG pairs with the findings in (DOT, Mermaid, SVG, HTML)",
-		Long: `Draw a site: hosts (grouped by the switches they hang off), switches (an MLAG/vPC
-pair or stack drawn as one box), and between them one edge per bond and LAG,
-labelled with the bond mode, the LACP state and the summed speed
-("802.3ad · LACP bundled · 2×25G"); --ports draws every cable instead.
-
-A finding colours its edge or node by severity (error red, warning orange, info
-blue) and puts its rule ID in the label; a bond whose slaves all land on one
-switch is drawn dashed and labelled single-homed. The site's policy.yaml (or
---policy) applies: waived findings are not drawn.
-
---focus draws part of a site: a host (its switches and their MLAG peers), a
-switch (its hosts and neighbours), an MLAG/stack domain, or a LAG or port as
-SWITCH:LAG; --depth N reaches N hops further. Without --focus a site bigger
-than --max-nodes is refused with advice on how to narrow it.
-
-Formats: dot (Graphviz source), mermaid (renders in GitHub and GitLab
-Markdown in a mermaid code block), svg (laid out by Graphviz's dot, which
-must be installed: apt install graphviz), html (one self-contained page: the
-SVG, a legend and the findings, each linking to its spot). Without
---format, -o FILE picks it by extension (.dot .gv .mmd .svg .html), else dot.
-
-Exit status: 0 the diagram was written, 2 it could not be (bad input, unknown
-focus, too big).`,
+		Long:  help("diagram"),
 		Example: `  bondaudit diagram --demo --format svg -o demo.svg
   bondaudit diagram ./site --focus leaf1a --depth 1 -o leaf1a.html
   bondaudit diagram ./site --focus leaf1a:Port-Channel10 --ports --format mermaid`,

@@ -19,26 +19,7 @@ func (a *app) diffCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Topology and findings drift between two versions of a site",
-		Long: `Read two versions of a site (two site folders, or two dated snapshot folders
-of one site), join each, and list what changed from OLD to NEW:
-
-  cabling     host NICs moved to another switch port, links gained or lost
-  hosts       hosts and switches that came or went
-  bonds       bonds added or removed; mode, parameter (miimon, updelay,
-              downdelay, arp_interval, lacp_rate, xmit_hash_policy,
-              min_links, …) and slave changes
-  LAGs        port-channels added or removed; kind and member changes
-  VLANs       PVID, tagged and untagged VLANs of the switch ports hosts are
-              cabled to (and of their port-channels)
-
-then runs every rule on both (each with its own policy.yaml, or --policy)
-and sorts the findings into new, resolved and unchanged, matched by rule
-and subject (host, bond, NIC, switch, port). Findings waived by the policy
-are left out.
-
-"demo" names the built-in example site when there is no folder of that name.
-Exit status: 0 no new finding at or above --fail-on, 1 new findings at or
-above it, 2 the run failed.`,
+		Long:  help("diff"),
 		Example: "  bondaudit diff /var/lib/bondaudit/history/2026-11-24 /var/lib/bondaudit/history/2026-11-25\n" +
 			"  bondaudit diff site-before site-after --format markdown -o CHG-4711-drift.md\n" +
 			"  bondaudit diff old new --format json | jq '.changes.links_moved[]'",

@@ -8,7 +8,9 @@ package main
 
 import (
 	"context"
+	"embed"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/bondaudit/bondaudit/internal/memlimit"
@@ -23,4 +25,19 @@ func main() {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// helpTexts are the commands' long help, one text file per command.
+//
+//go:embed help/*.txt
+var helpTexts embed.FS
+
+// help is the long help of the command named (help/NAME.txt); a missing
+// file is a build mistake that TestHelpTexts catches.
+func help(name string) string {
+	b, err := helpTexts.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(string(b), "\n")
 }

@@ -13,13 +13,9 @@ import (
 func (a *app) rulesCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "rules",
-		Short: "List every rule with its ID, default severity and title",
-		Long: `List the rule catalogue. IDs are stable: use them in policy files (severity
-overrides, disabled rules, waivers) and dashboards. "bondaudit explain ID" tells
-what a rule checks, why it matters, how to fix it on the host (iproute2,
-NetworkManager, netplan) and on the switch (Cisco, Arista, Junos), and which
-evidence it reads. --format markdown prints the whole reference page.`,
+		Use:     "rules",
+		Short:   "List every rule with its ID, default severity and title",
+		Long:    help("rules"),
 		Example: "  bondaudit rules\n  bondaudit rules --format markdown > docs/rules.md",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -22,25 +22,7 @@ func (a *app) whatifCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "whatif SITE --down SWITCH[:PORT[,PORT…]]",
 		Short: "Before a change: what breaks if a switch, port or module goes down",
-		Long: `Compute on the joined topology, for every bond with a slave on the elements
-taken down, whether it keeps working, fails over (naming the slave that takes
-over and whether its switch port carries the same VLANs), loses redundancy (one
-link left) or loses connectivity (no link left), and which hosts lose the fabric
-(the largest group of switches still joined by switch-to-switch links).
-
-With --plan FILE, planned changes are applied to the site first and the rules
-run before and after: the report lists the findings the plan adds and those it
-removes ("is this change right?" before it is made):
-
-  changes:
-    - move_cable: {host: web02, nic: ens1f1np1, to: "leaf1a:Ethernet7"}
-    - bond_mode: {host: app01, bond: bond0, mode: 802.3ad}
-    - lag_add: {switch: leaf2, lag: Port-Channel7, kind: lacp, ports: [Ethernet7, Ethernet8]}
-    - lag_remove: {switch: access2, lag: Po9, ports: [Gi1/0/10]}
-    - vlans: {switch: leaf2, port: Ethernet11, pvid: 10, tagged: [100, 200]}
-
-Do it on paper before anyone touches a cable. Exit status: 0 no bond loses
-connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
+		Long:  help("whatif"),
 		Example: "  bondaudit whatif ./site --down leaf1a\n" +
 			"  bondaudit whatif ./site --down leaf2:Ethernet7,Ethernet8 --format markdown >> CHG-4711.md\n" +
 			"  bondaudit whatif ./site --down-mlag-peer leaf1a      # leaf1a's MLAG peer reloads\n" +
