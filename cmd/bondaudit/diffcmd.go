@@ -29,7 +29,7 @@ func (a *app) diffCmd() *cobra.Command {
 			if err != nil {
 				return failed(fmt.Errorf("--format: %w", err))
 			}
-			failOn, err := parseFailOn(failOn)
+			threshold, err := parseFailOn(failOn)
 			if err != nil {
 				return failed(err)
 			}
@@ -44,7 +44,7 @@ func (a *app) diffCmd() *cobra.Command {
 			if err := a.writeOutput(output, func(w io.Writer) error { return write(w, d) }); err != nil {
 				return failed(err)
 			}
-			if failOn.Fails(d.Delta.New) {
+			if threshold.Fails(d.Delta.New) {
 				return &exitError{code: exitFindings}
 			}
 			return nil

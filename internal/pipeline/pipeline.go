@@ -108,6 +108,7 @@ func (r *Result) Problems() []string {
 // and findings, and the returned Delta says what the plan adds (New) and
 // removes (Resolved). The site is read once: the changes are applied to
 // the snapshots r was built from, and the Model built before is dropped.
+// After an error r is of no further use.
 func (r *Result) Plan(changes []topology.Change) (rules.Delta, error) {
 	before := r.Findings
 	// The old Model references the snapshots about to change: nothing
