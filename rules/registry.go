@@ -1,6 +1,9 @@
 package rules
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // registry is the one list of rules, sorted by ID (a test keeps it so). No
 // init-time registration: what runs is what is listed here.
@@ -75,4 +78,16 @@ func Lookup(id string) (Rule, bool) {
 		return Rule{}, false
 	}
 	return registry[i], true
+}
+
+// Similar lists the IDs an unknown id may have meant: those containing it,
+// and those of the theme it names (the part before the first dot).
+func Similar(id string) []string {
+	var near []string
+	for _, r := range registry {
+		if strings.Contains(r.ID, id) || strings.HasPrefix(id, strings.SplitN(r.ID, ".", 2)[0]+".") {
+			near = append(near, r.ID)
+		}
+	}
+	return near
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +20,8 @@ import (
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/atomicfile"
+	"github.com/bondaudit/bondaudit/internal/memlimit"
+	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
@@ -47,7 +49,7 @@ type app struct {
 	maxFile string
 	maxSite string
 	sites   []*collect.SiteDir
-	gc      gcSetting // how main tuned the collector (logged at debug)
+	gc      memlimit.GCSetting // how main tuned the collector (logged at debug)
 }
 
 // openSite opens a site folder for reading as untrusted input: beneath
@@ -109,20 +111,9 @@ func (a *app) run(ctx context.Context, args []string) int {
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "bondaudit",
-		Short: "Audit Linux bonds against the switch ports they are cabled to",
-		Long: `bondaudit joins what Linux hosts know about their bonds (mode, slaves, LACP
-partner) with what switches know about their ports (port-channels, LACP state,
-LLDP neighbours), maps every bond slave to its switch port, and checks the
-pair against what each bond mode needs from the switch:
-
-  802.3ad                   an LACP port-channel on one switch or one MLAG/vPC pair
-  balance-rr, balance-xor   a static port-channel ("mode on")
-  active-backup, tlb, alb   plain ports, not aggregated, ideally on two switches
-
-Start with "bondaudit demo" to see a report for the built-in example site.
-A site is a folder with hosts/ (capture folders or snapshots) and switches/
-(.snmprec, snmpwalk -On output, or snapshots); see "bondaudit audit --help".`,
+		Use:           "bondaudit",
+		Short:         "Audit Linux bonds against the switch ports they are cabled to",
+		Long:          help("root"),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -133,10 +124,10 @@ A site is a folder with hosts/ (capture folders or snapshots) and switches/
 			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
 			a.log.Debug("memory", "gogc", a.gc.GOGC, "soft_limit", a.gc.SoftLimit, "limit_from", a.gc.LimitSource)
 			var err error
-			if a.limits.MaxFileBytes, err = parseByteSize(a.maxFile); err != nil {
+			if a.limits.MaxFileBytes, err = collect.ParseByteSize(a.maxFile); err != nil {
 				return failed(fmt.Errorf("--max-file-size %q: %w", a.maxFile, err))
 			}
-			if a.limits.MaxSiteBytes, err = parseByteSize(a.maxSite); err != nil {
+			if a.limits.MaxSiteBytes, err = collect.ParseByteSize(a.maxSite); err != nil {
 				return failed(fmt.Errorf("--max-site-size %q: %w", a.maxSite, err))
 			}
 			return nil
@@ -176,15 +167,9 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 func (a *app) demoCmd() *cobra.Command {
 	var f auditFlags
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Audit the built-in example site and print the report",
-		Long: `Audit the example site embedded in bondaudit: 8 hosts and 4 switches (one MLAG
-pair) with correctly built bonds next to the common mistakes: 802.3ad on
-ports with no port-channel, active-backup into an LACP port-channel, a static
-bond on plain ports, a bond split across two switches that are not an MLAG
-pair, balance-alb inside a bridge, no link monitoring.
-
-The demo exits 0 unless --fail-on is given, so it can be run anywhere.`,
+		Use:     "demo",
+		Short:   "Audit the built-in example site and print the report",
+		Long:    help("demo"),
 		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -198,24 +183,9 @@ The demo exits 0 unless --fail-on is given, so it can be run anywhere.`,
 func (a *app) auditCmd() *cobra.Command {
 	var f auditFlags
 	cmd := &cobra.Command{
-		Use:   "audit SITE",
-		Short: "Join a site's host and switch data, check every bond, report",
-		Long: `Read a site folder, map every bond slave to its switch port, run every rule
-and report the findings.
-
-A site folder holds:
-  hosts/<name>/              a raw capture taken with stock tools on the host:
-                               hostname, ip-link.json (ip -details -json link show),
-                               bonding/<bond> (copies of /proc/net/bonding/*),
-                               lldp.json (lldpcli -f json0 show neighbors details)
-  hosts/<name>.json          or a snapshot written by "bondaudit collect host"
-  switches/<name>.snmprec    a recorded walk (snmpsim format), or
-  switches/<name>.walk       snmpwalk -On / snmpbulkwalk -On output, or
-  switches/<name>.json       a switch snapshot
-
-Inputs that cannot be read are reported with file and line and the rest of the
-site is still audited. Exit status: 0 no finding at or above --fail-on,
-1 findings at or above it, 2 the run failed (nothing could be read).`,
+		Use:     "audit SITE",
+		Short:   "Join a site's host and switch data, check every bond, report",
+		Long:    help("audit"),
 		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -239,11 +209,10 @@ func siteName(dir string) string {
 	return filepath.Base(abs)
 }
 
-// loadAndBuild reads a site and joins it; live, when set, adds switches
-// polled now (replacing the site's files of the same name).
-func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*collect.Site, *topology.Model, error) {
-	start := time.Now()
-	opt := collect.LoadOptions{}
+// load runs the pipeline's load and join on a site, with progress on a
+// terminal; a site that cannot be read at all lists its problems on stderr.
+func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Result, error) {
+	opt := pipeline.Options{Live: live, Log: a.log}
 	if a.stderrIsTerminal {
 		last := time.Time{}
 		opt.Progress = func(done, total int) {
@@ -259,37 +228,37 @@ func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*colle
 			}
 		}
 	}
-	site, err := collect.LoadSite(fsys, name, opt)
-	if err != nil {
-		for _, p := range site.Problems {
+	r, err := pipeline.Load(fsys, name, opt)
+	var le *pipeline.LoadError
+	if errors.As(err, &le) {
+		for _, p := range le.Problems {
 			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(p))
 		}
-		return nil, nil, failed(err)
 	}
-	if len(live) > 0 {
-		site.Switches = mergeSwitches(site.Switches, live)
-	}
-	a.log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
-		"problems", len(site.Problems), "elapsed", time.Since(start))
-	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
 	if err != nil {
-		return nil, nil, failed(fmt.Errorf("site %s: %w", name, err))
+		return nil, failed(err)
 	}
-	return site, m, nil
+	return r, nil
+}
+
+// judged is load, then the rules and the policy.
+func (a *app) judged(fsys fs.FS, name string, pol *rules.Policy, live ...snmp.Result) (*pipeline.Result, error) {
+	r, err := a.load(fsys, name, live...)
+	if err != nil {
+		return nil, err
+	}
+	r.Judge(pol, a.now())
+	return r, nil
 }
 
 func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) error {
-	w, err := report.New(f.format)
+	w, err := report.Audit.Writer(cmp.Or(f.format, "text"), report.Options{ShowSuppressed: f.showSuppressed})
 	if err != nil {
 		return failed(fmt.Errorf("--format: %w", err))
 	}
-	threshold, never, err := parseFailOn(f.failOn)
+	failOn, err := parseFailOn(f.failOn)
 	if err != nil {
 		return failed(err)
-	}
-	if t, ok := w.(report.Text); ok {
-		t.ShowSuppressed = f.showSuppressed
-		w = t
 	}
 	start := time.Now()
 	pol, err := loadPolicy(fsys, f.policy)
@@ -302,44 +271,34 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 			return failed(err)
 		}
 	}
-	site, m, err := a.loadAndBuild(fsys, name, live...)
+	res, err := a.judged(fsys, name, pol, live...)
 	if err != nil {
 		return err
 	}
-	now := a.now()
-	findings := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), now)
-	r := &report.Report{Site: name, Generated: now, Model: m, Findings: findings,
-		Problems: append(append([]string(nil), site.Problems...), m.Problems...), Duration: time.Since(start)}
+	r := &report.Report{Site: name, Generated: res.Now, Model: res.Model, Findings: res.Findings,
+		Problems: res.Problems(), Duration: time.Since(start)}
 	saveBaseline, err := a.applyBaseline(f, r) // keeps only findings not in --baseline
 	if err != nil {
 		return failed(err)
 	}
-	if err := a.writeOutput(f.output, func(out io.Writer) error { return w.Write(out, r) }); err != nil {
+	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, r) }); err != nil {
 		return failed(err)
 	}
 	if err := saveBaseline(); err != nil {
 		return failed(err)
 	}
-	if never {
-		return nil
-	}
-	for _, fd := range r.Findings {
-		if fd.Status != rules.StatusSuppressed && fd.Severity >= threshold {
-			return &exitError{code: exitFindings}
-		}
+	if failOn.Fails(r.Findings) {
+		return &exitError{code: exitFindings}
 	}
 	return nil
 }
 
-func parseFailOn(s string) (rules.Severity, bool, error) {
-	if s == "never" {
-		return 0, true, nil
-	}
-	sev, err := rules.ParseSeverity(s)
+func parseFailOn(s string) (rules.FailOn, error) {
+	f, err := rules.ParseFailOn(s)
 	if err != nil {
-		return 0, false, fmt.Errorf("--fail-on %q: want error, warning, info or never", s)
+		return f, fmt.Errorf("--fail-on %w", err)
 	}
-	return sev, false, nil
+	return f, nil
 }
 
 // writeOutput writes to stdout ("" or "-"), or to the file -o names
@@ -364,70 +323,59 @@ func (a *app) writeFile(flag, path string, write func(io.Writer) error) error {
 func (a *app) topologyCmd() *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
-		Use:   "topology SITE",
-		Short: "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
-		Long: `Read a site and print the joined model before any rule runs: each bond slave
-with the switch port it is cabled to and the evidence for it (lldp-host,
-lldp-switch, cdp, lacp, fdb), each switch's LAGs with their kind and members,
-MLAG/stack domains with the reason they were recognised, switch-to-switch
-links, and conflicts between sources.`,
+		Use:     "topology SITE",
+		Short:   "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
+		Long:    help("topology"),
 		Example: "  bondaudit topology ./site\n  bondaudit topology ./site --format json | jq '.links[]'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return failed(fmt.Errorf("--format %q: want text or json", format))
+			write, err := report.Topology.Writer(format, report.Options{})
+			if err != nil {
+				return failed(fmt.Errorf("--format: %w", err))
 			}
-			var fsys fs.FS
-			name := args[0]
-			if name == "demo" {
-				if _, err := os.Stat(name); err != nil {
-					fsys = demo.FS()
-				}
-			}
-			if fsys == nil {
-				var err error
-				if fsys, err = a.openSite(name); err != nil {
-					return failed(err)
-				}
-				name = siteName(name)
-			}
-			_, m, err := a.loadAndBuild(fsys, name)
+			fsys, name, err := a.siteOrDemo(args[0])
 			if err != nil {
 				return err
 			}
-			v := topology.NewView(m)
-			return a.writeOutput(output, func(w io.Writer) error {
-				if format == "json" {
-					return v.WriteJSON(w)
-				}
-				return v.WriteText(w)
-			})
+			res, err := a.load(fsys, name)
+			if err != nil {
+				return err
+			}
+			v := topology.NewView(res.Model)
+			return a.writeOutput(output, func(w io.Writer) error { return write(w, v) })
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().StringVar(&format, "format", "text", formatList(report.Topology.Names()))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
 }
 
 // loadPolicy reads --policy FILE, else the site's policy.yaml when there
-// is one; nil (no policy) otherwise. A policy that does not parse stops
-// the run: auditing without the waivers someone wrote would cry wolf.
+// is one; nil (no policy) otherwise.
 func loadPolicy(fsys fs.FS, flag string) (*rules.Policy, error) {
-	if flag != "" {
-		p, err := rules.LoadPolicy(flag)
-		if err != nil {
-			return nil, fmt.Errorf("--policy: %w", err)
-		}
-		return p, nil
+	if flag == "" {
+		return pipeline.SitePolicy(fsys)
 	}
-	b, err := fs.ReadFile(fsys, "policy.yaml")
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	p, err := rules.LoadPolicy(flag)
 	if err != nil {
-		return nil, fmt.Errorf("policy.yaml: %w", err)
+		return nil, fmt.Errorf("--policy: %w", err)
 	}
-	return rules.ParsePolicy(b, "policy.yaml")
+	return p, nil
+}
+
+// siteOrDemo opens the site folder arg; "demo" names the built-in example
+// site when there is no folder of that name.
+func (a *app) siteOrDemo(arg string) (fs.FS, string, error) {
+	if arg == "demo" {
+		if _, err := os.Stat(arg); err != nil {
+			return demo.FS(), arg, nil
+		}
+	}
+	fsys, err := a.openSite(arg)
+	if err != nil {
+		return nil, "", failed(err)
+	}
+	return fsys, siteName(arg), nil
 }
 
 // syncWriter serialises writes to one writer.
@@ -442,25 +390,10 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-// parseByteSize reads a size such as 256MiB, 1GiB, 500MB or 1048576
-// (bytes). Binary and decimal units are both accepted, case-insensitive.
-func parseByteSize(s string) (int64, error) {
-	t := strings.TrimSpace(strings.ToLower(s))
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1 << 40},
-		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"tb", 1e12}, {"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1}}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
+// formatList is "a, b or c", for --format help.
+func formatList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
 	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/mult {
-		return 0, errors.New("want a positive size such as 256MiB, 2GiB or 1048576")
-	}
-	return n * mult, nil
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

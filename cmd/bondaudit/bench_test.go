@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/internal/memlimit"
+	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/internal/sitegen"
-	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -62,15 +64,11 @@ func audit(b *testing.B, dir string) int {
 		b.Fatal(err)
 	}
 	defer sd.Close()
-	site, err := collect.LoadSite(sd, "bench", collect.LoadOptions{})
+	r, err := pipeline.Run(sd, "bench", nil, time.Now(), pipeline.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return len(rules.Run(m, rules.Params{FlapThreshold: 3}, nil))
+	return len(r.Findings)
 }
 
 // BenchmarkAudit10k is the DESIGN.md scale target: 10,000 hosts with 2–4
@@ -82,7 +80,7 @@ func BenchmarkAudit10k(b *testing.B) {
 		b.Skip("-short: the 10k-host site takes a while to generate")
 	}
 	dir := benchSite(b, 10000, 400)
-	tuneGC("/", os.Getenv) // as main does
+	memlimit.TuneGC("/", os.Getenv) // as main does
 	resetPeakRSS()
 	b.ResetTimer()
 	var n int

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,50 +25,13 @@ func (a *app) collectCmd() *cobra.Command {
 	return cmd
 }
 
-const targetsHelp = `The targets file (YAML) lists the switches; settings are inherited
-defaults < group < target. Credentials are references, never inline:
-
-  defaults:
-    version: 2c                 # 1, 2c or 3
-    community: {env: SNMP_COMMUNITY}
-    timeout: 2s                 # per request; retries back off exponentially
-    retries: 1
-    max_repetitions: 25         # GETBULK page size
-    max_varbinds: 500000        # per switch; more is an endless table: not collected
-    deadline: 2m                # the whole switch
-  groups:
-    dc1-leafs:
-      version: 3
-      v3:
-        user: bondaudit
-        auth_protocol: SHA256   # MD5, SHA, SHA224, SHA256, SHA384, SHA512
-        auth_key: {file: /etc/bondaudit/auth.key}
-        priv_protocol: AES      # DES, AES, AES192, AES256, AES192C, AES256C
-        priv_key: {env: SNMP_PRIV_KEY}
-  targets:
-    - {name: leaf1a, address: 10.0.0.11, group: dc1-leafs}
-    - {name: access2, address: 10.0.1.2, port: 1161, no_bulk: true}
-`
-
 func (a *app) collectSwitchesCmd() *cobra.Command {
 	var targets, outDir string
 	var concurrency int
 	cmd := &cobra.Command{
 		Use:   "switches -t TARGETS.yaml -o DIR",
 		Short: "Poll switches over SNMP and write one snapshot per switch",
-		Long: `Poll every switch of a targets file over SNMP (v1, v2c or v3) with a bounded
-pool of workers, walking the standard MIBs and the subtrees its vendor profile
-needs, and write DIR/<name>.json for each (atomically: a reader never sees half
-a file). Point -o at a site's switches/ folder and run "bondaudit audit SITE".
-
-A switch that cannot be read gets a snapshot that says so (the audit reports it
-as map.switch-unreachable) and a line on stderr; it never stops the others.
-A snapshot that cannot be saved (disk full) is reported on stderr and the
-others are still written.
-Exit status: 0 every switch collected, 1 some failed, 2 none could be collected,
-a snapshot could not be saved, or the targets file is wrong.
-
-` + targetsHelp,
+		Long:  help("collect-switches"),
 		Example: "  bondaudit collect switches -t targets.yaml -o site/switches\n" +
 			"  SNMP_COMMUNITY=… bondaudit collect switches -t targets.yaml -o site/switches --concurrency 50",
 		Args: cobra.NoArgs,
@@ -150,39 +112,13 @@ func (a *app) pollTargets(ctx context.Context, path string, concurrency int) ([]
 	return snmp.Poll(ctx, ts, opt), nil
 }
 
-// mergeSwitches replaces file switches by the live ones of the same name.
-func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Switch {
-	byName := map[string]bool{}
-	var out []*topology.Switch
-	for i := range live {
-		out = append(out, live[i].Switch)
-		byName[strings.ToLower(live[i].Target.Name)] = true
-		byName[strings.ToLower(live[i].Switch.Name)] = true
-	}
-	for _, s := range file {
-		if !byName[strings.ToLower(s.Name)] {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func (a *app) collectHostCmd() *cobra.Command {
 	var out, pcap string
 	var listen time.Duration
 	cmd := &cobra.Command{
-		Use:   "host [-o FILE] [--listen DURATION] [--pcap FILE]",
-		Short: "Snapshot this Linux host: bonds, slaves, bridges, VLANs, neighbours",
-		Long: `Read this host's bonds and links from the kernel (netlink), what netlink
-leaves out from /proc/net/bonding (aggregator, LACP partner details), speed,
-duplex and the firmware-LLDP flag through ethtool, and lldpd's neighbours when
-lldpd runs, plus what the switch sends on each slave (LLDP with the
-link-aggregation TLV, CDP, LACPDUs) heard for --listen (needs CAP_NET_RAW) or
-read from a --pcap file, and write a host snapshot (schema bondaudit.host/v1). Put it in a
-site's hosts/ folder as <name>.json and run "bondaudit audit SITE".
-
-Reading links and /proc/net/bonding needs no privilege; ethtool may need
-CAP_NET_ADMIN on some drivers (what could not be read is listed on stderr).`,
+		Use:     "host [-o FILE] [--listen DURATION] [--pcap FILE]",
+		Short:   "Snapshot this Linux host: bonds, slaves, bridges, VLANs, neighbours",
+		Long:    help("collect-host"),
 		Example: "  bondaudit collect host -o site/hosts/$(hostname).json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -11,10 +11,13 @@ import (
 
 // TestDependencyDirections keeps the package graph of DESIGN.md true:
 //
-//	cmd ──► collect ──► vendors ──► topology
-//	 ├──► rules ──► topology
+//	cmd ──► internal/pipeline ──► collect ──► vendors ──► topology
+//	 │              └──────────► rules ──► topology
+//	 ├──► rules/report ──► rules, topology/diagram
 //	 └──► topology/diagram ──► topology
 //
+// internal/pipeline (load → build → rules → policy) is imported by cmd
+// only; internal/golden is test support that no product package links;
 // rules never sees collect or vendors; topology imports only the standard
 // library, gonum and internal/atomicfile (itself only the standard
 // library); vendors has no gosnmp types; nothing imports cmd; no package
@@ -75,9 +78,17 @@ func TestDependencyDirections(t *testing.T) {
 		}
 		if !strings.HasPrefix(p.ImportPath, mod+"/cmd") {
 			for _, d := range p.Deps {
-				if strings.HasPrefix(d, mod+"/cmd") {
+				switch {
+				case strings.HasPrefix(d, mod+"/cmd"):
 					t.Errorf("%s depends on %s: nothing imports cmd", p.ImportPath, d)
+				case d == mod+"/internal/pipeline":
+					t.Errorf("%s depends on %s: the pipeline sits above collect, rules and topology; only cmd calls it", p.ImportPath, d)
 				}
+			}
+		}
+		for _, d := range p.Deps {
+			if d == mod+"/internal/golden" {
+				t.Errorf("%s depends on %s: golden files are test support, never product code", p.ImportPath, d)
 			}
 		}
 	}

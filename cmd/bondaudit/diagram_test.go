@@ -2,56 +2,18 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/internal/dottest"
+	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/internal/needtool"
 )
-
-// runDiagram runs "bondaudit diagram ARGS…" in-process like runCLI, through
-// the real root command with the diagram command added to it (when app.go
-// does not register it yet).
-func runDiagram(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	a := &app{stdout: &out, stderr: &errb, now: func() time.Time { return time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) }}
-	root := a.rootCmd()
-	registered := slices.ContainsFunc(root.Commands(), func(c *cobra.Command) bool { return c.Name() == "diagram" })
-	if !registered {
-		root.AddCommand(a.diagramCmd())
-	}
-	root.SetArgs(append([]string{"diagram"}, args...))
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.ExecuteContext(context.Background())
-	code := exitOK
-	var ee *exitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		code = ee.code
-		if ee.err != nil {
-			fmt.Fprintf(&errb, "bondaudit: %v\n", ee.err)
-		}
-	default:
-		code = exitFailed
-		fmt.Fprintf(&errb, "bondaudit: %v\n", err)
-	}
-	return code, out.String(), errb.String()
-}
 
 // TestDiagramDemoGolden: the demo site in every format, and a focus with
 // --ports, are exactly the golden files (go test ./cmd/bondaudit -run
@@ -61,7 +23,7 @@ func runDiagram(t *testing.T, args ...string) (int, string, string) {
 func TestDiagramDemoGolden(t *testing.T) {
 	dir := filepath.Join("testdata", "diagram")
 	withDot := needtool.Find("dot") != ""
-	sameDot := withDot && (*update || dottest.Same(t, dir))
+	sameDot := withDot && (golden.Updating() || dottest.Same(t, dir))
 	for _, tc := range []struct {
 		golden string
 		args   []string
@@ -77,35 +39,22 @@ func TestDiagramDemoGolden(t *testing.T) {
 		if tc.byDot && !withDot {
 			continue
 		}
-		code, out, errs := runDiagram(t, append([]string{"--demo"}, tc.args...)...)
+		code, out, errs := runCLI(t, append([]string{"diagram", "--demo"}, tc.args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
 		}
 		path := filepath.Join(dir, tc.golden+".golden")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (go test ./cmd/bondaudit -run TestDiagramDemoGolden -update writes it)", err)
-		}
-		if tc.byDot && !sameDot {
-			dottest.SameStructure(t, path, want, []byte(out))
+		if !tc.byDot || sameDot {
+			golden.Check(t, path, []byte(out))
 			continue
 		}
-		if d := cmp.Diff(string(want), out); d != "" {
-			t.Errorf("%s differs (-want +got):\n%s", path, d)
-		}
+		want := golden.Read(t, path, []byte(out))
+		dottest.SameStructure(t, path, want, []byte(out))
 	}
 	switch {
 	case !withDot:
 		needtool.Missing(t, "dot not installed (Debian package graphviz): the SVG and HTML goldens were not checked")
-	case *update:
+	case golden.Updating():
 		dottest.Record(t, dir)
 	}
 }
@@ -115,7 +64,7 @@ func TestDiagramDemoGolden(t *testing.T) {
 func TestDiagramWithoutDot(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	for _, format := range []string{"svg", "html"} {
-		code, out, errs := runDiagram(t, "--demo", "--format", format)
+		code, out, errs := runCLI(t, "diagram", "--demo", "--format", format)
 		if code != exitFailed || out != "" {
 			t.Errorf("--format %s without dot: exit %d, stdout %d bytes; want 2 and nothing", format, code, len(out))
 		}
@@ -126,7 +75,7 @@ func TestDiagramWithoutDot(t *testing.T) {
 		}
 	}
 	for _, format := range []string{"dot", "mermaid"} {
-		if code, out, errs := runDiagram(t, "--demo", "--format", format); code != 0 || out == "" {
+		if code, out, errs := runCLI(t, "diagram", "--demo", "--format", format); code != 0 || out == "" {
 			t.Errorf("--format %s without dot: exit %d: %s", format, code, errs)
 		}
 	}
@@ -178,7 +127,7 @@ func TestHTMLReportWithoutDot(t *testing.T) {
 func demoSVGGroups(t *testing.T, args ...string) map[string]svgG {
 	t.Helper()
 	dottest.Need(t)
-	code, out, errs := runDiagram(t, append([]string{"--demo", "--format", "svg"}, args...)...)
+	code, out, errs := runCLI(t, append([]string{"diagram", "--demo", "--format", "svg"}, args...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -275,7 +224,7 @@ func TestDiagramFocusDepthAndPorts(t *testing.T) {
 // TestDiagramWaivedFindingsAreNotDrawn: the site's policy.yaml applies.
 func TestDiagramWaivedFindingsAreNotDrawn(t *testing.T) {
 	dir := policySite(t, demoPolicy)
-	code, out, errs := runDiagram(t, dir, "--focus", "web02")
+	code, out, errs := runCLI(t, "diagram", dir, "--focus", "web02")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -298,7 +247,7 @@ func TestDiagramOutputFileAndErrors(t *testing.T) {
 	t.Run("-o demo.svg", func(t *testing.T) {
 		dottest.Need(t)
 		out := filepath.Join(t.TempDir(), "demo.svg")
-		code, stdout, errs := runDiagram(t, "--demo", "-o", out)
+		code, stdout, errs := runCLI(t, "diagram", "--demo", "-o", out)
 		if code != 0 || stdout != "" {
 			t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, errs)
 		}
@@ -312,7 +261,7 @@ func TestDiagramOutputFileAndErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--demo", "--format", "png"}, `--format "png": want dot, mermaid, svg, html`},
+		{[]string{"--demo", "--format", "png"}, `--format: unknown diagram format "png": choose one of dot, mermaid, svg, html`},
 		{[]string{"--demo", "--focus", "leaf1"}, "close names: leaf1a, leaf1b, leaf2"},
 		{[]string{"--demo", "--focus", "web1"}, "close names: web01, web02"},
 		{[]string{"--demo", "--depth", "0"}, "--depth 0"},
@@ -323,17 +272,9 @@ func TestDiagramOutputFileAndErrors(t *testing.T) {
 		{[]string{"demo"}, "the built-in example site is --demo"},
 		{[]string{notDir}, "not a folder"},
 	} {
-		code, _, errs := runDiagram(t, tc.args...)
+		code, _, errs := runCLI(t, append([]string{"diagram"}, tc.args...)...)
 		if code != exitFailed || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
-		}
-	}
-}
-
-func TestFormatFromExt(t *testing.T) {
-	for path, want := range map[string]string{"a.svg": "svg", "a.HTML": "html", "x/y.mmd": "mermaid", "a.gv": "dot", "a.txt": "dot", "": "dot"} {
-		if got := formatFromExt(path); got != want {
-			t.Errorf("%q: %s, want %s", path, got, want)
 		}
 	}
 }

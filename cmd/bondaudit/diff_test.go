@@ -2,51 +2,16 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/internal/golden"
 )
-
-// runWithDiff runs the CLI in-process like runCLI, with the diff command
-// registered when the root command does not have it yet.
-func runWithDiff(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	a := &app{stdout: &out, stderr: &errb, now: func() time.Time { return time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) }}
-	root := a.rootCmd()
-	if c, _, err := root.Find([]string{"diff"}); err != nil || c == root {
-		root.AddCommand(a.diffCmd())
-	}
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.ExecuteContext(context.Background())
-	code := exitOK
-	var ee *exitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		if ee.err != nil {
-			fmt.Fprintf(&errb, "bondaudit: %v\n", ee.err)
-		}
-		code = ee.code
-	default:
-		fmt.Fprintf(&errb, "bondaudit: %v\n", err)
-		code = exitFailed
-	}
-	return code, out.String(), errb.String()
-}
 
 // editFile replaces old by new in a site file, exactly count times: a
 // regenerated demo that no longer has the text fails here, not in a golden.
@@ -144,26 +109,6 @@ func driftSites(t *testing.T) (v1, v2 string) {
 	return demoVersions(t, moveCable, changeBondMode, removeLAGMember)
 }
 
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	golden := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (-update writes it)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("differs from %s (-want +got):\n%s", golden, d)
-	}
-}
-
 // TestDiffGolden: diff between the demo site and a copy with a moved
 // cable, a changed bond mode and a removed LAG member, in text, JSON and
 // Markdown, against golden files (-update rewrites them).
@@ -178,11 +123,11 @@ func TestDiffGolden(t *testing.T) {
 		{"demo-drift.md", []string{"--format", "markdown"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, errs := runWithDiff(t, append([]string{"diff", v1, v2}, c.args...)...)
+			code, out, errs := runCLI(t, append([]string{"diff", v1, v2}, c.args...)...)
 			if code != 1 {
 				t.Errorf("exit %d, want 1 (new errors); stderr %s", code, errs)
 			}
-			checkGolden(t, filepath.Join("diff", c.name), out)
+			golden.Check(t, filepath.Join("testdata", "diff", c.name), []byte(out))
 		})
 	}
 }
@@ -191,7 +136,7 @@ func TestDiffGolden(t *testing.T) {
 // the exit status under --fail-on.
 func TestDiffStory(t *testing.T) {
 	v1, v2 := driftSites(t)
-	code, out, errs := runWithDiff(t, "diff", v1, v2, "--format", "json")
+	code, out, errs := runCLI(t, "diff", v1, v2, "--format", "json")
 	if code != 1 {
 		t.Fatalf("exit %d; stderr %s", code, errs)
 	}
@@ -271,7 +216,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{[]string{v1, v2, "--format", "html"}, 2, "--format"},
 		{[]string{v1, v2, "--fail-on", "sometimes"}, 2, "--fail-on"},
 	} {
-		code, _, errs := runWithDiff(t, append([]string{"diff"}, c.args...)...)
+		code, _, errs := runCLI(t, append([]string{"diff"}, c.args...)...)
 		if code != c.code {
 			t.Errorf("diff %v: exit %d, want %d (stderr %q)", c.args, code, c.code, errs)
 		}
@@ -279,13 +224,13 @@ func TestDiffExitCodes(t *testing.T) {
 			t.Errorf("diff %v: stderr %q does not mention %q", c.args, errs, c.err)
 		}
 	}
-	code, out, _ := runWithDiff(t, "diff", v1, v1)
+	code, out, _ := runCLI(t, "diff", v1, v1)
 	if code != 0 || !strings.Contains(out, "CHANGES: 0\n") || !strings.Contains(out, "FINDINGS: 0 new, 0 resolved, 30 unchanged") {
 		t.Errorf("a site against itself: exit %d\n%s", code, out)
 	}
 	// -o writes the file atomically, nothing on stdout
 	dst := filepath.Join(t.TempDir(), "drift.md")
-	code, out, _ = runWithDiff(t, "diff", v1, v2, "--format", "markdown", "-o", dst, "--fail-on", "never")
+	code, out, _ = runCLI(t, "diff", v1, v2, "--format", "markdown", "-o", dst, "--fail-on", "never")
 	if b, err := os.ReadFile(dst); code != 0 || out != "" || err != nil || !bytes.HasPrefix(b, []byte("# bondaudit diff: v1 → v2")) {
 		t.Errorf("-o: exit %d, stdout %q, file %q (%v)", code, out, b, err)
 	}
@@ -459,51 +404,7 @@ func TestBaselineGolden(t *testing.T) {
 			if code != 1 || errs != "compared with baseline "+base+": 2 new, 26 still present, 4 resolved\n" {
 				t.Errorf("exit %d, stderr %q", code, errs)
 			}
-			checkGolden(t, filepath.Join("baseline", c.name), out)
+			golden.Check(t, filepath.Join("testdata", "baseline", c.name), []byte(out))
 		})
-	}
-}
-
-// TestDiffLines: every kind of change in words, as text and Markdown print it.
-func TestDiffLines(t *testing.T) {
-	d := &topology.Drift{
-		HostsAdded: []string{"h4"}, HostsRemoved: []string{"h3"}, SwitchesAdded: []string{"sw4"}, SwitchesRemoved: []string{"sw3"},
-		LinksGained:  []topology.LinkEnd{{Host: "h1", NIC: "eth2", Switch: "sw1", Port: "Ethernet9"}},
-		LinksLost:    []topology.LinkEnd{{Host: "h1", NIC: "eth1", Switch: "sw1", Port: "Ethernet2"}},
-		LinksMoved:   []topology.LinkMove{{Host: "h1", NIC: "eth0", From: topology.PortRef{Switch: "sw1", Port: "Ethernet1"}, To: topology.PortRef{Switch: "sw2", Port: "Ethernet4"}}},
-		BondsAdded:   []topology.BondRef{{Host: "h2", Bond: "bond1", Mode: "balance-alb", Slaves: []string{"eth3", "eth4"}}},
-		BondsRemoved: []topology.BondRef{{Host: "h2", Bond: "bond9", Mode: "active-backup", Slaves: []string{}}},
-		BondsChanged: []topology.BondDrift{{Host: "h1", Bond: "bond0", Mode: "balance-xor",
-			Changes:     []topology.FieldChange{{Field: "mode", Old: "802.3ad", New: "balance-xor"}, {Field: "lacp_rate", Old: "fast", New: ""}},
-			SlavesAdded: []string{"eth2"}, SlavesRemoved: []string{"eth1"}}},
-		LAGsAdded:   []topology.LAGRef{{Switch: "sw1", LAG: "Port-Channel7", Kind: "lacp", Members: []string{"Ethernet5"}}},
-		LAGsRemoved: []topology.LAGRef{{Switch: "sw1", LAG: "Port-Channel5", Kind: "static", Members: []string{"Ethernet5"}}},
-		LAGsChanged: []topology.LAGDrift{{Switch: "sw1", LAG: "Port-Channel1", Kind: "static",
-			Changes: []topology.FieldChange{{Field: "kind", Old: "lacp", New: "static"}}, MembersAdded: []string{"Ethernet4"}, MembersRemoved: []string{"Ethernet2"}}},
-		PortVLANs: []topology.PortVLANDrift{{Switch: "sw1", Port: "Ethernet1", Hosts: []string{"h1", "h2"}, PVID: &topology.IntChange{Old: 10, New: 20},
-			TaggedAdded: []int{30}, TaggedRemoved: []int{40, 41}, UntaggedAdded: []int{20}, UntaggedRemoved: []int{10}}},
-	}
-	var got []string
-	for _, l := range driftLines(d) {
-		got = append(got, strings.Join([]string{l.area, l.change, l.subject, l.detail}, " | "))
-	}
-	want := []string{
-		"host | added | h4 | ",
-		"host | removed | h3 | ",
-		"switch | added | sw4 | ",
-		"switch | removed | sw3 | ",
-		"cabling | moved | h1 eth0 | sw1 Ethernet1 → sw2 Ethernet4",
-		"cabling | gained | h1 eth2 | now on sw1 Ethernet9",
-		"cabling | lost | h1 eth1 | was on sw1 Ethernet2",
-		"bond | added | h2 bond1 | balance-alb, slaves eth3 eth4",
-		"bond | removed | h2 bond9 | active-backup, slaves none",
-		"bond | changed | h1 bond0 | mode 802.3ad → balance-xor; lacp_rate fast → none; slaves +eth2 −eth1",
-		"LAG | added | sw1 Port-Channel7 | lacp, members Ethernet5",
-		"LAG | removed | sw1 Port-Channel5 | static, members Ethernet5",
-		"LAG | changed | sw1 Port-Channel1 | kind lacp → static; members +Ethernet4 −Ethernet2",
-		"VLANs | changed | sw1 Ethernet1 (h1, h2) | pvid 10 → 20; tagged +30 −40 −41; untagged +20 −10",
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("drift lines (-want +got):\n%s", d)
 	}
 }

@@ -82,18 +82,22 @@ func FuzzReadBaseline(f *testing.F) {
 	}
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		site, findings, err := readBaseline(fuzzFile(t, dir, "baseline.json", data))
+		site, findings, err := report.ReadBaseline(fuzzFile(t, dir, "baseline.json", data))
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "not a bondaudit JSON report") {
 				t.Fatalf("error does not say what is wrong: %v", err)
 			}
 			return
 		}
-		b, err := json.Marshal(map[string]any{"schema": report.JSONSchema, "site": site, "findings": findings})
+		var records []report.FindingJSON
+		for _, f := range findings {
+			records = append(records, report.NewFindingJSON(f))
+		}
+		b, err := json.Marshal(map[string]any{"schema": report.JSONSchema, "site": site, "findings": records})
 		if err != nil {
 			t.Fatal(err)
 		}
-		site2, findings2, err := readBaseline(fuzzFile(t, dir, "again.json", b))
+		site2, findings2, err := report.ReadBaseline(fuzzFile(t, dir, "again.json", b))
 		if err != nil || site2 != site || len(findings2) != len(findings) || len(findings) > 0 && !reflect.DeepEqual(findings, findings2) {
 			t.Fatalf("round trip: %q %+v, then %q %+v, %v", site, findings, site2, findings2, err)
 		}

@@ -8,8 +8,8 @@ package main
 
 import (
 	"context"
+	"embed"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -17,56 +17,27 @@ import (
 )
 
 func main() {
-	gc := tuneGC("/", os.Getenv)
+	gc := memlimit.TuneGC("/", os.Getenv)
 	a := &app{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, stderrIsTerminal: isTerminal(os.Stderr), gc: gc}
 	os.Exit(a.run(context.Background(), os.Args[1:]))
-}
-
-// gcSetting says how the collector was tuned, for --log-level debug.
-type gcSetting struct {
-	GOGC        string // "400", or "env" when GOGC was set
-	SoftLimit   int64  // bytes; 0 when GOMEMLIMIT was set or nothing was found
-	LimitSource string
-}
-
-// memLimitShare is the part of the memory available to this process that
-// the Go heap may fill before the collector works harder: the rest is for
-// the runtime's own overhead, stacks and the page cache of the files read.
-const memLimitShare = 0.85
-
-// tuneGC trades memory for speed: an audit is a short batch job that builds
-// one large model, so the collector runs less often (GOGC 400), under a soft
-// limit derived from the memory this process may really use: the cgroup's
-// limit in a container or under systemd (MemoryMax=), else half of the
-// machine's memory, so that GOGC 400 never grows the heap into the
-// OOM killer. GOGC and GOMEMLIMIT in the environment win.
-func tuneGC(root string, getenv func(string) string) gcSetting {
-	var s gcSetting
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-		s.GOGC = "400"
-	} else {
-		s.GOGC = "env"
-	}
-	if getenv("GOMEMLIMIT") != "" {
-		s.LimitSource = "GOMEMLIMIT"
-		return s
-	}
-	l := memlimit.Find(root)
-	switch {
-	case l.Bytes == 0:
-		return s
-	case strings.HasPrefix(l.Source, "cgroup"):
-		s.SoftLimit = int64(float64(l.Bytes) * memLimitShare)
-	default:
-		s.SoftLimit = l.Bytes / 2
-	}
-	s.LimitSource = l.Source
-	debug.SetMemoryLimit(s.SoftLimit)
-	return s
 }
 
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// helpTexts are the commands' long help, one text file per command.
+//
+//go:embed help/*.txt
+var helpTexts embed.FS
+
+// help is the long help of the command named (help/NAME.txt); a missing
+// file is a build mistake that TestHelpTexts catches.
+func help(name string) string {
+	b, err := helpTexts.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(string(b), "\n")
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/internal/memlimit"
 )
 
 // memoryCgroup makes a child memory cgroup limited to limit bytes, in the
@@ -71,7 +73,7 @@ func TestMemoryLimitFollowsCgroup(t *testing.T) {
 	if m == nil {
 		t.Fatal("no memory line at --log-level debug")
 	}
-	share := memLimitShare
+	share := memlimit.MemLimitShare
 	want := int64(float64(limit) * share)
 	if got, _ := strconv.ParseInt(m[2], 10, 64); got != want || !strings.HasPrefix(m[3], "cgroup") {
 		t.Errorf("soft limit %s from %q, want %d from the cgroup", m[2], m[3], want)

@@ -1,18 +1,14 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // demoPolicy waives one finding (web02's first lacp.no-partner), raises
 // one severity (bond.lacp-rate-slow to warning) and holds one waiver that
@@ -54,19 +50,7 @@ func TestPolicyGoldenJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	golden := filepath.Join("testdata", "policy-site.json.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./cmd/bondaudit -run TestPolicyGoldenJSON -update writes it)", err)
-	}
-	if d := cmp.Diff(string(want), out); d != "" {
-		t.Errorf("JSON differs from %s (-want +got):\n%s", golden, d)
-	}
+	golden.Check(t, filepath.Join("testdata", "policy-site.json.golden"), []byte(out))
 
 	// What the golden file must say, checked independently of it.
 	_, r, _ := auditJSON(t, "audit", dir, "--format", "json", "--fail-on", "never")

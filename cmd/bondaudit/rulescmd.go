@@ -13,13 +13,9 @@ import (
 func (a *app) rulesCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "rules",
-		Short: "List every rule with its ID, default severity and title",
-		Long: `List the rule catalogue. IDs are stable: use them in policy files (severity
-overrides, disabled rules, waivers) and dashboards. "bondaudit explain ID" tells
-what a rule checks, why it matters, how to fix it on the host (iproute2,
-NetworkManager, netplan) and on the switch (Cisco, Arista, Junos), and which
-evidence it reads. --format markdown prints the whole reference page.`,
+		Use:     "rules",
+		Short:   "List every rule with its ID, default severity and title",
+		Long:    help("rules"),
 		Example: "  bondaudit rules\n  bondaudit rules --format markdown > docs/rules.md",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -49,12 +45,7 @@ func (a *app) explainCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, ok := rules.Lookup(args[0])
 			if !ok {
-				var near []string
-				for _, x := range rules.Registry() {
-					if strings.Contains(x.ID, args[0]) || strings.HasPrefix(args[0], strings.SplitN(x.ID, ".", 2)[0]+".") {
-						near = append(near, x.ID)
-					}
-				}
+				near := rules.Similar(args[0])
 				msg := fmt.Sprintf("no rule %q; \"bondaudit rules\" lists them", args[0])
 				if len(near) > 0 && len(near) <= 20 {
 					msg += "; did you mean: " + strings.Join(near, ", ")

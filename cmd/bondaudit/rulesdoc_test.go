@@ -1,13 +1,11 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/rules"
 )
 
@@ -35,19 +33,7 @@ func TestRulesReferencePage(t *testing.T) {
 			}
 		}
 	}
-	page := filepath.Join("..", "..", "docs", "rules.md")
-	if *update {
-		if err := os.WriteFile(page, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(page)
-	if err != nil {
-		t.Fatalf("%v (go test ./cmd/bondaudit -run TestRulesReferencePage -update writes it)", err)
-	}
-	if d := cmp.Diff(string(want), out); d != "" {
-		t.Errorf("docs/rules.md is stale (-file +generated); run go test ./cmd/bondaudit -run TestRulesReferencePage -update:\n%s", d)
-	}
+	golden.Check(t, filepath.Join("..", "..", "docs", "rules.md"), []byte(out)) // docs/rules.md: go test ./cmd/bondaudit -run TestRulesReferencePage -update
 }
 
 func TestRulesTableAndExplain(t *testing.T) {

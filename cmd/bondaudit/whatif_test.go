@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/bondaudit/bondaudit/internal/golden"
 )
 
 // TestWhatIfGolden: what-if on the demo site for a whole switch, one port,
@@ -33,17 +33,7 @@ func TestWhatIfGolden(t *testing.T) {
 			if code != c.code {
 				t.Errorf("exit %d, want %d (%s)", code, c.code, errs)
 			}
-			golden := filepath.Join("testdata", "whatif", c.name)
-			if *update {
-				os.WriteFile(golden, []byte(out), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (-update writes it)", err)
-			}
-			if d := cmp.Diff(string(want), out); d != "" {
-				t.Errorf("differs from %s (-want +got):\n%s", golden, d)
-			}
+			golden.Check(t, filepath.Join("testdata", "whatif", c.name), []byte(out))
 		})
 	}
 }

@@ -3,7 +3,6 @@ package l2_test
 import (
 	"bytes"
 	"compress/gzip"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,10 +16,9 @@ import (
 	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/bondaudit/bondaudit/collect/l2"
+	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/topology"
 )
-
-var update = flag.Bool("update", false, "rewrite the generated captures in testdata/")
 
 // The captures in testdata/ are built by this file (never copied from
 // elsewhere): run `go test ./collect/l2 -run TestGeneratedCaptures -update`
@@ -269,17 +267,7 @@ func TestGeneratedCaptures(t *testing.T) {
 
 	built := generatedCaptures(t)
 	for name, b := range built {
-		path := filepath.Join("testdata", name)
-		if *update {
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		onDisk, err := os.ReadFile(path)
-		if err != nil || !bytes.Equal(onDisk, b) {
-			t.Errorf("%s is missing or stale (%v): run go test ./collect/l2 -run TestGeneratedCaptures -update", path, err)
-		}
+		golden.Check(t, filepath.Join("testdata", name), b)
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

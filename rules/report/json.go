@@ -1,8 +1,13 @@
 package report
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
+	"os"
 	"time"
+
+	"github.com/bondaudit/bondaudit/rules"
 
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
@@ -18,12 +23,15 @@ type jsonReport struct {
 	Site      string        `json:"site"`
 	Generated string        `json:"generated"`
 	Summary   Summary       `json:"summary"`
-	Findings  []jsonFinding `json:"findings"`
+	Findings  []FindingJSON `json:"findings"`
 	Links     []jsonLink    `json:"links"`
 	Problems  []string      `json:"problems,omitempty"`
 }
 
-type jsonFinding struct {
+// FindingJSON is the one JSON shape of a finding: the audit report's
+// findings, diff's and whatif --plan's (which leave out what they do not
+// carry, see brief and active), and what --baseline reads back.
+type FindingJSON struct {
 	Rule     string   `json:"rule"`
 	Severity string   `json:"severity"`
 	Status   string   `json:"status,omitempty"`
@@ -55,17 +63,12 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		Site:      r.Site,
 		Generated: r.Generated.UTC().Format(time.RFC3339),
 		Summary:   Summarize(r),
-		Findings:  []jsonFinding{},
+		Findings:  []FindingJSON{},
 		Links:     []jsonLink{},
 		Problems:  sortedProblems(r.Problems),
 	}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
-			Rule: f.Rule, Severity: f.Severity.String(), Status: string(f.Status),
-			Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port,
-			Message: f.Message, Fix: f.Fix, Evidence: f.Evidence,
-			Reason: f.Reason, Expires: f.Expires,
-		})
+		out.Findings = append(out.Findings, NewFindingJSON(f))
 	}
 	if r.Model != nil {
 		for _, l := range r.Model.Links {
@@ -73,4 +76,64 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		}
 	}
 	return escape.JSON(w).Encode(out)
+}
+
+// NewFindingJSON is f in its JSON shape, every field set.
+func NewFindingJSON(f rules.Finding) FindingJSON {
+	return FindingJSON{
+		Rule: f.Rule, Severity: f.Severity.String(), Status: string(f.Status),
+		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port,
+		Message: f.Message, Fix: f.Fix, Evidence: f.Evidence,
+		Reason: f.Reason, Expires: f.Expires,
+	}
+}
+
+// active is f as diff lists it: an active finding, so no status or waiver.
+func active(f rules.Finding) FindingJSON {
+	j := NewFindingJSON(f)
+	j.Status, j.Reason, j.Expires = "", "", ""
+	return j
+}
+
+// brief is f as whatif --plan lists it: rule, severity, subject, message.
+func brief(f rules.Finding) FindingJSON {
+	j := active(f)
+	j.Fix, j.Evidence = "", nil
+	return j
+}
+
+// findingsJSON maps fs through shape; never null.
+func findingsJSON(fs []rules.Finding, shape func(rules.Finding) FindingJSON) []FindingJSON {
+	out := []FindingJSON{}
+	for _, f := range fs {
+		out = append(out, shape(f))
+	}
+	return out
+}
+
+// ReadBaseline reads a previous JSON report (audit --format json or
+// --save-baseline): its site and, of each finding, the key, status,
+// severity and message.
+func ReadBaseline(path string) (site string, findings []rules.Finding, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	var doc struct {
+		Schema   string        `json:"schema"`
+		Site     string        `json:"site"`
+		Findings []FindingJSON `json:"findings"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return "", nil, fmt.Errorf("not a bondaudit JSON report: %w", err)
+	}
+	if doc.Schema != JSONSchema {
+		return "", nil, fmt.Errorf("not a bondaudit JSON report (schema %q, want %q); write one with --save-baseline or --format json", doc.Schema, JSONSchema)
+	}
+	for _, j := range doc.Findings {
+		sev, _ := rules.ParseSeverity(j.Severity) // not part of the key
+		findings = append(findings, rules.Finding{Rule: j.Rule, Severity: sev, Status: rules.Status(j.Status),
+			Host: j.Host, Bond: j.Bond, NIC: j.NIC, Switch: j.Switch, Port: j.Port, Message: j.Message})
+	}
+	return doc.Site, findings, nil
 }

@@ -5,10 +5,8 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/bondaudit/bondaudit/rules"
@@ -35,30 +33,24 @@ type Writer interface {
 }
 
 // Formats lists the formats New accepts, in the order help shows them.
-func Formats() []string {
-	return []string{"text", "json", "markdown", "junit", "sarif", "prom", "html"}
+func Formats() []string { return Audit.Names() }
+
+// New returns the Writer for format ("" is text), from the Audit registry.
+func New(format string) (Writer, error) {
+	if format == "" {
+		format = "text"
+	}
+	w, err := Audit.Writer(format, Options{})
+	if err != nil {
+		return nil, err
+	}
+	return writerFunc(w), nil
 }
 
-// New returns the Writer for format.
-func New(format string) (Writer, error) {
-	switch format {
-	case "text", "":
-		return Text{}, nil
-	case "json":
-		return JSON{}, nil
-	case "markdown":
-		return Markdown{}, nil
-	case "junit":
-		return JUnit{}, nil
-	case "sarif":
-		return SARIF{}, nil
-	case "prom":
-		return Prom{}, nil
-	case "html":
-		return HTML{}, nil
-	}
-	return nil, fmt.Errorf("unknown report format %q: choose one of %s", format, strings.Join(Formats(), ", "))
-}
+// writerFunc is a Writer from a registry's writer.
+type writerFunc func(io.Writer, *Report) error
+
+func (f writerFunc) Write(w io.Writer, r *Report) error { return f(w, r) }
 
 // Summary counts what the audit saw.
 type Summary struct {

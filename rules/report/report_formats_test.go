@@ -2,8 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,11 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bondaudit/bondaudit/internal/dottest"
+	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
 
 // goldenExt is the file extension of each format's golden file.
 var goldenExt = map[string]string{
@@ -198,26 +195,16 @@ func TestFormatsGolden(t *testing.T) {
 			}
 			got := render(t, writerFor(t, name), r)
 			path := filepath.Join(dir, name+"."+goldenExt[name])
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				if byDot {
-					dottest.Record(t, dir)
-				}
+			if golden.Updating() && byDot {
+				golden.Read(t, path, got)
+				dottest.Record(t, dir)
 				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./rules/report -update writes it)", err)
 			}
 			if byDot && !dottest.Same(t, dir) {
-				dottest.SameStructure(t, path, want, got)
+				dottest.SameStructure(t, path, golden.Read(t, path, got), got)
 				return
 			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s differs from %s (-want +got; go test ./rules/report -update rewrites it):\n%s", name, path, diff)
-			}
+			golden.Check(t, path, got)
 			if again := render(t, writerFor(t, name), r); !bytes.Equal(again, got) {
 				t.Errorf("%s: two renderings of one report differ", name)
 			}

@@ -13,22 +13,29 @@ import (
 // "bondaudit rules" and "bondaudit explain" never drift from the code.
 
 // RuleFormats lists the formats RuleList accepts.
-func RuleFormats() []string { return []string{"text", "markdown"} }
+func RuleFormats() []string { return Rules.Names() }
 
-// RuleList writes the catalogue: a table (text) or the reference page (markdown).
+// RuleList writes the catalogue: a table (text) or the reference page
+// (markdown); "" is text.
 func RuleList(w io.Writer, format string, rs []rules.Rule) error {
-	switch format {
-	case "text", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "ID\tSEVERITY\tTITLE\n")
-		for _, r := range rs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
-		}
-		return tw.Flush()
-	case "markdown":
-		return ruleMarkdown(w, rs)
+	if format == "" {
+		format = "text"
 	}
-	return fmt.Errorf("unknown rules format %q: choose one of %s", format, strings.Join(RuleFormats(), ", "))
+	write, err := Rules.Writer(format, Options{})
+	if err != nil {
+		return err
+	}
+	return write(w, rs)
+}
+
+// ruleTable is the catalogue as a table: ID, severity, title.
+func ruleTable(w io.Writer, rs []rules.Rule) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "ID\tSEVERITY\tTITLE\n")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Severity, r.Title)
+	}
+	return tw.Flush()
 }
 
 // themes names the rule ID prefixes, in reference-page order.

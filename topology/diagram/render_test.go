@@ -3,7 +3,6 @@ package diagram
 import (
 	"bytes"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,11 +17,10 @@ import (
 	"testing"
 
 	"github.com/bondaudit/bondaudit/internal/dottest"
+	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/topology"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // smallMarks are findings on smallSite, one of each kind of subject.
 var smallMarks = []Mark{
@@ -75,27 +73,7 @@ func renderAll(t *testing.T, d *Diagram, withDot bool) map[string]string {
 	return out
 }
 
-// checkGolden compares got with testdata/name; -update rewrites it.
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./topology/diagram -update writes it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the output (go test ./topology/diagram -update rewrites it); first difference:\n%s", path, firstDiff(string(want), got))
-	}
-}
-
+// firstDiff is the first line where want and got differ.
 func firstDiff(want, got string) string {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := 0; i < max(len(wl), len(gl)); i++ {
@@ -118,7 +96,7 @@ func firstDiff(want, got string) string {
 // goldens were made by (testdata/graphviz.txt), else by structure.
 func TestGoldenFiles(t *testing.T) {
 	withDot := haveDot()
-	sameDot := withDot && (*update || dottest.Same(t, "testdata"))
+	sameDot := withDot && (golden.Updating() || dottest.Same(t, "testdata"))
 	m := smallSite(t)
 	for _, tc := range []struct {
 		name string
@@ -130,21 +108,18 @@ func TestGoldenFiles(t *testing.T) {
 		d := mustBuild(t, m, tc.o)
 		for ext, got := range renderAll(t, d, withDot) {
 			name := tc.name + "." + ext + ".golden"
+			path := filepath.Join("testdata", name)
 			if byDot(ext) && !sameDot {
-				want, err := os.ReadFile(filepath.Join("testdata", name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				dottest.SameStructure(t, name, want, []byte(got))
+				dottest.SameStructure(t, name, golden.Read(t, path, []byte(got)), []byte(got))
 				continue
 			}
-			checkGolden(t, name, got)
+			golden.Check(t, path, []byte(got))
 		}
 	}
 	switch {
 	case !withDot:
 		needtool.Missing(t, "dot not installed (Debian package graphviz): the SVG and HTML goldens were not checked")
-	case *update:
+	case golden.Updating():
 		dottest.Record(t, "testdata")
 	}
 }

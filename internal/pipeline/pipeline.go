@@ -1,0 +1,166 @@
+// Package pipeline is bondaudit's one way from a site folder to judged
+// findings: load → build → rules → policy. Every command that audits
+// (audit, demo, diagram, diff, whatif with or without --plan) runs it; the
+// CLI only parses flags, calls it and picks a writer.
+//
+// It sits above collect, rules and topology and below cmd only: nothing
+// but cmd imports it.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Options tune Load.
+type Options struct {
+	// Live are switches polled now: each replaces the site's switch of the
+	// same name (its target name or its own).
+	Live []snmp.Result
+	// Progress, when set, is called after each input is read.
+	Progress func(done, total int)
+	// Log, when set, gets one info line per site read.
+	Log *slog.Logger
+}
+
+// Result is one site read, joined and (after Judge) judged.
+type Result struct {
+	Name  string
+	Site  *collect.Site
+	Model *topology.Model
+	// Findings are the rules' findings with the policy applied (waived
+	// ones suppressed); nil until Judge.
+	Findings []rules.Finding
+	// Policy and Now are what Judge applied, for a plan judged after.
+	Policy *rules.Policy
+	Now    time.Time
+}
+
+// LoadError is a site that could not be read at all; Problems say why,
+// input by input.
+type LoadError struct {
+	Err      error
+	Problems []string
+}
+
+func (e *LoadError) Error() string { return e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Load reads the site in fsys and joins it into a Model.
+func Load(fsys fs.FS, name string, opt Options) (*Result, error) {
+	start := time.Now()
+	site, err := collect.LoadSite(fsys, name, collect.LoadOptions{Progress: opt.Progress})
+	if err != nil {
+		var problems []string
+		if site != nil {
+			problems = site.Problems
+		}
+		return nil, &LoadError{Err: err, Problems: problems}
+	}
+	if len(opt.Live) > 0 {
+		site.Switches = mergeSwitches(site.Switches, opt.Live)
+	}
+	if opt.Log != nil {
+		opt.Log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
+			"problems", len(site.Problems), "elapsed", time.Since(start))
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("site %s: %w", name, err)
+	}
+	return &Result{Name: name, Site: site, Model: m}, nil
+}
+
+// Run is Load then Judge.
+func Run(fsys fs.FS, name string, pol *rules.Policy, now time.Time, opt Options) (*Result, error) {
+	r, err := Load(fsys, name, opt)
+	if err != nil {
+		return nil, err
+	}
+	r.Judge(pol, now)
+	return r, nil
+}
+
+// Judge runs every rule the policy enables on the Model and applies the
+// policy (nil: none) as of now.
+func (r *Result) Judge(pol *rules.Policy, now time.Time) {
+	r.Policy, r.Now = pol, now
+	r.Findings = pol.Apply(rules.Run(r.Model, pol.Params(), pol.Enabled), now)
+}
+
+// Problems are the inputs that could not be read and what the join had to
+// work around, in that order.
+func (r *Result) Problems() []string {
+	return append(append([]string(nil), r.Site.Problems...), r.Model.Problems...)
+}
+
+// Plan applies planned changes to the judged site and judges the result
+// with the same policy and time: r then holds the changed site, its Model
+// and findings, and the returned Delta says what the plan adds (New) and
+// removes (Resolved). The site is read once: the changes are applied to
+// the snapshots r was built from, and the Model built before is dropped.
+// After an error r is of no further use.
+func (r *Result) Plan(changes []topology.Change) (rules.Delta, error) {
+	before := r.Findings
+	// The old Model references the snapshots about to change: nothing
+	// may read it from here on.
+	r.Model = nil
+	if err := topology.ApplyPlan(r.Site.Hosts, r.Site.Switches, changes); err != nil {
+		return rules.Delta{}, &PlanError{err}
+	}
+	m, err := topology.Build(r.Site.Hosts, r.Site.Switches, topology.BuildOptions{})
+	if err != nil {
+		return rules.Delta{}, err
+	}
+	m.ForgetStaleLACP(changes)
+	r.Model = m
+	r.Judge(r.Policy, r.Now)
+	return rules.Compare(before, r.Findings), nil
+}
+
+// PlanError is a plan that does not fit the site (a host, NIC, switch or
+// port it names is not there).
+type PlanError struct{ Err error }
+
+func (e *PlanError) Error() string { return e.Err.Error() }
+func (e *PlanError) Unwrap() error { return e.Err }
+
+// SitePolicy reads the site's policy.yaml; nil (no policy) when there is
+// none. A policy that does not parse is an error: auditing without the
+// waivers someone wrote would cry wolf.
+func SitePolicy(fsys fs.FS) (*rules.Policy, error) {
+	b, err := fs.ReadFile(fsys, "policy.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("policy.yaml: %w", err)
+	}
+	return rules.ParsePolicy(b, "policy.yaml")
+}
+
+// mergeSwitches replaces file switches by the live ones of the same name.
+func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Switch {
+	byName := map[string]bool{}
+	var out []*topology.Switch
+	for i := range live {
+		out = append(out, live[i].Switch)
+		byName[strings.ToLower(live[i].Target.Name)] = true
+		byName[strings.ToLower(live[i].Switch.Name)] = true
+	}
+	for _, s := range file {
+		if !byName[strings.ToLower(s.Name)] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

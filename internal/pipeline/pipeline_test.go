@@ -1,0 +1,143 @@
+package pipeline
+
+import (
+	"errors"
+	"io/fs"
+	"slices"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+var now = time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+
+// countingFS counts the files opened through it.
+type countingFS struct {
+	fs.FS
+	mu    sync.Mutex
+	opens map[string]int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opens[name]++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+// TestRunIsTheAudit: Run gives what load, build, rules and policy give
+// when called one by one.
+func TestRunIsTheAudit(t *testing.T) {
+	r, err := Run(demo.FS(), "demo", nil, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pol *rules.Policy
+	want := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), now)
+	if len(want) == 0 || !slices.EqualFunc(want, r.Findings, func(a, b rules.Finding) bool { return a.Key() == b.Key() && a.Message == b.Message }) {
+		t.Errorf("Run found %d findings, the steps %d", len(r.Findings), len(want))
+	}
+	if got := r.Problems(); !slices.Equal(got, append(append([]string(nil), site.Problems...), m.Problems...)) {
+		t.Errorf("Problems() = %q", got)
+	}
+}
+
+// TestPlanReadsTheSiteOnce: a plan is judged on the site read once (whatif
+// --plan read every file twice), and the delta is the plan's.
+func TestPlanReadsTheSiteOnce(t *testing.T) {
+	cfs := &countingFS{FS: demo.FS(), opens: map[string]int{}}
+	r, err := Run(cfs, "demo", nil, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := r.Findings
+	d, err := r.Plan([]topology.Change{
+		{LAGAdd: &topology.LAGChange{Switch: "leaf2", LAG: "Port-Channel7", Kind: "lacp", Ports: []string{"Ethernet7", "Ethernet8"}}},
+		{BondMode: &topology.BondModeChange{Host: "app01", Bond: "bond0", Mode: "802.3ad"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range cfs.opens {
+		if n > 1 {
+			t.Errorf("%s opened %d times", name, n)
+		}
+	}
+	if len(cfs.opens) == 0 {
+		t.Fatal("nothing read through the FS")
+	}
+	if want := rules.Compare(before, r.Findings); !slices.EqualFunc(want.New, d.New, sameKey) || !slices.EqualFunc(want.Resolved, d.Resolved, sameKey) {
+		t.Errorf("Plan's delta is not Compare(before, after)")
+	}
+	// web02's bond gets its port-channel: its switch-not-aggregated
+	// findings are resolved by the plan.
+	if !slices.ContainsFunc(d.Resolved, func(f rules.Finding) bool {
+		return f.Rule == "lacp.switch-not-aggregated" && f.Host == "web02"
+	}) {
+		t.Errorf("the plan resolves no lacp.switch-not-aggregated on web02: %v", d.Resolved)
+	}
+	if r.Model == nil || r.Model.Host("app01") == nil {
+		t.Fatal("no Model after the plan")
+	}
+	for _, b := range r.Model.Host("app01").Bonds {
+		if b.Name == "bond0" && b.Mode != "802.3ad" {
+			t.Errorf("app01 bond0 is %q after the plan", b.Mode)
+		}
+	}
+}
+
+func sameKey(a, b rules.Finding) bool { return a.Key() == b.Key() }
+
+// TestPlanError: a plan naming what the site does not have is a PlanError.
+func TestPlanError(t *testing.T) {
+	r, err := Run(demo.FS(), "demo", nil, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Plan([]topology.Change{{BondMode: &topology.BondModeChange{Host: "nosuchhost", Bond: "bond0", Mode: "802.3ad"}}})
+	var pe *PlanError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v (%T), want a PlanError", err, err)
+	}
+}
+
+// TestLoadError: a site with nothing readable fails with its problems.
+func TestLoadError(t *testing.T) {
+	_, err := Load(fstest.MapFS{"hosts/h1.json": {Data: []byte("{not json")}}, "broken", Options{})
+	var le *LoadError
+	if !errors.As(err, &le) || !errors.Is(err, collect.ErrNothingReadable) || len(le.Problems) == 0 {
+		t.Fatalf("err = %v, want a LoadError with problems wrapping ErrNothingReadable", err)
+	}
+}
+
+// TestLiveSwitchesReplaceFiles: a switch polled now replaces the site's
+// file of the same name (case-insensitive, by target or switch name).
+func TestLiveSwitchesReplaceFiles(t *testing.T) {
+	file := []*topology.Switch{{Name: "Leaf1"}, {Name: "leaf2"}, {Name: "spine"}}
+	live := []snmp.Result{
+		{Target: snmp.Target{Name: "leaf1"}, Switch: &topology.Switch{Name: "leaf1", SysDescr: "live"}},
+		{Target: snmp.Target{Name: "10.0.0.2"}, Switch: &topology.Switch{Name: "LEAF2", SysDescr: "live"}},
+	}
+	var got []string
+	for _, s := range mergeSwitches(file, live) {
+		got = append(got, s.Name+"/"+s.SysDescr)
+	}
+	if want := []string{"leaf1/live", "LEAF2/live", "spine/"}; !slices.Equal(got, want) {
+		t.Errorf("merged %q, want %q", got, want)
+	}
+}

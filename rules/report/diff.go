@@ -1,0 +1,290 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
+)
+
+// DiffSchema is the version of `diff --format json`.
+const DiffSchema = "bondaudit.diff/v1"
+
+// DiffSide is one version of the site, joined and judged.
+type DiffSide struct {
+	Name     string
+	Model    *topology.Model
+	Findings []rules.Finding
+	Problems []string
+}
+
+// Diff is what diff reports.
+type Diff struct {
+	Generated time.Time
+	Old, New  *DiffSide
+	Drift     *topology.Drift
+	// Delta sorts the findings of NEW against OLD (new, resolved,
+	// unchanged); waived findings are in none.
+	Delta rules.Delta
+}
+
+// NewDiff compares two sides: the topology drift and the findings.
+func NewDiff(old, new *DiffSide, generated time.Time) *Diff {
+	return &Diff{Generated: generated, Old: old, New: new,
+		Drift: topology.Diff(old.Model, new.Model), Delta: rules.Compare(old.Findings, new.Findings)}
+}
+
+// diffSubject is "host: bond NIC → switch port", leaving out what is not set.
+func diffSubject(f rules.Finding) string {
+	s := where(f)
+	switch {
+	case f.Host == "":
+		return s
+	case s == "":
+		return f.Host
+	}
+	return f.Host + ": " + s
+}
+
+// driftLine is one change in words, for text and Markdown.
+type driftLine struct {
+	area, change, subject, detail string
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func fieldChanges(cs []topology.FieldChange) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, fmt.Sprintf("%s %s → %s", c.Field, orNone(c.Old), orNone(c.New)))
+	}
+	return out
+}
+
+// plusMinus is "+a +b −c" for a set change.
+func plusMinus(added, removed []string) string {
+	var out []string
+	for _, s := range added {
+		out = append(out, "+"+s)
+	}
+	for _, s := range removed {
+		out = append(out, "−"+s)
+	}
+	return strings.Join(out, " ")
+}
+
+func intStrings(vs []int) []string {
+	out := []string{}
+	for _, v := range vs {
+		out = append(out, strconv.Itoa(v))
+	}
+	return out
+}
+
+func driftLines(d *topology.Drift) []driftLine {
+	var out []driftLine
+	add := func(area, change, subject, detail string) {
+		out = append(out, driftLine{area, change, subject, detail})
+	}
+	for _, h := range d.HostsAdded {
+		add("host", "added", h, "")
+	}
+	for _, h := range d.HostsRemoved {
+		add("host", "removed", h, "")
+	}
+	for _, s := range d.SwitchesAdded {
+		add("switch", "added", s, "")
+	}
+	for _, s := range d.SwitchesRemoved {
+		add("switch", "removed", s, "")
+	}
+	for _, m := range d.LinksMoved {
+		add("cabling", "moved", m.Host+" "+m.NIC, fmt.Sprintf("%s %s → %s %s", m.From.Switch, m.From.Port, m.To.Switch, m.To.Port))
+	}
+	for _, l := range d.LinksGained {
+		add("cabling", "gained", l.Host+" "+l.NIC, fmt.Sprintf("now on %s %s", l.Switch, l.Port))
+	}
+	for _, l := range d.LinksLost {
+		add("cabling", "lost", l.Host+" "+l.NIC, fmt.Sprintf("was on %s %s", l.Switch, l.Port))
+	}
+	for _, b := range d.BondsAdded {
+		add("bond", "added", b.Host+" "+b.Bond, fmt.Sprintf("%s, slaves %s", b.Mode, orNone(strings.Join(b.Slaves, " "))))
+	}
+	for _, b := range d.BondsRemoved {
+		add("bond", "removed", b.Host+" "+b.Bond, fmt.Sprintf("%s, slaves %s", b.Mode, orNone(strings.Join(b.Slaves, " "))))
+	}
+	for _, b := range d.BondsChanged {
+		parts := fieldChanges(b.Changes)
+		if s := plusMinus(b.SlavesAdded, b.SlavesRemoved); s != "" {
+			parts = append(parts, "slaves "+s)
+		}
+		add("bond", "changed", b.Host+" "+b.Bond, strings.Join(parts, "; "))
+	}
+	for _, l := range d.LAGsAdded {
+		add("LAG", "added", l.Switch+" "+l.LAG, fmt.Sprintf("%s, members %s", l.Kind, orNone(strings.Join(l.Members, " "))))
+	}
+	for _, l := range d.LAGsRemoved {
+		add("LAG", "removed", l.Switch+" "+l.LAG, fmt.Sprintf("%s, members %s", l.Kind, orNone(strings.Join(l.Members, " "))))
+	}
+	for _, l := range d.LAGsChanged {
+		parts := fieldChanges(l.Changes)
+		if s := plusMinus(l.MembersAdded, l.MembersRemoved); s != "" {
+			parts = append(parts, "members "+s)
+		}
+		add("LAG", "changed", l.Switch+" "+l.LAG, strings.Join(parts, "; "))
+	}
+	for _, v := range d.PortVLANs {
+		var parts []string
+		if v.PVID != nil {
+			parts = append(parts, fmt.Sprintf("pvid %d → %d", v.PVID.Old, v.PVID.New))
+		}
+		if s := plusMinus(intStrings(v.TaggedAdded), intStrings(v.TaggedRemoved)); s != "" {
+			parts = append(parts, "tagged "+s)
+		}
+		if s := plusMinus(intStrings(v.UntaggedAdded), intStrings(v.UntaggedRemoved)); s != "" {
+			parts = append(parts, "untagged "+s)
+		}
+		add("VLANs", "changed", fmt.Sprintf("%s %s (%s)", v.Switch, v.Port, strings.Join(v.Hosts, ", ")), strings.Join(parts, "; "))
+	}
+	return out
+}
+
+func siteCounts(s *DiffSide) Summary {
+	return Summarize(&Report{Model: s.Model, Findings: s.Findings})
+}
+
+func writeDiffText(w io.Writer, r *Diff) error {
+	ew := &errWriter{w: w}
+	t := escape.Text
+	ew.printf("bondaudit diff: %s → %s, %s\n", t(r.Old.Name), t(r.New.Name), r.Generated.UTC().Format("2006-01-02 15:04 UTC"))
+	for _, s := range []*DiffSide{r.Old, r.New} {
+		c := siteCounts(s)
+		ew.printf("  %s: %d hosts, %d bonds, %d switches, %d links; findings: %d error, %d warning, %d info\n",
+			t(s.Name), c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+	}
+	lines := driftLines(r.Drift)
+	ew.printf("\nCHANGES: %d\n", len(lines))
+	for _, l := range lines {
+		if l.detail == "" {
+			ew.printf("  %-8s %-8s %s\n", l.area, l.change, t(l.subject))
+		} else {
+			ew.printf("  %-8s %-8s %s: %s\n", l.area, l.change, t(l.subject), t(l.detail))
+		}
+	}
+	ew.printf("\nFINDINGS: %d new, %d resolved, %d unchanged\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged))
+	for _, set := range []struct {
+		mark string
+		fs   []rules.Finding
+	}{{"+", r.Delta.New}, {"-", r.Delta.Resolved}} {
+		for _, f := range set.fs {
+			ew.printf("  %s %-8s %-30s %s: %s\n", set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(diffSubject(f)), t(f.Message))
+		}
+	}
+	for _, s := range []*DiffSide{r.Old, r.New} {
+		if len(s.Problems) > 0 {
+			ew.printf("\nNOT READ in %s (%d)\n", t(s.Name), len(s.Problems))
+			for _, p := range slices.Sorted(slices.Values(s.Problems)) {
+				ew.printf("  %s\n", t(p))
+			}
+		}
+	}
+	return ew.err
+}
+
+func writeDiffMarkdown(w io.Writer, r *Diff) error {
+	ew := &errWriter{w: w}
+	ew.printf("# bondaudit diff: %s → %s\n\n", mdCell(r.Old.Name), mdCell(r.New.Name))
+	ew.printf("Generated %s.\n\n", r.Generated.UTC().Format("2006-01-02T15:04Z07:00"))
+	ew.printf("| site | hosts | bonds | switches | links | errors | warnings | info |\n")
+	ew.printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, s := range []*DiffSide{r.Old, r.New} {
+		c := siteCounts(s)
+		ew.printf("| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdCell(s.Name), c.Hosts, c.Bonds, c.Switches, c.Links,
+			c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+	}
+	lines := driftLines(r.Drift)
+	ew.printf("\n## Changes (%d)\n\n", len(lines))
+	if len(lines) == 0 {
+		ew.printf("No changes.\n")
+	} else {
+		ew.printf("| area | change | subject | detail |\n| --- | --- | --- | --- |\n")
+		for _, l := range lines {
+			ew.printf("| %s | %s | %s | %s |\n", l.area, l.change, mdCell(l.subject), mdCell(l.detail))
+		}
+	}
+	ew.printf("\n## Findings: %d new, %d resolved, %d unchanged\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged))
+	for _, set := range []struct {
+		title string
+		fs    []rules.Finding
+	}{{"New", r.Delta.New}, {"Resolved", r.Delta.Resolved}} {
+		if len(set.fs) == 0 {
+			continue
+		}
+		ew.printf("\n### %s\n\n| severity | rule | subject | message |\n| --- | --- | --- | --- |\n", set.title)
+		for _, f := range set.fs {
+			ew.printf("| %s | %s | %s | %s |\n", f.Severity, escape.MarkdownCode(f.Rule), mdCell(diffSubject(f)), mdCell(f.Message))
+		}
+	}
+	for _, s := range []*DiffSide{r.Old, r.New} {
+		if len(s.Problems) > 0 {
+			ew.printf("\n### Not read in %s\n\n", mdCell(s.Name))
+			for _, p := range slices.Sorted(slices.Values(s.Problems)) {
+				ew.printf("- %s\n", mdCell(p))
+			}
+		}
+	}
+	return ew.err
+}
+
+func writeDiffJSON(w io.Writer, r *Diff) error {
+	type findings struct {
+		New       []FindingJSON `json:"new"`
+		Resolved  []FindingJSON `json:"resolved"`
+		Unchanged []FindingJSON `json:"unchanged"`
+	}
+	type summary struct {
+		Changes   int            `json:"changes"`
+		New       map[string]int `json:"new"`
+		Resolved  int            `json:"resolved"`
+		Unchanged int            `json:"unchanged"`
+	}
+	type site struct {
+		Site     string   `json:"site"`
+		Summary  Summary  `json:"summary"`
+		Problems []string `json:"problems,omitempty"`
+	}
+	side := func(s *DiffSide) site {
+		return site{Site: s.Name, Summary: siteCounts(s), Problems: slices.Sorted(slices.Values(s.Problems))}
+	}
+	out := struct {
+		Schema    string          `json:"schema"`
+		Generated string          `json:"generated"`
+		Old       site            `json:"old"`
+		New       site            `json:"new"`
+		Summary   summary         `json:"summary"`
+		Changes   *topology.Drift `json:"changes"`
+		Findings  findings        `json:"findings"`
+	}{
+		Schema: DiffSchema, Generated: r.Generated.UTC().Format(time.RFC3339),
+		Old: side(r.Old), New: side(r.New),
+		Summary: summary{Changes: r.Drift.Count(), New: map[string]int{"error": 0, "warning": 0, "info": 0},
+			Resolved: len(r.Delta.Resolved), Unchanged: len(r.Delta.Unchanged)},
+		Changes:  r.Drift,
+		Findings: findings{findingsJSON(r.Delta.New, active), findingsJSON(r.Delta.Resolved, active), findingsJSON(r.Delta.Unchanged, active)},
+	}
+	for _, f := range r.Delta.New {
+		out.Summary.New[f.Severity.String()]++
+	}
+	return escape.JSON(w).Encode(out)
+}

@@ -1,0 +1,156 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
+)
+
+// WhatIfSchema is the version of `whatif --format json`.
+const WhatIfSchema = "bondaudit.whatif/v1"
+
+// WhatIf is what whatif reports: the impact of the elements taken down,
+// and what a plan changes in the findings (nil without --plan).
+type WhatIf struct {
+	Impact *topology.Impact
+	Plan   *Plan
+}
+
+// Plan is what a plan changes in the findings.
+type Plan struct {
+	File    string
+	Changes int
+	// Delta compares the findings before and after the plan: Delta.New
+	// are the findings it adds, Delta.Resolved those it removes.
+	Delta rules.Delta
+}
+
+var outcomeWords = map[string]string{
+	topology.OutcomeIsolated:   "LOSES CONNECTIVITY",
+	topology.OutcomeRedundancy: "loses redundancy",
+	topology.OutcomeFailover:   "fails over",
+	topology.OutcomeDegraded:   "degraded, still redundant",
+}
+
+// links lists slaves and their switch ports, each name through esc (the
+// format's escaping: escape.Text or escape.Markdown).
+func links(ls []topology.SlaveLink, esc func(string) string) string {
+	if len(ls) == 0 {
+		return "none"
+	}
+	var out []string
+	for _, l := range ls {
+		if l.Switch == "" {
+			out = append(out, esc(l.NIC)+"→?")
+		} else {
+			out = append(out, fmt.Sprintf("%s→%s:%s", esc(l.NIC), esc(l.Switch), esc(l.Port)))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func writePlan(w io.Writer, p *Plan, md bool) {
+	if p == nil {
+		return
+	}
+	head, item := "\nplan %s (%d changes): adds %d finding(s), removes %d\n", "  %s %-8s %-30s %s: %s\n"
+	esc, code := escape.Text, escape.Text
+	if md {
+		head, item = "\n### Plan %s (%d changes): adds %d finding(s), removes %d\n\n", "- %s **%s** %s %s: %s\n"
+		esc, code = escape.Markdown, escape.MarkdownCode
+	}
+	subject := func(f rules.Finding) string {
+		if f.Host != "" {
+			return f.Host
+		}
+		return f.Switch
+	}
+	fmt.Fprintf(w, head, esc(p.File), p.Changes, len(p.Delta.New), len(p.Delta.Resolved))
+	for _, f := range p.Delta.New {
+		fmt.Fprintf(w, item, "+", strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message))
+	}
+	for _, f := range p.Delta.Resolved {
+		fmt.Fprintf(w, item, "-", strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message))
+	}
+}
+
+func writeWhatIfJSON(w io.Writer, r *WhatIf) error {
+	type plan struct {
+		File    string        `json:"file"`
+		Changes int           `json:"changes"`
+		Added   []FindingJSON `json:"added"`
+		Removed []FindingJSON `json:"removed"`
+	}
+	out := struct {
+		Schema string `json:"schema"`
+		*topology.Impact
+		Plan *plan `json:"plan,omitempty"`
+	}{Schema: WhatIfSchema, Impact: r.Impact}
+	if p := r.Plan; p != nil {
+		out.Plan = &plan{p.File, p.Changes, findingsJSON(p.Delta.New, brief), findingsJSON(p.Delta.Resolved, brief)}
+	}
+	return escape.JSON(w).Encode(out)
+}
+
+func writeWhatIfMarkdown(w io.Writer, r *WhatIf) error {
+	im := r.Impact
+	defer writePlan(w, r.Plan, true)
+	if len(im.Down) == 0 {
+		return nil
+	}
+	md := escape.Markdown
+	fmt.Fprintf(w, "## What if %s goes down\n\n", strings.Join(mapStrings(im.Down, md), " + "))
+	if len(im.Bonds) == 0 {
+		fmt.Fprintf(w, "No bond has a slave on it.\n")
+	} else {
+		fmt.Fprintf(w, "| host | bond | mode | outcome | lost | remaining | takes over | notes |\n|---|---|---|---|---|---|---|---|\n")
+		for _, b := range im.Bonds {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", md(b.Host), md(b.Bond), md(b.Mode), outcomeWords[b.Outcome],
+				links(b.Lost, md), links(b.Remaining, md), md(b.TakesOver), strings.Join(mapStrings(b.Notes, md), "; "))
+		}
+	}
+	if len(im.Unreachable) > 0 {
+		fmt.Fprintf(w, "\n**Hosts cut off from the fabric:** %s\n", strings.Join(mapStrings(im.Unreachable, md), ", "))
+	}
+	return nil
+}
+
+func writeWhatIfText(w io.Writer, r *WhatIf) error {
+	im := r.Impact
+	defer writePlan(w, r.Plan, false)
+	if len(im.Down) == 0 {
+		return nil
+	}
+	t := escape.Text
+	fmt.Fprintf(w, "what if %s goes down\n\n", strings.Join(escape.Texts(im.Down), " + "))
+	if len(im.Bonds) == 0 {
+		fmt.Fprintf(w, "no bond has a slave on it\n")
+	}
+	for _, b := range im.Bonds {
+		fmt.Fprintf(w, "%-20s %s %s (%s)\n", outcomeWords[b.Outcome], t(b.Host), t(b.Bond), t(b.Mode))
+		fmt.Fprintf(w, "    lost:      %s\n    remaining: %s\n", links(b.Lost, t), links(b.Remaining, t))
+		if b.TakesOver != "" {
+			fmt.Fprintf(w, "    takes over: %s\n", t(b.TakesOver))
+		}
+		for _, n := range b.Notes {
+			fmt.Fprintf(w, "    note: %s\n", t(n))
+		}
+	}
+	if len(im.Unreachable) > 0 {
+		fmt.Fprintf(w, "\nhosts cut off from the fabric: %s\n", strings.Join(escape.Texts(im.Unreachable), ", "))
+	}
+	return nil
+}
+
+// mapStrings applies f to each of ss.
+func mapStrings(ss []string, f func(string) string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = f(s)
+	}
+	return out
+}
