@@ -8,9 +8,11 @@
 package yamlfile
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -20,7 +22,10 @@ import (
 // problems found so far.
 type File struct {
 	Source string
-	errs   []error
+	// With is what the caller's Field decoders need beyond the node (the
+	// targets reader: how to read a credential).
+	With any
+	errs []error
 }
 
 // Field is a value with its own reading: a field type that implements it
@@ -51,8 +56,9 @@ func (f *File) Errorf(n *yaml.Node, format string, args ...any) {
 // Err joins the problems recorded (nil when there are none).
 func (f *File) Err() error { return errors.Join(f.errs...) }
 
-// Failed reports whether a problem has been recorded.
-func (f *File) Failed() bool { return len(f.errs) > 0 }
+// Count is the number of problems recorded so far: a decoder compares it
+// before and after a step to tell whether the step went wrong.
+func (f *File) Count() int { return len(f.errs) }
 
 // Keys says how messages about one mapping name it.
 type Keys struct {
@@ -73,14 +79,19 @@ type Keys struct {
 // message themselves check n.Kind first.
 func (f *File) Mapping(n *yaml.Node, v any, k Keys) bool {
 	rv := reflect.ValueOf(v).Elem()
-	fields := tags(rv.Type())
+	fields := map[string][]int{}
+	tags(rv.Type(), nil, fields)
 	if n.Kind != yaml.MappingNode {
-		f.Errorf(n, "%swant a mapping of %s", strings.TrimSuffix(k.Label, " ")+" ", AllowedKeys(v))
+		f.Errorf(n, "%s: want a mapping of %s", cmp.Or(k.In, "document"), AllowedKeys(v))
 		return false
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
+		if seen[key.Value] {
+			f.Errorf(key, "%skey %q given twice", inPrefix(k.In), key.Value)
+		}
+		seen[key.Value] = true
 		idx, ok := fields[key.Value]
 		if !ok {
 			allowed := AllowedKeys(v)
@@ -94,12 +105,7 @@ func (f *File) Mapping(n *yaml.Node, v any, k Keys) bool {
 			}
 			continue
 		}
-		if seen[key.Value] {
-			f.Errorf(key, "%skey %q given twice", inPrefix(k.In), key.Value)
-			continue
-		}
-		seen[key.Value] = true
-		f.value(val, rv.Field(idx), k.Label+key.Value)
+		f.value(val, rv.FieldByIndex(idx), k.Label+key.Value)
 	}
 	return true
 }
@@ -119,6 +125,13 @@ func (f *File) value(n *yaml.Node, fv reflect.Value, label string) {
 		return
 	}
 	switch {
+	case fv.Kind() == reflect.Pointer:
+		// optional: set only when the value decodes without a problem
+		nv, before := reflect.New(fv.Type().Elem()), f.Count()
+		f.value(n, nv.Elem(), label)
+		if f.Count() == before {
+			fv.Set(nv)
+		}
 	case fv.Kind() == reflect.String:
 		if n.Kind != yaml.ScalarNode {
 			f.Errorf(n, "%s: want a single value", label)
@@ -144,23 +157,22 @@ func (f *File) value(n *yaml.Node, fv reflect.Value, label string) {
 	}
 }
 
-// tags maps a struct's yaml keys to field indexes.
-func tags(t reflect.Type) map[string]int {
-	m := map[string]int{}
+// tags maps a struct's yaml keys to field index paths (fields tagged
+// ",inline" lend theirs), appending them in field order to order.
+func tags(t reflect.Type, prefix []int, m map[string][]int) (order []string) {
 	for i := range t.NumField() {
-		if k := key(t.Field(i)); k != "" {
-			m[k] = i
+		sf := t.Field(i)
+		idx := append(slices.Clone(prefix), i)
+		k, opt, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		switch {
+		case opt == "inline" && sf.Type.Kind() == reflect.Struct:
+			order = append(order, tags(sf.Type, idx, m)...)
+		case k != "" && k != "-":
+			m[k] = idx
+			order = append(order, k)
 		}
 	}
-	return m
-}
-
-func key(sf reflect.StructField) string {
-	k, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
-	if k == "-" {
-		return ""
-	}
-	return k
+	return order
 }
 
 // AllowedKeys lists the keys of the struct v points to (or is), in field
@@ -170,11 +182,5 @@ func AllowedKeys(v any) string {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	var ks []string
-	for i := range t.NumField() {
-		if k := key(t.Field(i)); k != "" {
-			ks = append(ks, k)
-		}
-	}
-	return strings.Join(ks, ", ")
+	return strings.Join(tags(t, nil, map[string][]int{}), ", ")
 }
