@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
@@ -70,7 +71,7 @@ connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
 			}
 			var pd *planResult
 			if planFile != "" {
-				changes, err := loadPlan(planFile)
+				changes, err := collect.LoadPlan(planFile)
 				if err != nil {
 					return failed(fmt.Errorf("--plan: %w", err))
 				}
