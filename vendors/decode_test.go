@@ -118,7 +118,7 @@ func TestLLDPLocalPortNumIsNotIfIndex(t *testing.T) {
 1.0.8802.1.1.2.1.4.1.1.7.0.7.1|4x|b8cef6a10601
 1.0.8802.1.1.2.1.4.1.1.9.0.7.1|4|web01
 `
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	if len(s.Neighbours) != 1 {
 		t.Fatalf("neighbours %+v, problems %v", s.Neighbours, probs)
 	}
@@ -142,7 +142,7 @@ func TestVLANBitmapsThroughBasePorts(t *testing.T) {
 1.3.6.1.2.1.17.7.1.4.5.1.1.1|66|10
 1.3.6.1.2.1.17.7.1.2.2.1.2.10.184.206.246.161.6.0|2|1
 `
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	if len(probs) > 0 {
 		t.Errorf("problems: %v", probs)
 	}
@@ -166,7 +166,7 @@ func TestVLANBitmapsThroughBasePorts(t *testing.T) {
 
 func TestMalformedRowsAreProblems(t *testing.T) {
 	rec := base + "1.3.6.1.2.1.31.1.2.1.3.77|2|1\n1.3.6.1.2.1.17.7.1.2.2.1.2.10.1.2|2|1\n"
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	all := strings.Join(probs, "\n")
 	if !strings.Contains(all, "ifStackStatus.77") || !strings.Contains(all, "dot1qTpFdbPort.10.1.2") {
 		t.Errorf("problems do not name the bad rows: %q", probs)

@@ -33,7 +33,7 @@ type Profile struct {
 	// StandardOIDs.
 	OIDs []string
 	// Decode runs after the standard decoder and may override or add facts.
-	Decode func(w *Walk, s *topology.Switch, problems *[]string)
+	Decode func(w *Walk, s *topology.Switch, problems *[]topology.Problem)
 	// Tested lists the models/recordings this profile was tested on.
 	Tested []string
 }

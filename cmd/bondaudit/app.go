@@ -262,7 +262,7 @@ func (a *app) loadAndBuild(fsys fs.FS, name string, live ...snmp.Result) (*colle
 	site, err := collect.LoadSite(fsys, name, opt)
 	if err != nil {
 		for _, p := range site.Problems {
-			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(p))
+			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(p.String()))
 		}
 		return nil, nil, failed(err)
 	}
@@ -309,7 +309,7 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	now := a.now()
 	findings := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), now)
 	r := &report.Report{Site: name, Generated: now, Model: m, Findings: findings,
-		Problems: append(append([]string(nil), site.Problems...), m.Problems...), Duration: time.Since(start)}
+		Problems: append(topology.ProblemTexts(site.Problems), m.Problems...), Duration: time.Since(start)}
 	saveBaseline, err := a.applyBaseline(f, r) // keeps only findings not in --baseline
 	if err != nil {
 		return failed(err)

@@ -134,7 +134,7 @@ func (a *app) diffLoad(arg, name, policy string) (*diffSide, error) {
 	}
 	found := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
 	return &diffSide{name: name, model: m, findings: found,
-		problems: append(append([]string(nil), site.Problems...), m.Problems...)}, nil
+		problems: append(topology.ProblemTexts(site.Problems), m.Problems...)}, nil
 }
 
 // diffResult is what diff reports.

@@ -161,7 +161,8 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		}
 	}
 	r.Walk = vendors.NewWalk(vbs)
-	s, probs := all.Decode(r.Walk, t.Name)
+	s, decoded := all.Decode(r.Walk, t.Name)
+	probs := topology.ProblemTexts(decoded) // a live walk has no file to place them in
 	if s.Unreachable {
 		// Answers, but nothing to audit (vendors.NarrowView): not collected.
 		r.Err = fmt.Errorf("%s: %d varbinds read: %s", where(t), r.Walk.Len(), s.Error)

@@ -65,6 +65,6 @@ func Identify(sysObjectID, sysDescr string) vendors.Profile {
 }
 
 // Decode decodes a walk with the standard MIBs and the device's family decoder.
-func Decode(w *vendors.Walk, name string) (*topology.Switch, []string) {
+func Decode(w *vendors.Walk, name string) (*topology.Switch, []topology.Problem) {
 	return vendors.DecodeWith(w, name, Profiles())
 }

@@ -55,7 +55,7 @@ var EOS = vendors.Profile{
 }
 
 // decode adds the MLAG facts to an Arista switch.
-func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	own := ownMACs(s)
 	// LACP LAGs by the system ID they send, when it is not the switch's own.
 	foreign := map[string][]int{}
@@ -66,7 +66,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			continue
 		}
 		if len(own) == 0 {
-			addProblem(problems, "arista: %s sends LACP system ID %s but the walk has no bridge address (dot1dBaseBridgeAddress) nor LLDP chassis MAC to compare it with: MLAG not inferred", l.Name, sys)
+			vendors.AddProblem(problems, 0, "arista: %s sends LACP system ID %s but the walk has no bridge address (dot1dBaseBridgeAddress) nor LLDP chassis MAC to compare it with: MLAG not inferred", l.Name, sys)
 			foreign = nil
 			break
 		}
@@ -88,7 +88,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			ids = append(ids, k)
 		}
 		slices.Sort(ids)
-		addProblem(problems, "arista: port-channels send %d LACP system IDs other than the switch's own MAC (%s): MLAG system ID ambiguous, not inferred", len(ids), strings.Join(ids, ", "))
+		vendors.AddProblem(problems, 0, "arista: port-channels send %d LACP system IDs other than the switch's own MAC (%s): MLAG system ID ambiguous, not inferred", len(ids), strings.Join(ids, ", "))
 	}
 	if sys != "" {
 		m := &topology.MLAG{Kind: "mlag", SystemID: sys}
@@ -276,10 +276,4 @@ func lagOfMember(s *topology.Switch, port string) int {
 		}
 	}
 	return -1
-}
-
-func addProblem(problems *[]string, format string, args ...any) {
-	if problems != nil {
-		*problems = append(*problems, fmt.Sprintf(format, args...))
-	}
 }

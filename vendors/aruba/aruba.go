@@ -158,7 +158,7 @@ func enumText(m map[int]string, n int) string {
 	return strconv.Itoa(n)
 }
 
-func decodeCX(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeCX(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s)
 	if w.HasSubtree(oidVsx) {
 		v.mlag(w, "vsx", "ARUBAWIRED-VSX-MIB", "arubaWiredVsx", vsxOIDs)
@@ -303,7 +303,7 @@ var lacpStatus = map[int]string{1: "disabled", 2: "active", 3: "passive"}
 
 // decodeProCurve sets the kind of TrkN trunks from hpSwitchPortTrunkType on
 // their members, when every member with a row says the same.
-func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	byName := map[string]*topology.Port{}
 	for i := range s.Ports {
 		byName[s.Ports[i].Name] = &s.Ports[i]
@@ -343,7 +343,7 @@ func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 		}
 		if len(seen) != 1 {
 			if len(seen) > 1 {
-				*problems = append(*problems, fmt.Sprintf("%s: members disagree on hpSwitchPortTrunkType (%s): kind left %s", l.Name, strings.Join(ev, "; "), l.Kind))
+				vendors.AddProblem(problems, 0, "%s: members disagree on hpSwitchPortTrunkType (%s): kind left %s", l.Name, strings.Join(ev, "; "), l.Kind)
 			}
 			continue
 		}
@@ -361,7 +361,7 @@ func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			continue // fecAuto, none: say nothing
 		}
 		if l.Kind != topology.LAGUnknown && l.Kind != kind {
-			*problems = append(*problems, fmt.Sprintf("%s: IEEE8023-LAG-MIB says %s but %s", l.Name, l.Kind, strings.Join(ev, "; ")))
+			vendors.AddProblem(problems, 0, "%s: IEEE8023-LAG-MIB says %s but %s", l.Name, l.Kind, strings.Join(ev, "; "))
 			continue
 		}
 		l.Kind = kind

@@ -54,7 +54,7 @@ var PerVLANOIDs = []string{
 var IOS = vendors.Profile{
 	Name: "cisco-ios",
 	OIDs: []string{oidCDP, oidPAgP, oidLAG, oidVTP, oidVMMembers},
-	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
 		v.cdp()
 		v.channels()
@@ -73,7 +73,7 @@ var IOS = vendors.Profile{
 var NXOS = vendors.Profile{
 	Name: "cisco-nxos",
 	OIDs: []string{oidVPC, oidCDP, oidLAG, oidVTP, oidVMMembers},
-	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
 		v.cdp()
 		v.channels()

@@ -72,10 +72,10 @@ type view struct {
 	byName map[string]*topology.Port
 	lag    map[int]*topology.LAG
 	lagNo  map[int]*topology.LAG // by port-channel number
-	probs  *[]string
+	probs  *[]topology.Problem
 }
 
-func newView(s *topology.Switch, problems *[]string) *view {
+func newView(s *topology.Switch, problems *[]topology.Problem) *view {
 	v := &view{s: s, byIf: map[int]*topology.Port{}, byName: map[string]*topology.Port{}, lag: map[int]*topology.LAG{}, lagNo: map[int]*topology.LAG{}, probs: problems}
 	for i := range s.Ports {
 		p := &s.Ports[i]
@@ -95,11 +95,7 @@ func newView(s *topology.Switch, problems *[]string) *view {
 }
 
 func (v *view) problemf(line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
-	}
-	*v.probs = append(*v.probs, msg)
+	vendors.AddProblem(v.probs, line, format, args...)
 }
 
 func (v *view) name(ifx int) string {
@@ -187,7 +183,7 @@ var (
 	truth         = map[int]string{1: "true", 2: "false"}
 )
 
-func decodeOS9(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeOS9(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s, problems)
 	v.lagMIB(w)
 	v.vlt(w)

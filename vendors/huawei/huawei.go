@@ -71,15 +71,11 @@ type view struct {
 	s     *topology.Switch
 	byIf  map[int]*topology.Port
 	lag   map[int]int // LAG ifIndex -> index into s.LAGs
-	probs *[]string
+	probs *[]topology.Problem
 }
 
 func (v *view) problemf(line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
-	}
-	*v.probs = append(*v.probs, msg)
+	vendors.AddProblem(v.probs, line, format, args...)
 }
 
 func (v *view) index() {
@@ -154,7 +150,7 @@ func enumText(m map[int]string, n int) string {
 	return strconv.Itoa(n)
 }
 
-func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := &view{s: s, probs: problems}
 	v.index()
 	v.namedTrunks(w)

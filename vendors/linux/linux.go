@@ -74,13 +74,13 @@ const (
 
 var portChannel = regexp.MustCompile(`^PortChannel\d{1,6}$`)
 
-func decodeCumulus(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeCumulus(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s)
 	v.aggregators(w)
 	v.finish()
 }
 
-func decodeSONiC(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeSONiC(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s)
 	v.aggregators(w)
 	v.named(w, portChannel, "SONiC PortChannel")
