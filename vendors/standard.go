@@ -57,9 +57,9 @@ func Decode(w *Walk, name string) (*topology.Switch, []topology.Problem) {
 	return DecodeWith(w, name, nil)
 }
 
-// DecodeWith is Decode recognising the device among profs (nil: this
-// package's recognition-only profiles), so vendor family packages, which
-// import this one, can supply their decoders (vendors/all).
+// DecodeWith is Decode recognising the device among profs (in recognition
+// order; vendors/all lists every family): the family's decoder runs after
+// the standard one. Decode recognises no family (Vendor "standard").
 func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topology.Problem) {
 	d := &decoder{w: w, s: &topology.Switch{Schema: topology.SwitchSchema}, ports: map[int]*topology.Port{}, nLACP: -1}
 	d.system(name)
@@ -72,7 +72,7 @@ func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topo
 	d.stp()
 	d.modules()
 	d.finish()
-	p := identifyIn(profs, d.s.SysObjectID, d.s.SysDescr)
+	p := Identify(profs, d.s.SysObjectID, d.s.SysDescr)
 	d.s.Vendor = p.Name
 	if p.Decode != nil {
 		p.Decode(w, d.s, &d.problems)

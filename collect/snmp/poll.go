@@ -168,7 +168,7 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		r.Err = fmt.Errorf("%s: %d varbinds read: %s", where(t), r.Walk.Len(), s.Error)
 		return r
 	}
-	if len(s.FDB) == 0 && prof.Name == "cisco-ios" {
+	if len(s.FDB) == 0 && prof.PerVLANFDB {
 		probs = append(probs, perVLANFDB(ctx, t, opt, r.Walk, s)...)
 	}
 	s.Source = "snmp " + where(t)

@@ -58,7 +58,7 @@ func golden(t *testing.T, name, got string) {
 func TestProfilesUnchanged(t *testing.T) {
 	var b strings.Builder
 	for _, p := range all.Profiles() {
-		fmt.Fprintf(&b, "%s enterprises=%v descr=%q decode=%v perVLANFDB=%v\n", p.Name, p.Enterprises, p.DescrAny, p.Decode != nil, perVLANFDB(p))
+		fmt.Fprintf(&b, "%s enterprises=%v descr=%q decode=%v perVLANFDB=%v\n", p.Name, p.Enterprises, p.DescrAny, p.Decode != nil, p.PerVLANFDB)
 		for _, o := range p.OIDs {
 			fmt.Fprintf(&b, "  oid %s\n", o)
 		}

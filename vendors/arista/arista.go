@@ -45,9 +45,13 @@ import (
 // EOS is Arista EOS, with MLAG. It needs no OIDs beyond the standard ones:
 // there is no Arista MLAG MIB (OIDS.md, "Gaps").
 var EOS = vendors.Profile{
-	Name:   "arista",
-	Decode: decode,
+	Name:        "arista",
+	Enterprises: []int{30065},
+	Decode:      decode,
 	Tested: []string{
+		"librenms arista_eos",
+		"librenms arista_eos_vrf",
+		"bondaudit demo leaf1a/leaf1b/leaf2",
 		"librenms arista_eos (DCS-7050TX-128, EOS 4.15.3F): no IEEE8023-LAG-MIB rows and no bridge address, so no MLAG inference; Port-Channel1 is not a peer link",
 		"librenms arista_eos_vrf (DCS-7150S-24, EOS 4.20.12.1M): no IEEE8023-LAG-MIB rows; Port-Channel1 (ifAlias \"MLAG-SW1-SW2\", members to one LLDP neighbour) marked peer link by its description, no Switch.MLAG",
 		"untested on real data (no Arista recording has LACP rows): the shared-system-ID MLAG inference and the LLDP peer identification; unit tests from hand-written walks, and the generated demo walks leaf1a/leaf1b/leaf2",

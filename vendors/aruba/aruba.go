@@ -62,9 +62,10 @@ const (
 
 // CX is HPE Aruba AOS-CX, with VSX.
 var CX = vendors.Profile{
-	Name:   "arubaos-cx",
-	OIDs:   []string{oidVsx, oidMclag},
-	Decode: decodeCX,
+	Name:        "arubaos-cx",
+	Enterprises: []int{47196},
+	OIDs:        []string{oidVsx, oidMclag},
+	Decode:      decodeCX,
 	Tested: []string{
 		"librenms arubaos-cx_8360 (8360-12C LL.10.13: ARUBAWIRED-VSX-MIB arubaWiredVsxIslOperState.0 = inSync, the only VSX row)",
 		"librenms arubaos-cx, arubaos-cx_10.06, arubaos-cx_10.07 (no VSX/MCLAG MIB rows; LAGs from IF-MIB only)",
@@ -74,9 +75,10 @@ var CX = vendors.Profile{
 
 // ProCurve is HPE ProCurve / Aruba AOS-S.
 var ProCurve = vendors.Profile{
-	Name:   "hpe-procurve",
-	OIDs:   []string{hpTrunkType, hpTrunkLACPState},
-	Decode: decodeProCurve,
+	Name:        "hpe-procurve",
+	Enterprises: []int{11},
+	OIDs:        []string{hpTrunkType, hpTrunkLACPState},
+	Decode:      decodeProCurve,
 	Tested: []string{
 		"librenms procurve (HP stack KA.00.00: Trk1 = A1+A2 via ifStackTable; no hpSwitchPortTable rows, so kind stays unknown)",
 		"hpSwitchPortTrunkType trunk/lacpTrk/dtLacpTrk: hand-written walks only; index taken as the port's ifIndex",

@@ -48,7 +48,8 @@ const (
 
 // OS10 is Dell SmartFabric OS10, with VLT.
 var OS10 = vendors.Profile{
-	Name: "dell-os10",
+	Name:        "dell-os10",
+	Enterprises: []int{674},
 	Tested: []string{
 		"librenms dell-os10 (OS10 Enterprise, S4128F-ON): port-channel1/2/1000 without members in any MIB, no VLT MIB: nothing added",
 	},
@@ -56,9 +57,10 @@ var OS10 = vendors.Profile{
 
 // OS9 is Dell Networking OS9 (FTOS), with VLT.
 var OS9 = vendors.Profile{
-	Name:   "dell-os9",
-	OIDs:   []string{oidVLT, oidLAG},
-	Decode: decodeOS9,
+	Name:        "dell-os9",
+	Enterprises: []int{6027},
+	OIDs:        []string{oidVLT, oidLAG},
+	Decode:      decodeOS9,
 	Tested: []string{
 		"librenms dnos_z9100-on (Z9100-ON 9.14: VLT domain 1 primary, peer up, ICL up, 20 VLT port-channel rows)",
 		"librenms dnos_s4048 (S4048-ON 9.9: no VLT or LAG MIB rows; port-channels from ifStackTable)",

@@ -55,9 +55,10 @@ const (
 
 // VRP is Huawei VRP (CloudEngine, S series), with M-LAG.
 var VRP = vendors.Profile{
-	Name:   "huawei",
-	OIDs:   []string{oidTrunkIf, oidTrunkMem, oidMLAG},
-	Decode: decode,
+	Name:        "huawei",
+	Enterprises: []int{2011},
+	OIDs:        []string{oidTrunkIf, oidTrunkMem, oidMLAG},
+	Decode:      decode,
 	Tested: []string{
 		"librenms yunshan (S6750-H YunShan OS 1.24: Eth-Trunk1/2/53 via ifStackTable, no HUAWEI-IF-EXT-MIB trunk rows: nothing added)",
 		"librenms vrp_5720 (S5720 V200R010: no Eth-Trunk, no trunk or M-LAG rows: nothing added)",

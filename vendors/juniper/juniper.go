@@ -47,8 +47,9 @@ import (
 
 // Junos is Juniper Junos (EX, QFX, MX).
 var Junos = vendors.Profile{
-	Name:   "junos",
-	Decode: decode,
+	Name:        "junos",
+	Enterprises: []int{2636},
+	Decode:      decode,
 	Tested: []string{
 		"librenms junos_ex4600mp (EX4600 virtual chassis: ae0 members via unit stacking, text VLAN port lists)",
 		"librenms junos_qfx5100 (QFX5100 JUNOS 14.1X53: no ae, text VLAN port lists, LLDP port id = ifIndex)",
