@@ -256,7 +256,7 @@ func TestHealthySiteIsQuiet(t *testing.T) {
 		t.Errorf("healthy site has findings:%s", describe(fs))
 	}
 	if len(site.Problems) > 0 {
-		t.Errorf("healthy site has read problems:\n  %s", strings.Join(site.Problems, "\n  "))
+		t.Errorf("healthy site has read problems:\n  %s", strings.Join(topology.ProblemTexts(site.Problems), "\n  "))
 	}
 	if len(site.Hosts) != 3 || len(site.Switches) != 4 {
 		t.Errorf("read %d hosts, %d switches; want 3, 4", len(site.Hosts), len(site.Switches))
@@ -655,7 +655,7 @@ func TestRulesFromCaptureFiles(t *testing.T) {
 					mine = append(mine, find(fs, c.rule, h)...)
 				}
 				if len(mine) == 0 {
-					t.Fatalf("%s did not fire for host x (or switch %q); findings:%s\nproblems: %q", c.rule, c.onSwitch, describe(fs), site.Problems)
+					t.Fatalf("%s did not fire for host x (or switch %q); findings:%s\nproblems: %q", c.rule, c.onSwitch, describe(fs), topology.ProblemTexts(site.Problems))
 				}
 				if len(mine) != len(got) {
 					t.Errorf("%s also fired for other hosts:%s", c.rule, describe(got))

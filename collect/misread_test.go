@@ -100,14 +100,14 @@ func TestNoSilentMisreads(t *testing.T) {
 			}
 			want := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(tc.problem), "#", `[0-9]+`) + "$")
 			found := false
-			for _, p := range site.Problems {
+			for _, p := range topology.ProblemTexts(site.Problems) {
 				if want.MatchString(p) {
 					found = true
 					t.Logf("problem: %s", p)
 				}
 			}
 			if !found {
-				t.Errorf("no problem %s in\n  %s", want, strings.Join(site.Problems, "\n  "))
+				t.Errorf("no problem %s in\n  %s", want, strings.Join(topology.ProblemTexts(site.Problems), "\n  "))
 			}
 		})
 	}
@@ -144,8 +144,8 @@ func TestJSONMisreadsAreProblems(t *testing.T) {
 		`switches/leafc.json:` + leafcAt + `:1: switch snapshot: invalid JSON: data after the end of the JSON value (trailing garbage): "}"`,
 	}
 	for _, w := range want {
-		if !slices.Contains(site.Problems, w) {
-			t.Errorf("no problem %q in\n  %s", w, strings.Join(site.Problems, "\n  "))
+		if !slices.Contains(topology.ProblemTexts(site.Problems), w) {
+			t.Errorf("no problem %q in\n  %s", w, strings.Join(topology.ProblemTexts(site.Problems), "\n  "))
 		}
 	}
 }

@@ -33,7 +33,7 @@ type Site struct {
 	Switches []*topology.Switch
 	// Problems are inputs that could not be read in full, each naming the
 	// file (and line where there is one). The rest of the site was read.
-	Problems []string
+	Problems []topology.Problem
 	// Files is the number of input files and folders read.
 	Files int
 }
@@ -60,7 +60,7 @@ type job struct {
 type result struct {
 	host     *topology.Host
 	sw       *topology.Switch
-	problems []string
+	problems []topology.Problem
 }
 
 // LoadSite reads a site folder (DESIGN.md "Inputs") from fsys, whose root is
@@ -93,7 +93,7 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 				// read ("symlink leaves the site", a loop, a dangling link).
 				st, err := fs.Stat(fsys, path.Join(dir, n))
 				if err != nil {
-					site.Problems = append(site.Problems, err.Error())
+					site.Problems = append(site.Problems, problemOf(err))
 					continue
 				}
 				isDir = st.IsDir()
@@ -144,7 +144,7 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 		switch {
 		case r.host != nil:
 			if prev, dup := seenHost[r.host.Name]; dup {
-				site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate host name %s (already read from %s): ignored", src, quote.Q(r.host.Name), prev))
+				site.Problems = append(site.Problems, topology.Problem{File: src, What: fmt.Sprintf("duplicate host name %s (already read from %s): ignored", quote.Q(r.host.Name), prev)})
 				continue
 			}
 			seenHost[r.host.Name] = src
@@ -155,10 +155,10 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 				// Anonymised recordings share sysNames: keep both under their file names.
 				alt := fileStem(jobs[i].name)
 				if _, taken := seenSwitch[alt]; taken || alt == r.sw.Name {
-					site.Problems = append(site.Problems, fmt.Sprintf("%s: duplicate switch name %s (already read from %s): ignored", src, quote.Q(r.sw.Name), prev))
+					site.Problems = append(site.Problems, topology.Problem{File: src, What: fmt.Sprintf("duplicate switch name %s (already read from %s): ignored", quote.Q(r.sw.Name), prev)})
 					continue
 				}
-				site.Problems = append(site.Problems, fmt.Sprintf("%s: switch name %s already used by %s: named %s instead", src, quote.Q(r.sw.Name), prev, quote.Q(alt)))
+				site.Problems = append(site.Problems, topology.Problem{File: src, What: fmt.Sprintf("switch name %s already used by %s: named %s instead", quote.Q(r.sw.Name), prev, quote.Q(alt))})
 				r.sw.Name = alt
 			}
 			seenSwitch[r.sw.Name] = src
@@ -185,17 +185,50 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 // large, is copied whole into a report.
 const maxProblem = 1024
 
-func clipProblems(ps []string) {
+func clipProblems(ps []topology.Problem) {
 	for i, p := range ps {
-		if len(p) <= maxProblem {
+		text := p.String()
+		if len(text) <= maxProblem {
 			continue
 		}
 		cut := maxProblem - 64
-		for cut > 0 && !utf8.RuneStart(p[cut]) {
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
-		ps[i] = fmt.Sprintf("%s…(%d bytes in all)", p[:cut], len(p))
+		// the text is where+what: cut what so that the text is cut at cut
+		keep := max(0, cut-(len(text)-len(p.What)))
+		ps[i].What = fmt.Sprintf("%s…(%d bytes in all)", p.What[:keep], len(text))
 	}
+}
+
+// problemOf is an error as a problem, placed in its file and line when the
+// reader's error says where.
+func problemOf(err error) topology.Problem {
+	switch e := err.(type) {
+	case *host.ParseError:
+		if e.File != "" {
+			p := topology.Problem{File: e.File, What: e.Msg}
+			if e.Line > 0 {
+				p.Line = e.Line
+				p.Column = max(e.Col, 0)
+			}
+			return p
+		}
+	case *snmp.LineError:
+		if e.File != "" && e.Line > 0 {
+			return topology.Problem{File: e.File, Line: e.Line, What: e.Msg}
+		}
+	}
+	return topology.Problem{What: err.Error()}
+}
+
+// textProblems are problems whose texts name their input themselves.
+func textProblems(texts []string) []topology.Problem {
+	var out []topology.Problem
+	for _, t := range texts {
+		out = append(out, topology.Problem{What: t})
+	}
+	return out
 }
 
 func fileStem(n string) string {
@@ -215,27 +248,27 @@ func readHost(fsys fs.FS, p string, j job) result {
 	switch {
 	case j.isDir:
 		h, probs, err := host.ReadCaptureFS(fsys, p)
-		r.problems = probs
+		r.problems = textProblems(probs)
 		if err != nil {
-			r.problems = append(r.problems, err.Error())
+			r.problems = append(r.problems, problemOf(err))
 			return r
 		}
 		r.host = h
 	case strings.HasSuffix(j.name, ".json"):
 		f, err := fsys.Open(p)
 		if err != nil {
-			r.problems = append(r.problems, err.Error())
+			r.problems = append(r.problems, problemOf(err))
 			return r
 		}
 		defer f.Close()
 		h, err := topology.LoadHost(f, p)
 		if err != nil {
-			r.problems = append(r.problems, err.Error())
+			r.problems = append(r.problems, problemOf(err))
 			return r
 		}
 		r.host = h
 	default:
-		r.problems = append(r.problems, fmt.Sprintf("%s: ignored: a host is a <name>.json snapshot or a <name>/ capture folder", p))
+		r.problems = append(r.problems, topology.Problem{File: p, What: "ignored: a host is a <name>.json snapshot or a <name>/ capture folder"})
 	}
 	return r
 }
@@ -244,12 +277,12 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 	var r result
 	stem := fileStem(j.name)
 	unreachable := func(err error) result {
-		r.problems = append(r.problems, err.Error())
+		r.problems = append(r.problems, problemOf(err))
 		r.sw = &topology.Switch{Name: stem, Source: p, Unreachable: true, Error: err.Error()}
 		return r
 	}
 	if j.isDir {
-		r.problems = append(r.problems, fmt.Sprintf("%s/: ignored: a switch is a <name>.json, .snmprec or .walk file", p))
+		r.problems = append(r.problems, topology.Problem{File: p + "/", What: "ignored: a switch is a <name>.json, .snmprec or .walk file"})
 		return r
 	}
 	ext := path.Ext(j.name)
@@ -287,35 +320,23 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 		s, probs := all.Decode(vendors.NewWalk(vbs), stem)
 		s.Source = p
 		for _, pr := range probs {
-			// "line N: msg" from the decoder becomes "file:N: msg"
-			if rest, ok := strings.CutPrefix(pr, "line "); ok {
-				if n, msg, ok := strings.Cut(rest, ": "); ok {
-					r.problems = append(r.problems, p+":"+n+": "+msg)
-					continue
-				}
-			}
-			r.problems = append(r.problems, p+": "+pr)
+			r.problems = append(r.problems, pr.In(p)) // the decoder knows the line, not the file
 		}
 		r.sw = s
 	default:
-		r.problems = append(r.problems, fmt.Sprintf("%s: ignored: unknown switch file type %q (want .json, .snmprec or .walk)", p, ext))
+		r.problems = append(r.problems, topology.Problem{File: p, What: fmt.Sprintf("ignored: unknown switch file type %q (want .json, .snmprec or .walk)", ext)})
 	}
 	return r
 }
 
-func errStrings(errs []error) []string {
-	out := make([]string, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, e.Error())
-	}
-	return out
-}
-
 // limitErrors keeps a walk with thousands of bad lines from flooding the report.
-func limitErrors(file string, errs []error, n int) []string {
-	out := errStrings(errs[:min(n, len(errs))])
+func limitErrors(file string, errs []error, n int) []topology.Problem {
+	var out []topology.Problem
+	for _, e := range errs[:min(n, len(errs))] {
+		out = append(out, problemOf(e))
+	}
 	if len(errs) > n {
-		out = append(out, fmt.Sprintf("%s: … and %d more unreadable lines", file, len(errs)-n))
+		out = append(out, topology.Problem{File: file, What: fmt.Sprintf("… and %d more unreadable lines", len(errs)-n)})
 	}
 	return out
 }

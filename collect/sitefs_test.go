@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 func mkSite(t *testing.T, files map[string]string) string {
@@ -174,7 +176,7 @@ func TestLoadSiteProblemsAreClipped(t *testing.T) {
 		t.Fatal("no problems: the test no longer provokes any")
 	}
 	sawDup, sawIndex := false, false
-	for _, p := range site.Problems {
+	for _, p := range topology.ProblemTexts(site.Problems) {
 		if len(p) > maxProblem {
 			t.Errorf("problem of %d bytes: %.200s…", len(p), p)
 		}
@@ -182,6 +184,34 @@ func TestLoadSiteProblemsAreClipped(t *testing.T) {
 		sawIndex = sawIndex || strings.Contains(p, "bytes in all")
 	}
 	if !sawDup || !sawIndex {
-		t.Errorf("want a clipped duplicate-name and a clipped decoder problem, got %d problems:\n%.600q", len(site.Problems), site.Problems)
+		t.Errorf("want a clipped duplicate-name and a clipped decoder problem, got %d problems:\n%.600q", len(site.Problems), topology.ProblemTexts(site.Problems))
+	}
+}
+
+// TestLoadSitePlacesProblems: a vendor decoder's problem (it knows the
+// walk's line) and a walk reader's (it knows file and line) arrive in
+// Site.Problems as typed problems placed in the file, not as prose.
+func TestLoadSitePlacesProblems(t *testing.T) {
+	fsys := fstest.MapFS{
+		"switches/s1.snmprec": {Data: []byte("1.3.6.1.2.1.1.5.0|4|s1\n" +
+			"1.3.6.1.2.1.31.1.1.1.1.1|4|eth1\n" +
+			"1.3.6.1.2.1.2.2.1.2.1.2|4|eth0\n" +
+			"not a record\n")},
+	}
+	site, err := LoadSite(fsys, "t", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded, read bool
+	for _, p := range site.Problems {
+		t.Logf("%#v", p)
+		if p.File != "switches/s1.snmprec" {
+			t.Errorf("problem not placed in the walk's file: %#v", p)
+		}
+		decoded = decoded || p.Line == 3 && strings.Contains(p.What, "index is not an integer") && !strings.Contains(p.What, "line")
+		read = read || p.Line == 4
+	}
+	if !decoded || !read {
+		t.Errorf("want the decoder's problem at line 3 and the reader's at line 4, got %q", topology.ProblemTexts(site.Problems))
 	}
 }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/bondaudit/bondaudit/internal/yamlfile"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -65,12 +65,15 @@ func (p *Policy) Enabled(id string) bool {
 	return p == nil || !slices.Contains(p.Disabled, id)
 }
 
-// The keys policy.yaml accepts, in the order help and errors list them.
-var (
-	policyKeys    = []string{"severity", "disabled", "thresholds", "require_switch_redundancy", "waivers"}
-	thresholdKeys = []string{"slave_flapping"}
-	waiverKeys    = []string{"rule", "host", "bond", "nic", "switch", "port", "reason", "expires"}
-)
+// policyFile is policy.yaml as written: its keys, in the order help and
+// errors list them, are the yaml tags.
+type policyFile struct {
+	Severity                severities `yaml:"severity"`
+	Disabled                ruleIDs    `yaml:"disabled"`
+	Thresholds              thresholds `yaml:"thresholds"`
+	RequireSwitchRedundancy trueFalse  `yaml:"require_switch_redundancy"`
+	Waivers                 waivers    `yaml:"waivers"`
+}
 
 // LoadPolicy reads and checks a policy file.
 func LoadPolicy(path string) (*Policy, error) {
@@ -85,67 +88,36 @@ func LoadPolicy(path string) (*Policy, error) {
 // bad severities and waivers without reason or expiry are errors naming
 // the file, line and what is allowed.
 func ParsePolicy(b []byte, source string) (*Policy, error) {
-	p := &Policy{Source: source, Severity: map[string]Severity{}}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return p, nil // an empty file is an empty policy
-	}
-	pe := &policyErrs{source: source}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: a policy is a mapping of %s", source, root.Line, strings.Join(policyKeys, ", "))
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		if seen[k.Value] {
-			pe.add(k, "key %q given twice", k.Value)
-		}
-		seen[k.Value] = true
-		switch k.Value {
-		case "severity":
-			p.parseSeverity(v, pe)
-		case "disabled":
-			p.parseDisabled(v, pe)
-		case "thresholds":
-			p.parseThresholds(v, pe)
-		case "require_switch_redundancy":
-			if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
-				pe.add(v, "require_switch_redundancy: want true or false, got %q", v.Value)
-			}
-			p.RequireSwitchRedundancy = v.Value == "true"
-		case "waivers":
-			p.parseWaivers(v, pe)
-		default:
-			pe.add(k, "unknown key %q; allowed: %s", k.Value, strings.Join(policyKeys, ", "))
-		}
-	}
-	if err := pe.err(); err != nil {
+	f := &yamlfile.File{Source: source}
+	root, err := f.Parse(b)
+	if err != nil {
 		return nil, err
+	}
+	var pf policyFile
+	if root != nil {
+		if root.Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("%s:%d: a policy is a mapping of %s", source, root.Line, yamlfile.AllowedKeys(pf))
+		}
+		f.Mapping(root, &pf, yamlfile.Keys{})
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	p := &Policy{Source: source, Severity: map[string]Severity(pf.Severity), Disabled: []string(pf.Disabled),
+		FlapThreshold: int(pf.Thresholds.SlaveFlapping), RequireSwitchRedundancy: bool(pf.RequireSwitchRedundancy),
+		Waivers: []Waiver(pf.Waivers)}
+	if p.Severity == nil {
+		p.Severity = map[string]Severity{}
 	}
 	return p, nil
 }
 
-type policyErrs struct {
-	source string
-	errs   []error
-}
-
-func (e *policyErrs) add(n *yaml.Node, format string, args ...any) {
-	e.errs = append(e.errs, fmt.Errorf("%s:%d: %s", e.source, n.Line, fmt.Sprintf(format, args...)))
-}
-
-func (e *policyErrs) err() error { return errors.Join(e.errs...) }
-
 // ruleID checks that a rule ID exists, suggesting near ones.
-func ruleID(n *yaml.Node, pe *policyErrs, what string) bool {
+func ruleID(f *yamlfile.File, n *yaml.Node, what string) bool {
 	if _, ok := Lookup(n.Value); ok {
 		return true
 	}
-	pe.add(n, "%s: no rule %q%s", what, n.Value, suggest(n.Value))
+	f.Errorf(n, "%s: no rule %q%s", what, n.Value, suggest(n.Value))
 	return false
 }
 
@@ -163,101 +135,114 @@ func suggest(id string) string {
 	return "; rules in " + prefix + ": " + strings.Join(near, ", ")
 }
 
-func (p *Policy) parseSeverity(v *yaml.Node, pe *policyErrs) {
+// severities are the severity overrides: rule ID to severity.
+type severities map[string]Severity
+
+func (s *severities) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
 	if v.Kind != yaml.MappingNode {
-		pe.add(v, "severity: want a mapping of rule ID to error, warning or info")
+		f.Errorf(v, "%s: want a mapping of rule ID to error, warning or info", label)
 		return
 	}
+	*s = severities{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, s := v.Content[i], v.Content[i+1]
-		if !ruleID(k, pe, "severity") {
+		k, n := v.Content[i], v.Content[i+1]
+		if !ruleID(f, k, label) {
 			continue
 		}
-		sev, err := ParseSeverity(s.Value)
-		if s.Kind != yaml.ScalarNode || err != nil {
-			pe.add(s, "severity of %s: want error, warning or info, got %q", k.Value, s.Value)
+		sev, err := ParseSeverity(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			f.Errorf(n, "%s of %s: want error, warning or info, got %q", label, k.Value, n.Value)
 			continue
 		}
-		p.Severity[k.Value] = sev
+		(*s)[k.Value] = sev
 	}
 }
 
-func (p *Policy) parseDisabled(v *yaml.Node, pe *policyErrs) {
+// ruleIDs is a list of rule IDs that exist.
+type ruleIDs []string
+
+func (r *ruleIDs) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
 	if v.Kind != yaml.SequenceNode {
-		pe.add(v, "disabled: want a list of rule IDs")
+		f.Errorf(v, "%s: want a list of rule IDs", label)
 		return
 	}
 	for _, n := range v.Content {
-		if n.Kind == yaml.ScalarNode && ruleID(n, pe, "disabled") {
-			p.Disabled = append(p.Disabled, n.Value)
+		if n.Kind == yaml.ScalarNode && ruleID(f, n, label) {
+			*r = append(*r, n.Value)
 		}
 	}
 }
 
-func (p *Policy) parseThresholds(v *yaml.Node, pe *policyErrs) {
+// thresholds are the rule parameters policy.yaml sets.
+type thresholds struct {
+	SlaveFlapping atLeastOne `yaml:"slave_flapping"`
+}
+
+func (t *thresholds) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
 	if v.Kind != yaml.MappingNode {
-		pe.add(v, "thresholds: want a mapping of %s", strings.Join(thresholdKeys, ", "))
+		f.Errorf(v, "%s: want a mapping of %s", label, yamlfile.AllowedKeys(t))
 		return
 	}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, n := v.Content[i], v.Content[i+1]
-		switch k.Value {
-		case "slave_flapping":
-			x, err := strconv.Atoi(n.Value)
-			if err != nil || x < 1 {
-				pe.add(n, "thresholds.slave_flapping: want a link failure count of 1 or more, got %q", n.Value)
-				continue
-			}
-			p.FlapThreshold = x
-		default:
-			pe.add(k, "unknown key %q in thresholds; allowed: %s", k.Value, strings.Join(thresholdKeys, ", "))
-		}
-	}
+	f.Mapping(v, t, yamlfile.Keys{In: label, Label: label + "."})
 }
 
-func (p *Policy) parseWaivers(v *yaml.Node, pe *policyErrs) {
+// atLeastOne is a link failure count of 1 or more.
+type atLeastOne int
+
+func (x *atLeastOne) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v < 1 {
+		f.Errorf(n, "%s: want a link failure count of 1 or more, got %q", label, n.Value)
+		return
+	}
+	*x = atLeastOne(v)
+}
+
+// trueFalse is a boolean written true or false.
+type trueFalse bool
+
+func (b *trueFalse) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
+	if v.Kind != yaml.ScalarNode || (v.Value != "true" && v.Value != "false") {
+		f.Errorf(v, "%s: want true or false, got %q", label, v.Value)
+	}
+	*b = v.Value == "true"
+}
+
+// waiverFile is one waiver as written.
+type waiverFile struct {
+	Rule    string `yaml:"rule"`
+	Host    string `yaml:"host"`
+	Bond    string `yaml:"bond"`
+	NIC     string `yaml:"nic"`
+	Switch  string `yaml:"switch"`
+	Port    string `yaml:"port"`
+	Reason  string `yaml:"reason"`
+	Expires string `yaml:"expires"`
+}
+
+// waivers are the waivers that hold up: a rule that exists (or a pattern
+// that matches one), a reason and an expiry date.
+type waivers []Waiver
+
+func (ws *waivers) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
+	keys := yamlfile.AllowedKeys(waiverFile{})
 	if v.Kind != yaml.SequenceNode {
-		pe.add(v, "waivers: want a list of waivers (%s)", strings.Join(waiverKeys, ", "))
+		f.Errorf(v, "%s: want a list of waivers (%s)", label, keys)
 		return
 	}
 	for _, n := range v.Content {
 		if n.Kind != yaml.MappingNode {
-			pe.add(n, "waiver: want a mapping of %s", strings.Join(waiverKeys, ", "))
+			f.Errorf(n, "waiver: want a mapping of %s", keys)
 			continue
 		}
-		w := Waiver{Line: n.Line}
-		var expires string
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, val := n.Content[i], n.Content[i+1]
-			if val.Kind != yaml.ScalarNode {
-				pe.add(val, "waiver %s: want a single value", k.Value)
-				continue
-			}
-			switch k.Value {
-			case "rule":
-				w.Rule = val.Value
-			case "host":
-				w.Host = val.Value
-			case "bond":
-				w.Bond = val.Value
-			case "nic":
-				w.NIC = val.Value
-			case "switch":
-				w.Switch = val.Value
-			case "port":
-				w.Port = val.Value
-			case "reason":
-				w.Reason = strings.TrimSpace(val.Value)
-			case "expires":
-				expires = val.Value
-			default:
-				pe.add(k, "unknown key %q in waiver; allowed: %s", k.Value, strings.Join(waiverKeys, ", "))
-			}
-		}
+		var wf waiverFile
+		f.Mapping(n, &wf, yamlfile.Keys{In: "waiver", Label: "waiver "})
+		w := Waiver{Rule: wf.Rule, Host: wf.Host, Bond: wf.Bond, NIC: wf.NIC, Switch: wf.Switch, Port: wf.Port,
+			Reason: strings.TrimSpace(wf.Reason), Line: n.Line}
 		ok := true
 		switch {
 		case w.Rule == "":
-			pe.add(n, "waiver: rule is required")
+			f.Errorf(n, "waiver: rule is required")
 			ok = false
 		case strings.ContainsAny(w.Rule, "*?"):
 			matched := false
@@ -265,27 +250,27 @@ func (p *Policy) parseWaivers(v *yaml.Node, pe *policyErrs) {
 				matched = matched || glob(w.Rule, r.ID)
 			}
 			if !matched {
-				pe.add(n, "waiver: rule pattern %q matches no rule", w.Rule)
+				f.Errorf(n, "waiver: rule pattern %q matches no rule", w.Rule)
 				ok = false
 			}
 		default:
 			if _, found := Lookup(w.Rule); !found {
-				pe.add(n, "waiver: no rule %q%s", w.Rule, suggest(w.Rule))
+				f.Errorf(n, "waiver: no rule %q%s", w.Rule, suggest(w.Rule))
 				ok = false
 			}
 		}
 		if w.Reason == "" {
-			pe.add(n, "waiver for %s: reason is required (say why, and the ticket)", w.Rule)
+			f.Errorf(n, "waiver for %s: reason is required (say why, and the ticket)", w.Rule)
 			ok = false
 		}
-		t, err := time.Parse(time.DateOnly, expires)
+		t, err := time.Parse(time.DateOnly, wf.Expires)
 		if err != nil {
-			pe.add(n, "waiver for %s: expires %q: want a date YYYY-MM-DD (a waiver must end)", w.Rule, expires)
+			f.Errorf(n, "waiver for %s: expires %q: want a date YYYY-MM-DD (a waiver must end)", w.Rule, wf.Expires)
 			ok = false
 		}
 		w.Expires = t
 		if ok {
-			p.Waivers = append(p.Waivers, w)
+			*ws = append(*ws, w)
 		}
 	}
 }

@@ -79,6 +79,9 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"waivers:\n  - host: web01\n    reason: x\n    expires: 2027-01-01\n", []string{"rule is required"}},
 		{"- a\n- b\n", []string{"a policy is a mapping"}},
 		{"severity: [\n", []string{"policy.yaml"}},
+		// a key given twice in a waiver is refused as at the top level
+		{"waivers:\n  - rule: bond.single-slave\n    reason: x\n    expires: 2027-01-01\n    expires: 2099-01-01\n", []string{"policy.yaml:5", `waiver: key "expires" given twice`}},
+		{"thresholds:\n  slave_flapping: 2\n  slave_flapping: 9\n", []string{"policy.yaml:3", `thresholds: key "slave_flapping" given twice`}},
 	} {
 		_, err := ParsePolicy([]byte(c.in), "policy.yaml")
 		if err == nil {

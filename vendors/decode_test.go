@@ -118,7 +118,7 @@ func TestLLDPLocalPortNumIsNotIfIndex(t *testing.T) {
 1.0.8802.1.1.2.1.4.1.1.7.0.7.1|4x|b8cef6a10601
 1.0.8802.1.1.2.1.4.1.1.9.0.7.1|4|web01
 `
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	if len(s.Neighbours) != 1 {
 		t.Fatalf("neighbours %+v, problems %v", s.Neighbours, probs)
 	}
@@ -142,7 +142,7 @@ func TestVLANBitmapsThroughBasePorts(t *testing.T) {
 1.3.6.1.2.1.17.7.1.4.5.1.1.1|66|10
 1.3.6.1.2.1.17.7.1.2.2.1.2.10.184.206.246.161.6.0|2|1
 `
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	if len(probs) > 0 {
 		t.Errorf("problems: %v", probs)
 	}
@@ -166,7 +166,7 @@ func TestVLANBitmapsThroughBasePorts(t *testing.T) {
 
 func TestMalformedRowsAreProblems(t *testing.T) {
 	rec := base + "1.3.6.1.2.1.31.1.2.1.3.77|2|1\n1.3.6.1.2.1.17.7.1.2.2.1.2.10.1.2|2|1\n"
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	all := strings.Join(probs, "\n")
 	if !strings.Contains(all, "ifStackStatus.77") || !strings.Contains(all, "dot1qTpFdbPort.10.1.2") {
 		t.Errorf("problems do not name the bad rows: %q", probs)
@@ -186,25 +186,31 @@ func TestRedactedSysNameFallsBackToFileName(t *testing.T) {
 	}
 }
 
+// TestIdentify: the first profile that matches wins (so order tells
+// families sharing an enterprise apart), sysDescr words match in any case,
+// and no match is the standard profile. The families and their order are
+// vendors/all's (tested there).
 func TestIdentify(t *testing.T) {
+	profs := []vendors.Profile{
+		{Name: "split", Enterprises: []int{9, 4413}, DescrAny: []string{"special OS"}},
+		{Name: "nine", Enterprises: []int{9}},
+		{Name: "late-nine", Enterprises: []int{9}},
+	}
 	for _, c := range []struct{ oid, descr, want string }{
-		{"1.3.6.1.4.1.30065.1.3011", "Arista", "arista"},
-		{".1.3.6.1.4.1.9.12.3.1.3.1208", "Cisco NX-OS(tm) n3000", "cisco-nxos"},
-		{"1.3.6.1.4.1.9.1.1208", "Cisco IOS Software, C2960X", "cisco-ios"},
-		{"1.3.6.1.4.1.2636.1.1.1.2.133", "Juniper", "junos"},
+		{"1.3.6.1.4.1.9.1.1208", "Vendor SPECIAL os 1.2", "split"},
+		{".1.3.6.1.4.1.4413.3", "special OS", "split"},
+		{"1.3.6.1.4.1.9.1.1208", "Vendor IOS", "nine"},
+		{"1.3.6.1.4.1.4413.3", "other", "standard"},
 		{"1.3.6.1.4.1.99999.1", "?", "standard"},
+		{"1.3.6.1.2.1.9", "", "standard"},
 		{"", "", "standard"},
 	} {
-		if p := vendors.Identify(c.oid, c.descr); p.Name != c.want {
+		if p := vendors.Identify(profs, c.oid, c.descr); p.Name != c.want {
 			t.Errorf("Identify(%s, %q) = %s, want %s", c.oid, c.descr, p.Name, c.want)
 		}
 	}
-	// every fixture is recognised as some vendor
-	for _, f := range recordings(t) {
-		s, _ := decodeFile(t, f)
-		if s.Vendor == "standard" {
-			t.Errorf("%s (%s, %q) not recognised", filepath.Base(f), s.SysObjectID, s.SysDescr)
-		}
+	if s, _ := vendors.Decode(walk(t, base), "x"); s.Vendor != "standard" {
+		t.Errorf("vendors.Decode recognised %q: it knows no family", s.Vendor)
 	}
 }
 

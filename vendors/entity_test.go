@@ -33,7 +33,7 @@ const (
 // returns each Ethernet port's Module.
 func entities(t *testing.T, rows string) (map[string]int, []string) {
 	t.Helper()
-	s, probs := vendors.Decode(walk(t, base+rows), "x")
+	s, probs := texts(vendors.Decode(walk(t, base+rows), "x"))
 	got := map[string]int{}
 	for _, p := range s.Ports {
 		got[p.Name] = p.Module

@@ -32,7 +32,7 @@ func decodeFile(t testing.TB, path string) (*topology.Switch, []string) {
 	for _, e := range errs {
 		probs = append(probs, e.Error())
 	}
-	s, p := vendors.Decode(w, strings.TrimSuffix(filepath.Base(path), ".snmprec"))
+	s, p := texts(vendors.Decode(w, strings.TrimSuffix(filepath.Base(path), ".snmprec")))
 	return s, append(probs, p...)
 }
 
@@ -110,4 +110,9 @@ func TestFixturesLAGsAndNeighbours(t *testing.T) {
 			}
 		})
 	}
+}
+
+// texts is a decode's problems as their text ("line N: what").
+func texts(s *topology.Switch, probs []topology.Problem) (*topology.Switch, []string) {
+	return s, topology.ProblemTexts(probs)
 }

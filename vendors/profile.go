@@ -1,9 +1,10 @@
 // Package vendors turns SNMP walks of switches into topology snapshots.
 //
 // Vendor knowledge is data: a Profile says how a device is recognised
-// (sysObjectID enterprise, sysDescr), which subtrees a poller must walk, and
+// (sysObjectID enterprise, sysDescr), which subtrees a poller must walk,
 // which decoder fixes up what the standard MIBs do not say (or say wrong) on
-// that family. The standard MIBs (SNMPv2-MIB, IF-MIB, IEEE8023-LAG-MIB,
+// that family, and what the family can do. Each family's profile lives in
+// its package (vendors/<family>); vendors/all lists them. The standard MIBs (SNMPv2-MIB, IF-MIB, IEEE8023-LAG-MIB,
 // LLDP-MIB and LLDP-V2-MIB, BRIDGE-MIB and Q-BRIDGE-MIB) are always decoded
 // first.
 //
@@ -19,7 +20,10 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
-// Profile is one vendor family's knowledge.
+// Profile is one vendor family's knowledge, all of it in the family's
+// package (vendors/<family>): how a device is recognised, what a poller
+// walks, the decoder and what the family can do. vendors/all lists the
+// families in recognition order.
 type Profile struct {
 	// Name is the family, recorded as Switch.Vendor: "arista", "cisco-ios", …
 	Name string
@@ -30,10 +34,15 @@ type Profile struct {
 	// these (case-insensitive), to split families sharing an enterprise.
 	DescrAny []string
 	// OIDs are the subtrees a live poller walks for this family, on top of
-	// StandardOIDs.
+	// StandardOIDs, in walk order.
 	OIDs []string
 	// Decode runs after the standard decoder and may override or add facts.
-	Decode func(w *Walk, s *topology.Switch, problems *[]string)
+	// Its problems carry the walk line they were found at.
+	Decode func(w *Walk, s *topology.Switch, problems *[]topology.Problem)
+	// PerVLANFDB: the agent serves BRIDGE-MIB's FDB per VLAN context only
+	// (community@VLAN, SNMPv3 context vlan-N), so a poller whose main walk
+	// found no learned MACs reads them once per VLAN.
+	PerVLANFDB bool
 	// Tested lists the models/recordings this profile was tested on.
 	Tested []string
 }
@@ -87,59 +96,16 @@ var StandardOIDs = []string{
 	"1.3.6.1.2.1.47.1.3.2",   // ENTITY-MIB entAliasMappingTable
 }
 
-// standard is the fallback profile: standard MIBs only.
-var standard = Profile{Name: "standard"}
+// Standard is the fallback profile: standard MIBs only.
+var Standard = Profile{Name: "standard"}
 
-// profiles lists the vendor families recognised. Vendor-specific MIB
-// decoders (MLAG/vPC/VLT, vendor LAG tables) come with the vendor issue;
-// recognition and the OIDs to walk are here.
-var profiles = []Profile{
-	// SONiC runs on hardware of many vendors and keeps their sysObjectID
-	// (Dell: 674 or Broadcom's 4413): its sysDescr decides, so it comes first.
-	{Name: "sonic", Enterprises: []int{8072, 4413, 674, 6027, 30065, 33049}, DescrAny: []string{"SONiC"}},
-	{Name: "arista", Enterprises: []int{30065}, Tested: []string{"librenms arista_eos", "librenms arista_eos_vrf", "bondaudit demo leaf1a/leaf1b/leaf2"}},
-	{Name: "cisco-nxos", Enterprises: []int{9}, DescrAny: []string{"NX-OS"}, OIDs: []string{"1.3.6.1.4.1.9.9.807", "1.3.6.1.4.1.9.9.23"}},
-	{Name: "cisco-iosxr", Enterprises: []int{9}, DescrAny: []string{"IOS XR"}, OIDs: []string{"1.3.6.1.4.1.9.9.23"}},
-	{Name: "cisco-sb", Enterprises: []int{9}, DescrAny: []string{"CBS", "SG3", "SG5", "SF3"}, OIDs: []string{"1.3.6.1.4.1.9.9.23"}},
-	{Name: "cisco-ios", Enterprises: []int{9}, OIDs: []string{"1.3.6.1.4.1.9.9.23", "1.3.6.1.4.1.9.9.98", "1.3.6.1.4.1.9.9.46"}, Tested: []string{"bondaudit demo access2 (Catalyst 2960-X)"}},
-	{Name: "junos", Enterprises: []int{2636}},
-	{Name: "arubaos-cx", Enterprises: []int{47196}, OIDs: []string{"1.3.6.1.4.1.47196.4.1.1.3.7", "1.3.6.1.4.1.47196.4.1.1.3.2"}},
-	{Name: "hpe-procurve", Enterprises: []int{11}},
-	{Name: "dell-os10", Enterprises: []int{674}},
-	{Name: "dell-os9", Enterprises: []int{6027}, OIDs: []string{"1.3.6.1.4.1.6027.3.17", "1.3.6.1.4.1.6027.3.2"}},
-	{Name: "cumulus", Enterprises: []int{40310}},
-	{Name: "extreme-voss", Enterprises: []int{2272}},
-	{Name: "extreme", Enterprises: []int{1916, 1588, 1991}},
-	{Name: "siae", Enterprises: []int{3373}},
-	{Name: "huawei", Enterprises: []int{2011}, OIDs: []string{"1.3.6.1.4.1.2011.5.25.41.1.3.3", "1.3.6.1.4.1.2011.5.25.41.1.4.1", "1.3.6.1.4.1.2011.5.25.178.8"}},
-	{Name: "alcatel-lucent", Enterprises: []int{6486, 6527}, OIDs: []string{"1.3.6.1.4.1.6486.801.1.2.1.13.1"}},
-	{Name: "h3c", Enterprises: []int{25506}, OIDs: []string{"1.3.6.1.4.1.25506.8.25"}},
-	{Name: "mikrotik", Enterprises: []int{14988}},
-	{Name: "ubiquiti", Enterprises: []int{41112, 4413}},
-	{Name: "mellanox", Enterprises: []int{33049}},
-	{Name: "eltex", Enterprises: []int{35265}},
-	{Name: "netgear", Enterprises: []int{4526}, OIDs: []string{"1.3.6.1.4.1.4413.1.1.200"}},
-}
-
-// Profiles returns every vendor profile (the standard fallback last).
-func Profiles() []Profile { return append(slices.Clone(profiles), standard) }
-
-// Identify returns the profile for a device, the standard one when no
-// vendor profile matches.
-func Identify(sysObjectID, sysDescr string) Profile {
-	return identifyIn(nil, sysObjectID, sysDescr)
-}
-
-// identifyIn returns the first of profs (nil: this package's list) that
-// matches, the standard profile when none does.
-func identifyIn(profs []Profile, sysObjectID, sysDescr string) Profile {
-	if profs == nil {
-		profs = profiles
-	}
+// Identify returns the first of profs (in recognition order) that matches
+// a device, Standard when none does.
+func Identify(profs []Profile, sysObjectID, sysDescr string) Profile {
 	for i := range profs {
-		if profs[i].Name != standard.Name && profs[i].Match(sysObjectID, sysDescr) {
+		if profs[i].Name != Standard.Name && profs[i].Match(sysObjectID, sysDescr) {
 			return profs[i]
 		}
 	}
-	return standard
+	return Standard
 }

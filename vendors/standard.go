@@ -51,15 +51,16 @@ const (
 
 // Decode turns one switch's walk into a switch snapshot. name is the
 // fallback switch name (the file stem) when sysName is missing or redacted.
-// problems name what could not be decoded, with the OID and input line.
-func Decode(w *Walk, name string) (*topology.Switch, []string) {
+// problems name what could not be decoded, with the OID and the line of
+// the walk (the caller places them in its file).
+func Decode(w *Walk, name string) (*topology.Switch, []topology.Problem) {
 	return DecodeWith(w, name, nil)
 }
 
-// DecodeWith is Decode recognising the device among profs (nil: this
-// package's recognition-only profiles), so vendor family packages, which
-// import this one, can supply their decoders (vendors/all).
-func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []string) {
+// DecodeWith is Decode recognising the device among profs (in recognition
+// order; vendors/all lists every family): the family's decoder runs after
+// the standard one. Decode recognises no family (Vendor "standard").
+func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topology.Problem) {
 	d := &decoder{w: w, s: &topology.Switch{Schema: topology.SwitchSchema}, ports: map[int]*topology.Port{}, nLACP: -1}
 	d.system(name)
 	d.interfaces()
@@ -71,7 +72,7 @@ func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []stri
 	d.stp()
 	d.modules()
 	d.finish()
-	p := identifyIn(profs, d.s.SysObjectID, d.s.SysDescr)
+	p := Identify(profs, d.s.SysObjectID, d.s.SysDescr)
 	d.s.Vendor = p.Name
 	if p.Decode != nil {
 		p.Decode(w, d.s, &d.problems)
@@ -80,7 +81,7 @@ func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []stri
 		// Nothing to audit: no ports. Say so instead of an empty switch
 		// that every rule passes.
 		d.s.Unreachable, d.s.Error = true, NarrowView
-		d.problems = append(d.problems, NarrowView)
+		d.problems = append(d.problems, topology.Problem{What: NarrowView})
 	}
 	return d.s, d.problems
 }
@@ -95,7 +96,7 @@ const NarrowView = "SNMP view shows no IF-MIB ifTable or ifXTable, so no port ca
 type decoder struct {
 	w          *Walk
 	s          *topology.Switch
-	problems   []string
+	problems   []topology.Problem
 	ports      map[int]*topology.Port // by ifIndex
 	ifType     map[int]int
 	basePort   map[int]int         // dot1dBasePort -> ifIndex
@@ -106,11 +107,16 @@ type decoder struct {
 }
 
 func (d *decoder) problemf(line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
+	AddProblem(&d.problems, line, format, args...)
+}
+
+// AddProblem adds a decoding problem found at a line of the walk (0: a
+// live walk, or the walk as a whole): the reader of the walk places it in
+// its file.
+func AddProblem(problems *[]topology.Problem, line int, format string, args ...any) {
+	if problems != nil {
+		*problems = append(*problems, topology.Problem{Line: line, What: fmt.Sprintf(format, args...)})
 	}
-	d.problems = append(d.problems, msg)
 }
 
 // intIndex parses a one-integer index, reporting a problem otherwise.

@@ -59,7 +59,7 @@ func TestEdgeOperPreferredAdminFallback(t *testing.T) {
 1.3.6.1.2.1.17.2.19.1.3.4|2|2
 1.3.6.1.2.1.17.2.19.1.3.9|2|7
 `
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	if len(probs) > 0 {
 		t.Errorf("problems: %q", probs)
 	}
@@ -78,7 +78,7 @@ func TestEdgeBadValueIsProblem(t *testing.T) {
 1.3.6.1.2.1.17.2.19.1.3.1|2|3
 1.3.6.1.2.1.17.2.19.1.3.2|4|yes
 `
-	s, probs := vendors.Decode(walk(t, rec), "x")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
 	all := strings.Join(probs, "\n")
 	for _, want := range []string{"dot1dStpPortOperEdgePort.1 = 3", "dot1dStpPortOperEdgePort.2 = yes"} {
 		if !strings.Contains(all, want) {
@@ -111,7 +111,7 @@ func TestForwardDelay(t *testing.T) {
 		{"absent", "", 0, ""},
 		{"zero", "1.3.6.1.2.1.17.2.11.0|2|0\n", 0, ""},
 	} {
-		s, probs := vendors.Decode(walk(t, base+c.rows), "x")
+		s, probs := texts(vendors.Decode(walk(t, base+c.rows), "x"))
 		if s.STPForwardDelay != c.want {
 			t.Errorf("%s: forward delay %d ms, want %d", c.name, s.STPForwardDelay, c.want)
 		}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/bondaudit/bondaudit/rules/report"
-	"github.com/bondaudit/bondaudit/topology"
 )
 
 // fuzzFile writes an input where the command reads it from: a file in
@@ -21,50 +20,6 @@ func fuzzFile(t *testing.T, dir, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// FuzzLoadPlan: any plan file is refused with errors that name it, or
-// gives one change of one kind per list item, which a site without hosts
-// or switches refuses at the first change (and an empty plan applies).
-func FuzzLoadPlan(f *testing.F) {
-	if b, err := os.ReadFile(filepath.Join("testdata", "whatif", "plan.yaml")); err == nil {
-		f.Add(b)
-	}
-	for _, s := range []string{
-		"changes:\n  - vlans: {switch: leaf1, port: Ethernet1, pvid: 10, tagged: [20, 30]}\n  - lag_remove: {switch: leaf1, lag: Po1, ports: [Et1]}\n",
-		"changes:\n  - move_cable: {host: a, nic: eth0, to: nocolon}\n  - vlans: {switch: s, port: p, tagged: [x]}\n  - bond_mode: {host: a}\n",
-		"changes: []\n",
-		"changes:\n  - {lag_add: {switch: s, lag: l, ports: [a]}, vlans: {}}\n  - move_cabel: {}\n  - 7\n",
-		"nope: 1\n",
-	} {
-		f.Add([]byte(s))
-	}
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, data []byte) {
-		path := fuzzFile(t, dir, "plan.yaml", data)
-		changes, err := loadPlan(path)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), path) {
-				t.Fatalf("error does not name the plan: %v", err)
-			}
-			return
-		}
-		for i, c := range changes {
-			kinds := 0
-			for _, set := range []bool{c.MoveCable != nil, c.BondMode != nil, c.LAGAdd != nil, c.LAGRemove != nil, c.VLANs != nil} {
-				if set {
-					kinds++
-				}
-			}
-			if kinds != 1 {
-				t.Fatalf("change %d has %d kinds: %+v", i+1, kinds, c)
-			}
-		}
-		err = topology.ApplyPlan(nil, nil, changes)
-		if (err == nil) != (len(changes) == 0) || err != nil && !strings.HasPrefix(err.Error(), "change 1: ") {
-			t.Fatalf("%d changes on an empty site: %v", len(changes), err)
-		}
-	})
 }
 
 // FuzzReadBaseline: any file given to --baseline is refused, or read as a

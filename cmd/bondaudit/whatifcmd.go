@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
@@ -89,7 +90,7 @@ func (a *app) whatifCmd() *cobra.Command {
 
 // plan judges the site, applies the plan file's changes and judges again.
 func (a *app) plan(res *pipeline.Result, fsys fs.FS, planFile, policyFile string) (*report.Plan, error) {
-	changes, err := loadPlan(planFile)
+	changes, err := collect.LoadPlan(planFile)
 	if err != nil {
 		return nil, failed(fmt.Errorf("--plan: %w", err))
 	}

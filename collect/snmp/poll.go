@@ -161,13 +161,14 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		}
 	}
 	r.Walk = vendors.NewWalk(vbs)
-	s, probs := all.Decode(r.Walk, t.Name)
+	s, decoded := all.Decode(r.Walk, t.Name)
+	probs := topology.ProblemTexts(decoded) // a live walk has no file to place them in
 	if s.Unreachable {
 		// Answers, but nothing to audit (vendors.NarrowView): not collected.
 		r.Err = fmt.Errorf("%s: %d varbinds read: %s", where(t), r.Walk.Len(), s.Error)
 		return r
 	}
-	if len(s.FDB) == 0 && prof.Name == "cisco-ios" {
+	if len(s.FDB) == 0 && prof.PerVLANFDB {
 		probs = append(probs, perVLANFDB(ctx, t, opt, r.Walk, s)...)
 	}
 	s.Source = "snmp " + where(t)

@@ -1,7 +1,6 @@
 package snmp
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bondaudit/bondaudit/internal/yamlfile"
 )
 
 // Target is one switch to poll, with its settings resolved (defaults, then
@@ -29,26 +30,50 @@ type Target struct {
 // lift the cap altogether.
 const maxMaxVarBinds = 50_000_000
 
-// Settings keys a targets file accepts in defaults, groups and targets.
-var settingKeys = []string{"version", "port", "timeout", "retries", "max_repetitions", MaxVarBindsKey, "deadline", "no_bulk", "community", "context", "v3"}
-var v3Keys = []string{"user", "auth_protocol", "auth_key", "priv_protocol", "priv_key"}
-var targetsKeys = []string{"defaults", "groups", "targets"}
-var targetKeys = append([]string{"name", "address", "group"}, settingKeys...)
-var secretKeys = []string{"env", "file"}
+// targetsFile is a targets file as written; its keys are the yaml tags.
+type targetsFile struct {
+	Defaults settings    `yaml:"defaults"`
+	Groups   groups      `yaml:"groups"`
+	Targets  targetNodes `yaml:"targets"`
+}
 
-// settings is one layer of settings; nil fields are not set at that layer.
+// settings is one layer of settings, the keys a targets file accepts in
+// defaults, groups and targets; nil fields are not set at that layer.
 type settings struct {
-	version, community, context  *string
-	communityRef                 string // where the community came from, for messages
-	port                         *uint16
-	timeout, deadline            *time.Duration
-	retries                      *int
-	maxRep                       *uint32
-	maxVarBinds                  *int
-	noBulk                       *bool
-	v3User, authProto, privProto *string
-	authKey, privKey             *Secret
-	communitySecret              *Secret
+	Version        *snmpVersion `yaml:"version"`
+	Port           *udpPort     `yaml:"port"`
+	Timeout        *duration    `yaml:"timeout"`
+	Retries        *retries     `yaml:"retries"`
+	MaxRepetitions *repetitions `yaml:"max_repetitions"`
+	MaxVarBinds    *varBinds    `yaml:"max_varbinds"` // MaxVarBindsKey
+	Deadline       *duration    `yaml:"deadline"`
+	NoBulk         *trueFalse   `yaml:"no_bulk"`
+	Community      *secretRef   `yaml:"community"`
+	Context        *string      `yaml:"context"`
+	V3             v3Settings   `yaml:"v3"`
+}
+
+// v3Settings are a layer's SNMPv3 settings.
+type v3Settings struct {
+	User      *string    `yaml:"user"`
+	AuthProto *authProto `yaml:"auth_protocol"`
+	AuthKey   *secretRef `yaml:"auth_key"`
+	PrivProto *privProto `yaml:"priv_protocol"`
+	PrivKey   *secretRef `yaml:"priv_key"`
+}
+
+// target is one entry of targets: the switch and its own settings.
+type target struct {
+	Name     string `yaml:"name"`
+	Address  string `yaml:"address"`
+	Group    string `yaml:"group"`
+	settings `yaml:",inline"`
+}
+
+// secretReader is how a targets file's credentials are read (File.With).
+type secretReader struct {
+	env      func(string) (string, bool)
+	readFile func(string) ([]byte, error)
 }
 
 // LoadTargets reads a targets file (YAML): defaults, named groups and the
@@ -67,299 +92,267 @@ func LoadTargets(path string) ([]Target, error) {
 // ParseTargets is LoadTargets on bytes, with the environment and file
 // reader injected (tests).
 func ParseTargets(b []byte, source string, env func(string) (string, bool), readFile func(string) ([]byte, error)) ([]Target, error) {
-	p := &targetParser{source: source, env: env, readFile: readFile}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+	f := &yamlfile.File{Source: source, With: secretReader{env, readFile}}
+	root, err := f.Parse(b)
+	if err != nil {
+		return nil, err
 	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s: a targets file is a mapping of %s", source, strings.Join(targetsKeys, ", "))
+	var tf targetsFile
+	if root == nil || root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: a targets file is a mapping of %s", source, yamlfile.AllowedKeys(tf))
 	}
-	root := doc.Content[0]
-	var defaults settings
-	groups := map[string]settings{}
-	var targetNodes *yaml.Node
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		switch k.Value {
-		case "defaults":
-			defaults = p.settings(v, "defaults", nil)
-		case "groups":
-			if v.Kind != yaml.MappingNode {
-				p.errf(v, "groups: want a mapping of group name to settings")
-				continue
-			}
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				groups[v.Content[j].Value] = p.settings(v.Content[j+1], "group "+v.Content[j].Value, nil)
-			}
-		case "targets":
-			targetNodes = v
-		default:
-			p.errf(k, "unknown key %q; allowed: %s", k.Value, strings.Join(targetsKeys, ", "))
-		}
-	}
-	if targetNodes == nil || targetNodes.Kind != yaml.SequenceNode || len(targetNodes.Content) == 0 {
-		p.errf(root, "targets: want a list of switches (name, address, settings)")
-		return nil, p.err()
+	f.Mapping(root, &tf, yamlfile.Keys{})
+	targetList := tf.Targets.n
+	if targetList == nil || targetList.Kind != yaml.SequenceNode || len(targetList.Content) == 0 {
+		f.Errorf(root, "targets: want a list of switches (name, address, settings)")
+		return nil, f.Err()
 	}
 	var out []Target
 	names := map[string]int{}
-	for _, n := range targetNodes.Content {
+	for _, n := range targetList.Content {
 		if n.Kind != yaml.MappingNode {
-			p.errf(n, "target: want a mapping of %s", strings.Join(targetKeys, ", "))
+			f.Errorf(n, "target: want a mapping of %s", yamlfile.AllowedKeys(target{}))
 			continue
 		}
-		t := Target{Line: n.Line}
-		own := p.settings(n, "", func(k, v *yaml.Node) bool {
-			switch k.Value {
-			case "name":
-				t.Name = v.Value
-			case "address":
-				t.Address = v.Value
-			case "group":
-				t.Group = v.Value
-			default:
-				return false
-			}
-			return true
-		})
+		var tg target
+		f.Mapping(n, &tg, yamlfile.Keys{In: "target"})
+		t := Target{Name: tg.Name, Address: tg.Address, Group: tg.Group, Line: n.Line}
 		if t.Name == "" {
-			p.errf(n, "target: name is required")
+			f.Errorf(n, "target: name is required")
 			continue
 		}
 		if strings.ContainsAny(t.Name, `/\`) || strings.HasPrefix(t.Name, ".") {
-			p.errf(n, "target %s: the name becomes a file name: no slashes, no leading dot", t.Name)
+			f.Errorf(n, "target %s: the name becomes a file name: no slashes, no leading dot", t.Name)
 			continue
 		}
 		if prev, dup := names[t.Name]; dup {
-			p.errf(n, "target %s: defined twice (first at line %d)", t.Name, prev)
+			f.Errorf(n, "target %s: defined twice (first at line %d)", t.Name, prev)
 			continue
 		}
 		names[t.Name] = n.Line
 		if t.Address == "" {
 			t.Address = t.Name
 		}
-		layers := []settings{defaults}
+		layers := []settings{tf.Defaults}
 		if t.Group != "" {
-			g, ok := groups[t.Group]
+			g, ok := tf.Groups.byName[t.Group]
 			if !ok {
-				p.errf(n, "target %s: no group %q", t.Name, t.Group)
+				f.Errorf(n, "target %s: no group %q", t.Name, t.Group)
 				continue
 			}
 			layers = append(layers, g)
 		}
-		layers = append(layers, own)
+		layers = append(layers, tg.settings)
 		if err := resolve(&t, layers); err != nil {
-			p.errs = append(p.errs, fmt.Errorf("%s:%d: target %s: %w", p.source, n.Line, t.Name, err))
+			f.Errorf(n, "target %s: %v", t.Name, err)
 			continue
 		}
 		out = append(out, t)
 	}
-	if err := p.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-type targetParser struct {
-	source   string
-	env      func(string) (string, bool)
-	readFile func(string) ([]byte, error)
-	errs     []error
-}
-
-func (p *targetParser) errf(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s:%d: %s", p.source, n.Line, fmt.Sprintf(format, args...)))
-}
-
-func (p *targetParser) err() error { return errors.Join(p.errs...) }
-
-// settings reads one layer. extra handles keys beyond the settings (a
-// target's name, address, group) and reports whether it took the key.
-func (p *targetParser) settings(n *yaml.Node, where string, extra func(k, v *yaml.Node) bool) settings {
-	var s settings
+// DecodeYAML reads one layer (defaults, a group).
+func (s *settings) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 	if n.Kind != yaml.MappingNode {
-		p.errf(n, "%s: want a mapping of %s", where, strings.Join(settingKeys, ", "))
-		return s
-	}
-	allowed := settingKeys
-	if extra != nil {
-		allowed = targetKeys
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if extra != nil && extra(k, v) {
-			continue
-		}
-		label := k.Value
-		if where != "" {
-			label = where + ": " + k.Value
-		}
-		switch k.Value {
-		case "version":
-			x := strings.TrimPrefix(strings.ToLower(v.Value), "v")
-			if x != "1" && x != "2c" && x != "2" && x != "3" {
-				p.errf(v, "%s: want 1, 2c or 3, got %q", label, v.Value)
-				continue
-			}
-			if x == "2" {
-				x = "2c"
-			}
-			s.version = &x
-		case "port":
-			x, err := strconv.ParseUint(v.Value, 10, 16)
-			if err != nil || x == 0 {
-				p.errf(v, "%s: want a UDP port number, got %q", label, v.Value)
-				continue
-			}
-			u := uint16(x)
-			s.port = &u
-		case "timeout", "deadline":
-			d, err := time.ParseDuration(v.Value)
-			if err != nil || d <= 0 {
-				p.errf(v, "%s: want a duration like 2s or 500ms, got %q", label, v.Value)
-				continue
-			}
-			if k.Value == "timeout" {
-				s.timeout = &d
-			} else {
-				s.deadline = &d
-			}
-		case "retries":
-			x, err := strconv.Atoi(v.Value)
-			if err != nil || x < 0 || x > 10 {
-				p.errf(v, "%s: want 0 to 10, got %q", label, v.Value)
-				continue
-			}
-			s.retries = &x
-		case "max_repetitions":
-			x, err := strconv.ParseUint(v.Value, 10, 32)
-			if err != nil || x == 0 || x > 1000 {
-				p.errf(v, "%s: want 1 to 1000, got %q", label, v.Value)
-				continue
-			}
-			u := uint32(x)
-			s.maxRep = &u
-		case MaxVarBindsKey:
-			x, err := strconv.Atoi(v.Value)
-			if err != nil || x < 1 || x > maxMaxVarBinds {
-				p.errf(v, "%s: want a varbind count from 1 to %d (default %d), got %q", label, maxMaxVarBinds, DefaultMaxVarBinds, v.Value)
-				continue
-			}
-			s.maxVarBinds = &x
-		case "no_bulk":
-			if v.Value != "true" && v.Value != "false" {
-				p.errf(v, "%s: want true or false, got %q", label, v.Value)
-				continue
-			}
-			b := v.Value == "true"
-			s.noBulk = &b
-		case "community":
-			if sec, ok := p.secret(v, label); ok {
-				s.communitySecret = &sec
-			}
-		case "context":
-			x := v.Value
-			s.context = &x
-		case "v3":
-			p.v3(v, label, &s)
-		default:
-			p.errf(k, "unknown key %q in %s; allowed: %s", k.Value, cmp.Or(where, "target"), strings.Join(allowed, ", "))
-		}
-	}
-	return s
-}
-
-func (p *targetParser) v3(n *yaml.Node, label string, s *settings) {
-	if n.Kind != yaml.MappingNode {
-		p.errf(n, "%s: want a mapping of %s", label, strings.Join(v3Keys, ", "))
+		f.Errorf(n, "%s: want a mapping of %s", label, yamlfile.AllowedKeys(s))
 		return
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch k.Value {
-		case "user":
-			x := v.Value
-			s.v3User = &x
-		case "auth_protocol", "priv_protocol":
-			x := strings.ToUpper(strings.ReplaceAll(v.Value, "-", ""))
-			var ok bool
-			if k.Value == "auth_protocol" {
-				_, ok = authProtocols[x]
-			} else {
-				_, ok = privProtocols[x]
-			}
-			if !ok {
-				allowed := AuthProtocols()
-				if k.Value == "priv_protocol" {
-					allowed = PrivProtocols()
-				}
-				p.errf(v, "%s.%s: want one of %s, got %q", label, k.Value, strings.Join(allowed, ", "), v.Value)
-				continue
-			}
-			if k.Value == "auth_protocol" {
-				s.authProto = &x
-			} else {
-				s.privProto = &x
-			}
-		case "auth_key", "priv_key":
-			if sec, ok := p.secret(v, label+"."+k.Value); ok {
-				if k.Value == "auth_key" {
-					s.authKey = &sec
-				} else {
-					s.privKey = &sec
-				}
-			}
-		default:
-			p.errf(k, "unknown key %q in %s; allowed: %s", k.Value, label, strings.Join(v3Keys, ", "))
-		}
+	f.Mapping(n, s, yamlfile.Keys{In: label, Label: label + ": "})
+}
+
+// groups are the named settings layers.
+type groups struct{ byName map[string]settings }
+
+func (g *groups) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
+	if v.Kind != yaml.MappingNode {
+		f.Errorf(v, "%s: want a mapping of group name to settings", label)
+		return
+	}
+	g.byName = map[string]settings{}
+	for j := 0; j+1 < len(v.Content); j += 2 {
+		var s settings
+		s.DecodeYAML(f, v.Content[j+1], "group "+v.Content[j].Value)
+		g.byName[v.Content[j].Value] = s
 	}
 }
 
-// secret resolves a credential reference: {env: VAR} or {file: PATH}.
-// Inline values are refused so that targets files can be shared and
-// committed; messages name the reference, never the value.
-func (p *targetParser) secret(n *yaml.Node, label string) (Secret, bool) {
+// targetNodes keeps the list of targets to read once the defaults and
+// groups they inherit from are known.
+type targetNodes struct{ n *yaml.Node }
+
+func (t *targetNodes) DecodeYAML(_ *yamlfile.File, n *yaml.Node, _ string) { t.n = n }
+
+// snmpVersion is 1, 2c or 3 (v2, 2 and V3 are read too).
+type snmpVersion string
+
+func (v *snmpVersion) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	x := strings.TrimPrefix(strings.ToLower(n.Value), "v")
+	if x != "1" && x != "2c" && x != "2" && x != "3" {
+		f.Errorf(n, "%s: want 1, 2c or 3, got %q", label, n.Value)
+		return
+	}
+	if x == "2" {
+		x = "2c"
+	}
+	*v = snmpVersion(x)
+}
+
+type udpPort uint16
+
+func (p *udpPort) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	x, err := strconv.ParseUint(n.Value, 10, 16)
+	if err != nil || x == 0 {
+		f.Errorf(n, "%s: want a UDP port number, got %q", label, n.Value)
+		return
+	}
+	*p = udpPort(x)
+}
+
+type duration time.Duration
+
+func (d *duration) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	x, err := time.ParseDuration(n.Value)
+	if err != nil || x <= 0 {
+		f.Errorf(n, "%s: want a duration like 2s or 500ms, got %q", label, n.Value)
+		return
+	}
+	*d = duration(x)
+}
+
+type retries int
+
+func (r *retries) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	x, err := strconv.Atoi(n.Value)
+	if err != nil || x < 0 || x > 10 {
+		f.Errorf(n, "%s: want 0 to 10, got %q", label, n.Value)
+		return
+	}
+	*r = retries(x)
+}
+
+type repetitions uint32
+
+func (r *repetitions) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	x, err := strconv.ParseUint(n.Value, 10, 32)
+	if err != nil || x == 0 || x > 1000 {
+		f.Errorf(n, "%s: want 1 to 1000, got %q", label, n.Value)
+		return
+	}
+	*r = repetitions(x)
+}
+
+type varBinds int
+
+func (v *varBinds) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	x, err := strconv.Atoi(n.Value)
+	if err != nil || x < 1 || x > maxMaxVarBinds {
+		f.Errorf(n, "%s: want a varbind count from 1 to %d (default %d), got %q", label, maxMaxVarBinds, DefaultMaxVarBinds, n.Value)
+		return
+	}
+	*v = varBinds(x)
+}
+
+type trueFalse bool
+
+func (b *trueFalse) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if n.Value != "true" && n.Value != "false" {
+		f.Errorf(n, "%s: want true or false, got %q", label, n.Value)
+		return
+	}
+	*b = n.Value == "true"
+}
+
+func (v *v3Settings) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 	if n.Kind != yaml.MappingNode {
-		p.errf(n, "%s: inline secrets are not allowed; use {env: VARIABLE} or {file: /path/to/file}", label)
-		return Secret{}, false
+		f.Errorf(n, "%s: want a mapping of %s", label, yamlfile.AllowedKeys(v))
+		return
 	}
-	var env, file string
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		switch k.Value {
-		case "env":
-			env = v.Value
-		case "file":
-			file = v.Value
-		default:
-			p.errf(k, "unknown key %q in %s; allowed: %s", k.Value, label, strings.Join(secretKeys, ", "))
-			return Secret{}, false
-		}
+	f.Mapping(n, v, yamlfile.Keys{In: label, Label: label + "."})
+}
+
+// authProto and privProto are protocol names as gosnmp knows them
+// (sha-256 is read as SHA256).
+type (
+	authProto string
+	privProto string
+)
+
+func protocol(f *yamlfile.File, n *yaml.Node, label string, known map[string]bool, names []string) (string, bool) {
+	x := strings.ToUpper(strings.ReplaceAll(n.Value, "-", ""))
+	if !known[x] {
+		f.Errorf(n, "%s: want one of %s, got %q", label, strings.Join(names, ", "), n.Value)
+		return "", false
 	}
+	return x, true
+}
+
+func (p *authProto) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	known := map[string]bool{}
+	for k := range authProtocols {
+		known[k] = true
+	}
+	if x, ok := protocol(f, n, label, known, AuthProtocols()); ok {
+		*p = authProto(x)
+	}
+}
+
+func (p *privProto) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	known := map[string]bool{}
+	for k := range privProtocols {
+		known[k] = true
+	}
+	if x, ok := protocol(f, n, label, known, PrivProtocols()); ok {
+		*p = privProto(x)
+	}
+}
+
+// secretRef is a credential reference, {env: VAR} or {file: PATH},
+// resolved as it is read. Inline values are refused so that targets files
+// can be shared and committed; messages name the reference, never the
+// value.
+type secretRef struct {
+	Env  string `yaml:"env"`
+	File string `yaml:"file"`
+	s    Secret
+}
+
+func (r *secretRef) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if n.Kind != yaml.MappingNode {
+		f.Errorf(n, "%s: inline secrets are not allowed; use {env: VARIABLE} or {file: /path/to/file}", label)
+		return
+	}
+	if before := f.Count(); !f.Mapping(n, r, yamlfile.Keys{In: label, Label: label + "."}) || f.Count() > before {
+		return
+	}
+	rd := f.With.(secretReader)
 	switch {
-	case env != "" && file == "":
-		v, ok := p.env(env)
+	case r.Env != "" && r.File == "":
+		v, ok := rd.env(r.Env)
 		if !ok || v == "" {
-			p.errf(n, "%s: environment variable %s is not set", label, env)
-			return Secret{}, false
+			f.Errorf(n, "%s: environment variable %s is not set", label, r.Env)
+			return
 		}
-		return NewSecret(v), true
-	case file != "" && env == "":
-		b, err := p.readFile(file)
+		r.s = NewSecret(v)
+		return
+	case r.File != "" && r.Env == "":
+		b, err := rd.readFile(r.File)
 		if err != nil {
-			p.errf(n, "%s: %v", label, err)
-			return Secret{}, false
+			f.Errorf(n, "%s: %v", label, err)
+			return
 		}
 		v := strings.TrimRight(string(b), "\r\n")
 		if v == "" {
-			p.errf(n, "%s: %s is empty", label, file)
-			return Secret{}, false
+			f.Errorf(n, "%s: %s is empty", label, r.File)
+			return
 		}
-		return NewSecret(v), true
+		r.s = NewSecret(v)
+		return
 	}
-	p.errf(n, "%s: want exactly one of env or file", label)
-	return Secret{}, false
+	f.Errorf(n, "%s: want exactly one of env or file", label)
 }
 
 // resolve merges settings layers (later wins) into a target's options.
@@ -368,51 +361,53 @@ func resolve(t *Target, layers []settings) error {
 	t.Deadline = 2 * time.Minute
 	var v3 V3Options
 	for _, s := range layers {
-		if s.version != nil {
-			o.Version = Version(*s.version)
+		if s.Version != nil {
+			o.Version = Version(*s.Version)
 		}
-		if s.port != nil {
-			o.Port = *s.port
+		if s.Port != nil {
+			o.Port = uint16(*s.Port)
 		}
-		if s.timeout != nil {
-			o.Timeout = *s.timeout
+		if s.Timeout != nil {
+			o.Timeout = time.Duration(*s.Timeout)
 		}
-		if s.retries != nil {
-			o.Retries = *s.retries
+		if s.Retries != nil {
+			o.Retries = int(*s.Retries)
 		}
-		if s.maxRep != nil {
-			o.MaxRepetitions = *s.maxRep
+		if s.MaxRepetitions != nil {
+			o.MaxRepetitions = uint32(*s.MaxRepetitions)
 		}
-		if s.maxVarBinds != nil {
-			o.MaxVarBinds = *s.maxVarBinds
+		if s.MaxVarBinds != nil {
+			o.MaxVarBinds = int(*s.MaxVarBinds)
 		}
-		if s.noBulk != nil {
-			o.NoBulk = *s.noBulk
+		if s.NoBulk != nil {
+			o.NoBulk = bool(*s.NoBulk)
 		}
-		if s.deadline != nil {
-			t.Deadline = *s.deadline
+		if s.Deadline != nil {
+			t.Deadline = time.Duration(*s.Deadline)
 		}
-		if s.communitySecret != nil {
-			o.Community = *s.communitySecret
+		if s.Community != nil {
+			o.Community = s.Community.s
 		}
-		if s.context != nil {
-			o.Context = *s.context
+		if s.Context != nil {
+			o.Context = *s.Context
 		}
-		if s.v3User != nil {
-			v3.User = *s.v3User
+		v := s.V3
+		if v.User != nil {
+			v3.User = *v.User
 		}
-		if s.authProto != nil {
-			v3.AuthProtocol = *s.authProto
+		if v.AuthProto != nil {
+			v3.AuthProtocol = string(*v.AuthProto)
 		}
-		if s.privProto != nil {
-			v3.PrivProtocol = *s.privProto
+		if v.PrivProto != nil {
+			v3.PrivProtocol = string(*v.PrivProto)
 		}
-		if s.authKey != nil {
-			v3.AuthKey = *s.authKey
+		if v.AuthKey != nil {
+			v3.AuthKey = v.AuthKey.s
 		}
-		if s.privKey != nil {
-			v3.PrivKey = *s.privKey
+		if v.PrivKey != nil {
+			v3.PrivKey = v.PrivKey.s
 		}
+
 	}
 	switch o.Version {
 	case V1, V2c:

@@ -94,6 +94,10 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"targets:\n  - {name: a, max_varbinds: 1e6, community: {env: RO_COMMUNITY}}\n", []string{"max_varbinds", `got "1e6"`}},
 		{"targets:\n  - {name: a, max_varbinds: 99999999999, community: {env: RO_COMMUNITY}}\n", []string{"max_varbinds", "50000000"}},
 		{"targets:\n  - {name: a, max_varbind: 10, community: {env: RO_COMMUNITY}}\n", []string{`unknown key "max_varbind"`, "max_varbinds"}},
+		// values that are not single values are refused, not read as ""
+		{"targets:\n  - {name: a, context: [x], community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "context: want a single value"}},
+		{"targets:\n  - {name: a, community: {env: RO_COMMUNITY}, community: {env: AUTH}}\n", []string{"targets.yaml:2", `target: key "community" given twice`}},
+		{"groups:\n  g:\n    retry: 1\ntargets:\n  - {name: a, group: g, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:3", `unknown key "retry" in group g`}},
 	} {
 		_, err := ParseTargets([]byte(c.in), "targets.yaml", lookup, fakeReadFile)
 		if err == nil {

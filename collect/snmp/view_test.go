@@ -10,6 +10,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/snmplab"
+	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 )
 
@@ -99,13 +100,13 @@ func TestNarrowViewRecording(t *testing.T) {
 	}
 	for _, f := range []string{"switches/narrow.snmprec: ", "switches/narrow2.walk: "} {
 		found := false
-		for _, p := range site.Problems {
+		for _, p := range topology.ProblemTexts(site.Problems) {
 			if strings.HasPrefix(p, f) && strings.Contains(p, vendors.NarrowView) {
 				found = true
 			}
 		}
 		if !found {
-			t.Errorf("no problem for %s in %q", f, site.Problems)
+			t.Errorf("no problem for %s in %q", f, topology.ProblemTexts(site.Problems))
 		}
 	}
 }

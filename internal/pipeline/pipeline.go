@@ -62,7 +62,7 @@ func Load(fsys fs.FS, name string, opt Options) (*Result, error) {
 	if err != nil {
 		var problems []string
 		if site != nil {
-			problems = site.Problems
+			problems = topology.ProblemTexts(site.Problems)
 		}
 		return nil, &LoadError{Err: err, Problems: problems}
 	}
@@ -100,7 +100,7 @@ func (r *Result) Judge(pol *rules.Policy, now time.Time) {
 // Problems are the inputs that could not be read and what the join had to
 // work around, in that order.
 func (r *Result) Problems() []string {
-	return append(append([]string(nil), r.Site.Problems...), r.Model.Problems...)
+	return append(topology.ProblemTexts(r.Site.Problems), r.Model.Problems...)
 }
 
 // Plan applies planned changes to the judged site and judges the result

@@ -53,9 +53,11 @@ func Snmprec(t testing.TB, rec string) *vendors.Walk {
 	return vendors.NewWalk(vbs)
 }
 
-// Decode decodes a walk with the standard MIBs and every family decoder.
+// Decode decodes a walk with the standard MIBs and every family decoder;
+// the problems are their text ("line N: what").
 func Decode(w *vendors.Walk, name string) (*topology.Switch, []string) {
-	return vendors.DecodeWith(w, name, all.Profiles())
+	s, probs := vendors.DecodeWith(w, name, all.Profiles())
+	return s, topology.ProblemTexts(probs)
 }
 
 // FuzzWalk is a fuzz input as a walk: the bytes read as snmprec (whatever

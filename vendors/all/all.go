@@ -1,7 +1,8 @@
-// Package all assembles the vendor profiles: recognition from vendors (in
-// its order, so that families sharing an enterprise number are told apart)
-// with the decoders, OIDs and tested-on lists of the family packages. It is
-// the one place that knows every family; collectors decode through it.
+// Package all lists the vendor families, in recognition order: the first
+// family whose profile matches a device is its family. Each family's
+// recognition data, OIDs, decoder and capabilities are in its own package;
+// this is the one place that knows every family, and collectors decode
+// through it.
 package all
 
 import (
@@ -16,55 +17,37 @@ import (
 	"github.com/bondaudit/bondaudit/vendors/huawei"
 	"github.com/bondaudit/bondaudit/vendors/juniper"
 	"github.com/bondaudit/bondaudit/vendors/linux"
+	"github.com/bondaudit/bondaudit/vendors/other"
 )
 
-// families are the profiles with vendor decoders, by vendors profile name.
+// families in recognition order. Families sharing an enterprise number
+// are told apart by sysDescr, the more specific first: SONiC (on Dell,
+// Broadcom, Arista or Mellanox hardware, keeping their sysObjectID) before
+// them all; Cisco NX-OS, IOS XR and the small-business line before IOS.
 var families = []vendors.Profile{
+	linux.SONiC,
 	arista.EOS,
-	aruba.CX, aruba.ProCurve,
-	cisco.IOS, cisco.NXOS,
-	dell.OS10, dell.OS9,
-	huawei.VRP,
+	cisco.NXOS, cisco.IOSXR, cisco.SB, cisco.IOS,
 	juniper.Junos,
-	linux.Cumulus, linux.SONiC,
+	aruba.CX, aruba.ProCurve,
+	dell.OS10, dell.OS9,
+	linux.Cumulus,
+	other.ExtremeVOSS, other.Extreme, other.SIAE,
+	huawei.VRP,
+	other.AlcatelLucent, other.H3C, other.MikroTik, other.Ubiquiti, other.Mellanox, other.Eltex, other.Netgear,
 }
 
-// Profiles returns every profile in recognition order (the standard
-// fallback last): vendors' matching rules, with each family's OIDs (added
-// to those vendors lists), decoder and tested-on list.
-func Profiles() []vendors.Profile {
-	out := vendors.Profiles()
-	for i := range out {
-		for _, f := range families {
-			if f.Name != out[i].Name {
-				continue
-			}
-			p := &out[i]
-			for _, o := range f.OIDs {
-				if !slices.Contains(p.OIDs, o) {
-					p.OIDs = append(p.OIDs, o)
-				}
-			}
-			if f.Decode != nil {
-				p.Decode = f.Decode
-			}
-			p.Tested = append(slices.Clone(p.Tested), f.Tested...)
-		}
-	}
-	return out
-}
+// Profiles returns every profile in recognition order, the standard
+// fallback last.
+func Profiles() []vendors.Profile { return append(slices.Clone(families), vendors.Standard) }
 
-// Identify returns the profile of a device.
+// Identify returns the profile of a device (vendors.Standard when no
+// family matches).
 func Identify(sysObjectID, sysDescr string) vendors.Profile {
-	for _, p := range Profiles() {
-		if p.Name != "standard" && p.Match(sysObjectID, sysDescr) {
-			return p
-		}
-	}
-	return Profiles()[len(Profiles())-1]
+	return vendors.Identify(families, sysObjectID, sysDescr)
 }
 
 // Decode decodes a walk with the standard MIBs and the device's family decoder.
-func Decode(w *vendors.Walk, name string) (*topology.Switch, []string) {
-	return vendors.DecodeWith(w, name, Profiles())
+func Decode(w *vendors.Walk, name string) (*topology.Switch, []topology.Problem) {
+	return vendors.DecodeWith(w, name, families)
 }

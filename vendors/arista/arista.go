@@ -45,9 +45,13 @@ import (
 // EOS is Arista EOS, with MLAG. It needs no OIDs beyond the standard ones:
 // there is no Arista MLAG MIB (OIDS.md, "Gaps").
 var EOS = vendors.Profile{
-	Name:   "arista",
-	Decode: decode,
+	Name:        "arista",
+	Enterprises: []int{30065},
+	Decode:      decode,
 	Tested: []string{
+		"librenms arista_eos",
+		"librenms arista_eos_vrf",
+		"bondaudit demo leaf1a/leaf1b/leaf2",
 		"librenms arista_eos (DCS-7050TX-128, EOS 4.15.3F): no IEEE8023-LAG-MIB rows and no bridge address, so no MLAG inference; Port-Channel1 is not a peer link",
 		"librenms arista_eos_vrf (DCS-7150S-24, EOS 4.20.12.1M): no IEEE8023-LAG-MIB rows; Port-Channel1 (ifAlias \"MLAG-SW1-SW2\", members to one LLDP neighbour) marked peer link by its description, no Switch.MLAG",
 		"untested on real data (no Arista recording has LACP rows): the shared-system-ID MLAG inference and the LLDP peer identification; unit tests from hand-written walks, and the generated demo walks leaf1a/leaf1b/leaf2",
@@ -55,7 +59,7 @@ var EOS = vendors.Profile{
 }
 
 // decode adds the MLAG facts to an Arista switch.
-func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	own := ownMACs(s)
 	// LACP LAGs by the system ID they send, when it is not the switch's own.
 	foreign := map[string][]int{}
@@ -66,7 +70,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			continue
 		}
 		if len(own) == 0 {
-			addProblem(problems, "arista: %s sends LACP system ID %s but the walk has no bridge address (dot1dBaseBridgeAddress) nor LLDP chassis MAC to compare it with: MLAG not inferred", l.Name, sys)
+			vendors.AddProblem(problems, 0, "arista: %s sends LACP system ID %s but the walk has no bridge address (dot1dBaseBridgeAddress) nor LLDP chassis MAC to compare it with: MLAG not inferred", l.Name, sys)
 			foreign = nil
 			break
 		}
@@ -88,7 +92,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			ids = append(ids, k)
 		}
 		slices.Sort(ids)
-		addProblem(problems, "arista: port-channels send %d LACP system IDs other than the switch's own MAC (%s): MLAG system ID ambiguous, not inferred", len(ids), strings.Join(ids, ", "))
+		vendors.AddProblem(problems, 0, "arista: port-channels send %d LACP system IDs other than the switch's own MAC (%s): MLAG system ID ambiguous, not inferred", len(ids), strings.Join(ids, ", "))
 	}
 	if sys != "" {
 		m := &topology.MLAG{Kind: "mlag", SystemID: sys}
@@ -276,10 +280,4 @@ func lagOfMember(s *topology.Switch, port string) int {
 		}
 	}
 	return -1
-}
-
-func addProblem(problems *[]string, format string, args ...any) {
-	if problems != nil {
-		*problems = append(*problems, fmt.Sprintf(format, args...))
-	}
 }

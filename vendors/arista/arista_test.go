@@ -12,7 +12,6 @@ import (
 	"github.com/bondaudit/bondaudit/internal/vendortest"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
-	"github.com/bondaudit/bondaudit/vendors/all"
 	"github.com/bondaudit/bondaudit/vendors/arista"
 )
 
@@ -35,7 +34,7 @@ func decodeFile(t *testing.T, path string) (s, std *topology.Switch, problems []
 		t.Logf("reading %s: %v", path, e)
 	}
 	name := strings.TrimSuffix(filepath.Base(path), ".snmprec")
-	s, problems = vendors.DecodeWith(w, name, all.Profiles())
+	s, problems = vendortest.Decode(w, name)
 	std, _ = vendors.Decode(w, name)
 	return s, std, problems
 }

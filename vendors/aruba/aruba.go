@@ -62,9 +62,10 @@ const (
 
 // CX is HPE Aruba AOS-CX, with VSX.
 var CX = vendors.Profile{
-	Name:   "arubaos-cx",
-	OIDs:   []string{oidVsx, oidMclag},
-	Decode: decodeCX,
+	Name:        "arubaos-cx",
+	Enterprises: []int{47196},
+	OIDs:        []string{oidVsx, oidMclag},
+	Decode:      decodeCX,
 	Tested: []string{
 		"librenms arubaos-cx_8360 (8360-12C LL.10.13: ARUBAWIRED-VSX-MIB arubaWiredVsxIslOperState.0 = inSync, the only VSX row)",
 		"librenms arubaos-cx, arubaos-cx_10.06, arubaos-cx_10.07 (no VSX/MCLAG MIB rows; LAGs from IF-MIB only)",
@@ -74,9 +75,10 @@ var CX = vendors.Profile{
 
 // ProCurve is HPE ProCurve / Aruba AOS-S.
 var ProCurve = vendors.Profile{
-	Name:   "hpe-procurve",
-	OIDs:   []string{hpTrunkType, hpTrunkLACPState},
-	Decode: decodeProCurve,
+	Name:        "hpe-procurve",
+	Enterprises: []int{11},
+	OIDs:        []string{hpTrunkType, hpTrunkLACPState},
+	Decode:      decodeProCurve,
 	Tested: []string{
 		"librenms procurve (HP stack KA.00.00: Trk1 = A1+A2 via ifStackTable; no hpSwitchPortTable rows, so kind stays unknown)",
 		"hpSwitchPortTrunkType trunk/lacpTrk/dtLacpTrk: hand-written walks only; index taken as the port's ifIndex",
@@ -158,7 +160,7 @@ func enumText(m map[int]string, n int) string {
 	return strconv.Itoa(n)
 }
 
-func decodeCX(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeCX(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s)
 	if w.HasSubtree(oidVsx) {
 		v.mlag(w, "vsx", "ARUBAWIRED-VSX-MIB", "arubaWiredVsx", vsxOIDs)
@@ -303,7 +305,7 @@ var lacpStatus = map[int]string{1: "disabled", 2: "active", 3: "passive"}
 
 // decodeProCurve sets the kind of TrkN trunks from hpSwitchPortTrunkType on
 // their members, when every member with a row says the same.
-func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	byName := map[string]*topology.Port{}
 	for i := range s.Ports {
 		byName[s.Ports[i].Name] = &s.Ports[i]
@@ -343,7 +345,7 @@ func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 		}
 		if len(seen) != 1 {
 			if len(seen) > 1 {
-				*problems = append(*problems, fmt.Sprintf("%s: members disagree on hpSwitchPortTrunkType (%s): kind left %s", l.Name, strings.Join(ev, "; "), l.Kind))
+				vendors.AddProblem(problems, 0, "%s: members disagree on hpSwitchPortTrunkType (%s): kind left %s", l.Name, strings.Join(ev, "; "), l.Kind)
 			}
 			continue
 		}
@@ -361,7 +363,7 @@ func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]string) {
 			continue // fecAuto, none: say nothing
 		}
 		if l.Kind != topology.LAGUnknown && l.Kind != kind {
-			*problems = append(*problems, fmt.Sprintf("%s: IEEE8023-LAG-MIB says %s but %s", l.Name, l.Kind, strings.Join(ev, "; ")))
+			vendors.AddProblem(problems, 0, "%s: IEEE8023-LAG-MIB says %s but %s", l.Name, l.Kind, strings.Join(ev, "; "))
 			continue
 		}
 		l.Kind = kind

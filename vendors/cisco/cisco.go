@@ -50,11 +50,15 @@ var PerVLANOIDs = []string{
 	"1.3.6.1.2.1.17.2",   // BRIDGE-MIB dot1dStp (per-VLAN spanning tree instance)
 }
 
-// IOS is Cisco IOS and IOS-XE (Catalyst).
+// IOS is Cisco IOS and IOS-XE (Catalyst): every Cisco device that none of
+// NXOS, IOSXR and SB claims by its sysDescr (vendors/all tries them first).
+// Its FDB is served per VLAN context (PerVLANOIDs).
 var IOS = vendors.Profile{
-	Name: "cisco-ios",
-	OIDs: []string{oidCDP, oidPAgP, oidLAG, oidVTP, oidVMMembers},
-	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+	Name:        "cisco-ios",
+	Enterprises: []int{9},
+	OIDs:        []string{oidCDP, oidPAgP, oidVTP, oidLAG, oidVMMembers},
+	PerVLANFDB:  true,
+	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
 		v.cdp()
 		v.channels()
@@ -62,6 +66,7 @@ var IOS = vendors.Profile{
 		v.sortNeighbours()
 	},
 	Tested: []string{
+		"bondaudit demo access2 (Catalyst 2960-X)",
 		"librenms ios_2960x (Catalyst 2960-X stack, IOS 15.0(2a)EX5): 7 CDP neighbours, trunk native VLANs and access VLANs (vlanTrunkPortTable without allowed-VLAN bitmaps, so trunk tagged lists stay unknown and VLANsKnown false); Po1 members from ifStack",
 		"librenms iosxe_c9600-svl (Catalyst 9600 StackWise Virtual, IOS-XE 17.12.4): 23 CDP neighbours (the SVL links hear the switch itself), 2 access ports",
 		"librenms iosxe_ie32008t2s-ios17-12 (IE3200, IOS-XE 17.12): no CDP rows, one trunk and 9 access ports",
@@ -71,9 +76,11 @@ var IOS = vendors.Profile{
 
 // NXOS is Cisco NX-OS (Nexus), with vPC.
 var NXOS = vendors.Profile{
-	Name: "cisco-nxos",
-	OIDs: []string{oidVPC, oidCDP, oidLAG, oidVTP, oidVMMembers},
-	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+	Name:        "cisco-nxos",
+	Enterprises: []int{9},
+	DescrAny:    []string{"NX-OS"},
+	OIDs:        []string{oidVPC, oidCDP, oidLAG, oidVTP, oidVMMembers},
+	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
 		v.cdp()
 		v.channels()
@@ -85,4 +92,21 @@ var NXOS = vendors.Profile{
 		"librenms nxos_n3k-3064pq (Nexus 3064PQ, NX-OS 7.0(3)I7(8)): 2 CDP neighbours (mgmt0, Ethernet1/49), trunk native VLANs (no allowed-VLAN bitmaps)",
 		"untested on real data: CISCO-VPC-MIB (no recording has vPC rows; unit tests from hand-written walks only), CISCO-LAG-MIB channel modes",
 	},
+}
+
+// IOSXR is Cisco IOS XR: recognised and its CDP walked; no decoder yet.
+var IOSXR = vendors.Profile{
+	Name:        "cisco-iosxr",
+	Enterprises: []int{9},
+	DescrAny:    []string{"IOS XR"},
+	OIDs:        []string{oidCDP},
+}
+
+// SB is Cisco's small-business line (CBS, SG300/500, SF300): recognised
+// and its CDP walked; no decoder yet.
+var SB = vendors.Profile{
+	Name:        "cisco-sb",
+	Enterprises: []int{9},
+	DescrAny:    []string{"CBS", "SG3", "SG5", "SF3"},
+	OIDs:        []string{oidCDP},
 }

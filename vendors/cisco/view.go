@@ -2,7 +2,6 @@ package cisco
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -16,14 +15,14 @@ import (
 type view struct {
 	w        *vendors.Walk
 	s        *topology.Switch
-	problems *[]string
+	problems *[]topology.Problem
 	port     map[int]*topology.Port // by ifIndex
 	lag      map[int]*topology.LAG  // by aggregator ifIndex
 	memberOf map[string]*topology.LAG
 	ifIndex  map[string]int // port name -> ifIndex
 }
 
-func newView(w *vendors.Walk, s *topology.Switch, problems *[]string) *view {
+func newView(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) *view {
 	v := &view{w: w, s: s, problems: problems, port: map[int]*topology.Port{}, lag: map[int]*topology.LAG{},
 		memberOf: map[string]*topology.LAG{}, ifIndex: map[string]int{}}
 	for i := range s.Ports {
@@ -46,14 +45,7 @@ func newView(w *vendors.Walk, s *topology.Switch, problems *[]string) *view {
 }
 
 func (v *view) problemf(line int, format string, args ...any) {
-	if v.problems == nil {
-		return
-	}
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
-	}
-	*v.problems = append(*v.problems, msg)
+	vendors.AddProblem(v.problems, line, format, args...)
 }
 
 // portName is the name of the port with this ifIndex, "ifIndex<n>" when the

@@ -48,7 +48,8 @@ const (
 
 // OS10 is Dell SmartFabric OS10, with VLT.
 var OS10 = vendors.Profile{
-	Name: "dell-os10",
+	Name:        "dell-os10",
+	Enterprises: []int{674},
 	Tested: []string{
 		"librenms dell-os10 (OS10 Enterprise, S4128F-ON): port-channel1/2/1000 without members in any MIB, no VLT MIB: nothing added",
 	},
@@ -56,9 +57,10 @@ var OS10 = vendors.Profile{
 
 // OS9 is Dell Networking OS9 (FTOS), with VLT.
 var OS9 = vendors.Profile{
-	Name:   "dell-os9",
-	OIDs:   []string{oidVLT, oidLAG},
-	Decode: decodeOS9,
+	Name:        "dell-os9",
+	Enterprises: []int{6027},
+	OIDs:        []string{oidVLT, oidLAG},
+	Decode:      decodeOS9,
 	Tested: []string{
 		"librenms dnos_z9100-on (Z9100-ON 9.14: VLT domain 1 primary, peer up, ICL up, 20 VLT port-channel rows)",
 		"librenms dnos_s4048 (S4048-ON 9.9: no VLT or LAG MIB rows; port-channels from ifStackTable)",
@@ -72,10 +74,10 @@ type view struct {
 	byName map[string]*topology.Port
 	lag    map[int]*topology.LAG
 	lagNo  map[int]*topology.LAG // by port-channel number
-	probs  *[]string
+	probs  *[]topology.Problem
 }
 
-func newView(s *topology.Switch, problems *[]string) *view {
+func newView(s *topology.Switch, problems *[]topology.Problem) *view {
 	v := &view{s: s, byIf: map[int]*topology.Port{}, byName: map[string]*topology.Port{}, lag: map[int]*topology.LAG{}, lagNo: map[int]*topology.LAG{}, probs: problems}
 	for i := range s.Ports {
 		p := &s.Ports[i]
@@ -95,11 +97,7 @@ func newView(s *topology.Switch, problems *[]string) *view {
 }
 
 func (v *view) problemf(line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
-	}
-	*v.probs = append(*v.probs, msg)
+	vendors.AddProblem(v.probs, line, format, args...)
 }
 
 func (v *view) name(ifx int) string {
@@ -187,7 +185,7 @@ var (
 	truth         = map[int]string{1: "true", 2: "false"}
 )
 
-func decodeOS9(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeOS9(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s, problems)
 	v.lagMIB(w)
 	v.vlt(w)

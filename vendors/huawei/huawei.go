@@ -55,9 +55,10 @@ const (
 
 // VRP is Huawei VRP (CloudEngine, S series), with M-LAG.
 var VRP = vendors.Profile{
-	Name:   "huawei",
-	OIDs:   []string{oidTrunkIf, oidTrunkMem, oidMLAG},
-	Decode: decode,
+	Name:        "huawei",
+	Enterprises: []int{2011},
+	OIDs:        []string{oidTrunkIf, oidTrunkMem, oidMLAG},
+	Decode:      decode,
 	Tested: []string{
 		"librenms yunshan (S6750-H YunShan OS 1.24: Eth-Trunk1/2/53 via ifStackTable, no HUAWEI-IF-EXT-MIB trunk rows: nothing added)",
 		"librenms vrp_5720 (S5720 V200R010: no Eth-Trunk, no trunk or M-LAG rows: nothing added)",
@@ -71,15 +72,11 @@ type view struct {
 	s     *topology.Switch
 	byIf  map[int]*topology.Port
 	lag   map[int]int // LAG ifIndex -> index into s.LAGs
-	probs *[]string
+	probs *[]topology.Problem
 }
 
 func (v *view) problemf(line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
-	}
-	*v.probs = append(*v.probs, msg)
+	vendors.AddProblem(v.probs, line, format, args...)
 }
 
 func (v *view) index() {
@@ -154,7 +151,7 @@ func enumText(m map[int]string, n int) string {
 	return strconv.Itoa(n)
 }
 
-func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := &view{s: s, probs: problems}
 	v.index()
 	v.namedTrunks(w)

@@ -47,8 +47,9 @@ import (
 
 // Junos is Juniper Junos (EX, QFX, MX).
 var Junos = vendors.Profile{
-	Name:   "junos",
-	Decode: decode,
+	Name:        "junos",
+	Enterprises: []int{2636},
+	Decode:      decode,
 	Tested: []string{
 		"librenms junos_ex4600mp (EX4600 virtual chassis: ae0 members via unit stacking, text VLAN port lists)",
 		"librenms junos_qfx5100 (QFX5100 JUNOS 14.1X53: no ae, text VLAN port lists, LLDP port id = ifIndex)",
@@ -177,7 +178,7 @@ func (x *sw) lagOf(ifx int) (int, bool) {
 	return 0, false
 }
 
-func decode(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	x := index(w, s)
 	added := map[int]bool{} // LAGs whose membership this decoder changed
 	x.unitStacking(added)
@@ -480,7 +481,7 @@ type vlanRow struct {
 }
 
 // vlans rereads Q-BRIDGE-MIB VLAN port lists that Junos returns as text.
-func (x *sw) vlans(w *vendors.Walk, problems *[]string) {
+func (x *sw) vlans(w *vendors.Walk, problems *[]topology.Problem) {
 	read := func(col string, idxLen int) []vlanRow {
 		var out []vlanRow
 		for _, r := range w.Column(col) {
@@ -576,7 +577,7 @@ func (x *sw) vlans(w *vendors.Walk, problems *[]string) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		*problems = append(*problems, fmt.Sprintf("%s (Junos text port list, %s alike) names dot1dBasePort %s, which dot1dBasePortIfIndex does not map to an interface", k, unName, strings.Join(unmapped[k], ",")))
+		vendors.AddProblem(problems, 0, "%s (Junos text port list, %s alike) names dot1dBasePort %s, which dot1dBasePortIfIndex does not map to an interface", k, unName, strings.Join(unmapped[k], ","))
 	}
 	x.s.VLANsKnown = filled
 }

@@ -48,18 +48,23 @@ import (
 
 // Cumulus is NVIDIA Cumulus Linux, with CLAG/MLAG.
 var Cumulus = vendors.Profile{
-	Name:   "cumulus",
-	Decode: decodeCumulus,
+	Name:        "cumulus",
+	Enterprises: []int{40310},
+	Decode:      decodeCumulus,
 	Tested: []string{
 		"Cumulus: no recording in the shared fixtures; untested on real data",
 		"bonds reported as ethernetCsmacd with IEEE8023-LAG-MIB rows: hand-written walks only",
 	},
 }
 
-// SONiC is SONiC (community and Dell Enterprise SONiC), with MC-LAG.
+// SONiC is SONiC (community and Dell Enterprise SONiC), with MC-LAG. It
+// runs on hardware of many vendors and keeps their sysObjectID (Dell: 674
+// or Broadcom's 4413): its sysDescr decides, so vendors/all tries it first.
 var SONiC = vendors.Profile{
-	Name:   "sonic",
-	Decode: decodeSONiC,
+	Name:        "sonic",
+	Enterprises: []int{8072, 4413, 674, 6027, 30065, 33049},
+	DescrAny:    []string{"SONiC"},
+	Decode:      decodeSONiC,
 	Tested: []string{
 		"librenms dell-sonic (Dell Enterprise SONiC 4.4.1) is recognised as ubiquiti (sysObjectID enterprise 4413), not sonic; it has no PortChannel: nothing to decode",
 		"PortChannelN by name + ifStackTable, IEEE8023-LAG-MIB on ethernetCsmacd PortChannels: hand-written walks only",
@@ -74,13 +79,13 @@ const (
 
 var portChannel = regexp.MustCompile(`^PortChannel\d{1,6}$`)
 
-func decodeCumulus(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeCumulus(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s)
 	v.aggregators(w)
 	v.finish()
 }
 
-func decodeSONiC(w *vendors.Walk, s *topology.Switch, problems *[]string) {
+func decodeSONiC(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	v := newView(s)
 	v.aggregators(w)
 	v.named(w, portChannel, "SONiC PortChannel")
