@@ -6,8 +6,9 @@
 // fires on missing data: when a fact it needs is unknown it stays silent and
 // the map.* rules report the blind spot instead.
 //
-// It imports only topology and the standard library: vendor differences are
-// normalised away before rules see them.
+// Rules import only topology (and, for policy.yaml, yaml.v3 through
+// internal/yamlfile): vendor differences are normalised away before rules
+// see them.
 package rules
 
 import (
