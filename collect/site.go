@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -341,5 +340,3 @@ func limitErrors(file string, errs []error, n int) []topology.Problem {
 	return out
 }
 
-// SortProblems orders problems by file name for stable output.
-func SortProblems(p []string) { slices.Sort(p) }

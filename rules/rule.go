@@ -73,8 +73,6 @@ type Status string
 const (
 	StatusFail       Status = "fail"
 	StatusSuppressed Status = "suppressed"
-	StatusPass       Status = "pass"
-	StatusUnknown    Status = "unknown"
 )
 
 // Finding is one rule violation on one subject.

@@ -155,8 +155,6 @@ func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) int {
 	return 0
 }
 
-type remKey string
-
 // remote decodes a remote-systems table whose index has idxLen integers;
 // firstCol is the chassis ID subtype column (4 in V1, 5 in V2). local maps
 // an index to the local ifIndex (0 = unknown) and a note.

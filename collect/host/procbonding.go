@@ -8,7 +8,6 @@ package host
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 
@@ -467,5 +466,3 @@ func (p *bondParser) slaveField(lk, key, val string) {
 	}
 }
 
-// bondNameFromPath returns the bond name a bonding file's path implies.
-func bondNameFromPath(p string) string { return path.Base(p) }
