@@ -29,27 +29,6 @@ func upSlaves(b *bondView) []*slaveView {
 	return out
 }
 
-func stateString(st uint8) string {
-	var parts []string
-	for _, x := range []struct {
-		bit  uint8
-		name string
-	}{
-		{topology.LACPActivity, "activity"}, {topology.LACPTimeout, "short-timeout"},
-		{topology.LACPAggregation, "aggregation"}, {topology.LACPSync, "sync"},
-		{topology.LACPCollecting, "collecting"}, {topology.LACPDistributing, "distributing"},
-		{topology.LACPDefaulted, "defaulted"}, {topology.LACPExpired, "expired"},
-	} {
-		if st&x.bit != 0 {
-			parts = append(parts, x.name)
-		}
-	}
-	if len(parts) == 0 {
-		return fmt.Sprintf("%d (none)", st)
-	}
-	return fmt.Sprintf("%d (%s)", st, strings.Join(parts, ","))
-}
-
 var lacpNoPartner = Rule{
 	ID: "lacp.no-partner", Title: "802.3ad slave has no LACP partner", Severity: Error,
 	Summary: "An 802.3ad slave's partner system MAC is 00:00:00:00:00:00, or its partner state is defaulted.",
@@ -93,7 +72,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 				}
 				f.Message = fmt.Sprintf("%s slave %s hears no LACP partner (%s): the switch port is not running LACP", b.bond.Name, s.s.Name, why)
 				f.Fix = "configure an LACP port-channel (mode active) on the switch port"
-				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", topology.NormalizeMAC(p.System), stateString(p.State))}
+				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", topology.NormalizeMAC(p.System), p.State.String())}
 				if s.link != nil {
 					f.Evidence = append(f.Evidence, linkEv(s))
 				}
@@ -309,7 +288,7 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 					if side.p.State&syncBits != syncBits {
 						var lack []string
 						for _, x := range []struct {
-							bit  uint8
+							bit  topology.LACPState
 							name string
 						}{{topology.LACPSync, "sync"}, {topology.LACPCollecting, "collecting"}, {topology.LACPDistributing, "distributing"}} {
 							if side.p.State&x.bit == 0 {
@@ -317,7 +296,7 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 							}
 						}
 						missing = append(missing, side.name+" lacks "+strings.Join(lack, "/"))
-						ev = append(ev, b.slaveEv(s, "%s port state %s", side.name, stateString(side.p.State)))
+						ev = append(ev, b.slaveEv(s, "%s port state %s", side.name, side.p.State.String()))
 					}
 				}
 				if len(missing) == 0 {
@@ -459,7 +438,7 @@ func switchPassive(s *slaveView) (bool, string) {
 		return false, ""
 	}
 	if a := pl.Actor; a != nil && a.StateKnown && a.State&topology.LACPActivity == 0 && s.lag != nil && s.lag.Kind == topology.LAGLACP {
-		return true, fmt.Sprintf("switch %s: %s actor state %s (no activity: passive)", s.link.Switch, s.link.Port, stateString(a.State))
+		return true, fmt.Sprintf("switch %s: %s actor state %s (no activity: passive)", s.link.Switch, s.link.Port, a.State.String())
 	}
 	return false, ""
 }

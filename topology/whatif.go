@@ -28,13 +28,13 @@ func (d Down) String() string {
 
 // Outcomes of a bond under a what-if, worst first.
 const (
-	OutcomeIsolated   = "loses-connectivity" // no link left
-	OutcomeRedundancy = "loses-redundancy"   // one link left
-	OutcomeFailover   = "fails-over"         // the active slave is lost, others take over
-	OutcomeDegraded   = "degraded"           // fewer links, still redundant
+	OutcomeIsolated   Outcome = "loses-connectivity" // no link left
+	OutcomeRedundancy Outcome = "loses-redundancy"   // one link left
+	OutcomeFailover   Outcome = "fails-over"         // the active slave is lost, others take over
+	OutcomeDegraded   Outcome = "degraded"           // fewer links, still redundant
 )
 
-var outcomeRank = map[string]int{OutcomeIsolated: 0, OutcomeRedundancy: 1, OutcomeFailover: 2, OutcomeDegraded: 3}
+var outcomeRank = map[Outcome]int{OutcomeIsolated: 0, OutcomeRedundancy: 1, OutcomeFailover: 2, OutcomeDegraded: 3}
 
 // SlaveLink is one bond slave and where it lands.
 type SlaveLink struct {
@@ -48,7 +48,7 @@ type BondImpact struct {
 	Host      string      `json:"host"`
 	Bond      string      `json:"bond"`
 	Mode      string      `json:"mode"`
-	Outcome   string      `json:"outcome"`
+	Outcome   Outcome     `json:"outcome"`
 	Lost      []SlaveLink `json:"lost"`
 	Remaining []SlaveLink `json:"remaining"`
 	// TakesOver is the slave that becomes active (active-backup and alike).

@@ -143,7 +143,7 @@ connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
 	return cmd
 }
 
-var outcomeWords = map[string]string{
+var outcomeWords = map[topology.Outcome]string{
 	topology.OutcomeIsolated:   "LOSES CONNECTIVITY",
 	topology.OutcomeRedundancy: "loses redundancy",
 	topology.OutcomeFailover:   "fails over",
