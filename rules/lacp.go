@@ -58,10 +58,10 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 				if p.System != "" {
 					perSlave = true
 				}
-				defaulted := p.StateKnown && p.State&topology.LACPDefaulted != 0
+				defaulted := s.f.PartnerDefaulted
 				// System "" means not printed (ip-link gives only the state
 				// bits): only the defaulted bit can tell then.
-				noSystem := p.System != "" && zeroMAC(p.System)
+				noSystem := p.System != "" && s.f.PartnerSystem == ""
 				if !noSystem && !defaulted {
 					continue
 				}
@@ -94,7 +94,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 func partnered(b *bondView) []*slaveView {
 	var out []*slaveView
 	for _, s := range upSlaves(b) {
-		if s.s.Partner != nil && s.s.Partner.System != "" && !zeroMAC(s.s.Partner.System) {
+		if s.f.PartnerSystem != "" {
 			out = append(out, s)
 		}
 	}
@@ -128,7 +128,7 @@ Junos: the peer: chassis-id 1, status-control standby; both: set interfaces ae0 
 			systems := map[string][]*slaveView{}
 			var keys []string
 			for _, s := range ps {
-				m := topology.NormalizeMAC(s.s.Partner.System)
+				m := string(s.f.PartnerSystem)
 				if _, ok := systems[m]; !ok {
 					keys = append(keys, m)
 				}
@@ -172,11 +172,11 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 ether-options 802.3ad; s
 			if len(ps) < 2 {
 				continue
 			}
-			sys := topology.NormalizeMAC(ps[0].s.Partner.System)
+			sys := ps[0].f.PartnerSystem
 			keys := map[int][]*slaveView{}
 			var ks []int
 			for _, s := range ps {
-				if topology.NormalizeMAC(s.s.Partner.System) != sys {
+				if s.f.PartnerSystem != sys {
 					sys = ""
 					break
 				}
@@ -386,11 +386,11 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 				users[k] = append(users[k], use{b, ev, ""})
 			}
 			for _, s := range partnered(b) {
-				p := s.s.Partner
-				if p.StateKnown && p.State&topology.LACPDefaulted != 0 {
+				if !s.f.PartnerReal() {
 					continue
 				}
-				add(key{topology.NormalizeMAC(p.System), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", topology.NormalizeMAC(p.System), p.Key))
+				p := s.s.Partner
+				add(key{string(s.f.PartnerSystem), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, p.Key))
 			}
 			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
 				add(key{topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey))

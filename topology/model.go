@@ -51,8 +51,9 @@ type portKey struct{ sw, port string }
 // HostNode is a host in the Model.
 type HostNode struct {
 	*Host
-	ID   int64
-	nics map[string]*NIC
+	ID    int64
+	nics  map[string]*NIC
+	facts []BondFacts // per h.Bonds, see BondFacts
 }
 
 // SwitchNode is a switch in the Model.

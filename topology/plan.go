@@ -477,4 +477,6 @@ func (m *Model) ForgetStaleLACP(changes []Change) {
 			}
 		}
 	}
+	m.interpret()
+	m.placeDomains()
 }

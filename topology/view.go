@@ -96,16 +96,12 @@ func NewView(m *Model) *View {
 	v := &View{Schema: ViewSchema, Hosts: []ViewHost{}, Switches: []ViewSwitch{}, Links: []ViewLink{}, Problems: m.Problems}
 	for _, h := range m.Hosts {
 		vh := ViewHost{Name: h.Name}
-		for _, b := range h.Bonds {
+		for _, bf := range h.facts {
+			b := bf.Bond
 			vb := ViewBond{Name: b.Name, Mode: b.Mode, Bridge: b.Bridge, Slaves: []ViewSlave{}}
-			for _, sl := range b.Slaves {
-				vs := ViewSlave{NIC: sl.Name, MAC: NormalizeMAC(sl.PermMAC)}
-				if vs.MAC == "" {
-					if n := h.NIC(sl.Name); n != nil {
-						vs.MAC = NormalizeMAC(n.PermMAC)
-					}
-				}
-				if l := m.LinkOf(h.Name, sl.Name); l != nil {
+			for _, sf := range bf.Slaves {
+				vs := ViewSlave{NIC: sf.Slave.Name, MAC: string(sf.PermMAC)}
+				if l := sf.Link; l != nil {
 					vs.Switch, vs.Port = l.Switch, l.Port
 				}
 				vb.Slaves = append(vb.Slaves, vs)

@@ -192,26 +192,28 @@ func (m *Model) WhatIf(downs []Down) (*Impact, error) {
 		return false
 	}
 	for _, h := range m.Hosts {
-		for bi := range h.Bonds {
-			if bi := m.bondImpact(h, &h.Bonds[bi], isDown); bi != nil {
+		for bi := range h.facts {
+			if bi := m.bondImpact(&h.facts[bi], isDown); bi != nil {
 				im.Bonds = append(im.Bonds, *bi)
 			}
 		}
 	}
 	slices.SortFunc(im.Bonds, func(a, b BondImpact) int {
-		return cmp.Or(cmp.Compare(outcomeRank[a.Outcome], outcomeRank[b.Outcome]), cmp.Compare(a.Host, b.Host), cmp.Compare(a.Bond, b.Bond))
+		return cmp.Or(cmp.Compare(a.Outcome.Rank(), b.Outcome.Rank()), cmp.Compare(a.Host, b.Host), cmp.Compare(a.Bond, b.Bond))
 	})
 	im.Unreachable = m.unreachable(isDown)
 	return im, nil
 }
 
-func (m *Model) bondImpact(h *HostNode, b *Bond, isDown func(sw, port string) bool) *BondImpact {
+func (m *Model) bondImpact(bf *BondFacts, isDown func(sw, port string) bool) *BondImpact {
+	h, b := bf.Host, bf.Bond
 	bi := &BondImpact{Host: h.Name, Bond: b.Name, Mode: b.Mode, Lost: []SlaveLink{}, Remaining: []SlaveLink{}}
 	touched := false
 	activeLost := false
 	lostPorts := map[string]*Link{}
-	for _, s := range b.Slaves {
-		l := m.LinkOf(h.Name, s.Name)
+	for i := range bf.Slaves {
+		sf := &bf.Slaves[i]
+		s, l := sf.Slave, sf.Link
 		sl := SlaveLink{NIC: s.Name}
 		if l != nil {
 			sl.Switch, sl.Port = l.Switch, l.Port
@@ -224,7 +226,7 @@ func (m *Model) bondImpact(h *HostNode, b *Bond, isDown func(sw, port string) bo
 			if s.Name == b.ActiveSlave {
 				activeLost = true
 			}
-		case strings.EqualFold(s.MIIStatus, "down"):
+		case sf.Down:
 			bi.Notes = append(bi.Notes, fmt.Sprintf("%s is already down", s.Name))
 		default:
 			if l == nil {
@@ -308,8 +310,9 @@ func (m *Model) portVLANs(l *Link) *vlanSet {
 	if s == nil || !s.VLANsKnown {
 		return nil
 	}
-	p := s.Port(l.Port)
-	if lag := s.LAGOf(l.Port); lag != nil {
+	pl := m.Place(l)
+	p := pl.Port
+	if lag := pl.LAG; lag != nil {
 		if lp := s.Port(lag.Name); lp != nil {
 			p = lp
 		}
