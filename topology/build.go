@@ -110,6 +110,7 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		bondActorOf: map[sysPort][]hostNIC{},
 		claims:      map[nicKey][]claim{},
 	}
+	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.addNodes(hosts, switches)
 	b.indexSwitches()
 	b.indexHosts()

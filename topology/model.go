@@ -39,6 +39,11 @@ type Model struct {
 	// (parallel lines survive: a bond's two slaves on one switch are two lines).
 	Graph *multi.UndirectedGraph
 
+	// inHosts, inSwitches and opt are what Build was given, for Plan.
+	inHosts    []*Host
+	inSwitches []*Switch
+	opt        BuildOptions
+
 	hosts       map[string]*HostNode
 	switches    map[string]*SwitchNode
 	linkByNIC   map[nicKey]*Link

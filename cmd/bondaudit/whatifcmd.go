@@ -79,18 +79,10 @@ connectivity and the plan adds no error, 1 otherwise, 2 the run failed.`,
 					return failed(err)
 				}
 				before := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
-				site, _, err := a.loadAndBuild(fsys, name) // a fresh copy to change
-				if err != nil {
-					return err
-				}
-				if err := topology.ApplyPlan(site.Hosts, site.Switches, changes); err != nil {
+				// the site as the plan leaves it: a new Model, m stays as read
+				if m, err = m.Plan(changes); err != nil {
 					return failed(fmt.Errorf("--plan %s: %w", planFile, err))
 				}
-				m, err = topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
-				if err != nil {
-					return failed(err)
-				}
-				m.ForgetStaleLACP(changes)
 				after := pol.Apply(rules.Run(m, pol.Params(), pol.Enabled), a.now())
 				pd = &planResult{File: planFile, Changes: len(changes)}
 				pd.Added, pd.Removed = planDelta(before, after)
