@@ -327,7 +327,7 @@ func writeDiffText(w io.Writer, r *diffResult) error {
 	for _, s := range []*diffSide{r.Old, r.New} {
 		c := siteCounts(s)
 		ew.printf("  %s: %d hosts, %d bonds, %d switches, %d links; findings: %d error, %d warning, %d info\n",
-			t(s.name), c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+			t(s.name), c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings[rules.Error], c.Findings[rules.Warning], c.Findings[rules.Info])
 	}
 	lines := driftLines(r.Drift)
 	ew.printf("\nCHANGES: %d\n", len(lines))
@@ -371,7 +371,7 @@ func writeDiffMarkdown(w io.Writer, r *diffResult) error {
 	for _, s := range []*diffSide{r.Old, r.New} {
 		c := siteCounts(s)
 		ew.printf("| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdCellText(s.name), c.Hosts, c.Bonds, c.Switches, c.Links,
-			c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+			c.Findings[rules.Error], c.Findings[rules.Warning], c.Findings[rules.Info])
 	}
 	lines := driftLines(r.Drift)
 	ew.printf("\n## Changes (%d)\n\n", len(lines))

@@ -109,7 +109,7 @@ func newHTMLPage(r *Report) *htmlPage {
 		Site: escape.Text(r.Site), Summary: s,
 		Generated:  r.Generated.UTC().Format("2006-01-02 15:04 UTC"),
 		GeneratedZ: r.Generated.UTC().Format("2006-01-02T15:04:05Z07:00"),
-		Errors:     s.Findings["error"], Warnings: s.Findings["warning"], Infos: s.Findings["info"],
+		Errors:     s.Findings[rules.Error], Warnings: s.Findings[rules.Warning], Infos: s.Findings[rules.Info],
 		Severities: []string{"error", "warning", "info"},
 		Problems:   escape.Texts(sortedProblems(r.Problems)),
 	}
@@ -151,7 +151,7 @@ func textFinding(f rules.Finding) rules.Finding {
 }
 
 func markOf(f rules.Finding) diagram.Mark {
-	return diagram.Mark{Rule: f.Rule, Severity: f.Severity.String(),
+	return diagram.Mark{Rule: f.Rule, Severity: diagram.Severity(f.Severity.String()),
 		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port}
 }
 

@@ -81,8 +81,8 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			active++
 		}
 	}
-	ew.printf("\nFINDINGS: %s, %s, %s\n", plural(s.Findings["error"], "error", "errors"),
-		plural(s.Findings["warning"], "warning", "warnings"), plural(s.Findings["info"], "info", "info"))
+	ew.printf("\nFINDINGS: %s, %s, %s\n", plural(s.Findings[rules.Error], "error", "errors"),
+		plural(s.Findings[rules.Warning], "warning", "warnings"), plural(s.Findings[rules.Info], "info", "info"))
 	if active == 0 {
 		ew.printf("  none\n")
 	}

@@ -229,7 +229,7 @@ func TestFindingColoursItsEdgeAndCarriesTheRule(t *testing.T) {
 	}
 }
 
-func edgeIndexes(d *Diagram, sev string) []string {
+func edgeIndexes(d *Diagram, sev Severity) []string {
 	var out []string
 	for i, e := range d.Edges {
 		if e.Severity == sev {
