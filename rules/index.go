@@ -13,6 +13,7 @@ import (
 // side, as topology.Build interpreted them (topology.BondFacts), with what
 // the rules add: what the host heard on each slave.
 type bondView struct {
+	f      *topology.BondFacts
 	host   *topology.HostNode
 	bond   *topology.Bond
 	class  Class
@@ -91,7 +92,7 @@ func buildIndex(m *topology.Model) *index {
 		facts := h.BondFacts()
 		for bi := range facts {
 			bf := &facts[bi]
-			bv := bondView{host: h, bond: bf.Bond, class: bf.Class, slaves: make([]slaveView, len(bf.Slaves))}
+			bv := bondView{f: bf, host: h, bond: bf.Bond, class: bf.Class, slaves: make([]slaveView, len(bf.Slaves))}
 			for si := range bf.Slaves {
 				sf := &bf.Slaves[si]
 				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: nbs[sf.Slave.Name],

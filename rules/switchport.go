@@ -515,8 +515,8 @@ Junos: set interfaces xe-0/0/1 ether-options 802.3ad ae0 (lacp active under ae0 
 	Evidence: "The switches' FDB (Q-BRIDGE-MIB dot1qTpFdbTable / BRIDGE-MIB dot1dTpFdbTable); LAG membership and switch-to-switch links exclude aggregated ports and uplinks.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			mac := topology.NormalizeMAC(b.bond.MAC)
-			if mac == "" || zeroMAC(mac) {
+			mac := string(b.f.MAC)
+			if mac == "" {
 				continue
 			}
 			var where, ev []string

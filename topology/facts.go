@@ -27,7 +27,9 @@ type BondFacts struct {
 	Class Class
 	// RunsLACP: the mode negotiates with LACP (Class is ClassLACP).
 	RunsLACP bool
-	Slaves   []SlaveFacts
+	// MAC is the bond's MAC, "" when not reported, all-zero or unreadable.
+	MAC    MAC
+	Slaves []SlaveFacts
 }
 
 // SlaveFacts is one bond slave as Build interprets it.
@@ -87,6 +89,9 @@ func (m *Model) interpret() {
 			bf.Host, bf.Bond, bf.Mode = h, b, BondMode(b.Mode)
 			bf.Class = b.Class()
 			bf.RunsLACP = bf.Class == ClassLACP
+			if mac := CanonMAC(b.MAC); mac.Usable() {
+				bf.MAC = mac
+			}
 			bf.Slaves = make([]SlaveFacts, len(b.Slaves))
 			for si := range b.Slaves {
 				sf := &bf.Slaves[si]

@@ -138,3 +138,26 @@ func TestBondFactsClass(t *testing.T) {
 		}
 	}
 }
+
+func TestBondFactsMAC(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want MAC
+	}{
+		{"52:54:00:00:01:00", "52:54:00:00:01:00"},
+		{"52-54-00-00-01-0A", "52:54:00:00:01:0a"},
+		{ZeroMAC, ""},
+		{"garbage", ""},
+		{"", ""},
+	} {
+		h := host("web01", NIC{Name: "eth0"})
+		h.Bonds = []Bond{{Name: "bond0", Mode: ModeActiveBackup, MAC: c.in, Slaves: []Slave{{Name: "eth0"}}}}
+		m, err := Build([]*Host{h}, nil, BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Host("web01").BondFacts()[0].MAC; got != c.want {
+			t.Errorf("bond MAC %q: facts %q, want %q", c.in, got, c.want)
+		}
+	}
+}
