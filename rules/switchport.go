@@ -354,13 +354,17 @@ Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk 
 }
 
 // portUp reports the switch port's operational state: up, down, or "" unknown.
-func portUp(p *topology.Port) string {
-	switch strings.ToLower(p.Oper) {
-	case "":
+func portUp(p *topology.Port) string { return upDown(topology.LinkState(p.Oper)) }
+
+// upDown is "up" or "down" when the state says so, else "" (not reported,
+// or another state such as "going back" or "testing").
+func upDown(s topology.LinkState) string {
+	switch {
+	case s == "":
 		return ""
-	case "up":
+	case s.Up():
 		return "up"
-	case "down", "lowerlayerdown", "notpresent":
+	case s.Down():
 		return "down"
 	}
 	return ""
@@ -481,9 +485,9 @@ Junos: show interfaces xe-0/0/1 terse; show lldp neighbors interface xe-0/0/1`,
 				if !s.switchUsable() {
 					continue
 				}
-				hostUp := strings.ToLower(s.s.MIIStatus)
+				hostUp := upDown(s.f.MII)
 				ps := portUp(s.port)
-				if ps == "" || (hostUp != "up" && hostUp != "down") || hostUp == ps {
+				if ps == "" || hostUp == "" || hostUp == ps {
 					continue
 				}
 				f := b.finding(s)
