@@ -153,7 +153,7 @@ func linkEv(s *slaveView) string {
 	if s.link == nil {
 		return ""
 	}
-	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(s.link.Evidence, ", "))
+	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(topology.EvidenceStrings(s.link.Evidence), ", "))
 }
 
 // portEv describes the switch side of a slave: its LAG (or none) and the

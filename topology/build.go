@@ -19,13 +19,13 @@ type BuildOptions struct {
 }
 
 // evidence strength order: lower is stronger.
-var evStrength = map[string]int{EvLLDPHost: 0, EvLLDPSwitch: 1, EvCDP: 2, EvLACP: 3, EvFDB: 4}
+var evStrength = map[EvidenceKind]int{EvLLDPHost: 0, EvLLDPSwitch: 1, EvCDP: 2, EvLACP: 3, EvFDB: 4}
 
 // claim is one source's statement that a NIC is cabled to a switch port.
 type claim struct {
 	sw     *SwitchNode
 	port   *Port
-	kind   string
+	kind   EvidenceKind
 	detail string
 }
 

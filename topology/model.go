@@ -6,11 +6,11 @@ import (
 
 // Evidence kinds on a Link, strongest first (DESIGN.md "Joining").
 const (
-	EvLLDPHost   = "lldp-host"   // LLDP heard by the host
-	EvLLDPSwitch = "lldp-switch" // LLDP heard by the switch (lldpRemTable)
-	EvCDP        = "cdp"         // CDP, either side
-	EvLACP       = "lacp"        // LACP partner info matched to the switch's actor
-	EvFDB        = "fdb"         // the NIC's MAC learned on one edge port
+	EvLLDPHost   EvidenceKind = "lldp-host"   // LLDP heard by the host
+	EvLLDPSwitch EvidenceKind = "lldp-switch" // LLDP heard by the switch (lldpRemTable)
+	EvCDP        EvidenceKind = "cdp"         // CDP, either side
+	EvLACP       EvidenceKind = "lacp"        // LACP partner info matched to the switch's actor
+	EvFDB        EvidenceKind = "fdb"         // the NIC's MAC learned on one edge port
 )
 
 // Model is the joined view of a site: every host and switch, the links
@@ -80,7 +80,7 @@ type Link struct {
 	Switch string
 	Port   string // the switch's own name for the port (ifName)
 	// Evidence lists the kinds that support the link (EvLLDPHost, …), strongest first.
-	Evidence []string
+	Evidence []EvidenceKind
 	// Details are human-readable evidence lines for reports.
 	Details []string
 }

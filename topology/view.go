@@ -69,11 +69,11 @@ type ViewNeighbour struct {
 }
 
 type ViewLink struct {
-	Host     string   `json:"host"`
-	NIC      string   `json:"nic"`
-	Switch   string   `json:"switch"`
-	Port     string   `json:"port"`
-	Evidence []string `json:"evidence"`
+	Host     string         `json:"host"`
+	NIC      string         `json:"nic"`
+	Switch   string         `json:"switch"`
+	Port     string         `json:"port"`
+	Evidence []EvidenceKind `json:"evidence"`
 }
 
 type ViewDomain struct {
@@ -165,7 +165,7 @@ func (v *View) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "HOST\tBOND\tMODE\tNIC\tSWITCH\tPORT\tEVIDENCE\n")
 	ev := map[[2]string]string{}
 	for _, l := range v.Links {
-		ev[[2]string{l.Host, l.NIC}] = ts(l.Evidence, ",")
+		ev[[2]string{l.Host, l.NIC}] = ts(EvidenceStrings(l.Evidence), ",")
 	}
 	for _, h := range v.Hosts {
 		for _, b := range h.Bonds {

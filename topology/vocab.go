@@ -121,9 +121,18 @@ type Protocol string
 // (EvLLDPHost … EvFDB), strongest first in Link.Evidence.
 type EvidenceKind string
 
+// EvidenceStrings returns the kinds as text, in order.
+func EvidenceStrings(ks []EvidenceKind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
 // Strength orders evidence kinds: lower is stronger; unknown kinds last.
 func (k EvidenceKind) Strength() int {
-	if s, ok := evStrength[string(k)]; ok {
+	if s, ok := evStrength[k]; ok {
 		return s
 	}
 	return len(evStrength)

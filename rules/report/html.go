@@ -318,7 +318,7 @@ func bondLegs(bf *topology.BondFacts) []htmlLeg {
 		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
 		if l := sf.Link; l != nil {
 			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
-			leg.MappedBy = strings.Join(escape.Texts(l.Evidence), ", ")
+			leg.MappedBy = strings.Join(escape.Texts(topology.EvidenceStrings(l.Evidence)), ", ")
 			if lag := sf.LAG; lag != nil {
 				leg.LAG = escape.Text(lag.Name)
 				if lag.Kind != "" {

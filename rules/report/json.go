@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
@@ -69,7 +70,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	}
 	if r.Model != nil {
 		for _, l := range r.Model.Links {
-			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: l.Evidence})
+			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: topology.EvidenceStrings(l.Evidence)})
 		}
 	}
 	return escape.JSON(w).Encode(out)
