@@ -79,7 +79,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 				c.Report(f)
 			}
 			// Older kernels print only the active aggregator's partner.
-			if !perSlave && b.bond.ActiveAggregator != nil && b.bond.ActiveAggregator.PartnerMAC != "" && zeroMAC(b.bond.ActiveAggregator.PartnerMAC) && len(upSlaves(&b)) > 0 {
+			if !perSlave && b.bond.ActiveAggregator != nil && b.bond.ActiveAggregator.PartnerMAC != "" && b.f.AggregatorPartner == "" && len(upSlaves(&b)) > 0 {
 				f := b.finding(nil)
 				f.Message = fmt.Sprintf("%s hears no LACP partner (active aggregator partner 00:00:00:00:00:00): the switch ports are not running LACP", b.bond.Name)
 				f.Fix = "configure an LACP port-channel (mode active) on the switch ports"
@@ -379,7 +379,7 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 			}
 			seen := map[key]bool{}
 			add := func(k key, nic, ev string) {
-				if zeroMAC(k.sys) || k.key == 0 || seen[k] {
+				if k.sys == "" || k.key == 0 || seen[k] {
 					return
 				}
 				seen[k] = true
@@ -393,7 +393,7 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 				add(key{string(s.f.PartnerSystem), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, p.Key))
 			}
 			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
-				add(key{topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey))
+				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, b.f.AggregatorPartner, a.PartnerKey))
 			}
 		}
 		for k, us := range users {

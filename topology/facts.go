@@ -28,8 +28,12 @@ type BondFacts struct {
 	// RunsLACP: the mode negotiates with LACP (Class is ClassLACP).
 	RunsLACP bool
 	// MAC is the bond's MAC, "" when not reported, all-zero or unreadable.
-	MAC    MAC
-	Slaves []SlaveFacts
+	MAC MAC
+	// AggregatorPartner is the active aggregator's partner MAC (older
+	// kernels report only this), "" when not reported, all-zero or
+	// unreadable.
+	AggregatorPartner MAC
+	Slaves            []SlaveFacts
 }
 
 // SlaveFacts is one bond slave as Build interprets it.
@@ -91,6 +95,11 @@ func (m *Model) interpret() {
 			bf.RunsLACP = bf.Class == ClassLACP
 			if mac := CanonMAC(b.MAC); mac.Usable() {
 				bf.MAC = mac
+			}
+			if a := b.ActiveAggregator; a != nil {
+				if mac := CanonMAC(a.PartnerMAC); mac.Usable() {
+					bf.AggregatorPartner = mac
+				}
 			}
 			bf.Slaves = make([]SlaveFacts, len(b.Slaves))
 			for si := range b.Slaves {

@@ -151,13 +151,15 @@ func TestBondFactsMAC(t *testing.T) {
 		{"", ""},
 	} {
 		h := host("web01", NIC{Name: "eth0"})
-		h.Bonds = []Bond{{Name: "bond0", Mode: ModeActiveBackup, MAC: c.in, Slaves: []Slave{{Name: "eth0"}}}}
+		h.Bonds = []Bond{{Name: "bond0", Mode: ModeActiveBackup, MAC: c.in, Slaves: []Slave{{Name: "eth0"}},
+			ActiveAggregator: &Aggregator{ID: 1, PartnerMAC: c.in}}}
 		m, err := Build([]*Host{h}, nil, BuildOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := m.Host("web01").BondFacts()[0].MAC; got != c.want {
-			t.Errorf("bond MAC %q: facts %q, want %q", c.in, got, c.want)
+		bf := m.Host("web01").BondFacts()[0]
+		if bf.MAC != c.want || bf.AggregatorPartner != c.want {
+			t.Errorf("bond and aggregator partner MAC %q: facts %q, %q, want %q", c.in, bf.MAC, bf.AggregatorPartner, c.want)
 		}
 	}
 }
