@@ -86,7 +86,9 @@ type sysPort struct {
 }
 
 // Build joins host and switch snapshots into a Model (DESIGN.md "Joining").
-// The snapshots are referenced, not copied: do not modify them afterwards.
+// The snapshots are referenced, not copied: do not modify them afterwards
+// (Model.Plan builds a changed copy). Build interprets each bond once
+// (HostNode.BondFacts); consumers read those facts.
 // Duplicate names are not fatal: the first (in input order) is kept and the
 // rest are reported in Model.Problems.
 func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) {
