@@ -162,7 +162,7 @@ Junos: show interfaces xe-0/0/1 extensive; show interfaces diagnostics optics xe
 			var down []*slaveView
 			for i := range b.slaves {
 				s := &b.slaves[i]
-				if strings.ToLower(s.s.MIIStatus) == "up" {
+				if s.f.Up && s.f.MII != "" { // reported up, not merely unreported
 					anyUp = true
 				}
 				if s.down() {

@@ -10,16 +10,20 @@ import (
 )
 
 // bondView is a bond with its class and each slave's place on the switch
-// side, computed once per Run and shared by the rules.
+// side, as topology.Build interpreted them (topology.BondFacts), with what
+// the rules add: what the host heard on each slave.
 type bondView struct {
+	f      *topology.BondFacts
 	host   *topology.HostNode
 	bond   *topology.Bond
 	class  Class
 	slaves []slaveView
 }
 
-// slaveView is one bond slave and, when mapped, its switch port.
+// slaveView is one bond slave and, when mapped, its switch port: the
+// fields are topology.SlaveFacts', kept under short names for the rules.
 type slaveView struct {
+	f    *topology.SlaveFacts
 	s    *topology.Slave
 	nic  *topology.NIC         // nil when the host lists no such NIC
 	link *topology.Link        // nil: unmapped
@@ -30,13 +34,10 @@ type slaveView struct {
 }
 
 // up reports whether the slave's MII status is up (or not reported).
-func (s *slaveView) up() bool {
-	st := strings.ToLower(s.s.MIIStatus)
-	return st == "" || st == "up"
-}
+func (s *slaveView) up() bool { return s.f.Up }
 
 // down reports whether the kernel says the slave's link is down.
-func (s *slaveView) down() bool { return strings.ToLower(s.s.MIIStatus) == "down" }
+func (s *slaveView) down() bool { return s.f.Down }
 
 // switchUsable reports whether the slave's switch was read.
 func (s *slaveView) switchUsable() bool {
@@ -65,15 +66,7 @@ func (s *slaveView) lagKnown() bool {
 }
 
 // speed is the slave's speed in Mb/s, 0 unknown.
-func (s *slaveView) speed() int {
-	if s.s.Speed > 0 {
-		return s.s.Speed
-	}
-	if s.nic != nil {
-		return s.nic.Speed
-	}
-	return 0
-}
+func (s *slaveView) speed() int { return s.f.Speed }
 
 type index struct {
 	bonds []bondView
@@ -96,21 +89,14 @@ func buildIndex(m *topology.Model) *index {
 			n := &h.Neighbours[i]
 			nbs[n.LocalPort] = append(nbs[n.LocalPort], n)
 		}
-		for bi := range h.Bonds {
-			b := &h.Bonds[bi]
-			bv := bondView{host: h, bond: b, class: ClassOf(b)}
-			for si := range b.Slaves {
-				s := &b.Slaves[si]
-				sv := slaveView{s: s, nic: h.NIC(s.Name), nb: nbs[s.Name]}
-				if l := m.LinkOf(h.Name, s.Name); l != nil {
-					sv.link = l
-					if sw := m.Switch(l.Switch); sw != nil {
-						sv.sw = sw
-						sv.port = sw.Port(l.Port)
-						sv.lag = sw.LAGOf(l.Port)
-					}
-				}
-				bv.slaves = append(bv.slaves, sv)
+		facts := h.BondFacts()
+		for bi := range facts {
+			bf := &facts[bi]
+			bv := bondView{f: bf, host: h, bond: bf.Bond, class: bf.Class, slaves: make([]slaveView, len(bf.Slaves))}
+			for si := range bf.Slaves {
+				sf := &bf.Slaves[si]
+				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: nbs[sf.Slave.Name],
+					link: sf.Link, sw: sf.Switch, port: sf.Port, lag: sf.LAG}
 			}
 			ix.bonds = append(ix.bonds, bv)
 		}
@@ -167,7 +153,7 @@ func linkEv(s *slaveView) string {
 	if s.link == nil {
 		return ""
 	}
-	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(s.link.Evidence, ", "))
+	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(topology.EvidenceStrings(s.link.Evidence), ", "))
 }
 
 // portEv describes the switch side of a slave: its LAG (or none) and the

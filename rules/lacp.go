@@ -29,27 +29,6 @@ func upSlaves(b *bondView) []*slaveView {
 	return out
 }
 
-func stateString(st uint8) string {
-	var parts []string
-	for _, x := range []struct {
-		bit  uint8
-		name string
-	}{
-		{topology.LACPActivity, "activity"}, {topology.LACPTimeout, "short-timeout"},
-		{topology.LACPAggregation, "aggregation"}, {topology.LACPSync, "sync"},
-		{topology.LACPCollecting, "collecting"}, {topology.LACPDistributing, "distributing"},
-		{topology.LACPDefaulted, "defaulted"}, {topology.LACPExpired, "expired"},
-	} {
-		if st&x.bit != 0 {
-			parts = append(parts, x.name)
-		}
-	}
-	if len(parts) == 0 {
-		return fmt.Sprintf("%d (none)", st)
-	}
-	return fmt.Sprintf("%d (%s)", st, strings.Join(parts, ","))
-}
-
 var lacpNoPartner = Rule{
 	ID: "lacp.no-partner", Title: "802.3ad slave has no LACP partner", Severity: Error,
 	Summary: "An 802.3ad slave's partner system MAC is 00:00:00:00:00:00, or its partner state is defaulted.",
@@ -79,10 +58,10 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 				if p.System != "" {
 					perSlave = true
 				}
-				defaulted := p.StateKnown && p.State&topology.LACPDefaulted != 0
+				defaulted := s.f.PartnerDefaulted
 				// System "" means not printed (ip-link gives only the state
 				// bits): only the defaulted bit can tell then.
-				noSystem := p.System != "" && zeroMAC(p.System)
+				noSystem := p.System != "" && s.f.PartnerSystem == ""
 				if !noSystem && !defaulted {
 					continue
 				}
@@ -93,14 +72,14 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 				}
 				f.Message = fmt.Sprintf("%s slave %s hears no LACP partner (%s): the switch port is not running LACP", b.bond.Name, s.s.Name, why)
 				f.Fix = "configure an LACP port-channel (mode active) on the switch port"
-				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", topology.NormalizeMAC(p.System), stateString(p.State))}
+				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", topology.NormalizeMAC(p.System), p.State.String())}
 				if s.link != nil {
 					f.Evidence = append(f.Evidence, linkEv(s))
 				}
 				c.Report(f)
 			}
 			// Older kernels print only the active aggregator's partner.
-			if !perSlave && b.bond.ActiveAggregator != nil && b.bond.ActiveAggregator.PartnerMAC != "" && zeroMAC(b.bond.ActiveAggregator.PartnerMAC) && len(upSlaves(&b)) > 0 {
+			if !perSlave && b.bond.ActiveAggregator != nil && b.bond.ActiveAggregator.PartnerMAC != "" && b.f.AggregatorPartner == "" && len(upSlaves(&b)) > 0 {
 				f := b.finding(nil)
 				f.Message = fmt.Sprintf("%s hears no LACP partner (active aggregator partner 00:00:00:00:00:00): the switch ports are not running LACP", b.bond.Name)
 				f.Fix = "configure an LACP port-channel (mode active) on the switch ports"
@@ -115,7 +94,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 func partnered(b *bondView) []*slaveView {
 	var out []*slaveView
 	for _, s := range upSlaves(b) {
-		if s.s.Partner != nil && s.s.Partner.System != "" && !zeroMAC(s.s.Partner.System) {
+		if s.f.PartnerSystem != "" {
 			out = append(out, s)
 		}
 	}
@@ -149,7 +128,7 @@ Junos: the peer: chassis-id 1, status-control standby; both: set interfaces ae0 
 			systems := map[string][]*slaveView{}
 			var keys []string
 			for _, s := range ps {
-				m := topology.NormalizeMAC(s.s.Partner.System)
+				m := string(s.f.PartnerSystem)
 				if _, ok := systems[m]; !ok {
 					keys = append(keys, m)
 				}
@@ -193,11 +172,11 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 ether-options 802.3ad; s
 			if len(ps) < 2 {
 				continue
 			}
-			sys := topology.NormalizeMAC(ps[0].s.Partner.System)
+			sys := ps[0].f.PartnerSystem
 			keys := map[int][]*slaveView{}
 			var ks []int
 			for _, s := range ps {
-				if topology.NormalizeMAC(s.s.Partner.System) != sys {
+				if s.f.PartnerSystem != sys {
 					sys = ""
 					break
 				}
@@ -309,7 +288,7 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 					if side.p.State&syncBits != syncBits {
 						var lack []string
 						for _, x := range []struct {
-							bit  uint8
+							bit  topology.LACPState
 							name string
 						}{{topology.LACPSync, "sync"}, {topology.LACPCollecting, "collecting"}, {topology.LACPDistributing, "distributing"}} {
 							if side.p.State&x.bit == 0 {
@@ -317,7 +296,7 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 							}
 						}
 						missing = append(missing, side.name+" lacks "+strings.Join(lack, "/"))
-						ev = append(ev, b.slaveEv(s, "%s port state %s", side.name, stateString(side.p.State)))
+						ev = append(ev, b.slaveEv(s, "%s port state %s", side.name, side.p.State.String()))
 					}
 				}
 				if len(missing) == 0 {
@@ -400,21 +379,21 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 			}
 			seen := map[key]bool{}
 			add := func(k key, nic, ev string) {
-				if zeroMAC(k.sys) || k.key == 0 || seen[k] {
+				if k.sys == "" || k.key == 0 || seen[k] {
 					return
 				}
 				seen[k] = true
 				users[k] = append(users[k], use{b, ev, ""})
 			}
 			for _, s := range partnered(b) {
-				p := s.s.Partner
-				if p.StateKnown && p.State&topology.LACPDefaulted != 0 {
+				if !s.f.PartnerReal() {
 					continue
 				}
-				add(key{topology.NormalizeMAC(p.System), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", topology.NormalizeMAC(p.System), p.Key))
+				p := s.s.Partner
+				add(key{string(s.f.PartnerSystem), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, p.Key))
 			}
 			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
-				add(key{topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, topology.NormalizeMAC(a.PartnerMAC), a.PartnerKey))
+				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, b.f.AggregatorPartner, a.PartnerKey))
 			}
 		}
 		for k, us := range users {
@@ -459,7 +438,7 @@ func switchPassive(s *slaveView) (bool, string) {
 		return false, ""
 	}
 	if a := pl.Actor; a != nil && a.StateKnown && a.State&topology.LACPActivity == 0 && s.lag != nil && s.lag.Kind == topology.LAGLACP {
-		return true, fmt.Sprintf("switch %s: %s actor state %s (no activity: passive)", s.link.Switch, s.link.Port, stateString(a.State))
+		return true, fmt.Sprintf("switch %s: %s actor state %s (no activity: passive)", s.link.Switch, s.link.Port, a.State.String())
 	}
 	return false, ""
 }

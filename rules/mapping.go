@@ -41,7 +41,7 @@ And include the switch in the site (its walk or snapshot in switches/).`,
 						tried = append(tried, fmt.Sprintf("%s neighbour %s port %s is not a switch in the site", n.Protocol, name, n.PortID))
 					}
 				}
-				if p := s.s.Partner; p == nil || zeroMAC(p.System) {
+				if p := s.s.Partner; p == nil || s.f.PartnerSystem == "" {
 					tried = append(tried, "no LACP partner")
 				} else {
 					tried = append(tried, fmt.Sprintf("LACP partner %s port %d matches no switch in the site", p.System, p.Port))

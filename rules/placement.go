@@ -391,7 +391,7 @@ func hostHeardAggregation(b *bondView, s *slaveView) (ev []string, what, sw, por
 		}
 		switch {
 		case n.Protocol == topology.ProtoLACP && n.LACP != nil && !zeroMAC(n.LACP.System):
-			ev = append(ev, b.slaveEv(s, "heard LACPDUs from system %s key %d port %d, state %s (%s)", topology.NormalizeMAC(n.LACP.System), n.LACP.Key, n.LACP.Port, stateString(n.LACP.State), orUnknown(n.Source)))
+			ev = append(ev, b.slaveEv(s, "heard LACPDUs from system %s key %d port %d, state %s (%s)", topology.NormalizeMAC(n.LACP.System), n.LACP.Key, n.LACP.Port, n.LACP.State.String(), orUnknown(n.Source)))
 			if what == "" {
 				what = "sends LACPDUs (it runs LACP)"
 			}

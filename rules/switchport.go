@@ -117,7 +117,7 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 					for _, l := range c.Model.LinksOnPort(s.sw.Name, m) {
 						if l.Host != b.host.Name {
 							foreign = append(foreign, fmt.Sprintf("%s (host %s %s)", m, l.Host, l.NIC))
-							ev = append(ev, fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(l.Evidence, ", ")))
+							ev = append(ev, fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(topology.EvidenceStrings(l.Evidence), ", ")))
 						}
 					}
 					if u := c.uplinkOn(s.sw.Name, m); u != nil {
@@ -354,13 +354,17 @@ Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk 
 }
 
 // portUp reports the switch port's operational state: up, down, or "" unknown.
-func portUp(p *topology.Port) string {
-	switch strings.ToLower(p.Oper) {
-	case "":
+func portUp(p *topology.Port) string { return upDown(topology.LinkState(p.Oper)) }
+
+// upDown is "up" or "down" when the state says so, else "" (not reported,
+// or another state such as "going back" or "testing").
+func upDown(s topology.LinkState) string {
+	switch {
+	case s == "":
 		return ""
-	case "up":
+	case s.Up():
 		return "up"
-	case "down", "lowerlayerdown", "notpresent":
+	case s.Down():
 		return "down"
 	}
 	return ""
@@ -481,9 +485,9 @@ Junos: show interfaces xe-0/0/1 terse; show lldp neighbors interface xe-0/0/1`,
 				if !s.switchUsable() {
 					continue
 				}
-				hostUp := strings.ToLower(s.s.MIIStatus)
+				hostUp := upDown(s.f.MII)
 				ps := portUp(s.port)
-				if ps == "" || (hostUp != "up" && hostUp != "down") || hostUp == ps {
+				if ps == "" || hostUp == "" || hostUp == ps {
 					continue
 				}
 				f := b.finding(s)
@@ -515,8 +519,8 @@ Junos: set interfaces xe-0/0/1 ether-options 802.3ad ae0 (lacp active under ae0 
 	Evidence: "The switches' FDB (Q-BRIDGE-MIB dot1qTpFdbTable / BRIDGE-MIB dot1dTpFdbTable); LAG membership and switch-to-switch links exclude aggregated ports and uplinks.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			mac := topology.NormalizeMAC(b.bond.MAC)
-			if mac == "" || zeroMAC(mac) {
+			mac := string(b.f.MAC)
+			if mac == "" {
 				continue
 			}
 			var where, ev []string

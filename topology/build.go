@@ -19,13 +19,13 @@ type BuildOptions struct {
 }
 
 // evidence strength order: lower is stronger.
-var evStrength = map[string]int{EvLLDPHost: 0, EvLLDPSwitch: 1, EvCDP: 2, EvLACP: 3, EvFDB: 4}
+var evStrength = map[EvidenceKind]int{EvLLDPHost: 0, EvLLDPSwitch: 1, EvCDP: 2, EvLACP: 3, EvFDB: 4}
 
 // claim is one source's statement that a NIC is cabled to a switch port.
 type claim struct {
 	sw     *SwitchNode
 	port   *Port
-	kind   string
+	kind   EvidenceKind
 	detail string
 }
 
@@ -86,7 +86,9 @@ type sysPort struct {
 }
 
 // Build joins host and switch snapshots into a Model (DESIGN.md "Joining").
-// The snapshots are referenced, not copied: do not modify them afterwards.
+// The snapshots are referenced, not copied: do not modify them afterwards
+// (Model.Plan builds a changed copy). Build interprets each bond once
+// (HostNode.BondFacts); consumers read those facts.
 // Duplicate names are not fatal: the first (in input order) is kept and the
 // rest are reported in Model.Problems.
 func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) {
@@ -110,6 +112,7 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		bondActorOf: map[sysPort][]hostNIC{},
 		claims:      map[nicKey][]claim{},
 	}
+	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.addNodes(hosts, switches)
 	b.indexSwitches()
 	b.indexHosts()
@@ -132,7 +135,9 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	}
 	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
 	b.resolve()
+	b.m.interpret()
 	b.domains()
+	b.m.placeDomains()
 	b.graph()
 	return b.m, nil
 }
@@ -803,28 +808,28 @@ func (b *builder) domains() {
 			union(a, c, fmt.Sprintf("peer link %s %s ↔ %s %s", a.Name, la.Name, c.Name, lc.Name))
 		}
 	}
-	// 4. a host bond negotiating with one partner system on several switches
+	// 4. a host bond negotiating with one real partner system on several switches
 	for _, h := range b.m.Hosts {
-		for _, bond := range h.Bonds {
-			bySys := map[string][]*Link{}
-			for _, sl := range bond.Slaves {
-				if sl.Partner == nil {
+		for _, bf := range h.facts {
+			bySys := map[MAC][]*Link{}
+			var order []MAC
+			for _, sf := range bf.Slaves {
+				if !sf.PartnerReal() || sf.Link == nil {
 					continue
 				}
-				sys := NormalizeMAC(sl.Partner.System)
-				l := b.m.linkByNIC[nicKey{h.Name, sl.Name}]
-				if sys == "" || sys == ZeroMAC || l == nil || !sl.partnerHealthy() {
-					continue
+				if _, ok := bySys[sf.PartnerSystem]; !ok {
+					order = append(order, sf.PartnerSystem)
 				}
-				bySys[sys] = append(bySys[sys], l)
+				bySys[sf.PartnerSystem] = append(bySys[sf.PartnerSystem], sf.Link)
 			}
-			for _, sys := range sortedKeys(bySys) {
+			slices.Sort(order)
+			for _, sys := range order {
 				ls := bySys[sys]
 				for _, l := range ls[1:] {
 					if l.Switch != ls[0].Switch {
 						union(b.m.switches[ls[0].Switch], b.m.switches[l.Switch], fmt.Sprintf(
 							"host %s %s: %s (%s) and %s (%s) negotiate LACP with one partner system %s",
-							h.Name, bond.Name, ls[0].NIC, ls[0].Switch, l.NIC, l.Switch, sys))
+							h.Name, bf.Bond.Name, ls[0].NIC, ls[0].Switch, l.NIC, l.Switch, sys))
 					}
 				}
 			}
@@ -881,17 +886,6 @@ func (b *builder) domains() {
 		b.m.Domains = append(b.m.Domains, d)
 	}
 	slices.SortFunc(b.m.Domains, func(x, y *Domain) int { return strings.Compare(x.Name, y.Name) })
-}
-
-// partnerHealthy: the slave negotiated with a real partner (not defaulted).
-func (s *Slave) partnerHealthy() bool {
-	if s.Partner == nil {
-		return false
-	}
-	if s.Partner.StateKnown && s.Partner.State&LACPDefaulted != 0 {
-		return false
-	}
-	return true
 }
 
 func (b *builder) graph() {

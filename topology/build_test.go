@@ -30,13 +30,13 @@ func lldp(local, chassis, portID, subtype string) Neighbour {
 
 type linkRow struct {
 	Host, NIC, Switch, Port string
-	Evidence                string
+	Evidence                EvidenceKind // kinds joined by ","
 }
 
 func linkRows(m *Model) []linkRow {
 	var out []linkRow
 	for _, l := range m.Links {
-		out = append(out, linkRow{l.Host, l.NIC, l.Switch, l.Port, strings.Join(l.Evidence, ",")})
+		out = append(out, linkRow{l.Host, l.NIC, l.Switch, l.Port, EvidenceKind(strings.Join(EvidenceStrings(l.Evidence), ","))})
 	}
 	return out
 }

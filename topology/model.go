@@ -6,11 +6,11 @@ import (
 
 // Evidence kinds on a Link, strongest first (DESIGN.md "Joining").
 const (
-	EvLLDPHost   = "lldp-host"   // LLDP heard by the host
-	EvLLDPSwitch = "lldp-switch" // LLDP heard by the switch (lldpRemTable)
-	EvCDP        = "cdp"         // CDP, either side
-	EvLACP       = "lacp"        // LACP partner info matched to the switch's actor
-	EvFDB        = "fdb"         // the NIC's MAC learned on one edge port
+	EvLLDPHost   EvidenceKind = "lldp-host"   // LLDP heard by the host
+	EvLLDPSwitch EvidenceKind = "lldp-switch" // LLDP heard by the switch (lldpRemTable)
+	EvCDP        EvidenceKind = "cdp"         // CDP, either side
+	EvLACP       EvidenceKind = "lacp"        // LACP partner info matched to the switch's actor
+	EvFDB        EvidenceKind = "fdb"         // the NIC's MAC learned on one edge port
 )
 
 // Model is the joined view of a site: every host and switch, the links
@@ -39,6 +39,11 @@ type Model struct {
 	// (parallel lines survive: a bond's two slaves on one switch are two lines).
 	Graph *multi.UndirectedGraph
 
+	// inHosts, inSwitches and opt are what Build was given, for Plan.
+	inHosts    []*Host
+	inSwitches []*Switch
+	opt        BuildOptions
+
 	hosts       map[string]*HostNode
 	switches    map[string]*SwitchNode
 	linkByNIC   map[nicKey]*Link
@@ -51,8 +56,9 @@ type portKey struct{ sw, port string }
 // HostNode is a host in the Model.
 type HostNode struct {
 	*Host
-	ID   int64
-	nics map[string]*NIC
+	ID    int64
+	nics  map[string]*NIC
+	facts []BondFacts // per h.Bonds, see BondFacts
 }
 
 // SwitchNode is a switch in the Model.
@@ -74,7 +80,7 @@ type Link struct {
 	Switch string
 	Port   string // the switch's own name for the port (ifName)
 	// Evidence lists the kinds that support the link (EvLLDPHost, …), strongest first.
-	Evidence []string
+	Evidence []EvidenceKind
 	// Details are human-readable evidence lines for reports.
 	Details []string
 }

@@ -30,6 +30,7 @@ func LoadHost(r io.Reader, name string) (*Host, error) {
 	if h.Source == "" {
 		h.Source = name
 	}
+	h.canonicalise()
 	return &h, nil
 }
 
@@ -49,6 +50,7 @@ func LoadSwitch(r io.Reader, name string) (*Switch, error) {
 	if s.Source == "" {
 		s.Source = name
 	}
+	s.canonicalise()
 	return &s, nil
 }
 

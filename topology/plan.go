@@ -45,9 +45,39 @@ type VLANChange struct {
 	Tagged       []int
 }
 
-// ApplyPlan applies changes, in order, to snapshots (which it modifies: load
-// the site again for the "before"). An error names the change that cannot
-// be applied.
+// Plan returns the Model of the site as it will be after the changes. The
+// snapshots m was built from are copied (m and its snapshots stay as they
+// are: a built Model is never changed), the changes applied to the copies
+// in order (ApplyPlan), the copies joined by Build with m's options, and
+// the LACP state the changes make stale forgotten (forgetStaleLACP). An
+// error names the change that cannot be applied.
+func (m *Model) Plan(changes []Change) (*Model, error) {
+	hosts := make([]*Host, 0, len(m.inHosts))
+	for _, h := range m.inHosts {
+		if h != nil {
+			hosts = append(hosts, h.Clone())
+		}
+	}
+	sws := make([]*Switch, 0, len(m.inSwitches))
+	for _, s := range m.inSwitches {
+		if s != nil {
+			sws = append(sws, s.Clone())
+		}
+	}
+	if err := ApplyPlan(hosts, sws, changes); err != nil {
+		return nil, err
+	}
+	n, err := Build(hosts, sws, m.opt)
+	if err != nil {
+		return nil, err
+	}
+	n.forgetStaleLACP(changes)
+	return n, nil
+}
+
+// ApplyPlan applies changes, in order, to snapshots, which it modifies
+// (Model.Plan gives it copies). An error names the change that cannot be
+// applied.
 //
 // Its cost is linear in the changes and the snapshots: hosts, switches,
 // ports, LAGs, neighbours and FDB entries are indexed once (per switch on
@@ -263,9 +293,7 @@ func (p *planner) moveCable(mc *MoveCable) error {
 	oldPort := func(sw *Switch, port string) {
 		if op := p.port(sw, port); op != nil && op != newPort {
 			op.Oper = "down"
-			if op.LACP != nil {
-				op.LACP.Partner, op.LACP.Status = nil, "down"
-			}
+			forgetPortLACP(op, lacpUnplugged)
 		}
 	}
 	for _, n := range h.Neighbours {
@@ -287,16 +315,14 @@ func (p *planner) moveCable(mc *MoveCable) error {
 		r.sw.deadFDB[r.i], r.sw.anyDeadFDB = true, true
 	}
 	newPort.Oper = "up" // cabled now
-	if newPort.LACP != nil {
-		newPort.LACP.Partner, newPort.LACP.Status = nil, ""
-	}
+	forgetPortLACP(newPort, lacpRecabled)
 	h.Neighbours = slices.DeleteFunc(h.Neighbours, func(n Neighbour) bool { return n.LocalPort == nic.Name })
 	h.Neighbours = append(h.Neighbours, Neighbour{LocalPort: nic.Name, Protocol: ProtoLLDP, ChassisIDSubtype: s.ChassisIDSubtype,
 		ChassisID: s.ChassisID, PortIDSubtype: IDIfName, PortID: newPort.Name, SystemName: s.Name, Source: "plan: move_cable"})
 	for bi := range h.Bonds {
 		for si := range h.Bonds[bi].Slaves {
 			if sl := &h.Bonds[bi].Slaves[si]; sl.Name == nic.Name {
-				sl.Partner = nil
+				forgetSlaveLACP(&h.Bonds[bi], sl, lacpRecabled)
 			}
 		}
 	}
@@ -383,9 +409,7 @@ func (p *planner) lagChange(add, remove *LAGChange) error {
 		ps.addMember(lag, len(s.LAGs[lag].Members), n)
 		s.LAGs[lag].Members = append(s.LAGs[lag].Members, pt.Name)
 		ps.deadMember[lag] = append(ps.deadMember[lag], false)
-		if pt.LACP != nil {
-			pt.LACP.Status = "" // renegotiates
-		}
+		forgetPortLACP(pt, lacpRenegotiates)
 	}
 	return nil
 }
@@ -420,12 +444,56 @@ func sweep[T any](xs []T, dead []bool) []T {
 	return out
 }
 
-// ForgetStaleLACP, called on the model built from a plan's changed
-// snapshots, forgets the LACP state the plan makes stale: on both ends of
-// every link whose bond changes mode or whose switch port joins or leaves
-// a LAG, LACP negotiates afresh after the change, so the state last read
-// (partner, aggregator, "individual") says nothing about the result.
-func (m *Model) ForgetStaleLACP(changes []Change) {
+// Stale LACP state is forgotten here and nowhere else. What a change makes
+// stale depends on when it is known:
+//   - lacpUnplugged, before the join: the port a NIC was cabled to has no
+//     partner and is down;
+//   - lacpRecabled, before the join: the NIC's new port and the slave
+//     itself have no partner yet (a stale partner would map the NIC back to
+//     its old port);
+//   - lacpRenegotiates: a port that joins a LAG, and after the join both
+//     ends of every link whose bond changes mode or whose port joins or
+//     leaves a LAG: LACP negotiates afresh, so the state last read
+//     (partner, aggregator, "individual") says nothing about the result.
+type lacpForget int
+
+const (
+	lacpUnplugged lacpForget = iota
+	lacpRecabled
+	lacpRenegotiates
+)
+
+// forgetPortLACP forgets a switch port's LACP state.
+func forgetPortLACP(p *Port, why lacpForget) {
+	if p == nil || p.LACP == nil {
+		return
+	}
+	switch why {
+	case lacpUnplugged:
+		p.LACP.Partner, p.LACP.Status = nil, "down"
+	case lacpRecabled:
+		p.LACP.Partner, p.LACP.Status = nil, ""
+	case lacpRenegotiates:
+		p.LACP.Status = ""
+	}
+}
+
+// forgetSlaveLACP forgets a bond slave's LACP state (and the bond's active
+// aggregator when the slave renegotiates).
+func forgetSlaveLACP(b *Bond, s *Slave, why lacpForget) {
+	switch why {
+	case lacpUnplugged, lacpRecabled:
+		s.Partner = nil
+	case lacpRenegotiates:
+		s.Actor, s.Partner, s.AggregatorID, s.ActorChurn, s.PartnerChurn = nil, nil, 0, "", ""
+		b.ActiveAggregator = nil
+	}
+}
+
+// forgetStaleLACP, called by Plan on the model it has just built from its
+// own copies (nobody else holds it yet), forgets the renegotiated state
+// and interprets the changed slaves again.
+func (m *Model) forgetStaleLACP(changes []Change) {
 	stale := map[[2]string]bool{} // host, NIC
 	for _, c := range changes {
 		switch {
@@ -451,30 +519,19 @@ func (m *Model) ForgetStaleLACP(changes []Change) {
 			}
 		}
 	}
+	if len(stale) == 0 {
+		return
+	}
 	for _, h := range m.Hosts {
-		for bi := range h.Bonds {
-			for si := range h.Bonds[bi].Slaves {
-				s := &h.Bonds[bi].Slaves[si]
-				if !stale[[2]string{h.Name, s.Name}] {
-					continue
-				}
-				s.Actor, s.Partner, s.AggregatorID, s.ActorChurn, s.PartnerChurn = nil, nil, 0, "", ""
-				if l := m.LinkOf(h.Name, s.Name); l != nil {
-					if sw := m.Switch(l.Switch); sw != nil {
-						if p := sw.Port(l.Port); p != nil && p.LACP != nil {
-							p.LACP.Status = ""
-						}
-					}
-				}
-			}
-			if h.Bonds[bi].ActiveAggregator != nil {
-				for _, s := range h.Bonds[bi].Slaves {
-					if stale[[2]string{h.Name, s.Name}] {
-						h.Bonds[bi].ActiveAggregator = nil
-						break
-					}
+		for _, bf := range h.facts {
+			for _, sf := range bf.Slaves {
+				if stale[[2]string{h.Name, sf.Slave.Name}] {
+					forgetSlaveLACP(bf.Bond, sf.Slave, lacpRenegotiates)
+					forgetPortLACP(sf.Port, lacpRenegotiates)
 				}
 			}
 		}
 	}
+	m.interpret()
+	m.placeDomains()
 }

@@ -135,26 +135,26 @@ type Slave struct {
 // LACPPort is one end of an LACP link: system, key, port and the state bits
 // in LACPDU order (bit 0 = activity … bit 7 = expired).
 type LACPPort struct {
-	SystemPriority int    `json:"system_priority,omitempty"`
-	System         string `json:"system"` // MAC, lower-case colon form
-	Key            int    `json:"key"`
-	PortPriority   int    `json:"port_priority,omitempty"`
-	Port           int    `json:"port"`
-	State          uint8  `json:"state"`
+	SystemPriority int       `json:"system_priority,omitempty"`
+	System         string    `json:"system"` // MAC, lower-case colon form
+	Key            int       `json:"key"`
+	PortPriority   int       `json:"port_priority,omitempty"`
+	Port           int       `json:"port"`
+	State          LACPState `json:"state"`
 	// StateKnown is false when the source did not report the state byte.
 	StateKnown bool `json:"state_known,omitempty"`
 }
 
 // LACP state bits in LACPDU (and /proc/net/bonding) order.
 const (
-	LACPActivity     uint8 = 1 << 0
-	LACPTimeout      uint8 = 1 << 1
-	LACPAggregation  uint8 = 1 << 2
-	LACPSync         uint8 = 1 << 3
-	LACPCollecting   uint8 = 1 << 4
-	LACPDistributing uint8 = 1 << 5
-	LACPDefaulted    uint8 = 1 << 6
-	LACPExpired      uint8 = 1 << 7
+	LACPActivity     LACPState = 1 << 0
+	LACPTimeout      LACPState = 1 << 1
+	LACPAggregation  LACPState = 1 << 2
+	LACPSync         LACPState = 1 << 3
+	LACPCollecting   LACPState = 1 << 4
+	LACPDistributing LACPState = 1 << 5
+	LACPDefaulted    LACPState = 1 << 6
+	LACPExpired      LACPState = 1 << 7
 )
 
 // Bridge is a Linux or OVS bridge and the interfaces enslaved to it.

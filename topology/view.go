@@ -69,11 +69,11 @@ type ViewNeighbour struct {
 }
 
 type ViewLink struct {
-	Host     string   `json:"host"`
-	NIC      string   `json:"nic"`
-	Switch   string   `json:"switch"`
-	Port     string   `json:"port"`
-	Evidence []string `json:"evidence"`
+	Host     string         `json:"host"`
+	NIC      string         `json:"nic"`
+	Switch   string         `json:"switch"`
+	Port     string         `json:"port"`
+	Evidence []EvidenceKind `json:"evidence"`
 }
 
 type ViewDomain struct {
@@ -96,16 +96,12 @@ func NewView(m *Model) *View {
 	v := &View{Schema: ViewSchema, Hosts: []ViewHost{}, Switches: []ViewSwitch{}, Links: []ViewLink{}, Problems: m.Problems}
 	for _, h := range m.Hosts {
 		vh := ViewHost{Name: h.Name}
-		for _, b := range h.Bonds {
+		for _, bf := range h.facts {
+			b := bf.Bond
 			vb := ViewBond{Name: b.Name, Mode: b.Mode, Bridge: b.Bridge, Slaves: []ViewSlave{}}
-			for _, sl := range b.Slaves {
-				vs := ViewSlave{NIC: sl.Name, MAC: NormalizeMAC(sl.PermMAC)}
-				if vs.MAC == "" {
-					if n := h.NIC(sl.Name); n != nil {
-						vs.MAC = NormalizeMAC(n.PermMAC)
-					}
-				}
-				if l := m.LinkOf(h.Name, sl.Name); l != nil {
+			for _, sf := range bf.Slaves {
+				vs := ViewSlave{NIC: sf.Slave.Name, MAC: string(sf.PermMAC)}
+				if l := sf.Link; l != nil {
 					vs.Switch, vs.Port = l.Switch, l.Port
 				}
 				vb.Slaves = append(vb.Slaves, vs)
@@ -169,7 +165,7 @@ func (v *View) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "HOST\tBOND\tMODE\tNIC\tSWITCH\tPORT\tEVIDENCE\n")
 	ev := map[[2]string]string{}
 	for _, l := range v.Links {
-		ev[[2]string{l.Host, l.NIC}] = ts(l.Evidence, ",")
+		ev[[2]string{l.Host, l.NIC}] = ts(EvidenceStrings(l.Evidence), ",")
 	}
 	for _, h := range v.Hosts {
 		for _, b := range h.Bonds {

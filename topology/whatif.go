@@ -28,13 +28,13 @@ func (d Down) String() string {
 
 // Outcomes of a bond under a what-if, worst first.
 const (
-	OutcomeIsolated   = "loses-connectivity" // no link left
-	OutcomeRedundancy = "loses-redundancy"   // one link left
-	OutcomeFailover   = "fails-over"         // the active slave is lost, others take over
-	OutcomeDegraded   = "degraded"           // fewer links, still redundant
+	OutcomeIsolated   Outcome = "loses-connectivity" // no link left
+	OutcomeRedundancy Outcome = "loses-redundancy"   // one link left
+	OutcomeFailover   Outcome = "fails-over"         // the active slave is lost, others take over
+	OutcomeDegraded   Outcome = "degraded"           // fewer links, still redundant
 )
 
-var outcomeRank = map[string]int{OutcomeIsolated: 0, OutcomeRedundancy: 1, OutcomeFailover: 2, OutcomeDegraded: 3}
+var outcomeRank = map[Outcome]int{OutcomeIsolated: 0, OutcomeRedundancy: 1, OutcomeFailover: 2, OutcomeDegraded: 3}
 
 // SlaveLink is one bond slave and where it lands.
 type SlaveLink struct {
@@ -48,7 +48,7 @@ type BondImpact struct {
 	Host      string      `json:"host"`
 	Bond      string      `json:"bond"`
 	Mode      string      `json:"mode"`
-	Outcome   string      `json:"outcome"`
+	Outcome   Outcome     `json:"outcome"`
 	Lost      []SlaveLink `json:"lost"`
 	Remaining []SlaveLink `json:"remaining"`
 	// TakesOver is the slave that becomes active (active-backup and alike).
@@ -192,26 +192,28 @@ func (m *Model) WhatIf(downs []Down) (*Impact, error) {
 		return false
 	}
 	for _, h := range m.Hosts {
-		for bi := range h.Bonds {
-			if bi := m.bondImpact(h, &h.Bonds[bi], isDown); bi != nil {
+		for bi := range h.facts {
+			if bi := m.bondImpact(&h.facts[bi], isDown); bi != nil {
 				im.Bonds = append(im.Bonds, *bi)
 			}
 		}
 	}
 	slices.SortFunc(im.Bonds, func(a, b BondImpact) int {
-		return cmp.Or(cmp.Compare(outcomeRank[a.Outcome], outcomeRank[b.Outcome]), cmp.Compare(a.Host, b.Host), cmp.Compare(a.Bond, b.Bond))
+		return cmp.Or(cmp.Compare(a.Outcome.Rank(), b.Outcome.Rank()), cmp.Compare(a.Host, b.Host), cmp.Compare(a.Bond, b.Bond))
 	})
 	im.Unreachable = m.unreachable(isDown)
 	return im, nil
 }
 
-func (m *Model) bondImpact(h *HostNode, b *Bond, isDown func(sw, port string) bool) *BondImpact {
+func (m *Model) bondImpact(bf *BondFacts, isDown func(sw, port string) bool) *BondImpact {
+	h, b := bf.Host, bf.Bond
 	bi := &BondImpact{Host: h.Name, Bond: b.Name, Mode: b.Mode, Lost: []SlaveLink{}, Remaining: []SlaveLink{}}
 	touched := false
 	activeLost := false
 	lostPorts := map[string]*Link{}
-	for _, s := range b.Slaves {
-		l := m.LinkOf(h.Name, s.Name)
+	for i := range bf.Slaves {
+		sf := &bf.Slaves[i]
+		s, l := sf.Slave, sf.Link
 		sl := SlaveLink{NIC: s.Name}
 		if l != nil {
 			sl.Switch, sl.Port = l.Switch, l.Port
@@ -224,7 +226,7 @@ func (m *Model) bondImpact(h *HostNode, b *Bond, isDown func(sw, port string) bo
 			if s.Name == b.ActiveSlave {
 				activeLost = true
 			}
-		case strings.EqualFold(s.MIIStatus, "down"):
+		case sf.Down:
 			bi.Notes = append(bi.Notes, fmt.Sprintf("%s is already down", s.Name))
 		default:
 			if l == nil {
@@ -308,8 +310,9 @@ func (m *Model) portVLANs(l *Link) *vlanSet {
 	if s == nil || !s.VLANsKnown {
 		return nil
 	}
-	p := s.Port(l.Port)
-	if lag := s.LAGOf(l.Port); lag != nil {
+	pl := m.Place(l)
+	p := pl.Port
+	if lag := pl.LAG; lag != nil {
 		if lp := s.Port(lag.Name); lp != nil {
 			p = lp
 		}

@@ -281,11 +281,11 @@ func (d *decoder) portName(ifIndex int) string {
 // bitsToLACP converts an IEEE8023-LAG-MIB LacpState BITS value (bit 0 =
 // lacpActivity = MSB of the first octet, RFC 2578) to LACPDU order (bit 0
 // = LSB), the order the Linux bonding driver prints and topology uses.
-func bitsToLACP(b []byte) uint8 {
+func bitsToLACP(b []byte) topology.LACPState {
 	if len(b) == 0 {
 		return 0
 	}
-	var out uint8
+	var out topology.LACPState
 	for i := 0; i < 8; i++ {
 		if b[0]&(0x80>>i) != 0 {
 			out |= 1 << i
@@ -514,10 +514,10 @@ func (d *decoder) lags() {
 		}
 		pl.Evidence = []string{fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached)}
 		if a.haveActorState {
-			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s", a.ifIndex, lacpStateText(a.actor.State)))
+			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s", a.ifIndex, a.actor.State.String()))
 		}
 		if a.havePState {
-			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, lacpStateText(a.partner.State), a.partner.System))
+			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, a.partner.State.String(), a.partner.System))
 		}
 		p.LACP = pl
 	}
@@ -566,7 +566,7 @@ func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) string {
 		zeroPartner := r.partner.System == "" || r.partner.System == topology.ZeroMAC
 		if r.actor.State&topology.LACPActivity != 0 || !zeroPartner {
 			lacp = true
-			lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s, partner %s: LACP runs on %s", m, lacpStateText(r.actor.State), nonEmpty(r.partner.System), d.portName(m)))
+			lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s, partner %s: LACP runs on %s", m, r.actor.State.String(), nonEmpty(r.partner.System), d.portName(m)))
 			continue
 		}
 		const bundled = topology.LACPCollecting | topology.LACPDistributing
@@ -638,16 +638,6 @@ func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
 		return "standby"
 	}
 	return ""
-}
-
-func lacpStateText(st uint8) string {
-	var names []string
-	for i, n := range []string{"activity", "short-timeout", "aggregation", "sync", "collecting", "distributing", "defaulted", "expired"} {
-		if st&(1<<i) != 0 {
-			names = append(names, n)
-		}
-	}
-	return fmt.Sprintf("%d (%s)", st, strings.Join(names, ","))
 }
 
 // chassisID decodes an LLDP chassis ID by subtype (LldpChassisIdSubtype).

@@ -186,10 +186,10 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			// A state byte out of range is unknown, not cast: 319 would
 			// read as 63 (in sync) and hide two errors.
 			if st, ok := out.ranged(data, file, d, i, "ad_actor_oper_port_state", ifname, 0, 255); ok {
-				s.Actor = &topology.LACPPort{State: uint8(st), StateKnown: true}
+				s.Actor = &topology.LACPPort{State: topology.LACPState(st), StateKnown: true}
 			}
 			if st, ok := out.ranged(data, file, d, i, "ad_partner_oper_port_state", ifname, 0, 255); ok {
-				s.Partner = &topology.LACPPort{State: uint8(st), StateKnown: true}
+				s.Partner = &topology.LACPPort{State: topology.LACPState(st), StateKnown: true}
 			}
 			b := getBond(master)
 			b.Slaves = append(b.Slaves, s)

@@ -258,8 +258,8 @@ func addSlave(out *Links, master, name string, bs *netlink.BondSlave) {
 	s := topology.Slave{Name: name, MIIStatus: strings.ToLower(bs.MiiStatus.String()), LinkFailures: int(bs.LinkFailureCount),
 		PermMAC: macString(bs.PermHardwareAddr), QueueID: int(bs.QueueId), AggregatorID: int(bs.AggregatorId), Source: "netlink"}
 	if bs.AggregatorId > 0 || bs.AdActorOperPortState != 0 {
-		s.Actor = &topology.LACPPort{State: bs.AdActorOperPortState, StateKnown: true}
-		s.Partner = &topology.LACPPort{State: uint8(bs.AdPartnerOperPortState), StateKnown: true}
+		s.Actor = &topology.LACPPort{State: topology.LACPState(bs.AdActorOperPortState), StateKnown: true}
+		s.Partner = &topology.LACPPort{State: topology.LACPState(bs.AdPartnerOperPortState), StateKnown: true}
 	}
 	b.Slaves = append(b.Slaves, s)
 }

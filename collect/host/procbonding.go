@@ -427,7 +427,7 @@ func (p *bondParser) slaveField(lk, key, val string) {
 				p.errorf("port state %d out of range 0-255", n)
 				return
 			}
-			l.State, l.StateKnown = uint8(n), true
+			l.State, l.StateKnown = topology.LACPState(n), true
 			return
 		}
 		p.lacp = nil

@@ -274,7 +274,7 @@ func (l *teamdLACPDU) port() (*topology.LACPPort, error) {
 		if *l.State < 0 || *l.State > 255 {
 			return nil, fmt.Errorf("state %d is not a state byte (0-255)", *l.State)
 		}
-		p.State, p.StateKnown = uint8(*l.State), true
+		p.State, p.StateKnown = topology.LACPState(*l.State), true
 	}
 	return p, nil
 }

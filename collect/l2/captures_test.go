@@ -198,7 +198,7 @@ func summary(f l2.Frame) string {
 	n := f.Neighbour
 	switch {
 	case n.LACP != nil:
-		s += fmt.Sprintf(" actor=%s/%d/%d state=%#x partner=%s/%d", n.LACP.System, n.LACP.Key, n.LACP.Port, n.LACP.State, f.Partner.System, f.Partner.Port)
+		s += fmt.Sprintf(" actor=%s/%d/%d state=%#x partner=%s/%d", n.LACP.System, n.LACP.Key, n.LACP.Port, uint8(n.LACP.State), f.Partner.System, f.Partner.Port)
 	default:
 		s += fmt.Sprintf(" %s/%s %s", n.ChassisID, n.PortID, n.SystemName)
 		if n.LinkAgg != nil {

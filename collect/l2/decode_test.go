@@ -392,7 +392,7 @@ func TestNeighbours(t *testing.T) {
 		return &topology.Neighbour{Protocol: "lldp", ChassisIDSubtype: "mac", ChassisID: chassis,
 			PortIDSubtype: "ifname", PortID: port, VLANs: vlans, Source: src}
 	}
-	lacpN := func(sys string, port int, st uint8, src string) *topology.Neighbour {
+	lacpN := func(sys string, port int, st topology.LACPState, src string) *topology.Neighbour {
 		return &topology.Neighbour{Protocol: "lacp", LACP: &topology.LACPPort{System: sys, Port: port, State: st, StateKnown: true}, Source: src}
 	}
 	frames := []l2.Frame{

@@ -149,7 +149,7 @@ func tcpdumpCDP(block string) (dev, platform, port string, vlan int, mgmt string
 }
 
 // tcpdump's LACP state flag names, bit 0 first.
-var lacpFlags = map[string]uint8{"Activity": topology.LACPActivity, "Timeout": topology.LACPTimeout,
+var lacpFlags = map[string]topology.LACPState{"Activity": topology.LACPActivity, "Timeout": topology.LACPTimeout,
 	"Aggregation": topology.LACPAggregation, "Synchronization": topology.LACPSync,
 	"Collecting": topology.LACPCollecting, "Distributing": topology.LACPDistributing,
 	"Default": topology.LACPDefaulted, "Expired": topology.LACPExpired}
@@ -164,7 +164,7 @@ func tcpdumpLACP(t *testing.T, block string) (actor, partner topology.LACPPort) 
 	}
 	var ports [2]topology.LACPPort
 	for i, m := range ms {
-		var st uint8
+		var st topology.LACPState
 		if m[7] != "none" {
 			for _, f := range strings.Split(m[7], ", ") {
 				bit, ok := lacpFlags[f]
@@ -408,7 +408,7 @@ func TestFixtureLACP(t *testing.T) {
 	sw1 := topology.LACPPort{SystemPriority: 32768, System: "00:13:c4:12:0f:00", Key: 13, PortPriority: 32768, Port: 22, StateKnown: true}
 	sw2 := topology.LACPPort{SystemPriority: 32768, System: "00:0e:83:16:f5:00", Key: 13, PortPriority: 32768, Port: 25, StateKnown: true}
 	none := topology.LACPPort{System: "00:00:00:00:00:00", StateKnown: true}
-	with := func(p topology.LACPPort, st uint8) topology.LACPPort { p.State = st; return p }
+	with := func(p topology.LACPPort, st topology.LACPState) topology.LACPPort { p.State = st; return p }
 	const (
 		act, tmo, agg, syn = topology.LACPActivity, topology.LACPTimeout, topology.LACPAggregation, topology.LACPSync
 		col, dis, def, exp = topology.LACPCollecting, topology.LACPDistributing, topology.LACPDefaulted, topology.LACPExpired
@@ -416,7 +416,7 @@ func TestFixtureLACP(t *testing.T) {
 	cases := []struct {
 		frame            int
 		actor, partner   topology.LACPPort
-		actorSt, partnSt uint8
+		actorSt, partnSt topology.LACPState
 	}{
 		{1, sw1, sw2, act | agg | exp, tmo | agg | col | dis},              // expired
 		{4, sw1, none, act | agg | syn | def, 0},                           // defaulted, no partner

@@ -121,7 +121,7 @@ func FuzzDecodeLACPDU(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !a.StateKnown || !p.StateKnown || a.State != b[18] || p.State != b[38] || len(a.System) != 17 || len(p.System) != 17 {
+		if !a.StateKnown || !p.StateKnown || uint8(a.State) != b[18] || uint8(p.State) != b[38] || len(a.System) != 17 || len(p.System) != 17 {
 			t.Fatalf("actor %+v partner %+v from % x", a, p, b[:42])
 		}
 	})

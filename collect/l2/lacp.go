@@ -74,7 +74,7 @@ func lacpInfo(b []byte, off int, typ byte, name string) (*topology.LACPPort, err
 		Key:            int(binary.BigEndian.Uint16(v[10:])),
 		PortPriority:   int(binary.BigEndian.Uint16(v[12:])),
 		Port:           int(binary.BigEndian.Uint16(v[14:])),
-		State:          v[16],
+		State:          topology.LACPState(v[16]),
 		StateKnown:     true,
 	}, nil
 }

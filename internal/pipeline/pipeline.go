@@ -104,24 +104,17 @@ func (r *Result) Problems() []string {
 }
 
 // Plan applies planned changes to the judged site and judges the result
-// with the same policy and time: r then holds the changed site, its Model
-// and findings, and the returned Delta says what the plan adds (New) and
-// removes (Resolved). The site is read once: the changes are applied to
-// the snapshots r was built from, and the Model built before is dropped.
-// After an error r is of no further use.
+// with the same policy and time: r then holds the Model of the changed
+// site (topology's Model.Plan: built from copies of the snapshots, with
+// the LACP state the changes make stale forgotten) and its findings, and
+// the returned Delta says what the plan adds (New) and removes
+// (Resolved). The site is read once. After an error r is unchanged.
 func (r *Result) Plan(changes []topology.Change) (rules.Delta, error) {
 	before := r.Findings
-	// The old Model references the snapshots about to change: nothing
-	// may read it from here on.
-	r.Model = nil
-	if err := topology.ApplyPlan(r.Site.Hosts, r.Site.Switches, changes); err != nil {
+	m, err := r.Model.Plan(changes)
+	if err != nil {
 		return rules.Delta{}, &PlanError{err}
 	}
-	m, err := topology.Build(r.Site.Hosts, r.Site.Switches, topology.BuildOptions{})
-	if err != nil {
-		return rules.Delta{}, err
-	}
-	m.ForgetStaleLACP(changes)
 	r.Model = m
 	r.Judge(r.Policy, r.Now)
 	return rules.Compare(before, r.Findings), nil

@@ -171,7 +171,7 @@ func writeDiffText(w io.Writer, r *Diff) error {
 	for _, s := range []*DiffSide{r.Old, r.New} {
 		c := siteCounts(s)
 		ew.printf("  %s: %d hosts, %d bonds, %d switches, %d links; findings: %d error, %d warning, %d info\n",
-			t(s.Name), c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+			t(s.Name), c.Hosts, c.Bonds, c.Switches, c.Links, c.Findings[rules.Error], c.Findings[rules.Warning], c.Findings[rules.Info])
 	}
 	lines := driftLines(r.Drift)
 	ew.printf("\nCHANGES: %d\n", len(lines))
@@ -211,7 +211,7 @@ func writeDiffMarkdown(w io.Writer, r *Diff) error {
 	for _, s := range []*DiffSide{r.Old, r.New} {
 		c := siteCounts(s)
 		ew.printf("| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdCell(s.Name), c.Hosts, c.Bonds, c.Switches, c.Links,
-			c.Findings["error"], c.Findings["warning"], c.Findings["info"])
+			c.Findings[rules.Error], c.Findings[rules.Warning], c.Findings[rules.Info])
 	}
 	lines := driftLines(r.Drift)
 	ew.printf("\n## Changes (%d)\n\n", len(lines))

@@ -109,7 +109,7 @@ func newHTMLPage(r *Report) *htmlPage {
 		Site: escape.Text(r.Site), Summary: s,
 		Generated:  r.Generated.UTC().Format("2006-01-02 15:04 UTC"),
 		GeneratedZ: r.Generated.UTC().Format("2006-01-02T15:04:05Z07:00"),
-		Errors:     s.Findings["error"], Warnings: s.Findings["warning"], Infos: s.Findings["info"],
+		Errors:     s.Findings[rules.Error], Warnings: s.Findings[rules.Warning], Infos: s.Findings[rules.Info],
 		Severities: []string{"error", "warning", "info"},
 		Problems:   escape.Texts(sortedProblems(r.Problems)),
 	}
@@ -151,7 +151,7 @@ func textFinding(f rules.Finding) rules.Finding {
 }
 
 func markOf(f rules.Finding) diagram.Mark {
-	return diagram.Mark{Rule: f.Rule, Severity: f.Severity.String(),
+	return diagram.Mark{Rule: f.Rule, Severity: diagram.Severity(f.Severity.String()),
 		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port}
 }
 
@@ -228,10 +228,11 @@ func htmlCards(m *topology.Model, rows []*htmlRow, d *diagram.Diagram) []*htmlCa
 	}
 	if m != nil {
 		for _, h := range m.Hosts {
-			for i := range h.Bonds {
-				b := &h.Bonds[i]
+			facts := h.BondFacts()
+			for i := range facts {
+				b := facts[i].Bond
 				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
-					Facts: escape.Texts(bondFacts(b)), Legs: bondLegs(m, h.Name, b), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+					Facts: escape.Texts(bondFacts(b)), Legs: bondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
 			}
 		}
 	}
@@ -310,19 +311,18 @@ func bondFacts(b *topology.Bond) []string {
 	return out
 }
 
-func bondLegs(m *topology.Model, host string, b *topology.Bond) []htmlLeg {
+func bondLegs(bf *topology.BondFacts) []htmlLeg {
 	var legs []htmlLeg
-	for _, sl := range b.Slaves {
-		leg := htmlLeg{NIC: escape.Text(sl.Name), State: escape.Text(sl.MIIStatus), Down: sl.MIIStatus != "" && sl.MIIStatus != "up"}
-		if l := m.LinkOf(host, sl.Name); l != nil {
+	for _, sf := range bf.Slaves {
+		// Down: not up (a state other than up, in any case), as the card shows it
+		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
+		if l := sf.Link; l != nil {
 			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
-			leg.MappedBy = strings.Join(escape.Texts(l.Evidence), ", ")
-			if sw := m.Switch(l.Switch); sw != nil {
-				if lag := sw.LAGOf(l.Port); lag != nil {
-					leg.LAG = escape.Text(lag.Name)
-					if lag.Kind != "" {
-						leg.LAG += " (" + escape.Text(lag.Kind) + ")"
-					}
+			leg.MappedBy = strings.Join(escape.Texts(topology.EvidenceStrings(l.Evidence)), ", ")
+			if lag := sf.LAG; lag != nil {
+				leg.LAG = escape.Text(lag.Name)
+				if lag.Kind != "" {
+					leg.LAG += " (" + escape.Text(lag.Kind) + ")"
 				}
 			}
 		}

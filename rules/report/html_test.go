@@ -258,7 +258,7 @@ func TestHTMLFindings(t *testing.T) {
 	}
 	s := Summarize(r)
 	for id, want := range map[string]int{"count-hosts": s.Hosts, "count-bonds": s.Bonds, "count-switches": s.Switches,
-		"count-links": s.Links, "count-error": s.Findings["error"], "count-warning": s.Findings["warning"], "count-info": s.Findings["info"]} {
+		"count-links": s.Links, "count-error": s.Findings[rules.Error], "count-warning": s.Findings[rules.Warning], "count-info": s.Findings[rules.Info]} {
 		if n := byID(doc, id); n == nil || strings.TrimSpace(text(n)) != fmt.Sprint(want) {
 			t.Errorf("%s is not %d", id, want)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/rules"
 
+	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
@@ -72,7 +73,7 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	}
 	if r.Model != nil {
 		for _, l := range r.Model.Links {
-			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: l.Evidence})
+			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: topology.EvidenceStrings(l.Evidence)})
 		}
 	}
 	return escape.JSON(w).Encode(out)

@@ -36,7 +36,7 @@ func mdSummary(ew *errWriter, r *Report) {
 	ew.printf("| site | hosts | bonds | switches | links | errors | warnings | info |\n")
 	ew.printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	ew.printf("| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdCell(r.Site), s.Hosts, s.Bonds, s.Switches, s.Links,
-		s.Findings["error"], s.Findings["warning"], s.Findings["info"])
+		s.Findings[rules.Error], s.Findings[rules.Warning], s.Findings[rules.Info])
 }
 
 // mdFindings lists the findings that are not waived, one section per host

@@ -141,10 +141,10 @@ func slaveCounts(r *Report) (slaves, unmapped int) {
 		return 0, 0
 	}
 	for _, h := range r.Model.Hosts {
-		for _, b := range h.Bonds {
-			for _, sl := range b.Slaves {
+		for _, bf := range h.BondFacts() {
+			for _, sf := range bf.Slaves {
 				slaves++
-				if r.Model.LinkOf(h.Name, sl.Name) == nil {
+				if !sf.Mapped() {
 					unmapped++
 				}
 			}

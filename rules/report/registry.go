@@ -143,7 +143,7 @@ func Marks(findings []rules.Finding) []diagram.Mark {
 		if f.Status == rules.StatusSuppressed {
 			continue
 		}
-		marks = append(marks, diagram.Mark{Rule: f.Rule, Severity: f.Severity.String(),
+		marks = append(marks, diagram.Mark{Rule: f.Rule, Severity: diagram.Severity(f.Severity.String()),
 			Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port})
 	}
 	return marks

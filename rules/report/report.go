@@ -54,17 +54,19 @@ func (f writerFunc) Write(w io.Writer, r *Report) error { return f(w, r) }
 
 // Summary counts what the audit saw.
 type Summary struct {
-	Hosts    int            `json:"hosts"`
-	Bonds    int            `json:"bonds"`
-	Switches int            `json:"switches"`
-	Links    int            `json:"links"`
-	Findings map[string]int `json:"findings"`
+	Hosts    int `json:"hosts"`
+	Bonds    int `json:"bonds"`
+	Switches int `json:"switches"`
+	Links    int `json:"links"`
+	// Findings counts the findings by severity; every severity is present
+	// (JSON: {"error": n, "info": n, "warning": n}).
+	Findings map[rules.Severity]int `json:"findings"`
 }
 
 // Summarize counts hosts, bonds, switches, links and findings by severity
 // (suppressed findings are not counted).
 func Summarize(r *Report) Summary {
-	s := Summary{Findings: map[string]int{"error": 0, "warning": 0, "info": 0}}
+	s := Summary{Findings: map[rules.Severity]int{rules.Error: 0, rules.Warning: 0, rules.Info: 0}}
 	if r.Model != nil {
 		s.Hosts = len(r.Model.Hosts)
 		s.Switches = len(r.Model.Switches)
@@ -77,7 +79,7 @@ func Summarize(r *Report) Summary {
 		if f.Status == rules.StatusSuppressed {
 			continue
 		}
-		s.Findings[f.Severity.String()]++
+		s.Findings[f.Severity]++
 	}
 	return s
 }

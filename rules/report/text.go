@@ -33,10 +33,10 @@ func (t Text) Write(w io.Writer, r *Report) error {
 	mapped, slaves := 0, 0
 	if r.Model != nil {
 		for _, h := range r.Model.Hosts {
-			for _, b := range h.Bonds {
-				for _, sl := range b.Slaves {
+			for _, bf := range h.BondFacts() {
+				for _, sf := range bf.Slaves {
 					slaves++
-					if r.Model.LinkOf(h.Name, sl.Name) != nil {
+					if sf.Mapped() {
 						mapped++
 					}
 				}
@@ -56,13 +56,14 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "HOST\tBOND\tMODE\tSLAVE → SWITCH PORT\tRESULT\n")
 		for _, h := range r.Model.Hosts {
-			for _, b := range h.Bonds {
+			for _, bf := range h.BondFacts() {
+				b := bf.Bond
 				var legs []string
-				for _, sl := range b.Slaves {
-					if l := r.Model.LinkOf(h.Name, sl.Name); l != nil {
-						legs = append(legs, fmt.Sprintf("%s→%s:%s", escape.Text(sl.Name), escape.Text(l.Switch), escape.Text(l.Port)))
+				for _, sf := range bf.Slaves {
+					if l := sf.Link; l != nil {
+						legs = append(legs, fmt.Sprintf("%s→%s:%s", escape.Text(sf.Slave.Name), escape.Text(l.Switch), escape.Text(l.Port)))
 					} else {
-						legs = append(legs, escape.Text(sl.Name)+"→?")
+						legs = append(legs, escape.Text(sf.Slave.Name)+"→?")
 					}
 				}
 				if len(legs) == 0 {
@@ -80,8 +81,8 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			active++
 		}
 	}
-	ew.printf("\nFINDINGS: %s, %s, %s\n", plural(s.Findings["error"], "error", "errors"),
-		plural(s.Findings["warning"], "warning", "warnings"), plural(s.Findings["info"], "info", "info"))
+	ew.printf("\nFINDINGS: %s, %s, %s\n", plural(s.Findings[rules.Error], "error", "errors"),
+		plural(s.Findings[rules.Warning], "warning", "warnings"), plural(s.Findings[rules.Info], "info", "info"))
 	if active == 0 {
 		ew.printf("  none\n")
 	}

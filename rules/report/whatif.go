@@ -29,7 +29,7 @@ type Plan struct {
 	Delta rules.Delta
 }
 
-var outcomeWords = map[string]string{
+var outcomeWords = map[topology.Outcome]string{
 	topology.OutcomeIsolated:   "LOSES CONNECTIVITY",
 	topology.OutcomeRedundancy: "loses redundancy",
 	topology.OutcomeFailover:   "fails over",

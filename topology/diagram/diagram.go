@@ -22,19 +22,26 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
+// Severity is a Mark's severity: SevError, SevWarning or SevInfo ("" on a
+// node or edge nothing marks). It is text in every output.
+type Severity string
+
 // Severities a Mark may carry, most severe first.
 const (
-	SevError   = "error"
-	SevWarning = "warning"
-	SevInfo    = "info"
+	SevError   Severity = "error"
+	SevWarning Severity = "warning"
+	SevInfo    Severity = "info"
 )
+
+// severities lists the severities, most severe first.
+var severities = []Severity{SevError, SevWarning, SevInfo}
 
 // Mark is a finding reduced to what the picture needs: the rule, its
 // severity (error, warning or info) and its subject. The subject fields
 // have the meaning they have in a rules.Finding.
 type Mark struct {
 	Rule     string
-	Severity string
+	Severity Severity
 	Host     string
 	Bond     string
 	NIC      string
@@ -97,7 +104,7 @@ const (
 // Marked is what the findings put on a node or an edge.
 type Marked struct {
 	// Severity is the worst severity of the marks ("" when none).
-	Severity string
+	Severity Severity
 	// Rules are the marks' rule IDs, sorted, each once.
 	Rules []string
 }
@@ -222,7 +229,7 @@ func caption(sel *selection) string {
 }
 
 // sevRank orders severities: higher is worse, 0 for none or unknown.
-func sevRank(s string) int {
+func sevRank(s Severity) int {
 	switch s {
 	case SevError:
 		return 3

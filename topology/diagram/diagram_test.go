@@ -229,7 +229,7 @@ func TestFindingColoursItsEdgeAndCarriesTheRule(t *testing.T) {
 	}
 }
 
-func edgeIndexes(d *Diagram, sev string) []string {
+func edgeIndexes(d *Diagram, sev Severity) []string {
 	var out []string
 	for i, e := range d.Edges {
 		if e.Severity == sev {
@@ -440,5 +440,26 @@ func TestCloseNames(t *testing.T) {
 	}
 	if levenshtein("kitten", "sitting") != 3 {
 		t.Error("levenshtein")
+	}
+}
+
+// TestSlaveFactsDecideDownAndLACP: the diagram reads Build's facts: a
+// slave whose MII status is "Down" (any case) is a down cable, and a mode
+// the class table knows as LACP ("4") draws the LACP state. Before, the
+// diagram compared "down" and the mode names exactly.
+func TestSlaveFactsDecideDownAndLACP(t *testing.T) {
+	h := bondHost("web9", topology.Mode8023AD, chassisC, cable{"eth0", chassisC, 3}, cable{"eth1", chassisC, 4})
+	h.Bonds[0].Mode = "4"
+	h.Bonds[0].Slaves[1].MIIStatus = "Down"
+	m, err := topology.Build([]*topology.Host{h}, []*topology.Switch{sw("leafC", chassisC, 25000, 3, 4)}, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustBuild(t, m, Options{Ports: true})
+	if e := d.Edge("n_web9__eth1"); e == nil || e.Down != 1 {
+		t.Errorf("a slave whose MII status is Down: %+v", e)
+	}
+	if e := d.Edge("n_web9__eth0"); e == nil || e.Down != 0 || e.LACP != "bundled" {
+		t.Errorf("mode 4 (802.3ad) with a bundled partner: %+v", e)
 	}
 }

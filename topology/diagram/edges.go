@@ -86,12 +86,12 @@ func (d *Diagram) addHostEdges(m *topology.Model, sel *selection, ports bool) {
 	}
 	for _, h := range sel.hosts {
 		enslaved := map[string]bool{}
-		for bi := range h.Bonds {
-			b := &h.Bonds[bi]
-			for _, sl := range b.Slaves {
+		facts := h.BondFacts()
+		for bi := range facts {
+			for _, sl := range facts[bi].Bond.Slaves {
 				enslaved[sl.Name] = true
 			}
-			d.addBond(m, h, b, ports)
+			d.addBond(&facts[bi], ports)
 		}
 		for _, l := range linksOf[h.Name] {
 			if !enslaved[l.NIC] {
@@ -103,20 +103,19 @@ func (d *Diagram) addHostEdges(m *topology.Model, sel *selection, ports bool) {
 
 // addBond draws one bond's edges and marks them single-homed when all its
 // mapped slaves land on one switch.
-func (d *Diagram) addBond(m *topology.Model, h *topology.HostNode, b *topology.Bond, ports bool) {
+func (d *Diagram) addBond(bf *topology.BondFacts, ports bool) {
+	h, b := bf.Host, bf.Bond
 	var edges []*Edge
 	byID := map[string]*Edge{}
 	switches := map[string]bool{}
 	unmapped := 0
-	for si := range b.Slaves {
-		sl := &b.Slaves[si]
-		l := m.LinkOf(h.Name, sl.Name)
+	for si := range bf.Slaves {
+		sf := &bf.Slaves[si]
+		sl, l, lag := sf.Slave, sf.Link, sf.LAG
 		if l == nil {
 			unmapped++
 			continue
 		}
-		sw := m.Switch(l.Switch)
-		lag := sw.LAGOf(l.Port)
 		end := l.Port
 		if lag != nil {
 			end = lag.Name
@@ -142,7 +141,7 @@ func (d *Diagram) addBond(m *topology.Model, h *topology.HostNode, b *topology.B
 		e.Ports = append(e.Ports, l.Port)
 		switches[l.Switch] = true
 		d.ix.nicEdge[[2]string{h.Name, sl.Name}] = e
-		e.add(slaveMember(h, b, sl, sw, l.Port, lag))
+		e.add(slaveMember(bf, sf))
 	}
 	slices.SortStableFunc(edges, func(x, y *Edge) int {
 		if ports {
@@ -166,20 +165,20 @@ func edgeEnd(e *Edge) string { return cmp.Or(e.LAG, strings.Join(e.Ports, "+")) 
 
 // addLoneNIC draws a NIC in no bond that is cabled to a switch.
 func (d *Diagram) addLoneNIC(m *topology.Model, h *topology.HostNode, l *topology.Link) {
-	sw := m.Switch(l.Switch)
+	pl := m.Place(l)
+	sw, lag := pl.Switch, pl.LAG
 	e := &Edge{ID: nicEdgeID(h.Name, l.NIC), Kind: EdgeNIC, From: hostID(h.Name), To: switchID(l.Switch),
 		Host: h.Name, NICs: []string{l.NIC}, Switch: l.Switch, Ports: []string{l.Port}}
-	lag := sw.LAGOf(l.Port)
 	if lag != nil {
 		e.LAG = lag.Name
 	}
 	mb := member{speed: portSpeed(sw, l.Port)}
 	if nic := h.NIC(l.NIC); nic != nil {
 		mb.speed = cmp.Or(nic.Speed, mb.speed)
-		mb.down = nic.State == "down"
+		mb.down = topology.LinkState(nic.State).Down()
 	}
 	mb.down = mb.down || portDown(sw, l.Port)
-	if lag != nil && lag.Kind == topology.LAGLACP {
+	if lag != nil && topology.LAGKind(lag.Kind).RunsLACP() {
 		mb.lacp = switchLACP(sw, l.Port)
 	}
 	e.add(mb)
@@ -216,29 +215,16 @@ func appendOnce(es []*Edge, e *Edge) []*Edge {
 
 // slaveMember describes one bond slave's cable: its speed, whether it is
 // down, and its LACP state when LACP is in play.
-func slaveMember(h *topology.HostNode, b *topology.Bond, sl *topology.Slave, sw *topology.SwitchNode, port string, lag *topology.LAG) member {
-	mb := member{speed: sl.Speed, down: sl.MIIStatus == "down" || portDown(sw, port)}
-	if mb.speed == 0 {
-		if nic := h.NIC(sl.Name); nic != nil {
-			mb.speed = nic.Speed
-		}
-	}
+func slaveMember(bf *topology.BondFacts, sf *topology.SlaveFacts) member {
+	sw, port := sf.Switch, sf.Link.Port
+	mb := member{speed: sf.Speed, down: sf.Down || portDown(sw, port)}
 	if mb.speed == 0 {
 		mb.speed = portSpeed(sw, port)
 	}
-	if lacpMode(b.Mode) || lag != nil && lag.Kind == topology.LAGLACP {
-		mb.lacp = cmp.Or(switchLACP(sw, port), hostLACP(sl))
+	if bf.RunsLACP || sf.LAG != nil && topology.LAGKind(sf.LAG.Kind).RunsLACP() {
+		mb.lacp = cmp.Or(switchLACP(sw, port), hostLACP(sf))
 	}
 	return mb
-}
-
-// lacpMode reports whether a bond mode runs LACP (Linux, teamd and OVS names).
-func lacpMode(mode string) bool {
-	switch mode {
-	case topology.Mode8023AD, "lacp", "balance-tcp":
-		return true
-	}
-	return false
 }
 
 func portSpeed(sw *topology.SwitchNode, port string) int {
@@ -250,10 +236,7 @@ func portSpeed(sw *topology.SwitchNode, port string) int {
 
 func portDown(sw *topology.SwitchNode, port string) bool {
 	if p := sw.Port(port); p != nil {
-		switch p.Oper {
-		case "down", "lowerLayerDown", "notPresent":
-			return true
-		}
+		return topology.LinkState(p.Oper).Down()
 	}
 	return false
 }
@@ -268,20 +251,18 @@ func switchLACP(sw *topology.SwitchNode, port string) string {
 
 // hostLACP is the LACP state the bond driver reports for a slave, or ""
 // when it does not say.
-func hostLACP(sl *topology.Slave) string {
-	p := sl.Partner
+func hostLACP(sf *topology.SlaveFacts) string {
+	p := sf.Slave.Partner
 	switch {
 	case p == nil:
 		return ""
-	case topology.NormalizeMAC(p.System) == topology.ZeroMAC:
-		return "no partner"
+	case p.System != "" && sf.PartnerSystem == "":
+		return "no partner" // all-zero (or unreadable) partner system
 	case !p.StateKnown:
 		return ""
-	case p.State&topology.LACPDefaulted != 0:
+	case sf.PartnerDefaulted:
 		return "defaulted"
-	}
-	const up = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
-	if p.State&up == up {
+	case p.State.Bundled():
 		return "bundled"
 	}
 	return "not synced"
@@ -397,7 +378,7 @@ func (d *Diagram) addUplinks(m *topology.Model, sel *selection, ports bool) {
 		e.Ports = append(e.Ports, ap)
 		e.PeerPorts = append(e.PeerPorts, bp)
 		mb := member{speed: cmp.Or(portSpeed(sa, ap), portSpeed(sb, bp)), down: portDown(sa, ap) || portDown(sb, bp)}
-		if la != nil && la.Kind == topology.LAGLACP {
+		if la != nil && topology.LAGKind(la.Kind).RunsLACP() {
 			mb.lacp = switchLACP(sa, ap)
 		}
 		e.add(mb)

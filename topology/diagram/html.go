@@ -29,7 +29,7 @@ func (d *Diagram) HTML(w io.Writer) error {
 	page := htmlPage{Title: escape.Text(d.Title), Caption: escape.Text(d.Caption), SVG: template.HTML(svg), Colours: legendColours()}
 	for _, m := range d.sortedMarks() {
 		hm := htmlMark{Mark: m, Anchor: d.AnchorFor(m), Subject: escape.Text(subject(m))}
-		hm.Rule, hm.Severity = escape.Text(m.Rule), escape.Text(m.Severity)
+		hm.Rule, hm.Severity = escape.Text(m.Rule), Severity(escape.Text(string(m.Severity)))
 		page.Marks = append(page.Marks, hm)
 	}
 	return htmlTemplate.Execute(w, page)
@@ -48,12 +48,13 @@ type htmlMark struct {
 }
 
 type legendColour struct {
-	Severity, Stroke, Fill string
+	Severity     Severity
+	Stroke, Fill string
 }
 
 func legendColours() []legendColour {
 	var out []legendColour
-	for _, s := range []string{SevError, SevWarning, SevInfo} {
+	for _, s := range severities {
 		out = append(out, legendColour{s, sevStroke[s], sevFill[s]})
 	}
 	return out

@@ -85,8 +85,8 @@ func tooltip(lines []string) string { return strings.Join(lines, " | ") }
 
 // Colours per severity: stroke and text, then fill.
 var (
-	sevStroke = map[string]string{SevError: "#c62828", SevWarning: "#e65100", SevInfo: "#1565c0", "": "#455a64"}
-	sevFill   = map[string]string{SevError: "#ffebee", SevWarning: "#fff3e0", SevInfo: "#e3f2fd"}
+	sevStroke = map[Severity]string{SevError: "#c62828", SevWarning: "#e65100", SevInfo: "#1565c0", "": "#455a64"}
+	sevFill   = map[Severity]string{SevError: "#ffebee", SevWarning: "#fff3e0", SevInfo: "#e3f2fd"}
 )
 
 // fill is a node's fill colour: by severity, else by kind.
@@ -102,10 +102,10 @@ func (n *Node) fill() string {
 
 // classes are the CSS classes of a node or edge in the SVG: its kind, its
 // severity (sev-error …) and single-homed.
-func classes(kind, severity string, singleHomed bool) string {
+func classes(kind string, severity Severity, singleHomed bool) string {
 	c := kind
 	if severity != "" {
-		c += " sev-" + severity
+		c += " sev-" + string(severity)
 	}
 	if singleHomed {
 		c += " single-homed"

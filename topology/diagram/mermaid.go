@@ -96,29 +96,29 @@ func mermaidTitle(s string) string {
 func (d *Diagram) mermaidStyles(bw *bufio.Writer) {
 	fmt.Fprintf(bw, "  classDef host fill:%s,stroke:%s\n", "#ffffff", sevStroke[""])
 	fmt.Fprintf(bw, "  classDef switch fill:%s,stroke:%s\n", "#eceff1", sevStroke[""])
-	for _, s := range []string{SevError, SevWarning, SevInfo} {
+	for _, s := range severities {
 		fmt.Fprintf(bw, "  classDef %s fill:%s,stroke:%s,color:%s,stroke-width:2px\n", s, sevFill[s], sevStroke[s], sevStroke[s])
 	}
 	byClass := map[string][]string{}
 	for _, n := range d.Nodes {
 		c := n.Kind
 		if n.Severity != "" {
-			c = n.Severity
+			c = string(n.Severity)
 		}
 		byClass[c] = append(byClass[c], n.ID)
 	}
-	for _, c := range []string{KindHost, KindSwitch, SevError, SevWarning, SevInfo} {
+	for _, c := range []string{KindHost, KindSwitch, string(SevError), string(SevWarning), string(SevInfo)} {
 		if ids := byClass[c]; len(ids) > 0 {
 			fmt.Fprintf(bw, "  class %s %s\n", strings.Join(ids, ","), c)
 		}
 	}
-	bySev := map[string][]string{}
+	bySev := map[Severity][]string{}
 	for i, e := range d.Edges {
 		if e.Severity != "" {
 			bySev[e.Severity] = append(bySev[e.Severity], strconv.Itoa(i))
 		}
 	}
-	for _, s := range []string{SevError, SevWarning, SevInfo} {
+	for _, s := range severities {
 		if idx := bySev[s]; len(idx) > 0 {
 			fmt.Fprintf(bw, "  linkStyle %s stroke:%s,color:%s,stroke-width:2px\n", strings.Join(idx, ","), sevStroke[s], sevStroke[s])
 		}

@@ -425,7 +425,7 @@ func splitName(n string) (string, string) {
 }
 
 // lacpBits converts a LacpState BITS octet (bit 0 = MSB) to LACPDU order.
-func lacpBits(v vendors.Value) (uint8, bool) {
+func lacpBits(v vendors.Value) (topology.LACPState, bool) {
 	var b byte
 	switch {
 	case v.Kind == vendors.KindOctetString && len(v.Bytes) >= 1:
@@ -437,7 +437,7 @@ func lacpBits(v vendors.Value) (uint8, bool) {
 		}
 		b = byte(n)
 	}
-	var out uint8
+	var out topology.LACPState
 	for i := 0; i < 8; i++ {
 		if b&(0x80>>i) != 0 {
 			out |= 1 << i

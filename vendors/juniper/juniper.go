@@ -237,7 +237,7 @@ func (x *sw) unitStacking(added map[int]bool) {
 
 type aggPort struct {
 	selected, attached int
-	actor, partner     uint8
+	actor, partner     topology.LACPState
 	haveActor          bool
 	partnerSys         string
 	individual         bool
@@ -271,7 +271,7 @@ func (x *sw) lagMIB(w *vendors.Walk, added map[int]bool) {
 		}
 		return int(n)
 	}
-	bits := func(v vendors.Value) (uint8, bool) {
+	bits := func(v vendors.Value) (topology.LACPState, bool) {
 		if v.Kind == vendors.KindOctetString && len(v.Bytes) >= 1 {
 			return lacpBits(v.Bytes[0]), true
 		}
@@ -394,8 +394,8 @@ func status(a *aggPort, p *topology.Port) string {
 }
 
 // lacpBits converts a LacpState BITS octet (bit 0 = MSB) to LACPDU order.
-func lacpBits(b byte) uint8 {
-	var out uint8
+func lacpBits(b byte) topology.LACPState {
+	var out topology.LACPState
 	for i := 0; i < 8; i++ {
 		if b&(0x80>>i) != 0 {
 			out |= 1 << i

@@ -1,0 +1,325 @@
+package topology
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The typed vocabulary: what the snapshot strings mean, decided here once
+// and read by rules, whatif, diagram, the topology view and every report.
+// Each type is a string (or a byte) underneath, so JSON stays as it was.
+
+// Class is what a bond mode needs from the switch side (RULES.md "Bond mode
+// classes").
+type Class string
+
+// Mode classes.
+const (
+	ClassLACP        Class = "lacp"        // an LACP LAG on one switch, stack or MLAG domain
+	ClassStatic      Class = "static"      // a static LAG ("mode on"), same placement limits
+	ClassIndependent Class = "independent" // plain ports, not aggregated; ideally two switches
+	ClassUnknown     Class = ""            // mode not recognised: class rules stay silent
+)
+
+// BondMode is a bond's mode as its driver names it: the kernel's (802.3ad,
+// active-backup, or the numbers 0–6), OVS's (balance-tcp, balance-slb,
+// lacp) or teamd's runner (lacp, activebackup, …).
+type BondMode string
+
+// modeClass is the mode-to-switch requirement matrix as data: bond kind
+// (bonding, ovs, team) and mode or runner → class. The numeric Linux mode
+// values are accepted too, as some tools print them.
+var modeClass = map[string]map[BondMode]Class{
+	BondKindLinux: {
+		ModeBalanceRR:    ClassStatic,
+		"0":              ClassStatic,
+		ModeActiveBackup: ClassIndependent,
+		"1":              ClassIndependent,
+		ModeBalanceXOR:   ClassStatic,
+		"2":              ClassStatic,
+		ModeBroadcast:    ClassStatic,
+		"3":              ClassStatic,
+		Mode8023AD:       ClassLACP,
+		"4":              ClassLACP,
+		ModeBalanceTLB:   ClassIndependent,
+		"5":              ClassIndependent,
+		ModeBalanceALB:   ClassIndependent,
+		"6":              ClassIndependent,
+	},
+	BondKindOVS: {
+		"balance-tcp":   ClassLACP,
+		"lacp":          ClassLACP, // any bond_mode with lacp=active/passive (recorded as mode "lacp")
+		"active-backup": ClassIndependent,
+		"balance-slb":   ClassIndependent,
+	},
+	BondKindTeam: {
+		"lacp":         ClassLACP,
+		"roundrobin":   ClassStatic,
+		"loadbalance":  ClassStatic,
+		"broadcast":    ClassStatic,
+		"random":       ClassStatic,
+		"activebackup": ClassIndependent,
+	},
+}
+
+// Class returns the class of the mode for a bond of the given kind
+// (BondKindLinux when empty); ClassUnknown when the mode is not in the
+// matrix. Case and surrounding space do not matter.
+func (m BondMode) Class(kind string) Class {
+	if kind == "" {
+		kind = BondKindLinux
+	}
+	return modeClass[kind][BondMode(strings.ToLower(strings.TrimSpace(string(m))))]
+}
+
+// Class returns the class of the bond's mode.
+func (b *Bond) Class() Class { return BondMode(b.Mode).Class(b.Kind) }
+
+// LinkState is a link's state as a bond driver (MII status) or an
+// interface (operstate, ifOperStatus) reports it.
+type LinkState string
+
+// Link states as the sources spell them; compare through Up and Down.
+const (
+	LinkUp             LinkState = "up"
+	LinkDown           LinkState = "down"
+	LinkLowerLayerDown LinkState = "lowerLayerDown" // IF-MIB
+	LinkNotPresent     LinkState = "notPresent"     // IF-MIB
+)
+
+// Down reports whether the state says the link is down: "down" in any case,
+// and IF-MIB's lowerLayerDown and notPresent.
+func (s LinkState) Down() bool {
+	return strings.EqualFold(string(s), string(LinkDown)) ||
+		strings.EqualFold(string(s), string(LinkLowerLayerDown)) ||
+		strings.EqualFold(string(s), string(LinkNotPresent))
+}
+
+// Up reports whether the state says up or says nothing ("" = not reported).
+func (s LinkState) Up() bool { return s == "" || strings.EqualFold(string(s), string(LinkUp)) }
+
+// Duplex is a NIC's duplex: full, half, or "" unknown.
+type Duplex string
+
+// Duplex values.
+const (
+	DuplexFull Duplex = "full"
+	DuplexHalf Duplex = "half"
+)
+
+// LAGKind is the kind of a switch LAG: LAGLACP, LAGStatic or LAGUnknown.
+type LAGKind string
+
+// RunsLACP reports whether a LAG of this kind negotiates with LACP.
+func (k LAGKind) RunsLACP() bool { return k == LAGLACP }
+
+// Protocol is the protocol a neighbour was heard by: ProtoLLDP, ProtoCDP
+// or ProtoLACP.
+type Protocol string
+
+// EvidenceKind is one kind of evidence for a host ↔ switch link
+// (EvLLDPHost … EvFDB), strongest first in Link.Evidence.
+type EvidenceKind string
+
+// EvidenceStrings returns the kinds as text, in order.
+func EvidenceStrings(ks []EvidenceKind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// Strength orders evidence kinds: lower is stronger; unknown kinds last.
+func (k EvidenceKind) Strength() int {
+	if s, ok := evStrength[k]; ok {
+		return s
+	}
+	return len(evStrength)
+}
+
+// LACPState is the LACP state byte in LACPDU order (bit 0 = activity …
+// bit 7 = expired).
+type LACPState uint8
+
+var lacpBitNames = [8]string{"activity", "short-timeout", "aggregation", "sync", "collecting", "distributing", "defaulted", "expired"}
+
+// String renders the state as evidence shows it: the number and the names
+// of the bits set, "61 (activity,aggregation,sync,collecting,distributing)";
+// "0 ()" when none is.
+func (s LACPState) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d (", uint8(s))
+	first := true
+	for i, n := range lacpBitNames {
+		if s&(1<<i) != 0 {
+			if !first {
+				b.WriteByte(',')
+			}
+			b.WriteString(n)
+			first = false
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Has reports whether every bit of bits is set.
+func (s LACPState) Has(bits LACPState) bool { return s&bits == bits }
+
+// Bundled reports whether sync, collecting and distributing are all set.
+func (s LACPState) Bundled() bool {
+	return s.Has(LACPSync | LACPCollecting | LACPDistributing)
+}
+
+// MAC is a MAC address in canonical form: lower-case colon form
+// (00:1c:73:b3:af:bb), or "" for none. Build and the loaders produce it
+// once; consumers compare MACs with ==.
+type MAC string
+
+// ParseMAC returns s in canonical form; ok is false (and the MAC "") when s
+// is not a 6-octet MAC in any common form (see NormalizeMAC).
+func ParseMAC(s string) (m MAC, ok bool) {
+	n := NormalizeMAC(s)
+	return MAC(n), n != ""
+}
+
+// CanonMAC returns s in canonical form, "" when it is not a MAC.
+func CanonMAC(s string) MAC { return MAC(NormalizeMAC(s)) }
+
+// IsZero reports whether the MAC is 00:00:00:00:00:00 (LACP's "no partner").
+func (m MAC) IsZero() bool { return m == ZeroMAC }
+
+// Usable reports whether the MAC names something: set and not all zero.
+func (m MAC) Usable() bool { return m != "" && m != ZeroMAC }
+
+func (m MAC) String() string { return string(m) }
+
+// MarshalText writes the canonical form.
+func (m MAC) MarshalText() ([]byte, error) { return []byte(m), nil }
+
+// UnmarshalText reads any common form and keeps the canonical one; text
+// that is not a MAC is an error, "" is no MAC.
+func (m *MAC) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*m = ""
+		return nil
+	}
+	c, ok := ParseMAC(string(b))
+	if !ok {
+		return fmt.Errorf("not a MAC address: %q", clip(string(b)))
+	}
+	*m = c
+	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// canonMACField rewrites a MAC-valued snapshot field in canonical form
+// when it is a MAC in any common form; anything else is left as read, for
+// evidence to show.
+func canonMACField(p *string) {
+	if *p == "" || canonicalMAC(*p) {
+		return
+	}
+	if c := NormalizeMAC(*p); c != "" {
+		*p = c
+	}
+}
+
+// Outcome is what a what-if does to a bond, worst first: OutcomeIsolated,
+// OutcomeRedundancy, OutcomeFailover, OutcomeDegraded.
+type Outcome string
+
+// Rank orders outcomes, worst (0) first; unknown outcomes last.
+func (o Outcome) Rank() int {
+	if r, ok := outcomeRank[o]; ok {
+		return r
+	}
+	return len(outcomeRank)
+}
+
+// MarshalText writes the outcome's name.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o), nil }
+
+// UnmarshalText accepts the four outcome names.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	if _, ok := outcomeRank[Outcome(b)]; !ok {
+		return fmt.Errorf("unknown what-if outcome %q", clip(string(b)))
+	}
+	*o = Outcome(b)
+	return nil
+}
+
+// canonicalise rewrites every MAC-valued field of a loaded host snapshot in
+// canonical form (LoadHost calls it: the load seam), so that consumers
+// compare MACs as read.
+func (h *Host) canonicalise() {
+	for i := range h.NICs {
+		canonMACField(&h.NICs[i].MAC)
+		canonMACField(&h.NICs[i].PermMAC)
+	}
+	for i := range h.Bonds {
+		b := &h.Bonds[i]
+		canonMACField(&b.MAC)
+		canonMACField(&b.AdActorSystem)
+		if b.ActiveAggregator != nil {
+			canonMACField(&b.ActiveAggregator.PartnerMAC)
+		}
+		for j := range b.Slaves {
+			s := &b.Slaves[j]
+			canonMACField(&s.PermMAC)
+			s.Actor.canonicalise()
+			s.Partner.canonicalise()
+		}
+	}
+	for i := range h.Neighbours {
+		h.Neighbours[i].canonicalise()
+	}
+}
+
+// canonicalise: see Host.canonicalise.
+func (s *Switch) canonicalise() {
+	canonMACField(&s.BaseMAC)
+	if s.ChassisIDSubtype == IDMAC {
+		canonMACField(&s.ChassisID)
+	}
+	for i := range s.Ports {
+		p := &s.Ports[i]
+		canonMACField(&p.MAC)
+		if p.LACP != nil {
+			p.LACP.Actor.canonicalise()
+			p.LACP.Partner.canonicalise()
+		}
+	}
+	for i := range s.LAGs {
+		canonMACField(&s.LAGs[i].ActorSystem)
+	}
+	for i := range s.FDB {
+		canonMACField(&s.FDB[i].MAC)
+	}
+	for i := range s.Neighbours {
+		s.Neighbours[i].canonicalise()
+	}
+	if s.MLAG != nil {
+		canonMACField(&s.MLAG.SystemID)
+	}
+}
+
+func (p *LACPPort) canonicalise() {
+	if p != nil {
+		canonMACField(&p.System)
+	}
+}
+
+func (n *Neighbour) canonicalise() {
+	if n.ChassisIDSubtype == IDMAC {
+		canonMACField(&n.ChassisID)
+	}
+	n.LACP.canonicalise()
+}
