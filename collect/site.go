@@ -339,4 +339,3 @@ func limitErrors(file string, errs []error, n int) []topology.Problem {
 	}
 	return out
 }
-

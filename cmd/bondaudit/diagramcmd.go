@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -106,20 +105,9 @@ func (a *app) diagramSite(args []string, useDemo bool) (fs.FS, string, error) {
 	if useDemo {
 		return demo.FS(), "demo", nil
 	}
-	dir := args[0]
-	st, err := os.Stat(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && dir == "demo" {
-			return nil, "", fmt.Errorf("site %s: %w (the built-in example site is --demo)", dir, err)
-		}
-		return nil, "", fmt.Errorf("site %s: %w", dir, err)
+	fsys, err := a.openSite(args[0])
+	if errors.Is(err, fs.ErrNotExist) && args[0] == "demo" {
+		err = fmt.Errorf("%w (the built-in example site is --demo)", err)
 	}
-	if !st.IsDir() {
-		return nil, "", fmt.Errorf("site %s: not a folder (want a folder with hosts/ and switches/)", dir)
-	}
-	fsys, err := a.openSite(dir)
-	if err != nil {
-		return nil, "", err
-	}
-	return fsys, siteName(dir), nil
+	return fsys, siteName(args[0]), err
 }

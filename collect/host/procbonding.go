@@ -465,4 +465,3 @@ func (p *bondParser) slaveField(lk, key, val string) {
 		p.seen |= sfPartnerChurn
 	}
 }
-
