@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,18 +45,13 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 			if err != nil {
 				return failed(err)
 			}
-			// Every snapshot is tried: one that cannot be written (disk
-			// full, a folder in the way) is reported and the rest written.
 			ok, unwritten := 0, 0
-			for i := range results {
-				r := &results[i]
-				path := filepath.Join(outDir, r.Target.Name+".json")
-				if err := topology.SaveSnapshot(path, r.Switch); err != nil {
+			for _, sv := range snmp.SaveAll(outDir, results) {
+				switch {
+				case sv.Err != nil:
 					unwritten++
-					fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %s\n", escape.Text(r.Target.Name), escape.Text(err.Error()))
-					continue
-				}
-				if r.Err == nil {
+					fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %s\n", escape.Text(sv.Result.Target.Name), escape.Text(sv.Err.Error()))
+				case sv.Result.Err == nil:
 					ok++
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -241,4 +242,25 @@ func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk,
 		}
 	}
 	return probs
+}
+
+// Saved is what SaveAll did with one Result.
+type Saved struct {
+	Result *Result
+	Path   string
+	Err    error // the snapshot could not be written
+}
+
+// SaveAll writes one snapshot per result into dir (NAME.json), unreachable
+// switches included (their snapshot says why). Every snapshot is tried:
+// one that cannot be written (disk full, a folder in the way) is reported
+// in its Saved and the rest are still written.
+func SaveAll(dir string, results []Result) []Saved {
+	out := make([]Saved, len(results))
+	for i := range results {
+		r := &results[i]
+		p := filepath.Join(dir, r.Target.Name+".json")
+		out[i] = Saved{Result: r, Path: p, Err: topology.SaveSnapshot(p, r.Switch)}
+	}
+	return out
 }
