@@ -13,7 +13,6 @@ import (
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
-	"github.com/bondaudit/bondaudit/topology"
 )
 
 func (a *app) whatifCmd() *cobra.Command {
@@ -60,7 +59,7 @@ func (a *app) whatifCmd() *cobra.Command {
 					return err
 				}
 			}
-			ds, err := whatifDowns(res.Model, downs, peers, modules)
+			ds, err := pipeline.Downs(res.Model, downs, peers, modules)
 			if err != nil {
 				return failed(err)
 			}
@@ -108,33 +107,4 @@ func (a *app) plan(res *pipeline.Result, fsys fs.FS, planFile, policyFile string
 		return nil, failed(err)
 	}
 	return &report.Plan{File: planFile, Changes: len(changes), Delta: d}, nil
-}
-
-// whatifDowns reads --down, --down-mlag-peer and --down-module.
-func whatifDowns(m *topology.Model, downs, peers, modules []string) ([]topology.Down, error) {
-	var ds []topology.Down
-	for _, s := range downs {
-		d, err := topology.ParseDown(s)
-		if err != nil {
-			return nil, fmt.Errorf("--down %w", err)
-		}
-		ds = append(ds, d)
-	}
-	for _, s := range peers {
-		ps, err := m.MLAGPeers(s)
-		if err != nil {
-			return nil, fmt.Errorf("--down-mlag-peer: %w", err)
-		}
-		for _, p := range ps {
-			ds = append(ds, topology.Down{Switch: p})
-		}
-	}
-	for _, s := range modules {
-		d, err := topology.ParseDownModule(s)
-		if err != nil {
-			return nil, fmt.Errorf("--down-module %w", err)
-		}
-		ds = append(ds, d)
-	}
-	return ds, nil
 }

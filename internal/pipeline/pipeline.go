@@ -157,3 +157,33 @@ func mergeSwitches(file []*topology.Switch, live []snmp.Result) []*topology.Swit
 	}
 	return out
 }
+
+// Downs reads whatif's --down, --down-mlag-peer and --down-module values
+// into what goes down; an error names the flag.
+func Downs(m *topology.Model, downs, peers, modules []string) ([]topology.Down, error) {
+	var ds []topology.Down
+	for _, s := range downs {
+		d, err := topology.ParseDown(s)
+		if err != nil {
+			return nil, fmt.Errorf("--down %w", err)
+		}
+		ds = append(ds, d)
+	}
+	for _, s := range peers {
+		ps, err := m.MLAGPeers(s)
+		if err != nil {
+			return nil, fmt.Errorf("--down-mlag-peer: %w", err)
+		}
+		for _, p := range ps {
+			ds = append(ds, topology.Down{Switch: p})
+		}
+	}
+	for _, s := range modules {
+		d, err := topology.ParseDownModule(s)
+		if err != nil {
+			return nil, fmt.Errorf("--down-module %w", err)
+		}
+		ds = append(ds, d)
+	}
+	return ds, nil
+}

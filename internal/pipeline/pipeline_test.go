@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -139,5 +140,38 @@ func TestLiveSwitchesReplaceFiles(t *testing.T) {
 	}
 	if want := []string{"leaf1/live", "LEAF2/live", "spine/"}; !slices.Equal(got, want) {
 		t.Errorf("merged %q, want %q", got, want)
+	}
+}
+
+// Downs turns whatif's three flags into what goes down; an error names
+// the flag it came from.
+func TestDowns(t *testing.T) {
+	r, err := Load(demo.FS(), "demo", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := Downs(r.Model, []string{"leaf2", "access2:Gi1/0/9"}, []string{"leaf1a"}, []string{"access2:2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sws []string
+	for _, d := range ds {
+		sws = append(sws, d.Switch)
+	}
+	if !slices.Equal(sws, []string{"leaf2", "access2", "leaf1b", "access2"}) {
+		t.Errorf("Downs gave switches %q, want leaf2, access2, leaf1a's peer leaf1b, access2", sws)
+	}
+	for _, c := range []struct {
+		downs, peers, modules []string
+		flag                  string
+	}{
+		{downs: []string{""}, flag: "--down"},
+		{peers: []string{"nosuch"}, flag: "--down-mlag-peer"},
+		{modules: []string{"access2"}, flag: "--down-module"},
+	} {
+		_, err := Downs(r.Model, c.downs, c.peers, c.modules)
+		if err == nil || !strings.HasPrefix(err.Error(), c.flag) {
+			t.Errorf("Downs(%q, %q, %q) = %v, want an error naming %s", c.downs, c.peers, c.modules, err, c.flag)
+		}
 	}
 }
