@@ -297,7 +297,7 @@ Junos: set interfaces ge-0/0/1 ether-options auto-negotiation (and remove any fo
 		for _, b := range c.bonds() {
 			for i := range b.slaves {
 				s := &b.slaves[i]
-				if strings.EqualFold(s.s.Duplex, "half") && s.up() {
+				if s.s.Duplex.Half() && s.up() {
 					f := b.finding(s)
 					f.Message = fmt.Sprintf("%s slave %s runs half duplex: autonegotiation failed", b.bond.Name, s.s.Name)
 					f.Fix = "fix autonegotiation on " + s.s.Name + " and its switch port"
@@ -442,24 +442,13 @@ netplan: bonds.bond0.parameters: {transmit-hash-policy: layer3+4}, then netplan 
 	},
 }
 
-// linuxModes maps the numeric Linux bonding modes to their names.
-var linuxModes = [...]string{topology.ModeBalanceRR, topology.ModeActiveBackup, topology.ModeBalanceXOR,
-	topology.ModeBroadcast, topology.Mode8023AD, topology.ModeBalanceTLB, topology.ModeBalanceALB}
-
-// linuxMode returns a Linux bond's mode name (numeric modes translated), or
+// linuxMode returns a Linux bond's mode name (see BondMode.LinuxName), or
 // "" for OVS bonds and teams.
-func linuxMode(b *topology.Bond) string {
+func linuxMode(b *topology.Bond) topology.BondMode {
 	if !isLinuxBond(b) {
 		return ""
 	}
-	m := strings.ToLower(strings.TrimSpace(b.Mode))
-	if len(m) == 1 && m[0] >= '0' && m[0] <= '6' {
-		return linuxModes[m[0]-'0']
-	}
-	if i := strings.IndexByte(m, ' '); i > 0 { // "802.3ad 4"
-		m = m[:i]
-	}
-	return m
+	return b.Mode.LinuxName()
 }
 
 var bondModeInBridge = Rule{

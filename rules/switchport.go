@@ -183,7 +183,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 					}
 					links := c.Model.LinksOnPort(s.sw.Name, m)
 					switch {
-					case p != nil && p.Oper != "" && p.Oper != "up":
+					case p != nil && !p.Oper.Up():
 						missing = append(missing, fmt.Sprintf("%s is %s (admin %s)", m, p.Oper, orUnknown(p.Admin)))
 					case len(links) > 0:
 						for _, l := range links {
@@ -226,11 +226,11 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 	},
 }
 
-func orUnknown(s string) string {
+func orUnknown[S ~string](s S) string {
 	if s == "" {
 		return "unknown"
 	}
-	return s
+	return string(s)
 }
 
 // hasNeighbour reports whether the switch hears any LLDP/CDP neighbour on a port.
@@ -354,7 +354,7 @@ Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk 
 }
 
 // portUp reports the switch port's operational state: up, down, or "" unknown.
-func portUp(p *topology.Port) string { return upDown(topology.LinkState(p.Oper)) }
+func portUp(p *topology.Port) string { return upDown(p.Oper) }
 
 // upDown is "up" or "down" when the state says so, else "" (not reported,
 // or another state such as "going back" or "testing").

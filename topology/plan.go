@@ -28,14 +28,16 @@ type MoveCable struct {
 
 // BondModeChange sets a bond's mode.
 type BondModeChange struct {
-	Host, Bond, Mode string
+	Host, Bond string
+	Mode       BondMode
 }
 
 // LAGChange adds ports to or removes ports from a LAG (created on add when
 // missing, with Kind lacp or static).
 type LAGChange struct {
-	Switch, LAG, Kind string
-	Ports             []string
+	Switch, LAG string
+	Kind        LAGKind
+	Ports       []string
 }
 
 // VLANChange sets a port's PVID and tagged VLANs.

@@ -51,14 +51,14 @@ func newPlanSite(r *rand.Rand, nHosts, nSwitches int) planSite {
 			if r.IntN(5) == 0 {
 				continue
 			}
-			p := Port{Name: n, IfIndex: j + 1, Oper: pick(r, []string{"up", "down", ""})}
+			p := Port{Name: n, IfIndex: j + 1, Oper: pick(r, []LinkState{"up", "down", ""})}
 			if r.IntN(2) == 0 {
 				p.LACP = &PortLACP{Status: "bundled", Partner: &LACPPort{System: "02:aa:00:00:00:01", Key: 1, Port: j}}
 			}
 			s.Ports = append(s.Ports, p)
 		}
 		for range r.IntN(4) {
-			l := LAG{Name: pick(r, planLAGNames), Kind: pick(r, []string{LAGLACP, LAGStatic})}
+			l := LAG{Name: pick(r, planLAGNames), Kind: pick(r, []LAGKind{LAGLACP, LAGStatic})}
 			for range r.IntN(4) {
 				l.Members = append(l.Members, pick(r, planPortNames))
 			}
@@ -111,9 +111,9 @@ func randomChange(r *rand.Rand, nHosts, nSwitches int) Change {
 	case 0:
 		return Change{MoveCable: &MoveCable{Host: host, NIC: pick(r, []string{"eth0", "eth1", "eth2"}), Switch: sw, Port: pick(r, planPortNames)}}
 	case 1:
-		return Change{BondMode: &BondModeChange{Host: host, Bond: pick(r, []string{"bond0", "bond0", "bond1"}), Mode: pick(r, []string{"active-backup", "802.3ad"})}}
+		return Change{BondMode: &BondModeChange{Host: host, Bond: pick(r, []string{"bond0", "bond0", "bond1"}), Mode: pick(r, []BondMode{"active-backup", "802.3ad"})}}
 	case 2:
-		return Change{LAGAdd: &LAGChange{Switch: sw, LAG: pick(r, planLAGNames), Kind: pick(r, []string{LAGLACP, LAGStatic, LAGStatic, ""}), Ports: ports}}
+		return Change{LAGAdd: &LAGChange{Switch: sw, LAG: pick(r, planLAGNames), Kind: pick(r, []LAGKind{LAGLACP, LAGStatic, LAGStatic, ""}), Ports: ports}}
 	case 3:
 		return Change{LAGRemove: &LAGChange{Switch: sw, LAG: pick(r, planLAGNames), Ports: ports}}
 	}

@@ -72,8 +72,26 @@ func (m BondMode) Class(kind string) Class {
 	return modeClass[kind][BondMode(strings.ToLower(strings.TrimSpace(string(m))))]
 }
 
+// linuxModeNames are the Linux bonding modes by number.
+var linuxModeNames = [...]BondMode{ModeBalanceRR, ModeActiveBackup, ModeBalanceXOR,
+	ModeBroadcast, Mode8023AD, ModeBalanceTLB, ModeBalanceALB}
+
+// LinuxName returns a Linux bonding mode as the kernel names it: numeric
+// modes translated, case and surrounding space ignored, and a number after
+// the name dropped ("802.3ad 4"). Other text comes back lower-cased.
+func (m BondMode) LinuxName() BondMode {
+	s := strings.ToLower(strings.TrimSpace(string(m)))
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '6' {
+		return linuxModeNames[s[0]-'0']
+	}
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		s = s[:i]
+	}
+	return BondMode(s)
+}
+
 // Class returns the class of the bond's mode.
-func (b *Bond) Class() Class { return BondMode(b.Mode).Class(b.Kind) }
+func (b *Bond) Class() Class { return b.Mode.Class(b.Kind) }
 
 // LinkState is a link's state as a bond driver (MII status) or an
 // interface (operstate, ifOperStatus) reports it.
@@ -86,6 +104,15 @@ const (
 	LinkLowerLayerDown LinkState = "lowerLayerDown" // IF-MIB
 	LinkNotPresent     LinkState = "notPresent"     // IF-MIB
 )
+
+// ParseLinkState reads a link state as a host source prints it (MII
+// status "Up", operstate "UP", "going back"): in lower case. IF-MIB's
+// camelCase names come from the SNMP decoder as the constants above.
+func ParseLinkState(s string) LinkState { return LinkState(s).Folded() }
+
+// Folded returns the state in lower case ("lowerLayerDown" →
+// "lowerlayerdown"), as messages that compare states across sources show it.
+func (s LinkState) Folded() LinkState { return LinkState(strings.ToLower(string(s))) }
 
 // Down reports whether the state says the link is down: "down" in any case,
 // and IF-MIB's lowerLayerDown and notPresent.
@@ -106,6 +133,19 @@ const (
 	DuplexFull Duplex = "full"
 	DuplexHalf Duplex = "half"
 )
+
+// ParseDuplex reads a duplex as ethtool or teamd prints it, in any case:
+// DuplexFull, DuplexHalf, or "" for anything else (unknown).
+func ParseDuplex(s string) Duplex {
+	switch d := Duplex(strings.ToLower(s)); d {
+	case DuplexFull, DuplexHalf:
+		return d
+	}
+	return ""
+}
+
+// Half reports whether the duplex is half, in any case.
+func (d Duplex) Half() bool { return strings.EqualFold(string(d), string(DuplexHalf)) }
 
 // LAGKind is the kind of a switch LAG: LAGLACP, LAGStatic or LAGUnknown.
 type LAGKind string

@@ -33,7 +33,7 @@ func TestBondModeClass(t *testing.T) {
 		if got := c.mode.Class(c.kind); got != c.want {
 			t.Errorf("BondMode(%q).Class(%q) = %q, want %q", c.mode, c.kind, got, c.want)
 		}
-		b := Bond{Kind: c.kind, Mode: string(c.mode)}
+		b := Bond{Kind: c.kind, Mode: c.mode}
 		if got := b.Class(); got != c.want {
 			t.Errorf("Bond{%q, %q}.Class() = %q, want %q", c.kind, c.mode, got, c.want)
 		}

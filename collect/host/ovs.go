@@ -115,7 +115,7 @@ func (p *ovsParser) finish() {
 		p.errs = append(p.errs, &ParseError{File: p.file, Line: p.sectionLine, Msg: fmt.Sprintf("bond %s has no bond_mode line: its mode is unknown", quote.Name(b.Name))})
 	}
 	lacpOn := p.lacp == "configured" || p.lacp == "negotiated"
-	b.Mode = p.mode
+	b.Mode = topology.BondMode(p.mode)
 	if lacpOn && p.mode != "balance-tcp" {
 		b.Mode = OVSModeLACP
 	}

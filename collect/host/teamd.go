@@ -122,7 +122,7 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 	b := topology.Bond{
 		Name:   name,
 		Kind:   topology.BondKindTeam,
-		Mode:   st.Setup.RunnerName,
+		Mode:   topology.BondMode(st.Setup.RunnerName),
 		MAC:    topology.NormalizeMAC(st.TeamDevice.Ifinfo.DevAddr),
 		Source: file,
 	}
@@ -170,7 +170,7 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 			if linkUp && l.Speed > 0 {
 				s.Speed = l.Speed
 			}
-			if d := strings.ToLower(l.Duplex); linkUp && (d == "full" || d == "half") {
+			if d := topology.ParseDuplex(l.Duplex); linkUp && d != "" {
 				s.Duplex = d
 			}
 		}

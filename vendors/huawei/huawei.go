@@ -241,7 +241,7 @@ func (v *view) trunks(w *vendors.Walk) map[int]int {
 			continue
 		}
 		mode := mc.number()
-		kind := ""
+		var kind topology.LAGKind
 		switch mode {
 		case 2, 1:
 			kind = topology.LAGStatic
