@@ -105,7 +105,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 	References: []string{"https://bugzilla.redhat.com/show_bug.cgi?id=584872"},
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			if isLinuxBond(b.bond) && b.bond.Mode == topology.ModeBalanceALB && b.bond.Bridge != "" {
+			if linuxMode(b.bond) == topology.ModeBalanceALB && b.bond.Bridge != "" {
 				f := b.finding(nil)
 				f.Message = fmt.Sprintf("%s is balance-alb inside bridge %s: ALB's per-peer ARP rewriting breaks the bridged guests", b.bond.Name, b.bond.Bridge)
 				f.Fix = "change " + b.bond.Name + " to active-backup, or to 802.3ad with an LACP port-channel on the switch"
@@ -428,7 +428,7 @@ netplan: bonds.bond0.parameters: {transmit-hash-policy: layer3+4}, then netplan 
 	References: []string{"https://www.kernel.org/doc/html/latest/networking/bonding.html (xmit_hash_policy)"},
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			if !isLinuxBond(b.bond) || (b.bond.Mode != topology.Mode8023AD && b.bond.Mode != topology.ModeBalanceXOR) {
+			if m := linuxMode(b.bond); m != topology.Mode8023AD && m != topology.ModeBalanceXOR {
 				continue
 			}
 			if strings.EqualFold(b.bond.XmitHashPolicy, "layer2") {

@@ -61,6 +61,10 @@ var ruleCases = []ruleCase{
 		onTwoSwitches(s, "balance-alb")
 		bond0(s).Bridge = "br0"
 	}, Params{}, ""},
+	{"bond.alb-in-bridge", fires, "balance-alb given as mode 6 in a bridge", func(s *site) {
+		onTwoSwitches(s, "6") // the kernel's number reads as its name, as bond.mode-in-bridge reads it
+		bond0(s).Bridge = "br0"
+	}, Params{}, ""},
 	{"bond.alb-in-bridge", quiet, "active-backup bond in a bridge", func(s *site) {
 		onTwoSwitches(s, "active-backup")
 		bond0(s).Bridge = "br0"
@@ -123,6 +127,10 @@ var ruleCases = []ruleCase{
 
 	{"bond.hash-layer2", fires, "802.3ad hashing on layer2", func(s *site) {
 		onMLAGPair(s, "802.3ad")
+		bond0(s).XmitHashPolicy = "layer2"
+	}, Params{}, ""},
+	{"bond.hash-layer2", fires, "balance-xor given as mode 2, hashing on layer2", func(s *site) {
+		onTwoSwitches(s, "2")
 		bond0(s).XmitHashPolicy = "layer2"
 	}, Params{}, ""},
 	{"bond.hash-layer2", quiet, "active-backup with layer2 (no hashing)", func(s *site) {

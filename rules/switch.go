@@ -31,7 +31,7 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 				speeds := map[int][]string{}
 				for _, m := range l.Members {
 					p := sw.Port(m)
-					if p == nil || p.Speed <= 0 || portUp(p) != "up" {
+					if p == nil || p.Speed <= 0 || p.Oper.UpDown() != topology.LinkUp {
 						continue
 					}
 					speeds[p.Speed] = append(speeds[p.Speed], m)

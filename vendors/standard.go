@@ -613,7 +613,7 @@ func nonEmpty(s string) string {
 
 // memberStatus maps a member's LACP row to the switch's view of it.
 func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
-	if p.Oper != "" && p.Oper != "up" {
+	if !p.Oper.Up() {
 		return "down"
 	}
 	if !a.haveActorState {

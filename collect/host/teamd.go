@@ -162,9 +162,9 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 		if l := p.Link; l != nil {
 			if l.Up != nil {
 				linkUp = *l.Up
-				s.MIIStatus = "down"
+				s.MIIStatus = topology.LinkDown
 				if linkUp {
-					s.MIIStatus = "up"
+					s.MIIStatus = topology.LinkUp
 				}
 			}
 			if linkUp && l.Speed > 0 {
@@ -177,9 +177,9 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 		if w := p.LinkWatches; w != nil {
 			if w.Up != nil {
 				if !*w.Up {
-					s.MIIStatus = "down"
+					s.MIIStatus = topology.LinkDown
 				} else if s.MIIStatus == "" {
-					s.MIIStatus = "up"
+					s.MIIStatus = topology.LinkUp
 				}
 			}
 			watches, err := teamdLinkWatches(w.List)

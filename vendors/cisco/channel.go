@@ -84,7 +84,7 @@ func (v *view) channels() {
 		pl.Evidence = append(pl.Evidence, ev...)
 		if l := v.memberOf[p.Name]; l != nil {
 			configured[l] = append(configured[l], mode)
-			if pl.Status == "" && p.Oper != "" && p.Oper != "up" {
+			if pl.Status == "" && !p.Oper.Up() {
 				pl.Status = "down"
 			}
 		}

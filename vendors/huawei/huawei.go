@@ -335,7 +335,7 @@ func (v *view) members(w *vendors.Walk, trunkLAG map[int]int) {
 				status = "down"
 			}
 		}
-		if p.Oper != "" && p.Oper != "up" {
+		if !p.Oper.Up() {
 			status = "down"
 		}
 		mode := ""
