@@ -301,3 +301,25 @@ func TestBigPlanAppliesTheSame(t *testing.T) {
 		t.Fatal("snapshots differ")
 	}
 }
+
+// TestApplyPlanCanonicalises: a plan's bond mode and LAG kind are written
+// as LoadHost/LoadSwitch write them, so the planned bond reads as a loaded
+// one would.
+func TestApplyPlanCanonicalises(t *testing.T) {
+	sw := &Switch{Name: "leaf1", Ports: []Port{{Name: "Ethernet1"}}}
+	h := &Host{Name: "web01", Bonds: []Bond{{Name: "bond0", Mode: ModeActiveBackup}, {Name: "ovs0", Kind: BondKindOVS, Mode: "active-backup"}}}
+	err := ApplyPlan([]*Host{h}, []*Switch{sw}, []Change{
+		{BondMode: &BondModeChange{Host: "web01", Bond: "bond0", Mode: " 4"}},
+		{BondMode: &BondModeChange{Host: "web01", Bond: "ovs0", Mode: "Balance-TCP"}},
+		{LAGAdd: &LAGChange{Switch: "leaf1", LAG: "Po1", Kind: "LACP", Ports: []string{"Ethernet1"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Bonds[0].Mode != Mode8023AD || h.Bonds[1].Mode != "balance-tcp" {
+		t.Errorf("modes %q, %q; want 802.3ad, balance-tcp", h.Bonds[0].Mode, h.Bonds[1].Mode)
+	}
+	if len(sw.LAGs) != 1 || sw.LAGs[0].Kind != LAGLACP {
+		t.Errorf("LAGs %+v, want Po1 of kind lacp", sw.LAGs)
+	}
+}
