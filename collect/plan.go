@@ -131,7 +131,7 @@ type bondModeFile struct {
 
 func (b *bondModeFile) change(f *yamlfile.File, kind *yaml.Node) topology.Change {
 	required(f, kind, "host", b.Host, "bond", b.Bond, "mode", b.Mode)
-	return topology.Change{BondMode: &topology.BondModeChange{Host: b.Host, Bond: b.Bond, Mode: b.Mode}}
+	return topology.Change{BondMode: &topology.BondModeChange{Host: b.Host, Bond: b.Bond, Mode: topology.BondMode(b.Mode)}}
 }
 
 // lagFile is lag_add: ports join a LAG, created with kind lacp or static
@@ -146,7 +146,7 @@ type lagFile struct {
 
 func (l *lagFile) change(f *yamlfile.File, kind *yaml.Node) topology.Change {
 	required(f, kind, "switch", l.Switch, "lag", l.LAG)
-	lc := &topology.LAGChange{Switch: l.Switch, LAG: l.LAG, Kind: l.Kind, Ports: l.Ports}
+	lc := &topology.LAGChange{Switch: l.Switch, LAG: l.LAG, Kind: topology.LAGKind(l.Kind), Ports: l.Ports}
 	if l.add {
 		return topology.Change{LAGAdd: lc}
 	}

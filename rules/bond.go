@@ -105,7 +105,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 	References: []string{"https://bugzilla.redhat.com/show_bug.cgi?id=584872"},
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			if isLinuxBond(b.bond) && b.bond.Mode == topology.ModeBalanceALB && b.bond.Bridge != "" {
+			if linuxMode(b.bond) == topology.ModeBalanceALB && b.bond.Bridge != "" {
 				f := b.finding(nil)
 				f.Message = fmt.Sprintf("%s is balance-alb inside bridge %s: ALB's per-peer ARP rewriting breaks the bridged guests", b.bond.Name, b.bond.Bridge)
 				f.Fix = "change " + b.bond.Name + " to active-backup, or to 802.3ad with an LACP port-channel on the switch"
@@ -297,7 +297,7 @@ Junos: set interfaces ge-0/0/1 ether-options auto-negotiation (and remove any fo
 		for _, b := range c.bonds() {
 			for i := range b.slaves {
 				s := &b.slaves[i]
-				if strings.EqualFold(s.s.Duplex, "half") && s.up() {
+				if s.s.Duplex.Half() && s.up() {
 					f := b.finding(s)
 					f.Message = fmt.Sprintf("%s slave %s runs half duplex: autonegotiation failed", b.bond.Name, s.s.Name)
 					f.Fix = "fix autonegotiation on " + s.s.Name + " and its switch port"
@@ -428,7 +428,7 @@ netplan: bonds.bond0.parameters: {transmit-hash-policy: layer3+4}, then netplan 
 	References: []string{"https://www.kernel.org/doc/html/latest/networking/bonding.html (xmit_hash_policy)"},
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			if !isLinuxBond(b.bond) || (b.bond.Mode != topology.Mode8023AD && b.bond.Mode != topology.ModeBalanceXOR) {
+			if m := linuxMode(b.bond); m != topology.Mode8023AD && m != topology.ModeBalanceXOR {
 				continue
 			}
 			if strings.EqualFold(b.bond.XmitHashPolicy, "layer2") {
@@ -442,24 +442,13 @@ netplan: bonds.bond0.parameters: {transmit-hash-policy: layer3+4}, then netplan 
 	},
 }
 
-// linuxModes maps the numeric Linux bonding modes to their names.
-var linuxModes = [...]string{topology.ModeBalanceRR, topology.ModeActiveBackup, topology.ModeBalanceXOR,
-	topology.ModeBroadcast, topology.Mode8023AD, topology.ModeBalanceTLB, topology.ModeBalanceALB}
-
-// linuxMode returns a Linux bond's mode name (numeric modes translated), or
+// linuxMode returns a Linux bond's mode name (see BondMode.LinuxName), or
 // "" for OVS bonds and teams.
-func linuxMode(b *topology.Bond) string {
+func linuxMode(b *topology.Bond) topology.BondMode {
 	if !isLinuxBond(b) {
 		return ""
 	}
-	m := strings.ToLower(strings.TrimSpace(b.Mode))
-	if len(m) == 1 && m[0] >= '0' && m[0] <= '6' {
-		return linuxModes[m[0]-'0']
-	}
-	if i := strings.IndexByte(m, ' '); i > 0 { // "802.3ad 4"
-		m = m[:i]
-	}
-	return m
+	return b.Mode.LinuxName()
 }
 
 var bondModeInBridge = Rule{

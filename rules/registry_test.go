@@ -72,8 +72,9 @@ func TestRegistryMatchesCatalogue(t *testing.T) {
 
 func TestClassOf(t *testing.T) {
 	for _, c := range []struct {
-		kind, mode string
-		want       Class
+		kind string
+		mode topology.BondMode
+		want Class
 	}{
 		{"", "802.3ad", ClassLACP}, {"bonding", "4", ClassLACP},
 		{"", "balance-rr", ClassStatic}, {"", "balance-xor", ClassStatic}, {"", "broadcast", ClassStatic},

@@ -28,18 +28,18 @@ type ruleCase struct {
 // Common shapes: host web01's bond0 with eth0 and eth1, on ports Ethernet1
 // and Ethernet2 of leaf1, or on Ethernet1 of leaf1 and of leaf2.
 
-func onOneSwitch(s *site, mode string) {
+func onOneSwitch(s *site, mode topology.BondMode) {
 	s.sw("leaf1", "Ethernet1", "Ethernet2", "Ethernet3", "Ethernet4")
 	s.bond("web01", "bond0", mode, "eth0 leaf1 Ethernet1", "eth1 leaf1 Ethernet2")
 }
 
-func onTwoSwitches(s *site, mode string) {
+func onTwoSwitches(s *site, mode topology.BondMode) {
 	s.sw("leaf1", "Ethernet1", "Ethernet2")
 	s.sw("leaf2", "Ethernet1", "Ethernet2")
 	s.bond("web01", "bond0", mode, "eth0 leaf1 Ethernet1", "eth1 leaf2 Ethernet1")
 }
 
-func onMLAGPair(s *site, mode string) {
+func onMLAGPair(s *site, mode topology.BondMode) {
 	s.sw("leaf1", "Ethernet1", "Ethernet2")
 	s.sw("leaf2", "Ethernet1", "Ethernet2")
 	s.mlag("leaf1", "leaf2")
@@ -47,7 +47,7 @@ func onMLAGPair(s *site, mode string) {
 }
 
 // inPortChannel puts leaf1 Ethernet1 and Ethernet2 in Port-Channel10.
-func inPortChannel(s *site, kind string) {
+func inPortChannel(s *site, kind topology.LAGKind) {
 	s.lag("leaf1", "Port-Channel10", kind, "Ethernet1", "Ethernet2")
 }
 
@@ -59,6 +59,10 @@ var ruleCases = []ruleCase{
 	// bond.* — host configuration
 	{"bond.alb-in-bridge", fires, "balance-alb bond in a bridge", func(s *site) {
 		onTwoSwitches(s, "balance-alb")
+		bond0(s).Bridge = "br0"
+	}, Params{}, ""},
+	{"bond.alb-in-bridge", fires, "balance-alb given as mode 6 in a bridge", func(s *site) {
+		onTwoSwitches(s, "6") // the kernel's number reads as its name, as bond.mode-in-bridge reads it
 		bond0(s).Bridge = "br0"
 	}, Params{}, ""},
 	{"bond.alb-in-bridge", quiet, "active-backup bond in a bridge", func(s *site) {
@@ -123,6 +127,10 @@ var ruleCases = []ruleCase{
 
 	{"bond.hash-layer2", fires, "802.3ad hashing on layer2", func(s *site) {
 		onMLAGPair(s, "802.3ad")
+		bond0(s).XmitHashPolicy = "layer2"
+	}, Params{}, ""},
+	{"bond.hash-layer2", fires, "balance-xor given as mode 2, hashing on layer2", func(s *site) {
+		onTwoSwitches(s, "2")
 		bond0(s).XmitHashPolicy = "layer2"
 	}, Params{}, ""},
 	{"bond.hash-layer2", quiet, "active-backup with layer2 (no hashing)", func(s *site) {

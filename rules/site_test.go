@@ -64,7 +64,7 @@ func (s *site) port(sw, port string) *topology.Port {
 
 // lag puts members into a LAG of the given kind ("lacp", "static") and adds
 // the LAG's own interface (up, MTU 9216).
-func (s *site) lag(sw, name, kind string, members ...string) *topology.LAG {
+func (s *site) lag(sw, name string, kind topology.LAGKind, members ...string) *topology.LAG {
 	x := s.switchNamed(sw)
 	x.Ports = append(x.Ports, topology.Port{Name: name, IfIndex: 1000 + len(x.LAGs), Type: "lag", Speed: 10000 * len(members), MTU: 9216, Admin: "up", Oper: "up"})
 	x.LAGs = append(x.LAGs, topology.LAG{Name: name, IfIndex: 1000 + len(x.LAGs), Kind: kind, Members: members, Oper: "up"})
@@ -100,7 +100,7 @@ const full = topology.LACPActivity | topology.LACPAggregation | topology.LACPSyn
 // switch port, or as "nic" alone, heard from nothing (unmapped). An 802.3ad
 // bond runs lacp_rate fast and layer3+4, and each slave is in sync with the
 // switch's LACP system (key 10) in aggregator 1.
-func (s *site) bond(host, name, mode string, slaves ...string) *topology.Bond {
+func (s *site) bond(host, name string, mode topology.BondMode, slaves ...string) *topology.Bond {
 	h := s.hostNamed(host)
 	b := topology.Bond{Name: name, Mode: mode, MIIMon: 100, MAC: s.mac(), MTU: 1500, XmitHashPolicy: "layer3+4", Source: "proc/net/bonding/" + name}
 	lacp := mode == "802.3ad"

@@ -31,7 +31,7 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 				speeds := map[int][]string{}
 				for _, m := range l.Members {
 					p := sw.Port(m)
-					if p == nil || p.Speed <= 0 || portUp(p) != "up" {
+					if p == nil || p.Speed <= 0 || p.Oper.UpDown() != topology.LinkUp {
 						continue
 					}
 					speeds[p.Speed] = append(speeds[p.Speed], m)
@@ -125,7 +125,7 @@ Junos: show iccp; show interfaces ae1 extensive (the ICL); bring up its members 
 					if lp != nil && lp.Oper != "" {
 						oper = lp.Oper
 					}
-					if oper == "" || strings.EqualFold(oper, "up") {
+					if oper.Up() {
 						continue
 					}
 					f := Finding{Switch: sw.Name, Port: l.Name}
@@ -214,7 +214,7 @@ Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae m
 		for _, b := range c.bonds() {
 			type lagAt struct {
 				s    *slaveView
-				oper string
+				oper topology.LinkState // folded: shown in lower case
 			}
 			var ls []lagAt
 			seen := map[*topology.LAG]bool{}
@@ -228,16 +228,16 @@ Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae m
 					oper = lp.Oper
 				}
 				if oper != "" {
-					ls = append(ls, lagAt{s, strings.ToLower(oper)})
+					ls = append(ls, lagAt{s, oper.Folded()})
 				}
 			}
 			for i := 1; i < len(ls); i++ {
 				a, z := ls[0], ls[i]
-				if a.s.link.Switch == z.s.link.Switch || !c.Model.SameDomain(a.s.link.Switch, z.s.link.Switch) || (a.oper == "up") == (z.oper == "up") {
+				if a.s.link.Switch == z.s.link.Switch || !c.Model.SameDomain(a.s.link.Switch, z.s.link.Switch) || a.oper.Up() == z.oper.Up() {
 					continue
 				}
 				down := z
-				if a.oper != "up" {
+				if !a.oper.Up() {
 					down = a
 				}
 				f := b.finding(down.s)

@@ -176,14 +176,14 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				for _, m := range s.lag.Members {
 					p := s.sw.Port(m)
 					if mine[s.sw.Name+"\x00"+topology.NormalizePortName(m)] {
-						if p != nil && portUp(p) == "down" {
+						if p != nil && p.Oper.Down() {
 							missing = append(missing, fmt.Sprintf("%s (the bond's own port) is %s", m, p.Oper))
 						}
 						continue
 					}
 					links := c.Model.LinksOnPort(s.sw.Name, m)
 					switch {
-					case p != nil && p.Oper != "" && p.Oper != "up":
+					case p != nil && !p.Oper.Up():
 						missing = append(missing, fmt.Sprintf("%s is %s (admin %s)", m, p.Oper, orUnknown(p.Admin)))
 					case len(links) > 0:
 						for _, l := range links {
@@ -226,11 +226,11 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 	},
 }
 
-func orUnknown(s string) string {
+func orUnknown[S ~string](s S) string {
 	if s == "" {
 		return "unknown"
 	}
-	return s
+	return string(s)
 }
 
 // hasNeighbour reports whether the switch hears any LLDP/CDP neighbour on a port.
@@ -353,23 +353,6 @@ Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk 
 	},
 }
 
-// portUp reports the switch port's operational state: up, down, or "" unknown.
-func portUp(p *topology.Port) string { return upDown(topology.LinkState(p.Oper)) }
-
-// upDown is "up" or "down" when the state says so, else "" (not reported,
-// or another state such as "going back" or "testing").
-func upDown(s topology.LinkState) string {
-	switch {
-	case s == "":
-		return ""
-	case s.Up():
-		return "up"
-	case s.Down():
-		return "down"
-	}
-	return ""
-}
-
 var linkSpeedMismatch = Rule{
 	ID: "link.speed-mismatch", Title: "NIC and switch port run at different speeds", Severity: Warning,
 	Summary: "A slave's NIC speed differs from its switch port's speed.",
@@ -386,7 +369,7 @@ Junos: show interfaces et-0/0/1 media; set interfaces et-0/0/1 ether-options aut
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
 			for _, s := range b.mapped() {
-				if !s.switchUsable() || !s.up() || s.down() || portUp(s.port) != "up" {
+				if !s.switchUsable() || !s.up() || s.down() || s.port.Oper.UpDown() != topology.LinkUp {
 					continue
 				}
 				hs, ps := s.speed(), s.port.Speed
@@ -485,8 +468,8 @@ Junos: show interfaces xe-0/0/1 terse; show lldp neighbors interface xe-0/0/1`,
 				if !s.switchUsable() {
 					continue
 				}
-				hostUp := upDown(s.f.MII)
-				ps := portUp(s.port)
+				hostUp := s.f.MII.UpDown()
+				ps := s.port.Oper.UpDown()
 				if ps == "" || hostUp == "" || hostUp == ps {
 					continue
 				}

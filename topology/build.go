@@ -450,7 +450,7 @@ func (b *builder) hostNeighbours() {
 				kind = EvCDP
 			}
 			b.addClaim(h, n.LocalPort, claim{s, p, kind, fmt.Sprintf("host %s %s hears %s from %s port %s%s",
-				h.Name, n.LocalPort, strings.ToUpper(n.Protocol), s.Name, n.PortID, srcSuffix(n.Source))})
+				h.Name, n.LocalPort, strings.ToUpper(string(n.Protocol)), s.Name, n.PortID, srcSuffix(n.Source))})
 		}
 	}
 }
@@ -539,7 +539,7 @@ func (b *builder) switchNeighbours() {
 				kind = EvCDP
 			}
 			b.addClaim(h, nic, claim{s, p, kind, fmt.Sprintf("switch %s %s hears %s from %s %s%s",
-				s.Name, p.Name, strings.ToUpper(n.Protocol), h.Name, n.PortID, srcSuffix(n.Source))})
+				s.Name, p.Name, strings.ToUpper(string(n.Protocol)), h.Name, n.PortID, srcSuffix(n.Source))})
 		}
 	}
 }
@@ -550,7 +550,7 @@ func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbo
 	if pp := findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
 		peerPort = pp.Name
 	}
-	ev := n.Protocol + "@" + s.Name
+	ev := string(n.Protocol) + "@" + s.Name
 	for _, u := range b.m.Uplinks {
 		if u.A == peer.Name && SamePort(u.APort, peerPort) && u.B == s.Name && SamePort(u.BPort, p.Name) ||
 			u.A == s.Name && SamePort(u.APort, p.Name) && u.B == peer.Name && SamePort(u.BPort, peerPort) {

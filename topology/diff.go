@@ -58,7 +58,7 @@ type PortRef struct {
 type BondRef struct {
 	Host   string   `json:"host"`
 	Bond   string   `json:"bond"`
-	Mode   string   `json:"mode"`
+	Mode   BondMode `json:"mode"`
 	Slaves []string `json:"slaves"`
 }
 
@@ -75,7 +75,7 @@ type BondDrift struct {
 	Host string `json:"host"`
 	Bond string `json:"bond"`
 	// Mode is the bond's mode now (for context; a change is in Changes).
-	Mode          string        `json:"mode"`
+	Mode          BondMode      `json:"mode"`
 	Changes       []FieldChange `json:"changes"`
 	SlavesAdded   []string      `json:"slaves_added"`
 	SlavesRemoved []string      `json:"slaves_removed"`
@@ -85,7 +85,7 @@ type BondDrift struct {
 type LAGRef struct {
 	Switch  string   `json:"switch"`
 	LAG     string   `json:"lag"`
-	Kind    string   `json:"kind"`
+	Kind    LAGKind  `json:"kind"`
 	Members []string `json:"members"`
 }
 
@@ -94,7 +94,7 @@ type LAGRef struct {
 type LAGDrift struct {
 	Switch         string        `json:"switch"`
 	LAG            string        `json:"lag"`
-	Kind           string        `json:"kind"`
+	Kind           LAGKind       `json:"kind"`
 	Changes        []FieldChange `json:"changes"`
 	MembersAdded   []string      `json:"members_added"`
 	MembersRemoved []string      `json:"members_removed"`
@@ -250,7 +250,7 @@ var bondFields = []struct {
 	name string
 	get  func(b *Bond) string
 }{
-	{"mode", func(b *Bond) string { return b.Mode }},
+	{"mode", func(b *Bond) string { return string(b.Mode) }},
 	{"kind", func(b *Bond) string {
 		if b.Kind == "" {
 			return BondKindLinux
@@ -370,7 +370,7 @@ func (d *Drift) diffLAGs(old, new *Model) {
 			}
 			ld := LAGDrift{Switch: ns.Name, LAG: nl.Name, Kind: nl.Kind, Changes: []FieldChange{}}
 			if o.Kind != nl.Kind {
-				ld.Changes = append(ld.Changes, FieldChange{"kind", o.Kind, nl.Kind})
+				ld.Changes = append(ld.Changes, FieldChange{"kind", string(o.Kind), string(nl.Kind)})
 			}
 			if o.MLAG != nl.MLAG {
 				ld.Changes = append(ld.Changes, FieldChange{"mlag", o.MLAG, nl.MLAG})

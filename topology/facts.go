@@ -90,7 +90,7 @@ func (m *Model) interpret() {
 		for bi := range h.Bonds {
 			b := &h.Bonds[bi]
 			bf := &h.facts[bi]
-			bf.Host, bf.Bond, bf.Mode = h, b, BondMode(b.Mode)
+			bf.Host, bf.Bond, bf.Mode = h, b, b.Mode
 			bf.Class = b.Class()
 			bf.RunsLACP = bf.Class == ClassLACP
 			if mac := CanonMAC(b.MAC); mac.Usable() {
@@ -113,7 +113,7 @@ func (m *Model) interpret() {
 
 func interpretSlave(sf *SlaveFacts, h *HostNode, s *Slave) {
 	sf.Slave, sf.NIC = s, h.nics[s.Name]
-	sf.MII = LinkState(s.MIIStatus)
+	sf.MII = s.MIIStatus
 	sf.Up, sf.Down = sf.MII.Up(), sf.MII.Down()
 	sf.Speed = s.Speed
 	sf.PermMAC = CanonMAC(s.PermMAC)

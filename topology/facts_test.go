@@ -7,7 +7,7 @@ import (
 // factsSite: web01's bond0 (802.3ad) has four slaves: eth0 on leaf1 Et1
 // (in Po1, leaf1 and leaf2 one MLAG domain), eth1 on leaf2 Et1, eth2 not
 // mapped, eth3 on leaf1 Et2 (in no LAG).
-func factsSite(t *testing.T, slaves []Slave, mode string) *Model {
+func factsSite(t *testing.T, slaves []Slave, mode BondMode) *Model {
 	t.Helper()
 	const chA, chB = "00:1c:73:00:00:0a", "00:1c:73:00:00:0b"
 	h := host("web01",
@@ -121,7 +121,7 @@ func TestSlaveFactsLinkAndPartner(t *testing.T) {
 
 func TestBondFactsClass(t *testing.T) {
 	for _, c := range []struct {
-		mode  string
+		mode  BondMode
 		class Class
 		lacp  bool
 	}{

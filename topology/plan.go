@@ -28,14 +28,16 @@ type MoveCable struct {
 
 // BondModeChange sets a bond's mode.
 type BondModeChange struct {
-	Host, Bond, Mode string
+	Host, Bond string
+	Mode       BondMode
 }
 
 // LAGChange adds ports to or removes ports from a LAG (created on add when
 // missing, with Kind lacp or static).
 type LAGChange struct {
-	Switch, LAG, Kind string
-	Ports             []string
+	Switch, LAG string
+	Kind        LAGKind
+	Ports       []string
 }
 
 // VLANChange sets a port's PVID and tagged VLANs.
@@ -205,7 +207,7 @@ func (p *planner) apply(c Change) error {
 		}
 		for i := range h.Bonds {
 			if h.Bonds[i].Name == c.BondMode.Bond {
-				h.Bonds[i].Mode = c.BondMode.Mode
+				h.Bonds[i].Mode = c.BondMode.Mode.Canon(h.Bonds[i].Kind) // as LoadHost would write it
 				return nil
 			}
 		}
@@ -292,7 +294,7 @@ func (p *planner) moveCable(mc *MoveCable) error {
 	// the old port: unplugged, its LACP partner gone
 	oldPort := func(sw *Switch, port string) {
 		if op := p.port(sw, port); op != nil && op != newPort {
-			op.Oper = "down"
+			op.Oper = LinkDown
 			forgetPortLACP(op, lacpUnplugged)
 		}
 	}
@@ -314,7 +316,7 @@ func (p *planner) moveCable(mc *MoveCable) error {
 	for _, r := range p.byMAC[mac] {
 		r.sw.deadFDB[r.i], r.sw.anyDeadFDB = true, true
 	}
-	newPort.Oper = "up" // cabled now
+	newPort.Oper = LinkUp // cabled now
 	forgetPortLACP(newPort, lacpRecabled)
 	h.Neighbours = slices.DeleteFunc(h.Neighbours, func(n Neighbour) bool { return n.LocalPort == nic.Name })
 	h.Neighbours = append(h.Neighbours, Neighbour{LocalPort: nic.Name, Protocol: ProtoLLDP, ChassisIDSubtype: s.ChassisIDSubtype,
@@ -390,7 +392,7 @@ func (p *planner) lagChange(add, remove *LAGChange) error {
 		return nil
 	}
 	if !found {
-		kind := lc.Kind
+		kind := lc.Kind.canon()
 		if kind != LAGLACP && kind != LAGStatic {
 			return fmt.Errorf("lag_add: new LAG %s needs kind lacp or static", lc.LAG)
 		}

@@ -61,7 +61,7 @@ func naiveApplyChange(hosts []*Host, sws []*Switch, c Change) error {
 		}
 		for i := range h.Bonds {
 			if h.Bonds[i].Name == c.BondMode.Bond {
-				h.Bonds[i].Mode = c.BondMode.Mode
+				h.Bonds[i].Mode = c.BondMode.Mode.Canon(h.Bonds[i].Kind)
 				return nil
 			}
 		}
@@ -189,7 +189,7 @@ func naiveLagChange(sws []*Switch, add, remove *LAGChange) error {
 		return nil
 	}
 	if lag == nil {
-		kind := lc.Kind
+		kind := lc.Kind.canon()
 		if kind != LAGLACP && kind != LAGStatic {
 			return fmt.Errorf("lag_add: new LAG %s needs kind lacp or static", lc.LAG)
 		}

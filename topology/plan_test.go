@@ -51,14 +51,14 @@ func newPlanSite(r *rand.Rand, nHosts, nSwitches int) planSite {
 			if r.IntN(5) == 0 {
 				continue
 			}
-			p := Port{Name: n, IfIndex: j + 1, Oper: pick(r, []string{"up", "down", ""})}
+			p := Port{Name: n, IfIndex: j + 1, Oper: pick(r, []LinkState{"up", "down", ""})}
 			if r.IntN(2) == 0 {
 				p.LACP = &PortLACP{Status: "bundled", Partner: &LACPPort{System: "02:aa:00:00:00:01", Key: 1, Port: j}}
 			}
 			s.Ports = append(s.Ports, p)
 		}
 		for range r.IntN(4) {
-			l := LAG{Name: pick(r, planLAGNames), Kind: pick(r, []string{LAGLACP, LAGStatic})}
+			l := LAG{Name: pick(r, planLAGNames), Kind: pick(r, []LAGKind{LAGLACP, LAGStatic})}
 			for range r.IntN(4) {
 				l.Members = append(l.Members, pick(r, planPortNames))
 			}
@@ -111,9 +111,9 @@ func randomChange(r *rand.Rand, nHosts, nSwitches int) Change {
 	case 0:
 		return Change{MoveCable: &MoveCable{Host: host, NIC: pick(r, []string{"eth0", "eth1", "eth2"}), Switch: sw, Port: pick(r, planPortNames)}}
 	case 1:
-		return Change{BondMode: &BondModeChange{Host: host, Bond: pick(r, []string{"bond0", "bond0", "bond1"}), Mode: pick(r, []string{"active-backup", "802.3ad"})}}
+		return Change{BondMode: &BondModeChange{Host: host, Bond: pick(r, []string{"bond0", "bond0", "bond1"}), Mode: pick(r, []BondMode{"active-backup", "802.3ad"})}}
 	case 2:
-		return Change{LAGAdd: &LAGChange{Switch: sw, LAG: pick(r, planLAGNames), Kind: pick(r, []string{LAGLACP, LAGStatic, LAGStatic, ""}), Ports: ports}}
+		return Change{LAGAdd: &LAGChange{Switch: sw, LAG: pick(r, planLAGNames), Kind: pick(r, []LAGKind{LAGLACP, LAGStatic, LAGStatic, ""}), Ports: ports}}
 	case 3:
 		return Change{LAGRemove: &LAGChange{Switch: sw, LAG: pick(r, planLAGNames), Ports: ports}}
 	}
@@ -299,5 +299,27 @@ func TestBigPlanAppliesTheSame(t *testing.T) {
 	}
 	if siteJSON(t, a) != siteJSON(t, b) {
 		t.Fatal("snapshots differ")
+	}
+}
+
+// TestApplyPlanCanonicalises: a plan's bond mode and LAG kind are written
+// as LoadHost/LoadSwitch write them, so the planned bond reads as a loaded
+// one would.
+func TestApplyPlanCanonicalises(t *testing.T) {
+	sw := &Switch{Name: "leaf1", Ports: []Port{{Name: "Ethernet1"}}}
+	h := &Host{Name: "web01", Bonds: []Bond{{Name: "bond0", Mode: ModeActiveBackup}, {Name: "ovs0", Kind: BondKindOVS, Mode: "active-backup"}}}
+	err := ApplyPlan([]*Host{h}, []*Switch{sw}, []Change{
+		{BondMode: &BondModeChange{Host: "web01", Bond: "bond0", Mode: " 4"}},
+		{BondMode: &BondModeChange{Host: "web01", Bond: "ovs0", Mode: "Balance-TCP"}},
+		{LAGAdd: &LAGChange{Switch: "leaf1", LAG: "Po1", Kind: "LACP", Ports: []string{"Ethernet1"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Bonds[0].Mode != Mode8023AD || h.Bonds[1].Mode != "balance-tcp" {
+		t.Errorf("modes %q, %q; want 802.3ad, balance-tcp", h.Bonds[0].Mode, h.Bonds[1].Mode)
+	}
+	if len(sw.LAGs) != 1 || sw.LAGs[0].Kind != LAGLACP {
+		t.Errorf("LAGs %+v, want Po1 of kind lacp", sw.LAGs)
 	}
 }

@@ -36,15 +36,15 @@ type Host struct {
 
 // NIC is a physical (or virtual) Ethernet interface.
 type NIC struct {
-	Name    string `json:"name"`
-	MAC     string `json:"mac,omitempty"`      // current address (a bond slave carries the bond's)
-	PermMAC string `json:"perm_mac,omitempty"` // permanent address: the key for joins
-	Speed   int    `json:"speed,omitempty"`    // Mb/s, 0 = unknown
-	Duplex  string `json:"duplex,omitempty"`   // full, half, or "" unknown
-	MTU     int    `json:"mtu,omitempty"`
-	State   string `json:"state,omitempty"` // up, down, unknown
-	Driver  string `json:"driver,omitempty"`
-	Master  string `json:"master,omitempty"` // bond or bridge this NIC is enslaved to
+	Name    string    `json:"name"`
+	MAC     string    `json:"mac,omitempty"`      // current address (a bond slave carries the bond's)
+	PermMAC string    `json:"perm_mac,omitempty"` // permanent address: the key for joins
+	Speed   int       `json:"speed,omitempty"`    // Mb/s, 0 = unknown
+	Duplex  Duplex    `json:"duplex,omitempty"`   // full, half, or "" unknown
+	MTU     int       `json:"mtu,omitempty"`
+	State   LinkState `json:"state,omitempty"` // up, down, unknown
+	Driver  string    `json:"driver,omitempty"`
+	Master  string    `json:"master,omitempty"` // bond or bridge this NIC is enslaved to
 	// LLDPBlind is set when the NIC is known to consume LLDP in firmware, so
 	// "no neighbour" means "cannot see", not "nothing there".
 	LLDPBlind bool `json:"lldp_blind,omitempty"`
@@ -59,13 +59,13 @@ const (
 
 // Linux bonding modes as the kernel names them.
 const (
-	ModeBalanceRR    = "balance-rr"
-	ModeActiveBackup = "active-backup"
-	ModeBalanceXOR   = "balance-xor"
-	ModeBroadcast    = "broadcast"
-	Mode8023AD       = "802.3ad"
-	ModeBalanceTLB   = "balance-tlb"
-	ModeBalanceALB   = "balance-alb"
+	ModeBalanceRR    BondMode = "balance-rr"
+	ModeActiveBackup BondMode = "active-backup"
+	ModeBalanceXOR   BondMode = "balance-xor"
+	ModeBroadcast    BondMode = "broadcast"
+	Mode8023AD       BondMode = "802.3ad"
+	ModeBalanceTLB   BondMode = "balance-tlb"
+	ModeBalanceALB   BondMode = "balance-alb"
 )
 
 // Bond is a Linux bond (or an OVS bond / teamd team mapped onto the same
@@ -76,23 +76,23 @@ type Bond struct {
 	Kind string `json:"kind,omitempty"` // bonding (default), ovs, team
 	// Mode is the kernel's mode name (802.3ad, active-backup, …) or, for OVS
 	// and teamd, their own name (balance-tcp, lacp, activebackup, …).
-	Mode           string   `json:"mode"`
-	MIIMon         int      `json:"miimon"`
-	UpDelay        int      `json:"updelay,omitempty"`
-	DownDelay      int      `json:"downdelay,omitempty"`
-	ARPInterval    int      `json:"arp_interval,omitempty"`
-	ARPTargets     []string `json:"arp_ip_target,omitempty"`
-	ARPValidate    string   `json:"arp_validate,omitempty"`
-	Primary        string   `json:"primary,omitempty"`
-	ActiveSlave    string   `json:"active_slave,omitempty"`
-	LACPRate       string   `json:"lacp_rate,omitempty"` // slow, fast
-	LACPActive     *bool    `json:"lacp_active,omitempty"`
-	AdSelect       string   `json:"ad_select,omitempty"`
-	XmitHashPolicy string   `json:"xmit_hash_policy,omitempty"`
-	MinLinks       int      `json:"min_links,omitempty"`
-	MTU            int      `json:"mtu,omitempty"`
-	MAC            string   `json:"mac,omitempty"`
-	State          string   `json:"state,omitempty"`
+	Mode           BondMode  `json:"mode"`
+	MIIMon         int       `json:"miimon"`
+	UpDelay        int       `json:"updelay,omitempty"`
+	DownDelay      int       `json:"downdelay,omitempty"`
+	ARPInterval    int       `json:"arp_interval,omitempty"`
+	ARPTargets     []string  `json:"arp_ip_target,omitempty"`
+	ARPValidate    string    `json:"arp_validate,omitempty"`
+	Primary        string    `json:"primary,omitempty"`
+	ActiveSlave    string    `json:"active_slave,omitempty"`
+	LACPRate       string    `json:"lacp_rate,omitempty"` // slow, fast
+	LACPActive     *bool     `json:"lacp_active,omitempty"`
+	AdSelect       string    `json:"ad_select,omitempty"`
+	XmitHashPolicy string    `json:"xmit_hash_policy,omitempty"`
+	MinLinks       int       `json:"min_links,omitempty"`
+	MTU            int       `json:"mtu,omitempty"`
+	MAC            string    `json:"mac,omitempty"`
+	State          LinkState `json:"state,omitempty"`
 	// AdActorSystem is the LACP system ID the bond sends (ad_actor_system, or
 	// the bond MAC when unset).
 	AdActorSystem string `json:"ad_actor_system,omitempty"`
@@ -116,13 +116,13 @@ type Aggregator struct {
 
 // Slave is one member of a bond, with what the bond driver reports about it.
 type Slave struct {
-	Name         string `json:"name"`
-	MIIStatus    string `json:"mii_status,omitempty"` // up, down, going back, …
-	Speed        int    `json:"speed,omitempty"`      // Mb/s, 0 unknown
-	Duplex       string `json:"duplex,omitempty"`
-	LinkFailures int    `json:"link_failures,omitempty"`
-	PermMAC      string `json:"perm_mac,omitempty"`
-	QueueID      int    `json:"queue_id,omitempty"`
+	Name         string    `json:"name"`
+	MIIStatus    LinkState `json:"mii_status,omitempty"` // up, down, going back, …
+	Speed        int       `json:"speed,omitempty"`      // Mb/s, 0 unknown
+	Duplex       Duplex    `json:"duplex,omitempty"`
+	LinkFailures int       `json:"link_failures,omitempty"`
+	PermMAC      string    `json:"perm_mac,omitempty"`
+	QueueID      int       `json:"queue_id,omitempty"`
 	// AggregatorID is the 802.3ad aggregator this slave is attached to (0 = unknown/none).
 	AggregatorID int       `json:"aggregator_id,omitempty"`
 	Actor        *LACPPort `json:"actor,omitempty"`
@@ -174,9 +174,9 @@ type VLANIf struct {
 
 // Neighbour protocols.
 const (
-	ProtoLLDP = "lldp"
-	ProtoCDP  = "cdp"
-	ProtoLACP = "lacp" // an LACPDU heard on a host NIC
+	ProtoLLDP Protocol = "lldp"
+	ProtoCDP  Protocol = "cdp"
+	ProtoLACP Protocol = "lacp" // an LACPDU heard on a host NIC
 )
 
 // Chassis/port ID subtypes, normalised across LLDP-MIB, lldpd and the wire.
@@ -193,9 +193,9 @@ const (
 
 // Neighbour is a device heard on a local port (a host NIC or a switch port).
 type Neighbour struct {
-	LocalPort        string `json:"port"`
-	Protocol         string `json:"protocol"`
-	ChassisIDSubtype string `json:"chassis_id_subtype,omitempty"`
+	LocalPort        string   `json:"port"`
+	Protocol         Protocol `json:"protocol"`
+	ChassisIDSubtype string   `json:"chassis_id_subtype,omitempty"`
 	// ChassisID: a MAC in lower-case colon form when the subtype is mac,
 	// otherwise as sent.
 	ChassisID     string   `json:"chassis_id,omitempty"`
@@ -261,12 +261,12 @@ type Port struct {
 	Descr   string `json:"descr,omitempty"`
 	Alias   string `json:"alias,omitempty"`
 	// Type: ethernet, lag, vlan, other (from ifType).
-	Type  string `json:"type,omitempty"`
-	MAC   string `json:"mac,omitempty"`
-	Speed int    `json:"speed,omitempty"` // Mb/s
-	MTU   int    `json:"mtu,omitempty"`
-	Admin string `json:"admin,omitempty"` // up, down
-	Oper  string `json:"oper,omitempty"`  // up, down, lowerLayerDown, notPresent, …
+	Type  string    `json:"type,omitempty"`
+	MAC   string    `json:"mac,omitempty"`
+	Speed int       `json:"speed,omitempty"` // Mb/s
+	MTU   int       `json:"mtu,omitempty"`
+	Admin LinkState `json:"admin,omitempty"` // up, down
+	Oper  LinkState `json:"oper,omitempty"`  // up, down, lowerLayerDown, notPresent, …
 	// LLDPPortNum is lldpLocPortNum when it differs from IfIndex.
 	LLDPPortNum int `json:"lldp_port_num,omitempty"`
 	// LLDPPortID is what this switch sends as its LLDP port ID for the port.
@@ -299,21 +299,21 @@ type PortLACP struct {
 
 // LAG kinds.
 const (
-	LAGLACP    = "lacp"
-	LAGStatic  = "static"
-	LAGUnknown = "unknown"
+	LAGLACP    LAGKind = "lacp"
+	LAGStatic  LAGKind = "static"
+	LAGUnknown LAGKind = "unknown"
 )
 
 // LAG is a port-channel / bundle / trunk on one switch.
 type LAG struct {
 	Name    string   `json:"name"`
 	IfIndex int      `json:"ifindex,omitempty"`
-	Kind    string   `json:"kind"` // lacp, static, unknown
+	Kind    LAGKind  `json:"kind"` // lacp, static, unknown
 	Members []string `json:"members"`
 	// ActorSystem/ActorKey are the LACP system ID and key this LAG sends.
-	ActorSystem string `json:"actor_system,omitempty"`
-	ActorKey    int    `json:"actor_key,omitempty"`
-	Oper        string `json:"oper,omitempty"`
+	ActorSystem string    `json:"actor_system,omitempty"`
+	ActorKey    int       `json:"actor_key,omitempty"`
+	Oper        LinkState `json:"oper,omitempty"`
 	// MLAG names the MLAG/vPC/VLT domain or peer when this LAG is multi-chassis.
 	MLAG     string   `json:"mlag,omitempty"`
 	MLAGID   int      `json:"mlag_id,omitempty"`

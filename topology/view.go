@@ -31,7 +31,7 @@ type ViewHost struct {
 
 type ViewBond struct {
 	Name   string      `json:"name"`
-	Mode   string      `json:"mode"`
+	Mode   BondMode    `json:"mode"`
 	Bridge string      `json:"bridge,omitempty"`
 	Slaves []ViewSlave `json:"slaves"`
 }
@@ -55,17 +55,17 @@ type ViewSwitch struct {
 
 type ViewLAG struct {
 	Name    string   `json:"name"`
-	Kind    string   `json:"kind"`
+	Kind    LAGKind  `json:"kind"`
 	Members []string `json:"members"`
 	MLAG    string   `json:"mlag,omitempty"`
 }
 
 type ViewNeighbour struct {
-	Port       string `json:"port"`
-	Protocol   string `json:"protocol"`
-	SystemName string `json:"system_name,omitempty"`
-	ChassisID  string `json:"chassis_id,omitempty"`
-	PortID     string `json:"port_id,omitempty"`
+	Port       string   `json:"port"`
+	Protocol   Protocol `json:"protocol"`
+	SystemName string   `json:"system_name,omitempty"`
+	ChassisID  string   `json:"chassis_id,omitempty"`
+	PortID     string   `json:"port_id,omitempty"`
 }
 
 type ViewLink struct {
@@ -174,7 +174,7 @@ func (v *View) WriteText(w io.Writer) error {
 				if s.Switch == "" {
 					sw, port = "?", "(unmapped)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t(h.Name), t(b.Name), t(b.Mode), t(s.NIC), sw, port, ev[[2]string{h.Name, s.NIC}])
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t(h.Name), t(b.Name), t(string(b.Mode)), t(s.NIC), sw, port, ev[[2]string{h.Name, s.NIC}])
 			}
 		}
 	}
@@ -191,7 +191,7 @@ func (v *View) WriteText(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t\t\n", t(s.Name), t(s.Vendor), t(s.Domain))
 		}
 		for _, l := range s.LAGs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t(s.Name), t(s.Vendor), t(s.Domain), t(l.Name), t(l.Kind), ts(l.Members, " "))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t(s.Name), t(s.Vendor), t(s.Domain), t(l.Name), t(string(l.Kind)), ts(l.Members, " "))
 		}
 	}
 	tw.Flush()

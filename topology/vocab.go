@@ -72,8 +72,45 @@ func (m BondMode) Class(kind string) Class {
 	return modeClass[kind][BondMode(strings.ToLower(strings.TrimSpace(string(m))))]
 }
 
+// linuxModeNames are the Linux bonding modes by number.
+var linuxModeNames = [...]BondMode{ModeBalanceRR, ModeActiveBackup, ModeBalanceXOR,
+	ModeBroadcast, Mode8023AD, ModeBalanceTLB, ModeBalanceALB}
+
+// LinuxName returns a Linux bonding mode as the kernel names it: numeric
+// modes translated, case and surrounding space ignored, and a number after
+// the name dropped ("802.3ad 4"). Other text comes back lower-cased.
+func (m BondMode) LinuxName() BondMode {
+	s := strings.ToLower(strings.TrimSpace(string(m)))
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '6' {
+		return linuxModeNames[s[0]-'0']
+	}
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		s = s[:i]
+	}
+	return BondMode(s)
+}
+
+// Canon returns the mode as the collectors write it for a bond of the
+// given kind (BondKindLinux when empty): a mode the class matrix knows, in
+// lower case and without surrounding space, a Linux mode by its kernel
+// name (numbers and "802.3ad 4" included). A mode the matrix does not know
+// comes back as read, for evidence to show.
+func (m BondMode) Canon(kind string) BondMode {
+	if kind == "" {
+		kind = BondKindLinux
+	}
+	c := BondMode(strings.ToLower(strings.TrimSpace(string(m))))
+	if kind == BondKindLinux {
+		c = m.LinuxName()
+	}
+	if _, ok := modeClass[kind][c]; ok {
+		return c
+	}
+	return m
+}
+
 // Class returns the class of the bond's mode.
-func (b *Bond) Class() Class { return BondMode(b.Mode).Class(b.Kind) }
+func (b *Bond) Class() Class { return b.Mode.Class(b.Kind) }
 
 // LinkState is a link's state as a bond driver (MII status) or an
 // interface (operstate, ifOperStatus) reports it.
@@ -85,7 +122,37 @@ const (
 	LinkDown           LinkState = "down"
 	LinkLowerLayerDown LinkState = "lowerLayerDown" // IF-MIB
 	LinkNotPresent     LinkState = "notPresent"     // IF-MIB
+	LinkGoingDown      LinkState = "going down"     // bond MII status, within downdelay
+	LinkGoingBack      LinkState = "going back"     // bond MII status, within updelay
 )
+
+// ParseLinkState reads a link state as a host source prints it (MII
+// status "Up", operstate "UP", "going back"): in lower case. IF-MIB's
+// camelCase names come from the SNMP decoder as the constants above.
+func ParseLinkState(s string) LinkState { return LinkState(s).Folded() }
+
+// ifMIBStates are IF-MIB's ifOperStatus/ifAdminStatus names by their
+// lower-case form.
+var ifMIBStates = map[LinkState]LinkState{}
+
+func init() {
+	for _, s := range []LinkState{LinkUp, LinkDown, "testing", "unknown", "dormant", LinkNotPresent, LinkLowerLayerDown} {
+		ifMIBStates[s.Folded()] = s
+	}
+}
+
+// IFMIB returns the state spelt as IF-MIB spells it ("LowerLayerDown" →
+// lowerLayerDown); a state IF-MIB does not name comes back as read.
+func (s LinkState) IFMIB() LinkState {
+	if c, ok := ifMIBStates[s.Folded()]; ok {
+		return c
+	}
+	return s
+}
+
+// Folded returns the state in lower case ("lowerLayerDown" →
+// "lowerlayerdown"), as messages that compare states across sources show it.
+func (s LinkState) Folded() LinkState { return LinkState(strings.ToLower(string(s))) }
 
 // Down reports whether the state says the link is down: "down" in any case,
 // and IF-MIB's lowerLayerDown and notPresent.
@@ -98,6 +165,21 @@ func (s LinkState) Down() bool {
 // Up reports whether the state says up or says nothing ("" = not reported).
 func (s LinkState) Up() bool { return s == "" || strings.EqualFold(string(s), string(LinkUp)) }
 
+// UpDown reduces the state to LinkUp or LinkDown when it says one of them
+// (in any case; the IF-MIB down states count as down), else "": not
+// reported, or a state that is neither ("going back", "testing", …).
+func (s LinkState) UpDown() LinkState {
+	switch {
+	case s == "":
+		return ""
+	case s.Up():
+		return LinkUp
+	case s.Down():
+		return LinkDown
+	}
+	return ""
+}
+
 // Duplex is a NIC's duplex: full, half, or "" unknown.
 type Duplex string
 
@@ -107,8 +189,33 @@ const (
 	DuplexHalf Duplex = "half"
 )
 
+// ParseDuplex reads a duplex as ethtool or teamd prints it, in any case:
+// DuplexFull, DuplexHalf, or "" for anything else (unknown).
+func ParseDuplex(s string) Duplex {
+	switch d := Duplex(strings.ToLower(s)); d {
+	case DuplexFull, DuplexHalf:
+		return d
+	}
+	return ""
+}
+
+func (d Duplex) folded() Duplex { return Duplex(strings.ToLower(string(d))) }
+
+// Half reports whether the duplex is half, in any case.
+func (d Duplex) Half() bool { return strings.EqualFold(string(d), string(DuplexHalf)) }
+
 // LAGKind is the kind of a switch LAG: LAGLACP, LAGStatic or LAGUnknown.
 type LAGKind string
+
+// canon returns one of the three kinds in lower case when the kind is one
+// of them in any case, else the kind as read.
+func (k LAGKind) canon() LAGKind {
+	switch c := LAGKind(strings.ToLower(string(k))); c {
+	case LAGLACP, LAGStatic, LAGUnknown:
+		return c
+	}
+	return k
+}
 
 // RunsLACP reports whether a LAG of this kind negotiates with LACP.
 func (k LAGKind) RunsLACP() bool { return k == LAGLACP }
@@ -116,6 +223,16 @@ func (k LAGKind) RunsLACP() bool { return k == LAGLACP }
 // Protocol is the protocol a neighbour was heard by: ProtoLLDP, ProtoCDP
 // or ProtoLACP.
 type Protocol string
+
+// canon returns one of the three protocols in lower case when the
+// protocol is one of them in any case, else the protocol as read.
+func (p Protocol) canon() Protocol {
+	switch c := Protocol(strings.ToLower(string(p))); c {
+	case ProtoLLDP, ProtoCDP, ProtoLACP:
+		return c
+	}
+	return p
+}
 
 // EvidenceKind is one kind of evidence for a host ↔ switch link
 // (EvLLDPHost … EvFDB), strongest first in Link.Evidence.
@@ -257,15 +374,21 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 }
 
 // canonicalise rewrites every MAC-valued field of a loaded host snapshot in
-// canonical form (LoadHost calls it: the load seam), so that consumers
-// compare MACs as read.
+// canonical form, and the vocabulary fields as the host parsers write them
+// (link states and duplex in lower case, a known bond mode by its name),
+// LoadHost calls it: the load seam. Consumers then compare values as read.
 func (h *Host) canonicalise() {
 	for i := range h.NICs {
-		canonMACField(&h.NICs[i].MAC)
-		canonMACField(&h.NICs[i].PermMAC)
+		n := &h.NICs[i]
+		canonMACField(&n.MAC)
+		canonMACField(&n.PermMAC)
+		n.State = n.State.Folded()
+		n.Duplex = n.Duplex.folded()
 	}
 	for i := range h.Bonds {
 		b := &h.Bonds[i]
+		b.Mode = b.Mode.Canon(b.Kind)
+		b.State = b.State.Folded()
 		canonMACField(&b.MAC)
 		canonMACField(&b.AdActorSystem)
 		if b.ActiveAggregator != nil {
@@ -273,6 +396,8 @@ func (h *Host) canonicalise() {
 		}
 		for j := range b.Slaves {
 			s := &b.Slaves[j]
+			s.MIIStatus = s.MIIStatus.Folded()
+			s.Duplex = s.Duplex.folded()
 			canonMACField(&s.PermMAC)
 			s.Actor.canonicalise()
 			s.Partner.canonicalise()
@@ -291,6 +416,7 @@ func (s *Switch) canonicalise() {
 	}
 	for i := range s.Ports {
 		p := &s.Ports[i]
+		p.Admin, p.Oper = p.Admin.IFMIB(), p.Oper.IFMIB()
 		canonMACField(&p.MAC)
 		if p.LACP != nil {
 			p.LACP.Actor.canonicalise()
@@ -298,7 +424,10 @@ func (s *Switch) canonicalise() {
 		}
 	}
 	for i := range s.LAGs {
-		canonMACField(&s.LAGs[i].ActorSystem)
+		l := &s.LAGs[i]
+		l.Kind = l.Kind.canon()
+		l.Oper = l.Oper.IFMIB()
+		canonMACField(&l.ActorSystem)
 	}
 	for i := range s.FDB {
 		canonMACField(&s.FDB[i].MAC)
@@ -318,6 +447,7 @@ func (p *LACPPort) canonicalise() {
 }
 
 func (n *Neighbour) canonicalise() {
+	n.Protocol = n.Protocol.canon()
 	if n.ChassisIDSubtype == IDMAC {
 		canonMACField(&n.ChassisID)
 	}

@@ -33,7 +33,7 @@ func TestBondModeClass(t *testing.T) {
 		if got := c.mode.Class(c.kind); got != c.want {
 			t.Errorf("BondMode(%q).Class(%q) = %q, want %q", c.mode, c.kind, got, c.want)
 		}
-		b := Bond{Kind: c.kind, Mode: string(c.mode)}
+		b := Bond{Kind: c.kind, Mode: c.mode}
 		if got := b.Class(); got != c.want {
 			t.Errorf("Bond{%q, %q}.Class() = %q, want %q", c.kind, c.mode, got, c.want)
 		}
@@ -179,5 +179,135 @@ func TestLoadCanonicalisesMACs(t *testing.T) {
 	}
 	if s.FDB[1].MAC != "bogus" {
 		t.Errorf("a non-MAC FDB entry was rewritten: %q", s.FDB[1].MAC)
+	}
+}
+
+func TestLinkStateForms(t *testing.T) {
+	for _, c := range []struct {
+		in                    LinkState
+		upDown, ifmib, folded LinkState
+	}{
+		{"", "", "", ""},
+		{"UP", LinkUp, LinkUp, "up"},
+		{"Down", LinkDown, LinkDown, "down"},
+		{"LowerLayerDown", LinkDown, LinkLowerLayerDown, "lowerlayerdown"},
+		{"NOTPRESENT", LinkDown, LinkNotPresent, "notpresent"},
+		{"Dormant", "", "dormant", "dormant"},
+		{"going back", "", "going back", "going back"}, // not an IF-MIB state: as read
+	} {
+		if got := c.in.UpDown(); got != c.upDown {
+			t.Errorf("LinkState(%q).UpDown() = %q, want %q", c.in, got, c.upDown)
+		}
+		if got := c.in.IFMIB(); got != c.ifmib {
+			t.Errorf("LinkState(%q).IFMIB() = %q, want %q", c.in, got, c.ifmib)
+		}
+		if got := c.in.Folded(); got != c.folded {
+			t.Errorf("LinkState(%q).Folded() = %q, want %q", c.in, got, c.folded)
+		}
+	}
+	if got := ParseLinkState("Going Back"); got != LinkGoingBack {
+		t.Errorf("ParseLinkState(Going Back) = %q", got)
+	}
+}
+
+func TestDuplex(t *testing.T) {
+	for in, want := range map[string]Duplex{"Full": DuplexFull, "half": DuplexHalf, "HALF": DuplexHalf, "Unknown! (255)": "", "": ""} {
+		if got := ParseDuplex(in); got != want {
+			t.Errorf("ParseDuplex(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if !Duplex("Half").Half() || DuplexFull.Half() || Duplex("").Half() {
+		t.Error("Duplex.Half")
+	}
+}
+
+func TestBondModeForms(t *testing.T) {
+	for _, c := range []struct {
+		kind            string
+		in, linux, want BondMode
+	}{
+		{"", "4", Mode8023AD, Mode8023AD},
+		{BondKindLinux, " 802.3AD 4", Mode8023AD, Mode8023AD},
+		{"", "Active-Backup", ModeActiveBackup, ModeActiveBackup},
+		{"", "6", ModeBalanceALB, ModeBalanceALB},
+		{"", "Weird Mode", "weird", "Weird Mode"}, // not in the matrix: kept as read
+		{BondKindOVS, "Balance-TCP", "balance-tcp", "balance-tcp"},
+		{BondKindOVS, "4", Mode8023AD, "4"}, // a number is no OVS mode
+		{BondKindTeam, "ActiveBackup", "activebackup", "activebackup"},
+	} {
+		if got := c.in.LinuxName(); got != c.linux {
+			t.Errorf("BondMode(%q).LinuxName() = %q, want %q", c.in, got, c.linux)
+		}
+		if got := c.in.Canon(c.kind); got != c.want {
+			t.Errorf("BondMode(%q).Canon(%q) = %q, want %q", c.in, c.kind, got, c.want)
+		}
+	}
+}
+
+// TestLoadCanonicalisesVocabulary: the load seam writes the vocabulary
+// fields as the collectors write them, so that consumers compare values
+// with ==; what the vocabulary does not know is kept as read.
+func TestLoadCanonicalisesVocabulary(t *testing.T) {
+	h, err := LoadHost(strings.NewReader(`{"name":"web01",
+		"nics":[{"name":"eth0","perm_mac":"52:54:00:00:01:00","state":"UP","duplex":"Full"},{"name":"eth1","state":"LowerLayerDown"}],
+		"bonds":[{"name":"bond0","mode":"4","miimon":100,"state":"Up","slaves":[{"name":"eth0","mii_status":"Down","duplex":"HALF"},{"name":"eth1","mii_status":"Going Back"}]},
+		  {"name":"bond1","mode":"Made Up","miimon":100},
+		  {"name":"ovs0","kind":"ovs","mode":"Balance-SLB","miimon":100}],
+		"neighbours":[{"port":"eth0","protocol":"LLDP","chassis_id_subtype":"mac","chassis_id":"00:1c:73:00:00:99","port_id_subtype":"ifname","port_id":"Et1"},
+		  {"port":"eth1","protocol":"EDP"}]}`), "h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, s0, s1 := h.Bonds[0], h.Bonds[0].Slaves[0], h.Bonds[0].Slaves[1]
+	for what, c := range map[string][2]string{
+		"nic state":        {string(h.NICs[0].State), "up"},
+		"nic duplex":       {string(h.NICs[0].Duplex), "full"},
+		"nic lower state":  {string(h.NICs[1].State), "lowerlayerdown"}, // as ip link, lower-cased
+		"bond mode":        {string(b.Mode), "802.3ad"},
+		"bond state":       {string(b.State), "up"},
+		"slave mii":        {string(s0.MIIStatus), "down"},
+		"slave duplex":     {string(s0.Duplex), "half"},
+		"slave going back": {string(s1.MIIStatus), "going back"},
+		"unknown mode":     {string(h.Bonds[1].Mode), "Made Up"},
+		"ovs mode":         {string(h.Bonds[2].Mode), "balance-slb"},
+		"protocol":         {string(h.Neighbours[0].Protocol), "lldp"},
+		"unknown protocol": {string(h.Neighbours[1].Protocol), "EDP"},
+	} {
+		if c[0] != c[1] {
+			t.Errorf("%s = %q, want %q", what, c[0], c[1])
+		}
+	}
+	s, err := LoadSwitch(strings.NewReader(`{"name":"leaf1","chassis_id_subtype":"mac","chassis_id":"00:1c:73:00:00:99",
+		"ports":[{"name":"Et1","ifindex":1,"admin":"UP","oper":"LowerLayerDown"},{"name":"Et2","ifindex":2,"oper":"Odd"}],
+		"lags":[{"name":"Po1","kind":"LACP","members":["Et1"],"oper":"DOWN"},{"name":"Po2","kind":"pagp","members":["Et2"]}],
+		"neighbours":[{"port":"Et1","protocol":"Cdp"}]}`), "s.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, c := range map[string][2]string{
+		"admin":        {string(s.Ports[0].Admin), "up"},
+		"oper":         {string(s.Ports[0].Oper), "lowerLayerDown"}, // IF-MIB's spelling
+		"odd oper":     {string(s.Ports[1].Oper), "Odd"},
+		"lag kind":     {string(s.LAGs[0].Kind), "lacp"},
+		"lag oper":     {string(s.LAGs[0].Oper), "down"},
+		"unknown kind": {string(s.LAGs[1].Kind), "pagp"},
+		"protocol":     {string(s.Neighbours[0].Protocol), "cdp"},
+	} {
+		if c[0] != c[1] {
+			t.Errorf("switch %s = %q, want %q", what, c[0], c[1])
+		}
+	}
+	// What the canonical form buys: Build hears the host's upper-case LLDP
+	// (it compares protocols with ==), and the mode given as a number is
+	// the kernel's 802.3ad for every reader.
+	m, err := Build([]*Host{h}, []*Switch{s}, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := m.LinkOf("web01", "eth0"); l == nil || l.Switch != "leaf1" || l.Port != "Et1" {
+		t.Errorf("eth0 link = %+v, want leaf1 Et1 (heard by LLDP)", l)
+	}
+	if bf := m.Host("web01").BondFacts()[0]; bf.Mode != Mode8023AD || !bf.RunsLACP {
+		t.Errorf("bond0 facts: mode %q, runs LACP %v", bf.Mode, bf.RunsLACP)
 	}
 }

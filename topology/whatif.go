@@ -47,7 +47,7 @@ type SlaveLink struct {
 type BondImpact struct {
 	Host      string      `json:"host"`
 	Bond      string      `json:"bond"`
-	Mode      string      `json:"mode"`
+	Mode      BondMode    `json:"mode"`
 	Outcome   Outcome     `json:"outcome"`
 	Lost      []SlaveLink `json:"lost"`
 	Remaining []SlaveLink `json:"remaining"`

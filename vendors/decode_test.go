@@ -84,7 +84,8 @@ func lagOf(s *topology.Switch, name string) *topology.LAG {
 
 func TestLAGKind(t *testing.T) {
 	for _, c := range []struct {
-		name, rows, want string
+		name, rows string
+		want       topology.LAGKind
 	}{
 		{"lacp: activity and partner", aggPort("1", "bc", "021c73000001", "1000010") + aggPort("2", "bc", "021c73000001", "1000010"), topology.LAGLACP},
 		{"lacp: passive member with a partner", aggPort("1", "3c", "021c73000001", "1000010"), topology.LAGLACP},

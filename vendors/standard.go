@@ -170,8 +170,8 @@ func (d *decoder) system(name string) {
 	}
 }
 
-var operStatus = map[int]string{1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
-var adminStatus = map[int]string{1: "up", 2: "down", 3: "testing"}
+var operStatus = map[int]topology.LinkState{1: topology.LinkUp, 2: topology.LinkDown, 3: "testing", 4: "unknown", 5: "dormant", 6: topology.LinkNotPresent, 7: topology.LinkLowerLayerDown}
+var adminStatus = map[int]topology.LinkState{1: topology.LinkUp, 2: topology.LinkDown, 3: "testing"}
 
 func portType(t int) string {
 	switch t {
@@ -523,7 +523,7 @@ func (d *decoder) lags() {
 	}
 }
 
-func (d *decoder) kindOf(agg int) string {
+func (d *decoder) kindOf(agg int) topology.LAGKind {
 	for _, l := range d.s.LAGs {
 		if l.IfIndex == agg {
 			return l.Kind
@@ -552,7 +552,7 @@ func (d *decoder) sortedAggRows() []*aggPortRow {
 //   - unknown: no member rows (the agent does not fill the table for this
 //     LAG), or members that are down/waiting with no partner, which a
 //     passive LACP port and a static one report alike.
-func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) string {
+func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) topology.LAGKind {
 	if len(members) == 0 {
 		return topology.LAGUnknown
 	}
@@ -613,7 +613,7 @@ func nonEmpty(s string) string {
 
 // memberStatus maps a member's LACP row to the switch's view of it.
 func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
-	if p.Oper != "" && p.Oper != "up" {
+	if !p.Oper.Up() {
 		return "down"
 	}
 	if !a.haveActorState {

@@ -60,9 +60,9 @@ func hostileSite(t *testing.T, dir string, v2 bool) (downSwitch string) {
 	p1, p2, p3, p4 := h("Ethernet1/1"), h("Ethernet1/2"), h("Ethernet1/3"), h("Ethernet1/4")
 	nic1, nic2 := h("eth0"), h("eth1")
 	c1, c2 := "02:00:00:00:01:00", "02:00:00:00:02:00"
-	mode, nic2Port := "802.3ad", p3
+	mode, nic2Port := topology.Mode8023AD, p3
 	if v2 {
-		mode, nic2Port = "balance-xor", p4
+		mode, nic2Port = topology.ModeBalanceXOR, p4
 	}
 	host := &topology.Host{Name: h("host"), Kernel: h("kernel"),
 		NICs: []topology.NIC{
@@ -70,7 +70,7 @@ func hostileSite(t *testing.T, dir string, v2 bool) (downSwitch string) {
 			{Name: nic2, PermMAC: "02:00:00:00:00:02", MAC: "02:00:00:00:00:01", Speed: 10000, State: "up", Master: h("bond0")},
 		},
 		Bonds: []topology.Bond{{Name: h("bond0"), Mode: mode, MIIMon: 0, LACPRate: h("rate"), XmitHashPolicy: h("hash"),
-			Slaves: []topology.Slave{{Name: nic1, MIIStatus: "up", PermMAC: "02:00:00:00:00:01"}, {Name: nic2, MIIStatus: h("state"), PermMAC: "02:00:00:00:00:02"}}}},
+			Slaves: []topology.Slave{{Name: nic1, MIIStatus: "up", PermMAC: "02:00:00:00:00:01"}, {Name: nic2, MIIStatus: topology.LinkState(h("state")), PermMAC: "02:00:00:00:00:02"}}}},
 		Neighbours: []topology.Neighbour{
 			{LocalPort: nic1, Protocol: "lldp", ChassisIDSubtype: topology.IDMAC, ChassisID: c1, PortIDSubtype: topology.IDIfName, PortID: p1,
 				SystemName: h("heard-by-host"), PortDescr: h("descr-heard-by-host")},

@@ -277,7 +277,7 @@ func applyEthtool(n *topology.NIC, b []byte) {
 				}
 			}
 		case "Duplex":
-			if d := strings.ToLower(v); (d == "full" || d == "half") && n.Duplex == "" {
+			if d := topology.ParseDuplex(v); d != "" && n.Duplex == "" {
 				n.Duplex = d
 			}
 		case "driver":

@@ -30,7 +30,7 @@ type Links struct {
 }
 
 // linuxModes maps iproute2's mode names and numbers to mode names.
-var linuxModes = map[string]string{
+var linuxModes = map[string]topology.BondMode{
 	"balance-rr": topology.ModeBalanceRR, "0": topology.ModeBalanceRR,
 	"active-backup": topology.ModeActiveBackup, "1": topology.ModeActiveBackup,
 	"balance-xor": topology.ModeBalanceXOR, "2": topology.ModeBalanceXOR,
@@ -94,7 +94,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 		if ifname == "" {
 			return nil, jsonValueError(file, data, []any{i}, "link %d has no ifname", i)
 		}
-		state := strings.ToLower(jstr(l, "operstate"))
+		state := topology.ParseLinkState(jstr(l, "operstate"))
 		master := jstr(l, "master")
 		mtu := jint(l, "mtu")
 		kind := jstr(l, "linkinfo", "info_kind")
@@ -110,11 +110,10 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			if d == nil {
 				d = &fastjson.Value{}
 			}
-			mode := jstr(d, "mode")
-			if m, ok := linuxModes[mode]; ok {
-				mode = m
+			b.Mode = topology.BondMode(jstr(d, "mode"))
+			if m, ok := linuxModes[jstr(d, "mode")]; ok {
+				b.Mode = m
 			}
-			b.Mode = mode
 			b.MIIMon, b.UpDelay, b.DownDelay, b.ARPInterval = jint(d, "miimon"), jint(d, "updelay"), jint(d, "downdelay"), jint(d, "arp_interval")
 			for _, t := range d.GetArray("arp_ip_target") {
 				if s := scalar(t); s != "" {
@@ -178,7 +177,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			if nic.PermMAC == "" {
 				nic.PermMAC = topology.NormalizeMAC(jstr(d, "perm_hwaddr"))
 			}
-			s := topology.Slave{Name: ifname, MIIStatus: strings.ToLower(jstr(d, "mii_status")), LinkFailures: jint(d, "link_failure_count"),
+			s := topology.Slave{Name: ifname, MIIStatus: topology.ParseLinkState(jstr(d, "mii_status")), LinkFailures: jint(d, "link_failure_count"),
 				PermMAC: nic.PermMAC, QueueID: jint(d, "queue_id"), Source: file}
 			if id, ok := out.ranged(data, file, d, i, "ad_aggregator_id", ifname, 0, 65535); ok {
 				s.AggregatorID = id

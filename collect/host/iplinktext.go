@@ -13,10 +13,11 @@ import (
 // state, MTU, addresses and the bond, bond_slave, bridge and vlan details.
 func ParseIPLinkText(data []byte, file string) (*Links, error) {
 	type rec struct {
-		name, parent, master, state, mac, perm, kind, slaveKind string
-		mtu                                                     int
-		attrs, slaveAttrs                                       map[string]string
-		ether                                                   bool
+		name, parent, master, mac, perm, kind, slaveKind string
+		state                                            topology.LinkState
+		mtu                                              int
+		attrs, slaveAttrs                                map[string]string
+		ether                                            bool
 	}
 	var recs []*rec
 	var cur *rec
@@ -42,7 +43,7 @@ func ParseIPLinkText(data []byte, file string) (*Links, error) {
 				case "master":
 					cur.master = f[i+1]
 				case "state":
-					cur.state = strings.ToLower(f[i+1])
+					cur.state = topology.ParseLinkState(f[i+1])
 				}
 			}
 			recs = append(recs, cur)
@@ -85,8 +86,8 @@ func ParseIPLinkText(data []byte, file string) (*Links, error) {
 		if r.kind == "bond" {
 			b := &topology.Bond{Name: r.name, Kind: topology.BondKindLinux, MTU: r.mtu, MAC: topology.NormalizeMAC(r.mac), State: r.state, Source: file}
 			a := r.attrs
-			b.Mode = a["mode"]
-			if m, ok := linuxModes[b.Mode]; ok {
+			b.Mode = topology.BondMode(a["mode"])
+			if m, ok := linuxModes[a["mode"]]; ok {
 				b.Mode = m
 			}
 			b.MIIMon, _ = strconv.Atoi(a["miimon"])
@@ -127,7 +128,7 @@ func ParseIPLinkText(data []byte, file string) (*Links, error) {
 			if n.PermMAC == "" {
 				n.PermMAC = topology.NormalizeMAC(sa["perm_hwaddr"])
 			}
-			s := topology.Slave{Name: r.name, MIIStatus: strings.ToLower(sa["mii_status"]), PermMAC: n.PermMAC, Source: file}
+			s := topology.Slave{Name: r.name, MIIStatus: topology.ParseLinkState(sa["mii_status"]), PermMAC: n.PermMAC, Source: file}
 			s.LinkFailures, _ = strconv.Atoi(sa["link_failure_count"])
 			s.AggregatorID, _ = strconv.Atoi(sa["ad_aggregator_id"])
 			if b := bonds[r.master]; b != nil {

@@ -75,7 +75,7 @@ func readPcapInto(h *topology.Host, b []byte, file string, ifNames map[int]strin
 // reported (same NIC, protocol and chassis).
 func mergeNeighbours(have, add []topology.Neighbour) []topology.Neighbour {
 	key := func(n *topology.Neighbour) string {
-		return n.LocalPort + "\x00" + n.Protocol + "\x00" + strings.ToLower(n.ChassisID)
+		return n.LocalPort + "\x00" + string(n.Protocol) + "\x00" + strings.ToLower(n.ChassisID)
 	}
 	seen := map[string]bool{}
 	for i := range have {

@@ -131,7 +131,7 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 	for _, l := range ls {
 		a := l.Attrs()
 		master := nameOf(a.MasterIndex)
-		state := strings.ToLower(a.OperState.String())
+		state := topology.ParseLinkState(a.OperState.String())
 		switch l := l.(type) {
 		case *netlink.Bond:
 			continue
@@ -212,11 +212,11 @@ func macString(hw net.HardwareAddr) string {
 // AdInfo nil and has no LACP-active attribute: /proc/net/bonding fills them.
 func bondFromNetlink(l *netlink.Bond, nameOf func(int) string) topology.Bond {
 	a := l.Attrs()
-	b := topology.Bond{Name: a.Name, Kind: topology.BondKindLinux, Mode: l.Mode.String(), MIIMon: max(l.Miimon, 0),
+	b := topology.Bond{Name: a.Name, Kind: topology.BondKindLinux, Mode: topology.BondMode(l.Mode.String()), MIIMon: max(l.Miimon, 0),
 		UpDelay: max(l.UpDelay, 0), DownDelay: max(l.DownDelay, 0), ARPInterval: max(l.ArpInterval, 0),
-		MinLinks: max(l.MinLinks, 0), MTU: a.MTU, MAC: macString(a.HardwareAddr), State: strings.ToLower(a.OperState.String()),
+		MinLinks: max(l.MinLinks, 0), MTU: a.MTU, MAC: macString(a.HardwareAddr), State: topology.ParseLinkState(a.OperState.String()),
 		Source: "netlink"}
-	if m, ok := linuxModes[b.Mode]; ok {
+	if m, ok := linuxModes[l.Mode.String()]; ok {
 		b.Mode = m
 	}
 	for _, ip := range l.ArpIpTargets {
@@ -255,7 +255,7 @@ func addSlave(out *Links, master, name string, bs *netlink.BondSlave) {
 		out.Bonds = append(out.Bonds, topology.Bond{Name: master})
 		b = &out.Bonds[len(out.Bonds)-1]
 	}
-	s := topology.Slave{Name: name, MIIStatus: strings.ToLower(bs.MiiStatus.String()), LinkFailures: int(bs.LinkFailureCount),
+	s := topology.Slave{Name: name, MIIStatus: topology.ParseLinkState(bs.MiiStatus.String()), LinkFailures: int(bs.LinkFailureCount),
 		PermMAC: macString(bs.PermHardwareAddr), QueueID: int(bs.QueueId), AggregatorID: int(bs.AggregatorId), Source: "netlink"}
 	if bs.AggregatorId > 0 || bs.AdActorOperPortState != 0 {
 		s.Actor = &topology.LACPPort{State: topology.LACPState(bs.AdActorOperPortState), StateKnown: true}

@@ -108,7 +108,7 @@ func (b *nbBuilder) done(out *[]topology.Neighbour, file string) {
 	*out = append(*out, b.n)
 }
 
-func viaProto(v string) string {
+func viaProto(v string) topology.Protocol {
 	switch strings.ToUpper(strings.TrimSpace(v)) {
 	case "CDPV1", "CDPV2", "CDP":
 		return topology.ProtoCDP

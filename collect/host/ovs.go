@@ -17,7 +17,7 @@ var ovsBondModes = map[string]bool{"balance-tcp": true, "balance-slb": true, "ac
 // (lacp_status configured or negotiated) with a bond_mode other than
 // balance-tcp: the mode class matrix's "any bond with lacp=active/passive".
 // The original bond_mode is kept in the bond's Source.
-const OVSModeLACP = "lacp"
+const OVSModeLACP topology.BondMode = "lacp"
 
 // ParseOVSBondShow parses `ovs-appctl bond/show` (or `bond/show <port>`)
 // output of Open vSwitch 1.x to 3.x: one "---- <bond> ----" section per
@@ -96,10 +96,10 @@ func (p *ovsParser) flushMember() {
 	}
 	m := p.member
 	switch {
-	case m.MIIStatus == "down" && p.delay == "updelay":
-		m.MIIStatus = "going back"
-	case m.MIIStatus == "up" && p.delay == "downdelay":
-		m.MIIStatus = "going down"
+	case m.MIIStatus == topology.LinkDown && p.delay == "updelay":
+		m.MIIStatus = topology.LinkGoingBack
+	case m.MIIStatus == topology.LinkUp && p.delay == "downdelay":
+		m.MIIStatus = topology.LinkGoingDown
 	}
 	p.cur.Slaves = append(p.cur.Slaves, *m)
 	p.member, p.delay = nil, ""
@@ -115,7 +115,7 @@ func (p *ovsParser) finish() {
 		p.errs = append(p.errs, &ParseError{File: p.file, Line: p.sectionLine, Msg: fmt.Sprintf("bond %s has no bond_mode line: its mode is unknown", quote.Name(b.Name))})
 	}
 	lacpOn := p.lacp == "configured" || p.lacp == "negotiated"
-	b.Mode = p.mode
+	b.Mode = topology.BondMode(p.mode)
 	if lacpOn && p.mode != "balance-tcp" {
 		b.Mode = OVSModeLACP
 	}
@@ -194,9 +194,9 @@ func (p *ovsParser) feed(raw string) {
 			s := &topology.Slave{Name: name, Source: p.file}
 			switch state = strings.TrimSpace(state); state {
 			case "enabled":
-				s.MIIStatus = "up"
+				s.MIIStatus = topology.LinkUp
 			case "disabled":
-				s.MIIStatus = "down"
+				s.MIIStatus = topology.LinkDown
 			default:
 				p.errorf("%s %s: state %s is neither enabled nor disabled", word, quote.Name(name), quote.Q(state))
 			}

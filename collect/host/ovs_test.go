@@ -21,7 +21,7 @@ func readOVSFixture(t *testing.T, name string) ([]topology.Bond, []error, string
 	return bonds, errs, file
 }
 
-func ovsSlave(file, name, mii string) topology.Slave {
+func ovsSlave(file, name string, mii topology.LinkState) topology.Slave {
 	return topology.Slave{Name: name, MIIStatus: mii, Source: file}
 }
 

@@ -35,7 +35,10 @@ func (e *ParseError) Error() string {
 
 // bondingModes maps the kernel's "Bonding Mode:" text to the mode name.
 // Matched as substrings, so author annotations after the text survive.
-var bondingModes = []struct{ text, mode string }{
+var bondingModes = []struct {
+	text string
+	mode topology.BondMode
+}{
 	{"802.3ad", topology.Mode8023AD},
 	{"(round-robin)", topology.ModeBalanceRR},
 	{"(active-backup)", topology.ModeActiveBackup},
@@ -284,7 +287,7 @@ func (p *bondParser) feed(raw string) {
 				return
 			}
 		}
-		p.cur.Mode = val
+		p.cur.Mode = topology.BondMode(val)
 		p.errorf("unknown bonding mode %s", quote.Q(val))
 		return
 	}
@@ -355,7 +358,7 @@ func (p *bondParser) feed(raw string) {
 	case "transmit hash policy":
 		b.XmitHashPolicy = firstField(val)
 	case "mii status":
-		b.State = strings.ToLower(val)
+		b.State = topology.ParseLinkState(val)
 	case "mii polling interval (ms)":
 		b.MIIMon = p.atoi(key, val)
 	case "up delay (ms)":
@@ -434,7 +437,7 @@ func (p *bondParser) slaveField(lk, key, val string) {
 	}
 	switch lk {
 	case "mii status":
-		s.MIIStatus = strings.ToLower(val)
+		s.MIIStatus = topology.ParseLinkState(val)
 		p.seen |= sfMII
 	case "speed":
 		s.Speed = p.atoi(key, val)
@@ -444,7 +447,7 @@ func (p *bondParser) slaveField(lk, key, val string) {
 		if d == "unknown" {
 			d = ""
 		}
-		s.Duplex = d
+		s.Duplex = topology.Duplex(d)
 		p.seen |= sfDuplex
 	case "link failure count":
 		s.LinkFailures = p.atoi(key, val)

@@ -122,7 +122,7 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 	b := topology.Bond{
 		Name:   name,
 		Kind:   topology.BondKindTeam,
-		Mode:   st.Setup.RunnerName,
+		Mode:   topology.BondMode(st.Setup.RunnerName),
 		MAC:    topology.NormalizeMAC(st.TeamDevice.Ifinfo.DevAddr),
 		Source: file,
 	}
@@ -162,24 +162,24 @@ func ParseTeamdState(data []byte, file, team string) (topology.Bond, error) {
 		if l := p.Link; l != nil {
 			if l.Up != nil {
 				linkUp = *l.Up
-				s.MIIStatus = "down"
+				s.MIIStatus = topology.LinkDown
 				if linkUp {
-					s.MIIStatus = "up"
+					s.MIIStatus = topology.LinkUp
 				}
 			}
 			if linkUp && l.Speed > 0 {
 				s.Speed = l.Speed
 			}
-			if d := strings.ToLower(l.Duplex); linkUp && (d == "full" || d == "half") {
+			if d := topology.ParseDuplex(l.Duplex); linkUp && d != "" {
 				s.Duplex = d
 			}
 		}
 		if w := p.LinkWatches; w != nil {
 			if w.Up != nil {
 				if !*w.Up {
-					s.MIIStatus = "down"
+					s.MIIStatus = topology.LinkDown
 				} else if s.MIIStatus == "" {
-					s.MIIStatus = "up"
+					s.MIIStatus = topology.LinkUp
 				}
 			}
 			watches, err := teamdLinkWatches(w.List)

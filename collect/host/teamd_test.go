@@ -178,8 +178,8 @@ func TestTeamdStateVariants(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
 	}
-	for _, runner := range []string{"loadbalance", "broadcast", "random"} {
-		b, err := ParseTeamdState([]byte(`{"setup": {"runner_name": "`+runner+`"}}`), f, "team0")
+	for _, runner := range []topology.BondMode{"loadbalance", "broadcast", "random"} {
+		b, err := ParseTeamdState([]byte(`{"setup": {"runner_name": "`+string(runner)+`"}}`), f, "team0")
 		if err != nil || b.Mode != runner || rules.ClassOf(&b) != rules.ClassStatic {
 			t.Errorf("%s: %+v %v class %q", runner, b, err, rules.ClassOf(&b))
 		}
@@ -291,9 +291,10 @@ func captureFS(t *testing.T, files map[string]string) fstest.MapFS {
 // OVS bond and a team.
 func TestReadCaptureOVSAndTeamd(t *testing.T) {
 	type wantBond struct {
-		name, kind, mode string
-		class            rules.Class
-		slaves           []string
+		name, kind string
+		mode       topology.BondMode
+		class      rules.Class
+		slaves     []string
 	}
 	want := []wantBond{
 		{"bond0", topology.BondKindOVS, "balance-tcp", rules.ClassLACP, []string{"ens20f0np0", "ens20f1np1"}},

@@ -284,7 +284,7 @@ func TestGeneratedCaptures(t *testing.T) {
 				gotErrs = append(gotErrs, err.Error())
 			}
 			for _, n := range l2.Neighbours(frames, "bond-slave") {
-				gotN = append(gotN, n.LocalPort+" "+n.Protocol+" "+n.Source[strings.LastIndex(n.Source, " ")+1:])
+				gotN = append(gotN, n.LocalPort+" "+string(n.Protocol)+" "+n.Source[strings.LastIndex(n.Source, " ")+1:])
 			}
 			if diff := cmp.Diff(c.frames, got); diff != "" {
 				t.Errorf("frames (-want +got):\n%s", diff)

@@ -3,6 +3,8 @@ package l2
 import (
 	"errors"
 	"fmt"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // ErrMissingMandatory is wrapped by DecodeLLDP's error when the LLDPDU does
@@ -17,8 +19,8 @@ var ErrNotLACPDU = errors.New("not an LACPDU")
 // TLVError is a malformed TLV: which protocol, which TLV, and the byte
 // offset of its header within the payload that was decoded.
 type TLVError struct {
-	Protocol string // lldp, cdp, lacp
-	TLV      string // e.g. "Management Address (8)"
+	Protocol topology.Protocol // lldp, cdp, lacp
+	TLV      string            // e.g. "Management Address (8)"
 	Offset   int
 	Err      error
 }

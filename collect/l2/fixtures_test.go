@@ -180,8 +180,8 @@ func tcpdumpLACP(t *testing.T, block string) (actor, partner topology.LACPPort) 
 	return ports[0], ports[1]
 }
 
-func kinds(frames []l2.Frame) map[string]int {
-	k := map[string]int{}
+func kinds(frames []l2.Frame) map[topology.Protocol]int {
+	k := map[topology.Protocol]int{}
 	for _, f := range frames {
 		k[f.Kind]++
 	}
@@ -200,7 +200,7 @@ func noErrors(t *testing.T, errs []error) {
 func TestFixtureLLDPAndCDP(t *testing.T) {
 	frames, errs := readFixture(t, "tcpdump__LLDP_and_CDP.pcap")
 	noErrors(t, errs)
-	if diff := cmp.Diff(map[string]int{"lldp": 8, "cdp": 4}, kinds(frames)); diff != "" {
+	if diff := cmp.Diff(map[topology.Protocol]int{l2.KindLLDP: 8, l2.KindCDP: 4}, kinds(frames)); diff != "" {
 		t.Errorf("frame kinds (-want +got):\n%s", diff)
 	}
 	blocks := outBlocks(t, "tcpdump__lldp_cdp-ev.out")

@@ -115,7 +115,7 @@ func TestListenVeth(t *testing.T) {
 
 	count := map[string]int{}
 	for _, f := range frames {
-		count[f.Interface+" "+f.Kind]++
+		count[f.Interface+" "+string(f.Kind)]++
 		if !f.Time.Equal(clock) || f.Tunnel != "" || f.Outgoing || f.SrcMAC != "00:1c:73:ab:cd:07" ||
 			!strings.HasPrefix(f.Neighbour.Source, "listen eth0 frame ") {
 			t.Errorf("frame %+v", f)

@@ -32,7 +32,7 @@ func Neighbours(frames []Frame, localPort string) []topology.Neighbour {
 		if n.LocalPort == "" {
 			n.LocalPort = localPort
 		}
-		key := n.LocalPort + "\x00" + n.Protocol + "\x00" + sender(f, &n)
+		key := n.LocalPort + "\x00" + string(n.Protocol) + "\x00" + sender(f, &n)
 		if j, ok := at[key]; ok {
 			out[j] = n
 			continue

@@ -47,8 +47,8 @@ type Frame struct {
 	// Tunnel is set when the frame was carried inside ERSPAN or GRE: it was
 	// mirrored from elsewhere, not heard on the capturing interface.
 	Tunnel string
-	SrcMAC string // lower-case colon form, when the link layer carries it
-	Kind   string // lldp, cdp or lacp
+	SrcMAC string            // lower-case colon form, when the link layer carries it
+	Kind   topology.Protocol // lldp, cdp or lacp
 	// Neighbour is what the frame said: LLDP or CDP fields, or for lacp the
 	// actor in Neighbour.LACP. Source is set to "<source> frame <n>".
 	Neighbour *topology.Neighbour

@@ -153,7 +153,7 @@ func CheckSite(fsys fs.FS) error {
 				if port.LACP.Actor.Key != p.Key {
 					bad("%s %s: partner key %d, %s %s has key %d", h.Name, s.Name, p.Key, l.Switch, l.Port, port.LACP.Actor.Key)
 				}
-				if !strings.EqualFold(s.MIIStatus, "up") || s.Actor == nil {
+				if s.MIIStatus == "" || !s.MIIStatus.Up() || s.Actor == nil {
 					continue
 				}
 				actor := cmp.Or(topology.NormalizeMAC(s.Actor.System), topology.NormalizeMAC(b.AdActorSystem), topology.NormalizeMAC(b.MAC))

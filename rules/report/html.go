@@ -322,7 +322,7 @@ func bondLegs(bf *topology.BondFacts) []htmlLeg {
 			if lag := sf.LAG; lag != nil {
 				leg.LAG = escape.Text(lag.Name)
 				if lag.Kind != "" {
-					leg.LAG += " (" + escape.Text(lag.Kind) + ")"
+					leg.LAG += " (" + escape.Text(string(lag.Kind)) + ")"
 				}
 			}
 		}

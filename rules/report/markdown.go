@@ -125,11 +125,11 @@ func mdSuppressed(ew *errWriter, fs []rules.Finding) {
 	}
 }
 
-func orElse(s, none string) string {
+func orElse[S ~string](s S, none string) string {
 	if s == "" {
 		return none
 	}
-	return s
+	return string(s)
 }
 
 // The Markdown escaping policy is escape.Markdown and escape.MarkdownCode

@@ -69,7 +69,7 @@ func (t Text) Write(w io.Writer, r *Report) error {
 				if len(legs) == 0 {
 					legs = []string{"(no slaves)"}
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", escape.Text(h.Name), escape.Text(b.Name), escape.Text(b.Mode), strings.Join(legs, "  "), resultWord(byBond[[2]string{h.Name, b.Name}]))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", escape.Text(h.Name), escape.Text(b.Name), escape.Text(string(b.Mode)), strings.Join(legs, "  "), resultWord(byBond[[2]string{h.Name, b.Name}]))
 			}
 		}
 		tw.Flush()
@@ -218,7 +218,7 @@ func subjectTitle(m *topology.Model, f rules.Finding) string {
 			if h := m.Host(f.Host); h != nil {
 				for _, b := range h.Bonds {
 					if b.Name == f.Bond {
-						mode = " (" + b.Mode + ")"
+						mode = " (" + string(b.Mode) + ")"
 					}
 				}
 			}

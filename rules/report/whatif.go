@@ -109,7 +109,7 @@ func writeWhatIfMarkdown(w io.Writer, r *WhatIf) error {
 	} else {
 		fmt.Fprintf(w, "| host | bond | mode | outcome | lost | remaining | takes over | notes |\n|---|---|---|---|---|---|---|---|\n")
 		for _, b := range im.Bonds {
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", md(b.Host), md(b.Bond), md(b.Mode), outcomeWords[b.Outcome],
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", md(b.Host), md(b.Bond), md(string(b.Mode)), outcomeWords[b.Outcome],
 				links(b.Lost, md), links(b.Remaining, md), md(b.TakesOver), strings.Join(mapStrings(b.Notes, md), "; "))
 		}
 	}
@@ -131,7 +131,7 @@ func writeWhatIfText(w io.Writer, r *WhatIf) error {
 		fmt.Fprintf(w, "no bond has a slave on it\n")
 	}
 	for _, b := range im.Bonds {
-		fmt.Fprintf(w, "%-20s %s %s (%s)\n", outcomeWords[b.Outcome], t(b.Host), t(b.Bond), t(b.Mode))
+		fmt.Fprintf(w, "%-20s %s %s (%s)\n", outcomeWords[b.Outcome], t(b.Host), t(b.Bond), t(string(b.Mode)))
 		fmt.Fprintf(w, "    lost:      %s\n    remaining: %s\n", links(b.Lost, t), links(b.Remaining, t))
 		if b.TakesOver != "" {
 			fmt.Fprintf(w, "    takes over: %s\n", t(b.TakesOver))

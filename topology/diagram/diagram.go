@@ -133,8 +133,9 @@ type Edge struct {
 	// From and To are node IDs: the host then the switch, or two switches.
 	From, To string
 	// The host end (EdgeBond, EdgeNIC): Bond is "" for a NIC in no bond.
-	Host, Bond, Mode string
-	NICs             []string
+	Host, Bond string
+	Mode       topology.BondMode
+	NICs       []string
 	// The switch end (for an uplink, the From switch): LAG is "" when the
 	// ports are not aggregated.
 	Switch string

@@ -175,10 +175,10 @@ func (d *Diagram) addLoneNIC(m *topology.Model, h *topology.HostNode, l *topolog
 	mb := member{speed: portSpeed(sw, l.Port)}
 	if nic := h.NIC(l.NIC); nic != nil {
 		mb.speed = cmp.Or(nic.Speed, mb.speed)
-		mb.down = topology.LinkState(nic.State).Down()
+		mb.down = nic.State.Down()
 	}
 	mb.down = mb.down || portDown(sw, l.Port)
-	if lag != nil && topology.LAGKind(lag.Kind).RunsLACP() {
+	if lag != nil && lag.Kind.RunsLACP() {
 		mb.lacp = switchLACP(sw, l.Port)
 	}
 	e.add(mb)
@@ -221,7 +221,7 @@ func slaveMember(bf *topology.BondFacts, sf *topology.SlaveFacts) member {
 	if mb.speed == 0 {
 		mb.speed = portSpeed(sw, port)
 	}
-	if bf.RunsLACP || sf.LAG != nil && topology.LAGKind(sf.LAG.Kind).RunsLACP() {
+	if bf.RunsLACP || sf.LAG != nil && sf.LAG.Kind.RunsLACP() {
 		mb.lacp = cmp.Or(switchLACP(sw, port), hostLACP(sf))
 	}
 	return mb
@@ -236,7 +236,7 @@ func portSpeed(sw *topology.SwitchNode, port string) int {
 
 func portDown(sw *topology.SwitchNode, port string) bool {
 	if p := sw.Port(port); p != nil {
-		return topology.LinkState(p.Oper).Down()
+		return p.Oper.Down()
 	}
 	return false
 }
@@ -378,7 +378,7 @@ func (d *Diagram) addUplinks(m *topology.Model, sel *selection, ports bool) {
 		e.Ports = append(e.Ports, ap)
 		e.PeerPorts = append(e.PeerPorts, bp)
 		mb := member{speed: cmp.Or(portSpeed(sa, ap), portSpeed(sb, bp)), down: portDown(sa, ap) || portDown(sb, bp)}
-		if la != nil && topology.LAGKind(la.Kind).RunsLACP() {
+		if la != nil && la.Kind.RunsLACP() {
 			mb.lacp = switchLACP(sa, ap)
 		}
 		e.add(mb)

@@ -22,7 +22,7 @@ func (e *Edge) Lines() []string {
 	switch e.Kind {
 	case EdgeBond:
 		lines = append(lines, e.Bond+" → "+edgeEnd(e))
-		lines = append(lines, dotJoin(e.Mode, e.lacpText(), e.speedText()))
+		lines = append(lines, dotJoin(string(e.Mode), e.lacpText(), e.speedText()))
 	case EdgeNIC:
 		end := e.Ports[0]
 		if e.LAG != "" {
@@ -31,7 +31,7 @@ func (e *Edge) Lines() []string {
 		lines = append(lines, e.NICs[0]+" → "+end)
 		bond := "no bond"
 		if e.Bond != "" {
-			bond = e.Bond + " " + e.Mode
+			bond = e.Bond + " " + string(e.Mode)
 		}
 		lines = append(lines, dotJoin(bond, e.lacpText(), e.speedText()))
 	case EdgeUplink:

@@ -65,7 +65,7 @@ type cable struct {
 
 // bondHost builds a host with one bond0 of the given mode over the cables,
 // each slave 25G and, for 802.3ad, negotiated with partner system sys.
-func bondHost(name, mode, sys string, cables ...cable) *topology.Host {
+func bondHost(name string, mode topology.BondMode, sys string, cables ...cable) *topology.Host {
 	h := &topology.Host{Name: name}
 	b := topology.Bond{Name: "bond0", Mode: mode, MIIMon: 100}
 	for i, c := range cables {

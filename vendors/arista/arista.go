@@ -215,11 +215,11 @@ func peerLink(s *topology.Switch, own []string, sys string, mlagLAG map[int]bool
 			oper = s.Ports[i].Oper
 		}
 	}
-	switch oper {
-	case "up":
+	switch oper.UpDown() {
+	case topology.LinkUp:
 		up := true
 		m.PeerLinkUp = &up
-	case "down", "lowerLayerDown", "notPresent":
+	case topology.LinkDown:
 		up := false
 		m.PeerLinkUp = &up
 	}

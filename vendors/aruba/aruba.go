@@ -353,7 +353,8 @@ func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]topology.Pr
 		for k := range seen {
 			t = k
 		}
-		kind, mode := "", ""
+		var kind topology.LAGKind
+		mode := ""
 		switch t {
 		case 1, 3, 7:
 			kind, mode = topology.LAGStatic, "on"

@@ -84,7 +84,7 @@ func (v *view) channels() {
 		pl.Evidence = append(pl.Evidence, ev...)
 		if l := v.memberOf[p.Name]; l != nil {
 			configured[l] = append(configured[l], mode)
-			if pl.Status == "" && p.Oper != "" && p.Oper != "up" {
+			if pl.Status == "" && !p.Oper.Up() {
 				pl.Status = "down"
 			}
 		}
@@ -162,7 +162,7 @@ func (v *view) attachByPAgP(p *topology.Port, group map[int]cell) {
 // lagKindFromModes decides a LAG's kind from its members' configured modes
 // when the standard MIBs could not.
 func (v *view) lagKindFromModes(l *topology.LAG, modes []string) {
-	kinds := map[string]bool{}
+	kinds := map[topology.LAGKind]bool{}
 	for _, m := range modes {
 		switch m {
 		case "active", "passive":
@@ -178,7 +178,7 @@ func (v *view) lagKindFromModes(l *topology.LAG, modes []string) {
 		l.Evidence = append(l.Evidence, fmt.Sprintf("members of %s are configured with mixed channel modes (%s): kind left %s", l.Name, summary, l.Kind))
 		return
 	}
-	var kind string
+	var kind topology.LAGKind
 	for k := range kinds {
 		kind = k
 	}

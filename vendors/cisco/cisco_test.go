@@ -55,7 +55,7 @@ func lag(t testing.TB, s *topology.Switch, name string) *topology.LAG {
 	return l
 }
 
-func neighbours(s *topology.Switch, proto string) []topology.Neighbour {
+func neighbours(s *topology.Switch, proto topology.Protocol) []topology.Neighbour {
 	var out []topology.Neighbour
 	for _, n := range s.Neighbours {
 		if n.Protocol == proto {
@@ -379,7 +379,7 @@ func TestChannelModes(t *testing.T) {
 	for _, c := range []struct {
 		name, rows string
 		modes      [2]string // Gi1/0/1, Gi1/0/2
-		kind       string
+		kind       topology.LAGKind
 		evidence   string
 	}{
 		{"LACP active", row(clagAdmin, "10101", "2", "3") + row(clagAdmin, "10102", "2", "3") + row(clagProto, "10101", "2", "1"),

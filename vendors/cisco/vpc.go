@@ -123,11 +123,11 @@ func (v *view) vpc() {
 			v.problemf(c.line, "%s: not a port-channel of the walk", ev)
 		}
 		if p := v.port[ifx]; p != nil {
-			switch p.Oper {
-			case "up":
+			switch p.Oper.UpDown() {
+			case topology.LinkUp:
 				up := true
 				m.PeerLinkUp = &up
-			case "down", "lowerLayerDown", "notPresent":
+			case topology.LinkDown:
 				up := false
 				m.PeerLinkUp = &up
 			}

@@ -486,7 +486,7 @@ func (v *view) portLACP(l *topology.LAG, p *topology.Port, r map[int]cell) {
 	}
 	const bundled = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
 	switch {
-	case p.Oper != "" && p.Oper != "up":
+	case !p.Oper.Up():
 		pl.Status = "down"
 	case st&bundled == bundled:
 		pl.Status = "bundled"

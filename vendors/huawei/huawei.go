@@ -241,7 +241,7 @@ func (v *view) trunks(w *vendors.Walk) map[int]int {
 			continue
 		}
 		mode := mc.number()
-		kind := ""
+		var kind topology.LAGKind
 		switch mode {
 		case 2, 1:
 			kind = topology.LAGStatic
@@ -335,7 +335,7 @@ func (v *view) members(w *vendors.Walk, trunkLAG map[int]int) {
 				status = "down"
 			}
 		}
-		if p.Oper != "" && p.Oper != "up" {
+		if !p.Oper.Up() {
 			status = "down"
 		}
 		mode := ""

@@ -325,7 +325,7 @@ func (v *view) memberState(l *topology.LAG, p *topology.Port, individual bool) {
 		pl.Mode = ""
 	}
 	pl.Status = ""
-	if p.Oper != "" && p.Oper != "up" {
+	if !p.Oper.Up() {
 		pl.Status = "down"
 		return
 	}
