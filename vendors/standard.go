@@ -613,22 +613,31 @@ func nonEmpty(s string) string {
 
 // memberStatus maps a member's LACP row to the switch's view of it.
 func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
+	return MemberStatus(p, a.actor.State, a.haveActorState, a.selected, a.attached, a.individual)
+}
+
+// MemberStatus is the switch's view of a LAG member port p from its
+// IEEE8023-LAG-MIB row: the actor's LACP state (when actorKnown), the
+// aggregator the port selected and the one it is attached to (0 for none)
+// and whether it runs as an individual port. Vendors that decode the row
+// themselves derive the status here too.
+func MemberStatus(p *topology.Port, actor topology.LACPState, actorKnown bool, selected, attached int, individual bool) string {
 	if p.Oper != "" && p.Oper != "up" {
 		return "down"
 	}
-	if !a.haveActorState {
+	if !actorKnown {
 		return ""
 	}
-	st := a.actor.State
+	st := actor
 	const bundled = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
 	switch {
-	case a.attached != 0 && st&bundled == bundled:
+	case attached != 0 && st&bundled == bundled:
 		return "bundled"
-	case a.individual:
+	case individual:
 		return "individual"
 	case st&topology.LACPDefaulted != 0:
 		return "defaulted"
-	case a.selected != 0 && a.attached == 0:
+	case selected != 0 && attached == 0:
 		return "standby"
 	case st&topology.LACPSync == 0:
 		return "suspended"

@@ -48,7 +48,6 @@ const (
 	trunkIfEnt  = oidTrunkIf + ".1"                   // hwTrunkIfEntry, index hwTrunkIndex
 	trunkMemEnt = oidTrunkMem + ".1"                  // hwTrunkMemEntry, index hwTrunkIndex.hwTrunkMemifIndex
 	dfsEntry    = "1.3.6.1.4.1.2011.5.25.178.8.1.3.1" // hwdfsGroupId(1), hwsysMac(2), hwdfsType(3), hwdfsPeerAddress(4)
-	oidIfStack  = "1.3.6.1.2.1.31.1.2.1.3"
 	mibIfExt    = "HUAWEI-IF-EXT-MIB "
 	mibMLAG     = "HUAWEI-M-LAG-MIB "
 )
@@ -168,15 +167,8 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 // not take for aggregates (ifType ethernetCsmacd) but that have ports
 // stacked under them.
 func (v *view) namedTrunks(w *vendors.Walk) {
-	for _, r := range w.Column(oidIfStack) {
-		ix, ok := vendors.IndexInts(r.Index)
-		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
-			continue
-		}
-		if n, ok := r.Value.Number(); !ok || n != 1 {
-			continue
-		}
-		hi, lo := int(ix[0]), int(ix[1])
+	for _, hl := range w.ActiveStack() {
+		hi, lo := hl[0], hl[1]
 		ph, pl := v.byIf[hi], v.byIf[lo]
 		if ph == nil || pl == nil || pl.Type != "ethernet" || !ethTrunk.MatchString(ph.Name) {
 			continue
