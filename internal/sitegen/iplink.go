@@ -1,6 +1,10 @@
 package sitegen
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
 
 var broadcastMAC = MAC{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
@@ -226,7 +230,7 @@ func (n *NIC) maxMTU() int {
 
 var lacpStateNames = [8]string{"active", "short_timeout", "aggregating", "in_sync", "collecting", "distributing", "defaulted", "expired"}
 
-func lacpStateStrs(w *jsonWriter, key string, st uint8) {
+func lacpStateStrs(w *jsonWriter, key string, st topology.LACPState) {
 	w.key(key)
 	w.open('[')
 	for i, name := range lacpStateNames {
