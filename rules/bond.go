@@ -235,29 +235,12 @@ Junos: set interfaces xe-0/0/2 ether-options auto-negotiation; show interfaces x
 	Evidence: "/proc/net/bonding/<bond> per-slave \"Speed\"; ethtool.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			speeds := map[int][]*slaveView{}
-			var keys []int
-			for i := range b.slaves {
-				s := &b.slaves[i]
-				sp := s.speed()
-				if !s.up() || sp <= 0 {
-					continue
-				}
-				if _, ok := speeds[sp]; !ok {
-					keys = append(keys, sp)
-				}
-				speeds[sp] = append(speeds[sp], s)
-			}
-			if len(keys) < 2 {
+			n, parts, ev := splitSlaves(&b,
+				func(s *slaveView) (int, bool) { sp := s.speed(); return sp, sp > 0 },
+				func(names string, sp int) string { return fmt.Sprintf("%s at %s", names, mbps(sp)) },
+				"speed %d Mb/s")
+			if n < 2 {
 				continue
-			}
-			slices.Sort(keys)
-			var parts, ev []string
-			for _, k := range keys {
-				parts = append(parts, fmt.Sprintf("%s at %s", names(speeds[k]), mbps(k)))
-				for _, s := range speeds[k] {
-					ev = append(ev, b.slaveEv(s, "speed %d Mb/s", k))
-				}
 			}
 			sev := Warning
 			if b.class == ClassLACP {

@@ -29,6 +29,36 @@ func upSlaves(b *bondView) []*slaveView {
 	return out
 }
 
+// splitSlaves groups b's up slaves by key (a slave whose key is not ok is
+// left out) and returns how many groups there are; with two or more it
+// describes them in key order: one message part per group, part(names of
+// its slaves, key), and one evidence line per slave, evf with the key.
+func splitSlaves(b *bondView, key func(*slaveView) (int, bool), part func(names string, k int) string, evf string) (n int, parts, ev []string) {
+	groups := map[int][]*slaveView{}
+	var keys []int
+	for _, s := range upSlaves(b) {
+		k, ok := key(s)
+		if !ok {
+			continue
+		}
+		if _, seen := groups[k]; !seen {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	if len(keys) < 2 {
+		return len(keys), nil, nil
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		parts = append(parts, part(names(groups[k]), k))
+		for _, s := range groups[k] {
+			ev = append(ev, b.slaveEv(s, evf, k))
+		}
+	}
+	return len(keys), parts, ev
+}
+
 var lacpNoPartner = Rule{
 	ID: "lacp.no-partner", Title: "802.3ad slave has no LACP partner", Severity: Error,
 	Summary: "An 802.3ad slave's partner system MAC is 00:00:00:00:00:00, or its partner state is defaulted.",
@@ -221,30 +251,14 @@ Junos: show lacp interfaces; set interfaces xe-0/0/2 ether-options 802.3ad ae0`,
 			if b.class != ClassLACP {
 				continue
 			}
-			aggs := map[int][]*slaveView{}
-			var ids []int
-			for _, s := range upSlaves(&b) {
-				id := s.s.AggregatorID
-				if id == 0 {
-					continue
-				}
-				if _, ok := aggs[id]; !ok {
-					ids = append(ids, id)
-				}
-				aggs[id] = append(aggs[id], s)
-			}
-			if len(ids) < 2 {
+			n, parts, ev := splitSlaves(&b,
+				func(s *slaveView) (int, bool) { return s.s.AggregatorID, s.s.AggregatorID != 0 },
+				func(names string, id int) string { return fmt.Sprintf("%s in aggregator %d", names, id) },
+				"aggregator ID %d")
+			if n < 2 {
 				continue
 			}
-			slices.Sort(ids)
-			var parts, ev []string
-			for _, id := range ids {
-				parts = append(parts, fmt.Sprintf("%s in aggregator %d", names(aggs[id]), id))
-				for _, s := range aggs[id] {
-					ev = append(ev, b.slaveEv(s, "aggregator ID %d", id))
-				}
-			}
-			msg := fmt.Sprintf("%s slaves are split over %d aggregators (%s)", b.bond.Name, len(ids), strings.Join(parts, "; "))
+			msg := fmt.Sprintf("%s slaves are split over %d aggregators (%s)", b.bond.Name, n, strings.Join(parts, "; "))
 			if a := b.bond.ActiveAggregator; a != nil && a.ID != 0 {
 				msg += fmt.Sprintf("; only aggregator %d carries traffic", a.ID)
 				ev = append(ev, b.hostEv("active aggregator %d", a.ID))
