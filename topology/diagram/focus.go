@@ -208,27 +208,26 @@ func resolveFocus(m *topology.Model, name string) (map[int64]int, string, error)
 }
 
 func findHost(m *topology.Model, name string, fold bool) *topology.HostNode {
-	if !fold {
-		return m.Host(name)
-	}
-	for _, h := range m.Hosts {
-		if strings.EqualFold(h.Name, name) {
-			return h
-		}
-	}
-	return nil
+	return findNamed(m.Host, m.Hosts, func(h *topology.HostNode) string { return h.Name }, name, fold)
 }
 
 func findSwitch(m *topology.Model, name string, fold bool) *topology.SwitchNode {
+	return findNamed(m.Switch, m.Switches, func(s *topology.SwitchNode) string { return s.Name }, name, fold)
+}
+
+// findNamed looks name up with exact, or when fold is set finds the first
+// of all whose name equals it under case folding.
+func findNamed[N any](exact func(string) N, all []N, nameOf func(N) string, name string, fold bool) N {
 	if !fold {
-		return m.Switch(name)
+		return exact(name)
 	}
-	for _, s := range m.Switches {
-		if strings.EqualFold(s.Name, name) {
-			return s
+	for _, n := range all {
+		if strings.EqualFold(nameOf(n), name) {
+			return n
 		}
 	}
-	return nil
+	var none N
+	return none
 }
 
 func findDomain(m *topology.Model, name string, fold bool) *topology.Domain {
