@@ -171,7 +171,24 @@ func (d *decoder) system(name string) {
 }
 
 var operStatus = map[int]string{1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent", 7: "lowerLayerDown"}
+
 var adminStatus = map[int]string{1: "up", 2: "down", 3: "testing"}
+
+// OperUp reads an ifOperStatus name (as the standard decoder sets
+// Port.Oper) as the link being up (true) or down (false); nil when it says
+// neither (testing, unknown, dormant, or not known).
+func OperUp(oper string) *bool {
+	var up bool
+	switch oper {
+	case "up":
+		up = true
+	case "down", "lowerLayerDown", "notPresent":
+		up = false
+	default:
+		return nil
+	}
+	return &up
+}
 
 func portType(t int) string {
 	switch t {
