@@ -132,12 +132,9 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 				if len(foreign) == 0 {
 					continue
 				}
-				f := b.finding(s)
-				f.NIC = ""
-				f.Port = s.lag.Name
+				f := b.lagFinding(s, ev)
 				f.Message = fmt.Sprintf("%s %s holds %s's port %s and also %s", s.sw.Name, s.lag.Name, b.host.Name, s.link.Port, strings.Join(foreign, ", "))
 				f.Fix = fmt.Sprintf("on %s, remove %s from %s", s.sw.Name, strings.Join(foreign, ", "), s.lag.Name)
-				f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, ev...)
 				c.Report(f)
 			}
 		}
@@ -198,12 +195,9 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				if len(missing) == 0 {
 					continue
 				}
-				f := b.finding(s)
-				f.NIC = ""
-				f.Port = s.lag.Name
+				f := b.lagFinding(s, missing)
 				f.Message = fmt.Sprintf("%s %s serves %s %s but %s", s.sw.Name, s.lag.Name, b.host.Name, b.bond.Name, strings.Join(missing, "; "))
 				f.Fix = fmt.Sprintf("on %s, bring the member up or take it out of %s, and check the cabling", s.sw.Name, s.lag.Name)
-				f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, missing...)
 				c.Report(f)
 			}
 			// A slave outside the LAG the other slaves use on the same switch.
