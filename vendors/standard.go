@@ -633,6 +633,24 @@ func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
 	return MemberStatus(p, a.actor.State, a.haveActorState, a.selected, a.attached, a.individual)
 }
 
+// MakeLAG turns port p (ifIndex ifx) of s, which a vendor decoder proves
+// to be an aggregate, into a LAG of unknown kind with ev as its first
+// evidence, and records it in lags (LAG ifIndex -> index into s.LAGs). It
+// returns the LAG's index, and whether it made it now: a LAG already in
+// lags is returned as it is; no port (p nil) gives -1.
+func MakeLAG(s *topology.Switch, lags map[int]int, p *topology.Port, ifx int, ev string) (int, bool) {
+	if i, ok := lags[ifx]; ok {
+		return i, false
+	}
+	if p == nil {
+		return -1, false
+	}
+	p.Type = "lag"
+	s.LAGs = append(s.LAGs, topology.LAG{Name: p.Name, IfIndex: ifx, Kind: topology.LAGUnknown, Oper: p.Oper, Evidence: []string{ev}})
+	lags[ifx] = len(s.LAGs) - 1
+	return lags[ifx], true
+}
+
 // MemberStatus is the switch's view of a LAG member port p from its
 // IEEE8023-LAG-MIB row: the actor's LACP state (when actorKnown), the
 // aggregator the port selected and the one it is attached to (0 for none)

@@ -100,17 +100,8 @@ func (v *view) name(ifx int) string {
 
 // makeLAG turns an interface the data proves to be an Eth-Trunk into a LAG.
 func (v *view) makeLAG(ifx int, ev string) int {
-	if i, ok := v.lag[ifx]; ok {
-		return i
-	}
-	p := v.byIf[ifx]
-	if p == nil {
-		return -1
-	}
-	p.Type = "lag"
-	v.s.LAGs = append(v.s.LAGs, topology.LAG{Name: p.Name, IfIndex: ifx, Kind: topology.LAGUnknown, Oper: p.Oper, Evidence: []string{ev}})
-	v.lag[ifx] = len(v.s.LAGs) - 1
-	return v.lag[ifx]
+	li, _ := vendors.MakeLAG(v.s, v.lag, v.byIf[ifx], ifx, ev)
+	return li
 }
 
 func (v *view) addMember(li, ifx int, ev string) {

@@ -126,19 +126,13 @@ func (v *view) finish() {
 
 // makeLAG turns a port the walk proves to be an aggregate into a LAG.
 func (v *view) makeLAG(ifx int, ev string) int {
-	if i, ok := v.lag[ifx]; ok {
-		return i
-	}
 	p := v.byIf[ifx]
-	if p == nil {
-		return -1
+	li, made := vendors.MakeLAG(v.s, v.lag, p, ifx, ev)
+	if made {
+		p.LACP = nil // an aggregate is no aggregation port
+		v.change = true
 	}
-	p.Type = "lag"
-	p.LACP = nil // an aggregate is no aggregation port
-	v.s.LAGs = append(v.s.LAGs, topology.LAG{Name: p.Name, IfIndex: ifx, Kind: topology.LAGUnknown, Oper: p.Oper, Evidence: []string{ev}})
-	v.lag[ifx] = len(v.s.LAGs) - 1
-	v.change = true
-	return v.lag[ifx]
+	return li
 }
 
 func (v *view) addMember(li int, ifx int, ev string) bool {
