@@ -66,10 +66,7 @@ var lacpNoPartner = Rule{
 LACP. The Linux driver still enables the lone aggregator, so the bond "works"
 while the switch treats the ports as independent: MAC flapping and loss.`,
 	FixHost: `Nothing on the host if 802.3ad is intended: the switch must run LACP. Only if it cannot, make the bond active-backup (plain switch ports, no port-channel):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every bond port (NX-OS: feature lacp first); VLANs on interface port-channel10
 Arista EOS: interface Ethernet1 / channel-group 10 mode active, on every bond port; VLANs on Port-Channel10 (MLAG: mlag 10 on both peers)
 Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe-0/0/1 ether-options 802.3ad ae0; set interfaces ae0 aggregated-ether-options lacp active`,
@@ -139,10 +136,7 @@ MACs mean the slaves are cabled to switches that are not one MLAG/stack (an MLAG
 pair presents one shared system ID): the driver picks one aggregator and the
 slaves in the other carry no traffic.`,
 	FixHost: `Nothing on the host if the switches should be one MLAG/vPC pair. If they cannot be, make the bond active-backup (plain ports on both switches):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Make the two switches one MLAG/vPC domain with one port-channel for the bond, or cable every slave to one switch:
 Cisco IOS/NX-OS: vPC (NX-OS): feature vpc; vpc domain 1 with peer-keepalive and vpc peer-link; interface port-channel10 / vpc 10 on both (IOS: a stack)
 Arista EOS: mlag configuration (domain-id, local-interface, peer-address, peer-link) on both peers; interface Port-Channel10 / mlag 10 on both

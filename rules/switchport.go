@@ -502,10 +502,7 @@ moving the address and deliver replies to whichever port saw it last. It is the
 symptom of a bond whose mode and switch disagree (balance-rr/xor on plain
 ports, a split static bundle).`,
 	FixHost: `If the switch side cannot aggregate the ports, make the bond active-backup:
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Aggregate the ports the bond uses to match its mode (802.3ad: mode active; balance-rr/xor: mode on), on one switch or one MLAG pair:
 Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active (static bonds: mode on); show mac address-table address aaaa.bbbb.cccc
 Arista EOS: interface Ethernet1 / channel-group 10 mode active (static bonds: mode on); MLAG: interface Port-Channel10 / mlag 10 on both
