@@ -31,6 +31,7 @@ package huawei
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -187,12 +188,7 @@ func (v *view) trunks(w *vendors.Walk) map[int]int {
 		}
 	}
 	out := map[int]int{}
-	idx := make([]int, 0, len(rows))
-	for i := range rows {
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
-	for _, t := range idx {
+	for _, t := range slices.Sorted(maps.Keys(rows)) {
 		r := rows[t]
 		c, ok := r[4]
 		if !ok {

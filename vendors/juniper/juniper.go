@@ -37,6 +37,7 @@ package juniper
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -283,12 +284,7 @@ func (x *sw) lagMIB(w *vendors.Walk, added map[int]bool) {
 	col(23, func(a *aggPort, v vendors.Value) { a.partner, _ = bits(v) })
 	col(24, func(a *aggPort, v vendors.Value) { a.individual = num(v) == 2 })
 
-	idx := make([]int, 0, len(rows))
-	for i := range rows {
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
-	for _, i := range idx {
+	for _, i := range slices.Sorted(maps.Keys(rows)) {
 		a := rows[i]
 		agg, column := a.attached, "dot3adAggPortAttachedAggID"
 		if agg == 0 {
