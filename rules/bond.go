@@ -92,10 +92,7 @@ var bondALBInBridge = Rule{
 MAC per peer. Guests behind the bridge have their own MACs, which the bond's
 ARP rewriting does not know: they lose connectivity intermittently (Red Hat bug
 584872; the RHEL virtualization guide lists modes 0, 5 and 6 as unsuitable).`,
-	FixHost: `iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)
+	FixHost: fixModeActiveBackup + `
 For load sharing use 802.3ad instead (mode=802.3ad, netplan mode: 802.3ad) with the LACP port-channel below.`,
 	FixSwitch: `Nothing on the switch for active-backup (plain access/trunk ports with the same VLANs). For 802.3ad, an LACP port-channel:
 Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every bond port (NX-OS: feature lacp first); VLANs on interface port-channel10
@@ -235,29 +232,12 @@ Junos: set interfaces xe-0/0/2 ether-options auto-negotiation; show interfaces x
 	Evidence: "/proc/net/bonding/<bond> per-slave \"Speed\"; ethtool.",
 	Check: func(c *Context) {
 		for _, b := range c.bonds() {
-			speeds := map[int][]*slaveView{}
-			var keys []int
-			for i := range b.slaves {
-				s := &b.slaves[i]
-				sp := s.speed()
-				if !s.up() || sp <= 0 {
-					continue
-				}
-				if _, ok := speeds[sp]; !ok {
-					keys = append(keys, sp)
-				}
-				speeds[sp] = append(speeds[sp], s)
-			}
-			if len(keys) < 2 {
+			n, parts, ev := splitSlaves(&b,
+				func(s *slaveView) (int, bool) { sp := s.speed(); return sp, sp > 0 },
+				func(names string, sp int) string { return fmt.Sprintf("%s at %s", names, mbps(sp)) },
+				"speed %d Mb/s")
+			if n < 2 {
 				continue
-			}
-			slices.Sort(keys)
-			var parts, ev []string
-			for _, k := range keys {
-				parts = append(parts, fmt.Sprintf("%s at %s", names(speeds[k]), mbps(k)))
-				for _, s := range speeds[k] {
-					ev = append(ev, b.slaveEv(s, "speed %d Mb/s", k))
-				}
 			}
 			sev := Warning
 			if b.class == ClassLACP {
@@ -459,10 +439,7 @@ var bondModeInBridge = Rule{
 between the slaves. Red Hat's virtualization guide lists modes 0, 3, 5 and 6 as
 likely to fail behind a bridge; balance-tlb (5) is reported working in practice,
 hence info for it (balance-alb has its own rule, bond.alb-in-bridge).`,
-	FixHost: `iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=802.3ad,miimon=100,lacp_rate=fast"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: 802.3ad, mii-monitor-interval: 100, lacp-rate: fast}, then netplan apply (networkd: reboot to apply)
+	FixHost: fixMode8023AD + `
 For active-backup instead use mode active-backup (mode=active-backup; netplan mode: active-backup) and plain switch ports.`,
 	FixSwitch: `802.3ad needs an LACP port-channel (replacing a static mode on one: no channel-group first); active-backup needs plain ports:
 Cisco IOS/NX-OS: interface range Gi1/0/1 - 2 / no channel-group / channel-group 10 mode active (NX-OS: feature lacp; interface Ethernet1/1-2)

@@ -119,6 +119,17 @@ func (b *bondView) finding(s *slaveView) Finding {
 	return f
 }
 
+// lagFinding is a finding about the switch LAG slave s's port is in (no
+// NIC; the LAG as port), with the link and the LAG's members as its first
+// evidence, then more.
+func (b *bondView) lagFinding(s *slaveView, more []string) Finding {
+	f := b.finding(s)
+	f.NIC = ""
+	f.Port = s.lag.Name
+	f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, more...)
+	return f
+}
+
 // src names where a bond's facts came from.
 func (b *bondView) src() string {
 	if b.bond.Source != "" {

@@ -29,6 +29,36 @@ func upSlaves(b *bondView) []*slaveView {
 	return out
 }
 
+// splitSlaves groups b's up slaves by key (a slave whose key is not ok is
+// left out) and returns how many groups there are; with two or more it
+// describes them in key order: one message part per group, part(names of
+// its slaves, key), and one evidence line per slave, evf with the key.
+func splitSlaves(b *bondView, key func(*slaveView) (int, bool), part func(names string, k int) string, evf string) (n int, parts, ev []string) {
+	groups := map[int][]*slaveView{}
+	var keys []int
+	for _, s := range upSlaves(b) {
+		k, ok := key(s)
+		if !ok {
+			continue
+		}
+		if _, seen := groups[k]; !seen {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	if len(keys) < 2 {
+		return len(keys), nil, nil
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		parts = append(parts, part(names(groups[k]), k))
+		for _, s := range groups[k] {
+			ev = append(ev, b.slaveEv(s, evf, k))
+		}
+	}
+	return len(keys), parts, ev
+}
+
 var lacpNoPartner = Rule{
 	ID: "lacp.no-partner", Title: "802.3ad slave has no LACP partner", Severity: Error,
 	Summary: "An 802.3ad slave's partner system MAC is 00:00:00:00:00:00, or its partner state is defaulted.",
@@ -36,10 +66,7 @@ var lacpNoPartner = Rule{
 LACP. The Linux driver still enables the lone aggregator, so the bond "works"
 while the switch treats the ports as independent: MAC flapping and loss.`,
 	FixHost: `Nothing on the host if 802.3ad is intended: the switch must run LACP. Only if it cannot, make the bond active-backup (plain switch ports, no port-channel):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every bond port (NX-OS: feature lacp first); VLANs on interface port-channel10
 Arista EOS: interface Ethernet1 / channel-group 10 mode active, on every bond port; VLANs on Port-Channel10 (MLAG: mlag 10 on both peers)
 Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe-0/0/1 ether-options 802.3ad ae0; set interfaces ae0 aggregated-ether-options lacp active`,
@@ -109,10 +136,7 @@ MACs mean the slaves are cabled to switches that are not one MLAG/stack (an MLAG
 pair presents one shared system ID): the driver picks one aggregator and the
 slaves in the other carry no traffic.`,
 	FixHost: `Nothing on the host if the switches should be one MLAG/vPC pair. If they cannot be, make the bond active-backup (plain ports on both switches):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Make the two switches one MLAG/vPC domain with one port-channel for the bond, or cable every slave to one switch:
 Cisco IOS/NX-OS: vPC (NX-OS): feature vpc; vpc domain 1 with peer-keepalive and vpc peer-link; interface port-channel10 / vpc 10 on both (IOS: a stack)
 Arista EOS: mlag configuration (domain-id, local-interface, peer-address, peer-link) on both peers; interface Port-Channel10 / mlag 10 on both
@@ -221,30 +245,14 @@ Junos: show lacp interfaces; set interfaces xe-0/0/2 ether-options 802.3ad ae0`,
 			if b.class != ClassLACP {
 				continue
 			}
-			aggs := map[int][]*slaveView{}
-			var ids []int
-			for _, s := range upSlaves(&b) {
-				id := s.s.AggregatorID
-				if id == 0 {
-					continue
-				}
-				if _, ok := aggs[id]; !ok {
-					ids = append(ids, id)
-				}
-				aggs[id] = append(aggs[id], s)
-			}
-			if len(ids) < 2 {
+			n, parts, ev := splitSlaves(&b,
+				func(s *slaveView) (int, bool) { return s.s.AggregatorID, s.s.AggregatorID != 0 },
+				func(names string, id int) string { return fmt.Sprintf("%s in aggregator %d", names, id) },
+				"aggregator ID %d")
+			if n < 2 {
 				continue
 			}
-			slices.Sort(ids)
-			var parts, ev []string
-			for _, id := range ids {
-				parts = append(parts, fmt.Sprintf("%s in aggregator %d", names(aggs[id]), id))
-				for _, s := range aggs[id] {
-					ev = append(ev, b.slaveEv(s, "aggregator ID %d", id))
-				}
-			}
-			msg := fmt.Sprintf("%s slaves are split over %d aggregators (%s)", b.bond.Name, len(ids), strings.Join(parts, "; "))
+			msg := fmt.Sprintf("%s slaves are split over %d aggregators (%s)", b.bond.Name, n, strings.Join(parts, "; "))
 			if a := b.bond.ActiveAggregator; a != nil && a.ID != 0 {
 				msg += fmt.Sprintf("; only aggregator %d carries traffic", a.ID)
 				ev = append(ev, b.hostEv("active aggregator %d", a.ID))

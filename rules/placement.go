@@ -31,10 +31,7 @@ var lacpSwitchNotAggregated = Rule{
 	Summary: "A class-lacp slave's switch port is in no LAG.",
 	Why:     "802.3ad needs an LACP port-channel on the switch. Without one the switch treats the ports as independent: the bond's MAC moves between ports (MAC flapping) and frames are lost.",
 	FixHost: `Nothing on the host if 802.3ad is intended; expect lacp.no-partner until the port-channel exists. If the ports must stay plain, make the bond active-backup:
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active, on every bond port (NX-OS: feature lacp first); VLANs on interface port-channel10
 Arista EOS: interface Ethernet1 / channel-group 10 mode active, on every bond port; VLANs on Port-Channel10 (MLAG: mlag 10 on both peers)
 Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe-0/0/1 ether-options 802.3ad ae0; set interfaces ae0 aggregated-ether-options lacp active`,
@@ -58,10 +55,7 @@ var lacpSwitchStaticLAG = Rule{
 	Summary: "A class-lacp slave's switch port is in a static (non-LACP) LAG.",
 	Why:     "A static port-channel (\"mode on\") ignores LACPDUs: the host never finds a partner, keeps its slaves defaulted, and the two ends disagree about the bundle.",
 	FixHost: `Nothing on the host if 802.3ad is intended. To match the static port-channel instead, make the bond balance-xor (no LACP: a dead port is detected by link only):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode balance-xor miimon 100 xmit_hash_policy layer3+4
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=balance-xor,miimon=100,xmit_hash_policy=layer3+4"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: balance-xor, mii-monitor-interval: 100, transmit-hash-policy: layer3+4}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeBalanceXOR,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group / channel-group 10 mode active, on every member (mode on cannot become active in place)
 Arista EOS: interface Ethernet1 / no channel-group / channel-group 10 mode active, on every member
 Junos: set interfaces ae0 aggregated-ether-options lacp active (an ae without lacp is static)`,
@@ -233,10 +227,7 @@ var lacpMultiSwitchNoMLAG = Rule{
 	Summary: "Class-lacp slaves land on two or more switches that are not one stack or MLAG/vPC/VLT domain.",
 	Why:     "Independent switches send different LACP system IDs; the host can aggregate with only one of them, so only one switch carries traffic and the redundancy is an illusion.",
 	FixHost: `Nothing on the host if the switches should be one MLAG/vPC pair. If they cannot be, make the bond active-backup across them (plain ports):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Configure the two switches as one MLAG/vPC domain with one port-channel for the bond, or cable the bond to one switch:
 Cisco IOS/NX-OS: vPC (NX-OS): feature vpc; vpc domain 1 with peer-keepalive and vpc peer-link; interface port-channel10 / vpc 10 on both (IOS: a stack)
 Arista EOS: mlag configuration (domain-id, local-interface, peer-address, peer-link) on both peers; interface Port-Channel10 / mlag 10 on both
@@ -253,10 +244,7 @@ var staticSwitchNotAggregated = Rule{
 	Summary: "A class-static (balance-rr, balance-xor, broadcast) slave's switch port is in no LAG.",
 	Why:     "The bond sends its one source MAC out of several ports; without a port-channel the switch sees the MAC flap between ports: intermittent connectivity, up to 50 % loss.",
 	FixHost: `Instead of a port-channel on the switch, the bond can be active-backup, which needs none:
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode on, on every bond port; VLANs on interface port-channel10
 Arista EOS: interface Ethernet1 / channel-group 10 mode on, on every bond port; VLANs on interface Port-Channel10
 Junos: set interfaces xe-0/0/1 ether-options 802.3ad ae0, on every bond port (no lacp under ae0 keeps it static)`,
@@ -280,10 +268,7 @@ var staticSwitchLACPLAG = Rule{
 	Summary: "A class-static slave's switch port is in an LACP LAG.",
 	Why:     "The host sends no LACPDUs; the switch keeps the ports suspended or individual (or, with fallback, runs them unbundled).",
 	FixHost: `Alternatively, make the bond 802.3ad to match the LACP port-channel:
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=802.3ad,miimon=100,lacp_rate=fast"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: 802.3ad, mii-monitor-interval: 100, lacp-rate: fast}, then netplan apply (networkd: reboot to apply)`,
+` + fixMode8023AD,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group / channel-group 10 mode on, on every member
 Arista EOS: interface Ethernet1 / no channel-group / channel-group 10 mode on, on every member
 Junos: delete interfaces ae0 aggregated-ether-options lacp`,
@@ -307,10 +292,7 @@ var staticMultiSwitchNoMLAG = Rule{
 	Summary: "Class-static slaves land on several switches that are not one stack/MLAG.",
 	Why:     "A static bundle cannot span independent switches: each sees the bond's MAC on its own port and the other switch's copy of the traffic, so frames loop or are lost.",
 	FixHost: `Use active-backup across independent switches (plain ports on both):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Alternatively, make the switches one MLAG/vPC domain (or a stack) with a static multi-chassis port-channel, or cable the bond to one switch:
 Cisco IOS/NX-OS: vPC on NX-OS: interface port-channel10 / vpc 10 on both peers, members channel-group 10 mode on (IOS: a stack or StackWise Virtual)
 Arista EOS: interface Port-Channel10 / mlag 10 on both MLAG peers, members channel-group 10 mode on
@@ -329,10 +311,7 @@ slave, which drops them; the host logs "received packet with own address as
 source address". With LACP the bundle never forms and the ports run individual
 or suspended.`,
 	FixHost: `If the port-channel should stay, make the bond 802.3ad to match it (a static port-channel: balance-xor):
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=802.3ad,miimon=100,lacp_rate=fast"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: 802.3ad, mii-monitor-interval: 100, lacp-rate: fast}, then netplan apply (networkd: reboot to apply)`,
+` + fixMode8023AD,
 	FixSwitch: `Cisco IOS/NX-OS: interface Gi1/0/1 / no channel-group, then the port-channel's switchport (VLAN) config on each former member
 Arista EOS: interface Ethernet1 / no channel-group, then the Port-Channel's switchport (VLAN) config on each former member
 Junos: delete interfaces xe-0/0/1 ether-options 802.3ad; set interfaces xe-0/0/1 unit 0 family ethernet-switching interface-mode trunk vlan members 100`,

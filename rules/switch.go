@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -180,12 +181,7 @@ Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae m
 					}
 				}
 			}
-			var ids []int
-			for id := range byID {
-				ids = append(ids, id)
-			}
-			slices.Sort(ids)
-			for _, id := range ids {
+			for _, id := range slices.Sorted(maps.Keys(byID)) {
 				ls := byID[id]
 				var missingOn []string
 				for _, name := range d.Switches {

@@ -132,12 +132,9 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 				if len(foreign) == 0 {
 					continue
 				}
-				f := b.finding(s)
-				f.NIC = ""
-				f.Port = s.lag.Name
+				f := b.lagFinding(s, ev)
 				f.Message = fmt.Sprintf("%s %s holds %s's port %s and also %s", s.sw.Name, s.lag.Name, b.host.Name, s.link.Port, strings.Join(foreign, ", "))
 				f.Fix = fmt.Sprintf("on %s, remove %s from %s", s.sw.Name, strings.Join(foreign, ", "), s.lag.Name)
-				f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, ev...)
 				c.Report(f)
 			}
 		}
@@ -198,12 +195,9 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				if len(missing) == 0 {
 					continue
 				}
-				f := b.finding(s)
-				f.NIC = ""
-				f.Port = s.lag.Name
+				f := b.lagFinding(s, missing)
 				f.Message = fmt.Sprintf("%s %s serves %s %s but %s", s.sw.Name, s.lag.Name, b.host.Name, b.bond.Name, strings.Join(missing, "; "))
 				f.Fix = fmt.Sprintf("on %s, bring the member up or take it out of %s, and check the cabling", s.sw.Name, s.lag.Name)
-				f.Evidence = append([]string{linkEv(s), fmt.Sprintf("switch %s: %s members %s", s.sw.Name, s.lag.Name, strings.Join(s.lag.Members, ", "))}, missing...)
 				c.Report(f)
 			}
 			// A slave outside the LAG the other slaves use on the same switch.
@@ -491,10 +485,7 @@ moving the address and deliver replies to whichever port saw it last. It is the
 symptom of a bond whose mode and switch disagree (balance-rr/xor on plain
 ports, a split static bundle).`,
 	FixHost: `If the switch side cannot aggregate the ports, make the bond active-backup:
-iproute2: ip link set bond0 down; ip link set eth0 nomaster; ip link set eth1 nomaster; ip link set bond0 type bond mode active-backup miimon 100
-iproute2: ip link set eth0 master bond0; ip link set eth1 master bond0; ip link set bond0 up (a short outage: use the console; re-add routes via bond0)
-NetworkManager: nmcli connection modify bond0 bond.options "mode=active-backup,miimon=100"; nmcli connection up bond0
-netplan: bonds.bond0.parameters: {mode: active-backup, mii-monitor-interval: 100}, then netplan apply (networkd: reboot to apply)`,
+` + fixModeActiveBackup,
 	FixSwitch: `Aggregate the ports the bond uses to match its mode (802.3ad: mode active; balance-rr/xor: mode on), on one switch or one MLAG pair:
 Cisco IOS/NX-OS: interface Gi1/0/1 / channel-group 10 mode active (static bonds: mode on); show mac address-table address aaaa.bbbb.cccc
 Arista EOS: interface Ethernet1 / channel-group 10 mode active (static bonds: mode on); MLAG: interface Port-Channel10 / mlag 10 on both

@@ -156,38 +156,42 @@ func Diff(old, new *Model) *Drift {
 }
 
 func (d *Drift) diffNodes(old, new *Model) {
-	oh, nh := map[string]bool{}, map[string]bool{}
-	for _, h := range old.Hosts {
-		oh[h.Name] = true
-	}
-	for _, h := range new.Hosts {
-		nh[h.Name] = true
-		if !oh[h.Name] {
-			d.HostsAdded = append(d.HostsAdded, h.Name)
-		}
-	}
-	for _, h := range old.Hosts {
-		if !nh[h.Name] {
-			d.HostsRemoved = append(d.HostsRemoved, h.Name)
-		}
-	}
-	osw, nsw := map[string]bool{}, map[string]bool{}
-	for _, s := range old.Switches {
-		osw[s.Name] = true
-	}
-	for _, s := range new.Switches {
-		nsw[s.Name] = true
-		if !osw[s.Name] {
-			d.SwitchesAdded = append(d.SwitchesAdded, s.Name)
-		}
-	}
-	for _, s := range old.Switches {
-		if !nsw[s.Name] {
-			d.SwitchesRemoved = append(d.SwitchesRemoved, s.Name)
-		}
-	}
+	matchByKey(old.Hosts, new.Hosts, func(h **HostNode) string { return (*h).Name },
+		func(h **HostNode) { d.HostsAdded = append(d.HostsAdded, (*h).Name) }, nil,
+		func(h **HostNode) { d.HostsRemoved = append(d.HostsRemoved, (*h).Name) })
+	matchByKey(old.Switches, new.Switches, func(s **SwitchNode) string { return (*s).Name },
+		func(s **SwitchNode) { d.SwitchesAdded = append(d.SwitchesAdded, (*s).Name) }, nil,
+		func(s **SwitchNode) { d.SwitchesRemoved = append(d.SwitchesRemoved, (*s).Name) })
 	for _, l := range []*[]string{&d.HostsAdded, &d.HostsRemoved, &d.SwitchesAdded, &d.SwitchesRemoved} {
 		slices.SortFunc(*l, CompareNames)
+	}
+}
+
+// matchByKey pairs the items of old and new by key (the last old item of
+// a key is its match): added is called for each item of new without a
+// match, both (when not nil) for each item of new with its match, in new's
+// order, and removed for each item of old whose key new lacks, in old's
+// order.
+func matchByKey[T any](old, new []T, key func(*T) string, added func(n *T), both func(o, n *T), removed func(o *T)) {
+	om := map[string]*T{}
+	for i := range old {
+		om[key(&old[i])] = &old[i]
+	}
+	seen := map[string]bool{}
+	for i := range new {
+		n := &new[i]
+		k := key(n)
+		seen[k] = true
+		if o := om[k]; o == nil {
+			added(n)
+		} else if both != nil {
+			both(o, n)
+		}
+	}
+	for i := range old {
+		if o := &old[i]; !seen[key(o)] {
+			removed(o)
+		}
 	}
 }
 
@@ -277,35 +281,25 @@ func (d *Drift) diffBonds(old, new *Model) {
 		if oh == nil {
 			continue
 		}
-		ob := map[string]*Bond{}
-		for i := range oh.Bonds {
-			ob[oh.Bonds[i].Name] = &oh.Bonds[i]
-		}
-		seen := map[string]bool{}
-		for i := range nh.Bonds {
-			nb := &nh.Bonds[i]
-			seen[nb.Name] = true
-			o := ob[nb.Name]
-			if o == nil {
+		matchByKey(oh.Bonds, nh.Bonds, func(b *Bond) string { return b.Name },
+			func(nb *Bond) {
 				d.BondsAdded = append(d.BondsAdded, BondRef{nh.Name, nb.Name, nb.Mode, slaveNames(nb)})
-				continue
-			}
-			bd := BondDrift{Host: nh.Name, Bond: nb.Name, Mode: nb.Mode, Changes: []FieldChange{}}
-			for _, f := range bondFields {
-				if ov, nv := f.get(o), f.get(nb); ov != nv {
-					bd.Changes = append(bd.Changes, FieldChange{f.name, ov, nv})
+			},
+			func(o, nb *Bond) {
+				bd := BondDrift{Host: nh.Name, Bond: nb.Name, Mode: nb.Mode, Changes: []FieldChange{}}
+				for _, f := range bondFields {
+					if ov, nv := f.get(o), f.get(nb); ov != nv {
+						bd.Changes = append(bd.Changes, FieldChange{f.name, ov, nv})
+					}
 				}
-			}
-			bd.SlavesAdded, bd.SlavesRemoved = setDiff(slaveNames(o), slaveNames(nb), func(s string) string { return s })
-			if len(bd.Changes)+len(bd.SlavesAdded)+len(bd.SlavesRemoved) > 0 {
-				d.BondsChanged = append(d.BondsChanged, bd)
-			}
-		}
-		for i := range oh.Bonds {
-			if b := &oh.Bonds[i]; !seen[b.Name] {
+				bd.SlavesAdded, bd.SlavesRemoved = setDiff(slaveNames(o), slaveNames(nb), func(s string) string { return s })
+				if len(bd.Changes)+len(bd.SlavesAdded)+len(bd.SlavesRemoved) > 0 {
+					d.BondsChanged = append(d.BondsChanged, bd)
+				}
+			},
+			func(b *Bond) {
 				d.BondsRemoved = append(d.BondsRemoved, BondRef{oh.Name, b.Name, b.Mode, slaveNames(b)})
-			}
-		}
+			})
 	}
 	byBond := func(a, b BondRef) int { return cmp.Or(CompareNames(a.Host, b.Host), CompareNames(a.Bond, b.Bond)) }
 	slices.SortFunc(d.BondsAdded, byBond)
@@ -354,37 +348,26 @@ func (d *Drift) diffLAGs(old, new *Model) {
 		if osw == nil {
 			continue
 		}
-		ol := map[string]*LAG{}
-		for i := range osw.LAGs {
-			ol[NormalizePortName(osw.LAGs[i].Name)] = &osw.LAGs[i]
-		}
-		seen := map[string]bool{}
-		for i := range ns.LAGs {
-			nl := &ns.LAGs[i]
-			k := NormalizePortName(nl.Name)
-			seen[k] = true
-			o := ol[k]
-			if o == nil {
+		matchByKey(osw.LAGs, ns.LAGs, func(l *LAG) string { return NormalizePortName(l.Name) },
+			func(nl *LAG) {
 				d.LAGsAdded = append(d.LAGsAdded, LAGRef{ns.Name, nl.Name, nl.Kind, lagMembers(nl)})
-				continue
-			}
-			ld := LAGDrift{Switch: ns.Name, LAG: nl.Name, Kind: nl.Kind, Changes: []FieldChange{}}
-			if o.Kind != nl.Kind {
-				ld.Changes = append(ld.Changes, FieldChange{"kind", string(o.Kind), string(nl.Kind)})
-			}
-			if o.MLAG != nl.MLAG {
-				ld.Changes = append(ld.Changes, FieldChange{"mlag", o.MLAG, nl.MLAG})
-			}
-			ld.MembersAdded, ld.MembersRemoved = setDiff(o.Members, nl.Members, NormalizePortName)
-			if len(ld.Changes)+len(ld.MembersAdded)+len(ld.MembersRemoved) > 0 {
-				d.LAGsChanged = append(d.LAGsChanged, ld)
-			}
-		}
-		for i := range osw.LAGs {
-			if l := &osw.LAGs[i]; !seen[NormalizePortName(l.Name)] {
+			},
+			func(o, nl *LAG) {
+				ld := LAGDrift{Switch: ns.Name, LAG: nl.Name, Kind: nl.Kind, Changes: []FieldChange{}}
+				if o.Kind != nl.Kind {
+					ld.Changes = append(ld.Changes, FieldChange{"kind", string(o.Kind), string(nl.Kind)})
+				}
+				if o.MLAG != nl.MLAG {
+					ld.Changes = append(ld.Changes, FieldChange{"mlag", o.MLAG, nl.MLAG})
+				}
+				ld.MembersAdded, ld.MembersRemoved = setDiff(o.Members, nl.Members, NormalizePortName)
+				if len(ld.Changes)+len(ld.MembersAdded)+len(ld.MembersRemoved) > 0 {
+					d.LAGsChanged = append(d.LAGsChanged, ld)
+				}
+			},
+			func(l *LAG) {
 				d.LAGsRemoved = append(d.LAGsRemoved, LAGRef{osw.Name, l.Name, l.Kind, lagMembers(l)})
-			}
-		}
+			})
 	}
 	byLAG := func(a, b LAGRef) int { return cmp.Or(CompareNames(a.Switch, b.Switch), CompareNames(a.LAG, b.LAG)) }
 	slices.SortFunc(d.LAGsAdded, byLAG)

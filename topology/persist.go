@@ -16,42 +16,46 @@ import (
 // LoadHost reads a host snapshot. name (usually the file path) is used in
 // errors. A missing schema is accepted as v1; any other schema is an error.
 func LoadHost(r io.Reader, name string) (*Host, error) {
-	var h Host
-	if err := decodeStrict(r, name, "host snapshot", &h); err != nil {
-		return nil, err
-	}
-	if h.Schema != "" && h.Schema != HostSchema {
-		return nil, fmt.Errorf("%s: host snapshot schema %q, this bondaudit reads %q", name, h.Schema, HostSchema)
-	}
-	if h.Name == "" {
-		return nil, fmt.Errorf("%s: host snapshot has no \"name\"", name)
-	}
-	h.Schema = HostSchema
-	if h.Source == "" {
-		h.Source = name
-	}
-	h.canonicalise()
-	return &h, nil
+	return loadSnapshot[Host](r, name, "host snapshot", HostSchema)
 }
 
 // LoadSwitch reads a switch snapshot; see LoadHost.
 func LoadSwitch(r io.Reader, name string) (*Switch, error) {
-	var s Switch
-	if err := decodeStrict(r, name, "switch snapshot", &s); err != nil {
+	return loadSnapshot[Switch](r, name, "switch snapshot", SwitchSchema)
+}
+
+// snapshot is a *Host or *Switch as loadSnapshot reads it.
+type snapshot[T any] interface {
+	*T
+	header() (schema, source *string, name string)
+	canonicalise()
+}
+
+func (h *Host) header() (*string, *string, string)   { return &h.Schema, &h.Source, h.Name }
+func (s *Switch) header() (*string, *string, string) { return &s.Schema, &s.Source, s.Name }
+
+// loadSnapshot decodes a snapshot (what: "host snapshot", ...), checks its
+// schema against want and that it has a name, and fills in the schema and
+// a missing source (name).
+func loadSnapshot[T any, P snapshot[T]](r io.Reader, name, what, want string) (*T, error) {
+	var v T
+	p := P(&v)
+	if err := decodeStrict(r, name, what, p); err != nil {
 		return nil, err
 	}
-	if s.Schema != "" && s.Schema != SwitchSchema {
-		return nil, fmt.Errorf("%s: switch snapshot schema %q, this bondaudit reads %q", name, s.Schema, SwitchSchema)
+	schema, source, n := p.header()
+	if *schema != "" && *schema != want {
+		return nil, fmt.Errorf("%s: %s schema %q, this bondaudit reads %q", name, what, *schema, want)
 	}
-	if s.Name == "" {
-		return nil, fmt.Errorf("%s: switch snapshot has no \"name\"", name)
+	if n == "" {
+		return nil, fmt.Errorf("%s: %s has no \"name\"", name, what)
 	}
-	s.Schema = SwitchSchema
-	if s.Source == "" {
-		s.Source = name
+	*schema = want
+	if *source == "" {
+		*source = name
 	}
-	s.canonicalise()
-	return &s, nil
+	p.canonicalise()
+	return &v, nil
 }
 
 // decodeStrict decodes one JSON value (a what) into v: unknown fields,

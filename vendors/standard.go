@@ -171,7 +171,24 @@ func (d *decoder) system(name string) {
 }
 
 var operStatus = map[int]topology.LinkState{1: topology.LinkUp, 2: topology.LinkDown, 3: "testing", 4: "unknown", 5: "dormant", 6: topology.LinkNotPresent, 7: topology.LinkLowerLayerDown}
+
 var adminStatus = map[int]topology.LinkState{1: topology.LinkUp, 2: topology.LinkDown, 3: "testing"}
+
+// OperUp reads an ifOperStatus name (as the standard decoder sets
+// Port.Oper) as the link being up (true) or down (false); nil when it says
+// neither (testing, unknown, dormant, or not known).
+func OperUp(oper topology.LinkState) *bool {
+	var up bool
+	switch oper.UpDown() {
+	case topology.LinkUp:
+		up = true
+	case topology.LinkDown:
+		up = false
+	default:
+		return nil
+	}
+	return &up
+}
 
 func portType(t int) string {
 	switch t {
@@ -613,22 +630,49 @@ func nonEmpty(s string) string {
 
 // memberStatus maps a member's LACP row to the switch's view of it.
 func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
+	return MemberStatus(p, a.actor.State, a.haveActorState, a.selected, a.attached, a.individual)
+}
+
+// MakeLAG turns port p (ifIndex ifx) of s, which a vendor decoder proves
+// to be an aggregate, into a LAG of unknown kind with ev as its first
+// evidence, and records it in lags (LAG ifIndex -> index into s.LAGs). It
+// returns the LAG's index, and whether it made it now: a LAG already in
+// lags is returned as it is; no port (p nil) gives -1.
+func MakeLAG(s *topology.Switch, lags map[int]int, p *topology.Port, ifx int, ev string) (int, bool) {
+	if i, ok := lags[ifx]; ok {
+		return i, false
+	}
+	if p == nil {
+		return -1, false
+	}
+	p.Type = "lag"
+	s.LAGs = append(s.LAGs, topology.LAG{Name: p.Name, IfIndex: ifx, Kind: topology.LAGUnknown, Oper: p.Oper, Evidence: []string{ev}})
+	lags[ifx] = len(s.LAGs) - 1
+	return lags[ifx], true
+}
+
+// MemberStatus is the switch's view of a LAG member port p from its
+// IEEE8023-LAG-MIB row: the actor's LACP state (when actorKnown), the
+// aggregator the port selected and the one it is attached to (0 for none)
+// and whether it runs as an individual port. Vendors that decode the row
+// themselves derive the status here too.
+func MemberStatus(p *topology.Port, actor topology.LACPState, actorKnown bool, selected, attached int, individual bool) string {
 	if !p.Oper.Up() {
 		return "down"
 	}
-	if !a.haveActorState {
+	if !actorKnown {
 		return ""
 	}
-	st := a.actor.State
+	st := actor
 	const bundled = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
 	switch {
-	case a.attached != 0 && st&bundled == bundled:
+	case attached != 0 && st&bundled == bundled:
 		return "bundled"
-	case a.individual:
+	case individual:
 		return "individual"
 	case st&topology.LACPDefaulted != 0:
 		return "defaulted"
-	case a.selected != 0 && a.attached == 0:
+	case selected != 0 && attached == 0:
 		return "standby"
 	case st&topology.LACPSync == 0:
 		return "suspended"

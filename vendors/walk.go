@@ -281,6 +281,25 @@ func CompareOID(a, b string) int {
 	return 0
 }
 
+// ActiveStack returns the (higher, lower) ifIndex pairs of w's
+// ifStackStatus rows that are active(1), in walk order. Rows whose index is
+// not two ifIndexes in 1..2^31 are left out: the standard decoder reports
+// those.
+func (w *Walk) ActiveStack() [][2]int {
+	var out [][2]int
+	for _, r := range w.Column(oidIfStack) {
+		ix, ok := IndexInts(r.Index)
+		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
+			continue
+		}
+		if n, ok := r.Value.Number(); !ok || n != 1 {
+			continue
+		}
+		out = append(out, [2]int{int(ix[0]), int(ix[1])})
+	}
+	return out
+}
+
 // IndexInts splits a dotted index into integers; ok is false on any non-number.
 func IndexInts(index string) ([]int64, bool) {
 	if index == "" {

@@ -174,52 +174,50 @@ func finish(n *topology.Neighbour) {
 	n.VLANs = slices.Compact(n.VLANs)
 }
 
+// chassisSubtypes and portSubtypes name the ID subtypes of each TLV (IEEE
+// 802.1AB 8.5.2.2, 8.5.3.2); the two number them differently.
+var chassisSubtypes = map[lldp.ChassisIDSubtype]string{
+	lldp.ChassisIDSubtypeChassisComponenent: topology.IDChassisComponent,
+	lldp.ChassisIDSubtypeInterfaceAlias:     topology.IDIfAlias,
+	lldp.ChassisIDSubtypePortComponent:      topology.IDPortComponent,
+	lldp.ChassisIDSubtypeMACAddress:         topology.IDMAC,
+	lldp.ChassisIDSubtypeNetworkAddress:     topology.IDNetwork,
+	lldp.ChassisIDSubtypeInterfaceName:      topology.IDIfName,
+	lldp.ChassisIDSubtypeLocallyAssigned:    topology.IDLocal,
+}
+
+var portSubtypes = map[lldp.PortIDSubtype]string{
+	lldp.PortIDSubtypeInterfaceAlias:  topology.IDIfAlias,
+	lldp.PortIDSubtypePortComponent:   topology.IDPortComponent,
+	lldp.PortIDSubtypeMACAddress:      topology.IDMAC,
+	lldp.PortIDSubtypeNetworkAddress:  topology.IDNetwork,
+	lldp.PortIDSubtypeInterfaceName:   topology.IDIfName,
+	lldp.PortIDSubtypeAgentCircuitID:  topology.IDAgentCircuit,
+	lldp.PortIDSubtypeLocallyAssigned: topology.IDLocal,
+}
+
 func chassisID(c *lldp.ChassisID) (string, string, error) {
-	var sub string
-	switch c.Subtype {
-	case lldp.ChassisIDSubtypeChassisComponenent:
-		sub = topology.IDChassisComponent
-	case lldp.ChassisIDSubtypeInterfaceAlias:
-		sub = topology.IDIfAlias
-	case lldp.ChassisIDSubtypePortComponent:
-		sub = topology.IDPortComponent
-	case lldp.ChassisIDSubtypeMACAddress:
-		return topology.IDMAC, macString(c.ID), nil
-	case lldp.ChassisIDSubtypeNetworkAddress:
-		a, err := networkAddress(c.ID)
-		return topology.IDNetwork, a, err
-	case lldp.ChassisIDSubtypeInterfaceName:
-		sub = topology.IDIfName
-	case lldp.ChassisIDSubtypeLocallyAssigned:
-		sub = topology.IDLocal
-	default:
-		return "", "", fmt.Errorf("reserved subtype %d", c.Subtype)
-	}
-	return sub, text(c.ID), nil
+	return idValue(chassisSubtypes[c.Subtype], uint8(c.Subtype), c.ID)
 }
 
 func portID(p *lldp.PortID) (string, string, error) {
-	var sub string
-	switch p.Subtype {
-	case lldp.PortIDSubtypeInterfaceAlias:
-		sub = topology.IDIfAlias
-	case lldp.PortIDSubtypePortComponent:
-		sub = topology.IDPortComponent
-	case lldp.PortIDSubtypeMACAddress:
-		return topology.IDMAC, macString(p.ID), nil
-	case lldp.PortIDSubtypeNetworkAddress:
-		a, err := networkAddress(p.ID)
-		return topology.IDNetwork, a, err
-	case lldp.PortIDSubtypeInterfaceName:
-		sub = topology.IDIfName
-	case lldp.PortIDSubtypeAgentCircuitID:
-		sub = topology.IDAgentCircuit
-	case lldp.PortIDSubtypeLocallyAssigned:
-		sub = topology.IDLocal
-	default:
-		return "", "", fmt.Errorf("reserved subtype %d", p.Subtype)
+	return idValue(portSubtypes[p.Subtype], uint8(p.Subtype), p.ID)
+}
+
+// idValue decodes a chassis or port ID of subtype sub ("" for a reserved
+// subtype, numbered n): a MAC or a network address in text form, anything
+// else as text.
+func idValue(sub string, n uint8, id []byte) (string, string, error) {
+	switch sub {
+	case "":
+		return "", "", fmt.Errorf("reserved subtype %d", n)
+	case topology.IDMAC:
+		return sub, macString(id), nil
+	case topology.IDNetwork:
+		a, err := networkAddress(id)
+		return sub, a, err
 	}
-	return sub, text(p.ID), nil
+	return sub, text(id), nil
 }
 
 // macString is a MAC in lower-case colon form (any length, as tcpdump

@@ -590,36 +590,48 @@ func snmprecKind(tag int) (vendors.Kind, bool) {
 	return 0, false
 }
 
-func readSnmprec(r io.Reader, name string) result {
-	b := &builder{name: name}
+// readLines is the loop both file formats share: it hands each line of r
+// to line, counts the non-blank ones, reports an over-long line on b and
+// calls skipped for it (the line itself is dropped), calls end after the
+// last line and returns what b has built, duplicates dropped.
+func (b *builder) readLines(r io.Reader, line func(n int, l []byte), skipped, end func()) result {
 	lr := newLineReader(r)
 	nonBlank := 0
 	for {
-		line, ok := lr.next()
+		l, ok := lr.next()
 		if !ok {
 			break
 		}
 		if lr.tooLong {
 			nonBlank++
+			skipped()
 			b.errf(lr.n, "line longer than %d bytes, skipped", maxLineLen)
 			continue
 		}
-		line = bytes.TrimSpace(line) // snmpsim strips every record
-		if len(line) == 0 {
-			continue
+		if len(bytes.TrimSpace(l)) > 0 {
+			nonBlank++
 		}
-		nonBlank++
-		if line[0] == '#' {
-			continue
-		}
-		b.snmprecLine(lr.n, line)
+		line(lr.n, l)
 	}
+	end()
 	res := result{vbs: b.finish(), errs: b.errs, nonBlank: nonBlank}
-	res.vbs, res.errs = dropDuplicates(res.vbs, res.errs, name)
+	res.vbs, res.errs = dropDuplicates(res.vbs, res.errs, b.name)
 	if lr.err != nil {
-		res.readErr = fmt.Errorf("%s: line %d: %w", name, lr.n, lr.err)
+		res.readErr = fmt.Errorf("%s: line %d: %w", b.name, lr.n, lr.err)
 	}
 	return res
+}
+
+func readSnmprec(r io.Reader, name string) result {
+	b := &builder{name: name}
+	nothing := func() {}
+	return b.readLines(r, func(n int, line []byte) {
+		line = bytes.TrimSpace(line) // snmpsim strips every record
+		if len(line) == 0 || line[0] == '#' {
+			return
+		}
+		b.snmprecLine(n, line)
+	}, nothing, nothing)
 }
 
 func (b *builder) snmprecLine(n int, line []byte) {
@@ -812,31 +824,7 @@ type walkParser struct {
 
 func readSnmpwalk(r io.Reader, name string) result {
 	p := &walkParser{builder: builder{name: name}}
-	lr := newLineReader(r)
-	nonBlank := 0
-	for {
-		line, ok := lr.next()
-		if !ok {
-			break
-		}
-		if lr.tooLong {
-			nonBlank++
-			p.st = stNone
-			p.errf(lr.n, "line longer than %d bytes, skipped", maxLineLen)
-			continue
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			nonBlank++
-		}
-		p.line(lr.n, line)
-	}
-	p.eof()
-	res := result{vbs: p.finish(), errs: p.errs, nonBlank: nonBlank}
-	res.vbs, res.errs = dropDuplicates(res.vbs, res.errs, name)
-	if lr.err != nil {
-		res.readErr = fmt.Errorf("%s: line %d: %w", name, lr.n, lr.err)
-	}
-	return res
+	return p.readLines(r, p.line, func() { p.st = stNone }, p.eof)
 }
 
 func (p *walkParser) eof() {

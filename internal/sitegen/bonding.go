@@ -148,20 +148,19 @@ func AppendProcBonding(b []byte, bond *Bond) []byte {
 		line("Partner Churn State: ", st.PartnerChurn)
 		line("Actor Churned Count: ", itoa(st.ActorChurned))
 		line("Partner Churned Count: ", itoa(st.PartnerChurned))
-		line("details actor lacp pdu:")
-		line("    system priority: ", itoa(st.Actor.SystemPriority))
-		line("    system mac address: ", mac(st.Actor.System))
-		line("    port key: ", itoa(st.Actor.Key))
-		line("    port priority: ", itoa(st.Actor.PortPriority))
-		line("    port number: ", itoa(st.Actor.Port))
-		line("    port state: ", itoa(int(st.Actor.State)))
-		line("details partner lacp pdu:")
-		line("    system priority: ", itoa(st.Partner.SystemPriority))
-		line("    system mac address: ", mac(st.Partner.System))
-		line("    oper key: ", itoa(st.Partner.Key))
-		line("    port priority: ", itoa(st.Partner.PortPriority))
-		line("    port number: ", itoa(st.Partner.Port))
-		line("    port state: ", itoa(int(st.Partner.State)))
+		// The kernel calls the actor's key "port key", the partner's "oper key".
+		for _, pdu := range []struct {
+			who, key string
+			l        LACPInfo
+		}{{"actor", "port", st.Actor}, {"partner", "oper", st.Partner}} {
+			line("details ", pdu.who, " lacp pdu:")
+			line("    system priority: ", itoa(pdu.l.SystemPriority))
+			line("    system mac address: ", mac(pdu.l.System))
+			line("    ", pdu.key, " key: ", itoa(pdu.l.Key))
+			line("    port priority: ", itoa(pdu.l.PortPriority))
+			line("    port number: ", itoa(pdu.l.Port))
+			line("    port state: ", itoa(int(pdu.l.State)))
+		}
 	}
 	return b
 }

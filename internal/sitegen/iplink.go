@@ -1,6 +1,10 @@
 package sitegen
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
 
 var broadcastMAC = MAC{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
 
@@ -16,27 +20,9 @@ func AppendIPLinkJSON(b []byte, h *Host) []byte {
 	k := h.OS.Kernel
 	w.open('[')
 
-	w.open('{')
-	w.kint("ifindex", h.loIndex)
-	w.kstr("ifname", "lo")
-	w.kstrs("flags", "LOOPBACK", "UP", "LOWER_UP")
-	w.kint("mtu", 65536)
-	w.kstr("qdisc", "noqueue")
-	w.kstr("operstate", "UNKNOWN")
-	w.kstr("linkmode", "DEFAULT")
-	w.kstr("group", "default")
-	w.kint("txqlen", 1000)
-	w.kstr("link_type", "loopback")
-	w.kmac("address", MAC{})
-	w.kmac("broadcast", MAC{})
-	w.kint("promiscuity", 0)
-	w.kint("min_mtu", 0)
-	w.kint("max_mtu", 0)
-	w.kstr("inet6_addr_gen_mode", "eui64")
-	w.kint("num_tx_queues", 1)
-	w.kint("num_rx_queues", 1)
-	gso(w, k, 524280)
-	w.close('}')
+	w.ifHead(ifHead{index: h.loIndex, name: "lo", flags: []string{"LOOPBACK", "UP", "LOWER_UP"},
+		mtu: 65536, qdisc: "noqueue", operstate: "UNKNOWN", linkType: "loopback"})
+	w.ifTail(1, k, 524280)
 
 	for _, n := range h.NICs {
 		appendNIC(w, n)
@@ -54,6 +40,98 @@ func AppendIPLinkJSON(b []byte, h *Host) []byte {
 	}
 	w.close(']')
 	return w.b
+}
+
+// ifHead is what iproute2 prints first for every interface, in its order.
+type ifHead struct {
+	index     int
+	link      string // a VLAN's lower device; "" prints no "link"
+	name      string
+	flags     []string
+	mtu       int
+	qdisc     string
+	master    string // "" prints no "master"
+	operstate string
+	linkType  string
+	addr, brd MAC
+	permaddr  *MAC // nil prints no "permaddr"
+	promisc   int
+	minMTU    int
+	maxMTU    int
+}
+
+// ifHead opens an interface's object and writes its head.
+func (w *jsonWriter) ifHead(h ifHead) {
+	w.open('{')
+	w.kint("ifindex", h.index)
+	if h.link != "" {
+		w.kstr("link", h.link)
+	}
+	w.kstr("ifname", h.name)
+	w.kstrs("flags", h.flags...)
+	w.kint("mtu", h.mtu)
+	w.kstr("qdisc", h.qdisc)
+	if h.master != "" {
+		w.kstr("master", h.master)
+	}
+	w.kstr("operstate", h.operstate)
+	w.kstr("linkmode", "DEFAULT")
+	w.kstr("group", "default")
+	w.kint("txqlen", 1000)
+	w.kstr("link_type", h.linkType)
+	w.kmac("address", h.addr)
+	w.kmac("broadcast", h.brd)
+	if h.permaddr != nil {
+		w.kmac("permaddr", *h.permaddr)
+	}
+	w.kint("promiscuity", h.promisc)
+	w.kint("min_mtu", h.minMTU)
+	w.kint("max_mtu", h.maxMTU)
+}
+
+// ifTail writes what every interface ends with and closes its object.
+func (w *jsonWriter) ifTail(queues int, kernel string, tsoMax int) {
+	w.kstr("inet6_addr_gen_mode", "eui64")
+	w.kint("num_tx_queues", queues)
+	w.kint("num_rx_queues", queues)
+	gso(w, kernel, tsoMax)
+	w.close('}')
+}
+
+// ifFlags is an Ethernet interface's flags: role is "SLAVE", "MASTER" or "".
+func ifFlags(up bool, role string) []string {
+	var f []string
+	if !up {
+		f = append(f, "NO-CARRIER")
+	}
+	f = append(f, "BROADCAST", "MULTICAST")
+	if role != "" {
+		f = append(f, role)
+	}
+	f = append(f, "UP")
+	if up {
+		f = append(f, "LOWER_UP")
+	}
+	return f
+}
+
+// upDown is how iproute2 names a link's state.
+func upDown(up bool) string {
+	if up {
+		return "UP"
+	}
+	return "DOWN"
+}
+
+// openInfo writes "info[_slave]_kind" and opens "info[_slave]_data".
+func (w *jsonWriter) openInfo(slave bool, kind string) {
+	p := "info_"
+	if slave {
+		p = "info_slave_"
+	}
+	w.kstr(p+"kind", kind)
+	w.key(p + "data")
+	w.open('{')
 }
 
 // gso writes the segmentation limits; which ones exist depends on the kernel.
@@ -83,63 +161,28 @@ func bondPromisc(bd *Bond, n *NIC) int {
 
 func appendNIC(w *jsonWriter, n *NIC) {
 	up := nicUp(n)
-	w.open('{')
-	w.kint("ifindex", n.IfIndex)
-	w.kstr("ifname", n.Name)
-	w.key("flags")
-	w.open('[')
-	if !up {
-		w.str("NO-CARRIER")
-	}
-	w.str("BROADCAST")
-	w.str("MULTICAST")
+	h := ifHead{index: n.IfIndex, name: n.Name, flags: ifFlags(up, ""), mtu: n.MTU, qdisc: "mq",
+		operstate: upDown(up), linkType: "ether", addr: n.MAC, brd: broadcastMAC,
+		promisc: bondPromisc(n.Bond, n), minMTU: 68, maxMTU: n.maxMTU()}
 	if n.Bond != nil {
-		w.str("SLAVE")
+		h.flags = ifFlags(up, "SLAVE")
+		h.master = n.Bond.Name
 	}
-	w.str("UP")
-	if up {
-		w.str("LOWER_UP")
-	}
-	w.close(']')
-	w.kint("mtu", n.MTU)
-	w.kstr("qdisc", "mq")
-	if n.Bond != nil {
-		w.kstr("master", n.Bond.Name)
-	}
-	if up {
-		w.kstr("operstate", "UP")
-	} else {
-		w.kstr("operstate", "DOWN")
-	}
-	w.kstr("linkmode", "DEFAULT")
-	w.kstr("group", "default")
-	w.kint("txqlen", 1000)
-	w.kstr("link_type", "ether")
-	w.kmac("address", n.MAC)
-	w.kmac("broadcast", broadcastMAC)
 	if n.MAC != n.PermMAC {
-		w.kmac("permaddr", n.PermMAC)
+		h.permaddr = &n.PermMAC
 	}
-	w.kint("promiscuity", bondPromisc(n.Bond, n))
-	w.kint("min_mtu", 68)
-	w.kint("max_mtu", n.maxMTU())
+	w.ifHead(h)
 	if bd := n.Bond; bd != nil {
 		st := n.Slave
 		w.key("linkinfo")
 		w.open('{')
-		w.kstr("info_slave_kind", "bond")
-		w.key("info_slave_data")
-		w.open('{')
+		w.openInfo(true, "bond")
 		if st.Active {
 			w.kstr("state", "ACTIVE")
 		} else {
 			w.kstr("state", "BACKUP")
 		}
-		if st.MIIUp {
-			w.kstr("mii_status", "UP")
-		} else {
-			w.kstr("mii_status", "DOWN")
-		}
+		w.kstr("mii_status", upDown(st.MIIUp))
 		w.kint("link_failure_count", st.LinkFailures)
 		w.kmac("perm_hwaddr", n.PermMAC)
 		w.kint("queue_id", 0)
@@ -156,12 +199,12 @@ func appendNIC(w *jsonWriter, n *NIC) {
 		w.close('}')
 		w.close('}')
 	}
-	w.kstr("inet6_addr_gen_mode", "eui64")
 	queues := 8
 	tso := 65536
 	if n.Driver == "mlx5_core" {
 		queues, tso = 63, 524280
 	}
+	w.kstr("inet6_addr_gen_mode", "eui64")
 	w.kint("num_tx_queues", queues)
 	w.kint("num_rx_queues", queues)
 	gso(w, n.Host.OS.Kernel, tso)
@@ -187,7 +230,7 @@ func (n *NIC) maxMTU() int {
 
 var lacpStateNames = [8]string{"active", "short_timeout", "aggregating", "in_sync", "collecting", "distributing", "defaulted", "expired"}
 
-func lacpStateStrs(w *jsonWriter, key string, st uint8) {
+func lacpStateStrs(w *jsonWriter, key string, st topology.LACPState) {
 	w.key(key)
 	w.open('[')
 	for i, name := range lacpStateNames {
@@ -201,47 +244,17 @@ func lacpStateStrs(w *jsonWriter, key string, st uint8) {
 func appendBond(w *jsonWriter, bd *Bond) {
 	k := bd.host.OS.Kernel
 	up := bondCarrier(bd)
-	w.open('{')
-	w.kint("ifindex", bd.IfIndex)
-	w.kstr("ifname", bd.Name)
-	w.key("flags")
-	w.open('[')
-	if !up {
-		w.str("NO-CARRIER")
-	}
-	w.str("BROADCAST")
-	w.str("MULTICAST")
-	w.str("MASTER")
-	w.str("UP")
-	if up {
-		w.str("LOWER_UP")
-	}
-	w.close(']')
-	w.kint("mtu", bd.MTU)
-	w.kstr("qdisc", "noqueue")
+	h := ifHead{index: bd.IfIndex, name: bd.Name, flags: ifFlags(up, "MASTER"), mtu: bd.MTU,
+		qdisc: "noqueue", operstate: upDown(up), linkType: "ether", addr: bd.MAC, brd: broadcastMAC,
+		promisc: bondPromisc(bd, nil), minMTU: 68, maxMTU: 65535}
 	if bd.Bridge != nil {
-		w.kstr("master", bd.Bridge.Name)
+		h.master = bd.Bridge.Name
 	}
-	if up {
-		w.kstr("operstate", "UP")
-	} else {
-		w.kstr("operstate", "DOWN")
-	}
-	w.kstr("linkmode", "DEFAULT")
-	w.kstr("group", "default")
-	w.kint("txqlen", 1000)
-	w.kstr("link_type", "ether")
-	w.kmac("address", bd.MAC)
-	w.kmac("broadcast", broadcastMAC)
-	w.kint("promiscuity", bondPromisc(bd, nil))
-	w.kint("min_mtu", 68)
-	w.kint("max_mtu", 65535)
+	w.ifHead(h)
 
 	w.key("linkinfo")
 	w.open('{')
-	w.kstr("info_kind", "bond")
-	w.key("info_data")
-	w.open('{')
+	w.openInfo(false, "bond")
 	w.kstr("mode", bd.Mode)
 	if bd.ActiveSlave != nil {
 		w.kstr("active_slave", bd.ActiveSlave.Name)
@@ -295,9 +308,7 @@ func appendBond(w *jsonWriter, bd *Bond) {
 		if bondSpeed(bd) >= 10000 {
 			cost = 2
 		}
-		w.kstr("info_slave_kind", "bridge")
-		w.key("info_slave_data")
-		w.open('{')
+		w.openInfo(true, "bridge")
 		w.kstr("state", "forwarding")
 		w.kint("priority", 32)
 		w.kint("cost", cost)
@@ -329,11 +340,7 @@ func appendBond(w *jsonWriter, bd *Bond) {
 		w.close('}')
 	}
 	w.close('}')
-	w.kstr("inet6_addr_gen_mode", "eui64")
-	w.kint("num_tx_queues", 16)
-	w.kint("num_rx_queues", 16)
-	gso(w, k, 524280)
-	w.close('}')
+	w.ifTail(16, k, 524280)
 }
 
 func bondSpeed(bd *Bond) int {
@@ -359,27 +366,12 @@ func appendBridge(w *jsonWriter, br *Bridge) {
 		k = br.Bonds[0].host.OS.Kernel
 		mtu = br.Bonds[0].MTU
 	}
-	w.open('{')
-	w.kint("ifindex", br.IfIndex)
-	w.kstr("ifname", br.Name)
-	w.kstrs("flags", "BROADCAST", "MULTICAST", "UP", "LOWER_UP")
-	w.kint("mtu", mtu)
-	w.kstr("qdisc", "noqueue")
-	w.kstr("operstate", "UP")
-	w.kstr("linkmode", "DEFAULT")
-	w.kstr("group", "default")
-	w.kint("txqlen", 1000)
-	w.kstr("link_type", "ether")
-	w.kmac("address", br.MAC)
-	w.kmac("broadcast", broadcastMAC)
-	w.kint("promiscuity", 0)
-	w.kint("min_mtu", 68)
-	w.kint("max_mtu", 65535)
+	w.ifHead(ifHead{index: br.IfIndex, name: br.Name, flags: ifFlags(true, ""), mtu: mtu,
+		qdisc: "noqueue", operstate: "UP", linkType: "ether", addr: br.MAC, brd: broadcastMAC,
+		minMTU: 68, maxMTU: 65535})
 	w.key("linkinfo")
 	w.open('{')
-	w.kstr("info_kind", "bridge")
-	w.key("info_data")
-	w.open('{')
+	w.openInfo(false, "bridge")
 	w.kint("forward_delay", 1500)
 	w.kint("hello_time", 200)
 	w.kint("max_age", 2000)
@@ -406,11 +398,7 @@ func appendBridge(w *jsonWriter, br *Bridge) {
 	w.kint("nf_call_arptables", 0)
 	w.close('}')
 	w.close('}')
-	w.kstr("inet6_addr_gen_mode", "eui64")
-	w.kint("num_tx_queues", 1)
-	w.kint("num_rx_queues", 1)
-	gso(w, k, 65536)
-	w.close('}')
+	w.ifTail(1, k, 65536)
 }
 
 // appendVLAN writes an 802.1Q interface on a bond, as iproute2 prints it.
@@ -419,36 +407,16 @@ func appendVLAN(w *jsonWriter, bd *Bond, id, ifindex int) {
 	if mtu == 0 {
 		mtu = 1500
 	}
-	w.open('{')
-	w.kint("ifindex", ifindex)
-	w.kstr("link", bd.Name)
-	w.kstr("ifname", fmt.Sprintf("%s.%d", bd.Name, id))
-	w.kstrs("flags", "BROADCAST", "MULTICAST", "UP", "LOWER_UP")
-	w.kint("mtu", mtu)
-	w.kstr("qdisc", "noqueue")
-	w.kstr("operstate", "UP")
-	w.kstr("linkmode", "DEFAULT")
-	w.kstr("group", "default")
-	w.kint("txqlen", 1000)
-	w.kstr("link_type", "ether")
-	w.kmac("address", bd.MAC)
-	w.kmac("broadcast", broadcastMAC)
-	w.kint("promiscuity", 0)
-	w.kint("min_mtu", 0)
-	w.kint("max_mtu", 65535)
+	w.ifHead(ifHead{index: ifindex, link: bd.Name, name: fmt.Sprintf("%s.%d", bd.Name, id),
+		flags: ifFlags(true, ""), mtu: mtu, qdisc: "noqueue", operstate: "UP", linkType: "ether",
+		addr: bd.MAC, brd: broadcastMAC, maxMTU: 65535})
 	w.key("linkinfo")
 	w.open('{')
-	w.kstr("info_kind", "vlan")
-	w.key("info_data")
-	w.open('{')
+	w.openInfo(false, "vlan")
 	w.kstr("protocol", "802.1Q")
 	w.kint("id", id)
 	w.kstrs("flags", "REORDER_HDR")
 	w.close('}')
 	w.close('}')
-	w.kstr("inet6_addr_gen_mode", "eui64")
-	w.kint("num_tx_queues", 1)
-	w.kint("num_rx_queues", 1)
-	gso(w, bd.host.OS.Kernel, 65536)
-	w.close('}')
+	w.ifTail(1, bd.host.OS.Kernel, 65536)
 }

@@ -3,6 +3,8 @@ package sitegen
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // A Site is a set of switches and hosts cabled together. Build one with
@@ -31,28 +33,16 @@ const (
 	CiscoIOS
 )
 
-// LACPInfo is one end of an LACP link as a LACPDU carries it. State is in
-// LACPDU bit order (bit 0 = activity … bit 7 = expired).
+// LACPInfo is one end of an LACP link as a LACPDU carries it; State holds
+// topology's LACP state bits.
 type LACPInfo struct {
 	SystemPriority int
 	System         MAC
 	Key            int
 	PortPriority   int
 	Port           int
-	State          uint8
+	State          topology.LACPState
 }
-
-// LACP state bits in LACPDU order.
-const (
-	StActivity     uint8 = 1 << 0
-	StTimeout      uint8 = 1 << 1
-	StAggregation  uint8 = 1 << 2
-	StSync         uint8 = 1 << 3
-	StCollecting   uint8 = 1 << 4
-	StDistributing uint8 = 1 << 5
-	StDefaulted    uint8 = 1 << 6
-	StExpired      uint8 = 1 << 7
-)
 
 // Switch is one switch as its SNMP agent and LLDP describe it.
 type Switch struct {
@@ -115,7 +105,7 @@ type Port struct {
 // PortLACP is a LAG member's dot3adAggPortTable row.
 type PortLACP struct {
 	Actor, Partner     LACPInfo
-	ActorAdminState    uint8
+	ActorAdminState    topology.LACPState
 	Selected, Attached int // aggregator ifIndex, 0 = none
 	Individual         bool
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // Resolve derives, from the cabling and configuration, what every device
@@ -183,7 +185,7 @@ func speedKey(mbps int) int {
 }
 
 // defaultPartner is the kernel's partner admin default (__record_default).
-var defaultPartner = LACPInfo{SystemPriority: 65535, Key: 1, PortPriority: 255, Port: 1, State: StActivity}
+var defaultPartner = LACPInfo{SystemPriority: 65535, Key: 1, PortPriority: 255, Port: 1, State: topology.LACPActivity}
 
 func resolveBond(b *Bond) {
 	for _, n := range b.Slaves {
@@ -235,9 +237,9 @@ func (a *aggregator) bandwidth() int {
 }
 
 func resolveLACP(b *Bond) {
-	base := StActivity | StAggregation
+	base := topology.LACPActivity | topology.LACPAggregation
 	if b.LACPRate == "fast" {
-		base |= StTimeout
+		base |= topology.LACPTimeout
 	}
 	// Aggregator i+1 belongs to slave i, as in the kernel.
 	aggs := make([]*aggregator, len(b.Slaves))
@@ -309,15 +311,15 @@ func resolveLACP(b *Bond) {
 			// Detached; the partner last heard is kept.
 			st.Actor.State = base
 			if defaulted {
-				st.Actor.State |= StDefaulted
+				st.Actor.State |= topology.LACPDefaulted
 				st.PartnerChurn, st.PartnerChurned = "churned", 1
 			} else {
-				st.Partner.State = StActivity | StAggregation | StSync | StCollecting | StDistributing
+				st.Partner.State = topology.LACPActivity | topology.LACPAggregation | topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
 			}
 		case defaulted:
-			st.Actor.State = base | StDefaulted
+			st.Actor.State = base | topology.LACPDefaulted
 			if inActive {
-				st.Actor.State |= StSync
+				st.Actor.State |= topology.LACPSync
 			} else {
 				st.ActorChurn, st.ActorChurned = "churned", 1
 			}
@@ -325,10 +327,10 @@ func resolveLACP(b *Bond) {
 		default:
 			// The switch has selected and attached the port (sync); it
 			// collects and distributes only once the host is in sync.
-			st.Partner.State = StActivity | StAggregation | StSync
+			st.Partner.State = topology.LACPActivity | topology.LACPAggregation | topology.LACPSync
 			if inActive {
-				st.Actor.State = base | StSync | StCollecting | StDistributing
-				st.Partner.State |= StCollecting | StDistributing
+				st.Actor.State = base | topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
+				st.Partner.State |= topology.LACPCollecting | topology.LACPDistributing
 			} else {
 				st.Actor.State = base
 				st.ActorChurn, st.ActorChurned = "churned", 1
@@ -369,12 +371,12 @@ func resolveSwitchLACP(sw *Switch) {
 					PortPriority:   32768,
 					Port:           p.LACPPort(),
 				},
-				ActorAdminState: StActivity | StAggregation,
+				ActorAdminState: topology.LACPActivity | topology.LACPAggregation,
 			}
 			p.LACP = pl
 			switch {
 			case !p.OperUp:
-				pl.Actor.State = StActivity | StAggregation
+				pl.Actor.State = topology.LACPActivity | topology.LACPAggregation
 			case p.NIC != nil && p.NIC.Bond != nil && p.NIC.Bond.Mode == Mode8023AD:
 				st := p.NIC.Slave
 				pl.Partner = st.Actor
@@ -382,7 +384,7 @@ func resolveSwitchLACP(sw *Switch) {
 				pl.Selected, pl.Attached = l.IfIndex, l.IfIndex
 			case p.Peer != nil && p.Peer.LAG != nil && p.Peer.LAG.LACP:
 				q := p.Peer
-				bundled := StActivity | StAggregation | StSync | StCollecting | StDistributing
+				bundled := topology.LACPActivity | topology.LACPAggregation | topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
 				pl.Actor.State = bundled
 				pl.Partner = LACPInfo{
 					SystemPriority: q.Switch.LACPPriority,
@@ -396,13 +398,13 @@ func resolveSwitchLACP(sw *Switch) {
 			default:
 				// Link up but no LACPDUs: the port stays out of the bundle
 				// and runs as an individual port.
-				pl.Actor.State = StActivity | StAggregation | StDefaulted
+				pl.Actor.State = topology.LACPActivity | topology.LACPAggregation | topology.LACPDefaulted
 				pl.Individual = true
 			}
 			if pl.Attached != 0 && attached == nil {
 				attached = pl
 			}
-			if pl.Actor.State&StCollecting != 0 {
+			if pl.Actor.State&topology.LACPCollecting != 0 {
 				l.OperUp = true
 				l.Speed += p.Speed
 			}

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 func TestWriteSmall(t *testing.T) {
@@ -290,7 +292,7 @@ func TestHealthyHosts(t *testing.T) {
 			switch b.Mode {
 			case Mode8023AD:
 				st := n.Slave
-				const bundled = StActivity | StAggregation | StSync | StCollecting | StDistributing
+				const bundled = topology.LACPActivity | topology.LACPAggregation | topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
 				if st.AggID != b.ActiveAgg || st.Actor.State&bundled != bundled || st.Partner.State&bundled != bundled ||
 					n.Port.LAG == nil || !n.Port.LAG.MLAG || !n.Port.LAG.LACP || n.Port.LACP.Partner.System != b.MAC {
 					t.Errorf("%s %s: not a negotiated MLAG member: %+v", h.Name, n.Name, st)

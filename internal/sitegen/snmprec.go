@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // rec appends snmprec lines ("OID|TYPE|VALUE", snmpsim's format).
@@ -68,9 +70,9 @@ func (r *rec) mac(m MAC) {
 }
 
 // bits writes an LACP state as IEEE8023-LAG-MIB LacpState BITS.
-func (r *rec) bits(state uint8) {
+func (r *rec) bits(state topology.LACPState) {
 	r.typ("4x")
-	v := reverseBits(state)
+	v := reverseBits(uint8(state))
 	r.b = append(r.b, hexDigits[v>>4], hexDigits[v&15], '\n')
 }
 

@@ -12,10 +12,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -201,12 +203,7 @@ func (im *Image) Write(w io.Writer) error {
 			dirs[d] = true
 		}
 	}
-	var ds []string
-	for d := range dirs {
-		ds = append(ds, d)
-	}
-	sort.Strings(ds)
-	for _, d := range ds {
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		if err := c.entry(strings.TrimPrefix(d, "/"), 0o040755, nil); err != nil {
 			return err
 		}

@@ -97,17 +97,14 @@ func driftLines(d *topology.Drift) []driftLine {
 	add := func(area, change, subject, detail string) {
 		out = append(out, driftLine{area, change, subject, detail})
 	}
-	for _, h := range d.HostsAdded {
-		add("host", "added", h, "")
-	}
-	for _, h := range d.HostsRemoved {
-		add("host", "removed", h, "")
-	}
-	for _, s := range d.SwitchesAdded {
-		add("switch", "added", s, "")
-	}
-	for _, s := range d.SwitchesRemoved {
-		add("switch", "removed", s, "")
+	for _, g := range []struct {
+		kind, change string
+		names        []string
+	}{{"host", "added", d.HostsAdded}, {"host", "removed", d.HostsRemoved},
+		{"switch", "added", d.SwitchesAdded}, {"switch", "removed", d.SwitchesRemoved}} {
+		for _, n := range g.names {
+			add(g.kind, g.change, n, "")
+		}
 	}
 	for _, m := range d.LinksMoved {
 		add("cabling", "moved", m.Host+" "+m.NIC, fmt.Sprintf("%s %s → %s %s", m.From.Switch, m.From.Port, m.To.Switch, m.To.Port))
@@ -119,30 +116,22 @@ func driftLines(d *topology.Drift) []driftLine {
 		add("cabling", "lost", l.Host+" "+l.NIC, fmt.Sprintf("was on %s %s", l.Switch, l.Port))
 	}
 	for _, b := range d.BondsAdded {
-		add("bond", "added", b.Host+" "+b.Bond, fmt.Sprintf("%s, slaves %s", b.Mode, orNone(strings.Join(b.Slaves, " "))))
+		add("bond", "added", b.Host+" "+b.Bond, refDetail(string(b.Mode), "slaves", b.Slaves))
 	}
 	for _, b := range d.BondsRemoved {
-		add("bond", "removed", b.Host+" "+b.Bond, fmt.Sprintf("%s, slaves %s", b.Mode, orNone(strings.Join(b.Slaves, " "))))
+		add("bond", "removed", b.Host+" "+b.Bond, refDetail(string(b.Mode), "slaves", b.Slaves))
 	}
 	for _, b := range d.BondsChanged {
-		parts := fieldChanges(b.Changes)
-		if s := plusMinus(b.SlavesAdded, b.SlavesRemoved); s != "" {
-			parts = append(parts, "slaves "+s)
-		}
-		add("bond", "changed", b.Host+" "+b.Bond, strings.Join(parts, "; "))
+		add("bond", "changed", b.Host+" "+b.Bond, changeDetail(b.Changes, "slaves", b.SlavesAdded, b.SlavesRemoved))
 	}
 	for _, l := range d.LAGsAdded {
-		add("LAG", "added", l.Switch+" "+l.LAG, fmt.Sprintf("%s, members %s", l.Kind, orNone(strings.Join(l.Members, " "))))
+		add("LAG", "added", l.Switch+" "+l.LAG, refDetail(string(l.Kind), "members", l.Members))
 	}
 	for _, l := range d.LAGsRemoved {
-		add("LAG", "removed", l.Switch+" "+l.LAG, fmt.Sprintf("%s, members %s", l.Kind, orNone(strings.Join(l.Members, " "))))
+		add("LAG", "removed", l.Switch+" "+l.LAG, refDetail(string(l.Kind), "members", l.Members))
 	}
 	for _, l := range d.LAGsChanged {
-		parts := fieldChanges(l.Changes)
-		if s := plusMinus(l.MembersAdded, l.MembersRemoved); s != "" {
-			parts = append(parts, "members "+s)
-		}
-		add("LAG", "changed", l.Switch+" "+l.LAG, strings.Join(parts, "; "))
+		add("LAG", "changed", l.Switch+" "+l.LAG, changeDetail(l.Changes, "members", l.MembersAdded, l.MembersRemoved))
 	}
 	for _, v := range d.PortVLANs {
 		var parts []string
@@ -287,4 +276,20 @@ func writeDiffJSON(w io.Writer, r *Diff) error {
 		out.Summary.New[f.Severity.String()]++
 	}
 	return escape.JSON(w).Encode(out)
+}
+
+// refDetail describes a bond or LAG that came or went: its mode or kind,
+// then its slaves or members (what).
+func refDetail(kind, what string, names []string) string {
+	return fmt.Sprintf("%s, %s %s", kind, what, orNone(strings.Join(names, " ")))
+}
+
+// changeDetail describes a changed bond or LAG: its settings, then the
+// slaves or members (what) that came and went.
+func changeDetail(changes []topology.FieldChange, what string, added, removed []string) string {
+	parts := fieldChanges(changes)
+	if s := plusMinus(added, removed); s != "" {
+		parts = append(parts, what+" "+s)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -3,6 +3,7 @@ package diagram
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -86,7 +87,7 @@ func selectNodes(m *topology.Model, o Options) (*selection, error) {
 func expand(m *topology.Model, seeds map[int64]int, depth int) map[int64]bool {
 	dist := map[int64]int{}
 	var queue []int64
-	for _, id := range sortedIDs(seeds) {
+	for _, id := range slices.Sorted(maps.Keys(seeds)) {
 		dist[id] = seeds[id]
 		queue = append(queue, id)
 	}
@@ -110,27 +111,18 @@ func expand(m *topology.Model, seeds map[int64]int, depth int) map[int64]bool {
 	return in
 }
 
-func sortedIDs[V any](m map[int64]V) []int64 {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
-}
-
 // closeOver completes the picture: a drawn host brings every switch it is
 // cabled to (a bond is never drawn half), and a drawn switch brings its
 // MLAG/stack peers (a domain is never drawn half).
 func closeOver(m *topology.Model, gi graphIndex, in map[int64]bool) {
-	for _, id := range sortedIDs(in) {
+	for _, id := range slices.Sorted(maps.Keys(in)) {
 		if gi.host[id] != nil {
 			for _, n := range neighbours(m, id) {
 				in[n] = true
 			}
 		}
 	}
-	for _, id := range sortedIDs(in) {
+	for _, id := range slices.Sorted(maps.Keys(in)) {
 		if s := gi.sw[id]; s != nil && s.Domain != nil {
 			for _, name := range s.Domain.Switches {
 				if p := m.Switch(name); p != nil {
@@ -208,27 +200,26 @@ func resolveFocus(m *topology.Model, name string) (map[int64]int, string, error)
 }
 
 func findHost(m *topology.Model, name string, fold bool) *topology.HostNode {
-	if !fold {
-		return m.Host(name)
-	}
-	for _, h := range m.Hosts {
-		if strings.EqualFold(h.Name, name) {
-			return h
-		}
-	}
-	return nil
+	return findNamed(m.Host, m.Hosts, func(h *topology.HostNode) string { return h.Name }, name, fold)
 }
 
 func findSwitch(m *topology.Model, name string, fold bool) *topology.SwitchNode {
+	return findNamed(m.Switch, m.Switches, func(s *topology.SwitchNode) string { return s.Name }, name, fold)
+}
+
+// findNamed looks name up with exact, or when fold is set finds the first
+// of all whose name equals it under case folding.
+func findNamed[N any](exact func(string) N, all []N, nameOf func(N) string, name string, fold bool) N {
 	if !fold {
-		return m.Switch(name)
+		return exact(name)
 	}
-	for _, s := range m.Switches {
-		if strings.EqualFold(s.Name, name) {
-			return s
+	for _, n := range all {
+		if strings.EqualFold(nameOf(n), name) {
+			return n
 		}
 	}
-	return nil
+	var none N
+	return none
 }
 
 func findDomain(m *topology.Model, name string, fold bool) *topology.Domain {

@@ -215,13 +215,8 @@ func peerLink(s *topology.Switch, own []string, sys string, mlagLAG map[int]bool
 			oper = s.Ports[i].Oper
 		}
 	}
-	switch oper.UpDown() {
-	case topology.LinkUp:
-		up := true
-		m.PeerLinkUp = &up
-	case topology.LinkDown:
-		up := false
-		m.PeerLinkUp = &up
+	if up := vendors.OperUp(oper); up != nil {
+		m.PeerLinkUp = up
 	}
 	if oper != "" {
 		m.Evidence = append(m.Evidence, fmt.Sprintf("peer link %s ifOperStatus %s", l.Name, oper))

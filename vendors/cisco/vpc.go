@@ -123,13 +123,8 @@ func (v *view) vpc() {
 			v.problemf(c.line, "%s: not a port-channel of the walk", ev)
 		}
 		if p := v.port[ifx]; p != nil {
-			switch p.Oper.UpDown() {
-			case topology.LinkUp:
-				up := true
-				m.PeerLinkUp = &up
-			case topology.LinkDown:
-				up := false
-				m.PeerLinkUp = &up
+			if up := vendors.OperUp(p.Oper); up != nil {
+				m.PeerLinkUp = up
 			}
 			if p.Oper != "" {
 				ev += fmt.Sprintf(", ifOperStatus %s", p.Oper)

@@ -27,6 +27,7 @@ package dell
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,15 +151,6 @@ func table(w *vendors.Walk, entry string, cols ...int) map[int]map[int]cell {
 	return out
 }
 
-func sortedKeys[V any](m map[int]V) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func mac(c cell, ok bool) string {
 	if !ok || len(c.val.Bytes) != 6 {
 		return ""
@@ -197,7 +189,7 @@ func (v *view) vlt(w *vendors.Walk) {
 	if len(doms) == 0 {
 		return
 	}
-	idx := sortedKeys(doms)
+	idx := slices.Sorted(maps.Keys(doms))
 	row := doms[idx[0]]
 	if len(idx) > 1 {
 		v.problemf(0, "DELL-NETWORKING-VIRTUAL-LINK-TRUNK-MIB: rows for %d VLT domains %v; one expected, the first decoded", len(idx), idx)
@@ -268,7 +260,7 @@ func (v *view) vlt(w *vendors.Walk) {
 
 	// VLT port-channels, by local port-channel number.
 	det := table(w, vltDetailEntry, 2, 3, 4)
-	for _, lagID := range sortedKeys(det) {
+	for _, lagID := range slices.Sorted(maps.Keys(det)) {
 		r := det[lagID]
 		l := v.lagNo[lagID]
 		if l == nil {
@@ -302,7 +294,7 @@ func (v *view) lagMIB(w *vendors.Walk) {
 	const mib = "DELL-NETWORKING-LINK-AGGREGATION-MIB "
 	cfg := table(w, aggCfgEntry, 3, 4, 6, 7)
 	ports := table(w, aggPortEntry, 2, 3, 5, 7)
-	for _, id := range sortedKeys(cfg) {
+	for _, id := range slices.Sorted(maps.Keys(cfg)) {
 		r := cfg[id]
 		c, ok := r[3]
 		if !ok {

@@ -31,6 +31,7 @@ package huawei
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -48,7 +49,6 @@ const (
 	trunkIfEnt  = oidTrunkIf + ".1"                   // hwTrunkIfEntry, index hwTrunkIndex
 	trunkMemEnt = oidTrunkMem + ".1"                  // hwTrunkMemEntry, index hwTrunkIndex.hwTrunkMemifIndex
 	dfsEntry    = "1.3.6.1.4.1.2011.5.25.178.8.1.3.1" // hwdfsGroupId(1), hwsysMac(2), hwdfsType(3), hwdfsPeerAddress(4)
-	oidIfStack  = "1.3.6.1.2.1.31.1.2.1.3"
 	mibIfExt    = "HUAWEI-IF-EXT-MIB "
 	mibMLAG     = "HUAWEI-M-LAG-MIB "
 )
@@ -101,17 +101,8 @@ func (v *view) name(ifx int) string {
 
 // makeLAG turns an interface the data proves to be an Eth-Trunk into a LAG.
 func (v *view) makeLAG(ifx int, ev string) int {
-	if i, ok := v.lag[ifx]; ok {
-		return i
-	}
-	p := v.byIf[ifx]
-	if p == nil {
-		return -1
-	}
-	p.Type = "lag"
-	v.s.LAGs = append(v.s.LAGs, topology.LAG{Name: p.Name, IfIndex: ifx, Kind: topology.LAGUnknown, Oper: p.Oper, Evidence: []string{ev}})
-	v.lag[ifx] = len(v.s.LAGs) - 1
-	return v.lag[ifx]
+	li, _ := vendors.MakeLAG(v.s, v.lag, v.byIf[ifx], ifx, ev)
+	return li
 }
 
 func (v *view) addMember(li, ifx int, ev string) {
@@ -168,15 +159,8 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 // not take for aggregates (ifType ethernetCsmacd) but that have ports
 // stacked under them.
 func (v *view) namedTrunks(w *vendors.Walk) {
-	for _, r := range w.Column(oidIfStack) {
-		ix, ok := vendors.IndexInts(r.Index)
-		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
-			continue
-		}
-		if n, ok := r.Value.Number(); !ok || n != 1 {
-			continue
-		}
-		hi, lo := int(ix[0]), int(ix[1])
+	for _, hl := range w.ActiveStack() {
+		hi, lo := hl[0], hl[1]
 		ph, pl := v.byIf[hi], v.byIf[lo]
 		if ph == nil || pl == nil || pl.Type != "ethernet" || !ethTrunk.MatchString(ph.Name) {
 			continue
@@ -204,12 +188,7 @@ func (v *view) trunks(w *vendors.Walk) map[int]int {
 		}
 	}
 	out := map[int]int{}
-	idx := make([]int, 0, len(rows))
-	for i := range rows {
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
-	for _, t := range idx {
+	for _, t := range slices.Sorted(maps.Keys(rows)) {
 		r := rows[t]
 		c, ok := r[4]
 		if !ok {

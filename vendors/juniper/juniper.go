@@ -37,6 +37,7 @@ package juniper
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,7 +61,6 @@ var Junos = vendors.Profile{
 }
 
 const (
-	oidIfStack        = "1.3.6.1.2.1.31.1.2.1.3"
 	oidAggPortEntry   = "1.2.840.10006.300.43.1.2.1.1"
 	oidBasePortIfIdx  = "1.3.6.1.2.1.17.1.4.1.2"
 	oidCurEgress      = "1.3.6.1.2.1.17.7.1.4.2.1.4"
@@ -94,15 +94,8 @@ func index(w *vendors.Walk, s *topology.Switch) *sw {
 			x.lagIdx[l.IfIndex] = i
 		}
 	}
-	for _, r := range w.Column(oidIfStack) {
-		ix, ok := vendors.IndexInts(r.Index)
-		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
-			continue // the standard decoder reports malformed rows
-		}
-		if n, ok := r.Value.Number(); !ok || n != 1 {
-			continue
-		}
-		hi, lo := int(ix[0]), int(ix[1])
+	for _, hl := range w.ActiveStack() {
+		hi, lo := hl[0], hl[1]
 		if !x.under[[2]int{hi, lo}] {
 			x.under[[2]int{hi, lo}] = true
 			x.stack[hi] = append(x.stack[hi], lo)
@@ -291,12 +284,7 @@ func (x *sw) lagMIB(w *vendors.Walk, added map[int]bool) {
 	col(23, func(a *aggPort, v vendors.Value) { a.partner, _ = bits(v) })
 	col(24, func(a *aggPort, v vendors.Value) { a.individual = num(v) == 2 })
 
-	idx := make([]int, 0, len(rows))
-	for i := range rows {
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
-	for _, i := range idx {
+	for _, i := range slices.Sorted(maps.Keys(rows)) {
 		a := rows[i]
 		agg, column := a.attached, "dot3adAggPortAttachedAggID"
 		if agg == 0 {
@@ -361,36 +349,9 @@ func (x *sw) moveLACP(unit, phys int, a *aggPort, li int) {
 		pl = *p.LACP
 	}
 	if li >= 0 {
-		pl.Status = status(a, p)
+		pl.Status = vendors.MemberStatus(p, a.actor, a.haveActor, a.selected, a.attached, a.individual)
 	}
 	p.LACP = &pl
-}
-
-// status is the member status the standard decoder derives from a row.
-func status(a *aggPort, p *topology.Port) string {
-	if p.Oper != "" && p.Oper != "up" {
-		return "down"
-	}
-	if !a.haveActor {
-		return ""
-	}
-	st := a.actor
-	const bundled = topology.LACPSync | topology.LACPCollecting | topology.LACPDistributing
-	switch {
-	case a.attached != 0 && st&bundled == bundled:
-		return "bundled"
-	case a.individual:
-		return "individual"
-	case st&topology.LACPDefaulted != 0:
-		return "defaulted"
-	case a.selected != 0 && a.attached == 0:
-		return "standby"
-	case st&topology.LACPSync == 0:
-		return "suspended"
-	case st&(topology.LACPCollecting|topology.LACPDistributing) != topology.LACPCollecting|topology.LACPDistributing:
-		return "standby"
-	}
-	return ""
 }
 
 // lacpBits converts a LacpState BITS octet (bit 0 = MSB) to LACPDU order.

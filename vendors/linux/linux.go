@@ -72,7 +72,6 @@ var SONiC = vendors.Profile{
 }
 
 const (
-	oidIfStack      = "1.3.6.1.2.1.31.1.2.1.3"
 	oidAggEntry     = "1.2.840.10006.300.43.1.1.1.1"
 	oidAggPortEntry = "1.2.840.10006.300.43.1.2.1.1"
 )
@@ -127,19 +126,13 @@ func (v *view) finish() {
 
 // makeLAG turns a port the walk proves to be an aggregate into a LAG.
 func (v *view) makeLAG(ifx int, ev string) int {
-	if i, ok := v.lag[ifx]; ok {
-		return i
-	}
 	p := v.byIf[ifx]
-	if p == nil {
-		return -1
+	li, made := vendors.MakeLAG(v.s, v.lag, p, ifx, ev)
+	if made {
+		p.LACP = nil // an aggregate is no aggregation port
+		v.change = true
 	}
-	p.Type = "lag"
-	p.LACP = nil // an aggregate is no aggregation port
-	v.s.LAGs = append(v.s.LAGs, topology.LAG{Name: p.Name, IfIndex: ifx, Kind: topology.LAGUnknown, Oper: p.Oper, Evidence: []string{ev}})
-	v.lag[ifx] = len(v.s.LAGs) - 1
-	v.change = true
-	return v.lag[ifx]
+	return li
 }
 
 func (v *view) addMember(li int, ifx int, ev string) bool {
@@ -157,15 +150,8 @@ func (v *view) addMember(li int, ifx int, ev string) bool {
 // named makes LAGs of interfaces whose platform-mandated name says they are
 // aggregates, with the ethernet ports stacked under them.
 func (v *view) named(w *vendors.Walk, re *regexp.Regexp, what string) {
-	for _, r := range w.Column(oidIfStack) {
-		ix, ok := vendors.IndexInts(r.Index)
-		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
-			continue
-		}
-		if n, ok := r.Value.Number(); !ok || n != 1 {
-			continue
-		}
-		hi, lo := int(ix[0]), int(ix[1])
+	for _, hl := range w.ActiveStack() {
+		hi, lo := hl[0], hl[1]
 		ph, pl := v.byIf[hi], v.byIf[lo]
 		if ph == nil || pl == nil || pl.Type != "ethernet" || !re.MatchString(ph.Name) {
 			continue
