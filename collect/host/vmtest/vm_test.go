@@ -106,10 +106,10 @@ type bondFacts struct {
 }
 
 func essentials(b *topology.Bond) bondFacts {
-	f := bondFacts{Name: b.Name, Mode: b.Mode, LACPRate: b.LACPRate, Hash: b.XmitHashPolicy, Active: b.ActiveSlave,
+	f := bondFacts{Name: b.Name, Mode: string(b.Mode), LACPRate: b.LACPRate, Hash: b.XmitHashPolicy, Active: b.ActiveSlave,
 		MIIMon: b.MIIMon, UpDelay: b.UpDelay, ARPInterval: b.ARPInterval}
 	for _, s := range b.Slaves {
-		sf := slaveFacts{Name: s.Name, MII: s.MIIStatus, PermMAC: s.PermMAC, Agg: s.AggregatorID}
+		sf := slaveFacts{Name: s.Name, MII: string(s.MIIStatus), PermMAC: s.PermMAC, Agg: s.AggregatorID}
 		if s.Partner != nil {
 			sf.Partner = topology.NormalizeMAC(s.Partner.System)
 		}
@@ -205,7 +205,7 @@ func TestEveryModeMatchesCapture(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	h := sameAsCapture(t, names...)
 	for i, want := range []string{"balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"} {
-		if b := bondOf(t, h, fmt.Sprintf("m%d", i)); b.Mode != want || len(b.Slaves) != 2 || b.MIIMon != 100 || b.UpDelay != 200 {
+		if b := bondOf(t, h, fmt.Sprintf("m%d", i)); string(b.Mode) != want || len(b.Slaves) != 2 || b.MIIMon != 100 || b.UpDelay != 200 {
 			t.Errorf("m%d: mode %s, %d slaves, miimon %d, updelay %d", i, b.Mode, len(b.Slaves), b.MIIMon, b.UpDelay)
 		}
 	}
