@@ -717,3 +717,28 @@ func TestRuleSeverities(t *testing.T) {
 		})
 	}
 }
+
+// VLAN evidence names the MIB the switch's VLANs came from, not always
+// Q-BRIDGE-MIB: a Cisco IOS switch's come from CISCO-VTP-MIB.
+func TestVLANEvidenceNamesItsSource(t *testing.T) {
+	for _, c := range []struct{ source, want string }{
+		{"CISCO-VTP-MIB", "(CISCO-VTP-MIB)"},
+		{"Q-BRIDGE-MIB", "(Q-BRIDGE-MIB)"},
+		{"", "(VLAN tables)"},
+	} {
+		s := newSite()
+		onOneSwitch(s, "active-backup")
+		s.switchNamed("leaf1").VLANsKnown = true
+		s.switchNamed("leaf1").VLANSource = c.source
+		s.port("leaf1", "Ethernet1").PVID = 10
+		s.port("leaf1", "Ethernet2").PVID = 20
+		fs := s.run(t, "vlan.member-mismatch", Params{}, "")
+		if len(fs) != 1 {
+			t.Fatalf("source %q: %d findings, want 1", c.source, len(fs))
+		}
+		ev := strings.Join(fs[0].Evidence, "\n")
+		if !strings.Contains(ev, c.want) || c.source != "Q-BRIDGE-MIB" && strings.Contains(ev, "Q-BRIDGE-MIB") {
+			t.Errorf("source %q: evidence %q, want %s", c.source, ev, c.want)
+		}
+	}
+}

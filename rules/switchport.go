@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -76,6 +77,13 @@ func vlanPort(s *slaveView) *topology.Port {
 		}
 	}
 	return s.port
+}
+
+// vlanSource names where a switch's VLAN membership came from, for
+// evidence: the MIB its decoder read (Q-BRIDGE-MIB or a vendor's), or a
+// neutral word for a snapshot that does not say.
+func vlanSource(sw *topology.SwitchNode) string {
+	return cmp.Or(sw.VLANSource, "VLAN tables")
 }
 
 func vlanList(v []int) string {
@@ -278,7 +286,7 @@ Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk 
 			}
 			var ev, where []string
 			for _, x := range ports {
-				ev = append(ev, fmt.Sprintf("switch %s: %s %s (Q-BRIDGE-MIB)", x.s.link.Switch, x.p.Name, vlanSig(x.p)))
+				ev = append(ev, fmt.Sprintf("switch %s: %s %s (%s)", x.s.link.Switch, x.p.Name, vlanSig(x.p), vlanSource(x.s.sw)))
 				where = append(where, x.s.link.Switch+" "+x.p.Name)
 			}
 			f := b.finding(nil)
@@ -340,7 +348,7 @@ Junos: set interfaces ae0 unit 0 family ethernet-switching interface-mode trunk 
 				f.Message = fmt.Sprintf("%s carries VLAN %s on %s but %s %s does not carry it tagged", b.host.Name, strings.Join(missing, ", "), b.bond.Name, s.link.Switch, p.Name)
 				f.Fix = fmt.Sprintf("on %s, allow VLAN %s tagged on %s", s.link.Switch, vlanList(ids), p.Name)
 				f.Evidence = []string{b.hostEv("VLAN interfaces %s on %s", vlanList(ids), b.bond.Name), linkEv(s),
-					fmt.Sprintf("switch %s: %s %s (Q-BRIDGE-MIB)", s.link.Switch, p.Name, vlanSig(p))}
+					fmt.Sprintf("switch %s: %s %s (%s)", s.link.Switch, p.Name, vlanSig(p), vlanSource(s.sw))}
 				c.Report(f)
 			}
 		}

@@ -248,6 +248,9 @@ type Switch struct {
 	// VLANsKnown is set when the switch reported VLAN membership (egress
 	// port lists), so a port without a VLAN really carries none.
 	VLANsKnown bool `json:"vlans_known,omitempty"`
+	// VLANSource names the MIB(s) the ports' VLAN membership was read from
+	// (Q-BRIDGE-MIB, or a vendor's such as CISCO-VTP-MIB), for evidence.
+	VLANSource string `json:"vlan_source,omitempty"`
 	// Unreachable is set when the switch could not be read at all; Error says why.
 	Unreachable bool     `json:"unreachable,omitempty"`
 	Error       string   `json:"error,omitempty"`

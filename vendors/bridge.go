@@ -33,6 +33,7 @@ func (d *decoder) vlans() {
 		}
 		if p := d.ports[d.basePort[bp]]; p != nil {
 			p.PVID, _ = num(r.Value)
+			d.s.VLANSource = "Q-BRIDGE-MIB"
 		}
 	}
 	// Current table (index timeMark.vlan) first; the static table (index
@@ -56,6 +57,9 @@ func (d *decoder) vlans() {
 		read(oidDot1qStatUntagged, 1, untagged)
 	}
 	d.s.VLANsKnown = len(egress) > 0
+	if d.s.VLANsKnown {
+		d.s.VLANSource = "Q-BRIDGE-MIB"
+	}
 	vids := make([]int, 0, len(egress))
 	for v := range egress {
 		vids = append(vids, v)

@@ -134,6 +134,11 @@ func TestIOS2960X(t *testing.T) {
 	if s.Vendor != "cisco-ios" {
 		t.Fatalf("vendor %q", s.Vendor)
 	}
+	// Its access VLANs come from vmMembershipTable (its trunks have no
+	// allowed-VLAN bitmaps), and the evidence says so, not Q-BRIDGE-MIB.
+	if s.VLANSource != "CISCO-VLAN-MEMBERSHIP-MIB" || std.VLANSource != "" {
+		t.Errorf("VLAN source %q (standard decoder: %q)", s.VLANSource, std.VLANSource)
+	}
 	sameStandardFacts(t, s, std)
 	// Po1 (ifName line 2623, ifIndex 5001) = Gi1/0/52 + Gi3/0/52 from
 	// ifStackStatus.5001.10152 and .5001.11152 (lines 5396-5397); no LAG

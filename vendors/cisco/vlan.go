@@ -118,6 +118,7 @@ func (v *view) vlans() {
 		}
 	}
 	filled, unknown := 0, []string{}
+	fromVTP, fromVM := false, false
 	for _, i := range sortedKeys(idx) {
 		p := v.port[i]
 		if p == nil || p.Type == "vlan" {
@@ -158,6 +159,7 @@ func (v *view) vlans() {
 				p.PVID, p.Untagged = n, []int{n}
 				use(n, fmt.Sprintf("vmVlan.%d", i))
 				filled++
+				fromVM = true
 			}
 		default:
 			_, inDyn := dyn[i]
@@ -168,6 +170,7 @@ func (v *view) vlans() {
 					p.PVID, p.Untagged = n, []int{n}
 					use(n, fmt.Sprintf("vmVlan.%d", i))
 					filled++
+					fromVM = true
 				}
 				continue
 			}
@@ -211,6 +214,15 @@ func (v *view) vlans() {
 			t.p.Untagged = []int{t.native}
 		}
 		filled++
+		fromVTP = true
+	}
+	switch {
+	case fromVTP && fromVM:
+		v.s.VLANSource = "CISCO-VTP-MIB, CISCO-VLAN-MEMBERSHIP-MIB"
+	case fromVTP:
+		v.s.VLANSource = "CISCO-VTP-MIB"
+	case fromVM:
+		v.s.VLANSource = "CISCO-VLAN-MEMBERSHIP-MIB"
 	}
 	if filled > 0 && len(unknown) == 0 {
 		v.s.VLANsKnown = true

@@ -541,4 +541,7 @@ func (x *sw) vlans(w *vendors.Walk, problems *[]topology.Problem) {
 		vendors.AddProblem(problems, 0, "%s (Junos text port list, %s alike) names dot1dBasePort %s, which dot1dBasePortIfIndex does not map to an interface", k, unName, strings.Join(unmapped[k], ","))
 	}
 	x.s.VLANsKnown = filled
+	if filled {
+		x.s.VLANSource = "Q-BRIDGE-MIB"
+	}
 }
