@@ -13,8 +13,9 @@ import (
 // down is bond.slave-down's finding, and its leftover LACP state (key 0, an
 // aggregator of its own, no sync) is a consequence, not a second fault.
 
+// zeroMAC: MACs are canonical from the load seam on (parsers, LoadHost,
+// LoadSwitch), so the all-zero MAC has one spelling.
 func zeroMAC(m string) bool {
-	m = topology.NormalizeMAC(m)
 	return m == "" || m == topology.ZeroMAC
 }
 
@@ -99,7 +100,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 				}
 				f.Message = fmt.Sprintf("%s slave %s hears no LACP partner (%s): the switch port is not running LACP", b.bond.Name, s.s.Name, why)
 				f.Fix = "configure an LACP port-channel (mode active) on the switch port"
-				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", topology.NormalizeMAC(p.System), p.State.String())}
+				f.Evidence = []string{b.slaveEv(s, "partner system %s, partner state %s", p.System, p.State.String())}
 				if s.link != nil {
 					f.Evidence = append(f.Evidence, linkEv(s))
 				}

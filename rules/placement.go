@@ -115,7 +115,7 @@ func oneMLAGPortChannel(a, b *topology.LAG) (same, known bool) {
 	if a.MLAGID != 0 && b.MLAGID != 0 {
 		return a.MLAGID == b.MLAGID, true
 	}
-	sa, sb := topology.NormalizeMAC(a.ActorSystem), topology.NormalizeMAC(b.ActorSystem)
+	sa, sb := a.ActorSystem, b.ActorSystem
 	if sa != "" && sb != "" && a.ActorKey != 0 && b.ActorKey != 0 {
 		return sa == sb && a.ActorKey == b.ActorKey, true
 	}
@@ -370,7 +370,7 @@ func hostHeardAggregation(b *bondView, s *slaveView) (ev []string, what, sw, por
 		}
 		switch {
 		case n.Protocol == topology.ProtoLACP && n.LACP != nil && !zeroMAC(n.LACP.System):
-			ev = append(ev, b.slaveEv(s, "heard LACPDUs from system %s key %d port %d, state %s (%s)", topology.NormalizeMAC(n.LACP.System), n.LACP.Key, n.LACP.Port, n.LACP.State.String(), orUnknown(n.Source)))
+			ev = append(ev, b.slaveEv(s, "heard LACPDUs from system %s key %d port %d, state %s (%s)", n.LACP.System, n.LACP.Key, n.LACP.Port, n.LACP.State.String(), orUnknown(n.Source)))
 			if what == "" {
 				what = "sends LACPDUs (it runs LACP)"
 			}

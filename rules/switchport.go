@@ -56,8 +56,7 @@ func (c *Context) fdbByMAC(mac string) []fdbHit {
 			}
 			for i := range sw.FDB {
 				e := &sw.FDB[i]
-				k := topology.NormalizeMAC(e.MAC)
-				c.ix.fdb[k] = append(c.ix.fdb[k], fdbHit{sw, e})
+				c.ix.fdb[e.MAC] = append(c.ix.fdb[e.MAC], fdbHit{sw, e})
 			}
 		}
 	})

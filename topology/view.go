@@ -117,7 +117,7 @@ func NewView(m *Model) *View {
 		}
 		for _, l := range s.LAGs {
 			mlag := l.MLAG
-			if mlag == "" && s.Domain != nil && l.ActorSystem != "" && NormalizeMAC(l.ActorSystem) == s.Domain.SystemID {
+			if mlag == "" && s.Domain != nil && l.ActorSystem != "" && l.ActorSystem == s.Domain.SystemID {
 				mlag = s.Domain.Name
 			}
 			vs.LAGs = append(vs.LAGs, ViewLAG{Name: l.Name, Kind: l.Kind, Members: nonNil(l.Members), MLAG: mlag})
