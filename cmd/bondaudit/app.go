@@ -111,6 +111,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
+		Version:       version(),
 		Use:           "bondaudit",
 		Short:         "Audit Linux bonds against the switch ports they are cabled to",
 		Long:          help("root"),
@@ -133,6 +134,7 @@ func (a *app) rootCmd() *cobra.Command {
 			return nil
 		},
 	}
+	root.SetVersionTemplate("bondaudit {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn, error")
 	root.PersistentFlags().StringVar(&a.maxFile, "max-file-size", "256MiB", "largest site input file read (hosts/, switches/); larger ones are NOT READ")
 	root.PersistentFlags().StringVar(&a.maxSite, "max-site-size", "64GiB", "most bytes read from one site's files together")
@@ -152,8 +154,17 @@ type auditFlags struct {
 	saveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
 }
 
+// formatFromOutput picks the report format from -o's extension (.json,
+// .md, .html, .xml, .sarif, .prom, .txt) when --format is not given, as
+// diagram does.
+func (f *auditFlags) formatFromOutput(cmd *cobra.Command) {
+	if !cmd.Flags().Changed("format") && f.output != "" && f.output != "-" {
+		f.format = report.Audit.ByExt(f.output)
+	}
+}
+
 func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
-	cmd.Flags().StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
+	cmd.Flags().StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", ")+" (default from the -o extension, else text)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout (written atomically)")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", failOnDefault, "exit 1 when a finding at or above this severity remains: error, warning, info, never")
 	cmd.Flags().StringVar(&f.policy, "policy", "", "policy file (severity overrides, disabled rules, thresholds, waivers); default: the site's policy.yaml")
@@ -173,6 +184,7 @@ func (a *app) demoCmd() *cobra.Command {
 		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.formatFromOutput(cmd)
 			return a.audit(cmd.Context(), demo.FS(), "demo", f)
 		},
 	}
@@ -189,6 +201,7 @@ func (a *app) auditCmd() *cobra.Command {
 		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.formatFromOutput(cmd)
 			dir := args[0]
 			fsys, err := a.openSite(dir)
 			if err != nil {

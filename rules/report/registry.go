@@ -88,15 +88,15 @@ func writerOf(w Writer) func(io.Writer, *Report) error { return w.Write }
 
 // Audit is the audit report's formats (audit, demo).
 var Audit = &Registry[*Report]{what: "report", formats: []Format[*Report]{
-	{Name: "text", New: func(o Options) func(io.Writer, *Report) error {
+	{Name: "text", Exts: []string{".txt", ".text"}, New: func(o Options) func(io.Writer, *Report) error {
 		return writerOf(Text{ShowSuppressed: o.ShowSuppressed})
 	}},
-	{Name: "json", New: plain(writerOf(JSON{}))},
-	{Name: "markdown", New: plain(writerOf(Markdown{}))},
-	{Name: "junit", New: plain(writerOf(JUnit{}))},
-	{Name: "sarif", New: plain(writerOf(SARIF{}))},
-	{Name: "prom", New: plain(writerOf(Prom{}))},
-	{Name: "html", New: plain(writerOf(HTML{}))},
+	{Name: "json", Exts: []string{".json"}, New: plain(writerOf(JSON{}))},
+	{Name: "markdown", Exts: []string{".md", ".markdown"}, New: plain(writerOf(Markdown{}))},
+	{Name: "junit", Exts: []string{".xml"}, New: plain(writerOf(JUnit{}))},
+	{Name: "sarif", Exts: []string{".sarif"}, New: plain(writerOf(SARIF{}))},
+	{Name: "prom", Exts: []string{".prom"}, New: plain(writerOf(Prom{}))},
+	{Name: "html", Exts: []string{".html", ".htm"}, New: plain(writerOf(HTML{}))},
 }}
 
 // WhatIfs is whatif's formats.
