@@ -22,6 +22,7 @@ import (
 	"github.com/bondaudit/bondaudit/internal/atomicfile"
 	"github.com/bondaudit/bondaudit/internal/memlimit"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
+	"github.com/bondaudit/bondaudit/internal/version"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
@@ -111,7 +112,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Version:       version(),
+		Version:       version.String(),
 		Use:           "bondaudit",
 		Short:         "Audit Linux bonds against the switch ports they are cabled to",
 		Long:          help("root"),

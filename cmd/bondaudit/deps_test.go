@@ -72,6 +72,7 @@ func TestDependencyDirections(t *testing.T) {
 		{M("internal/jsonpos"), []string{M("internal/quote")}, "standard library only"},
 		{M("internal/atomicfile"), nil, "the output writer topology uses: standard library only"},
 		{M("internal/memlimit"), nil, "standard library only"},
+		{M("internal/version"), nil, "standard library only"},
 		{M("internal/yamlfile"), []string{yaml}, "typed YAML decoding with file:line errors: yaml.v3 only"},
 		{M("cmd/…"), []string{"…"}, "cmd wires everything"},
 	}
