@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -53,15 +52,28 @@ type app struct {
 	gc      memlimit.GCSetting // how main tuned the collector (logged at debug)
 }
 
-// openSite opens a site folder for reading as untrusted input: beneath
-// the folder only, regular files only, within the size caps.
-func (a *app) openSite(dir string) (fs.FS, error) {
-	s, err := collect.OpenSiteDir(dir, a.limits)
+// site opens a command's SITE argument: the built-in demo site with
+// --demo (useDemo; no argument then), else the folder args[0], read as untrusted input (beneath
+// the folder only, regular files only, within the size caps). "demo" when
+// there is no such folder is the demo site where demoByName, else an error
+// pointing at --demo.
+func (a *app) site(args []string, useDemo, demoByName bool) (fs.FS, string, error) {
+	if useDemo {
+		return demo.FS(), "demo", nil
+	}
+	arg := args[0]
+	s, err := collect.OpenSiteDir(arg, a.limits)
+	if errors.Is(err, fs.ErrNotExist) && arg == "demo" {
+		if demoByName {
+			return demo.FS(), "demo", nil
+		}
+		err = fmt.Errorf("%w (the built-in example site is --demo)", err)
+	}
 	if err != nil {
-		return nil, err
+		return nil, "", failed(err)
 	}
 	a.sites = append(a.sites, s)
-	return s, nil
+	return s, siteName(arg), nil
 }
 
 // exitError carries an exit code through cobra.
@@ -203,12 +215,11 @@ func (a *app) auditCmd() *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.formatFromOutput(cmd)
-			dir := args[0]
-			fsys, err := a.openSite(dir)
+			fsys, name, err := a.site(args, false, false)
 			if err != nil {
-				return failed(err)
+				return err
 			}
-			return a.audit(cmd.Context(), fsys, siteName(dir), f)
+			return a.audit(cmd.Context(), fsys, name, f)
 		},
 	}
 	f.register(cmd, "error")
@@ -347,7 +358,7 @@ func (a *app) topologyCmd() *cobra.Command {
 			if err != nil {
 				return failed(fmt.Errorf("--format: %w", err))
 			}
-			fsys, name, err := a.siteOrDemo(args[0])
+			fsys, name, err := a.site(args, false, true)
 			if err != nil {
 				return err
 			}
@@ -375,21 +386,6 @@ func loadPolicy(fsys fs.FS, flag string) (*rules.Policy, error) {
 		return nil, fmt.Errorf("--policy: %w", err)
 	}
 	return p, nil
-}
-
-// siteOrDemo opens the site folder arg; "demo" names the built-in example
-// site when there is no folder of that name.
-func (a *app) siteOrDemo(arg string) (fs.FS, string, error) {
-	if arg == "demo" {
-		if _, err := os.Stat(arg); err != nil {
-			return demo.FS(), arg, nil
-		}
-	}
-	fsys, err := a.openSite(arg)
-	if err != nil {
-		return nil, "", failed(err)
-	}
-	return fsys, siteName(arg), nil
 }
 
 // syncWriter serialises writes to one writer.

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
@@ -77,9 +74,9 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if f.maxNodes == 0 {
 		return failed(fmt.Errorf("--max-nodes 0: want a positive limit, or -1 for none"))
 	}
-	fsys, name, err := a.diagramSite(args, f.demo)
+	fsys, name, err := a.site(args, f.demo, false)
 	if err != nil {
-		return failed(err)
+		return err
 	}
 	pol, err := loadPolicy(fsys, f.policy)
 	if err != nil {
@@ -98,16 +95,4 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 		return failed(err)
 	}
 	return nil
-}
-
-// diagramSite opens the site folder, or the built-in demo site.
-func (a *app) diagramSite(args []string, useDemo bool) (fs.FS, string, error) {
-	if useDemo {
-		return demo.FS(), "demo", nil
-	}
-	fsys, err := a.openSite(args[0])
-	if errors.Is(err, fs.ErrNotExist) && args[0] == "demo" {
-		err = fmt.Errorf("%w (the built-in example site is --demo)", err)
-	}
-	return fsys, siteName(args[0]), err
 }

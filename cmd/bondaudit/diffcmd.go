@@ -70,7 +70,7 @@ func diffLabels(old, new string) [2]string {
 // diffLoad reads, joins and judges one side, with its own policy.yaml
 // unless --policy names one for both.
 func (a *app) diffLoad(arg, name, policy string) (*report.DiffSide, error) {
-	fsys, _, err := a.siteOrDemo(arg)
+	fsys, _, err := a.site([]string{arg}, false, true)
 	if err != nil {
 		return nil, err
 	}

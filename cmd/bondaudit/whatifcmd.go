@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/collect"
-	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
@@ -41,13 +40,9 @@ func (a *app) whatifCmd() *cobra.Command {
 			if len(downs)+len(peers)+len(modules) == 0 && planFile == "" {
 				return failed(fmt.Errorf("nothing to judge: give --down, --down-mlag-peer, --down-module or --plan"))
 			}
-			fsys, name := demo.FS(), "demo"
-			if !useDemo {
-				var serr error
-				if fsys, serr = a.openSite(args[0]); serr != nil {
-					return failed(serr)
-				}
-				name = siteName(args[0])
+			fsys, name, err := a.site(args, useDemo, false)
+			if err != nil {
+				return err
 			}
 			res, err := a.load(fsys, name)
 			if err != nil {
