@@ -286,7 +286,7 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 		return failed(err)
 	}
 	start := time.Now()
-	pol, err := loadPolicy(fsys, f.policy)
+	pol, err := pipeline.Policy(fsys, f.policy)
 	if err != nil {
 		return failed(err)
 	}
@@ -373,19 +373,6 @@ func (a *app) topologyCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", formatList(report.Topology.Names()))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
-}
-
-// loadPolicy reads --policy FILE, else the site's policy.yaml when there
-// is one; nil (no policy) otherwise.
-func loadPolicy(fsys fs.FS, flag string) (*rules.Policy, error) {
-	if flag == "" {
-		return pipeline.SitePolicy(fsys)
-	}
-	p, err := rules.LoadPolicy(flag)
-	if err != nil {
-		return nil, fmt.Errorf("--policy: %w", err)
-	}
-	return p, nil
 }
 
 // syncWriter serialises writes to one writer.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
@@ -78,7 +79,7 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if err != nil {
 		return err
 	}
-	pol, err := loadPolicy(fsys, f.policy)
+	pol, err := pipeline.Policy(fsys, f.policy)
 	if err != nil {
 		return failed(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 )
@@ -74,7 +75,7 @@ func (a *app) diffLoad(arg, name, policy string) (*report.DiffSide, error) {
 	if err != nil {
 		return nil, err
 	}
-	pol, err := loadPolicy(fsys, policy)
+	pol, err := pipeline.Policy(fsys, policy)
 	if err != nil {
 		return nil, failed(fmt.Errorf("site %s: %w", arg, err))
 	}

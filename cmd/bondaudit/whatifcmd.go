@@ -10,7 +10,6 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
-	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 )
 
@@ -64,8 +63,7 @@ func (a *app) whatifCmd() *cobra.Command {
 			if err := a.writeOutput(output, func(w io.Writer) error { return write(w, out) }); err != nil {
 				return failed(err)
 			}
-			// Exit 1 when a bond loses connectivity or the plan adds an error.
-			if out.Impact.Isolated() || out.Plan != nil && (rules.FailOn{Threshold: rules.Error}).Fails(out.Plan.Delta.New) {
+			if out.Breaks() {
 				return &exitError{code: exitFindings}
 			}
 			return nil
@@ -88,7 +86,7 @@ func (a *app) plan(res *pipeline.Result, fsys fs.FS, planFile, policyFile string
 	if err != nil {
 		return nil, failed(fmt.Errorf("--plan: %w", err))
 	}
-	pol, err := loadPolicy(fsys, policyFile)
+	pol, err := pipeline.Policy(fsys, policyFile)
 	if err != nil {
 		return nil, failed(err)
 	}

@@ -127,6 +127,19 @@ type PlanError struct{ Err error }
 func (e *PlanError) Error() string { return e.Err.Error() }
 func (e *PlanError) Unwrap() error { return e.Err }
 
+// Policy is the policy a run judges with: the file --policy names (file),
+// else the site's policy.yaml, else none (nil).
+func Policy(fsys fs.FS, file string) (*rules.Policy, error) {
+	if file == "" {
+		return SitePolicy(fsys)
+	}
+	p, err := rules.LoadPolicy(file)
+	if err != nil {
+		return nil, fmt.Errorf("--policy: %w", err)
+	}
+	return p, nil
+}
+
 // SitePolicy reads the site's policy.yaml; nil (no policy) when there is
 // none. A policy that does not parse is an error: auditing without the
 // waivers someone wrote would cry wolf.

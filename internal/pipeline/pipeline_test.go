@@ -175,3 +175,18 @@ func TestDowns(t *testing.T) {
 		}
 	}
 }
+
+// Policy: the --policy file wins; else the site's policy.yaml; else none.
+func TestPolicy(t *testing.T) {
+	site := fstest.MapFS{"policy.yaml": {Data: []byte("disabled:\n  - bond.nic-mismatch\n")}}
+	p, err := Policy(site, "")
+	if err != nil || p == nil || p.Enabled("bond.nic-mismatch") {
+		t.Errorf("site policy: %v, %v", p, err)
+	}
+	if p, err := Policy(fstest.MapFS{}, ""); p != nil || err != nil {
+		t.Errorf("no policy: %v, %v", p, err)
+	}
+	if _, err := Policy(site, "/nonexistent/policy.yaml"); err == nil || !strings.HasPrefix(err.Error(), "--policy: ") {
+		t.Errorf("missing --policy file: %v, want an error naming --policy", err)
+	}
+}

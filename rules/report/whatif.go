@@ -20,6 +20,13 @@ type WhatIf struct {
 	Plan   *Plan
 }
 
+// Breaks is whatif's verdict (exit 1): a bond loses connectivity, or the
+// plan adds an error.
+func (w *WhatIf) Breaks() bool {
+	return w.Impact != nil && w.Impact.Isolated() ||
+		w.Plan != nil && (rules.FailOn{Threshold: rules.Error}).Fails(w.Plan.Delta.New)
+}
+
 // Plan is what a plan changes in the findings.
 type Plan struct {
 	File    string
