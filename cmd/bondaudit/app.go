@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -316,6 +317,42 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// applyBaseline implements audit's --baseline and --save-baseline on a
+// finished report. With --baseline FILE (a previous JSON report) it keeps
+// in r.Findings only the findings whose rule and subject are not among
+// the baseline's active (not waived) findings, and says on stderr how many
+// are new, still present and resolved. The returned func writes the full,
+// unfiltered report as JSON to --save-baseline (atomically), for the next
+// run; call it once the report is out. A missing baseline is an error,
+// except with --save-baseline, where it means the first run.
+func (a *app) applyBaseline(f auditFlags, r *report.Report) (save func() error, err error) {
+	full := *r
+	full.Findings = slices.Clone(r.Findings)
+	save = func() error {
+		if f.saveBaseline == "" {
+			return nil
+		}
+		return a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, &full) })
+	}
+	if f.baseline == "" {
+		return save, nil
+	}
+	b, err := pipeline.CompareBaseline(f.baseline, r.Findings)
+	if errors.Is(err, fs.ErrNotExist) && f.saveBaseline != "" {
+		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
+		return save, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", f.baseline, err)
+	}
+	if b.Site != r.Site && a.log != nil {
+		a.log.Info("baseline is a report of another site (or folder name)", "baseline", f.baseline, "baseline_site", b.Site, "site", r.Site)
+	}
+	r.Findings = b.Kept
+	fmt.Fprintf(a.stderr, "compared with baseline %s: %d new, %d still present, %d resolved\n", f.baseline, len(b.Delta.New), len(b.Delta.Unchanged), b.Delta.ResolvedKeys())
+	return save, nil
 }
 
 func parseFailOn(s string) (rules.FailOn, error) {

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
-	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/internal/pipeline"
-	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 )
 
@@ -84,43 +80,4 @@ func (a *app) diffLoad(arg, name, policy string) (*report.DiffSide, error) {
 		return nil, err
 	}
 	return &report.DiffSide{Name: name, Model: res.Model, Findings: res.Findings, Problems: res.Problems()}, nil
-}
-
-// ---- audit --baseline / --save-baseline ----
-
-// applyBaseline implements audit's --baseline and --save-baseline on a
-// finished report. With --baseline FILE (a previous JSON report) it keeps
-// in r.Findings only the findings whose rule and subject are not among
-// the baseline's active (not waived) findings, and says on stderr how many
-// are new, still present and resolved. The returned func writes the full,
-// unfiltered report as JSON to --save-baseline (atomically), for the next
-// run; call it once the report is out. A missing baseline is an error,
-// except with --save-baseline, where it means the first run.
-func (a *app) applyBaseline(f auditFlags, r *report.Report) (save func() error, err error) {
-	full := *r
-	full.Findings = slices.Clone(r.Findings)
-	save = func() error {
-		if f.saveBaseline == "" {
-			return nil
-		}
-		return a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, &full) })
-	}
-	if f.baseline == "" {
-		return save, nil
-	}
-	site, prev, err := report.ReadBaseline(f.baseline)
-	if errors.Is(err, fs.ErrNotExist) && f.saveBaseline != "" {
-		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
-		return save, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("--baseline %s: %w", f.baseline, err)
-	}
-	if site != r.Site && a.log != nil {
-		a.log.Info("baseline is a report of another site (or folder name)", "baseline", f.baseline, "baseline_site", site, "site", r.Site)
-	}
-	d := rules.Compare(prev, r.Findings)
-	r.Findings = rules.NotIn(r.Findings, prev)
-	fmt.Fprintf(a.stderr, "compared with baseline %s: %d new, %d still present, %d resolved\n", f.baseline, len(d.New), len(d.Unchanged), d.ResolvedKeys())
-	return save, nil
 }

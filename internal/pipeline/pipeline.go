@@ -18,6 +18,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -126,6 +127,24 @@ type PlanError struct{ Err error }
 
 func (e *PlanError) Error() string { return e.Err.Error() }
 func (e *PlanError) Unwrap() error { return e.Err }
+
+// Baseline is a run's findings compared with an earlier JSON report
+// (audit --baseline).
+type Baseline struct {
+	Site  string          // the site the earlier report was of
+	Kept  []rules.Finding // the run's findings not in the earlier report
+	Delta rules.Delta     // new, still present and resolved findings
+}
+
+// CompareBaseline reads the JSON report at path and compares findings
+// with its active (not waived) findings.
+func CompareBaseline(path string, findings []rules.Finding) (*Baseline, error) {
+	site, prev, err := report.ReadBaseline(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Baseline{Site: site, Kept: rules.NotIn(findings, prev), Delta: rules.Compare(prev, findings)}, nil
+}
 
 // Policy is the policy a run judges with: the file --policy names (file),
 // else the site's policy.yaml, else none (nil).

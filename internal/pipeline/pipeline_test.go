@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +17,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -188,5 +192,32 @@ func TestPolicy(t *testing.T) {
 	}
 	if _, err := Policy(site, "/nonexistent/policy.yaml"); err == nil || !strings.HasPrefix(err.Error(), "--policy: ") {
 		t.Errorf("missing --policy file: %v, want an error naming --policy", err)
+	}
+}
+
+// CompareBaseline: against a report of the same run nothing is new; a
+// finding the report lacks is kept, and the site the report was of is read.
+func TestCompareBaseline(t *testing.T) {
+	r, err := Run(demo.FS(), "demo", nil, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "baseline.json")
+	var buf bytes.Buffer
+	if err := (report.JSON{}).Write(&buf, &report.Report{Site: "demo", Generated: now, Model: r.Model, Findings: r.Findings[1:]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := CompareBaseline(path, r.Findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Site != "demo" || len(b.Kept) != 1 || b.Kept[0].Key() != r.Findings[0].Key() || len(b.Delta.New) != 1 {
+		t.Errorf("baseline without the first finding: site %q, kept %d, new %d; want demo, 1, 1", b.Site, len(b.Kept), len(b.Delta.New))
+	}
+	if _, err := CompareBaseline(filepath.Join(t.TempDir(), "none.json"), r.Findings); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing baseline: %v, want fs.ErrNotExist", err)
 	}
 }
