@@ -15,7 +15,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
@@ -171,33 +170,10 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			readable++
 		}
 	}
-	clipProblems(site.Problems)
 	if len(site.Hosts) == 0 && readable == 0 {
 		return site, fmt.Errorf("site %s: %w: %d inputs, none could be read", name, ErrNothingReadable, len(jobs))
 	}
 	return site, nil
-}
-
-// maxProblem bounds one NOT READ line. Readers quote input through
-// internal/quote; this is the backstop for messages composed elsewhere
-// (vendor decoders quoting a walk value), so that no input, however
-// large, is copied whole into a report.
-const maxProblem = 1024
-
-func clipProblems(ps []topology.Problem) {
-	for i, p := range ps {
-		text := p.String()
-		if len(text) <= maxProblem {
-			continue
-		}
-		cut := maxProblem - 64
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-		// the text is where+what: cut what so that the text is cut at cut
-		keep := max(0, cut-(len(text)-len(p.What)))
-		ps[i].What = fmt.Sprintf("%s…(%d bytes in all)", p.What[:keep], len(text))
-	}
 }
 
 // problemOf is an error as a problem, placed in its file and line when the

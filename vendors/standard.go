@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -115,7 +116,7 @@ func (d *decoder) problemf(line int, format string, args ...any) {
 // its file.
 func AddProblem(problems *[]topology.Problem, line int, format string, args ...any) {
 	if problems != nil {
-		*problems = append(*problems, topology.Problem{Line: line, What: fmt.Sprintf(format, args...)})
+		*problems = append(*problems, topology.Problem{Line: line, What: quote.Clip(fmt.Sprintf(format, args...))})
 	}
 }
 

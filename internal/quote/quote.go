@@ -84,3 +84,22 @@ func plainOr(s string, limit int) string {
 	}
 	return s
 }
+
+// MaxMessage bounds a whole message composed around input (Clip).
+const MaxMessage = 1024
+
+// Clip bounds a composed message to MaxMessage bytes: a longer one is cut
+// at a character boundary and followed by "…(N bytes in all)". It is for
+// messages whose parts were not quoted through Q one by one (a decoder
+// formatting a walk value into its sentence), so that no input, however
+// large, is copied whole into a report.
+func Clip(s string) string {
+	if len(s) <= MaxMessage {
+		return s
+	}
+	cut := MaxMessage - 32
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes in all)"
+}

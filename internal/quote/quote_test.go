@@ -1,9 +1,11 @@
 package quote
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestQ(t *testing.T) {
@@ -74,5 +76,17 @@ func TestNameAndMessage(t *testing.T) {
 	}
 	if got := Message("json: unknown field \"\x1b\""); got != `"json: unknown field \"\x1b\""` {
 		t.Errorf("message with a control character: %s", got)
+	}
+}
+
+func TestClip(t *testing.T) {
+	short := strings.Repeat("x", MaxMessage)
+	if Clip(short) != short {
+		t.Error("a message of MaxMessage bytes was clipped")
+	}
+	long := strings.Repeat("é", MaxMessage) // 2 bytes a character
+	got := Clip(long)
+	if len(got) > MaxMessage || !utf8.ValidString(got) || !strings.HasSuffix(got, fmt.Sprintf("…(%d bytes in all)", len(long))) {
+		t.Errorf("Clip of %d bytes: %d bytes, valid UTF-8 %v, ends %q", len(long), len(got), utf8.ValidString(got), got[len(got)-30:])
 	}
 }
