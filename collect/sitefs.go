@@ -70,13 +70,6 @@ type SiteDir struct {
 	dir  string
 	lim  Limits
 	used atomic.Int64
-	// dirfd is the folder for openat2 (Linux), nil where there is none;
-	// noOpenat2 turns that fast path off for the run when the kernel
-	// refuses the call, and openat2Worked tells a seccomp refusal (EPERM
-	// on the first call) from a file's own EPERM later.
-	dirfd         *os.File
-	noOpenat2     atomic.Bool
-	openat2Worked atomic.Bool
 }
 
 // OpenSiteDir opens dir as a site. The folder itself may be reached
@@ -94,16 +87,11 @@ func OpenSiteDir(dir string, lim Limits) (*SiteDir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", dir, err)
 	}
-	return &SiteDir{root: r, dir: dir, lim: lim, dirfd: openDirFD(dir)}, nil
+	return &SiteDir{root: r, dir: dir, lim: lim}, nil
 }
 
 // Close releases the folder.
-func (s *SiteDir) Close() error {
-	if s.dirfd != nil {
-		s.dirfd.Close()
-	}
-	return s.root.Close()
-}
+func (s *SiteDir) Close() error { return s.root.Close() }
 
 // Dir is the folder the site was opened from.
 func (s *SiteDir) Dir() string { return s.dir }
@@ -139,17 +127,9 @@ func (s *SiteDir) Open(name string) (fs.File, error) {
 	}
 	// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
 	// writer forever. It has no effect on regular files and folders.
-	const flags = os.O_RDONLY | syscall.O_NONBLOCK | syscall.O_NOCTTY
-	f, err, ok := s.openBeneath(name, flags)
-	switch {
-	case !ok:
-		if f, err = s.root.OpenFile(name, flags, 0); err != nil {
-			return nil, refuse("open", name, err)
-		}
-	case err != nil:
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
-	default:
-		s.openat2Worked.Store(true)
+	f, err := s.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, refuse("open", name, err)
 	}
 	st, err := f.Stat()
 	if err != nil {
