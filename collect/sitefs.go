@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -162,20 +163,12 @@ func (s *SiteDir) ReadFile(name string) ([]byte, error) {
 	}
 	// The size is a hint (the file may grow while it is read); the cap in
 	// Read is the limit.
-	buf := make([]byte, 0, min(sf.st.Size()+1, s.lim.file()+1))
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := sf.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	var b bytes.Buffer
+	b.Grow(int(sf.st.Size()) + 1)
+	if _, err := b.ReadFrom(sf); err != nil {
+		return nil, err
 	}
+	return b.Bytes(), nil
 }
 
 // Stat implements fs.StatFS; it follows symlinks that stay inside the site.
