@@ -169,10 +169,10 @@ type auditFlags struct {
 }
 
 // formatFromOutput picks the report format from -o's extension (.json,
-// .md, .html, .xml, .sarif, .prom, .txt) when --format is not given, as
-// diagram does.
+// .md, .html, .xml, .sarif, .prom, .txt; none: text) when --format is not
+// given, as diagram does.
 func (f *auditFlags) formatFromOutput(cmd *cobra.Command) {
-	if !cmd.Flags().Changed("format") && f.output != "" && f.output != "-" {
+	if !cmd.Flags().Changed("format") {
 		f.format = report.Audit.ByExt(f.output)
 	}
 }
