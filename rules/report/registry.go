@@ -21,6 +21,15 @@ type Options struct {
 	// ShowSuppressed lists findings waived by the policy in the audit's
 	// text report (the other formats always carry them).
 	ShowSuppressed bool
+	// Site names the site in the audit report instead of Report.Site, in
+	// every format (the prom format's site label, the JSON site, titles):
+	// a name that stays the same from run to run, where the folder audited
+	// is a dated snapshot. "" keeps Report.Site.
+	Site string
+	// Run describes the scheduled run that made the audit report
+	// (bondaudit run); nil for a plain audit. The prom format writes the
+	// run series from it.
+	Run *RunStats
 }
 
 // Format is one output format of a document T.
@@ -38,6 +47,9 @@ type Format[T any] struct {
 type Registry[T any] struct {
 	what    string // names the document in errors: "report", "diagram", …
 	formats []Format[T]
+	// prepare, when set, adjusts the document to the options before any
+	// format writes it.
+	prepare func(Options, T) T
 }
 
 // Names lists the format names.
@@ -54,7 +66,11 @@ func (r *Registry[T]) Names() []string {
 func (r *Registry[T]) Writer(name string, o Options) (func(io.Writer, T) error, error) {
 	for _, f := range r.formats {
 		if f.Name == name {
-			return f.New(o), nil
+			w := f.New(o)
+			if r.prepare == nil {
+				return w, nil
+			}
+			return func(out io.Writer, v T) error { return w(out, r.prepare(o, v)) }, nil
 		}
 	}
 	return nil, fmt.Errorf("unknown %s format %q: choose one of %s", r.what, name, strings.Join(r.Names(), ", "))
@@ -87,7 +103,7 @@ func method[T any](m func(T, io.Writer) error) func(Options) func(io.Writer, T) 
 func writerOf(w Writer) func(io.Writer, *Report) error { return w.Write }
 
 // Audit is the audit report's formats (audit, demo).
-var Audit = &Registry[*Report]{what: "report", formats: []Format[*Report]{
+var Audit = &Registry[*Report]{what: "report", prepare: withSite, formats: []Format[*Report]{
 	{Name: "text", Exts: []string{".txt", ".text"}, New: func(o Options) func(io.Writer, *Report) error {
 		return writerOf(Text{ShowSuppressed: o.ShowSuppressed})
 	}},
@@ -95,9 +111,21 @@ var Audit = &Registry[*Report]{what: "report", formats: []Format[*Report]{
 	{Name: "markdown", Exts: []string{".md", ".markdown"}, New: plain(writerOf(Markdown{}))},
 	{Name: "junit", Exts: []string{".xml"}, New: plain(writerOf(JUnit{}))},
 	{Name: "sarif", Exts: []string{".sarif"}, New: plain(writerOf(SARIF{}))},
-	{Name: "prom", Exts: []string{".prom"}, New: plain(writerOf(Prom{}))},
+	{Name: "prom", Exts: []string{".prom"}, New: func(o Options) func(io.Writer, *Report) error {
+		return writerOf(Prom{Run: o.Run})
+	}},
 	{Name: "html", Exts: []string{".html", ".htm"}, New: plain(writerOf(HTML{}))},
 }}
+
+// withSite is the report under the name Options.Site gives it.
+func withSite(o Options, r *Report) *Report {
+	if o.Site == "" || r == nil {
+		return r
+	}
+	c := *r
+	c.Site = o.Site
+	return &c
+}
 
 // WhatIfs is whatif's formats.
 var WhatIfs = &Registry[*WhatIf]{what: "whatif", formats: []Format[*WhatIf]{

@@ -78,8 +78,13 @@ func fixtureModel(t *testing.T) *topology.Model {
 		"eno1": {leaf1Chassis, "Ethernet5"},
 		"eno3": {leaf2Chassis, "Ethernet7"}, "eno4": {leaf2Chassis, "Ethernet8"},
 	})
+	// capture times for the prom format's ages: web01's 6 h 26 min 53 s
+	// before fixtureGenerated, leaf1's 1 min; db01's and leaf2's unknown
+	web.Collected = "2026-03-14T03:00:00Z"
+	leaf1 := fixtureSwitch("leaf1", leaf1Chassis, 8)
+	leaf1.Collected = "2026-03-14T09:25:53Z"
 	m, err := topology.Build([]*topology.Host{web, db},
-		[]*topology.Switch{fixtureSwitch("leaf1", leaf1Chassis, 8), fixtureSwitch("leaf2", leaf2Chassis, 9)},
+		[]*topology.Switch{leaf1, fixtureSwitch("leaf2", leaf2Chassis, 9)},
 		topology.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -247,6 +252,7 @@ func validate(t *testing.T, name string, out []byte) {
 		validateSARIF(t, out)
 	case "prom":
 		checkPromText(t, out)
+		promtoolCheckMetrics(t, out)
 	}
 }
 
