@@ -19,6 +19,9 @@ import (
 type Policy struct {
 	// Source names the file the policy came from, for messages.
 	Source string
+	// Site is the site's stable name (site:), for the reports and the
+	// Prometheus site label; "" leaves the name to the folder audited.
+	Site string
 	// Severity overrides a rule's default severity.
 	Severity map[string]Severity
 	// Disabled rules do not run.
@@ -68,6 +71,7 @@ func (p *Policy) Enabled(id string) bool {
 // policyFile is policy.yaml as written: its keys, in the order help and
 // errors list them, are the yaml tags.
 type policyFile struct {
+	Site                    siteName   `yaml:"site"`
 	Severity                severities `yaml:"severity"`
 	Disabled                ruleIDs    `yaml:"disabled"`
 	Thresholds              thresholds `yaml:"thresholds"`
@@ -106,6 +110,7 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	p := &Policy{Source: source, Severity: map[string]Severity(pf.Severity), Disabled: []string(pf.Disabled),
 		FlapThreshold: int(pf.Thresholds.SlaveFlapping), RequireSwitchRedundancy: bool(pf.RequireSwitchRedundancy),
 		Waivers: []Waiver(pf.Waivers)}
+	p.Site = string(pf.Site)
 	if p.Severity == nil {
 		p.Severity = map[string]Severity{}
 	}
@@ -133,6 +138,18 @@ func suggest(id string) string {
 		return " (bondaudit rules lists them)"
 	}
 	return "; rules in " + prefix + ": " + strings.Join(near, ", ")
+}
+
+// siteName is the site's name: one line of printable text.
+type siteName string
+
+func (s *siteName) DecodeYAML(f *yamlfile.File, v *yaml.Node, label string) {
+	name := strings.TrimSpace(v.Value)
+	if v.Kind != yaml.ScalarNode || name == "" || strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
+		f.Errorf(v, "%s: want the site's name, one line of text (it labels the reports and the Prometheus series)", label)
+		return
+	}
+	*s = siteName(name)
 }
 
 // severities are the severity overrides: rule ID to severity.

@@ -9,6 +9,7 @@ import (
 func TestParsePolicyAccepts(t *testing.T) {
 	p, err := ParsePolicy([]byte(`
 # site policy
+site: dc-east
 severity:
   bond.lacp-rate-slow: warning
   redundancy.single-switch: error
@@ -32,6 +33,9 @@ waivers:
 	if err != nil {
 		t.Fatal(err)
 	}
+	if p.Site != "dc-east" {
+		t.Errorf("site %q", p.Site)
+	}
 	if p.Severity["bond.lacp-rate-slow"] != Warning || p.Severity["redundancy.single-switch"] != Error {
 		t.Errorf("severity overrides %v", p.Severity)
 	}
@@ -45,7 +49,7 @@ waivers:
 		t.Fatalf("waivers %+v", p.Waivers)
 	}
 	w := p.Waivers[0]
-	if w.Rule != "lacp.no-partner" || w.Host != "web02" || w.Port != "Ethernet*" || w.ExpiresString() != "2027-01-31" || w.Line != 12 {
+	if w.Rule != "lacp.no-partner" || w.Host != "web02" || w.Port != "Ethernet*" || w.ExpiresString() != "2027-01-31" || w.Line != 13 {
 		t.Errorf("waiver %+v", w)
 	}
 }
@@ -53,7 +57,7 @@ waivers:
 func TestParsePolicyEmpty(t *testing.T) {
 	for _, in := range []string{"", "# nothing yet\n"} {
 		p, err := ParsePolicy([]byte(in), "policy.yaml")
-		if err != nil || len(p.Waivers) != 0 || !p.Enabled("bond.single-slave") {
+		if err != nil || len(p.Waivers) != 0 || !p.Enabled("bond.single-slave") || p.Site != "" {
 			t.Errorf("%q: %+v %v", in, p, err)
 		}
 	}
@@ -64,7 +68,10 @@ func TestParsePolicyErrors(t *testing.T) {
 		in   string
 		want []string
 	}{
-		{"severty:\n  bond.single-slave: info\n", []string{"policy.yaml:1", `unknown key "severty"`, "severity, disabled, thresholds, require_switch_redundancy, waivers"}},
+		{"severty:\n  bond.single-slave: info\n", []string{"policy.yaml:1", `unknown key "severty"`, "site, severity, disabled, thresholds, require_switch_redundancy, waivers"}},
+		{"site:\n  - dc1\n", []string{"policy.yaml:2", "site: want the site's name"}},
+		{"site: \"\"\n", []string{"policy.yaml:1", "site: want the site's name"}},
+		{"site: \"dc\\nnorth\"\n", []string{"policy.yaml:1", "one line of text"}},
 		{"severity:\n  bond.single-slav: info\n", []string{"policy.yaml:2", `no rule "bond.single-slav"`, "bond.single-slave"}},
 		{"severity:\n  bond.single-slave: critical\n", []string{"policy.yaml:2", "want error, warning or info", "critical"}},
 		{"disabled: bond.single-slave\n", []string{"disabled: want a list"}},
