@@ -166,6 +166,7 @@ type auditFlags struct {
 	concurrency    int
 	baseline       string // --baseline FILE: report only findings not in this earlier JSON report
 	saveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
+	siteLabel      string // --site-label NAME: the site's name in the report (wins over the policy's site:)
 }
 
 // formatFromOutput picks the report format from -o's extension (.json,
@@ -187,6 +188,7 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 	cmd.Flags().BoolVar(&f.showSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
 	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare with an earlier JSON report (--format json or --save-baseline): report only new findings, totals on stderr")
 	cmd.Flags().StringVar(&f.saveBaseline, "save-baseline", "", "write the full JSON report to FILE (atomically) for the next run's --baseline")
+	cmd.Flags().StringVar(&f.siteLabel, "site-label", "", "name the site `NAME` in the report (Prometheus site label, JSON site, titles); default: the policy's site:, else the folder's name")
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -225,6 +227,17 @@ func (a *app) auditCmd() *cobra.Command {
 	}
 	f.register(cmd, "error")
 	return cmd
+}
+
+// siteLabel is the site's name in a report: --site-label, else the
+// policy's site:, else the folder's name. A stable name matters where the
+// folder is a dated snapshot: the Prometheus site label must not change
+// from run to run.
+func siteLabel(flag string, pol *rules.Policy, folder string) string {
+	if pol != nil {
+		return cmp.Or(flag, pol.Site, folder)
+	}
+	return cmp.Or(flag, folder)
 }
 
 func siteName(dir string) string {
@@ -301,7 +314,7 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return err
 	}
-	r := &report.Report{Site: name, Generated: res.Now, Model: res.Model, Findings: res.Findings,
+	r := &report.Report{Site: siteLabel(f.siteLabel, pol, name), Generated: res.Now, Model: res.Model, Findings: res.Findings,
 		Problems: res.Problems(), Duration: time.Since(start)}
 	saveBaseline, err := a.applyBaseline(f, r) // keeps only findings not in --baseline
 	if err != nil {

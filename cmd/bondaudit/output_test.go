@@ -252,14 +252,30 @@ func TestPromOutputScrapedByNodeExporter(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to run node_exporter as another user")
 	}
-	exporter := needtool.Need(t, "prometheus-node-exporter", "prometheus-node-exporter")
-	setpriv := needtool.Need(t, "util-linux", "setpriv")
+	needtool.Need(t, "prometheus-node-exporter", "prometheus-node-exporter")
 	old := syscall.Umask(0o022)
 	defer syscall.Umask(old)
 	dir := promDir(t)
 	if code, _, errs := runCLI(t, "demo", "--format", "prom", "-o", filepath.Join(dir, "bondaudit.prom")); code == 2 {
 		t.Fatalf("exit 2: %s", errs)
 	}
+	body, logs := scrapeTextfiles(t, dir)
+	if !strings.Contains(body, "\nnode_textfile_scrape_error 0\n") {
+		t.Errorf("textfile scrape error:\n%s\nlogs:\n%s", grepLines(body, "textfile"), logs)
+	}
+	if !strings.Contains(body, "\nbondaudit_hosts{site=\"demo\"} ") {
+		t.Errorf("no bondaudit metric in the scrape:\n%.2000s", body)
+	}
+}
+
+// scrapeTextfiles runs node_exporter's textfile collector on dir as user
+// nobody, listening on loopback, and returns one scrape of its /metrics
+// (starting with a newline, so "\nname" finds a line) and its logs. The
+// caller needs root and the exporter (needtool).
+func scrapeTextfiles(t *testing.T, dir string) (body, logs string) {
+	t.Helper()
+	exporter := needtool.Need(t, "prometheus-node-exporter", "prometheus-node-exporter")
+	setpriv := needtool.Need(t, "util-linux", "setpriv")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -269,8 +285,8 @@ func TestPromOutputScrapedByNodeExporter(t *testing.T) {
 	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exporter,
 		"--web.listen-address="+addr, "--collector.disable-defaults", "--collector.textfile",
 		"--collector.textfile.directory="+dir)
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -278,26 +294,18 @@ func TestPromOutputScrapedByNodeExporter(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}()
-	var body string
 	client := &http.Client{Timeout: 5 * time.Second}
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		resp, err := client.Get("http://" + addr + "/metrics")
 		if err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			body = "\n" + string(b)
-			break
+			return "\n" + string(b), out.String()
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("node_exporter did not answer on %s: %v\n%s", addr, err, logs.String())
+			t.Fatalf("node_exporter did not answer on %s: %v\n%s", addr, err, out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
-	}
-	if !strings.Contains(body, "\nnode_textfile_scrape_error 0\n") {
-		t.Errorf("textfile scrape error:\n%s\nlogs:\n%s", grepLines(body, "textfile"), logs.String())
-	}
-	if !strings.Contains(body, "\nbondaudit_hosts{site=\"demo\"} ") {
-		t.Errorf("no bondaudit metric in the scrape:\n%.2000s", body)
 	}
 }
 

@@ -258,7 +258,7 @@ func promDevices(r *Report) []promFamily {
 		if !ok {
 			return "", false
 		}
-		return promFloat(r.Generated.Sub(t).Seconds()), true
+		return promFloat(r.Generated.Sub(t).Round(time.Millisecond).Seconds()), true
 	}
 	for _, s := range r.Model.Switches {
 		l := [][2]string{{"switch", s.Name}}
