@@ -159,7 +159,7 @@ func TestREADMEPolicyExampleParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README policy example: %v", err)
 	}
-	if len(p.Waivers) == 0 || len(p.Severity) == 0 || len(p.Disabled) == 0 || p.FlapThreshold == 0 || !p.RequireSwitchRedundancy {
+	if len(p.Waivers) == 0 || len(p.Severity) == 0 || len(p.Disabled) == 0 || p.FlapThreshold == 0 || !p.RequireSwitchRedundancy || p.Site == "" {
 		t.Errorf("README example does not show every part of a policy: %+v", p)
 	}
 }
