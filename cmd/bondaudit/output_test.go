@@ -290,20 +290,23 @@ func scrapeTextfiles(t *testing.T, dir string) (body, logs string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	// the logs are read once the exporter is gone (its output is copied
+	// into out by another goroutine until then)
+	stop := func() string {
 		cmd.Process.Kill()
 		cmd.Wait()
-	}()
+		return out.String()
+	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		resp, err := client.Get("http://" + addr + "/metrics")
 		if err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			return "\n" + string(b), out.String()
+			return "\n" + string(b), stop()
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("node_exporter did not answer on %s: %v\n%s", addr, err, out.String())
+			t.Fatalf("node_exporter did not answer on %s: %v\n%s", addr, err, stop())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
