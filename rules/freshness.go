@@ -51,7 +51,7 @@ Junos: show snmp statistics; show configuration snmp`,
 				Message: fmt.Sprintf("%s %s's capture is %s old (captured %s); findings about it describe the network as it was then",
 					kind, name, formatAge(age), at.UTC().Format("2006-01-02 15:04 UTC")),
 				Evidence: []string{fmt.Sprintf("%s %s: %s: captured %s, %s before the audit (%s); max_capture_age %s",
-					kind, name, orUnknown(source), at.UTC().Format(time.RFC3339), formatAge(age), now.UTC().Format(time.RFC3339), formatAge(limit))},
+					kind, name, orUnknown(source), at.UTC().Format(time.RFC3339), formatAge(age), now.UTC().Format(time.RFC3339), formatLimit(limit))},
 			}
 			return f, true
 		}
@@ -126,13 +126,24 @@ Junos: show configuration snmp; show snmp statistics`,
 	},
 }
 
-// previousEvidence is "present in the previous run (<source>, <time>)".
+// previousEvidence is "present in the previous run (<source>, <time>)",
+// without the time when it is unknown (diff's OLD side is a folder).
 func previousEvidence(inv *topology.Inventory) string {
-	when := "time unknown"
-	if !inv.Generated.IsZero() {
-		when = inv.Generated.UTC().Format(time.RFC3339)
+	if inv.Generated.IsZero() {
+		return fmt.Sprintf("present in the previous run (%s)", orUnknown(inv.Source))
 	}
-	return fmt.Sprintf("present in the previous run (%s, %s)", orUnknown(inv.Source), when)
+	return fmt.Sprintf("present in the previous run (%s, %s)", orUnknown(inv.Source), inv.Generated.UTC().Format(time.RFC3339))
+}
+
+// formatLimit is the threshold as a policy writes it: 24h, 36h, 90m, 4d.
+func formatLimit(d time.Duration) string {
+	if d < 72*time.Hour && d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	if d < time.Hour {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return formatAge(d)
 }
 
 // formatAge is a duration as an operator reads an age: 3d4h, 5h20m, 45m.

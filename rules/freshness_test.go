@@ -22,7 +22,7 @@ func TestStaleCaptureWords(t *testing.T) {
 	if want := "host web01's capture is 3d4h old (captured 2026-11-28 10:00 UTC); findings about it describe the network as it was then"; f.Message != want {
 		t.Errorf("message %q\nwant    %q", f.Message, want)
 	}
-	if want := "host web01: hosts/web01: captured 2026-11-28T10:00:00Z, 3d4h before the audit (2026-12-01T14:00:00Z); max_capture_age 1d"; f.Evidence[0] != want {
+	if want := "host web01: hosts/web01: captured 2026-11-28T10:00:00Z, 3d4h before the audit (2026-12-01T14:00:00Z); max_capture_age 24h"; f.Evidence[0] != want {
 		t.Errorf("evidence %q\nwant     %q", f.Evidence[0], want)
 	}
 	if f.Host != "web01" || f.Severity != Warning {
@@ -59,6 +59,11 @@ func TestFormatAge(t *testing.T) {
 	} {
 		if got := formatAge(d); got != want {
 			t.Errorf("formatAge(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for d, want := range map[time.Duration]string{24 * time.Hour: "24h", 36 * time.Hour: "36h", 90 * time.Minute: "1h30m", 30 * time.Minute: "30m", 96 * time.Hour: "4d"} {
+		if got := formatLimit(d); got != want {
+			t.Errorf("formatLimit(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
