@@ -302,17 +302,18 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return failed(err)
 	}
+	// The baseline is read before the site (and before polling): the hosts
+	// and switches it audited are the previous run's, and those gone since
+	// are findings of this one.
+	baseline, err := a.readBaseline(f)
+	if err != nil {
+		return failed(err)
+	}
 	var live []snmp.Result
 	if f.targets != "" {
 		if live, err = a.pollTargets(ctx, f.targets, f.concurrency); err != nil {
 			return failed(err)
 		}
-	}
-	// The baseline is read first: the hosts and switches it audited are
-	// the previous run's, and those gone since are findings of this one.
-	baseline, err := a.readBaseline(f)
-	if err != nil {
-		return failed(err)
 	}
 	opt := pipeline.Options{Live: live}
 	if baseline != nil {
