@@ -9,6 +9,7 @@ package collect_test
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,6 +44,9 @@ type lab struct {
 	s                        *sg.Site
 	leafa, leafb, leafc, acc *sg.Switch
 	nextNIC                  uint64
+	// previous is the previous run's inventory the audit compares with
+	// (map.host-missing, map.switch-missing); nil for none.
+	previous *topology.Inventory
 }
 
 func newLab() *lab {
@@ -122,7 +126,7 @@ func (l *lab) auditPost(t *testing.T, edits []edit, post []func(t *testing.T, di
 	for _, p := range post {
 		p(t, dir)
 	}
-	return auditDir(t, dir)
+	return auditDirWith(t, dir, l.previous)
 }
 
 // setOID sets (or adds) one varbind in a written snmprec walk, the way a
@@ -215,15 +219,40 @@ func applyEdit(t *testing.T, dir string, e edit) {
 
 func auditDir(t *testing.T, dir string) ([]rules.Finding, *collect.Site) {
 	t.Helper()
+	return auditDirWith(t, dir, nil)
+}
+
+// auditDirWith audits the site in dir now (the files' times are the
+// capture times), against the previous run's inventory prev.
+func auditDirWith(t *testing.T, dir string, prev *topology.Inventory) ([]rules.Finding, *collect.Site) {
+	t.Helper()
 	site, err := collect.LoadSite(os.DirFS(dir), filepath.Base(dir), collect.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{Previous: prev})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rules.Run(m, rules.Params{}, nil), site
+	return rules.Run(m, rules.Params{Now: time.Now()}, nil), site
+}
+
+// age sets the modification time of every file under rel (a file or a
+// folder of the site) back by d: a capture that stopped arriving.
+func age(rel string, d time.Duration) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		mt := time.Now().Add(-d)
+		err := filepath.WalkDir(filepath.Join(dir, filepath.FromSlash(rel)), func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			return os.Chtimes(p, mt, mt)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func describe(fs []rules.Finding) string {
@@ -628,6 +657,33 @@ func ruleCases() []ruleCase {
 				h.AddBond(abBond(), n...)
 			}},
 		{name: "every slave mapped", rule: "map.unmapped-slave", build: onPair(abBond, nil)},
+
+		// Freshness and disappearance (the audit runs now; files' times are capture times).
+		{name: "host capture three days old", rule: "map.stale-capture", fire: true, severity: rules.Warning,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){age("hosts/x", 72*time.Hour)}},
+		{name: "switch walk two days old", rule: "map.stale-capture", fire: true, severity: rules.Warning, onSwitch: "leafc",
+			build: onPair(abBond, nil), post: []func(*testing.T, string){age("switches/leafc.snmprec", 48*time.Hour)}},
+		{name: "captures an hour old", rule: "map.stale-capture",
+			build: onPair(abBond, nil), post: []func(*testing.T, string){age("hosts/x", time.Hour), age("switches/leafc.snmprec", time.Hour)}},
+		{name: "host x of the previous run has no capture now", rule: "map.host-missing", fire: true, severity: rules.Warning,
+			build: func(l *lab) { l.previous = &topology.Inventory{Hosts: []string{"x"}, Source: "report.json"} }},
+		{name: "host x of the previous run is back", rule: "map.host-missing",
+			build: func(l *lab) {
+				onPair(abBond, nil)(l)
+				l.previous = &topology.Inventory{Hosts: []string{"x"}, Source: "report.json"}
+			}},
+		{name: "switch spine9 of the previous run has no walk now", rule: "map.switch-missing", fire: true, severity: rules.Warning, onSwitch: "spine9",
+			build: func(l *lab) {
+				l.previous = &topology.Inventory{Switches: []string{"leafa", "spine9"}, Source: "report.json"}
+			}},
+		{name: "switch leafc of the previous run unreadable now", rule: "map.switch-missing",
+			build: func(l *lab) {
+				l.previous = &topology.Inventory{Switches: []string{"leafa", "leafb", "leafc", "access"}, Source: "report.json"}
+			}, post: []func(*testing.T, string){func(t *testing.T, dir string) {
+				if err := os.WriteFile(filepath.Join(dir, "switches", "leafc.snmprec"), []byte("garbage\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}}},
 	}
 }
 

@@ -241,6 +241,9 @@ func readHost(fsys fs.FS, p string, j job) result {
 			r.problems = append(r.problems, problemOf(err))
 			return r
 		}
+		if h.Collected == "" {
+			h.Collected = modTime(f)
+		}
 		r.host = h
 	default:
 		r.problems = append(r.problems, topology.Problem{File: p, What: "ignored: a host is a <name>.json snapshot or a <name>/ capture folder"})
@@ -272,6 +275,9 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 		if err != nil {
 			return unreachable(err)
 		}
+		if s.Collected == "" {
+			s.Collected = modTime(f)
+		}
 		r.sw = s
 	case ".snmprec", ".walk", ".snmpwalk", ".txt":
 		f, err := fsys.Open(p)
@@ -294,6 +300,7 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 		}
 		s, probs := all.Decode(vendors.NewWalk(vbs), stem)
 		s.Source = p
+		s.Collected = modTime(f) // a walk records no time of its own
 		for _, pr := range probs {
 			r.problems = append(r.problems, pr.In(p)) // the decoder knows the line, not the file
 		}
@@ -302,6 +309,17 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 		r.problems = append(r.problems, topology.Problem{File: p, What: fmt.Sprintf("ignored: unknown switch file type %q (want .json, .snmprec or .walk)", ext)})
 	}
 	return r
+}
+
+// modTime is an input file's modification time as a snapshot's Collected,
+// from the file already open (no second look-up of its name): "" when the
+// file system keeps no times (the embedded demo site).
+func modTime(f fs.File) string {
+	st, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	return topology.CollectedString(st.ModTime())
 }
 
 // limitErrors keeps a walk with thousands of bad lines from flooding the report.

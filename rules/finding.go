@@ -33,6 +33,9 @@ type Delta struct {
 	// Unchanged are active findings of the new run whose key an active
 	// finding of the old run has.
 	Unchanged []Finding
+	// Gone are active findings of the old run about a host or switch the
+	// new run no longer has (WithGone): not checked, so not resolved.
+	Gone []Finding
 }
 
 // activeKeys is the set of keys of the active findings.
@@ -65,6 +68,38 @@ func Compare(old, new []Finding) Delta {
 		}
 	}
 	return d
+}
+
+// WithGone moves out of Resolved, into Gone, the findings about a host in
+// hosts or a switch in switches: those the new run no longer has (a
+// capture that stopped arriving). Their problems were not fixed, only no
+// longer checked. Order is kept.
+func (d Delta) WithGone(hosts, switches []string) Delta {
+	if len(hosts) == 0 && len(switches) == 0 {
+		return d
+	}
+	goneHost, goneSwitch := map[string]bool{}, map[string]bool{}
+	for _, h := range hosts {
+		goneHost[h] = true
+	}
+	for _, s := range switches {
+		goneSwitch[s] = true
+	}
+	var resolved []Finding
+	for _, f := range d.Resolved {
+		if f.Host != "" && goneHost[f.Host] || f.Switch != "" && goneSwitch[f.Switch] {
+			d.Gone = append(d.Gone, f)
+		} else {
+			resolved = append(resolved, f)
+		}
+	}
+	d.Resolved = resolved
+	return d
+}
+
+// GoneKeys counts the distinct keys among d.Gone.
+func (d Delta) GoneKeys() int {
+	return len(activeKeys(d.Gone))
 }
 
 // ResolvedKeys counts the distinct keys among d.Resolved: how many

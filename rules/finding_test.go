@@ -127,3 +127,25 @@ func TestFailOn(t *testing.T) {
 		}
 	}
 }
+
+// TestDeltaWithGone: findings about a host or switch that is gone are not
+// resolved; those about what is still there are.
+func TestDeltaWithGone(t *testing.T) {
+	old := []Finding{
+		{Rule: "lacp.no-partner", Host: "web02", Bond: "bond0"},
+		{Rule: "lacp.no-partner", Host: "web01", Bond: "bond0", Switch: "leaf9", Port: "Ethernet1"},
+		{Rule: "bond.single-slave", Host: "web01", Bond: "bond1"},
+		{Rule: "switch.lag-speed-mismatch", Switch: "leaf2", Port: "Port-Channel1"},
+		{Rule: "bond.hash-layer2", Host: "web02", Bond: "bond1", Status: StatusSuppressed},
+	}
+	d := Compare(old, nil).WithGone([]string{"web02"}, []string{"leaf9"})
+	if len(d.Gone) != 2 || d.Gone[0].Host != "web02" || d.Gone[1].Switch != "leaf9" || d.GoneKeys() != 2 {
+		t.Errorf("gone %+v", d.Gone)
+	}
+	if len(d.Resolved) != 2 || d.Resolved[0].Bond != "bond1" || d.Resolved[1].Switch != "leaf2" || d.ResolvedKeys() != 2 {
+		t.Errorf("resolved %+v", d.Resolved)
+	}
+	if d2 := Compare(old, nil).WithGone(nil, nil); len(d2.Gone) != 0 || len(d2.Resolved) != 4 {
+		t.Errorf("nothing gone: %+v", d2)
+	}
+}

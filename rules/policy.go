@@ -31,6 +31,9 @@ type Policy struct {
 	// RequireSwitchRedundancy makes redundancy.single-switch an error.
 	RequireSwitchRedundancy bool
 	Waivers                 []Waiver
+	// MaxCaptureAge is map.stale-capture's threshold (max_capture_age):
+	// 0 = the default (24h), CaptureAgeOff = off.
+	MaxCaptureAge time.Duration
 }
 
 // Waiver suppresses the findings of a rule on the subjects its selectors
@@ -60,7 +63,7 @@ func (p *Policy) Params() Params {
 	if p == nil {
 		return Params{}
 	}
-	return Params{FlapThreshold: p.FlapThreshold, RequireSwitchRedundancy: p.RequireSwitchRedundancy}
+	return Params{FlapThreshold: p.FlapThreshold, RequireSwitchRedundancy: p.RequireSwitchRedundancy, MaxCaptureAge: p.MaxCaptureAge}
 }
 
 // Enabled reports whether a rule runs under the policy.
@@ -77,6 +80,7 @@ type policyFile struct {
 	Thresholds              thresholds `yaml:"thresholds"`
 	RequireSwitchRedundancy trueFalse  `yaml:"require_switch_redundancy"`
 	Waivers                 waivers    `yaml:"waivers"`
+	MaxCaptureAge           captureAge `yaml:"max_capture_age"`
 }
 
 // LoadPolicy reads and checks a policy file.
@@ -109,7 +113,7 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	}
 	p := &Policy{Source: source, Severity: map[string]Severity(pf.Severity), Disabled: []string(pf.Disabled),
 		FlapThreshold: int(pf.Thresholds.SlaveFlapping), RequireSwitchRedundancy: bool(pf.RequireSwitchRedundancy),
-		Waivers: []Waiver(pf.Waivers)}
+		Waivers: []Waiver(pf.Waivers), MaxCaptureAge: time.Duration(pf.MaxCaptureAge)}
 	p.Site = string(pf.Site)
 	if p.Severity == nil {
 		p.Severity = map[string]Severity{}
@@ -213,6 +217,47 @@ func (x *atLeastOne) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 		return
 	}
 	*x = atLeastOne(v)
+}
+
+// captureAge is max_capture_age: a duration (90m, 36h, 2d, 1d12h), or 0
+// or off for no limit (CaptureAgeOff).
+type captureAge time.Duration
+
+func (c *captureAge) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	d, err := parseAge(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		f.Errorf(n, "%s: want an age such as 24h, 90m or 2d (0 or off: no limit), got %q", label, n.Value)
+		return
+	}
+	*c = captureAge(d)
+}
+
+// parseAge reads an age: whole days (2d) and/or a Go duration (36h, 90m,
+// 1d12h); "0" and "off" are CaptureAgeOff. Negative ages are errors.
+func parseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "off" || s == "0" {
+		return CaptureAgeOff, nil
+	}
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || n > 100000 {
+			return 0, fmt.Errorf("bad number of days %q", s[:i])
+		}
+		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
+		if s == "" {
+			s = "0s"
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	if d+days <= 0 {
+		return CaptureAgeOff, nil
+	}
+	return d + days, nil
 }
 
 // trueFalse is a boolean written true or false.

@@ -194,3 +194,41 @@ waivers:
 		t.Error("nil policy")
 	}
 }
+
+// TestPolicyMaxCaptureAge: max_capture_age reads as an age (Go duration,
+// days), 0 and off turn map.stale-capture off, and the default is 24h.
+func TestPolicyMaxCaptureAge(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0},
+		{"max_capture_age: 36h\n", 36 * time.Hour},
+		{"max_capture_age: 90m\n", 90 * time.Minute},
+		{"max_capture_age: 2d\n", 48 * time.Hour},
+		{"max_capture_age: 1d12h\n", 36 * time.Hour},
+		{"max_capture_age: 0\n", CaptureAgeOff},
+		{"max_capture_age: off\n", CaptureAgeOff},
+	} {
+		p, err := ParsePolicy([]byte(c.in), "policy.yaml")
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		if got := p.Params().MaxCaptureAge; got != c.want {
+			t.Errorf("%q: MaxCaptureAge %v, want %v", c.in, got, c.want)
+		}
+	}
+	if d, on := (Params{}).maxCaptureAge(); d != 24*time.Hour || !on {
+		t.Errorf("default max capture age %v %v, want 24h on", d, on)
+	}
+	if _, on := (Params{MaxCaptureAge: CaptureAgeOff}).maxCaptureAge(); on {
+		t.Error("CaptureAgeOff leaves the check on")
+	}
+	for _, in := range []string{"max_capture_age: soon\n", "max_capture_age: -1h\n", "max_capture_age: 3x\n", "max_capture_age: [1h]\n"} {
+		_, err := ParsePolicy([]byte(in), "policy.yaml")
+		if err == nil || !strings.Contains(err.Error(), "policy.yaml:1: max_capture_age: want an age such as 24h") {
+			t.Errorf("%q: error %v", in, err)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -118,6 +119,31 @@ type Params struct {
 	FlapThreshold int
 	// RequireSwitchRedundancy makes redundancy.single-switch an error.
 	RequireSwitchRedundancy bool
+	// Now is the audit's clock, for map.stale-capture; zero means no clock,
+	// and the rule stays silent.
+	Now time.Time
+	// MaxCaptureAge is the age at which a capture is stale; 0 means the
+	// default, DefaultMaxCaptureAge, and CaptureAgeOff disables the check.
+	MaxCaptureAge time.Duration
+}
+
+// DefaultMaxCaptureAge is map.stale-capture's threshold when the policy
+// sets none: a daily capture job that missed one run.
+const DefaultMaxCaptureAge = 24 * time.Hour
+
+// CaptureAgeOff, as Params.MaxCaptureAge or Policy.MaxCaptureAge, turns
+// map.stale-capture off (policy max_capture_age: 0 or off).
+const CaptureAgeOff time.Duration = -1
+
+// maxCaptureAge is the threshold in force; false when the check is off.
+func (p Params) maxCaptureAge() (time.Duration, bool) {
+	switch {
+	case p.MaxCaptureAge < 0:
+		return 0, false
+	case p.MaxCaptureAge == 0:
+		return DefaultMaxCaptureAge, true
+	}
+	return p.MaxCaptureAge, true
 }
 
 func (p Params) flapThreshold() int {

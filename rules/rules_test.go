@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -54,6 +55,10 @@ func inPortChannel(s *site, kind topology.LAGKind) {
 func bond0(s *site) *topology.Bond { return s.bondOf("web01", "bond0") }
 
 func eth(s *site, n string) *topology.Slave { return s.slave("web01", "bond0", n) }
+
+// auditAt is the audit's clock of the map.stale-capture cases: 2026-06-01
+// 12:00 UTC, the default max_capture_age (24h).
+var auditAt = Params{Now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 
 var ruleCases = []ruleCase{
 	// bond.* — host configuration
@@ -427,6 +432,18 @@ var ruleCases = []ruleCase{
 	}, Params{}, ""},
 
 	// map.* — blind spots of the NIC-to-port map
+	{"map.host-missing", fires, "db01 was in the previous run", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.prev = &topology.Inventory{Hosts: []string{"db01", "web01"}, Switches: []string{"leaf1", "leaf2"}, Source: "run-1.json"}
+	}, Params{}, ""},
+	{"map.host-missing", quiet, "every host of the previous run is back", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.prev = &topology.Inventory{Hosts: []string{"web01"}, Switches: []string{"leaf1", "leaf2", "leaf9"}}
+	}, Params{}, ""},
+	{"map.host-missing", quiet, "no previous run known", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+	}, Params{}, ""},
+
 	{"map.lldp-conflict", fires, "LLDP says Ethernet1, the FDB says Ethernet3", func(s *site) {
 		onOneSwitch(s, "active-backup")
 		bond0(s).ActiveSlave = "eth0"
@@ -436,6 +453,51 @@ var ruleCases = []ruleCase{
 		onOneSwitch(s, "active-backup")
 		bond0(s).ActiveSlave = "eth0"
 		s.switchNamed("leaf1").FDB = []topology.FDBEntry{{MAC: bond0(s).MAC, VLAN: 10, Port: "Ethernet1"}}
+	}, Params{}, ""},
+
+	{"map.stale-capture", fires, "a host captured two days before the audit", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = "2026-05-30T12:00:00Z"
+	}, auditAt, ""},
+	{"map.stale-capture", fires, "a switch walk 25h old", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.switchNamed("leaf2").Collected = "2026-05-31T11:00:00Z"
+	}, auditAt, ""},
+	{"map.stale-capture", fires, "a capture 2h old with max_capture_age 1h", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = "2026-06-01T10:00:00+00:00"
+	}, Params{Now: auditAt.Now, MaxCaptureAge: time.Hour}, ""},
+	{"map.stale-capture", quiet, "captures 23h old", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = "2026-05-31T13:00:00Z"
+		s.switchNamed("leaf1").Collected = "2026-05-31T13:00:00Z"
+	}, auditAt, ""},
+	{"map.stale-capture", quiet, "capture time unknown", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = ""
+		s.switchNamed("leaf1").Collected = "not a time"
+	}, auditAt, ""},
+	{"map.stale-capture", quiet, "a capture time in the future (clock skew)", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = "2026-06-03T12:00:00Z"
+	}, auditAt, ""},
+	{"map.stale-capture", quiet, "max_capture_age off", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = "2026-01-01T00:00:00Z"
+	}, Params{Now: auditAt.Now, MaxCaptureAge: CaptureAgeOff}, ""},
+	{"map.stale-capture", quiet, "no audit clock", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("web01").Collected = "2026-01-01T00:00:00Z"
+	}, Params{}, ""},
+
+	{"map.switch-missing", fires, "leaf3 was in the previous run", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.prev = &topology.Inventory{Hosts: []string{"web01"}, Switches: []string{"leaf1", "leaf2", "leaf3"}, Source: "run-1.json"}
+	}, Params{}, ""},
+	{"map.switch-missing", quiet, "a switch unreachable now is still in the site", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.switches = append(s.switches, &topology.Switch{Name: "leaf3", Unreachable: true, Error: "timeout"})
+		s.prev = &topology.Inventory{Hosts: []string{"web01", "db01"}, Switches: []string{"leaf1", "leaf2", "leaf3"}}
 	}, Params{}, ""},
 
 	{"map.switch-unreachable", fires, "a switch that could not be read", func(s *site) {

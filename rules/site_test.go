@@ -20,6 +20,8 @@ type site struct {
 	// sys is the LACP system ID each switch sends (MLAG peers share one).
 	sys  map[string]string
 	macs int
+	// prev is the previous run's inventory (Model.Previous), nil for none.
+	prev *topology.Inventory
 }
 
 func newSite() *site { return &site{sys: map[string]string{}} }
@@ -171,7 +173,7 @@ func (s *site) nic(host, nic string) *topology.NIC {
 // (policy.waiver-expired is reported by Policy.Apply, at 2026-06-01).
 func (s *site) run(t *testing.T, rule string, p Params, policy string) []Finding {
 	t.Helper()
-	m, err := topology.Build(s.hosts, s.switches, topology.BuildOptions{})
+	m, err := topology.Build(s.hosts, s.switches, topology.BuildOptions{Previous: s.prev})
 	if err != nil {
 		t.Fatal(err)
 	}

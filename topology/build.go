@@ -16,6 +16,9 @@ type BuildOptions struct {
 	// NoFDB disables the FDB fallback (evidence 5), e.g. when FDB tables are
 	// known to be stale.
 	NoFDB bool
+	// Previous is what the previous run of the site held (Model.Previous);
+	// nil when no previous run is known.
+	Previous *Inventory
 }
 
 // evidence strength order: lower is stronger.
@@ -113,6 +116,7 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		claims:      map[nicKey][]claim{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
+	b.m.Previous = opt.Previous
 	b.addNodes(hosts, switches)
 	b.indexSwitches()
 	b.indexHosts()

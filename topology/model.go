@@ -38,6 +38,10 @@ type Model struct {
 	// Graph has one node per host and per switch and one line per link
 	// (parallel lines survive: a bond's two slaves on one switch are two lines).
 	Graph *multi.UndirectedGraph
+	// Previous names the hosts and switches of the site's previous run
+	// (BuildOptions.Previous), for map.host-missing and map.switch-missing;
+	// nil when no previous run is known.
+	Previous *Inventory
 
 	// inHosts, inSwitches and opt are what Build was given, for Plan.
 	inHosts    []*Host

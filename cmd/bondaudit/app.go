@@ -251,7 +251,13 @@ func siteName(dir string) string {
 // load runs the pipeline's load and join on a site, with progress on a
 // terminal; a site that cannot be read at all lists its problems on stderr.
 func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Result, error) {
-	opt := pipeline.Options{Live: live, Log: a.log}
+	return a.loadWith(fsys, name, pipeline.Options{Live: live})
+}
+
+// loadWith is load with the pipeline's options (switches polled now, the
+// previous run's inventory).
+func (a *app) loadWith(fsys fs.FS, name string, opt pipeline.Options) (*pipeline.Result, error) {
+	opt.Log = a.log
 	if a.stderrIsTerminal {
 		last := time.Time{}
 		opt.Progress = func(done, total int) {
@@ -282,7 +288,12 @@ func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Resu
 
 // judged is load, then the rules and the policy.
 func (a *app) judged(fsys fs.FS, name string, pol *rules.Policy, live ...snmp.Result) (*pipeline.Result, error) {
-	r, err := a.load(fsys, name, live...)
+	return a.judgedWith(fsys, name, pol, pipeline.Options{Live: live})
+}
+
+// judgedWith is judged with the pipeline's options.
+func (a *app) judgedWith(fsys fs.FS, name string, pol *rules.Policy, opt pipeline.Options) (*pipeline.Result, error) {
+	r, err := a.loadWith(fsys, name, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -304,22 +315,30 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return failed(err)
 	}
+	// The baseline is read before the site (and before polling): the hosts
+	// and switches it audited are the previous run's, and those gone since
+	// are findings of this one.
+	baseline, err := a.readBaseline(f)
+	if err != nil {
+		return failed(err)
+	}
 	var live []snmp.Result
 	if f.targets != "" {
 		if live, err = a.pollTargets(ctx, f.targets, f.concurrency); err != nil {
 			return failed(err)
 		}
 	}
-	res, err := a.judged(fsys, name, pol, live...)
+	opt := pipeline.Options{Live: live}
+	if baseline != nil {
+		opt.Previous = baseline.Inventory
+	}
+	res, err := a.judgedWith(fsys, name, pol, opt)
 	if err != nil {
 		return err
 	}
 	r := &report.Report{Site: siteLabel(f.siteLabel, pol, name), Generated: res.Now, Model: res.Model, Findings: res.Findings,
 		Problems: res.Problems(), Duration: time.Since(start)}
-	saveBaseline, err := a.applyBaseline(f, r) // keeps only findings not in --baseline
-	if err != nil {
-		return failed(err)
-	}
+	saveBaseline := a.applyBaseline(f, baseline, res, r) // keeps only findings not in --baseline
 	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, r) }); err != nil {
 		return failed(err)
 	}
@@ -332,15 +351,33 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	return nil
 }
 
+// readBaseline reads audit's --baseline FILE (a previous JSON report); nil
+// without --baseline. A missing baseline is an error, except with
+// --save-baseline, where it means the first run (nil, said on stderr).
+func (a *app) readBaseline(f auditFlags) (*report.Previous, error) {
+	if f.baseline == "" {
+		return nil, nil
+	}
+	prev, err := pipeline.ReadBaseline(f.baseline)
+	if errors.Is(err, fs.ErrNotExist) && f.saveBaseline != "" {
+		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", f.baseline, err)
+	}
+	return prev, nil
+}
+
 // applyBaseline implements audit's --baseline and --save-baseline on a
-// finished report. With --baseline FILE (a previous JSON report) it keeps
-// in r.Findings only the findings whose rule and subject are not among
-// the baseline's active (not waived) findings, and says on stderr how many
-// are new, still present and resolved. The returned func writes the full,
+// finished report. With a baseline (a previous JSON report, read by
+// readBaseline) it keeps in r.Findings only the findings whose rule and
+// subject are not among the baseline's active (not waived) findings, and
+// says on stderr how many are new, still present, resolved and gone with
+// hosts or switches missing since. The returned func writes the full,
 // unfiltered report as JSON to --save-baseline (atomically), for the next
-// run; call it once the report is out. A missing baseline is an error,
-// except with --save-baseline, where it means the first run.
-func (a *app) applyBaseline(f auditFlags, r *report.Report) (save func() error, err error) {
+// run; call it once the report is out.
+func (a *app) applyBaseline(f auditFlags, baseline *report.Previous, res *pipeline.Result, r *report.Report) (save func() error) {
 	full := *r
 	full.Findings = slices.Clone(r.Findings)
 	save = func() error {
@@ -349,23 +386,16 @@ func (a *app) applyBaseline(f auditFlags, r *report.Report) (save func() error, 
 		}
 		return a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, &full) })
 	}
-	if f.baseline == "" {
-		return save, nil
+	if baseline == nil {
+		return save
 	}
-	b, err := pipeline.CompareBaseline(f.baseline, r.Findings)
-	if errors.Is(err, fs.ErrNotExist) && f.saveBaseline != "" {
-		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
-		return save, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("--baseline %s: %w", f.baseline, err)
-	}
+	b := pipeline.CompareBaseline(baseline, res)
 	if b.Site != r.Site && a.log != nil {
 		a.log.Info("baseline is a report of another site (or folder name)", "baseline", f.baseline, "baseline_site", b.Site, "site", r.Site)
 	}
 	r.Findings = b.Kept
-	fmt.Fprintf(a.stderr, "compared with baseline %s: %d new, %d still present, %d resolved\n", f.baseline, len(b.Delta.New), len(b.Delta.Unchanged), b.Delta.ResolvedKeys())
-	return save, nil
+	fmt.Fprintf(a.stderr, "compared with baseline %s: %s\n", f.baseline, b.Summary())
+	return save
 }
 
 func parseFailOn(s string) (rules.FailOn, error) {

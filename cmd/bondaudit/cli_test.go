@@ -68,7 +68,10 @@ type jsonReport struct {
 		Host, NIC, Switch, Port string
 		Evidence                []string
 	} `json:"links"`
-	Problems []string `json:"problems"`
+	Problems  []string `json:"problems"`
+	Inventory *struct {
+		Hosts, Switches []string
+	} `json:"inventory"`
 }
 
 func auditJSON(t *testing.T, args ...string) (int, jsonReport, string) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules/report"
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 func (a *app) diffCmd() *cobra.Command {
@@ -32,10 +33,15 @@ func (a *app) diffCmd() *cobra.Command {
 			}
 			names := diffLabels(args[0], args[1])
 			var sides [2]*report.DiffSide
+			// NEW's previous run is OLD: a host or switch OLD had and NEW
+			// lacks is a map.host-missing / map.switch-missing finding of NEW.
+			var prev *topology.Inventory
 			for i, arg := range args {
-				if sides[i], err = a.diffLoad(arg, names[i], policy); err != nil {
+				if sides[i], err = a.diffLoad(arg, names[i], policy, prev); err != nil {
 					return err
 				}
+				prev = sides[i].Model.Inventory()
+				prev.Source = names[i]
 			}
 			d := report.NewDiff(sides[0], sides[1], a.now())
 			if err := a.writeOutput(output, func(w io.Writer) error { return write(w, d) }); err != nil {
@@ -65,8 +71,9 @@ func diffLabels(old, new string) [2]string {
 }
 
 // diffLoad reads, joins and judges one side, with its own policy.yaml
-// unless --policy names one for both.
-func (a *app) diffLoad(arg, name, policy string) (*report.DiffSide, error) {
+// unless --policy names one for both, and prev as its previous run (nil
+// for OLD).
+func (a *app) diffLoad(arg, name, policy string, prev *topology.Inventory) (*report.DiffSide, error) {
 	fsys, _, err := a.site([]string{arg}, false, true)
 	if err != nil {
 		return nil, err
@@ -75,7 +82,7 @@ func (a *app) diffLoad(arg, name, policy string) (*report.DiffSide, error) {
 	if err != nil {
 		return nil, failed(fmt.Errorf("site %s: %w", arg, err))
 	}
-	res, err := a.judged(fsys, name, pol)
+	res, err := a.judgedWith(fsys, name, pol, pipeline.Options{Previous: prev})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
@@ -131,7 +133,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			continue
 		}
 		p := path.Join(bdir, e.Name())
-		b, err := fs.ReadFile(fsys, p)
+		b, err := r.read(p)
 		if err != nil {
 			r.problem("%s: %v", p, err)
 			continue
@@ -193,6 +195,9 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		}
 		r.problems = append(r.problems, readPcapInto(h, b, p, ifNames)...)
 	}
+	// A capture records no time of its own: it is as old as the newest
+	// file read from it.
+	h.Collected = topology.CollectedString(r.newest)
 	return h, r.problems, nil
 }
 
@@ -303,6 +308,33 @@ type capReader struct {
 	// listed caches directory listings (folder → names), so that absent
 	// optional files cost no failed open.
 	listed map[string]map[string]bool
+	// newest is the latest modification time of the files read (zero when
+	// the file system keeps none, as the embedded demo site).
+	newest time.Time
+}
+
+// read reads the file p of fsys as fs.ReadFile does, noting its
+// modification time from the open file (no second look-up of the name).
+func (r *capReader) read(p string) ([]byte, error) {
+	f, err := r.fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		// Let fs.ReadFile say what is wrong, in its own words.
+		return fs.ReadFile(r.fsys, p)
+	}
+	var b bytes.Buffer
+	b.Grow(int(min(st.Size(), 64<<20)) + 1) // a hint: the reader's cap is the limit
+	if _, err := b.ReadFrom(f); err != nil {
+		return nil, err
+	}
+	if t := st.ModTime(); t.After(r.newest) {
+		r.newest = t
+	}
+	return b.Bytes(), nil
 }
 
 // exists reports whether rel (relative to the capture folder) is listed in
@@ -342,7 +374,7 @@ func (r *capReader) first(names []string) (string, []byte) {
 			continue
 		}
 		p := path.Join(r.dir, n)
-		b, err := fs.ReadFile(r.fsys, p)
+		b, err := r.read(p)
 		if err == nil {
 			return p, b
 		}

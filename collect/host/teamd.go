@@ -315,7 +315,7 @@ func (r *capReader) readTeamd(rel string, sosreport bool) []topology.Bond {
 			continue
 		}
 		p := path.Join(d, e.Name())
-		data, err := fs.ReadFile(r.fsys, p)
+		data, err := r.read(p)
 		if err != nil {
 			r.problem("%s: %v", p, err)
 			continue

@@ -31,6 +31,10 @@ type Options struct {
 	Progress func(done, total int)
 	// Log, when set, gets one info line per site read.
 	Log *slog.Logger
+	// Previous names the hosts and switches of the site's previous run
+	// (Model.Previous): those missing now are map.host-missing and
+	// map.switch-missing findings. nil: no previous run known.
+	Previous *topology.Inventory
 }
 
 // Result is one site read, joined and (after Judge) judged.
@@ -74,7 +78,7 @@ func Load(fsys fs.FS, name string, opt Options) (*Result, error) {
 		opt.Log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
 			"problems", len(site.Problems), "elapsed", time.Since(start))
 	}
-	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{Previous: opt.Previous})
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", name, err)
 	}
@@ -92,10 +96,13 @@ func Run(fsys fs.FS, name string, pol *rules.Policy, now time.Time, opt Options)
 }
 
 // Judge runs every rule the policy enables on the Model and applies the
-// policy (nil: none) as of now.
+// policy (nil: none) as of now; now is also the clock captures are aged
+// by (map.stale-capture).
 func (r *Result) Judge(pol *rules.Policy, now time.Time) {
 	r.Policy, r.Now = pol, now
-	r.Findings = pol.Apply(rules.Run(r.Model, pol.Params(), pol.Enabled), now)
+	p := pol.Params()
+	p.Now = now
+	r.Findings = pol.Apply(rules.Run(r.Model, p, pol.Enabled), now)
 }
 
 // Problems are the inputs that could not be read and what the join had to
@@ -129,21 +136,44 @@ func (e *PlanError) Error() string { return e.Err.Error() }
 func (e *PlanError) Unwrap() error { return e.Err }
 
 // Baseline is a run's findings compared with an earlier JSON report
-// (audit --baseline).
+// (audit --baseline, the scheduled run's previous report).
 type Baseline struct {
-	Site  string          // the site the earlier report was of
-	Kept  []rules.Finding // the run's findings not in the earlier report
-	Delta rules.Delta     // new, still present and resolved findings
+	Site string          // the site the earlier report was of
+	Kept []rules.Finding // the run's findings not in the earlier report
+	// Delta: new, still present and resolved findings, and those gone with
+	// a host or switch the run no longer has (not resolved).
+	Delta rules.Delta
+	// GoneHosts and GoneSwitches are in the earlier report's inventory and
+	// not in this run (none when the report has no inventory).
+	GoneHosts, GoneSwitches []string
 }
 
-// CompareBaseline reads the JSON report at path and compares findings
-// with its active (not waived) findings.
-func CompareBaseline(path string, findings []rules.Finding) (*Baseline, error) {
-	site, prev, err := report.ReadBaseline(path)
-	if err != nil {
-		return nil, err
+// ReadBaseline reads the earlier JSON report at path. Load it before the
+// run: its Inventory is the run's Options.Previous, so what is gone since
+// is reported (map.host-missing, map.switch-missing).
+func ReadBaseline(path string) (*report.Previous, error) {
+	return report.ReadPrevious(path)
+}
+
+// CompareBaseline compares the judged run r with the earlier report prev:
+// findings are new, still present, resolved, or gone with a host or
+// switch that r no longer has.
+func CompareBaseline(prev *report.Previous, r *Result) *Baseline {
+	b := &Baseline{Site: prev.Site, Kept: rules.NotIn(r.Findings, prev.Findings)}
+	b.GoneHosts, b.GoneSwitches = prev.Inventory.Gone(r.Model.Inventory())
+	b.Delta = rules.Compare(prev.Findings, r.Findings).WithGone(b.GoneHosts, b.GoneSwitches)
+	return b
+}
+
+// Summary is the baseline comparison in one line, as audit --baseline
+// prints it: "2 new, 5 still present, 1 resolved", then ", 3 gone with 1
+// missing host" when hosts or switches are gone.
+func (b *Baseline) Summary() string {
+	s := fmt.Sprintf("%d new, %d still present, %d resolved", len(b.Delta.New), len(b.Delta.Unchanged), b.Delta.ResolvedKeys())
+	if len(b.GoneHosts) > 0 || len(b.GoneSwitches) > 0 {
+		s += fmt.Sprintf(", %d gone with %s", b.Delta.GoneKeys(), report.MissingCount(len(b.GoneHosts), len(b.GoneSwitches)))
 	}
-	return &Baseline{Site: site, Kept: rules.NotIn(findings, prev), Delta: rules.Compare(prev, findings)}, nil
+	return s
 }
 
 // Policy is the policy a run judges with: the file --policy names (file),

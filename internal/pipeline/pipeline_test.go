@@ -210,14 +210,85 @@ func TestCompareBaseline(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	b, err := CompareBaseline(path, r.Findings)
+	prev, err := ReadBaseline(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b := CompareBaseline(prev, r)
 	if b.Site != "demo" || len(b.Kept) != 1 || b.Kept[0].Key() != r.Findings[0].Key() || len(b.Delta.New) != 1 {
 		t.Errorf("baseline without the first finding: site %q, kept %d, new %d; want demo, 1, 1", b.Site, len(b.Kept), len(b.Delta.New))
 	}
-	if _, err := CompareBaseline(filepath.Join(t.TempDir(), "none.json"), r.Findings); !errors.Is(err, fs.ErrNotExist) {
+	if len(b.GoneHosts) != 0 || len(b.GoneSwitches) != 0 || strings.Contains(b.Summary(), "gone") {
+		t.Errorf("nothing is gone, yet: %v %v %q", b.GoneHosts, b.GoneSwitches, b.Summary())
+	}
+	if _, err := ReadBaseline(filepath.Join(t.TempDir(), "none.json")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing baseline: %v, want fs.ErrNotExist", err)
+	}
+}
+
+// A host in the baseline's inventory and not in the run is gone: the run
+// loaded with the baseline's inventory as Previous reports it missing, and
+// its old findings are gone with it, not resolved.
+func TestCompareBaselineGone(t *testing.T) {
+	prev := &report.Previous{Site: "demo",
+		Findings: []rules.Finding{
+			{Rule: "lacp.no-partner", Severity: rules.Error, Status: rules.StatusFail, Host: "gone01", Bond: "bond0"},
+			{Rule: "switch.lag-speed-mismatch", Severity: rules.Warning, Status: rules.StatusFail, Switch: "leaf1a", Port: "Port-Channel99"},
+		},
+		Inventory: &topology.Inventory{Hosts: []string{"gone01", "web01"}, Switches: []string{"leaf1a"}, Source: "baseline.json",
+			Generated: now.Add(-24 * time.Hour)}}
+	r, err := Run(demo.FS(), "demo", nil, now, Options{Previous: prev.Inventory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []rules.Finding
+	for _, f := range r.Findings {
+		if f.Rule == "map.host-missing" {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) != 1 || missing[0].Host != "gone01" {
+		t.Fatalf("map.host-missing findings %+v, want one for gone01", missing)
+	}
+	b := CompareBaseline(prev, r)
+	if len(b.Delta.Gone) != 1 || b.Delta.Gone[0].Host != "gone01" || len(b.Delta.Resolved) != 1 || b.Delta.Resolved[0].Switch != "leaf1a" {
+		t.Errorf("gone %+v resolved %+v", b.Delta.Gone, b.Delta.Resolved)
+	}
+	if want := ", 1 resolved, 1 gone with 1 missing host"; !strings.HasSuffix(b.Summary(), want) {
+		t.Errorf("summary %q, want it to end %q", b.Summary(), want)
+	}
+}
+
+// Judge ages captures by its clock and the policy's max_capture_age: a
+// host snapshot without "collected" is as old as its file.
+func TestJudgeAgesCaptures(t *testing.T) {
+	site := fstest.MapFS{
+		"hosts/web01.json": {Data: []byte(`{"name": "web01"}`), ModTime: now.Add(-48 * time.Hour)},
+		"hosts/web02.json": {Data: []byte(`{"name": "web02"}`), ModTime: now.Add(-time.Hour)},
+	}
+	stale := func(pol *rules.Policy) []string {
+		r, err := Run(site, "s", pol, now, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hosts []string
+		for _, f := range r.Findings {
+			if f.Rule == "map.stale-capture" {
+				hosts = append(hosts, f.Host)
+			}
+		}
+		return hosts
+	}
+	if got := stale(nil); !slices.Equal(got, []string{"web01"}) {
+		t.Errorf("no policy (24h): stale %v, want [web01]", got)
+	}
+	for in, want := range map[string][]string{"max_capture_age: 72h\n": nil, "max_capture_age: 30m\n": {"web01", "web02"}, "max_capture_age: off\n": nil} {
+		pol, err := rules.ParsePolicy([]byte(in), "policy.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := stale(pol); !slices.Equal(got, want) {
+			t.Errorf("%q: stale %v, want %v", in, got, want)
+		}
 	}
 }

@@ -30,14 +30,46 @@ type Diff struct {
 	Old, New  *DiffSide
 	Drift     *topology.Drift
 	// Delta sorts the findings of NEW against OLD (new, resolved,
-	// unchanged); waived findings are in none.
+	// unchanged, and gone with a host or switch NEW no longer has);
+	// waived findings are in none.
 	Delta rules.Delta
 }
 
-// NewDiff compares two sides: the topology drift and the findings.
+// NewDiff compares two sides: the topology drift and the findings. The
+// findings of OLD about a host or switch that NEW no longer has are gone
+// with it, not resolved.
 func NewDiff(old, new *DiffSide, generated time.Time) *Diff {
-	return &Diff{Generated: generated, Old: old, New: new,
-		Drift: topology.Diff(old.Model, new.Model), Delta: rules.Compare(old.Findings, new.Findings)}
+	drift := topology.Diff(old.Model, new.Model)
+	return &Diff{Generated: generated, Old: old, New: new, Drift: drift,
+		Delta: rules.Compare(old.Findings, new.Findings).WithGone(drift.HostsRemoved, drift.SwitchesRemoved)}
+}
+
+// MissingCount is "1 missing host", "2 missing switches", "1 missing host
+// and 2 missing switches": what findings went with.
+func MissingCount(hosts, switches int) string {
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 missing " + one
+		}
+		return fmt.Sprintf("%d missing %s", n, many)
+	}
+	switch {
+	case hosts > 0 && switches > 0:
+		return plural(hosts, "host", "hosts") + " and " + plural(switches, "switch", "switches")
+	case switches > 0:
+		return plural(switches, "switch", "switches")
+	}
+	return plural(hosts, "host", "hosts")
+}
+
+// goneSummary is ", 3 gone with 1 missing host" when NEW lacks hosts or
+// switches OLD had, else "".
+func (r *Diff) goneSummary() string {
+	h, s := len(r.Drift.HostsRemoved), len(r.Drift.SwitchesRemoved)
+	if h == 0 && s == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d gone with %s", len(r.Delta.Gone), MissingCount(h, s))
 }
 
 // diffSubject is "host: bond NIC → switch port", leaving out what is not set.
@@ -171,11 +203,12 @@ func writeDiffText(w io.Writer, r *Diff) error {
 			ew.printf("  %-8s %-8s %s: %s\n", l.area, l.change, t(l.subject), t(l.detail))
 		}
 	}
-	ew.printf("\nFINDINGS: %d new, %d resolved, %d unchanged\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged))
+	ew.printf("\nFINDINGS: %d new, %d resolved, %d unchanged%s\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged), r.goneSummary())
+	// ~ marks a finding gone with its host or switch: not checked, not fixed.
 	for _, set := range []struct {
 		mark string
 		fs   []rules.Finding
-	}{{"+", r.Delta.New}, {"-", r.Delta.Resolved}} {
+	}{{"+", r.Delta.New}, {"-", r.Delta.Resolved}, {"~", r.Delta.Gone}} {
 		for _, f := range set.fs {
 			ew.printf("  %s %-8s %-30s %s: %s\n", set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(diffSubject(f)), t(f.Message))
 		}
@@ -212,11 +245,11 @@ func writeDiffMarkdown(w io.Writer, r *Diff) error {
 			ew.printf("| %s | %s | %s | %s |\n", l.area, l.change, mdCell(l.subject), mdCell(l.detail))
 		}
 	}
-	ew.printf("\n## Findings: %d new, %d resolved, %d unchanged\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged))
+	ew.printf("\n## Findings: %d new, %d resolved, %d unchanged%s\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged), r.goneSummary())
 	for _, set := range []struct {
 		title string
 		fs    []rules.Finding
-	}{{"New", r.Delta.New}, {"Resolved", r.Delta.Resolved}} {
+	}{{"New", r.Delta.New}, {"Resolved", r.Delta.Resolved}, {"Gone with a missing host or switch (not checked, not resolved)", r.Delta.Gone}} {
 		if len(set.fs) == 0 {
 			continue
 		}
@@ -241,12 +274,16 @@ func writeDiffJSON(w io.Writer, r *Diff) error {
 		New       []FindingJSON `json:"new"`
 		Resolved  []FindingJSON `json:"resolved"`
 		Unchanged []FindingJSON `json:"unchanged"`
+		// Gone: findings of OLD about a host or switch NEW no longer has
+		// (changes.hosts_removed, changes.switches_removed); not resolved.
+		Gone []FindingJSON `json:"gone"`
 	}
 	type summary struct {
 		Changes   int            `json:"changes"`
 		New       map[string]int `json:"new"`
 		Resolved  int            `json:"resolved"`
 		Unchanged int            `json:"unchanged"`
+		Gone      int            `json:"gone"`
 	}
 	type site struct {
 		Site     string   `json:"site"`
@@ -268,9 +305,10 @@ func writeDiffJSON(w io.Writer, r *Diff) error {
 		Schema: DiffSchema, Generated: r.Generated.UTC().Format(time.RFC3339),
 		Old: side(r.Old), New: side(r.New),
 		Summary: summary{Changes: r.Drift.Count(), New: map[string]int{"error": 0, "warning": 0, "info": 0},
-			Resolved: len(r.Delta.Resolved), Unchanged: len(r.Delta.Unchanged)},
-		Changes:  r.Drift,
-		Findings: findings{findingsJSON(r.Delta.New, active), findingsJSON(r.Delta.Resolved, active), findingsJSON(r.Delta.Unchanged, active)},
+			Resolved: len(r.Delta.Resolved), Unchanged: len(r.Delta.Unchanged), Gone: len(r.Delta.Gone)},
+		Changes: r.Drift,
+		Findings: findings{findingsJSON(r.Delta.New, active), findingsJSON(r.Delta.Resolved, active),
+			findingsJSON(r.Delta.Unchanged, active), findingsJSON(r.Delta.Gone, active)},
 	}
 	for _, f := range r.Delta.New {
 		out.Summary.New[f.Severity.String()]++

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/bondaudit/bondaudit/rules"
@@ -27,6 +28,17 @@ type jsonReport struct {
 	Findings  []FindingJSON `json:"findings"`
 	Links     []jsonLink    `json:"links"`
 	Problems  []string      `json:"problems,omitempty"`
+	// Inventory names the hosts and switches audited, so that the next
+	// run (audit --baseline, the scheduled run) tells a host that is gone
+	// from one whose findings were resolved. Reports written before it
+	// have none.
+	Inventory *jsonInventory `json:"inventory,omitempty"`
+}
+
+// jsonInventory is the report's "inventory": topology.Inventory's names.
+type jsonInventory struct {
+	Hosts    []string `json:"hosts"`
+	Switches []string `json:"switches"`
 }
 
 // FindingJSON is the one JSON shape of a finding: the audit report's
@@ -75,6 +87,8 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		for _, l := range r.Model.Links {
 			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: topology.EvidenceStrings(l.Evidence)})
 		}
+		inv := r.Model.Inventory()
+		out.Inventory = &jsonInventory{Hosts: inv.Hosts, Switches: inv.Switches}
 	}
 	return escape.JSON(w).Encode(out)
 }
@@ -112,29 +126,57 @@ func findingsJSON(fs []rules.Finding, shape func(rules.Finding) FindingJSON) []F
 	return out
 }
 
-// ReadBaseline reads a previous JSON report (audit --format json or
-// --save-baseline): its site and, of each finding, the key, status,
-// severity and message.
-func ReadBaseline(path string) (site string, findings []rules.Finding, err error) {
+// Previous is an earlier JSON report as the next run reads it: its site,
+// its findings (key, status, severity and message) and what it audited.
+type Previous struct {
+	Site     string
+	Findings []rules.Finding
+	// Inventory names the hosts and switches the report audited, with its
+	// generation time and Source the report's path; nil for a report
+	// written before reports carried an inventory.
+	Inventory *topology.Inventory
+}
+
+// ReadPrevious reads a previous JSON report (audit --format json or
+// --save-baseline).
+func ReadPrevious(path string) (*Previous, error) {
 	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Schema    string         `json:"schema"`
+		Site      string         `json:"site"`
+		Generated string         `json:"generated"`
+		Findings  []FindingJSON  `json:"findings"`
+		Inventory *jsonInventory `json:"inventory"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("not a bondaudit JSON report: %w", err)
+	}
+	if doc.Schema != JSONSchema {
+		return nil, fmt.Errorf("not a bondaudit JSON report (schema %q, want %q); write one with --save-baseline or --format json", doc.Schema, JSONSchema)
+	}
+	p := &Previous{Site: doc.Site}
+	for _, j := range doc.Findings {
+		sev, _ := rules.ParseSeverity(j.Severity) // not part of the key
+		p.Findings = append(p.Findings, rules.Finding{Rule: j.Rule, Severity: sev, Status: rules.Status(j.Status),
+			Host: j.Host, Bond: j.Bond, NIC: j.NIC, Switch: j.Switch, Port: j.Port, Message: j.Message})
+	}
+	if doc.Inventory != nil {
+		gen, _ := time.Parse(time.RFC3339, doc.Generated) // zero when unreadable: evidence says so
+		p.Inventory = &topology.Inventory{Hosts: slices.Sorted(slices.Values(doc.Inventory.Hosts)),
+			Switches: slices.Sorted(slices.Values(doc.Inventory.Switches)), Generated: gen, Source: path}
+	}
+	return p, nil
+}
+
+// ReadBaseline reads a previous JSON report: its site and findings (see
+// ReadPrevious).
+func ReadBaseline(path string) (site string, findings []rules.Finding, err error) {
+	p, err := ReadPrevious(path)
 	if err != nil {
 		return "", nil, err
 	}
-	var doc struct {
-		Schema   string        `json:"schema"`
-		Site     string        `json:"site"`
-		Findings []FindingJSON `json:"findings"`
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return "", nil, fmt.Errorf("not a bondaudit JSON report: %w", err)
-	}
-	if doc.Schema != JSONSchema {
-		return "", nil, fmt.Errorf("not a bondaudit JSON report (schema %q, want %q); write one with --save-baseline or --format json", doc.Schema, JSONSchema)
-	}
-	for _, j := range doc.Findings {
-		sev, _ := rules.ParseSeverity(j.Severity) // not part of the key
-		findings = append(findings, rules.Finding{Rule: j.Rule, Severity: sev, Status: rules.Status(j.Status),
-			Host: j.Host, Bond: j.Bond, NIC: j.NIC, Switch: j.Switch, Port: j.Port, Message: j.Message})
-	}
-	return doc.Site, findings, nil
+	return p.Site, p.Findings, nil
 }

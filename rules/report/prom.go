@@ -250,12 +250,8 @@ func promDevices(r *Report) []promFamily {
 	if r.Model == nil {
 		return nil
 	}
-	age := func(collected string) (string, bool) {
-		if r.Generated.IsZero() {
-			return "", false
-		}
-		t, ok := capturedAt(collected)
-		if !ok {
+	age := func(t time.Time, ok bool) (string, bool) {
+		if r.Generated.IsZero() || !ok {
 			return "", false
 		}
 		return promFloat(r.Generated.Sub(t).Round(time.Millisecond).Seconds()), true
@@ -267,27 +263,16 @@ func promDevices(r *Report) []promFamily {
 			up = "0"
 		}
 		reach.samples = append(reach.samples, promSample{labels: l, value: up})
-		if v, ok := age(s.Collected); ok && !s.Unreachable {
+		if v, ok := age(s.CollectedAt()); ok && !s.Unreachable {
 			swAge.samples = append(swAge.samples, promSample{labels: l, value: v})
 		}
 	}
 	for _, h := range r.Model.Hosts {
-		if v, ok := age(h.Collected); ok {
+		if v, ok := age(h.CollectedAt()); ok {
 			hostAge.samples = append(hostAge.samples, promSample{labels: [][2]string{{"host", h.Name}}, value: v})
 		}
 	}
 	return []promFamily{reach, swAge, hostAge}
-}
-
-// capturedAt parses a snapshot's Collected time (RFC3339); false when it
-// is unknown or does not parse.
-// TODO(lead): topology.Host/Switch.CollectedAt once lane fresh lands.
-func capturedAt(s string) (time.Time, bool) {
-	if s == "" {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	return t, err == nil
 }
 
 // promRun has the series of a scheduled run.
