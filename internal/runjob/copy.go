@@ -50,11 +50,15 @@ func copyInputs(from, dst, prefix string, lim collect.Limits) (*copier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", from, err)
 	}
+	var top []fileID
+	if st, err := src.Stat("."); err == nil {
+		top = append(top, idOf(st))
+	}
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		if c.copy(e.Name(), nil) {
+		if c.copy(e.Name(), top) {
 			c.entries++
 		}
 	}

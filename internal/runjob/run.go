@@ -105,7 +105,8 @@ type manifest struct {
 	Targets  string    `json:"switches_targets,omitempty"`
 	Switches string    `json:"switches_from,omitempty"`
 	// Problems are the inputs not copied (NOT READ in the audit).
-	Problems []topology.Problem `json:"problems,omitempty"`
+	Problems []string `json:"problems,omitempty"`
+	problems []topology.Problem
 }
 
 type runner struct {
@@ -178,6 +179,7 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped while collecting: %w", err)
 	}
+	m.Problems = topology.ProblemTexts(m.problems)
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err == nil {
 		err = os.WriteFile(filepath.Join(tmp, ManifestName), append(b, '\n'), 0o644)
@@ -193,7 +195,7 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 	out := &Outcome{Snapshot: filepath.Join(cfg.History, name)}
 	r.say("snapshot %s", out.Snapshot)
 
-	res, err := r.audit(out.Snapshot, m.Problems)
+	res, err := r.audit(out.Snapshot, m.problems)
 	if err != nil {
 		e := &Error{Err: err, Snapshot: out.Snapshot}
 		var le *pipeline.LoadError
@@ -282,7 +284,7 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 		if err != nil {
 			return fmt.Errorf("hosts.from: %w", err)
 		}
-		m.Problems = append(m.Problems, c.problems...)
+		m.problems = append(m.problems, c.problems...)
 		r.say("collected %d hosts from %s%s", c.entries, cfg.Hosts.From, notCopied(c.problems))
 	}
 	if s := cfg.Switches; s != nil && s.From != "" {
@@ -291,7 +293,7 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 		if err != nil {
 			return fmt.Errorf("switches.from: %w", err)
 		}
-		m.Problems = append(m.Problems, c.problems...)
+		m.problems = append(m.problems, c.problems...)
 		r.say("collected %d switches from %s%s", c.entries, s.From, notCopied(c.problems))
 	}
 	if s := cfg.Switches; s != nil && s.Targets != "" {
@@ -404,7 +406,9 @@ func (r *runner) diff(out *Outcome, res *pipeline.Result, runs []RunDir, name st
 	dir := filepath.Join(r.cfg.History, prev.Name)
 	var copyProblems []topology.Problem
 	if m := readManifest(dir); m != nil {
-		copyProblems = m.Problems
+		for _, p := range m.Problems {
+			copyProblems = append(copyProblems, topology.Problem{What: p})
+		}
 	}
 	old, err := loadRun(dir, r.cfg.Site, r.opt, prev.Time, copyProblems)
 	if err != nil {
