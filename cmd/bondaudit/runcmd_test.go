@@ -238,7 +238,7 @@ fail_on: %s
 		t.Errorf("history also holds %q", other)
 	}
 	for _, w := range []string{"took over the lock of a run that ended without releasing it (pid 999999 on auditor1, since 2026-12-01 06:15:00 UTC",
-		"pruned 1 runs (keep 2): " + run1, "since " + filepath.Base(run2) + ": "} {
+		"pruned 1 run (keep 2): " + run1, "since " + filepath.Base(run2) + ": "} {
 		if !strings.Contains(stderr, w) {
 			t.Errorf("run 3 stderr has no %q:\n%s", w, stderr)
 		}

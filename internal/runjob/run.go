@@ -208,8 +208,8 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 	out.Report = &report.Report{Site: cfg.Site, Generated: r.now, Model: res.Model, Findings: res.Findings,
 		Problems: res.Problems(), Duration: time.Since(r.start)}
 	sum := report.Summarize(out.Report)
-	r.say("audit: %d hosts, %d bonds, %d switches: %d errors, %d warnings, %d info; %d inputs NOT READ",
-		sum.Hosts, sum.Bonds, sum.Switches, sum.Findings[rules.Error], sum.Findings[rules.Warning], sum.Findings[rules.Info], len(out.Report.Problems))
+	r.say("audit: %s, %s, %s: %s, %s, %d info%s", n(sum.Hosts, "host"), n(sum.Bonds, "bond"), n(sum.Switches, "switch"),
+		n(sum.Findings[rules.Error], "error"), n(sum.Findings[rules.Warning], "warning"), sum.Findings[rules.Info], notRead(len(out.Report.Problems), "; "))
 	if err := atomicfile.Write(filepath.Join(out.Snapshot, ReportName), func(w io.Writer) error {
 		return report.JSON{}.Write(w, out.Report)
 	}); err != nil {
@@ -254,7 +254,7 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 	}
 	switch {
 	case len(out.Pruned) > 0:
-		r.say("pruned %d runs (%s): %s", len(out.Pruned), r.retentionWords(), strings.Join(out.Pruned, ", "))
+		r.say("pruned %s (%s): %s", n(len(out.Pruned), "run"), r.retentionWords(), strings.Join(out.Pruned, ", "))
 	case cfg.Retention != Retention{}:
 		r.say("pruned nothing (%s)", r.retentionWords())
 	}
@@ -285,7 +285,7 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 			return fmt.Errorf("hosts.from: %w", err)
 		}
 		m.problems = append(m.problems, c.problems...)
-		r.say("collected %d hosts from %s%s", c.entries, cfg.Hosts.From, notCopied(c.problems))
+		r.say("collected %s from %s%s", n(c.entries, "host"), cfg.Hosts.From, notCopied(c.problems))
 	}
 	if s := cfg.Switches; s != nil && s.From != "" {
 		m.Switches = s.From
@@ -294,7 +294,7 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 			return fmt.Errorf("switches.from: %w", err)
 		}
 		m.problems = append(m.problems, c.problems...)
-		r.say("collected %d switches from %s%s", c.entries, s.From, notCopied(c.problems))
+		r.say("collected %s from %s%s", n(c.entries, "switch"), s.From, notCopied(c.problems))
 	}
 	if s := cfg.Switches; s != nil && s.Targets != "" {
 		m.Targets = s.Targets
@@ -319,7 +319,11 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 		if len(unsaved) > 0 {
 			return errors.Join(unsaved...)
 		}
-		r.say("polled %d of %d switches from %s (the others are reported unreachable)", ok, len(results), s.Targets)
+		if ok == len(results) {
+			r.say("polled %s from %s", n(ok, "switch"), s.Targets)
+		} else {
+			r.say("polled %d of %s from %s (%d not collected: reported unreachable)", ok, n(len(results), "switch"), s.Targets, len(results)-ok)
+		}
 	}
 	if cfg.Policy != "" {
 		b, err := os.ReadFile(cfg.Policy)
@@ -340,7 +344,26 @@ func notCopied(ps []topology.Problem) string {
 	if len(ps) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%d inputs NOT READ)", len(ps))
+	return " (" + notRead(len(ps), "") + ")"
+}
+
+// notRead is "N inputs NOT READ" after sep, or nothing for none.
+func notRead(k int, sep string) string {
+	if k == 0 {
+		return ""
+	}
+	return sep + n(k, "input") + " NOT READ"
+}
+
+// n is "1 thing" or "k things".
+func n(k int, what string) string {
+	switch {
+	case k == 1:
+		return "1 " + what
+	case strings.HasSuffix(what, "ch"):
+		return fmt.Sprintf("%d %ses", k, what)
+	}
+	return fmt.Sprintf("%d %ss", k, what)
 }
 
 // audit reads, joins and judges the snapshot folder dir at the run's time,
@@ -429,8 +452,8 @@ func (r *runner) diff(out *Outcome, res *pipeline.Result, runs []RunDir, name st
 		}
 	}
 	out.Previous, out.Diff = dir, d
-	r.say("since %s: %d new, %d resolved, %d unchanged findings; %d topology changes (%s)",
-		prev.Name, len(d.Delta.New), d.Delta.ResolvedKeys(), len(d.Delta.Unchanged), driftCount(d.Drift),
+	r.say("since %s: %d new, %d resolved, %d unchanged findings; %s (%s)",
+		prev.Name, len(d.Delta.New), d.Delta.ResolvedKeys(), len(d.Delta.Unchanged), n(driftCount(d.Drift), "topology change"),
 		filepath.Join(out.Snapshot, DiffMarkdownName))
 	return nil
 }

@@ -154,7 +154,7 @@ func TestRunTwiceInOneSecond(t *testing.T) {
 		t.Errorf("diff.json: %v %+v", err, dj)
 	}
 	if !strings.Contains(f.stderr.String(), "since 2026-12-03T140211Z: 2 new, 0 resolved") ||
-		!strings.Contains(f.stderr.String(), "1 topology changes") {
+		!strings.Contains(f.stderr.String(), "1 topology change") {
 		t.Errorf("stderr:\n%s", f.stderr.String())
 	}
 	// the report names the site by its stable name, not the folder
@@ -196,7 +196,7 @@ func TestRunGoneHostAndNotRead(t *testing.T) {
 	if !slices.Equal(out.Diff.Drift.HostsRemoved, []string{"web02"}) {
 		t.Errorf("hosts removed %q", out.Diff.Drift.HostsRemoved)
 	}
-	if !strings.Contains(f.stderr.String(), "collected 7 hosts from "+filepath.Join(f.dir, "hosts")+" (1 inputs NOT READ)") {
+	if !strings.Contains(f.stderr.String(), "collected 7 hosts from "+filepath.Join(f.dir, "hosts")+" (1 input NOT READ)") {
 		t.Errorf("stderr:\n%s", f.stderr.String())
 	}
 	// lead: wire after merge — lane fresh: web02's findings are not
@@ -343,7 +343,7 @@ func TestRunRetention(t *testing.T) {
 	if got := f.history(t); !slices.Equal(got, want) {
 		t.Errorf("history %q, want %q", got, want)
 	}
-	if !strings.Contains(f.stderr.String(), "pruned 1 runs (keep 2, 1 days): "+snaps[1]) {
+	if !strings.Contains(f.stderr.String(), "pruned 1 run (keep 2, 1 days): "+snaps[1]) {
 		t.Errorf("stderr:\n%s", f.stderr.String())
 	}
 }
