@@ -182,6 +182,8 @@ fail_on: %s
 	b, _ = os.ReadFile(lldp)
 	os.WriteFile(lldp, bytes.Replace(b, []byte(`"value": "Ethernet5"`), []byte(`"value": "Ethernet6"`), 1), 0o644)
 	os.RemoveAll(filepath.Join(site, "hosts", "web02"))
+	// and a host planted a link to a secret: NOT READ, never copied
+	os.Symlink(writeSecret(t), filepath.Join(site, "hosts", "evil.json"))
 	code, _, stderr = runBinary(t, "run", config)
 	if code != 1 {
 		t.Fatalf("run 2: exit %d\n%s", code, stderr)
@@ -194,6 +196,16 @@ fail_on: %s
 	if !strings.Contains(stderr, "since "+run1+": 2 new, ") || !strings.Contains(stderr, "collected 7 hosts") {
 		t.Errorf("run 2 stderr:\n%s", stderr)
 	}
+	b, _ = os.ReadFile(filepath.Join(run2, "report.json"))
+	if !bytes.Contains(b, []byte(`"hosts/evil.json: symlink leaves the site"`)) {
+		t.Errorf("run 2's report.json does not say hosts/evil.json was NOT READ:\n%s", b)
+	}
+	filepath.WalkDir(history, func(p string, d fs.DirEntry, err error) error {
+		if b, _ := os.ReadFile(p); err == nil && !d.IsDir() && bytes.Contains(b, []byte(secretText)) {
+			t.Errorf("the secret reached %s", p)
+		}
+		return nil
+	})
 	md, _ := os.ReadFile(filepath.Join(run2, "diff.md"))
 	for _, w := range []string{"| cabling | moved | db01 eno1 | leaf2 Ethernet5 → leaf2 Ethernet6 |", "| host | removed | web02 |"} {
 		if !bytes.Contains(md, []byte(w)) {

@@ -433,3 +433,17 @@ func TestRunOutputNotWritten(t *testing.T) {
 		t.Errorf("the other output or latest was not written")
 	}
 }
+
+// TestRunSourceMissing: a hosts folder that is not there fails the run
+// before anything lands in the history.
+func TestRunSourceMissing(t *testing.T) {
+	f := newFixture(t, "")
+	os.RemoveAll(filepath.Join(f.dir, "hosts"))
+	_, err := f.run(t)
+	if err == nil || !strings.HasPrefix(err.Error(), "hosts.from: site "+filepath.Join(f.dir, "hosts")) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := f.history(t); !slices.Equal(got, []string{".lock"}) {
+		t.Errorf("history holds %q after a failed collection", got)
+	}
+}
