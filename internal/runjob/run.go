@@ -275,9 +275,23 @@ func (r *runner) retentionWords() string {
 	return strings.Join(w, ", ")
 }
 
-// collect fills the snapshot folder dir: hosts/, switches/, policy.yaml.
+// collect fills the snapshot folder dir: policy.yaml (first: a policy
+// that does not parse fails the run before anything is polled), hosts/,
+// switches/.
 func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 	cfg := r.cfg
+	if cfg.Policy != "" {
+		b, err := os.ReadFile(cfg.Policy)
+		if err == nil {
+			_, err = rules.ParsePolicy(b, cfg.Policy)
+		}
+		if err != nil {
+			return fmt.Errorf("policy: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "policy.yaml"), b, 0o644); err != nil {
+			return err
+		}
+	}
 	if cfg.Hosts != nil {
 		m.Hosts = cfg.Hosts.From
 		c, err := copyInputs(cfg.Hosts.From, filepath.Join(dir, "hosts"), "hosts", r.opt.Limits)
@@ -323,18 +337,6 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 			r.say("polled %s from %s", n(ok, "switch"), s.Targets)
 		} else {
 			r.say("polled %d of %s from %s (%d not collected: reported unreachable)", ok, n(len(results), "switch"), s.Targets, len(results)-ok)
-		}
-	}
-	if cfg.Policy != "" {
-		b, err := os.ReadFile(cfg.Policy)
-		if err == nil {
-			_, err = rules.ParsePolicy(b, cfg.Policy)
-		}
-		if err != nil {
-			return fmt.Errorf("policy: %w", err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "policy.yaml"), b, 0o644); err != nil {
-			return err
 		}
 	}
 	return nil
