@@ -195,7 +195,16 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 	out := &Outcome{Snapshot: filepath.Join(cfg.History, name)}
 	r.say("snapshot %s", out.Snapshot)
 
-	res, err := r.audit(out.Snapshot, m.problems)
+	runs, err := ListRuns(cfg.History)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", cfg.History, err)
+	}
+	prev, hasPrev := previous(cfg.History, runs, name)
+	var prevReport string
+	if hasPrev {
+		prevReport = filepath.Join(cfg.History, prev.Name, ReportName)
+	}
+	res, err := loadRun(out.Snapshot, cfg.Site, r.opt, r.now, m.problems, prevReport)
 	if err != nil {
 		e := &Error{Err: err, Snapshot: out.Snapshot}
 		var le *pipeline.LoadError
@@ -216,19 +225,21 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 		return nil, &Error{Err: err, Snapshot: out.Snapshot}
 	}
 
-	runs, err := ListRuns(cfg.History)
-	if err != nil {
-		return nil, fmt.Errorf("history %s: %w", cfg.History, err)
-	}
-	if err := r.diff(out, res, runs, name); err != nil {
-		return nil, err
+	if hasPrev {
+		if err := r.diff(out, res, prev, name); err != nil {
+			return nil, err
+		}
+	} else {
+		r.say("first run in %s: nothing to compare with", cfg.History)
 	}
 
 	var failedOutputs []error
 	for _, o := range cfg.Outputs {
-		// lead: wire after merge — report.Options{Site: cfg.Site, Run:
-		// &report.RunStats{Started: r.now, Duration, Success, LastSuccess
-		// (the previous run's time)}} from lane prom.
+		// lead: wire after merge — lane prom's report.Options{Site:
+		// cfg.Site, Run: &report.RunStats{Started: r.now, Duration:
+		// time.Since(r.start), Success: true, LastSuccess: r.now}}; a run
+		// that fails before its outputs writes none, so its failure shows
+		// as a LastSuccess that stops moving (prev.Time is the one before).
 		w, err := report.Audit.Writer(o.Format, report.Options{})
 		if err == nil {
 			err = atomicfile.Write(o.Path, func(wr io.Writer) error { return w(wr, out.Report) })
@@ -368,16 +379,11 @@ func n(k int, what string) string {
 	return fmt.Sprintf("%d %ss", k, what)
 }
 
-// audit reads, joins and judges the snapshot folder dir at the run's time,
-// with its policy.yaml and with the problems of the copy (inputs the
-// hosts' folder held that were not copied).
-func (r *runner) audit(dir string, copyProblems []topology.Problem) (*pipeline.Result, error) {
-	return loadRun(dir, r.cfg.Site, r.opt, r.now, copyProblems)
-}
-
-// loadRun reads one run's snapshot folder as a site and judges it as of
-// at; copyProblems go first among its problems.
-func loadRun(dir, site string, opt Options, at time.Time, copyProblems []topology.Problem) (*pipeline.Result, error) {
+// loadRun reads one run's snapshot folder as a site, with its
+// policy.yaml, and judges it as of at; copyProblems (inputs the hosts'
+// folder held that were not copied) go first among its problems.
+// previousReport is the report.json of the run before it ("": none known).
+func loadRun(dir, site string, opt Options, at time.Time, copyProblems []topology.Problem, previousReport string) (*pipeline.Result, error) {
 	sd, err := collect.OpenSiteDir(dir, opt.Limits)
 	if err != nil {
 		return nil, err
@@ -388,10 +394,11 @@ func loadRun(dir, site string, opt Options, at time.Time, copyProblems []topolog
 		return nil, err
 	}
 	// lead: wire after merge — lane fresh's pipeline.Options.Previous:
-	// the inventory of the previous run's report.json
-	// (report.ReadPrevious), so that map.host-missing and
-	// map.switch-missing report what is gone instead of resolving its
-	// findings.
+	// the inventory of report.ReadPrevious(previousReport) when
+	// previousReport != "" (nil for a report written before lane fresh),
+	// so that map.host-missing and map.switch-missing report what is gone
+	// instead of resolving its findings.
+	_ = previousReport
 	res, err := pipeline.Load(sd, site, pipeline.Options{Log: opt.Log})
 	var le *pipeline.LoadError
 	if errors.As(err, &le) {
@@ -422,12 +429,7 @@ func readManifest(dir string) *manifest {
 // diff PREVIOUS THIS` does (the previous run judged as of its own time),
 // and writes diff.md and diff.json in the snapshot. A previous run that
 // cannot be read is said on stderr; the run goes on.
-func (r *runner) diff(out *Outcome, res *pipeline.Result, runs []RunDir, name string) error {
-	prev, ok := previous(r.cfg.History, runs, name)
-	if !ok {
-		r.say("first run in %s: nothing to compare with", r.cfg.History)
-		return nil
-	}
+func (r *runner) diff(out *Outcome, res *pipeline.Result, prev RunDir, name string) error {
 	dir := filepath.Join(r.cfg.History, prev.Name)
 	var copyProblems []topology.Problem
 	if m := readManifest(dir); m != nil {
@@ -435,7 +437,9 @@ func (r *runner) diff(out *Outcome, res *pipeline.Result, runs []RunDir, name st
 			copyProblems = append(copyProblems, topology.Problem{What: p})
 		}
 	}
-	old, err := loadRun(dir, r.cfg.Site, r.opt, prev.Time, copyProblems)
+	// The run before prev is not looked up: the previous side's missing
+	// rules stay silent, as for a first run.
+	old, err := loadRun(dir, r.cfg.Site, r.opt, prev.Time, copyProblems, "")
 	if err != nil {
 		r.say("previous run %s could not be read, no diff: %v", prev.Name, err)
 		return nil
