@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/bondaudit/bondaudit/internal/snmplab"
 )
 
 // runBinary runs the built bondaudit with args and returns its exit code,
@@ -304,5 +306,75 @@ func TestRunConfigErrors(t *testing.T) {
 	code, _, stderr = runCLI(t, "run", filepath.Join(t.TempDir(), "nope.yaml"))
 	if code != 2 || !strings.Contains(stderr, "bondaudit run: run config: open ") {
 		t.Errorf("missing config: exit %d, %s", code, stderr)
+	}
+}
+
+// TestRunPollsTargets: switches.targets polls real snmpd agents as
+// collect switches does (here leaf2 of the demo, and an address where
+// nothing answers); the polled snapshots land in the run's snapshot, the
+// dead switch is reported unreachable, and the community string reaches
+// no file of the history and no output.
+func TestRunPollsTargets(t *testing.T) {
+	const community = "c0mmunity-RUN-XYZZY"
+	agent := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: filepath.Join("..", "..", "collect", "demo", "site", "switches", "leaf2.snmprec"), Community: community})
+	dead := snmplab.FreeUDPPort(t)
+	site := copyDemo(t)
+	os.RemoveAll(filepath.Join(site, "switches"))
+	work := t.TempDir()
+	t.Setenv("TEST_RUN_COMMUNITY", community)
+	os.WriteFile(filepath.Join(work, "targets.yaml"), []byte(fmt.Sprintf(`
+defaults:
+  community: {env: TEST_RUN_COMMUNITY}
+  timeout: 1s
+  retries: 0
+  deadline: 30s
+targets:
+  - {name: leaf2, address: 127.0.0.1, port: %d}
+  - {name: gone1, address: 127.0.0.1, port: %d}
+`, agent.Port, dead)), 0o600)
+	config := filepath.Join(work, "run.yaml")
+	os.WriteFile(config, []byte(fmt.Sprintf("site: dc1\nhosts: {from: %s}\nswitches: {targets: targets.yaml, concurrency: 2}\nhistory: h\n"+
+		"outputs:\n  - {path: out.json}\nfail_on: never\n", filepath.Join(site, "hosts"))), 0o644)
+	code, _, stderr := runCLI(t, "run", config)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, w := range []string{"switch gone1: not collected", "polled 1 of 2 switches from " + filepath.Join(work, "targets.yaml")} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr has no %q:\n%s", w, stderr)
+		}
+	}
+	snap := filepath.Join(work, "h", "2026-11-25T080000Z")
+	for _, n := range []string{"leaf2.json", "gone1.json"} {
+		if _, err := os.Stat(filepath.Join(snap, "switches", n)); err != nil {
+			t.Errorf("snapshot of %s: %v", n, err)
+		}
+	}
+	var rep struct {
+		Findings []struct{ Rule, Switch string }
+		Links    []struct{ Host, Switch, Port string }
+	}
+	b, _ := os.ReadFile(filepath.Join(work, "out.json"))
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rep.Findings, func(f struct{ Rule, Switch string }) bool {
+		return f.Rule == "map.switch-unreachable" && f.Switch == "gone1"
+	}) {
+		t.Errorf("gone1 is not reported unreachable: %+v", rep.Findings)
+	}
+	if !slices.ContainsFunc(rep.Links, func(l struct{ Host, Switch, Port string }) bool {
+		return l.Host == "web02" && l.Switch == "leaf2" && l.Port == "Ethernet7"
+	}) {
+		t.Errorf("web02 is not mapped to the polled leaf2: %+v", rep.Links)
+	}
+	filepath.WalkDir(work, func(p string, d fs.DirEntry, err error) error {
+		if b, _ := os.ReadFile(p); err == nil && !d.IsDir() && filepath.Base(p) != "targets.yaml" && bytes.Contains(b, []byte(community)) {
+			t.Errorf("the community string reached %s", p)
+		}
+		return nil
+	})
+	if strings.Contains(stderr, community) {
+		t.Error("the community string reached stderr")
 	}
 }
