@@ -27,7 +27,7 @@ type Holder struct {
 type HeldError struct {
 	Path string
 	// Holder is what the lock file says; nil when it says nothing
-	// readable (the holder is still writing it).
+	// readable (the holder is writing it, or releasing the lock).
 	Holder *Holder
 	// Now is when the lock was asked for: a holder that started on
 	// another day is shown with its date.
@@ -41,7 +41,7 @@ func (e *HeldError) Error() string {
 // describe is "pid 1234 on host, since 14:02:11 UTC, config /etc/…".
 func (h *Holder) describe(now time.Time) string {
 	if h == nil {
-		return "its lock file does not say who: it is being written"
+		return "its lock file does not say who: being written or released"
 	}
 	since := h.Started.UTC().Format("15:04:05 UTC")
 	if y, m, d := h.Started.UTC().Date(); now.IsZero() || y != now.UTC().Year() || m != now.UTC().Month() || d != now.UTC().Day() {
