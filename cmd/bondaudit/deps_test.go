@@ -15,6 +15,7 @@ import (
 // naming what it may import besides the standard library, and a package
 // no entry matches fails the test, so a new package is placed on purpose.
 //
+//	cmd ──► internal/runjob ──► internal/pipeline
 //	cmd ──► internal/pipeline ──► collect ──► vendors ──► topology
 //	 │              └──────────► rules ──► topology
 //	 ├──► rules/report ──► rules, topology/diagram
@@ -68,6 +69,9 @@ func TestDependencyDirections(t *testing.T) {
 			"collect reads sites into snapshots; it does not judge them"},
 		{M("internal/pipeline"), []string{M("collect/…"), M("collect"), M("rules/…"), M("rules"), M("topology/…"), M("topology")},
 			"the pipeline sits above collect, rules and topology"},
+		{M("internal/runjob"), []string{M("internal/pipeline"), M("internal/atomicfile"), M("internal/yamlfile"), M("internal/quote"),
+			M("collect"), M("collect/…"), M("rules"), M("rules/…"), M("topology"), M("topology/…"), yaml, "golang.org/x/sys/…"},
+			"the scheduled run sits beside the pipeline, above collect, rules and topology"},
 		{M("internal/quote"), nil, "standard library only"},
 		{M("internal/jsonpos"), []string{M("internal/quote")}, "standard library only"},
 		{M("internal/atomicfile"), nil, "the output writer topology uses: standard library only"},
@@ -144,8 +148,10 @@ func TestDependencyDirections(t *testing.T) {
 				t.Errorf("%s depends on %s: nothing imports cmd", p.ImportPath, d)
 			case product && (isTestSupport(d) || d == "testing"):
 				t.Errorf("%s depends on %s: test support is never product code", p.ImportPath, d)
-			case d == M("internal/pipeline") && !strings.HasPrefix(p.ImportPath, M("cmd")):
-				t.Errorf("%s depends on %s: only cmd calls the pipeline", p.ImportPath, d)
+			case d == M("internal/pipeline") && !strings.HasPrefix(p.ImportPath, M("cmd")) && p.ImportPath != M("internal/runjob"):
+				t.Errorf("%s depends on %s: only cmd (and the scheduled run) calls the pipeline", p.ImportPath, d)
+			case d == M("internal/runjob") && !strings.HasPrefix(p.ImportPath, M("cmd")):
+				t.Errorf("%s depends on %s: only cmd runs the scheduled job", p.ImportPath, d)
 			case strings.HasPrefix(d, "github.com/goccy/go-graphviz") || strings.HasPrefix(d, "github.com/tetratelabs/wazero"):
 				t.Errorf("%s depends on %s: SVG runs the system's Graphviz dot when drawn; nothing compiles or caches code at start-up", p.ImportPath, d)
 			}

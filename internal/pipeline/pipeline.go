@@ -4,7 +4,7 @@
 // CLI only parses flags, calls it and picks a writer.
 //
 // It sits above collect, rules and topology and below cmd only: nothing
-// but cmd imports it.
+// but cmd (and internal/runjob, the scheduled run cmd starts) imports it.
 package pipeline
 
 import (
