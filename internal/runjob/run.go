@@ -204,7 +204,18 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 	if hasPrev {
 		prevReport = filepath.Join(cfg.History, prev.Name, ReportName)
 	}
-	res, err := loadRun(out.Snapshot, cfg.Site, r.opt, r.now, m.problems, prevReport)
+	// The previous run's inventory: hosts and switches it had that are
+	// missing now are map.host-missing / map.switch-missing findings, and
+	// their findings are gone with them, not resolved.
+	var prevInv *topology.Inventory
+	if prevReport != "" {
+		if p, err := report.ReadPrevious(prevReport); err != nil {
+			r.say("previous run's report %s could not be read (hosts or switches gone since are not reported): %v", prevReport, err)
+		} else {
+			prevInv = p.Inventory
+		}
+	}
+	res, err := loadRun(out.Snapshot, cfg.Site, r.opt, r.now, m.problems, prevInv)
 	if err != nil {
 		e := &Error{Err: err, Snapshot: out.Snapshot}
 		var le *pipeline.LoadError
@@ -235,12 +246,10 @@ func (r *runner) run(ctx context.Context, host string) (*Outcome, error) {
 
 	var failedOutputs []error
 	for _, o := range cfg.Outputs {
-		// lead: wire after merge — lane prom's report.Options{Site:
-		// cfg.Site, Run: &report.RunStats{Started: r.now, Duration:
-		// time.Since(r.start), Success: true, LastSuccess: r.now}}; a run
-		// that fails before its outputs writes none, so its failure shows
-		// as a LastSuccess that stops moving (prev.Time is the one before).
-		w, err := report.Audit.Writer(o.Format, report.Options{})
+		// A run that fails before its outputs writes none: its failure
+		// shows as a last-success time that stops moving.
+		w, err := report.Audit.Writer(o.Format, report.Options{Site: cfg.Site,
+			Run: &report.RunStats{Started: r.now, Duration: time.Since(r.start), Success: true}})
 		if err == nil {
 			err = atomicfile.Write(o.Path, func(wr io.Writer) error { return w(wr, out.Report) })
 		}
@@ -382,8 +391,8 @@ func n(k int, what string) string {
 // loadRun reads one run's snapshot folder as a site, with its
 // policy.yaml, and judges it as of at; copyProblems (inputs the hosts'
 // folder held that were not copied) go first among its problems.
-// previousReport is the report.json of the run before it ("": none known).
-func loadRun(dir, site string, opt Options, at time.Time, copyProblems []topology.Problem, previousReport string) (*pipeline.Result, error) {
+// previous is the inventory of the run before it (nil: none known).
+func loadRun(dir, site string, opt Options, at time.Time, copyProblems []topology.Problem, previous *topology.Inventory) (*pipeline.Result, error) {
 	sd, err := collect.OpenSiteDir(dir, opt.Limits)
 	if err != nil {
 		return nil, err
@@ -393,13 +402,7 @@ func loadRun(dir, site string, opt Options, at time.Time, copyProblems []topolog
 	if err != nil {
 		return nil, err
 	}
-	// lead: wire after merge — lane fresh's pipeline.Options.Previous:
-	// the inventory of report.ReadPrevious(previousReport) when
-	// previousReport != "" (nil for a report written before lane fresh),
-	// so that map.host-missing and map.switch-missing report what is gone
-	// instead of resolving its findings.
-	_ = previousReport
-	res, err := pipeline.Load(sd, site, pipeline.Options{Log: opt.Log})
+	res, err := pipeline.Load(sd, site, pipeline.Options{Log: opt.Log, Previous: previous})
 	var le *pipeline.LoadError
 	if errors.As(err, &le) {
 		le.Problems = append(topology.ProblemTexts(copyProblems), le.Problems...)
@@ -439,7 +442,7 @@ func (r *runner) diff(out *Outcome, res *pipeline.Result, prev RunDir, name stri
 	}
 	// The run before prev is not looked up: the previous side's missing
 	// rules stay silent, as for a first run.
-	old, err := loadRun(dir, r.cfg.Site, r.opt, prev.Time, copyProblems, "")
+	old, err := loadRun(dir, r.cfg.Site, r.opt, prev.Time, copyProblems, nil)
 	if err != nil {
 		r.say("previous run %s could not be read, no diff: %v", prev.Name, err)
 		return nil

@@ -168,8 +168,14 @@ func TestRunTwiceInOneSecond(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(f.dir, "out", "bondaudit.prom")); !bytes.Contains(b, []byte(`site="dc1"`)) {
 		t.Errorf("prom output has no site=\"dc1\":\n%s", b)
 	}
-	// lead: wire after merge — with lane prom, the prom output also carries
-	// the run series (report.Options.Run: duration, success, last success).
+	// the run's own series: how long it took and that it succeeded
+	b, _ = os.ReadFile(filepath.Join(f.dir, "out", "bondaudit.prom"))
+	for _, want := range []string{`bondaudit_run_success{site="dc1"} 1`, `bondaudit_last_success_timestamp_seconds{site="dc1"} `,
+		`bondaudit_run_duration_seconds{site="dc1"} `} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("prom output lacks %q:\n%s", want, b)
+		}
+	}
 }
 
 // TestRunGoneHostAndNotRead: a host whose capture is gone is gone from
@@ -199,10 +205,23 @@ func TestRunGoneHostAndNotRead(t *testing.T) {
 	if !strings.Contains(f.stderr.String(), "collected 7 hosts from "+filepath.Join(f.dir, "hosts")+" (1 input NOT READ)") {
 		t.Errorf("stderr:\n%s", f.stderr.String())
 	}
-	// lead: wire after merge — lane fresh: web02's findings are not
-	// "resolved" but a map.host-missing finding (pipeline.Options.Previous
-	// from the previous report.json): assert it in out.Report.Findings and
-	// that out.Diff.Delta.Resolved holds none of web02's findings.
+	// web02 is gone, not fixed: a map.host-missing finding, and none of
+	// its findings resolved
+	missing := false
+	for _, fd := range out.Report.Findings {
+		missing = missing || fd.Rule == "map.host-missing" && fd.Host == "web02"
+	}
+	if !missing {
+		t.Error("no map.host-missing finding for web02")
+	}
+	for _, fd := range out.Diff.Delta.Resolved {
+		if fd.Host == "web02" {
+			t.Errorf("web02's finding %s %s counted as resolved", fd.Rule, fd.NIC)
+		}
+	}
+	if len(out.Diff.Delta.Gone) == 0 {
+		t.Error("the diff lists no finding gone with web02")
+	}
 
 	// the next run compares with this one, NOT READ included on both sides
 	f.clock = f.clock.Add(time.Hour)
@@ -236,8 +255,16 @@ func TestRunKeepsCaptureTimes(t *testing.T) {
 			t.Errorf("%s: %v, want %v (%v)", p, st.ModTime(), aged, err)
 		}
 	}
-	// lead: wire after merge — lane fresh: map.stale-capture on app01
-	// (captured 2026-11-20, the run at 2026-12-03, max_capture_age 24h).
+	// captured 2026-11-20, the run at the fixture's clock: stale
+	stale := map[string]bool{}
+	for _, fd := range out.Report.Findings {
+		if fd.Rule == "map.stale-capture" {
+			stale[fd.Host+fd.Switch] = true
+		}
+	}
+	if !stale["app01"] || len(stale) != 1 {
+		t.Errorf("map.stale-capture on %v, want app01 only", stale)
+	}
 }
 
 // TestRunNothingReadable: a run with nothing readable fails, keeps what
