@@ -11,12 +11,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/sys/unix"
 
+	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/internal/snmplab"
 )
 
@@ -98,8 +101,6 @@ func holdLock(t *testing.T, history, holder string) (release func()) {
 // and a host gone, then a capture aged), checking the history folder, the
 // diff, the outputs, the exit codes, the lock and retention.
 func TestRunThreeTimesOverAChangingSite(t *testing.T) {
-	// lead: wire after merge — write the site with `bondaudit demo --export`
-	// (lane cli) instead of copyDemo.
 	site := copyDemo(t)
 	work := t.TempDir()
 	history := filepath.Join(work, "history")
@@ -195,7 +196,7 @@ fail_on: %s
 		t.Fatalf("after run 2: runs %q, latest %q", runs, latestOf(t, history))
 	}
 	run2 := filepath.Join(history, runs[1])
-	if !strings.Contains(stderr, "since "+run1+": 2 new, ") || !strings.Contains(stderr, "collected 7 hosts") {
+	if !strings.Contains(stderr, "since "+run1+": 3 new, ") || !strings.Contains(stderr, " gone with 1 missing host") || !strings.Contains(stderr, "collected 7 hosts") {
 		t.Errorf("run 2 stderr:\n%s", stderr)
 	}
 	b, _ = os.ReadFile(filepath.Join(run2, "report.json"))
@@ -228,9 +229,24 @@ fail_on: %s
 		!slices.Equal(diff.Changes.HostsRemoved, []string{"web02"}) {
 		t.Errorf("diff.json: %v %+v", err, diff.Changes)
 	}
-	// lead: wire after merge — lane fresh: report.json of run 2 has a
-	// map.host-missing finding for web02, and diff.json lists none of
-	// web02's findings as resolved.
+	// web02 is gone, not fixed: run 2's report has map.host-missing for
+	// it, and the diff puts its old findings under gone, none resolved.
+	if f := findingsIn(t, filepath.Join(run2, "report.json")); !f["map.host-missing web02"] {
+		t.Errorf("run 2's report.json has no map.host-missing for web02: %v", f)
+	}
+	var gone struct {
+		Findings struct{ Resolved, Gone []struct{ Rule, Host string } }
+	}
+	b, _ = os.ReadFile(filepath.Join(run2, "diff.json"))
+	json.Unmarshal(b, &gone)
+	for _, f := range gone.Findings.Resolved {
+		if f.Host == "web02" {
+			t.Errorf("diff.json resolves web02's %s", f.Rule)
+		}
+	}
+	if len(gone.Findings.Gone) == 0 || gone.Findings.Gone[0].Host != "web02" {
+		t.Errorf("diff.json lists no finding gone with web02: %+v", gone.Findings.Gone)
+	}
 
 	// Run 3: app01's capture aged three days; fail_on never: exit 0. A
 	// lock file left by a killed run (no flock held) is taken over.
@@ -261,10 +277,18 @@ fail_on: %s
 	if err != nil || !st.ModTime().Equal(aged) {
 		t.Errorf("app01's capture in the snapshot: %v, want it captured at %v", st, aged)
 	}
-	// lead: wire after merge — lane fresh: report.json of run 3 has
-	// map.stale-capture for app01; lane prom: out/bondaudit.prom carries
-	// site="dc1" per-bond series and the run series, read by a real
-	// node_exporter, and the alert rules pass promtool.
+	// app01's capture is three days old: map.stale-capture, and nothing
+	// else stale (the other captures were just written).
+	stale := 0
+	for k := range findingsIn(t, filepath.Join(history, runs[1], "report.json")) {
+		if strings.HasPrefix(k, "map.stale-capture ") {
+			stale++
+		}
+	}
+	if f := findingsIn(t, filepath.Join(history, runs[1], "report.json")); !f["map.stale-capture app01"] || stale != 1 {
+		t.Errorf("run 3: map.stale-capture on %d subjects, want app01 only: %v", stale, f)
+	}
+	runAlertsOnScrape(t, outDir)
 	if b, _ := os.ReadFile(filepath.Join(history, ".lock")); len(b) != 0 {
 		t.Errorf("the finished run left its lock file saying %q", b)
 	}
@@ -377,4 +401,111 @@ targets:
 	if strings.Contains(stderr, community) {
 		t.Error("the community string reached stderr")
 	}
+}
+
+// findingsIn reads a JSON report's findings as "rule host" / "rule
+// switch" keys.
+func findingsIn(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	var rep struct {
+		Findings []struct{ Rule, Host, Switch string }
+	}
+	b, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(b, &rep)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	m := map[string]bool{}
+	for _, f := range rep.Findings {
+		m[f.Rule+" "+f.Host+f.Switch] = true
+	}
+	return m
+}
+
+// runAlertsOnScrape has a real node_exporter, as its own unprivileged
+// user, serve the run's .prom file, and evaluates the shipped alert rules'
+// expressions with promtool over what it served: the stale-capture alert
+// must fire for app01 only, the run must show as succeeding, and every
+// series carries the config's site label.
+func runAlertsOnScrape(t *testing.T, outDir string) {
+	t.Helper()
+	promtool := needtool.Need(t, "prometheus", "promtool")
+	if os.Getuid() != 0 {
+		t.Skip("node_exporter runs as nobody: needs root")
+	}
+	textDir := promDir(t)
+	b, err := os.ReadFile(filepath.Join(outDir, "bondaudit.prom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(textDir, "bondaudit.prom"), b, 0o644)
+	body, logs := scrapeTextfiles(t, textDir)
+	if !strings.Contains(body, `node_textfile_scrape_error 0`) {
+		t.Fatalf("node_exporter could not read the run's .prom:\n%s", logs)
+	}
+	var scraped []promPoint
+	for _, p := range promSeries(t, onlyBondaudit(body)) {
+		if p.labels["site"] != "dc1" {
+			t.Errorf("%s%v: site label %q, want the config's dc1", p.name, p.labels, p.labels["site"])
+		}
+		scraped = append(scraped, p)
+	}
+	if v, ok := find(scraped, "bondaudit_run_success", nil); !ok || v != 1 {
+		t.Errorf("bondaudit_run_success = %v (%v), want 1", v, ok)
+	}
+	// promtool: the scraped series as input, the rules file's own
+	// expressions evaluated over them
+	var rulesDoc struct {
+		Groups []struct {
+			Rules []struct{ Alert, Expr string }
+		}
+	}
+	rb, err := os.ReadFile(rulesFile)
+	if err == nil {
+		err = yaml.Unmarshal(rb, &rulesDoc)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	expr := map[string]string{}
+	for _, g := range rulesDoc.Groups {
+		for _, r := range g.Rules {
+			expr[r.Alert] = strings.TrimSpace(r.Expr)
+		}
+	}
+	var in strings.Builder
+	in.WriteString("rule_files: []\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n")
+	for _, p := range scraped {
+		var ls []string
+		for k, v := range p.labels {
+			ls = append(ls, fmt.Sprintf("%s=%q", k, v))
+		}
+		slices.Sort(ls)
+		fmt.Fprintf(&in, "      - series: %q\n        values: '%s %s'\n", p.name+"{"+strings.Join(ls, ",")+"}",
+			strconv.FormatFloat(p.value, 'g', -1, 64), strconv.FormatFloat(p.value, 'g', -1, 64))
+	}
+	in.WriteString("    promql_expr_test:\n")
+	age, _ := find(scraped, "bondaudit_host_capture_age_seconds", map[string]string{"host": "app01"})
+	fmt.Fprintf(&in, "      - expr: %q\n        eval_time: 1m\n        exp_samples:\n          - labels: 'bondaudit_host_capture_age_seconds{host=\"app01\",site=\"dc1\"}'\n            value: %s\n",
+		expr["BondauditHostCaptureStale"], strconv.FormatFloat(age, 'g', -1, 64))
+	fmt.Fprintf(&in, "      - expr: %q\n        eval_time: 1m\n        exp_samples: []\n", expr["BondauditSwitchUnreachable"])
+	fmt.Fprintf(&in, "      - expr: %q\n        eval_time: 1m\n        exp_samples: []\n", expr["BondauditSwitchCaptureStale"])
+	testFile := filepath.Join(t.TempDir(), "scraped.test.yml")
+	os.WriteFile(testFile, []byte(in.String()), 0o644)
+	if out, err := exec.Command(promtool, "test", "rules", testFile).CombinedOutput(); err != nil {
+		t.Errorf("the alert rules over the scraped run: %v\n%s\n--- test file:\n%s", err, out, in.String())
+	}
+}
+
+// onlyBondaudit keeps the bondaudit_ sample lines of a scrape.
+func onlyBondaudit(body string) string {
+	var out []string
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "bondaudit_") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -461,8 +461,12 @@ func (r *runner) diff(out *Outcome, res *pipeline.Result, prev RunDir, name stri
 		}
 	}
 	out.Previous, out.Diff = dir, d
-	r.say("since %s: %d new, %d resolved, %d unchanged findings; %s (%s)",
-		prev.Name, len(d.Delta.New), d.Delta.ResolvedKeys(), len(d.Delta.Unchanged), n(driftCount(d.Drift), "topology change"),
+	gone := ""
+	if k := d.Delta.GoneKeys(); k > 0 {
+		gone = fmt.Sprintf(", %d gone with %s", k, report.MissingCount(len(d.Drift.HostsRemoved), len(d.Drift.SwitchesRemoved)))
+	}
+	r.say("since %s: %d new, %d resolved, %d unchanged findings%s; %s (%s)",
+		prev.Name, len(d.Delta.New), d.Delta.ResolvedKeys(), len(d.Delta.Unchanged), gone, n(driftCount(d.Drift), "topology change"),
 		filepath.Join(out.Snapshot, DiffMarkdownName))
 	return nil
 }
