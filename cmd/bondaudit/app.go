@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,25 +52,33 @@ type app struct {
 	maxSite string
 	sites   []*collect.SiteDir
 	gc      memlimit.GCSetting // how main tuned the collector (logged at debug)
+	// demoNoted: the note that "demo" is not the folder demo was printed.
+	demoNoted bool
 }
 
-// site opens a command's SITE argument: the built-in demo site with
-// --demo (useDemo; no argument then), else the folder args[0], read as untrusted input (beneath
-// the folder only, regular files only, within the size caps). "demo" when
-// there is no such folder is the demo site where demoByName, else an error
-// pointing at --demo.
-func (a *app) site(args []string, useDemo, demoByName bool) (fs.FS, string, error) {
+// demoSite is the SITE argument that names the built-in example site in
+// every command that takes a SITE (a folder of that name is "./demo").
+const demoSite = "demo"
+
+// site opens a command's SITE argument: the built-in demo site when the
+// argument is exactly "demo" (or useDemo, the older --demo flag; no
+// argument then), else the folder args[0], read as untrusted input
+// (beneath the folder only, regular files only, within the size caps).
+// A folder named demo is reached as ./demo; when one exists and "demo" was
+// given, a note on stderr says so.
+func (a *app) site(args []string, useDemo bool) (fs.FS, string, error) {
 	if useDemo {
-		return demo.FS(), "demo", nil
+		return demo.FS(), demoSite, nil
 	}
 	arg := args[0]
-	s, err := collect.OpenSiteDir(arg, a.limits)
-	if errors.Is(err, fs.ErrNotExist) && arg == "demo" {
-		if demoByName {
-			return demo.FS(), "demo", nil
+	if arg == demoSite {
+		if st, err := os.Stat(arg); err == nil && st.IsDir() && !a.demoNoted {
+			a.demoNoted = true
+			fmt.Fprintf(a.stderr, "bondaudit: \"demo\" is the built-in example site; the folder demo here is ./demo\n")
 		}
-		err = fmt.Errorf("%w (the built-in example site is --demo)", err)
+		return demo.FS(), demoSite, nil
 	}
+	s, err := collect.OpenSiteDir(arg, a.limits)
 	if err != nil {
 		return nil, "", failed(err)
 	}
@@ -191,18 +200,28 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 
 func (a *app) demoCmd() *cobra.Command {
 	var f auditFlags
+	var export string
+	var force bool
 	cmd := &cobra.Command{
-		Use:     "demo",
-		Short:   "Audit the built-in example site and print the report",
+		Use:     "demo [--export DIR]",
+		Short:   "Audit the built-in example site and print the report (or write it out as a folder)",
 		Long:    help("demo"),
-		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'",
+		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'\n  bondaudit demo --export site && bondaudit audit ./site",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if export != "" {
+				return a.exportDemo(export, force)
+			}
+			if force {
+				return failed(fmt.Errorf("--force goes with --export DIR"))
+			}
 			f.formatFromOutput(cmd)
-			return a.audit(cmd.Context(), demo.FS(), "demo", f)
+			return a.audit(cmd.Context(), demo.FS(), demoSite, f)
 		},
 	}
 	f.register(cmd, "never")
+	cmd.Flags().StringVar(&export, "export", "", "write the example site into folder DIR (hosts/, switches/, README.md) instead of auditing it")
+	cmd.Flags().BoolVar(&force, "force", false, "with --export: write into DIR even when it is not empty (files of the same name are replaced)")
 	return cmd
 }
 
@@ -216,7 +235,7 @@ func (a *app) auditCmd() *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.formatFromOutput(cmd)
-			fsys, name, err := a.site(args, false, false)
+			fsys, name, err := a.site(args, false)
 			if err != nil {
 				return err
 			}
@@ -395,7 +414,7 @@ func (a *app) topologyCmd() *cobra.Command {
 			if err != nil {
 				return failed(fmt.Errorf("--format: %w", err))
 			}
-			fsys, name, err := a.site(args, false, true)
+			fsys, name, err := a.site(args, false)
 			if err != nil {
 				return err
 			}

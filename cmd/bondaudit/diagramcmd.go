@@ -75,7 +75,7 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if f.maxNodes == 0 {
 		return failed(fmt.Errorf("--max-nodes 0: want a positive limit, or -1 for none"))
 	}
-	fsys, name, err := a.site(args, f.demo, false)
+	fsys, name, err := a.site(args, f.demo)
 	if err != nil {
 		return err
 	}

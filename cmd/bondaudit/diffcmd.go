@@ -67,7 +67,7 @@ func diffLabels(old, new string) [2]string {
 // diffLoad reads, joins and judges one side, with its own policy.yaml
 // unless --policy names one for both.
 func (a *app) diffLoad(arg, name, policy string) (*report.DiffSide, error) {
-	fsys, _, err := a.site([]string{arg}, false, true)
+	fsys, _, err := a.site([]string{arg}, false)
 	if err != nil {
 		return nil, err
 	}

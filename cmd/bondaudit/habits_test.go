@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bondaudit/bondaudit/collect/demo"
+)
+
+// TestDemoExport: demo --export writes the embedded site file for file,
+// says what it wrote, refuses a non-empty folder without --force, and the
+// folder audits like the built-in site.
+func TestDemoExport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	code, out, errs := runCLI(t, "demo", "--export", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"wrote the demo site into " + dir + ": 37 files", "8 host captures", "4 switch walks", "next: bondaudit audit " + dir} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	n := 0
+	err := fs.WalkDir(demo.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		n++
+		want, _ := fs.ReadFile(demo.FS(), p)
+		got, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: not exported as embedded (%v)", p, err)
+		}
+		return nil
+	})
+	if err != nil || n != 37 {
+		t.Fatalf("walk: %v, %d files", err, n)
+	}
+	_, built, _ := auditJSON(t, "demo", "--format", "json")
+	_, exported, _ := auditJSON(t, "audit", dir, "--format", "json", "--fail-on", "never")
+	if len(built.Findings) == 0 || len(built.Findings) != len(exported.Findings) || exported.Site != "site" {
+		t.Errorf("exported site audits to %d findings (site %q), the built-in one to %d", len(exported.Findings), exported.Site, len(built.Findings))
+	}
+	code, _, errs = runCLI(t, "demo", "--export", dir)
+	if code != exitFailed || !strings.Contains(errs, "not empty") || !strings.Contains(errs, "--force") {
+		t.Errorf("export into a non-empty folder: exit %d, %q", code, errs)
+	}
+	os.WriteFile(filepath.Join(dir, "hosts", "app01", "hostname"), []byte("changed\n"), 0o644)
+	if code, _, errs = runCLI(t, "demo", "--export", dir, "--force"); code != 0 {
+		t.Errorf("--force: exit %d, %s", code, errs)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "hosts", "app01", "hostname")); string(b) != "app01\n" {
+		t.Errorf("--force did not rewrite hosts/app01/hostname: %q", b)
+	}
+	if code, _, errs = runCLI(t, "demo", "--force"); code != exitFailed || !strings.Contains(errs, "--export") {
+		t.Errorf("--force alone: exit %d, %q", code, errs)
+	}
+}
+
+// TestDemoAsSite: "demo" is the built-in site as the SITE of every command
+// that takes one; a real folder named demo is ./demo, and "demo" with such
+// a folder present says on stderr which one was read.
+func TestDemoAsSite(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{
+		{"audit", "demo", "--fail-on", "never"},
+		{"topology", "demo"},
+		{"diagram", "demo", "--format", "mermaid"},
+		{"whatif", "demo", "--down", "leaf2"},
+		{"diff", "demo", "demo"},
+	} {
+		code, out, errs := runCLI(t, args...)
+		if code == exitFailed || out == "" || errs != "" {
+			t.Errorf("%v: exit %d, stderr %q, %d bytes out", args, code, errs, len(out))
+		}
+	}
+	// a folder named demo, with one host only
+	if code, _, errs := runCLI(t, "demo", "--export", "demo"); code != 0 {
+		t.Fatal(errs)
+	}
+	hosts, _ := os.ReadDir(filepath.Join("demo", "hosts"))
+	for _, h := range hosts[1:] {
+		os.RemoveAll(filepath.Join("demo", "hosts", h.Name()))
+	}
+	_, folder, _ := auditJSON(t, "audit", "./demo", "--format", "json", "--fail-on", "never")
+	code, built, errs := auditJSON(t, "audit", "demo", "--format", "json", "--fail-on", "never")
+	if folder.Summary.Hosts != 1 || built.Summary.Hosts != 8 || code != 0 {
+		t.Errorf("./demo read %d hosts (want the folder's 1), demo %d (want the built-in 8)", folder.Summary.Hosts, built.Summary.Hosts)
+	}
+	if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "the folder demo here is ./demo") {
+		t.Errorf("demo with a folder demo present: stderr %q", errs)
+	}
+}
