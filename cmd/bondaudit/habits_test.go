@@ -5,10 +5,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/internal/snmplab"
 )
 
 // TestDemoExport: demo --export writes the embedded site file for file,
@@ -94,5 +96,60 @@ func TestDemoAsSite(t *testing.T) {
 	}
 	if strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "the folder demo here is ./demo") {
 		t.Errorf("demo with a folder demo present: stderr %q", errs)
+	}
+}
+
+// noDuplicateLines fails when a line of stderr appears more than once.
+func noDuplicateLines(t *testing.T, what, stderr string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimRight(stderr, "\n"), "\n") {
+		if seen[l] && strings.TrimSpace(l) != "" {
+			t.Errorf("%s: stderr line printed twice: %q\nstderr:\n%s", what, l, stderr)
+		}
+		seen[l] = true
+	}
+}
+
+// TestStderrLinesOnce: a bad flag, a site that cannot be read, a site with
+// a file NOT READ and a switch that does not answer each say so once on
+// stderr (cobra and the app, the loader and the command, slog and the
+// progress line each used to be candidates for saying it twice).
+func TestStderrLinesOnce(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad")
+	os.MkdirAll(filepath.Join(bad, "hosts", "h1"), 0o755)
+	os.WriteFile(filepath.Join(bad, "hosts", "h1", "ip-link.json"), []byte("garbage\n"), 0o644)
+	notRead := copyDemo(t)
+	os.WriteFile(filepath.Join(notRead, "hosts", "app01", "ip-link.json"), []byte("{\n"), 0o644)
+	targets := filepath.Join(dir, "targets.yaml")
+	os.WriteFile(targets, []byte("defaults: {community: {env: TEST_STDERR_COMMUNITY}, timeout: 200ms, retries: 0, deadline: 1s}\ntargets:\n  - {name: gone1, address: \"127.0.0.1:"+
+		strconv.Itoa(int(snmplab.FreeUDPPort(t)))+"\"}\n"), 0o600)
+	t.Setenv("TEST_STDERR_COMMUNITY", "public")
+	for _, c := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"audit", "--bogus", notRead}, exitFailed, []string{"unknown flag: --bogus"}},
+		{[]string{"audit", "--fail-on", "bogus", notRead}, exitFailed, []string{"--fail-on"}},
+		{[]string{"audit", filepath.Join(dir, "nope")}, exitFailed, []string{"no such file"}},
+		{[]string{"audit", bad}, exitFailed, []string{"ip-link.json:1:1", "nothing readable"}},
+		{[]string{"diff", bad, "demo"}, exitFailed, []string{"ip-link.json:1:1", "nothing readable"}},
+		{[]string{"topology", bad}, exitFailed, []string{"ip-link.json:1:1", "nothing readable"}},
+		{[]string{"audit", notRead, "--fail-on", "never", "--log-level", "warn"}, 0, nil},
+		{[]string{"audit", notRead, "--fail-on", "never", "--format", "json", "-o", filepath.Join(dir, "r.json"), "--log-level", "info"}, 0, []string{"site read"}},
+		{[]string{"collect", "switches", "-t", targets, "-o", filepath.Join(dir, "sw")}, exitFailed, []string{"gone1", "no switch could be collected"}},
+	} {
+		code, _, errs := runCLI(t, c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d\n%s", c.args, code, c.code, errs)
+		}
+		for _, w := range c.want {
+			if strings.Count(errs, w) != 1 {
+				t.Errorf("%v: %q appears %d times on stderr, want once:\n%s", c.args, w, strings.Count(errs, w), errs)
+			}
+		}
+		noDuplicateLines(t, strings.Join(c.args, " "), errs)
 	}
 }
