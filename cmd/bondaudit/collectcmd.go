@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,21 +28,39 @@ func (a *app) collectCmd() *cobra.Command {
 func (a *app) collectSwitchesCmd() *cobra.Command {
 	var targets, outDir string
 	var concurrency int
+	var adhoc snmp.AdHoc
 	cmd := &cobra.Command{
-		Use:   "switches -t TARGETS.yaml -o DIR",
+		Use:   "switches (-t TARGETS.yaml | --address HOST[:PORT] …) -o DIR",
 		Short: "Poll switches over SNMP and write one snapshot per switch",
 		Long:  help("collect-switches"),
 		Example: "  bondaudit collect switches -t targets.yaml -o site/switches\n" +
-			"  SNMP_COMMUNITY=… bondaudit collect switches -t targets.yaml -o site/switches --concurrency 50",
+			"  SNMP_COMMUNITY=… bondaudit collect switches -t targets.yaml -o site/switches --concurrency 50\n" +
+			"  bondaudit collect switches --address 10.0.0.11 -v 2c -c env:SNMP_COMMUNITY -o site/switches\n" +
+			"  bondaudit collect switches --address leaf1a:1161 -v 3 -u bondaudit -l authPriv -a SHA-256 -A file:/etc/bondaudit/auth.key -x AES -X env:SNMP_PRIV -o site/switches",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if targets == "" || outDir == "" {
-				return failed(fmt.Errorf("collect switches needs -t TARGETS.yaml and -o DIR"))
+			if (targets == "") == (len(adhoc.Addresses) == 0) || outDir == "" {
+				return failed(fmt.Errorf("collect switches needs -t TARGETS.yaml or --address HOST[:PORT] (one of them), and -o DIR"))
+			}
+			var ts []snmp.Target
+			var err error
+			if targets != "" {
+				if x := adhoc; x.Name+x.Version+x.Community+x.User+x.Level+x.AuthProto+x.AuthPass+x.PrivProto+x.PrivPass != "" {
+					return failed(fmt.Errorf("-v, -c, -u, -l, -a, -A, -x, -X and --name go with --address; a targets file names its own settings"))
+				}
+				if ts, err = snmp.LoadTargets(targets); err != nil {
+					return failed(fmt.Errorf("targets: %w", err))
+				}
+			} else {
+				adhoc.Addresses = splitCommas(adhoc.Addresses)
+				if ts, err = adhoc.Targets(os.LookupEnv, os.ReadFile); err != nil {
+					return failed(err)
+				}
 			}
 			if err := os.MkdirAll(outDir, 0o755); err != nil {
 				return failed(fmt.Errorf("-o %s: %w", outDir, err))
 			}
-			results, err := a.pollTargets(cmd.Context(), targets, concurrency)
+			results, err := a.poll(cmd.Context(), ts, concurrency)
 			if err != nil {
 				return failed(err)
 			}
@@ -72,16 +91,45 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&targets, "targets", "t", "", "targets file (YAML): switches, settings, credential references")
 	cmd.Flags().StringVarP(&outDir, "output", "o", "", "folder for the snapshots (a site's switches/ folder)")
 	cmd.Flags().IntVar(&concurrency, "concurrency", 16, "switches polled at once")
+	fl := cmd.Flags()
+	fl.StringArrayVar(&adhoc.Addresses, "address", nil, "poll this switch without a targets file: HOST, HOST:PORT or [IPv6]:PORT (repeatable, or comma-separated)")
+	fl.StringVar(&adhoc.Name, "name", "", "with one --address: the snapshot's switch name (default: the address)")
+	fl.StringVarP(&adhoc.Version, "version", "v", "", "with --address: SNMP version 1, 2c or 3 (default 2c, or 3 with -u)")
+	fl.StringVarP(&adhoc.Community, "community", "c", "", "with --address, v1/v2c: the community, as env:VAR, file:PATH or the value itself")
+	fl.StringVarP(&adhoc.User, "user", "u", "", "with --address, v3: the USM user")
+	fl.StringVarP(&adhoc.Level, "level", "l", "", "with --address, v3: noAuthNoPriv, authNoPriv or authPriv (default from -a/-x)")
+	fl.StringVarP(&adhoc.AuthProto, "auth-protocol", "a", "", "with --address, v3: MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512")
+	fl.StringVarP(&adhoc.AuthPass, "auth-passphrase", "A", "", "with --address, v3: the authentication passphrase, as env:VAR, file:PATH or the value itself")
+	fl.StringVarP(&adhoc.PrivProto, "priv-protocol", "x", "", "with --address, v3: DES, AES, AES-192 or AES-256")
+	fl.StringVarP(&adhoc.PrivPass, "priv-passphrase", "X", "", "with --address, v3: the privacy passphrase, as env:VAR, file:PATH or the value itself")
 	return cmd
 }
 
-// pollTargets reads a targets file and polls every switch, with progress
-// on a terminal and one stderr line per switch that failed.
+// splitCommas splits each of --address's values at commas.
+func splitCommas(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, x := range strings.Split(v, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// pollTargets reads a targets file and polls every switch (poll).
 func (a *app) pollTargets(ctx context.Context, path string, concurrency int) ([]snmp.Result, error) {
 	ts, err := snmp.LoadTargets(path)
 	if err != nil {
 		return nil, fmt.Errorf("targets: %w", err)
 	}
+	return a.poll(ctx, ts, concurrency)
+}
+
+// poll polls every switch, with progress on a terminal and one stderr line
+// per switch that failed.
+func (a *app) poll(ctx context.Context, ts []snmp.Target, concurrency int) ([]snmp.Result, error) {
 	if concurrency < 1 {
 		return nil, fmt.Errorf("--concurrency %d: want 1 or more", concurrency)
 	}
