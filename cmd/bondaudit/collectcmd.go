@@ -155,16 +155,19 @@ func (a *app) poll(ctx context.Context, ts []snmp.Target, concurrency int) ([]sn
 }
 
 func (a *app) collectHostCmd() *cobra.Command {
-	var out, pcap string
+	var out, pcap, name, lldpdSocket string
 	var listen time.Duration
 	cmd := &cobra.Command{
-		Use:     "host [-o FILE] [--listen DURATION] [--pcap FILE]",
+		Use:     "host [-o FILE] [--name NAME] [--listen DURATION] [--pcap FILE] [--lldpd-socket PATH]",
 		Short:   "Snapshot this Linux host: bonds, slaves, bridges, VLANs, neighbours",
 		Long:    help("collect-host"),
 		Example: "  bondaudit collect host -o site/hosts/$(hostname).json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, problems, err := host.Collect(cmd.Context(), host.CollectOptions{Now: a.now, Listen: listen, Pcap: pcap})
+			if cmd.Flags().Changed("name") && (name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") || strings.TrimSpace(name) != name) {
+				return failed(fmt.Errorf("--name %q: want a host name (it names the snapshot and, as hosts/NAME.json, its file): no slashes, no leading dot or space", name))
+			}
+			h, problems, err := host.Collect(cmd.Context(), host.CollectOptions{Now: a.now, Listen: listen, Pcap: pcap, Name: name, LLDPSocket: lldpdSocket})
 			if err != nil {
 				return failed(err)
 			}
@@ -183,6 +186,8 @@ func (a *app) collectHostCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the snapshot to FILE (atomically) instead of stdout")
 	cmd.Flags().DurationVar(&listen, "listen", 35*time.Second, "listen this long on every bond slave for LLDP/CDP/LACPDUs (the default hears one LLDP interval, 65s also one CDP interval; 0 skips; needs CAP_NET_RAW)")
+	cmd.Flags().StringVar(&name, "name", "", "the snapshot's host name (default: this host's hostname); use the name the switches' LLDP tables and your inventory know")
+	cmd.Flags().StringVar(&lldpdSocket, "lldpd-socket", "", "ask the lldpd listening on this control socket (lldpd -u PATH) for neighbours (default: lldpcli's, /run/lldpd.socket)")
 	cmd.Flags().StringVar(&pcap, "pcap", "", "read LLDP/CDP/LACPDUs from a capture (tcpdump -i any -w FILE 'ether proto 0x88cc or ether proto 0x8809 or ether dst 01:00:0c:cc:cc:cc')")
 	return cmd
 }
