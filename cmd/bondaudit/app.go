@@ -175,6 +175,7 @@ type auditFlags struct {
 	concurrency    int
 	baseline       string // --baseline FILE: report only findings not in this earlier JSON report
 	saveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
+	filter         rules.Filter
 }
 
 // formatFromOutput picks the report format from -o's extension (.json,
@@ -196,6 +197,7 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 	cmd.Flags().BoolVar(&f.showSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
 	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare with an earlier JSON report (--format json or --save-baseline): report only new findings, totals on stderr")
 	cmd.Flags().StringVar(&f.saveBaseline, "save-baseline", "", "write the full JSON report to FILE (atomically) for the next run's --baseline")
+	registerFilter(cmd, &f.filter, "report only findings")
 }
 
 func (a *app) demoCmd() *cobra.Command {
@@ -305,6 +307,9 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return failed(err)
 	}
+	if err := f.filter.Check(); err != nil {
+		return failed(err)
+	}
 	start := time.Now()
 	pol, err := pipeline.Policy(fsys, f.policy)
 	if err != nil {
@@ -326,6 +331,9 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return failed(err)
 	}
+	// --host/--switch/--rule select what is shown and what --fail-on
+	// counts; the baseline saved is the whole site's.
+	r.Findings, r.Filter = f.filter.Apply(r.Findings), f.filter
 	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, r) }); err != nil {
 		return failed(err)
 	}
@@ -403,6 +411,7 @@ func (a *app) writeFile(flag, path string, write func(io.Writer) error) error {
 
 func (a *app) topologyCmd() *cobra.Command {
 	var format, output string
+	var filter rules.Filter
 	cmd := &cobra.Command{
 		Use:     "topology SITE",
 		Short:   "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
@@ -414,6 +423,9 @@ func (a *app) topologyCmd() *cobra.Command {
 			if err != nil {
 				return failed(fmt.Errorf("--format: %w", err))
 			}
+			if err := filter.Check(); err != nil {
+				return failed(err)
+			}
 			fsys, name, err := a.site(args, false)
 			if err != nil {
 				return err
@@ -422,12 +434,22 @@ func (a *app) topologyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(filter.Rules) > 0 { // --rule: where the rules find something
+				pol, err := pipeline.Policy(fsys, "")
+				if err != nil {
+					return failed(err)
+				}
+				res.Judge(pol, a.now())
+			}
 			v := topology.NewView(res.Model)
+			hosts, switches := filterSets(res.Model, filter, res.Findings)
+			filterView(v, hosts, switches)
 			return a.writeOutput(output, func(w io.Writer) error { return write(w, v) })
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", formatList(report.Topology.Names()))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	registerFilter(cmd, &filter, "show only what is")
 	return cmd
 }
 

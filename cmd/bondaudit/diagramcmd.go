@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/internal/pipeline"
+	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
@@ -21,6 +22,7 @@ type diagramFlags struct {
 	policy   string
 	maxNodes int
 	demo     bool
+	filter   rules.Filter
 }
 
 func (a *app) diagramCmd() *cobra.Command {
@@ -59,7 +61,8 @@ func (a *app) diagramCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of stdout (written atomically)")
 	fl.StringVar(&f.policy, "policy", "", "policy file for the findings drawn; default: the site's policy.yaml")
 	fl.IntVar(&f.maxNodes, "max-nodes", diagram.DefaultMaxNodes, "refuse to draw more hosts plus switches than this (-1: no limit)")
-	fl.BoolVar(&f.demo, "demo", false, "draw the built-in example site (the one \"bondaudit demo\" audits)")
+	fl.BoolVar(&f.demo, "demo", false, "draw the built-in example site (the one \"bondaudit demo\" audits; the same as SITE demo)")
+	registerFilter(cmd, &f.filter, "draw only what is")
 	return cmd
 }
 
@@ -75,6 +78,9 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if f.maxNodes == 0 {
 		return failed(fmt.Errorf("--max-nodes 0: want a positive limit, or -1 for none"))
 	}
+	if err := f.filter.Check(); err != nil {
+		return failed(err)
+	}
 	fsys, name, err := a.site(args, f.demo)
 	if err != nil {
 		return err
@@ -87,8 +93,10 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if err != nil {
 		return err
 	}
+	hosts, switches := filterSets(res.Model, f.filter, res.Findings)
 	d, err := diagram.Build(res.Model, diagram.Options{Focus: f.focus, Depth: f.depth, Ports: f.ports,
-		Marks: report.Marks(res.Findings), MaxNodes: f.maxNodes, Title: name})
+		Marks: report.Marks(f.filter.Apply(res.Findings)), MaxNodes: f.maxNodes, Title: name,
+		Hosts: keep(hosts), Switches: keep(switches)})
 	if err != nil {
 		return failed(err)
 	}

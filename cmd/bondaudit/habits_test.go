@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,5 +153,128 @@ func TestStderrLinesOnce(t *testing.T) {
 			}
 		}
 		noDuplicateLines(t, strings.Join(c.args, " "), errs)
+	}
+}
+
+// TestAuditFilters: --host, --switch and --rule select the findings
+// reported (globs, repeatable, kinds ANDed) in every format, the exit
+// status is computed over what is shown, and --save-baseline keeps all.
+func TestAuditFilters(t *testing.T) {
+	_, all, _ := auditJSON(t, "audit", "demo", "--format", "json", "--fail-on", "never")
+	count := func(pred func(host, sw, rule string) bool) int {
+		n := 0
+		for _, f := range all.Findings {
+			if pred(f.Host, f.Switch, f.Rule) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--host", "web*"}, count(func(h, _, _ string) bool { return strings.HasPrefix(h, "web") })},
+		{[]string{"--host", "web*", "--host", "app0?"}, count(func(h, _, _ string) bool { return strings.HasPrefix(h, "web") || strings.HasPrefix(h, "app0") })},
+		{[]string{"--switch", "leaf1?"}, count(func(_, s, _ string) bool { return s == "leaf1a" || s == "leaf1b" })},
+		{[]string{"--rule", "lacp.*", "--switch", "leaf2"}, count(func(_, s, r string) bool { return s == "leaf2" && strings.HasPrefix(r, "lacp.") })},
+		{[]string{"--rule", "redundancy.single-switch", "--host", "stor01"}, 1},
+	} {
+		if c.want == 0 || c.want == len(all.Findings) {
+			t.Fatalf("%v: a filter that selects %d of %d tells nothing", c.args, c.want, len(all.Findings))
+		}
+		_, r, _ := auditJSON(t, append([]string{"audit", "demo", "--format", "json", "--fail-on", "never"}, c.args...)...)
+		if len(r.Findings) != c.want {
+			t.Errorf("%v: %d findings, want %d", c.args, len(r.Findings), c.want)
+		}
+	}
+	// exit status over what is shown: the demo has errors, stor01's
+	// redundancy.single-switch is a warning
+	if code, _, _ := runCLI(t, "audit", "demo"); code != exitFindings {
+		t.Errorf("audit demo: exit %d, want 1", code)
+	}
+	code, out, errs := runCLI(t, "audit", "demo", "--host", "stor01", "--rule", "redundancy.*")
+	if code != 0 {
+		t.Errorf("a filter showing only a warning: exit %d, want 0\n%s", code, errs)
+	}
+	if !strings.Contains(out, "FINDINGS (selected by --host stor01 --rule redundancy.*): 0 errors, 1 warning, 0 info") ||
+		strings.Contains(out, "web02") || !strings.Contains(out, "stor01") {
+		t.Errorf("text report does not say what it selected, or lists other bonds:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "audit", "demo", "--host", "stor01", "--rule", "redundancy.*", "--fail-on", "warning"); code != exitFindings {
+		t.Errorf("--fail-on warning over the shown warning: exit %d, want 1", code)
+	}
+	for _, f := range []string{"markdown", "html", "junit"} { // sarif lists every rule's help
+		_, out, _ := runCLI(t, "audit", "demo", "--host", "stor01", "--format", f, "--fail-on", "never")
+		if strings.Contains(out, "lacp.no-partner") || !strings.Contains(out, "bond.alb-in-bridge") {
+			t.Errorf("--format %s: the filter does not select the findings", f)
+		}
+	}
+	base := filepath.Join(t.TempDir(), "base.json")
+	runCLI(t, "audit", "demo", "--rule", "bond.*", "--save-baseline", base, "--fail-on", "never")
+	b, _ := os.ReadFile(base)
+	if !strings.Contains(string(b), "lacp.no-partner") {
+		t.Errorf("--save-baseline with a filter did not keep every finding")
+	}
+	for _, bad := range [][]string{{"--rule", "lacp.nopartner"}, {"--host", ""}} {
+		if code, _, errs := runCLI(t, append([]string{"audit", "demo"}, bad...)...); code != exitFailed || !strings.Contains(errs, bad[0]) {
+			t.Errorf("%v: exit %d, %q", bad, code, errs)
+		}
+	}
+}
+
+// TestTopologyAndDiagramFilters: the same flags cut the topology view and
+// the diagram to the hosts and switches selected.
+func TestTopologyAndDiagramFilters(t *testing.T) {
+	type view struct {
+		Hosts    []struct{ Name string }
+		Switches []struct{ Name string }
+		Links    []struct{ Host, Switch string }
+	}
+	names := func(args ...string) (hosts, switches []string) {
+		code, out, errs := runCLI(t, append([]string{"topology", "demo", "--format", "json"}, args...)...)
+		var v view
+		if err := json.Unmarshal([]byte(out), &v); err != nil || code != 0 {
+			t.Fatalf("%v: exit %d, %v\n%s", args, code, err, errs)
+		}
+		for _, h := range v.Hosts {
+			hosts = append(hosts, h.Name)
+		}
+		for _, s := range v.Switches {
+			switches = append(switches, s.Name)
+		}
+		for _, l := range v.Links {
+			if !slices.Contains(hosts, l.Host) {
+				t.Errorf("%v: link of host %s, which is not shown", args, l.Host)
+			}
+		}
+		return hosts, switches
+	}
+	for _, c := range []struct {
+		args            []string
+		hosts, switches string
+	}{
+		{nil, "app01 app02 backup01 db01 kvm01 stor01 web01 web02", "access2 leaf1a leaf1b leaf2"},
+		{[]string{"--host", "web*"}, "web01 web02", "leaf1a leaf1b leaf2"},
+		{[]string{"--switch", "access2"}, "app01 db01 stor01", "access2"},
+		{[]string{"--host", "db01", "--switch", "leaf*"}, "db01", "leaf2"},
+		{[]string{"--rule", "static.*"}, "app02", "leaf2"},
+		{[]string{"--rule", "bond.alb-in-bridge", "--rule", "lacp.split-across-lags"}, "kvm01 stor01", "access2 leaf1a leaf2"},
+	} {
+		h, s := names(c.args...)
+		if strings.Join(h, " ") != c.hosts || strings.Join(s, " ") != c.switches {
+			t.Errorf("topology %v: hosts %v switches %v; want %s / %s", c.args, h, s, c.hosts, c.switches)
+		}
+	}
+	code, out, errs := runCLI(t, "diagram", "demo", "--format", "mermaid", "--host", "web02")
+	if code != 0 || !strings.Contains(out, "1 host, 1 switch") || strings.Contains(out, "web01") || !strings.Contains(out, "lacp.no-partner") {
+		t.Errorf("diagram --host web02: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, "diagram", "demo", "--format", "mermaid", "--switch", "access2", "--rule", "redundancy.*")
+	if code != 0 || !strings.Contains(out, "2 hosts, 1 switch") || strings.Contains(out, "independent.switch-aggregated") || !strings.Contains(out, "redundancy.single-switch") {
+		t.Errorf("diagram --switch access2 --rule redundancy.*: exit %d\n%s", code, out)
+	}
+	if code, _, errs := runCLI(t, "diagram", "demo", "--rule", "nope.*"); code != exitFailed || !strings.Contains(errs, "matches no rule") {
+		t.Errorf("diagram --rule nope.*: exit %d, %q", code, errs)
 	}
 }
