@@ -55,3 +55,25 @@ func TestFilter(t *testing.T) {
 		}
 	}
 }
+
+// TestSortFindingsNaturalPorts: findings that differ only in NIC or port
+// come in natural order (eth2 before eth10, Ethernet2 before Ethernet10,
+// Gi1/0/9 before Gi1/0/10).
+func TestSortFindingsNaturalPorts(t *testing.T) {
+	fs := []Finding{
+		{Rule: "r", Host: "h", NIC: "eth10", Switch: "s", Port: "Ethernet1"},
+		{Rule: "r", Host: "h", NIC: "eth2", Switch: "s", Port: "Ethernet10"},
+		{Rule: "r", Host: "h", NIC: "eth2", Switch: "s", Port: "Ethernet2"},
+		{Rule: "r", Host: "h", NIC: "eth2", Switch: "t", Port: "Gi1/0/10"},
+		{Rule: "r", Host: "h", NIC: "eth2", Switch: "t", Port: "Gi1/0/9"},
+	}
+	SortFindings(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.NIC+" "+f.Port)
+	}
+	want := "eth2 Ethernet2, eth2 Ethernet10, eth2 Gi1/0/9, eth2 Gi1/0/10, eth10 Ethernet1"
+	if strings.Join(got, ", ") != want {
+		t.Errorf("order %s\nwant  %s", strings.Join(got, ", "), want)
+	}
+}

@@ -278,3 +278,38 @@ func TestTopologyAndDiagramFilters(t *testing.T) {
 		t.Errorf("diagram --rule nope.*: exit %d, %q", code, errs)
 	}
 }
+
+// TestNaturalPortOrder: the topology view lists LAGs and members in
+// natural order (Port-Channel2 before Port-Channel1000, Gi1/0/9 before
+// Gi1/0/10), in text and JSON.
+func TestNaturalPortOrder(t *testing.T) {
+	_, out, _ := runCLI(t, "topology", "demo", "--format", "json")
+	var v struct {
+		Switches []struct {
+			Name string
+			LAGs []struct {
+				Name    string
+				Members []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range v.Switches {
+		var names []string
+		for _, l := range s.LAGs {
+			names = append(names, l.Name+"("+strings.Join(l.Members, " ")+")")
+		}
+		got[s.Name] = strings.Join(names, " ")
+	}
+	if got["leaf1a"] != "Port-Channel1(Ethernet1) Port-Channel2(Ethernet2) Port-Channel3(Ethernet3) Port-Channel1000(Ethernet49 Ethernet50)" ||
+		got["access2"] != "Po9(Gi1/0/9 Gi1/0/10)" {
+		t.Errorf("LAG order: %v", got)
+	}
+	_, text, _ := runCLI(t, "topology", "demo")
+	if i, j := strings.Index(text, "Port-Channel3 "), strings.Index(text, "Port-Channel1000 "); i < 0 || j < i {
+		t.Errorf("text: Port-Channel1000 listed before Port-Channel3:\n%s", text)
+	}
+}

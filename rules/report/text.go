@@ -191,7 +191,7 @@ func textOrder(fs []rules.Finding) []rules.Finding {
 			cmp.Compare(worst[kb], worst[ka]),
 			cmp.Compare(ka.host, kb.host), cmp.Compare(ka.bond, kb.bond), cmp.Compare(ka.sw, kb.sw),
 			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(a.NIC, b.NIC), cmp.Compare(a.Rule, b.Rule))
+			topology.CompareNames(a.NIC, b.NIC), cmp.Compare(a.Rule, b.Rule))
 	})
 	return out
 }
