@@ -233,7 +233,7 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:     "audit SITE",
 		Short:   "Join a site's host and switch data, check every bond, report",
 		Long:    help("audit"),
-		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning",
+		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning\n  bondaudit audit demo --host 'web*' --rule 'lacp.*'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.formatFromOutput(cmd)

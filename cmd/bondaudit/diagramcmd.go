@@ -31,7 +31,7 @@ func (a *app) diagramCmd() *cobra.Command {
 		Use:   "diagram SITE",
 		Short: "Draw hosts, bonds, LAGs and MLAG pairs with the findings in (DOT, Mermaid, SVG, HTML)",
 		Long:  help("diagram"),
-		Example: `  bondaudit diagram --demo --format svg -o demo.svg
+		Example: `  bondaudit diagram demo --format svg -o demo.svg
   bondaudit diagram ./site --focus leaf1a --depth 1 -o leaf1a.html
   bondaudit diagram ./site --focus leaf1a:Port-Channel10 --ports --format mermaid`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -42,7 +42,7 @@ func (a *app) diagramCmd() *cobra.Command {
 				return nil
 			}
 			if len(args) != 1 {
-				return failed(fmt.Errorf("diagram needs one SITE folder (or --demo for the built-in example site)"))
+				return failed(fmt.Errorf("diagram needs one SITE: a site folder, or demo for the built-in example site"))
 			}
 			return nil
 		},
