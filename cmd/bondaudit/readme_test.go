@@ -19,6 +19,9 @@ package main
 //   - Paths under /etc/bondaudit/, /var/lib/ and /var/log/ are redirected
 //     into the test's folder (their parent folders are made), so the
 //     README can name the real places.
+//   - A block whose first line is a comment naming such a path
+//     (`# /etc/bondaudit/run.yaml`) is that file: it is written there, with
+//     the paths in it redirected too, before the blocks after it run.
 //   - For collect switches and audit --targets, the test starts real snmpd
 //     agents (internal/snmplab) serving the demo's four switches and writes
 //     targets.yaml (in the working folder and as /etc/bondaudit/targets.yaml)
@@ -102,6 +105,9 @@ type readmeRun struct {
 	env     []string
 	targets bool // snmpd agents and targets.yaml are up
 }
+
+// readmeFile is the first line of a block that is a file: "# PATH".
+var readmeFile = regexp.MustCompile(`^#\s*((?:/etc/bondaudit/|/var/lib/|/var/log/)\S+)\s*$`)
 
 var redirected = regexp.MustCompile(`(^|[\s="'])(/etc/bondaudit/|/var/lib/|/var/log/)(\S*)`)
 
@@ -269,6 +275,15 @@ func TestREADME(t *testing.T) {
 		if len(blk.lines) > 0 {
 			first = strings.TrimSpace(blk.lines[0])
 		}
+		if m := readmeFile.FindStringSubmatch(first); m != nil {
+			p := filepath.Join(r.root, m[1])
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, []byte(r.redirect(strings.Join(blk.lines, "\n"))+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("README.md:%d: written as %s", blk.line, m[1])
+			continue
+		}
 		switch {
 		case blk.lang == "sh" && strings.HasPrefix(first, "bondaudit "):
 			if reason, ok := excluded(blk); ok {
@@ -360,6 +375,13 @@ func TestREADMEMatchLines(t *testing.T) {
 		if got := matchLines(strings.Split(c.shown, "\n"), strings.Split(c.got, "\n")); got != c.want {
 			t.Errorf("%q vs %q: %d, want %d", c.shown, c.got, got, c.want)
 		}
+	}
+	if readmeFile.FindStringSubmatch("# /etc/bondaudit/run.yaml") == nil || readmeFile.FindStringSubmatch("# /etc/systemd/system/bondaudit.service") != nil {
+		t.Error("readmeFile: a block naming /etc/bondaudit/run.yaml is a file, one naming /etc/systemd is not")
+	}
+	r := &readmeRun{root: t.TempDir()}
+	if got := r.redirect("bondaudit run /etc/bondaudit/run.yaml -o /var/lib/x/y.prom"); got != "bondaudit run "+r.root+"/etc/bondaudit/run.yaml -o "+r.root+"/var/lib/x/y.prom" {
+		t.Errorf("redirect: %s", got)
 	}
 	if got := normalise("site demo, 2026-12-03 14:20 UTC  \nat 2026-12-03T14:20:05Z\n\n"); strings.Join(got, "|") != "site demo, <DATE>|at <DATE>" {
 		t.Errorf("normalise: %q", got)
