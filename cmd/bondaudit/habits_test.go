@@ -210,6 +210,12 @@ func TestAuditFilters(t *testing.T) {
 			t.Errorf("--format %s: the filter does not select the findings", f)
 		}
 	}
+	if _, out, _ := runCLI(t, "audit", "demo", "--host", "stor01", "--format", "html", "--fail-on", "never"); strings.Count(out, `id="bond-`) != 1 || !strings.Contains(out, `id="bond-stor01__bond0"`) {
+		t.Errorf("html with --host stor01: bond cards of other hosts shown")
+	}
+	if _, out, _ := runCLI(t, "audit", "demo", "--host", "web*", "--format", "markdown", "--fail-on", "never"); !strings.Contains(out, `Findings selected by --host web\*`) {
+		t.Errorf("markdown with --host web*: does not say what it selected:\n%s", out)
+	}
 	base := filepath.Join(t.TempDir(), "base.json")
 	runCLI(t, "audit", "demo", "--rule", "bond.*", "--save-baseline", base, "--fail-on", "never")
 	b, _ := os.ReadFile(base)
