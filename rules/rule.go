@@ -220,9 +220,9 @@ func SortFindings(fs []Finding) {
 			cmp.Compare(b.Severity, a.Severity),
 			cmp.Compare(a.Host, b.Host),
 			cmp.Compare(a.Bond, b.Bond),
-			cmp.Compare(a.NIC, b.NIC),
+			topology.CompareNames(a.NIC, b.NIC),
 			cmp.Compare(a.Switch, b.Switch),
-			cmp.Compare(a.Port, b.Port),
+			topology.CompareNames(a.Port, b.Port),
 			cmp.Compare(a.Rule, b.Rule),
 			cmp.Compare(a.Message, b.Message),
 		)

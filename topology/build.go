@@ -711,7 +711,7 @@ func (b *builder) resolve() {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(x, y nicKey) int {
-		return cmp.Or(strings.Compare(x.host, y.host), strings.Compare(x.nic, y.nic))
+		return cmp.Or(strings.Compare(x.host, y.host), CompareNames(x.nic, y.nic))
 	})
 	for _, k := range keys {
 		cs := b.claims[k]
@@ -905,7 +905,7 @@ func (b *builder) graph() {
 		g.SetLine(multi.Line{F: multi.Node(h.ID), T: multi.Node(s.ID), UID: l.ID})
 	}
 	slices.SortFunc(b.m.Uplinks, func(x, y *Uplink) int {
-		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.APort, y.APort), strings.Compare(x.B, y.B))
+		return cmp.Or(strings.Compare(x.A, y.A), CompareNames(x.APort, y.APort), strings.Compare(x.B, y.B))
 	})
 	next := int64(len(b.m.Links))
 	for _, u := range b.m.Uplinks {
@@ -916,6 +916,6 @@ func (b *builder) graph() {
 	}
 	slices.SortFunc(b.m.Unresolved, func(x, y UnresolvedNeighbour) int {
 		return cmp.Or(strings.Compare(x.Host, y.Host), strings.Compare(x.Switch, y.Switch),
-			strings.Compare(x.Neighbour.LocalPort, y.Neighbour.LocalPort))
+			CompareNames(x.Neighbour.LocalPort, y.Neighbour.LocalPort))
 	})
 }

@@ -3,6 +3,7 @@ package topology
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -120,12 +121,16 @@ func NewView(m *Model) *View {
 			if mlag == "" && s.Domain != nil && l.ActorSystem != "" && l.ActorSystem == s.Domain.SystemID {
 				mlag = s.Domain.Name
 			}
-			vs.LAGs = append(vs.LAGs, ViewLAG{Name: l.Name, Kind: l.Kind, Members: nonNil(l.Members), MLAG: mlag})
+			members := slices.Clone(nonNil(l.Members))
+			slices.SortStableFunc(members, CompareNames)
+			vs.LAGs = append(vs.LAGs, ViewLAG{Name: l.Name, Kind: l.Kind, Members: members, MLAG: mlag})
 		}
+		slices.SortStableFunc(vs.LAGs, func(a, b ViewLAG) int { return CompareNames(a.Name, b.Name) })
 		for _, n := range s.Neighbours {
 			vs.Neighbours = append(vs.Neighbours, ViewNeighbour{Port: n.LocalPort, Protocol: n.Protocol,
 				SystemName: n.SystemName, ChassisID: n.ChassisID, PortID: n.PortID})
 		}
+		slices.SortStableFunc(vs.Neighbours, func(a, b ViewNeighbour) int { return CompareNames(a.Port, b.Port) })
 		v.Switches = append(v.Switches, vs)
 	}
 	for _, l := range m.Links {

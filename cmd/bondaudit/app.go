@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,25 +52,33 @@ type app struct {
 	maxSite string
 	sites   []*collect.SiteDir
 	gc      memlimit.GCSetting // how main tuned the collector (logged at debug)
+	// demoNoted: the note that "demo" is not the folder demo was printed.
+	demoNoted bool
 }
 
-// site opens a command's SITE argument: the built-in demo site with
-// --demo (useDemo; no argument then), else the folder args[0], read as untrusted input (beneath
-// the folder only, regular files only, within the size caps). "demo" when
-// there is no such folder is the demo site where demoByName, else an error
-// pointing at --demo.
-func (a *app) site(args []string, useDemo, demoByName bool) (fs.FS, string, error) {
+// demoSite is the SITE argument that names the built-in example site in
+// every command that takes a SITE (a folder of that name is "./demo").
+const demoSite = "demo"
+
+// site opens a command's SITE argument: the built-in demo site when the
+// argument is exactly "demo" (or useDemo, the older --demo flag; no
+// argument then), else the folder args[0], read as untrusted input
+// (beneath the folder only, regular files only, within the size caps).
+// A folder named demo is reached as ./demo; when one exists and "demo" was
+// given, a note on stderr says so.
+func (a *app) site(args []string, useDemo bool) (fs.FS, string, error) {
 	if useDemo {
-		return demo.FS(), "demo", nil
+		return demo.FS(), demoSite, nil
 	}
 	arg := args[0]
-	s, err := collect.OpenSiteDir(arg, a.limits)
-	if errors.Is(err, fs.ErrNotExist) && arg == "demo" {
-		if demoByName {
-			return demo.FS(), "demo", nil
+	if arg == demoSite {
+		if st, err := os.Stat(arg); err == nil && st.IsDir() && !a.demoNoted {
+			a.demoNoted = true
+			fmt.Fprintf(a.stderr, "bondaudit: \"demo\" is the built-in example site; the folder demo here is ./demo\n")
 		}
-		err = fmt.Errorf("%w (the built-in example site is --demo)", err)
+		return demo.FS(), demoSite, nil
 	}
+	s, err := collect.OpenSiteDir(arg, a.limits)
 	if err != nil {
 		return nil, "", failed(err)
 	}
@@ -167,6 +176,7 @@ type auditFlags struct {
 	baseline       string // --baseline FILE: report only findings not in this earlier JSON report
 	saveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
 	siteLabel      string // --site-label NAME: the site's name in the report (wins over the policy's site:)
+	filter         rules.Filter
 }
 
 // formatFromOutput picks the report format from -o's extension (.json,
@@ -189,22 +199,33 @@ func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
 	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare with an earlier JSON report (--format json or --save-baseline): report only new findings, totals on stderr")
 	cmd.Flags().StringVar(&f.saveBaseline, "save-baseline", "", "write the full JSON report to FILE (atomically) for the next run's --baseline")
 	cmd.Flags().StringVar(&f.siteLabel, "site-label", "", "name the site `NAME` in the report (Prometheus site label, JSON site, titles); default: the policy's site:, else the folder's name")
+	registerFilter(cmd, &f.filter, "report only findings")
 }
 
 func (a *app) demoCmd() *cobra.Command {
 	var f auditFlags
+	var export string
+	var force bool
 	cmd := &cobra.Command{
-		Use:     "demo",
-		Short:   "Audit the built-in example site and print the report",
+		Use:     "demo [--export DIR]",
+		Short:   "Audit the built-in example site and print the report (or write it out as a folder)",
 		Long:    help("demo"),
-		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'",
+		Example: "  bondaudit demo\n  bondaudit demo --format json | jq '.findings[].rule'\n  bondaudit demo --export site && bondaudit audit ./site",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if export != "" {
+				return a.exportDemo(export, force)
+			}
+			if force {
+				return failed(fmt.Errorf("--force goes with --export DIR"))
+			}
 			f.formatFromOutput(cmd)
-			return a.audit(cmd.Context(), demo.FS(), "demo", f)
+			return a.audit(cmd.Context(), demo.FS(), demoSite, f)
 		},
 	}
 	f.register(cmd, "never")
+	cmd.Flags().StringVar(&export, "export", "", "write the example site into folder DIR (hosts/, switches/, README.md) instead of auditing it")
+	cmd.Flags().BoolVar(&force, "force", false, "with --export: write into DIR even when it is not empty (files of the same name are replaced)")
 	return cmd
 }
 
@@ -214,11 +235,11 @@ func (a *app) auditCmd() *cobra.Command {
 		Use:     "audit SITE",
 		Short:   "Join a site's host and switch data, check every bond, report",
 		Long:    help("audit"),
-		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning",
+		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning\n  bondaudit audit demo --host 'web*' --rule 'lacp.*'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.formatFromOutput(cmd)
-			fsys, name, err := a.site(args, false, false)
+			fsys, name, err := a.site(args, false)
 			if err != nil {
 				return err
 			}
@@ -310,6 +331,9 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return failed(err)
 	}
+	if err := f.filter.Check(); err != nil {
+		return failed(err)
+	}
 	start := time.Now()
 	pol, err := pipeline.Policy(fsys, f.policy)
 	if err != nil {
@@ -339,6 +363,9 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	r := &report.Report{Site: siteLabel(f.siteLabel, pol, name), Generated: res.Now, Model: res.Model, Findings: res.Findings,
 		Problems: res.Problems(), Duration: time.Since(start)}
 	saveBaseline := a.applyBaseline(f, baseline, res, r) // keeps only findings not in --baseline
+	// --host/--switch/--rule select what is shown and what --fail-on
+	// counts; the baseline saved is the whole site's.
+	r.Findings, r.Filter = f.filter.Apply(r.Findings), f.filter
 	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, r) }); err != nil {
 		return failed(err)
 	}
@@ -427,6 +454,7 @@ func (a *app) writeFile(flag, path string, write func(io.Writer) error) error {
 
 func (a *app) topologyCmd() *cobra.Command {
 	var format, output string
+	var filter rules.Filter
 	cmd := &cobra.Command{
 		Use:     "topology SITE",
 		Short:   "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
@@ -438,7 +466,10 @@ func (a *app) topologyCmd() *cobra.Command {
 			if err != nil {
 				return failed(fmt.Errorf("--format: %w", err))
 			}
-			fsys, name, err := a.site(args, false, true)
+			if err := filter.Check(); err != nil {
+				return failed(err)
+			}
+			fsys, name, err := a.site(args, false)
 			if err != nil {
 				return err
 			}
@@ -446,12 +477,22 @@ func (a *app) topologyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(filter.Rules) > 0 { // --rule: where the rules find something
+				pol, err := pipeline.Policy(fsys, "")
+				if err != nil {
+					return failed(err)
+				}
+				res.Judge(pol, a.now())
+			}
 			v := topology.NewView(res.Model)
+			hosts, switches := filterSets(res.Model, filter, res.Findings)
+			filterView(v, hosts, switches)
 			return a.writeOutput(output, func(w io.Writer) error { return write(w, v) })
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", formatList(report.Topology.Names()))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	registerFilter(cmd, &filter, "show only what is")
 	return cmd
 }
 

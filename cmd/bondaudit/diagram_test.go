@@ -269,7 +269,6 @@ func TestDiagramOutputFileAndErrors(t *testing.T) {
 		{[]string{"--demo", "--focus", "leaf2", "--max-nodes", "3"}, "lower --depth"},
 		{[]string{"--demo", "somesite"}, "not both"},
 		{[]string{}, "needs one SITE"},
-		{[]string{"demo"}, "the built-in example site is --demo"},
 		{[]string{notDir}, "not a folder"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"diagram"}, tc.args...)...)

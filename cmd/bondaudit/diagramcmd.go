@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/internal/pipeline"
+	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
@@ -21,6 +22,7 @@ type diagramFlags struct {
 	policy   string
 	maxNodes int
 	demo     bool
+	filter   rules.Filter
 }
 
 func (a *app) diagramCmd() *cobra.Command {
@@ -29,7 +31,7 @@ func (a *app) diagramCmd() *cobra.Command {
 		Use:   "diagram SITE",
 		Short: "Draw hosts, bonds, LAGs and MLAG pairs with the findings in (DOT, Mermaid, SVG, HTML)",
 		Long:  help("diagram"),
-		Example: `  bondaudit diagram --demo --format svg -o demo.svg
+		Example: `  bondaudit diagram demo --format svg -o demo.svg
   bondaudit diagram ./site --focus leaf1a --depth 1 -o leaf1a.html
   bondaudit diagram ./site --focus leaf1a:Port-Channel10 --ports --format mermaid`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -40,7 +42,7 @@ func (a *app) diagramCmd() *cobra.Command {
 				return nil
 			}
 			if len(args) != 1 {
-				return failed(fmt.Errorf("diagram needs one SITE folder (or --demo for the built-in example site)"))
+				return failed(fmt.Errorf("diagram needs one SITE: a site folder, or demo for the built-in example site"))
 			}
 			return nil
 		},
@@ -59,7 +61,8 @@ func (a *app) diagramCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "", "write to FILE instead of stdout (written atomically)")
 	fl.StringVar(&f.policy, "policy", "", "policy file for the findings drawn; default: the site's policy.yaml")
 	fl.IntVar(&f.maxNodes, "max-nodes", diagram.DefaultMaxNodes, "refuse to draw more hosts plus switches than this (-1: no limit)")
-	fl.BoolVar(&f.demo, "demo", false, "draw the built-in example site (the one \"bondaudit demo\" audits)")
+	fl.BoolVar(&f.demo, "demo", false, "draw the built-in example site (the one \"bondaudit demo\" audits; the same as SITE demo)")
+	registerFilter(cmd, &f.filter, "draw only what is")
 	return cmd
 }
 
@@ -75,7 +78,10 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if f.maxNodes == 0 {
 		return failed(fmt.Errorf("--max-nodes 0: want a positive limit, or -1 for none"))
 	}
-	fsys, name, err := a.site(args, f.demo, false)
+	if err := f.filter.Check(); err != nil {
+		return failed(err)
+	}
+	fsys, name, err := a.site(args, f.demo)
 	if err != nil {
 		return err
 	}
@@ -87,8 +93,10 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if err != nil {
 		return err
 	}
+	hosts, switches := filterSets(res.Model, f.filter, res.Findings)
 	d, err := diagram.Build(res.Model, diagram.Options{Focus: f.focus, Depth: f.depth, Ports: f.ports,
-		Marks: report.Marks(res.Findings), MaxNodes: f.maxNodes, Title: name})
+		Marks: report.Marks(f.filter.Apply(res.Findings)), MaxNodes: f.maxNodes, Title: name,
+		Hosts: keep(hosts), Switches: keep(switches)})
 	if err != nil {
 		return failed(err)
 	}

@@ -74,7 +74,7 @@ func diffLabels(old, new string) [2]string {
 // unless --policy names one for both, and prev as its previous run (nil
 // for OLD).
 func (a *app) diffLoad(arg, name, policy string, prev *topology.Inventory) (*report.DiffSide, error) {
-	fsys, _, err := a.site([]string{arg}, false, true)
+	fsys, _, err := a.site([]string{arg}, false)
 	if err != nil {
 		return nil, err
 	}

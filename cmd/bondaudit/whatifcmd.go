@@ -39,7 +39,7 @@ func (a *app) whatifCmd() *cobra.Command {
 			if len(downs)+len(peers)+len(modules) == 0 && planFile == "" {
 				return failed(fmt.Errorf("nothing to judge: give --down, --down-mlag-peer, --down-module or --plan"))
 			}
-			fsys, name, err := a.site(args, useDemo, false)
+			fsys, name, err := a.site(args, useDemo)
 			if err != nil {
 				return err
 			}

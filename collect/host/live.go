@@ -21,6 +21,9 @@ type CollectOptions struct {
 	Listen time.Duration
 	// Pcap is a capture file read through the same decoders.
 	Pcap string
+	// Name, when set, is the snapshot's host name instead of this host's
+	// hostname (collect host --name).
+	Name string
 	Now  func() time.Time
 }
 

@@ -32,9 +32,12 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 	var problems []string
 	problem := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	h := &topology.Host{Schema: topology.HostSchema, Source: "netlink", Collected: opt.Now().UTC().Format(time.RFC3339)}
-	name, err := os.Hostname()
-	if err != nil {
-		problem("hostname: %v", err)
+	name := opt.Name
+	if name == "" {
+		var err error
+		if name, err = os.Hostname(); err != nil {
+			problem("hostname: %v", err)
+		}
 	}
 	h.Name = name
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {

@@ -106,7 +106,9 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		if r.Err != nil {
 			r.Switch = &topology.Switch{Schema: topology.SwitchSchema, Name: t.Name, Source: "snmp " + where(t),
 				Collected: opt.Now().UTC().Format(time.RFC3339), Unreachable: true, Error: r.Err.Error()}
-			log.Warn("switch not collected", "err", r.Err, "elapsed", r.Elapsed)
+			// Info, not Warn: the caller reports each failed switch (the CLI
+			// prints one line per switch); a warning here printed it twice.
+			log.Info("switch not collected", "err", r.Err, "elapsed", r.Elapsed)
 		} else {
 			log.Info("switch collected", "varbinds", r.Walk.Len(), "requests", r.Requests, "elapsed", r.Elapsed)
 		}

@@ -130,9 +130,16 @@ func ParseTargets(b []byte, source string, env func(string) (string, bool), read
 			continue
 		}
 		names[t.Name] = n.Line
-		if t.Address == "" {
-			t.Address = t.Name
+		addrNode, what := valueNode(n, "address"), "address"
+		if addrNode == nil {
+			t.Address, addrNode, what = t.Name, n, "no address, and the name as one"
 		}
+		host, addrPort, err := SplitAddress(t.Address)
+		if err != nil {
+			f.Errorf(addrNode, "target %s: %s %q: %v", t.Name, what, t.Address, err)
+			continue
+		}
+		t.Address = host
 		layers := []settings{tf.Defaults}
 		if t.Group != "" {
 			g, ok := tf.Groups.byName[t.Group]
@@ -147,12 +154,29 @@ func ParseTargets(b []byte, source string, env func(string) (string, bool), read
 			f.Errorf(n, "target %s: %v", t.Name, err)
 			continue
 		}
+		if addrPort != 0 {
+			if tg.Port != nil && uint16(*tg.Port) != addrPort {
+				f.Errorf(addrNode, "target %s: address %s names port %d and port: says %d", t.Name, tg.Address, addrPort, *tg.Port)
+				continue
+			}
+			t.Options.Port = addrPort
+		}
 		out = append(out, t)
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// valueNode is the value of key in mapping n, or nil.
+func valueNode(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // DecodeYAML reads one layer (defaults, a group).
@@ -206,7 +230,7 @@ type udpPort uint16
 func (p *udpPort) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 	x, err := strconv.ParseUint(n.Value, 10, 16)
 	if err != nil || x == 0 {
-		f.Errorf(n, "%s: want a UDP port number, got %q", label, n.Value)
+		f.Errorf(n, "%s: want a UDP port number from 1 to 65535, got %q", label, n.Value)
 		return
 	}
 	*p = udpPort(x)

@@ -139,3 +139,59 @@ func TestSecretNeverPrints(t *testing.T) {
 		t.Error("Reveal")
 	}
 }
+
+// TestParseTargetsAddresses: addresses are checked when the file is read,
+// each error at the address's own line: HOST, HOST:PORT, IPv6 and
+// [IPv6]:PORT are read; an empty address, a port out of range or not a
+// number, a name that is no host name, and a port given twice are not.
+func TestParseTargetsAddresses(t *testing.T) {
+	head := "defaults:\n  community: {env: RO_COMMUNITY}\ntargets:\n"
+	ts, err := ParseTargets([]byte(head+`  - {name: a, address: 10.0.0.1:1161}
+  - {name: b, address: "[2001:db8::1]:1162"}
+  - {name: c, address: "2001:db8::2"}
+  - {name: d, address: sw-d.dc1.example.net}
+  - {name: e.example.net}
+  - {name: f, address: "10.0.0.6:1163", port: 1163}
+`), "targets.yaml", lookup, fakeReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		host string
+		port uint16
+	}{{"10.0.0.1", 1161}, {"2001:db8::1", 1162}, {"2001:db8::2", 161}, {"sw-d.dc1.example.net", 161}, {"e.example.net", 161}, {"10.0.0.6", 1163}}
+	for i, w := range want {
+		if ts[i].Options.Address != w.host || ts[i].Options.Port != w.port {
+			t.Errorf("%s: address %q port %d, want %q %d", ts[i].Name, ts[i].Options.Address, ts[i].Options.Port, w.host, w.port)
+		}
+	}
+	for _, c := range []struct {
+		target string
+		want   []string
+	}{
+		{"  - name: a\n    address: \"\"\n", []string{"targets.yaml:5", "target a: address \"\": empty address"}},
+		{"  - name: a\n    address: 10.0.0.1:0\n", []string{"targets.yaml:5", "port 0 is out of range 1-65535"}},
+		{"  - name: a\n    address: 10.0.0.1:70000\n", []string{"targets.yaml:5", "port 70000 is out of range 1-65535"}},
+		{"  - name: a\n    address: 10.0.0.1:99999999999999999999\n", []string{"targets.yaml:5", "out of range"}},
+		{"  - name: a\n    address: \"10.0.0.1:snmp\"\n", []string{"targets.yaml:5", `port "snmp" is not a number`}},
+		{"  - name: a\n    address: \"10.0.0.1:\"\n", []string{"targets.yaml:5", "no port after ':'"}},
+		{"  - name: a\n    address: sw 1\n", []string{"targets.yaml:5", `address "sw 1": not a host name or IP address`}},
+		{"  - name: a\n    address: http://sw1/\n", []string{"targets.yaml:5", "want HOST or HOST:PORT"}},
+		{"  - name: a\n    address: 2001:db8::zz\n", []string{"targets.yaml:5", "not an IPv6 address", "[ADDRESS]:PORT"}},
+		{"  - name: a\n    address: \"[sw1]:161\"\n", []string{"targets.yaml:5", "not an IPv6 address"}},
+		{"  - name: a\n    address: 10.0.0.1:1161\n    port: 1162\n", []string{"targets.yaml:5", "names port 1161 and port: says 1162"}},
+		{"  - name: a\n    port: 70000\n", []string{"targets.yaml:5", "1 to 65535", `"70000"`}},
+		{"  - name: sw_1 a\n", []string{"targets.yaml:4", `no address, and the name as one "sw_1 a"`}},
+	} {
+		_, err := ParseTargets([]byte(head+c.target), "targets.yaml", lookup, fakeReadFile)
+		if err == nil {
+			t.Errorf("%q: no error", c.target)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %q lacks %q", c.target, err, w)
+			}
+		}
+	}
+}

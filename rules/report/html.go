@@ -137,7 +137,7 @@ func newHTMLPage(r *Report) *htmlPage {
 			row.Anchor = d.AnchorFor(marks[i])
 		}
 	}
-	p.Cards = htmlCards(r.Model, p.Rows, d)
+	p.Cards = htmlCards(r.Model, r.Filter, p.Rows, d)
 	return p
 }
 
@@ -209,10 +209,11 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 	return d
 }
 
-// htmlCards makes one card per bond of the Model, then one per host, switch
-// and the site for the findings no bond card holds. Cards with findings come
-// first, the worst first; otherwise in Model order.
-func htmlCards(m *topology.Model, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
+// htmlCards makes one card per bond of the Model (those the filter
+// selects), then one per host, switch and the site for the findings no bond
+// card holds. Cards with findings come first, the worst first; otherwise in
+// Model order.
+func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
 	var cards []*htmlCard
 	byID := map[string]*htmlCard{}
 	add := func(c *htmlCard) *htmlCard {
@@ -228,8 +229,14 @@ func htmlCards(m *topology.Model, rows []*htmlRow, d *diagram.Diagram) []*htmlCa
 	}
 	if m != nil {
 		for _, h := range m.Hosts {
+			if !filter.Host(h.Name) {
+				continue
+			}
 			facts := h.BondFacts()
 			for i := range facts {
+				if !bondOnSwitch(facts[i], filter) {
+					continue
+				}
 				b := facts[i].Bond
 				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
 					Facts: escape.Texts(bondFacts(b)), Legs: bondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})

@@ -37,6 +37,9 @@ func mdSummary(ew *errWriter, r *Report) {
 	ew.printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	ew.printf("| %s | %d | %d | %d | %d | %d | %d | %d |\n", mdCell(r.Site), s.Hosts, s.Bonds, s.Switches, s.Links,
 		s.Findings[rules.Error], s.Findings[rules.Warning], s.Findings[rules.Info])
+	if !r.Filter.IsZero() {
+		ew.printf("\nFindings selected by %s; the counts are of those.\n", mdText(r.Filter.String()))
+	}
 }
 
 // mdFindings lists the findings that are not waived, one section per host

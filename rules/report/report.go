@@ -25,6 +25,10 @@ type Report struct {
 	// Duration is how long the audit took (read, join, rules), for formats
 	// that record it (prom).
 	Duration time.Duration
+	// Filter is the --host/--switch/--rule selection Findings were cut
+	// to (zero: none); the text report lists only the selected bonds and
+	// says what was selected.
+	Filter rules.Filter
 }
 
 // Writer renders a Report.

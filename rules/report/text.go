@@ -56,7 +56,13 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "HOST\tBOND\tMODE\tSLAVE → SWITCH PORT\tRESULT\n")
 		for _, h := range r.Model.Hosts {
+			if !r.Filter.Host(h.Name) {
+				continue
+			}
 			for _, bf := range h.BondFacts() {
+				if !bondOnSwitch(bf, r.Filter) {
+					continue
+				}
 				b := bf.Bond
 				var legs []string
 				for _, sf := range bf.Slaves {
@@ -81,7 +87,11 @@ func (t Text) Write(w io.Writer, r *Report) error {
 			active++
 		}
 	}
-	ew.printf("\nFINDINGS: %s, %s, %s\n", plural(s.Findings[rules.Error], "error", "errors"),
+	selected := ""
+	if !r.Filter.IsZero() {
+		selected = " (selected by " + escape.Text(r.Filter.String()) + ")"
+	}
+	ew.printf("\nFINDINGS%s: %s, %s, %s\n", selected, plural(s.Findings[rules.Error], "error", "errors"),
 		plural(s.Findings[rules.Warning], "warning", "warnings"), plural(s.Findings[rules.Info], "info", "info"))
 	if active == 0 {
 		ew.printf("  none\n")
@@ -181,7 +191,7 @@ func textOrder(fs []rules.Finding) []rules.Finding {
 			cmp.Compare(worst[kb], worst[ka]),
 			cmp.Compare(ka.host, kb.host), cmp.Compare(ka.bond, kb.bond), cmp.Compare(ka.sw, kb.sw),
 			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(a.NIC, b.NIC), cmp.Compare(a.Rule, b.Rule))
+			topology.CompareNames(a.NIC, b.NIC), cmp.Compare(a.Rule, b.Rule))
 	})
 	return out
 }
@@ -276,4 +286,18 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+// bondOnSwitch reports whether a bond has a slave cabled to a switch the
+// filter selects (always, without --switch).
+func bondOnSwitch(bf topology.BondFacts, f rules.Filter) bool {
+	if len(f.Switches) == 0 {
+		return true
+	}
+	for _, sf := range bf.Slaves {
+		if sf.Link != nil && f.Switch(sf.Link.Switch) {
+			return true
+		}
+	}
+	return false
 }

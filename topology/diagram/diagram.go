@@ -72,6 +72,9 @@ type Options struct {
 	MaxNodes int
 	// Title heads the picture (a site name, say).
 	Title string
+	// Hosts and Switches, when set, keep only the hosts and switches
+	// they return true for (--host, --switch, --rule), after Focus.
+	Hosts, Switches func(name string) bool
 }
 
 // ErrTooBig is returned (wrapped, with advice naming --focus and --depth)

@@ -147,7 +147,7 @@ func (d *Diagram) addBond(bf *topology.BondFacts, ports bool) {
 		if ports {
 			return 0 // slave order
 		}
-		return cmp.Or(strings.Compare(x.Switch, y.Switch), strings.Compare(edgeEnd(x), edgeEnd(y)))
+		return cmp.Or(strings.Compare(x.Switch, y.Switch), topology.CompareNames(edgeEnd(x), edgeEnd(y)))
 	})
 	for _, e := range edges {
 		e.SingleHomed = len(switches) == 1
@@ -383,7 +383,7 @@ func (d *Diagram) addUplinks(m *topology.Model, sel *selection, ports bool) {
 		}
 		e.add(mb)
 	}
-	slices.SortFunc(edges, func(x, y *Edge) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(edges, func(x, y *Edge) int { return topology.CompareNames(x.ID, y.ID) })
 	for _, e := range edges {
 		d.Edges = append(d.Edges, e)
 		d.ix.edges[e.ID] = e

@@ -75,6 +75,14 @@ func selectNodes(m *topology.Model, o Options) (*selection, error) {
 		in = expand(m, seeds, sel.depth)
 		closeOver(m, gi, in)
 	}
+	for id := range in {
+		if h := gi.host[id]; h != nil && o.Hosts != nil && !o.Hosts(h.Name) {
+			delete(in, id)
+		}
+		if s := gi.sw[id]; s != nil && o.Switches != nil && !o.Switches(s.Name) {
+			delete(in, id)
+		}
+	}
 	sel.fill(m, gi, in)
 	if err := checkSize(m, sel, o); err != nil {
 		return nil, err
