@@ -131,13 +131,16 @@ type bootResult struct {
 	dump  string
 	state string // OUT/state: /var/lib/bondaudit after the run
 	exit  string // systemd's exit status: the service's (SuccessAction=exit-force)
+	out   string // OUT: state/, textfile/ (the textfile folder after the run)
 }
 
 // bootService boots the real systemd as PID 1 (testdata/boot-systemd.sh)
 // with the given bondaudit.service and env file (none when env is ""), and
 // /usr/bin/bondaudit replaced by a program that writes its arguments,
-// environment, user and what it may write into its StateDirectory.
-func bootService(t *testing.T, service, env string) bootResult {
+// environment, user and what it may write into its StateDirectory, then
+// runs the real bondaudit (real, when not "") inside the sandbox: demo
+// reports into the textfile folder and the state folder.
+func bootService(t *testing.T, service, env, real string) bootResult {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root: boots systemd as PID 1 of new namespaces over an overlay of /")
@@ -168,8 +171,16 @@ d=$STATE_DIRECTORY
 	done
 	echo "env:"
 	env | sort
+	real=/usr/libexec/bondaudit-test/bondaudit
+	if [ -x $real ]; then
+		$real demo -o `+textfile+`/bondaudit.prom; echo "demo prom: exit $?"
+		$real demo -o "$d/report.html"; echo "demo html: exit $?"
+	fi
 } >"$d/dump.txt" 2>&1
 `, 0o755)
+	if real != "" {
+		writeFile(t, filepath.Join(files, "usr/libexec/bondaudit-test/bondaudit"), readFile(t, real), 0o755)
+	}
 	if env != "" {
 		writeFile(t, filepath.Join(files, envFile), env, 0o640)
 	}
@@ -211,6 +222,7 @@ d=$STATE_DIRECTORY
 		t.Fatalf("the service wrote no dump (%v): it did not run, or not as the unit says", err)
 	}
 	r.dump = string(b)
+	r.out = out
 	return r
 }
 
@@ -234,7 +246,7 @@ func TestServiceLoadsEnvironmentFile(t *testing.T) {
 	env := "SNMP_COMMUNITY=s3cret\n# a comment line\nSNMP_V3_AUTH='two words'\n"
 
 	t.Run("loaded", func(t *testing.T) {
-		r := bootService(t, service, env)
+		r := bootService(t, service, env, buildBondaudit(t, t.TempDir()))
 		if r.exit != "0" {
 			t.Errorf("systemd exited %s, want 0 (the service succeeded)", r.exit)
 		}
@@ -249,6 +261,8 @@ func TestServiceLoadsEnvironmentFile(t *testing.T) {
 			"writable: " + textfile,
 			"read-only: /etc/bondaudit",
 			"read-only: /usr/bin",
+			"demo prom: exit 0", // the real bondaudit, in the sandbox
+			"demo html: exit 0",
 		} {
 			if !lines[want] {
 				t.Errorf("the service's dump has no line %q:\n%s", want, r.dump)
@@ -258,10 +272,21 @@ func TestServiceLoadsEnvironmentFile(t *testing.T) {
 		if err != nil || st.Mode().Perm() != 0o750 {
 			t.Errorf("state folder: %v, mode %v; want 0750", err, st.Mode())
 		}
+		// node_exporter runs as its own user: the .prom file must be
+		// readable by others (UMask=0022), and it is a real report.
+		prom := filepath.Join(r.out, "textfile", "bondaudit.prom")
+		if st, err := os.Stat(prom); err != nil || st.Mode().Perm() != 0o644 {
+			t.Errorf("textfile %s: %v, mode %v; want 0644", prom, err, st)
+		} else if !strings.Contains(readFile(t, prom), "# TYPE bondaudit_") {
+			t.Errorf("bondaudit.prom is no Prometheus report")
+		}
+		if html := filepath.Join(r.state, "report.html"); !strings.Contains(readFile(t, html), "<!DOCTYPE html>") {
+			t.Errorf("report.html is no HTML report")
+		}
 	})
 
 	t.Run("optional", func(t *testing.T) {
-		r := bootService(t, service, "")
+		r := bootService(t, service, "", "")
 		lines := dumpLines(r.dump)
 		if !lines["args: run "+runConfig] || strings.Contains(r.dump, "SNMP_COMMUNITY") {
 			t.Errorf("without an env file the service must still run, with no secrets:\n%s", r.dump)
@@ -272,7 +297,7 @@ func TestServiceLoadsEnvironmentFile(t *testing.T) {
 	// loads nothing, and this boot shows it.
 	t.Run("inline comment loads nothing", func(t *testing.T) {
 		bad := strings.Replace(service, envFileSet, envFileSet+" # secrets for targets.yaml", 1)
-		r := bootService(t, bad, env)
+		r := bootService(t, bad, env, "")
 		if strings.Contains(r.dump, "SNMP_COMMUNITY") {
 			t.Errorf("a comment after EnvironmentFile's path still loaded the file: the check cannot tell:\n%s", r.dump)
 		}

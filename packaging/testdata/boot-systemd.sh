@@ -10,6 +10,7 @@
 #          units under test, stub targets, and a drop-in that makes systemd
 #          exit when bondaudit.service ends (SuccessAction=/FailureAction=)
 #   OUT    receives /var/lib/bondaudit (the service's StateDirectory) as OUT/state
+#          and the textfile folder as OUT/textfile
 #
 # systemd runs in container mode (container=bondaudit-test) and sees /sys
 # read-only; the host's units are never loaded, so nothing else starts.
@@ -53,6 +54,7 @@ sh -c 'echo $$ >"$1/cgroup.procs" && exec timeout -s KILL "$3" unshare --cgroup 
 	' || rc=$?
 
 cp -a "$W/upper/var/lib/bondaudit" "$OUT/state" 2>/dev/null || true
+cp -a "$W/upper/var/lib/prometheus/node-exporter" "$OUT/textfile" 2>/dev/null || true
 for i in 1 2 3 4 5; do
 	find "$CG" -depth -type d -exec rmdir {} + 2>/dev/null && break
 	sleep 0.2
