@@ -103,6 +103,18 @@ func TestDeb(t *testing.T) {
 		}
 		version = info.Main.Version
 	}
+	// The same commit gives the same files (README "Install"): the amd64
+	// binary and .deb of a second run have the sums of the first.
+	again := t.TempDir()
+	if out, err := exec.Command("./release.sh", "-a", "amd64", "-o", again).CombinedOutput(); err != nil {
+		t.Fatalf("release.sh again: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(readFile(t, filepath.Join(again, "SHA256SUMS"))), "\n") {
+		if !strings.Contains(sums, line+"\n") {
+			t.Errorf("a second release of the same commit differs: %q is not in the first SHA256SUMS", line)
+		}
+	}
+
 	debs, _ := filepath.Glob(filepath.Join(dist, "bondaudit_*_amd64.deb"))
 	if arm, _ := filepath.Glob(filepath.Join(dist, "bondaudit_*_arm64.deb")); len(debs) != 1 || len(arm) != 1 {
 		t.Fatalf("debs: %v %v", debs, arm)

@@ -55,7 +55,7 @@ sh -c 'echo $$ >"$1/cgroup.procs" && exec timeout -s KILL "$3" unshare --cgroup 
 
 cp -a "$W/upper/var/lib/bondaudit" "$OUT/state" 2>/dev/null || true
 cp -a "$W/upper/var/lib/prometheus/node-exporter" "$OUT/textfile" 2>/dev/null || true
-for i in 1 2 3 4 5; do
+for _ in 1 2 3 4 5; do
 	find "$CG" -depth -type d -exec rmdir {} + 2>/dev/null && break
 	sleep 0.2
 done
