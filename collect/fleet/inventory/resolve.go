@@ -41,8 +41,9 @@ type Defaults struct {
 //  3. then d, the caller's defaults; then port 22.
 //
 // Become comes from the inventory when it sets ansible_become (true or
-// false), else from d. IdentityFile none in ssh_config means no key files
-// (d.IdentityFiles are not added).
+// false), else from d. Any IdentityFile in ssh_config keeps
+// d.IdentityFiles out (`IdentityFile none` alone: no key files, as ssh),
+// and ProxyJump none cancels d.ProxyJump.
 func Resolve(hosts []Host, cfg *sshconfig.Config, d Defaults) []Target {
 	out := make([]Target, 0, len(hosts))
 	for _, h := range hosts {
@@ -76,13 +77,15 @@ func Resolve(hosts []Host, cfg *sshconfig.Config, d Defaults) []Target {
 		if h.BecomeSet() {
 			t.Become = h.Become
 		}
-		if t.ProxyJump == "" {
+		switch t.ProxyJump {
+		case "none":
+			t.ProxyJump = ""
+		case "":
 			t.ProxyJump = d.ProxyJump
 		}
-		switch {
-		case len(e.IdentityFiles) > 0 && e.IdentityFiles[0] == "none":
-			// IdentityFile none: no key files at all.
-		case len(e.IdentityFiles) > 0:
+		if len(e.IdentityFiles) > 0 {
+			// ssh skips "none" entries; any entry, none included, keeps
+			// the defaults out.
 			tok := sshconfig.Tokens{Alias: alias, Host: t.Addr, User: t.User, Port: t.Port}
 			for _, p := range e.IdentityFiles {
 				if p == "none" {
@@ -92,7 +95,7 @@ func Resolve(hosts []Host, cfg *sshconfig.Config, d Defaults) []Target {
 					t.IdentityFiles = append(t.IdentityFiles, x)
 				}
 			}
-		default:
+		} else {
 			t.IdentityFiles = slices.Clone(d.IdentityFiles)
 		}
 		out = append(out, t)

@@ -36,6 +36,9 @@ Host db01.mgmt
   IdentityFile /keys/db
 Host nokey
   IdentityFile none
+  ProxyJump none
+Host nokey two
+  IdentityFile /keys/two
 `), sshconfig.Options{Home: "/home/op", LocalUser: "op"})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +62,8 @@ Host nokey
 			IdentityFiles: []string{"/keys/db"}, ProxyJump: "defjump"},
 		{Name: "plain", Addr: "plain", Port: 22, User: "op", Become: true,
 			IdentityFiles: []string{"/home/op/.ssh/id_ed25519"}, ProxyJump: "defjump"},
-		{Name: "nokey", Addr: "nokey", Port: 22, User: "op", Become: true, ProxyJump: "defjump"},
+		// none: ssh skips the entry, defaults stay out; no jump at all
+		{Name: "nokey", Addr: "nokey", Port: 22, User: "op", Become: true, IdentityFiles: []string{"/keys/two"}},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d targets", len(got))

@@ -72,11 +72,13 @@ type Entry struct {
 	User     string
 	Port     int
 	// IdentityFiles as written (~ and %-tokens not expanded, as `ssh -G`
-	// prints them), in order, duplicates dropped; ["none"] when IdentityFile
-	// none came first.
+	// prints them), in order, duplicates dropped. A "none" entry names no
+	// file (ssh skips it) but still counts as set: a list of only "none"
+	// means no key files and no defaults.
 	IdentityFiles []string
 	// ProxyJump as `ssh -G` prints it (ssh:// URIs rewritten to
-	// user@host:port), "" when unset or none.
+	// user@host:port); "none" when ssh_config says none (no jump, whatever
+	// the caller's default), "" when unset.
 	ProxyJump string
 	// ProxyCommand when one applies ("" when unset or none): the collector
 	// cannot honour it and should say so.
@@ -540,9 +542,6 @@ func (c *Config) Resolve(alias string) Entry {
 	r := resolver{alias: alias, e: &e, seen: map[string]bool{}}
 	if c != nil && c.top != nil {
 		r.walk(c.top, true)
-	}
-	if e.ProxyJump == "none" {
-		e.ProxyJump = ""
 	}
 	if strings.EqualFold(e.ProxyCommand, "none") {
 		e.ProxyCommand = ""
