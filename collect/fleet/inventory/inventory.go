@@ -27,8 +27,10 @@
 // group name; `ansible_group_priority` is not read), then the host's own.
 // Only the connection variables are interpreted: ansible_host, ansible_port,
 // ansible_user, ansible_become, and the legacy ansible_ssh_host,
-// ansible_ssh_port, ansible_ssh_user, read as the same three variables.
-// Others are kept (Host.Vars) and ignored. Not read: group_vars/ and
+// ansible_ssh_port, ansible_ssh_user, which win over the new names whatever
+// level each comes from, as with Ansible's ssh connection plugin (a group's
+// ansible_ssh_port beats a host's ansible_port). Others are kept (Host.Vars)
+// and ignored. Not read: group_vars/ and
 // host_vars/ directories, dynamic inventory scripts and plugins, YAML merge
 // keys (<<), host pattern subscripts (`web[0]`).
 //
@@ -95,8 +97,7 @@ type Host struct {
 	Groups []string
 	Source string // the inventory file
 	Line   int    // where the host is first named
-	// Vars are all the host's variables after Ansible's merge, legacy
-	// connection names renamed (ansible_ssh_host → ansible_host …).
+	// Vars are all the host's variables after Ansible's merge.
 	Vars map[string]string
 }
 
@@ -292,7 +293,7 @@ func (b *builder) group(name string, line int) *group {
 	return g
 }
 
-// canonical renames the legacy connection variables.
+// canonical names the connection variable a legacy name stands for.
 func canonical(k string) string {
 	switch k {
 	case "ansible_ssh_host":
@@ -329,13 +330,23 @@ func checkVar(k, v string) error {
 }
 
 func setVar(vars map[string]varVal, k, v string, line int, where string, b *builder) error {
-	orig := k
-	k = canonical(k)
-	if err := checkVar(k, v); err != nil {
-		return b.errf(line, "%s: %s: %v", where, orig, err)
+	if err := checkVar(canonical(k), v); err != nil {
+		return b.errf(line, "%s: %s: %v", where, k, err)
 	}
 	if old, ok := vars[k]; ok && old.value != v {
-		return b.errf(line, "%s: %s set to %s here and to %s at line %d", where, orig, quote.Q(v), quote.Q(old.value), old.line)
+		return b.errf(line, "%s: %s set to %s here and to %s at line %d", where, k, quote.Q(v), quote.Q(old.value), old.line)
+	}
+	// The legacy and the new name of one connection variable, both given
+	// at one level, must agree (Ansible would take the legacy one silently).
+	other := ""
+	switch k {
+	case "ansible_host", "ansible_port", "ansible_user":
+		other = "ansible_ssh_" + strings.TrimPrefix(k, "ansible_")
+	case "ansible_ssh_host", "ansible_ssh_port", "ansible_ssh_user":
+		other = canonical(k)
+	}
+	if old, ok := vars[other]; ok && other != "" && old.value != v {
+		return b.errf(line, "%s: %s set to %s here and %s to %s at line %d", where, k, quote.Q(v), other, quote.Q(old.value), old.line)
 	}
 	if _, ok := vars[k]; !ok {
 		vars[k] = varVal{value: v, line: line}
@@ -523,9 +534,9 @@ func (b *builder) finish() (*Inventory, error) {
 			}
 		}
 		sort.Strings(host.Groups)
-		host.Address = vars["ansible_host"]
-		host.User = vars["ansible_user"]
-		if v, ok := vars["ansible_port"]; ok {
+		host.Address = connVar(vars, "host")
+		host.User = connVar(vars, "user")
+		if v := connVar(vars, "port"); v != "" {
 			host.Port, _ = parsePort(v)
 		}
 		if v, ok := vars["ansible_become"]; ok {
@@ -535,6 +546,17 @@ func (b *builder) finish() (*Inventory, error) {
 		inv.byName[h.name] = i
 	}
 	return inv, nil
+}
+
+// connVar is a connection variable as Ansible's ssh plugin takes it: the
+// legacy ansible_ssh_NAME when the host has it from any level, else
+// ansible_NAME (the plugin lists both and the later one in its list wins,
+// whatever level each comes from).
+func connVar(vars map[string]string, name string) string {
+	if v, ok := vars["ansible_ssh_"+name]; ok {
+		return v
+	}
+	return vars["ansible_"+name]
 }
 
 // --- values ---

@@ -97,7 +97,7 @@ func TestVarsPrecedence(t *testing.T) {
 			{Name: "web05.dc1.example.com", Address: "10.0.1.5", Port: 22, User: "deploy"},
 			// dc2's port beats prod's; web beats prod for the user (same depth, later name)
 			{Name: "web-b.dc2.example.com", Port: 2222, User: "www"},
-			// legacy names are the same variables; the host's beat dc2's
+			// the legacy names beat the new ones (dc2's ansible_port)
 			{Name: "db-legacy.dc2.example.com", Address: "10.0.2.99", Port: 2022, User: "ops"},
 			{Name: "db3.dc1.example.com", Port: 22, User: "ops", Become: true},
 			// host:port in the pattern is the host's ansible_port
@@ -214,13 +214,6 @@ func TestAgreesWithAnsible(t *testing.T) {
 			sort.Strings(ag)
 			if !slices.Equal(h.Groups, ag) {
 				t.Errorf("%s: %s groups %v, ansible %v", file, h.Name, h.Groups, ag)
-			}
-			// Legacy names: Ansible keeps both keys; read them as one.
-			for _, legacy := range []string{"host", "port", "user"} {
-				if v, ok := av["ansible_ssh_"+legacy]; ok {
-					av["ansible_"+legacy] = v
-					delete(av, "ansible_ssh_"+legacy)
-				}
 			}
 			for k, v := range av {
 				got, ok := h.Vars[k]
@@ -342,7 +335,7 @@ func TestErrors(t *testing.T) {
 		{"ini", "[web]\nweb01 ansible_become=maybe\n", "inv:2: host web01: ansible_become: bad boolean"},
 		{"ini", "[web]\nweb01 port\n", "inv:2: host web01: \"port\" is not name=value"},
 		{"ini", "[web]\nweb01 ansible_user=a\n[db]\nweb01 ansible_user=b\n", "inv:4: host web01: ansible_user set to \"b\" here and to \"a\" at line 2"},
-		{"ini", "[web]\na ansible_host=1.2.3.4 ansible_ssh_host=1.2.3.5\n", "ansible_ssh_host set to \"1.2.3.5\" here and to \"1.2.3.4\" at line 2"},
+		{"ini", "[web]\na ansible_host=1.2.3.4 ansible_ssh_host=1.2.3.5\n", "ansible_ssh_host set to \"1.2.3.5\" here and ansible_host to \"1.2.3.4\" at line 2"},
 		{"ini", "[web:vars]\nx=1\n[web]\na\n[web:vars]\nx=2\n", "inv:6: group web: x set to \"2\" here and to \"1\" at line 2"},
 		{"ini", "[web:children]\nweb01\n[web02]\nb\n", "inv:2: group web01 is named as a child but defined nowhere"},
 		{"ini", "[db:vars]\nansible_user=x\n[web]\na\n", "inv:1: [db:vars] for a group that has no [db] or [db:children] section"},
@@ -451,4 +444,63 @@ func FuzzParseYAML(f *testing.F) {
 
 func FuzzParseList(f *testing.F) {
 	fuzzParse(f, FormatList, "a\nops@b:2222 # c\n[2001:db8::1]:22\nweb[1:3]\n")
+}
+
+// TestConnectionAgreesWithAnsible asks Ansible's ssh connection plugin which
+// address, port and user it connects with for every host of conn.ini (every
+// level sets something, legacy names included): `ansible -m ping -vvv`
+// prints the ssh command it runs. Every address is on loopback and nothing
+// listens, so each attempt is refused at once.
+func TestConnectionAgreesWithAnsible(t *testing.T) {
+	bin := needtool.Need(t, "ansible", "ansible")
+	needtool.Need(t, "openssh-client", "ssh")
+	path := filepath.Join("testdata", "conn.ini")
+	cmd := exec.Command(bin, "-i", path, "all", "-m", "ping", "-vvv", "-f", "4",
+		"-e", "ansible_ssh_timeout=1", "-e", "ansible_ssh_retries=0")
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+home, "ANSIBLE_LOCAL_TEMP="+home, "ANSIBLE_NOCOLOR=1",
+		"ANSIBLE_HOST_KEY_CHECKING=False")
+	out, _ := cmd.CombinedOutput() // every host is unreachable: exit status 4
+	type conn struct {
+		user string
+		port int
+	}
+	got := map[string]*conn{}
+	for _, l := range strings.Split(string(out), "\n") {
+		addr, rest, ok := strings.Cut(strings.TrimPrefix(l, "<"), "> ")
+		if !ok || !strings.HasPrefix(l, "<") {
+			continue
+		}
+		if got[addr] == nil {
+			got[addr] = &conn{}
+		}
+		if u, ok := strings.CutPrefix(rest, "ESTABLISH SSH CONNECTION FOR USER: "); ok {
+			got[addr].user = u
+		}
+		if strings.HasPrefix(rest, "SSH: EXEC ssh ") {
+			for _, f := range strings.Fields(rest) {
+				if p, ok := strings.CutPrefix(f, "Port="); ok {
+					fmt.Sscan(p, &got[addr].port)
+				}
+			}
+		}
+	}
+	inv := load(t, "conn.ini")
+	if len(got) != len(inv.Hosts) {
+		t.Fatalf("ansible tried %d addresses, inventory has %d hosts:\n%s", len(got), len(inv.Hosts), out)
+	}
+	for _, h := range inv.Hosts {
+		addr := h.Address
+		if addr == "" {
+			addr = h.Name
+		}
+		c := got[addr]
+		if c == nil {
+			t.Errorf("%s: ansible did not connect to %s", h.Name, addr)
+			continue
+		}
+		if c.user != h.User || c.port != h.Port {
+			t.Errorf("%s (%s): user %q port %d, ansible user %q port %d", h.Name, addr, h.User, h.Port, c.user, c.port)
+		}
+	}
 }
