@@ -475,6 +475,18 @@ func (b *builder) finish() (*Inventory, error) {
 		b.groups[name].depth = depthOf(b.groups[name])
 	}
 
+	// As Ansible's reconcile: a host listed under ungrouped that is also in
+	// another group is not ungrouped.
+	direct := map[*hostRec]bool{}
+	for _, name := range b.gorder {
+		if name != "all" && name != "ungrouped" {
+			for _, h := range b.groups[name].hosts {
+				direct[h] = true
+			}
+		}
+	}
+	ungrouped.hosts = slices.DeleteFunc(ungrouped.hosts, func(h *hostRec) bool { return direct[h] })
+
 	// Membership: each host's groups, transitively.
 	member := make([]map[string]bool, len(b.horder))
 	for i := range member {

@@ -375,6 +375,22 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// Ansible's implicit groups: a host in no group (or only in all) is
+// ungrouped; one listed under [ungrouped] and elsewhere is not.
+func TestUngrouped(t *testing.T) {
+	inv, err := ParseFormat("inv", []byte("a\n[all]\nb\n[ungrouped]\nc\nd\n[web]\nd\ne\n"), FormatINI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, err := inv.Select([]string{"ungrouped"})
+	if got := names(hs); err != nil || !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("ungrouped: %v %v", got, err)
+	}
+	if hs, _ := inv.Select([]string{"all"}); len(hs) != 5 {
+		t.Errorf("all: %v", names(hs))
+	}
+}
+
 func TestRanges(t *testing.T) {
 	inv, err := ParseFormat("inv", []byte("[web]\nweb[08:11].dc[1:2]\nx[a:e:2] ansible_port=22\n[big]\nh[1:100000]\n"), FormatINI)
 	if err != nil {
