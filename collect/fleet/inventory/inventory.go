@@ -43,6 +43,7 @@
 package inventory
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -143,6 +144,12 @@ func (e *Error) Error() string {
 
 // Load reads the inventory at path.
 func Load(path string) (*Inventory, error) {
+	// Stat first: opening a FIFO would block.
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, &Error{File: path, Msg: "not a regular file (dynamic inventories and inventory directories are not read)"}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -168,6 +175,7 @@ func Load(path string) (*Inventory, error) {
 // Parse reads an inventory from data, detecting its format; name is used in
 // errors and as Host.Source.
 func Parse(name string, data []byte) (*Inventory, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	return ParseFormat(name, data, Detect(data))
 }
 
@@ -176,6 +184,7 @@ func ParseFormat(name string, data []byte, f Format) (*Inventory, error) {
 	if len(data) > MaxFileBytes {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("larger than %d bytes", MaxFileBytes)}
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte order mark
 	b := newBuilder(name)
 	var err error
 	switch f {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/internal/needtool"
@@ -418,6 +419,20 @@ func TestLoadBounds(t *testing.T) {
 	}
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("directory: %v", err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("fifo: %v", err)
+	}
+	bom := filepath.Join(dir, "bom.ini")
+	if err := os.WriteFile(bom, []byte("\xef\xbb\xbf[web]\nweb01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if inv, err := Load(bom); err != nil || inv.Format != FormatINI || len(inv.Hosts) != 1 {
+		t.Errorf("byte order mark: %v", err)
 	}
 }
 

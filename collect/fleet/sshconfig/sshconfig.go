@@ -174,6 +174,12 @@ func newConfig(opt Options) (*Config, error) {
 }
 
 func readCapped(path string) ([]byte, error) {
+	// Stat first: opening a FIFO a glob matched would block.
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

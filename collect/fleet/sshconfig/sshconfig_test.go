@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/internal/needtool"
@@ -319,4 +320,18 @@ func FuzzParseSSHConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIncludeFIFORefused(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(home, ".ssh", "pipe"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Parse("cfg", []byte("Include pipe\n"), Options{Home: home})
+	if err == nil || !strings.Contains(err.Error(), "cfg:1: Include \"pipe\":") || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err %v", err)
+	}
 }
