@@ -9,8 +9,8 @@
 //
 // Format (Load decides from the content, not the file name):
 //
-//   - YAML when the first line that is not blank or a comment is `---`, or a
-//     key ending in `:` (`all:`, `webservers:`), or holds `key: value`;
+//   - YAML when the first line that is not blank or a comment starts with
+//     `---`, `{` or a word ending in `:` (`all:`, `webservers: {…}`);
 //   - else INI when a line is a [section] header or a host line carries
 //     key=value variables;
 //   - else a plain list: one host per line, `name`, `name:port`,
@@ -221,12 +221,8 @@ func Detect(data []byte) Format {
 		}
 		if first {
 			first = false
-			if l == "---" || strings.HasPrefix(l, "--- ") {
-				return FormatYAML
-			}
-			noComment, _, _ := strings.Cut(l, " #")
-			noComment = strings.TrimSpace(noComment)
-			if strings.HasSuffix(noComment, ":") || strings.Contains(noComment, ": ") {
+			word, _, _ := strings.Cut(strings.ReplaceAll(l, "\t", " "), " ")
+			if word == "---" || strings.HasSuffix(word, ":") || l[0] == '{' {
 				return FormatYAML
 			}
 		}

@@ -47,6 +47,9 @@ func TestDetect(t *testing.T) {
 		"a ansible_port=22\n":      FormatINI,
 		"a\nb:22\n[2001:db8::1]:2": FormatList,
 		"ops@a\n":                  FormatList,
+		"a note=\"x: y\"\n":        FormatINI,
+		"{all: {hosts: {a: }}}\n":  FormatYAML,
+		"all:\t# c\n":              FormatYAML,
 		"":                         FormatList,
 	} {
 		if got := Detect([]byte(in)); got != want {
