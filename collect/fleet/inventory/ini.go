@@ -207,10 +207,45 @@ func splitWords(s string) ([]string, error) {
 	}
 }
 
-// unquote strips one pair of matching quotes around a [group:vars] value.
+// unquote reads a [group:vars] value as Ansible does where it matters:
+// Ansible evaluates the text as a Python literal and keeps the raw text when
+// that fails, so a quoted string or a number may be followed by a
+// # comment ("22 # ssh" is 22, "'dc two' # x" is dc two), while anything
+// else is kept whole, comment included ("ops # x" stays "ops # x", which
+// the ansible_user check then refuses).
 func unquote(v string) string {
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		return v[1 : len(v)-1]
+	if v == "" {
+		return v
+	}
+	comment := func(rest string) bool {
+		rest = strings.TrimSpace(rest)
+		return rest == "" || rest[0] == '#'
+	}
+	if q := v[0]; q == '"' || q == '\'' {
+		if end := strings.IndexByte(v[1:], q); end >= 0 && !strings.Contains(v[1:end+1], "\\") && comment(v[end+2:]) {
+			return v[1 : end+1]
+		}
+		return v
+	}
+	word, rest, _ := strings.Cut(v, " ")
+	if comment(rest) && isPythonNumberOrBool(word) {
+		return word
 	}
 	return v
+}
+
+func isPythonNumberOrBool(w string) bool {
+	if w == "True" || w == "False" {
+		return true
+	}
+	w = strings.TrimPrefix(w, "-")
+	if w == "" || len(w) > 1 && w[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

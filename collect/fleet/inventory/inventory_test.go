@@ -356,6 +356,7 @@ func TestErrors(t *testing.T) {
 		{"ini", "[web]\nweb/01\n", "bad host name \"web/01\""},
 		{"ini", "[web]\na:1:2\n", "more than one :port"},
 		{"ini", "[web:vars]\njust words\n[web]\na\n", "inv:2: a [web:vars] line is name=value"},
+		{"ini", "[web:vars]\nansible_user=ops # not a comment to Ansible\n[web]\na\n", "inv:2: group web: ansible_user: bad ansible_user \"ops # not a comment to Ansible\""},
 		{"yaml", "all:\n  hostz:\n    a:\n", "inv:2: group all: unknown key \"hostz\" (want hosts, vars, children)"},
 		{"yaml", "all:\n  children:\n    web:\n      hosts:\n        web01:\n    web01:\n", "inv:6: group web01 is named as a child but defined nowhere"},
 		{"yaml", "all:\n  hosts:\n    a:\n      ansible_port: 0\n", "inv:4: host a: ansible_port: bad port"},
