@@ -539,3 +539,38 @@ func TestConnectionAgreesWithAnsible(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSelect: any --limit either fails as a whole or selects a subset of
+// the inventory, in inventory order, each host once.
+func FuzzSelect(f *testing.F) {
+	for _, s := range []string{"web*:&dc1:!web0[12]*", "~db[0-9],lb", "2001:db8::10", "all:!prod", "web[0]", "!&x"} {
+		f.Add(s)
+	}
+	inv, err := Load(filepath.Join("testdata", "dc.ini"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	pos := map[string]int{}
+	for i, h := range inv.Hosts {
+		pos[h.Name] = i
+	}
+	f.Fuzz(func(t *testing.T, limit string) {
+		hs, err := inv.Select([]string{limit})
+		if err != nil {
+			if _, ok := err.(*UnmatchedError); !ok {
+				if hs != nil {
+					t.Fatalf("error %v with hosts", err)
+				}
+				return
+			}
+		}
+		last := -1
+		for _, h := range hs {
+			i, ok := pos[h.Name]
+			if !ok || i <= last {
+				t.Fatalf("%q: %s out of order or not in the inventory", limit, h.Name)
+			}
+			last = i
+		}
+	})
+}
