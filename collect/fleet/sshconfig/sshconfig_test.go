@@ -135,9 +135,10 @@ func TestAgreesWithOpenSSH(t *testing.T) {
 	ssh := needtool.Need(t, "openssh-client", "ssh")
 	dir := t.TempDir()
 	path := fleetConfig(t, dir)
-	// ssh resolves ~ through the password database, not $HOME: give our
-	// reader the same home so that nothing differs but the parser.
-	c, err := Load(path, Options{})
+	// Every Include is absolute and IdentityFile is compared as written,
+	// so the home directory plays no part (ssh takes it from the password
+	// database, not $HOME).
+	c, err := Load(path, Options{Home: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
