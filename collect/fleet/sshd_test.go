@@ -25,6 +25,7 @@ type sshd struct {
 	client   string // the client's private key file (no passphrase)
 	cmd      *exec.Cmd
 	extraCfg string
+	debug    bool
 }
 
 // keygen makes an ed25519 key pair at path (passphrase pass, "" none).
@@ -56,11 +57,16 @@ func freePort(t *testing.T) int {
 // startSSHD starts sshd authorising the client keys given (public lines).
 func startSSHD(t *testing.T, authorized ...string) *sshd {
 	t.Helper()
+	return startSSHDWith(t, false, authorized...)
+}
+
+func startSSHDWith(t *testing.T, debug bool, authorized ...string) *sshd {
+	t.Helper()
 	bin := needtool.Need(t, "openssh-server", "sshd")
 	if os.Geteuid() == 0 {
 		os.MkdirAll("/run/sshd", 0o755) // privilege separation folder
 	}
-	s := &sshd{dir: t.TempDir()}
+	s := &sshd{dir: t.TempDir(), debug: debug}
 	s.hostKey = filepath.Join(s.dir, "hostkey")
 	s.hostPub = keygen(t, s.hostKey, "")
 	s.client = filepath.Join(s.dir, "client")
@@ -91,13 +97,13 @@ PubkeyAuthentication yes
 PermitRootLogin yes
 AllowTcpForwarding yes
 MaxStartups 200
-LogLevel ERROR
-%s`, s.port, s.hostKey, s.dir, s.dir, s.extraCfg)
+%s
+LogLevel %s`, s.port, s.hostKey, s.dir, s.dir, s.extraCfg, s.logLevel())
 		if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		var logb bytes.Buffer
-		s.cmd = exec.Command(bin, "-D", "-e", "-f", cfg)
+		s.cmd = exec.Command(bin, "-D", "-E", filepath.Join(s.dir, "sshd.log"), "-f", cfg)
 		s.cmd.Stderr = &logb
 		if err = s.cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -117,7 +123,7 @@ LogLevel ERROR
 			}
 			select {
 			case err = <-done:
-				t.Logf("sshd on port %d exited: %v: %s", s.port, err, logb.String())
+				t.Logf("sshd on port %d exited: %v: %s", s.port, err, s.log()+logb.String())
 				deadline = time.Time{}
 			case <-time.After(50 * time.Millisecond):
 			}
@@ -127,9 +133,21 @@ LogLevel ERROR
 		}
 		s.cmd.Process.Kill()
 		<-done
-		t.Fatalf("sshd did not listen on %s: %s", s.addr(), logb.String())
+		t.Fatalf("sshd did not listen on %s: %s", s.addr(), s.log()+logb.String())
 	}
 	t.Fatalf("sshd would not start: %v", err)
+}
+
+func (s *sshd) logLevel() string {
+	if s.debug {
+		return "DEBUG"
+	}
+	return "ERROR"
+}
+
+func (s *sshd) log() string {
+	b, _ := os.ReadFile(filepath.Join(s.dir, "sshd.log"))
+	return string(b)
 }
 
 func (s *sshd) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
