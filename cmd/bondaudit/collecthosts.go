@@ -20,6 +20,7 @@ import (
 	"github.com/bondaudit/bondaudit/collect/fleet"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/quote"
+	"github.com/bondaudit/bondaudit/internal/runjob"
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
@@ -360,4 +361,14 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// runCollectHosts is bondaudit run's collect step for hosts: {inventory: …}.
+func (a *app) runCollectHosts(ctx context.Context, h *runjob.Hosts, dir string) (int, int, error) {
+	f := &hostFlags{inventory: h.Inventory, limit: h.Limit, concurrency: h.Concurrency, become: h.Become,
+		timeout: 2 * time.Minute, connectTimeout: 10 * time.Second}
+	if h.KnownHosts != "" {
+		f.knownHosts = []string{h.KnownHosts}
+	}
+	return a.collectHosts(ctx, f, dir, false)
 }

@@ -164,3 +164,34 @@ func TestCollectSiteHostsAndSwitches(t *testing.T) {
 		t.Errorf("audit of the collected site failed: %s %s", out, errOut)
 	}
 }
+
+// TestRunCollectsAnInventory: bondaudit run with hosts: {inventory: …}
+// collects the hosts over SSH into the run's snapshot; the refused host is
+// reported map.host-unreachable in the run's report.
+func TestRunCollectsAnInventory(t *testing.T) {
+	home := sshEnv(t)
+	port, known := testSSHD(t, home)
+	dead := freeTCPPort(t)
+	work := t.TempDir()
+	kh := filepath.Join(work, "known_hosts")
+	os.WriteFile(kh, []byte(known), 0o600)
+	os.WriteFile(filepath.Join(work, "hosts.txt"), []byte(fmt.Sprintf("127.0.0.1:%d\n127.0.0.1:%d\n", port, dead)), 0o644)
+	config := filepath.Join(work, "run.yaml")
+	os.WriteFile(config, []byte("site: dc1\nhosts: {inventory: hosts.txt, known_hosts: known_hosts, concurrency: 4}\nhistory: h\n"+
+		"outputs:\n  - {path: out.json}\nfail_on: never\n"), 0o644)
+	code, _, stderr := runCLI(t, "run", config)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if want := "collected 1 of 2 hosts over SSH from " + filepath.Join(work, "hosts.txt"); !strings.Contains(stderr, want) {
+		t.Errorf("stderr has no %q:\n%s", want, stderr)
+	}
+	snap := filepath.Join(work, "h", "2026-11-25T080000Z", "hosts")
+	if _, err := os.Stat(filepath.Join(snap, fmt.Sprintf("127.0.0.1_%d", port), "ip-link.json")); err != nil {
+		t.Errorf("no capture in the run's snapshot: %v", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(work, "out.json"))
+	if !strings.Contains(string(b), `"map.host-unreachable"`) || !strings.Contains(string(b), fmt.Sprintf("127.0.0.1_%d", dead)) {
+		t.Errorf("the run's report does not say the refused host is unreachable:\n%.3000s", b)
+	}
+}
