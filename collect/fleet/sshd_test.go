@@ -62,11 +62,18 @@ func startSSHD(t *testing.T, authorized ...string) *sshd {
 
 func startSSHDWith(t *testing.T, debug bool, authorized ...string) *sshd {
 	t.Helper()
+	return startSSHDCfg(t, debug, "", authorized...)
+}
+
+// startSSHDCfg starts sshd with extra configuration lines (ForceCommand
+// for a host that misbehaves).
+func startSSHDCfg(t *testing.T, debug bool, extra string, authorized ...string) *sshd {
+	t.Helper()
 	bin := needtool.Need(t, "openssh-server", "sshd")
 	if os.Geteuid() == 0 {
 		os.MkdirAll("/run/sshd", 0o755) // privilege separation folder
 	}
-	s := &sshd{dir: t.TempDir(), debug: debug}
+	s := &sshd{dir: t.TempDir(), debug: debug, extraCfg: extra}
 	s.hostKey = filepath.Join(s.dir, "hostkey")
 	s.hostPub = keygen(t, s.hostKey, "")
 	s.client = filepath.Join(s.dir, "client")
