@@ -33,8 +33,8 @@ var StockCommands = []Command{
 	{File: "teamd/<team>.json", Run: "teamdctl <team> state dump", Root: true, When: "for each team device, when teamdctl is installed"},
 }
 
-// The remote script: POSIX sh, no single quote or backslash in it (it is
-// passed as `sh -c '…'` through whatever login shell the user has). Each
+// The remote script: POSIX sh, no single quote or double backslash in it
+// (it is passed as `sh -c '…'` through whatever login shell the user has). Each
 // command's output is captured whole (capped by head -c), its exit status
 // appended after the run's nonce, and printed as a section:
 //
@@ -92,7 +92,7 @@ func script(nonce string, capBytes int64, become bool) string {
 }
 
 // shellQuote single-quotes s for a POSIX shell (and for any login shell:
-// the script holds no quote or backslash).
+// the script holds no single quote).
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
