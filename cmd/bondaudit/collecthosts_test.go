@@ -14,6 +14,7 @@ import (
 	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/internal/snmplab"
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // testSSHD starts a real sshd on a loopback port; the client key is put
@@ -193,5 +194,41 @@ func TestRunCollectsAnInventory(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(work, "out.json"))
 	if !strings.Contains(string(b), `"map.host-unreachable"`) || !strings.Contains(string(b), fmt.Sprintf("127.0.0.1_%d", dead)) {
 		t.Errorf("the run's report does not say the refused host is unreachable:\n%.3000s", b)
+	}
+}
+
+// TestCollectHostsRemoteBondaudit: --remote-bondaudit runs the real
+// bondaudit binary on the host (collect host -o -) and stores its
+// snapshot as <name>.json, replacing the host's old capture folder.
+func TestCollectHostsRemoteBondaudit(t *testing.T) {
+	bin := sharedBinary(t)
+	home := sshEnv(t)
+	port, known := testSSHD(t, home)
+	os.WriteFile(filepath.Join(home, ".ssh", "known_hosts"), []byte(known), 0o600)
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "hosts.txt")
+	os.WriteFile(inv, []byte(fmt.Sprintf("127.0.0.1:%d\n", port)), 0o644)
+	name := fmt.Sprintf("127.0.0.1_%d", port)
+	hosts := filepath.Join(dir, "site", "hosts")
+	os.MkdirAll(filepath.Join(hosts, name), 0o755)
+	os.WriteFile(filepath.Join(hosts, name, "ip-link.json"), []byte("[]"), 0o644)
+	code, _, stderr := runCLI(t, "collect", "hosts", "-i", inv, "-o", hosts, "--remote-bondaudit", bin)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(hosts, name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := topology.LoadHost(strings.NewReader(string(b)), name+".json")
+	if err != nil || h.Unreachable {
+		t.Errorf("stored snapshot: %v %+v", err, h)
+	}
+	hn, _ := os.Hostname()
+	if h.Name != hn {
+		t.Errorf("snapshot of %q, want this machine, %q", h.Name, hn)
+	}
+	if _, err := os.Stat(filepath.Join(hosts, name)); err == nil {
+		t.Errorf("the old capture folder stayed beside the snapshot")
 	}
 }
