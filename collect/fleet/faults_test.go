@@ -156,3 +156,19 @@ func TestScriptBecome(t *testing.T) {
 		t.Errorf("the script holds a quote or a double backslash")
 	}
 }
+
+// TestHostDeadline: a host whose commands never finish is stopped at the
+// per-host deadline and reported as timed out (no retry: it connected).
+func TestHostDeadline(t *testing.T) {
+	hang := forced(t, `sleep 8`)
+	dir := t.TempDir()
+	kh := writeFile(t, filepath.Join(dir, "known_hosts"), hang.knownLine())
+	start := time.Now()
+	r := collectOne(t, hang.target("hangs"), Options{Out: filepath.Join(dir, "hosts"), KnownHosts: []string{kh}, Timeout: 2 * time.Second})
+	if el := time.Since(start); el > 10*time.Second {
+		t.Errorf("took %s with a 2s deadline", el)
+	}
+	if r.Class() != ClassTimeout || r.Attempts != 1 || !strings.Contains(r.Err.Error(), "not done within 2s") {
+		t.Errorf("class %q attempts %d err %v", r.Class(), r.Attempts, r.Err)
+	}
+}
