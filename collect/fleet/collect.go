@@ -194,6 +194,7 @@ func Collect(ctx context.Context, targets []Target, opt Options) []Result {
 		return results
 	}
 	opt = col.opt
+	removeStale(opt.Out, time.Now().Add(-staleAfter))
 	seen := map[string]int{}
 	var (
 		mu       sync.Mutex
@@ -487,4 +488,24 @@ func removeDir(p string) {
 		return
 	}
 	os.RemoveAll(aside)
+}
+
+// staleAfter is the age after which a hidden temp folder a killed run left
+// in Out (.fleet-…) is removed (a run in progress renames or removes its
+// own long before: a host has Timeout).
+const staleAfter = 6 * time.Hour
+
+func removeStale(out string, before time.Time) {
+	ents, err := os.ReadDir(out)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".fleet-") || !e.IsDir() {
+			continue
+		}
+		if st, err := e.Info(); err == nil && st.ModTime().Before(before) {
+			os.RemoveAll(filepath.Join(out, e.Name()))
+		}
+	}
 }

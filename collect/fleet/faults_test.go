@@ -44,6 +44,12 @@ func TestMisbehavingHostsReportedOthersCollected(t *testing.T) {
 	// never by half a capture.
 	os.MkdirAll(filepath.Join(out, "drops"), 0o755)
 	writeFile(t, filepath.Join(out, "drops", "ip-link.json"), "[]")
+	// What a killed run left: a day-old temp folder (removed) and a fresh
+	// one (maybe another run's, kept).
+	old, fresh := filepath.Join(out, ".fleet-good-1"), filepath.Join(out, ".fleet-good-2")
+	os.MkdirAll(old, 0o755)
+	os.MkdirAll(fresh, 0o755)
+	os.Chtimes(old, time.Now().Add(-24*time.Hour), time.Now().Add(-24*time.Hour))
 	opt := Options{Out: out, KnownHosts: []string{kh}, AgentSocket: "-", Timeout: 20 * time.Second, CommandCap: 1 << 20}
 	rs := Collect(context.Background(), targets, opt)
 	want := map[string]string{
@@ -70,9 +76,12 @@ func TestMisbehavingHostsReportedOthersCollected(t *testing.T) {
 	}
 	ents, _ := os.ReadDir(out)
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".") {
+		if strings.HasPrefix(e.Name(), ".") && e.Name() != ".fleet-good-2" {
 			t.Errorf("left behind in the output: %s", e.Name())
 		}
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a fresh temp folder (another run's) was removed")
 	}
 	if _, err := os.Stat(filepath.Join(out, "drops")); err == nil {
 		t.Errorf("the old capture of drops stayed beside its unreachable snapshot")

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,8 +247,10 @@ func TestRefusedAndSilentHostsReportedOthersCollected(t *testing.T) {
 	}
 	defer silent.Close()
 	refused := freePort(t)
+	hole := blackHole(t)
 	targets := []Target{
 		{Name: "refused01", Addr: "127.0.0.1", Port: refused},
+		{Name: "hole01", Addr: "127.0.0.1", Port: hole},
 		s.target("good01"),
 		{Name: "silent01", Addr: "127.0.0.1", Port: silent.Addr().(*net.TCPAddr).Port},
 		s.target("good02"),
@@ -261,12 +264,16 @@ func TestRefusedAndSilentHostsReportedOthersCollected(t *testing.T) {
 	if el := time.Since(start); el > 8*time.Second {
 		t.Errorf("took %s: the connect timeout is not applied", el)
 	}
-	want := map[string]Class{"refused01": ClassRefused, "good01": "", "silent01": ClassTimeout, "good02": ""}
+	want := map[string]Class{"refused01": ClassRefused, "hole01": ClassTimeout, "good01": "", "silent01": ClassTimeout, "good02": ""}
+	why := map[string]string{"refused01": "connection refused", "hole01": "connect timed out", "silent01": "handshake timed out"}
 	for _, r := range rs {
 		if r.Class() != want[r.Target.Name] {
 			t.Errorf("%s: class %q (%v), want %q", r.Target.Name, r.Class(), r.Err, want[r.Target.Name])
 		}
 		if r.Err != nil {
+			if !strings.Contains(r.Err.Error(), why[r.Target.Name]) {
+				t.Errorf("%s: %v, want %q", r.Target.Name, r.Err, why[r.Target.Name])
+			}
 			if r.Attempts != 2 {
 				t.Errorf("%s: %d attempts, want 2 (one retry)", r.Target.Name, r.Attempts)
 			}
@@ -275,7 +282,36 @@ func TestRefusedAndSilentHostsReportedOthersCollected(t *testing.T) {
 			t.Errorf("%s: no capture: %v", r.Target.Name, err)
 		}
 	}
-	if len(progress) != 4 || progress[3].Done != 4 || progress[3].Failed != 2 || progress[3].InFlight != 0 {
+	if len(progress) != 5 || progress[4].Done != 5 || progress[4].Failed != 3 || progress[4].InFlight != 0 {
 		t.Errorf("progress: %+v", progress)
 	}
+}
+
+// blackHole is a loopback port where a TCP connect never completes: a
+// listener with a backlog of 0 whose one queue slot is taken, so the
+// kernel drops every further SYN, as a firewall that drops packets does.
+func blackHole(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := sa.(*syscall.SockaddrInet4).Port
+	c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
+	if err != nil {
+		t.Fatalf("filling the black hole's queue: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return port
 }
