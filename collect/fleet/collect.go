@@ -227,6 +227,9 @@ func Collect(ctx context.Context, targets []Target, opt Options) []Result {
 			for i := range next {
 				progress(nil, true)
 				r := &results[i]
+				if r.Err == nil && ctx.Err() != nil {
+					r.Err = &Error{Class: ClassTimeout, Err: fmt.Errorf("%s: not collected: collection stopped: %v", r.Target.Name, context.Cause(ctx))}
+				}
 				if r.Err == nil {
 					start := time.Now()
 					col.host(ctx, r)
@@ -275,6 +278,12 @@ func (col *collector) host(ctx context.Context, r *Result) {
 		return
 	}
 	r.Err = err
+	if ctx.Err() != nil {
+		// Stopped (interrupted), not unreachable: the host's old capture
+		// stays as it was.
+		r.Err = &Error{Class: ClassTimeout, Err: fmt.Errorf("%s: collection stopped: %v", t.Name, context.Cause(ctx))}
+		return
+	}
 	if ClassOf(err) == ClassSave {
 		return
 	}

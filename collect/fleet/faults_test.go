@@ -181,3 +181,25 @@ func TestHostDeadline(t *testing.T) {
 		t.Errorf("class %q attempts %d err %v", r.Class(), r.Attempts, r.Err)
 	}
 }
+
+// TestStoppedCollectionKeepsOldCaptures: an interrupted collection (its
+// context cancelled) writes no unreachable snapshot and leaves the hosts'
+// old captures alone.
+func TestStoppedCollectionKeepsOldCaptures(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "hosts")
+	os.MkdirAll(filepath.Join(out, "web01"), 0o755)
+	writeFile(t, filepath.Join(out, "web01", "ip-link.json"), "[]")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rs := Collect(ctx, []Target{{Name: "web01", Addr: "127.0.0.1", Port: 1}, {Name: "web02", Addr: "127.0.0.1", Port: 1}},
+		Options{Out: out, AgentSocket: "-", KnownHosts: []string{filepath.Join(t.TempDir(), "kh")}})
+	for _, r := range rs {
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "collection stopped") {
+			t.Errorf("%s: %v", r.Target.Name, r.Err)
+		}
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 1 || ents[0].Name() != "web01" {
+		t.Errorf("output after a stopped collection: %v", names(ents))
+	}
+}
