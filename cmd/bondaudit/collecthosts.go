@@ -8,11 +8,13 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/signal"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,7 +69,11 @@ func (a *app) collectHostsCmd() *cobra.Command {
 			if f.inventory == "" || out == "" {
 				return failed(fmt.Errorf("collect hosts needs -i INVENTORY and -o DIR"))
 			}
-			ok, total, err := a.collectHosts(cmd.Context(), &f, out, a.stderrIsTerminal)
+			// Interrupted: hosts in flight stop, none is marked
+			// unreachable, old captures stay.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			ok, total, err := a.collectHosts(ctx, &f, out, a.stderrIsTerminal)
 			return hostsExit(ok, total, err)
 		},
 	}
@@ -301,15 +307,17 @@ func (a *app) collectSiteCmd() *cobra.Command {
 			term, stderr := a.stderrIsTerminal, a.stderr
 			a.stderrIsTerminal, a.stderr = false, &lockedWriter{w: stderr}
 			defer func() { a.stderrIsTerminal, a.stderr = term, stderr }()
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
 			var wg sync.WaitGroup
 			var hostsOK, hostsTotal int
 			var hostsErr error
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				hostsOK, hostsTotal, hostsErr = a.collectHosts(cmd.Context(), &f, filepath.Join(out, "hosts"), false)
+				hostsOK, hostsTotal, hostsErr = a.collectHosts(ctx, &f, filepath.Join(out, "hosts"), false)
 			}()
-			results, swErr := a.pollTargets(cmd.Context(), targets, swConcurrency)
+			results, swErr := a.pollTargets(ctx, targets, swConcurrency)
 			swOK, unsaved := 0, 0
 			if swErr == nil {
 				for _, sv := range snmp.SaveAll(swDir, results) {
