@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,6 +183,26 @@ func hostSummary(w io.Writer, results []fleet.Result, out string, took time.Dura
 		}
 	}
 	fmt.Fprintf(w, "collected %d of %d hosts into %s in %s\n", ok, len(results), escape.Text(out), took.Round(100*time.Millisecond))
+	// What the captures lack (no bonding module, lldpd not running, a
+	// tool not installed): counted, not a line per host.
+	notes := map[string]int{}
+	var order []string
+	for _, r := range results {
+		for _, n := range r.Notes {
+			if notes[n] == 0 {
+				order = append(order, n)
+			}
+			notes[n]++
+		}
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return notes[b] - notes[a] })
+	for i, n := range order {
+		if i == 10 {
+			fmt.Fprintf(w, "  … %d more kinds of note\n", len(order)-10)
+			break
+		}
+		fmt.Fprintf(w, "  %d of %d captures: %s\n", notes[n], ok, escape.Text(n))
+	}
 	if ok < len(results) {
 		var parts []string
 		for _, c := range fleet.Classes {
