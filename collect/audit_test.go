@@ -166,6 +166,21 @@ func removeFile(rel string) func(t *testing.T, dir string) {
 	}
 }
 
+// unreachableHost replaces a host's capture by the snapshot collect hosts
+// writes for a host it could not reach.
+func unreachableHost(name, why string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		t.Helper()
+		if err := os.RemoveAll(filepath.Join(dir, "hosts", name)); err != nil {
+			t.Fatal(err)
+		}
+		h := &topology.Host{Name: name, Source: "collect hosts", Collected: time.Now().UTC().Format(time.RFC3339), Unreachable: true, Error: why}
+		if err := topology.SaveSnapshot(filepath.Join(dir, "hosts", name+".json"), h); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // asSnapshot replaces a switch's snmprec by the JSON snapshot that
 // "bondaudit collect switches" would write for it, after mutate: the way
 // to state facts that only vendor MIBs carry (issue 4's decoders).
@@ -628,6 +643,9 @@ func ruleCases() []ruleCase {
 		{name: "switch heard by hosts but not in the site", rule: "map.switch-unreachable", fire: true, severity: rules.Warning, onSwitch: "leafc",
 			build: oneSwitch(abBond, ""), post: []func(*testing.T, string){removeFile("switches/leafc.snmprec")}},
 		{name: "every switch read", rule: "map.switch-unreachable", build: oneSwitch(abBond, "")},
+		{name: "host x could not be collected over SSH", rule: "map.host-unreachable", fire: true, severity: rules.Warning,
+			build: onPair(abBond, nil), post: []func(*testing.T, string){unreachableHost("x", "10.0.0.9:22: connection refused (3 attempts)")}},
+		{name: "host x collected", rule: "map.host-unreachable", build: onPair(abBond, nil)},
 		{name: "port-channel members at 25G and 10G", rule: "switch.lag-speed-mismatch", fire: true, severity: rules.Warning, onSwitch: "leafc",
 			build: oneSwitch(lacpBond, "lacp"), post: []func(*testing.T, string){setOID("leafc", ifHighSpeed(21), "66", "10000")}},
 		{name: "port-channel members at one speed", rule: "switch.lag-speed-mismatch", build: oneSwitch(lacpBond, "lacp")},

@@ -170,7 +170,12 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			readable++
 		}
 	}
-	if len(site.Hosts) == 0 && readable == 0 {
+	for _, h := range site.Hosts {
+		if !h.Unreachable { // collect hosts' snapshot of a host it could not reach
+			readable++
+		}
+	}
+	if readable == 0 {
 		return site, fmt.Errorf("site %s: %w: %d inputs, none could be read", name, ErrNothingReadable, len(jobs))
 	}
 	return site, nil

@@ -44,6 +44,7 @@ var registry = []Rule{
 	linkSpeedMismatch,
 	linkStateMismatch,
 	mapHostMissing,
+	mapHostUnreachable,
 	mapLLDPConflict,
 	mapStaleCapture,
 	mapSwitchMissing,

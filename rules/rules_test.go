@@ -500,6 +500,16 @@ var ruleCases = []ruleCase{
 		s.prev = &topology.Inventory{Hosts: []string{"web01", "db01"}, Switches: []string{"leaf1", "leaf2", "leaf3"}}
 	}, Params{}, ""},
 
+	{"map.host-unreachable", fires, "a host collect hosts could not reach", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		h := s.hostNamed("db01")
+		h.Unreachable, h.Error = true, "10.0.0.9:22: connection refused (3 attempts)"
+	}, Params{}, ""},
+	{"map.host-unreachable", quiet, "every host collected", func(s *site) {
+		onTwoSwitches(s, "active-backup")
+		s.hostNamed("db01")
+	}, Params{}, ""},
+
 	{"map.switch-unreachable", fires, "a switch that could not be read", func(s *site) {
 		onTwoSwitches(s, "active-backup")
 		x := s.switchNamed("leaf2")

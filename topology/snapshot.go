@@ -32,6 +32,11 @@ type Host struct {
 	// Problems are reading errors that did not stop the rest: what could not
 	// be checked and why, naming file and line.
 	Problems []string `json:"problems,omitempty"`
+	// Unreachable is set when the host could not be collected at all
+	// (collect hosts: refused, timed out, authentication, host key);
+	// Error says why.
+	Unreachable bool   `json:"unreachable,omitempty"`
+	Error       string `json:"error,omitempty"`
 }
 
 // NIC is a physical (or virtual) Ethernet interface.

@@ -19,9 +19,9 @@ import (
 func (a *app) collectCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "collect",
-		Short: "Collect snapshots from live switches (SNMP) or from this Linux host (kernel)",
+		Short: "Collect snapshots from live switches (SNMP), Linux hosts (SSH) or this host (kernel)",
 	}
-	cmd.AddCommand(a.collectSwitchesCmd(), a.collectHostCmd())
+	cmd.AddCommand(a.collectSwitchesCmd(), a.collectHostCmd(), a.collectHostsCmd(), a.collectSiteCmd())
 	return cmd
 }
 

@@ -43,19 +43,41 @@ type Config struct {
 	FailOnName string
 }
 
-// Hosts says where the hosts' captures come from.
+// Hosts says where the hosts' captures come from: a folder the hosts keep
+// current (From), or an inventory collected over SSH now (Inventory and
+// the collect hosts settings).
 type Hosts struct {
 	// From is a folder the hosts keep current (rsync of their capture
 	// folders, <name>.json snapshots): a site's hosts/ folder, read as
 	// untrusted input.
 	From string `yaml:"from"`
-	// The fleet collector (collect hosts -i INVENTORY) will add its
-	// inventory here as a sibling of From.
+	// Inventory is the hosts to collect over SSH (collect hosts -i).
+	Inventory   string `yaml:"inventory"`
+	Limit       string `yaml:"limit"`
+	Concurrency int    `yaml:"concurrency"`
+	KnownHosts  string `yaml:"known_hosts"`
+	Become      bool   `yaml:"become"`
 }
 
 // DecodeYAML reads the hosts mapping strictly.
 func (h *Hosts) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	before := f.Count()
 	mapping(f, n, h, label)
+	if f.Count() != before {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "concurrency":
+			if h.Concurrency < 1 {
+				f.Errorf(v, "%s.concurrency: want hosts collected at once, 1 or more, got %q", label, v.Value)
+			}
+		}
+		if k.Value != "from" && k.Value != "inventory" && h.Inventory == "" {
+			f.Errorf(k, "%s.%s: only with inventory (hosts collected over SSH now)", label, k.Value)
+		}
+	}
 }
 
 // Switches says where switch data comes from: polled now from a targets
@@ -220,13 +242,19 @@ func Parse(b []byte, path string) (*Config, error) {
 		c.Policy = abs(raw.Policy)
 	}
 	if c.Hosts == nil && c.Switches == nil {
-		f.Errorf(root, "hosts and switches: give at least one (hosts: {from: DIR}, switches: {targets: FILE} or {from: DIR})")
+		f.Errorf(root, "hosts and switches: give at least one (hosts: {from: DIR} or {inventory: FILE}, switches: {targets: FILE} or {from: DIR})")
 	}
-	if c.Hosts != nil {
-		if c.Hosts.From == "" {
-			f.Errorf(at("hosts"), "hosts.from: required: the folder the hosts keep their captures in")
+	if h := c.Hosts; h != nil {
+		switch {
+		case h.From == "" && h.Inventory == "":
+			f.Errorf(at("hosts"), "hosts.from: required: the folder the hosts keep their captures in (or hosts.inventory: collect them over SSH now)")
+		case h.From != "" && h.Inventory != "":
+			f.Errorf(at("hosts"), "hosts: give from or inventory, not both")
 		}
-		c.Hosts.From = abs(c.Hosts.From)
+		if h.Inventory != "" && h.Concurrency == 0 {
+			h.Concurrency = 64
+		}
+		h.From, h.Inventory, h.KnownHosts = abs(h.From), abs(h.Inventory), abs(h.KnownHosts)
 	}
 	if s := c.Switches; s != nil {
 		switch {
@@ -286,7 +314,7 @@ func Parse(b []byte, path string) (*Config, error) {
 // the other way round: a run would copy its own history.
 func (c *Config) checkFolders() error {
 	var sources []string
-	if c.Hosts != nil {
+	if c.Hosts != nil && c.Hosts.From != "" {
 		sources = append(sources, "hosts.from", c.Hosts.From)
 	}
 	if c.Switches != nil && c.Switches.From != "" {

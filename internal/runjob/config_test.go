@@ -58,7 +58,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown top-level key", ok + "histroy: x\n", []string{
 			`run.yaml:4: unknown key "histroy"; allowed: site, hosts, switches, policy, history, retention, outputs, fail_on`}},
 		{"unknown key in hosts", "site: dc1\nhosts:\n  from: /srv/hosts\n  form: x\nhistory: /h\n", []string{
-			`run.yaml:4: unknown key "form" in hosts; allowed: from`}},
+			`run.yaml:4: unknown key "form" in hosts; allowed: from, inventory, limit, concurrency, known_hosts, become`}},
 		{"unknown key in switches", ok + "switches: {targets: t.yaml, community: public}\n", []string{
 			`run.yaml:4: unknown key "community" in switches; allowed: targets, from, concurrency`}},
 		{"unknown key in retention", ok + "retention:\n  keep: 3\n  weeks: 2\n", []string{
@@ -68,6 +68,9 @@ func TestConfigErrors(t *testing.T) {
 		{"no site", "hosts: {from: /h}\nhistory: /x\n", []string{`run.yaml:1: site: required`}},
 		{"no history", "site: a\nhosts: {from: /h}\n", []string{`run.yaml:1: history: required`}},
 		{"no source", "site: a\nhistory: /x\n", []string{`run.yaml:1: hosts and switches: give at least one`}},
+		{"hosts from and inventory", "site: a\nhosts: {from: /h, inventory: /i}\nhistory: /x\n", []string{`run.yaml:2: hosts: give from or inventory, not both`}},
+		{"hosts limit without inventory", "site: a\nhosts: {from: /h, limit: web*}\nhistory: /x\n", []string{`run.yaml:2: hosts.limit: only with inventory`}},
+		{"hosts concurrency 0", "site: a\nhosts: {inventory: /i, concurrency: 0}\nhistory: /x\n", []string{`run.yaml:2: hosts.concurrency: want hosts collected at once, 1 or more, got "0"`}},
 		{"hosts without from", "site: a\nhosts: {}\nhistory: /x\n", []string{`run.yaml:2: hosts.from: required`}},
 		{"targets and from", ok + "switches: {targets: t.yaml, from: walks}\n", []string{`run.yaml:4: switches: give targets or from, not both`}},
 		{"neither targets nor from", ok + "switches: {}\n", []string{`run.yaml:4: switches: give targets`}},
@@ -79,7 +82,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad format", ok + "outputs:\n  - {format: pdf, path: r.pdf}\n", []string{`run.yaml:5: output /cfg/r.pdf: unknown report format "pdf": choose one of text, json`}},
 		{"stdout output", ok + "outputs:\n  - {format: json, path: '-'}\n", []string{`run.yaml:5: output: path "-"`}},
 		{"same output twice", ok + "outputs:\n  - {path: r.json}\n  - {format: json, path: ./r.json}\n", []string{`run.yaml:6: output /cfg/r.json: already written by the output at line 5`}},
-		{"hosts a list", "site: a\nhosts: [/h]\nhistory: /x\n", []string{`run.yaml:2: hosts: want a mapping of from`}},
+		{"hosts a list", "site: a\nhosts: [/h]\nhistory: /x\n", []string{`run.yaml:2: hosts: want a mapping of from, inventory, limit, concurrency, known_hosts, become`}},
 		{"not a mapping", "- a\n", []string{`run.yaml: a run config is a mapping of site, hosts`}},
 		{"history inside hosts.from", "site: a\nhosts: {from: /srv/hosts}\nhistory: /srv/hosts/history\n", []string{`history /srv/hosts/history and hosts.from /srv/hosts overlap`}},
 		{"hosts.from inside history", "site: a\nswitches: {from: /srv/h/walks}\nhistory: /srv/h\n", []string{`history /srv/h and switches.from /srv/h/walks overlap`}},
@@ -99,5 +102,18 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := Parse([]byte(ok), "/cfg/run.yaml"); err != nil {
 		t.Errorf("the minimal config is refused: %v", err)
+	}
+}
+
+// TestHostsInventoryConfig: hosts: {inventory: …} instead of from, its
+// paths relative to the config, concurrency 64 by default.
+func TestHostsInventoryConfig(t *testing.T) {
+	c, err := Parse([]byte("site: a\nhosts: {inventory: hosts.ini, limit: 'web*', known_hosts: kh, become: true}\nhistory: /x\n"), "/etc/ba/run.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Hosts{Inventory: "/etc/ba/hosts.ini", Limit: "web*", KnownHosts: "/etc/ba/kh", Become: true, Concurrency: 64}
+	if *c.Hosts != want {
+		t.Errorf("hosts %+v, want %+v", *c.Hosts, want)
 	}
 }

@@ -64,6 +64,11 @@ type Options struct {
 	// Poll polls the switches of a targets file (default: snmp.Poll
 	// with no progress).
 	Poll func(ctx context.Context, targets string, concurrency int) ([]snmp.Result, error)
+	// CollectHosts collects the hosts of h.Inventory over SSH into dir (a
+	// snapshot's hosts/ folder): ok of total collected, the others with an
+	// unreachable snapshot; err when nothing could start or a capture
+	// could not be saved. nil: a config with hosts.inventory fails.
+	CollectHosts func(ctx context.Context, h *Hosts, dir string) (ok, total int, err error)
 	// Hostname names this machine in the lock file (default os.Hostname).
 	Hostname func() (string, error)
 }
@@ -96,14 +101,16 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // manifest is run.json.
 type manifest struct {
-	Schema   string    `json:"schema"`
-	Site     string    `json:"site"`
-	Config   string    `json:"config"`
-	Started  time.Time `json:"started"`
-	Host     string    `json:"host"`
-	Hosts    string    `json:"hosts_from,omitempty"`
-	Targets  string    `json:"switches_targets,omitempty"`
-	Switches string    `json:"switches_from,omitempty"`
+	Schema  string    `json:"schema"`
+	Site    string    `json:"site"`
+	Config  string    `json:"config"`
+	Started time.Time `json:"started"`
+	Host    string    `json:"host"`
+	Hosts   string    `json:"hosts_from,omitempty"`
+	// Inventory: the hosts were collected over SSH from it.
+	Inventory string `json:"hosts_inventory,omitempty"`
+	Targets   string `json:"switches_targets,omitempty"`
+	Switches  string `json:"switches_from,omitempty"`
 	// Problems are the inputs not copied (NOT READ in the audit).
 	Problems []string `json:"problems,omitempty"`
 	problems []topology.Problem
@@ -312,7 +319,22 @@ func (r *runner) collect(ctx context.Context, dir string, m *manifest) error {
 			return err
 		}
 	}
-	if cfg.Hosts != nil {
+	if h := cfg.Hosts; h != nil && h.Inventory != "" {
+		m.Inventory = h.Inventory
+		if r.opt.CollectHosts == nil {
+			return fmt.Errorf("hosts.inventory: this bondaudit cannot collect hosts over SSH")
+		}
+		ok, total, err := r.opt.CollectHosts(ctx, h, filepath.Join(dir, "hosts"))
+		if err != nil {
+			return fmt.Errorf("hosts.inventory: %w", err)
+		}
+		if ok == total {
+			r.say("collected %s over SSH from %s", n(ok, "host"), h.Inventory)
+		} else {
+			r.say("collected %d of %s over SSH from %s (%d not collected: reported unreachable)", ok, n(total, "host"), h.Inventory, total-ok)
+		}
+	}
+	if cfg.Hosts != nil && cfg.Hosts.From != "" {
 		m.Hosts = cfg.Hosts.From
 		c, err := copyInputs(cfg.Hosts.From, filepath.Join(dir, "hosts"), "hosts", r.opt.Limits)
 		if err != nil {

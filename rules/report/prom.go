@@ -268,7 +268,7 @@ func promDevices(r *Report) []promFamily {
 		}
 	}
 	for _, h := range r.Model.Hosts {
-		if v, ok := age(h.CollectedAt()); ok {
+		if v, ok := age(h.CollectedAt()); ok && !h.Unreachable {
 			hostAge.samples = append(hostAge.samples, promSample{labels: [][2]string{{"host", h.Name}}, value: v})
 		}
 	}

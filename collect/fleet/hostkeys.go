@@ -1,0 +1,228 @@
+package fleet
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// HostKeyError is a host key that is not accepted.
+type HostKeyError struct {
+	Host        string // as known_hosts names it: host or [host]:port
+	Fingerprint string // the key the host sent: type and SHA256 fingerprint
+	// Known are the known_hosts lines that name the host with another
+	// key (FILE:LINE); none: the host is not known.
+	Known []string
+	Files []string // the known_hosts files read
+}
+
+func (e *HostKeyError) Error() string {
+	if len(e.Known) > 0 {
+		return fmt.Sprintf("host key for %s CHANGED: the host sent %s, known_hosts has another key at %s; not accepted (possible man-in-the-middle; if the host was reinstalled: ssh-keygen -R %s, then collect again)",
+			e.Host, e.Fingerprint, strings.Join(e.Known, ", "), e.Host)
+	}
+	files := "no known_hosts file"
+	if len(e.Files) > 0 {
+		files = strings.Join(e.Files, ", ")
+	}
+	return fmt.Sprintf("host key for %s is not known (the host sent %s; not in %s): check it and add it (ssh %s once, or ssh-keyscan), or collect with --accept-new to record first-seen keys",
+		e.Host, e.Fingerprint, files, e.Host)
+}
+
+func fingerprint(k ssh.PublicKey) string {
+	return k.Type() + " " + ssh.FingerprintSHA256(k)
+}
+
+// hostKeys checks host keys against known_hosts files; with acceptNew, a
+// host no file knows has its key appended to write (under an flock, so
+// concurrent runs do not interleave lines).
+type hostKeys struct {
+	files     []string // existing files, read once
+	write     string
+	acceptNew bool
+
+	db    ssh.HostKeyCallback
+	mu    sync.Mutex
+	added map[string]ssh.PublicKey // normalised host → key recorded in this run
+}
+
+func newHostKeys(files []string, write string, acceptNew bool) (*hostKeys, error) {
+	h := &hostKeys{write: write, acceptNew: acceptNew, added: map[string]ssh.PublicKey{}}
+	for _, f := range files {
+		st, err := os.Stat(f)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("known_hosts %s: %w", f, err)
+		case st.IsDir():
+			return nil, fmt.Errorf("known_hosts %s: a folder, want a file", f)
+		}
+		h.files = append(h.files, f)
+	}
+	if len(h.files) > 0 {
+		db, err := knownhosts.New(h.files...)
+		if err != nil {
+			return nil, err
+		}
+		h.db = db
+	}
+	return h, nil
+}
+
+// lookup checks key for host (host:port) against the files. It returns
+// nil (known), a KeyError with no Want (unknown) or with Want (changed).
+func (h *hostKeys) lookup(host string, remote net.Addr, key ssh.PublicKey) error {
+	if h.db == nil {
+		return &knownhosts.KeyError{}
+	}
+	return h.db(host, remote, key)
+}
+
+// algorithms are the host key algorithms of the keys known for host, so
+// that the host is asked for a key known_hosts can confirm (a host with
+// ed25519 and RSA keys, known by one, must not send the other); nil when
+// none is known.
+func (h *hostKeys) algorithms(host string) []string {
+	err := h.lookup(host, &net.TCPAddr{IP: net.IPv4zero}, probeKey{})
+	var ke *knownhosts.KeyError
+	if !errors.As(err, &ke) {
+		return nil
+	}
+	var algos []string
+	add := func(a ...string) {
+		for _, x := range a {
+			if !contains(algos, x) {
+				algos = append(algos, x)
+			}
+		}
+	}
+	for _, k := range ke.Want {
+		switch t := k.Key.Type(); t {
+		case ssh.KeyAlgoRSA:
+			add(ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
+		default:
+			add(t)
+		}
+	}
+	h.mu.Lock()
+	if k, ok := h.added[knownhosts.Normalize(host)]; ok {
+		add(k.Type())
+	}
+	h.mu.Unlock()
+	return algos
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// probeKey is a key no host has, to list what known_hosts holds for one.
+type probeKey struct{}
+
+func (probeKey) Type() string                        { return "bondaudit-probe" }
+func (probeKey) Marshal() []byte                     { return []byte("bondaudit-probe") }
+func (probeKey) Verify([]byte, *ssh.Signature) error { return errors.New("probe key") }
+
+// check is the ssh.HostKeyCallback.
+func (h *hostKeys) check(host string, remote net.Addr, key ssh.PublicKey) error {
+	err := h.lookup(host, remote, key)
+	if err == nil {
+		return nil
+	}
+	var ke *knownhosts.KeyError
+	var re *knownhosts.RevokedError
+	switch {
+	case errors.As(err, &re):
+		return &Error{Class: ClassHostKeyChanged, Err: fmt.Errorf("host key for %s (%s) is revoked at %s:%d", knownhosts.Normalize(host), fingerprint(key), re.Revoked.Filename, re.Revoked.Line)}
+	case !errors.As(err, &ke):
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("host key for %s: %w", knownhosts.Normalize(host), err)}
+	case len(ke.Want) > 0:
+		e := &HostKeyError{Host: knownhosts.Normalize(host), Fingerprint: fingerprint(key), Files: h.files}
+		for _, w := range ke.Want {
+			e.Known = append(e.Known, fmt.Sprintf("%s:%d", w.Filename, w.Line))
+		}
+		return &Error{Class: ClassHostKeyChanged, Err: e}
+	}
+	// Unknown to the files: known from this run, or recorded now.
+	norm := knownhosts.Normalize(host)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if k, ok := h.added[norm]; ok {
+		if bytes.Equal(k.Marshal(), key.Marshal()) {
+			return nil
+		}
+		return &Error{Class: ClassHostKeyChanged, Err: &HostKeyError{Host: norm, Fingerprint: fingerprint(key),
+			Known: []string{fmt.Sprintf("%s (recorded in this run: %s)", h.write, fingerprint(k))}, Files: h.files}}
+	}
+	if !h.acceptNew {
+		return &Error{Class: ClassHostKeyUnknown, Err: &HostKeyError{Host: norm, Fingerprint: fingerprint(key), Files: h.files}}
+	}
+	if err := h.record(host, remote, key); err != nil {
+		return err
+	}
+	h.added[norm] = key
+	return nil
+}
+
+// record appends host's key to the write file under an exclusive flock,
+// after reading the file again under the lock: another run may have
+// recorded the host meanwhile (same key: nothing to add; another key: a
+// change, refused).
+func (h *hostKeys) record(host string, remote net.Addr, key ssh.PublicKey) error {
+	if err := os.MkdirAll(filepath.Dir(h.write), 0o700); err != nil {
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s: %w", host, err)}
+	}
+	f, err := os.OpenFile(h.write, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s: %w", host, err)}
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s: locking %s: %w", host, h.write, err)}
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	cur, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<40))
+	if err != nil {
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s: %w", host, err)}
+	}
+	if db, err := knownhosts.New(h.write); err == nil {
+		var ke *knownhosts.KeyError
+		switch err := db(host, remote, key); {
+		case err == nil:
+			return nil
+		case errors.As(err, &ke) && len(ke.Want) > 0:
+			e := &HostKeyError{Host: knownhosts.Normalize(host), Fingerprint: fingerprint(key), Files: []string{h.write}}
+			for _, w := range ke.Want {
+				e.Known = append(e.Known, fmt.Sprintf("%s:%d", w.Filename, w.Line))
+			}
+			return &Error{Class: ClassHostKeyChanged, Err: e}
+		}
+	}
+	line := knownhosts.Line([]string{host}, key) + "\n"
+	if len(cur) > 0 && cur[len(cur)-1] != '\n' {
+		line = "\n" + line
+	}
+	if _, err := f.WriteString(line); err != nil {
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s in %s: %w", host, h.write, err)}
+	}
+	if err := f.Sync(); err != nil {
+		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s in %s: %w", host, h.write, err)}
+	}
+	return nil
+}
