@@ -127,9 +127,15 @@ const (
 )
 
 // ParseLinkState reads a link state as a host source prints it (MII
-// status "Up", operstate "UP", "going back"): in lower case. IF-MIB's
-// camelCase names come from the SNMP decoder as the constants above.
-func ParseLinkState(s string) LinkState { return LinkState(s).Folded() }
+// status "Up", operstate "UP", "going back"): in lower case, and one
+// spelling for each RFC 2863 operstate however the source hyphenates it:
+// netlink's "lower-layer-down" and "not-present" are ip-link's
+// "LOWERLAYERDOWN" and "NOTPRESENT", so a live snapshot and a capture of
+// the same host agree. IF-MIB's camelCase names come from the SNMP
+// decoder as the constants above.
+func ParseLinkState(s string) LinkState {
+	return LinkState(strings.ReplaceAll(strings.TrimSpace(s), "-", "")).Folded()
+}
 
 // ifMIBStates are IF-MIB's ifOperStatus/ifAdminStatus names by their
 // lower-case form.
