@@ -88,7 +88,8 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 	if nbs, err := lldpcliNeighbours(ctx, opt); err != nil {
 		problem("%v", err)
 	} else {
-		h.Neighbours = append(h.Neighbours, nbs...)
+		// The heard neighbours are already there: merge, never append.
+		h.Neighbours = mergeNeighbours(h.Neighbours, nbs)
 	}
 	return h, problems, nil
 }
@@ -138,6 +139,8 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 		case *netlink.GenericLink:
 			if l.LinkType == "team" {
 				out.teams = append(out.teams, a.Name)
+			}
+			if notNICKinds[l.LinkType] {
 				continue
 			}
 		case *netlink.Bridge:
@@ -222,8 +225,10 @@ func bondFromNetlink(l *netlink.Bond, nameOf func(int) string) topology.Bond {
 	for _, ip := range l.ArpIpTargets {
 		b.ARPTargets = append(b.ARPTargets, ip.String())
 	}
-	if l.ArpInterval > 0 {
-		b.ARPValidate = l.ArpValidate.String()
+	// Reported whatever the ARP interval, as ip-link reports it; unset
+	// (-1) when the kernel did not send the attribute.
+	if l.ArpValidate >= 0 {
+		b.ARPValidate = canonARPValidate(l.ArpValidate.String())
 	}
 	if l.Primary > 0 {
 		b.Primary = nameOf(l.Primary)
@@ -343,7 +348,35 @@ func listenOnSlaves(ctx context.Context, h *topology.Host, opt CollectOptions) [
 	if len(slaves) == 0 {
 		return nil
 	}
-	frames, errs := l2.Listen(ctx, l2.ListenConfig{Interfaces: slaves, Duration: opt.Listen, Now: opt.Now})
+	// Stop early once every slave has heard all it can hear: the
+	// switch's LLDP (or CDP) and its LACPDUs. A slave that hears no
+	// LACPDU (a switch port not in a LAG) keeps the listening going to the
+	// end of the window: that silence is itself evidence.
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	want := map[string]bool{}
+	for _, s := range slaves {
+		want[s] = true
+	}
+	disc, lacp := map[string]bool{}, map[string]bool{}
+	heard := func(f l2.Frame) {
+		if !want[f.Interface] {
+			return
+		}
+		switch f.Kind {
+		case topology.ProtoLACP:
+			lacp[f.Interface] = true
+		case topology.ProtoLLDP, topology.ProtoCDP:
+			disc[f.Interface] = true
+		}
+		for s := range want {
+			if !disc[s] || !lacp[s] {
+				return
+			}
+		}
+		cancel()
+	}
+	frames, errs := l2.Listen(lctx, l2.ListenConfig{Interfaces: slaves, Duration: opt.Listen, Now: opt.Now, Heard: heard})
 	var problems []string
 	for _, e := range errs {
 		msg := e.Error()
