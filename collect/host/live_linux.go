@@ -16,6 +16,7 @@ import (
 
 	"github.com/mdlayher/ethtool"
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/bondaudit/bondaudit/collect/l2"
 	"github.com/bondaudit/bondaudit/topology"
@@ -272,8 +273,23 @@ func addSlave(out *Links, master, name string, bs *netlink.BondSlave) {
 // ethtoolFacts adds speed, duplex and the firmware-LLDP flag (ethtool
 // netlink) and the driver (sysfs) to every NIC.
 func ethtoolFacts(h *topology.Host, opt CollectOptions, problem func(string, ...any)) {
+	// The driver as `ethtool -i` names it (ETHTOOL_GDRVINFO), so that a
+	// capture's ethtool file and the live snapshot agree, also for virtual
+	// NICs (veth) that have no device in sysfs; sysfs when the ioctl fails.
+	sock, sockErr := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if sockErr == nil {
+		defer unix.Close(sock)
+	}
 	for i := range h.NICs {
 		n := &h.NICs[i]
+		if sockErr == nil {
+			if di, err := unix.IoctlGetEthtoolDrvinfo(sock, n.Name); err == nil {
+				n.Driver = unix.ByteSliceToString(di.Driver[:])
+			}
+		}
+		if n.Driver != "" {
+			continue
+		}
 		if d, err := os.Readlink(filepath.Join(opt.SysClassNet, n.Name, "device", "driver")); err == nil {
 			n.Driver = filepath.Base(d)
 		}
