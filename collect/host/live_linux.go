@@ -83,16 +83,24 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 		}
 		problems = append(problems, readPcapInto(h, b, opt.Pcap, links.IfNames)...)
 	}
+	problems = append(problems, liveNeighbours(ctx, h, opt)...)
+	return h, problems, nil
+}
+
+// liveNeighbours adds what the slaves hear (--listen) and what lldpd knows
+// to h's neighbours, each neighbour once.
+func liveNeighbours(ctx context.Context, h *topology.Host, opt CollectOptions) []string {
+	var problems []string
 	if opt.Listen > 0 {
 		problems = append(problems, listenOnSlaves(ctx, h, opt)...)
 	}
 	if nbs, err := lldpcliNeighbours(ctx, opt); err != nil {
-		problem("%v", err)
+		problems = append(problems, err.Error())
 	} else {
 		// The heard neighbours are already there: merge, never append.
 		h.Neighbours = mergeNeighbours(h.Neighbours, nbs)
 	}
-	return h, problems, nil
+	return problems
 }
 
 // netlinkLinks lists links, retrying a dump the kernel interrupted.
