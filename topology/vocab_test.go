@@ -210,6 +210,9 @@ func TestLinkStateForms(t *testing.T) {
 	}
 	// netlink (vishvananda/netlink's OperState.String) and ip-link spell
 	// the same operstate differently: one LinkState, which reads as down.
+	if !LinkState("lower-layer-down").Down() {
+		t.Error("a snapshot's lower-layer-down does not read as down")
+	}
 	for _, pair := range [][2]string{{"lower-layer-down", "LOWERLAYERDOWN"}, {"not-present", "NOTPRESENT"}} {
 		a, b := ParseLinkState(pair[0]), ParseLinkState(pair[1])
 		if a != b || !a.Down() || a.UpDown() != LinkDown {
