@@ -86,10 +86,11 @@ func (k *Kernel) modules() []string {
 }
 
 // Need skips (or, with BONDAUDIT_REQUIRE_TOOLS=1, fails) when qemu,
-// busybox, ip or the kernel are missing.
+// busybox, ip, ethtool (the guest's stock `ethtool -i`, which the live
+// collector is compared with) or the kernel are missing.
 func Need(t testing.TB) *Kernel {
 	t.Helper()
-	for _, tool := range []struct{ bin, pkg string }{{"qemu-system-x86_64", "qemu-system-x86"}, {"busybox", "busybox-static"}, {"ip", "iproute2"}} {
+	for _, tool := range []struct{ bin, pkg string }{{"qemu-system-x86_64", "qemu-system-x86"}, {"busybox", "busybox-static"}, {"ip", "iproute2"}, {"ethtool", "ethtool"}} {
 		needtool.Need(t, tool.pkg, tool.bin)
 	}
 	k, err := FindKernel()
