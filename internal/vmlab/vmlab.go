@@ -379,7 +379,7 @@ if [ -f /usr/sbin/sshd ] && [ -f /lib/modules/e1000.ko ]; then
 fi
 for t in /tests/*.test; do
   echo "VMLAB: running $t"
-  $t -test.v -test.timeout 540s 2>&1
+  $t -test.v -test.timeout 420s 2>&1
   echo "VMLAB: rc=$?"
 done
 echo "VMLAB: DONE"
@@ -497,4 +497,4 @@ func Parse(console string) (results []Result, done bool) {
 }
 
 // Deadline is a generous bound for one boot with its tests.
-const Deadline = 12 * time.Minute
+const Deadline = 9 * time.Minute
