@@ -3,7 +3,10 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // Mapping blind spots: what could not be checked, said out loud.
@@ -34,11 +37,7 @@ And include the switch in the site (its walk or snapshot in switches/).`,
 					tried = append(tried, "no LLDP/CDP neighbour heard on the host")
 				} else {
 					for _, n := range s.nb {
-						name := n.SystemName
-						if name == "" {
-							name = n.ChassisID
-						}
-						tried = append(tried, fmt.Sprintf("%s neighbour %s port %s is not a switch in the site", n.Protocol, name, n.PortID))
+						tried = append(tried, neighbourNotASwitch(n))
 					}
 				}
 				if p := s.s.Partner; p == nil || s.f.PartnerSystem == "" {
@@ -55,6 +54,38 @@ And include the switch in the site (its walk or snapshot in switches/).`,
 			}
 		}
 	},
+}
+
+// neighbourNotASwitch says which neighbour matched no switch, naming it by
+// what it sent: its system name or chassis ID and port ID (LLDP, CDP), or
+// for a LACPDU the actor's system and port number; what it did not send is
+// left out rather than printed as an empty name.
+func neighbourNotASwitch(n *topology.Neighbour) string {
+	name, port := n.SystemName, n.PortID
+	if name == "" {
+		name = n.ChassisID
+	}
+	if n.LACP != nil {
+		if name == "" {
+			name = n.LACP.System
+		}
+		if port == "" && n.LACP.Port > 0 {
+			port = strconv.Itoa(n.LACP.Port)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s neighbour", n.Protocol)
+	if name != "" {
+		b.WriteString(" " + name)
+	}
+	if port != "" {
+		b.WriteString(" port " + port)
+	}
+	if name == "" && port == "" {
+		b.WriteString(" that sent no name")
+	}
+	b.WriteString(" is not a switch in the site")
+	return b.String()
 }
 
 var mapLLDPConflict = Rule{

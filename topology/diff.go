@@ -266,7 +266,15 @@ var bondFields = []struct {
 	{"downdelay", func(b *Bond) string { return strconv.Itoa(b.DownDelay) }},
 	{"arp_interval", func(b *Bond) string { return strconv.Itoa(b.ARPInterval) }},
 	{"arp_ip_target", func(b *Bond) string { return strings.Join(slices.Sorted(slices.Values(b.ARPTargets)), ",") }},
-	{"arp_validate", func(b *Bond) string { return b.ARPValidate }},
+	// Validation off is "" (what collect/host writes) or "none" (what a
+	// snapshot from an older collector says): one value, never a change
+	// from none to none.
+	{"arp_validate", func(b *Bond) string {
+		if strings.EqualFold(b.ARPValidate, "none") {
+			return ""
+		}
+		return strings.ToLower(b.ARPValidate)
+	}},
 	{"lacp_rate", func(b *Bond) string { return b.LACPRate }},
 	{"ad_select", func(b *Bond) string { return b.AdSelect }},
 	{"xmit_hash_policy", func(b *Bond) string { return b.XmitHashPolicy }},

@@ -240,3 +240,19 @@ func TestCompareNames(t *testing.T) {
 		t.Errorf("sorted %q\nwant   %q", got, want)
 	}
 }
+
+// TestDiffARPValidateOff: a bond snapshot that says arp_validate "none"
+// (an older live collection) and one that says nothing (a capture) are the
+// same bond: no "arp_validate none → none"; a real change still shows.
+func TestDiffARPValidateOff(t *testing.T) {
+	mk := func(v string) *Model {
+		h := dhost("h1", Bond{Name: "bond0", Mode: ModeActiveBackup, ARPInterval: 100, ARPTargets: []string{"10.0.0.1"}, ARPValidate: v, Slaves: dslaves("eth0")})
+		return dbuild(t, []*Host{h}, nil)
+	}
+	if d := Diff(mk("none"), mk("")); len(d.BondsChanged) != 0 {
+		t.Errorf("none vs unset: %+v", d.BondsChanged)
+	}
+	if d := Diff(mk(""), mk("all")); len(d.BondsChanged) != 1 || len(d.BondsChanged[0].Changes) != 1 || d.BondsChanged[0].Changes[0].New != "all" {
+		t.Errorf("unset vs all: %+v", d.BondsChanged)
+	}
+}

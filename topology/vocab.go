@@ -127,9 +127,15 @@ const (
 )
 
 // ParseLinkState reads a link state as a host source prints it (MII
-// status "Up", operstate "UP", "going back"): in lower case. IF-MIB's
-// camelCase names come from the SNMP decoder as the constants above.
-func ParseLinkState(s string) LinkState { return LinkState(s).Folded() }
+// status "Up", operstate "UP", "going back"): in lower case, and one
+// spelling for each RFC 2863 operstate however the source hyphenates it:
+// netlink's "lower-layer-down" and "not-present" are ip-link's
+// "LOWERLAYERDOWN" and "NOTPRESENT", so a live snapshot and a capture of
+// the same host agree. IF-MIB's camelCase names come from the SNMP
+// decoder as the constants above.
+func ParseLinkState(s string) LinkState {
+	return LinkState(strings.TrimSpace(s)).Folded()
+}
 
 // ifMIBStates are IF-MIB's ifOperStatus/ifAdminStatus names by their
 // lower-case form.
@@ -150,16 +156,19 @@ func (s LinkState) IFMIB() LinkState {
 	return s
 }
 
-// Folded returns the state in lower case ("lowerLayerDown" →
-// "lowerlayerdown"), as messages that compare states across sources show it.
-func (s LinkState) Folded() LinkState { return LinkState(strings.ToLower(string(s))) }
+// Folded returns the state in lower case without hyphens ("lowerLayerDown"
+// and "lower-layer-down" → "lowerlayerdown"), as messages that compare
+// states across sources show it.
+func (s LinkState) Folded() LinkState {
+	return LinkState(strings.ToLower(strings.ReplaceAll(string(s), "-", "")))
+}
 
 // Down reports whether the state says the link is down: "down" in any case,
-// and IF-MIB's lowerLayerDown and notPresent.
+// and IF-MIB's lowerLayerDown and notPresent however spelt (netlink's
+// lower-layer-down in a snapshot written before ParseLinkState folded it).
 func (s LinkState) Down() bool {
-	return strings.EqualFold(string(s), string(LinkDown)) ||
-		strings.EqualFold(string(s), string(LinkLowerLayerDown)) ||
-		strings.EqualFold(string(s), string(LinkNotPresent))
+	f := s.Folded()
+	return f == LinkDown || f == LinkLowerLayerDown.Folded() || f == LinkNotPresent.Folded()
 }
 
 // Up reports whether the state says up or says nothing ("" = not reported).

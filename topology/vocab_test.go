@@ -208,6 +208,17 @@ func TestLinkStateForms(t *testing.T) {
 	if got := ParseLinkState("Going Back"); got != LinkGoingBack {
 		t.Errorf("ParseLinkState(Going Back) = %q", got)
 	}
+	// netlink (vishvananda/netlink's OperState.String) and ip-link spell
+	// the same operstate differently: one LinkState, which reads as down.
+	if !LinkState("lower-layer-down").Down() {
+		t.Error("a snapshot's lower-layer-down does not read as down")
+	}
+	for _, pair := range [][2]string{{"lower-layer-down", "LOWERLAYERDOWN"}, {"not-present", "NOTPRESENT"}} {
+		a, b := ParseLinkState(pair[0]), ParseLinkState(pair[1])
+		if a != b || !a.Down() || a.UpDown() != LinkDown {
+			t.Errorf("ParseLinkState(%q) = %q, ParseLinkState(%q) = %q: want one state that is down", pair[0], a, pair[1], b)
+		}
+	}
 }
 
 func TestDuplex(t *testing.T) {

@@ -40,6 +40,26 @@ var linuxModes = map[string]topology.BondMode{
 	"balance-alb": topology.ModeBalanceALB, "6": topology.ModeBalanceALB,
 }
 
+// notNICKinds are the Ethernet link kinds that are not NICs although they
+// are not bonds, bridges or VLAN interfaces either: teams (teamdctl says
+// what they are) and Open vSwitch's datapath and internal ports
+// (ovs-appctl). The live collector and the capture reader skip the same.
+var notNICKinds = map[string]bool{"team": true, "openvswitch": true}
+
+// canonARPValidate is the one spelling of a bond's arp_validate: "" when
+// validation is off (the kernel's 0, which netlink names "none" and
+// iproute2's JSON prints as null, as the snapshot leaves every unset option
+// empty), else the kernel's name in lower case. Without it a live snapshot
+// ("none") and a capture ("") of the same bond differ, and diff shows
+// "none → none".
+func canonARPValidate(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "none" || s == "0" || s == "null" {
+		return ""
+	}
+	return s
+}
+
 // lacpRates maps ad_lacp_rate forms.
 var lacpRates = map[string]string{"slow": "slow", "0": "slow", "fast": "fast", "1": "fast"}
 
@@ -120,7 +140,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 					b.ARPTargets = append(b.ARPTargets, s)
 				}
 			}
-			b.ARPValidate = jstr(d, "arp_validate")
+			b.ARPValidate = canonARPValidate(jstr(d, "arp_validate"))
 			b.Primary, b.ActiveSlave = jstr(d, "primary"), jstr(d, "active_slave")
 			b.XmitHashPolicy = jstr(d, "xmit_hash_policy")
 			b.MinLinks = jint(d, "min_links")
@@ -159,8 +179,11 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			}
 			continue
 		}
-		if jstr(l, "link_type") != "ether" || kind != "" {
-			// lo, tunnels, veths, dummies and other virtual links are not NICs
+		if jstr(l, "link_type") != "ether" || notNICKinds[kind] {
+			// lo and tunnels have no Ethernet link; a team device and Open
+			// vSwitch's ports are read from their own tools. Other
+			// Ethernet links (veth, dummy, macvlan, tap, …) are NICs with
+			// their MAC, MTU and state, as the live collector lists them.
 			if master != "" && kinds[master] == "bridge" {
 				br := getBridge(master)
 				br.Ports = append(br.Ports, ifname)
@@ -192,7 +215,9 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			}
 			b := getBond(master)
 			b.Slaves = append(b.Slaves, s)
-		} else if nic.PermMAC == "" && master == "" {
+		} else if nic.PermMAC == "" && kinds[master] != "bond" {
+			// Only a bond changes its slaves' MACs: an unenslaved NIC or a
+			// bridge port still has its own (as the live collector says).
 			nic.PermMAC = nic.MAC
 		}
 		if master != "" && kinds[master] == "bridge" {

@@ -47,7 +47,10 @@ func FramesToNeighbours(frames []l2.Frame, ifNames map[int]string, nics []topolo
 		if !known[p] {
 			continue // the bond, a bridge, a VLAN interface: not a physical slave
 		}
-		out = append(out, l2.Neighbours(byPort[p], p)...)
+		for _, n := range l2.Neighbours(byPort[p], p) {
+			n.LinkAgg = canonLinkAgg(n.LinkAgg)
+			out = append(out, n)
+		}
 	}
 	return out, problems
 }
@@ -71,20 +74,66 @@ func readPcapInto(h *topology.Host, b []byte, file string, ifNames map[int]strin
 	return problems
 }
 
-// mergeNeighbours adds heard neighbours, skipping ones lldpd already
-// reported (same NIC, protocol and chassis).
+// mergeNeighbours joins two lists of neighbours, lldpd's and the heard
+// ones, in either order: a neighbour both name (same NIC, protocol, chassis
+// and port ID, or for a LACPDU the same actor system and port) is listed once,
+// the copy in have completed with what only the other copy says. Whichever
+// list comes first, each neighbour appears once (the live collector with
+// --listen appends the heard frames before asking lldpcli).
 func mergeNeighbours(have, add []topology.Neighbour) []topology.Neighbour {
-	key := func(n *topology.Neighbour) string {
-		return n.LocalPort + "\x00" + string(n.Protocol) + "\x00" + strings.ToLower(n.ChassisID)
-	}
-	seen := map[string]bool{}
-	for i := range have {
-		seen[key(&have[i])] = true
-	}
-	for i := range add {
-		if !seen[key(&add[i])] {
-			have = append(have, add[i])
+	at := map[string]int{}
+	var out []topology.Neighbour
+	for _, list := range [][]topology.Neighbour{have, add} {
+		for _, n := range list {
+			k := neighbourKey(&n)
+			if i, ok := at[k]; ok {
+				fillNeighbour(&out[i], &n)
+				continue
+			}
+			at[k] = len(out)
+			out = append(out, n)
 		}
 	}
-	return have
+	return out
+}
+
+func neighbourKey(n *topology.Neighbour) string {
+	k := n.LocalPort + "\x00" + string(n.Protocol) + "\x00" + strings.ToLower(n.ChassisID) + "\x00" + strings.ToLower(n.PortID)
+	if n.LACP != nil {
+		k += fmt.Sprintf("\x00%s|%d", strings.ToLower(n.LACP.System), n.LACP.Port)
+	}
+	return k
+}
+
+// fillNeighbour completes n with the fields only o has.
+func fillNeighbour(n, o *topology.Neighbour) {
+	fill := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	fill(&n.ChassisIDSubtype, o.ChassisIDSubtype)
+	fill(&n.PortIDSubtype, o.PortIDSubtype)
+	fill(&n.PortID, o.PortID)
+	fill(&n.PortDescr, o.PortDescr)
+	fill(&n.SystemName, o.SystemName)
+	fill(&n.SystemDescr, o.SystemDescr)
+	if len(n.MgmtAddrs) == 0 {
+		n.MgmtAddrs = o.MgmtAddrs
+	}
+	if n.PVID == 0 {
+		n.PVID = o.PVID
+	}
+	if len(n.VLANs) == 0 {
+		n.VLANs = o.VLANs
+	}
+	if n.MaxFrameSize == 0 {
+		n.MaxFrameSize = o.MaxFrameSize
+	}
+	if n.LinkAgg == nil {
+		n.LinkAgg = o.LinkAgg
+	}
+	if n.LACP == nil {
+		n.LACP = o.LACP
+	}
 }

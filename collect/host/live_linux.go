@@ -16,6 +16,7 @@ import (
 
 	"github.com/mdlayher/ethtool"
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/bondaudit/bondaudit/collect/l2"
 	"github.com/bondaudit/bondaudit/topology"
@@ -85,15 +86,24 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 		}
 		problems = append(problems, readPcapInto(h, b, opt.Pcap, links.IfNames)...)
 	}
+	problems = append(problems, liveNeighbours(ctx, h, opt)...)
+	return h, problems, nil
+}
+
+// liveNeighbours adds what the slaves hear (--listen) and what lldpd knows
+// to h's neighbours, each neighbour once.
+func liveNeighbours(ctx context.Context, h *topology.Host, opt CollectOptions) []string {
+	var problems []string
 	if opt.Listen > 0 {
 		problems = append(problems, listenOnSlaves(ctx, h, opt)...)
 	}
 	if nbs, err := lldpcliNeighbours(ctx, opt); err != nil {
-		problem("%v", err)
+		problems = append(problems, err.Error())
 	} else {
-		h.Neighbours = append(h.Neighbours, nbs...)
+		// The heard neighbours are already there: merge, never append.
+		h.Neighbours = mergeNeighbours(h.Neighbours, nbs)
 	}
-	return h, problems, nil
+	return problems
 }
 
 // netlinkLinks lists links, retrying a dump the kernel interrupted.
@@ -141,6 +151,8 @@ func netlinkLinks(opt CollectOptions) (*Links, error) {
 		case *netlink.GenericLink:
 			if l.LinkType == "team" {
 				out.teams = append(out.teams, a.Name)
+			}
+			if notNICKinds[l.LinkType] {
 				continue
 			}
 		case *netlink.Bridge:
@@ -225,8 +237,10 @@ func bondFromNetlink(l *netlink.Bond, nameOf func(int) string) topology.Bond {
 	for _, ip := range l.ArpIpTargets {
 		b.ARPTargets = append(b.ARPTargets, ip.String())
 	}
-	if l.ArpInterval > 0 {
-		b.ARPValidate = l.ArpValidate.String()
+	// Reported whatever the ARP interval, as ip-link reports it; unset
+	// (-1) when the kernel did not send the attribute.
+	if l.ArpValidate >= 0 {
+		b.ARPValidate = canonARPValidate(l.ArpValidate.String())
 	}
 	if l.Primary > 0 {
 		b.Primary = nameOf(l.Primary)
@@ -270,8 +284,23 @@ func addSlave(out *Links, master, name string, bs *netlink.BondSlave) {
 // ethtoolFacts adds speed, duplex and the firmware-LLDP flag (ethtool
 // netlink) and the driver (sysfs) to every NIC.
 func ethtoolFacts(h *topology.Host, opt CollectOptions, problem func(string, ...any)) {
+	// The driver as `ethtool -i` names it (ETHTOOL_GDRVINFO), so that a
+	// capture's ethtool file and the live snapshot agree, also for virtual
+	// NICs (veth) that have no device in sysfs; sysfs when the ioctl fails.
+	sock, sockErr := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if sockErr == nil {
+		defer unix.Close(sock)
+	}
 	for i := range h.NICs {
 		n := &h.NICs[i]
+		if sockErr == nil {
+			if di, err := unix.IoctlGetEthtoolDrvinfo(sock, n.Name); err == nil {
+				n.Driver = unix.ByteSliceToString(di.Driver[:])
+			}
+		}
+		if n.Driver != "" {
+			continue
+		}
 		if d, err := os.Readlink(filepath.Join(opt.SysClassNet, n.Name, "device", "driver")); err == nil {
 			n.Driver = filepath.Base(d)
 		}
@@ -346,7 +375,35 @@ func listenOnSlaves(ctx context.Context, h *topology.Host, opt CollectOptions) [
 	if len(slaves) == 0 {
 		return nil
 	}
-	frames, errs := l2.Listen(ctx, l2.ListenConfig{Interfaces: slaves, Duration: opt.Listen, Now: opt.Now})
+	// Stop early once every slave has heard all it can hear: the
+	// switch's LLDP (or CDP) and its LACPDUs. A slave that hears no
+	// LACPDU (a switch port not in a LAG) keeps the listening going to the
+	// end of the window: that silence is itself evidence.
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	want := map[string]bool{}
+	for _, s := range slaves {
+		want[s] = true
+	}
+	disc, lacp := map[string]bool{}, map[string]bool{}
+	heard := func(f l2.Frame) {
+		if !want[f.Interface] {
+			return
+		}
+		switch f.Kind {
+		case topology.ProtoLACP:
+			lacp[f.Interface] = true
+		case topology.ProtoLLDP, topology.ProtoCDP:
+			disc[f.Interface] = true
+		}
+		for s := range want {
+			if !disc[s] || !lacp[s] {
+				return
+			}
+		}
+		cancel()
+	}
+	frames, errs := l2.Listen(lctx, l2.ListenConfig{Interfaces: slaves, Duration: opt.Listen, Now: opt.Now, Heard: heard})
 	var problems []string
 	for _, e := range errs {
 		msg := e.Error()

@@ -52,16 +52,27 @@ func idValue(subtype, v string) string {
 	return v
 }
 
-func (b *nbBuilder) addVLAN(id string, pvid bool) {
+// addVLAN records one VLAN entry of lldpd's output. named says whether the
+// entry carries a VLAN name. lldpd prints an entry per VLAN Name TLV (802.1
+// subtype 3), marking the one equal to the PVID; when no VLAN Name TLV
+// matches the PVID (802.1 subtype 1) it adds an entry of its own, "pvid"
+// and without a name. That entry is the PVID alone: it joins VLANs (the
+// VLANs the switch named) no more than the PVID TLV does on the wire,
+// where the frame decoder reads it (collect/l2), so lldpd's neighbour and
+// the heard one agree.
+func (b *nbBuilder) addVLAN(id string, pvid, named bool) {
 	n, err := strconv.Atoi(strings.TrimSpace(id))
 	if err != nil || n <= 0 || n > 4094 {
 		return
 	}
-	if !slices.Contains(b.n.VLANs, n) {
-		b.n.VLANs = append(b.n.VLANs, n)
-	}
 	if pvid {
 		b.n.PVID = n
+		if !named {
+			return
+		}
+	}
+	if !slices.Contains(b.n.VLANs, n) {
+		b.n.VLANs = append(b.n.VLANs, n)
 	}
 }
 
@@ -93,7 +104,22 @@ func (b *nbBuilder) unknownTLV(oui, subtype, value string) {
 	}
 	la := &topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
 	la.PortID = int(bs[1])<<24 | int(bs[2])<<16 | int(bs[3])<<8 | int(bs[4])
-	b.n.LinkAgg = la
+	b.n.LinkAgg = canonLinkAgg(la)
+}
+
+// canonLinkAgg is the one form of an LLDP link-aggregation TLV in a
+// snapshot: kept when it says the port is aggregated, dropped when it says
+// only "capable, not aggregated". lldpd shows the TLV only when the port is
+// aggregated ("Port is aggregated. PortAggregID: N") and lldpd itself sends
+// "capable, not aggregated" from every port that is not a bond slave, so a
+// listener that kept it would disagree with lldpcli about every such
+// neighbour; and a not-aggregated port is what the absence of the TLV tells
+// the rules anyway (they read only Enabled).
+func canonLinkAgg(la *topology.LinkAgg) *topology.LinkAgg {
+	if la == nil || !la.Enabled {
+		return nil
+	}
+	return la
 }
 
 func (b *nbBuilder) done(out *[]topology.Neighbour, file string) {
@@ -363,10 +389,10 @@ func (p *lldpJSON) iface(name string, body *fastjson.Value) {
 	}
 	for _, v := range p.objects(body.Get("vlan")) {
 		pv := scalar(v.Get("pvid"))
-		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes")
+		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes", scalar(v.Get("value")) != "")
 	}
 	if pv := scalar(body.Get("ppvid")); pv != "" {
-		b.addVLAN(pv, false)
+		b.addVLAN(pv, false, true)
 	}
 	for _, u := range p.objects(body.Get("unknown-tlvs")) {
 		for _, t := range p.objects(u.Get("unknown-tlv")) {
@@ -397,7 +423,9 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 	var order []string
 	sc := newLines(data)
 	line := 0
-	var vlanID string
+	// lldpd writes a VLAN's id, its pvid flag, then its name (when it has
+	// one) on separate lines: each VLAN is recorded when the next begins.
+	var vlan kvVLAN
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(sc.Text())
@@ -436,9 +464,12 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 		case p == "port.aggregation":
 			b.setAggregation(v)
 		case p == "vlan.vlan-id":
-			vlanID = v
+			vlan.flush()
+			vlan = kvVLAN{b: b, id: v}
 		case p == "vlan.pvid":
-			b.addVLAN(vlanID, v == "yes" || v == "true")
+			vlan.pvid = v == "yes" || v == "true"
+		case p == "vlan":
+			vlan.named = v != ""
 		case strings.HasPrefix(p, "chassis.") && strings.Count(p, ".") == 1:
 			t := p[len("chassis."):]
 			if _, ok := lldpIDTypes[t]; ok {
@@ -454,10 +485,25 @@ func ParseLLDPKeyValue(data []byte, file string) ([]topology.Neighbour, error) {
 	if err := sc.Err(); err != nil {
 		return nil, &ParseError{File: file, Line: line, Msg: err.Error()}
 	}
+	vlan.flush()
 	for _, iface := range order {
 		byIface[iface].done(&out, file)
 	}
 	return out, nil
+}
+
+// kvVLAN is one VLAN of lldpcli keyvalue output being read.
+type kvVLAN struct {
+	b           *nbBuilder
+	id          string
+	pvid, named bool
+}
+
+func (v *kvVLAN) flush() {
+	if v.b != nil {
+		v.b.addVLAN(v.id, v.pvid, v.named)
+	}
+	*v = kvVLAN{}
 }
 
 // ParseLLDPText parses `lldpctl` / `lldpcli show neighbors [details]` text.
@@ -518,9 +564,15 @@ func ParseLLDPText(data []byte, file string) ([]topology.Neighbour, error) {
 		case "MFS":
 			b.n.MaxFrameSize, _ = strconv.Atoi(firstField(v))
 		case "VLAN":
-			// "VLAN: 9 bnd9.9" or "VLAN: 100, pvid: yes"
-			id, rest, _ := strings.Cut(v, ",")
-			b.addVLAN(firstField(id), strings.Contains(rest, "pvid: yes"))
+			// "VLAN: 9 bnd9.9", "VLAN: 100, pvid: yes vlan100" or, the
+			// PVID alone, "VLAN: 100, pvid: yes"
+			id, rest, hasAttr := strings.Cut(v, ",")
+			named := len(strings.Fields(id)) > 1
+			if hasAttr {
+				_, name, _ := strings.Cut(rest, "pvid:")
+				named = len(strings.Fields(name)) > 1
+			}
+			b.addVLAN(firstField(id), strings.Contains(rest, "pvid: yes"), named)
 		}
 	}
 	if b != nil {

@@ -374,7 +374,7 @@ func (p *bondParser) feed(raw string) {
 			}
 		}
 	case "arp validate", "arp_validate":
-		b.ARPValidate = firstField(val)
+		b.ARPValidate = canonARPValidate(firstField(val))
 	case "primary slave":
 		b.Primary = noneToEmpty(firstField(val))
 	case "currently active slave":

@@ -23,6 +23,9 @@ type ListenConfig struct {
 	Duration time.Duration
 	// Now is the clock stamped on frames; time.Now when nil.
 	Now func() time.Time
+	// Heard, when set, is called with each frame as it is heard (one call
+	// at a time): a caller that has heard enough cancels the context.
+	Heard func(Frame)
 }
 
 // ErrListenUnsupported is returned by Listen where raw packet sockets are
@@ -72,6 +75,9 @@ func Listen(ctx context.Context, cfg ListenConfig) ([]Frame, []error) {
 		}
 		if f != nil {
 			frames = append(frames, *f)
+			if cfg.Heard != nil {
+				cfg.Heard(*f)
+			}
 		}
 	}
 	var sources []frameSource

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,10 +21,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bondaudit/bondaudit/internal/needtool"
-	"time"
 )
 
 // DefaultDir is where .ci/run unpacks the Debian kernel (boot/vmlinuz-*,
@@ -33,7 +35,17 @@ const DefaultDir = "/tmp/bondaudit-lab/kernel"
 // Kernel is an unpacked Debian kernel.
 type Kernel struct {
 	Version, Vmlinuz, ModDir string
+	// E1000 is the e1000 driver module (qemu's default NIC, on which the
+	// guest's sshd listens), "" when the unpacked kernel lacks it.
+	E1000 string
+	// Extra are the bridge and 802.1Q modules with their dependencies, in
+	// load order, those the unpacked kernel has.
+	Extra []string
 }
+
+// extraModules are loaded, when present, after bonding and veth: bridges
+// and VLAN interfaces for the tests that compare them.
+var extraModules = []string{"net/llc/llc.ko", "net/802/stp.ko", "net/802/garp.ko", "net/802/mrp.ko", "net/bridge/bridge.ko", "net/8021q/8021q.ko"}
 
 // FindKernel locates the unpacked kernel, or reports why not.
 func FindKernel() (*Kernel, error) {
@@ -54,6 +66,14 @@ func FindKernel() (*Kernel, error) {
 			return nil, fmt.Errorf("kernel %s: module missing: %v", ver, err)
 		}
 	}
+	if m := filepath.Join(k.ModDir, "drivers/net/ethernet/intel/e1000/e1000.ko"); fileExists(m) {
+		k.E1000 = m
+	}
+	for _, m := range extraModules {
+		if m = filepath.Join(k.ModDir, m); fileExists(m) {
+			k.Extra = append(k.Extra, m)
+		}
+	}
 	return k, nil
 }
 
@@ -66,10 +86,11 @@ func (k *Kernel) modules() []string {
 }
 
 // Need skips (or, with BONDAUDIT_REQUIRE_TOOLS=1, fails) when qemu,
-// busybox, ip or the kernel are missing.
+// busybox, ip, ethtool (the guest's stock `ethtool -i`, which the live
+// collector is compared with) or the kernel are missing.
 func Need(t testing.TB) *Kernel {
 	t.Helper()
-	for _, tool := range []struct{ bin, pkg string }{{"qemu-system-x86_64", "qemu-system-x86"}, {"busybox", "busybox-static"}, {"ip", "iproute2"}} {
+	for _, tool := range []struct{ bin, pkg string }{{"qemu-system-x86_64", "qemu-system-x86"}, {"busybox", "busybox-static"}, {"ip", "iproute2"}, {"ethtool", "ethtool"}} {
 		needtool.Need(t, tool.pkg, tool.bin)
 	}
 	k, err := FindKernel()
@@ -130,6 +151,15 @@ func NewImage(k *Kernel) (*Image, error) {
 			im.links["/bin/"+a] = "busybox"
 		}
 	}
+	// busybox's sh runs its own applets before PATH (so `ip` would be
+	// busybox's, not iproute2's): the shell is Debian's dash when there is
+	// one, as on a Debian host, and stock commands run the real tools.
+	if dash, err := exec.LookPath("dash"); err == nil {
+		if err := im.AddELF(dash, "/bin/sh"); err != nil {
+			return nil, err
+		}
+		delete(im.links, "/bin/sh")
+	}
 	ip, err := exec.LookPath("ip")
 	if err != nil {
 		return nil, err
@@ -142,7 +172,110 @@ func NewImage(k *Kernel) (*Image, error) {
 			return nil, err
 		}
 	}
+	for _, m := range append(slices.Clone(k.Extra), k.E1000) {
+		if m == "" {
+			continue
+		}
+		if err := im.AddFile(m, "/lib/modules/"+filepath.Base(m), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	// ethtool, when this machine has it: the stock `ethtool -i NIC` of a
+	// capture, run in the guest.
+	if et, err := exec.LookPath("ethtool"); err == nil {
+		if err := im.AddELF(et, "/sbin/ethtool"); err != nil {
+			return nil, err
+		}
+	}
+	im.AddBytes("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"), 0o644)
+	im.AddBytes("/etc/group", []byte("root:x:0:\nnogroup:x:65534:\n"), 0o644)
+	im.AddBytes("/etc/shadow", []byte("root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\n"), 0o600)
 	return im, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// SSH is what the host needs to reach the guest's sshd: the client key
+// the guest authorises and a known_hosts file naming the guest's host key
+// at the forwarded port.
+type SSH struct {
+	Port                  int
+	ClientKey, KnownHosts string
+	User, Addr            string
+}
+
+// Args are the OpenSSH client's options for the guest (no user config,
+// strict host key checking against KnownHosts, key auth only).
+func (s *SSH) Args() []string {
+	return []string{"-F", "none", "-p", fmt.Sprint(s.Port), "-i", s.ClientKey, "-o", "IdentitiesOnly=yes",
+		"-o", "UserKnownHostsFile=" + s.KnownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+		"-o", "ConnectTimeout=30", "-o", "ServerAliveInterval=10", "-l", s.User, s.Addr}
+}
+
+// AddSSHD puts Debian's OpenSSH server (sshd and its libraries) into the
+// image with a host key and an authorised client key generated here by
+// ssh-keygen into dir, and returns how to reach it once Start forwarded
+// port to the guest's port 22 (qemu user networking, no KVM needed).
+// The guest's /init starts it when /usr/sbin/sshd is present.
+func (im *Image) AddSSHD(dir string, port int) (*SSH, error) {
+	sshd, err := exec.LookPath("sshd")
+	if err != nil {
+		return nil, err
+	}
+	if err := im.AddELF(sshd, "/usr/sbin/sshd"); err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"host", "client"} {
+		f := filepath.Join(dir, k+"_ed25519")
+		if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bondaudit-vmlab-"+k, "-f", f).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("ssh-keygen: %v: %s", err, out)
+		}
+	}
+	if err := im.AddFile(filepath.Join(dir, "host_ed25519"), "/etc/ssh/ssh_host_ed25519_key", 0o600); err != nil {
+		return nil, err
+	}
+	if err := im.AddFile(filepath.Join(dir, "client_ed25519.pub"), "/etc/ssh/authorized_keys", 0o644); err != nil {
+		return nil, err
+	}
+	im.AddBytes("/etc/ssh/sshd_config", []byte(`Port 22
+ListenAddress 0.0.0.0
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+AuthorizedKeysFile /etc/ssh/authorized_keys
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+UseDNS no
+PidFile /run/sshd.pid
+LogLevel INFO
+`), 0o644)
+	hostPub, err := os.ReadFile(filepath.Join(dir, "host_ed25519.pub"))
+	if err != nil {
+		return nil, err
+	}
+	f := strings.Fields(string(hostPub))
+	if len(f) < 2 {
+		return nil, fmt.Errorf("ssh-keygen wrote %q", hostPub)
+	}
+	kh := filepath.Join(dir, "known_hosts")
+	if err := os.WriteFile(kh, []byte(fmt.Sprintf("[127.0.0.1]:%d %s %s\n", port, f[0], f[1])), 0o600); err != nil {
+		return nil, err
+	}
+	return &SSH{Port: port, ClientKey: filepath.Join(dir, "client_ed25519"), KnownHosts: kh, User: "root", Addr: "127.0.0.1"}, nil
+}
+
+// FreePort returns a TCP port free on 127.0.0.1 now.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // AddFile copies a host file into the image.
@@ -233,10 +366,20 @@ export PATH=/bin:/sbin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /run; mkdir -p /run/netns /var/run; ln -s /run/netns /var/run/netns 2>/dev/null
 ip link set lo up
+hostname vm
 insmod /lib/modules/tls.ko; insmod /lib/modules/bonding.ko max_bonds=0; insmod /lib/modules/veth.ko
+for m in llc stp garp mrp bridge 8021q; do [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko; done
+if [ -f /usr/sbin/sshd ] && [ -f /lib/modules/e1000.ko ]; then
+  # qemu user networking: the guest is 10.0.2.15, the host forwards a
+  # loopback port to its port 22
+  insmod /lib/modules/e1000.ko
+  ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
+  mkdir -p /run/sshd /root; chmod 755 /run/sshd
+  /usr/sbin/sshd -f /etc/ssh/sshd_config -E /run/sshd.log && echo "VMLAB: sshd started"
+fi
 for t in /tests/*.test; do
   echo "VMLAB: running $t"
-  $t -test.v -test.timeout 240s 2>&1
+  $t -test.v -test.timeout 420s 2>&1
   echo "VMLAB: rc=$?"
 done
 echo "VMLAB: DONE"
@@ -246,13 +389,79 @@ poweroff -f
 // Boot runs the image under qemu (TCG: software emulation) and returns
 // the serial console.
 func Boot(ctx context.Context, k *Kernel, initramfs string) (string, error) {
-	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", "-accel", "tcg", "-m", "768", "-smp", "2",
-		"-nographic", "-no-reboot", "-net", "none", "-kernel", k.Vmlinuz, "-initrd", initramfs,
-		"-append", "console=ttyS0 quiet panic=-1 rdinit=/init")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
+	vm, err := Start(ctx, k, initramfs, 0)
+	if err != nil {
+		return "", err
+	}
+	return vm.Wait()
+}
+
+// VM is a running guest.
+type VM struct {
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan struct{}
+	err  error
+}
+
+func (v *VM) Write(p []byte) (int, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.out.Write(p)
+}
+
+// Console is the serial console so far.
+func (v *VM) Console() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.out.String()
+}
+
+// Start boots the image under qemu (TCG) in the background. With sshPort
+// > 0 the guest gets an e1000 NIC on qemu's user network and the host's
+// 127.0.0.1:sshPort is forwarded to the guest's port 22.
+func Start(ctx context.Context, k *Kernel, initramfs string, sshPort int) (*VM, error) {
+	netArgs := []string{"-net", "none"}
+	if sshPort > 0 {
+		netArgs = []string{"-nic", fmt.Sprintf("user,model=e1000,hostfwd=tcp:127.0.0.1:%d-:22", sshPort)}
+	}
+	args := append([]string{"-accel", "tcg", "-m", "768", "-smp", "2", "-nographic", "-no-reboot"}, netArgs...)
+	args = append(args, "-kernel", k.Vmlinuz, "-initrd", initramfs, "-append", "console=ttyS0 quiet panic=-1 rdinit=/init")
+	v := &VM{done: make(chan struct{})}
+	v.cmd = exec.CommandContext(ctx, "qemu-system-x86_64", args...)
+	v.cmd.Stdout, v.cmd.Stderr = v, v
+	if err := v.cmd.Start(); err != nil {
+		return nil, err
+	}
+	go func() {
+		v.err = v.cmd.Wait()
+		close(v.done)
+	}()
+	return v, nil
+}
+
+// WaitFor waits until the console shows marker (true), or the guest has
+// stopped or ctx is done (false).
+func (v *VM) WaitFor(ctx context.Context, marker string) bool {
+	for {
+		if strings.Contains(v.Console(), marker) {
+			return true
+		}
+		select {
+		case <-v.done:
+			return strings.Contains(v.Console(), marker)
+		case <-ctx.Done():
+			return false
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Wait waits for the guest to power off and returns the console.
+func (v *VM) Wait() (string, error) {
+	<-v.done
+	return v.Console(), v.err
 }
 
 // Result is one test inside the VM.
@@ -288,4 +497,4 @@ func Parse(console string) (results []Result, done bool) {
 }
 
 // Deadline is a generous bound for one boot with its tests.
-const Deadline = 8 * time.Minute
+const Deadline = 9 * time.Minute
