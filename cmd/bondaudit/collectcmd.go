@@ -185,7 +185,7 @@ func (a *app) collectHostCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the snapshot to FILE (atomically) instead of stdout")
-	cmd.Flags().DurationVar(&listen, "listen", 35*time.Second, "listen this long on every bond slave for LLDP/CDP/LACPDUs (the default hears one LLDP interval, 65s also one CDP interval; 0 skips; needs CAP_NET_RAW)")
+	cmd.Flags().DurationVar(&listen, "listen", host.DefaultListen, "listen at most this long on every bond slave for LLDP/CDP/LACPDUs (the default covers two slow-rate LACPDU intervals and one CDP interval; it ends early once every slave has heard LLDP or CDP and a LACPDU; 0 skips; needs CAP_NET_RAW)")
 	cmd.Flags().StringVar(&name, "name", "", "the snapshot's host name (default: this host's hostname); use the name the switches' LLDP tables and your inventory know")
 	cmd.Flags().StringVar(&lldpdSocket, "lldpd-socket", "", "ask the lldpd listening on this control socket (lldpd -u PATH) for neighbours (default: lldpcli's, /run/lldpd.socket)")
 	cmd.Flags().StringVar(&pcap, "pcap", "", "read LLDP/CDP/LACPDUs from a capture (tcpdump -i any -w FILE 'ether proto 0x88cc or ether proto 0x8809 or ether dst 01:00:0c:cc:cc:cc')")

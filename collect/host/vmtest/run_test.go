@@ -14,7 +14,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/bondaudit/bondaudit/collect/fleet"
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/internal/vmlab"
@@ -146,11 +148,16 @@ func sshRun(s *vmlab.SSH, shell string) ([]byte, error) {
 func sshCaptureEqualsLocal(t *testing.T, s *vmlab.SSH, dir string) {
 	needtool.Need(t, "openssh-client", "ssh")
 	needtool.Need(t, "openssh-server", "sshd")
-	// lead: collect hosts — swap the OpenSSH client below for
-	// `bondaudit collect hosts -i <inventory naming 127.0.0.1:port> -o dir/ssh`
-	// (with the generated known_hosts and client key) once lane ssh lands.
-	if err := Capture(func(shell string) ([]byte, error) { return sshRun(s, shell) }, filepath.Join(dir, "ssh", "vm"), false); err != nil {
-		t.Fatalf("capturing the guest over SSH: %v", err)
+	// The guest over SSH with bondaudit's fleet collector (what `collect
+	// hosts` runs): strict known_hosts, the generated key only.
+	res := fleet.Collect(context.Background(), []fleet.Target{{Name: "vm", Addr: s.Addr, Port: s.Port, User: s.User,
+		IdentityFiles: []string{s.ClientKey}}}, fleet.Options{Out: filepath.Join(dir, "ssh"), Concurrency: 1,
+		KnownHosts: []string{s.KnownHosts}, Home: dir, AgentSocket: "-", ConnectTimeout: 30 * time.Second, Timeout: 2 * time.Minute})
+	if len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("collecting the guest over SSH with collect/fleet: %+v", res)
+	}
+	for _, n := range res[0].Notes {
+		t.Logf("fleet note: %s", n)
 	}
 	tarball, err := sshRun(s, "tar -C /run/localcap/vm -cf - .")
 	if err != nil {
