@@ -283,6 +283,9 @@ link set ens1f1 up
 	if h.Fault == NoAnswer {
 		batch += fmt.Sprintf("route add blackhole %s/32\n", l.Gateway)
 	}
+	if err := os.Mkdir(filepath.Join(h.Dir, "root"), 0o700); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(h.Dir, "net.batch"), []byte(batch), 0o644); err != nil {
 		return err
 	}
@@ -300,6 +303,9 @@ link set ens1f1 up
 // for its fault, and becomes sshd.
 func (l *Lab) launch(h *Host) error {
 	script := fmt.Sprintf("set -e\necho %s > /proc/sys/kernel/hostname\nip -b %s\n", h.Name, filepath.Join(h.Dir, "net.batch"))
+	// Root's home is the host's own (empty) folder: no dotfiles of the
+	// machine running the test (a slow .bashrc costs every command).
+	script += fmt.Sprintf("mount --bind %s /root\n", filepath.Join(h.Dir, "root"))
 	if b, err := os.ReadFile(filepath.Join(h.Dir, "mounts.sh")); err == nil {
 		script += string(b)
 	}
