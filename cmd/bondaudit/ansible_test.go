@@ -19,9 +19,9 @@ import (
 )
 
 // TestAnsiblePlaybook: Debian's ansible-playbook runs docs/ansible/capture.yml
-// against 10 namespaced sshd hosts; every host's folder is the raw capture
-// (hostname, ip-link.json as the host prints them; no bonding/ as the lab's
-// kernel has none; no lldp.json as no lldpd runs), no partial or temporary
+// against 10 namespaced sshd hosts running lldpd; every host's folder is
+// the raw capture (hostname, ip-link.json and lldp.json as the host prints
+// them; no bonding/ as the lab's kernel has none), no partial or temporary
 // folder is left, and `bondaudit audit` reads every host with nothing NOT
 // READ.
 func TestAnsiblePlaybook(t *testing.T) {
@@ -34,7 +34,8 @@ func TestAnsiblePlaybook(t *testing.T) {
 	}
 	ansible := needtool.Need(t, "ansible", "ansible-playbook")
 	needtool.Need(t, "openssh-client", "ssh")
-	lab := sshlab.Start(t, 10, sshlab.Options{Prefix: "web"})
+	needtool.Need(t, "lldpd", "lldpd")
+	lab := sshlab.Start(t, 10, sshlab.Options{Prefix: "web", LLDPD: true})
 	work := t.TempDir()
 	site := filepath.Join(work, "site")
 	// A stale folder of a host the run replaces, and one of a host it does
@@ -108,8 +109,11 @@ pipelining = True
 			return nil
 		})
 		slices.Sort(files)
-		if !slices.Equal(files, []string{"hostname", "ip-link.json"}) {
-			t.Errorf("%s: files %v, want hostname and ip-link.json", h.Name, files)
+		if !slices.Equal(files, []string{"hostname", "ip-link.json", "lldp.json"}) {
+			t.Errorf("%s: files %v, want hostname, ip-link.json and lldp.json", h.Name, files)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dir, "lldp.json")); !json.Valid(b) || !bytes.Contains(b, []byte(`"ens1f1"`)) {
+			t.Errorf("%s: lldp.json: %s", h.Name, b)
 		}
 		if b, _ := os.ReadFile(filepath.Join(dir, "hostname")); string(b) != h.Name+"\n" {
 			t.Errorf("%s: hostname %q", h.Name, b)

@@ -70,6 +70,11 @@ type Options struct {
 	Faults []Fault
 	// Prefix names the hosts Prefix001, Prefix002, … (default "lab").
 	Prefix string
+	// LLDPD runs Debian's lldpd on every host, on its veth pair
+	// ens1f0/ens1f1, so lldpcli shows each end as the other's neighbour.
+	// NoLLDPCLI hosts run lldpd whenever it is installed: lldpd runs,
+	// lldpcli is missing.
+	LLDPD bool
 	// StartTimeout bounds Start (default 2 minutes).
 	StartTimeout time.Duration
 }
@@ -105,6 +110,7 @@ type Lab struct {
 	Started time.Duration
 
 	id       string
+	lldpd    bool
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -123,6 +129,9 @@ func Start(t testing.TB, n int, opt Options) *Lab {
 	needtool.Need(t, "openssh-client", "ssh-keygen")
 	needtool.Need(t, "iproute2", "ip")
 	needtool.Need(t, "util-linux", "mount")
+	if opt.LLDPD {
+		needtool.Need(t, "lldpd", "lldpd")
+	}
 	l, err := start(t.TempDir(), n, opt)
 	if l != nil {
 		t.Cleanup(func() {
@@ -150,11 +159,7 @@ func start(dir string, n int, opt Options) (l *Lab, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opt.StartTimeout)
 	defer cancel()
-	// sshd's privilege separation folder (Debian's service makes it).
-	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
-		return nil, err
-	}
-	l = &Lab{Dir: dir, User: "root"}
+	l = &Lab{Dir: dir, User: "root", lldpd: opt.LLDPD}
 	nw, err := allocate(ctx, n)
 	if err != nil {
 		return nil, err
@@ -221,6 +226,9 @@ func start(dir string, n int, opt Options) (l *Lab, err error) {
 		return l, err
 	}
 	if err := l.waitReachable(ctx); err != nil {
+		return l, err
+	}
+	if err := l.waitLLDP(ctx); err != nil {
 		return l, err
 	}
 	l.Started = time.Since(begin)
@@ -304,8 +312,14 @@ link set ens1f1 up
 func (l *Lab) launch(h *Host) error {
 	script := fmt.Sprintf("set -e\necho %s > /proc/sys/kernel/hostname\nip -b %s\n", h.Name, filepath.Join(h.Dir, "net.batch"))
 	// Root's home is the host's own (empty) folder: no dotfiles of the
-	// machine running the test (a slow .bashrc costs every command).
-	script += fmt.Sprintf("mount --bind %s /root\n", filepath.Join(h.Dir, "root"))
+	// machine running the test (a slow .bashrc costs every command). /run
+	// is the host's own: sshd's privilege separation folder, lldpd's
+	// socket and chroot.
+	script += fmt.Sprintf("mount --bind %s /root\numask 022\nmount -t tmpfs -o mode=0755,size=8m sshlab-run /run\nmkdir /run/sshd /run/lldpd\n", filepath.Join(h.Dir, "root"))
+	if h.runsLLDPD(l.lldpd) {
+		// lldpd forks into the background; Stop finds it in the namespace.
+		script += "lldpd -I ens1f0,ens1f1\n"
+	}
 	if b, err := os.ReadFile(filepath.Join(h.Dir, "mounts.sh")); err == nil {
 		script += string(b)
 	}
@@ -386,6 +400,33 @@ func (l *Lab) waitReachable(ctx context.Context) error {
 	wg.Wait()
 	close(errs)
 	return errors.Join(collect(errs)...)
+}
+
+func (h *Host) runsLLDPD(all bool) bool {
+	return all || h.Fault == NoLLDPCLI && needtool.Find("lldpd") != ""
+}
+
+// waitLLDP waits until every host that runs lldpd and has lldpcli lists
+// both ends of its veth pair as neighbours, so that captures taken now
+// all hold them.
+func (l *Lab) waitLLDP(ctx context.Context) error {
+	for _, h := range l.Hosts {
+		if !h.runsLLDPD(l.lldpd) || h.Fault == NoLLDPCLI {
+			continue
+		}
+		for {
+			out, _ := exec.CommandContext(ctx, "nsenter", "-t", strconv.Itoa(h.PID), "-n", "-m", "-u",
+				"lldpcli", "-f", "keyvalue", "show", "neighbors").Output()
+			if strings.Count(string(out), ".chassis.name=") >= 2 {
+				break
+			}
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s: lldpd heard no neighbours on its veth pair: %s", h.Name, out)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	return nil
 }
 
 func collect(c chan error) []error {

@@ -71,7 +71,7 @@ func TestLab(t *testing.T) {
 	needtool.Need(t, "openssh-client", "ssh")
 	faults := []sshlab.Fault{sshlab.Healthy, sshlab.Healthy}
 	faults = append(faults, sshlab.AllFaults...)
-	l := sshlab.Start(t, len(faults), sshlab.Options{Faults: faults})
+	l := sshlab.Start(t, len(faults), sshlab.Options{Faults: faults, LLDPD: true})
 	t.Logf("%d hosts started in %v on %s (%s)", len(l.Hosts), l.Started, l.Bridge, l.Gateway)
 
 	keys := map[string]string{}
@@ -107,6 +107,12 @@ func TestLab(t *testing.T) {
 					t.Errorf("/proc/net/bonding present: %+v", a)
 				}
 				healthyLLDPCLI = run(t, l, h, "command -v lldpcli").code == 0
+				// lldpd hears the host's own veth pair: each end is the
+				// other's neighbour, named after the host.
+				a = run(t, l, h, "lldpcli -f json0 show neighbors details")
+				if a.code != 0 || strings.Count(a.stdout, `"value": "`+h.Name+`"`) != 2 || !strings.Contains(a.stdout, `"ens1f1"`) {
+					t.Errorf("lldpcli: %+v", a)
+				}
 			case sshlab.NoAnswer:
 				start := time.Now()
 				a := run(t, l, h, "hostname", "-o", "ConnectTimeout=2")
@@ -135,6 +141,9 @@ func TestLab(t *testing.T) {
 				}
 				if a := run(t, l, h, "ls /usr/sbin/lldpcli /usr/sbin/lldpctl /sbin/lldpcli"); a.code == 0 {
 					t.Errorf("lldpcli still in /usr/sbin: %+v", a)
+				}
+				if a := run(t, l, h, "test -S /run/lldpd.socket && pidof lldpd"); a.code != 0 {
+					t.Errorf("lldpd should run: %+v", a)
 				}
 				if a := run(t, l, h, "hostname; ip -details -json link show"); a.code != 0 || !strings.HasPrefix(a.stdout, h.Name+"\n[") {
 					t.Errorf("the rest should work: %+v", a)
