@@ -202,13 +202,14 @@ func checkGone(t *testing.T, l *sshlab.Lab, pids []int) {
 
 // TestLab200: 200 hosts start well within a minute on the 2-core CI
 // machine, every one answers hostname, and all stop cleanly.
+// SSHLAB_LLDPD=1 runs lldpd on them too (to measure its cost).
 func TestLab200(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: 200 sshds")
 	}
 	needtool.Need(t, "openssh-client", "ssh")
 	const n = 200
-	l := sshlab.Start(t, n, sshlab.Options{})
+	l := sshlab.Start(t, n, sshlab.Options{LLDPD: os.Getenv("SSHLAB_LLDPD") != ""})
 	procs, pss := l.Memory()
 	t.Logf("%d hosts started in %v; %d processes, Pss %.1f MiB (%.2f MiB per host)", n, l.Started, procs, float64(pss)/(1<<20), float64(pss)/(1<<20)/n)
 	if l.Started > 45*time.Second {
