@@ -410,23 +410,35 @@ func (h *Host) runsLLDPD(all bool) bool {
 // both ends of its veth pair as neighbours, so that captures taken now
 // all hold them.
 func (l *Lab) waitLLDP(ctx context.Context) error {
+	sem := make(chan struct{}, 8)
+	errs := make(chan error, len(l.Hosts))
+	var wg sync.WaitGroup
 	for _, h := range l.Hosts {
 		if !h.runsLLDPD(l.lldpd) || h.Fault == NoLLDPCLI {
 			continue
 		}
-		for {
-			out, _ := exec.CommandContext(ctx, "nsenter", "-t", strconv.Itoa(h.PID), "-n", "-m", "-u",
-				"lldpcli", "-f", "keyvalue", "show", "neighbors").Output()
-			if strings.Count(string(out), ".chassis.name=") >= 2 {
-				break
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for {
+				out, _ := exec.CommandContext(ctx, "nsenter", "-t", strconv.Itoa(h.PID), "-n", "-m", "-u",
+					"lldpcli", "-f", "keyvalue", "show", "neighbors").Output()
+				if strings.Count(string(out), ".chassis.name=") >= 2 {
+					return
+				}
+				if ctx.Err() != nil {
+					errs <- fmt.Errorf("%s: lldpd heard no neighbours on its veth pair: %s", h.Name, out)
+					return
+				}
+				time.Sleep(100 * time.Millisecond)
 			}
-			if ctx.Err() != nil {
-				return fmt.Errorf("%s: lldpd heard no neighbours on its veth pair: %s", h.Name, out)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		}()
 	}
-	return nil
+	wg.Wait()
+	close(errs)
+	return errors.Join(collect(errs)...)
 }
 
 func collect(c chan error) []error {

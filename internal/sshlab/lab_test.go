@@ -3,6 +3,7 @@
 package sshlab_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -239,4 +241,92 @@ func TestLab200(t *testing.T) {
 	}
 	t.Logf("stopped in %v", time.Since(begin))
 	checkGone(t, l, pids)
+}
+
+// TestSweep: a test binary killed before its cleanup leaves no sshd behind
+// (they die with it) and the next Start removes its bridge and links.
+func TestSweep(t *testing.T) {
+	if os.Getenv("SSHLAB_SWEEP_CHILD") != "" {
+		t.Skip("the child runs TestSweepChild only")
+	}
+	needtool.Need(t, "iproute2", "ip")
+	if os.Geteuid() != 0 {
+		needtool.Missing(t, "sshlab needs root")
+	}
+	child := exec.Command(os.Args[0], "-test.run", "^TestSweepChild$", "-test.v")
+	child.Env = append(os.Environ(), "SSHLAB_SWEEP_CHILD=1")
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child.Stderr = os.Stderr
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) > 0 && f[0] == "SSHLAB-READY" {
+			fields = f[1:]
+			break
+		}
+	}
+	child.Process.Kill()
+	child.Wait()
+	if len(fields) < 3 {
+		t.Fatalf("the child never started its lab: %v", fields)
+	}
+	dir, bridge := fields[0], fields[1]
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	var pids []int
+	for _, f := range fields[2:] {
+		pid, _ := strconv.Atoi(f)
+		pids = append(pids, pid)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for _, pid := range pids {
+		for alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if alive(pid) {
+			t.Errorf("sshd %d outlived its killed test binary", pid)
+		}
+	}
+	if _, err := os.Stat("/sys/class/net/" + bridge); err != nil {
+		t.Fatalf("the killed binary's bridge %s should still be there for the sweep: %v", bridge, err)
+	}
+	t.Logf("killed a test binary holding lab %s (%d sshds); starting another", bridge, len(pids))
+	sshlab.Start(t, 1, sshlab.Options{})
+	if _, err := os.Stat("/sys/class/net/" + bridge); err == nil {
+		t.Errorf("Start did not sweep the dead lab's bridge %s", bridge)
+	}
+	prefix := bridge[:len(bridge)-2]
+	for time.Now().Before(deadline.Add(5 * time.Second)) {
+		out, _ := exec.Command("ip", "-br", "link").Output()
+		if !strings.Contains(string(out), prefix) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("links of the dead lab %s left", prefix)
+}
+
+func alive(pid int) bool {
+	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	return err == nil && !strings.Contains(string(st), ") Z")
+}
+
+// TestSweepChild is TestSweep's child: it starts a lab, says so, and waits
+// to be killed.
+func TestSweepChild(t *testing.T) {
+	if os.Getenv("SSHLAB_SWEEP_CHILD") == "" {
+		t.Skip("run by TestSweep")
+	}
+	l := sshlab.Start(t, 3, sshlab.Options{})
+	line := []string{"SSHLAB-READY", l.Dir, l.Bridge}
+	for _, h := range l.Hosts {
+		line = append(line, strconv.Itoa(h.PID))
+	}
+	fmt.Println(strings.Join(line, " "))
+	time.Sleep(time.Minute)
 }

@@ -154,11 +154,12 @@ func overlaps(p netip.Prefix, used []netip.Prefix) bool {
 	return false
 }
 
-// sweep removes the bridges of labs whose test process is gone (killed
-// before its cleanup ran). Their sshds died with it (Pdeathsig), taking
-// their namespaces and uplinks along.
+// sweep removes the bridges and uplinks of labs whose test process is gone
+// (killed before its cleanup ran). Their sshds died with it (Pdeathsig);
+// their namespaces, which a socket closing may keep for minutes, lose
+// their links now.
 func sweep(ctx context.Context) {
-	b, err := exec.CommandContext(ctx, "ip", "-j", "link", "show", "type", "bridge").Output()
+	b, err := exec.CommandContext(ctx, "ip", "-j", "link", "show").Output()
 	if err != nil {
 		return
 	}
@@ -169,17 +170,32 @@ func sweep(ctx context.Context) {
 	if json.Unmarshal(b, &links) != nil {
 		return
 	}
+	var batch strings.Builder
 	for _, l := range links {
 		s, ok := strings.CutPrefix(l.Alias, aliasPrefix)
-		if !ok || !strings.HasPrefix(l.Name, "sl") {
+		bridge, isLab := strings.CutSuffix(l.Name, "br")
+		if !ok || !isLab || !strings.HasPrefix(l.Name, "sl") {
 			continue
 		}
 		pid, err := strconv.Atoi(s)
 		if err != nil || pid <= 0 {
 			continue
 		}
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-			exec.CommandContext(ctx, "ip", "link", "del", l.Name).Run()
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			continue
+		}
+		fmt.Fprintf(&batch, "link del %s\n", l.Name)
+		for _, v := range links {
+			if rest, ok := strings.CutPrefix(v.Name, bridge+"v"); ok && rest != "" {
+				fmt.Fprintf(&batch, "link del %s\n", v.Name)
+			}
+		}
+	}
+	if batch.Len() > 0 {
+		if f, err := os.CreateTemp("", "sshlab-sweep-*.batch"); err == nil {
+			f.Close()
+			ipBatchForce(f.Name(), batch.String())
+			os.Remove(f.Name())
 		}
 	}
 }
