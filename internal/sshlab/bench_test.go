@@ -17,12 +17,22 @@ import (
 
 // collectors are the fleet collectors the benchmark times.
 //
-// lead: add fleet.Collect here once lane ssh is merged, e.g.
+// lead: add fleet.Collect here once lane ssh is merged (written against
+// the collect/fleet API as merged on main; TestMeasure then checks it too):
 //
 //	"fleet": func(ctx context.Context, l *sshlab.Lab, hosts []sshlab.Host, out string, workers int) error {
-//		// targets from hosts: Name, Addr, Port, User l.User, IdentityFiles {l.Key}; known_hosts l.KnownHosts
-//		res := fleet.Collect(ctx, targets, fleet.Options{Out: out, Workers: workers, ...})
-//		// an error naming every result that failed
+//		targets := make([]fleet.Target, len(hosts))
+//		for i, h := range hosts {
+//			targets[i] = fleet.Target{Name: h.Name, Addr: h.Addr, Port: h.Port, User: l.User, IdentityFiles: []string{l.Key}}
+//		}
+//		var errs []error
+//		for _, r := range fleet.Collect(ctx, targets, fleet.Options{Out: out, Concurrency: workers, AgentSocket: "-",
+//			KnownHosts: []string{l.KnownHosts}, ConnectTimeout: 2 * time.Second, Retries: 1, Backoff: 100 * time.Millisecond}) {
+//			if r.Err != nil {
+//				errs = append(errs, fmt.Errorf("%s: %w", r.Target.Name, r.Err))
+//			}
+//		}
+//		return errors.Join(errs...)
 //	},
 var collectors = map[string]sshlab.Collector{
 	"openssh": sshlab.OpenSSHCollector,
