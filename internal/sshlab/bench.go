@@ -32,6 +32,7 @@ type Measurement struct {
 	SlowestSingle  time.Duration // the slowest of them
 	Goal           time.Duration // 1.5 × SlowestSingle × Hosts / Workers
 	PeakRSS        int64         // the test process's peak resident memory during Wall (bytes)
+	RSSBefore      int64         // its resident memory just before (the lab's bookkeeping, the Go runtime)
 	ChildMaxRSS    int64         // the largest child process waited for so far (bytes), e.g. one ssh
 	LabPss         int64         // what the lab's processes use (bytes)
 	// CPU time during Wall: the collector's (the test process and the
@@ -54,11 +55,11 @@ func (m Measurement) Ratio() float64 { return float64(m.Wall) / float64(m.Goal) 
 
 func (m Measurement) String() string {
 	return fmt.Sprintf("%d hosts, %d workers: wall %v; slowest single host %v (of %d timed alone); goal 1.5 × %v × %d/%d = %v; wall/goal %.2f; "+
-		"CPU: collector %v, hosts %v, on %d cores at least %v; peak RSS %.1f MiB (largest child %.1f MiB); lab Pss %.1f MiB",
+		"CPU: collector %v, hosts %v, on %d cores at least %v; peak RSS %.1f MiB (%.1f MiB before; largest child %.1f MiB); lab Pss %.1f MiB",
 		m.Hosts, m.Workers, m.Wall.Round(time.Millisecond), m.SlowestSingle.Round(time.Millisecond), m.Singles,
 		m.SlowestSingle.Round(time.Millisecond), m.Hosts, m.Workers, m.Goal.Round(time.Millisecond), m.Ratio(),
 		m.CollectorCPU.Round(time.Millisecond), m.HostsCPU.Round(time.Millisecond), m.Cores, m.CPUBound().Round(time.Millisecond),
-		mib(m.PeakRSS), mib(m.ChildMaxRSS), mib(m.LabPss))
+		mib(m.PeakRSS), mib(m.RSSBefore), mib(m.ChildMaxRSS), mib(m.LabPss))
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
@@ -92,7 +93,9 @@ func Measure(ctx context.Context, l *Lab, c Collector, hosts []Host, workers, si
 	}
 	// Peak resident memory from here on: writing 5 to clear_refs resets
 	// VmHWM.
+	runtime.GC()
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	m.RSSBefore = statusKB("VmRSS") * 1024
 	collector0, hosts0 := collectorCPU(), l.hostsCPU()
 	begin := time.Now()
 	err = c(ctx, l, hosts, out, workers)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,14 +103,19 @@ func captured(t *testing.T, dir string) []string {
 	return files
 }
 
-// BenchmarkFleetCollect: 200 lab hosts collected 64 at a time by each
-// collector; reports wall time, the slowest single host's time, the
-// README's goal (1.5 × slowest single × hosts / workers) and memory.
+// BenchmarkFleetCollect: 200 lab hosts (SSHLAB_BENCH_HOSTS) collected 64
+// at a time by each collector; reports wall time, the slowest single
+// host's time, the README's goal (1.5 × slowest single × hosts / workers),
+// CPU and memory.
 //
 //	go test -run '^$' -bench FleetCollect -benchtime 1x ./internal/sshlab/
 func BenchmarkFleetCollect(b *testing.B) {
 	needtool.Need(b, "openssh-client", "ssh")
-	const hosts, workers, singles = 200, 64, 5
+	const workers, singles = 64, 5
+	hosts := 200
+	if n, err := strconv.Atoi(os.Getenv("SSHLAB_BENCH_HOSTS")); err == nil && n > 0 {
+		hosts = n // to see memory stay flat in the number of hosts
+	}
 	l := sshlab.Start(b, hosts, sshlab.Options{})
 	procs, pss := l.Memory()
 	b.Logf("lab: %d hosts started in %v; %d processes, Pss %.1f MiB", hosts, l.Started.Round(time.Millisecond), procs, float64(pss)/(1<<20))
@@ -132,6 +138,7 @@ func BenchmarkFleetCollect(b *testing.B) {
 			b.ReportMetric(m.HostsCPU.Seconds(), "hosts-cpu-s")
 			b.ReportMetric(m.CPUBound().Seconds(), "cpu-bound-s")
 			b.ReportMetric(float64(m.PeakRSS)/(1<<20), "peak-rss-MiB")
+			b.ReportMetric(float64(m.PeakRSS-m.RSSBefore)/(1<<20), "rss-growth-MiB")
 			b.ReportMetric(float64(m.LabPss)/(1<<20), "lab-pss-MiB")
 		})
 	}
