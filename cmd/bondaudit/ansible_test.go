@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -23,7 +24,8 @@ import (
 // the raw capture (hostname, ip-link.json and lldp.json as the host prints
 // them; no bonding/ as the lab's kernel has none), no partial or temporary
 // folder is left, and `bondaudit audit` reads every host with nothing NOT
-// READ.
+// READ. Where the build has `collect hosts`, it collects the same lab and
+// must write the same folders.
 func TestAnsiblePlaybook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: ansible against 10 sshd hosts")
@@ -100,15 +102,7 @@ pipelining = True
 	}
 	for _, h := range lab.Hosts {
 		dir := filepath.Join(site, "hosts", h.Name)
-		var files []string
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				rel, _ := filepath.Rel(dir, p)
-				files = append(files, rel)
-			}
-			return nil
-		})
-		slices.Sort(files)
+		files := listFiles(dir)
 		if !slices.Equal(files, []string{"hostname", "ip-link.json", "lldp.json"}) {
 			t.Errorf("%s: files %v, want hostname, ip-link.json and lldp.json", h.Name, files)
 		}
@@ -126,12 +120,6 @@ pipelining = True
 			t.Errorf("%s: ip-link.json (%v): %s", h.Name, err, b)
 		}
 	}
-	// lead: compare with collect hosts — once lane ssh lands, run
-	// `bondaudit collect hosts -i lab.Inventory -o OTHER/hosts` against the
-	// same lab and require the two hosts/ folders to hold the same files
-	// with the same bytes (ip-link.json differs only where a counter moved:
-	// compare it decoded, without "stats").
-
 	code, stdout, stderr := runCLI(t, "audit", site, "--format", "json", "--fail-on", "never")
 	if code != 0 {
 		t.Fatalf("audit exit %d: %s", code, stderr)
@@ -151,4 +139,53 @@ pipelining = True
 	if _, text, _ := runCLI(t, "audit", site, "--fail-on", "never"); strings.Contains(text, "NOT READ") {
 		t.Errorf("audit: %s", text)
 	}
+
+	// lead: compare with collect hosts — `bondaudit collect hosts` against
+	// the same lab must write the same files with the same bytes (lldpd's
+	// "age" of a neighbour aside). Tried against main's collect hosts (lane
+	// ssh merged): identical. The guard below skips it in a build without
+	// collect hosts; remove it once merged.
+	if _, err := os.Stat("help/collect-hosts.txt"); err != nil {
+		t.Log("no collect hosts in this build: the comparison with the Ansible site is skipped")
+		return
+	}
+	other := filepath.Join(work, "other", "hosts")
+	if code, _, stderr := runCLI(t, "collect", "hosts", "-i", lab.Inventory, "-F", lab.SSHConfig, "--known-hosts", lab.KnownHosts, "-o", other); code != 0 {
+		t.Fatalf("collect hosts: exit %d: %s", code, stderr)
+	}
+	for _, h := range lab.Hosts {
+		a, b := filepath.Join(site, "hosts", h.Name), filepath.Join(other, h.Name)
+		fa, fb := listFiles(a), listFiles(b)
+		if !slices.Equal(fa, fb) {
+			t.Errorf("%s: ansible wrote %v, collect hosts %v", h.Name, fa, fb)
+			continue
+		}
+		for _, f := range fa {
+			x, _ := os.ReadFile(filepath.Join(a, f))
+			y, _ := os.ReadFile(filepath.Join(b, f))
+			if f == "lldp.json" {
+				x, y = lldpAge.ReplaceAll(x, nil), lldpAge.ReplaceAll(y, nil)
+			}
+			if !bytes.Equal(x, y) {
+				t.Errorf("%s/%s differs:\nansible: %.300s\ncollect hosts: %.300s", h.Name, f, x, y)
+			}
+		}
+	}
+}
+
+// lldpAge is how long ago lldpd heard a neighbour: it moves between two
+// captures.
+var lldpAge = regexp.MustCompile(`"age": "[^"]*"`)
+
+func listFiles(dir string) []string {
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	slices.Sort(files)
+	return files
 }
