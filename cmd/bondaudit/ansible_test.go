@@ -140,15 +140,8 @@ pipelining = True
 		t.Errorf("audit: %s", text)
 	}
 
-	// lead: compare with collect hosts — `bondaudit collect hosts` against
-	// the same lab must write the same files with the same bytes (lldpd's
-	// "age" of a neighbour aside). Tried against main's collect hosts (lane
-	// ssh merged): identical. The guard below skips it in a build without
-	// collect hosts; remove it once merged.
-	if _, err := os.Stat("help/collect-hosts.txt"); err != nil {
-		t.Log("no collect hosts in this build: the comparison with the Ansible site is skipped")
-		return
-	}
+	// collect hosts against the same lab writes the same files with the
+	// same bytes (lldpd's "age" of a neighbour aside).
 	other := filepath.Join(work, "other", "hosts")
 	if code, _, stderr := runCLI(t, "collect", "hosts", "-i", lab.Inventory, "-F", lab.SSHConfig, "--known-hosts", lab.KnownHosts, "-o", other); code != 0 {
 		t.Fatalf("collect hosts: exit %d: %s", code, stderr)

@@ -4,6 +4,8 @@ package sshlab_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,31 +14,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bondaudit/bondaudit/collect/fleet"
 	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/internal/sshlab"
 )
 
-// collectors are the fleet collectors the benchmark times.
-//
-// lead: add fleet.Collect here once lane ssh is merged (written against
-// the collect/fleet API as merged on main; TestMeasure then checks it too):
-//
-//	"fleet": func(ctx context.Context, l *sshlab.Lab, hosts []sshlab.Host, out string, workers int) error {
-//		targets := make([]fleet.Target, len(hosts))
-//		for i, h := range hosts {
-//			targets[i] = fleet.Target{Name: h.Name, Addr: h.Addr, Port: h.Port, User: l.User, IdentityFiles: []string{l.Key}}
-//		}
-//		var errs []error
-//		for _, r := range fleet.Collect(ctx, targets, fleet.Options{Out: out, Concurrency: workers, AgentSocket: "-",
-//			KnownHosts: []string{l.KnownHosts}, ConnectTimeout: 2 * time.Second, Retries: 1, Backoff: 100 * time.Millisecond}) {
-//			if r.Err != nil {
-//				errs = append(errs, fmt.Errorf("%s: %w", r.Target.Name, r.Err))
-//			}
-//		}
-//		return errors.Join(errs...)
-//	},
+// collectors are the fleet collectors the benchmark times: bondaudit's
+// own (collect/fleet, what `collect hosts` runs) and the OpenSSH client
+// baseline.
 var collectors = map[string]sshlab.Collector{
 	"openssh": sshlab.OpenSSHCollector,
+	"fleet": func(ctx context.Context, l *sshlab.Lab, hosts []sshlab.Host, out string, workers int) error {
+		targets := make([]fleet.Target, len(hosts))
+		for i, h := range hosts {
+			targets[i] = fleet.Target{Name: h.Name, Addr: h.Addr, Port: h.Port, User: l.User, IdentityFiles: []string{l.Key}}
+		}
+		var errs []error
+		for _, r := range fleet.Collect(ctx, targets, fleet.Options{Out: out, Concurrency: workers, AgentSocket: "-",
+			KnownHosts: []string{l.KnownHosts}, ConnectTimeout: 2 * time.Second, Retries: 1, Backoff: 100 * time.Millisecond}) {
+			if r.Err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", r.Target.Name, r.Err))
+			}
+		}
+		return errors.Join(errs...)
+	},
 }
 
 // TestMeasure: the harness times each collector on a small lab; every
