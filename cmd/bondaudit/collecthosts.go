@@ -186,7 +186,9 @@ func hostSummary(w io.Writer, results []fleet.Result, out string, took time.Dura
 	fmt.Fprintf(w, "collected %d of %d hosts into %s in %s\n", ok, len(results), escape.Text(out), took.Round(100*time.Millisecond))
 	// What the captures lack (no bonding module, lldpd not running, a
 	// tool not installed): counted, not a line per host.
+	// Notes that only some hosts have name them (up to five).
 	notes := map[string]int{}
+	who := map[string][]string{}
 	var order []string
 	for _, r := range results {
 		for _, n := range r.Notes {
@@ -194,6 +196,9 @@ func hostSummary(w io.Writer, results []fleet.Result, out string, took time.Dura
 				order = append(order, n)
 			}
 			notes[n]++
+			if len(who[n]) < 6 {
+				who[n] = append(who[n], escape.Text(r.Target.Name))
+			}
 		}
 	}
 	slices.SortStableFunc(order, func(a, b string) int { return notes[b] - notes[a] })
@@ -202,7 +207,15 @@ func hostSummary(w io.Writer, results []fleet.Result, out string, took time.Dura
 			fmt.Fprintf(w, "  … %d more kinds of note\n", len(order)-10)
 			break
 		}
-		fmt.Fprintf(w, "  %d of %d captures: %s\n", notes[n], ok, escape.Text(n))
+		names := ""
+		if notes[n] < ok {
+			ws := who[n]
+			if len(ws) > 5 {
+				ws = append(ws[:5], "…")
+			}
+			names = " (" + strings.Join(ws, ", ") + ")"
+		}
+		fmt.Fprintf(w, "  %d of %d captures%s: %s\n", notes[n], ok, names, escape.Text(n))
 	}
 	if ok < len(results) {
 		var parts []string
