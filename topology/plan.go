@@ -19,6 +19,48 @@ type Change struct {
 	LAGRemove *LAGChange `json:"lag_remove,omitempty"`
 	// VLANs: a port's (or port-channel's) VLANs set.
 	VLANs *VLANChange `json:"vlans,omitempty"`
+	// BondParams: a bond's parameters set (miimon, lacp_rate, …).
+	BondParams *BondParamsChange `json:"bond_params,omitempty"`
+	// LAGKind: a LAG turned static or LACP.
+	LAGKind *LAGKindChange `json:"lag_kind,omitempty"`
+	// MLAG: a LAG made (or unmade, MLAGID 0) an MLAG/vPC port-channel of
+	// its switch's domain.
+	MLAG *MLAGChange `json:"mlag,omitempty"`
+	// MTU: a host NIC's or bond's, or a switch port's, MTU set.
+	MTU *MTUChange `json:"mtu,omitempty"`
+}
+
+// BondParamsChange sets a bond's parameters; a nil or empty field stays as
+// it is.
+type BondParamsChange struct {
+	Host, Bond string
+	Miimon     *int // ms; 0 turns MII monitoring off
+	// LACPRate is slow or fast (802.3ad only).
+	LACPRate string
+	// XmitHashPolicy is layer2, layer2+3, layer3+4, encap2+3 or encap3+4.
+	XmitHashPolicy string
+	ARPInterval    *int     // ms; 0 turns ARP monitoring off
+	ARPIPTargets   []string // replaces the list when not nil
+}
+
+// LAGKindChange makes a LAG static ("mode on") or LACP.
+type LAGKindChange struct {
+	Switch, LAG string
+	Kind        LAGKind
+}
+
+// MLAGChange sets a LAG's MLAG/vPC ID in its switch's MLAG domain (0: not
+// multi-chassis).
+type MLAGChange struct {
+	Switch, LAG string
+	MLAGID      int
+}
+
+// MTUChange sets an MTU: on a host's NIC or bond (Host, NIC) or on a
+// switch port or port-channel (Switch, Port).
+type MTUChange struct {
+	Host, NIC, Switch, Port string
+	MTU                     int
 }
 
 // MoveCable recables a host NIC.
