@@ -46,14 +46,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/opfile"
 	"github.com/bondaudit/bondaudit/internal/quote"
 )
 
@@ -144,30 +143,15 @@ func (e *Error) Error() string {
 
 // Load reads the inventory at path.
 func Load(path string) (*Inventory, error) {
-	// Stat first: opening a FIFO would block.
-	if st, err := os.Stat(path); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
+	data, err := opfile.Read(path, MaxFileBytes)
+	var tl *opfile.TooLargeError
+	switch {
+	case errors.Is(err, opfile.ErrNotRegular):
 		return nil, &Error{File: path, Msg: "not a regular file (dynamic inventories and inventory directories are not read)"}
-	}
-	f, err := os.Open(path)
-	if err != nil {
+	case errors.As(err, &tl):
+		return nil, &Error{File: path, Msg: tl.Error()}
+	case err != nil:
 		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &Error{File: path, Msg: "not a regular file (dynamic inventories and inventory directories are not read)"}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileBytes {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("larger than %d bytes", MaxFileBytes)}
 	}
 	return Parse(path, data)
 }

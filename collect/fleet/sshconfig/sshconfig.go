@@ -35,7 +35,6 @@ package sshconfig
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -43,6 +42,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/opfile"
 	"github.com/bondaudit/bondaudit/internal/quote"
 )
 
@@ -174,32 +174,12 @@ func newConfig(opt Options) (*Config, error) {
 }
 
 func readCapped(path string) ([]byte, error) {
-	// Stat first: opening a FIFO a glob matched would block.
-	if st, err := os.Stat(path); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
+	data, err := opfile.Read(path, MaxFileBytes)
+	var tl *opfile.TooLargeError
+	if errors.Is(err, opfile.ErrNotRegular) || errors.As(err, &tl) {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxFileBytes)
-	}
-	return data, nil
+	return data, err
 }
 
 type loadState struct {
