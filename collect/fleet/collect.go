@@ -349,20 +349,11 @@ func (col *collector) stock(ctx context.Context, c *conn, r *Result) error {
 	var nb [8]byte
 	rand.Read(nb[:])
 	nonce := "bondaudit-" + hex.EncodeToString(nb[:])
-	sess, err := c.client.NewSession()
+	sess, stdout, stderr, err := startSession(c, t, "sh -c "+shellQuote(script(nonce, col.opt.CommandCap, col.become(t))), "the commands")
 	if err != nil {
-		return fail(ClassCommand, "%s: opening a session: %v", t.Name, err)
+		return err
 	}
 	defer sess.Close()
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		return fail(ClassCommand, "%s: %v", t.Name, err)
-	}
-	stderr := &capped{max: 2048}
-	sess.Stderr = stderr
-	if err := sess.Start("sh -c " + shellQuote(script(nonce, col.opt.CommandCap, col.become(t)))); err != nil {
-		return fail(ClassCommand, "%s: starting the commands: %v", t.Name, err)
-	}
 	tmp, err := os.MkdirTemp(col.opt.Out, ".fleet-"+t.Name+"-")
 	if err != nil {
 		return &Error{Class: ClassSave, Err: err}
@@ -417,27 +408,39 @@ func stderrNote(s *capped) string {
 	return " (stderr: " + s.String() + ")"
 }
 
-// remote runs bondaudit on the host and stores its snapshot.
-func (col *collector) remote(ctx context.Context, c *conn, r *Result) error {
-	t := r.Target
+// startSession opens a session on c and starts cmd in it (what names it
+// in errors), its stderr kept (capped) for the error message.
+func startSession(c *conn, t Target, cmd, what string) (*ssh.Session, io.Reader, *capped, error) {
 	sess, err := c.client.NewSession()
 	if err != nil {
-		return fail(ClassCommand, "%s: opening a session: %v", t.Name, err)
+		return nil, nil, nil, fail(ClassCommand, "%s: opening a session: %v", t.Name, err)
 	}
-	defer sess.Close()
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
-		return fail(ClassCommand, "%s: %v", t.Name, err)
+		sess.Close()
+		return nil, nil, nil, fail(ClassCommand, "%s: %v", t.Name, err)
 	}
 	stderr := &capped{max: 2048}
 	sess.Stderr = stderr
+	if err := sess.Start(cmd); err != nil {
+		sess.Close()
+		return nil, nil, nil, fail(ClassCommand, "%s: starting %s: %v", t.Name, what, err)
+	}
+	return sess, stdout, stderr, nil
+}
+
+// remote runs bondaudit on the host and stores its snapshot.
+func (col *collector) remote(ctx context.Context, c *conn, r *Result) error {
+	t := r.Target
 	cmd := col.opt.RemoteBondaudit + " collect host -o -"
 	if col.become(t) {
 		cmd = "sudo -n " + cmd
 	}
-	if err := sess.Start(cmd); err != nil {
-		return fail(ClassCommand, "%s: starting %s: %v", t.Name, cmd, err)
+	sess, stdout, stderr, err := startSession(c, t, cmd, cmd)
+	if err != nil {
+		return err
 	}
+	defer sess.Close()
 	limited := &io.LimitedReader{R: stdout, N: col.opt.HostCap + 1}
 	b, rerr := io.ReadAll(limited)
 	werr := sess.Wait()
