@@ -20,7 +20,7 @@ type block struct {
 }
 
 func (b *block) note(format string, a ...any) { b.notes = append(b.notes, fmt.Sprintf(format, a...)) }
-func (b *block) line(s ...string)            { b.cfg = append(b.cfg, s...) }
+func (b *block) line(s ...string)             { b.cfg = append(b.cfg, s...) }
 
 // sub is a line under an interface, indented as the family's running
 // config shows it.
