@@ -267,3 +267,28 @@ func hasControl(s string) bool {
 		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 || r == unicode.ReplacementChar
 	})
 }
+
+// TestREADMEExamples: the README's "What to type" blocks are what the
+// renderer writes.
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eos, err := Switch(topology.Change{LAGAdd: &topology.LAGChange{Switch: "leaf1", LAG: "Port-Channel10", Kind: topology.LAGLACP,
+		Ports: []string{"Ethernet1", "Ethernet2"}}}, Arista)
+	if err != nil {
+		t.Fatal(err)
+	}
+	np, err := Host(topology.Change{BondParams: &topology.BondParamsChange{Host: "web01", Bond: "bond0", Miimon: ip(100), LACPRate: "fast",
+		XmitHashPolicy: "layer3+4"}}, Netplan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []Snippet{eos[0], np[0]} {
+		block := "\n" + strings.Join(s.Lines, "\n") + "\n```\n"
+		if !strings.Contains(string(readme), block) {
+			t.Errorf("README.md has no block\n%s", block)
+		}
+	}
+}
