@@ -234,3 +234,49 @@ func needNetns(t *testing.T) string {
 	}
 	return unshare
 }
+
+// TestIPRoute2Order runs IPRoute2Script with ip and cat replaced by
+// recorders (this kernel has no bonding driver) and holds the order the
+// kernel needs: a mode changes only with the bond down and every slave
+// released, lacp_rate only with the bond down; the slaves come back and
+// the bond up after.
+func TestIPRoute2Order(t *testing.T) {
+	script := IPRoute2Script([]topology.Change{
+		{BondMode: &topology.BondModeChange{Host: "h", Bond: "bond0", Mode: topology.Mode8023AD}},
+		{BondParams: &topology.BondParamsChange{Host: "h", Bond: "bond0", LACPRate: "fast"}},
+		{BondParams: &topology.BondParamsChange{Host: "h", Bond: "bond0", XmitHashPolicy: "layer3+4"}},
+	})
+	stub := `log="$PWD/log"
+ip() { printf '%s\n' "ip $*" >> "$log"; }
+cat() { printf '%s\n' "cat $*" >> "$log"; printf 'eth0 eth1\n'; }
+`
+	dir := t.TempDir()
+	cmd := exec.Command("sh", "-c", stub+". ./script")
+	cmd.Dir = dir
+	write(t, filepath.Join(dir, "script"), script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, out, script)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "log"))
+	want := `cat /sys/class/net/bond0/bonding/slaves
+ip link set dev bond0 down
+ip link set dev eth0 nomaster
+ip link set dev eth1 nomaster
+ip link set dev bond0 type bond mode 802.3ad
+ip link set dev eth0 down
+ip link set dev eth0 master bond0
+ip link set dev eth1 down
+ip link set dev eth1 master bond0
+ip link set dev bond0 up
+ip link set dev bond0 down
+ip link set dev bond0 type bond lacp_rate fast
+ip link set dev bond0 up
+ip link set dev bond0 type bond xmit_hash_policy layer3+4
+`
+	if string(log) != want {
+		t.Errorf("commands run:\n%s\nwant:\n%s", log, want)
+	}
+	if !strings.HasPrefix(script, "#!/bin/sh\nset -eu\n") {
+		t.Errorf("script does not stop at the first failure:\n%s", script)
+	}
+}

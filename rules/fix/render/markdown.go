@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/escape"
@@ -75,7 +76,13 @@ func fenced(b *strings.Builder, s Snippet) {
 	}
 	fmt.Fprintf(b, "%s%s\n", fence, lang)
 	for _, l := range s.Lines {
-		b.WriteString(escape.Text(l))
+		// the renderers never write a control character (names holding one
+		// are refused); were one to slip through, it is shown escaped
+		// rather than typed
+		if strings.ContainsFunc(l, invisible) {
+			l = escape.Text(l)
+		}
+		b.WriteString(l)
 		b.WriteByte('\n')
 	}
 	fmt.Fprintf(b, "%s\n\n", fence)
@@ -106,4 +113,11 @@ func IPRoute2Script(changes []topology.Change) string {
 		}
 	}
 	return "#!/bin/sh\nset -eu\n" + strings.Join(body, "\n") + "\n"
+}
+
+// invisible reports a rune a terminal would act on or hide: a control
+// character, a format character (bidi controls, zero-width), a line or
+// paragraph separator, or the replacement for invalid UTF-8.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 || r == unicode.ReplacementChar
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/internal/golden"
 	"github.com/bondaudit/bondaudit/topology"
@@ -130,7 +130,7 @@ func TestEveryKindRendered(t *testing.T) {
 }
 
 func TestNoRendererSaysSo(t *testing.T) {
-	c := cases[3].c // lag_add
+	c := caseNamed(t, "lag_add_lacp")
 	s, err := Switch(c, noRenderer)
 	if err != nil || len(s) != 1 || len(s[0].Lines) != 1 || !strings.HasPrefix(s[0].Lines[0], "# no renderer for vendor family huawei") {
 		t.Fatalf("got %v, %v", s, err)
@@ -139,7 +139,7 @@ func TestNoRendererSaysSo(t *testing.T) {
 	if !strings.Contains(s[0].Lines[0], "family unknown") {
 		t.Errorf("empty vendor: %v", s)
 	}
-	s, err = Host(cases[1].c, "ifupdown")
+	s, err = Host(caseNamed(t, "bond_mode"), "ifupdown")
 	if err != nil || !strings.HasPrefix(s[0].Lines[0], "# no renderer for host tool ifupdown") {
 		t.Errorf("unknown tool: %v, %v", s, err)
 	}
@@ -245,10 +245,23 @@ func TestMarkdown(t *testing.T) {
 	}, m)))
 }
 
+// TestMarkdownLinesAsTyped: the fenced blocks hold the snippets' lines
+// byte for byte (nmcli's \, stays one backslash).
+func TestMarkdownLinesAsTyped(t *testing.T) {
+	c := caseNamed(t, "bond_params_arp")
+	md := Markdown([]topology.Change{c}, nil)
+	for _, tool := range Tools {
+		s, _ := Host(c, tool)
+		if !strings.Contains(md, "\n"+strings.Join(s[0].Lines, "\n")+"\n```") {
+			t.Errorf("%s lines changed in Markdown:\n%s", tool, md)
+		}
+	}
+}
+
 // TestMarkdownFenceHolds: a line with a run of backquotes (a comment
 // naming a hostile port) does not close its fenced block.
 func TestMarkdownFenceHolds(t *testing.T) {
-	md := Markdown([]topology.Change{{MTU: &topology.MTUChange{Switch: "s", Port: "x```\n# owned", MTU: 9000}}}, nil)
+	md := Markdown([]topology.Change{{MTU: &topology.MTUChange{Switch: "s\n# owned", Port: "x```\n# owned", MTU: 9000}}}, nil)
 	if !strings.Contains(md, "````text\n") {
 		t.Errorf("fence not longer than the backquote run:\n%s", md)
 	}
@@ -262,11 +275,7 @@ func changeFields() []string {
 	return fieldNames(topology.Change{})
 }
 
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 0x2028 || r == 0x2029 || r == unicode.ReplacementChar
-	})
-}
+func hasControl(s string) bool { return strings.ContainsFunc(s, invisible) || !utf8.ValidString(s) }
 
 // TestREADMEExamples: the README's "What to type" blocks are what the
 // renderer writes.
@@ -291,4 +300,14 @@ func TestREADMEExamples(t *testing.T) {
 			t.Errorf("README.md has no block\n%s", block)
 		}
 	}
+}
+
+func caseNamed(t *testing.T, name string) topology.Change {
+	for _, tc := range cases {
+		if tc.name == name {
+			return tc.c
+		}
+	}
+	t.Fatalf("no case %s", name)
+	return topology.Change{}
 }
