@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,7 +61,7 @@ func TestGolden(t *testing.T) {
 			dir := filepath.Join("testdata", "golden", tc.name)
 			want := map[string]bool{}
 			for _, v := range append(Vendors[:len(Vendors):len(Vendors)], noRenderer) {
-				s, err := Switch(tc.c, v)
+				s, err := Switch(localize(t, tc.c, v), v)
 				if err != nil {
 					t.Fatalf("%s: %v", v, err)
 				}
@@ -310,4 +311,55 @@ func caseNamed(t *testing.T, name string) topology.Change {
 	}
 	t.Fatalf("no case %s", name)
 	return topology.Change{}
+}
+
+// localPorts name the cases' ports as each family's switches do, so the
+// goldens read like that family's config.
+var localPorts = map[string]map[string]string{
+	Arista: {"GigabitEthernet1/0/9": "Ethernet9", "Gi1/0/1": "Ethernet1", "Gi1/0/2": "Ethernet2", "Gi1/0/3": "Ethernet3",
+		"Gi1/0/4": "Ethernet4", "Gi1/0/5": "Ethernet5", "Gi1/0/6": "Ethernet6", "Gi1/0/7": "Ethernet7", "ge-0/0/1": "Ethernet1"},
+	CiscoIOS: {"Ethernet1/1": "GigabitEthernet1/0/1", "Ethernet1/2": "GigabitEthernet1/0/2", "Ethernet3": "GigabitEthernet1/0/3",
+		"Ethernet5": "GigabitEthernet1/0/5", "ge-0/0/1": "GigabitEthernet1/0/1"},
+	CiscoNXOS: {"GigabitEthernet1/0/9": "Ethernet1/9", "Gi1/0/1": "Ethernet1/1", "Gi1/0/2": "Ethernet1/2", "Gi1/0/3": "Ethernet1/3",
+		"Gi1/0/4": "Ethernet1/4", "Gi1/0/5": "Ethernet1/5", "Gi1/0/6": "Ethernet1/6", "Gi1/0/7": "Ethernet1/7", "ge-0/0/1": "Ethernet1/1",
+		"Ethernet3": "Ethernet1/3", "Ethernet5": "Ethernet1/5"},
+	Junos: {"Ethernet1/1": "ge-0/0/1", "Ethernet1/2": "ge-0/0/2", "Ethernet3": "ge-0/0/3", "Ethernet5": "ge-0/0/5",
+		"GigabitEthernet1/0/9": "ge-0/0/9", "Gi1/0/1": "ge-0/0/11", "Gi1/0/2": "ge-0/0/12", "Gi1/0/3": "ge-0/0/13",
+		"Gi1/0/4": "ge-0/0/14", "Gi1/0/5": "ge-0/0/15", "Gi1/0/6": "ge-0/0/16", "Gi1/0/7": "ge-0/0/17"},
+}
+
+// localize renames the change's switch ports (not its LAGs: the renderer
+// derives the family's LAG name itself) for a family.
+func localize(t *testing.T, c topology.Change, vendor string) topology.Change {
+	t.Helper()
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out topology.Change
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	ren := func(p *string) {
+		if n, ok := localPorts[vendor][*p]; ok {
+			*p = n
+		}
+	}
+	for _, l := range []*topology.LAGChange{out.LAGAdd, out.LAGRemove} {
+		if l != nil {
+			for i := range l.Ports {
+				ren(&l.Ports[i])
+			}
+		}
+	}
+	if out.MoveCable != nil {
+		ren(&out.MoveCable.Port)
+	}
+	if out.VLANs != nil {
+		ren(&out.VLANs.Port)
+	}
+	if out.MTU != nil {
+		ren(&out.MTU.Port)
+	}
+	return out
 }
