@@ -162,7 +162,7 @@ func nothing(*topology.Model, []rules.Finding) ([]topology.Change, error) { retu
 // it, the lag_add fixer passes every case, and a fixer that breaks the
 // healthy bond fails on every case for the error it adds.
 func TestPropertyProvesItself(t *testing.T) {
-	p := Property{Fixable: func(r string) bool { return r == "lacp.switch-not-aggregated" }}
+	p := Property{Fixable: RuleSet("lacp.switch-not-aggregated")}
 	cases := Cases(seed, testing.Short())
 	var planted, caught, broken int
 	for _, c := range cases {

@@ -26,6 +26,15 @@ type Property struct {
 	Now time.Time
 }
 
+// RuleSet is a Fixable of the given rule IDs.
+func RuleSet(ids ...string) func(rule string) bool {
+	set := map[string]bool{}
+	for _, id := range ids {
+		set[id] = true
+	}
+	return func(rule string) bool { return set[rule] }
+}
+
 // Judge runs the rules on m under the policy, as the pipeline does.
 func (p Property) Judge(m *topology.Model) []rules.Finding {
 	now := p.Now
