@@ -124,7 +124,8 @@ func (p Property) Check(c Case, fix Fixer) *Violation {
 
 // Cases lists the generated sites, each with a healthy host h1 (a fixer
 // must leave it alone) and the faulty hosts after it:
-//   - every fault alone, on every shape it fits;
+//   - every fault alone, on every shape it fits (20 faults: 19 on an MLAG
+//     pair, 17 on a stack, 16 on a single switch);
 //   - every pair of faults of different fields on one bond, on every
 //     shape both fit (short: a sample of them chosen by the seed);
 //   - sites of three faulty hosts with one to three faults each, chosen

@@ -63,6 +63,9 @@ type bondSpec struct {
 	portMTU              int  // the switch ports' MTU (0: the switch's)
 	slowSecond           bool // the second NIC is a slower model
 	hostVLAN             bool // a VLAN interface on the bond the switch does not carry
+	local                bool // MLAG: a local port-channel on each peer, not one MLAG port-channel
+	bridge               bool // the bond is a port of a Linux bridge
+	arpNoTargets         bool // ARP monitoring without targets instead of MII
 }
 
 func healthy() bondSpec {
@@ -110,6 +113,11 @@ var Faults = []Fault{
 	{Name: "one-member", Field: "side", Shapes: []Shape{Stack}, Rules: []string{"redundancy.single-module"}, apply: func(b *bondSpec) { b.oneSide = true }},
 	{Name: "mtu-too-small", Field: "mtu", Rules: []string{"link.mtu-too-small"}, apply: func(b *bondSpec) { b.portMTU = 1500 }},
 	{Name: "speed-mismatch", Field: "speed", Rules: []string{"bond.speed-mismatch"}, apply: func(b *bondSpec) { b.slowSecond = true }},
+	{Name: "mlag-not-configured", Field: "lag", Shapes: []Shape{MLAG}, Rules: []string{"lacp.aggregator-split"}, apply: func(b *bondSpec) { b.local = true }},
+	{Name: "alb-in-bridge", Field: "mode", Rules: []string{"bond.alb-in-bridge"}, apply: func(b *bondSpec) {
+		b.mode, b.lacpRate, b.hash, b.lag, b.bridge = sitegen.ModeALB, "", "", lagNone, true
+	}},
+	{Name: "arp-no-targets", Field: "miimon", Rules: []string{"bond.arp-no-targets"}, apply: func(b *bondSpec) { b.miimon, b.arpNoTargets = 0, true }},
 	{Name: "vlan-not-carried", Field: "vlan", Rules: []string{"vlan.host-vlan-not-carried"}, apply: func(b *bondSpec) { b.hostVLAN = true }},
 }
 
@@ -260,6 +268,9 @@ func (c Case) generate() (*sitegen.Site, error) {
 		if spec.hostVLAN {
 			bond.VLANs = []int{badVLAN}
 		}
+		if spec.arpNoTargets {
+			bond.ARPInterval = 1000
+		}
 		if spec.lag != lagNone {
 			po++
 			var mine, peer []*sitegen.Port
@@ -271,12 +282,15 @@ func (c Case) generate() (*sitegen.Site, error) {
 				}
 			}
 			lacp := spec.lag == lagLACP
-			a.AddLAG(po, lacp, b != nil, hostVLAN, mine...).Alias = h.Name + " bond0"
+			a.AddLAG(po, lacp, b != nil && !spec.local, hostVLAN, mine...).Alias = h.Name + " bond0"
 			if b != nil && !spec.half {
-				b.AddLAG(po, lacp, true, hostVLAN, peer...).Alias = h.Name + " bond0"
+				b.AddLAG(po, lacp, !spec.local, hostVLAN, peer...).Alias = h.Name + " bond0"
 			}
 		}
 		h.AddBond(bond, nics...)
+		if spec.bridge {
+			h.AddBridge("br0", bond)
+		}
 	}
 	if c.Shape == Stack {
 		// spare ports on both members: the stack spans two modules even
