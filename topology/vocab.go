@@ -359,10 +359,11 @@ func canonMACField(p *string) {
 }
 
 // Outcome is what a what-if does to a bond, worst first: OutcomeIsolated,
-// OutcomeRedundancy, OutcomeFailover, OutcomeDegraded.
+// OutcomeRedundancy, OutcomeFailover, OutcomeDegraded, then OutcomeUnknown
+// (a slave's switch port is unknown: it may be on what goes down).
 type Outcome string
 
-// Rank orders outcomes, worst (0) first; unknown outcomes last.
+// Rank orders outcomes, worst (0) first; names outside the vocabulary last.
 func (o Outcome) Rank() int {
 	if r, ok := outcomeRank[o]; ok {
 		return r
@@ -373,7 +374,7 @@ func (o Outcome) Rank() int {
 // MarshalText writes the outcome's name.
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o), nil }
 
-// UnmarshalText accepts the four outcome names.
+// UnmarshalText accepts the outcome names.
 func (o *Outcome) UnmarshalText(b []byte) error {
 	if _, ok := outcomeRank[Outcome(b)]; !ok {
 		return fmt.Errorf("unknown what-if outcome %q", clip(string(b)))

@@ -32,9 +32,13 @@ const (
 	OutcomeRedundancy Outcome = "loses-redundancy"   // one link left
 	OutcomeFailover   Outcome = "fails-over"         // the active slave is lost, others take over
 	OutcomeDegraded   Outcome = "degraded"           // fewer links, still redundant
+	// OutcomeUnknown: no slave is known to be on the elements taken down,
+	// but a slave's switch port is unknown, so it may be: whatif cannot
+	// tell. Map the slave (LLDP on the host or the switch) to know.
+	OutcomeUnknown Outcome = "unknown"
 )
 
-var outcomeRank = map[Outcome]int{OutcomeIsolated: 0, OutcomeRedundancy: 1, OutcomeFailover: 2, OutcomeDegraded: 3}
+var outcomeRank = map[Outcome]int{OutcomeIsolated: 0, OutcomeRedundancy: 1, OutcomeFailover: 2, OutcomeDegraded: 3, OutcomeUnknown: 4}
 
 // SlaveLink is one bond slave and where it lands.
 type SlaveLink struct {
@@ -53,8 +57,15 @@ type BondImpact struct {
 	Remaining []SlaveLink `json:"remaining"`
 	// TakesOver is the slave that becomes active (active-backup and alike).
 	TakesOver string `json:"takes_over,omitempty"`
+	// Unknown are the slaves (up, not already down) whose switch port no
+	// evidence names: they may be on the elements taken down. A bond with
+	// such a slave is always listed: with OutcomeUnknown when no other
+	// slave is lost, else with the outcome of the slaves known to be lost,
+	// counting the unknown ones as remaining (the best case; the notes say
+	// so).
+	Unknown []string `json:"unknown,omitempty"`
 	// Notes: VLAN differences on the takeover port, slaves already down,
-	// remaining slaves whose switch port is unknown.
+	// slaves whose switch port is unknown.
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -67,7 +78,23 @@ type Impact struct {
 	Unreachable []string `json:"unreachable_hosts,omitempty"`
 }
 
-// Isolated reports whether any bond loses connectivity.
+// Uncertain counts the bonds listed with an unmapped slave (BondImpact.Unknown):
+// those of OutcomeUnknown and those whose outcome is the best case.
+func (im *Impact) Uncertain() int {
+	if im == nil {
+		return 0
+	}
+	n := 0
+	for _, b := range im.Bonds {
+		if len(b.Unknown) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Isolated reports whether any bond loses connectivity (for certain: a
+// bond of OutcomeUnknown does not count).
 func (im *Impact) Isolated() bool {
 	for _, b := range im.Bonds {
 		if b.Outcome == OutcomeIsolated {
@@ -191,9 +218,13 @@ func (m *Model) WhatIf(downs []Down) (*Impact, error) {
 		}
 		return false
 	}
+	where := strings.Join(im.Down, " or ")
 	for _, h := range m.Hosts {
+		if len(downs) == 0 {
+			break // nothing down: no bond is touched, none may be
+		}
 		for bi := range h.facts {
-			if bi := m.bondImpact(&h.facts[bi], isDown); bi != nil {
+			if bi := m.bondImpact(&h.facts[bi], isDown, where); bi != nil {
 				im.Bonds = append(im.Bonds, *bi)
 			}
 		}
@@ -205,7 +236,9 @@ func (m *Model) WhatIf(downs []Down) (*Impact, error) {
 	return im, nil
 }
 
-func (m *Model) bondImpact(bf *BondFacts, isDown func(sw, port string) bool) *BondImpact {
+// bondImpact is what the downs do to one bond: nil when no slave is on
+// them and none may be (where names the downs for the notes).
+func (m *Model) bondImpact(bf *BondFacts, isDown func(sw, port string) bool, where string) *BondImpact {
 	h, b := bf.Host, bf.Bond
 	bi := &BondImpact{Host: h.Name, Bond: b.Name, Mode: b.Mode, Lost: []SlaveLink{}, Remaining: []SlaveLink{}}
 	touched := false
@@ -230,13 +263,23 @@ func (m *Model) bondImpact(bf *BondFacts, isDown func(sw, port string) bool) *Bo
 			bi.Notes = append(bi.Notes, fmt.Sprintf("%s is already down", s.Name))
 		default:
 			if l == nil {
-				bi.Notes = append(bi.Notes, fmt.Sprintf("%s's switch port is unknown: assumed to stay up", s.Name))
+				bi.Unknown = append(bi.Unknown, s.Name)
 			}
 			bi.Remaining = append(bi.Remaining, sl)
 		}
 	}
 	if !touched {
-		return nil
+		if len(bi.Unknown) == 0 {
+			return nil
+		}
+		bi.Outcome = OutcomeUnknown
+		for _, n := range bi.Unknown {
+			bi.Notes = append(bi.Notes, fmt.Sprintf("%s's switch port is unknown: it may be on %s", n, where))
+		}
+		return bi
+	}
+	for _, n := range bi.Unknown {
+		bi.Notes = append(bi.Notes, fmt.Sprintf("%s's switch port is unknown: it may be on %s too (counted as remaining)", n, where))
 	}
 	switch {
 	case len(bi.Remaining) == 0:

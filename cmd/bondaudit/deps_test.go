@@ -21,7 +21,7 @@ import (
 //	 ├──► rules/report ──► rules, topology/diagram
 //	 └──► topology/diagram ──► topology
 //
-// Test support (internal/sitegen, snmplab, sshlab, vmlab, vendortest, fixtures,
+// Test support (internal/sitegen, fixprop, snmplab, sshlab, vmlab, vendortest, fixtures,
 // golden, needtool, dottest) may import anything but cmd; no product
 // package links it, nor the standard library's testing package.
 func TestDependencyDirections(t *testing.T) {
@@ -83,7 +83,7 @@ func TestDependencyDirections(t *testing.T) {
 		{M("packaging"), nil, "the release's tests (units, .deb, release.sh): test files only, no code"},
 	}
 	testSupport := []string{"internal/sitegen", "internal/snmplab", "internal/vmlab", "internal/vendortest",
-		"internal/fixtures", "internal/golden", "internal/needtool", "internal/dottest", "internal/sshlab"}
+		"internal/fixtures", "internal/golden", "internal/needtool", "internal/dottest", "internal/sshlab", "internal/fixprop"}
 	for _, p := range testSupport {
 		allowList = append(allowList, entry{M(p), []string{"…"}, "test support"})
 	}

@@ -80,3 +80,55 @@ func TestWhatIfPlanErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestWhatIfUnknownSlave: a host no evidence maps (a copy of db01 under
+// another name and other MACs, without its LLDP capture) is listed by every
+// whatif as unknown, in every format, and does not change the exit status.
+func TestWhatIfUnknownSlave(t *testing.T) {
+	site := copyDemo(t)
+	src, dst := filepath.Join(site, "hosts", "db01"), filepath.Join(site, "hosts", "lost01")
+	for _, rel := range []string{"hostname", "ip-link.json", filepath.Join("bonding", "bond0")} {
+		b, err := os.ReadFile(filepath.Join(src, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = []byte(strings.NewReplacer("db01", "lost01", "a0:36:9f:b2:02:", "a0:36:9f:ee:02:").Replace(string(b)))
+		os.MkdirAll(filepath.Dir(filepath.Join(dst, rel)), 0o755)
+		if err := os.WriteFile(filepath.Join(dst, rel), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		args  []string
+		code  int
+		wants []string
+	}{
+		{[]string{"--down", "leaf1a:Ethernet1"}, 0, []string{
+			"unknown              lost01 bond0 (active-backup)",
+			"note: eno1's switch port is unknown: it may be on leaf1a:Ethernet1",
+			"note: eno2's switch port is unknown: it may be on leaf1a:Ethernet1",
+			"1 bond(s) have a slave whose switch port is unknown",
+		}},
+		{[]string{"--down", "leaf2", "--format", "markdown"}, 1, []string{
+			"| lost01 | bond0 | active-backup | unknown | none | eno1→? eno2→? |  | eno1's switch port is unknown: it may be on leaf2; eno2's",
+			"**Unknown:** 1 bond(s)",
+		}},
+		{[]string{"--down-mlag-peer", "leaf1a", "--format", "json"}, 0, []string{
+			`"host": "lost01",`, `"outcome": "unknown",`, `"eno2's switch port is unknown: it may be on leaf1b"`, `"uncertain_bonds": 1`,
+		}},
+	} {
+		code, out, errs := runCLI(t, append([]string{"whatif", site}, c.args...)...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d (%s)", c.args, code, c.code, errs)
+		}
+		for _, w := range c.wants {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: output lacks %q:\n%s", c.args, w, out)
+			}
+		}
+	}
+	// the demo maps every slave: nothing unknown there
+	if _, out, _ := runCLI(t, "whatif", "--demo", "--down", "leaf2", "--format", "json"); strings.Contains(out, "unknown") {
+		t.Errorf("demo whatif has an unknown bond:\n%s", out)
+	}
+}

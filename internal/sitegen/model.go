@@ -3,6 +3,7 @@ package sitegen
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -341,6 +342,33 @@ func (sw *Switch) AddPort() *Port {
 		p.Name = "Gi1/0/" + strconv.Itoa(n)
 		p.Descr = "GigabitEthernet1/0/" + strconv.Itoa(n)
 	}
+	p.MAC = MACFromUint64(macUint(sw.ChassisMAC) + uint64(n))
+	sw.Ports = append(sw.Ports, p)
+	return p
+}
+
+// AddStackPort appends the next front port of stack member (from 1) of a
+// CiscoIOS switch: Gi<member>/0/<k> (k counts that member's ports),
+// ifIndex 10100+500*(member-1)+k as a Catalyst 2960-X stack numbers them,
+// lldpLocPortNum and dot1dBasePort sequential over the whole stack. Ports
+// of a stack switch are all added this way (AddPort names member 1's
+// ports by the switch's port count).
+func (sw *Switch) AddStackPort(member int) *Port {
+	if sw.Vendor != CiscoIOS || member < 1 {
+		panic("sitegen: AddStackPort needs a CiscoIOS switch and a member from 1")
+	}
+	n := len(sw.Ports) + 1
+	k := 1
+	prefix := "Gi" + strconv.Itoa(member) + "/0/"
+	for _, p := range sw.Ports {
+		if strings.HasPrefix(p.Name, prefix) {
+			k++
+		}
+	}
+	p := &Port{Switch: sw, Speed: sw.speed, MTU: sw.mtu, AdminUp: true, PVID: 1}
+	p.IfIndex, p.LLDPPortNum, p.BasePort, p.LACPPortNum = 10100+500*(member-1)+k, n, n, 0x100+n
+	p.Name = prefix + strconv.Itoa(k)
+	p.Descr = "GigabitEthernet" + strconv.Itoa(member) + "/0/" + strconv.Itoa(k)
 	p.MAC = MACFromUint64(macUint(sw.ChassisMAC) + uint64(n))
 	sw.Ports = append(sw.Ports, p)
 	return p

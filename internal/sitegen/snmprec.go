@@ -211,7 +211,7 @@ func AppendSnmprec(b []byte, sw *Switch) []byte {
 			}
 		}
 	}
-	// Q-BRIDGE-MIB dot1qTpFdbTable, then dot1qPvid.
+	// Q-BRIDGE-MIB dot1qTpFdbTable, dot1qVlanStaticTable, then dot1qPvid.
 	for col := 2; col <= 3; col++ {
 		for _, f := range sw.FDB {
 			r.o(oidQFdb).i(col).i(f.VLAN)
@@ -224,6 +224,10 @@ func AppendSnmprec(b []byte, sw *Switch) []byte {
 			}
 		}
 	}
+	// dot1qVlanStaticTable (…1.4.3) sorts before dot1qPvid (…1.4.5)
+	if sw.VLANs {
+		appendVLANStatic(r, bps)
+	}
 	for _, e := range bps {
 		pvid := 0
 		if e.port != nil {
@@ -232,9 +236,6 @@ func AppendSnmprec(b []byte, sw *Switch) []byte {
 			pvid = e.lag.PVID
 		}
 		r.o(oidQPvid).i(e.ifIndex).unsigned("66", uint64(pvid))
-	}
-	if sw.VLANs {
-		appendVLANStatic(r, bps)
 	}
 
 	// IF-MIB ifXTable.

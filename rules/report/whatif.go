@@ -21,7 +21,12 @@ type WhatIf struct {
 }
 
 // Breaks is whatif's verdict (exit 1): a bond loses connectivity, or the
-// plan adds an error.
+// plan adds an error. A bond whose outcome is unknown (a slave's switch
+// port is unknown: it may be on what goes down) does not count: exit 1
+// says the change is known to break something, and on a site where some
+// slaves are not mapped every whatif would otherwise exit 1 and the exit
+// status would say nothing. Such bonds are listed and counted in every
+// format instead (Impact.Uncertain), to be mapped first.
 func (w *WhatIf) Breaks() bool {
 	return w.Impact != nil && w.Impact.Isolated() ||
 		w.Plan != nil && (rules.FailOn{Threshold: rules.Error}).Fails(w.Plan.Delta.New)
@@ -41,6 +46,18 @@ var outcomeWords = map[topology.Outcome]string{
 	topology.OutcomeRedundancy: "loses redundancy",
 	topology.OutcomeFailover:   "fails over",
 	topology.OutcomeDegraded:   "degraded, still redundant",
+	topology.OutcomeUnknown:    "unknown",
+}
+
+// uncertain is the line under a what-if that counts the bonds with a slave
+// whose switch port is unknown ("" when none).
+func uncertain(im *topology.Impact, esc func(string) string) string {
+	n := im.Uncertain()
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d bond(s) have a slave whose switch port is unknown: it may be on %s. Map those slaves (LLDP on the host or the switch) to know; they do not count in the exit status.",
+		n, strings.Join(mapStrings(im.Down, esc), " or "))
 }
 
 // links lists slaves and their switch ports, each name through esc (the
@@ -95,8 +112,10 @@ func writeWhatIfJSON(w io.Writer, r *WhatIf) error {
 	out := struct {
 		Schema string `json:"schema"`
 		*topology.Impact
-		Plan *plan `json:"plan,omitempty"`
-	}{Schema: WhatIfSchema, Impact: r.Impact}
+		// Uncertain counts the bonds with a slave of unknown switch port.
+		Uncertain int   `json:"uncertain_bonds,omitempty"`
+		Plan      *plan `json:"plan,omitempty"`
+	}{Schema: WhatIfSchema, Impact: r.Impact, Uncertain: r.Impact.Uncertain()}
 	if p := r.Plan; p != nil {
 		out.Plan = &plan{p.File, p.Changes, findingsJSON(p.Delta.New, brief), findingsJSON(p.Delta.Resolved, brief)}
 	}
@@ -122,6 +141,9 @@ func writeWhatIfMarkdown(w io.Writer, r *WhatIf) error {
 	}
 	if len(im.Unreachable) > 0 {
 		fmt.Fprintf(w, "\n**Hosts cut off from the fabric:** %s\n", strings.Join(mapStrings(im.Unreachable, md), ", "))
+	}
+	if u := uncertain(im, md); u != "" {
+		fmt.Fprintf(w, "\n**Unknown:** %s\n", u)
 	}
 	return nil
 }
@@ -149,6 +171,9 @@ func writeWhatIfText(w io.Writer, r *WhatIf) error {
 	}
 	if len(im.Unreachable) > 0 {
 		fmt.Fprintf(w, "\nhosts cut off from the fabric: %s\n", strings.Join(escape.Texts(im.Unreachable), ", "))
+	}
+	if u := uncertain(im, t); u != "" {
+		fmt.Fprintf(w, "\n%s\n", u)
 	}
 	return nil
 }

@@ -8,10 +8,11 @@ import (
 )
 
 // Breaks: a bond losing connectivity, or a plan adding an error, and
-// nothing less.
+// nothing less (a bond of unknown outcome is listed, not counted).
 func TestWhatIfBreaks(t *testing.T) {
 	isolated := &topology.Impact{Bonds: []topology.BondImpact{{Outcome: topology.OutcomeIsolated}}}
 	degraded := &topology.Impact{Bonds: []topology.BondImpact{{Outcome: topology.OutcomeRedundancy}}}
+	unknown := &topology.Impact{Bonds: []topology.BondImpact{{Outcome: topology.OutcomeUnknown, Unknown: []string{"eth1"}}}}
 	planWith := func(sev rules.Severity, st rules.Status) *Plan {
 		return &Plan{Delta: rules.Delta{New: []rules.Finding{{Rule: "x", Severity: sev, Status: st}}}}
 	}
@@ -22,6 +23,7 @@ func TestWhatIfBreaks(t *testing.T) {
 	}{
 		{"a bond cut off", WhatIf{Impact: isolated}, true},
 		{"redundancy lost only", WhatIf{Impact: degraded}, false},
+		{"a bond that may be cut off (unknown port)", WhatIf{Impact: unknown}, false},
 		{"plan adds an error", WhatIf{Impact: degraded, Plan: planWith(rules.Error, rules.StatusFail)}, true},
 		{"plan adds a warning", WhatIf{Impact: degraded, Plan: planWith(rules.Warning, rules.StatusFail)}, false},
 		{"plan adds a waived error", WhatIf{Plan: planWith(rules.Error, rules.StatusSuppressed)}, false},

@@ -33,7 +33,7 @@ func TestInVM(t *testing.T) {
 	k := vmlab.Need(t)
 	// Read the in-VM sources so go test's cache knows this result depends
 	// on them (they are built by a child go process it does not watch).
-	for _, f := range []string{"vm_test.go", "agree_vm_test.go", "capture.go", "../live_linux.go", "../capture.go", "../l2.go", "../iplink.go", "../lldp.go"} {
+	for _, f := range []string{"vm_test.go", "agree_vm_test.go", "fix_vm_test.go", "capture.go", "../live_linux.go", "../capture.go", "../l2.go", "../iplink.go", "../lldp.go"} {
 		if _, err := os.ReadFile(f); err != nil {
 			t.Fatal(err)
 		}
