@@ -469,8 +469,21 @@ func (p *planner) compact() {
 			s.FDB = sweep(s.FDB, ps.deadFDB)
 		}
 		if ps.lagsTouched {
+			// A LAG the plan emptied is gone: the rules read a LAG
+			// without members as a switch that does not expose its
+			// membership (lagKnown), which would silence every
+			// placement rule on the switch. One that was empty before
+			// the plan stays as it was read.
+			emptied := make([]bool, len(s.LAGs))
+			any := false
 			for li := range s.LAGs {
+				had := len(s.LAGs[li].Members) > 0
 				s.LAGs[li].Members = sweep(s.LAGs[li].Members, ps.deadMember[li])
+				emptied[li] = had && len(s.LAGs[li].Members) == 0
+				any = any || emptied[li]
+			}
+			if any {
+				s.LAGs = sweep(s.LAGs, emptied)
 			}
 		}
 	}

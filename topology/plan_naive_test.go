@@ -42,10 +42,39 @@ func naivePlanPort(s *Switch, name string) *Port {
 // the site again for the "before"). An error names the change that cannot
 // be applied.
 func naiveApplyPlan(hosts []*Host, sws []*Switch, changes []Change) error {
+	// LAGs that have had members (before or during the plan), by index
+	// (the scan only appends LAGs): one the plan leaves empty is removed at
+	// the end.
+	had := map[*Switch]map[int]bool{}
+	seen := func() {
+		for _, s := range sws {
+			for i, l := range s.LAGs {
+				if len(l.Members) > 0 {
+					if had[s] == nil {
+						had[s] = map[int]bool{}
+					}
+					had[s][i] = true
+				}
+			}
+		}
+	}
+	seen()
+	defer func() {
+		for _, s := range sws {
+			keep := s.LAGs[:0]
+			for i, l := range s.LAGs {
+				if len(l.Members) > 0 || !had[s][i] {
+					keep = append(keep, l)
+				}
+			}
+			s.LAGs = keep
+		}
+	}()
 	for i, c := range changes {
 		if err := naiveApplyChange(hosts, sws, c); err != nil {
 			return fmt.Errorf("change %d: %w", i+1, err)
 		}
+		seen()
 	}
 	return nil
 }

@@ -132,3 +132,25 @@ func TestWhatIfUnknownSlave(t *testing.T) {
 		t.Errorf("demo whatif has an unknown bond:\n%s", out)
 	}
 }
+
+// TestWhatIfPlanEmptiesLAG: a plan that takes a working 802.3ad bond's
+// port-channel apart on both MLAG peers (web01 on leaf1a/leaf1b
+// Port-Channel1) is seen to break it: the emptied LAG is gone, so the
+// placement rules still judge the switch (an empty LAG once read as "this
+// switch hides its membership" and silenced them).
+func TestWhatIfPlanEmptiesLAG(t *testing.T) {
+	plan := filepath.Join(t.TempDir(), "plan.yaml")
+	os.WriteFile(plan, []byte(`changes:
+  - lag_remove: {switch: leaf1a, lag: Port-Channel1, ports: [Ethernet1]}
+  - lag_remove: {switch: leaf1b, lag: Port-Channel1, ports: [Ethernet1]}
+`), 0o644)
+	code, out, errs := runCLI(t, "whatif", "demo", "--plan", plan)
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (the plan adds errors)\n%s%s", code, out, errs)
+	}
+	for _, sw := range []string{"leaf1a", "leaf1b"} {
+		if want := "lacp.switch-not-aggregated     web01: bond0 is 802.3ad but " + sw + " Ethernet1"; !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+}
