@@ -9,6 +9,7 @@ package vmtest
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bondaudit/bondaudit/collect/host"
+	"github.com/bondaudit/bondaudit/rules/fix/render"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -26,18 +28,18 @@ import (
 // output.
 func applyIPRoute2(t *testing.T, script string) {
 	t.Helper()
-	for n, line := range strings.Split(script, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") || line == "set -e" {
-			continue
-		}
-		f := strings.Fields(line)
-		if f[0] != "ip" {
-			t.Fatalf("script line %d: %q is not an ip command", n+1, line)
-		}
-		if out, err := exec.Command("/sbin/ip", f[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("script line %d: %s: %v\n%s", n+1, line, err, out)
-		}
+	// The guest's /bin/sh is dash; PATH puts iproute2's ip first (busybox
+	// has an ip applet too).
+	env := append(os.Environ(), "PATH=/sbin:/usr/sbin:/bin:/usr/bin")
+	which := exec.Command("/bin/sh", "-c", "command -v ip")
+	which.Env = env
+	if out, err := which.Output(); err != nil || !strings.Contains(string(out), "sbin/ip") {
+		t.Fatalf("the guest's sh finds ip at %q (%v), want iproute2's", out, err)
+	}
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the script failed: %v\n%s\n--- script:\n%s", err, out, script)
 	}
 }
 
@@ -97,13 +99,10 @@ func TestIPRoute2FixesBondParams(t *testing.T) {
 		}
 	}
 
-	// lead: render.IPRoute2Script([]topology.Change{{BondParams: &topology.BondParamsChange{Host: "vm", Bond: "fixp",
-	// Miimon: &100, LACPRate: "fast", XmitHashPolicy: "layer3+4"}}})
-	applyIPRoute2(t, `
-ip link set dev fixp down
-ip link set dev fixp type bond miimon 100 lacp_rate fast xmit_hash_policy layer3+4
-ip link set dev fixp up
-`)
+	// The plan's change, typed as bondaudit fix renders it for iproute2.
+	miimon := 100
+	applyIPRoute2(t, render.IPRoute2Script([]topology.Change{{BondParams: &topology.BondParamsChange{Host: "vm", Bond: "fixp",
+		Miimon: &miimon, LACPRate: "fast", XmitHashPolicy: "layer3+4"}}}))
 
 	lacpUp(t, "fixp", 2, true)
 	h := sameAsCapture(t, "fixp") // a fresh capture, and the live collector agreeing with it
@@ -141,20 +140,11 @@ func TestIPRoute2FixesBondMode(t *testing.T) {
 		t.Errorf("before the fix: %v, want independent.switch-aggregated", before)
 	}
 
-	// lead: render.IPRoute2Script([]topology.Change{{BondMode: &topology.BondModeChange{Host: "vm", Bond: "fixm",
-	// Mode: "802.3ad"}}, {BondParams: …LACPRate: "fast", XmitHashPolicy: "layer3+4"}})
-	applyIPRoute2(t, `
-# the kernel changes a bond's mode only while it is down and has no slaves
-ip link set dev fixm down
-ip link set dev fm0 nomaster
-ip link set dev fm1 nomaster
-ip link set dev fixm type bond mode 802.3ad lacp_rate fast xmit_hash_policy layer3+4
-ip link set dev fm0 down
-ip link set dev fm0 master fixm
-ip link set dev fm1 down
-ip link set dev fm1 master fixm
-ip link set dev fixm up
-`)
+	// The plan's changes, typed as bondaudit fix renders them for iproute2
+	// (the mode change releases and re-adds the slaves the kernel lists).
+	applyIPRoute2(t, render.IPRoute2Script([]topology.Change{
+		{BondMode: &topology.BondModeChange{Host: "vm", Bond: "fixm", Mode: "802.3ad"}},
+		{BondParams: &topology.BondParamsChange{Host: "vm", Bond: "fixm", LACPRate: "fast", XmitHashPolicy: "layer3+4"}}}))
 
 	lacpUp(t, "fixm", 2, true)
 	h := sameAsCapture(t, "fixm")
