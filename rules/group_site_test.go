@@ -72,7 +72,7 @@ func TestGroupDemo(t *testing.T) {
 		"backup01 bond0": {"info bond.hash-layer2 +0", "info bond.lacp-rate-slow +0", "warning bond.slave-down +2"},
 		// Cabled to leaf1a and leaf2, which are no pair: everything else
 		// (partners, keys, aggregators, LAGs, sync, churn) follows.
-		"kvm01 bond0": {"error lacp.multi-switch-no-mlag +6"},
+		"kvm01 bond0":  {"error lacp.multi-switch-no-mlag +6"},
 		"stor01 bond0": {"error bond.alb-in-bridge +0", "error bond.no-link-monitor +0", "warning redundancy.single-switch +0"},
 		// The example: an 802.3ad bond on plain ports, six errors
 		// and two churn warnings for one missing port-channel.
