@@ -33,7 +33,8 @@ var causes = map[string]Grouping{
 	// Slaves at different speeds: a NIC that negotiated below its switch
 	// port (link.speed-mismatch on the same bond) is what makes them
 	// differ; fixing the negotiation fixes both.
-	"bond.speed-mismatch": {Subjects: bondSubject, CausedBy: []string{"link.speed-mismatch"}},
+	"bond.speed-mismatch": {Subjects: bondSubject, CausedBy: []string{"link.speed-mismatch"},
+		Why: "a NIC that negotiated below its switch port is what makes the slaves differ"},
 
 	// --- placement: the bond's mode against the switch's LAGs. These are
 	// the roots the LACP symptoms below point at.
@@ -49,56 +50,67 @@ var causes = map[string]Grouping{
 	// Slaves in port-channels that are not one bundle: when the bond spans
 	// two switches that are no MLAG pair, two LAGs is what that cabling
 	// gives, so the multi-switch finding is the cause.
-	"lacp.split-across-lags": {Subjects: bondSubject, CausedBy: []string{"lacp.multi-switch-no-mlag"}},
+	"lacp.split-across-lags": {Subjects: bondSubject, CausedBy: []string{"lacp.multi-switch-no-mlag"},
+		Why: "two switches that are no MLAG pair give two LAGs"},
 
 	// --- LACP symptoms on the host side: consequences of the placement
 	// above on the same bond.
 	// No partner: a port in no LAG or in a static LAG sends no LACPDUs.
 	"lacp.no-partner": {Subjects: bondSubject, CausedBy: []string{
-		"lacp.switch-not-aggregated", "lacp.switch-static-lag", "lacp.both-passive"}},
+		"lacp.switch-not-aggregated", "lacp.switch-static-lag", "lacp.both-passive"},
+		Why: "a port in no LAG, in a static LAG, or passive like the host sends no LACPDUs"},
 	// Different partner systems: two switches that are not one MLAG pair.
-	"lacp.partner-mismatch": {Subjects: bondSubject, CausedBy: []string{"lacp.multi-switch-no-mlag"}},
+	"lacp.partner-mismatch": {Subjects: bondSubject, CausedBy: []string{"lacp.multi-switch-no-mlag"},
+		Why: "two switches that are no MLAG pair are two partner systems"},
 	// Different partner keys: two port-channels (or two switches).
 	"lacp.partner-key-mismatch": {Subjects: bondSubject, CausedBy: []string{
-		"lacp.multi-switch-no-mlag", "lacp.split-across-lags"}},
+		"lacp.multi-switch-no-mlag", "lacp.split-across-lags"},
+		Why: "two port-channels, or two switches, have two keys"},
 	// Slaves in different aggregators: Linux puts slaves with different
 	// partners, keys or speeds, or with no partner, into aggregators of
 	// their own.
 	"lacp.aggregator-split": {Subjects: bondSubject, CausedBy: []string{
 		"lacp.multi-switch-no-mlag", "lacp.split-across-lags", "lacp.switch-not-aggregated", "lacp.switch-static-lag",
-		"lacp.partner-mismatch", "lacp.partner-key-mismatch", "lacp.no-partner", "bond.speed-mismatch"}},
+		"lacp.partner-mismatch", "lacp.partner-key-mismatch", "lacp.no-partner", "bond.speed-mismatch"},
+		Why: "Linux puts slaves with different partners, keys or speeds, or with no partner, in aggregators of their own"},
 	// The switch holding a port out of the bundle: it sees another partner
 	// or key on that port than on the bundle's others.
 	"lacp.switch-port-not-bundled": {Subjects: bondSubject, CausedBy: []string{
 		"lacp.multi-switch-no-mlag", "lacp.split-across-lags", "lacp.partner-mismatch", "lacp.partner-key-mismatch",
-		"bond.speed-mismatch"}},
+		"bond.speed-mismatch"},
+		Why: "the switch holds out a port whose partner, key or speed differs from the bundle's"},
 	// Not in sync/collecting/distributing: whatever keeps the slave out of
 	// a negotiated bundle; the roots first so the chain ends at one.
 	"lacp.not-synced": {Subjects: bondSubject, CausedBy: []string{
 		"lacp.switch-not-aggregated", "lacp.switch-static-lag", "lacp.both-passive", "lacp.multi-switch-no-mlag",
 		"lacp.split-across-lags", "lacp.switch-port-not-bundled", "lacp.partner-mismatch",
-		"lacp.partner-key-mismatch", "lacp.aggregator-split", "lacp.no-partner"}},
+		"lacp.partner-key-mismatch", "lacp.aggregator-split", "lacp.no-partner"},
+		Why: "each of these keeps the slave out of a negotiated bundle"},
 	// Churn: the negotiation keeps failing, for the same reasons, or the
 	// link itself flaps.
 	"lacp.churn": {Subjects: bondSubject, CausedBy: []string{
 		"lacp.switch-not-aggregated", "lacp.switch-static-lag", "lacp.both-passive", "lacp.multi-switch-no-mlag",
 		"lacp.split-across-lags", "lacp.switch-port-not-bundled", "lacp.partner-mismatch",
 		"lacp.partner-key-mismatch", "lacp.aggregator-split", "lacp.no-partner", "lacp.not-synced",
-		"bond.slave-flapping"}},
+		"bond.slave-flapping"},
+		Why: "the negotiation keeps failing for the same reasons, or the link itself flaps"},
 	// Two hosts in one port-channel: seen from the host as a partner it
 	// shares; the switch's LAG holding a foreign port is the cause.
-	"lacp.shared-partner": {Subjects: bondSubject, CausedBy: []string{"lag.foreign-member"}},
+	"lacp.shared-partner": {Subjects: bondSubject, CausedBy: []string{"lag.foreign-member"},
+		Why: "the switch LAG holding another device's port is the cause; the shared partner is the host's view of it"},
 
 	// --- the switch's LAG as it serves a bond.
 	"lag.foreign-member": {Subjects: bondSubject},
 	// A member missing from the bond's port-channel: the bond's own slave
 	// being down is why (the finding says "the bond's own port is down").
-	"lag.member-missing": {Subjects: bondSubject, CausedBy: []string{"bond.slave-down"}},
+	"lag.member-missing": {Subjects: bondSubject, CausedBy: []string{"bond.slave-down"},
+		Why: "the missing member is the bond's own slave that is down"},
 	// MLAG port-channels that disagree: about a bond when it names one
 	// (one peer's port-channel down because the bond's slave there is, or
 	// its member is missing); else about the LAG (MLAG ID on one peer).
 	"switch.mlag-inconsistent": {Subjects: []string{SubjectBond, SubjectLAG}, CausedBy: []string{
-		"bond.slave-down", "lag.member-missing"}},
+		"bond.slave-down", "lag.member-missing"},
+		Why: "one peer's port-channel is down because the bond's slave there is, or its member is missing"},
 	// A LAG mixing speeds is the LAG's problem, whichever host it serves.
 	"switch.lag-speed-mismatch": {Subjects: []string{SubjectLAG}},
 	// The peer link is the pair's: both peers reporting it down are one
@@ -113,13 +125,15 @@ var causes = map[string]Grouping{
 	// The VLANs of one bond's ports: when the ports disagree (member
 	// mismatch), the port not carrying the host's VLAN is that same fact
 	// seen from the host.
-	"vlan.member-mismatch":       {Subjects: bondSubject},
-	"vlan.host-vlan-not-carried": {Subjects: bondSubject, CausedBy: []string{"vlan.member-mismatch"}},
+	"vlan.member-mismatch": {Subjects: bondSubject},
+	"vlan.host-vlan-not-carried": {Subjects: bondSubject, CausedBy: []string{"vlan.member-mismatch"},
+		Why: "the port not carrying the VLAN is the mismatch between the bond's ports, seen from the host"},
 	// MAC flapping between independent ports: what a static (balance-xor,
 	// balance-rr) bond on unaggregated ports, or across switches that are
 	// no pair, or on an LACP LAG that leaves its ports individual, causes.
 	"fdb.mac-flap": {Subjects: bondSubject, CausedBy: []string{
-		"static.switch-not-aggregated", "static.multi-switch-no-mlag", "static.switch-lacp-lag"}},
+		"static.switch-not-aggregated", "static.multi-switch-no-mlag", "static.switch-lacp-lag"},
+		Why: "a static bond on independent ports makes its MAC flap between them"},
 
 	// --- redundancy advice: separate decisions about cabling.
 	"redundancy.single-switch": {Subjects: bondSubject},
@@ -138,7 +152,8 @@ var causes = map[string]Grouping{
 	// switch that could not be read now, that is why the copy in hand is
 	// old.
 	"map.stale-capture": {Subjects: []string{SubjectHost, SubjectSwitch}, CausedBy: []string{
-		"map.host-unreachable", "map.switch-unreachable"}},
+		"map.host-unreachable", "map.switch-unreachable"},
+		Why: "the capture in hand is old because the host or switch could not be read now"},
 
 	// --- the policy: every expired waiver is one site-wide problem (renew
 	// or drop them), a finding per waiver.

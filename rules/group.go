@@ -92,6 +92,8 @@ type Grouping struct {
 	// the cause of this finding: when one is present the finding is
 	// evidence in that cause's problem. A rule with none is always a root.
 	CausedBy []string
+	// Why says why those are its causes (the reference page prints it).
+	Why string
 }
 
 // GroupingOf returns the rule's declaration (the zero Grouping, a root

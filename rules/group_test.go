@@ -27,6 +27,9 @@ func TestCausesDeclaredForEveryRule(t *testing.T) {
 				t.Errorf("%s: unknown subject kind %q", r.ID, k)
 			}
 		}
+		if len(g.CausedBy) > 0 && g.Why == "" {
+			t.Errorf("%s: causes without a Why for the reference page", r.ID)
+		}
 		for _, c := range g.CausedBy {
 			if _, ok := Lookup(c); !ok {
 				t.Errorf("%s: cause %q is no rule", r.ID, c)
