@@ -96,6 +96,12 @@ type Finding struct {
 	// DefaultSeverity is the rule's severity before a policy override; it
 	// equals Severity unless the policy changed it.
 	DefaultSeverity Severity
+	// Domain is the MLAG/stack domain a pair-wide finding is about
+	// (switch.mlag-peer-link-down): its problem's subject.
+	Domain string
+	// Problem is the id of the problem the finding belongs to; set by
+	// Group.
+	Problem string
 }
 
 // Rule is one check of the catalogue.

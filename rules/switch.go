@@ -129,7 +129,7 @@ Junos: show iccp; show interfaces ae1 extensive (the ICL); bring up its members 
 					if oper.Up() {
 						continue
 					}
-					f := Finding{Switch: sw.Name, Port: l.Name}
+					f := Finding{Switch: sw.Name, Port: l.Name, Domain: d.Name}
 					f.Message = fmt.Sprintf("the peer link %s of %s domain %s on %s is %s", l.Name, d.Kind, d.Name, sw.Name, oper)
 					f.Fix = fmt.Sprintf("restore %s on %s (members %s)", l.Name, sw.Name, strings.Join(l.Members, ", "))
 					f.Evidence = []string{fmt.Sprintf("switch %s: %s ifOperStatus %s", sw.Name, l.Name, oper),
@@ -139,7 +139,7 @@ Junos: show iccp; show interfaces ae1 extensive (the ICL); bring up its members 
 				}
 			}
 			if !reported && d.PeerLinkUp != nil && !*d.PeerLinkUp {
-				f := Finding{Switch: d.Switches[0]}
+				f := Finding{Switch: d.Switches[0], Domain: d.Name}
 				f.Message = fmt.Sprintf("the peer link of %s domain %s (%s) is down", d.Kind, d.Name, strings.Join(d.Switches, ", "))
 				f.Fix = "restore the peer link (show mlag / show vpc)"
 				f.Evidence = []string{fmt.Sprintf("domain %s: peer link down (vendor MLAG MIB)", d.Name)}

@@ -372,7 +372,9 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err := saveBaseline(); err != nil {
 		return failed(err)
 	}
-	if failOn.Fails(r.Findings) {
+	// A problem is as severe as its worst active finding, so counting
+	// problems gives the exit status counting findings gives.
+	if failOn.FailsProblems(rules.Group(slices.Clone(r.Findings))) {
 		return &exitError{code: exitFindings}
 	}
 	return nil

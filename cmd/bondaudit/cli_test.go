@@ -63,7 +63,13 @@ type jsonReport struct {
 		Rule, Severity, Status, Host, Bond, NIC, Switch, Port, Message, Fix string
 		Evidence                                                            []string
 		Reason, Expires                                                     string
+		Domain, Problem                                                     string
 	} `json:"findings"`
+	ProblemGroups []struct {
+		ID, Rule, Severity, Status, Message string
+		Subject                             struct{ Kind, Host, Bond, Switch, LAG, Port string }
+		Findings                            int
+	} `json:"problem_groups"`
 	Links []struct {
 		Host, NIC, Switch, Port string
 		Evidence                []string

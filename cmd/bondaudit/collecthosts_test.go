@@ -128,7 +128,9 @@ func TestCollectHostsThenAuditReportsUnreachable(t *testing.T) {
 	if !strings.Contains(out, "map.host-unreachable") || !strings.Contains(out, bad) || !strings.Contains(out, "connection refused") {
 		t.Errorf("audit (exit %d) does not report %s as map.host-unreachable:\n%s\n%s", code, bad, out, errOut)
 	}
-	if strings.Count(out, "map.host-unreachable") != 1 {
+	// one problem of one finding (the text names the rule on the
+	// problem's line, its heading and the finding's line)
+	if strings.Count(out, ": map.host-unreachable on host ") != 1 || !strings.Contains(out, ": map.host-unreachable on host "+bad+", 1 finding\n") {
 		t.Errorf("map.host-unreachable for more than the refused host:\n%s", out)
 	}
 

@@ -173,14 +173,17 @@ func TestDiagramDemoTellsItsStory(t *testing.T) {
 	}{
 		// web01: the correct build, LACP over the MLAG pair.
 		{"d-b_web01__bond0__leaf1a__Port_2dChannel1", "edge bond", "802.3ad · LACP bundled · 1×25G"},
-		// web02: LACP on the host, no port-channel: single-homed, errors.
-		{"d-b_web02__bond0__leaf2__Ethernet7", "edge bond sev-error single-homed", "lacp.no-partner"},
+		// web02: LACP on the host, no port-channel: single-homed, errors;
+		// labelled with the problem's primary rule and the count of the
+		// other rules on the edge (no-partner, not-synced, churn,
+		// single-switch), not all five IDs.
+		{"d-b_web02__bond0__leaf2__Ethernet7", "edge bond sev-error single-homed", "lacp.switch-not-aggregated +4"},
 		// app01: both ports in Po9, collapsed to one edge of two members.
 		{"d-b_app01__bond0__access2__Po9", "edge bond sev-error single-homed", "active-backup · LACP individual · 2×1G"},
 		// kvm01: split over two switches that are not one MLAG.
-		{"d-h_kvm01", "node host sev-error", "lacp.multi-switch-no-mlag"},
+		{"d-h_kvm01", "node host sev-error", "lacp.multi-switch-no-mlag +3"},
 		// backup01: the dead link to leaf1b.
-		{"d-b_backup01__bond0__leaf1b__Port_2dChannel2", "edge bond sev-warning", "bond.slave-down"},
+		{"d-b_backup01__bond0__leaf1b__Port_2dChannel2", "edge bond sev-warning", "bond.slave-down +2"},
 		// db01: active-backup over two switches, no finding.
 		{"d-b_db01__bond0__leaf2__Ethernet5", "edge bond", "active-backup · 1×1G"},
 		// the peer link, collapsed.
@@ -235,10 +238,13 @@ func TestDiagramWaivedFindingsAreNotDrawn(t *testing.T) {
 		}
 		return m[1]
 	}
-	if l := label("b_web02__bond0__leaf2__Ethernet7"); strings.Contains(l, "lacp.no-partner") {
+	// The label names the problem's primary rule and counts the other
+	// rules drawn on the edge: the waived lacp.no-partner on Ethernet7 is
+	// not among them.
+	if l := label("b_web02__bond0__leaf2__Ethernet7"); !strings.HasSuffix(l, `\nlacp.switch-not-aggregated +3`) {
 		t.Errorf("the waived finding is drawn: %q", l)
 	}
-	if l := label("b_web02__bond0__leaf2__Ethernet8"); !strings.Contains(l, "lacp.no-partner") {
+	if l := label("b_web02__bond0__leaf2__Ethernet8"); !strings.HasSuffix(l, `\nlacp.switch-not-aggregated +4`) {
 		t.Errorf("the finding not waived is missing: %q", l)
 	}
 }

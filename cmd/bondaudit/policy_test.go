@@ -109,7 +109,7 @@ func TestPolicyExitCodes(t *testing.T) {
 	if code != 0 {
 		t.Errorf("everything waived: exit %d, want 0 (%s)", code, errs)
 	}
-	if !strings.Contains(out, "waived by the policy (--show-suppressed lists them)") || !strings.Contains(out, "FINDINGS: 0 errors, 0 warnings, 0 info") {
+	if !strings.Contains(out, "waived by the policy (--show-suppressed lists them)") || !strings.Contains(out, "FINDINGS: 0 findings in 0 problems: 0 errors, 0 warnings, 0 info") {
 		t.Errorf("text report with everything waived:\n%s", out)
 	}
 	_, shown, _ := runCLI(t, "audit", all, "--show-suppressed")

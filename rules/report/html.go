@@ -61,6 +61,16 @@ type htmlPage struct {
 	DiagramNote           string
 	Waived                []*htmlRow
 	Problems              []string
+	// Groups are the problems (rules.Group) of the rows, each expandable
+	// to its findings; NFindings counts the rows they hold.
+	Groups    []*htmlProblem
+	NFindings int
+}
+
+// htmlProblem is one problem: its summary line and its findings' rows.
+type htmlProblem struct {
+	ID, Sev, Rule, Subject, Message, More string
+	Rows                                  []*htmlRow
 }
 
 // htmlRow is one finding: a row of the findings table (ID f-N) and an item
@@ -114,7 +124,9 @@ func newHTMLPage(r *Report) *htmlPage {
 		Problems:   escape.Texts(sortedProblems(r.Problems)),
 	}
 	var marks []diagram.Mark
-	for _, f := range r.Findings {
+	fs, all := grouped(r.Findings)
+	primary := problemRules(all)
+	for _, f := range fs {
 		row := &htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
 		if waived(f) {
 			p.Suppressed++
@@ -125,7 +137,24 @@ func newHTMLPage(r *Report) *htmlPage {
 		}
 		row.N = len(p.Rows) + 1
 		p.Rows = append(p.Rows, row)
-		marks = append(marks, markOf(f))
+		marks = append(marks, markOf(f, primary))
+	}
+	byID := map[string]*htmlProblem{}
+	for _, q := range activeProblems(all) {
+		g := &htmlProblem{ID: q.ID, Sev: q.Severity.String(), Rule: escape.Text(q.Rule),
+			Subject: escape.Text(problemSubject(r.Model, q.Subject)), Message: escape.Text(q.Message()), More: more(len(q.Findings))}
+		byID[q.ID] = g
+		p.Groups = append(p.Groups, g)
+	}
+	for _, row := range p.Rows {
+		if g := byID[row.raw.Problem]; g != nil {
+			g.Rows = append(g.Rows, row)
+			p.NFindings++
+		}
+	}
+	for _, g := range p.Groups {
+		// The problem's own rule first, as rules.Group orders them.
+		slices.SortStableFunc(g.Rows, func(a, b *htmlRow) int { return b2i(a.Rule != g.Rule) - b2i(b.Rule != g.Rule) })
 	}
 	p.Rules, p.Hosts, p.Switches = distinct(p.Rows, func(f *htmlRow) string { return f.Rule }),
 		distinct(p.Rows, func(f *htmlRow) string { return f.Host }),
@@ -141,6 +170,13 @@ func newHTMLPage(r *Report) *htmlPage {
 	return p
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // textFinding is f as the page shows it: every string through escape.Text.
 func textFinding(f rules.Finding) rules.Finding {
 	t := escape.Text
@@ -150,9 +186,11 @@ func textFinding(f rules.Finding) rules.Finding {
 	return f
 }
 
-func markOf(f rules.Finding) diagram.Mark {
+// markOf is f as the diagram marks it, with its problem's primary rule
+// (from primary: problem id to rule).
+func markOf(f rules.Finding, primary map[string]string) diagram.Mark {
 	return diagram.Mark{Rule: f.Rule, Severity: diagram.Severity(f.Severity.String()),
-		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port}
+		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port, Problem: primary[f.Problem]}
 }
 
 // distinct lists the non-empty values key takes, sorted, each once.
@@ -438,6 +476,14 @@ ul.evidence { margin: 0.2em 0 0; padding-left: 1.2em; font-size: 0.85em; color: 
 figcaption, .note { color: var(--muted); font-size: 0.9em; }
 .note { border-left: 4px solid var(--rule); padding: 0.3em 0.8em; }
 details.suppressed > summary { cursor: pointer; font-weight: 600; }
+details.problem { border-left: 5px solid var(--ok); padding: 0.2em 0.6em; margin: 0.3em 0; }
+details.problem.sev-error { border-left-color: var(--error); }
+details.problem.sev-warning { border-left-color: var(--warning); }
+details.problem.sev-info { border-left-color: var(--info); }
+details.problem > summary { cursor: pointer; }
+details.problem .more { color: var(--muted); white-space: nowrap; }
+details[hidden] { display: none; }
+ol.problem-findings { font-size: 0.9em; }
 .empty { color: var(--muted); }
 @media print {
   body { padding: 0; max-width: none; font-size: 10pt; }
@@ -456,7 +502,7 @@ details.suppressed > summary { cursor: pointer; font-weight: 600; }
 <header>
 <h1>bondaudit report: site {{.Site}}</h1>
 <p class="meta">generated <time datetime="{{.GeneratedZ}}">{{.Generated}}</time></p>
-<nav class="toc"><a href="#findings-section">Findings</a><a href="#bonds">Bonds</a><a href="#diagram-section">Diagram</a><a href="#problems">Inputs not read</a><a href="#suppressed">Suppressed</a></nav>
+<nav class="toc"><a href="#problems-section">Problems</a><a href="#findings-section">Findings</a><a href="#bonds">Bonds</a><a href="#diagram-section">Diagram</a><a href="#problems">Inputs not read</a><a href="#suppressed">Suppressed</a></nav>
 <ul class="summary" id="summary">
 <li><span class="n" id="count-hosts">{{.Summary.Hosts}}</span><span class="label">hosts</span></li>
 <li><span class="n" id="count-bonds">{{.Summary.Bonds}}</span><span class="label">bonds</span></li>
@@ -469,6 +515,26 @@ details.suppressed > summary { cursor: pointer; font-weight: 600; }
 </ul>
 </header>
 <main>
+<section id="problems-section">
+<h2>Problems</h2>
+{{- if .Groups}}
+<p class="note" id="problems-count">{{.NFindings}} findings in {{len .Groups}} problems, one per root cause: open a problem for its findings and evidence.</p>
+{{- range .Groups}}
+<details class="problem sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}">
+<summary><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code> <span class="subject">{{.Subject}}</span>: {{.Message}}{{with .More}} <span class="more">{{.}}</span>{{end}}</summary>
+<ol class="problem-findings">
+{{- range .Rows}}
+<li data-finding="{{.ID}}"><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code> {{.Where}}: {{.Message}} <a href="#{{.ID}}">row</a>
+{{- if .Fix}}<p class="fix">fix: {{.Fix}}</p>{{end}}
+{{- with .Evidence}}<ul class="evidence">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</li>
+{{- end}}
+</ol>
+</details>
+{{- end}}
+{{- else}}
+<p class="empty" id="no-problems">No problems.</p>
+{{- end}}
+</section>
 <section id="findings-section">
 <h2>Findings</h2>
 {{- if .Rows}}
@@ -486,7 +552,7 @@ details.suppressed > summary { cursor: pointer; font-weight: 600; }
 <thead><tr><th>severity</th><th>rule</th><th>host</th><th>bond</th><th>NIC</th><th>switch</th><th>port</th><th>message</th><th class="see">see</th></tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr class="finding sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}" data-host="{{.Host}}" data-switch="{{.Switch}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Host}}</td><td>{{.Bond}}</td><td>{{.NIC}}</td><td>{{.Switch}}</td><td>{{.Port}}</td><td class="msg">{{.Message}}</td><td class="see"><a href="#{{.DetailID}}">details</a>{{with .Anchor}} · <a class="to-diagram" href="#{{.}}">diagram</a>{{end}}</td></tr>
+<tr class="finding sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}" data-host="{{.Host}}" data-switch="{{.Switch}}" data-problem="{{.Problem}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Host}}</td><td>{{.Bond}}</td><td>{{.NIC}}</td><td>{{.Switch}}</td><td>{{.Port}}</td><td class="msg">{{.Message}}</td><td class="see"><a href="#{{.DetailID}}">details</a>{{with .Anchor}} · <a class="to-diagram" href="#{{.}}">diagram</a>{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -639,6 +705,12 @@ details.suppressed > summary { cursor: pointer; font-weight: 600; }
       tr.hidden = !ok;
       tr.classList.toggle("filtered-out", !ok);
       if (ok) { shown++; }
+    });
+    // A problem is shown while one of its findings is.
+    var on = {};
+    rows.forEach(function (tr) { if (!tr.hidden) { on[tr.dataset.problem] = true; } });
+    Array.prototype.forEach.call(document.querySelectorAll("details.problem"), function (d) {
+      d.hidden = !on[d.id];
     });
     table.setAttribute("data-shown", String(shown));
     table.setAttribute("data-filtered", active ? "true" : "false");

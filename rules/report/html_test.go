@@ -320,7 +320,7 @@ func TestHTMLDiagramLinks(t *testing.T) {
 			}
 		})
 		f := findingAt(r, i)
-		want := d.AnchorFor(markOf(f))
+		want := d.AnchorFor(markOf(f, nil))
 		if href != "" {
 			linked++
 		}

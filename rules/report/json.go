@@ -26,8 +26,12 @@ type jsonReport struct {
 	Generated string        `json:"generated"`
 	Summary   Summary       `json:"summary"`
 	Findings  []FindingJSON `json:"findings"`
-	Links     []jsonLink    `json:"links"`
-	Problems  []string      `json:"problems,omitempty"`
+	// ProblemGroups are the findings folded into problems, one per root
+	// cause (rules.Group); each finding's "problem" is one's id. The key
+	// "problems" was taken before them, by the inputs not read.
+	ProblemGroups []ProblemJSON `json:"problem_groups"`
+	Links         []jsonLink    `json:"links"`
+	Problems      []string      `json:"problems,omitempty"`
 	// Inventory names the hosts and switches audited, so that the next
 	// run (audit --baseline, the scheduled run) tells a host that is gone
 	// from one whose findings were resolved. Reports written before it
@@ -59,6 +63,43 @@ type FindingJSON struct {
 	// Reason and Expires are set on suppressed findings (the waiver's).
 	Reason  string `json:"reason,omitempty"`
 	Expires string `json:"expires,omitempty"`
+	// Domain is the MLAG/stack domain of a pair-wide finding.
+	Domain string `json:"domain,omitempty"`
+	// Problem is the id of the problem the finding belongs to (in the
+	// audit report; its "problem_groups").
+	Problem string `json:"problem,omitempty"`
+}
+
+// ProblemJSON is a problem in the audit report: its id, primary rule,
+// severity (its worst active finding's), status (suppressed when all its
+// findings are), subject, one-line message and number of findings.
+type ProblemJSON struct {
+	ID       string      `json:"id"`
+	Rule     string      `json:"rule"`
+	Severity string      `json:"severity"`
+	Status   string      `json:"status"`
+	Subject  SubjectJSON `json:"subject"`
+	Message  string      `json:"message"`
+	Findings int         `json:"findings"`
+}
+
+// SubjectJSON is a problem's subject: its kind (bond, lag, pair, port,
+// switch, host, site) and the names that say which.
+type SubjectJSON struct {
+	Kind   string `json:"kind"`
+	Host   string `json:"host,omitempty"`
+	Bond   string `json:"bond,omitempty"`
+	Switch string `json:"switch,omitempty"`
+	LAG    string `json:"lag,omitempty"`
+	Port   string `json:"port,omitempty"`
+}
+
+// NewProblemJSON is p in its JSON shape.
+func NewProblemJSON(p rules.Problem) ProblemJSON {
+	s := p.Subject
+	return ProblemJSON{ID: p.ID, Rule: p.Rule, Severity: p.Severity.String(), Status: string(p.Status()),
+		Subject: SubjectJSON{Kind: s.Kind, Host: s.Host, Bond: s.Bond, Switch: s.Switch, LAG: s.LAG, Port: s.Port},
+		Message: p.Message(), Findings: len(p.Findings)}
 }
 
 type jsonLink struct {
@@ -80,8 +121,13 @@ func (JSON) Write(w io.Writer, r *Report) error {
 		Links:     []jsonLink{},
 		Problems:  sortedProblems(r.Problems),
 	}
-	for _, f := range r.Findings {
+	fs, ps := grouped(r.Findings)
+	for _, f := range fs {
 		out.Findings = append(out.Findings, NewFindingJSON(f))
+	}
+	out.ProblemGroups = []ProblemJSON{}
+	for _, p := range ps {
+		out.ProblemGroups = append(out.ProblemGroups, NewProblemJSON(p))
 	}
 	if r.Model != nil {
 		for _, l := range r.Model.Links {
@@ -99,7 +145,7 @@ func NewFindingJSON(f rules.Finding) FindingJSON {
 		Rule: f.Rule, Severity: f.Severity.String(), Status: string(f.Status),
 		Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port,
 		Message: f.Message, Fix: f.Fix, Evidence: f.Evidence,
-		Reason: f.Reason, Expires: f.Expires,
+		Reason: f.Reason, Expires: f.Expires, Domain: f.Domain, Problem: f.Problem,
 	}
 }
 
@@ -161,7 +207,7 @@ func ReadPrevious(path string) (*Previous, error) {
 	for _, j := range doc.Findings {
 		sev, _ := rules.ParseSeverity(j.Severity) // not part of the key
 		p.Findings = append(p.Findings, rules.Finding{Rule: j.Rule, Severity: sev, Status: rules.Status(j.Status),
-			Host: j.Host, Bond: j.Bond, NIC: j.NIC, Switch: j.Switch, Port: j.Port, Message: j.Message})
+			Host: j.Host, Bond: j.Bond, NIC: j.NIC, Switch: j.Switch, Port: j.Port, Message: j.Message, Domain: j.Domain})
 	}
 	if doc.Inventory != nil {
 		gen, _ := time.Parse(time.RFC3339, doc.Generated) // zero when unreadable: evidence says so

@@ -16,7 +16,9 @@ import (
 
 // JUnit writes JUnit XML (the Jenkins junit-4.xsd dialect) for CI
 // dashboards: one test case per bond of the Model, failing with one
-// <failure> per finding on it. Findings that name no bond become test cases
+// <failure> per problem on it (rules.Group: one per root cause), the
+// problem's findings with fix and evidence in its body; a problem is on
+// the test case of its first finding. Findings that name no bond become test cases
 // of their own, classname "<host>", "switch.<name>" or "site" and named
 // after the rule. Waived (suppressed) findings never fail a test case; they
 // are listed in its <system-out>.
@@ -159,12 +161,14 @@ func junitCases(r *Report) []*junitCase {
 		get(junitKey{0, b.host, b.bond})
 	}
 	for _, f := range r.Findings {
-		c := get(junitKeyOf(f))
 		if waived(f) {
-			c.addWaiver(f)
-			continue
+			get(junitKeyOf(f)).addWaiver(f)
 		}
-		c.Failures = append(c.Failures, junitFailureOf(f))
+	}
+	_, all := grouped(r.Findings)
+	for _, p := range activeProblems(all) {
+		c := get(junitKeyOf(p.Findings[0]))
+		c.Failures = append(c.Failures, junitFailureOfProblem(p))
 	}
 	keys := slices.SortedFunc(maps.Keys(cases), compareJUnitKeys)
 	out := make([]*junitCase, 0, len(keys))
@@ -174,20 +178,31 @@ func junitCases(r *Report) []*junitCase {
 	return out
 }
 
-func junitFailureOf(f rules.Finding) junitFailure {
-	var lines []string
-	if s := where(f); s != "" {
-		lines = append(lines, "subject: "+s)
+// junitFailureOfProblem is a problem's failure: its rule and message (and
+// how many findings more), then each finding with subject, fix and
+// evidence.
+func junitFailureOfProblem(p rules.Problem) junitFailure {
+	lines := []string{"problem " + p.ID + ": " + p.Rule + " on " + p.Subject.String() + ", " + plural(len(p.Findings), "finding", "findings")}
+	for _, f := range p.Findings {
+		head := strings.ToUpper(f.Severity.String()) + " " + f.Rule
+		if s := where(f); s != "" {
+			head += " (" + s + ")"
+		}
+		lines = append(lines, "", head+": "+f.Message)
+		if f.Fix != "" {
+			lines = append(lines, "  fix: "+f.Fix)
+		}
+		for _, e := range dedupe(f.Evidence) {
+			lines = append(lines, "  evidence: "+e)
+		}
 	}
-	if f.Fix != "" {
-		lines = append(lines, "fix: "+f.Fix)
-	}
-	for _, e := range dedupe(f.Evidence) {
-		lines = append(lines, "evidence: "+e)
+	msg := p.Rule + ": " + p.Message()
+	if m := more(len(p.Findings)); m != "" {
+		msg += " (" + m + ")"
 	}
 	return junitFailure{
-		Message: xmlSafe(f.Rule + ": " + f.Message),
-		Type:    f.Severity.String(),
+		Message: xmlSafe(msg),
+		Type:    p.Severity.String(),
 		Text:    strings.Join(escape.Texts(lines), "\n"),
 	}
 }

@@ -90,8 +90,27 @@ func TestJUnitCasesAndWaivers(t *testing.T) {
 	if failures["db01/bond1"] != 0 {
 		t.Errorf("db01/bond1 has only a waived finding but %d failures", failures["db01/bond1"])
 	}
-	if failures["web01/bond0"] != 3 {
-		t.Errorf("web01/bond0 has %d failures, want 3", failures["web01/bond0"])
+	// Three findings, two problems: lacp.no-partner is evidence of
+	// lacp.switch-not-aggregated on the same bond.
+	if failures["web01/bond0"] != 2 {
+		t.Errorf("web01/bond0 has %d failures, want 2 (one per problem)", failures["web01/bond0"])
+	}
+	for _, c := range s.Cases {
+		if c.Classname+"/"+c.Name != "web01/bond0" {
+			continue
+		}
+		var body string
+		for _, f := range c.Failures {
+			if strings.HasPrefix(f.Message, "lacp.switch-not-aggregated: ") {
+				body = f.Text
+				if !strings.Contains(f.Message, "(+1 finding)") {
+					t.Errorf("problem failure message %q does not count the rest", f.Message)
+				}
+			}
+		}
+		if !strings.Contains(body, "lacp.no-partner") || !strings.Contains(body, "problem P-") {
+			t.Errorf("the problem's failure body does not list its findings:\n%s", body)
+		}
 	}
 	if s.Tests != 6 || s.Failures != 5 || got.Tests != 6 || got.Failures != 5 {
 		t.Errorf("counts: suite %d/%d, suites %d/%d, want 6 tests, 5 failing", s.Tests, s.Failures, got.Tests, got.Failures)

@@ -24,7 +24,7 @@ const mdSiteGroup = "Switches / site"
 func (Markdown) Write(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	mdSummary(ew, r)
-	mdFindings(ew, r.Findings)
+	mdFindings(ew, r)
 	mdProblems(ew, r.Problems)
 	mdSuppressed(ew, r.Findings)
 	return ew.err
@@ -42,27 +42,33 @@ func mdSummary(ew *errWriter, r *Report) {
 	}
 }
 
-// mdFindings lists the findings that are not waived, one section per host
-// (sorted), then those without a host; within a section in report order.
-func mdFindings(ew *errWriter, fs []rules.Finding) {
-	ew.printf("\n## Findings\n")
-	groups := map[string][]rules.Finding{}
-	for _, f := range fs {
-		if !waived(f) {
-			groups[f.Host] = append(groups[f.Host], f)
-		}
-	}
-	if len(groups) == 0 {
+// mdFindings lists the problems (those with a finding not waived) in a
+// table, one row each, then each problem with its findings (fix and
+// evidence), in the problems' order.
+func mdFindings(ew *errWriter, r *Report) {
+	_, all := grouped(r.Findings)
+	ps := activeProblems(all)
+	ew.printf("\n## Problems\n")
+	if len(ps) == 0 {
 		ew.printf("\nNo findings.\n")
 		return
 	}
-	for _, h := range mdGroupOrder(groups) {
-		title := mdText(h)
-		if h == "" {
-			title = mdSiteGroup
-		}
-		ew.printf("\n### %s\n", title)
-		for _, f := range groups[h] {
+	n := 0
+	for _, p := range ps {
+		n += len(p.Findings)
+	}
+	ew.printf("\n%s in %s, one per root cause; the details list each problem's findings.\n\n", plural(n, "finding", "findings"), plural(len(ps), "problem", "problems"))
+	ew.printf("| severity | rule | subject | problem | findings |\n")
+	ew.printf("| --- | --- | --- | --- | ---: |\n")
+	for _, p := range ps {
+		ew.printf("| %s | %s | %s | %s | [%d](#%s) |\n", strings.ToUpper(p.Severity.String()), mdCode(p.Rule),
+			mdCell(shortSubject(p.Subject)), mdCell(p.Message()), len(p.Findings), strings.ToLower(p.ID))
+	}
+	ew.printf("\n## Findings\n")
+	for _, p := range ps {
+		ew.printf("\n### %s\n\n%s on %s, %s\n", p.ID, mdCode(p.Rule), mdText(problemSubject(r.Model, p.Subject)),
+			plural(len(p.Findings), "finding", "findings"))
+		for _, f := range p.Findings {
 			mdFinding(ew, f)
 		}
 	}

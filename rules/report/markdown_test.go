@@ -31,9 +31,20 @@ func TestMarkdownSections(t *testing.T) {
 	if !strings.Contains(out, `| dc\|1 |`) {
 		t.Errorf("| in a table cell is not escaped:\n%s", out)
 	}
-	db, web, site := strings.Index(out, "\n### db01\n"), strings.Index(out, "\n### web01\n"), strings.Index(out, "\n### Switches / site\n")
-	if db < 0 || web < db || site < web {
-		t.Errorf("host sections out of order (db01 %d, web01 %d, switches/site %d)", db, web, site)
+	// Problems first, a table row each, then the details per problem.
+	table, details := strings.Index(out, "\n## Problems\n"), strings.Index(out, "\n## Findings\n")
+	if table < 0 || details < table {
+		t.Fatalf("no problems table before the findings (%d, %d):\n%s", table, details, out)
+	}
+	row := "| ERROR | `lacp.switch-not-aggregated` | web01 bond0 |"
+	if i := strings.Index(out, row); i < table || i > details || !strings.Contains(out[i:details], "| [2](#p-") {
+		t.Errorf("the problems table lacks %q with its 2 findings:\n%s", row, out)
+	}
+	if strings.Contains(out[table:details], "| ERROR | `lacp.no-partner`") {
+		t.Errorf("lacp.no-partner is a consequence, not a row of its own:\n%s", out)
+	}
+	if !strings.Contains(out[details:], "\n### P-") {
+		t.Errorf("no problem sections in the details:\n%s", out)
 	}
 }
 

@@ -117,6 +117,7 @@ func promFamilies(r *Report) []promFamily {
 		promFindings(r.Findings),
 		promFindingsBySeverity(r.Findings),
 	}
+	fams = append(fams, promProblems(r.Findings)...)
 	fams = append(fams, promBonds(r)...)
 	return append(fams, promDevices(r)...)
 }
@@ -170,6 +171,33 @@ func promFindingsBySeverity(fs []rules.Finding) promFamily {
 		}
 	}
 	return fam
+}
+
+// promProblems: the findings folded into problems (rules.Group, one per
+// root cause), those not waived: bondaudit_problems per severity (every
+// severity, zeros too) and bondaudit_problems_by_rule per primary rule and
+// severity.
+func promProblems(fs []rules.Finding) []promFamily {
+	_, all := grouped(fs)
+	bySev := map[rules.Severity]int{}
+	type key struct{ rule, severity string }
+	byRule := map[key]int{}
+	for _, p := range all {
+		if !p.Active() {
+			continue
+		}
+		bySev[p.Severity]++
+		byRule[key{p.Rule, p.Severity.String()}]++
+	}
+	sev := promFamily{name: "bondaudit_problems", help: "Problems (findings grouped by root cause) per severity, not waived; a problem is as severe as its worst finding."}
+	for _, s := range severities {
+		sev.samples = append(sev.samples, promSample{labels: [][2]string{{"severity", s.String()}}, value: strconv.Itoa(bySev[s])})
+	}
+	rule := promFamily{name: "bondaudit_problems_by_rule", help: "Problems (findings grouped by root cause) per primary rule and severity, not waived."}
+	for k, v := range byRule {
+		rule.samples = append(rule.samples, promSample{labels: [][2]string{{"rule", k.rule}, {"severity", k.severity}}, value: strconv.Itoa(v)})
+	}
+	return []promFamily{sev, rule}
 }
 
 // promSeverity is the number bondaudit_bond_severity gives a severity:

@@ -163,16 +163,27 @@ var Rules = &Registry[[]rules.Rule]{what: "rules", formats: []Format[[]rules.Rul
 	{Name: "markdown", New: plain(ruleMarkdown)},
 }}
 
-// Marks reduces findings to what the diagram draws; waived (suppressed)
-// findings are left out.
+// Marks reduces findings to what the diagram draws, each with its
+// problem's primary rule (rules.Group); waived (suppressed) findings are
+// left out.
 func Marks(findings []rules.Finding) []diagram.Mark {
 	var marks []diagram.Mark
-	for _, f := range findings {
+	fs, ps := grouped(findings)
+	primary := problemRules(ps)
+	for _, f := range fs {
 		if f.Status == rules.StatusSuppressed {
 			continue
 		}
-		marks = append(marks, diagram.Mark{Rule: f.Rule, Severity: diagram.Severity(f.Severity.String()),
-			Host: f.Host, Bond: f.Bond, NIC: f.NIC, Switch: f.Switch, Port: f.Port})
+		marks = append(marks, markOf(f, primary))
 	}
 	return marks
+}
+
+// problemRules maps problem ids to their primary rules.
+func problemRules(ps []rules.Problem) map[string]string {
+	m := make(map[string]string, len(ps))
+	for _, p := range ps {
+		m[p.ID] = p.Rule
+	}
+	return m
 }

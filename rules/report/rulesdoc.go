@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -68,6 +69,14 @@ func ruleMarkdown(w io.Writer, rs []rules.Rule) error {
 	ew.printf("Severities: **error**, traffic is lost or redundancy the operator believes in does not exist; ")
 	ew.printf("**warning**, degraded or fragile; **info**, advice. A rule never fires on missing data: ")
 	ew.printf("the `map.*` rules report what could not be checked.\n\n")
+	ew.printf("Findings are grouped into **problems**, one per root cause (the audit's reports lead with them). ")
+	ew.printf("Each rule declares the subject its findings roll up to (a bond, a LAG, an MLAG pair, a port, a switch, a host, the site) ")
+	ew.printf("and which rules' findings on that subject are its cause: when a cause fired on the same subject, the finding is ")
+	ew.printf("evidence in the cause's problem (followed up to the root); otherwise it is a problem of its own, and every finding of ")
+	ew.printf("one rule on one subject (the per-slave findings of one bond, say) is one problem. ")
+	ew.printf("A problem is as severe as its worst finding that is not waived, and is waived only when all its findings are; ")
+	ew.printf("its id (`P-` and a hash of rule and subject) is the same in every run. ")
+	ew.printf("Each rule's **Problem** line below says how it groups.\n\n")
 	ew.printf("| ID | Severity | Checks |\n|---|---|---|\n")
 	for _, r := range rs {
 		ew.printf("| [%s](#%s) | %s | %s |\n", r.ID, anchor(r.ID), r.Severity, mdCell(r.Title))
@@ -91,6 +100,7 @@ func ruleMarkdown(w io.Writer, rs []rules.Rule) error {
 			ew.printf("**Fix on the host.**\n\n%s\n", fixBlock(r.FixHost))
 			ew.printf("**Fix on the switch.**\n\n%s\n", fixBlock(r.FixSwitch))
 			ew.printf("**Evidence it reads.** %s\n", oneParagraph(r.Evidence))
+			ew.printf("\n**Problem.** %s\n", groupingText(r, rs))
 			if len(r.References) > 0 {
 				ew.printf("\n**References.**\n\n")
 				for _, ref := range r.References {
@@ -100,6 +110,46 @@ func ruleMarkdown(w io.Writer, rs []rules.Rule) error {
 		}
 	}
 	return ew.err
+}
+
+// groupingText is a rule's grouping in words: the subject, its causes
+// and why, and the rules it is the cause of.
+func groupingText(r rules.Rule, rs []rules.Rule) string {
+	g := r.Grouping()
+	subj := make([]string, len(g.Subjects))
+	for i, k := range g.Subjects {
+		subj[i] = subjectWords[k]
+	}
+	out := "Findings roll up to " + strings.Join(subj, ", else ") + "."
+	if len(g.CausedBy) > 0 {
+		var cs []string
+		for _, c := range g.CausedBy {
+			cs = append(cs, fmt.Sprintf("[%s](#%s)", c, anchor(c)))
+		}
+		when := "when it fired too"
+		if len(cs) > 1 {
+			when = "when one of them fired too (the first listed wins)"
+		}
+		out += " A consequence of " + strings.Join(cs, ", ") + " on the same subject, " + when + ": " + g.Why + "; otherwise a problem of its own."
+	} else {
+		out += " Always a problem of its own (a root cause)."
+	}
+	var of []string
+	for _, o := range rs {
+		if slices.Contains(o.Grouping().CausedBy, r.ID) {
+			of = append(of, fmt.Sprintf("[%s](#%s)", o.ID, anchor(o.ID)))
+		}
+	}
+	if len(of) > 0 {
+		out += " Declared the cause of " + strings.Join(of, ", ") + " on the same subject."
+	}
+	return out
+}
+
+// subjectWords names the subject kinds on the reference page.
+var subjectWords = map[string]string{
+	rules.SubjectBond: "the bond", rules.SubjectLAG: "the LAG", rules.SubjectPair: "the MLAG pair",
+	rules.SubjectPort: "the port", rules.SubjectSwitch: "the switch", rules.SubjectHost: "the host", rules.SubjectSite: "the site",
 }
 
 // anchor is GitHub's heading anchor for a rule ID heading.

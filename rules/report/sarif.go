@@ -95,12 +95,21 @@ type sarifResult struct {
 	Level               string             `json:"level"`
 	Message             sarifMessage       `json:"message"`
 	Locations           []sarifLocation    `json:"locations,omitempty"`
+	RelatedLocations    []sarifRelated     `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 	Properties          sarifResultProps   `json:"properties"`
 }
 
 type sarifLocation struct {
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations"`
+}
+
+// sarifRelated is a result's related location: the problem (rules.Group)
+// the finding belongs to, as a logical location "problem/P-…".
+type sarifRelated struct {
+	ID               int                    `json:"id"`
+	Message          sarifMessage           `json:"message"`
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations"`
 }
 
@@ -120,6 +129,11 @@ type sarifSuppression struct {
 type sarifResultProps struct {
 	Severity string   `json:"severity"`
 	Evidence []string `json:"evidence"`
+	// Problem is the id of the finding's problem, ProblemRule its primary
+	// rule: the same link as the related location, for tools that read
+	// properties only.
+	Problem     string `json:"problem,omitempty"`
+	ProblemRule string `json:"problemRule,omitempty"`
 }
 
 // Write implements Writer.
@@ -139,10 +153,21 @@ func (s SARIF) Write(w io.Writer, r *Report) error {
 		index[rule.ID] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
 	}
-	for _, f := range r.Findings {
+	fs, ps := grouped(r.Findings)
+	byID := map[string]rules.Problem{}
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	for _, f := range fs {
 		res := sarifResultOf(f)
 		if i, ok := index[f.Rule]; ok {
 			res.RuleIndex = &i
+		}
+		if p, ok := byID[f.Problem]; ok {
+			res.Properties.Problem, res.Properties.ProblemRule = p.ID, p.Rule
+			res.RelatedLocations = []sarifRelated{{ID: 0,
+				Message:          sarifMessage{Text: "problem " + p.ID + ": " + p.Rule + " on " + p.Subject.String() + " (" + plural(len(p.Findings), "finding", "findings") + ")"},
+				LogicalLocations: []sarifLogicalLocation{{Name: p.ID, FullyQualifiedName: "problem/" + p.ID, Kind: "object"}}}}
 		}
 		run.Results = append(run.Results, res)
 	}

@@ -81,46 +81,38 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		tw.Flush()
 	}
 
+	_, all := grouped(r.Findings)
+	ps := activeProblems(all)
 	active := 0
-	for _, f := range r.Findings {
-		if f.Status != rules.StatusSuppressed {
-			active++
-		}
+	for _, p := range ps {
+		active += len(p.Findings)
 	}
 	selected := ""
 	if !r.Filter.IsZero() {
 		selected = " (selected by " + escape.Text(r.Filter.String()) + ")"
 	}
-	ew.printf("\nFINDINGS%s: %s, %s, %s\n", selected, plural(s.Findings[rules.Error], "error", "errors"),
+	pc := problemCounts(ps)
+	ew.printf("\nFINDINGS%s: %s in %s: %s, %s, %s\n", selected, plural(active, "finding", "findings"), plural(len(ps), "problem", "problems"),
+		plural(s.Findings[rules.Error], "error", "errors"),
 		plural(s.Findings[rules.Warning], "warning", "warnings"), plural(s.Findings[rules.Info], "info", "info"))
 	if active == 0 {
 		ew.printf("  none\n")
+	} else {
+		// One line per problem: what to fix, the rest is its evidence.
+		ew.printf("\nPROBLEMS: %s, %s, %s\n", plural(pc[rules.Error], "error", "errors"),
+			plural(pc[rules.Warning], "warning", "warnings"), plural(pc[rules.Info], "info", "info"))
+		tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+		for _, p := range ps {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", strings.ToUpper(p.Severity.String()), escape.Text(p.Rule),
+				escape.Text(shortSubject(p.Subject)), strings.Join(nonEmpty(escape.Text(p.Message()), more(len(p.Findings))), "  "))
+		}
+		tw.Flush()
 	}
-	var group string
-	for _, f := range textOrder(r.Findings) {
-		if f.Status == rules.StatusSuppressed {
-			continue
-		}
-		g := escape.Text(subjectTitle(r.Model, f))
-		if g != group {
-			ew.printf("\n%s\n", g)
-			group = g
-		}
-		where := strings.TrimSpace(strings.Join(nonEmpty(f.NIC, arrow(f.NIC, f.Switch, f.Port)), " "))
-		ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), escape.Text(f.Rule), escape.Text(where))
-		ew.printf("           %s\n", escape.Text(f.Message))
-		if f.Fix != "" {
-			ew.printf("           fix: %s\n", escape.Text(f.Fix))
-		}
-		if !t.HideEvidence {
-			ev := dedupe(f.Evidence)
-			for i, e := range ev {
-				if i == maxTextEvidence && len(ev) > maxTextEvidence+1 {
-					ew.printf("           evidence: … %d more (--format json lists all)\n", len(ev)-i)
-					break
-				}
-				ew.printf("           evidence: %s\n", escape.Text(e))
-			}
+	for _, p := range ps {
+		ew.printf("\n%s %s: %s on %s, %s\n", p.ID, strings.ToUpper(p.Severity.String()), escape.Text(p.Rule),
+			escape.Text(problemSubject(r.Model, p.Subject)), plural(len(p.Findings), "finding", "findings"))
+		for _, f := range p.Findings {
+			t.finding(ew, f)
 		}
 	}
 	var waived []rules.Finding
@@ -148,6 +140,30 @@ func (t Text) Write(w io.Writer, r *Report) error {
 		}
 	}
 	return ew.err
+}
+
+// finding prints one finding under its problem: severity, rule and
+// where, then message, fix and evidence.
+func (t Text) finding(ew *errWriter, f rules.Finding) {
+	where := strings.TrimSpace(strings.Join(nonEmpty(f.NIC, arrow(f.NIC, f.Switch, f.Port)), " "))
+	if f.Host != "" && f.Bond == "" {
+		where = strings.TrimSpace(f.Host + " " + where)
+	}
+	ew.printf("  %-8s %-30s %s\n", strings.ToUpper(f.Severity.String()), escape.Text(f.Rule), escape.Text(where))
+	ew.printf("           %s\n", escape.Text(f.Message))
+	if f.Fix != "" {
+		ew.printf("           fix: %s\n", escape.Text(f.Fix))
+	}
+	if !t.HideEvidence {
+		ev := dedupe(f.Evidence)
+		for i, e := range ev {
+			if i == maxTextEvidence && len(ev) > maxTextEvidence+1 {
+				ew.printf("           evidence: … %d more (--format json lists all)\n", len(ev)-i)
+				break
+			}
+			ew.printf("           evidence: %s\n", escape.Text(e))
+		}
+	}
 }
 
 // maxTextEvidence bounds the evidence lines per finding in text; JSON has all.

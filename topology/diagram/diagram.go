@@ -14,6 +14,7 @@
 package diagram
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -47,6 +48,9 @@ type Mark struct {
 	NIC      string
 	Switch   string
 	Port     string
+	// Problem is the primary rule of the problem the finding belongs to
+	// (rules.Group); "" when the finding is its own problem's primary.
+	Problem string
 }
 
 // DefaultMaxNodes is the most hosts plus switches Build draws when
@@ -110,6 +114,28 @@ type Marked struct {
 	Severity Severity
 	// Rules are the marks' rule IDs, sorted, each once.
 	Rules []string
+	// Primary is the primary rule of the worst mark's problem (the first
+	// by name among equally severe ones): the label names it and counts
+	// the rest of Rules.
+	Primary     string
+	primaryRank int
+}
+
+// Label is what a label says about the marks: the primary rule and how
+// many other rules are on the element ("lacp.switch-not-aggregated +2");
+// nil when there is no mark.
+func (k *Marked) Label() []string {
+	if k.Primary == "" {
+		return nil
+	}
+	rest := len(k.Rules)
+	if slices.Contains(k.Rules, k.Primary) {
+		rest--
+	}
+	if rest == 0 {
+		return []string{k.Primary}
+	}
+	return []string{fmt.Sprintf("%s +%d", k.Primary, rest)}
 }
 
 // Node is a host or a switch.
@@ -252,6 +278,10 @@ func (k *Marked) add(m Mark) {
 	}
 	if i, found := slices.BinarySearch(k.Rules, m.Rule); !found && m.Rule != "" {
 		k.Rules = slices.Insert(k.Rules, i, m.Rule)
+	}
+	primary := cmp.Or(m.Problem, m.Rule)
+	if r := sevRank(m.Severity); primary != "" && (k.Primary == "" || r > k.primaryRank || r == k.primaryRank && primary < k.Primary) {
+		k.Primary, k.primaryRank = primary, r
 	}
 }
 

@@ -5,10 +5,11 @@ import (
 )
 
 // Lines returns a node's label, a line each: its name, its notes (what the
-// focus left out, unmapped slaves), then the rule IDs of its marks.
+// focus left out, unmapped slaves), then its marks' primary rule and the
+// count of the rest (Marked.Label).
 func (n *Node) Lines() []string {
 	lines := append([]string{n.Name}, n.Notes...)
-	return append(lines, n.Rules...)
+	return append(lines, n.Label()...)
 }
 
 // Lines returns an edge's label, a line each:
@@ -16,7 +17,7 @@ func (n *Node) Lines() []string {
 //	bond0 → Port-Channel1
 //	802.3ad · LACP bundled · 2×25G
 //	single-homed
-//	rule IDs…
+//	lacp.switch-not-aggregated +2   (the primary rule, the count of the rest)
 func (e *Edge) Lines() []string {
 	var lines []string
 	switch e.Kind {
@@ -45,7 +46,7 @@ func (e *Edge) Lines() []string {
 	if e.SingleHomed {
 		lines = append(lines, "single-homed")
 	}
-	return append(lines, e.Rules...)
+	return append(lines, e.Label()...)
 }
 
 func uplinkEnd(lag string, ports []string) string {
