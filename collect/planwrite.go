@@ -157,3 +157,18 @@ func planNode(c topology.Change) (string, *yaml.Node, error) {
 	}
 	return "", nil, fmt.Errorf("empty change")
 }
+
+// ChangeText is one change as a plan file writes it, on one line
+// ("lag_add: {switch: leaf2, …}"), for reports and tickets.
+func ChangeText(c topology.Change) (string, error) {
+	kind, body, err := planNode(c)
+	if err != nil {
+		return "", err
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str(kind), body}}
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(string(b), "\n"), nil
+}

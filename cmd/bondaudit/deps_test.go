@@ -53,6 +53,8 @@ func TestDependencyDirections(t *testing.T) {
 			"the diagram draws the model"},
 		{M("rules"), []string{M("topology"), M("topology/escape"), M("internal/quote"), M("internal/yamlfile"), yaml},
 			"rules read only the topology Model (and the policy file)"},
+		{M("rules/fix"), []string{M("rules"), M("topology")},
+			"a fix plan reads the Model and the findings, and judges its plan with the rules"},
 		{M("rules/report"), []string{M("rules"), M("topology"), M("topology/diagram"), M("topology/escape"), M("internal/quote")},
 			"reports write findings and the model"},
 		{M("vendors"), []string{M("topology"), M("internal/quote")},
