@@ -296,9 +296,34 @@ func rank(rule string) int {
 // time (a change for one often resolves the others: they are its
 // consequences), and returns the rules it cannot fix.
 func (p *planner) fixProblem(pr *problem) []Unfixed {
+	var out []Unfixed
+	done := map[string]bool{}
+	fs := pr.findings
+	// A change may bring its own advice on the same bond (a bond made
+	// 802.3ad hears it hashes on layer2): those are fixed next, twice at
+	// most.
+	for round := 0; round < 3 && len(fs) > 0; round++ {
+		out = append(out, p.fixRules(pr, fs, done)...)
+		fs = nil
+		if pr.bond == "" {
+			break
+		}
+		for k, f := range p.curF {
+			if _, old := p.before[k]; !old && f.Host == pr.host && f.Bond == pr.bond && !done[f.Rule] {
+				fs = append(fs, f)
+			}
+		}
+		rules.SortFindings(fs)
+	}
+	return out
+}
+
+// fixRules is fixProblem for one set of findings; done gets the rules
+// tried.
+func (p *planner) fixRules(pr *problem, findings []rules.Finding, done map[string]bool) []Unfixed {
 	byRule := map[string][]rules.Finding{}
 	var ids []string
-	for _, f := range pr.findings {
+	for _, f := range findings {
 		if _, ok := byRule[f.Rule]; !ok {
 			ids = append(ids, f.Rule)
 		}
@@ -308,6 +333,7 @@ func (p *planner) fixProblem(pr *problem) []Unfixed {
 	var out []Unfixed
 	unmapped, down := "", byRule["bond.slave-down"] != nil
 	for _, id := range ids {
+		done[id] = true
 		fs := byRule[id]
 		if !p.stillThere(fs) {
 			continue // resolved by a change for another rule
