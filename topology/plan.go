@@ -419,7 +419,7 @@ func (p *planner) mlag(c *MLAGChange) error {
 	case c.MLAGID == 0:
 		l.MLAG = ""
 	case ps.s.MLAG != nil:
-		l.MLAG = cmp.Or(ps.s.MLAG.Domain, ps.s.MLAG.Peer)
+		l.MLAG = cmp.Or(ps.s.MLAG.Domain, ps.s.MLAG.SystemID, ps.s.MLAG.Peer)
 		if ps.s.MLAG.SystemID != "" && l.Kind.canon() == LAGLACP {
 			l.ActorSystem = ps.s.MLAG.SystemID
 		}

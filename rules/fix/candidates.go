@@ -89,7 +89,7 @@ func (p *planner) candidates(pr *problem, rule string, fs []rules.Finding) ([]ca
 	case "lag.foreign-member":
 		return p.dropForeign(pr, fs)
 	case "lacp.both-passive":
-		return p.activeLAGs(bf)
+		return p.activeLAGs(fs)
 	case "link.mtu-too-small":
 		return p.mtus(bf, fs)
 	case "vlan.member-mismatch":
@@ -336,8 +336,13 @@ func (p *planner) switchSide(bf *topology.BondFacts, s shape) ([]topology.Change
 			}
 		}
 	}
-	// across a domain: one MLAG ID on every switch's LAG
-	if len(ts) > 1 {
+	// across a domain: one MLAG ID on every switch's LAG, unless the
+	// existing LAGs are known to be one MLAG port-channel already
+	one := len(ts) > 1
+	for _, t := range ts[1:] {
+		one = one && t.lag != nil && ts[0].lag != nil && sameMLAG(ts[0].lag, t.lag)
+	}
+	if len(ts) > 1 && !one {
 		id := 0
 		for _, t := range ts {
 			if t.lag != nil && t.lag.MLAGID > 0 && id == 0 {
@@ -354,6 +359,19 @@ func (p *planner) switchSide(bf *topology.BondFacts, s shape) ([]topology.Change
 		}
 	}
 	return out, ""
+}
+
+// sameMLAG reports whether two LAGs on MLAG peers are known to be one
+// multi-chassis port-channel (as the rules read it: one MLAG ID, else one
+// LACP system and key, else both marked multi-chassis).
+func sameMLAG(a, b *topology.LAG) bool {
+	switch {
+	case a.MLAGID != 0 || b.MLAGID != 0:
+		return a.MLAGID == b.MLAGID
+	case a.ActorSystem != "" && b.ActorSystem != "" && a.ActorKey != 0 && b.ActorKey != 0:
+		return a.ActorSystem == b.ActorSystem && a.ActorKey == b.ActorKey
+	}
+	return a.MLAG != "" && b.MLAG != ""
 }
 
 // foreignIn reports whether a LAG holds a port cabled to another host or
@@ -516,19 +534,20 @@ func (p *planner) dropForeign(pr *problem, fs []rules.Finding) ([]candidate, str
 		why: "the ports cabled to other devices leave the bond's port-channel (give them their own)"}}, ""
 }
 
-// activeLAGs makes the switch end of a bond's LACP LAGs active
-// (lacp.both-passive): the plan vocabulary has no lacp_active for hosts.
-func (p *planner) activeLAGs(bf *topology.BondFacts) ([]candidate, string) {
-	if bf == nil {
-		return nil, "the bond is not in the site"
-	}
+// activeLAGs makes the switch end of the LAGs with a passive member
+// active (lacp.both-passive): the plan vocabulary has no lacp_active for
+// hosts.
+func (p *planner) activeLAGs(fs []rules.Finding) ([]candidate, string) {
 	var cs []topology.Change
 	seen := map[*topology.LAG]bool{}
-	for i := range bf.Slaves {
-		sf := &bf.Slaves[i]
-		if sf.LAG != nil && !seen[sf.LAG] {
-			seen[sf.LAG] = true
-			cs = append(cs, topology.Change{LAGKind: &topology.LAGKindChange{Switch: sf.Switch.Name, LAG: sf.LAG.Name, Kind: topology.LAGLACP}})
+	for _, f := range fs {
+		sw := p.cur.Switch(f.Switch)
+		if sw == nil {
+			continue
+		}
+		if l := sw.LAGOf(f.Port); l != nil && !seen[l] {
+			seen[l] = true
+			cs = append(cs, topology.Change{LAGKind: &topology.LAGKindChange{Switch: sw.Name, LAG: l.Name, Kind: topology.LAGLACP}})
 		}
 	}
 	if len(cs) == 0 {
