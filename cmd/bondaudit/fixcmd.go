@@ -17,6 +17,10 @@ import (
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
+// planFix is fix.Plan (a test replaces it to check what happens to a plan
+// that would add an error).
+var planFix = fix.Plan
+
 // fixFormats are bondaudit fix's output formats.
 var fixFormats = []string{"yaml", "markdown", "json"}
 
@@ -55,7 +59,7 @@ func (a *app) fixCmd() *cobra.Command {
 			if opt.Prefer == "" && pol != nil {
 				opt.Prefer = pol.FixPrefer
 			}
-			r := fix.Plan(res.Model, res.Findings, opt)
+			r := planFix(res.Model, res.Findings, opt)
 			if r.Err != nil {
 				return failed(fmt.Errorf("the plan does not apply to the site: %w", r.Err))
 			}
