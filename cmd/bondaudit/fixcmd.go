@@ -122,9 +122,9 @@ func (fr *fixReport) fixes(s fix.Step) string {
 }
 
 func (fr *fixReport) summary() string {
-	resolved, left := fr.r.Count()
-	return fmt.Sprintf("%d problem(s) resolved, %d left, %d with an error left; %d finding(s) not fixable by a plan; %d finding(s) added",
-		resolved, left, fr.r.ErrorsLeft(), len(fr.r.Unfixable), len(fr.r.Added))
+	resolved, person, left := fr.r.Count()
+	return fmt.Sprintf("%d problem(s) resolved, %d need a person for the rest, %d left; %d with an error left; %d finding(s) added",
+		resolved, person, left, fr.r.ErrorsLeft(), len(fr.r.Added))
 }
 
 // yaml is the plan whatif --plan reads: a comment above the first change

@@ -65,7 +65,9 @@ type Outcome string
 // Outcomes.
 const (
 	Resolved Outcome = "resolved" // none of its findings is left
-	Left     Outcome = "left"     // some are left (unfixable or not resolved)
+	// Person: what is left is only what no plan can fix (Unfixable).
+	Person Outcome = "needs a person"
+	Left   Outcome = "left" // a finding is left that the plan meant to fix
 )
 
 // ProblemResult is one problem and what the checked plan does to it.
@@ -119,16 +121,20 @@ func (r *Result) ErrorsLeft() int {
 	return n
 }
 
-// Count returns how many problems the plan resolves and leaves.
-func (r *Result) Count() (resolved, left int) {
+// Count returns how many problems the plan resolves, leaves to a person
+// (only unfixable findings left) and leaves otherwise.
+func (r *Result) Count() (resolved, person, left int) {
 	for _, p := range r.Problems {
-		if p.Outcome == Resolved {
+		switch p.Outcome {
+		case Resolved:
 			resolved++
-		} else {
+		case Person:
+			person++
+		default:
 			left++
 		}
 	}
-	return resolved, left
+	return resolved, person, left
 }
 
 // problem is a group of findings fixed together.
@@ -240,6 +246,12 @@ func Plan(m *topology.Model, findings []rules.Finding, opt Options) *Result {
 			}
 		}
 	}
+	unfixed := map[rules.Key]bool{}
+	for _, u := range res.Unfixable {
+		for _, f := range u.Findings {
+			unfixed[f.Key()] = true
+		}
+	}
 	for _, pr := range probs {
 		sev, rule := pr.severity()
 		r := ProblemResult{ID: pr.id, Subject: pr.subject, Rule: rule, Severity: sev, Findings: pr.findings, Outcome: Resolved}
@@ -249,7 +261,12 @@ func Plan(m *topology.Model, findings []rules.Finding, opt Options) *Result {
 			}
 		}
 		if len(r.Left) > 0 {
-			r.Outcome = Left
+			r.Outcome = Person
+			for _, f := range r.Left {
+				if !unfixed[f.Key()] {
+					r.Outcome = Left
+				}
+			}
 		}
 		res.Problems = append(res.Problems, r)
 	}
@@ -329,7 +346,16 @@ func (p *planner) fixRules(pr *problem, findings []rules.Finding, done map[strin
 		}
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
-	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b)) })
+	worst := func(id string) rules.Severity {
+		w := rules.Info
+		for _, f := range byRule[id] {
+			w = max(w, f.Severity)
+		}
+		return w
+	}
+	slices.SortStableFunc(ids, func(a, b string) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(worst(b), worst(a)), cmp.Compare(a, b))
+	})
 	var out []Unfixed
 	unmapped, down := "", byRule["bond.slave-down"] != nil
 	for _, id := range ids {
