@@ -199,21 +199,42 @@ type planner struct {
 	base   *topology.Model
 	opt    Options
 	before map[rules.Key]rules.Finding // the audit's active findings
-	// steps are the accepted changes; cur and curF the site with them and
-	// its active findings.
+	// steps are the accepted changes.
 	steps []Step
-	cur   *topology.Model
-	curF  map[rules.Key]rules.Finding
+	// whole: judge candidates on the whole site, not the part around
+	// each problem (see enter).
+	whole bool
+	// The problem being fixed: sub is the part of the site around it
+	// (enter), cur and curF that part with the plan so far and its
+	// active findings.
+	sub  *topology.Model
+	cur  *topology.Model
+	curF map[rules.Key]rules.Finding
 	// okBonds are the bonds with no active finding in the audit.
 	okBonds map[[2]string]bool
+	// fdbSwitches: the switches whose FDB holds a MAC (for enter).
+	fdbSwitches map[topology.MAC][]string
 }
 
 // Plan chooses, for each problem of the findings (the audit of m, policy
 // applied), the least disruptive change that resolves it, and checks the
 // whole plan on m.
+//
+// Candidates are judged on the part of the site around their problem (its
+// bond's switches, their MLAG peers and neighbours, and every host cabled
+// to them), which is what a change there can touch; the whole plan is
+// then judged on the whole site, and should that find an error added,
+// planning starts over judging every candidate on the whole site.
 func Plan(m *topology.Model, findings []rules.Finding, opt Options) *Result {
-	p := &planner{base: m, opt: opt, cur: m, before: active(findings), okBonds: map[[2]string]bool{}}
-	p.curF = p.before
+	res := plan(m, findings, opt, false)
+	if res.AddsError() || res.Err != nil {
+		res = plan(m, findings, opt, true)
+	}
+	return res
+}
+
+func plan(m *topology.Model, findings []rules.Finding, opt Options, whole bool) *Result {
+	p := &planner{base: m, opt: opt, whole: whole, before: active(findings), okBonds: map[[2]string]bool{}}
 	for _, h := range m.Hosts {
 		for _, b := range h.Bonds {
 			p.okBonds[[2]string{h.Name, b.Name}] = true
@@ -225,6 +246,10 @@ func Plan(m *topology.Model, findings []rules.Finding, opt Options) *Result {
 	res := &Result{}
 	probs := group(findings)
 	for _, pr := range probs {
+		if err := p.enter(pr); err != nil {
+			res.Err = err
+			return res
+		}
 		res.Unfixable = append(res.Unfixable, p.fixProblem(pr)...)
 	}
 	res.Changes = p.steps
@@ -272,6 +297,145 @@ func Plan(m *topology.Model, findings []rules.Finding, opt Options) *Result {
 	}
 	slices.SortStableFunc(res.Problems, func(a, b ProblemResult) int { return cmp.Compare(b.Severity, a.Severity) })
 	return res
+}
+
+// enter sets the part of the site a problem's changes are judged on, with
+// the plan so far: the switches its bond's slaves land on, their MLAG or
+// stack peers and switch neighbours, the switches whose FDB holds the
+// bond's MAC, and every host cabled to the first of these (with the
+// switches those hosts land on). A problem of no bond, and every problem
+// when whole is set, is judged on the whole site.
+func (p *planner) enter(pr *problem) error {
+	p.sub = p.base
+	bf := bondFacts(p.base, pr.host, pr.bond)
+	if !p.whole && bf != nil {
+		p.sub = p.around(bf)
+	}
+	var cs []topology.Change
+	for _, s := range p.steps {
+		if p.holds(p.sub, s.Change) {
+			cs = append(cs, s.Change)
+		}
+	}
+	p.cur = p.sub
+	if len(cs) > 0 {
+		n, err := p.sub.Plan(cs)
+		if err != nil {
+			return err
+		}
+		p.cur = n
+	}
+	p.curF = active(p.judge(p.cur))
+	return nil
+}
+
+// around builds the part of the site around a bond (see enter).
+func (p *planner) around(bf *topology.BondFacts) *topology.Model {
+	m := p.base
+	core := map[string]bool{}
+	addDomain := func(sw string) {
+		core[sw] = true
+		if n := m.Switch(sw); n != nil && n.Domain != nil {
+			for _, x := range n.Domain.Switches {
+				core[x] = true
+			}
+		}
+	}
+	for _, sf := range bf.Slaves {
+		if sf.Link != nil {
+			addDomain(sf.Link.Switch)
+		}
+	}
+	if p.fdbSwitches == nil {
+		p.fdbSwitches = map[topology.MAC][]string{}
+		for _, s := range m.Switches {
+			seen := map[topology.MAC]bool{}
+			for _, e := range s.FDB {
+				if mac := topology.CanonMAC(e.MAC); mac != "" && !seen[mac] {
+					seen[mac] = true
+					p.fdbSwitches[mac] = append(p.fdbSwitches[mac], s.Name)
+				}
+			}
+		}
+	}
+	if bf.MAC != "" {
+		for _, sw := range p.fdbSwitches[bf.MAC] {
+			core[sw] = true
+		}
+	}
+	sws := map[string]bool{}
+	for sw := range core {
+		sws[sw] = true
+	}
+	for _, u := range m.Uplinks {
+		if core[u.A] {
+			sws[u.B] = true
+		}
+		if core[u.B] {
+			sws[u.A] = true
+		}
+	}
+	hosts := map[string]bool{bf.Host.Name: true}
+	for _, l := range m.Links {
+		if core[l.Switch] {
+			hosts[l.Host] = true
+		}
+	}
+	for _, l := range m.Links {
+		if hosts[l.Host] {
+			sws[l.Switch] = true
+		}
+	}
+	var hs []*topology.Host
+	for _, h := range m.Hosts {
+		if hosts[h.Name] {
+			hs = append(hs, h.Host.Clone())
+		}
+	}
+	var ss []*topology.Switch
+	for _, s := range m.Switches {
+		if sws[s.Name] {
+			ss = append(ss, s.Switch.Clone())
+		}
+	}
+	sub, err := topology.Build(hs, ss, topology.BuildOptions{})
+	if err != nil {
+		return m
+	}
+	return sub
+}
+
+// holds reports whether every host and switch a change names is in m.
+func (p *planner) holds(m *topology.Model, c topology.Change) bool {
+	if m == p.base {
+		return true
+	}
+	h := func(name string) bool { return m.Host(name) != nil }
+	s := func(name string) bool { return m.Switch(name) != nil }
+	switch {
+	case c.MoveCable != nil:
+		return h(c.MoveCable.Host) && s(c.MoveCable.Switch)
+	case c.BondMode != nil:
+		return h(c.BondMode.Host)
+	case c.BondParams != nil:
+		return h(c.BondParams.Host)
+	case c.LAGAdd != nil:
+		return s(c.LAGAdd.Switch)
+	case c.LAGRemove != nil:
+		return s(c.LAGRemove.Switch)
+	case c.LAGKind != nil:
+		return s(c.LAGKind.Switch)
+	case c.MLAG != nil:
+		return s(c.MLAG.Switch)
+	case c.VLANs != nil:
+		return s(c.VLANs.Switch)
+	case c.MTU != nil:
+		if c.MTU.Host != "" {
+			return h(c.MTU.Host)
+		}
+		return s(c.MTU.Switch)
+	}
+	return false
 }
 
 func active(fs []rules.Finding) map[rules.Key]rules.Finding {
@@ -466,10 +630,12 @@ func (p *planner) sortCandidates(cs []candidate) {
 func (p *planner) try(pr *problem, rule string, fs []rules.Finding, c candidate) (bool, string) {
 	var cs []topology.Change
 	for _, s := range p.steps {
-		cs = append(cs, s.Change)
+		if p.holds(p.sub, s.Change) {
+			cs = append(cs, s.Change)
+		}
 	}
 	cs = append(cs, c.changes...)
-	n, err := p.base.Plan(cs)
+	n, err := p.sub.Plan(cs)
 	if err != nil {
 		return false, err.Error()
 	}

@@ -1,12 +1,14 @@
 package fix
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/internal/sitegen"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -121,9 +123,15 @@ func TestPlanPrefer(t *testing.T) {
 // resolve the findings, is not kept, and the plan so far stays as it was.
 func TestTryRejects(t *testing.T) {
 	m, fs := demoModel(t)
-	p := &planner{base: m, cur: m, before: active(fs), okBonds: map[[2]string]bool{{"db01", "bond0"}: true}}
-	p.curF = p.before
+	p := &planner{base: m, before: active(fs), okBonds: map[[2]string]bool{{"db01", "bond0"}: true}}
 	web02 := &problem{id: "bond:web02/bond0", host: "web02", bond: "bond0"}
+	if err := p.enter(web02); err != nil {
+		t.Fatal(err)
+	}
+	// the part of the site around web02: leaf2 and who is cabled to it
+	if p.sub == m || p.sub.Host("db01") == nil || p.sub.Host("web01") != nil || p.sub.Switch("leaf2") == nil {
+		t.Errorf("the part around web02: %d hosts, %d switches", len(p.sub.Hosts), len(p.sub.Switches))
+	}
 	var web02fs []rules.Finding
 	for _, f := range fs {
 		if f.Host == "web02" && f.Rule == "lacp.switch-not-aggregated" {
@@ -195,13 +203,71 @@ func TestUnfixableReasons(t *testing.T) {
 			t.Errorf("%s %s: no reason", u.Problem, u.Rule)
 		}
 	}
-	p := &planner{base: m, cur: m, before: active(fs)}
-	p.curF = p.before
+	p := &planner{base: m, before: active(fs)}
 	pr := &problem{id: "bond:web01/bond0", host: "web01", bond: "bond0"}
+	if err := p.enter(pr); err != nil {
+		t.Fatal(err)
+	}
 	for _, rule := range rules.Registry() {
 		cs, reason := p.candidates(pr, rule.ID, nil)
 		if len(cs) == 0 && reason == "" {
 			t.Errorf("%s: no candidate and no reason", rule.ID)
+		}
+	}
+}
+
+// TestPlanGeneratedSite: on a generated site with every fault kind the
+// generator plants (802.3ad on plain ports or a static LAG, active-backup
+// on an LACP LAG, balance-xor on plain ports, a bond split over two pairs,
+// an MLAG port-channel on one peer only), the plan leaves no error and
+// adds nothing; and judging candidates on the part of the site around
+// each problem gives the plan judging them on the whole site gives.
+func TestPlanGeneratedSite(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := sitegen.Write(dir, sitegen.Options{Hosts: 160, Switches: 9, Seed: 7, FaultRate: 0.35}); err != nil {
+		t.Fatal(err)
+	}
+	site, err := collect.LoadSite(os.DirFS(dir), "gen", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := rules.Run(m, rules.Params{Now: now}, nil)
+	errs := 0
+	for _, f := range fs {
+		if f.Severity >= rules.Error {
+			errs++
+		}
+	}
+	if errs < 20 {
+		t.Fatalf("only %d errors on the generated site: the test tests little", errs)
+	}
+	r := Plan(m, fs, Options{Now: now})
+	if r.Err != nil || r.AddsError() || len(r.Added) > 0 {
+		t.Fatalf("err %v, added %v", r.Err, r.Added)
+	}
+	n, err := m.Plan(changes(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rules.Run(n, rules.Params{Now: now}, nil) {
+		if f.Severity >= rules.Error {
+			t.Errorf("error left: %s %s %s", f.Rule, subjectOf(f), f.Message)
+		}
+	}
+	whole := plan(m, fs, Options{Now: now}, true)
+	a, b := changes(r), changes(whole)
+	if len(a) != len(b) {
+		t.Fatalf("around each problem %d changes, on the whole site %d", len(a), len(b))
+	}
+	for i := range a {
+		x, _ := collect.ChangeText(a[i])
+		y, _ := collect.ChangeText(b[i])
+		if x != y {
+			t.Errorf("change %d: around the problem %s, on the whole site %s", i+1, x, y)
 		}
 	}
 }
