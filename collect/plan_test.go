@@ -216,13 +216,14 @@ func TestFormatPlanRoundTrip(t *testing.T) {
 		{MTU: &topology.MTUChange{Host: "web01", NIC: "bond0", MTU: 9000}},
 		{MTU: &topology.MTUChange{Switch: "leaf1a", Port: "Port-Channel1", MTU: 9214}},
 		{BondMode: &topology.BondModeChange{Host: "- evil: {x", Bond: "b\"ond\n  - move_cable: {}", Mode: "#802.3ad"}},
-		{LAGAdd: &topology.LAGChange{Switch: "yes", LAG: "null", Kind: topology.LAGStatic, Ports: []string{"1", "~", "a:b"}}},
+		{LAGAdd: &topology.LAGChange{Switch: "yes", LAG: "null", Kind: topology.LAGStatic, Ports: []string{"1", "~", "a:b", "-x", ".5", "+1"}}},
+		{MTU: &topology.MTUChange{Switch: "sw\u202erev\u2066\x1b[2J\u0085\r\n#x", Port: "é Ethernet 1", MTU: 1500}},
 	}
 	var steps []PlanStep
 	for i, c := range changes {
 		steps = append(steps, PlanStep{Change: c, Comment: fmt.Sprintf("fixes problem %d\n  - move_cable: {host: x}\x1b[31m", i)})
 	}
-	b, err := FormatPlan("bondaudit fix: site demo\nsecond line", steps)
+	b, err := FormatPlan([]string{"bondaudit fix: site demo", "second\nline\u202e"}, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,13 +234,16 @@ func TestFormatPlanRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, changes) {
 		t.Errorf("round trip differs:\ngot  %s\nwant %s\nfile:\n%s", changesString(got), changesString(changes), b)
 	}
-	if !strings.HasPrefix(string(b), "# bondaudit fix: site demo\n# second line\n") || !strings.Contains(string(b), "# fixes problem 0\n") {
+	// each comment on its line, its line breaks and controls escaped
+	if !strings.HasPrefix(string(b), "# bondaudit fix: site demo\n# second\\x0aline\\u202e\n") || !strings.Contains(string(b), "  # fixes problem 0\\x0a  - move_cable: {host: x}\\x1b[31m\n") {
 		t.Errorf("comments missing:\n%s", b)
 	}
-	if strings.Contains(string(b), "\x1b") {
-		t.Errorf("a control character reached the file:\n%q", b)
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "- move_cable: {host: x}") || strings.ContainsAny(l, "\x1b\u202e\u2066\u0085") {
+			t.Errorf("line %d forged or raw: %q", i+1, l)
+		}
 	}
-	if _, err := FormatPlan("", []PlanStep{{}}); err == nil {
+	if _, err := FormatPlan(nil, []PlanStep{{}}); err == nil {
 		t.Error("an empty change was written")
 	}
 }

@@ -1,13 +1,12 @@
 package collect
 
 import (
-	"bytes"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
-
-	"go.yaml.in/yaml/v3"
+	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -21,88 +20,144 @@ type PlanStep struct {
 
 // FormatPlan writes a plan file that ParsePlan reads back to the same
 // changes: `changes:` and one flow mapping per change, its comment above
-// it. header, when not "", is a comment at the top. Every name is a YAML
-// scalar the encoder quotes as needed, and comments are one line each with
-// control characters replaced, so no input can add a key or a change.
-func FormatPlan(header string, steps []PlanStep) ([]byte, error) {
-	list := &yaml.Node{Kind: yaml.SequenceNode}
+// it. header are comment lines at the top, each on one line. Names are written as
+// plain scalars only when they are made of letters, digits and . _ / + -
+// (and are no YAML keyword); any other is double-quoted with every
+// character that is not printable, a line break or a bidirectional
+// control written as an escape, and comments are escaped the same way, so
+// no name can add a key, a change or a line, or reorder what a terminal
+// shows.
+func FormatPlan(header []string, steps []PlanStep) ([]byte, error) {
+	var b strings.Builder
+	for _, l := range header {
+		b.WriteString("# " + commentEscape(l) + "\n")
+	}
+	if len(header) > 0 {
+		b.WriteString("\n")
+	}
+	if len(steps) == 0 {
+		b.WriteString("changes: []\n")
+		return []byte(b.String()), nil
+	}
+	b.WriteString("changes:\n")
 	for i, st := range steps {
-		kind, body, err := planNode(st.Change)
+		line, err := ChangeText(st.Change)
 		if err != nil {
 			return nil, fmt.Errorf("change %d: %w", i+1, err)
 		}
-		item := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str(kind), body}}
-		item.HeadComment = commentText(st.Comment)
-		list.Content = append(list.Content, item)
+		if st.Comment != "" {
+			b.WriteString("  # " + commentEscape(st.Comment) + "\n")
+		}
+		b.WriteString("  - " + line + "\n")
 	}
-	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str("changes"), list}}
-	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}, HeadComment: commentText(header)}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return []byte(b.String()), nil
 }
 
-// commentText makes s comment lines: one "# " line per line of s, with
-// characters that are not printable replaced by "?".
-func commentText(s string) string {
-	if s == "" {
-		return ""
+// ChangeText is one change as a plan file writes it, on one line
+// ("lag_add: {switch: leaf2, …}"), for reports and tickets.
+func ChangeText(c topology.Change) (string, error) {
+	kind, body, err := planNode(c)
+	if err != nil {
+		return "", err
 	}
-	var lines []string
-	for l := range strings.SplitSeq(s, "\n") {
-		l = strings.Map(func(r rune) rune {
-			if !unicode.IsPrint(r) {
-				return '?'
-			}
-			return r
-		}, l)
-		lines = append(lines, "# "+l)
+	return kind + ": " + body, nil
+}
+
+// unsafeRune reports whether a character must not reach a plan file raw:
+// controls (C0, DEL, C1), line and paragraph separators, bidirectional
+// controls, and anything else not printable.
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0, r == 0x2028, r == 0x2029,
+		r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
 	}
-	return strings.Join(lines, "\n")
+	return !unicode.IsPrint(r)
 }
 
-func str(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	return n
+// commentEscape is a comment's text on one line: unsafe characters and
+// bytes that are not UTF-8 as \xNN / \uNNNN.
+func commentEscape(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unsafeRune(r):
+			writeEscape(&b, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
-func num(v int) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(v)}
+func writeEscape(b *strings.Builder, r rune) {
+	if r < 0x100 {
+		fmt.Fprintf(b, "\\x%02x", r)
+	} else {
+		fmt.Fprintf(b, "\\u%04x", r)
+	}
 }
 
-func strs(ss []string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+var (
+	plainScalar  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/+-]*$`)
+	yamlKeywords = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "true": true, "false": true,
+		"on": true, "off": true, "null": true, "nan": true, "inf": true}
+)
+
+// scalar writes a string as a YAML scalar ParsePlan reads back to it.
+func scalar(s string) string {
+	if plainScalar.MatchString(s) && !yamlKeywords[strings.ToLower(s)] && !strings.ContainsAny(s[:1], "+-.") {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, "\\x%02x", s[i]) // not UTF-8: no YAML string holds it
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case unsafeRune(r):
+			writeEscape(&b, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func strs(ss []string) string {
+	var parts []string
 	for _, s := range ss {
-		n.Content = append(n.Content, str(s))
+		parts = append(parts, scalar(s))
 	}
-	return n
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// flow is a flow mapping of key/value pairs, skipping nil values.
-func flow(kv ...any) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+// flow is a flow mapping of key/value pairs written as given, skipping
+// the empty values ("").
+func flow(kv ...string) string {
+	var parts []string
 	for i := 0; i+1 < len(kv); i += 2 {
-		if v, ok := kv[i+1].(*yaml.Node); ok && v != nil {
-			n.Content = append(n.Content, str(kv[i].(string)), v)
+		if kv[i+1] != "" {
+			parts = append(parts, kv[i]+": "+kv[i+1])
 		}
 	}
-	return n
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// planNode is one change as its kind and body.
-func planNode(c topology.Change) (string, *yaml.Node, error) {
-	opt := func(s string) *yaml.Node {
+// planNode is one change as its kind and its body (a flow mapping).
+func planNode(c topology.Change) (string, string, error) {
+	str, num := scalar, strconv.Itoa
+	opt := func(s string) string {
 		if s == "" {
-			return nil
+			return ""
 		}
-		return str(s)
+		return scalar(s)
 	}
 	switch {
 	case c.MoveCable != nil:
@@ -119,18 +174,18 @@ func planNode(c topology.Change) (string, *yaml.Node, error) {
 		return "lag_remove", flow("switch", str(l.Switch), "lag", str(l.LAG), "ports", strs(l.Ports)), nil
 	case c.VLANs != nil:
 		v := c.VLANs
-		tagged := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		var tagged []string
 		for _, t := range v.Tagged {
-			tagged.Content = append(tagged.Content, num(t))
+			tagged = append(tagged, num(t))
 		}
-		var pvid *yaml.Node
+		pvid := ""
 		if v.PVID > 0 {
 			pvid = num(v.PVID)
 		}
-		return "vlans", flow("switch", str(v.Switch), "port", str(v.Port), "pvid", pvid, "tagged", tagged), nil
+		return "vlans", flow("switch", str(v.Switch), "port", str(v.Port), "pvid", pvid, "tagged", "["+strings.Join(tagged, ", ")+"]"), nil
 	case c.BondParams != nil:
 		p := c.BondParams
-		var mii, arp, targets *yaml.Node
+		mii, arp, targets := "", "", ""
 		if p.Miimon != nil {
 			mii = num(*p.Miimon)
 		}
@@ -155,20 +210,5 @@ func planNode(c topology.Change) (string, *yaml.Node, error) {
 		}
 		return "mtu", flow("switch", str(m.Switch), "port", str(m.Port), "mtu", num(m.MTU)), nil
 	}
-	return "", nil, fmt.Errorf("empty change")
-}
-
-// ChangeText is one change as a plan file writes it, on one line
-// ("lag_add: {switch: leaf2, …}"), for reports and tickets.
-func ChangeText(c topology.Change) (string, error) {
-	kind, body, err := planNode(c)
-	if err != nil {
-		return "", err
-	}
-	n := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str(kind), body}}
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(string(b), "\n"), nil
+	return "", "", fmt.Errorf("empty change")
 }

@@ -88,7 +88,7 @@ func TestFixFormats(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"# Fix plan: site demo", "## Changes", "| 1 | `lag_remove: {switch: access2, lag: Po9, ports: [Gi1/0/9, Gi1/0/10]}` |", "## What the check found", "- **resolved** host kvm01 bond0", "## Not fixable by a plan", "bond.slave-down (warning): a link is down"} {
+	for _, want := range []string{"# Fix plan: site demo", "## Changes", "| 1 | lag\\_remove: {switch: access2, lag: Po9, ports: \\[Gi1/0/9, Gi1/0/10\\]} |", "## What the check found", "- **resolved** host kvm01 bond0", "## Not fixable by a plan", "bond.slave-down (warning): a link is down"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}

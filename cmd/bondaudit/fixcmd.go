@@ -131,10 +131,9 @@ func (fr *fixReport) summary() string {
 // of each fix names the problem and why; the header says what the check
 // found and what no plan can fix.
 func (fr *fixReport) yaml(w io.Writer) error {
-	var hdr strings.Builder
-	fmt.Fprintf(&hdr, "bondaudit fix: site %s\ncheck (whatif): %s\nverify: bondaudit whatif %s --plan THIS-FILE", fr.site, fr.summary(), fr.site)
+	hdr := []string{"bondaudit fix: site " + fr.site, "check (whatif): " + fr.summary(), "verify: bondaudit whatif SITE --plan THIS-FILE"}
 	for _, u := range fr.r.Unfixable {
-		fmt.Fprintf(&hdr, "\nnot fixable: %s %s (%s): %s", fr.subjectOf(u.Problem), u.Rule, u.Severity, u.Reason)
+		hdr = append(hdr, fmt.Sprintf("not fixable: %s %s (%s): %s", fr.subjectOf(u.Problem), u.Rule, u.Severity, u.Reason))
 	}
 	var steps []collect.PlanStep
 	last := ""
@@ -145,7 +144,7 @@ func (fr *fixReport) yaml(w io.Writer) error {
 		}
 		steps = append(steps, collect.PlanStep{Change: s.Change, Comment: c})
 	}
-	b, err := collect.FormatPlan(hdr.String(), steps)
+	b, err := collect.FormatPlan(hdr, steps)
 	if err != nil {
 		return err
 	}
@@ -176,7 +175,7 @@ func (fr *fixReport) markdown(w io.Writer) error {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, escape.MarkdownCode(t), md(fr.fixes(s)), md(s.Why))
+			fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, md(t), md(fr.fixes(s)), md(s.Why))
 		}
 		b.WriteString("\n")
 	}
@@ -196,7 +195,7 @@ func (fr *fixReport) markdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- %s %s (%s): %s\n", md(fr.subjectOf(u.Problem)), md(u.Rule), u.Severity, md(u.Reason))
 		}
 	}
-	fmt.Fprintf(&b, "\nVerify: `bondaudit whatif %s --plan plan.yaml` (the plan: `bondaudit fix %s -o plan.yaml`).\n", fr.site, fr.site)
+	fmt.Fprintf(&b, "\nVerify: `bondaudit fix SITE -o plan.yaml` writes the plan, `bondaudit whatif SITE --plan plan.yaml` judges it again.\n")
 	_, err := w.Write(b.Bytes())
 	return err
 }
