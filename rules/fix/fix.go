@@ -712,3 +712,17 @@ func lostPath(before, after *topology.Model) string {
 	}
 	return ""
 }
+
+// Changes is the plan's changes in order, for callers that want only
+// them (a property test's fixer): Plan's changes, or its error.
+func Changes(m *topology.Model, findings []rules.Finding, opt Options) ([]topology.Change, error) {
+	r := Plan(m, findings, opt)
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	var cs []topology.Change
+	for _, s := range r.Changes {
+		cs = append(cs, s.Change)
+	}
+	return cs, nil
+}

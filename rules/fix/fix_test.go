@@ -271,3 +271,43 @@ func TestPlanGeneratedSite(t *testing.T) {
 		}
 	}
 }
+
+// TestUnmappedSlaveFirst: a bond with a slave no evidence maps gets no
+// switch-side change: its other problems wait for the map ("map it
+// first"), while a host-only parameter is still fixed.
+func TestUnmappedSlaveFirst(t *testing.T) {
+	m, fs := demoModel(t)
+	p := &planner{base: m, before: active(fs), okBonds: map[[2]string]bool{}}
+	pr := &problem{id: "bond:web02/bond0", host: "web02", bond: "bond0"}
+	if err := p.enter(pr); err != nil {
+		t.Fatal(err)
+	}
+	unmapped := rules.Finding{Rule: "map.unmapped-slave", Severity: rules.Warning, Status: rules.StatusFail, Host: "web02", Bond: "bond0", NIC: "ens1f1np1"}
+	slow := rules.Finding{Rule: "bond.lacp-rate-slow", Severity: rules.Info, Status: rules.StatusFail, Host: "web02", Bond: "bond0"}
+	var structural []rules.Finding
+	for _, f := range fs {
+		if f.Host == "web02" && f.Rule == "lacp.switch-not-aggregated" {
+			structural = append(structural, f)
+		}
+	}
+	for _, f := range []rules.Finding{unmapped, slow} {
+		p.curF[f.Key()] = f
+	}
+	out := p.fixRules(pr, append([]rules.Finding{unmapped, slow}, structural...), map[string]bool{})
+	why := map[string]string{}
+	for _, u := range out {
+		why[u.Rule] = u.Reason
+	}
+	if !strings.Contains(why["map.unmapped-slave"], "ens1f1np1's switch port is unknown: map it first") {
+		t.Errorf("map.unmapped-slave: %q", why["map.unmapped-slave"])
+	}
+	if !strings.Contains(why["lacp.switch-not-aggregated"], "map it first") {
+		t.Errorf("lacp.switch-not-aggregated fixed past an unmapped slave: %q (steps %+v)", why["lacp.switch-not-aggregated"], p.steps)
+	}
+	if len(p.steps) != 1 || p.steps[0].Change.BondParams == nil || p.steps[0].Change.BondParams.LACPRate != "fast" {
+		t.Errorf("the host-only fix: steps %+v", p.steps)
+	}
+	if cs, err := Changes(m, fs, Options{Now: now}); err != nil || len(cs) == 0 {
+		t.Errorf("Changes: %d, %v", len(cs), err)
+	}
+}
