@@ -125,6 +125,13 @@ func TestFixFormats(t *testing.T) {
 	if hosts != 1 {
 		t.Errorf("--prefer hosts: web02 gets no bond_mode:\n%s", yaml.String())
 	}
+	md := filepath.Join(t.TempDir(), "CHG-1.md")
+	if code, _, _ := runCLI(t, "fix", "demo", "-o", md); code != 0 {
+		t.Errorf("-o CHG-1.md: exit %d", code)
+	}
+	if b, _ := os.ReadFile(md); !strings.HasPrefix(string(b), "# Fix plan: site demo") {
+		t.Errorf("-o .md is not the ticket:\n%s", b)
+	}
 	for _, bad := range [][]string{{"fix", "demo", "--format", "html"}, {"fix", "demo", "--prefer", "both"}, {"fix"}} {
 		if code, _, _ := runCLI(t, bad...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", bad, code)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -36,6 +37,14 @@ func (a *app) fixCmd() *cobra.Command {
 			"  bondaudit fix ./site --prefer hosts --format json | jq '.changes[].yaml'",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("format") {
+				switch strings.ToLower(filepath.Ext(output)) {
+				case ".md":
+					format = "markdown"
+				case ".json":
+					format = "json"
+				}
+			}
 			if !slices.Contains(fixFormats, format) {
 				return failed(fmt.Errorf("--format: unknown format %q: want %s", format, formatList(fixFormats)))
 			}
@@ -83,7 +92,7 @@ func (a *app) fixCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "yaml", "yaml (the plan for whatif --plan), markdown (a change ticket) or json")
+	cmd.Flags().StringVar(&format, "format", "yaml", "yaml (the plan for whatif --plan), markdown (a change ticket) or json (default from the -o extension: .md, .json; else yaml)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	cmd.Flags().StringVar(&prefer, "prefer", "", "change hosts or switches first (default: the policy's fix_prefer, else the side that needs fewer changes)")
 	cmd.Flags().BoolVar(&force, "force", false, "write the plan even when its check finds it would add an error")

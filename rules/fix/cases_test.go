@@ -125,6 +125,15 @@ func TestPlanPerRule(t *testing.T) {
 			lag(sw["leaf1a"], "Port-Channel1").MLAGID = 1
 			lag(sw["leaf1b"], "Port-Channel1").MLAGID = 2
 		}, "mlag"},
+		{"static bond on the LACP port-channel", "static.switch-lacp-lag", "", func(h *topology.Host, _ map[string]*topology.Switch) {
+			h.Bonds[0].Mode = topology.ModeBalanceXOR
+		}, "bond_mode"},
+		{"static bond on the LACP port-channel: prefer switches", "static.switch-lacp-lag", "switches", func(h *topology.Host, _ map[string]*topology.Switch) {
+			h.Bonds[0].Mode = topology.ModeBalanceXOR
+		}, "lag_kind lag_kind"},
+		{"balance-rr in a bridge", "bond.mode-in-bridge", "", func(h *topology.Host, _ map[string]*topology.Switch) {
+			h.Bonds[0].Mode, h.Bonds[0].Bridge = topology.ModeBalanceRR, "br0"
+		}, "bond_mode"},
 		{"both ends passive", "lacp.both-passive", "", func(h *topology.Host, sw map[string]*topology.Switch) {
 			h.Bonds[0].LACPActive = new(false)
 			port(sw["leaf1a"], "Ethernet1").LACP.Mode = "passive"
