@@ -2,7 +2,9 @@ package collect
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +32,10 @@ var planKinds = []struct {
 	{"lag_add", func() planChange { return &lagFile{add: true} }},
 	{"lag_remove", func() planChange { return new(lagRemoveFile) }},
 	{"vlans", func() planChange { return new(vlansFile) }},
+	{"bond_params", func() planChange { return new(bondParamsFile) }},
+	{"lag_kind", func() planChange { return new(lagKindFile) }},
+	{"mlag", func() planChange { return new(mlagFile) }},
+	{"mtu", func() planChange { return new(mtuFile) }},
 }
 
 func planKindNames() string {
@@ -208,5 +214,179 @@ func (v *vlanList) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 			continue
 		}
 		*v = append(*v, id)
+	}
+}
+
+// bondParamsFile is bond_params: a bond's parameters set; the keys left
+// out stay as they are, and at least one must be given.
+type bondParamsFile struct {
+	Host           string      `yaml:"host"`
+	Bond           string      `yaml:"bond"`
+	Miimon         *msInterval `yaml:"miimon"`
+	LACPRate       oneOf       `yaml:"lacp_rate"`
+	XmitHashPolicy oneOf       `yaml:"xmit_hash_policy"`
+	ARPInterval    *msInterval `yaml:"arp_interval"`
+	ARPIPTargets   addrList    `yaml:"arp_ip_targets"`
+}
+
+// LACPRates and XmitHashPolicies are the values bond_params takes.
+var (
+	LACPRates        = []string{"slow", "fast"}
+	XmitHashPolicies = []string{"layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4"}
+)
+
+func (b *bondParamsFile) change(f *yamlfile.File, kind *yaml.Node) topology.Change {
+	required(f, kind, "host", b.Host, "bond", b.Bond)
+	b.LACPRate.check(f, "bond_params: lacp_rate", LACPRates)
+	b.XmitHashPolicy.check(f, "bond_params: xmit_hash_policy", XmitHashPolicies)
+	if b.Miimon == nil && b.ARPInterval == nil && b.LACPRate.v == "" && b.XmitHashPolicy.v == "" && b.ARPIPTargets == nil {
+		f.Errorf(kind, "bond_params: set at least one of miimon, lacp_rate, xmit_hash_policy, arp_interval, arp_ip_targets")
+	}
+	c := &topology.BondParamsChange{Host: b.Host, Bond: b.Bond, LACPRate: b.LACPRate.v, XmitHashPolicy: b.XmitHashPolicy.v, ARPIPTargets: []string(b.ARPIPTargets)}
+	if b.Miimon != nil {
+		c.Miimon = new(int(*b.Miimon))
+	}
+	if b.ARPInterval != nil {
+		c.ARPInterval = new(int(*b.ARPInterval))
+	}
+	return topology.Change{BondParams: c}
+}
+
+// lagKindFile is lag_kind: a LAG made static or LACP.
+type lagKindFile struct {
+	Switch string `yaml:"switch"`
+	LAG    string `yaml:"lag"`
+	Kind   oneOf  `yaml:"kind"`
+}
+
+func (l *lagKindFile) change(f *yamlfile.File, kind *yaml.Node) topology.Change {
+	required(f, kind, "switch", l.Switch, "lag", l.LAG, "kind", l.Kind.v)
+	l.Kind.check(f, "lag_kind: kind", []string{string(topology.LAGLACP), string(topology.LAGStatic)})
+	return topology.Change{LAGKind: &topology.LAGKindChange{Switch: l.Switch, LAG: l.LAG, Kind: topology.LAGKind(l.Kind.v)}}
+}
+
+// mlagFile is mlag: a LAG's MLAG/vPC ID set (0: not multi-chassis).
+type mlagFile struct {
+	Switch string  `yaml:"switch"`
+	LAG    string  `yaml:"lag"`
+	MLAGID *mlagID `yaml:"mlag_id"`
+}
+
+func (m *mlagFile) change(f *yamlfile.File, kind *yaml.Node) topology.Change {
+	required(f, kind, "switch", m.Switch, "lag", m.LAG)
+	id := 0
+	if m.MLAGID == nil {
+		f.Errorf(kind, "mlag: mlag_id is required (0 takes the LAG out of the MLAG)")
+	} else {
+		id = int(*m.MLAGID)
+	}
+	return topology.Change{MLAG: &topology.MLAGChange{Switch: m.Switch, LAG: m.LAG, MLAGID: id}}
+}
+
+// mtuFile is mtu: the MTU of a host's NIC or bond (host, nic) or of a
+// switch port or port-channel (switch, port): one of the two.
+type mtuFile struct {
+	Host   string   `yaml:"host"`
+	NIC    string   `yaml:"nic"`
+	Switch string   `yaml:"switch"`
+	Port   string   `yaml:"port"`
+	MTU    *mtuSize `yaml:"mtu"`
+}
+
+func (m *mtuFile) change(f *yamlfile.File, kind *yaml.Node) topology.Change {
+	host, sw := m.Host != "" || m.NIC != "", m.Switch != "" || m.Port != ""
+	switch {
+	case host && sw:
+		f.Errorf(kind, "mtu: give host and nic, or switch and port, not both")
+	case host:
+		required(f, kind, "host", m.Host, "nic", m.NIC)
+	case sw:
+		required(f, kind, "switch", m.Switch, "port", m.Port)
+	default:
+		f.Errorf(kind, "mtu: give host and nic, or switch and port")
+	}
+	v := 0
+	if m.MTU == nil {
+		f.Errorf(kind, "mtu: mtu is required")
+	} else {
+		v = int(*m.MTU)
+	}
+	return topology.Change{MTU: &topology.MTUChange{Host: m.Host, NIC: m.NIC, Switch: m.Switch, Port: m.Port, MTU: v}}
+}
+
+// intIn decodes a whole number from lo to hi, or reports what is wanted.
+func intIn(f *yamlfile.File, n *yaml.Node, label, what string, lo, hi int) (int, bool) {
+	x, err := strconv.Atoi(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil || x < lo || x > hi {
+		f.Errorf(n, "%s: want %s from %d to %d, got %q", label, what, lo, hi, n.Value)
+		return 0, false
+	}
+	return x, true
+}
+
+// msInterval is a bond monitoring interval in milliseconds (0: off).
+type msInterval int
+
+func (v *msInterval) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if x, ok := intIn(f, n, label, "milliseconds", 0, 1<<31-1); ok {
+		*v = msInterval(x)
+	}
+}
+
+// mlagID is an MLAG/vPC ID (0: not multi-chassis).
+type mlagID int
+
+func (v *mlagID) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if x, ok := intIn(f, n, label, "an MLAG ID", 0, 1<<31-1); ok {
+		*v = mlagID(x)
+	}
+}
+
+// mtuSize is an MTU in bytes.
+type mtuSize int
+
+func (v *mtuSize) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if x, ok := intIn(f, n, label, "an MTU", 68, 65535); ok {
+		*v = mtuSize(x)
+	}
+}
+
+// oneOf is a single value checked against a list by check.
+type oneOf struct {
+	v string
+	n *yaml.Node
+}
+
+func (o *oneOf) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if n.Kind != yaml.ScalarNode {
+		f.Errorf(n, "%s: want a single value", label)
+		return
+	}
+	o.v, o.n = n.Value, n
+}
+
+func (o *oneOf) check(f *yamlfile.File, label string, allowed []string) {
+	if o.n != nil && !slices.Contains(allowed, o.v) {
+		f.Errorf(o.n, "%s: want one of %s, got %q", label, strings.Join(allowed, ", "), o.v)
+	}
+}
+
+// addrList is arp_ip_targets: a list of IPv4 addresses that replaces the
+// bond's (an empty list clears it: non-nil once the key is given).
+type addrList []string
+
+func (a *addrList) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if n.Kind != yaml.SequenceNode {
+		f.Errorf(n, "%s: want a list of IPv4 addresses", label)
+		return
+	}
+	*a = addrList{}
+	for _, x := range n.Content {
+		ip, err := netip.ParseAddr(x.Value)
+		if x.Kind != yaml.ScalarNode || err != nil || !ip.Is4() {
+			f.Errorf(x, "%s: %q is not an IPv4 address", label, x.Value)
+			continue
+		}
+		*a = append(*a, ip.String())
 	}
 }

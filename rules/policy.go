@@ -34,6 +34,9 @@ type Policy struct {
 	// MaxCaptureAge is map.stale-capture's threshold (max_capture_age):
 	// 0 = the default (24h), CaptureAgeOff = off.
 	MaxCaptureAge time.Duration
+	// FixPrefer is the side bondaudit fix changes first (fix_prefer):
+	// "hosts", "switches", or "" (the side that needs fewer changes).
+	FixPrefer string
 }
 
 // Waiver suppresses the findings of a rule on the subjects its selectors
@@ -81,6 +84,18 @@ type policyFile struct {
 	RequireSwitchRedundancy trueFalse  `yaml:"require_switch_redundancy"`
 	Waivers                 waivers    `yaml:"waivers"`
 	MaxCaptureAge           captureAge `yaml:"max_capture_age"`
+	FixPrefer               fixPrefer  `yaml:"fix_prefer"`
+}
+
+// fixPrefer is fix_prefer: hosts or switches.
+type fixPrefer string
+
+func (x *fixPrefer) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if n.Kind != yaml.ScalarNode || (n.Value != "hosts" && n.Value != "switches") {
+		f.Errorf(n, "%s: want hosts or switches (the side bondaudit fix changes first), got %q", label, n.Value)
+		return
+	}
+	*x = fixPrefer(n.Value)
 }
 
 // LoadPolicy reads and checks a policy file.
@@ -113,7 +128,7 @@ func ParsePolicy(b []byte, source string) (*Policy, error) {
 	}
 	p := &Policy{Source: source, Severity: map[string]Severity(pf.Severity), Disabled: []string(pf.Disabled),
 		FlapThreshold: int(pf.Thresholds.SlaveFlapping), RequireSwitchRedundancy: bool(pf.RequireSwitchRedundancy),
-		Waivers: []Waiver(pf.Waivers), MaxCaptureAge: time.Duration(pf.MaxCaptureAge)}
+		Waivers: []Waiver(pf.Waivers), MaxCaptureAge: time.Duration(pf.MaxCaptureAge), FixPrefer: string(pf.FixPrefer)}
 	p.Site = string(pf.Site)
 	if p.Severity == nil {
 		p.Severity = map[string]Severity{}

@@ -232,3 +232,18 @@ func TestPolicyMaxCaptureAge(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyFixPrefer: fix_prefer reads hosts or switches; anything else
+// is an error at its line.
+func TestPolicyFixPrefer(t *testing.T) {
+	for _, c := range []struct{ in, want string }{{"fix_prefer: hosts\n", "hosts"}, {"fix_prefer: switches\n", "switches"}, {"site: x\n", ""}} {
+		p, err := ParsePolicy([]byte(c.in), "policy.yaml")
+		if err != nil || p.FixPrefer != c.want {
+			t.Errorf("%q: %v, FixPrefer %q, want %q", c.in, err, p.FixPrefer, c.want)
+		}
+	}
+	_, err := ParsePolicy([]byte("site: x\nfix_prefer: both\n"), "policy.yaml")
+	if err == nil || !strings.Contains(err.Error(), `policy.yaml:2: fix_prefer: want hosts or switches`) {
+		t.Errorf("error %v", err)
+	}
+}

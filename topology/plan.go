@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -271,8 +272,204 @@ func (p *planner) apply(c Change) error {
 		}
 		s.VLANsKnown = true
 		return nil
+	case c.BondParams != nil:
+		return p.bondParams(c.BondParams)
+	case c.LAGKind != nil:
+		return p.lagKind(c.LAGKind)
+	case c.MLAG != nil:
+		return p.mlag(c.MLAG)
+	case c.MTU != nil:
+		return p.mtu(c.MTU)
 	}
 	return fmt.Errorf("empty change")
+}
+
+// Values BondParamsChange takes.
+var (
+	lacpRates        = []string{"slow", "fast"}
+	xmitHashPolicies = []string{"layer2", "layer2+3", "layer3+4", "encap2+3", "encap3+4"}
+)
+
+// bond returns a host's bond by name.
+func (p *planner) bond(verb, host, bond string) (*Bond, error) {
+	h := p.hosts[host]
+	if h == nil {
+		return nil, fmt.Errorf("%s: no host %q", verb, host)
+	}
+	for i := range h.Bonds {
+		if h.Bonds[i].Name == bond {
+			return &h.Bonds[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%s: host %s has no bond %q", verb, h.Name, bond)
+}
+
+// bondParams sets a bond's parameters as the kernel does: turning MII
+// monitoring on turns ARP monitoring off and the reverse, and the LACP
+// rate is what the actor's short-timeout bit says.
+func (p *planner) bondParams(c *BondParamsChange) error {
+	b, err := p.bond("bond_params", c.Host, c.Bond)
+	if err != nil {
+		return err
+	}
+	if c.LACPRate != "" && !slices.Contains(lacpRates, c.LACPRate) {
+		return fmt.Errorf("bond_params: lacp_rate %q: want slow or fast", c.LACPRate)
+	}
+	if c.XmitHashPolicy != "" && !slices.Contains(xmitHashPolicies, c.XmitHashPolicy) {
+		return fmt.Errorf("bond_params: xmit_hash_policy %q: want one of %s", c.XmitHashPolicy, strings.Join(xmitHashPolicies, ", "))
+	}
+	if (c.Miimon != nil && *c.Miimon < 0) || (c.ARPInterval != nil && *c.ARPInterval < 0) {
+		return fmt.Errorf("bond_params: a negative interval")
+	}
+	if c.Miimon != nil {
+		b.MIIMon = *c.Miimon
+		if b.MIIMon > 0 && c.ARPInterval == nil {
+			b.ARPInterval = 0
+		}
+	}
+	if c.ARPInterval != nil {
+		b.ARPInterval = *c.ARPInterval
+		if b.ARPInterval > 0 && c.Miimon == nil {
+			b.MIIMon = 0
+		}
+	}
+	if c.ARPIPTargets != nil {
+		b.ARPTargets = slices.Clone(c.ARPIPTargets)
+	}
+	if c.XmitHashPolicy != "" {
+		b.XmitHashPolicy = c.XmitHashPolicy
+	}
+	if c.LACPRate != "" {
+		b.LACPRate = c.LACPRate
+		for i := range b.Slaves {
+			if a := b.Slaves[i].Actor; a != nil && a.StateKnown {
+				if c.LACPRate == "fast" {
+					a.State |= LACPTimeout
+				} else {
+					a.State &^= LACPTimeout
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// lagOn returns a switch and the index of its LAG called name.
+func (p *planner) lagOn(verb, sw, lag string) (*planSwitch, int, error) {
+	s := p.switches[sw]
+	if s == nil {
+		return nil, 0, fmt.Errorf("%s: no switch %q", verb, sw)
+	}
+	ps := p.sw(s)
+	ps.indexLAGs()
+	li, ok := ps.lags[NormalizePortName(lag)]
+	if !ok {
+		return nil, 0, fmt.Errorf("%s: switch %s has no LAG %q", verb, s.Name, lag)
+	}
+	return ps, li, nil
+}
+
+// lagKind makes a LAG static or LACP: its members renegotiate, and their
+// configured LACP mode becomes "on" or "active".
+func (p *planner) lagKind(c *LAGKindChange) error {
+	kind := c.Kind.canon()
+	if kind != LAGLACP && kind != LAGStatic {
+		return fmt.Errorf("lag_kind: kind %q: want lacp or static", c.Kind)
+	}
+	ps, li, err := p.lagOn("lag_kind", c.Switch, c.LAG)
+	if err != nil {
+		return err
+	}
+	l := &ps.s.LAGs[li]
+	l.Kind = kind
+	l.Evidence = append(l.Evidence, "plan: lag_kind "+string(kind))
+	mode := "active"
+	if kind == LAGStatic {
+		mode = "on"
+		l.ActorSystem, l.ActorKey = "", 0
+	}
+	for _, m := range l.Members {
+		if pt := p.port(ps.s, m); pt != nil {
+			if pt.LACP == nil {
+				pt.LACP = &PortLACP{}
+			}
+			pt.LACP.Mode = mode
+			forgetPortLACP(pt, lacpRenegotiates)
+			if kind == LAGStatic {
+				pt.LACP.Actor, pt.LACP.Partner = nil, nil
+			}
+		}
+	}
+	return nil
+}
+
+// mlag sets a LAG's MLAG ID (0: not multi-chassis) in its switch's domain;
+// its members renegotiate (the partner sees the domain's system ID).
+func (p *planner) mlag(c *MLAGChange) error {
+	if c.MLAGID < 0 {
+		return fmt.Errorf("mlag: a negative MLAG ID")
+	}
+	ps, li, err := p.lagOn("mlag", c.Switch, c.LAG)
+	if err != nil {
+		return err
+	}
+	l := &ps.s.LAGs[li]
+	l.MLAGID = c.MLAGID
+	switch {
+	case c.MLAGID == 0:
+		l.MLAG = ""
+	case ps.s.MLAG != nil:
+		l.MLAG = cmp.Or(ps.s.MLAG.Domain, ps.s.MLAG.SystemID, ps.s.MLAG.Peer)
+		if ps.s.MLAG.SystemID != "" && l.Kind.canon() == LAGLACP {
+			l.ActorSystem = ps.s.MLAG.SystemID
+		}
+	}
+	l.Evidence = append(l.Evidence, fmt.Sprintf("plan: mlag %d", c.MLAGID))
+	for _, m := range l.Members {
+		forgetPortLACP(p.port(ps.s, m), lacpRenegotiates)
+	}
+	return nil
+}
+
+// mtu sets the MTU of a host NIC, of a bond (and its slaves, which the
+// kernel keeps at the bond's), or of a switch port or port-channel.
+func (p *planner) mtu(c *MTUChange) error {
+	if c.MTU <= 0 {
+		return fmt.Errorf("mtu: want an MTU above 0")
+	}
+	if c.Host != "" || c.NIC != "" {
+		h := p.hosts[c.Host]
+		if h == nil {
+			return fmt.Errorf("mtu: no host %q", c.Host)
+		}
+		for i := range h.Bonds {
+			if b := &h.Bonds[i]; b.Name == c.NIC {
+				b.MTU = c.MTU
+				for _, s := range b.Slaves {
+					if n := p.nic(h, s.Name); n != nil {
+						n.MTU = c.MTU
+					}
+				}
+				return nil
+			}
+		}
+		n := p.nic(h, c.NIC)
+		if n == nil {
+			return fmt.Errorf("mtu: host %s has no NIC or bond %q", h.Name, c.NIC)
+		}
+		n.MTU = c.MTU
+		return nil
+	}
+	s := p.switches[c.Switch]
+	if s == nil {
+		return fmt.Errorf("mtu: no switch %q", c.Switch)
+	}
+	pt := p.port(s, c.Port)
+	if pt == nil {
+		return fmt.Errorf("mtu: switch %s has no port %q", s.Name, c.Port)
+	}
+	pt.MTU = c.MTU
+	return nil
 }
 
 // foldKey maps a string to one representative of its strings.EqualFold
@@ -469,22 +666,16 @@ func (p *planner) compact() {
 			s.FDB = sweep(s.FDB, ps.deadFDB)
 		}
 		if ps.lagsTouched {
-			// A LAG the plan emptied is gone: the rules read a LAG
-			// without members as a switch that does not expose its
-			// membership (lagKnown), which would silence every
-			// placement rule on the switch. One that was empty before
-			// the plan stays as it was read.
 			emptied := make([]bool, len(s.LAGs))
-			any := false
 			for li := range s.LAGs {
 				had := len(s.LAGs[li].Members) > 0
 				s.LAGs[li].Members = sweep(s.LAGs[li].Members, ps.deadMember[li])
 				emptied[li] = had && len(s.LAGs[li].Members) == 0
-				any = any || emptied[li]
 			}
-			if any {
-				s.LAGs = sweep(s.LAGs, emptied)
-			}
+			// A LAG the plan empties goes with its last member: left
+			// empty it would read as a LAG whose members the switch does
+			// not expose, and blind the rules to the whole switch.
+			s.LAGs = sweep(s.LAGs, emptied)
 		}
 	}
 }
@@ -510,7 +701,8 @@ func sweep[T any](xs []T, dead []bool) []T {
 //     its old port);
 //   - lacpRenegotiates: a port that joins a LAG, and after the join both
 //     ends of every link whose bond changes mode or whose port joins or
-//     leaves a LAG: LACP negotiates afresh, so the state last read
+//     leaves a LAG, or whose LAG changes kind (lag_kind) or MLAG ID (mlag):
+//     LACP negotiates afresh, so the state last read
 //     (partner, aggregator, "individual") says nothing about the result.
 type lacpForget int
 
@@ -572,6 +764,22 @@ func (m *Model) forgetStaleLACP(changes []Change) {
 			for _, p := range lc.Ports {
 				for _, l := range m.LinksOnPort(lc.Switch, p) {
 					stale[[2]string{l.Host, l.NIC}] = true
+				}
+			}
+		case c.LAGKind != nil || c.MLAG != nil:
+			sw, lag := "", ""
+			if c.LAGKind != nil {
+				sw, lag = c.LAGKind.Switch, c.LAGKind.LAG
+			} else {
+				sw, lag = c.MLAG.Switch, c.MLAG.LAG
+			}
+			if s := m.Switch(sw); s != nil {
+				if l := s.LAG(lag); l != nil {
+					for _, p := range l.Members {
+						for _, lk := range m.LinksOnPort(sw, p) {
+							stale[[2]string{lk.Host, lk.NIC}] = true
+						}
+					}
 				}
 			}
 		}

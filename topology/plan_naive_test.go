@@ -42,44 +42,43 @@ func naivePlanPort(s *Switch, name string) *Port {
 // the site again for the "before"). An error names the change that cannot
 // be applied.
 func naiveApplyPlan(hosts []*Host, sws []*Switch, changes []Change) error {
-	// LAGs that have had members (before or during the plan), by index
-	// (the scan only appends LAGs): one the plan leaves empty is removed at
-	// the end.
+	// had: the LAGs with members before the plan or given some by it; one
+	// left empty at the end goes.
 	had := map[*Switch]map[int]bool{}
-	seen := func() {
-		for _, s := range sws {
-			for i, l := range s.LAGs {
-				if len(l.Members) > 0 {
-					if had[s] == nil {
-						had[s] = map[int]bool{}
-					}
-					had[s][i] = true
-				}
-			}
+	for _, s := range sws {
+		had[s] = map[int]bool{}
+		for i := range s.LAGs {
+			had[s][i] = len(s.LAGs[i].Members) > 0
 		}
 	}
-	seen()
 	defer func() {
 		for _, s := range sws {
-			keep := s.LAGs[:0]
-			for i, l := range s.LAGs {
-				if len(l.Members) > 0 || !had[s][i] {
-					keep = append(keep, l)
+			var kept []LAG
+			dropped := false
+			for i := range s.LAGs {
+				if had[s][i] && len(s.LAGs[i].Members) == 0 {
+					dropped = true
+					continue
+				}
+				kept = append(kept, s.LAGs[i])
+			}
+			if dropped {
+				s.LAGs = kept
+				if s.LAGs == nil {
+					s.LAGs = []LAG{}
 				}
 			}
-			s.LAGs = keep
 		}
 	}()
 	for i, c := range changes {
-		if err := naiveApplyChange(hosts, sws, c); err != nil {
+		if err := naiveApplyChange(hosts, sws, c, had); err != nil {
 			return fmt.Errorf("change %d: %w", i+1, err)
 		}
-		seen()
 	}
 	return nil
 }
 
-func naiveApplyChange(hosts []*Host, sws []*Switch, c Change) error {
+func naiveApplyChange(hosts []*Host, sws []*Switch, c Change, had map[*Switch]map[int]bool) error {
 	switch {
 	case c.MoveCable != nil:
 		return naiveMoveCable(hosts, sws, c.MoveCable)
@@ -96,7 +95,7 @@ func naiveApplyChange(hosts []*Host, sws []*Switch, c Change) error {
 		}
 		return fmt.Errorf("bond_mode: host %s has no bond %q", h.Name, c.BondMode.Bond)
 	case c.LAGAdd != nil, c.LAGRemove != nil:
-		return naiveLagChange(sws, c.LAGAdd, c.LAGRemove)
+		return naiveLagChange(sws, c.LAGAdd, c.LAGRemove, had)
 	case c.VLANs != nil:
 		s := naiveFindSwitch(sws, c.VLANs.Switch)
 		if s == nil {
@@ -187,7 +186,7 @@ func naiveMoveCable(hosts []*Host, sws []*Switch, mc *MoveCable) error {
 	return nil
 }
 
-func naiveLagChange(sws []*Switch, add, remove *LAGChange) error {
+func naiveLagChange(sws []*Switch, add, remove *LAGChange, had map[*Switch]map[int]bool) error {
 	lc, verb := add, "lag_add"
 	if lc == nil {
 		lc, verb = remove, "lag_remove"
@@ -197,9 +196,10 @@ func naiveLagChange(sws []*Switch, add, remove *LAGChange) error {
 		return fmt.Errorf("%s: no switch %q", verb, lc.Switch)
 	}
 	var lag *LAG
+	li := -1
 	for i := range s.LAGs {
 		if NormalizePortName(s.LAGs[i].Name) == NormalizePortName(lc.LAG) {
-			lag = &s.LAGs[i]
+			lag, li = &s.LAGs[i], i
 		}
 	}
 	for _, port := range lc.Ports {
@@ -223,7 +223,10 @@ func naiveLagChange(sws []*Switch, add, remove *LAGChange) error {
 			return fmt.Errorf("lag_add: new LAG %s needs kind lacp or static", lc.LAG)
 		}
 		s.LAGs = append(s.LAGs, LAG{Name: lc.LAG, Kind: kind, Members: []string{}, Evidence: []string{"plan: lag_add"}})
-		lag = &s.LAGs[len(s.LAGs)-1]
+		lag, li = &s.LAGs[len(s.LAGs)-1], len(s.LAGs)-1
+	}
+	if len(lc.Ports) > 0 {
+		had[s][li] = true
 	}
 	for _, port := range lc.Ports {
 		n := NormalizePortName(port)

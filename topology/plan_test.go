@@ -178,7 +178,7 @@ func TestApplyPlanMatchesNaive(t *testing.T) {
 // TestApplyPlanLAGMembersAndMoves: the cases the index must get right by
 // name: a port joining a LAG under its short name leaves its old LAG,
 // re-adding keeps one member, lag_remove by another spelling removes it,
-// and a move drops the switch's LLDP entry naming the host in another
+// a LAG left without members goes, and a move drops the switch's LLDP entry naming the host in another
 // case and its FDB entry given in another MAC notation.
 func TestApplyPlanLAGMembersAndMoves(t *testing.T) {
 	sw := &Switch{Name: "leaf1", Ports: []Port{{Name: "Ethernet1"}, {Name: "Ethernet2", Oper: "up"}, {Name: "Ethernet3"}},
@@ -195,8 +195,7 @@ func TestApplyPlanLAGMembersAndMoves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Port-Channel1, emptied by the plan, is gone (an empty LAG would read
-	// as a switch that hides its membership).
+	// Port-Channel1, emptied, is gone with its last member
 	if len(sw.LAGs) != 1 || sw.LAGs[0].Name != "Po2" || fmt.Sprint(sw.LAGs[0].Members) != "[Ethernet1 Ethernet3]" {
 		t.Errorf("LAGs %+v", sw.LAGs)
 	}

@@ -199,6 +199,9 @@ func TestHostileNamesInEveryOutput(t *testing.T) {
 		run(f, "whatif", oldSite, "--down", down, "--format", f)
 		run(f, "diff", oldSite, newSite, "--format", f)
 	}
+	for _, f := range []string{"yaml", "json", "markdown"} {
+		run(f, "fix", oldSite, "--format", f, "--force")
+	}
 	for _, f := range []string{"dot", "mermaid", "svg", "html"} {
 		kind := f
 		if f == "html" {

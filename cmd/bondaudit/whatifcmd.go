@@ -75,7 +75,7 @@ func (a *app) whatifCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "text", formatList(report.WhatIfs.Names()))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE (atomically) instead of stdout")
 	cmd.Flags().BoolVar(&useDemo, "demo", false, "use the embedded demo site")
-	cmd.Flags().StringVar(&planFile, "plan", "", "a YAML list of planned changes (move_cable, bond_mode, lag_add, lag_remove, vlans) applied before judging; the report shows the findings the plan adds and removes")
+	cmd.Flags().StringVar(&planFile, "plan", "", "a YAML list of planned changes (move_cable, bond_mode, lag_add, lag_remove, vlans, bond_params, lag_kind, mlag, mtu; bondaudit fix writes one) applied before judging; the report shows the findings the plan adds and removes")
 	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file for judging the plan (default: the site's policy.yaml)")
 	return cmd
 }
