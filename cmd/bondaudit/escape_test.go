@@ -385,8 +385,24 @@ func mdUnescaped(s string, spans bool) string {
 func checkMarkdown(t *testing.T, s string) {
 	t.Helper()
 	cells := 0
+	fence := "" // the open fenced code block's fence ("" outside one)
 	for i, line := range strings.Split(s, "\n") {
-		if strings.HasPrefix(line, "```") {
+		// A fenced code block (what to type, from bondaudit fix) is
+		// literal up to a closing fence at least as long as the opening
+		// one; were a name to close it early, the lines after it would be
+		// checked as Markdown below and fail.
+		run := len(line) - len(strings.TrimLeft(line, "`"))
+		if fence != "" {
+			if run >= len(fence) && strings.TrimSpace(line[run:]) == "" {
+				fence = ""
+			}
+			continue
+		}
+		if run >= 3 {
+			if info := line[run:]; !strings.Contains(info, "`") && regexp.MustCompile(`^[a-z]*$`).MatchString(info) {
+				fence = line[:run]
+				continue
+			}
 			t.Errorf("line %d opens a code fence: %q", i+1, line)
 		}
 		if strings.ContainsAny(mdUnescaped(line, false), "<") {

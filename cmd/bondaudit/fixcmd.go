@@ -14,7 +14,9 @@ import (
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/fix"
+	"github.com/bondaudit/bondaudit/rules/fix/render"
 	"github.com/bondaudit/bondaudit/rules/report"
+	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
@@ -72,7 +74,7 @@ func (a *app) fixCmd() *cobra.Command {
 			if r.Err != nil {
 				return failed(fmt.Errorf("the plan does not apply to the site: %w", r.Err))
 			}
-			fr := &fixReport{site: name, r: r}
+			fr := &fixReport{site: name, r: r, m: res.Model}
 			fmt.Fprintf(a.stderr, "bondaudit fix: %d change(s); check: %s\n", len(r.Changes), fr.summary())
 			if r.AddsError() && !force {
 				for _, f := range r.Added {
@@ -114,6 +116,7 @@ func subject(f rules.Finding) string {
 type fixReport struct {
 	site string
 	r    *fix.Result
+	m    *topology.Model // what the switches' vendors and the LAGs' members are, for render
 }
 
 func (fr *fixReport) problem(id string) *fix.ProblemResult {
@@ -187,10 +190,19 @@ func (fr *fixReport) markdown(w io.Writer) error {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, md(t), md(fr.fixes(s)), md(s.Why))
 		}
 		b.WriteString("\n")
+		var cs []topology.Change
+		for _, s := range fr.r.Changes {
+			cs = append(cs, s.Change)
+		}
+		fmt.Fprintf(&b, "## What to type\n\n%s\n", render.Markdown(cs, fr.m))
 	}
 	fmt.Fprintf(&b, "## What the check found\n\n")
 	for _, p := range fr.r.Problems {
-		fmt.Fprintf(&b, "- **%s** %s: %s (%s, %d finding(s))\n", p.Outcome, md(p.Subject), md(p.Rule), p.Severity, len(p.Findings))
+		audit := ""
+		if len(p.AuditProblems) > 0 {
+			audit = "; audit problems " + strings.Join(p.AuditProblems, ", ")
+		}
+		fmt.Fprintf(&b, "- **%s** %s: %s (%s, %d finding(s)%s)\n", p.Outcome, md(p.Subject), md(p.Rule), p.Severity, len(p.Findings), md(audit))
 		for _, f := range p.Left {
 			fmt.Fprintf(&b, "  - left: %s %s: %s\n", md(f.Rule), md(subject(f)), md(f.Message))
 		}
@@ -225,6 +237,8 @@ type fixChangeJSON struct {
 	Problem string `json:"problem"`
 	Rule    string `json:"rule"`
 	Why     string `json:"why"`
+	// Type is what to type for it, per switch vendor and host tool.
+	Type []render.Snippet `json:"type"`
 }
 
 type fixProblemJSON struct {
@@ -235,6 +249,8 @@ type fixProblemJSON struct {
 	Outcome  string               `json:"outcome"`
 	Findings []report.FindingJSON `json:"findings"`
 	Left     []report.FindingJSON `json:"left"`
+	// AuditProblems are the ids of the audit's problems it covers.
+	AuditProblems []string `json:"audit_problems"`
 }
 
 type fixUnfixedJSON struct {
@@ -260,11 +276,19 @@ func (fr *fixReport) json(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		out.Changes = append(out.Changes, fixChangeJSON{YAML: t, Change: s.Change, Problem: s.Problem, Rule: s.Rule, Why: s.Why})
+		snips, err := render.With(fr.m).All(s.Change)
+		if err != nil {
+			return err
+		}
+		if snips == nil {
+			snips = []render.Snippet{}
+		}
+		out.Changes = append(out.Changes, fixChangeJSON{YAML: t, Change: s.Change, Problem: s.Problem, Rule: s.Rule, Why: s.Why, Type: snips})
 	}
 	for _, p := range fr.r.Problems {
 		out.Problems = append(out.Problems, fixProblemJSON{ID: p.ID, Subject: p.Subject, Rule: p.Rule, Severity: p.Severity.String(),
-			Outcome: string(p.Outcome), Findings: findingsJSON(p.Findings), Left: findingsJSON(p.Left)})
+			Outcome: string(p.Outcome), Findings: findingsJSON(p.Findings), Left: findingsJSON(p.Left),
+			AuditProblems: append([]string{}, p.AuditProblems...)})
 	}
 	for _, u := range fr.r.Unfixable {
 		out.Unfixable = append(out.Unfixable, fixUnfixedJSON{Problem: u.Problem, Rule: u.Rule, Severity: u.Severity.String(), Reason: u.Reason})

@@ -22,6 +22,12 @@ type Property struct {
 	// Fixable are the rules the fixer claims to fix: none of their errors
 	// may be left after the plan (from rules/fix).
 	Fixable func(rule string) bool
+	// Blocked, when set, excuses a fixable rule's error the fixer may
+	// leave on this site for a reason the site holds (before are the
+	// findings before the plan): e.g. a bond with an unmapped slave, which
+	// must be mapped before any change to its switch side is more than a
+	// guess (issue 16, item 4).
+	Blocked func(before []rules.Finding, f rules.Finding) bool
 	// Now is the time findings are judged at (zero: a fixed date).
 	Now time.Time
 }
@@ -107,7 +113,7 @@ func (p Property) Check(c Case, fix Fixer) *Violation {
 	}
 	judged := p.Judge(after)
 	for _, f := range judged {
-		if isError(f) && p.Fixable != nil && p.Fixable(f.Rule) {
+		if isError(f) && p.Fixable != nil && p.Fixable(f.Rule) && (p.Blocked == nil || !p.Blocked(before, f)) {
 			v.Left = append(v.Left, f)
 		}
 	}

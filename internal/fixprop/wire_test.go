@@ -2,22 +2,28 @@ package fixprop
 
 import (
 	"testing"
+
+	"github.com/bondaudit/bondaudit/rules"
+	"github.com/bondaudit/bondaudit/rules/fix"
+	"github.com/bondaudit/bondaudit/topology"
 )
 
-// The fixer under test and the rules it claims to fix. lead: wire
-// rules/fix here, e.g.
-//
-//	planFixer = func(m *topology.Model, fs []rules.Finding) ([]topology.Change, error) {
-//		var out []topology.Change
-//		for _, s := range fix.Plan(m, fs, fix.Options{}).Changes {
-//			out = append(out, s.Change)
-//		}
-//		return out, nil
-//	}
-//	fixableRule = fix.Fixable // or the rule set rules/fix declares
+// The fixer under test, bondaudit fix's planner, and the rules it claims
+// to fix.
 var (
-	planFixer   Fixer
-	fixableRule func(rule string) bool
+	planFixer Fixer = func(m *topology.Model, fs []rules.Finding) ([]topology.Change, error) {
+		return fix.Changes(m, fs, fix.Options{})
+	}
+	fixableRule = fix.Fixable
+	// A bond with an unmapped slave is mapped first: its errors wait.
+	blockedFinding = func(before []rules.Finding, f rules.Finding) bool {
+		for _, b := range before {
+			if b.Rule == "map.unmapped-slave" && b.Host == f.Host && b.Bond == f.Bond && f.Bond != "" {
+				return true
+			}
+		}
+		return false
+	}
 )
 
 // TestFixPlanProperty: on every generated site (Cases: every fault alone
@@ -28,7 +34,7 @@ func TestFixPlanProperty(t *testing.T) {
 	if planFixer == nil {
 		t.Skip("no fixer wired yet (rules/fix): TestPropertyProvesItself holds the harness to a hand-written one")
 	}
-	p := Property{Fixable: fixableRule}
+	p := Property{Fixable: fixableRule, Blocked: blockedFinding}
 	cases := Cases(seed, testing.Short())
 	failed := 0
 	for _, c := range cases {

@@ -37,6 +37,15 @@ var unfixable = map[string]string{
 	"lacp.switch-port-not-bundled": "the switch keeps the port out of the bundle for a reason the plan cannot change (speed, partner, shutdown)",
 }
 
+// Fixable reports whether a plan can fix the rule's findings at all (the
+// rules a person must fix instead are listed, with why, in unfixable). A
+// fixable rule may still be left on a particular bond (an unmapped slave
+// holds back its switch-side changes); the plan says which and why.
+func Fixable(rule string) bool {
+	_, no := unfixable[rule]
+	return !no
+}
+
 // candidates lists the ways to fix a rule's findings on a problem, or why
 // there is none.
 func (p *planner) candidates(pr *problem, rule string, fs []rules.Finding) ([]candidate, string) {

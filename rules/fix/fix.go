@@ -80,6 +80,9 @@ type ProblemResult struct {
 	Outcome  Outcome
 	// Left are the findings still there after the plan.
 	Left []rules.Finding
+	// AuditProblems are the ids of the audit's problems (rules.Group)
+	// whose findings this one holds.
+	AuditProblems []string
 }
 
 // Result is the plan and its check.
@@ -146,11 +149,15 @@ type problem struct {
 	findings []rules.Finding
 }
 
-// lead: rules.Group
-//
-// group puts findings into problems until rules.Group lands: one problem
-// per bond (host, bond), per LAG or port (switch, port), per switch, or
-// per host, each with a deterministic id; waived findings are left out.
+// group puts findings into the units fix plans: one per bond (host, bond),
+// per LAG or port (switch, port), per switch, or per host, each with a
+// deterministic id; waived findings are left out. A bond's problems as the
+// audit groups them (rules.Group: a bond may have several, e.g. ARP
+// monitoring in a bridge and a missing link monitor) are planned together
+// here, because their changes act on the same bond and are chosen and
+// checked as one (a mode change for one may settle another, and an
+// unmapped slave holds back every switch-side change of its bond); each
+// ProblemResult lists the audit problems it covers (AuditProblems).
 func group(fs []rules.Finding) []*problem {
 	byID := map[string]*problem{}
 	var out []*problem
@@ -226,6 +233,10 @@ type planner struct {
 // then judged on the whole site, and should that find an error added,
 // planning starts over judging every candidate on the whole site.
 func Plan(m *topology.Model, findings []rules.Finding, opt Options) *Result {
+	// Each finding names the audit's problem (rules.Group) it belongs to,
+	// so a fix problem lists the audit problems it covers.
+	findings = slices.Clone(findings)
+	rules.Group(findings)
 	res := plan(m, findings, opt, false)
 	if res.AddsError() || res.Err != nil {
 		res = plan(m, findings, opt, true)
@@ -280,6 +291,11 @@ func plan(m *topology.Model, findings []rules.Finding, opt Options, whole bool) 
 	for _, pr := range probs {
 		sev, rule := pr.severity()
 		r := ProblemResult{ID: pr.id, Subject: pr.subject, Rule: rule, Severity: sev, Findings: pr.findings, Outcome: Resolved}
+		for _, f := range pr.findings {
+			if f.Problem != "" && !slices.Contains(r.AuditProblems, f.Problem) {
+				r.AuditProblems = append(r.AuditProblems, f.Problem)
+			}
+		}
 		for _, f := range pr.findings {
 			if g, ok := after[f.Key()]; ok {
 				r.Left = append(r.Left, g)

@@ -30,7 +30,7 @@ func Markdown(changes []topology.Change, m *topology.Model) string {
 			continue
 		}
 		for _, s := range snips {
-			fmt.Fprintf(&b, "%s (%s):\n\n", escape.MarkdownCode(s.Target), escape.Markdown(toolName(s.Tool)))
+			fmt.Fprintf(&b, "On %s (%s):\n\n", escape.MarkdownCode(s.Target), escape.Markdown(toolName(s.Tool)))
 			fenced(&b, s)
 		}
 	}
