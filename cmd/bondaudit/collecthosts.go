@@ -318,7 +318,7 @@ func (a *app) collectSiteCmd() *cobra.Command {
 			// Two pools at once: plain progress lines, never two lines
 			// redrawn over each other.
 			term, stderr := a.stderrIsTerminal, a.stderr
-			a.stderrIsTerminal, a.stderr = false, &lockedWriter{w: stderr}
+			a.stderrIsTerminal, a.stderr = false, &syncWriter{w: stderr}
 			defer func() { a.stderrIsTerminal, a.stderr = term, stderr }()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -370,18 +370,6 @@ func (a *app) collectSiteCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the site folder: hosts/ and switches/ are filled")
 	cmd.Flags().IntVar(&swConcurrency, "switch-concurrency", 16, "switches polled at once")
 	return cmd
-}
-
-// lockedWriter serialises writes of two goroutines to one writer.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // runCollectHosts is bondaudit run's collect step for hosts: {inventory: …}.

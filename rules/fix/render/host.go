@@ -153,25 +153,14 @@ func iproute2(c topology.Change) []string {
 	case c.BondParams != nil:
 		p := c.BondParams
 		b := sq(p.Bond)
+		// the kernel's parameters, as ip spells them (name value)
 		args := []string{"ip link set dev " + b + " type bond"}
-		if p.Miimon != nil {
-			args = append(args, fmt.Sprintf("miimon %d", *p.Miimon))
-		}
-		if p.LACPRate != "" {
-			args = append(args, "lacp_rate "+p.LACPRate)
-		}
-		if p.XmitHashPolicy != "" {
-			args = append(args, "xmit_hash_policy "+p.XmitHashPolicy)
-		}
-		if p.ARPInterval != nil {
-			args = append(args, fmt.Sprintf("arp_interval %d", *p.ARPInterval))
-		}
-		if p.ARPIPTargets != nil {
-			t := strings.Join(p.ARPIPTargets, ",")
-			if t == "" {
-				t = "''"
+		for _, kv := range kernelParams(p) {
+			k, v, _ := strings.Cut(kv, "=")
+			if k == "arp_ip_target" && v == "" {
+				v = "''" // replaces the list with none
 			}
-			args = append(args, "arp_ip_target "+t) // replaces the list
+			args = append(args, k+" "+v)
 		}
 		set := strings.Join(args, " ")
 		if p.LACPRate == "" {
