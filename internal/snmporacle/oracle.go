@@ -193,6 +193,8 @@ const (
 	lldpV2RemEntry   = "1.3.111.2.802.1.1.13.1.4.1.1"
 	cdpCacheEntry    = "1.3.6.1.4.1.9.9.23.1.2.1.1"
 
+	mtxrNeighborInterfaceID = "1.3.6.1.4.1.14988.1.1.11.1.1.8"
+
 	aggIndex        = "1.2.840.10006.300.43.1.1.1.1.1"
 	aggPortSelected = "1.2.840.10006.300.43.1.2.1.1.12"
 	aggPortAttached = "1.2.840.10006.300.43.1.2.1.1.13"
@@ -306,6 +308,7 @@ func portID(subtype int, b []byte) string {
 
 // remRow is one remote-table row before placement.
 type remRow struct {
+	index                  string
 	local                  int
 	chassisSub, portSub    int
 	chassis, port, sysName []byte
@@ -330,7 +333,7 @@ func remRows(w Walk, entry string, indexLen, idxLocal, firstCol int) []*remRow {
 		idx := strings.Join(parts[1:], ".")
 		r := rows[idx]
 		if r == nil {
-			r = &remRow{}
+			r = &remRow{index: idx}
 			if len(parts) == 1+indexLen {
 				// Only a full index carries the local port; a shorter one
 				// (RouterOS: one component) leaves the row unplaced.
@@ -373,7 +376,16 @@ func (d *Device) lldp(w Walk) {
 	for p, v := range w.intColumn(basePortIfIndex) {
 		bridge[p], _ = v.Int()
 	}
+	mtxr := w.column(mtxrNeighborInterfaceID)
 	for _, r := range rows {
+		if v, ok := mtxr[r.index]; ok && !strings.Contains(r.index, ".") {
+			// RouterOS: lldpRemTable indexed by its neighbour number
+			// alone; MIKROTIK-MIB's mtxrNeighborInterfaceID (an ifIndex)
+			// under the same number says which port heard it.
+			n, _ := v.Int()
+			d.add("lldp", d.Interfaces[n], r)
+			continue
+		}
 		d.add("lldp", d.placeLLDP(r.local, locSub, locID, locDesc, bridge), r)
 	}
 }
