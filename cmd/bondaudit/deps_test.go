@@ -85,6 +85,7 @@ func TestDependencyDirections(t *testing.T) {
 		{M("internal/yamlfile"), []string{yaml}, "typed YAML decoding with file:line errors: yaml.v3 only"},
 		{M("cmd/…"), []string{"…"}, "cmd wires everything"},
 		{M("packaging"), nil, "the release's tests (units, .deb, release.sh): test files only, no code"},
+		{M("internal/snmporacle"), nil, "the tests' independent decoder of the recordings: standard library only, none of the product's decoding"},
 	}
 	testSupport := []string{"internal/sitegen", "internal/snmplab", "internal/vmlab", "internal/vendortest",
 		"internal/fixtures", "internal/golden", "internal/needtool", "internal/dottest", "internal/sshlab", "internal/fixprop"}
