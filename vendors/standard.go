@@ -695,21 +695,30 @@ func chassisID(subtype int, v Value) (string, string) {
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
 		}
-		return topology.IDMAC, v.String()
+		return topology.IDMAC, idString(v)
 	case 5:
 		return topology.IDNetwork, netAddr(v.Bytes)
 	case 1:
-		return topology.IDChassisComponent, v.String()
+		return topology.IDChassisComponent, idString(v)
 	case 2:
-		return topology.IDIfAlias, v.String()
+		return topology.IDIfAlias, idString(v)
 	case 3:
-		return topology.IDPortComponent, v.String()
+		return topology.IDPortComponent, idString(v)
 	case 6:
-		return topology.IDIfName, v.String()
+		return topology.IDIfName, idString(v)
 	case 7:
-		return topology.IDLocal, v.String()
+		return topology.IDLocal, idString(v)
 	}
-	return "", v.String()
+	return "", idString(v)
+}
+
+// idString renders an LLDP ID value; a missing column (the zero Value) or a
+// Null/exception varbind is no ID at all, not the kind's name ("Null").
+func idString(v Value) string {
+	if !v.Exists() {
+		return ""
+	}
+	return v.String()
 }
 
 // portID decodes an LLDP port ID by subtype (LldpPortIdSubtype).
@@ -726,20 +735,23 @@ func portID(subtype int, v Value) (string, string) {
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
 		}
-		return topology.IDMAC, v.String()
+		return topology.IDMAC, idString(v)
 	case 4:
 		return topology.IDNetwork, netAddr(v.Bytes)
 	case 5:
 		return topology.IDIfName, v.Text()
 	case 6:
-		return topology.IDAgentCircuit, v.String()
+		return topology.IDAgentCircuit, idString(v)
 	case 7:
 		return topology.IDLocal, v.Text()
 	}
-	return "", v.String()
+	return "", idString(v)
 }
 
-// netAddr decodes an IANA address-family-prefixed network address.
+// netAddr decodes an IANA address-family-prefixed network address. Some
+// agents (and recordings) give the address as text ("10.10.20.38"): that
+// stays the address it names. A bare 4-octet value is IPv4 (no text
+// address is that short); other unreadable values are shown as hex.
 func netAddr(b []byte) string {
 	if len(b) == 5 && b[0] == 1 {
 		return netip.AddrFrom4([4]byte(b[1:5])).String()
@@ -749,6 +761,14 @@ func netAddr(b []byte) string {
 	}
 	if len(b) == 4 {
 		return netip.AddrFrom4([4]byte(b)).String()
+	}
+	if len(b) == 16 && !printable(b) {
+		return netip.AddrFrom16([16]byte(b)).String()
+	}
+	if t := strings.TrimRight(string(b), "\x00 \r\n"); printable([]byte(t)) {
+		if a, err := netip.ParseAddr(strings.TrimSpace(t)); err == nil && a.Zone() == "" {
+			return a.Unmap().String()
+		}
 	}
 	return HexString(b)
 }
