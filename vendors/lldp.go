@@ -209,10 +209,10 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			}
 		}
 	}
-	if len(rems) == 0 {
-		return
-	}
 	isV1 := entry == oidLldpRemEntry
+	if len(rems) == 0 && !isV1 {
+		return // (V1: a neighbour may be in lldpRemManAddrTable alone)
+	}
 	// 802.3 / 802.1 extensions share the V1 index.
 	if isV1 {
 		for _, row := range d.w.Column(oidLldpXdot3RemLinkAgg + ".1") {
@@ -303,8 +303,13 @@ func manAddr(ix []int64) string {
 	if len(ix) < 2 {
 		return ""
 	}
-	want := map[int64]int{1: 4, 2: 16}[ix[0]]
-	if want == 0 {
+	var want int
+	switch ix[0] {
+	case 1:
+		want = 4
+	case 2:
+		want = 16
+	default:
 		return ""
 	}
 	b := ix[1:]

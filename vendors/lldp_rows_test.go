@@ -96,3 +96,27 @@ func TestLLDPNetworkAddressChassisID(t *testing.T) {
 		}
 	}
 }
+
+// TestLLDPManagementAddressForms: lldpRemManAddrTable indexes as agents
+// write them: length-prefixed IPv4 (librenms procurve
+// ...4.2.1.3.0.27.1.1.4.10.1.1.1), IPv4 without the length octet (librenms
+// slxos_slx9150 ...4.2.1.3.471847600.4.36.1.10.15.193.50), IPv6 (librenms
+// ciscosb_cbs350-4x, subtype 2, length 16) and the 0.0.0.0 placeholder
+// procurve and SLX-OS list beside the real address. The walk has no
+// lldpRemTable rows at all: each neighbour is known from this table alone.
+func TestLLDPManagementAddressForms(t *testing.T) {
+	ma := "1.0.8802.1.1.2.1.4.2.1.3."
+	rec := base + ma + "0.1.1.1.4.0.0.0.0|2|2\n" + ma + "0.1.1.1.4.10.1.1.1|2|2\n" +
+		ma + "0.2.7.1.10.15.193.50|2|2\n" +
+		ma + "0.3.9.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.1|2|2\n" +
+		ma + "0.4.2.1.0.0.0.0|2|0\n"
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
+	for local, want := range map[string][]string{"Ethernet1": {"10.1.1.1"}, "Ethernet2": {"10.15.193.50"}, "Ethernet3": {"2001:db8::1"}} {
+		if ns := neighbourOn(s, local); len(ns) != 1 || !slices.Equal(ns[0].MgmtAddrs, want) {
+			t.Errorf("%s: %+v, want a neighbour at %v (problems %q)", local, ns, want, probs)
+		}
+	}
+	if ns := neighbourOn(s, "Ethernet4"); len(ns) != 0 {
+		t.Errorf("Ethernet4: %+v: a 0.0.0.0 placeholder identifies no neighbour", ns)
+	}
+}
