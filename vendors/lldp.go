@@ -2,6 +2,7 @@ package vendors
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -208,10 +209,10 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			}
 		}
 	}
-	if len(rems) == 0 {
-		return
-	}
 	isV1 := entry == oidLldpRemEntry
+	if len(rems) == 0 && !isV1 {
+		return // (V1: a neighbour may be in lldpRemManAddrTable alone)
+	}
 	// 802.3 / 802.1 extensions share the V1 index.
 	if isV1 {
 		for _, row := range d.w.Column(oidLldpXdot3RemLinkAgg + ".1") {
@@ -239,18 +240,20 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			}
 		}
 		// management addresses: index = time.port.rem.addrSubtype.len.addr…
+		// A neighbour may be known from this table alone (a remote row
+		// whose other columns the agent left out): it gets a row too.
 		for _, row := range d.w.Column(oidLldpRemManAddrIfSub) {
 			ix, ok := IndexInts(row.Index)
 			if !ok || len(ix) < 5 {
 				continue
 			}
-			key := fmt.Sprintf("%d.%d.%d", ix[0], ix[1], ix[2])
-			r := rems[key]
-			if r == nil {
+			a := manAddr(ix[3:])
+			if a == "" {
 				continue
 			}
-			if ix[3] == 1 && len(ix) == 9 && ix[4] == 4 {
-				r.b.MgmtAddrs = append(r.b.MgmtAddrs, fmt.Sprintf("%d.%d.%d.%d", ix[5], ix[6], ix[7], ix[8]))
+			r := get(fmt.Sprintf("%d.%d.%d", ix[0], ix[1], ix[2]), row.Line)
+			if r != nil && !slices.Contains(r.b.MgmtAddrs, a) {
+				r.b.MgmtAddrs = append(r.b.MgmtAddrs, a)
 			}
 		}
 	}
@@ -260,8 +263,16 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		n.Protocol = topology.ProtoLLDP
 		n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, r.chassis)
 		n.PortIDSubtype, n.PortID = portID(r.ptSub, r.port)
+		n.SystemName = strings.TrimSpace(n.SystemName)
 		if n.ChassisID == "" && n.PortID == "" {
-			continue
+			// An incomplete row (no lldpRemChassisId/lldpRemPortId): kept
+			// when its name, port description or a management address
+			// says who the neighbour is, skipped with the reason otherwise.
+			if n.SystemName == "" && n.PortDescr == "" && len(n.MgmtAddrs) == 0 {
+				d.problemf(r.line, "%s.%s: remote row has no chassis ID, port ID, system name, port description or management address: skipped", entry, index)
+				continue
+			}
+			n.ChassisIDSubtype, n.PortIDSubtype = "", ""
 		}
 		ifx, note := local(r.ix)
 		if len(r.ix) != idxLen {
@@ -279,7 +290,48 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		if !isV1 {
 			n.Source = fmt.Sprintf("LLDP-V2-MIB lldpV2RemTable.%s", index)
 		}
-		n.SystemName = strings.TrimSpace(n.SystemName)
 		d.s.Neighbours = append(d.s.Neighbours, n)
 	}
+}
+
+// manAddr decodes the address part of an lldpRemManAddrTable index
+// (lldpRemManAddrSubtype, then the address, normally length-prefixed;
+// Extreme SLX-OS leaves the length out: librenms slxos_slx9150
+// ...4.2.1.3.471847600.4.36.1.10.15.193.50): IPv4 and IPv6; "" for other
+// families, the unspecified address or a malformed index.
+func manAddr(ix []int64) string {
+	if len(ix) < 2 {
+		return ""
+	}
+	var want int
+	switch ix[0] {
+	case 1:
+		want = 4
+	case 2:
+		want = 16
+	default:
+		return ""
+	}
+	b := ix[1:]
+	if len(b) == want+1 && b[0] == int64(want) {
+		b = b[1:] // the usual length octet
+	}
+	if len(b) != want {
+		return ""
+	}
+	var raw [16]byte
+	for i, x := range b {
+		if x < 0 || x > 255 {
+			return ""
+		}
+		raw[i] = byte(x)
+	}
+	a := netip.AddrFrom16(raw)
+	if want == 4 {
+		a = netip.AddrFrom4([4]byte(raw[:4]))
+	}
+	if a.IsUnspecified() {
+		return "" // 0.0.0.0: the agent's placeholder, no address
+	}
+	return a.String()
 }

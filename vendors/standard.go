@@ -203,6 +203,22 @@ func portType(t int) string {
 	return "other"
 }
 
+// procurveTrunk reports the names HPE ProCurve/Aruba-OS (AOS-S) gives its
+// trunks, TrkN: those switches report them as ifType propMultiplexor (54),
+// a type other interfaces (multiplexers, stacking ports) have too, so only
+// the name makes one a LAG.
+func procurveTrunk(n string) bool {
+	if len(n) < 4 || !strings.EqualFold(n[:3], "trk") {
+		return false
+	}
+	for _, c := range n[3:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // lagLikeName reports names vendors give aggregate interfaces that are not
 // ifType ieee8023adLag (Cisco IOS Port-channel is propVirtual).
 func lagLikeName(n string) bool {
@@ -323,9 +339,19 @@ type aggPortRow struct {
 	ifIndex                    int
 	actor, partner             topology.LACPPort
 	selected, attached         int
+	haveAttached               bool // the agent gave dot3adAggPortAttachedAggID
 	individual                 bool // AggregateOrIndividual = false
 	haveActorState, havePState bool
 	line                       int
+}
+
+// attachedAgg is the aggregator the port is attached to; an agent without
+// the dot3adAggPortAttachedAggID column is taken at its selected one.
+func (a *aggPortRow) attachedAgg() int {
+	if !a.haveAttached {
+		return a.selected
+	}
+	return a.attached
 }
 
 func macOf(v Value) string {
@@ -380,7 +406,7 @@ func (d *decoder) lags() {
 	portCol(9, func(a *aggPortRow, r Row) { a.partner.System = macOf(r.Value) })
 	portCol(11, func(a *aggPortRow, r Row) { a.partner.Key, _ = num(r.Value) })
 	portCol(12, func(a *aggPortRow, r Row) { a.selected, _ = num(r.Value) })
-	portCol(13, func(a *aggPortRow, r Row) { a.attached, _ = num(r.Value) })
+	portCol(13, func(a *aggPortRow, r Row) { a.attached, a.haveAttached = num(r.Value) })
 	portCol(14, func(a *aggPortRow, r Row) { a.actor.Port, _ = num(r.Value) })
 	portCol(15, func(a *aggPortRow, r Row) { a.actor.PortPriority, _ = num(r.Value) })
 	portCol(17, func(a *aggPortRow, r Row) { a.partner.Port, _ = num(r.Value) })
@@ -406,7 +432,7 @@ func (d *decoder) lags() {
 	// not physical ports.
 	isAgg := map[int]bool{}
 	for i, t := range d.ifType {
-		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) {
+		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) || t == 54 && procurveTrunk(d.portName(i)) {
 			isAgg[i] = true
 		}
 	}
@@ -444,13 +470,19 @@ func (d *decoder) lags() {
 			addMember(hi, lo, fmt.Sprintf("IF-MIB ifStackStatus.%d.%d = active (%s under %s)", hi, lo, d.portName(lo), d.portName(hi)))
 		}
 	}
-	// IEEE8023-LAG-MIB: the aggregator a port is attached to or has selected.
+	// IEEE8023-LAG-MIB: the aggregator a port is attached to or, when the
+	// attached one is missing, 0, the port itself or no aggregator, the
+	// one it has selected.
 	for _, a := range d.sortedAggRows() {
 		switch {
-		case a.attached != 0:
+		case a.attached != 0 && a.attached != a.ifIndex && isAgg[a.attached]:
 			addMember(a.attached, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached))
-		case a.selected != 0:
-			addMember(a.selected, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.%d = %d (not attached)", a.ifIndex, a.selected))
+		case a.selected != 0 && a.selected != a.ifIndex:
+			why := "not attached"
+			if !a.haveAttached {
+				why = "no dot3adAggPortAttachedAggID"
+			}
+			addMember(a.selected, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.%d = %d (%s)", a.ifIndex, a.selected, why))
 		}
 	}
 
@@ -531,6 +563,9 @@ func (d *decoder) lags() {
 			pl.Mode = ""
 		}
 		pl.Evidence = []string{fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached)}
+		if !a.haveAttached {
+			pl.Evidence[0] = fmt.Sprintf("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.%d, dot3adAggPortSelectedAggID.%d = %d taken", a.ifIndex, a.ifIndex, a.selected)
+		}
 		if a.haveActorState {
 			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s", a.ifIndex, a.actor.State.String()))
 		}
@@ -588,7 +623,7 @@ func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) topology.LA
 			continue
 		}
 		const bundled = topology.LACPCollecting | topology.LACPDistributing
-		if r.attached == agg && r.actor.State&bundled == bundled {
+		if r.attachedAgg() == agg && r.actor.State&bundled == bundled {
 			bundledNoPartner++
 		}
 	}
@@ -631,7 +666,7 @@ func nonEmpty(s string) string {
 
 // memberStatus maps a member's LACP row to the switch's view of it.
 func (d *decoder) memberStatus(a *aggPortRow, p *topology.Port) string {
-	return MemberStatus(p, a.actor.State, a.haveActorState, a.selected, a.attached, a.individual)
+	return MemberStatus(p, a.actor.State, a.haveActorState, a.selected, a.attachedAgg(), a.individual)
 }
 
 // MakeLAG turns port p (ifIndex ifx) of s, which a vendor decoder proves
@@ -695,21 +730,30 @@ func chassisID(subtype int, v Value) (string, string) {
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
 		}
-		return topology.IDMAC, v.String()
+		return topology.IDMAC, idString(v)
 	case 5:
 		return topology.IDNetwork, netAddr(v.Bytes)
 	case 1:
-		return topology.IDChassisComponent, v.String()
+		return topology.IDChassisComponent, idString(v)
 	case 2:
-		return topology.IDIfAlias, v.String()
+		return topology.IDIfAlias, idString(v)
 	case 3:
-		return topology.IDPortComponent, v.String()
+		return topology.IDPortComponent, idString(v)
 	case 6:
-		return topology.IDIfName, v.String()
+		return topology.IDIfName, idString(v)
 	case 7:
-		return topology.IDLocal, v.String()
+		return topology.IDLocal, idString(v)
 	}
-	return "", v.String()
+	return "", idString(v)
+}
+
+// idString renders an LLDP ID value; a missing column (the zero Value) or a
+// Null/exception varbind is no ID at all, not the kind's name ("Null").
+func idString(v Value) string {
+	if !v.Exists() {
+		return ""
+	}
+	return v.String()
 }
 
 // portID decodes an LLDP port ID by subtype (LldpPortIdSubtype).
@@ -726,20 +770,23 @@ func portID(subtype int, v Value) (string, string) {
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
 		}
-		return topology.IDMAC, v.String()
+		return topology.IDMAC, idString(v)
 	case 4:
 		return topology.IDNetwork, netAddr(v.Bytes)
 	case 5:
 		return topology.IDIfName, v.Text()
 	case 6:
-		return topology.IDAgentCircuit, v.String()
+		return topology.IDAgentCircuit, idString(v)
 	case 7:
 		return topology.IDLocal, v.Text()
 	}
-	return "", v.String()
+	return "", idString(v)
 }
 
-// netAddr decodes an IANA address-family-prefixed network address.
+// netAddr decodes an IANA address-family-prefixed network address. Some
+// agents (and recordings) give the address as text ("10.10.20.38"): that
+// stays the address it names. A bare 4-octet value is IPv4 (no text
+// address is that short); other unreadable values are shown as hex.
 func netAddr(b []byte) string {
 	if len(b) == 5 && b[0] == 1 {
 		return netip.AddrFrom4([4]byte(b[1:5])).String()
@@ -749,6 +796,14 @@ func netAddr(b []byte) string {
 	}
 	if len(b) == 4 {
 		return netip.AddrFrom4([4]byte(b)).String()
+	}
+	if len(b) == 16 && !printable(b) {
+		return netip.AddrFrom16([16]byte(b)).String()
+	}
+	if t := strings.TrimRight(string(b), "\x00 \r\n"); printable([]byte(t)) {
+		if a, err := netip.ParseAddr(strings.TrimSpace(t)); err == nil && a.Zone() == "" {
+			return a.Unmap().String()
+		}
 	}
 	return HexString(b)
 }

@@ -9,7 +9,8 @@
 // (ARUBAWIRED-MCLAG-MIB): the switch's role, the ISL (peer link) and its
 // state, the keepalive peer, and which LAGs are multi-chassis.
 //
-// For ProCurve/AOS-S, trunks (TrkN) and their members come from ifStackTable
+// For ProCurve/AOS-S, trunks (TrkN, ifType ieee8023adLag or, on some
+// releases, propMultiplexor) and their members come from ifStackTable
 // (standard decoder); whether a trunk runs LACP or is static ("trunk") is in
 // the HP CONFIG-MIB hpSwitchPortTable (hpSwitchPortTrunkType), which this
 // package reads when the walk has it. The one ProCurve recording (librenms
@@ -82,6 +83,7 @@ var ProCurve = vendors.Profile{
 	Tested: []string{
 		"librenms procurve (HP stack KA.00.00: Trk1 = A1+A2 via ifStackTable; no hpSwitchPortTable rows, so kind stays unknown)",
 		"hpSwitchPortTrunkType trunk/lacpTrk/dtLacpTrk: hand-written walks only; index taken as the port's ifIndex",
+		"TrkN of ifType propMultiplexor (54) with ifStackTable members (older AOS-S): hand-written walks only (the standard decoder takes type-54 interfaces named TrkN as LAGs)",
 	},
 }
 

@@ -289,3 +289,30 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestProCurveTrunksOfTypePropMultiplexor: ProCurve/Aruba-OS trunks that
+// the switch reports as ifType propMultiplexor (54), not ieee8023adLag
+// (issue 17 item 4; pcBase's layout, Trk1 and Trk2 retyped): still the
+// LAGs of their ifStackTable members, and hpSwitchPortTrunkType still gives
+// their kind. A type-54 interface with another name stays a port.
+func TestProCurveTrunksOfTypePropMultiplexor(t *testing.T) {
+	rec := strings.NewReplacer("3.289|2|161", "3.289|2|54", "3.290|2|161", "3.290|2|54").Replace(pcBase) +
+		"1.3.6.1.2.1.2.2.1.3.291|2|54\n1.3.6.1.2.1.31.1.1.1.1.291|4|Stack1\n" +
+		hp + "13.1|2|1\n" + hp + "13.2|2|1\n" + hp + "13.3|2|4\n" + hp + "13.4|2|4\n"
+	if !strings.Contains(rec, "289|2|54") {
+		t.Fatal("test input: Trk1 not retyped")
+	}
+	s, probs := decodeText(t, rec)
+	if s.Vendor != "hpe-procurve" {
+		t.Fatalf("vendor %q", s.Vendor)
+	}
+	if l := lag(s, "Trk1"); l == nil || !slices.Equal(l.Members, []string{"A1", "A2"}) || l.Kind != topology.LAGStatic {
+		t.Errorf("Trk1 = %+v, want static over A1 A2 (problems %q)", l, probs)
+	}
+	if l := lag(s, "Trk2"); l == nil || !slices.Equal(l.Members, []string{"A3", "A4"}) || l.Kind != topology.LAGLACP {
+		t.Errorf("Trk2 = %+v, want lacp over A3 A4", l)
+	}
+	if l := lag(s, "Stack1"); l != nil || len(s.LAGs) != 2 {
+		t.Errorf("LAGs %+v: Stack1 (ifType 54) is no trunk", s.LAGs)
+	}
+}
