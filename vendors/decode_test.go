@@ -226,6 +226,13 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	}
+	// the hand-written CDP walks (cdpCacheTable on any device)
+	cdpWalks, _ := filepath.Glob(filepath.Join("testdata", "cdp", "*.snmprec"))
+	for _, p := range cdpWalks {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vbs, _ := snmp.ReadSnmprec(bytes.NewReader(data), "fuzz.snmprec")
 		s, _ := vendors.Decode(vendors.NewWalk(vbs), "fuzz")

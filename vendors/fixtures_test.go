@@ -42,7 +42,7 @@ func show(s string) string {
 }
 
 // summary renders what the decoder understood in the format of
-// testdata/fixtures/*.want: LAGs with members, LLDP neighbours per local port.
+// testdata/fixtures/*.want: LAGs with members, LLDP and CDP neighbours per local port.
 func summary(s *topology.Switch) []string {
 	var lags, nbrs []string
 	for _, l := range s.LAGs {
@@ -71,7 +71,7 @@ func summary(s *topology.Switch) []string {
 }
 
 // TestFixturesLAGsAndNeighbours: for every recording, the LAGs with their
-// members and the LLDP neighbours per local port match
+// members and the LLDP and CDP neighbours per local port match
 // testdata/fixtures/<name>.want, which was derived from the raw OIDs by an
 // independent reader (testdata/fixture_oracle.py) and reviewed by hand.
 func TestFixturesLAGsAndNeighbours(t *testing.T) {

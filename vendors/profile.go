@@ -6,7 +6,7 @@
 // that family, and what the family can do. Each family's profile lives in
 // its package (vendors/<family>); vendors/all lists them. The standard MIBs (SNMPv2-MIB, IF-MIB, IEEE8023-LAG-MIB,
 // LLDP-MIB and LLDP-V2-MIB, BRIDGE-MIB and Q-BRIDGE-MIB) are always decoded
-// first.
+// first, and CISCO-CDP-MIB's cdpCacheTable wherever a device has it.
 //
 // No I/O and no gosnmp types: decoders take a Walk of plain values, so they
 // can be tested from recordings and fuzzed. It imports only topology.
@@ -85,6 +85,7 @@ var StandardOIDs = []string{
 	"1.2.840.10006.300.43",   // IEEE8023-LAG-MIB
 	"1.0.8802.1.1.2",         // LLDP-MIB (+ dot1/dot3 extensions)
 	"1.3.111.2.802.1.1.13",   // LLDP-V2-MIB
+	OIDCdpCacheTable,         // CISCO-CDP-MIB cdpCacheTable (any vendor implementing it)
 	"1.3.6.1.2.1.17.1",       // BRIDGE-MIB base
 	"1.3.6.1.2.1.17.4.3",     // BRIDGE-MIB dot1dTpFdbTable
 	"1.3.6.1.2.1.17.7.1.2.2", // Q-BRIDGE-MIB dot1qTpFdbTable

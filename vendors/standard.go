@@ -68,6 +68,7 @@ func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topo
 	d.bridge()
 	d.lags()
 	d.lldp()
+	d.cdp()
 	d.vlans()
 	d.fdb()
 	d.stp()

@@ -135,3 +135,30 @@ func TestPollSurvivesDeadAndSlowSwitches(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+// TestPollReadsCDPOnAnyVendor: a device of a vendor no profile knows whose
+// agent has CISCO-CDP-MIB's cdpCacheTable: the live poll walks the table
+// (vendors.StandardOIDs) and the snapshot has the CDP neighbour.
+func TestPollReadsCDPOnAnyVendor(t *testing.T) {
+	snmplab.NeedTool(t, "snmpd", "snmpd")
+	a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: filepath.Join("..", "..", "vendors", "testdata", "cdp", "other-vendor.snmprec")})
+	rs := snmp.Poll(context.Background(), []snmp.Target{{Name: "xs24-a", Deadline: time.Minute, Options: snmp.Options{
+		Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2, MaxRepetitions: 25}}},
+		snmp.PollOptions{})
+	r := rs[0]
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if r.Switch.Vendor != "standard" {
+		t.Errorf("vendor %q", r.Switch.Vendor)
+	}
+	var cdp []topology.Neighbour
+	for _, n := range r.Switch.Neighbours {
+		if n.Protocol == topology.ProtoCDP {
+			cdp = append(cdp, n)
+		}
+	}
+	if len(cdp) != 1 || cdp[0].LocalPort != "port2" || cdp[0].SystemName != "dist-sw2" || cdp[0].PortID != "Ethernet1/12" || len(cdp[0].MgmtAddrs) != 1 || cdp[0].MgmtAddrs[0] != "10.0.0.254" {
+		t.Errorf("CDP neighbours %+v", cdp)
+	}
+}

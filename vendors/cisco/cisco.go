@@ -2,11 +2,11 @@
 // MIBs miss or get wrong on them, decoded from their vendor MIBs.
 //
 // Cisco agents implement IEEE8023-LAG-MIB and Q-BRIDGE-MIB partly or not at
-// all, and speak CDP more often than LLDP. The decoders here add, after the
-// standard decoder (vendors.DecodeWith):
+// all, and speak CDP more often than LLDP. CDP neighbours (CISCO-CDP-MIB
+// cdpCacheTable) are decoded by the standard decoder for every device that
+// has the table (vendors/cdp.go), Cisco or not. The decoders here add, after
+// the standard decoder (vendors.DecodeWith):
 //
-//   - CDP neighbours (CISCO-CDP-MIB cdpCacheTable), appended to the LLDP ones
-//     with Protocol "cdp";
 //   - the configured channel mode of each port (CISCO-LAG-MIB
 //     clagAggPortAdminStatus, CISCO-PAGP-MIB pagpEthcOperationMode and
 //     pagpOperationMode), and from it the LAG kind where the standard MIBs
@@ -26,7 +26,6 @@ import (
 
 // OIDs walked on top of vendors.StandardOIDs (OIDS.md has every column).
 const (
-	oidCDP       = "1.3.6.1.4.1.9.9.23"       // CISCO-CDP-MIB (cdpCacheTable 1.3.6.1.4.1.9.9.23.1.2.1.1)
 	oidPAgP      = "1.3.6.1.4.1.9.9.98"       // CISCO-PAGP-MIB (pagpEtherChannelTable .1.1.1.1, pagpProtocolConfigTable .1.2.1.1)
 	oidLAG       = "1.3.6.1.4.1.9.9.225.1"    // CISCO-LAG-MIB clagMIBObjects (clagAggProtocolTable, clagAggPortTable)
 	oidVTP       = "1.3.6.1.4.1.9.9.46"       // CISCO-VTP-MIB (vtpVlanTable .1.3.1.1, vlanTrunkPortTable .1.6.1.1)
@@ -56,11 +55,10 @@ var PerVLANOIDs = []string{
 var IOS = vendors.Profile{
 	Name:        "cisco-ios",
 	Enterprises: []int{9},
-	OIDs:        []string{oidCDP, oidPAgP, oidVTP, oidLAG, oidVMMembers},
+	OIDs:        []string{oidPAgP, oidVTP, oidLAG, oidVMMembers},
 	PerVLANFDB:  true,
 	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
-		v.cdp()
 		v.channels()
 		v.vlans()
 		v.sortNeighbours()
@@ -79,10 +77,9 @@ var NXOS = vendors.Profile{
 	Name:        "cisco-nxos",
 	Enterprises: []int{9},
 	DescrAny:    []string{"NX-OS"},
-	OIDs:        []string{oidVPC, oidCDP, oidLAG, oidVTP, oidVMMembers},
+	OIDs:        []string{oidVPC, oidLAG, oidVTP, oidVMMembers},
 	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
-		v.cdp()
 		v.channels()
 		v.vlans()
 		v.vpc()
@@ -94,19 +91,29 @@ var NXOS = vendors.Profile{
 	},
 }
 
-// IOSXR is Cisco IOS XR: recognised and its CDP walked; no decoder yet.
+// IOSXR is Cisco IOS XR: recognised; no vendor decoder. Its CDP
+// neighbours come from the standard decoder (vendors/cdp.go): CDP runs on
+// the Bundle-Ether members, so cdpCacheIfIndex names the physical port
+// (TenGigE0/0/0/1), and the bundle's members come from ifStackTable.
 var IOSXR = vendors.Profile{
 	Name:        "cisco-iosxr",
 	Enterprises: []int{9},
 	DescrAny:    []string{"IOS XR"},
-	OIDs:        []string{oidCDP},
+	Tested: []string{
+		"hand-written walk only (vendors/testdata/cdp/iosxr-asr9k.snmprec, the layout of librenms iosxr: ASR9K, IOS XR 5.3.4; TenGigE ifIndex 31-50, Bundle-Ether ifType 161): CDP neighbours on Bundle-Ether members",
+	},
 }
 
-// SB is Cisco's small-business line (CBS, SG300/500, SF300): recognised
-// and its CDP walked; no decoder yet.
+// SB is Cisco's small-business line (CBS, SG300/500, SF300): recognised;
+// no vendor decoder. Its CDP neighbours come from the standard decoder
+// (vendors/cdp.go): cdpCacheIfIndex is the gi/te port's ifIndex (gi1/0/1 =
+// 1, te1/0/1 = 49, Po1 = 1000, VLAN interfaces from 100000).
 var SB = vendors.Profile{
 	Name:        "cisco-sb",
 	Enterprises: []int{9},
 	DescrAny:    []string{"CBS", "SG3", "SG5", "SF3"},
-	OIDs:        []string{oidCDP},
+	Tested: []string{
+		"librenms ciscosb_cbs350-4x (CBS350-24P-4X): no CDP rows, no neighbour",
+		"hand-written walk (vendors/testdata/cdp/cbs350.snmprec, the ifIndex/ifName layout of librenms ciscosb_cbs350-4x): CDP neighbours on gi/te ports",
+	},
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reading of the shared snmprec recordings, used to derive the
-expectations in vendors/testdata/fixtures/*.want (LAG members and LLDP
-neighbours per local port). It shares no code with the Go decoder: a second,
+expectations in vendors/testdata/fixtures/*.want (LAG members, and LLDP and
+CDP neighbours per local port). It shares no code with the Go decoder: a second,
 deliberately plain reading of the raw OIDs (OIDS.md), so the Go test compares
 two implementations, and every .want file was reviewed by hand against the
 raw lines (see the comments in fixtures_test.go).
@@ -183,6 +183,23 @@ def main(path):
     for idx, r in column(vals, '1.3.111.2.802.1.1.13.1.4.1.1.6'):
         parts = idx.split('.')
         out.append('nbr %s: v2 chassis=%s' % (name(int(parts[1])), mac(r[1])))
+    # CISCO-CDP-MIB cdpCacheTable, index ifIndex.deviceIndex: device ID
+    # (.6), device port (.7), sysName (.17; else the device ID without a
+    # trailing "(serial)")
+    cdp = {}
+    for col, key in ((6, 'dev'), (7, 'port'), (17, 'sys')):
+        for idx, (t, v) in column(vals, '1.3.6.1.4.1.9.9.23.1.2.1.1.%d' % col):
+            cdp.setdefault(idx, {})[key] = text(v).strip()
+    for idx, r in cdp.items():
+        ifx = int(idx.split('.')[0])
+        dev, port = r.get('dev', ''), r.get('port', '')
+        if not dev and not port:
+            continue
+        sysn = r.get('sys', '')
+        if not sysn:
+            sysn = re.sub(r'\s*\([^()]*\)$', '', dev) if dev.endswith(')') and dev.rfind('(') > 0 else dev
+        local = name(ifx) if ifx in names or ifx in descrs else 'ifIndex%d' % ifx
+        out.append('nbr %s: sys=%s chassis=%s port=%s' % (show(local.encode()), show(sysn.encode()), show(dev.encode()), show(port.encode())))
     for line in sorted(out, key=lambda l: l.encode()):
         print(line)
 
