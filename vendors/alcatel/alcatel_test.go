@@ -189,3 +189,15 @@ func TestRecognition(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecode: any walk decoded as an OmniSwitch decodes without panic.
+func FuzzDecode(f *testing.F) {
+	f.Add(vendortest.Seed(portTableWalk+portRows, 2, 600))
+	f.Add(vendortest.Seed(portTableWalk, 2, 400))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.6486.801.1.1.2.1.11.1.9", ""), "fuzz")
+		if s == nil || s.Vendor != "alcatel-lucent" {
+			t.Fatalf("not decoded as alcatel-lucent: %+v", s)
+		}
+	})
+}

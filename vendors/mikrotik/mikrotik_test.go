@@ -139,3 +139,14 @@ func TestRecognition(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecode: any walk decoded as RouterOS decodes without panic.
+func FuzzDecode(f *testing.F) {
+	f.Add(vendortest.Seed(base+neighbours, 1, 300))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.14988.1", ""), "fuzz")
+		if s == nil || s.Vendor != "mikrotik" {
+			t.Fatalf("not decoded as mikrotik: %+v", s)
+		}
+	})
+}

@@ -149,3 +149,14 @@ func TestRecognition(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecode: any walk decoded as SR OS decodes without panic.
+func FuzzDecode(f *testing.F) {
+	f.Add(vendortest.Seed(base+tmnx, 2, 400))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, _ := vendortest.Decode(vendortest.FuzzWalk(data, "1.3.6.1.4.1.6527.1.3", ""), "fuzz")
+		if s == nil || s.Vendor != "nokia-sros" {
+			t.Fatalf("not decoded as nokia-sros: %+v", s)
+		}
+	})
+}
