@@ -9,10 +9,12 @@
 // and its columns repeat LLDP-MIB's (chassis and port ID subtype and value,
 // port description, system name and description).
 //
-// No shared recording is of SR OS: the decoder follows the MIB
-// definition, and its tests use hand-written walks whose ifTable follows
-// the librenms timos recording (ports 1/1/N at ifIndex 35684352 + 32768·(N-1),
-// lag-N at 1342177280 + N).
+// No shared recording is of SR OS. The public librenms recording
+// tests/snmpsim/timos.snmprec (sysObjectID 6527.1.3) has no LLDP-MIB rows
+// at all and three tmnxLldpRemTable rows (port ID subtype local holding
+// the peer's ifIndex as text; one row on a local ifIndex its ifTable
+// lacks); the tests use hand-written walks in that layout, with its
+// ifTable numbering (ports 1/1/N at ifIndex 35684352 + 32768·(N-1)).
 //
 // Like vendors, it does no I/O and imports only vendors and topology.
 package nokia
@@ -42,7 +44,7 @@ var SROS = vendors.Profile{
 	OIDs:        []string{oidRemoteData},
 	Decode:      decode,
 	Tested: []string{
-		"TIMETRA-LLDP-MIB tmnxLldpRemTable where LLDP-MIB's lldpRemTable is empty: hand-written walks following the MIB, ifTable laid out as in librenms timos; no real recording",
+		"TIMETRA-LLDP-MIB tmnxLldpRemTable where LLDP-MIB has no neighbour: hand-written walks in the layout of the public librenms tests/snmpsim/timos.snmprec (7750 SR, 6527.1.3: three rows, no LLDP-MIB); no shared recording",
 	},
 }
 

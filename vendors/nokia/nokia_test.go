@@ -160,3 +160,55 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// timos follows the layout of the public librenms recording
+// tests/snmpsim/timos.snmprec (sysObjectID 6527.1.3, no LLDP-MIB rows at
+// all; its tmnxLldpRemTable has three rows, identities anonymised there
+// and replaced here): time marks 13890, 14402 and 58355808; local ifIndex
+// 35717120 (1/1/2), 69238784 (not in its ifTable) and 35684352 (1/1/1);
+// destination 1 (nearest bridge); port ID subtype 7 (local) holding the
+// peer's ifIndex as text, port description "1/1/2, 10-Gig Ethernet";
+// management addresses in tmnxLldpRemManAddrTable indexed
+// …remIndex.1.4.a.b.c.d.
+const timos = `1.3.6.1.4.1.6527.3.1.2.59.4.1.1.4.13890.35717120.1.1|2|4
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.4.14402.69238784.1.1|2|4
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.4.58355808.35684352.1.2|2|4
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.5.13890.35717120.1.1|4x|A47B2C000001
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.5.14402.69238784.1.1|4x|A47B2C000002
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.5.58355808.35684352.1.2|4x|A47B2C000003
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.6.13890.35717120.1.1|2|7
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.6.14402.69238784.1.1|2|7
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.6.58355808.35684352.1.2|2|7
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.7.13890.35717120.1.1|4|35717120
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.7.14402.69238784.1.1|4|102793216
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.7.58355808.35684352.1.2|4|35717120
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.8.13890.35717120.1.1|4|1/1/2, 10-Gig Ethernet
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.8.14402.69238784.1.1|4|3/1/1, 10-Gig Ethernet
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.8.58355808.35684352.1.2|4|1/1/2, 10-Gig Ethernet
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.9.13890.35717120.1.1|4|pe2
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.9.14402.69238784.1.1|4|pe3
+1.3.6.1.4.1.6527.3.1.2.59.4.1.1.9.58355808.35684352.1.2|4|pe4
+1.3.6.1.4.1.6527.3.1.2.59.4.2.1.3.13890.35717120.1.1.1.4.192.0.2.1|2|2
+1.3.6.1.4.1.6527.3.1.2.59.4.2.1.3.14402.69238784.1.1.1.4.192.0.2.2|2|2
+1.3.6.1.4.1.6527.3.1.2.59.4.2.1.3.58355808.35684352.1.2.1.4.192.0.2.3|2|2
+`
+
+// TestTimosLayout: rows shaped as the public timos recording's: two
+// neighbours placed on 1/1/2 and 1/1/1 by the ifIndex in the index, the
+// third (ifIndex 69238784, not in ifTable) on no port with a problem; port
+// IDs of subtype local keep the peer's text.
+func TestTimosLayout(t *testing.T) {
+	s, probs := decodeText(t, base+timos)
+	ns := lldpNeighbours(s)
+	var got []string
+	for _, n := range ns {
+		got = append(got, n.LocalPort+"="+n.SystemName+"/"+n.PortIDSubtype+":"+n.PortID+"@"+strings.Join(n.MgmtAddrs, ","))
+	}
+	want := []string{"=pe3/local:102793216@192.0.2.2", "1/1/1=pe4/local:35717120@192.0.2.3", "1/1/2=pe2/local:35717120@192.0.2.1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if !vendortest.Contains(probs, "tmnxLldpRemEntry.14402.69238784.1.1: local ifIndex 69238784 is not in ifTable") {
+		t.Errorf("problems %q", probs)
+	}
+}
