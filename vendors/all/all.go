@@ -10,6 +10,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
+	"github.com/bondaudit/bondaudit/vendors/alcatel"
 	"github.com/bondaudit/bondaudit/vendors/arista"
 	"github.com/bondaudit/bondaudit/vendors/aruba"
 	"github.com/bondaudit/bondaudit/vendors/cisco"
@@ -17,6 +18,8 @@ import (
 	"github.com/bondaudit/bondaudit/vendors/huawei"
 	"github.com/bondaudit/bondaudit/vendors/juniper"
 	"github.com/bondaudit/bondaudit/vendors/linux"
+	"github.com/bondaudit/bondaudit/vendors/mikrotik"
+	"github.com/bondaudit/bondaudit/vendors/nokia"
 	"github.com/bondaudit/bondaudit/vendors/other"
 )
 
@@ -34,7 +37,7 @@ var families = []vendors.Profile{
 	linux.Cumulus,
 	other.ExtremeVOSS, other.Extreme, other.SIAE,
 	huawei.VRP,
-	other.AlcatelLucent, other.H3C, other.MikroTik, other.Ubiquiti, other.Mellanox, other.Eltex, other.Netgear,
+	alcatel.OmniSwitch, nokia.SROS, other.H3C, mikrotik.RouterOS, other.Ubiquiti, other.Mellanox, other.Eltex, other.Netgear,
 }
 
 // Profiles returns every profile in recognition order, the standard

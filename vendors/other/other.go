@@ -15,14 +15,8 @@ var Extreme = vendors.Profile{Name: "extreme", Enterprises: []int{1916, 1588, 19
 // SIAE is SIAE Microelettronica.
 var SIAE = vendors.Profile{Name: "siae", Enterprises: []int{3373}}
 
-// AlcatelLucent is Alcatel-Lucent Enterprise OmniSwitch (AOS 6/7).
-var AlcatelLucent = vendors.Profile{Name: "alcatel-lucent", Enterprises: []int{6486, 6527}, OIDs: []string{"1.3.6.1.4.1.6486.801.1.2.1.13.1"}}
-
 // H3C is H3C Comware.
 var H3C = vendors.Profile{Name: "h3c", Enterprises: []int{25506}, OIDs: []string{"1.3.6.1.4.1.25506.8.25"}}
-
-// MikroTik is MikroTik RouterOS / SwOS.
-var MikroTik = vendors.Profile{Name: "mikrotik", Enterprises: []int{14988}}
 
 // Ubiquiti is Ubiquiti (UniFi, EdgeSwitch: Broadcom FASTPATH, 4413).
 var Ubiquiti = vendors.Profile{Name: "ubiquiti", Enterprises: []int{41112, 4413}}
