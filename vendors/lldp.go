@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -41,32 +42,13 @@ func (d *decoder) lldp() {
 			}
 		}
 	}
-	// name index for joining lldpLocPortTable to IF-MIB
-	// ifName wins over ifDescr, and the lowest ifIndex over higher ones,
-	// so that the join never depends on map order.
-	byName := map[string]int{}
-	ifxs := make([]int, 0, len(d.ports))
-	for i := range d.ports {
-		ifxs = append(ifxs, i)
-	}
-	slices.Sort(ifxs)
-	for _, pass := range []func(*topology.Port) string{
-		func(p *topology.Port) string { return p.Name },
-		func(p *topology.Port) string { return p.Descr },
-	} {
-		for _, i := range ifxs {
-			if n := pass(d.ports[i]); n != "" {
-				k := topology.NormalizePortName(n)
-				if _, taken := byName[k]; !taken {
-					byName[k] = i
-				}
-			}
-		}
-	}
+	byName := d.portNameIndex()
 	numToIf := map[int]int{}
+	locWhy := map[int]string{}
 	for n, lp := range locs {
-		ifx := d.resolveLocPort(lp, byName)
+		ifx, why := d.resolveLocPort(lp, byName)
 		if ifx == 0 {
+			locWhy[n] = why
 			continue
 		}
 		numToIf[n] = ifx
@@ -99,9 +81,16 @@ func (d *decoder) lldp() {
 		if ifx, ok := numToIf[n]; ok {
 			return ifx, ""
 		}
-		if len(locs) == 0 && d.ports[n] != nil {
+		if why, ok := locWhy[n]; ok {
+			return 0, fmt.Sprintf("lldpRemLocalPortNum %d: local port unknown: %s", n, why)
+		}
+		if len(locs) == 0 {
 			// no lldpLocPortTable: the local port number is all there is
-			return n, fmt.Sprintf("lldpRemLocalPortNum %d taken as ifIndex (no lldpLocPortTable)", n)
+			ifx, how, why := d.portByNumber(n)
+			if ifx == 0 {
+				return 0, fmt.Sprintf("lldpRemLocalPortNum %d: local port unknown (no lldpLocPortTable): %s", n, why)
+			}
+			return ifx, fmt.Sprintf("lldpRemLocalPortNum %d taken as %s (no lldpLocPortTable)", n, how)
 		}
 		return 0, fmt.Sprintf("lldpRemLocalPortNum %d matches no lldpLocPortTable row", n)
 	})
@@ -113,24 +102,68 @@ func (d *decoder) lldp() {
 	})
 }
 
-// resolveLocPort finds the ifIndex of an lldpLocPortTable row: by its port
-// ID (ifName/ifAlias/local names), by its description, by a numeric local
-// ID that is an ifIndex (Junos), and last by the port number itself.
-func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) int {
+// portNameIndex maps normalised interface names to ifIndexes for joining
+// lldpLocPortTable to IF-MIB: ifName wins over ifDescr, ifDescr over
+// ifAlias, and the lowest ifIndex over higher ones, so that the join never
+// depends on map order.
+func (d *decoder) portNameIndex() map[string]int {
+	byName := map[string]int{}
+	ifxs := make([]int, 0, len(d.ports))
+	for i := range d.ports {
+		ifxs = append(ifxs, i)
+	}
+	slices.Sort(ifxs)
+	for _, pass := range []func(*topology.Port) string{
+		func(p *topology.Port) string { return p.Name },
+		func(p *topology.Port) string { return p.Descr },
+		func(p *topology.Port) string { return p.Alias },
+	} {
+		for _, i := range ifxs {
+			if n := pass(d.ports[i]); n != "" {
+				k := topology.NormalizePortName(n)
+				if _, taken := byName[k]; !taken {
+					byName[k] = i
+				}
+			}
+		}
+	}
+	return byName
+}
+
+// resolveLocPort finds the ifIndex of an lldpLocPortTable row, or says why
+// it cannot. In order: its port ID or description naming an interface
+// (ifName, ifDescr, ifAlias), a numeric local port ID that is an ifIndex
+// (Junos; Alcatel-Lucent OmniSwitch, which has no subtype column and sends
+// the ifIndex: port ID "1001"), a vendor string that ends exactly one
+// interface's name ("1/3" for "PORT-1/3"), the port's MAC address, and last
+// the port number itself (see portByNumber). A row is never put on a port
+// that none of these name.
+func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, string) {
 	id := lp.id.Text()
-	if lp.subtype != 3 && lp.subtype != 4 && id != "" {
+	named := lp.subtype != 3 && lp.subtype != 4 && id != ""
+	if named {
 		if i, ok := byName[topology.NormalizePortName(id)]; ok {
-			return i
+			return i, ""
 		}
 	}
 	if lp.desc != "" {
 		if i, ok := byName[topology.NormalizePortName(lp.desc)]; ok {
-			return i
+			return i, ""
 		}
 	}
-	if lp.subtype == 7 {
-		if n, err := strconv.Atoi(id); err == nil && d.ports[n] != nil {
-			return n
+	if lp.subtype == 7 || lp.subtype == 0 {
+		if n, err := strconv.Atoi(id); err == nil && n > 0 && d.ports[n] != nil {
+			return n, ""
+		}
+	}
+	if named {
+		if i := d.portBySuffix(id); i > 0 {
+			return i, ""
+		}
+	}
+	if lp.desc != "" {
+		if i := d.portBySuffix(lp.desc); i > 0 {
+			return i, ""
 		}
 	}
 	if lp.subtype == 3 && len(lp.id.Bytes) == 6 {
@@ -146,13 +179,78 @@ func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) int {
 			}
 		}
 		if found > 0 {
-			return found
+			return found, ""
 		}
 	}
-	if d.ports[lp.num] != nil {
-		return lp.num
+	ifx, _, why := d.portByNumber(lp.num)
+	if ifx == 0 {
+		return 0, fmt.Sprintf("lldpLocPortTable row %d (port ID %s, description %s) names no interface and %s", lp.num, quote.Q(id), quote.Q(lp.desc), why)
 	}
-	return 0
+	return ifx, ""
+}
+
+// portBySuffix finds the one interface whose ifName, ifDescr or ifAlias
+// ends in s after a separator (a vendor's "1/3" for ifName "PORT-1/3" or
+// ifDescr "Alcatel-Lucent 1/3"). s must hold a non-digit, so that a bare
+// number never matches the tail of a slot/port name; two candidates match
+// nothing.
+func (d *decoder) portBySuffix(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" || !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0
+	}
+	ls := strings.ToLower(s)
+	found := 0
+	for i, p := range d.ports {
+		for _, n := range []string{p.Name, p.Descr, p.Alias} {
+			ln := strings.ToLower(strings.TrimSpace(n))
+			if len(ln) <= len(ls) || !strings.HasSuffix(ln, ls) {
+				continue
+			}
+			if c := ln[len(ln)-len(ls)-1]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
+				continue
+			}
+			if found != 0 && found != i {
+				return 0
+			}
+			found = i
+		}
+	}
+	return found
+}
+
+// portByNumber reads an LLDP local port number as an interface: it is the
+// ifIndex on some devices and the dot1dBasePort on bridges. When both name
+// an interface and they differ, the Ethernet-like one wins (port number 1
+// is ifIndex 1 "lo" but bridge port 1 "GigabitEthernet 1/1"); two
+// Ethernet-like ones (or none) leave the port unknown. how says which
+// reading was taken, why why none was.
+func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
+	byIf := 0
+	if d.ports[n] != nil {
+		byIf = n
+	}
+	byBridge := 0
+	if b, ok := d.basePort[n]; ok && d.ports[b] != nil {
+		byBridge = b
+	}
+	switch {
+	case byIf == 0 && byBridge == 0:
+		return 0, "", fmt.Sprintf("port number %d is neither an ifIndex nor a dot1dBasePort", n)
+	case byBridge == 0 || byBridge == byIf:
+		return byIf, "ifIndex", ""
+	case byIf == 0:
+		return byBridge, fmt.Sprintf("dot1dBasePort (ifIndex %d)", byBridge), ""
+	}
+	ethIf, ethBridge := d.ports[byIf].Type == "ethernet", d.ports[byBridge].Type == "ethernet"
+	switch {
+	case ethBridge && !ethIf:
+		return byBridge, fmt.Sprintf("dot1dBasePort (ifIndex %d)", byBridge), ""
+	case ethIf && !ethBridge:
+		return byIf, "ifIndex", ""
+	}
+	return 0, "", fmt.Sprintf("port number %d is ifIndex %d (%s) and dot1dBasePort of ifIndex %d (%s), and neither is the only Ethernet-like one",
+		n, byIf, quote.Q(d.ports[byIf].Name), byBridge, quote.Q(d.ports[byBridge].Name))
 }
 
 // remote decodes a remote-systems table whose index has idxLen integers;

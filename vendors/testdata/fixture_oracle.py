@@ -158,6 +158,12 @@ def main(path):
                 found = cands[0]
         if found is None and n in types:
             found = n
+        # a bridge numbers LLDP ports by dot1dBasePort (OmniSwitch: port
+        # number 1 is bridge port 1 = ifIndex 1001, port ID "1001" without
+        # a subtype column): read through dot1dBasePortIfIndex, Ethernet only
+        bp = num(vals.get('1.3.6.1.2.1.17.1.4.1.2.%d' % n, (None, None))[1])
+        if found is None and types.get(bp) in ETHER:
+            found = bp
         if found is not None:
             locif[n] = found
 
