@@ -14,6 +14,9 @@ type locPort struct {
 	num, subtype int
 	id           Value
 	desc         string
+	// ifIndexed: num is an ifIndex by definition (LLDP-V2-MIB's
+	// lldpV2LocPortIfIndex), never a bridge port number.
+	ifIndexed bool
 }
 
 // lldp decodes the local port table (mapping lldpLocPortNum to ifIndex) and
@@ -58,21 +61,7 @@ func (d *decoder) lldp() {
 		}
 		_, p.LLDPPortID = portID(lp.subtype, lp.id)
 	}
-	// V2 local ports are indexed by ifIndex.
-	v2sub := map[int]int{}
-	for _, r := range d.w.Column(oidLldpV2LocPortEntry + ".2") {
-		if i, ok := d.intIndex(oidLldpV2LocPortEntry+".2", r); ok {
-			v2sub[i], _ = num(r.Value)
-		}
-	}
-	for _, r := range d.w.Column(oidLldpV2LocPortEntry + ".3") {
-		if i, ok := d.intIndex(oidLldpV2LocPortEntry+".3", r); ok {
-			if p := d.ports[i]; p != nil && p.LLDPPortID == "" {
-				_, p.LLDPPortID = portID(v2sub[i], r.Value)
-			}
-		}
-	}
-
+	v1Before := len(d.s.Neighbours)
 	d.remote(oidLldpRemEntry, 3, 4, func(ix []int64) (int, string) {
 		if len(ix) != 3 {
 			return 0, ""
@@ -94,12 +83,7 @@ func (d *decoder) lldp() {
 		}
 		return 0, fmt.Sprintf("lldpRemLocalPortNum %d matches no lldpLocPortTable row", n)
 	})
-	d.remote(oidLldpV2RemEntry, 4, 5, func(ix []int64) (int, string) {
-		if len(ix) != 4 {
-			return 0, ""
-		}
-		return int(ix[1]), ""
-	})
+	d.lldpV2(byName, len(d.s.Neighbours) == v1Before)
 }
 
 // portNameIndex maps normalised interface names to ifIndexes for joining
@@ -183,8 +167,18 @@ func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, strin
 		}
 	}
 	ifx, _, why := d.portByNumber(lp.num)
+	if lp.ifIndexed {
+		ifx, why = 0, fmt.Sprintf("ifIndex %d is no interface", lp.num)
+		if d.ports[lp.num] != nil {
+			ifx = lp.num
+		}
+	}
 	if ifx == 0 {
-		return 0, fmt.Sprintf("lldpLocPortTable row %d (port ID %s, description %s) names no interface and %s", lp.num, quote.Q(id), quote.Q(lp.desc), why)
+		table := "lldpLocPortTable"
+		if lp.ifIndexed {
+			table = "lldpV2LocPortTable"
+		}
+		return 0, fmt.Sprintf("%s row %d (port ID %s, description %s) names no interface and %s", table, lp.num, quote.Q(id), quote.Q(lp.desc), why)
 	}
 	return ifx, ""
 }
