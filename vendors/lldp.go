@@ -184,8 +184,9 @@ func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, strin
 }
 
 // portBySuffix finds the one interface whose ifName, ifDescr or ifAlias
-// ends in s after a separator (a vendor's "1/3" for ifName "PORT-1/3" or
-// ifDescr "Alcatel-Lucent 1/3"). s must hold a non-digit, so that a bare
+// ends in s after a prefix (a vendor's "1/3" for ifName "PORT-1/3",
+// "Ethernet1/3" or ifDescr "Alcatel-Lucent 1/3"), never after a digit or a
+// port-number separator (/ . :). s must hold a non-digit, so that a bare
 // number never matches the tail of a slot/port name; two candidates match
 // nothing.
 func (d *decoder) portBySuffix(s string) int {
@@ -201,8 +202,8 @@ func (d *decoder) portBySuffix(s string) int {
 			if len(ln) <= len(ls) || !strings.HasSuffix(ln, ls) {
 				continue
 			}
-			if c := ln[len(ln)-len(ls)-1]; c >= '0' && c <= '9' || c >= 'a' && c <= 'z' {
-				continue
+			if c := ln[len(ln)-len(ls)-1]; c >= '0' && c <= '9' || strings.IndexByte("/.:", c) >= 0 {
+				continue // the tail of a longer port number: "1/1" is not "2/1/1"
 			}
 			if found != 0 && found != i {
 				return 0

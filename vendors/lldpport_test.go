@@ -181,3 +181,20 @@ func TestOmniSwitchNeighboursPlaced(t *testing.T) {
 		}
 	}
 }
+
+// TestLLDPLocPortSuffixNotAPortTail: "5/7" is the tail of the stack port
+// "2/5/7" (and "1/4" of "Ethernet11/4"), not a name for it.
+func TestLLDPLocPortSuffixNotAPortTail(t *testing.T) {
+	rec := vendorPorts + `1.3.6.1.2.1.2.2.1.3.60|2|6
+1.3.6.1.2.1.31.1.1.1.1.60|4|2/5/7
+1.3.6.1.2.1.2.2.1.3.61|2|6
+1.3.6.1.2.1.31.1.1.1.1.61|4|Ethernet11/4
+1.0.8802.1.1.2.1.3.7.1.3.7|4|5/7
+1.0.8802.1.1.2.1.3.7.1.3.8|4|1/4
+` + lldpRem("7", "1", "b8cef6a10600", "web01") + lldpRem("8", "1", "b8cef6a10700", "web02")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
+	got := neighbourPorts(s)
+	if got["web01"] != "" || got["web02"] != "" {
+		t.Errorf("placed on %q and %q, want no port (problems %v)", got["web01"], got["web02"], probs)
+	}
+}
