@@ -48,9 +48,14 @@ func (d *decoder) lldp() {
 	byName := d.portNameIndex()
 	numToIf := map[int]int{}
 	locWhy := map[int]string{}
+	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
 	for n, lp := range locs {
 		ifx, why := d.resolveLocPort(lp, byName)
 		if ifx == 0 {
+			if name := lp.id.Text(); lp.subtype != 3 && lp.subtype != 4 && mgmtPortName(name) {
+				mgmt[n] = name
+				continue
+			}
 			locWhy[n] = why
 			continue
 		}
@@ -62,6 +67,7 @@ func (d *decoder) lldp() {
 		_, p.LLDPPortID = portID(lp.subtype, lp.id)
 	}
 	v1Before := len(d.s.Neighbours)
+	onMgmt := map[string]string{}
 	d.remote(oidLldpRemEntry, 3, 4, func(ix []int64) (int, string) {
 		if len(ix) != 3 {
 			return 0, ""
@@ -73,6 +79,10 @@ func (d *decoder) lldp() {
 		if why, ok := locWhy[n]; ok {
 			return 0, fmt.Sprintf("lldpRemLocalPortNum %d: local port unknown: %s", n, why)
 		}
+		if name, ok := mgmt[n]; ok {
+			onMgmt[fmt.Sprintf("%d.%d.%d", ix[0], ix[1], ix[2])] = name
+			return 0, fmt.Sprintf("lldpRemLocalPortNum %d is the management port %s, which IF-MIB does not list", n, quote.Q(name))
+		}
 		if len(locs) == 0 {
 			// no lldpLocPortTable: the local port number is all there is
 			ifx, how, why := d.portByNumber(n)
@@ -83,7 +93,38 @@ func (d *decoder) lldp() {
 		}
 		return 0, fmt.Sprintf("lldpRemLocalPortNum %d matches no lldpLocPortTable row", n)
 	})
+	d.placeOnMgmt(v1Before, onMgmt)
 	d.lldpV2(byName, len(d.s.Neighbours) == v1Before)
+}
+
+// placeOnMgmt puts the LLDP-MIB neighbours decoded since index from on the
+// management port their lldpLocPortTable row names (onMgmt: remote index
+// -> port name) when IF-MIB has no interface for it: AOS-CX's out-of-band
+// "mgmt" port (lldpLocPortNum 4000, port ID "mgmt", no ifIndex), where a
+// VSX peer is heard over its keepalive link. The neighbour is on the port
+// the device names; no interface is invented for it.
+func (d *decoder) placeOnMgmt(from int, onMgmt map[string]string) {
+	if len(onMgmt) == 0 {
+		return
+	}
+	for i := from; i < len(d.s.Neighbours); i++ {
+		n := &d.s.Neighbours[i]
+		if name, ok := onMgmt[strings.TrimPrefix(n.Source, "LLDP-MIB lldpRemTable.")]; ok && n.LocalPort == "" {
+			n.LocalPort = name
+		}
+	}
+}
+
+// mgmtPortName reports names devices give their out-of-band management
+// port: mgmt, mgmt0, oobm, Management1, management0/0 (case-insensitive).
+func mgmtPortName(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"management", "mgmt", "oobm"} {
+		if rest, ok := strings.CutPrefix(l, p); ok {
+			return strings.Trim(rest, "0123456789/") == ""
+		}
+	}
+	return false
 }
 
 // portNameIndex maps normalised interface names to ifIndexes for joining

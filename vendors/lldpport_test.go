@@ -198,3 +198,45 @@ func TestLLDPLocPortSuffixNotAPortTail(t *testing.T) {
 		t.Errorf("placed on %q and %q, want no port (problems %v)", got["web01"], got["web02"], probs)
 	}
 }
+
+// TestVSXPeerOnMgmtPort: AOS-CX (librenms__arubaos-cx_8360.snmprec) hears
+// its VSX peer (chassis ec:67:94:50:4d:00) on the ISL ports 1/1/1 and
+// 1/1/2 and on its out-of-band "mgmt" port (lldpLocPortNum 4000, port ID
+// "mgmt"), which IF-MIB does not list: that neighbour is on "mgmt", with a
+// problem saying no interface stands for it.
+func TestVSXPeerOnMgmtPort(t *testing.T) {
+	s, probs := recording(t, "librenms__arubaos-cx_8360.snmprec")
+	var got []string
+	for _, n := range s.Neighbours {
+		if n.ChassisID == "ec:67:94:50:4d:00" {
+			got = append(got, n.LocalPort+"<-"+n.PortID)
+		}
+	}
+	slices.Sort(got)
+	if want := []string{"1/1/1<-1/1/1", "1/1/2<-1/1/2", "mgmt<-mgmt"}; !slices.Equal(got, want) {
+		t.Errorf("VSX peer heard on %v, want %v", got, want)
+	}
+	if !hasProblem(probs, "lldpRemLocalPortNum 4000", `management port "mgmt"`, "IF-MIB does not list") {
+		t.Errorf("no problem notes the mgmt port: %v", probs)
+	}
+}
+
+// TestMgmtNameOnlyWhenNotAnInterface: a management port IF-MIB lists is
+// resolved to its interface like any other (Arista Management1); a name
+// that only starts like one ("mgmt-vlan") is no management port and stays
+// on no port.
+func TestMgmtNameOnlyWhenNotAnInterface(t *testing.T) {
+	rec := base + `1.3.6.1.2.1.2.2.1.3.999001|2|6
+1.3.6.1.2.1.31.1.1.1.1.999001|4|Management1
+1.0.8802.1.1.2.1.3.7.1.3.40|4|Management1
+1.0.8802.1.1.2.1.3.7.1.3.41|4|mgmt-vlan
+` + lldpRem("40", "1", "b8cef6a10600", "oob-sw") + lldpRem("41", "1", "b8cef6a10700", "other")
+	s, probs := texts(vendors.Decode(walk(t, rec), "x"))
+	got := neighbourPorts(s)
+	if got["oob-sw"] != "Management1" || got["other"] != "" {
+		t.Errorf("placed %v, want oob-sw on Management1 and other on no port (problems %v)", got, probs)
+	}
+	if hasProblem(probs, "management port") {
+		t.Errorf("Management1 is an interface: %v", probs)
+	}
+}
