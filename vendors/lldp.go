@@ -256,7 +256,9 @@ func (d *decoder) portBySuffix(s string) int {
 }
 
 // portByNumber reads an LLDP local port number as an interface: it is the
-// ifIndex on some devices and the dot1dBasePort on bridges. When both name
+// ifIndex on some devices and the dot1dBasePort on bridges (LLDP-MIB's
+// LldpPortNumber: "the same value as the dot1dBasePort" on an 802.1D/Q
+// bridge, the ifIndex otherwise; devices differ, see Uninett/nav#319). When both name
 // an interface and they differ, the Ethernet-like one wins (port number 1
 // is ifIndex 1 "lo" but bridge port 1 "GigabitEthernet 1/1"); two
 // Ethernet-like ones (or none) leave the port unknown. how says which
