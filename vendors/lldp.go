@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -14,6 +15,9 @@ type locPort struct {
 	num, subtype int
 	id           Value
 	desc         string
+	// ifIndexed: num is an ifIndex by definition (LLDP-V2-MIB's
+	// lldpV2LocPortIfIndex), never a bridge port number.
+	ifIndexed bool
 }
 
 // lldp decodes the local port table (mapping lldpLocPortNum to ifIndex) and
@@ -42,9 +46,93 @@ func (d *decoder) lldp() {
 			}
 		}
 	}
-	// name index for joining lldpLocPortTable to IF-MIB
-	// ifName wins over ifDescr, and the lowest ifIndex over higher ones,
-	// so that the join never depends on map order.
+	byName := d.portNameIndex()
+	numToIf := map[int]int{}
+	locWhy := map[int]string{}
+	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
+	for n, lp := range locs {
+		ifx, why := d.resolveLocPort(lp, byName)
+		if ifx == 0 {
+			if name := lp.id.Text(); lp.subtype != 3 && lp.subtype != 4 && mgmtPortName(name) {
+				mgmt[n] = name
+				continue
+			}
+			locWhy[n] = why
+			continue
+		}
+		numToIf[n] = ifx
+		p := d.ports[ifx]
+		if n != ifx {
+			p.LLDPPortNum = n
+		}
+		_, p.LLDPPortID = portID(lp.subtype, lp.id)
+	}
+	v1Before := len(d.s.Neighbours)
+	onMgmt := map[string]string{}
+	d.remote(oidLldpRemEntry, 3, 4, func(ix []int64) (int, string) {
+		if len(ix) != 3 {
+			return 0, ""
+		}
+		n := int(ix[1])
+		if ifx, ok := numToIf[n]; ok {
+			return ifx, ""
+		}
+		if why, ok := locWhy[n]; ok {
+			return 0, fmt.Sprintf("lldpRemLocalPortNum %d: local port unknown: %s", n, why)
+		}
+		if name, ok := mgmt[n]; ok {
+			onMgmt[fmt.Sprintf("%d.%d.%d", ix[0], ix[1], ix[2])] = name
+			return 0, fmt.Sprintf("lldpRemLocalPortNum %d is the management port %s, which IF-MIB does not list", n, quote.Q(name))
+		}
+		if len(locs) == 0 {
+			// no lldpLocPortTable: the local port number is all there is
+			ifx, how, why := d.portByNumber(n)
+			if ifx == 0 {
+				return 0, fmt.Sprintf("lldpRemLocalPortNum %d: local port unknown (no lldpLocPortTable): %s", n, why)
+			}
+			return ifx, fmt.Sprintf("lldpRemLocalPortNum %d taken as %s (no lldpLocPortTable)", n, how)
+		}
+		return 0, fmt.Sprintf("lldpRemLocalPortNum %d matches no lldpLocPortTable row", n)
+	})
+	d.placeOnMgmt(v1Before, onMgmt)
+	d.lldpV2(byName, len(d.s.Neighbours) == v1Before)
+}
+
+// placeOnMgmt puts the LLDP-MIB neighbours decoded since index from on the
+// management port their lldpLocPortTable row names (onMgmt: remote index
+// -> port name) when IF-MIB has no interface for it: AOS-CX's out-of-band
+// "mgmt" port (lldpLocPortNum 4000, port ID "mgmt", no ifIndex), where a
+// VSX peer is heard over its keepalive link. The neighbour is on the port
+// the device names; no interface is invented for it.
+func (d *decoder) placeOnMgmt(from int, onMgmt map[string]string) {
+	if len(onMgmt) == 0 {
+		return
+	}
+	for i := from; i < len(d.s.Neighbours); i++ {
+		n := &d.s.Neighbours[i]
+		if name, ok := onMgmt[strings.TrimPrefix(n.Source, "LLDP-MIB lldpRemTable.")]; ok && n.LocalPort == "" {
+			n.LocalPort = name
+		}
+	}
+}
+
+// mgmtPortName reports names devices give their out-of-band management
+// port: mgmt, mgmt0, oobm, Management1, management0/0 (case-insensitive).
+func mgmtPortName(s string) bool {
+	l := strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"management", "mgmt", "oobm"} {
+		if rest, ok := strings.CutPrefix(l, p); ok {
+			return strings.Trim(rest, "0123456789/") == ""
+		}
+	}
+	return false
+}
+
+// portNameIndex maps normalised interface names to ifIndexes for joining
+// lldpLocPortTable to IF-MIB: ifName wins over ifDescr, ifDescr over
+// ifAlias, and the lowest ifIndex over higher ones, so that the join never
+// depends on map order.
+func (d *decoder) portNameIndex() map[string]int {
 	byName := map[string]int{}
 	ifxs := make([]int, 0, len(d.ports))
 	for i := range d.ports {
@@ -54,6 +142,7 @@ func (d *decoder) lldp() {
 	for _, pass := range []func(*topology.Port) string{
 		func(p *topology.Port) string { return p.Name },
 		func(p *topology.Port) string { return p.Descr },
+		func(p *topology.Port) string { return p.Alias },
 	} {
 		for _, i := range ifxs {
 			if n := pass(d.ports[i]); n != "" {
@@ -64,74 +153,43 @@ func (d *decoder) lldp() {
 			}
 		}
 	}
-	numToIf := map[int]int{}
-	for n, lp := range locs {
-		ifx := d.resolveLocPort(lp, byName)
-		if ifx == 0 {
-			continue
-		}
-		numToIf[n] = ifx
-		p := d.ports[ifx]
-		if n != ifx {
-			p.LLDPPortNum = n
-		}
-		_, p.LLDPPortID = portID(lp.subtype, lp.id)
-	}
-	// V2 local ports are indexed by ifIndex.
-	v2sub := map[int]int{}
-	for _, r := range d.w.Column(oidLldpV2LocPortEntry + ".2") {
-		if i, ok := d.intIndex(oidLldpV2LocPortEntry+".2", r); ok {
-			v2sub[i], _ = num(r.Value)
-		}
-	}
-	for _, r := range d.w.Column(oidLldpV2LocPortEntry + ".3") {
-		if i, ok := d.intIndex(oidLldpV2LocPortEntry+".3", r); ok {
-			if p := d.ports[i]; p != nil && p.LLDPPortID == "" {
-				_, p.LLDPPortID = portID(v2sub[i], r.Value)
-			}
-		}
-	}
-
-	d.remote(oidLldpRemEntry, 3, 4, func(ix []int64) (int, string) {
-		if len(ix) != 3 {
-			return 0, ""
-		}
-		n := int(ix[1])
-		if ifx, ok := numToIf[n]; ok {
-			return ifx, ""
-		}
-		if len(locs) == 0 && d.ports[n] != nil {
-			// no lldpLocPortTable: the local port number is all there is
-			return n, fmt.Sprintf("lldpRemLocalPortNum %d taken as ifIndex (no lldpLocPortTable)", n)
-		}
-		return 0, fmt.Sprintf("lldpRemLocalPortNum %d matches no lldpLocPortTable row", n)
-	})
-	d.remote(oidLldpV2RemEntry, 4, 5, func(ix []int64) (int, string) {
-		if len(ix) != 4 {
-			return 0, ""
-		}
-		return int(ix[1]), ""
-	})
+	return byName
 }
 
-// resolveLocPort finds the ifIndex of an lldpLocPortTable row: by its port
-// ID (ifName/ifAlias/local names), by its description, by a numeric local
-// ID that is an ifIndex (Junos), and last by the port number itself.
-func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) int {
+// resolveLocPort finds the ifIndex of an lldpLocPortTable row, or says why
+// it cannot. In order: its port ID or description naming an interface
+// (ifName, ifDescr, ifAlias), a numeric local port ID that is an ifIndex
+// (Junos; Alcatel-Lucent OmniSwitch, which has no subtype column and sends
+// the ifIndex: port ID "1001"), a vendor string that ends exactly one
+// interface's name ("1/3" for "PORT-1/3"), the port's MAC address, and last
+// the port number itself (see portByNumber). A row is never put on a port
+// that none of these name.
+func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, string) {
 	id := lp.id.Text()
-	if lp.subtype != 3 && lp.subtype != 4 && id != "" {
+	named := lp.subtype != 3 && lp.subtype != 4 && id != ""
+	if named {
 		if i, ok := byName[topology.NormalizePortName(id)]; ok {
-			return i
+			return i, ""
 		}
 	}
 	if lp.desc != "" {
 		if i, ok := byName[topology.NormalizePortName(lp.desc)]; ok {
-			return i
+			return i, ""
 		}
 	}
-	if lp.subtype == 7 {
-		if n, err := strconv.Atoi(id); err == nil && d.ports[n] != nil {
-			return n
+	if lp.subtype == 7 || lp.subtype == 0 {
+		if n, err := strconv.Atoi(id); err == nil && n > 0 && d.ports[n] != nil {
+			return n, ""
+		}
+	}
+	if named {
+		if i := d.portBySuffix(id); i > 0 {
+			return i, ""
+		}
+	}
+	if lp.desc != "" {
+		if i := d.portBySuffix(lp.desc); i > 0 {
+			return i, ""
 		}
 	}
 	if lp.subtype == 3 && len(lp.id.Bytes) == 6 {
@@ -147,13 +205,91 @@ func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) int {
 			}
 		}
 		if found > 0 {
-			return found
+			return found, ""
 		}
 	}
-	if d.ports[lp.num] != nil {
-		return lp.num
+	ifx, _, why := d.portByNumber(lp.num)
+	if lp.ifIndexed {
+		ifx, why = 0, fmt.Sprintf("ifIndex %d is no interface", lp.num)
+		if d.ports[lp.num] != nil {
+			ifx = lp.num
+		}
 	}
-	return 0
+	if ifx == 0 {
+		table := "lldpLocPortTable"
+		if lp.ifIndexed {
+			table = "lldpV2LocPortTable"
+		}
+		return 0, fmt.Sprintf("%s row %d (port ID %s, description %s) names no interface and %s", table, lp.num, quote.Q(id), quote.Q(lp.desc), why)
+	}
+	return ifx, ""
+}
+
+// portBySuffix finds the one interface whose ifName, ifDescr or ifAlias
+// ends in s after a prefix (a vendor's "1/3" for ifName "PORT-1/3",
+// "Ethernet1/3" or ifDescr "Alcatel-Lucent 1/3"), never after a digit or a
+// port-number separator (/ . :). s must hold a non-digit, so that a bare
+// number never matches the tail of a slot/port name; two candidates match
+// nothing.
+func (d *decoder) portBySuffix(s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" || !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		return 0
+	}
+	ls := strings.ToLower(s)
+	found := 0
+	for i, p := range d.ports {
+		for _, n := range []string{p.Name, p.Descr, p.Alias} {
+			ln := strings.ToLower(strings.TrimSpace(n))
+			if len(ln) <= len(ls) || !strings.HasSuffix(ln, ls) {
+				continue
+			}
+			if c := ln[len(ln)-len(ls)-1]; c >= '0' && c <= '9' || strings.IndexByte("/.:", c) >= 0 {
+				continue // the tail of a longer port number: "1/1" is not "2/1/1"
+			}
+			if found != 0 && found != i {
+				return 0
+			}
+			found = i
+		}
+	}
+	return found
+}
+
+// portByNumber reads an LLDP local port number as an interface: it is the
+// ifIndex on some devices and the dot1dBasePort on bridges (LLDP-MIB's
+// LldpPortNumber: "the same value as the dot1dBasePort" on an 802.1D/Q
+// bridge, the ifIndex otherwise; devices differ, see Uninett/nav#319). When both name
+// an interface and they differ, the Ethernet-like one wins (port number 1
+// is ifIndex 1 "lo" but bridge port 1 "GigabitEthernet 1/1"); two
+// Ethernet-like ones (or none) leave the port unknown. how says which
+// reading was taken, why why none was.
+func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
+	byIf := 0
+	if d.ports[n] != nil {
+		byIf = n
+	}
+	byBridge := 0
+	if b, ok := d.basePort[n]; ok && d.ports[b] != nil {
+		byBridge = b
+	}
+	switch {
+	case byIf == 0 && byBridge == 0:
+		return 0, "", fmt.Sprintf("port number %d is neither an ifIndex nor a dot1dBasePort", n)
+	case byBridge == 0 || byBridge == byIf:
+		return byIf, "ifIndex", ""
+	case byIf == 0:
+		return byBridge, fmt.Sprintf("dot1dBasePort (ifIndex %d)", byBridge), ""
+	}
+	ethIf, ethBridge := d.ports[byIf].Type == "ethernet", d.ports[byBridge].Type == "ethernet"
+	switch {
+	case ethBridge && !ethIf:
+		return byBridge, fmt.Sprintf("dot1dBasePort (ifIndex %d)", byBridge), ""
+	case ethIf && !ethBridge:
+		return byIf, "ifIndex", ""
+	}
+	return 0, "", fmt.Sprintf("port number %d is ifIndex %d (%s) and dot1dBasePort of ifIndex %d (%s), and neither is the only Ethernet-like one",
+		n, byIf, quote.Q(d.ports[byIf].Name), byBridge, quote.Q(d.ports[byBridge].Name))
 }
 
 // remote decodes a remote-systems table whose index has idxLen integers;

@@ -162,3 +162,28 @@ func TestPollReadsCDPOnAnyVendor(t *testing.T) {
 		t.Errorf("CDP neighbours %+v", cdp)
 	}
 }
+
+// TestPollWalksLLDPV2: a device with LLDP-V2-MIB only (no LLDP-MIB):
+// polling it live walks 1.3.111.2.802.1.1.13, and its neighbours are
+// placed on the ports lldpV2RemLocalIfIndex names.
+func TestPollWalksLLDPV2(t *testing.T) {
+	a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: filepath.Join("testdata", "lldpv2-panos.snmprec")})
+	rs := snmp.Poll(context.Background(), []snmp.Target{{Name: "fw", Deadline: time.Minute, Options: snmp.Options{
+		Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2}}},
+		snmp.PollOptions{})
+	r := rs[0]
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	got := map[string]string{}
+	for _, n := range r.Switch.Neighbours {
+		got[n.SystemName] = n.LocalPort + " " + n.ChassisID + " " + n.Source
+	}
+	want := map[string]string{
+		"switch123.sjc.aristanetworks.com": "ethernet1/13 28:99:3a:bf:26:46 LLDP-V2-MIB lldpV2RemTable.0.18.1.1",
+		"switch124.sjc.aristanetworks.com": "ethernet1/14 28:99:3a:bf:23:f6 LLDP-V2-MIB lldpV2RemTable.0.19.1.2",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("neighbours (-want +got):\n%s\nproblems %q", d, r.Problems)
+	}
+}

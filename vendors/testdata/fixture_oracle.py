@@ -142,7 +142,7 @@ def main(path):
         for n in (descrs.get(i), names.get(i)):
             if n:
                 byname[norm(n)] = i
-    locif = {}
+    locif, locname = {}, {}
     for n, lp in loc.items():
         sub, idv, desc = lp.get('sub'), lp.get('id'), lp.get('desc', '')
         found = None
@@ -158,8 +158,18 @@ def main(path):
                 found = cands[0]
         if found is None and n in types:
             found = n
+        # a bridge numbers LLDP ports by dot1dBasePort (OmniSwitch: port
+        # number 1 is bridge port 1 = ifIndex 1001, port ID "1001" without
+        # a subtype column): read through dot1dBasePortIfIndex, Ethernet only
+        bp = num(vals.get('1.3.6.1.2.1.17.1.4.1.2.%d' % n, (None, None))[1])
+        if found is None and types.get(bp) in ETHER:
+            found = bp
         if found is not None:
             locif[n] = found
+        elif sub not in (3, 4) and idv is not None and re.fullmatch(r'(mgmt|oobm|management)[0-9/]*', norm(text(idv))):
+            # an out-of-band management port IF-MIB does not list (AOS-CX
+            # "mgmt", port number 4000): the neighbour is on that name
+            locname[n] = text(idv)
 
     rem = {}
     for col, key in ((4, 'csub'), (5, 'chassis'), (6, 'psub'), (7, 'port'), (9, 'sys')):
@@ -173,6 +183,8 @@ def main(path):
             n = int(parts[1])
             if n in locif:
                 local = name(locif[n])
+            elif n in locname:
+                local = locname[n]
             elif not loc and n in types:
                 local = name(n)
         ch, csub = r.get('chassis', b''), num(r.get('csub'))

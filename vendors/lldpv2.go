@@ -1,0 +1,78 @@
+package vendors
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// lldpV2 decodes LLDP-V2-MIB (IEEE 802.1AB-2009, 1.3.111.2.802.1.1.13).
+// Its local port table (lldpV2LocPortTable) is indexed by
+// lldpV2LocPortIfIndex and gives the port ID each port sends; its remote
+// table (lldpV2RemTable) is indexed by lldpV2RemTimeMark,
+// lldpV2RemLocalIfIndex, lldpV2RemLocalDestMACAddress (a row of
+// lldpV2DestAddressTable: nearest bridge, nearest customer bridge, …) and
+// lldpV2RemIndex, its columns one above LLDP-MIB's (chassis ID subtype is
+// column 5). Neighbours are read from it only when LLDP-MIB gave none
+// (v1Empty): devices that implement both mirror one agent, and the
+// neighbour would be counted twice.
+//
+// The local interface goes through the same resolution as LLDP-MIB's: the
+// local port's port ID or description naming an interface wins over the
+// bare number, which is read as an ifIndex only (the MIB says it is one).
+func (d *decoder) lldpV2(byName map[string]int, v1Empty bool) {
+	locs := map[int]*locPort{}
+	for _, c := range []int{2, 3, 4} {
+		prefix := oidLldpV2LocPortEntry + "." + strconv.Itoa(c)
+		for _, r := range d.w.Column(prefix) {
+			n, ok := d.intIndex(prefix, r)
+			if !ok {
+				continue
+			}
+			lp := locs[n]
+			if lp == nil {
+				lp = &locPort{num: n, ifIndexed: true}
+				locs[n] = lp
+			}
+			switch c {
+			case 2:
+				lp.subtype, _ = num(r.Value)
+			case 3:
+				lp.id = r.Value
+			case 4:
+				lp.desc = r.Value.Text()
+			}
+		}
+	}
+	ifxOf := map[int]int{}
+	why := map[int]string{}
+	for n, lp := range locs {
+		ifx, w := d.resolveLocPort(lp, byName)
+		if ifx == 0 {
+			why[n] = w
+			continue
+		}
+		ifxOf[n] = ifx
+		if p := d.ports[ifx]; p.LLDPPortID == "" {
+			_, p.LLDPPortID = portID(lp.subtype, lp.id)
+		}
+	}
+	if !v1Empty {
+		return
+	}
+	d.remote(oidLldpV2RemEntry, 4, 5, func(ix []int64) (int, string) {
+		if len(ix) != 4 {
+			return 0, ""
+		}
+		n := int(ix[1])
+		if ifx, ok := ifxOf[n]; ok {
+			return ifx, ""
+		}
+		if w, ok := why[n]; ok {
+			return 0, fmt.Sprintf("lldpV2RemLocalIfIndex %d: local port unknown: %s", n, w)
+		}
+		if d.ports[n] != nil {
+			return n, ""
+		}
+		return 0, fmt.Sprintf("lldpV2RemLocalIfIndex %d is no interface and has no lldpV2LocPortTable row", n)
+	})
+}
