@@ -386,8 +386,41 @@ func (d *Device) lldp(w Walk) {
 			d.add("lldp", d.Interfaces[n], r)
 			continue
 		}
-		d.add("lldp", d.placeLLDP(r.local, locSub, locID, locDesc, bridge), r)
+		if i := d.placeLLDP(r.local, locSub, locID, locDesc, bridge); i != nil || mgmtName(r.local, locSub, locID, locDesc, d) == "" {
+			d.add("lldp", i, r)
+		} else {
+			// The device names the port in its own table but IF-MIB does
+			// not list it: an out-of-band management port (AOS-CX "mgmt",
+			// where a VSX keepalive peer is heard). That is the port it
+			// means.
+			d.add("lldp", &Interface{Name: mgmtName(r.local, locSub, locID, locDesc, d)}, r)
+		}
 	}
+}
+
+// mgmtName is the local port's name in lldpLocPortTable (port ID unless a
+// MAC or network address, else the description) when it is a management
+// port's (mgmt…, oobm…, management…) and no interface bears it; "" else.
+func mgmtName(n int, locSub, locID, locDesc map[int]Value, d *Device) string {
+	var names []string
+	if v, ok := locID[n]; ok {
+		if sub, _ := locSub[n].Int(); sub != 3 && sub != 4 && printable(v.Raw) {
+			names = append(names, string(v.Raw))
+		}
+	}
+	if v, ok := locDesc[n]; ok && printable(v.Raw) {
+		names = append(names, string(v.Raw))
+	}
+	for _, name := range names {
+		low := strings.ToLower(name)
+		if !strings.HasPrefix(low, "mgmt") && !strings.HasPrefix(low, "oobm") && !strings.HasPrefix(low, "management") {
+			continue
+		}
+		if d.unique(func(i *Interface) bool { return i.Name == name || i.Descr == name || i.Alias == name }) == nil {
+			return name
+		}
+	}
+	return ""
 }
 
 func (d *Device) add(proto string, local *Interface, r *remRow) {
@@ -614,6 +647,26 @@ func (d *Device) lags(w Walk) {
 		}
 		for _, i := range start {
 			walk(i, 0)
+		}
+	}
+	// ALCATEL-IND1-LAG-MIB (OmniSwitch AOS 6 and AOS 7/8):
+	// alclnkaggAggTable, indexed by the aggregate's ifIndex, names its
+	// primary port (alclnkaggAggPrimaryPortIndex, column 20, an ifIndex)
+	// and how many ports are attached (alclnkaggAggNbrAttachedPorts,
+	// column 19). With exactly one attached, the primary port is the
+	// member; with more, the others are not named anywhere. Only for
+	// aggregates the standard tables leave without members.
+	for _, entry := range []string{"1.3.6.1.4.1.6486.800.1.2.1.13.1.1.1.1.1", "1.3.6.1.4.1.6486.801.1.2.1.13.1.1.1.1.1"} {
+		primary := w.intColumn(entry + ".20")
+		for agg, v := range w.intColumn(entry + ".19") {
+			n, _ := v.Int()
+			pv, ok := primary[agg]
+			if !ok || n != 1 || members[agg] == nil || len(members[agg]) != 0 {
+				continue
+			}
+			if p, ok := pv.Int(); ok && p != 0 && d.Interfaces[p] != nil {
+				members[agg][p] = true
+			}
 		}
 	}
 	for agg, ms := range members {
