@@ -20,8 +20,9 @@
 // decoder reads from ifStackTable, so this package adds nothing for them.
 //
 // Tested on: the librenms routeros_crs317 recording (real; its LLDP-MIB
-// remote table has rows, so nothing is added, and its mtxrNeighborTable
-// has only the interface column) and hand-written walks whose neighbour
+// remote table has rows, so no neighbour is added, and its
+// mtxrNeighborTable has only the interface column, which places those
+// rows: see placeLLDP) and hand-written walks whose neighbour
 // rows follow the MIB and whose ifTable follows that recording.
 //
 // Like vendors, it does no I/O and imports only vendors and topology.
@@ -52,7 +53,7 @@ var RouterOS = vendors.Profile{
 	OIDs:        []string{oidNeighbor},
 	Decode:      decode,
 	Tested: []string{
-		"librenms routeros_crs317 (CRS317-1G-16S+, real recording): LLDP-MIB has the neighbours, mtxrNeighborTable not used",
+		"librenms routeros_crs317 (CRS317-1G-16S+, real recording): LLDP-MIB has the neighbours under one-part indexes; all 18 placed through mtxrNeighborInterfaceID of the same number",
 		"MIKROTIK-MIB mtxrNeighborTable where LLDP-MIB is empty: hand-written walks following the MIB, ifTable laid out as in routeros_crs317",
 		"bond membership: ifStackTable (standard); MIKROTIK-MIB has no bonding table",
 	},
@@ -61,6 +62,7 @@ var RouterOS = vendors.Profile{
 func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	for _, n := range s.Neighbours {
 		if n.Protocol == topology.ProtoLLDP {
+			placeLLDP(w, s, problems)
 			return // LLDP-MIB named the neighbours: do not count them twice
 		}
 	}
@@ -153,6 +155,64 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 			return cmp.Or(cmp.Compare(a.LocalPort, b.LocalPort), cmp.Compare(a.ChassisID, b.ChassisID), cmp.Compare(a.PortID, b.PortID))
 		})
 	}
+}
+
+// lldpRem is the source the standard decoder gives an LLDP-MIB remote row.
+const lldpRem = "LLDP-MIB lldpRemTable."
+
+// placeLLDP places the LLDP-MIB neighbours RouterOS serves without a local
+// port. RouterOS indexes lldpRemTable by its neighbour list's row number
+// alone (one part, not timeMark.localPortNum.index), so the standard
+// decoder cannot tell which port heard a row; MIKROTIK-MIB's
+// mtxrNeighborTable is the same neighbour list under the same row numbers,
+// and its mtxrNeighborInterfaceID (column 8) is the ifIndex of the port
+// that heard it (routeros_crs317: both tables hold the same 18 numbers).
+// A row is placed only when its number has an interface in both tables;
+// the standard decoder's "local port unknown" problem for it is then
+// withdrawn and the neighbour's source says how it was placed.
+func placeLLDP(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
+	ifOf := map[string]int{}
+	for _, r := range w.Column(neighborEntry + ".8") {
+		if v, ok := r.Value.Number(); ok && v > 0 && v < 1<<31 {
+			ifOf[r.Index] = int(v)
+		}
+	}
+	if len(ifOf) == 0 {
+		return
+	}
+	byIf := map[int]string{}
+	for _, p := range s.Ports {
+		byIf[p.IfIndex] = p.Name
+	}
+	placed := map[string]bool{}
+	for i := range s.Neighbours {
+		n := &s.Neighbours[i]
+		idx, ok := strings.CutPrefix(n.Source, lldpRem)
+		if !ok || n.LocalPort != "" || n.Protocol != topology.ProtoLLDP || strings.Contains(idx, ".") {
+			continue
+		}
+		name, ok := byIf[ifOf[idx]]
+		if !ok {
+			continue
+		}
+		n.LocalPort = name
+		n.Source += fmt.Sprintf(" on %s by "+mib+"mtxrNeighborInterfaceID.%s = %d (RouterOS numbers both tables by its neighbour list)", name, idx, ifOf[idx])
+		placed[idx] = true
+	}
+	if len(placed) == 0 {
+		return
+	}
+	*problems = slices.DeleteFunc(*problems, func(p topology.Problem) bool {
+		for idx := range placed {
+			if strings.HasSuffix(p.What, ": index "+idx+" has 1 parts, want 3: local port unknown") {
+				return true
+			}
+		}
+		return false
+	})
+	slices.SortStableFunc(s.Neighbours, func(a, b topology.Neighbour) int {
+		return cmp.Or(cmp.Compare(a.LocalPort, b.LocalPort), cmp.Compare(a.ChassisID, b.ChassisID), cmp.Compare(a.PortID, b.PortID))
+	})
 }
 
 func sortedKeys[V any](m map[int]V) []int {

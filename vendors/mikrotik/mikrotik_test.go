@@ -110,7 +110,7 @@ func TestNotWhenLLDPMIB(t *testing.T) {
 // LLDP-MIB remote rows, and its mtxrNeighborTable has only
 // mtxrNeighborInterfaceID (column 8): no neighbour comes from it.
 func TestCRS317(t *testing.T) {
-	s, _ := vendortest.Decode(vendortest.Recording(t, "librenms__routeros_crs317"), "crs317")
+	s, probs := vendortest.Decode(vendortest.Recording(t, "librenms__routeros_crs317"), "crs317")
 	if s.Vendor != "mikrotik" {
 		t.Fatalf("vendor %q", s.Vendor)
 	}
@@ -121,6 +121,47 @@ func TestCRS317(t *testing.T) {
 		if strings.HasPrefix(n.Source, "MIKROTIK-MIB") {
 			t.Errorf("MIKROTIK-MIB neighbour %+v", n)
 		}
+	}
+	// Its lldpRemTable rows have a one-part index (RouterOS's neighbour
+	// number): each is placed on the port mtxrNeighborInterfaceID names
+	// under the same number, and no "local port unknown" is left.
+	ports := map[string]bool{}
+	for _, p := range s.Ports {
+		ports[p.Name] = true
+	}
+	for _, n := range s.Neighbours {
+		if !ports[n.LocalPort] || !strings.Contains(n.Source, "mtxrNeighborInterfaceID") {
+			t.Errorf("LLDP neighbour %q (%s) not placed on a port: %q", n.SystemName, n.Source, n.LocalPort)
+		}
+	}
+	if len(s.Neighbours) != 18 {
+		t.Errorf("%d neighbours, want the recording's 18", len(s.Neighbours))
+	}
+	for _, p := range probs {
+		if strings.Contains(p, "local port unknown") {
+			t.Errorf("problem left: %s", p)
+		}
+	}
+}
+
+// TestOnePartIndexWithoutInterface: no fire: an LLDP-MIB row with a
+// one-part index whose number MIKROTIK-MIB does not list stays on no port,
+// with the standard decoder's problem saying so.
+func TestOnePartIndexWithoutInterface(t *testing.T) {
+	s, probs := decodeText(t, base+`1.0.8802.1.1.2.1.4.1.1.9.5|4|router1
+1.0.8802.1.1.2.1.4.1.1.5.5|4x|AABBCC000001
+1.0.8802.1.1.2.1.4.1.1.4.5|2|4
+1.3.6.1.4.1.14988.1.1.11.1.1.8.6|2|1
+`)
+	if len(s.Neighbours) != 1 || s.Neighbours[0].LocalPort != "" {
+		t.Fatalf("neighbours %+v, want router1 on no port", s.Neighbours)
+	}
+	found := false
+	for _, p := range probs {
+		found = found || strings.Contains(p, "index 5 has 1 parts, want 3: local port unknown")
+	}
+	if !found {
+		t.Errorf("problems %v: want the unknown local port said", probs)
 	}
 }
 
