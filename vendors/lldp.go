@@ -20,12 +20,14 @@ type locPort struct {
 	ifIndexed bool
 }
 
-// lldp decodes the local port table (mapping lldpLocPortNum to ifIndex) and
-// the remote tables of LLDP-MIB and LLDP-V2-MIB.
-func (d *decoder) lldp() {
+// locPorts reads a local port table (LLDP-MIB lldpLocPortTable or
+// LLDP-V2-MIB lldpV2LocPortTable: subtype, port ID and description in
+// columns 2-4, indexed by the local port number; ifIndexed: the number is
+// an ifIndex, as LLDP-V2-MIB defines it).
+func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 	locs := map[int]*locPort{}
 	for _, c := range []int{2, 3, 4} {
-		prefix := oidLldpLocPortEntry + "." + strconv.Itoa(c)
+		prefix := entry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Column(prefix) {
 			n, ok := d.intIndex(prefix, r)
 			if !ok {
@@ -33,7 +35,7 @@ func (d *decoder) lldp() {
 			}
 			lp := locs[n]
 			if lp == nil {
-				lp = &locPort{num: n}
+				lp = &locPort{num: n, ifIndexed: ifIndexed}
 				locs[n] = lp
 			}
 			switch c {
@@ -46,6 +48,13 @@ func (d *decoder) lldp() {
 			}
 		}
 	}
+	return locs
+}
+
+// lldp decodes the local port table (mapping lldpLocPortNum to ifIndex) and
+// the remote tables of LLDP-MIB and LLDP-V2-MIB.
+func (d *decoder) lldp() {
+	locs := d.locPorts(oidLldpLocPortEntry, false)
 	byName := d.portNameIndex()
 	numToIf := map[int]int{}
 	locWhy := map[int]string{}

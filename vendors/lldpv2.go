@@ -2,7 +2,6 @@ package vendors
 
 import (
 	"fmt"
-	"strconv"
 )
 
 // lldpV2 decodes LLDP-V2-MIB (IEEE 802.1AB-2009, 1.3.111.2.802.1.1.13).
@@ -20,29 +19,7 @@ import (
 // local port's port ID or description naming an interface wins over the
 // bare number, which is read as an ifIndex only (the MIB says it is one).
 func (d *decoder) lldpV2(byName map[string]int, v1Empty bool) {
-	locs := map[int]*locPort{}
-	for _, c := range []int{2, 3, 4} {
-		prefix := oidLldpV2LocPortEntry + "." + strconv.Itoa(c)
-		for _, r := range d.w.Column(prefix) {
-			n, ok := d.intIndex(prefix, r)
-			if !ok {
-				continue
-			}
-			lp := locs[n]
-			if lp == nil {
-				lp = &locPort{num: n, ifIndexed: true}
-				locs[n] = lp
-			}
-			switch c {
-			case 2:
-				lp.subtype, _ = num(r.Value)
-			case 3:
-				lp.id = r.Value
-			case 4:
-				lp.desc = r.Value.Text()
-			}
-		}
-	}
+	locs := d.locPorts(oidLldpV2LocPortEntry, true)
 	ifxOf := map[int]int{}
 	why := map[int]string{}
 	for n, lp := range locs {
