@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gosnmp/gosnmp"
+
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 	"github.com/bondaudit/bondaudit/vendors/all"
@@ -188,7 +190,13 @@ const vtpVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
 
 // perVLANFDB reads the FDB of Cisco IOS, which serves BRIDGE-MIB per VLAN:
 // community "community@VLAN" on v1/v2c, context "vlan-VLAN" on v3. One
-// session per VLAN; a VLAN that fails is a problem, not a failure.
+// session per VLAN. The first VLAN context the agent refuses or does not
+// answer ends the read: the others would be refused the same way, each
+// after a full timeout, so it is said once, as the switch's problem. The
+// whole read gets t.PerVLANFDBBudget of the switch's deadline. A VLAN
+// that answers with an empty table is read, not a failure. Messages name
+// the form of the context (community@VLAN, context vlan-N), never the
+// community.
 func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk, s *topology.Switch) []string {
 	var vlans []int
 	for _, row := range w.Column(vtpVlanState) {
@@ -205,14 +213,40 @@ func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk,
 		probs = append(probs, fmt.Sprintf("%d VLANs: FDB read for the first %d only", len(vlans), maxVLANs))
 		vlans = vlans[:maxVLANs]
 	}
+	form := func(vlan int) string {
+		if t.Options.Version == V3 {
+			return fmt.Sprintf("context vlan-%d", vlan)
+		}
+		return fmt.Sprintf("community@%d", vlan)
+	}
+	kind := "community@VLAN"
+	if t.Options.Version == V3 {
+		kind = "context vlan-N"
+	}
+	budgetTime := t.PerVLANFDBBudget
+	share := ""
+	if budgetTime <= 0 {
+		budgetTime = t.Deadline * DefaultPerVLANFDBShare / 100
+		share = fmt.Sprintf(", the default %d%% of the %s deadline", DefaultPerVLANFDBShare, t.Deadline)
+	}
+	vctx, cancel := context.WithTimeout(ctx, budgetTime)
+	defer cancel()
 	// The per-VLAN sessions share the switch's varbind cap.
 	budget := cmp.Or(t.Options.MaxVarBinds, DefaultMaxVarBinds) - w.Len()
-	for _, vlan := range vlans {
+	for i, vlan := range vlans {
 		o := t.Options
 		o.MaxVarBinds = budget
 		if budget <= 0 {
 			probs = append(probs, fmt.Sprintf("FDB of VLAN %d and after: not read: the switch reached its %s cap (%d varbinds, targets.yaml)",
 				vlan, MaxVarBindsKey, cmp.Or(t.Options.MaxVarBinds, DefaultMaxVarBinds)))
+			break
+		}
+		if expired(ctx) {
+			probs = append(probs, deadlinePassed(vlans[i:], len(vlans), t.Deadline))
+			break
+		}
+		if expired(vctx) {
+			probs = append(probs, budgetSpent(vlans[i:], len(vlans), budgetTime, share))
 			break
 		}
 		if o.Version == V3 {
@@ -222,28 +256,97 @@ func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk,
 		}
 		c, err := opt.Dial(o)
 		if err != nil {
-			probs = append(probs, fmt.Sprintf("FDB of VLAN %d: %v", vlan, err))
-			continue
+			probs = append(probs, fmt.Sprintf("per-VLAN FDB not readable: %s (VLAN %d): %v", form(vlan), vlan, err))
+			break
 		}
 		var vbs []vendors.VarBind
+		stop := ""
 		for _, root := range []string{"1.3.6.1.2.1.17.1.4.1", "1.3.6.1.2.1.17.4.3.1"} {
-			got, err := c.BulkWalk(ctx, root)
+			got, err := c.BulkWalk(vctx, root)
 			budget -= len(got)
-			if err != nil {
-				probs = append(probs, fmt.Sprintf("FDB of VLAN %d: %v", vlan, err))
-				break
+			if err == nil {
+				vbs = append(vbs, got...)
+				continue
 			}
-			vbs = append(vbs, got...)
+			// A table cut short is left out: it would be judged as if whole.
+			var capErr *TooManyVarBindsError
+			switch {
+			case errors.As(err, &capErr):
+				probs = append(probs, fmt.Sprintf("FDB of VLAN %d: %v", vlan, err))
+			case expired(ctx):
+				stop = "deadline"
+			case expired(vctx) || errors.Is(err, context.DeadlineExceeded):
+				stop = "budget"
+			case refusedVLAN(err):
+				rest := ""
+				if n := len(vlans) - i - 1; n > 0 {
+					rest = fmt.Sprintf("; the other %d VLANs not tried", n)
+				}
+				if i > 0 {
+					rest += fmt.Sprintf(" (%d VLANs read before it)", i)
+				}
+				probs = append(probs, fmt.Sprintf("per-VLAN FDB not readable: %s refused: %s (VLAN %d): %v%s",
+					kind, form(vlan), vlan, err, rest))
+				stop = "refused"
+			default:
+				probs = append(probs, fmt.Sprintf("FDB of VLAN %d (%s): %v", vlan, form(vlan), err))
+			}
+			break
 		}
 		c.Close()
+		switch stop {
+		case "budget":
+			probs = append(probs, budgetSpent(vlans[i:], len(vlans), budgetTime, share))
+			return probs
+		case "deadline":
+			probs = append(probs, deadlinePassed(vlans[i:], len(vlans), t.Deadline))
+			return probs
+		case "refused":
+			return probs
+		}
 		fdb, p := vendors.VLANFDB(vendors.NewWalk(vbs), vlan, s)
 		s.FDB = append(s.FDB, fdb...)
 		probs = append(probs, p...)
-		if ctx.Err() != nil {
-			break
-		}
 	}
 	return probs
+}
+
+// budgetSpent says which VLANs the per-VLAN FDB budget left unread.
+func budgetSpent(left []int, all int, budget time.Duration, share string) string {
+	return fmt.Sprintf("per-VLAN FDB cut short: its %s budget (%s in targets.yaml%s) ran out at VLAN %d: %d of %d VLANs not read",
+		budget, PerVLANFDBBudgetKey, share, left[0], len(left), all)
+}
+
+// expired: ctx is done or its deadline is past. A request cut at the
+// deadline can return before the context's own timer marks it done.
+func expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
+}
+
+// deadlinePassed says which VLANs the switch's deadline left unread.
+func deadlinePassed(left []int, all int, deadline time.Duration) string {
+	return fmt.Sprintf("per-VLAN FDB cut short: the switch's %s deadline passed at VLAN %d: %d of %d VLANs not read",
+		deadline, left[0], len(left), all)
+}
+
+// refusedVLAN: an error that says the agent will not serve this VLAN
+// context (no answer: a wrong community is dropped, not answered; an
+// access error; an SNMPv3 report), rather than a fault of one table.
+func refusedVLAN(err error) bool {
+	var ae *agentError
+	if errors.As(err, &ae) {
+		switch ae.status {
+		case gosnmp.NoAccess, gosnmp.AuthorizationError, gosnmp.NoSuchName, gosnmp.InconsistentName:
+			return true
+		}
+		return false
+	}
+	var oe *oidOrderError
+	return !errors.As(err, &oe)
 }
 
 // Saved is what SaveAll did with one Result.

@@ -22,6 +22,9 @@ type Target struct {
 	Options Options
 	// Deadline bounds the whole collection of this switch.
 	Deadline time.Duration
+	// PerVLANFDBBudget bounds the per-VLAN FDB read (Cisco IOS) within the
+	// deadline (0: DefaultPerVLANFDBShare percent of it).
+	PerVLANFDBBudget time.Duration
 	// Line is where the target is defined in the targets file.
 	Line int
 }
@@ -47,6 +50,7 @@ type settings struct {
 	MaxRepetitions *repetitions `yaml:"max_repetitions"`
 	MaxVarBinds    *varBinds    `yaml:"max_varbinds"` // MaxVarBindsKey
 	Deadline       *duration    `yaml:"deadline"`
+	PerVLANBudget  *vlanBudget  `yaml:"per_vlan_fdb_budget"` // PerVLANFDBBudgetKey
 	NoBulk         *trueFalse   `yaml:"no_bulk"`
 	Community      *secretRef   `yaml:"community"`
 	Context        *string      `yaml:"context"`
@@ -280,6 +284,39 @@ func (v *varBinds) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 	*v = varBinds(x)
 }
 
+// PerVLANFDBBudgetKey is the targets.yaml key that sets
+// Target.PerVLANFDBBudget: a share of the deadline ("20%") or a duration.
+const PerVLANFDBBudgetKey = "per_vlan_fdb_budget"
+
+// DefaultPerVLANFDBShare is the per-VLAN FDB read's share of the deadline,
+// in percent, when targets.yaml sets no per_vlan_fdb_budget.
+const DefaultPerVLANFDBShare = 20
+
+// vlanBudget is a per_vlan_fdb_budget: a percentage of the deadline (1% to
+// 100%) or a duration, resolved once the deadline is known.
+type vlanBudget struct {
+	pct int
+	d   time.Duration
+}
+
+func (b *vlanBudget) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
+	if v, ok := strings.CutSuffix(n.Value, "%"); ok {
+		x, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || x < 1 || x > 100 {
+			f.Errorf(n, "%s: want a share of the deadline from 1%% to 100%% (default %d%%) or a duration like 20s, got %q", label, DefaultPerVLANFDBShare, n.Value)
+			return
+		}
+		*b = vlanBudget{pct: x}
+		return
+	}
+	x, err := time.ParseDuration(n.Value)
+	if err != nil || x <= 0 {
+		f.Errorf(n, "%s: want a share of the deadline from 1%% to 100%% (default %d%%) or a duration like 20s, got %q", label, DefaultPerVLANFDBShare, n.Value)
+		return
+	}
+	*b = vlanBudget{d: x}
+}
+
 type trueFalse bool
 
 func (b *trueFalse) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
@@ -383,6 +420,7 @@ func (r *secretRef) DecodeYAML(f *yamlfile.File, n *yaml.Node, label string) {
 func resolve(t *Target, layers []settings) error {
 	o := Options{Address: t.Address, Port: 161, Version: V2c, Timeout: 2 * time.Second, Retries: 1, MaxRepetitions: 25, MaxVarBinds: DefaultMaxVarBinds}
 	t.Deadline = 2 * time.Minute
+	budget := vlanBudget{pct: DefaultPerVLANFDBShare}
 	var v3 V3Options
 	for _, s := range layers {
 		if s.Version != nil {
@@ -408,6 +446,9 @@ func resolve(t *Target, layers []settings) error {
 		}
 		if s.Deadline != nil {
 			t.Deadline = time.Duration(*s.Deadline)
+		}
+		if s.PerVLANBudget != nil {
+			budget = *s.PerVLANBudget
 		}
 		if s.Community != nil {
 			o.Community = s.Community.s
@@ -452,6 +493,13 @@ func resolve(t *Target, layers []settings) error {
 	}
 	if t.Deadline < o.Timeout {
 		return fmt.Errorf("deadline %s is shorter than the timeout %s", t.Deadline, o.Timeout)
+	}
+	t.PerVLANFDBBudget = budget.d
+	if budget.pct > 0 {
+		t.PerVLANFDBBudget = t.Deadline * time.Duration(budget.pct) / 100
+	}
+	if t.PerVLANFDBBudget > t.Deadline {
+		return fmt.Errorf("%s %s is longer than the deadline %s", PerVLANFDBBudgetKey, t.PerVLANFDBBudget, t.Deadline)
 	}
 	t.Options = o
 	return nil

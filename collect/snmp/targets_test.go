@@ -70,6 +70,38 @@ targets:
 	}
 }
 
+// TestParsePerVLANFDBBudget: per_vlan_fdb_budget is a share of the
+// deadline (default 20%), resolved against the target's own deadline
+// whichever layer sets either, or a duration.
+func TestParsePerVLANFDBBudget(t *testing.T) {
+	ts, err := ParseTargets([]byte(`
+defaults:
+  community: {env: RO_COMMUNITY}
+  per_vlan_fdb_budget: 10%
+groups:
+  slow:
+    per_vlan_fdb_budget: 45s
+targets:
+  - {name: a}
+  - {name: b, deadline: 5m}
+  - {name: c, group: slow}
+  - {name: d, per_vlan_fdb_budget: 100%}
+`), "targets.yaml", lookup, fakeReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{12 * time.Second, 30 * time.Second, 45 * time.Second, 2 * time.Minute}
+	for i, tg := range ts {
+		if tg.PerVLANFDBBudget != want[i] {
+			t.Errorf("%s: budget %s, want %s", tg.Name, tg.PerVLANFDBBudget, want[i])
+		}
+	}
+	ts, err = ParseTargets([]byte("targets:\n  - {name: a, community: {env: RO_COMMUNITY}}\n"), "targets.yaml", lookup, fakeReadFile)
+	if err != nil || ts[0].PerVLANFDBBudget != 2*time.Minute*DefaultPerVLANFDBShare/100 {
+		t.Errorf("default budget: %v %v", ts, err)
+	}
+}
+
 func TestParseTargetsErrors(t *testing.T) {
 	for _, c := range []struct {
 		in   string
@@ -94,6 +126,11 @@ func TestParseTargetsErrors(t *testing.T) {
 		{"targets:\n  - {name: a, max_varbinds: 1e6, community: {env: RO_COMMUNITY}}\n", []string{"max_varbinds", `got "1e6"`}},
 		{"targets:\n  - {name: a, max_varbinds: 99999999999, community: {env: RO_COMMUNITY}}\n", []string{"max_varbinds", "50000000"}},
 		{"targets:\n  - {name: a, max_varbind: 10, community: {env: RO_COMMUNITY}}\n", []string{`unknown key "max_varbind"`, "max_varbinds"}},
+		{"defaults:\n  per_vlan_fdb_budget: 0%\ntargets:\n  - {name: a, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "per_vlan_fdb_budget: want a share of the deadline from 1% to 100% (default 20%) or a duration like 20s", `got "0%"`}},
+		{"targets:\n  - {name: a, per_vlan_fdb_budget: 150%, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "per_vlan_fdb_budget", `got "150%"`}},
+		{"targets:\n  - {name: a, per_vlan_fdb_budget: a fifth, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "per_vlan_fdb_budget", `got "a fifth"`}},
+		{"targets:\n  - {name: a, per_vlan_fdb_budget: -5s, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "per_vlan_fdb_budget", `got "-5s"`}},
+		{"defaults:\n  deadline: 1m\ntargets:\n  - {name: a, per_vlan_fdb_budget: 2m, community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:4", "target a: per_vlan_fdb_budget 2m0s is longer than the deadline 1m0s"}},
 		// values that are not single values are refused, not read as ""
 		{"targets:\n  - {name: a, context: [x], community: {env: RO_COMMUNITY}}\n", []string{"targets.yaml:2", "context: want a single value"}},
 		{"targets:\n  - {name: a, community: {env: RO_COMMUNITY}, community: {env: AUTH}}\n", []string{"targets.yaml:2", `target: key "community" given twice`}},

@@ -46,6 +46,9 @@ type AgentOptions struct {
 	// (snmpd's VACM view of rocommunity), e.g. ".1.3.6.1.2.1.1": an agent
 	// configured to show only the system group. It must hold sysObjectID.
 	View string
+	// Communities are more read-only communities, with the same view (e.g.
+	// Cisco's per-VLAN "public@10"; they all see the same walk).
+	Communities []string
 }
 
 // Agent is a running snmpd.
@@ -101,6 +104,9 @@ func StartAgent(t testing.TB, opt AgentOptions) *Agent {
 	}
 	fmt.Fprintf(&conf, "agentAddress %s\n", strings.Join(addrs, ","))
 	fmt.Fprintf(&conf, "rocommunity %s 127.0.0.1 %s\n", a.Community, opt.View)
+	for _, c := range opt.Communities {
+		fmt.Fprintf(&conf, "rocommunity %s 127.0.0.1 %s\n", c, opt.View)
+	}
 	fmt.Fprintf(&conf, "dontLogTCPWrappersConnects yes\n")
 	// createUser goes in the main file: -C keeps snmpd from reading the
 	// persistent one, and the usmConf module (see -I below) owns the token.
