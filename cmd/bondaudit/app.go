@@ -123,13 +123,26 @@ func (a *app) run(ctx context.Context, args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(a.stderr, "bondaudit: %s\n", escape.Text(ee.err.Error()))
+			a.printError(ee.err)
 		}
 		return ee.code
 	}
 	// cobra's own usage errors (unknown flag, wrong args)
-	fmt.Fprintf(a.stderr, "bondaudit: %s\n", escape.Text(err.Error()))
+	a.printError(err)
 	return exitFailed
+}
+
+// printError writes err on stderr: one line per line of its text (an
+// operator file's errors, joined, are one per line), each escaped, the
+// lines after the first indented so none can pass for a line of its own.
+func (a *app) printError(err error) {
+	for i, line := range strings.Split(err.Error(), "\n") {
+		if i == 0 {
+			fmt.Fprintf(a.stderr, "bondaudit: %s\n", escape.Text(line))
+		} else {
+			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(line))
+		}
+	}
 }
 
 func (a *app) rootCmd() *cobra.Command {

@@ -190,3 +190,16 @@ targets:
 		t.Errorf("good1 snapshot: %v, %+v", err, s)
 	}
 }
+
+// TestTargetsErrorsOnePerLine: a targets file with several errors prints
+// each on its own line (the second indented), not joined by a literal \n.
+func TestTargetsErrorsOnePerLine(t *testing.T) {
+	tf := filepath.Join(t.TempDir(), "t.yaml")
+	os.WriteFile(tf, []byte("targets:\n  - {name: a, address: \"bad host\"}\n  - {name: b, address: \"x:99999\"}\n"), 0o644)
+	code, _, stderr := runCLI(t, "collect", "switches", "-t", tf, "-o", t.TempDir())
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 2 || len(lines) != 2 || !strings.HasPrefix(lines[0], "bondaudit: targets: "+tf+":2: ") ||
+		!strings.HasPrefix(lines[1], "  "+tf+":3: ") || strings.Contains(stderr, `\n`) {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
