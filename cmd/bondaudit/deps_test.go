@@ -90,7 +90,7 @@ func TestDependencyDirections(t *testing.T) {
 		{M("internal/snmporacle"), nil, "the tests' independent decoder of the recordings: standard library only, none of the product's decoding"},
 	}
 	testSupport := []string{"internal/sitegen", "internal/snmplab", "internal/vmlab", "internal/vendortest",
-		"internal/fixtures", "internal/golden", "internal/needtool", "internal/dottest", "internal/sshlab", "internal/fixprop"}
+		"internal/fixtures", "internal/golden", "internal/needtool", "internal/dottest", "internal/sshlab", "internal/fixprop", "internal/netnstest"}
 	for _, p := range testSupport {
 		allowList = append(allowList, entry{M(p), []string{"…"}, "test support"})
 	}

@@ -5,7 +5,6 @@ package host
 import (
 	"context"
 	"net"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -14,35 +13,12 @@ import (
 	"github.com/mdlayher/packet"
 	"golang.org/x/sys/unix"
 
+	"github.com/bondaudit/bondaudit/internal/netnstest"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
-const netnsEnv = "BONDAUDIT_HOST_IN_NETNS"
-
-// inNetns runs the calling test again inside a new network namespace
-// (`unshare -n`); it returns true in the child, where the body runs.
-func inNetns(t *testing.T) bool {
-	t.Helper()
-	if os.Getenv(netnsEnv) != "" {
-		return true
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create a network namespace and veth pairs")
-	}
-	for _, tool := range []string{"unshare", "ip"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (util-linux, iproute2)", tool)
-		}
-	}
-	cmd := exec.Command("unshare", "-n", os.Args[0], "-test.run=^"+t.Name()+"$", "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), netnsEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	t.Logf("in a new network namespace:\n%s", out)
-	if err != nil {
-		t.Fatalf("the test failed inside its network namespace: %v", err)
-	}
-	return false
-}
+// inNetns: the test body runs in a network namespace of its own.
+var inNetns = netnstest.InNetns
 
 // lacpdu is a LACPDU from actor system sys, port port (slow rate, in sync).
 func lacpdu(sys net.HardwareAddr, port byte) []byte {
