@@ -52,7 +52,6 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 					return failed(fmt.Errorf("targets: %w", err))
 				}
 			} else {
-				adhoc.Addresses = splitCommas(adhoc.Addresses)
 				if ts, err = adhoc.Targets(os.LookupEnv, os.ReadFile); err != nil {
 					return failed(err)
 				}
@@ -103,19 +102,6 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 	fl.StringVarP(&adhoc.PrivProto, "priv-protocol", "x", "", "with --address, v3: DES, AES, AES-192 or AES-256")
 	fl.StringVarP(&adhoc.PrivPass, "priv-passphrase", "X", "", "with --address, v3: the privacy passphrase, as env:VAR, file:PATH or the value itself")
 	return cmd
-}
-
-// splitCommas splits each of --address's values at commas.
-func splitCommas(vs []string) []string {
-	var out []string
-	for _, v := range vs {
-		for _, x := range strings.Split(v, ",") {
-			if x = strings.TrimSpace(x); x != "" {
-				out = append(out, x)
-			}
-		}
-	}
-	return out
 }
 
 // pollTargets reads a targets file and polls every switch (poll).

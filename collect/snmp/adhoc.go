@@ -54,6 +54,7 @@ func ReadSecret(what, ref string, env func(string) (string, bool), readFile func
 // Targets turns an ad hoc poll into targets, with the defaults and checks
 // of a targets file (timeout 2s, 1 retry, 25 per GETBULK, deadline 2m).
 func (a AdHoc) Targets(env func(string) (string, bool), readFile func(string) ([]byte, error)) ([]Target, error) {
+	a.Addresses = splitCommas(a.Addresses)
 	if len(a.Addresses) == 0 {
 		return nil, errors.New("--address: give at least one HOST[:PORT]")
 	}
@@ -180,4 +181,18 @@ func (a AdHoc) Targets(env func(string) (string, bool), readFile func(string) ([
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// splitCommas splits each --address value at its commas (the flag is
+// repeatable and takes lists), dropping blanks.
+func splitCommas(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, x := range strings.Split(v, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
 }
