@@ -9,8 +9,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -83,7 +81,7 @@ func (a *app) site(args []string, useDemo bool) (fs.FS, string, error) {
 		return nil, "", failed(err)
 	}
 	a.sites = append(a.sites, s)
-	return s, siteName(arg), nil
+	return s, pipeline.SiteName(arg), nil
 }
 
 // exitError carries an exit code through cobra.
@@ -263,25 +261,6 @@ func (a *app) auditCmd() *cobra.Command {
 	return cmd
 }
 
-// siteLabel is the site's name in a report: --site-label, else the
-// policy's site:, else the folder's name. A stable name matters where the
-// folder is a dated snapshot: the Prometheus site label must not change
-// from run to run.
-func siteLabel(flag string, pol *rules.Policy, folder string) string {
-	if pol != nil {
-		return cmp.Or(flag, pol.Site, folder)
-	}
-	return cmp.Or(flag, folder)
-}
-
-func siteName(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return dir
-	}
-	return filepath.Base(abs)
-}
-
 // load runs the pipeline's load and join on a site, with progress on a
 // terminal; a site that cannot be read at all lists its problems on stderr.
 func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Result, error) {
@@ -355,9 +334,12 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	// The baseline is read before the site (and before polling): the hosts
 	// and switches it audited are the previous run's, and those gone since
 	// are findings of this one.
-	baseline, err := a.readBaseline(f)
+	baseline, first, err := pipeline.OpenBaseline(f.baseline, f.saveBaseline != "")
+	if first {
+		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
+	}
 	if err != nil {
-		return failed(err)
+		return failed(fmt.Errorf("--baseline %s: %w", f.baseline, err))
 	}
 	var live []snmp.Result
 	if f.targets != "" {
@@ -373,71 +355,26 @@ func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) 
 	if err != nil {
 		return err
 	}
-	r := &report.Report{Site: siteLabel(f.siteLabel, pol, name), Generated: res.Now, Model: res.Model, Findings: res.Findings,
-		Problems: res.Problems(), Duration: time.Since(start)}
-	saveBaseline := a.applyBaseline(f, baseline, res, r) // keeps only findings not in --baseline
-	// --host/--switch/--rule select what is shown and what --fail-on
-	// counts; the baseline saved is the whole site's.
-	r.Findings, r.Filter = f.filter.Apply(r.Findings), f.filter
-	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, r) }); err != nil {
+	au := pipeline.Audit(res, pipeline.AuditOptions{Site: pipeline.SiteLabel(f.siteLabel, pol, name),
+		Baseline: baseline, Filter: f.filter, Duration: time.Since(start)})
+	if b := au.Baseline; b != nil {
+		if b.Site != au.Report.Site && a.log != nil {
+			a.log.Info("baseline is a report of another site (or folder name)", "baseline", f.baseline, "baseline_site", b.Site, "site", au.Report.Site)
+		}
+		fmt.Fprintf(a.stderr, "compared with baseline %s: %s\n", f.baseline, b.Summary())
+	}
+	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, au.Report) }); err != nil {
 		return failed(err)
 	}
-	if err := saveBaseline(); err != nil {
-		return failed(err)
+	if f.saveBaseline != "" {
+		if err := a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, au.Full) }); err != nil {
+			return failed(err)
+		}
 	}
-	// A problem is as severe as its worst active finding, so counting
-	// problems gives the exit status counting findings gives.
-	if failOn.FailsProblems(rules.Group(slices.Clone(r.Findings))) {
+	if au.Fails(failOn) {
 		return &exitError{code: exitFindings}
 	}
 	return nil
-}
-
-// readBaseline reads audit's --baseline FILE (a previous JSON report); nil
-// without --baseline. A missing baseline is an error, except with
-// --save-baseline, where it means the first run (nil, said on stderr).
-func (a *app) readBaseline(f auditFlags) (*report.Previous, error) {
-	if f.baseline == "" {
-		return nil, nil
-	}
-	prev, err := pipeline.ReadBaseline(f.baseline)
-	if errors.Is(err, fs.ErrNotExist) && f.saveBaseline != "" {
-		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("--baseline %s: %w", f.baseline, err)
-	}
-	return prev, nil
-}
-
-// applyBaseline implements audit's --baseline and --save-baseline on a
-// finished report. With a baseline (a previous JSON report, read by
-// readBaseline) it keeps in r.Findings only the findings whose rule and
-// subject are not among the baseline's active (not waived) findings, and
-// says on stderr how many are new, still present, resolved and gone with
-// hosts or switches missing since. The returned func writes the full,
-// unfiltered report as JSON to --save-baseline (atomically), for the next
-// run; call it once the report is out.
-func (a *app) applyBaseline(f auditFlags, baseline *report.Previous, res *pipeline.Result, r *report.Report) (save func() error) {
-	full := *r
-	full.Findings = slices.Clone(r.Findings)
-	save = func() error {
-		if f.saveBaseline == "" {
-			return nil
-		}
-		return a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, &full) })
-	}
-	if baseline == nil {
-		return save
-	}
-	b := pipeline.CompareBaseline(baseline, res)
-	if b.Site != r.Site && a.log != nil {
-		a.log.Info("baseline is a report of another site (or folder name)", "baseline", f.baseline, "baseline_site", b.Site, "site", r.Site)
-	}
-	r.Findings = b.Kept
-	fmt.Fprintf(a.stderr, "compared with baseline %s: %s\n", f.baseline, b.Summary())
-	return save
 }
 
 func parseFailOn(s string) (rules.FailOn, error) {
@@ -500,8 +437,8 @@ func (a *app) topologyCmd() *cobra.Command {
 				res.Judge(pol, a.now())
 			}
 			v := topology.NewView(res.Model)
-			hosts, switches := filterSets(res.Model, filter, res.Findings)
-			filterView(v, hosts, switches)
+			hosts, switches := filter.Sets(res.Model, res.Findings)
+			v.Keep(topology.InSet(hosts), topology.InSet(switches))
 			return a.writeOutput(output, func(w io.Writer) error { return write(w, v) })
 		},
 	}

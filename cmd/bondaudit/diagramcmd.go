@@ -10,6 +10,7 @@ import (
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
+	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/diagram"
 )
 
@@ -93,10 +94,10 @@ func (a *app) diagram(args []string, f diagramFlags) error {
 	if err != nil {
 		return err
 	}
-	hosts, switches := filterSets(res.Model, f.filter, res.Findings)
+	hosts, switches := f.filter.Sets(res.Model, res.Findings)
 	d, err := diagram.Build(res.Model, diagram.Options{Focus: f.focus, Depth: f.depth, Ports: f.ports,
 		Marks: report.Marks(f.filter.Apply(res.Findings)), MaxNodes: f.maxNodes, Title: name,
-		Hosts: keep(hosts), Switches: keep(switches)})
+		Hosts: topology.InSet(hosts), Switches: topology.InSet(switches)})
 	if err != nil {
 		return failed(err)
 	}

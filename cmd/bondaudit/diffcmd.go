@@ -63,7 +63,7 @@ func (a *app) diffCmd() *cobra.Command {
 // diffLabels names the two sides: each site's folder name, or the paths
 // as given when the names are the same (two dated copies of "site").
 func diffLabels(old, new string) [2]string {
-	a, b := siteName(old), siteName(new)
+	a, b := pipeline.SiteName(old), pipeline.SiteName(new)
 	if a == b {
 		a, b = filepath.Clean(old), filepath.Clean(new)
 	}
