@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -19,7 +15,6 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect/fleet"
 	"github.com/bondaudit/bondaudit/collect/fleet/inventory"
-	"github.com/bondaudit/bondaudit/collect/fleet/sshconfig"
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/internal/runjob"
@@ -103,7 +98,10 @@ func (a *app) collectHosts(ctx context.Context, f *hostFlags, out string, termin
 	if f.concurrency < 1 {
 		return 0, 0, fmt.Errorf("--concurrency %d: want 1 or more", f.concurrency)
 	}
-	targets, err := a.readInventory(f)
+	targets, warnings, err := fleet.LoadTargets(f.inventory, f.limit, f.sshConfigFile, inventory.Defaults{User: f.user, Become: f.become})
+	for _, w := range warnings {
+		fmt.Fprintf(a.stderr, "warning: %s\n", w)
+	}
 	if err != nil {
 		return 0, 0, err
 	}
@@ -117,184 +115,15 @@ func (a *app) collectHosts(ctx context.Context, f *hostFlags, out string, termin
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return 0, 0, fmt.Errorf("-o %s: %w", out, err)
 	}
-	pr := &hostProgress{w: a.stderr, terminal: terminal, every: 10 * time.Second}
-	opt.Progress = pr.report
+	pr := &fleet.ProgressLine{W: a.stderr, Terminal: terminal, Every: 10 * time.Second}
+	opt.Progress = pr.Report
 	start := time.Now()
 	results := fleet.Collect(ctx, targets, opt)
-	ok, unsaved := hostSummary(a.stderr, results, out, time.Since(start))
+	ok, unsaved := fleet.Summary(a.stderr, results, out, time.Since(start))
 	if unsaved > 0 {
 		return ok, len(results), fmt.Errorf("%d of %d hosts could not be saved in %s", unsaved, len(results), out)
 	}
 	return ok, len(results), nil
-}
-
-// hostProgress draws the progress line: redrawn in place on a terminal,
-// a plain line every `every` otherwise; a line per host that failed.
-type hostProgress struct {
-	w        io.Writer
-	terminal bool
-	every    time.Duration
-	last     time.Time
-}
-
-func (p *hostProgress) report(pg fleet.Progress) {
-	r := pg.Result
-	if r.Err != nil {
-		if p.terminal {
-			fmt.Fprint(p.w, "\r\033[K")
-		}
-		fmt.Fprintf(p.w, "host %s: not collected (%s): %s\n", escape.Text(r.Target.Name), r.Class().Describe(), escape.Text(r.Err.Error()))
-	}
-	el := time.Since(pg.Started)
-	rate := float64(pg.Done) / max(el.Seconds(), 0.001)
-	eta := "?"
-	if rate > 0 {
-		eta = (time.Duration(float64(pg.Total-pg.Done)/rate) * time.Second).Round(time.Second).String()
-	}
-	line := fmt.Sprintf("collecting hosts: %d/%d done, %d failed, %d in flight, %.1f/s, ETA %s", pg.Done, pg.Total, pg.Failed, pg.InFlight, rate, eta)
-	switch {
-	case p.terminal:
-		fmt.Fprintf(p.w, "\r\033[K%s", line)
-		if pg.Done == pg.Total {
-			fmt.Fprintln(p.w)
-		}
-	case pg.Done < pg.Total && time.Since(p.last) >= p.every:
-		p.last = time.Now()
-		fmt.Fprintln(p.w, line)
-	}
-}
-
-// hostSummary prints what was collected and, per failure class, how many
-// hosts failed; it returns the hosts collected and those whose
-// unreachable snapshot could not be written.
-func hostSummary(w io.Writer, results []fleet.Result, out string, took time.Duration) (ok, unsaved int) {
-	byClass := map[fleet.Class]int{}
-	for _, r := range results {
-		switch {
-		case r.Err == nil:
-			ok++
-		case r.SaveErr != nil || r.Class() == fleet.ClassSave:
-			unsaved++
-			byClass[r.Class()]++
-			if r.SaveErr != nil {
-				fmt.Fprintf(w, "host %s: snapshot not saved: %s\n", escape.Text(r.Target.Name), escape.Text(r.SaveErr.Error()))
-			}
-		default:
-			byClass[r.Class()]++
-		}
-	}
-	fmt.Fprintf(w, "collected %d of %d hosts into %s in %s\n", ok, len(results), escape.Text(out), took.Round(100*time.Millisecond))
-	// What the captures lack (no bonding module, lldpd not running, a
-	// tool not installed): counted, not a line per host.
-	// Notes that only some hosts have name them (up to five).
-	notes := map[string]int{}
-	who := map[string][]string{}
-	var order []string
-	for _, r := range results {
-		for _, n := range r.Notes {
-			if notes[n] == 0 {
-				order = append(order, n)
-			}
-			notes[n]++
-			if len(who[n]) < 6 {
-				who[n] = append(who[n], escape.Text(r.Target.Name))
-			}
-		}
-	}
-	slices.SortStableFunc(order, func(a, b string) int { return notes[b] - notes[a] })
-	for i, n := range order {
-		if i == 10 {
-			fmt.Fprintf(w, "  … %d more kinds of note\n", len(order)-10)
-			break
-		}
-		names := ""
-		if notes[n] < ok {
-			ws := who[n]
-			if len(ws) > 5 {
-				ws = append(ws[:5], "…")
-			}
-			names = " (" + strings.Join(ws, ", ") + ")"
-		}
-		fmt.Fprintf(w, "  %d of %d captures%s: %s\n", notes[n], ok, names, escape.Text(n))
-	}
-	if ok < len(results) {
-		var parts []string
-		for _, c := range fleet.Classes {
-			if n := byClass[c]; n > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", n, c.Describe()))
-			}
-		}
-		fmt.Fprintf(w, "not collected: %s (each has %s/<name>.json saying why: map.host-unreachable in the audit)\n", strings.Join(parts, ", "), escape.Text(out))
-	}
-	return ok, unsaved
-}
-
-// readInventory reads the inventory (Ansible INI or YAML, or a plain list:
-// inventory.Load), keeps the hosts --limit selects (terms that match
-// nothing are a warning, as in Ansible), and decides each host's
-// connection settings in Ansible's order: the inventory's variables, then
-// ssh_config (--ssh-config, default ~/.ssh/config when it exists), then
-// the flags.
-func (a *app) readInventory(f *hostFlags) ([]fleet.Target, error) {
-	inv, err := inventory.Load(f.inventory)
-	if err != nil {
-		return nil, err
-	}
-	var limit []string
-	if f.limit != "" {
-		limit = []string{f.limit}
-	}
-	hosts, err := inv.Select(limit)
-	var unmatched *inventory.UnmatchedError
-	switch {
-	case errors.As(err, &unmatched):
-		fmt.Fprintf(a.stderr, "warning: %v\n", err)
-	case err != nil:
-		return nil, err
-	}
-	cfg, err := f.sshConfig()
-	if err != nil {
-		return nil, err
-	}
-	if cfg != nil {
-		for _, w := range cfg.Warnings {
-			fmt.Fprintf(a.stderr, "warning: %s\n", w)
-		}
-	}
-	resolved := inventory.Resolve(hosts, cfg, inventory.Defaults{User: f.user, Become: f.become})
-	ts := make([]fleet.Target, 0, len(resolved))
-	for i, t := range resolved {
-		if err := fleet.CheckName(t.Name); err != nil {
-			return nil, fmt.Errorf("%s:%d: host %s: %v", hosts[i].Source, hosts[i].Line, quote.Q(t.Name), err)
-		}
-		ts = append(ts, fleet.Target{Name: t.Name, Addr: t.Addr, Port: t.Port, User: t.User, Become: t.Become,
-			IdentityFiles: t.IdentityFiles, ProxyJump: t.ProxyJump})
-	}
-	return ts, nil
-}
-
-// sshConfig reads --ssh-config, or ~/.ssh/config when it exists; nil for
-// --ssh-config none.
-func (f *hostFlags) sshConfig() (*sshconfig.Config, error) {
-	path := f.sshConfigFile
-	switch path {
-	case "none":
-		return nil, nil
-	case "":
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return nil, nil
-		}
-		path = filepath.Join(home, ".ssh", "config")
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-	}
-	cfg, err := sshconfig.Load(path, sshconfig.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("--ssh-config %s: %w", path, err)
-	}
-	return cfg, nil
 }
 
 func (a *app) collectSiteCmd() *cobra.Command {

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bondaudit/bondaudit/collect/fleet"
 	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"github.com/bondaudit/bondaudit/internal/needtool"
 	"github.com/bondaudit/bondaudit/internal/snmplab"
@@ -237,35 +236,5 @@ func TestCollectHostsRemoteBondaudit(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(hosts, name)); err == nil {
 		t.Errorf("the old capture folder stayed beside the snapshot")
-	}
-}
-
-func TestHostProgressLines(t *testing.T) {
-	started := time.Now().Add(-2 * time.Second)
-	fail := &fleet.Result{Target: fleet.Target{Name: "db\x1b01"}, Err: &fleet.Error{Class: fleet.ClassAuth, Err: fmt.Errorf("root@db01:22: authentication failed")}}
-	okr := &fleet.Result{Target: fleet.Target{Name: "web01"}}
-	var term, plain strings.Builder
-	pt := &hostProgress{w: &term, terminal: true}
-	pp := &hostProgress{w: &plain, every: 0}
-	for _, p := range []*hostProgress{pt, pp} {
-		p.report(fleet.Progress{Total: 3, Done: 1, InFlight: 2, Started: started, Result: okr})
-		p.report(fleet.Progress{Total: 3, Done: 2, Failed: 1, InFlight: 1, Started: started, Result: fail})
-		p.report(fleet.Progress{Total: 3, Done: 3, Failed: 1, Started: started, Result: okr})
-	}
-	if !strings.Contains(term.String(), "\r\x1b[Kcollecting hosts: 2/3 done, 1 failed, 1 in flight, 1.0/s, ETA 1s") || !strings.HasSuffix(term.String(), "\n") {
-		t.Errorf("terminal progress: %q", term.String())
-	}
-	if strings.Contains(plain.String(), "\r") || !strings.Contains(plain.String(), "\ncollecting hosts: 2/3 done, 1 failed, 1 in flight") {
-		t.Errorf("plain progress: %q", plain.String())
-	}
-	for _, s := range []string{term.String(), plain.String()} {
-		if !strings.Contains(s, `host db\x1b01: not collected (authentication failed): root@db01:22: authentication failed`) {
-			t.Errorf("failure line missing or unescaped: %q", s)
-		}
-	}
-	var sum strings.Builder
-	hostSummary(&sum, []fleet.Result{*okr, *fail, {Target: fleet.Target{Name: "x"}, Err: &fleet.Error{Class: fleet.ClassRefused, Err: fmt.Errorf("refused")}}}, "site/hosts", time.Second)
-	if want := "collected 1 of 3 hosts into site/hosts in 1s\nnot collected: 1 connection refused, 1 authentication failed"; !strings.HasPrefix(sum.String(), want) {
-		t.Errorf("summary %q, want prefix %q", sum.String(), want)
 	}
 }
