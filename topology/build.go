@@ -750,7 +750,9 @@ func (b *builder) resolve() {
 
 // domains groups switches that present one LACP system: declared MLAG peers,
 // switches sending the same LACP system ID, peer-link LAGs facing each other,
-// and switches that one host bond sees as a single LACP partner.
+// switches that one host bond sees as a single LACP partner, and a declared
+// MLAG switch's peer heard over LLDP on its peer link or keepalive port
+// (lldpPeers).
 func (b *builder) domains() {
 	parent := map[*SwitchNode]*SwitchNode{}
 	var find func(s *SwitchNode) *SwitchNode
@@ -839,6 +841,8 @@ func (b *builder) domains() {
 			}
 		}
 	}
+	// 5. a declared MLAG switch's peer seen only as an LLDP neighbour
+	b.lldpPeers(union)
 	groups := map[*SwitchNode][]*SwitchNode{}
 	for _, s := range b.m.Switches {
 		r := find(s)

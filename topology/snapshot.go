@@ -216,8 +216,14 @@ type Neighbour struct {
 	// LinkAgg is the LLDP link-aggregation TLV (802.1 or 802.3 form).
 	LinkAgg *LinkAgg `json:"link_agg,omitempty"`
 	// LACP is set for Protocol lacp: the actor info of the LACPDU heard.
-	LACP   *LACPPort `json:"lacp,omitempty"`
-	Source string    `json:"source,omitempty"`
+	LACP *LACPPort `json:"lacp,omitempty"`
+	// LocalPortUnlisted: LocalPort is a port the device names (in its LLDP
+	// local port table) but IF-MIB does not list, such as AOS-CX's
+	// out-of-band "mgmt" port; the switch has no Port of that name. Such a
+	// neighbour is never joined to a host; it can tie two switches into one
+	// MLAG domain (a VSX keepalive link, see Build).
+	LocalPortUnlisted bool   `json:"local_port_unlisted,omitempty"`
+	Source            string `json:"source,omitempty"`
 }
 
 // LinkAgg is the content of an LLDP link-aggregation TLV.

@@ -112,7 +112,8 @@ func (d *decoder) lldp() {
 // -> port name) when IF-MIB has no interface for it: AOS-CX's out-of-band
 // "mgmt" port (lldpLocPortNum 4000, port ID "mgmt", no ifIndex), where a
 // VSX peer is heard over its keepalive link. The neighbour is on the port
-// the device names; no interface is invented for it.
+// the device names, marked LocalPortUnlisted; no interface is invented for
+// it (topology.Build reads it for MLAG domains only, never for hosts).
 func (d *decoder) placeOnMgmt(from int, onMgmt map[string]string) {
 	if len(onMgmt) == 0 {
 		return
@@ -120,7 +121,7 @@ func (d *decoder) placeOnMgmt(from int, onMgmt map[string]string) {
 	for i := from; i < len(d.s.Neighbours); i++ {
 		n := &d.s.Neighbours[i]
 		if name, ok := onMgmt[strings.TrimPrefix(n.Source, "LLDP-MIB lldpRemTable.")]; ok && n.LocalPort == "" {
-			n.LocalPort = name
+			n.LocalPort, n.LocalPortUnlisted = name, true
 		}
 	}
 }

@@ -202,14 +202,18 @@ func TestLLDPLocPortSuffixNotAPortTail(t *testing.T) {
 // TestVSXPeerOnMgmtPort: AOS-CX (librenms__arubaos-cx_8360.snmprec) hears
 // its VSX peer (chassis ec:67:94:50:4d:00) on the ISL ports 1/1/1 and
 // 1/1/2 and on its out-of-band "mgmt" port (lldpLocPortNum 4000, port ID
-// "mgmt"), which IF-MIB does not list: that neighbour is on "mgmt", with a
-// problem saying no interface stands for it.
+// "mgmt"), which IF-MIB does not list: that neighbour is on "mgmt", marked
+// as on a port IF-MIB does not list (the ISL rows are not), with a problem
+// saying no interface stands for it.
 func TestVSXPeerOnMgmtPort(t *testing.T) {
 	s, probs := recording(t, "librenms__arubaos-cx_8360.snmprec")
 	var got []string
 	for _, n := range s.Neighbours {
 		if n.ChassisID == "ec:67:94:50:4d:00" {
 			got = append(got, n.LocalPort+"<-"+n.PortID)
+			if n.LocalPortUnlisted != (n.LocalPort == "mgmt") {
+				t.Errorf("neighbour on %s: LocalPortUnlisted = %v", n.LocalPort, n.LocalPortUnlisted)
+			}
 		}
 	}
 	slices.Sort(got)
