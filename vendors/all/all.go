@@ -15,6 +15,7 @@ import (
 	"github.com/bondaudit/bondaudit/vendors/aruba"
 	"github.com/bondaudit/bondaudit/vendors/cisco"
 	"github.com/bondaudit/bondaudit/vendors/dell"
+	"github.com/bondaudit/bondaudit/vendors/fortinet"
 	"github.com/bondaudit/bondaudit/vendors/huawei"
 	"github.com/bondaudit/bondaudit/vendors/juniper"
 	"github.com/bondaudit/bondaudit/vendors/linux"
@@ -38,6 +39,7 @@ var families = []vendors.Profile{
 	other.ExtremeVOSS, other.Extreme, other.SIAE,
 	huawei.VRP,
 	alcatel.OmniSwitch, nokia.SROS, other.H3C, mikrotik.RouterOS, other.Ubiquiti, other.Mellanox, other.Eltex, other.Netgear,
+	fortinet.FortiSwitch,
 }
 
 // Profiles returns every profile in recognition order, the standard
