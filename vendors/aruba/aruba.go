@@ -71,6 +71,7 @@ var CX = vendors.Profile{
 		"librenms arubaos-cx_8360 (8360-12C LL.10.13: ARUBAWIRED-VSX-MIB arubaWiredVsxIslOperState.0 = inSync, the only VSX row)",
 		"librenms arubaos-cx, arubaos-cx_10.06, arubaos-cx_10.07 (no VSX/MCLAG MIB rows; LAGs from IF-MIB only)",
 		"VSX role/ISL port/keepalive/multi-chassis LAGs, ISL down, ARUBAWIRED-MCLAG-MIB: hand-written walks only",
+		"VSX peer seen only over LLDP (keepalive on the mgmt port IF-MIB does not list, ISL rows on 1/1/1-2): the real arubaos-cx_8360 recording with a hand-written peer in its layout",
 	},
 }
 
