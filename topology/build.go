@@ -842,7 +842,7 @@ func (b *builder) domains() {
 		}
 	}
 	// 5. a declared MLAG switch's peer seen only as an LLDP neighbour
-	b.lldpPeers(union)
+	b.lldpPeers(union, func(a, c *SwitchNode) bool { return find(a) == find(c) })
 	groups := map[*SwitchNode][]*SwitchNode{}
 	for _, s := range b.m.Switches {
 		r := find(s)

@@ -24,8 +24,9 @@ import (
 //
 // A switch heard anywhere else says nothing about MLAG. None of these
 // neighbours is joined to a host (switchNeighbours skips ports the switch
-// does not have).
-func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string)) {
+// does not have). Switches the other steps already joined are left as
+// they are (joined reports that), so their domain's evidence is unchanged.
+func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string), joined func(a, c *SwitchNode) bool) {
 	for _, s := range b.m.Switches {
 		if s.MLAG == nil {
 			continue
@@ -37,7 +38,7 @@ func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string)) {
 				continue
 			}
 			t := b.findSwitch(n)
-			if t == nil || t == s {
+			if t == nil || t == s || joined(s, t) {
 				continue
 			}
 			proto := strings.ToUpper(string(n.Protocol))
