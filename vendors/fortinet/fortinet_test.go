@@ -202,6 +202,28 @@ func TestMCLAGPeerOnICL(t *testing.T) {
 	}
 }
 
+// TestMCLAGPeerWithoutLocPortTable: with no lldpLocPortTable at all (a case
+// Checkmk's FortiSwitch section rebuilds from ifName), the local port
+// numbers are read as ifIndexes and the rows land the same way.
+func TestMCLAGPeerWithoutLocPortTable(t *testing.T) {
+	var kept []string
+	for _, l := range strings.Split(mclagPeer("fsw-a", macA, macB, "S148FFTF23000002", 161), "\n") {
+		if !strings.HasPrefix(l, "1.0.8802.1.1.2.1.3.7.1.") {
+			kept = append(kept, l)
+		}
+	}
+	s, probs := decode(t, strings.Join(kept, "\n"))
+	want := []string{"FG100FTK20000001@port49", "S148FFTF23000002@_FlInK1_ICL0_", "S148FFTF23000002@_FlInK1_ICL0_", "srv01@port1"}
+	if got := placed(s); !slices.Equal(got, want) {
+		t.Errorf("neighbours %v, want %v", got, want)
+	}
+	for _, p := range probs {
+		if strings.Contains(p, "lldpRemLocalPortNum 53") || strings.Contains(p, "lldpRemLocalPortNum 54") {
+			t.Errorf("problem left for a placed row: %q", p)
+		}
+	}
+}
+
 // TestWithoutFortinetDecoder: the same walk decoded with the standard MIBs
 // alone leaves the peer and the FortiGate on no port and the trunks
 // without members: what this package adds.
