@@ -184,9 +184,9 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	return r
 }
 
-// vtpVlanState is CISCO-VTP-MIB vtpVlanState (index managementDomain.vlan;
+// VTPVlanState is CISCO-VTP-MIB vtpVlanState (index managementDomain.vlan;
 // 1 = operational).
-const vtpVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
+const VTPVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
 
 // perVLANFDB reads the FDB of Cisco IOS, which serves BRIDGE-MIB per VLAN:
 // community "community@VLAN" on v1/v2c, context "vlan-VLAN" on v3. One
@@ -199,7 +199,7 @@ const vtpVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
 // community.
 func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk, s *topology.Switch) []string {
 	var vlans []int
-	for _, row := range w.Column(vtpVlanState) {
+	for _, row := range w.Column(VTPVlanState) {
 		ix, ok := vendors.IndexInts(row.Index)
 		st, _ := row.Value.Number()
 		if !ok || len(ix) != 2 || st != 1 || (ix[1] >= 1002 && ix[1] <= 1005) {
