@@ -231,3 +231,35 @@ func TestPollWalksLLDPV2(t *testing.T) {
 		t.Errorf("neighbours (-want +got):\n%s\nproblems %q", d, r.Problems)
 	}
 }
+
+// TestLeanPollV1: on SNMPv1 (GETNEXT, where a column at the end of the
+// agent's MIB is answered noSuchName for the whole request) the lean
+// poll gives the full poll's snapshot from real snmpd, in fewer requests.
+func TestLeanPollV1(t *testing.T) {
+	for _, rec := range []string{"librenms__iosxe_ie32008t2s-ios17-12", "librenms__sm-os_80hdx"} {
+		t.Run(rec, func(t *testing.T) {
+			t.Parallel()
+			a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: fixture(t, rec+".snmprec")})
+			poll := func(full bool) snmp.Result {
+				r := snmp.Poll(context.Background(), []snmp.Target{{Name: rec, Deadline: time.Minute, Options: snmp.Options{
+					Address: a.Addr, Port: a.Port, Version: snmp.V1, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2}}},
+					snmp.PollOptions{FullWalk: full, Now: func() time.Time { return time.Unix(0, 0) }})[0]
+				if r.Err != nil {
+					t.Fatal(r.Err)
+				}
+				return r
+			}
+			lean, full := poll(false), poll(true)
+			if d := cmp.Diff(full.Switch, lean.Switch); d != "" {
+				t.Errorf("lean v1 snapshot differs from the full walk's (-full +lean):\n%s", d)
+			}
+			if len(lean.Switch.Ports) == 0 {
+				t.Error("no ports read")
+			}
+			t.Logf("v1: requests lean %d full %d, varbinds lean %d full %d", lean.Requests, full.Requests, lean.Varbinds, full.Varbinds)
+			if lean.Requests >= full.Requests {
+				t.Errorf("lean %d requests, full %d", lean.Requests, full.Requests)
+			}
+		})
+	}
+}
