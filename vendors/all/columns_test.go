@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect/snmp"
@@ -88,10 +89,24 @@ func columnWalks(t *testing.T) map[string]*vendors.Walk {
 	return out
 }
 
+var traced struct {
+	once sync.Once
+	r    reads
+}
+
 // traceDecoders runs the standard decoder, then every profile's decoder
 // (whichever family the walk is: forcing each takes it down more paths),
-// then VLANFDB, over every walk.
+// then VLANFDB, over every walk; once for both tests.
 func traceDecoders(t *testing.T) reads {
+	t.Helper()
+	traced.once.Do(func() { traced.r = traceAll(t) })
+	if traced.r == nil {
+		t.Fatal("tracing the decoders failed")
+	}
+	return traced.r
+}
+
+func traceAll(t *testing.T) reads {
 	t.Helper()
 	r := reads{}
 	tag := ""
@@ -154,7 +169,14 @@ func TestColumnsCoverDecoders(t *testing.T) {
 				if a.any {
 					what = "asks whether anything lies below"
 				}
-				t.Errorf("%s decoder %s %s, which no declared column covers (add it to the profile's Columns)", tag, what, a.oid)
+				where := "the profile's Columns"
+				switch tag {
+				case "standard":
+					where = "vendors.StandardColumns"
+				case "vlanfdb":
+					where = "vendors.VLANFDBColumns"
+				}
+				t.Errorf("%s decoder %s %s, which no declared column covers (add it to %s)", tag, what, a.oid, where)
 			}
 		}
 	}
