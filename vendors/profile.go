@@ -1,8 +1,9 @@
 // Package vendors turns SNMP walks of switches into topology snapshots.
 //
 // Vendor knowledge is data: a Profile says how a device is recognised
-// (sysObjectID enterprise, sysDescr), which subtrees a poller must walk,
-// which decoder fixes up what the standard MIBs do not say (or say wrong) on
+// (sysObjectID enterprise, sysDescr), which columns its decoder reads (what
+// a poller's lean walk reads) and which subtrees a full walk reads, which
+// decoder fixes up what the standard MIBs do not say (or say wrong) on
 // that family, and what the family can do. Each family's profile lives in
 // its package (vendors/<family>); vendors/all lists them. The standard MIBs (SNMPv2-MIB, IF-MIB, IEEE8023-LAG-MIB,
 // LLDP-MIB and LLDP-V2-MIB, BRIDGE-MIB and Q-BRIDGE-MIB) are always decoded
