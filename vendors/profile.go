@@ -1,8 +1,9 @@
 // Package vendors turns SNMP walks of switches into topology snapshots.
 //
 // Vendor knowledge is data: a Profile says how a device is recognised
-// (sysObjectID enterprise, sysDescr), which subtrees a poller must walk,
-// which decoder fixes up what the standard MIBs do not say (or say wrong) on
+// (sysObjectID enterprise, sysDescr), which columns its decoder reads (what
+// a poller's lean walk reads) and which subtrees a full walk reads, which
+// decoder fixes up what the standard MIBs do not say (or say wrong) on
 // that family, and what the family can do. Each family's profile lives in
 // its package (vendors/<family>); vendors/all lists them. The standard MIBs (SNMPv2-MIB, IF-MIB, IEEE8023-LAG-MIB,
 // LLDP-MIB and LLDP-V2-MIB, BRIDGE-MIB and Q-BRIDGE-MIB) are always decoded
@@ -34,8 +35,17 @@ type Profile struct {
 	// these (case-insensitive), to split families sharing an enterprise.
 	DescrAny []string
 	// OIDs are the subtrees a live poller walks for this family, on top of
-	// StandardOIDs, in walk order.
+	// StandardOIDs, in walk order, when told to walk whole subtrees
+	// (collect/snmp PollOptions.FullWalk).
 	OIDs []string
+	// Columns are what the family's decoder (and the poller, for a
+	// capability such as PerVLANFDB) reads on top of StandardColumns: table
+	// columns (every row below the OID) and scalars (an instance ending in
+	// .0). A poller's lean walk, the default, reads only StandardColumns
+	// and these. vendors/all's tests trace every decoder over every
+	// recording and fail when it reads an OID no column covers, or when a
+	// column is never read.
+	Columns []string
 	// Decode runs after the standard decoder and may override or add facts.
 	// Its problems carry the walk line they were found at.
 	Decode func(w *Walk, s *topology.Switch, problems *[]topology.Problem)
@@ -95,6 +105,103 @@ var StandardOIDs = []string{
 	"1.3.6.1.2.1.17.2",       // BRIDGE-MIB dot1dStp (+ RSTP-MIB dot1dStpExtPortTable)
 	"1.3.6.1.2.1.47.1.1.1",   // ENTITY-MIB entPhysicalTable
 	"1.3.6.1.2.1.47.1.3.2",   // ENTITY-MIB entAliasMappingTable
+}
+
+// StandardColumns are the columns and scalars the standard decoder reads
+// (what every lean walk reads; see Profile.Columns), grouped by table.
+var StandardColumns = []string{
+	// SNMPv2-MIB system: sysDescr, sysObjectID, sysName
+	"1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.5.0",
+	// IF-MIB ifTable: ifDescr, ifType, ifMtu, ifSpeed, ifPhysAddress, ifAdminStatus, ifOperStatus
+	"1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.2.2.1.3", "1.3.6.1.2.1.2.2.1.4", "1.3.6.1.2.1.2.2.1.5",
+	"1.3.6.1.2.1.2.2.1.6", "1.3.6.1.2.1.2.2.1.7", "1.3.6.1.2.1.2.2.1.8",
+	// IF-MIB ifXTable: ifName, ifHighSpeed, ifAlias
+	"1.3.6.1.2.1.31.1.1.1.1", "1.3.6.1.2.1.31.1.1.1.15", "1.3.6.1.2.1.31.1.1.1.18",
+	// IF-MIB ifStackStatus
+	"1.3.6.1.2.1.31.1.2.1.3",
+	// IEEE8023-LAG-MIB dot3adAggTable: ActorSystemID, ActorOperKey, PartnerSystemID
+	"1.2.840.10006.300.43.1.1.1.1.4", "1.2.840.10006.300.43.1.1.1.1.7", "1.2.840.10006.300.43.1.1.1.1.8",
+	// IEEE8023-LAG-MIB dot3adAggPortTable
+	"1.2.840.10006.300.43.1.2.1.1.2", "1.2.840.10006.300.43.1.2.1.1.3", "1.2.840.10006.300.43.1.2.1.1.5",
+	"1.2.840.10006.300.43.1.2.1.1.7", "1.2.840.10006.300.43.1.2.1.1.9", "1.2.840.10006.300.43.1.2.1.1.11",
+	"1.2.840.10006.300.43.1.2.1.1.12", "1.2.840.10006.300.43.1.2.1.1.13", "1.2.840.10006.300.43.1.2.1.1.14",
+	"1.2.840.10006.300.43.1.2.1.1.15", "1.2.840.10006.300.43.1.2.1.1.17", "1.2.840.10006.300.43.1.2.1.1.19",
+	"1.2.840.10006.300.43.1.2.1.1.21", "1.2.840.10006.300.43.1.2.1.1.23", "1.2.840.10006.300.43.1.2.1.1.24",
+	// LLDP-MIB local chassis ID subtype and ID
+	"1.0.8802.1.1.2.1.3.1.0", "1.0.8802.1.1.2.1.3.2.0",
+	// LLDP-MIB lldpLocPortTable: port ID subtype, ID, description
+	"1.0.8802.1.1.2.1.3.7.1.2", "1.0.8802.1.1.2.1.3.7.1.3", "1.0.8802.1.1.2.1.3.7.1.4",
+	// LLDP-MIB lldpRemTable: chassis ID subtype .. system name
+	"1.0.8802.1.1.2.1.4.1.1.4", "1.0.8802.1.1.2.1.4.1.1.5", "1.0.8802.1.1.2.1.4.1.1.6", "1.0.8802.1.1.2.1.4.1.1.7",
+	"1.0.8802.1.1.2.1.4.1.1.8", "1.0.8802.1.1.2.1.4.1.1.9", "1.0.8802.1.1.2.1.4.1.1.10",
+	// LLDP-MIB lldpRemManAddrIfSubtype
+	"1.0.8802.1.1.2.1.4.2.1.3",
+	// LLDP-EXT-DOT3-MIB link aggregation status and port ID, max frame size
+	"1.0.8802.1.1.2.1.5.4623.1.3.3.1.1", "1.0.8802.1.1.2.1.5.4623.1.3.3.1.2",
+	"1.0.8802.1.1.2.1.5.4623.1.3.4.1.1",
+	// LLDP-EXT-DOT1-MIB remote port VLAN ID
+	"1.0.8802.1.1.2.1.5.32962.1.3.1.1.1",
+	// LLDP-V2-MIB lldpV2LocPortTable and lldpV2RemTable
+	"1.3.111.2.802.1.1.13.1.3.7.1.2", "1.3.111.2.802.1.1.13.1.3.7.1.3", "1.3.111.2.802.1.1.13.1.3.7.1.4",
+	"1.3.111.2.802.1.1.13.1.4.1.1.5", "1.3.111.2.802.1.1.13.1.4.1.1.6", "1.3.111.2.802.1.1.13.1.4.1.1.7",
+	"1.3.111.2.802.1.1.13.1.4.1.1.8", "1.3.111.2.802.1.1.13.1.4.1.1.9", "1.3.111.2.802.1.1.13.1.4.1.1.10",
+	"1.3.111.2.802.1.1.13.1.4.1.1.11",
+	// CISCO-CDP-MIB cdpCacheTable (any vendor implementing it)
+	"1.3.6.1.4.1.9.9.23.1.2.1.1.3", "1.3.6.1.4.1.9.9.23.1.2.1.1.4", "1.3.6.1.4.1.9.9.23.1.2.1.1.5",
+	"1.3.6.1.4.1.9.9.23.1.2.1.1.6", "1.3.6.1.4.1.9.9.23.1.2.1.1.7", "1.3.6.1.4.1.9.9.23.1.2.1.1.8",
+	"1.3.6.1.4.1.9.9.23.1.2.1.1.11", "1.3.6.1.4.1.9.9.23.1.2.1.1.17", "1.3.6.1.4.1.9.9.23.1.2.1.1.19",
+	"1.3.6.1.4.1.9.9.23.1.2.1.1.20", "1.3.6.1.4.1.9.9.23.1.2.1.1.21", "1.3.6.1.4.1.9.9.23.1.2.1.1.22",
+	// BRIDGE-MIB dot1dBaseBridgeAddress, dot1dBasePortIfIndex
+	"1.3.6.1.2.1.17.1.1.0", "1.3.6.1.2.1.17.1.4.1.2",
+	// BRIDGE-MIB dot1dStpForwardDelay, dot1dStpBridgeForwardDelay (read
+	// as columns of one row, .0), RSTP-MIB dot1dStpPortAdminEdgePort and
+	// dot1dStpPortOperEdgePort
+	"1.3.6.1.2.1.17.2.11.0", "1.3.6.1.2.1.17.2.14.0", "1.3.6.1.2.1.17.2.19.1.2", "1.3.6.1.2.1.17.2.19.1.3",
+	// BRIDGE-MIB dot1dTpFdbPort, dot1dTpFdbStatus
+	"1.3.6.1.2.1.17.4.3.1.2", "1.3.6.1.2.1.17.4.3.1.3",
+	// Q-BRIDGE-MIB dot1qTpFdbPort, dot1qTpFdbStatus
+	"1.3.6.1.2.1.17.7.1.2.2.1.2", "1.3.6.1.2.1.17.7.1.2.2.1.3",
+	// Q-BRIDGE-MIB dot1qVlanCurrentTable: FdbId, egress and untagged ports
+	"1.3.6.1.2.1.17.7.1.4.2.1.3", "1.3.6.1.2.1.17.7.1.4.2.1.4", "1.3.6.1.2.1.17.7.1.4.2.1.5",
+	// Q-BRIDGE-MIB dot1qVlanStaticTable: egress and untagged ports
+	"1.3.6.1.2.1.17.7.1.4.3.1.2", "1.3.6.1.2.1.17.7.1.4.3.1.4",
+	// Q-BRIDGE-MIB dot1qPvid
+	"1.3.6.1.2.1.17.7.1.4.5.1.1",
+	// ENTITY-MIB entPhysicalContainedIn, Class, ParentRelPos; entAliasMappingIdentifier
+	"1.3.6.1.2.1.47.1.1.1.1.4", "1.3.6.1.2.1.47.1.1.1.1.5", "1.3.6.1.2.1.47.1.1.1.1.6",
+	"1.3.6.1.2.1.47.1.3.2.1.2",
+}
+
+// VLANFDBOIDs are the subtrees a full walk reads in each VLAN context
+// (collect/snmp's per-VLAN FDB read): BRIDGE-MIB dot1dBasePortEntry and
+// dot1dTpFdbEntry.
+var VLANFDBOIDs = []string{"1.3.6.1.2.1.17.1.4.1", "1.3.6.1.2.1.17.4.3.1"}
+
+// VLANFDBColumns are what VLANFDB reads of one VLAN context's walk:
+// dot1dBasePortIfIndex, dot1dTpFdbPort and dot1dTpFdbStatus.
+var VLANFDBColumns = []string{oidBasePortIfIndex, oidDot1dTpFdbPort, oidDot1dTpFdbStatus}
+
+// EntryColumns names columns of a table entry: entry.c for each c.
+func EntryColumns(entry string, cols ...int) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = entry + "." + strconv.Itoa(c)
+	}
+	return out
+}
+
+// Covers reports whether reading oid (a Get, a Column, or with any a
+// HasSubtree) is within what cols declare: oid is a declared column or
+// scalar or lies below one; a Column of a scalar object X is covered by
+// X.0 (its one row); HasSubtree asks whether anything lies below, which a
+// declared column below it answers.
+func Covers(cols []string, oid string, any bool) bool {
+	for _, c := range cols {
+		if c == oid || strings.HasPrefix(oid, c+".") || c == oid+".0" || any && strings.HasPrefix(c, oid+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Standard is the fallback profile: standard MIBs only.

@@ -150,6 +150,16 @@ type VarBind struct {
 // recording or the union of the subtrees polled from it.
 type Walk struct {
 	vbs []VarBind
+	// read, when set, is told every OID a decoder reads (Traced).
+	read func(oid string, any bool)
+}
+
+// Traced returns the same walk calling read with the OID or prefix of
+// every Get and Column on it, and of every HasSubtree with any set (it
+// asks whether anything lies below): how a test learns which columns the
+// decoders read, to keep the profiles' Columns in step with them.
+func (w *Walk) Traced(read func(oid string, any bool)) *Walk {
+	return &Walk{vbs: w.vbs, read: read}
 }
 
 // NewWalk sorts vbs numerically by OID and keeps the last value of duplicates.
@@ -189,6 +199,9 @@ func (w *Walk) All() []VarBind { return w.vbs }
 // Get returns the value at exactly oid.
 func (w *Walk) Get(oid string) (Value, bool) {
 	oid = strings.TrimPrefix(oid, ".")
+	if w.read != nil {
+		w.read(oid, false)
+	}
 	i, ok := slices.BinarySearchFunc(w.vbs, oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
 	if !ok {
 		return Value{}, false
@@ -208,6 +221,9 @@ type Row struct {
 // suffix after prefix as Index.
 func (w *Walk) Column(prefix string) []Row {
 	prefix = strings.TrimPrefix(prefix, ".")
+	if w.read != nil {
+		w.read(prefix, false)
+	}
 	start, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
 	p := prefix + "."
 	if start < len(w.vbs) && w.vbs[start].OID == prefix {
@@ -230,6 +246,9 @@ func (w *Walk) Column(prefix string) []Row {
 // HasSubtree reports whether any varbind lies below prefix.
 func (w *Walk) HasSubtree(prefix string) bool {
 	prefix = strings.TrimPrefix(prefix, ".")
+	if w.read != nil {
+		w.read(prefix, true)
+	}
 	i, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
 	if i < len(w.vbs) && w.vbs[i].OID == prefix {
 		i++

@@ -139,6 +139,27 @@ type gosnmpClient struct {
 	bulkOK   bool
 	// varbinds counts what walks have returned, against opt.MaxVarBinds.
 	varbinds int
+	// received counts every value in every response, those past the end
+	// of a walk included.
+	received int
+}
+
+// ColumnWalker is a Client that walks several columns at once (Dial's
+// does); Poll walks a lean walk's columns one by one with BulkWalk on a
+// Client that is not one.
+type ColumnWalker interface {
+	// WalkColumns walks columns in lockstep, one GETBULK (GETNEXT on
+	// SNMPv1) carrying every column not yet at its end, and stops each
+	// column at its end. A column ending in .0 is a scalar: its one
+	// instance, if the agent has it.
+	WalkColumns(ctx context.Context, cols []string) ([]vendors.VarBind, error)
+}
+
+// ReceivedCounter is a Client that counts the values it received.
+type ReceivedCounter interface {
+	// Received is the number of values in every response so far, those
+	// a walk read past its end and dropped included.
+	Received() int
 }
 
 // Dial opens a session to an agent (UDP: nothing is sent until the first
@@ -218,6 +239,8 @@ func (c *gosnmpClient) where() string {
 }
 
 func (c *gosnmpClient) Requests() int { return int(c.requests.Load()) }
+
+func (c *gosnmpClient) Received() int { return c.received }
 
 func (c *gosnmpClient) Close() error {
 	if c.g.Conn == nil {
@@ -307,10 +330,17 @@ func (e *agentError) Error() string {
 func (c *gosnmpClient) walk(ctx context.Context, root string, bulk bool) ([]vendors.VarBind, error) {
 	c.g.Context = ctx
 	fetch := func(cur string) (*gosnmp.SnmpPacket, error) {
+		var pkt *gosnmp.SnmpPacket
+		var err error
 		if bulk {
-			return c.g.GetBulk([]string{cur}, 0, c.opt.MaxRepetitions)
+			pkt, err = c.g.GetBulk([]string{cur}, 0, c.opt.MaxRepetitions)
+		} else {
+			pkt, err = c.g.GetNext([]string{cur})
 		}
-		return c.g.GetNext([]string{cur})
+		if pkt != nil {
+			c.received += len(pkt.Variables)
+		}
+		return pkt, err
 	}
 	out, err := walkPages(ctx, root, bulk, c.opt.MaxVarBinds-c.varbinds, fetch)
 	c.varbinds += len(out)
@@ -332,6 +362,214 @@ func (c *gosnmpClient) walk(ctx context.Context, root string, bulk bool) ([]vend
 		return out, c.explain("walk "+root+" on", err)
 	}
 	return out, fmt.Errorf("walk %s on %s: %w", root, c.where(), err)
+}
+
+// maxLockstepVarBinds bounds the values one lockstep GETBULK asks for
+// (columns × repetitions) when MaxRepetitions is smaller: net-snmp's
+// agent answers at most 100 (maxGetbulkResponses) and other agents cut
+// a response to their message size, so asking for more only makes
+// bigger packets.
+const maxLockstepVarBinds = 100
+
+// maxLockstepColumns bounds the columns one request carries.
+const maxLockstepColumns = 32
+
+func (c *gosnmpClient) WalkColumns(ctx context.Context, cols []string) ([]vendors.VarBind, error) {
+	c.g.Context = ctx
+	bulk := c.bulkOK
+	fetch := func(oids []string, reps uint32) (*gosnmp.SnmpPacket, error) {
+		var pkt *gosnmp.SnmpPacket
+		var err error
+		if bulk {
+			pkt, err = c.g.GetBulk(oids, 0, reps)
+		} else {
+			pkt, err = c.g.GetNext(oids)
+		}
+		if pkt != nil {
+			c.received += len(pkt.Variables)
+		}
+		return pkt, err
+	}
+	out, err := walkLockstep(ctx, cols, bulk, c.opt.MaxRepetitions, c.opt.MaxVarBinds-c.varbinds, fetch)
+	if bulk && len(out) == 0 && errors.As(err, new(*agentError)) {
+		// Some agents answer GETBULK with an error status: walk with GETNEXT.
+		c.bulkOK, bulk = false, false
+		out, err = walkLockstep(ctx, cols, false, c.opt.MaxRepetitions, c.opt.MaxVarBinds-c.varbinds, fetch)
+	}
+	c.varbinds += len(out)
+	if err == nil {
+		return out, nil
+	}
+	var (
+		capErr *TooManyVarBindsError
+		ce     *columnsError
+		oe     *oidOrderError
+	)
+	switch {
+	case errors.As(err, &capErr):
+		capErr.Limit = c.opt.MaxVarBinds
+		return out, fmt.Errorf("%s: %w", c.where(), err)
+	case errors.As(err, &ce):
+		return out, fmt.Errorf("on %s: %w", c.where(), err)
+	case errors.As(err, &oe):
+	default:
+		return out, c.explain("walk "+columnsName(cols)+" on", err)
+	}
+	return out, fmt.Errorf("walk %s on %s: %w", columnsName(cols), c.where(), err)
+}
+
+// columnsName names a group of columns in messages: the one column, or
+// the first and how many.
+func columnsName(cols []string) string {
+	if len(cols) == 1 {
+		return "." + strings.Trim(cols[0], ".")
+	}
+	return fmt.Sprintf(".%s and %d more columns", strings.Trim(cols[0], "."), len(cols)-1)
+}
+
+// columnsError is the columns an agent answered with an error status
+// while the others were read.
+type columnsError struct {
+	cols []string
+	errs []error // *agentError, one per column
+}
+
+func (e *columnsError) Error() string {
+	var b strings.Builder
+	for i, c := range e.cols {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "walk %s: %v", c, e.errs[i])
+	}
+	return b.String()
+}
+
+func (e *columnsError) Unwrap() []error { return e.errs }
+
+// walkLockstep walks columns side by side with fetch (one request: the
+// varbinds after each of oids; reps rows each on GETBULK), so that each
+// round trip carries as many useful values as the agent will send: up to
+// maxLockstepColumns columns per request, the first not yet at their
+// end, with max(1, min(maxReps, max(maxReps, maxLockstepVarBinds) /
+// columns)) rows each. A column whose table is empty or ends drops out
+// after one response, and the others then get more rows per request. In
+// a response the i-th value belongs to the i-th column asked for, modulo
+// their number; an agent that cut a response short has answered the
+// first ones only, and the others are asked again from where they were.
+// Each column stops at its end (a value outside it, endOfMibView), a
+// scalar (X.0) after its one instance. tooBig halves what is asked for;
+// an error status naming one column gives up that column (a
+// *columnsError at the end, with the rest read). An OID that does not
+// increase within a column is an *oidOrderError, and holding more than
+// budget varbinds a *TooManyVarBindsError (the varbinds read so far come
+// back with them).
+func walkLockstep(ctx context.Context, cols []string, bulk bool, maxReps uint32, budget int,
+	fetch func(oids []string, reps uint32) (*gosnmp.SnmpPacket, error)) ([]vendors.VarBind, error) {
+	type column struct {
+		prefix, cur, scalar string
+		done                bool
+	}
+	cs := make([]column, len(cols))
+	for i, col := range cols {
+		col = "." + strings.Trim(col, ".")
+		if base, ok := strings.CutSuffix(col, ".0"); ok {
+			cs[i] = column{prefix: base + ".", cur: base, scalar: col}
+			continue
+		}
+		cs[i] = column{prefix: col + ".", cur: col}
+	}
+	total := max(int(maxReps), maxLockstepVarBinds)
+	width := maxLockstepColumns
+	var failed *columnsError
+	var out []vendors.VarBind
+	active := make([]int, 0, width)
+	oids := make([]string, 0, width)
+	for {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		active, oids = active[:0], oids[:0]
+		scalars := true
+		for i := range cs {
+			if !cs[i].done && len(active) < width {
+				active = append(active, i)
+				oids = append(oids, cs[i].cur)
+				scalars = scalars && cs[i].scalar != ""
+			}
+		}
+		if len(active) == 0 {
+			if failed != nil {
+				return out, failed
+			}
+			return out, nil
+		}
+		reps := uint32(1)
+		if !scalars {
+			reps = uint32(max(1, min(int(maxReps), total/len(active))))
+		}
+		pkt, err := fetch(oids, reps)
+		if err != nil {
+			return out, err
+		}
+		if pkt.Error == gosnmp.TooBig && total > 1 {
+			total /= 2
+			width = min(width, total)
+			continue
+		}
+		if pkt.Error != gosnmp.NoError {
+			ix := int(pkt.ErrorIndex)
+			if ix < 1 || ix > len(active) {
+				return out, &agentError{pkt.Error, pkt.ErrorIndex}
+			}
+			c := &cs[active[ix-1]]
+			c.done = true
+			if !(pkt.Error == gosnmp.NoSuchName && !bulk) { // SNMPv1's end of MIB
+				if failed == nil {
+					failed = &columnsError{}
+				}
+				failed.cols = append(failed.cols, strings.TrimSuffix(c.prefix, "."))
+				failed.errs = append(failed.errs, &agentError{pkt.Error, pkt.ErrorIndex})
+			}
+			continue
+		}
+		if len(pkt.Variables) == 0 {
+			return out, failed.orNil()
+		}
+		for i, v := range pkt.Variables {
+			c := &cs[active[i%len(active)]]
+			if c.done {
+				continue
+			}
+			if v.Type == gosnmp.EndOfMibView || v.Type == gosnmp.NoSuchObject || v.Type == gosnmp.NoSuchInstance ||
+				!strings.HasPrefix(v.Name, c.prefix) {
+				c.done = true
+				continue
+			}
+			if vendors.CompareOID(strings.TrimPrefix(v.Name, "."), strings.TrimPrefix(c.cur, ".")) <= 0 {
+				return out, &oidOrderError{v.Name, c.cur}
+			}
+			if c.scalar != "" {
+				c.done = true
+				if v.Name != c.scalar {
+					continue // no instance .0: not a scalar on this agent
+				}
+			}
+			if len(out) >= budget {
+				return out, &TooManyVarBindsError{Root: strings.TrimSuffix(c.prefix, ".")}
+			}
+			out = append(out, convertOne(v))
+			c.cur = v.Name
+		}
+	}
+}
+
+// orNil returns e as an error, nil when there is none.
+func (e *columnsError) orNil() error {
+	if e == nil {
+		return nil
+	}
+	return e
 }
 
 // oidOrderError is an agent returning an OID that does not follow the one

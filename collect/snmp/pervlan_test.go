@@ -91,12 +91,13 @@ func TestCiscoFDBPerVLAN(t *testing.T) {
 
 // TestPerVLANSessionsShareTheCap: the per-VLAN sessions get what is left
 // of the switch's max_varbinds, and none is opened once it is used up.
+// (Full walks: mainWalk counts the whole subtrees of the fake's walk.)
 func TestPerVLANSessionsShareTheCap(t *testing.T) {
 	const mainWalk = 14 // varbinds of the main walk
 	f := ciscoPerVLAN(t)
 	rs := snmp.Poll(context.Background(), []snmp.Target{{Name: "access9", Deadline: time.Minute,
 		Options: snmp.Options{Address: "192.0.2.9", Version: snmp.V2c, Community: snmp.NewSecret("ro"), MaxVarBinds: mainWalk + 5}}},
-		snmp.PollOptions{Dial: f.dial})
+		snmp.PollOptions{Dial: f.dial, FullWalk: true})
 	// VLAN 1 reads nothing, VLAN 10 four varbinds.
 	if fmt.Sprint(f.budgets) != fmt.Sprint([]int{mainWalk + 5, 5, 5, 1}) {
 		t.Errorf("session budgets %v", f.budgets)
@@ -104,7 +105,7 @@ func TestPerVLANSessionsShareTheCap(t *testing.T) {
 	f = ciscoPerVLAN(t)
 	rs = snmp.Poll(context.Background(), []snmp.Target{{Name: "access9", Deadline: time.Minute,
 		Options: snmp.Options{Address: "192.0.2.9", Version: snmp.V2c, Community: snmp.NewSecret("ro"), MaxVarBinds: mainWalk}}},
-		snmp.PollOptions{Dial: f.dial})
+		snmp.PollOptions{Dial: f.dial, FullWalk: true})
 	if len(f.dialed) != 1 || len(rs[0].Switch.FDB) != 0 || !slices.ContainsFunc(rs[0].Switch.Problems, func(p string) bool {
 		return strings.Contains(p, "FDB of VLAN 1 and after: not read") && strings.Contains(p, "max_varbinds cap (14 varbinds")
 	}) {

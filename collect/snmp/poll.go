@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +32,9 @@ type PollOptions struct {
 	Now      func() time.Time
 	// Dial opens a session (default Dial); tests swap in their own.
 	Dial func(Options) (Client, error)
+	// FullWalk walks each profile's whole subtrees instead of only the
+	// columns its decoders read (the lean walk, the default).
+	FullWalk bool
 }
 
 // Result is one switch's collection.
@@ -45,6 +50,8 @@ type Result struct {
 	Elapsed  time.Duration
 	// Problems are subtrees that failed while the rest was read.
 	Problems []string
+	// Varbinds counts the values received.
+	Varbinds int
 }
 
 // systemOID is SNMPv2-MIB system: read first to recognise the vendor.
@@ -121,9 +128,21 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		return r
 	}
 	defer c.Close()
-	defer func() { r.Requests = c.Requests() }()
+	var vbs []vendors.VarBind
+	defer func() {
+		r.Requests = c.Requests()
+		r.Varbinds = len(vbs)
+		if rc, ok := c.(ReceivedCounter); ok {
+			r.Varbinds = rc.Received()
+		}
+	}()
 
-	vbs, err := c.BulkWalk(ctx, systemOID)
+	first := func() ([]vendors.VarBind, error) { return c.BulkWalk(ctx, systemOID) }
+	if !opt.FullWalk {
+		// The standard scalars, sysObjectID and sysDescr among them.
+		first = func() ([]vendors.VarBind, error) { return walkColumns(ctx, c, standardScalars) }
+	}
+	vbs, err = first()
 	if err != nil {
 		if capErr := (*TooManyVarBindsError)(nil); errors.As(err, &capErr) {
 			err = fmt.Errorf("%s: stopped after %d varbinds: %w", t.Name, len(vbs), err)
@@ -131,7 +150,7 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 		r.Err = err
 		return r
 	}
-	if len(vbs) == 0 {
+	if !slices.ContainsFunc(vbs, func(vb vendors.VarBind) bool { return strings.HasPrefix(vb.OID, systemOID+".") }) {
 		r.Err = fmt.Errorf("%s: the agent answers but shows no SNMPv2-MIB system group (view/ACL too narrow?)", where(t))
 		return r
 	}
@@ -140,11 +159,28 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	descr, _ := sys.Get("1.3.6.1.2.1.1.1.0")
 	prof := all.Identify(oid.OID, descr.Text())
 	log.Debug("recognised", "profile", prof.Name)
-	for _, root := range append(append([]string(nil), vendors.StandardOIDs...), prof.OIDs...) {
-		if root == systemOID {
-			continue
+	var steps []walkStep
+	if opt.FullWalk {
+		for _, root := range append(append([]string(nil), vendors.StandardOIDs...), prof.OIDs...) {
+			if root != systemOID {
+				steps = append(steps, walkStep{root, []string{root}})
+			}
 		}
-		got, err := c.BulkWalk(ctx, root)
+	} else {
+		// Every column in one lockstep walk (Client.WalkColumns): a
+		// table with no rows costs no request of its own, and each
+		// request carries as many values as the agent sends.
+		steps = []walkStep{{"the columns the decoders read", leanColumns(slices.Concat(standardColumns, prof.Columns))}}
+	}
+	for _, step := range steps {
+		root := step.name
+		var got []vendors.VarBind
+		var err error
+		if opt.FullWalk {
+			got, err = c.BulkWalk(ctx, step.cols[0])
+		} else {
+			got, err = walkColumns(ctx, c, step.cols)
+		}
 		vbs = append(vbs, got...)
 		if err != nil {
 			if capErr := (*TooManyVarBindsError)(nil); errors.As(err, &capErr) {
@@ -184,9 +220,65 @@ func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	return r
 }
 
-// vtpVlanState is CISCO-VTP-MIB vtpVlanState (index managementDomain.vlan;
+// walkStep is one walk of a poll: a subtree (FullWalk) or columns
+// walked together; name is what messages call it.
+type walkStep struct {
+	name string
+	cols []string
+}
+
+// standardScalars and standardColumns split vendors.StandardColumns: the
+// scalars are read first, in one request, to recognise the device.
+var standardScalars, standardColumns = func() (s, c []string) {
+	for _, col := range vendors.StandardColumns {
+		if strings.HasSuffix(col, ".0") {
+			s = append(s, col)
+		} else {
+			c = append(c, col)
+		}
+	}
+	return s, c
+}()
+
+// leanColumns sorts columns, dropping duplicates and those below another.
+func leanColumns(cols []string) []string {
+	cols = slices.Clone(cols)
+	slices.SortFunc(cols, vendors.CompareOID)
+	out := cols[:0]
+	for _, col := range slices.Compact(cols) {
+		if n := len(out); n > 0 && strings.HasPrefix(col, out[n-1]+".") {
+			continue
+		}
+		out = append(out, col)
+	}
+	return out
+}
+
+// walkColumns walks a group of columns: together on a ColumnWalker, else
+// one BulkWalk each (a scalar: the walk of its object, its instance .0
+// kept).
+func walkColumns(ctx context.Context, c Client, cols []string) ([]vendors.VarBind, error) {
+	if cw, ok := c.(ColumnWalker); ok {
+		return cw.WalkColumns(ctx, cols)
+	}
+	var out []vendors.VarBind
+	for _, col := range cols {
+		base, scalar := strings.CutSuffix(col, ".0")
+		got, err := c.BulkWalk(ctx, base)
+		if scalar {
+			got = slices.DeleteFunc(got, func(vb vendors.VarBind) bool { return vb.OID != strings.TrimPrefix(col, ".") })
+		}
+		out = append(out, got...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// VTPVlanState is CISCO-VTP-MIB vtpVlanState (index managementDomain.vlan;
 // 1 = operational).
-const vtpVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
+const VTPVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
 
 // perVLANFDB reads the FDB of Cisco IOS, which serves BRIDGE-MIB per VLAN:
 // community "community@VLAN" on v1/v2c, context "vlan-VLAN" on v3. One
@@ -199,7 +291,7 @@ const vtpVlanState = "1.3.6.1.4.1.9.9.46.1.3.1.1.2"
 // community.
 func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk, s *topology.Switch) []string {
 	var vlans []int
-	for _, row := range w.Column(vtpVlanState) {
+	for _, row := range w.Column(VTPVlanState) {
 		ix, ok := vendors.IndexInts(row.Index)
 		st, _ := row.Value.Number()
 		if !ok || len(ix) != 2 || st != 1 || (ix[1] >= 1002 && ix[1] <= 1005) {
@@ -261,8 +353,18 @@ func perVLANFDB(ctx context.Context, t Target, opt PollOptions, w *vendors.Walk,
 		}
 		var vbs []vendors.VarBind
 		stop := ""
-		for _, root := range []string{"1.3.6.1.2.1.17.1.4.1", "1.3.6.1.2.1.17.4.3.1"} {
-			got, err := c.BulkWalk(vctx, root)
+		walks := [][]string{vendors.VLANFDBOIDs[:1], vendors.VLANFDBOIDs[1:]}
+		if !opt.FullWalk {
+			walks = [][]string{vendors.VLANFDBColumns}
+		}
+		for _, cols := range walks {
+			var got []vendors.VarBind
+			var err error
+			if opt.FullWalk {
+				got, err = c.BulkWalk(vctx, cols[0])
+			} else {
+				got, err = walkColumns(vctx, c, cols)
+			}
 			budget -= len(got)
 			if err == nil {
 				vbs = append(vbs, got...)

@@ -3,12 +3,17 @@ package snmp_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/bondaudit/bondaudit/internal/fixtures"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/bondaudit/bondaudit/internal/fixtures"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -32,10 +37,15 @@ func comparable(t *testing.T, s *topology.Switch) string {
 	return string(b)
 }
 
-// TestPollMatchesFile: for every shared recording, polling snmpd serving it
-// (only the subtrees the standard MIBs and the device's profile need) gives
-// the same switch snapshot as decoding the whole recording from file. A
-// difference means a profile forgot an OID its decoder reads.
+// TestPollMatchesFile: for every shared recording served by real snmpd,
+// the lean poll (only the columns the decoders read, the default) and the
+// full poll (PollOptions.FullWalk: whole subtrees) give identical switch
+// snapshots, facts and problems alike, and both the snapshot of decoding
+// the whole recording from file. A difference means a profile forgot a
+// column its decoder reads. Each recording's varbinds and requests, lean
+// and full, are logged (go test -v -run TestPollMatchesFile
+// ./collect/snmp/). Recordings run in parallel (at most -parallel, GOMAXPROCS
+// by default, at once).
 func TestPollMatchesFile(t *testing.T) {
 	snmplab.NeedTool(t, "snmpd", "snmpd")
 	dir := fixtures.Path("snmp")
@@ -43,6 +53,27 @@ func TestPollMatchesFile(t *testing.T) {
 	if len(files) == 0 {
 		t.Skipf("no recordings in %s", dir)
 	}
+	type figures struct{ leanVB, fullVB, leanReq, fullReq int }
+	var mu sync.Mutex
+	got := map[string]figures{}
+	t.Cleanup(func() {
+		names := slices.Sorted(maps.Keys(got))
+		var sum figures
+		for _, n := range names {
+			f := got[n]
+			t.Logf("%-40s varbinds lean %6d full %6d (%3.0f%% fewer)  requests lean %4d full %4d (%3.0f%% fewer)",
+				n, f.leanVB, f.fullVB, 100*(1-float64(f.leanVB)/float64(f.fullVB)), f.leanReq, f.fullReq, 100*(1-float64(f.leanReq)/float64(f.fullReq)))
+			sum.leanVB += f.leanVB
+			sum.fullVB += f.fullVB
+			sum.leanReq += f.leanReq
+			sum.fullReq += f.fullReq
+		}
+		if len(names) > 0 {
+			t.Logf("%-40s varbinds lean %6d full %6d (%3.0f%% fewer)  requests lean %4d full %4d (%3.0f%% fewer)",
+				fmt.Sprintf("all %d recordings", len(names)), sum.leanVB, sum.fullVB, 100*(1-float64(sum.leanVB)/float64(sum.fullVB)),
+				sum.leanReq, sum.fullReq, 100*(1-float64(sum.leanReq)/float64(sum.fullReq)))
+		}
+	})
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".snmprec")
 		t.Run(name, func(t *testing.T) {
@@ -64,19 +95,32 @@ func TestPollMatchesFile(t *testing.T) {
 			}
 			want, _ := all.Decode(vendors.NewWalk(servable), name)
 			a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: f})
-			rs := snmp.Poll(context.Background(), []snmp.Target{{Name: name, Deadline: time.Minute, Options: snmp.Options{
-				Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2, MaxRepetitions: 25}}},
-				snmp.PollOptions{})
-			r := rs[0]
-			if r.Err != nil {
-				t.Fatal(r.Err)
+			poll := func(full bool) snmp.Result {
+				rs := snmp.Poll(context.Background(), []snmp.Target{{Name: name, Deadline: time.Minute, Options: snmp.Options{
+					Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2, MaxRepetitions: 25}}},
+					snmp.PollOptions{FullWalk: full, Now: func() time.Time { return time.Unix(0, 0) }})
+				r := rs[0]
+				if r.Err != nil {
+					t.Fatal(r.Err)
+				}
+				if r.Requests == 0 || r.Walk.Len() == 0 || r.Varbinds < r.Walk.Len() {
+					t.Errorf("full %v: requests %d, varbinds %d received, %d kept", full, r.Requests, r.Varbinds, r.Walk.Len())
+				}
+				return r
 			}
-			if d := cmp.Diff(comparable(t, want), comparable(t, r.Switch)); d != "" {
-				t.Errorf("live snapshot differs from the file's (-file +live; live problems %q):\n%s", r.Problems, d)
+			lean, full := poll(false), poll(true)
+			if d := cmp.Diff(full.Switch, lean.Switch); d != "" {
+				t.Errorf("lean snapshot differs from the full walk's (-full +lean):\n%s", d)
 			}
-			if r.Requests == 0 || r.Walk.Len() == 0 {
-				t.Errorf("requests %d, varbinds %d", r.Requests, r.Walk.Len())
+			if d := cmp.Diff(comparable(t, want), comparable(t, full.Switch)); d != "" {
+				t.Errorf("live snapshot differs from the file's (-file +live; live problems %q):\n%s", full.Problems, d)
 			}
+			if lean.Requests > full.Requests || lean.Varbinds > full.Varbinds {
+				t.Errorf("lean walk costs more: %d requests, %d varbinds; full %d, %d", lean.Requests, lean.Varbinds, full.Requests, full.Varbinds)
+			}
+			mu.Lock()
+			got[name] = figures{lean.Varbinds, full.Varbinds, lean.Requests, full.Requests}
+			mu.Unlock()
 		})
 	}
 }
@@ -185,5 +229,37 @@ func TestPollWalksLLDPV2(t *testing.T) {
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("neighbours (-want +got):\n%s\nproblems %q", d, r.Problems)
+	}
+}
+
+// TestLeanPollV1: on SNMPv1 (GETNEXT, where a column at the end of the
+// agent's MIB is answered noSuchName for the whole request) the lean
+// poll gives the full poll's snapshot from real snmpd, in fewer requests.
+func TestLeanPollV1(t *testing.T) {
+	for _, rec := range []string{"librenms__iosxe_ie32008t2s-ios17-12", "librenms__sm-os_80hdx"} {
+		t.Run(rec, func(t *testing.T) {
+			t.Parallel()
+			a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: fixture(t, rec+".snmprec")})
+			poll := func(full bool) snmp.Result {
+				r := snmp.Poll(context.Background(), []snmp.Target{{Name: rec, Deadline: time.Minute, Options: snmp.Options{
+					Address: a.Addr, Port: a.Port, Version: snmp.V1, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2}}},
+					snmp.PollOptions{FullWalk: full, Now: func() time.Time { return time.Unix(0, 0) }})[0]
+				if r.Err != nil {
+					t.Fatal(r.Err)
+				}
+				return r
+			}
+			lean, full := poll(false), poll(true)
+			if d := cmp.Diff(full.Switch, lean.Switch); d != "" {
+				t.Errorf("lean v1 snapshot differs from the full walk's (-full +lean):\n%s", d)
+			}
+			if len(lean.Switch.Ports) == 0 {
+				t.Error("no ports read")
+			}
+			t.Logf("v1: requests lean %d full %d, varbinds lean %d full %d", lean.Requests, full.Requests, lean.Varbinds, full.Varbinds)
+			if lean.Requests >= full.Requests {
+				t.Errorf("lean %d requests, full %d", lean.Requests, full.Requests)
+			}
+		})
 	}
 }

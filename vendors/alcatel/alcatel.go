@@ -52,6 +52,7 @@ var OmniSwitch = vendors.Profile{
 	Name:        "alcatel-lucent",
 	Enterprises: []int{6486},
 	OIDs:        []string{oidLAG7, oidLAG6},
+	Columns:     append(lagColumns(oidLAG7), lagColumns(oidLAG6)...),
 	Decode:      decode,
 	Tested: []string{
 		"librenms aos7 (OS6860E-U28 8.5.255.R02, real recording): 24 aggregates without ifStackTable or IEEE8023-LAG-MIB members; 0/13 (one port attached) gets its primary port 1/1/7, the others keep unknown members with the primary port in evidence; LACP from alclnkaggAggLacpType",
@@ -207,4 +208,10 @@ func decodeLAGs(aggs, ports map[int]map[int]cell, byIf map[int]*topology.Port, l
 		ev += fmt.Sprintf("; alclnkaggAggNbrAttachedPorts.%d = 1: its only member", aix)
 		l.Evidence = append(l.Evidence, ev)
 	}
+}
+
+// lagColumns are the columns decode reads under one MIB root (AOS 6 or 7/8).
+func lagColumns(root string) []string {
+	return append(vendors.EntryColumns(root+aggEntry, colLacpType, colNbrSelected, colNbrAttached, colPrimaryPort),
+		vendors.EntryColumns(root+portEntry, colSelectedAggID, colAttachedAggID)...)
 }

@@ -66,6 +66,7 @@ var CX = vendors.Profile{
 	Name:        "arubaos-cx",
 	Enterprises: []int{47196},
 	OIDs:        []string{oidVsx, oidMclag},
+	Columns:     append(vsxOIDs.columns(), mclagOIDs.columns()...),
 	Decode:      decodeCX,
 	Tested: []string{
 		"librenms arubaos-cx_8360 (8360-12C LL.10.13: ARUBAWIRED-VSX-MIB arubaWiredVsxIslOperState.0 = inSync, the only VSX row)",
@@ -80,6 +81,7 @@ var ProCurve = vendors.Profile{
 	Name:        "hpe-procurve",
 	Enterprises: []int{11},
 	OIDs:        []string{hpTrunkType, hpTrunkLACPState},
+	Columns:     []string{hpTrunkType, hpTrunkLACPState},
 	Decode:      decodeProCurve,
 	Tested: []string{
 		"librenms procurve (HP stack KA.00.00: Trk1 = A1+A2 via ifStackTable; no hpSwitchPortTable rows, so kind stays unknown)",
@@ -192,6 +194,18 @@ var vsxOIDs = mlagOIDs{islPortText: vsxIslPort, kaPeerType: vsxKeepAlivePeerType
 
 var mclagOIDs = mlagOIDs{islPortIfIndex: mclagIslPort, kaPeerType: mclagKeepAlivePeerTyp, kaPeer: mclagKeepAlivePeer, aggType: mclagAggType,
 	role: mclagDeviceOperRole, roles: mclagRoles, islOper: mclagIslOperState, kaOper: mclagKeepAliveOper, kaStates: mclagKA}
+
+// columns are the scalars (instance .0) and the aggregator column mlag
+// reads.
+func (o mlagOIDs) columns() []string {
+	var out []string
+	for _, s := range []string{o.islPortText, o.islPortIfIndex, o.kaPeerType, o.kaPeer, o.role, o.islOper, o.kaOper, o.systemID} {
+		if s != "" {
+			out = append(out, s+".0")
+		}
+	}
+	return append(out, o.aggType)
+}
 
 // mlag decodes the VSX or MCLAG scalars into s.MLAG and marks the
 // multi-chassis LAGs. Only the objects present are used.

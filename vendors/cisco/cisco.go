@@ -20,6 +20,8 @@
 package cisco
 
 import (
+	"strconv"
+
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
 )
@@ -56,7 +58,9 @@ var IOS = vendors.Profile{
 	Name:        "cisco-ios",
 	Enterprises: []int{9},
 	OIDs:        []string{oidPAgP, oidVTP, oidLAG, oidVMMembers},
-	PerVLANFDB:  true,
+	// vtpVlanState: the poller's per-VLAN FDB read lists the VLANs from it.
+	Columns:    append(channelColumns(), append(vlanColumns(), oidVtpVlanState, oidVtpVlanType)...),
+	PerVLANFDB: true,
 	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
 		v.channels()
@@ -78,6 +82,10 @@ var NXOS = vendors.Profile{
 	Enterprises: []int{9},
 	DescrAny:    []string{"NX-OS"},
 	OIDs:        []string{oidVPC, oidLAG, oidVTP, oidVMMembers},
+	Columns: append(append(channelColumns(), vlanColumns()...), oidVtpVlanState, oidVtpVlanType,
+		oidVpcKeepAliveDestType, oidVpcKeepAliveDestAddr, oidVpcKeepAliveStatus,
+		oidVpcRoleStatus, oidVpcDualActive, oidVpcSystemOperMAC,
+		oidVpcPeerLinkIfIndex, oidVpcHostLinkIfIndex, oidVpcHostLinkStatus, oidVpcHostLinkConsist),
 	Decode: func(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		v := newView(w, s, problems)
 		v.channels()
@@ -116,4 +124,21 @@ var SB = vendors.Profile{
 		"librenms ciscosb_cbs350-4x (CBS350-24P-4X): no CDP rows, no neighbour",
 		"hand-written walk (vendors/testdata/cdp/cbs350.snmprec, the ifIndex/ifName layout of librenms ciscosb_cbs350-4x): CDP neighbours on gi/te ports",
 	},
+}
+
+// channelColumns are what channels reads: CISCO-PAGP-MIB and CISCO-LAG-MIB.
+func channelColumns() []string {
+	return []string{oidPagpEthcOperationMode, oidPagpGroupIfIndex, oidPagpOperationMode,
+		oidClagAggProtocolType, oidClagAggPortAdminStatus}
+}
+
+// vlanColumns are what vlans reads of vlanTrunkPortTable and
+// vmMembershipTable.
+func vlanColumns() []string {
+	out := []string{oidVmVlanType, oidVmVlan}
+	for _, c := range []int{trunkVlansEnabled, trunkNativeVlan, trunkDynamicStatus, trunkEncapOperType,
+		trunkVlansEnabled2k, trunkVlansEnabled3k, trunkVlansEnabled4k} {
+		out = append(out, oidTrunkEntry+"."+strconv.Itoa(c))
+	}
+	return out
 }

@@ -61,7 +61,11 @@ var OS9 = vendors.Profile{
 	Name:        "dell-os9",
 	Enterprises: []int{6027},
 	OIDs:        []string{oidVLT, oidLAG},
-	Decode:      decodeOS9,
+	Columns: slices.Concat(vendors.EntryColumns(vltDomainEntry, 1, 4, 5, 6, 7, 8, 12, 21),
+		vendors.EntryColumns(vltDetailEntry, 2, 3, 4),
+		vendors.EntryColumns(aggCfgEntry, 3, 4, 6, 7),
+		vendors.EntryColumns(aggPortEntry, 2, 3, 5, 7)),
+	Decode: decodeOS9,
 	Tested: []string{
 		"librenms dnos_z9100-on (Z9100-ON 9.14: VLT domain 1 primary, peer up, ICL up, 20 VLT port-channel rows)",
 		"librenms dnos_s4048 (S4048-ON 9.9: no VLT or LAG MIB rows; port-channels from ifStackTable)",

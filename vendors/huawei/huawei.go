@@ -58,7 +58,10 @@ var VRP = vendors.Profile{
 	Name:        "huawei",
 	Enterprises: []int{2011},
 	OIDs:        []string{oidTrunkIf, oidTrunkMem, oidMLAG},
-	Decode:      decode,
+	Columns: slices.Concat(vendors.EntryColumns(trunkIfEnt, 2, 3, 4, 9),
+		vendors.EntryColumns(trunkMemEnt, 2, 3, 6, 14),
+		vendors.EntryColumns(dfsEntry, 1, 2, 3, 4)),
+	Decode: decode,
 	Tested: []string{
 		"librenms yunshan (S6750-H YunShan OS 1.24: Eth-Trunk1/2/53 via ifStackTable, no HUAWEI-IF-EXT-MIB trunk rows: nothing added)",
 		"librenms vrp_5720 (S5720 V200R010: no Eth-Trunk, no trunk or M-LAG rows: nothing added)",

@@ -51,6 +51,7 @@ var RouterOS = vendors.Profile{
 	Name:        "mikrotik",
 	Enterprises: []int{14988},
 	OIDs:        []string{oidNeighbor},
+	Columns:     vendors.EntryColumns(neighborEntry, 2, 3, 4, 5, 6, 7, 8),
 	Decode:      decode,
 	Tested: []string{
 		"librenms routeros_crs317 (CRS317-1G-16S+, real recording): LLDP-MIB has the neighbours under one-part indexes; all 18 placed through mtxrNeighborInterfaceID of the same number",

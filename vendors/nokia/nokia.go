@@ -42,6 +42,7 @@ var SROS = vendors.Profile{
 	Name:        "nokia-sros",
 	Enterprises: []int{6527},
 	OIDs:        []string{oidRemoteData},
+	Columns:     append(vendors.EntryColumns(remEntry, 4, 5, 6, 7, 8, 9, 10), manAddrIfSub),
 	Decode:      decode,
 	Tested: []string{
 		"TIMETRA-LLDP-MIB tmnxLldpRemTable where LLDP-MIB has no neighbour: hand-written walks in the layout of the public librenms tests/snmpsim/timos.snmprec (7750 SR, 6527.1.3: three rows, no LLDP-MIB); no shared recording",
