@@ -78,6 +78,7 @@ var FortiSwitch = vendors.Profile{
 	Enterprises: []int{12356},
 	DescrAny:    []string{"FortiSwitch"},
 	OIDs:        []string{oidTrunkMemPrefix},
+	Columns:     []string{oidTrunkMember},
 	Decode:      decode,
 	Tested: []string{
 		"fsTrunkMember trunks, FortiLink MCLAG ICL (_FlInK1_ICL0_) and the peer heard over LLDP on it, an auto-ISL trunk's neighbour that is no peer: hand-written walks only",
