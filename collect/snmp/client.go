@@ -53,6 +53,10 @@ type Options struct {
 	MaxRepetitions uint32
 	// NoBulk forces GETNEXT walks for agents that break on GETBULK.
 	NoBulk bool
+	// FullWalk walks this switch's profile subtrees whole, for an agent
+	// that answers a many-column GETBULK wrongly (PollOptions.FullWalk
+	// does it for every switch).
+	FullWalk bool
 	// MaxVarBinds caps the varbinds one session reads over all its walks
 	// (0: DefaultMaxVarBinds). An agent serving an endless or runaway table
 	// is stopped there with a *TooManyVarBindsError instead of filling

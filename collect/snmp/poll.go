@@ -106,6 +106,7 @@ func where(t Target) string {
 
 func pollOne(ctx context.Context, t Target, opt PollOptions) (r Result) {
 	r.Target = t
+	opt.FullWalk = opt.FullWalk || t.Options.FullWalk
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, t.Deadline)
 	defer cancel()

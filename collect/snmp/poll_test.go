@@ -95,9 +95,10 @@ func TestPollMatchesFile(t *testing.T) {
 			}
 			want, _ := all.Decode(vendors.NewWalk(servable), name)
 			a := snmplab.StartAgent(t, snmplab.AgentOptions{Walk: f})
-			poll := func(full bool) snmp.Result {
+			poll := func(full, targetFull bool) snmp.Result {
 				rs := snmp.Poll(context.Background(), []snmp.Target{{Name: name, Deadline: time.Minute, Options: snmp.Options{
-					Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2, MaxRepetitions: 25}}},
+					Address: a.Addr, Port: a.Port, Version: snmp.V2c, Community: snmp.NewSecret(a.Community), Timeout: 5 * time.Second, Retries: 2, MaxRepetitions: 25,
+					FullWalk: targetFull}}},
 					snmp.PollOptions{FullWalk: full, Now: func() time.Time { return time.Unix(0, 0) }})
 				r := rs[0]
 				if r.Err != nil {
@@ -108,7 +109,13 @@ func TestPollMatchesFile(t *testing.T) {
 				}
 				return r
 			}
-			lean, full := poll(false), poll(true)
+			lean, full := poll(false, false), poll(true, false)
+			if name == "librenms__ios_2960x" {
+				// targets.yaml's full_walk: true for one switch walks it whole.
+				if own := poll(false, true); own.Requests != full.Requests || own.Varbinds != full.Varbinds {
+					t.Errorf("target full_walk: %d requests, %d varbinds; PollOptions.FullWalk: %d, %d", own.Requests, own.Varbinds, full.Requests, full.Varbinds)
+				}
+			}
 			if d := cmp.Diff(full.Switch, lean.Switch); d != "" {
 				t.Errorf("lean snapshot differs from the full walk's (-full +lean):\n%s", d)
 			}

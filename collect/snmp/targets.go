@@ -52,6 +52,7 @@ type settings struct {
 	Deadline       *duration    `yaml:"deadline"`
 	PerVLANBudget  *vlanBudget  `yaml:"per_vlan_fdb_budget"` // PerVLANFDBBudgetKey
 	NoBulk         *trueFalse   `yaml:"no_bulk"`
+	FullWalk       *trueFalse   `yaml:"full_walk"`
 	Community      *secretRef   `yaml:"community"`
 	Context        *string      `yaml:"context"`
 	V3             v3Settings   `yaml:"v3"`
@@ -443,6 +444,9 @@ func resolve(t *Target, layers []settings) error {
 		}
 		if s.NoBulk != nil {
 			o.NoBulk = bool(*s.NoBulk)
+		}
+		if s.FullWalk != nil {
+			o.FullWalk = bool(*s.FullWalk)
 		}
 		if s.Deadline != nil {
 			t.Deadline = time.Duration(*s.Deadline)

@@ -46,6 +46,7 @@ targets:
     address: 10.0.1.2
     port: 1161
     no_bulk: true
+    full_walk: true
     community: {file: /etc/bondaudit/access.community}
   - name: core1
 `), "targets.yaml", lookup, fakeReadFile)
@@ -61,7 +62,7 @@ targets:
 		leaf.Options.MaxRepetitions != 40 || leaf.Options.MaxVarBinds != 2000 || leaf.Options.Timeout != 3*time.Second || leaf.Deadline != 90*time.Second || leaf.Line != 19 {
 		t.Errorf("leaf1a: %+v %+v", leaf, leaf.Options.V3)
 	}
-	if acc.Options.Version != V2c || acc.Options.Port != 1161 || !acc.Options.NoBulk || acc.Options.Community.Reveal() != "file-community" || acc.Options.Retries != 2 {
+	if acc.Options.Version != V2c || acc.Options.Port != 1161 || !acc.Options.NoBulk || !acc.Options.FullWalk || leaf.Options.FullWalk || acc.Options.Community.Reveal() != "file-community" || acc.Options.Retries != 2 {
 		t.Errorf("access2: %+v", acc.Options)
 	}
 	if core.Options.Address != "core1" || core.Options.Port != 161 || core.Options.Community.Reveal() != "s3cret-community" || core.Options.MaxRepetitions != 25 ||
