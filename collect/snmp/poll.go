@@ -30,6 +30,9 @@ type PollOptions struct {
 	Now      func() time.Time
 	// Dial opens a session (default Dial); tests swap in their own.
 	Dial func(Options) (Client, error)
+	// FullWalk walks each profile's whole subtrees instead of only the
+	// columns its decoders read (the lean walk, the default).
+	FullWalk bool
 }
 
 // Result is one switch's collection.
@@ -45,6 +48,8 @@ type Result struct {
 	Elapsed  time.Duration
 	// Problems are subtrees that failed while the rest was read.
 	Problems []string
+	// Varbinds counts the values received.
+	Varbinds int
 }
 
 // systemOID is SNMPv2-MIB system: read first to recognise the vendor.
