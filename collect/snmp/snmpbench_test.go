@@ -125,7 +125,9 @@ func pollWay(name string, t snmp.Target, f *udpdelay.Forwarder, full bool) way {
 			tb.Fatalf("%s: %v", name, r.Err)
 		}
 		c := cost{varbinds: r.Varbinds, requests: int(f.Counts().Sub(before).ToAgent), took: took}
-		if c.requests != r.Requests {
+		// Cisco IOS's per-VLAN FDB read opens sessions of its own, which
+		// the forwarder counts and r.Requests does not.
+		if c.requests < r.Requests {
 			tb.Errorf("%s: the forwarder counted %d requests, the client %d", name, c.requests, r.Requests)
 		}
 		return c
@@ -283,15 +285,17 @@ func pollAll(tb testing.TB, targets []snmp.Target, workers int, full bool) (time
 
 // BenchmarkSNMPPoll200 polls 200 switches (100 snmpd × 2 ports serving a
 // 941-varbind RouterOS recording) with 50 workers, every datagram delayed
-// by a forwarder, at 20 ms and 100 ms ROUND TRIP (10 and 50 ms each way).
-// Per round, lean and full alternate first; each polls one switch alone,
-// then all 200. Ideal is one switch alone × 200/50. It reports medians:
-// <way>-single-s, <way>-all-s, <way>-x-ideal (all / ideal) and
-// <way>-requests (per switch).
+// by a forwarder, at 20 ms and 100 ms ROUND TRIP (10 and 50 ms each way),
+// and with no delay (rtt=0s): the lab's own floor, the time snmpd and its
+// backends need for 200 switches on this machine, under which no delay
+// can bring the poll. Per round, lean and full alternate first; each polls
+// one switch alone, then all 200. Ideal is one switch alone × 200/50. It
+// reports medians: <way>-single-s, <way>-all-s, <way>-x-ideal (all / ideal)
+// and <way>-requests (per switch).
 func BenchmarkSNMPPoll200(b *testing.B) {
 	path := fixtures.Require(b, "snmp", "librenms__routeros_crs317.snmprec")
 	const agents, ports, workers = 100, 2, 50
-	for _, rtt := range []time.Duration{20 * time.Millisecond, 100 * time.Millisecond} {
+	for _, rtt := range []time.Duration{0, 20 * time.Millisecond, 100 * time.Millisecond} {
 		b.Run("rtt="+rtt.String(), func(b *testing.B) {
 			p := startPoll200(b, path, agents, ports, rtt/2)
 			// Warm every backend once so process start-up is not measured.
