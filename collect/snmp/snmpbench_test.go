@@ -169,10 +169,8 @@ func netsnmpWay(tb testing.TB, a *snmplab.Agent, f *udpdelay.Forwarder, roots []
 	}}
 }
 
-// polledRoots are the subtrees the full walk reads from a recording, in
-// the poller's order: the system group, the standard subtrees, then the
-// profile's own.
-func polledRoots(tb testing.TB, path string) []string {
+// recordingProfile reads a recording and recognises its profile.
+func recordingProfile(tb testing.TB, path string) (*vendors.Walk, vendors.Profile) {
 	tb.Helper()
 	w, _, err := snmp.ReadWalkFile(path)
 	if err != nil {
@@ -180,7 +178,15 @@ func polledRoots(tb testing.TB, path string) []string {
 	}
 	oid, _ := w.Get("1.3.6.1.2.1.1.2.0")
 	descr, _ := w.Get("1.3.6.1.2.1.1.1.0")
-	prof := all.Identify(oid.OID, descr.Text())
+	return w, all.Identify(oid.OID, descr.Text())
+}
+
+// polledRoots are the subtrees the full walk reads from a recording, in
+// the poller's order: the system group, the standard subtrees, then the
+// profile's own.
+func polledRoots(tb testing.TB, path string) []string {
+	tb.Helper()
+	_, prof := recordingProfile(tb, path)
 	roots := []string{"1.3.6.1.2.1.1"}
 	for _, r := range append(slices.Clone(vendors.StandardOIDs), prof.OIDs...) {
 		if !slices.Contains(roots, r) {
@@ -190,10 +196,30 @@ func polledRoots(tb testing.TB, path string) []string {
 	return roots
 }
 
+// perVLANCommunities are the "public@VLAN" communities a Cisco IOS
+// recording's per-VLAN FDB read asks for (every VLAN CISCO-VTP-MIB
+// lists), so that the lab agent answers them as the switch would instead
+// of leaving the read to time out; none for other profiles.
+func perVLANCommunities(tb testing.TB, path, community string) []string {
+	w, prof := recordingProfile(tb, path)
+	if !prof.PerVLANFDB {
+		return nil
+	}
+	var out []string
+	for _, row := range w.Column("1.3.6.1.4.1.9.9.46.1.3.1.1.2") {
+		if ix, ok := vendors.IndexInts(row.Index); ok && len(ix) == 2 {
+			out = append(out, fmt.Sprintf("%s@%d", community, ix[1]))
+		}
+	}
+	return out
+}
+
 // recordingWays starts snmpd serving a recording behind a forwarder
-// (oneWay each way) and returns the three ways of reading it.
+// (oneWay each way) and returns the three ways of reading it. The poller's
+// requests include Cisco IOS's per-VLAN FDB sessions, which snmpbulkwalk
+// of the subtrees does not read.
 func recordingWays(tb testing.TB, path string, oneWay time.Duration) []way {
-	a := snmplab.StartAgent(tb, snmplab.AgentOptions{Walk: path})
+	a := snmplab.StartAgent(tb, snmplab.AgentOptions{Walk: path, Communities: perVLANCommunities(tb, path, "public")})
 	f := forward(tb, a, a.Port, oneWay)
 	t := benchTarget(strings.TrimSuffix(filepath.Base(path), ".snmprec"), a, f)
 	return []way{
@@ -390,4 +416,18 @@ func TestSNMPBenchSetup(t *testing.T) {
 		}
 	}
 	t.Logf("4 switches, 2 workers, %d requests each: %s", reqs, took)
+}
+
+// TestPerVLANCommunities: the benchmark's agent for a Cisco IOS recording
+// answers the per-VLAN communities, so the read is measured, not its
+// timeout.
+func TestPerVLANCommunities(t *testing.T) {
+	cisco := fixtures.Require(t, "snmp", "librenms__iosxe_c9600-svl.snmprec")
+	if got := perVLANCommunities(t, cisco, "public"); !slices.Contains(got, "public@1") {
+		t.Errorf("Catalyst 9600 per-VLAN communities %q: no public@1", got)
+	}
+	other := fixtures.Require(t, "snmp", "librenms__routeros_crs317.snmprec")
+	if got := perVLANCommunities(t, other, "public"); got != nil {
+		t.Errorf("RouterOS per-VLAN communities %q, want none", got)
+	}
 }
