@@ -88,6 +88,7 @@ func TestDependencyDirections(t *testing.T) {
 		{M("cmd/…"), []string{"…"}, "cmd wires everything"},
 		{M("packaging"), nil, "the release's tests (units, .deb, release.sh): test files only, no code"},
 		{M("internal/snmporacle"), nil, "the tests' independent decoder of the recordings: standard library only, none of the product's decoding"},
+		{M("internal/udpdelay"), nil, "the SNMP benchmarks' UDP delay forwarder (tc netem's stand-in): standard library only"},
 	}
 	testSupport := []string{"internal/sitegen", "internal/snmplab", "internal/vmlab", "internal/vendortest",
 		"internal/fixtures", "internal/golden", "internal/needtool", "internal/dottest", "internal/sshlab", "internal/fixprop", "internal/netnstest"}
