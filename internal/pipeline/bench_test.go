@@ -53,10 +53,12 @@ func BenchmarkModel(b *testing.B) {
 	}
 	b.Run("Build", func(b *testing.B) {
 		var m *topology.Model
+		cpu := cpuTime()
 		for b.Loop() {
 			m = build()
 		}
 		b.StopTimer()
+		reportCPU(b, cpu)
 		var before, after runtime.MemStats
 		m = nil
 		runtime.GC()
@@ -70,21 +72,33 @@ func BenchmarkModel(b *testing.B) {
 	m := build()
 	b.Run("Rules", func(b *testing.B) {
 		var n int
+		cpu := cpuTime()
 		for b.Loop() {
 			n = len((&Result{Model: m, Site: site}).judged())
 		}
+		reportCPU(b, cpu)
 		b.ReportMetric(float64(n), "findings")
 	})
 	r := &Result{Name: "bench", Site: site, Model: m}
 	r.Judge(nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	b.Run("JSON", func(b *testing.B) {
 		a := Audit(r, AuditOptions{Site: "bench"})
+		cpu := cpuTime()
 		for b.Loop() {
 			if err := (report.JSON{}).Write(io.Discard, a.Report); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu)
 	})
+}
+
+// reportCPU reports the CPU time per iteration since cpu (cpuTime), GC
+// included: wall time on a loaded machine says little.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if now := cpuTime(); now > 0 {
+		b.ReportMetric(float64(now-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	}
 }
 
 func (r *Result) judged() []rules.Finding {
