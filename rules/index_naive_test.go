@@ -158,3 +158,28 @@ func TestSlaveBondMatchesScan(t *testing.T) {
 		t.Errorf("missing switches differ from the scan (-scan +rule):\n%s", d)
 	}
 }
+
+// TestSharedPartnerEvidence: lacp.shared-partner formats its evidence only
+// for the keys two hosts share; each finding's evidence is its own bond's
+// partner line, then the other host's.
+func TestSharedPartnerEvidence(t *testing.T) {
+	s := newSite()
+	onOneSwitch(s, "802.3ad")
+	s.bond("db01", "bond0", "802.3ad", "eth0 leaf1 Ethernet3", "eth1 leaf1 Ethernet4")
+	fs := s.run(t, "lacp.shared-partner", Params{}, "")
+	if len(fs) != 2 {
+		t.Fatalf("%d findings, want one per host", len(fs))
+	}
+	for _, f := range fs {
+		other := map[string]string{"web01": "db01", "db01": "web01"}[f.Host]
+		if len(f.Evidence) != 2 || !strings.HasPrefix(f.Evidence[0], "host "+f.Host+": ") ||
+			!strings.HasPrefix(f.Evidence[1], "host "+other+": ") {
+			t.Errorf("%s: evidence %q, want its own partner line, then %s's", f.Host, f.Evidence, other)
+		}
+		for _, e := range f.Evidence {
+			if !strings.Contains(e, "partner system ") || !strings.Contains(e, ", partner key ") {
+				t.Errorf("%s: evidence line %q does not name the partner system and key", f.Host, e)
+			}
+		}
+	}
+}
