@@ -76,8 +76,11 @@ type builder struct {
 	// claims are this producer's claims in production order; parts are
 	// the producers' claims, in producer order, that resolve groups by
 	// host and NIC.
-	claims     []claim
-	parts      [][]claim
+	claims []claim
+	parts  [][]claim
+	// uplinkAt finds an uplink by (A, port, B, port), ports normalised;
+	// only the switch-neighbour producer records uplinks.
+	uplinkAt   map[[4]string]*Uplink
 	unresolved []UnresolvedNeighbour
 	// norm caches NormalizePortName (single-threaded phases only): port
 	// names repeat across switches, and the cached result is one string
@@ -640,16 +643,26 @@ func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbo
 		peerPort = pp.Name
 	}
 	ev := string(n.Protocol) + "@" + s.Name
-	for _, u := range b.m.Uplinks {
-		if u.A == peer.Name && SamePort(u.APort, peerPort) && u.B == s.Name && SamePort(u.BPort, p.Name) ||
-			u.A == s.Name && SamePort(u.APort, p.Name) && u.B == peer.Name && SamePort(u.BPort, peerPort) {
-			if !slices.Contains(u.Evidence, ev) {
-				u.Evidence = append(u.Evidence, ev)
-			}
-			return
-		}
+	// the same cable heard from either end (indexed: a scan of every
+	// uplink per neighbour was quadratic in the switches)
+	np, npp := NormalizePortName(p.Name), NormalizePortName(peerPort)
+	if b.uplinkAt == nil {
+		b.uplinkAt = map[[4]string]*Uplink{}
 	}
-	b.m.Uplinks = append(b.m.Uplinks, &Uplink{A: s.Name, APort: p.Name, B: peer.Name, BPort: peerPort, Evidence: []string{ev}})
+	u := b.uplinkAt[[4]string{peer.Name, npp, s.Name, np}]
+	if v := b.uplinkAt[[4]string{s.Name, np, peer.Name, npp}]; u == nil || v != nil && v.ID < u.ID {
+		u = v
+	}
+	if u != nil {
+		if !slices.Contains(u.Evidence, ev) {
+			u.Evidence = append(u.Evidence, ev)
+		}
+		return
+	}
+	// ID is the uplink's place in the list until finish numbers it.
+	u = &Uplink{ID: int64(len(b.m.Uplinks)), A: s.Name, APort: p.Name, B: peer.Name, BPort: peerPort, Evidence: []string{ev}}
+	b.uplinkAt[[4]string{s.Name, np, peer.Name, npp}] = u
+	b.m.Uplinks = append(b.m.Uplinks, u)
 }
 
 func (b *builder) lacpClaims() {

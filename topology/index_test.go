@@ -211,3 +211,59 @@ func TestIndexesWideHost(t *testing.T) {
 	}
 	checkIndexes(t, m)
 }
+
+// TestUplinksHeardFromBothEnds: a spine–leaf mesh where every cable is
+// heard from both ends (LLDP, one end naming ports in short form) and
+// again over CDP is one uplink per cable with the evidence of each side,
+// as a scan of the uplinks per neighbour found it.
+func TestUplinksHeardFromBothEnds(t *testing.T) {
+	const spines, leaves = 4, 24
+	var sws []*topology.Switch
+	mac := func(i int) string { return fmt.Sprintf("00:1c:73:00:%02x:%02x", i/256, i%256) }
+	for i := 0; i < spines+leaves; i++ {
+		name := fmt.Sprintf("leaf%02d", i-spines)
+		if i < spines {
+			name = fmt.Sprintf("spine%d", i)
+		}
+		s := &topology.Switch{Name: name, ChassisID: mac(i), ChassisIDSubtype: topology.IDMAC}
+		for p := 1; p <= leaves; p++ {
+			s.Ports = append(s.Ports, topology.Port{Name: fmt.Sprintf("Ethernet1/%d", p), IfIndex: p, Type: "ethernet", Oper: "up"})
+		}
+		sws = append(sws, s)
+	}
+	hear := func(s *topology.Switch, local string, peer int, port string, proto topology.Protocol) {
+		s.Neighbours = append(s.Neighbours, topology.Neighbour{LocalPort: local, Protocol: proto, ChassisIDSubtype: topology.IDMAC,
+			ChassisID: mac(peer), PortIDSubtype: topology.IDIfName, PortID: port})
+	}
+	for sp := 0; sp < spines; sp++ {
+		for l := 0; l < leaves; l++ {
+			li := spines + l
+			hear(sws[sp], fmt.Sprintf("Ethernet1/%d", l+1), li, fmt.Sprintf("Eth1/%d", sp+1), topology.ProtoLLDP)
+			hear(sws[li], fmt.Sprintf("Ethernet1/%d", sp+1), sp, fmt.Sprintf("Ethernet1/%d", l+1), topology.ProtoLLDP)
+			hear(sws[li], fmt.Sprintf("Ethernet1/%d", sp+1), sp, fmt.Sprintf("Eth1/%d", l+1), topology.ProtoCDP)
+		}
+	}
+	m, err := topology.Build(nil, sws, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Uplinks) != spines*leaves {
+		t.Fatalf("%d uplinks, want one per cable (%d)", len(m.Uplinks), spines*leaves)
+	}
+	for i, u := range m.Uplinks {
+		if u.ID != int64(i) {
+			t.Errorf("uplink %d has ID %d", i, u.ID)
+		}
+		leaf, spine := u.A, u.B
+		if strings.HasPrefix(leaf, "spine") {
+			leaf, spine = spine, leaf
+		}
+		want := []string{"lldp@" + u.A, "lldp@" + u.B, "cdp@" + leaf}
+		if u.A == leaf {
+			want = []string{"lldp@" + leaf, "cdp@" + leaf, "lldp@" + spine}
+		}
+		if !slices.Equal(u.Evidence, want) {
+			t.Errorf("%s %s ↔ %s %s: evidence %v, want %v", u.A, u.APort, u.B, u.BPort, u.Evidence, want)
+		}
+	}
+}
