@@ -83,6 +83,16 @@ func buildIndex(m *topology.Model) *index {
 	if m == nil {
 		return ix
 	}
+	// one allocation for the bonds and one for their slaves
+	nb, ns := 0, 0
+	for _, h := range m.Hosts {
+		for _, bf := range h.BondFacts() {
+			nb++
+			ns += len(bf.Slaves)
+		}
+	}
+	ix.bonds = make([]bondView, 0, nb)
+	slab := make([]slaveView, ns)
 	for _, h := range m.Hosts {
 		nbs := map[string][]*topology.Neighbour{}
 		for i := range h.Neighbours {
@@ -92,7 +102,8 @@ func buildIndex(m *topology.Model) *index {
 		facts := h.BondFacts()
 		for bi := range facts {
 			bf := &facts[bi]
-			bv := bondView{f: bf, host: h, bond: bf.Bond, class: bf.Class, slaves: make([]slaveView, len(bf.Slaves))}
+			bv := bondView{f: bf, host: h, bond: bf.Bond, class: bf.Class, slaves: slab[:len(bf.Slaves):len(bf.Slaves)]}
+			slab = slab[len(bf.Slaves):]
 			for si := range bf.Slaves {
 				sf := &bf.Slaves[si]
 				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: nbs[sf.Slave.Name],

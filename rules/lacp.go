@@ -374,9 +374,11 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 			sys string
 			key int
 		}
+		// ev is made only for the keys two hosts share: formatting it for
+		// every slave of the site was most of this rule's work.
 		type use struct {
 			b   *bondView
-			ev  string
+			ev  func() string
 			nic string
 		}
 		users := map[key][]use{}
@@ -387,7 +389,7 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 				continue
 			}
 			seen := map[key]bool{}
-			add := func(k key, nic, ev string) {
+			add := func(k key, nic string, ev func() string) {
 				if k.sys == "" || k.key == 0 || seen[k] {
 					return
 				}
@@ -399,10 +401,14 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 					continue
 				}
 				p := s.s.Partner
-				add(key{string(s.f.PartnerSystem), p.Key}, s.s.Name, b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, p.Key))
+				add(key{string(s.f.PartnerSystem), p.Key}, s.s.Name, func() string {
+					return b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, p.Key)
+				})
 			}
 			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
-				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, "", b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, b.f.AggregatorPartner, a.PartnerKey))
+				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, "", func() string {
+					return b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, b.f.AggregatorPartner, a.PartnerKey)
+				})
 			}
 		}
 		for k, us := range users {
@@ -415,11 +421,11 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 			}
 			for _, u := range us {
 				var others []string
-				ev := []string{u.ev}
+				ev := []string{u.ev()}
 				for _, o := range us {
 					if o.b.host.Name != u.b.host.Name {
 						others = append(others, o.b.host.Name+" "+o.b.bond.Name)
-						ev = append(ev, o.ev)
+						ev = append(ev, o.ev())
 					}
 				}
 				f := u.b.finding(nil)

@@ -103,16 +103,7 @@ Junos: show lldp neighbors interface xe-0/0/1; show ethernet-switching table | m
 	Check: func(c *Context) {
 		for _, cf := range c.Model.Conflicts {
 			f := Finding{Host: cf.Host, NIC: cf.NIC}
-			for _, b := range c.bonds() {
-				if b.host.Name != cf.Host {
-					continue
-				}
-				for _, s := range b.slaves {
-					if s.s.Name == cf.NIC {
-						f.Bond = b.bond.Name
-					}
-				}
-			}
+			f.Bond = bondOfSlave(c.Model.Host(cf.Host), cf.NIC)
 			if l := c.Model.LinkOf(cf.Host, cf.NIC); l != nil {
 				f.Switch, f.Port = l.Switch, l.Port
 			}
@@ -147,12 +138,6 @@ Or add a walk or snapshot of the switch to the site's switches/ folder.`,
 			c.Report(f)
 		}
 		// Switches heard on bond slaves that are not in the site.
-		slaveOf := map[[2]string]string{}
-		for _, b := range c.bonds() {
-			for _, s := range b.slaves {
-				slaveOf[[2]string{b.host.Name, s.s.Name}] = b.bond.Name
-			}
-		}
 		type seen struct {
 			bonds, ev []string
 		}
@@ -162,7 +147,7 @@ Or add a walk or snapshot of the switch to the site's switches/ folder.`,
 			if u.Host == "" || u.Known != "" {
 				continue
 			}
-			bond, ok := slaveOf[[2]string{u.Host, u.Neighbour.LocalPort}]
+			bond, ok := slaveBond(c.Model.Host(u.Host), u.Neighbour.LocalPort)
 			if !ok {
 				continue
 			}
@@ -188,4 +173,28 @@ Or add a walk or snapshot of the switch to the site's switches/ folder.`,
 			c.Report(f)
 		}
 	},
+}
+
+// slaveBond returns the bond that has a slave called nic on host h (the
+// last such bond in h.Bonds order), and whether there is one; false when h
+// is nil. A host's bonds are few: this replaces a site-wide index.
+func slaveBond(h *topology.HostNode, nic string) (string, bool) {
+	if h == nil {
+		return "", false
+	}
+	bond, ok := "", false
+	for _, bf := range h.BondFacts() {
+		for _, s := range bf.Slaves {
+			if s.Slave.Name == nic {
+				bond, ok = bf.Bond.Name, true
+			}
+		}
+	}
+	return bond, ok
+}
+
+// bondOfSlave is slaveBond's bond name ("" when none).
+func bondOfSlave(h *topology.HostNode, nic string) string {
+	b, _ := slaveBond(h, nic)
+	return b
 }

@@ -211,7 +211,11 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 	}
 	close(work)
 	wg.Wait()
-	var out []Finding
+	total := 0
+	for _, f := range per {
+		total += len(f)
+	}
+	out := make([]Finding, 0, total)
 	for _, f := range per {
 		out = append(out, f...)
 	}

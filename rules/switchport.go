@@ -166,20 +166,22 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 		for _, b := range c.bonds() {
 			ms := b.mapped()
 			allMapped := len(ms) == len(b.slaves)
-			mine := map[string]bool{} // switch + normalised port
+			// the bond's own ports (switch, normalised port) and the LAGs
+			// seen: a bond has a few slaves, a scan beats a map
+			mine := make([][2]string, 0, len(ms))
 			for _, s := range ms {
-				mine[s.link.Switch+"\x00"+topology.NormalizePortName(s.link.Port)] = true
+				mine = append(mine, [2]string{s.link.Switch, topology.NormalizePortName(s.link.Port)})
 			}
-			done := map[*topology.LAG]bool{}
+			var done []*topology.LAG
 			for _, s := range ms {
-				if s.lag == nil || !s.switchUsable() || done[s.lag] {
+				if s.lag == nil || !s.switchUsable() || slices.Contains(done, s.lag) {
 					continue
 				}
-				done[s.lag] = true
+				done = append(done, s.lag)
 				var missing []string
 				for _, m := range s.lag.Members {
 					p := s.sw.Port(m)
-					if mine[s.sw.Name+"\x00"+topology.NormalizePortName(m)] {
+					if slices.Contains(mine, [2]string{s.sw.Name, topology.NormalizePortName(m)}) {
 						if p != nil && p.Oper.Down() {
 							missing = append(missing, fmt.Sprintf("%s (the bond's own port) is %s", m, p.Oper))
 						}

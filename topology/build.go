@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"gonum.org/v1/gonum/graph/multi"
 )
 
 // BuildOptions tunes the join. The zero value is the default.
@@ -21,11 +19,37 @@ type BuildOptions struct {
 	Previous *Inventory
 }
 
-// evidence strength order: lower is stronger.
-var evStrength = map[EvidenceKind]int{EvLLDPHost: 0, EvLLDPSwitch: 1, EvCDP: 2, EvLACP: 3, EvFDB: 4}
+// evRank orders evidence: lower is stronger; false for an unknown kind.
+func evRank(k EvidenceKind) (int, bool) {
+	switch k {
+	case EvLLDPHost:
+		return 0, true
+	case EvLLDPSwitch:
+		return 1, true
+	case EvCDP:
+		return 2, true
+	case EvLACP:
+		return 3, true
+	case EvFDB:
+		return 4, true
+	}
+	return 0, false
+}
 
-// claim is one source's statement that a NIC is cabled to a switch port.
+// evKinds is how many kinds evRank knows.
+const evKinds = 5
+
+// evStrength is evRank's order with unknown kinds first, as resolve sorts.
+func evStrength(k EvidenceKind) int {
+	r, _ := evRank(k)
+	return r
+}
+
+// claim is one source's statement that a host NIC is cabled to a switch
+// port.
 type claim struct {
+	host   *HostNode
+	nic    string
 	sw     *SwitchNode
 	port   *Port
 	kind   EvidenceKind
@@ -49,28 +73,48 @@ type builder struct {
 	hostByMAC   map[string]*HostNode // any MAC a host owns -> host (unique only)
 	bondActorOf map[sysPort][]hostNIC
 
-	claims     map[nicKey][]claim
+	// claims are this producer's claims in production order; parts are
+	// the producers' claims, in producer order, that resolve groups by
+	// host and NIC.
+	claims []claim
+	parts  [][]claim
+	// uplinkAt finds an uplink by (A, port, B, port), ports normalised;
+	// only the switch-neighbour producer records uplinks.
+	uplinkAt   map[[4]string]*Uplink
 	unresolved []UnresolvedNeighbour
+	// norm caches NormalizePortName (single-threaded phases only): port
+	// names repeat across switches, and the cached result is one string
+	// shared by every index that keys on it.
+	norm map[string]string
 }
 
 // sub returns a builder sharing b's (read-only by now) indexes and model,
 // with its own claims and unresolved lists, for one concurrent producer.
 func (b *builder) sub() *builder {
 	c := *b
-	c.claims = map[nicKey][]claim{}
+	c.claims, c.parts = nil, nil
 	c.unresolved = nil
+	c.norm = nil
 	return &c
 }
 
-// merge appends the producers' claims per NIC in producer order, so the
-// result does not depend on scheduling.
+// merge takes the producers' claims (without copying them) in producer
+// order, so the result does not depend on scheduling.
 func (b *builder) merge(subs ...*builder) {
 	for _, sb := range subs {
-		for k, cs := range sb.claims {
-			b.claims[k] = append(b.claims[k], cs...)
-		}
+		b.parts = append(b.parts, sb.claims)
 		b.unresolved = append(b.unresolved, sb.unresolved...)
 	}
+}
+
+// normPort is NormalizePortName through the builder's cache.
+func (b *builder) normPort(name string) string {
+	if n, ok := b.norm[name]; ok {
+		return n
+	}
+	n := NormalizePortName(name)
+	b.norm[name] = n
+	return n
 }
 
 type swPort struct {
@@ -95,25 +139,38 @@ type sysPort struct {
 // Duplicate names are not fatal: the first (in input order) is kept and the
 // rest are reported in Model.Problems.
 func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) {
+	// Size the maps from what the snapshots hold: growing them is most of
+	// what indexing costs on a large site.
+	var nics, slaves, ports int
+	for _, h := range hosts {
+		if h != nil {
+			nics += len(h.NICs)
+			for i := range h.Bonds {
+				slaves += len(h.Bonds[i].Slaves)
+			}
+		}
+	}
+	for _, s := range switches {
+		if s != nil {
+			ports += len(s.Ports)
+		}
+	}
 	b := &builder{
 		m: &Model{
-			hosts:       map[string]*HostNode{},
-			switches:    map[string]*SwitchNode{},
-			linkByNIC:   map[nicKey]*Link{},
-			linksByPort: map[portKey][]*Link{},
-			Graph:       multi.NewUndirectedGraph(),
+			hosts:    make(map[string]*HostNode, len(hosts)),
+			switches: make(map[string]*SwitchNode, len(switches)),
 		},
 		opt:         opt,
-		swByChassis: map[string]*SwitchNode{},
-		swByName:    map[string]*SwitchNode{},
-		portByMAC:   map[string]swPort{},
+		swByChassis: make(map[string]*SwitchNode, 2*len(switches)),
+		swByName:    make(map[string]*SwitchNode, 2*len(switches)),
+		portByMAC:   make(map[string]swPort, ports),
 		lacpPort:    map[sysPort][]swPort{},
 		lacpSystems: map[string][]*SwitchNode{},
-		hostByName:  map[string]*HostNode{},
-		nicByMAC:    map[string][]hostNIC{},
-		hostByMAC:   map[string]*HostNode{},
-		bondActorOf: map[sysPort][]hostNIC{},
-		claims:      map[nicKey][]claim{},
+		hostByName:  make(map[string]*HostNode, 2*len(hosts)),
+		nicByMAC:    make(map[string][]hostNIC, nics),
+		hostByMAC:   make(map[string]*HostNode, nics+len(hosts)),
+		bondActorOf: make(map[sysPort][]hostNIC, slaves),
+		norm:        map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.m.Previous = opt.Previous
@@ -137,12 +194,13 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	if !opt.NoFDB {
 		b.fdbClaims()
 	}
+	b.parts = append(b.parts, b.claims)
 	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
 	b.resolve()
 	b.m.interpret()
 	b.domains()
 	b.m.placeDomains()
-	b.graph()
+	b.finish()
 	return b.m, nil
 }
 
@@ -152,6 +210,8 @@ func (b *builder) problemf(format string, args ...any) {
 
 func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 	m := b.m
+	m.Hosts = make([]*HostNode, 0, len(hosts))
+	hslab := make([]HostNode, len(hosts))
 	for _, h := range hosts {
 		if h == nil {
 			continue
@@ -160,13 +220,19 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			b.problemf("duplicate host name %q: %s ignored, %s kept", h.Name, h.Source, prev.Source)
 			continue
 		}
-		hn := &HostNode{Host: h, nics: make(map[string]*NIC, len(h.NICs))}
-		for i := range h.NICs {
-			hn.nics[h.NICs[i].Name] = &h.NICs[i]
+		hn := &hslab[0]
+		hslab = hslab[1:]
+		hn.Host = h
+		if len(h.NICs) > nicMapMin {
+			hn.nics = make(map[string]*NIC, len(h.NICs))
+			for i := range h.NICs {
+				hn.nics[h.NICs[i].Name] = &h.NICs[i]
+			}
 		}
 		m.hosts[h.Name] = hn
 		m.Hosts = append(m.Hosts, hn)
 	}
+	m.Switches = make([]*SwitchNode, 0, len(switches))
 	for _, s := range switches {
 		if s == nil {
 			continue
@@ -182,16 +248,16 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		}
 		for i := range s.Ports {
 			p := &s.Ports[i]
-			k := NormalizePortName(p.Name)
+			k := b.normPort(p.Name)
 			if _, dup := sn.ports[k]; !dup {
 				sn.ports[k] = p
 			}
 		}
 		for i := range s.LAGs {
 			l := &s.LAGs[i]
-			sn.lags[NormalizePortName(l.Name)] = l
+			sn.lags[b.normPort(l.Name)] = l
 			for _, mem := range l.Members {
-				sn.lagOf[NormalizePortName(mem)] = l
+				sn.lagOf[b.normPort(mem)] = l
 			}
 		}
 		m.switches[s.Name] = sn
@@ -350,8 +416,20 @@ func actorSystemOf(bond *Bond) string {
 }
 
 func (b *builder) addClaim(h *HostNode, nic string, c claim) {
-	k := nicKey{h.Name, nic}
-	b.claims[k] = append(b.claims[k], c)
+	c.host, c.nic = h, nic
+	b.claims = append(b.claims, c)
+}
+
+// protoUpper is strings.ToUpper(string(p)) without the allocation for the
+// protocols neighbours carry.
+func protoUpper(p Protocol) string {
+	switch p {
+	case ProtoLLDP:
+		return "LLDP"
+	case ProtoCDP:
+		return "CDP"
+	}
+	return strings.ToUpper(string(p))
 }
 
 // findSwitch resolves the device a neighbour record names.
@@ -428,13 +506,18 @@ func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 }
 
 func (b *builder) hostNeighbours() {
+	n := 0
+	for _, h := range b.m.Hosts {
+		n += len(h.Neighbours)
+	}
+	b.claims = make([]claim, 0, n)
 	for _, h := range b.m.Hosts {
 		for i := range h.Neighbours {
 			n := &h.Neighbours[i]
 			if n.Protocol != ProtoLLDP && n.Protocol != ProtoCDP {
 				continue // LACPDUs are matched in lacpClaims
 			}
-			if h.nics[n.LocalPort] == nil && !h.isSlave(n.LocalPort) {
+			if h.NIC(n.LocalPort) == nil && !h.isSlave(n.LocalPort) {
 				continue
 			}
 			s := b.findSwitch(n)
@@ -453,8 +536,8 @@ func (b *builder) hostNeighbours() {
 			if n.Protocol == ProtoCDP {
 				kind = EvCDP
 			}
-			b.addClaim(h, n.LocalPort, claim{s, p, kind, fmt.Sprintf("host %s %s hears %s from %s port %s%s",
-				h.Name, n.LocalPort, strings.ToUpper(string(n.Protocol)), s.Name, n.PortID, srcSuffix(n.Source))})
+			b.addClaim(h, n.LocalPort, claim{sw: s, port: p, kind: kind, detail: "host " + h.Name + " " + n.LocalPort +
+				" hears " + protoUpper(n.Protocol) + " from " + s.Name + " port " + n.PortID + srcSuffix(n.Source)})
 		}
 	}
 }
@@ -501,7 +584,7 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 		if cand == "" {
 			continue
 		}
-		if h.nics[cand] != nil || h.isSlave(cand) {
+		if h.NIC(cand) != nil || h.isSlave(cand) {
 			return h, cand
 		}
 		if mac := NormalizeMAC(cand); mac != "" {
@@ -516,6 +599,11 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 }
 
 func (b *builder) switchNeighbours() {
+	n := 0
+	for _, s := range b.m.Switches {
+		n += len(s.Neighbours)
+	}
+	b.claims = make([]claim, 0, n)
 	for _, s := range b.m.Switches {
 		for i := range s.Neighbours {
 			n := &s.Neighbours[i]
@@ -542,8 +630,8 @@ func (b *builder) switchNeighbours() {
 			if n.Protocol == ProtoCDP {
 				kind = EvCDP
 			}
-			b.addClaim(h, nic, claim{s, p, kind, fmt.Sprintf("switch %s %s hears %s from %s %s%s",
-				s.Name, p.Name, strings.ToUpper(string(n.Protocol)), h.Name, n.PortID, srcSuffix(n.Source))})
+			b.addClaim(h, nic, claim{sw: s, port: p, kind: kind, detail: "switch " + s.Name + " " + p.Name +
+				" hears " + protoUpper(n.Protocol) + " from " + h.Name + " " + n.PortID + srcSuffix(n.Source)})
 		}
 	}
 }
@@ -555,25 +643,45 @@ func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbo
 		peerPort = pp.Name
 	}
 	ev := string(n.Protocol) + "@" + s.Name
-	for _, u := range b.m.Uplinks {
-		if u.A == peer.Name && SamePort(u.APort, peerPort) && u.B == s.Name && SamePort(u.BPort, p.Name) ||
-			u.A == s.Name && SamePort(u.APort, p.Name) && u.B == peer.Name && SamePort(u.BPort, peerPort) {
-			if !slices.Contains(u.Evidence, ev) {
-				u.Evidence = append(u.Evidence, ev)
-			}
-			return
-		}
+	// the same cable heard from either end (indexed: a scan of every
+	// uplink per neighbour was quadratic in the switches)
+	np, npp := NormalizePortName(p.Name), NormalizePortName(peerPort)
+	if b.uplinkAt == nil {
+		b.uplinkAt = map[[4]string]*Uplink{}
 	}
-	b.m.Uplinks = append(b.m.Uplinks, &Uplink{A: s.Name, APort: p.Name, B: peer.Name, BPort: peerPort, Evidence: []string{ev}})
+	u := b.uplinkAt[[4]string{peer.Name, npp, s.Name, np}]
+	if v := b.uplinkAt[[4]string{s.Name, np, peer.Name, npp}]; u == nil || v != nil && v.ID < u.ID {
+		u = v
+	}
+	if u != nil {
+		if !slices.Contains(u.Evidence, ev) {
+			u.Evidence = append(u.Evidence, ev)
+		}
+		return
+	}
+	// ID is the uplink's place in the list until finish numbers it.
+	u = &Uplink{ID: int64(len(b.m.Uplinks)), A: s.Name, APort: p.Name, B: peer.Name, BPort: peerPort, Evidence: []string{ev}}
+	b.uplinkAt[[4]string{s.Name, np, peer.Name, npp}] = u
+	b.m.Uplinks = append(b.m.Uplinks, u)
 }
 
 func (b *builder) lacpClaims() {
+	n := 0
 	for _, h := range b.m.Hosts {
-		// LACPDUs the host heard, keyed by NIC.
-		heard := map[string]*LACPPort{}
+		for i := range h.Bonds {
+			n += len(h.Bonds[i].Slaves)
+		}
+	}
+	b.claims = make([]claim, 0, n)
+	for _, h := range b.m.Hosts {
+		// LACPDUs the host heard, keyed by NIC (most hosts have none).
+		var heard map[string]*LACPPort
 		for i := range h.Neighbours {
 			n := &h.Neighbours[i]
 			if n.Protocol == ProtoLACP && n.LACP != nil {
+				if heard == nil {
+					heard = map[string]*LACPPort{}
+				}
 				heard[n.LocalPort] = n.LACP
 			}
 		}
@@ -599,9 +707,10 @@ func (b *builder) lacpClaims() {
 					continue
 				}
 				c := cands[0]
-				b.addClaim(h, sl.Name, claim{c.sw, c.port, EvLACP, fmt.Sprintf(
-					"host %s %s LACP %s system %s port %d = switch %s %s actor system %s port %d",
-					h.Name, sl.Name, how, sys, partner.Port, c.sw.Name, c.port.Name, sys, partner.Port)})
+				pn := strconv.Itoa(partner.Port)
+				b.addClaim(h, sl.Name, claim{sw: c.sw, port: c.port, kind: EvLACP, detail: "host " + h.Name + " " + sl.Name +
+					" LACP " + how + " system " + sys + " port " + pn + " = switch " + c.sw.Name + " " + c.port.Name +
+					" actor system " + sys + " port " + pn})
 			}
 		}
 	}
@@ -619,9 +728,9 @@ func (b *builder) lacpClaims() {
 				continue
 			}
 			c := cands[0]
-			b.addClaim(c.host, c.nic, claim{s, p, EvLACP, fmt.Sprintf(
-				"switch %s %s LACP partner system %s port %d = host %s %s actor",
-				s.Name, p.Name, sys, p.LACP.Partner.Port, c.host.Name, c.nic)})
+			b.addClaim(c.host, c.nic, claim{sw: s, port: p, kind: EvLACP, detail: "switch " + s.Name + " " + p.Name +
+				" LACP partner system " + sys + " port " + strconv.Itoa(p.LACP.Partner.Port) + " = host " +
+				c.host.Name + " " + c.nic + " actor"})
 		}
 	}
 }
@@ -688,8 +797,8 @@ func (b *builder) fdbClaims() {
 			if l.sw.LAGOf(l.port.Name) != nil || l.port.Type == "lag" || uplinkPort[portKey{l.sw.Name, NormalizePortName(l.port.Name)}] {
 				continue
 			}
-			b.addClaim(h, nic, claim{l.sw, l.port, EvFDB, fmt.Sprintf(
-				"switch %s FDB has %s (host %s %s) on %s only", l.sw.Name, mac, h.Name, nic, l.port.Name)})
+			b.addClaim(h, nic, claim{sw: l.sw, port: l.port, kind: EvFDB, detail: "switch " + l.sw.Name + " FDB has " + mac +
+				" (host " + h.Name + " " + nic + ") on " + l.port.Name + " only"})
 		}
 	}
 }
@@ -705,46 +814,104 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // resolve turns claims into links. Claims that agree merge their evidence;
 // claims that disagree are a Conflict, and the strongest source wins the link.
+// Links come out sorted by host, then NIC (CompareNames); the claims are
+// grouped by a counting sort on the host (hosts are numbered in name
+// order), so the cost is linear in the claims.
 func (b *builder) resolve() {
-	keys := make([]nicKey, 0, len(b.claims))
-	for k := range b.claims {
-		keys = append(keys, k)
+	m := b.m
+	// stable counting sort by host: production order is kept per NIC
+	start := make([]int, len(m.Hosts)+1)
+	for _, part := range b.parts {
+		for i := range part {
+			start[part[i].host.ID+1]++
+		}
 	}
-	slices.SortFunc(keys, func(x, y nicKey) int {
-		return cmp.Or(strings.Compare(x.host, y.host), CompareNames(x.nic, y.nic))
-	})
-	for _, k := range keys {
-		cs := b.claims[k]
-		slices.SortStableFunc(cs, func(x, y claim) int { return evStrength[x.kind] - evStrength[y.kind] })
-		best := cs[0]
-		link := &Link{Host: k.host, NIC: k.nic, Switch: best.sw.Name, Port: best.port.Name}
-		var disagree []claim
-		for _, c := range cs {
-			if c.sw == best.sw && c.port == best.port {
-				if !slices.Contains(link.Evidence, c.kind) {
-					link.Evidence = append(link.Evidence, c.kind)
-				}
-				link.Details = append(link.Details, c.detail)
-			} else {
-				disagree = append(disagree, c)
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	sorted := make([]claim, start[len(m.Hosts)])
+	next := slices.Clone(start[:len(m.Hosts)])
+	for _, part := range b.parts {
+		for i := range part {
+			id := part[i].host.ID
+			sorted[next[id]] = part[i]
+			next[id]++
+		}
+	}
+	b.claims, b.parts = nil, nil
+	byNIC := func(x, y claim) int { return CompareNames(x.nic, y.nic) }
+	groups := 0
+	for hi := range m.Hosts {
+		hc := sorted[start[hi]:start[hi+1]]
+		slices.SortStableFunc(hc, byNIC)
+		for i := range hc {
+			if i == 0 || hc[i].nic != hc[i-1].nic {
+				groups++
 			}
 		}
-		if len(disagree) > 0 {
-			conf := &Conflict{Host: k.host, NIC: k.nic}
-			conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, best.port.Name))
-			for _, c := range disagree {
-				s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.port.Name)
-				if !slices.Contains(conf.Claims, s) {
-					conf.Claims = append(conf.Claims, s)
+	}
+	// one allocation each for the links, their pointers, evidence and
+	// details
+	slab := make([]Link, groups)
+	m.Links = make([]*Link, 0, groups)
+	evSlab := make([]EvidenceKind, 0, len(sorted))
+	detSlab := make([]string, 0, len(sorted))
+	for hi, h := range m.Hosts {
+		hc := sorted[start[hi]:start[hi+1]]
+		first := len(m.Links)
+		for len(hc) > 0 {
+			n := 1
+			for n < len(hc) && hc[n].nic == hc[0].nic {
+				n++
+			}
+			cs := hc[:n]
+			hc = hc[n:]
+			slices.SortStableFunc(cs, func(x, y claim) int { return evStrength(x.kind) - evStrength(y.kind) })
+			best := cs[0]
+			link := &slab[0]
+			slab = slab[1:]
+			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: b.normPort(best.port.Name)}
+			ev, det := len(evSlab), len(detSlab)
+			var disagree []claim
+			for _, c := range cs {
+				if c.sw == best.sw && c.port == best.port {
+					if !slices.Contains(evSlab[ev:], c.kind) {
+						evSlab = append(evSlab, c.kind)
+					}
+					detSlab = append(detSlab, c.detail)
+				} else {
+					disagree = append(disagree, c)
 				}
 			}
-			b.m.Conflicts = append(b.m.Conflicts, conf)
+			link.Evidence = evSlab[ev:len(evSlab):len(evSlab)]
+			link.Details = detSlab[det:len(detSlab):len(detSlab)]
+			if len(disagree) > 0 {
+				conf := &Conflict{Host: h.Name, NIC: best.nic}
+				conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, best.port.Name))
+				for _, c := range disagree {
+					s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.port.Name)
+					if !slices.Contains(conf.Claims, s) {
+						conf.Claims = append(conf.Claims, s)
+					}
+				}
+				m.Conflicts = append(m.Conflicts, conf)
+			}
+			link.ID = int64(len(m.Links))
+			m.Links = append(m.Links, link)
 		}
-		link.ID = int64(len(b.m.Links))
-		b.m.Links = append(b.m.Links, link)
-		b.m.linkByNIC[k] = link
-		pk := portKey{link.Switch, NormalizePortName(link.Port)}
-		b.m.linksByPort[pk] = append(b.m.linksByPort[pk], link)
+		h.links = m.Links[first:len(m.Links):len(m.Links)]
+	}
+	// the links on each switch port
+	perSwitch := make(map[*SwitchNode]int, len(m.Switches))
+	for _, l := range m.Links {
+		perSwitch[m.switches[l.Switch]]++
+	}
+	for _, s := range m.Switches {
+		s.linksOn = make(map[string][]*Link, perSwitch[s])
+	}
+	for _, l := range m.Links {
+		s := m.switches[l.Switch]
+		s.linksOn[l.normPort] = append(s.linksOn[l.normPort], l)
 	}
 }
 
@@ -896,18 +1063,9 @@ func (b *builder) domains() {
 	slices.SortFunc(b.m.Domains, func(x, y *Domain) int { return strings.Compare(x.Name, y.Name) })
 }
 
-func (b *builder) graph() {
-	g := b.m.Graph
-	for _, h := range b.m.Hosts {
-		g.AddNode(multi.Node(h.ID))
-	}
-	for _, s := range b.m.Switches {
-		g.AddNode(multi.Node(s.ID))
-	}
-	for _, l := range b.m.Links {
-		h, s := b.m.hosts[l.Host], b.m.switches[l.Switch]
-		g.SetLine(multi.Line{F: multi.Node(h.ID), T: multi.Node(s.ID), UID: l.ID})
-	}
+// finish numbers the uplinks after the links (their graph line IDs) and
+// sorts what is left to sort.
+func (b *builder) finish() {
 	slices.SortFunc(b.m.Uplinks, func(x, y *Uplink) int {
 		return cmp.Or(strings.Compare(x.A, y.A), CompareNames(x.APort, y.APort), strings.Compare(x.B, y.B))
 	})
@@ -915,8 +1073,6 @@ func (b *builder) graph() {
 	for _, u := range b.m.Uplinks {
 		u.ID = next
 		next++
-		a, c := b.m.switches[u.A], b.m.switches[u.B]
-		g.SetLine(multi.Line{F: multi.Node(a.ID), T: multi.Node(c.ID), UID: u.ID})
 	}
 	slices.SortFunc(b.m.Unresolved, func(x, y UnresolvedNeighbour) int {
 		return cmp.Or(strings.Compare(x.Host, y.Host), strings.Compare(x.Switch, y.Switch),

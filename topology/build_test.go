@@ -233,7 +233,7 @@ func TestBuildDomainsAndGraph(t *testing.T) {
 		t.Errorf("switch order/IDs: %s=%d …", m.Switches[0].Name, m.Switches[0].ID)
 	}
 	// two parallel lines web01—leaf1a survive in the multigraph
-	if n := m.Graph.LinesBetween(0, 1).Len(); n != 2 {
+	if n := m.Graph().LinesBetween(0, 1).Len(); n != 2 {
 		t.Errorf("lines web01-leaf1a = %d, want 2", n)
 	}
 	if len(m.Problems) != 1 || !strings.Contains(m.Problems[0], "duplicate host name") {

@@ -74,8 +74,12 @@ func (m *Model) Place(l *Link) Placement {
 	}
 	p := Placement{Link: l, Switch: m.switches[l.Switch]}
 	if p.Switch != nil {
-		p.Port = p.Switch.Port(l.Port)
-		p.LAG = p.Switch.LAGOf(l.Port)
+		norm := l.normPort
+		if norm == "" {
+			norm = NormalizePortName(l.Port)
+		}
+		p.Port = p.Switch.ports[norm]
+		p.LAG = p.Switch.lagOf[norm]
 		p.Domain = p.Switch.Domain
 	}
 	return p
@@ -85,8 +89,17 @@ func (m *Model) Place(l *Link) Placement {
 // resolved and again after the domains (domains read the partner facts;
 // placements carry the domain): the second pass only fills Domain.
 func (m *Model) interpret() {
+	// one allocation for every bond's facts and one for every slave's
+	var nb, ns int
 	for _, h := range m.Hosts {
-		h.facts = make([]BondFacts, len(h.Bonds))
+		nb += len(h.Bonds)
+		for bi := range h.Bonds {
+			ns += len(h.Bonds[bi].Slaves)
+		}
+	}
+	bslab, sslab := make([]BondFacts, nb), make([]SlaveFacts, ns)
+	for _, h := range m.Hosts {
+		h.facts, bslab = bslab[:len(h.Bonds):len(h.Bonds)], bslab[len(h.Bonds):]
 		for bi := range h.Bonds {
 			b := &h.Bonds[bi]
 			bf := &h.facts[bi]
@@ -101,18 +114,19 @@ func (m *Model) interpret() {
 					bf.AggregatorPartner = mac
 				}
 			}
-			bf.Slaves = make([]SlaveFacts, len(b.Slaves))
+			n := len(b.Slaves)
+			bf.Slaves, sslab = sslab[:n:n], sslab[n:]
 			for si := range b.Slaves {
 				sf := &bf.Slaves[si]
 				interpretSlave(sf, h, &b.Slaves[si])
-				sf.Placement = m.Place(m.linkByNIC[nicKey{h.Name, sf.Slave.Name}])
+				sf.Placement = m.Place(h.linkOf(sf.Slave.Name))
 			}
 		}
 	}
 }
 
 func interpretSlave(sf *SlaveFacts, h *HostNode, s *Slave) {
-	sf.Slave, sf.NIC = s, h.nics[s.Name]
+	sf.Slave, sf.NIC = s, h.NIC(s.Name)
 	sf.MII = s.MIIStatus
 	sf.Up, sf.Down = sf.MII.Up(), sf.MII.Down()
 	sf.Speed = s.Speed

@@ -1,6 +1,9 @@
 package topology
 
 import (
+	"slices"
+	"sync"
+
 	"gonum.org/v1/gonum/graph/multi"
 )
 
@@ -35,9 +38,6 @@ type Model struct {
 	// Problems are inconsistencies in the inputs that Build worked around
 	// (duplicate names, ambiguous matches).
 	Problems []string
-	// Graph has one node per host and per switch and one line per link
-	// (parallel lines survive: a bond's two slaves on one switch are two lines).
-	Graph *multi.UndirectedGraph
 	// Previous names the hosts and switches of the site's previous run
 	// (BuildOptions.Previous), for map.host-missing and map.switch-missing;
 	// nil when no previous run is known.
@@ -48,22 +48,59 @@ type Model struct {
 	inSwitches []*Switch
 	opt        BuildOptions
 
-	hosts       map[string]*HostNode
-	switches    map[string]*SwitchNode
-	linkByNIC   map[nicKey]*Link
-	linksByPort map[portKey][]*Link
+	hosts    map[string]*HostNode
+	switches map[string]*SwitchNode
+
+	// graph is built on first use (Graph): only the diagram walks it.
+	graphOnce sync.Once
+	graph     *multi.UndirectedGraph
 }
 
 type nicKey struct{ host, nic string }
 type portKey struct{ sw, port string }
 
+// Graph has one node per host and per switch and one line per link
+// (parallel lines survive: a bond's two slaves on one switch are two
+// lines). It is built on the first call; the Model does not change after
+// Build, so it stays true.
+func (m *Model) Graph() *multi.UndirectedGraph {
+	m.graphOnce.Do(m.buildGraph)
+	return m.graph
+}
+
+func (m *Model) buildGraph() {
+	g := multi.NewUndirectedGraph()
+	for _, h := range m.Hosts {
+		g.AddNode(multi.Node(h.ID))
+	}
+	for _, s := range m.Switches {
+		g.AddNode(multi.Node(s.ID))
+	}
+	for _, l := range m.Links {
+		h, s := m.hosts[l.Host], m.switches[l.Switch]
+		g.SetLine(multi.Line{F: multi.Node(h.ID), T: multi.Node(s.ID), UID: l.ID})
+	}
+	for _, u := range m.Uplinks {
+		a, c := m.switches[u.A], m.switches[u.B]
+		g.SetLine(multi.Line{F: multi.Node(a.ID), T: multi.Node(c.ID), UID: u.ID})
+	}
+	m.graph = g
+}
+
 // HostNode is a host in the Model.
 type HostNode struct {
 	*Host
-	ID    int64
+	ID int64
+	// nics indexes h.NICs by name when the host has more than nicMapMin
+	// (a scan is cheaper below that); nil otherwise.
 	nics  map[string]*NIC
 	facts []BondFacts // per h.Bonds, see BondFacts
+	// links are the host's links, a part of Model.Links (sorted by NIC).
+	links []*Link
 }
+
+// nicMapMin is the NIC count above which a host's NICs get a map.
+const nicMapMin = 16
 
 // SwitchNode is a switch in the Model.
 type SwitchNode struct {
@@ -74,6 +111,8 @@ type SwitchNode struct {
 	ports  map[string]*Port // by normalised name
 	lagOf  map[string]*LAG  // normalised member name -> LAG
 	lags   map[string]*LAG  // normalised LAG name -> LAG
+	// linksOn are the host links ending on each port, by normalised name.
+	linksOn map[string][]*Link
 }
 
 // Link is one host NIC cabled to one switch port.
@@ -87,6 +126,9 @@ type Link struct {
 	Evidence []EvidenceKind
 	// Details are human-readable evidence lines for reports.
 	Details []string
+
+	// normPort is NormalizePortName(Port), set by Build.
+	normPort string
 }
 
 // Uplink is a switch-to-switch link.
@@ -131,11 +173,36 @@ func (m *Model) Host(name string) *HostNode { return m.hosts[name] }
 func (m *Model) Switch(name string) *SwitchNode { return m.switches[name] }
 
 // LinkOf returns the switch port a host NIC is cabled to, or nil when unmapped.
-func (m *Model) LinkOf(host, nic string) *Link { return m.linkByNIC[nicKey{host, nic}] }
+func (m *Model) LinkOf(host, nic string) *Link {
+	if h := m.hosts[host]; h != nil {
+		return h.linkOf(nic)
+	}
+	return nil
+}
+
+// linkOf returns the link of the host's NIC called nic, or nil.
+func (h *HostNode) linkOf(nic string) *Link {
+	ls := h.links
+	if len(ls) <= 8 {
+		for _, l := range ls {
+			if l.NIC == nic {
+				return l
+			}
+		}
+		return nil
+	}
+	if i, ok := slices.BinarySearchFunc(ls, nic, func(l *Link, n string) int { return CompareNames(l.NIC, n) }); ok {
+		return ls[i]
+	}
+	return nil
+}
 
 // LinksOnPort returns the host links that end on a switch port.
 func (m *Model) LinksOnPort(sw, port string) []*Link {
-	return m.linksByPort[portKey{sw, NormalizePortName(port)}]
+	if s := m.switches[sw]; s != nil {
+		return s.linksOn[NormalizePortName(port)]
+	}
+	return nil
 }
 
 // SameDomain reports whether two switches are one LACP partner: the same
@@ -149,7 +216,18 @@ func (m *Model) SameDomain(a, b string) bool {
 }
 
 // NIC returns the host's NIC called name, or nil.
-func (h *HostNode) NIC(name string) *NIC { return h.nics[name] }
+func (h *HostNode) NIC(name string) *NIC {
+	if h.nics != nil {
+		return h.nics[name]
+	}
+	// the last of a name, as the map keeps it
+	for i := len(h.NICs) - 1; i >= 0; i-- {
+		if h.NICs[i].Name == name {
+			return &h.NICs[i]
+		}
+	}
+	return nil
+}
 
 // Port returns the switch port whose name matches name in any common form
 // (Gi1/0/1 = GigabitEthernet1/0/1), or nil.

@@ -258,10 +258,10 @@ func EvidenceStrings(ks []EvidenceKind) []string {
 
 // Strength orders evidence kinds: lower is stronger; unknown kinds last.
 func (k EvidenceKind) Strength() int {
-	if s, ok := evStrength[k]; ok {
+	if s, ok := evRank(k); ok {
 		return s
 	}
-	return len(evStrength)
+	return evKinds
 }
 
 // LACPState is the LACP state byte in LACPDU order (bit 0 = activity …

@@ -48,6 +48,8 @@ type Result struct {
 	// Policy and Now are what Judge applied, for a plan judged after.
 	Policy *rules.Policy
 	Now    time.Time
+
+	log *slog.Logger // Options.Log: Judge's phase timing
 }
 
 // LoadError is a site that could not be read at all; Problems say why,
@@ -78,11 +80,16 @@ func Load(fsys fs.FS, name string, opt Options) (*Result, error) {
 		opt.Log.Info("site read", "site", name, "hosts", len(site.Hosts), "switches", len(site.Switches),
 			"problems", len(site.Problems), "elapsed", time.Since(start))
 	}
+	built := time.Now()
 	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{Previous: opt.Previous})
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", name, err)
 	}
-	return &Result{Name: name, Site: site, Model: m}, nil
+	if opt.Log != nil {
+		opt.Log.Debug("model built", "site", name, "links", len(m.Links), "domains", len(m.Domains),
+			"elapsed", time.Since(built))
+	}
+	return &Result{Name: name, Site: site, Model: m, log: opt.Log}, nil
 }
 
 // Run is Load then Judge.
@@ -100,9 +107,13 @@ func Run(fsys fs.FS, name string, pol *rules.Policy, now time.Time, opt Options)
 // by (map.stale-capture).
 func (r *Result) Judge(pol *rules.Policy, now time.Time) {
 	r.Policy, r.Now = pol, now
+	start := time.Now()
 	p := pol.Params()
 	p.Now = now
 	r.Findings = pol.Apply(rules.Run(r.Model, p, pol.Enabled), now)
+	if r.log != nil {
+		r.log.Debug("rules run", "site", r.Name, "findings", len(r.Findings), "elapsed", time.Since(start))
+	}
 }
 
 // Problems are the inputs that could not be read and what the join had to

@@ -11,7 +11,6 @@ import (
 	"github.com/bondaudit/bondaudit/rules"
 
 	"github.com/bondaudit/bondaudit/topology"
-	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // JSONSchema is the version of the JSON report (DESIGN.md "JSON report").
@@ -110,33 +109,34 @@ type jsonLink struct {
 	Evidence []string `json:"evidence"`
 }
 
-// Write implements Writer.
+// Write implements Writer. The report is streamed (jsonObject): findings,
+// problems and links are encoded one at a time, in the shape of
+// jsonReport.
 func (JSON) Write(w io.Writer, r *Report) error {
-	out := jsonReport{
-		Schema:    JSONSchema,
-		Site:      r.Site,
-		Generated: r.Generated.UTC().Format(time.RFC3339),
-		Summary:   Summarize(r),
-		Findings:  []FindingJSON{},
-		Links:     []jsonLink{},
-		Problems:  sortedProblems(r.Problems),
-	}
 	fs, ps := grouped(r.Findings)
-	for _, f := range fs {
-		out.Findings = append(out.Findings, NewFindingJSON(f))
+	o := newJSONObject(w)
+	o.field("schema", JSONSchema)
+	o.field("site", r.Site)
+	o.field("generated", r.Generated.UTC().Format(time.RFC3339))
+	o.field("summary", Summarize(r))
+	o.list("findings", len(fs), func(i int) any { return NewFindingJSON(fs[i]) })
+	o.list("problem_groups", len(ps), func(i int) any { return NewProblemJSON(ps[i]) })
+	var links []*topology.Link
+	if r.Model != nil {
+		links = r.Model.Links
 	}
-	out.ProblemGroups = []ProblemJSON{}
-	for _, p := range ps {
-		out.ProblemGroups = append(out.ProblemGroups, NewProblemJSON(p))
+	o.list("links", len(links), func(i int) any {
+		l := links[i]
+		return jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: topology.EvidenceStrings(l.Evidence)}
+	})
+	if p := sortedProblems(r.Problems); len(p) > 0 {
+		o.field("problems", p)
 	}
 	if r.Model != nil {
-		for _, l := range r.Model.Links {
-			out.Links = append(out.Links, jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: topology.EvidenceStrings(l.Evidence)})
-		}
 		inv := r.Model.Inventory()
-		out.Inventory = &jsonInventory{Hosts: inv.Hosts, Switches: inv.Switches}
+		o.field("inventory", &jsonInventory{Hosts: inv.Hosts, Switches: inv.Switches})
 	}
-	return escape.JSON(w).Encode(out)
+	return o.close()
 }
 
 // NewFindingJSON is f in its JSON shape, every field set.

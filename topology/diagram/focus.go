@@ -47,7 +47,7 @@ func newGraphIndex(m *topology.Model) graphIndex {
 // neighbours returns the IDs of the nodes one line away from id, sorted.
 func neighbours(m *topology.Model, id int64) []int64 {
 	var out []int64
-	for _, n := range graph.NodesOf(m.Graph.From(id)) {
+	for _, n := range graph.NodesOf(m.Graph().From(id)) {
 		out = append(out, n.ID())
 	}
 	slices.Sort(out)

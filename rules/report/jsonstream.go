@@ -1,0 +1,97 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+
+	"github.com/bondaudit/bondaudit/topology/escape"
+)
+
+// jsonObject writes one indented JSON object field by field, encoding each
+// value (each element of a list) alone, so a report of 100,000 hosts is
+// never held whole: the bytes are those escape.JSON(w).Encode writes for
+// the whole object (the same indentation, HTML escaping and escape policy;
+// pieces split only at ASCII punctuation, so no character is cut).
+type jsonObject struct {
+	w      *bufio.Writer
+	buf    bytes.Buffer
+	encs   map[string]*json.Encoder // by line prefix
+	fields int
+	err    error
+}
+
+func newJSONObject(w io.Writer) *jsonObject {
+	o := &jsonObject{w: bufio.NewWriterSize(w, 64<<10), encs: map[string]*json.Encoder{}}
+	o.raw("{\n")
+	return o
+}
+
+func (o *jsonObject) raw(s string) {
+	if o.err == nil {
+		_, o.err = o.w.WriteString(s)
+	}
+}
+
+// value writes v as the encoder indents it at this prefix (its first line
+// unprefixed, as after a key or a list's own prefix).
+func (o *jsonObject) value(prefix string, v any) {
+	if o.err != nil {
+		return
+	}
+	enc := o.encs[prefix]
+	if enc == nil {
+		enc = json.NewEncoder(&o.buf)
+		enc.SetIndent(prefix, "  ")
+		o.encs[prefix] = enc
+	}
+	o.buf.Reset()
+	if o.err = enc.Encode(v); o.err != nil {
+		return
+	}
+	b := bytes.TrimSuffix(o.buf.Bytes(), []byte("\n"))
+	_, o.err = o.w.Write(escape.JSONBytes(b))
+}
+
+// key starts the next field; key is a constant, plain ASCII name.
+func (o *jsonObject) key(key string) {
+	if o.fields > 0 {
+		o.raw(",\n")
+	}
+	o.fields++
+	o.raw(`  "` + key + `": `)
+}
+
+// field writes "key": v.
+func (o *jsonObject) field(key string, v any) {
+	o.key(key)
+	o.value("  ", v)
+}
+
+// list writes "key": [ elem(0), … elem(n-1) ] ([] when n is 0).
+func (o *jsonObject) list(key string, n int, elem func(i int) any) {
+	o.key(key)
+	if n == 0 {
+		o.raw("[]")
+		return
+	}
+	o.raw("[\n")
+	for i := 0; i < n && o.err == nil; i++ {
+		if i > 0 {
+			o.raw(",\n")
+		}
+		o.raw("    ")
+		o.value("    ", elem(i))
+	}
+	o.raw("\n  ]")
+}
+
+// close ends the object as Encode does (a newline after it) and flushes.
+func (o *jsonObject) close() error {
+	o.raw("\n}\n")
+	if o.err != nil {
+		return o.err
+	}
+	return o.w.Flush()
+}
