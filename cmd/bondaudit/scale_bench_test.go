@@ -352,3 +352,31 @@ func (t *scaleTable) print(b *testing.B) {
 	w.Flush()
 	scaleSay("side by side (best wall time of -benchtime runs, each command a child process; peak RSS from its rusage):\n%s", buf.String())
 }
+
+// TestGeneratedSiteFindings is the benchmark's findings check on a small
+// generated site, so that an ordinary test run notices a rule change that
+// the planted faults' expectations (sitegen.ExpectedRules) do not follow.
+func TestGeneratedSiteFindings(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := sitegen.Write(dir, sitegen.Options{Hosts: 400, Switches: 12, Seed: 3, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(t.TempDir(), "report.json")
+	if code, _, stderr := runCLI(t, "audit", dir, "--format", "json", "-o", report); code != exitFindings {
+		t.Fatalf("audit: exit %d, want %d (findings)\n%s", code, exitFindings, stderr)
+	}
+	faults, err := os.ReadFile(filepath.Join(dir, sitegen.FaultsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := reportFindings(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sitegen.CheckFindings(faults, found); err != nil {
+		t.Error(err)
+	}
+	if len(found) == 0 {
+		t.Error("no findings at all at a fault rate of 0.5")
+	}
+}
