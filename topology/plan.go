@@ -97,22 +97,43 @@ type VLANChange struct {
 // the LACP state the changes make stale forgotten (forgetStaleLACP). An
 // error names the change that cannot be applied.
 func (m *Model) Plan(changes []Change) (*Model, error) {
+	return m.plan(changes, true)
+}
+
+// PlanInPlace is Plan without the copies, for a caller that is done with m
+// (whatif --plan judges the site once before and once after): the changes
+// are applied to the snapshots m was built from, so that the site is held
+// once, and m can be collected while the changed site is joined. Neither m
+// nor those snapshots may be used as they were afterwards, also after an
+// error (the change that failed may be half applied).
+func (m *Model) PlanInPlace(changes []Change) (*Model, error) {
+	return m.plan(changes, false)
+}
+
+func (m *Model) plan(changes []Change, copies bool) (*Model, error) {
 	hosts := make([]*Host, 0, len(m.inHosts))
 	for _, h := range m.inHosts {
 		if h != nil {
-			hosts = append(hosts, h.Clone())
+			if copies {
+				h = h.Clone()
+			}
+			hosts = append(hosts, h)
 		}
 	}
 	sws := make([]*Switch, 0, len(m.inSwitches))
 	for _, s := range m.inSwitches {
 		if s != nil {
-			sws = append(sws, s.Clone())
+			if copies {
+				s = s.Clone()
+			}
+			sws = append(sws, s)
 		}
 	}
+	opt := m.opt
 	if err := ApplyPlan(hosts, sws, changes); err != nil {
 		return nil, err
 	}
-	n, err := Build(hosts, sws, m.opt)
+	n, err := Build(hosts, sws, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -51,9 +51,10 @@ func memoryCgroup(t *testing.T, limit int64) (procs string) {
 }
 
 // In a cgroup with a 384 MiB limit (a container, or a systemd service with
-// MemoryMax=), the soft memory limit follows the cgroup instead of a fixed
-// 1 GiB that would let the heap grow into the OOM killer; GOMEMLIMIT in the
-// environment wins.
+// MemoryMax=), the soft memory limit follows the cgroup, so that the heap
+// does not grow into the OOM killer; GOMEMLIMIT and GOGC in the environment
+// win. Outside a limited cgroup (TestMemoryDefaultsOutsideCgroup) the
+// runtime's defaults stay.
 func TestMemoryLimitFollowsCgroup(t *testing.T) {
 	const limit = 384 << 20
 	procs := memoryCgroup(t, limit)
@@ -81,5 +82,23 @@ func TestMemoryLimitFollowsCgroup(t *testing.T) {
 	m = line.FindStringSubmatch(run("GOMEMLIMIT=200MiB", "GOGC=100"))
 	if m == nil || m[1] != "env" || m[2] != "0" || m[3] != "GOMEMLIMIT" {
 		t.Errorf("with GOMEMLIMIT and GOGC set: %q, want both left to the environment", m)
+	}
+}
+
+// Without a cgroup limit nothing is tuned: GOGC stays the runtime's 100 and
+// there is no soft limit (a fixed one below the live heap made the
+// 100,000-host audit spend most of its time collecting garbage).
+func TestMemoryDefaultsOutsideCgroup(t *testing.T) {
+	if l := memlimit.Find("/"); strings.HasPrefix(l.Source, "cgroup") {
+		t.Skipf("this process runs under a cgroup memory limit (%s)", l.Source)
+	}
+	cmd := exec.Command(sharedBinary(t), "demo", "--log-level", "debug")
+	cmd.Env = append(os.Environ(), "GOGC=", "GOMEMLIMIT=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "msg=memory gogc=100 soft_limit=0 limit_from=none") {
+		t.Errorf("want the runtime's defaults logged (gogc=100 soft_limit=0 limit_from=none), got:\n%s", out)
 	}
 }

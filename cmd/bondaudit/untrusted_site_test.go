@@ -348,7 +348,7 @@ var (
 
 // sharedBinary builds this command once per test run into a folder every
 // user can read, for tests that run it as another user or in a cgroup.
-func sharedBinary(t *testing.T) string {
+func sharedBinary(t testing.TB) string {
 	t.Helper()
 	builtOnce.Do(func() {
 		d, err := os.MkdirTemp("", "bondaudit-bin-*")

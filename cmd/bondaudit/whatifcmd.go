@@ -80,7 +80,8 @@ func (a *app) whatifCmd() *cobra.Command {
 	return cmd
 }
 
-// plan judges the site, applies the plan file's changes and judges again.
+// plan judges the site, applies the plan file's changes to it and judges
+// again.
 func (a *app) plan(res *pipeline.Result, fsys fs.FS, planFile, policyFile string) (*report.Plan, error) {
 	changes, err := collect.LoadPlan(planFile)
 	if err != nil {
@@ -91,7 +92,7 @@ func (a *app) plan(res *pipeline.Result, fsys fs.FS, planFile, policyFile string
 		return nil, failed(err)
 	}
 	res.Judge(pol, a.now())
-	d, err := res.Plan(changes)
+	d, err := res.PlanOnce(changes) // the site is held once: nothing reads it as it was
 	var pe *pipeline.PlanError
 	if errors.As(err, &pe) {
 		return nil, failed(fmt.Errorf("--plan %s: %w", planFile, pe.Err))

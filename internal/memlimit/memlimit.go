@@ -1,7 +1,7 @@
 // Package memlimit finds how much memory this process may use, from the
 // cgroup it runs in (v1 or v2, the tightest limit on the way to the
-// hierarchy's root) or else the machine's memory, so that the Go runtime's
-// soft memory limit follows the container instead of a fixed number.
+// hierarchy's root) or else the machine's memory, and sets the Go runtime's
+// soft memory limit from a cgroup's limit only (TuneGC).
 package memlimit
 
 import (

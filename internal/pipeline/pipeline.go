@@ -139,6 +139,25 @@ func (r *Result) Plan(changes []topology.Change) (rules.Delta, error) {
 	return rules.Compare(before, r.Findings), nil
 }
 
+// PlanOnce is Plan for a caller that needs r's site only as the plan
+// leaves it (whatif --plan): the changes are applied to the site's own
+// snapshots (Model.PlanInPlace) instead of copies, so the site is held
+// once, not twice, and the Model before the plan can be collected while
+// the changed site is joined. Afterwards r.Site's hosts and switches are
+// the changed ones; after an error r has no Model.
+func (r *Result) PlanOnce(changes []topology.Change) (rules.Delta, error) {
+	before := r.Findings
+	old := r.Model
+	r.Model = nil
+	m, err := old.PlanInPlace(changes)
+	if err != nil {
+		return rules.Delta{}, &PlanError{err}
+	}
+	r.Model = m
+	r.Judge(r.Policy, r.Now)
+	return rules.Compare(before, r.Findings), nil
+}
+
 // PlanError is a plan that does not fit the site (a host, NIC, switch or
 // port it names is not there).
 type PlanError struct{ Err error }

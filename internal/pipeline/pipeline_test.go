@@ -108,6 +108,55 @@ func TestPlanReadsTheSiteOnce(t *testing.T) {
 
 func sameKey(a, b rules.Finding) bool { return a.Key() == b.Key() }
 
+// TestPlanOnceHoldsTheSiteOnce: PlanOnce (whatif --plan) judges the plan as
+// Plan does, but changes the site's own snapshots instead of copies of
+// them, so the site is held once.
+func TestPlanOnceHoldsTheSiteOnce(t *testing.T) {
+	changes := []topology.Change{
+		{LAGAdd: &topology.LAGChange{Switch: "leaf2", LAG: "Port-Channel7", Kind: "lacp", Ports: []string{"Ethernet7", "Ethernet8"}}},
+		{BondMode: &topology.BondModeChange{Host: "app01", Bond: "bond0", Mode: "802.3ad"}},
+	}
+	copied, err := Run(demo.FS(), "demo", nil, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	once, err := Run(demo.FS(), "demo", nil, now, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := copied.Plan(changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := once.PlanOnce(changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(want.New, got.New, sameKey) || !slices.EqualFunc(want.Resolved, got.Resolved, sameKey) ||
+		!slices.EqualFunc(copied.Findings, once.Findings, func(a, b rules.Finding) bool { return a.Key() == b.Key() && a.Message == b.Message }) {
+		t.Errorf("PlanOnce judged the plan differently from Plan:\nnew %v\nwant %v\nresolved %v\nwant %v", got.New, want.New, got.Resolved, want.Resolved)
+	}
+	mode := func(r *Result) topology.BondMode {
+		for _, h := range r.Site.Hosts {
+			for _, b := range h.Bonds {
+				if h.Name == "app01" && b.Name == "bond0" {
+					return b.Mode
+				}
+			}
+		}
+		return ""
+	}
+	if m := mode(copied); m == "802.3ad" {
+		t.Errorf("Plan changed the site's own snapshot of app01 (mode %s): it should change a copy", m)
+	}
+	if m := mode(once); m != "802.3ad" {
+		t.Errorf("after PlanOnce the site's snapshot of app01 has mode %q: the plan went to a copy, so the site is held twice", m)
+	}
+	if _, err := once.PlanOnce([]topology.Change{{BondMode: &topology.BondModeChange{Host: "nosuchhost", Bond: "bond0", Mode: "802.3ad"}}}); !errors.As(err, new(*PlanError)) {
+		t.Errorf("PlanOnce with a host the site lacks: %v, want a PlanError", err)
+	}
+}
+
 // TestPlanError: a plan naming what the site does not have is a PlanError.
 func TestPlanError(t *testing.T) {
 	r, err := Run(demo.FS(), "demo", nil, now, Options{})

@@ -54,8 +54,8 @@ type Options struct {
 // port, and switch to switch); Bytes the bytes written.
 type Stats struct{ Hosts, Switches, Links, Bytes int64 }
 
-// Fault kinds the generator plants, with the rules they are expected to
-// trigger (RULES.md), listed in FaultsFile.
+// Fault kinds the generator plants, with the rules they trigger (RULES.md),
+// listed in FaultsFile and checked against a report by CheckFindings.
 const (
 	FaultNoLAG     = "lacp-no-lag"        // 802.3ad bond on plain switch ports
 	FaultStaticLAG = "lacp-on-static"     // 802.3ad bond on a static ("mode on") MLAG port-channel
@@ -66,13 +66,18 @@ const (
 	FaultsFile     = "sitegen-faults.tsv" // written next to hosts/ and switches/
 )
 
+// faultRules are exactly the rules a planted fault triggers on its host
+// from the files this generator writes: no more, no fewer. A half-configured
+// MLAG port-channel shows as LACP findings, not switch.mlag-inconsistent:
+// the Arista walks written here carry no MLAG ID per port-channel, and the
+// peer without the port-channel has nothing to compare.
 var faultRules = map[string][]string{
 	FaultNoLAG:     {"lacp.no-partner", "lacp.switch-not-aggregated", "lacp.not-synced", "lacp.churn"},
 	FaultStaticLAG: {"lacp.no-partner", "lacp.switch-static-lag", "lacp.not-synced", "lacp.churn"},
 	FaultABOnLACP:  {"independent.switch-aggregated"},
 	FaultXORNoLAG:  {"static.switch-not-aggregated"},
-	FaultSplit:     {"lacp.partner-mismatch", "lacp.aggregator-split", "lacp.multi-switch-no-mlag", "lacp.split-across-lags", "lacp.not-synced", "lacp.churn"},
-	FaultHalfMLAG:  {"lacp.no-partner", "lacp.partner-mismatch", "lacp.aggregator-split", "lacp.switch-not-aggregated", "lacp.not-synced", "lacp.churn", "switch.mlag-inconsistent"},
+	FaultSplit:     {"lacp.partner-mismatch", "lacp.aggregator-split", "lacp.multi-switch-no-mlag", "lacp.split-across-lags", "lacp.not-synced", "lacp.churn", "lacp.switch-port-not-bundled"},
+	FaultHalfMLAG:  {"lacp.no-partner", "lacp.aggregator-split", "lacp.switch-not-aggregated", "lacp.not-synced", "lacp.churn"},
 }
 
 // Fault is one host with a planted fault.

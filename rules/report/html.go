@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
@@ -38,7 +39,7 @@ type HTML struct{}
 // Write implements Writer.
 func (HTML) Write(w io.Writer, r *Report) error {
 	var b bytes.Buffer
-	if err := htmlReportTemplate.Execute(&b, newHTMLPage(r)); err != nil {
+	if err := htmlReportTemplate().Execute(&b, newHTMLPage(r)); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	_, err := w.Write(b.Bytes())
@@ -393,9 +394,13 @@ func idPart(s string) string {
 	return b.String()
 }
 
-var htmlReportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"upper": strings.ToUpper,
-}).Parse(htmlReportSource))
+// htmlReportTemplate is parsed on first use, not at start-up: a command
+// that writes no HTML report pays nothing for it.
+var htmlReportTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"upper": strings.ToUpper,
+	}).Parse(htmlReportSource))
+})
 
 // htmlReportSource is the page. Its CSS and script are constant: only the
 // HTML around them carries report data, escaped by html/template.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/graph"
 	"gonum.org/v1/gonum/graph/encoding"
@@ -220,11 +221,14 @@ func dotText(lines ...string) string {
 		q[i] = dotQuoter.Replace(escape.Text(l))
 	}
 	v := strings.Join(q, `\n`)
-	if dotPlainID.MatchString(v) {
+	if dotPlainID().MatchString(v) {
 		return v // an identifier or a number needs no quotes
 	}
 	return `"` + v + `"`
 }
 
 // dotPlainID matches the DOT IDs that need no quotes: identifiers and numerals.
-var dotPlainID = regexp.MustCompile(`^(?:[a-zA-Z_\x{80}-\x{10FFFF}][a-zA-Z_0-9\x{80}-\x{10FFFF}]*|-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))$`)
+// It is compiled on first use, not at start-up.
+var dotPlainID = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:[a-zA-Z_\x{80}-\x{10FFFF}][a-zA-Z_0-9\x{80}-\x{10FFFF}]*|-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))$`)
+})

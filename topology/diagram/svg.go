@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -237,12 +238,12 @@ func (w *clipWriter) String() string {
 	return w.buf.String()
 }
 
-var svgComment = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
+var svgComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->\n?`) })
 
 // cleanSVG drops comments (the Graphviz version banner, a comment per
 // element) and writes '-', which Graphviz escapes as &#45; so that it can
 // put names in comments, as itself.
 func cleanSVG(svg []byte) []byte {
-	svg = svgComment.ReplaceAll(svg, nil)
+	svg = svgComment().ReplaceAll(svg, nil)
 	return bytes.ReplaceAll(svg, []byte("&#45;"), []byte("-"))
 }

@@ -1,0 +1,80 @@
+package memlimit
+
+import (
+	"math"
+	"runtime/debug"
+	"testing"
+)
+
+// TuneGC on fake cgroup filesystems: a soft limit only from a cgroup's
+// hard limit, the runtime's defaults otherwise, the environment first.
+func TestTuneGC(t *testing.T) {
+	v2 := map[string]string{
+		"proc/self/cgroup":    "0::/system.slice/bondaudit.service\n",
+		"proc/self/mountinfo": "30 23 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n",
+		"proc/meminfo":        meminfo,
+		"sys/fs/cgroup/system.slice/bondaudit.service/memory.max": "402653184\n",
+	}
+	none := map[string]string{
+		"proc/self/cgroup":         "0::/user.slice\n",
+		"proc/self/mountinfo":      "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n",
+		"proc/meminfo":             meminfo,
+		"sys/fs/cgroup/memory.max": "max\n",
+	}
+	cases := []struct {
+		name      string
+		files     map[string]string
+		env       map[string]string
+		want      GCSetting
+		wantLimit int64 // the runtime's soft limit afterwards
+	}{{
+		name:      "cgroup v2 limit: 85% of it",
+		files:     v2,
+		want:      GCSetting{GOGC: "100", SoftLimit: 342255206, LimitSource: "cgroup v2 /sys/fs/cgroup/system.slice/bondaudit.service/memory.max"},
+		wantLimit: 342255206,
+	}, {
+		name:      "no cgroup limit: the runtime's defaults, not the machine's memory",
+		files:     none,
+		want:      GCSetting{GOGC: "100", LimitSource: "none"},
+		wantLimit: math.MaxInt64,
+	}, {
+		name:      "nothing readable",
+		files:     map[string]string{},
+		want:      GCSetting{GOGC: "100", LimitSource: "none"},
+		wantLimit: math.MaxInt64,
+	}, {
+		name:      "GOMEMLIMIT wins over the cgroup",
+		files:     v2,
+		env:       map[string]string{"GOMEMLIMIT": "200MiB"},
+		want:      GCSetting{GOGC: "100", LimitSource: "GOMEMLIMIT"},
+		wantLimit: math.MaxInt64,
+	}, {
+		name:      "GOGC is the environment's; the cgroup limit still applies",
+		files:     v2,
+		env:       map[string]string{"GOGC": "50"},
+		want:      GCSetting{GOGC: "env", SoftLimit: 342255206, LimitSource: "cgroup v2 /sys/fs/cgroup/system.slice/bondaudit.service/memory.max"},
+		wantLimit: 342255206,
+	}}
+	oldLimit := debug.SetMemoryLimit(-1)
+	oldPercent := debug.SetGCPercent(100)
+	t.Cleanup(func() {
+		debug.SetMemoryLimit(oldLimit)
+		debug.SetGCPercent(oldPercent)
+	})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			debug.SetMemoryLimit(math.MaxInt64)
+			debug.SetGCPercent(100)
+			got := TuneGC(lay(t, c.files), func(k string) string { return c.env[k] })
+			if got != c.want {
+				t.Errorf("TuneGC = %+v, want %+v", got, c.want)
+			}
+			if l := debug.SetMemoryLimit(-1); l != c.wantLimit {
+				t.Errorf("runtime soft limit %d, want %d", l, c.wantLimit)
+			}
+			if p := debug.SetGCPercent(100); p != 100 {
+				t.Errorf("GOGC changed to %d, want the runtime's 100 left alone", p)
+			}
+		})
+	}
+}
