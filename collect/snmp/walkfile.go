@@ -52,6 +52,29 @@ func ReadSnmprec(r io.Reader, name string) ([]vendors.VarBind, []error) {
 	return res.vbs, res.allErrors()
 }
 
+// ReadSnmprecBytes is ReadSnmprec of a file read whole into data; readErr
+// is the error that ended reading it (nil when it was read to its end),
+// reported as ReadSnmprec reports its reader's. Nothing returned refers
+// to data: its buffer may be reused at once.
+func ReadSnmprecBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
+	res := readSnmprecFrom(newBytesLineReader(data, readErr), &builder{name: name, hint: varbindHint(data)})
+	return res.vbs, res.allErrors()
+}
+
+// ReadSnmpwalkBytes is ReadSnmpwalk of a file read whole, as
+// ReadSnmprecBytes is ReadSnmprec's.
+func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
+	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), builder{name: name, hint: varbindHint(data)})
+	return res.vbs, res.allErrors()
+}
+
+// varbindHint is about how many varbinds data holds: its lines, but no
+// more than one per 8 bytes (a file of blank lines must not make a large
+// allocation).
+func varbindHint(data []byte) int {
+	return min(bytes.Count(data, []byte{'\n'})+1, len(data)/8+1)
+}
+
 // ReadSnmpwalk parses net-snmp `snmpwalk -On` / `snmpbulkwalk -On` output.
 //
 // It understands every value type net-snmp prints (STRING quoted or not and
@@ -228,10 +251,23 @@ type lineReader struct {
 	tooLong bool // the line last returned exceeded maxLineLen and is empty
 	done    bool
 	err     error // read error other than io.EOF
+
+	// A file read whole (newBytesLineReader): what is left of it, and the
+	// error that ended reading it.
+	inMem  bool
+	mem    []byte
+	memErr error
 }
 
 func newLineReader(r io.Reader) *lineReader {
 	return &lineReader{br: bufio.NewReaderSize(r, readBufSize)}
+}
+
+// newBytesLineReader reads the lines of data, a file read whole; readErr
+// is the error that ended reading it (nil when it was read to its end),
+// reported after the last line as a reader's would be.
+func newBytesLineReader(data []byte, readErr error) *lineReader {
+	return &lineReader{mem: data, inMem: true, memErr: readErr}
 }
 
 // next returns the next line without its "\n" or "\r\n". The slice is valid
@@ -239,6 +275,9 @@ func newLineReader(r io.Reader) *lineReader {
 func (l *lineReader) next() ([]byte, bool) {
 	if l.done {
 		return nil, false
+	}
+	if l.inMem {
+		return l.nextMem()
 	}
 	l.long = l.long[:0]
 	l.tooLong = false
@@ -273,6 +312,37 @@ func (l *lineReader) next() ([]byte, bool) {
 		}
 		return b, true
 	}
+}
+
+// nextMem is next for a file held in memory: the line is a slice of it.
+func (l *lineReader) nextMem() ([]byte, bool) {
+	l.tooLong = false
+	if len(l.mem) == 0 {
+		l.done, l.err = true, l.memErr
+		return nil, false
+	}
+	var b []byte
+	if i := bytes.IndexByte(l.mem, '\n'); i >= 0 {
+		b, l.mem = l.mem[:i+1], l.mem[i+1:]
+	} else {
+		b, l.mem = l.mem, nil
+		l.done, l.err = true, l.memErr
+	}
+	if len(b) > maxLineLen {
+		l.tooLong = true
+		b = nil
+	}
+	l.n++
+	if l.n == 1 {
+		b = bytes.TrimPrefix(b, utf8BOM) // left by Windows editors
+	}
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b, true
 }
 
 func (l *lineReader) keep(b []byte) {
@@ -319,6 +389,9 @@ type builder struct {
 	arena   []byte
 	scratch []byte
 	errs    []error
+	// hint sizes the first chunk when the number of varbinds is known
+	// about (a file read whole): one chunk, never copied into another.
+	hint int
 }
 
 const (
@@ -346,7 +419,12 @@ func (b *builder) appendOID(oid []byte) (span, bool) {
 
 func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
 	if b.cur == nil {
-		b.cur = make([]vendors.VarBind, 0, min(max(firstChunk, b.total/2), maxChunk))
+		n := min(max(firstChunk, b.total/2), maxChunk)
+		if b.hint > 0 {
+			n, b.hint = b.hint, 0
+			b.spans = make([][2]span, 0, n)
+		}
+		b.cur = make([]vendors.VarBind, 0, n)
 	}
 	b.cur = append(b.cur, vendors.VarBind{Value: v, Line: line})
 	b.spans = append(b.spans, [2]span{oid, voidSpan})
@@ -594,8 +672,7 @@ func snmprecKind(tag int) (vendors.Kind, bool) {
 // to line, counts the non-blank ones, reports an over-long line on b and
 // calls skipped for it (the line itself is dropped), calls end after the
 // last line and returns what b has built, duplicates dropped.
-func (b *builder) readLines(r io.Reader, line func(n int, l []byte), skipped, end func()) result {
-	lr := newLineReader(r)
+func (b *builder) readLines(lr *lineReader, line func(n int, l []byte), skipped, end func()) result {
 	nonBlank := 0
 	for {
 		l, ok := lr.next()
@@ -623,9 +700,12 @@ func (b *builder) readLines(r io.Reader, line func(n int, l []byte), skipped, en
 }
 
 func readSnmprec(r io.Reader, name string) result {
-	b := &builder{name: name}
+	return readSnmprecFrom(newLineReader(r), &builder{name: name})
+}
+
+func readSnmprecFrom(lr *lineReader, b *builder) result {
 	nothing := func() {}
-	return b.readLines(r, func(n int, line []byte) {
+	return b.readLines(lr, func(n int, line []byte) {
 		line = bytes.TrimSpace(line) // snmpsim strips every record
 		if len(line) == 0 || line[0] == '#' {
 			return
@@ -823,8 +903,12 @@ type walkParser struct {
 }
 
 func readSnmpwalk(r io.Reader, name string) result {
-	p := &walkParser{builder: builder{name: name}}
-	return p.readLines(r, p.line, func() { p.st = stNone }, p.eof)
+	return readSnmpwalkFrom(newLineReader(r), builder{name: name})
+}
+
+func readSnmpwalkFrom(lr *lineReader, b builder) result {
+	p := &walkParser{builder: b}
+	return p.readLines(lr, p.line, func() { p.st = stNone }, p.eof)
 }
 
 func (p *walkParser) eof() {
