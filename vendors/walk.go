@@ -239,6 +239,28 @@ func (w *Walk) HasSubtree(prefix string) bool {
 
 // CompareOID orders dotted OIDs numerically, arc by arc; a prefix sorts first.
 func CompareOID(a, b string) int {
+	// The arcs both share as text compare equal: skip them, and compare
+	// arc by arc from the start of the arc where the texts first differ
+	// (sorted walks share all but their last arc or two).
+	n := min(len(a), len(b))
+	i := 0
+	for i+8 <= n && a[i:i+8] == b[i:i+8] {
+		i += 8
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) && i == len(b) {
+		return 0
+	}
+	for i > 0 && a[i-1] != '.' {
+		i--
+	}
+	return compareArcs(a[i:], b[i:])
+}
+
+// compareArcs is CompareOID arc by arc from the first.
+func compareArcs(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		if i >= len(a) {
