@@ -131,4 +131,3 @@ func TestReadAllOneRead(t *testing.T) {
 		t.Errorf("grew past the cap: %d bytes, %v; want 64 bytes and ErrTooLarge", len(b), err)
 	}
 }
-
