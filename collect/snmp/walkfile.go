@@ -57,15 +57,21 @@ func ReadSnmprec(r io.Reader, name string) ([]vendors.VarBind, []error) {
 // reported as ReadSnmprec reports its reader's. Nothing returned refers
 // to data: its buffer may be reused at once.
 func ReadSnmprecBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
-	res := readSnmprecFrom(newBytesLineReader(data, readErr), &builder{name: name, hint: varbindHint(data)})
+	res := readSnmprecFrom(newBytesLineReader(data, readErr), wholeFileBuilder(name, data))
 	return res.vbs, res.allErrors()
 }
 
 // ReadSnmpwalkBytes is ReadSnmpwalk of a file read whole, as
 // ReadSnmprecBytes is ReadSnmprec's.
 func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
-	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), builder{name: name, hint: varbindHint(data)})
+	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), *wholeFileBuilder(name, data))
 	return res.vbs, res.allErrors()
+}
+
+// wholeFileBuilder is a builder sized for data, a file read whole: its
+// OIDs' text takes at most the file's size.
+func wholeFileBuilder(name string, data []byte) *builder {
+	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data))}
 }
 
 // varbindHint is about how many varbinds data holds: its lines, but no
@@ -444,7 +450,9 @@ func (b *builder) flush() {
 		s := b.spans[i]
 		b.cur[i].OID = all[s[0].lo:s[0].hi]
 		if s[1].hi > s[1].lo {
-			b.cur[i].Value.OID = all[s[1].lo:s[1].hi]
+			// A value a snapshot keeps (sysObjectID): its own string, so
+			// that keeping it does not keep the text of every OID.
+			b.cur[i].Value.OID = strings.Clone(all[s[1].lo:s[1].hi])
 		}
 	}
 	b.done = append(b.done, b.cur)
