@@ -8,6 +8,7 @@ package vendors
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,24 +208,44 @@ type Row struct {
 // Column returns all varbinds strictly below prefix, in OID order, with the
 // suffix after prefix as Index.
 func (w *Walk) Column(prefix string) []Row {
-	prefix = strings.TrimPrefix(prefix, ".")
-	start, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
-	p := prefix + "."
-	if start < len(w.vbs) && w.vbs[start].OID == prefix {
-		start++ // a scalar instance equal to the prefix is not a row
-	}
-	end := start
-	for end < len(w.vbs) && strings.HasPrefix(w.vbs[end].OID, p) {
-		end++
-	}
+	start, end, p := w.column(prefix)
 	if end == start {
 		return nil
 	}
 	rows := make([]Row, 0, end-start)
 	for _, vb := range w.vbs[start:end] {
-		rows = append(rows, Row{Index: vb.OID[len(p):], Value: vb.Value, Line: vb.Line})
+		rows = append(rows, Row{Index: vb.OID[p:], Value: vb.Value, Line: vb.Line})
 	}
 	return rows
+}
+
+// Rows yields Column's rows (with their position in it) without building
+// the slice: what a decoder that reads a column once ranges over.
+func (w *Walk) Rows(prefix string) iter.Seq2[int, Row] {
+	return func(yield func(int, Row) bool) {
+		start, end, p := w.column(prefix)
+		for i := start; i < end; i++ {
+			vb := &w.vbs[i]
+			if !yield(i-start, Row{Index: vb.OID[p:], Value: vb.Value, Line: vb.Line}) {
+				return
+			}
+		}
+	}
+}
+
+// column is where the rows under prefix lie in w.vbs, and the length of
+// the prefix with its dot (where each row's index starts).
+func (w *Walk) column(prefix string) (start, end, p int) {
+	prefix = strings.TrimPrefix(prefix, ".")
+	start, _ = slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	if start < len(w.vbs) && w.vbs[start].OID == prefix {
+		start++ // a scalar instance equal to the prefix is not a row
+	}
+	end = start
+	for end < len(w.vbs) && len(w.vbs[end].OID) > len(prefix) && w.vbs[end].OID[len(prefix)] == '.' && strings.HasPrefix(w.vbs[end].OID, prefix) {
+		end++
+	}
+	return start, end, len(prefix) + 1
 }
 
 // HasSubtree reports whether any varbind lies below prefix.
@@ -309,7 +330,7 @@ func compareArcs(a, b string) int {
 // those.
 func (w *Walk) ActiveStack() [][2]int {
 	var out [][2]int
-	for _, r := range w.Column(oidIfStack) {
+	for _, r := range w.Rows(oidIfStack) {
 		ix, ok := IndexInts(r.Index)
 		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 			continue
@@ -327,14 +348,17 @@ func IndexInts(index string) ([]int64, bool) {
 	if index == "" {
 		return nil, false
 	}
-	parts := strings.Split(index, ".")
-	out := make([]int64, len(parts))
-	for i, p := range parts {
-		n, err := strconv.ParseInt(p, 10, 64)
+	out := make([]int64, 0, strings.Count(index, ".")+1)
+	for {
+		part, rest, more := strings.Cut(index, ".")
+		n, err := strconv.ParseInt(part, 10, 64)
 		if err != nil {
 			return nil, false
 		}
-		out[i] = n
+		out = append(out, n)
+		if !more {
+			return out, true
+		}
+		index = rest
 	}
-	return out, true
 }
