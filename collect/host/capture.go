@@ -289,7 +289,7 @@ func applyEthtool(n *topology.NIC, b []byte) {
 			}
 		case "driver":
 			if n.Driver == "" && v != "" {
-				n.Driver = v
+				n.Driver = intern(v) // not a piece of the file's text
 			}
 		case "Link detected":
 			if n.State == "" {
