@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -73,6 +74,12 @@ type SiteDir struct {
 	dir  string
 	lim  Limits
 	used atomic.Int64
+
+	// tops are the top-level folders (hosts, switches) kept open while
+	// the site is, so that OpenFolder opens hosts/<name> relative to
+	// hosts/ (nil: could not be opened that way).
+	mu   sync.Mutex
+	tops map[string]*siteFolder
 }
 
 // OpenSiteDir opens dir as a site. The folder itself may be reached
@@ -94,7 +101,17 @@ func OpenSiteDir(dir string, lim Limits) (*SiteDir, error) {
 }
 
 // Close releases the folder.
-func (s *SiteDir) Close() error { return s.root.Close() }
+func (s *SiteDir) Close() error {
+	s.mu.Lock()
+	for _, f := range s.tops {
+		if f != nil {
+			f.Close()
+		}
+	}
+	s.tops = nil
+	s.mu.Unlock()
+	return s.root.Close()
+}
 
 // Dir is the folder the site was opened from.
 func (s *SiteDir) Dir() string { return s.dir }
@@ -372,8 +389,16 @@ func (r renamed) Name() string { return r.name }
 // OpenFolder opens the folder name of the site once, to list it and to read
 // the files listed in it relative to it (host.FolderFS): a host's capture
 // costs one listing and one open per file instead of a walk of every path
-// from the site's root. Errors are Open's.
+// from the site's root. A folder of a top-level folder (hosts/<name>) is
+// opened relative to it, kept open. Errors are Open's.
 func (s *SiteDir) OpenFolder(name string) (host.Folder, error) {
+	if top, base, ok := strings.Cut(name, "/"); ok && !strings.Contains(base, "/") && fs.ValidPath(name) {
+		if p := s.top(top); p != nil {
+			if f := p.openFolderAt(base); f != nil {
+				return f, nil
+			}
+		}
+	}
 	f, err := s.Open(name)
 	if err != nil {
 		return nil, err
@@ -386,6 +411,51 @@ func (s *SiteDir) OpenFolder(name string) (host.Folder, error) {
 	return d, nil
 }
 
+// top is the top-level folder name kept open, or nil.
+func (s *SiteDir) top(name string) *siteFolder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.tops[name]; ok {
+		return d
+	}
+	var d *siteFolder
+	if f, err := s.Open(name); err == nil {
+		if d, _ = f.(*siteFolder); d == nil || !d.descriptor() {
+			f.Close()
+			d = nil
+		}
+	}
+	if s.tops == nil {
+		s.tops = map[string]*siteFolder{}
+	}
+	s.tops[name] = d // its descriptor is set before it is shared
+	return d
+}
+
+// OpenFolder opens the folder name (one entry of d, as its listing gave
+// it) as SiteDir.OpenFolder opens d's path joined with name: relative to d
+// without following a symlink, or else through the site's root.
+func (d *siteFolder) OpenFolder(name string) (host.Folder, error) {
+	if oneName(name) {
+		if f := d.openFolderAt(name); f != nil {
+			return f, nil
+		}
+	}
+	return d.s.OpenFolder(d.join(name))
+}
+
+func (d *siteFolder) join(name string) string {
+	if d.name == "." {
+		return name
+	}
+	return d.name + "/" + name
+}
+
+// oneName reports whether name is one path component naming an entry.
+func oneName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsRune(name, '/')
+}
+
 // ReadFileBuf reads the file name (one entry of the folder, as its listing
 // gave it) as SiteDir.ReadFileBuf reads the folder's path joined with name,
 // with the same caps, refusals and errors. A regular file is opened
@@ -394,11 +464,8 @@ func (s *SiteDir) OpenFolder(name string) (host.Folder, error) {
 // is left to SiteDir.ReadFileBuf, which resolves it beneath the site's root
 // and says why it is refused.
 func (d *siteFolder) ReadFileBuf(name string, buf []byte) ([]byte, time.Time, error) {
-	full := name
-	if d.name != "." {
-		full = d.name + "/" + name
-	}
-	if name != "" && name != "." && name != ".." && !strings.ContainsRune(name, '/') {
+	full := d.join(name)
+	if oneName(name) {
 		if b, t, ok, err := d.readAt(name, full, buf); ok {
 			return b, t, err
 		}

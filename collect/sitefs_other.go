@@ -9,3 +9,7 @@ import "time"
 func (d *siteFolder) readAt(name, full string, buf []byte) ([]byte, time.Time, bool, error) {
 	return nil, time.Time{}, false, nil
 }
+
+func (d *siteFolder) descriptor() bool { return false }
+
+func (d *siteFolder) openFolderAt(name string) *siteFolder { return nil }

@@ -367,7 +367,18 @@ func (r *capReader) folder(d string) Folder {
 	f, ok := r.folders[d]
 	if !ok {
 		var err error
-		if f, err = r.ffs.OpenFolder(path.Join(r.dir, d)); err != nil {
+		if d == "" {
+			f, err = r.ffs.OpenFolder(r.dir)
+		} else {
+			// relative to its parent folder, opened first
+			pd, base := path.Split(strings.TrimSuffix(d, "/"))
+			if p := r.folder(pd); p != nil {
+				f, err = p.OpenFolder(base)
+			} else {
+				f, err = r.ffs.OpenFolder(path.Join(r.dir, d))
+			}
+		}
+		if err != nil {
 			f = nil
 		}
 		r.folders[d] = f

@@ -24,5 +24,8 @@ type Folder interface {
 	// path joined with name, and returns the file's modification time. The
 	// bytes are valid until buf is reused.
 	ReadFileBuf(name string, buf []byte) ([]byte, time.Time, error)
+	// OpenFolder opens the entry name, a folder, as the FolderFS opens the
+	// folder's path joined with name.
+	OpenFolder(name string) (Folder, error)
 	Close() error
 }
