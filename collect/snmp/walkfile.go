@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/vendors"
@@ -71,7 +72,7 @@ func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBi
 // wholeFileBuilder is a builder sized for data, a file read whole: its
 // OIDs' text takes at most the file's size.
 func wholeFileBuilder(name string, data []byte) *builder {
-	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data))}
+	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data)), ownText: true}
 }
 
 // varbindHint is about how many varbinds data holds: its lines, but no
@@ -398,6 +399,9 @@ type builder struct {
 	// hint sizes the first chunk when the number of varbinds is known
 	// about (a file read whole): one chunk, never copied into another.
 	hint int
+	// ownText: text was allocated for this builder's first chunk alone,
+	// so flush may turn it into a string without copying it.
+	ownText bool
 }
 
 const (
@@ -445,7 +449,17 @@ func (b *builder) flush() {
 	if len(b.cur) == 0 {
 		return
 	}
-	all := string(b.text)
+	var all string
+	if b.ownText {
+		// The text buffer sized for the whole file becomes the OIDs'
+		// string as it is: it is never written again (the next chunk, if
+		// any, starts a new buffer).
+		all = unsafe.String(unsafe.SliceData(b.text), len(b.text))
+		b.text, b.ownText = nil, false
+	} else {
+		all = string(b.text)
+		b.text = b.text[:0]
+	}
 	for i := range b.cur {
 		s := b.spans[i]
 		b.cur[i].OID = all[s[0].lo:s[0].hi]
@@ -456,7 +470,7 @@ func (b *builder) flush() {
 		}
 	}
 	b.done = append(b.done, b.cur)
-	b.cur, b.spans, b.text = nil, b.spans[:0], b.text[:0]
+	b.cur, b.spans = nil, b.spans[:0]
 }
 
 // last is the value of the varbind added last.
