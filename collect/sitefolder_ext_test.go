@@ -42,6 +42,20 @@ func TestLoadSiteFoldersSameAsPlainFS(t *testing.T) {
 	if !reflect.DeepEqual(fast, plain) {
 		t.Fatalf("SiteDir and os.DirFS loads differ (-dirfs +sitedir):\n%s", cmp.Diff(plain, fast))
 	}
+	// Many workers share the kept-open hosts/ folder and the buffer pools
+	// (run with -race).
+	sd2, err := collect.OpenSiteDir(dir, collect.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sd2.Close()
+	parallel, err := collect.LoadSite(sd2, "s", collect.LoadOptions{Workers: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fast, parallel) {
+		t.Fatalf("8 workers and 1 differ (-one +eight):\n%s", cmp.Diff(fast, parallel))
+	}
 	if len(fast.Hosts) != 61 {
 		t.Fatalf("%d hosts", len(fast.Hosts))
 	}
