@@ -1,6 +1,8 @@
 package host
 
 import (
+	"bytes"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -64,5 +66,51 @@ func TestDetachBondKeepsNoFileText(t *testing.T) {
 	a, c := strings.Clone("eth0"), strings.Clone("eth0")
 	if unsafe.StringData(intern(a)) != unsafe.StringData(intern(c)) {
 		t.Error("two copies of eth0 interned are not one")
+	}
+}
+
+// The JSON parsers intern the short words hosts repeat (interface names;
+// lldpcli's switch and port names) and copy the rest: two hosts' captures
+// share "eth0" and the switch's name, not their own MACs.
+func TestJSONWordsInterned(t *testing.T) {
+	ip, err := os.ReadFile("testdata/capture/web01/ip-link.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseIPLinkJSON(bytes.Clone(ip), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseIPLinkJSON(bytes.Clone(ip), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
+	checked := 0
+	for i := range a.NICs {
+		if n := a.NICs[i].Name; n != "" && !same(n, b.NICs[i].Name) {
+			t.Errorf("NIC %s: two copies", n)
+		}
+		if m := a.NICs[i].PermMAC; len(m) == 17 {
+			checked++
+			if same(m, b.NICs[i].PermMAC) {
+				t.Errorf("NIC %s's MAC %s interned", a.NICs[i].Name, m)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no MAC checked")
+	}
+	lj := []byte(`{"lldp": {"interface": {"eth0": {"chassis": {"leaf1": {"id": {"type": "mac", "value": "00:1c:73:00:00:01"}}},
+  "port": {"id": {"type": "ifname", "value": "Ethernet7"}}}}}}`)
+	na, err := ParseLLDPJSON(bytes.Clone(lj), "a")
+	if err != nil || len(na) == 0 {
+		t.Fatal(err, len(na))
+	}
+	nb, _ := ParseLLDPJSON(bytes.Clone(lj), "b")
+	for what, s := range map[string][2]string{"port": {na[0].PortID, nb[0].PortID}, "chassis MAC": {na[0].ChassisID, nb[0].ChassisID}} {
+		if s[0] == "" || !same(s[0], s[1]) {
+			t.Errorf("%s %q: two copies", what, s[0])
+		}
 	}
 }
