@@ -290,14 +290,23 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 			return unreachable(err)
 		}
 		defer f.Close()
+		// The file is read whole into a pooled buffer and parsed from it;
+		// nothing parsed refers to the buffer. A read that fails part way
+		// is reported after the lines read, as a streaming reader would.
+		buf := switchBufs.Get().(*[]byte)
+		data, rerr := readWhole(f, *buf)
 		var (
 			vbs  []vendors.VarBind
 			errs []error
 		)
 		if ext == ".snmprec" {
-			vbs, errs = snmp.ReadSnmprec(f, p)
+			vbs, errs = snmp.ReadSnmprecBytes(data, rerr, p)
 		} else {
-			vbs, errs = snmp.ReadSnmpwalk(f, p)
+			vbs, errs = snmp.ReadSnmpwalkBytes(data, rerr, p)
+		}
+		if cap(data) <= maxPooledSwitchBuf {
+			*buf = data[:0]
+			switchBufs.Put(buf)
 		}
 		r.problems = append(r.problems, limitErrors(p, errs, 20)...)
 		if len(vbs) == 0 {
@@ -314,6 +323,27 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 		r.problems = append(r.problems, topology.Problem{File: p, What: fmt.Sprintf("ignored: unknown switch file type %q (want .json, .snmprec or .walk)", ext)})
 	}
 	return r
+}
+
+// switchBufs pools the buffers switch walks are read into.
+var switchBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
+
+// maxPooledSwitchBuf bounds what a pooled buffer keeps: a rare huge walk
+// is not held on to for the rest of the load.
+const maxPooledSwitchBuf = 16 << 20
+
+// readWhole reads the open file f to its end into buf's storage: a site
+// file with one read sized from its fstat, under the site's caps. What
+// was read before an error is returned with it.
+func readWhole(f fs.File, buf []byte) ([]byte, error) {
+	if sf, ok := f.(*siteFile); ok {
+		return readAll(&sf.capped, sf.st.Size(), sf.s.lim.file(), buf)
+	}
+	size := int64(0)
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	return readAll(f, size, DefaultMaxFileBytes, buf)
 }
 
 // modTime is an input file's modification time as a snapshot's Collected,

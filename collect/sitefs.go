@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -9,8 +8,12 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
+
+	"github.com/bondaudit/bondaudit/collect/host"
 )
 
 // Limits bound what reading one site may cost. Everything under a site's
@@ -71,6 +74,12 @@ type SiteDir struct {
 	dir  string
 	lim  Limits
 	used atomic.Int64
+
+	// tops are the top-level folders (hosts, switches) kept open while
+	// the site is, so that OpenFolder opens hosts/<name> relative to
+	// hosts/ (nil: could not be opened that way).
+	mu   sync.Mutex
+	tops map[string]*siteFolder
 }
 
 // OpenSiteDir opens dir as a site. The folder itself may be reached
@@ -92,7 +101,17 @@ func OpenSiteDir(dir string, lim Limits) (*SiteDir, error) {
 }
 
 // Close releases the folder.
-func (s *SiteDir) Close() error { return s.root.Close() }
+func (s *SiteDir) Close() error {
+	s.mu.Lock()
+	for _, f := range s.tops {
+		if f != nil {
+			f.Close()
+		}
+	}
+	s.tops = nil
+	s.mu.Unlock()
+	return s.root.Close()
+}
 
 // Dir is the folder the site was opened from.
 func (s *SiteDir) Dir() string { return s.dir }
@@ -139,7 +158,7 @@ func (s *SiteDir) Open(name string) (fs.File, error) {
 	}
 	switch {
 	case st.IsDir():
-		return &siteFolder{File: f, s: s, name: name}, nil
+		return &siteFolder{File: f, s: s, name: name, dirfd: -1}, nil
 	case !st.Mode().IsRegular():
 		f.Close()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(st.Mode()))}
@@ -147,28 +166,68 @@ func (s *SiteDir) Open(name string) (fs.File, error) {
 		f.Close()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: %s is larger than %s", ErrTooLarge, byteSize(st.Size()), byteSize(s.lim.file()))}
 	}
-	return &siteFile{f: f, st: st, s: s, name: name, left: s.lim.file()}, nil
+	return &siteFile{capped: capped{s: s, name: name, left: s.lim.file(), read: f.Read}, f: f, st: st}, nil
 }
 
 // ReadFile implements fs.ReadFileFS with the caps.
 func (s *SiteDir) ReadFile(name string) ([]byte, error) {
+	b, _, err := s.ReadFileBuf(name, nil)
+	return b, err
+}
+
+// ReadFileBuf reads name as ReadFile does into buf's storage (grown when
+// the file does not fit; pass a pooled buffer to read many files without
+// allocating) and returns the bytes and the file's modification time. The
+// bytes are valid until buf is reused. A file is read with one read of
+// the size fstat gave it.
+func (s *SiteDir) ReadFileBuf(name string, buf []byte) ([]byte, time.Time, error) {
 	f, err := s.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	defer f.Close()
 	sf, ok := f.(*siteFile)
 	if !ok {
-		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a folder")}
+		return nil, time.Time{}, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a folder")}
 	}
 	// The size is a hint (the file may grow while it is read); the cap in
 	// Read is the limit.
-	var b bytes.Buffer
-	b.Grow(int(sf.st.Size()) + 1)
-	if _, err := b.ReadFrom(sf); err != nil {
-		return nil, err
+	b, err := readAll(&sf.capped, sf.st.Size(), s.lim.file(), buf)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
-	return b.Bytes(), nil
+	return b, sf.st.ModTime(), nil
+}
+
+// readAll reads r to its end into buf's storage. size is what fstat said
+// (at most limit): the buffer holds one byte more, so that a file of that
+// size comes in one read, and a read that fills exactly size bytes of it
+// ends the file (on a regular file a read returns less than asked only at
+// its end). What was read before an error is returned with it.
+func readAll(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
+	want := int(min(max(size, 0), limit)) + 1
+	if cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(len(buf), 4096))
+		}
+		asked := cap(buf) - len(buf)
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+max(n, 0)]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		case n <= 0:
+			return buf, nil
+		case n < asked && int64(len(buf)) == size:
+			return buf, nil
+		}
+	}
 }
 
 // Stat implements fs.StatFS; it follows symlinks that stay inside the site.
@@ -232,17 +291,23 @@ func byteSize(n int64) string {
 
 // siteFile is a regular file of the site, read under both caps.
 type siteFile struct {
-	f    *os.File
-	st   fs.FileInfo
-	s    *SiteDir
-	name string
-	left int64 // bytes this file may still give
+	capped
+	f  *os.File
+	st fs.FileInfo
 }
 
 func (f *siteFile) Stat() (fs.FileInfo, error) { return f.st, nil }
 func (f *siteFile) Close() error               { return f.f.Close() }
 
-func (f *siteFile) Read(p []byte) (int, error) {
+// capped reads one file of the site under both caps.
+type capped struct {
+	s    *SiteDir
+	name string
+	left int64 // bytes this file may still give
+	read func([]byte) (int, error)
+}
+
+func (f *capped) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -250,7 +315,7 @@ func (f *siteFile) Read(p []byte) (int, error) {
 		// One byte more than the cap tells a file that ends exactly at the
 		// cap from one that goes on.
 		var one [1]byte
-		if n, _ := f.f.Read(one[:]); n == 0 {
+		if n, _ := f.read(one[:]); n == 0 {
 			return 0, io.EOF
 		}
 		return 0, &fs.PathError{Op: "read", Path: f.name, Err: fmt.Errorf("%w: grew past %s while being read", ErrTooLarge, byteSize(f.s.lim.file()))}
@@ -258,7 +323,10 @@ func (f *siteFile) Read(p []byte) (int, error) {
 	if int64(len(p)) > f.left {
 		p = p[:f.left]
 	}
-	n, err := f.f.Read(p)
+	n, err := f.read(p)
+	if n < 0 {
+		n = 0
+	}
 	f.left -= int64(n)
 	if f.s.used.Add(int64(n)) > f.s.lim.site() {
 		return n, &fs.PathError{Op: "read", Path: f.name, Err: fmt.Errorf("%w (%s; raise --max-site-size)", ErrSiteBudget, byteSize(f.s.lim.site()))}
@@ -272,8 +340,9 @@ func (f *siteFile) Read(p []byte) (int, error) {
 // siteFolder is a folder of the site.
 type siteFolder struct {
 	*os.File
-	s    *SiteDir
-	name string
+	s     *SiteDir
+	name  string
+	dirfd int // the folder's descriptor once ReadFileBuf has asked for it; -1 before
 }
 
 func (d *siteFolder) Read([]byte) (int, error) {
@@ -316,3 +385,90 @@ type renamed struct {
 }
 
 func (r renamed) Name() string { return r.name }
+
+// OpenFolder opens the folder name of the site once, to list it and to read
+// the files listed in it relative to it (host.FolderFS): a host's capture
+// costs one listing and one open per file instead of a walk of every path
+// from the site's root. A folder of a top-level folder (hosts/<name>) is
+// opened relative to it, kept open. Errors are Open's.
+func (s *SiteDir) OpenFolder(name string) (host.Folder, error) {
+	if top, base, ok := strings.Cut(name, "/"); ok && !strings.Contains(base, "/") && fs.ValidPath(name) {
+		if p := s.top(top); p != nil {
+			if f := p.openFolderAt(base); f != nil {
+				return f, nil
+			}
+		}
+	}
+	f, err := s.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := f.(*siteFolder)
+	if !ok {
+		f.Close()
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: syscall.ENOTDIR}
+	}
+	return d, nil
+}
+
+// top is the top-level folder name kept open, or nil.
+func (s *SiteDir) top(name string) *siteFolder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.tops[name]; ok {
+		return d
+	}
+	var d *siteFolder
+	if f, err := s.Open(name); err == nil {
+		if d, _ = f.(*siteFolder); d == nil || !d.descriptor() {
+			f.Close()
+			d = nil
+		}
+	}
+	if s.tops == nil {
+		s.tops = map[string]*siteFolder{}
+	}
+	s.tops[name] = d // its descriptor is set before it is shared
+	return d
+}
+
+// OpenFolder opens the folder name (one entry of d, as its listing gave
+// it) as SiteDir.OpenFolder opens d's path joined with name: relative to d
+// without following a symlink, or else through the site's root.
+func (d *siteFolder) OpenFolder(name string) (host.Folder, error) {
+	if oneName(name) {
+		if f := d.openFolderAt(name); f != nil {
+			return f, nil
+		}
+	}
+	return d.s.OpenFolder(d.join(name))
+}
+
+func (d *siteFolder) join(name string) string {
+	if d.name == "." {
+		return name
+	}
+	return d.name + "/" + name
+}
+
+// oneName reports whether name is one path component naming an entry.
+func oneName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsRune(name, '/')
+}
+
+// ReadFileBuf reads the file name (one entry of the folder, as its listing
+// gave it) as SiteDir.ReadFileBuf reads the folder's path joined with name,
+// with the same caps, refusals and errors. A regular file is opened
+// relative to the open folder without following a symlink; anything else
+// (a symlink, a name gone since the listing, a FIFO, a file over the cap)
+// is left to SiteDir.ReadFileBuf, which resolves it beneath the site's root
+// and says why it is refused.
+func (d *siteFolder) ReadFileBuf(name string, buf []byte) ([]byte, time.Time, error) {
+	full := d.join(name)
+	if oneName(name) {
+		if b, t, ok, err := d.readAt(name, full, buf); ok {
+			return b, t, err
+		}
+	}
+	return d.s.ReadFileBuf(full, buf)
+}

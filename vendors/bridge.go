@@ -26,7 +26,7 @@ func portListBits(b []byte) []int {
 
 // vlans reads PVIDs and VLAN membership bitmaps through base ports.
 func (d *decoder) vlans() {
-	for _, r := range d.w.Column(oidDot1qPvid) {
+	for _, r := range d.w.Rows(oidDot1qPvid) {
 		bp, ok := d.intIndex(oidDot1qPvid, r)
 		if !ok {
 			continue
@@ -40,7 +40,7 @@ func (d *decoder) vlans() {
 	// vlan) when the agent has no current table.
 	egress, untagged := map[int][]byte{}, map[int][]byte{}
 	read := func(col string, want int, into map[int][]byte) {
-		for _, r := range d.w.Column(col) {
+		for _, r := range d.w.Rows(col) {
 			ix, ok := IndexInts(r.Index)
 			if !ok || len(ix) != want {
 				d.problemf(r.Line, "%s.%s: unexpected index", col, r.Index)
@@ -87,7 +87,7 @@ func (d *decoder) vlans() {
 // fdb reads learned MAC addresses (Q-BRIDGE-MIB, else BRIDGE-MIB).
 func (d *decoder) fdb() {
 	fdbVLAN := map[int]int{}
-	for _, r := range d.w.Column(oidDot1qVlanFdbID) {
+	for _, r := range d.w.Rows(oidDot1qVlanFdbID) {
 		ix, ok := IndexInts(r.Index)
 		if !ok || len(ix) != 2 {
 			continue
@@ -139,7 +139,7 @@ func (d *decoder) fdb() {
 	if len(q) > 0 {
 		return
 	}
-	for _, r := range d.w.Column(oidDot1dTpFdbPort) {
+	for _, r := range d.w.Rows(oidDot1dTpFdbPort) {
 		ix, ok := IndexInts(r.Index)
 		if !ok || len(ix) != 6 {
 			d.problemf(r.Line, "dot1dTpFdbPort.%s: index is not 6 octets", r.Index)

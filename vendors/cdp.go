@@ -67,7 +67,7 @@ func (d *decoder) cdp() {
 	}
 	rows := map[[2]int]*entry{}
 	for _, c := range cdpColumns {
-		for _, r := range d.w.Column(oidCdpCacheEntry + "." + strconv.Itoa(c)) {
+		for _, r := range d.w.Rows(oidCdpCacheEntry + "." + strconv.Itoa(c)) {
 			ix, ok := IndexInts(r.Index)
 			if !ok || len(ix) != 2 || ix[0] < 0 || ix[1] < 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 				d.problemf(r.Line, "CISCO-CDP-MIB %s.%s: index is not two integers", cdpColumnName[c], r.Index)

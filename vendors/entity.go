@@ -105,7 +105,7 @@ func (d *decoder) modules() {
 	t := entityTree{}
 	col := func(c int, name string, f func(e *physEntity, n int)) {
 		prefix := oidEntPhysicalEntry + "." + strconv.Itoa(c)
-		for _, r := range d.w.Column(prefix) {
+		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok || !r.Value.Exists() {
 				continue
@@ -139,7 +139,7 @@ func (d *decoder) modules() {
 		card    *physEntity   // line card: a module sitting in the chassis (through slot containers only)
 	}
 	var ports []*portEnt
-	for _, r := range d.w.Column(oidEntAliasMappingIdentifier) {
+	for _, r := range d.w.Rows(oidEntAliasMappingIdentifier) {
 		ix, ok := IndexInts(r.Index)
 		if !ok || len(ix) != 2 {
 			d.problemf(r.Line, "entAliasMappingIdentifier.%s: index is not entPhysicalIndex.logicalIndex", r.Index)

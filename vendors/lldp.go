@@ -28,7 +28,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 	locs := map[int]*locPort{}
 	for _, c := range []int{2, 3, 4} {
 		prefix := entry + "." + strconv.Itoa(c)
-		for _, r := range d.w.Column(prefix) {
+		for _, r := range d.w.Rows(prefix) {
 			n, ok := d.intIndex(prefix, r)
 			if !ok {
 				continue
@@ -332,7 +332,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	cols := []int{firstCol, firstCol + 1, firstCol + 2, firstCol + 3, firstCol + 4, firstCol + 5, firstCol + 6}
 	for ci, c := range cols {
 		prefix := entry + "." + strconv.Itoa(c)
-		for _, row := range d.w.Column(prefix) {
+		for _, row := range d.w.Rows(prefix) {
 			r := get(row.Index, row.Line)
 			if r == nil || !row.Value.Exists() {
 				continue
@@ -361,7 +361,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	}
 	// 802.3 / 802.1 extensions share the V1 index.
 	if isV1 {
-		for _, row := range d.w.Column(oidLldpXdot3RemLinkAgg + ".1") {
+		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".1") {
 			if r := rems[row.Index]; r != nil && len(row.Value.Bytes) >= 1 {
 				st := row.Value.Bytes[0]
 				if r.b.LinkAgg == nil {
@@ -370,17 +370,17 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				r.b.LinkAgg.Capable, r.b.LinkAgg.Enabled = st&0x80 != 0, st&0x40 != 0
 			}
 		}
-		for _, row := range d.w.Column(oidLldpXdot3RemLinkAgg + ".2") {
+		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".2") {
 			if r := rems[row.Index]; r != nil && r.b.LinkAgg != nil {
 				r.b.LinkAgg.PortID, _ = num(row.Value)
 			}
 		}
-		for _, row := range d.w.Column(oidLldpXdot3RemMFS) {
+		for _, row := range d.w.Rows(oidLldpXdot3RemMFS) {
 			if r := rems[row.Index]; r != nil {
 				r.b.MaxFrameSize, _ = num(row.Value)
 			}
 		}
-		for _, row := range d.w.Column(oidLldpXdot1RemPVID) {
+		for _, row := range d.w.Rows(oidLldpXdot1RemPVID) {
 			if r := rems[row.Index]; r != nil {
 				r.b.PVID, _ = num(row.Value)
 			}
@@ -388,7 +388,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		// management addresses: index = time.port.rem.addrSubtype.len.addr…
 		// A neighbour may be known from this table alone (a remote row
 		// whose other columns the agent left out): it gets a row too.
-		for _, row := range d.w.Column(oidLldpRemManAddrIfSub) {
+		for _, row := range d.w.Rows(oidLldpRemManAddrIfSub) {
 			ix, ok := IndexInts(row.Index)
 			if !ok || len(ix) < 5 {
 				continue

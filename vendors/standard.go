@@ -248,7 +248,7 @@ func (d *decoder) interfaces() {
 	d.ifType = map[int]int{}
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
-		for _, r := range d.w.Column(prefix) {
+		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok || !r.Value.Exists() {
 				continue
@@ -294,7 +294,7 @@ func (d *decoder) interfaces() {
 
 func (d *decoder) bridge() {
 	d.basePort = map[int]int{}
-	for _, r := range d.w.Column(oidBasePortIfIndex) {
+	for _, r := range d.w.Rows(oidBasePortIfIndex) {
 		bp, ok := d.intIndex(oidBasePortIfIndex, r)
 		if !ok {
 			continue
@@ -368,7 +368,7 @@ func (d *decoder) lags() {
 	d.lagMembers = map[int][]int{}
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
 		prefix := oidAggEntry + "." + strconv.Itoa(c)
-		for _, r := range d.w.Column(prefix) {
+		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok {
 				continue
@@ -387,7 +387,7 @@ func (d *decoder) lags() {
 
 	portCol := func(c int, f func(a *aggPortRow, r Row)) {
 		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
-		for _, r := range d.w.Column(prefix) {
+		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok {
 				continue
@@ -454,7 +454,7 @@ func (d *decoder) lags() {
 		evidence[agg] = append(evidence[agg], ev)
 	}
 	// ifStackTable: higher = aggregate, lower = physical port.
-	for _, r := range d.w.Column(oidIfStack) {
+	for _, r := range d.w.Rows(oidIfStack) {
 		ix, ok := IndexInts(r.Index)
 		if !ok || len(ix) != 2 {
 			d.problemf(r.Line, "ifStackStatus.%s: index is not higher.lower", r.Index)

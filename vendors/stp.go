@@ -26,7 +26,7 @@ func (d *decoder) stp() {
 
 // scalarRow returns the row of the scalar instance oid.0, with its line.
 func (d *decoder) scalarRow(oid string) (Row, bool) {
-	for _, r := range d.w.Column(oid) {
+	for _, r := range d.w.Rows(oid) {
 		if r.Index == "0" && r.Value.Exists() {
 			return r, true
 		}
@@ -71,7 +71,7 @@ func (d *decoder) edgePorts() {
 		{operPrefix, "dot1dStpPortOperEdgePort"},
 		{adminPrefix, "dot1dStpPortAdminEdgePort"},
 	} {
-		for _, r := range d.w.Column(c.prefix) {
+		for _, r := range d.w.Rows(c.prefix) {
 			bp, ok := d.intIndex(c.prefix, r)
 			if !ok || !r.Value.Exists() {
 				continue

@@ -8,6 +8,7 @@ package vendors
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,7 +156,7 @@ type Walk struct {
 }
 
 // Traced returns the same walk calling read with the OID or prefix of
-// every Get and Column on it, and of every HasSubtree with any set (it
+// every Get, Column and Rows on it, and of every HasSubtree with any set (it
 // asks whether anything lies below): how a test learns which columns the
 // decoders read, to keep the profiles' Columns in step with them.
 func (w *Walk) Traced(read func(oid string, any bool)) *Walk {
@@ -220,27 +221,47 @@ type Row struct {
 // Column returns all varbinds strictly below prefix, in OID order, with the
 // suffix after prefix as Index.
 func (w *Walk) Column(prefix string) []Row {
-	prefix = strings.TrimPrefix(prefix, ".")
-	if w.read != nil {
-		w.read(prefix, false)
-	}
-	start, _ := slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
-	p := prefix + "."
-	if start < len(w.vbs) && w.vbs[start].OID == prefix {
-		start++ // a scalar instance equal to the prefix is not a row
-	}
-	end := start
-	for end < len(w.vbs) && strings.HasPrefix(w.vbs[end].OID, p) {
-		end++
-	}
+	start, end, p := w.column(prefix)
 	if end == start {
 		return nil
 	}
 	rows := make([]Row, 0, end-start)
 	for _, vb := range w.vbs[start:end] {
-		rows = append(rows, Row{Index: vb.OID[len(p):], Value: vb.Value, Line: vb.Line})
+		rows = append(rows, Row{Index: vb.OID[p:], Value: vb.Value, Line: vb.Line})
 	}
 	return rows
+}
+
+// Rows yields Column's rows (with their position in it) without building
+// the slice: what a decoder that reads a column once ranges over.
+func (w *Walk) Rows(prefix string) iter.Seq2[int, Row] {
+	return func(yield func(int, Row) bool) {
+		start, end, p := w.column(prefix)
+		for i := start; i < end; i++ {
+			vb := &w.vbs[i]
+			if !yield(i-start, Row{Index: vb.OID[p:], Value: vb.Value, Line: vb.Line}) {
+				return
+			}
+		}
+	}
+}
+
+// column is where the rows under prefix lie in w.vbs, and the length of
+// the prefix with its dot (where each row's index starts).
+func (w *Walk) column(prefix string) (start, end, p int) {
+	prefix = strings.TrimPrefix(prefix, ".")
+	if w.read != nil {
+		w.read(prefix, false)
+	}
+	start, _ = slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	if start < len(w.vbs) && w.vbs[start].OID == prefix {
+		start++ // a scalar instance equal to the prefix is not a row
+	}
+	end = start
+	for end < len(w.vbs) && len(w.vbs[end].OID) > len(prefix) && w.vbs[end].OID[len(prefix)] == '.' && strings.HasPrefix(w.vbs[end].OID, prefix) {
+		end++
+	}
+	return start, end, len(prefix) + 1
 }
 
 // HasSubtree reports whether any varbind lies below prefix.
@@ -258,6 +279,28 @@ func (w *Walk) HasSubtree(prefix string) bool {
 
 // CompareOID orders dotted OIDs numerically, arc by arc; a prefix sorts first.
 func CompareOID(a, b string) int {
+	// The arcs both share as text compare equal: skip them, and compare
+	// arc by arc from the start of the arc where the texts first differ
+	// (sorted walks share all but their last arc or two).
+	n := min(len(a), len(b))
+	i := 0
+	for i+8 <= n && a[i:i+8] == b[i:i+8] {
+		i += 8
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) && i == len(b) {
+		return 0
+	}
+	for i > 0 && a[i-1] != '.' {
+		i--
+	}
+	return compareArcs(a[i:], b[i:])
+}
+
+// compareArcs is CompareOID arc by arc from the first.
+func compareArcs(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		if i >= len(a) {
@@ -306,7 +349,7 @@ func CompareOID(a, b string) int {
 // those.
 func (w *Walk) ActiveStack() [][2]int {
 	var out [][2]int
-	for _, r := range w.Column(oidIfStack) {
+	for _, r := range w.Rows(oidIfStack) {
 		ix, ok := IndexInts(r.Index)
 		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 			continue
@@ -324,14 +367,17 @@ func IndexInts(index string) ([]int64, bool) {
 	if index == "" {
 		return nil, false
 	}
-	parts := strings.Split(index, ".")
-	out := make([]int64, len(parts))
-	for i, p := range parts {
-		n, err := strconv.ParseInt(p, 10, 64)
+	out := make([]int64, 0, strings.Count(index, ".")+1)
+	for {
+		part, rest, more := strings.Cut(index, ".")
+		n, err := strconv.ParseInt(part, 10, 64)
 		if err != nil {
 			return nil, false
 		}
-		out[i] = n
+		out = append(out, n)
+		if !more {
+			return out, true
+		}
+		index = rest
 	}
-	return out, true
 }

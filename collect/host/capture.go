@@ -1,14 +1,15 @@
 package host
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
@@ -78,11 +79,12 @@ func IsSosreport(fsys fs.FS, dir string) bool {
 // when there is one); the rest of the folder is still read. err is set only
 // when the folder yields nothing usable.
 func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
+	r := newCapReader(fsys, dir)
+	defer r.close()
 	lay := captureLayout
-	if IsSosreport(fsys, dir) {
+	if r.isSosreport() {
 		lay = sosLayout
 	}
-	r := &capReader{fsys: fsys, dir: dir, listed: map[string]map[string]bool{}}
 	h := &topology.Host{Source: dir}
 	if p, b := r.first(lay.hostname); b != nil {
 		h.Name = strings.TrimSpace(firstLine(b))
@@ -124,7 +126,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	procBonds := map[string]topology.Bond{}
 	var procOrder []string
 	bdir := path.Join(dir, lay.bondingDir)
-	entries, err := fs.ReadDir(fsys, bdir)
+	entries, err := r.list(lay.bondingDir + "/")
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		r.problem("%s: %v", bdir, err)
 	}
@@ -287,7 +289,7 @@ func applyEthtool(n *topology.NIC, b []byte) {
 			}
 		case "driver":
 			if n.Driver == "" && v != "" {
-				n.Driver = v
+				n.Driver = intern(v) // not a piece of the file's text
 			}
 		case "Link detected":
 			if n.State == "" {
@@ -302,20 +304,108 @@ func applyEthtool(n *topology.NIC, b []byte) {
 }
 
 type capReader struct {
-	fsys     fs.FS
+	fsys fs.FS
+	// ffs is fsys when it opens folders (collect.SiteDir): files are then
+	// read relative to their open folder.
+	ffs      FolderFS
 	dir      string
 	problems []string
-	// listed caches directory listings (folder → names), so that absent
-	// optional files cost no failed open.
-	listed map[string]map[string]bool
+	// listed caches directory listings (folder relative to the capture,
+	// "" or "a/b/" → names), so that absent optional files cost no failed
+	// open; entries keeps the listings themselves.
+	listed  map[string]map[string]bool
+	entries map[string]listing
+	// folders are the folders opened through ffs (nil: could not be).
+	folders map[string]Folder
+	// buf is the read buffer, reused from file to file (and, pooled, from
+	// host to host): what read returns is valid until the next read, and
+	// every parser copies out what it keeps.
+	buf *[]byte
 	// newest is the latest modification time of the files read (zero when
 	// the file system keeps none, as the embedded demo site).
 	newest time.Time
 }
 
-// read reads the file p of fsys as fs.ReadFile does, noting its
-// modification time from the open file (no second look-up of the name).
+type listing struct {
+	entries []fs.DirEntry
+	err     error
+}
+
+// readBufs pools read buffers across capture folders.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// maxPooledBuf bounds what a pooled buffer keeps: a rare huge file is not
+// held on to for the rest of the load.
+const maxPooledBuf = 1 << 20
+
+func newCapReader(fsys fs.FS, dir string) *capReader {
+	r := &capReader{fsys: fsys, dir: dir, listed: map[string]map[string]bool{}, entries: map[string]listing{}, buf: readBufs.Get().(*[]byte)}
+	if ffs, ok := fsys.(FolderFS); ok {
+		r.ffs = ffs
+		r.folders = map[string]Folder{}
+	}
+	return r
+}
+
+// close closes the folders opened and gives the buffer back.
+func (r *capReader) close() {
+	for _, f := range r.folders {
+		if f != nil {
+			f.Close()
+		}
+	}
+	if cap(*r.buf) <= maxPooledBuf {
+		*r.buf = (*r.buf)[:0]
+		readBufs.Put(r.buf)
+	}
+	r.buf = nil
+}
+
+// folder is the open folder d ("" or "a/b/", relative to the capture), or
+// nil when it cannot be opened (reading through fsys then says why).
+func (r *capReader) folder(d string) Folder {
+	f, ok := r.folders[d]
+	if !ok {
+		var err error
+		if d == "" {
+			f, err = r.ffs.OpenFolder(r.dir)
+		} else {
+			// relative to its parent folder, opened first
+			pd, base := path.Split(strings.TrimSuffix(d, "/"))
+			if p := r.folder(pd); p != nil {
+				f, err = p.OpenFolder(base)
+			} else {
+				f, err = r.ffs.OpenFolder(path.Join(r.dir, d))
+			}
+		}
+		if err != nil {
+			f = nil
+		}
+		r.folders[d] = f
+	}
+	return f
+}
+
+// read reads the file p of fsys as fs.ReadFile does, into the reused
+// buffer, noting its modification time from the open file (no second
+// look-up of the name). The bytes are valid until the next read.
 func (r *capReader) read(p string) ([]byte, error) {
+	if r.ffs != nil {
+		if rel, ok := strings.CutPrefix(p, r.dir+"/"); ok {
+			d, base := path.Split(rel)
+			if f := r.folder(d); f != nil {
+				b, mod, err := f.ReadFileBuf(base, *r.buf)
+				if err != nil {
+					return nil, err
+				}
+				*r.buf = b
+				if mod.After(r.newest) {
+					r.newest = mod
+				}
+				return b, nil
+			}
+		}
+	}
 	f, err := r.fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -326,15 +416,61 @@ func (r *capReader) read(p string) ([]byte, error) {
 		// Let fs.ReadFile say what is wrong, in its own words.
 		return fs.ReadFile(r.fsys, p)
 	}
-	var b bytes.Buffer
-	b.Grow(int(min(st.Size(), 64<<20)) + 1) // a hint: the reader's cap is the limit
-	if _, err := b.ReadFrom(f); err != nil {
+	b, err := readInto(f, min(st.Size(), 64<<20), *r.buf) // a hint: the reader's cap is the limit
+	if err != nil {
 		return nil, err
 	}
+	*r.buf = b
 	if t := st.ModTime(); t.After(r.newest) {
 		r.newest = t
 	}
-	return b.Bytes(), nil
+	return b, nil
+}
+
+// readInto reads f to its end into buf's storage, sized from size (a
+// hint), growing it when f holds more.
+func readInto(f io.Reader, size int64, buf []byte) ([]byte, error) {
+	if want := int(max(size, 0)) + 1; cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(len(buf), 4096))
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// list lists the folder d ("" or "a/b/", relative to the capture) once.
+// A folder whose parent's listing lacks it is absent without a look.
+func (r *capReader) list(d string) ([]fs.DirEntry, error) {
+	if l, ok := r.entries[d]; ok {
+		return l.entries, l.err
+	}
+	full := path.Join(r.dir, d)
+	var l listing
+	switch {
+	case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
+		l.err = &fs.PathError{Op: "open", Path: full, Err: fs.ErrNotExist}
+	case r.ffs != nil && r.folder(d) != nil:
+		l.entries, l.err = r.folder(d).ReadDir(-1)
+		if l.err == nil {
+			break
+		}
+		fallthrough // let fs.ReadDir say what is wrong, in its own words
+	default:
+		l.entries, l.err = fs.ReadDir(r.fsys, full)
+	}
+	r.entries[d] = l
+	return l.entries, l.err
 }
 
 // exists reports whether rel (relative to the capture folder) is listed in
@@ -345,22 +481,36 @@ func (r *capReader) exists(rel string) bool {
 	d, base := path.Split(rel)
 	names, ok := r.listed[d]
 	if !ok {
-		entries, err := fs.ReadDir(r.fsys, path.Join(r.dir, d))
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				r.listed[d] = map[string]bool{}
-				return false
+		entries, err := r.list(d)
+		switch {
+		case err == nil:
+			names = make(map[string]bool, len(entries))
+			for _, e := range entries {
+				names[e.Name()] = true
 			}
-			r.listed[d] = nil
-			return true
-		}
-		names = make(map[string]bool, len(entries))
-		for _, e := range entries {
-			names[e.Name()] = true
+		case errors.Is(err, fs.ErrNotExist):
+			names = map[string]bool{}
+		default:
+			names = nil
 		}
 		r.listed[d] = names
 	}
 	return names == nil || names[base]
+}
+
+// isSosreport is IsSosreport answered from the folder's listing when it
+// is opened as a folder: a sos_commands entry that is not a symlink the
+// listing could not resolve.
+func (r *capReader) isSosreport() bool {
+	if r.ffs == nil {
+		return IsSosreport(r.fsys, r.dir)
+	}
+	entries, err := r.list("")
+	if err != nil {
+		return IsSosreport(r.fsys, r.dir)
+	}
+	i, found := slices.BinarySearchFunc(entries, "sos_commands", func(e fs.DirEntry, n string) int { return strings.Compare(e.Name(), n) })
+	return found && entries[i].Type()&fs.ModeSymlink == 0
 }
 
 func (r *capReader) problem(format string, args ...any) {

@@ -35,11 +35,23 @@ func jstr(v *fastjson.Value, keys ...string) string {
 	switch x.Type() {
 	case fastjson.TypeString:
 		b, _ := x.StringBytes()
-		return string(b)
+		return internShort(b, 16)
 	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
 		return x.String()
 	}
 	return ""
+}
+
+// internShort is b as a string, interned when it is at most n bytes: the
+// words of ip-link (interface names, kinds, states, modes) and lldpcli
+// (switch names, port names, the switch's chassis MAC) recur from host to
+// host; a NIC's own MAC (17 bytes) is unique to its host and is not put
+// in the interning table.
+func internShort(b []byte, n int) string {
+	if len(b) <= n {
+		return intern(string(b))
+	}
+	return string(b)
 }
 
 // jint returns the integer at keys: a number or a numeric string (iproute2

@@ -327,7 +327,7 @@ func scalar(v *fastjson.Value) string {
 	switch v.Type() {
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
-		return string(b)
+		return internShort(b, 24)
 	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
 		return v.String()
 	case fastjson.TypeArray:

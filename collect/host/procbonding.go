@@ -83,6 +83,9 @@ func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond
 	if len(p.bonds) == 0 {
 		return nil, p.errs, &ParseError{File: file, Msg: "not a /proc/net/bonding file: no \"Bonding Mode:\" line"}
 	}
+	for i := range p.bonds {
+		detachBond(&p.bonds[i])
+	}
 	return p.bonds, p.errs, nil
 }
 

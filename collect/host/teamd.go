@@ -301,7 +301,7 @@ func (r *capReader) readTeamd(rel string, sosreport bool) []topology.Bond {
 		return nil
 	}
 	d := path.Join(r.dir, rel)
-	entries, err := fs.ReadDir(r.fsys, d)
+	entries, err := r.list(rel + "/")
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			r.problem("%s: %v", d, err)

@@ -112,6 +112,7 @@ func FuzzReadSnmprec(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vbs, errs := ReadSnmprec(bytes.NewReader(data), "fuzz")
 		checkInvariants(t, data, vbs, errs)
+		sameAsBytes(t, data, vbs, errs, ReadSnmprecBytes)
 	})
 }
 
@@ -125,5 +126,6 @@ func FuzzReadSnmpwalk(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vbs, errs := ReadSnmpwalk(bytes.NewReader(data), "fuzz")
 		checkInvariants(t, data, vbs, errs)
+		sameAsBytes(t, data, vbs, errs, ReadSnmpwalkBytes)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/vendors"
@@ -50,6 +51,35 @@ const (
 func ReadSnmprec(r io.Reader, name string) ([]vendors.VarBind, []error) {
 	res := readSnmprec(r, name)
 	return res.vbs, res.allErrors()
+}
+
+// ReadSnmprecBytes is ReadSnmprec of a file read whole into data; readErr
+// is the error that ended reading it (nil when it was read to its end),
+// reported as ReadSnmprec reports its reader's. Nothing returned refers
+// to data: its buffer may be reused at once.
+func ReadSnmprecBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
+	res := readSnmprecFrom(newBytesLineReader(data, readErr), wholeFileBuilder(name, data))
+	return res.vbs, res.allErrors()
+}
+
+// ReadSnmpwalkBytes is ReadSnmpwalk of a file read whole, as
+// ReadSnmprecBytes is ReadSnmprec's.
+func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
+	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), *wholeFileBuilder(name, data))
+	return res.vbs, res.allErrors()
+}
+
+// wholeFileBuilder is a builder sized for data, a file read whole: its
+// OIDs' text takes at most the file's size.
+func wholeFileBuilder(name string, data []byte) *builder {
+	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data)), ownText: true}
+}
+
+// varbindHint is about how many varbinds data holds: its lines, but no
+// more than one per 8 bytes (a file of blank lines must not make a large
+// allocation).
+func varbindHint(data []byte) int {
+	return min(bytes.Count(data, []byte{'\n'})+1, len(data)/8+1)
 }
 
 // ReadSnmpwalk parses net-snmp `snmpwalk -On` / `snmpbulkwalk -On` output.
@@ -228,10 +258,23 @@ type lineReader struct {
 	tooLong bool // the line last returned exceeded maxLineLen and is empty
 	done    bool
 	err     error // read error other than io.EOF
+
+	// A file read whole (newBytesLineReader): what is left of it, and the
+	// error that ended reading it.
+	inMem  bool
+	mem    []byte
+	memErr error
 }
 
 func newLineReader(r io.Reader) *lineReader {
 	return &lineReader{br: bufio.NewReaderSize(r, readBufSize)}
+}
+
+// newBytesLineReader reads the lines of data, a file read whole; readErr
+// is the error that ended reading it (nil when it was read to its end),
+// reported after the last line as a reader's would be.
+func newBytesLineReader(data []byte, readErr error) *lineReader {
+	return &lineReader{mem: data, inMem: true, memErr: readErr}
 }
 
 // next returns the next line without its "\n" or "\r\n". The slice is valid
@@ -239,6 +282,9 @@ func newLineReader(r io.Reader) *lineReader {
 func (l *lineReader) next() ([]byte, bool) {
 	if l.done {
 		return nil, false
+	}
+	if l.inMem {
+		return l.nextMem()
 	}
 	l.long = l.long[:0]
 	l.tooLong = false
@@ -273,6 +319,37 @@ func (l *lineReader) next() ([]byte, bool) {
 		}
 		return b, true
 	}
+}
+
+// nextMem is next for a file held in memory: the line is a slice of it.
+func (l *lineReader) nextMem() ([]byte, bool) {
+	l.tooLong = false
+	if len(l.mem) == 0 {
+		l.done, l.err = true, l.memErr
+		return nil, false
+	}
+	var b []byte
+	if i := bytes.IndexByte(l.mem, '\n'); i >= 0 {
+		b, l.mem = l.mem[:i+1], l.mem[i+1:]
+	} else {
+		b, l.mem = l.mem, nil
+		l.done, l.err = true, l.memErr
+	}
+	if len(b) > maxLineLen {
+		l.tooLong = true
+		b = nil
+	}
+	l.n++
+	if l.n == 1 {
+		b = bytes.TrimPrefix(b, utf8BOM) // left by Windows editors
+	}
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b, true
 }
 
 func (l *lineReader) keep(b []byte) {
@@ -319,6 +396,12 @@ type builder struct {
 	arena   []byte
 	scratch []byte
 	errs    []error
+	// hint sizes the first chunk when the number of varbinds is known
+	// about (a file read whole): one chunk, never copied into another.
+	hint int
+	// ownText: text was allocated for this builder's first chunk alone,
+	// so flush may turn it into a string without copying it.
+	ownText bool
 }
 
 const (
@@ -346,7 +429,12 @@ func (b *builder) appendOID(oid []byte) (span, bool) {
 
 func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
 	if b.cur == nil {
-		b.cur = make([]vendors.VarBind, 0, min(max(firstChunk, b.total/2), maxChunk))
+		n := min(max(firstChunk, b.total/2), maxChunk)
+		if b.hint > 0 {
+			n, b.hint = b.hint, 0
+			b.spans = make([][2]span, 0, n)
+		}
+		b.cur = make([]vendors.VarBind, 0, n)
 	}
 	b.cur = append(b.cur, vendors.VarBind{Value: v, Line: line})
 	b.spans = append(b.spans, [2]span{oid, voidSpan})
@@ -361,16 +449,28 @@ func (b *builder) flush() {
 	if len(b.cur) == 0 {
 		return
 	}
-	all := string(b.text)
+	var all string
+	if b.ownText {
+		// The text buffer sized for the whole file becomes the OIDs'
+		// string as it is: it is never written again (the next chunk, if
+		// any, starts a new buffer).
+		all = unsafe.String(unsafe.SliceData(b.text), len(b.text))
+		b.text, b.ownText = nil, false
+	} else {
+		all = string(b.text)
+		b.text = b.text[:0]
+	}
 	for i := range b.cur {
 		s := b.spans[i]
 		b.cur[i].OID = all[s[0].lo:s[0].hi]
 		if s[1].hi > s[1].lo {
-			b.cur[i].Value.OID = all[s[1].lo:s[1].hi]
+			// A value a snapshot keeps (sysObjectID): its own string, so
+			// that keeping it does not keep the text of every OID.
+			b.cur[i].Value.OID = strings.Clone(all[s[1].lo:s[1].hi])
 		}
 	}
 	b.done = append(b.done, b.cur)
-	b.cur, b.spans, b.text = nil, b.spans[:0], b.text[:0]
+	b.cur, b.spans = nil, b.spans[:0]
 }
 
 // last is the value of the varbind added last.
@@ -594,8 +694,7 @@ func snmprecKind(tag int) (vendors.Kind, bool) {
 // to line, counts the non-blank ones, reports an over-long line on b and
 // calls skipped for it (the line itself is dropped), calls end after the
 // last line and returns what b has built, duplicates dropped.
-func (b *builder) readLines(r io.Reader, line func(n int, l []byte), skipped, end func()) result {
-	lr := newLineReader(r)
+func (b *builder) readLines(lr *lineReader, line func(n int, l []byte), skipped, end func()) result {
 	nonBlank := 0
 	for {
 		l, ok := lr.next()
@@ -623,9 +722,12 @@ func (b *builder) readLines(r io.Reader, line func(n int, l []byte), skipped, en
 }
 
 func readSnmprec(r io.Reader, name string) result {
-	b := &builder{name: name}
+	return readSnmprecFrom(newLineReader(r), &builder{name: name})
+}
+
+func readSnmprecFrom(lr *lineReader, b *builder) result {
 	nothing := func() {}
-	return b.readLines(r, func(n int, line []byte) {
+	return b.readLines(lr, func(n int, line []byte) {
 		line = bytes.TrimSpace(line) // snmpsim strips every record
 		if len(line) == 0 || line[0] == '#' {
 			return
@@ -823,8 +925,12 @@ type walkParser struct {
 }
 
 func readSnmpwalk(r io.Reader, name string) result {
-	p := &walkParser{builder: builder{name: name}}
-	return p.readLines(r, p.line, func() { p.st = stNone }, p.eof)
+	return readSnmpwalkFrom(newLineReader(r), builder{name: name})
+}
+
+func readSnmpwalkFrom(lr *lineReader, b builder) result {
+	p := &walkParser{builder: b}
+	return p.readLines(lr, p.line, func() { p.st = stNone }, p.eof)
 }
 
 func (p *walkParser) eof() {

@@ -1,0 +1,59 @@
+package host
+
+import (
+	"strings"
+	"unique"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// intern returns s's canonical copy: a word many hosts say (bond0, eth0,
+// layer3+4, fast, full, a driver's name) is held once however many hosts
+// say it, and never as a piece of the file text it was read from (which a
+// substring would keep whole). unique.Make is safe for the parallel readers
+// and lets go of a word no snapshot holds any more.
+func intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
+}
+
+// detachBond makes every string of b its own: words interned, addresses
+// (unique per host) copied. The line parsers cut their strings out of a
+// copy of the whole file; without this a bond would keep that copy alive.
+func detachBond(b *topology.Bond) {
+	b.Name = intern(b.Name)
+	b.Kind = intern(b.Kind)
+	b.Mode = topology.BondMode(intern(string(b.Mode)))
+	for i, t := range b.ARPTargets {
+		b.ARPTargets[i] = strings.Clone(t)
+	}
+	b.ARPValidate = intern(b.ARPValidate)
+	b.Primary = intern(b.Primary)
+	b.ActiveSlave = intern(b.ActiveSlave)
+	b.LACPRate = intern(b.LACPRate)
+	b.AdSelect = intern(b.AdSelect)
+	b.XmitHashPolicy = intern(b.XmitHashPolicy)
+	b.MAC = strings.Clone(b.MAC)
+	b.State = topology.LinkState(intern(string(b.State)))
+	b.AdActorSystem = strings.Clone(b.AdActorSystem)
+	if a := b.ActiveAggregator; a != nil {
+		a.PartnerMAC = strings.Clone(a.PartnerMAC)
+	}
+	b.Bridge = intern(b.Bridge)
+	for i := range b.Slaves {
+		s := &b.Slaves[i]
+		s.Name = intern(s.Name)
+		s.MIIStatus = topology.LinkState(intern(string(s.MIIStatus)))
+		s.Duplex = topology.Duplex(intern(string(s.Duplex)))
+		s.PermMAC = strings.Clone(s.PermMAC)
+		for _, l := range []*topology.LACPPort{s.Actor, s.Partner} {
+			if l != nil {
+				l.System = strings.Clone(l.System)
+			}
+		}
+		s.ActorChurn = intern(s.ActorChurn)
+		s.PartnerChurn = intern(s.PartnerChurn)
+	}
+}

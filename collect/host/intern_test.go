@@ -1,0 +1,116 @@
+package host
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// eachString calls f for every string reachable from v (fields, slices,
+// pointers), as a settable reflect.Value.
+func eachString(v reflect.Value, path string, f func(path string, s reflect.Value)) {
+	switch v.Kind() {
+	case reflect.String:
+		f(path, v)
+	case reflect.Pointer:
+		if !v.IsNil() {
+			eachString(v.Elem(), path, f)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			eachString(v.Field(i), path+"."+v.Type().Field(i).Name, f)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			eachString(v.Index(i), path+"[]", f)
+		}
+	}
+}
+
+// detachBond leaves no string of a bond pointing into the text it was cut
+// from, whichever field it is in: every string field of a Bond (a field
+// added later too) is set to a piece of one file text, and none may still
+// point into it afterwards. Words are interned: two hosts' "eth0" are one.
+func TestDetachBondKeepsNoFileText(t *testing.T) {
+	on := true
+	b := topology.Bond{
+		ARPTargets:       []string{"x"},
+		LACPActive:       &on,
+		ActiveAggregator: &topology.Aggregator{},
+		Slaves:           []topology.Slave{{Actor: &topology.LACPPort{}, Partner: &topology.LACPPort{}}, {}},
+	}
+	text := strings.Repeat("file text eth0 00:11:22:33:44:55 ", 64)
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	hi := lo + uintptr(len(text))
+	n := 0
+	eachString(reflect.ValueOf(&b).Elem(), "Bond", func(_ string, s reflect.Value) {
+		s.SetString(text[10+n : 14+n+n%5])
+		n++
+	})
+	if n < 20 {
+		t.Fatalf("only %d string fields set", n)
+	}
+	detachBond(&b)
+	eachString(reflect.ValueOf(&b).Elem(), "Bond", func(path string, s reflect.Value) {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s.String())))
+		// Source is the file's path the caller gave, not its text.
+		if s.Len() > 0 && p >= lo && p < hi && !strings.HasSuffix(path, ".Source") {
+			t.Errorf("%s = %q still points into the file text", path, s.String())
+		}
+	})
+	a, c := strings.Clone("eth0"), strings.Clone("eth0")
+	if unsafe.StringData(intern(a)) != unsafe.StringData(intern(c)) {
+		t.Error("two copies of eth0 interned are not one")
+	}
+}
+
+// The JSON parsers intern the short words hosts repeat (interface names;
+// lldpcli's switch and port names) and copy the rest: two hosts' captures
+// share "eth0" and the switch's name, not their own MACs.
+func TestJSONWordsInterned(t *testing.T) {
+	ip, err := os.ReadFile("testdata/capture/web01/ip-link.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ParseIPLinkJSON(bytes.Clone(ip), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseIPLinkJSON(bytes.Clone(ip), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
+	checked := 0
+	for i := range a.NICs {
+		if n := a.NICs[i].Name; n != "" && !same(n, b.NICs[i].Name) {
+			t.Errorf("NIC %s: two copies", n)
+		}
+		if m := a.NICs[i].PermMAC; len(m) == 17 {
+			checked++
+			if same(m, b.NICs[i].PermMAC) {
+				t.Errorf("NIC %s's MAC %s interned", a.NICs[i].Name, m)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no MAC checked")
+	}
+	lj := []byte(`{"lldp": {"interface": {"eth0": {"chassis": {"leaf1": {"id": {"type": "mac", "value": "00:1c:73:00:00:01"}}},
+  "port": {"id": {"type": "ifname", "value": "Ethernet7"}}}}}}`)
+	na, err := ParseLLDPJSON(bytes.Clone(lj), "a")
+	if err != nil || len(na) == 0 {
+		t.Fatal(err, len(na))
+	}
+	nb, _ := ParseLLDPJSON(bytes.Clone(lj), "b")
+	for what, s := range map[string][2]string{"port": {na[0].PortID, nb[0].PortID}, "chassis MAC": {na[0].ChassisID, nb[0].ChassisID}} {
+		if s[0] == "" || !same(s[0], s[1]) {
+			t.Errorf("%s %q: two copies", what, s[0])
+		}
+	}
+}

@@ -1,0 +1,37 @@
+package host
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// The read buffer is pooled and reused from file to file and from host to
+// host: nothing a capture's snapshot holds may refer to it. Reading each
+// test capture, then scribbling over every pooled buffer, leaves the
+// snapshots as they were.
+func TestSnapshotsDoNotKeepTheReadBuffer(t *testing.T) {
+	fsys := os.DirFS("testdata")
+	for _, dir := range []string{"capture/web01", "sosreport-db01"} {
+		h, _, err := ReadCaptureFS(fsys, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := json.Marshal(h)
+		var got []*[]byte
+		for range 8 {
+			b := readBufs.Get().(*[]byte)
+			full := (*b)[:cap(*b)]
+			for i := range full {
+				full[i] = 'X'
+			}
+			got = append(got, b)
+		}
+		for _, b := range got {
+			readBufs.Put(b)
+		}
+		if after, _ := json.Marshal(h); string(after) != string(before) {
+			t.Errorf("%s: the snapshot changed with the pooled buffers:\nbefore %s\nafter  %s", dir, before, after)
+		}
+	}
+}

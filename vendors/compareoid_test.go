@@ -1,0 +1,103 @@
+package vendors
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestCompareOIDSkipsSharedText: CompareOID, which skips the text two OIDs
+// share, orders every pair as comparing arc by arc from the first does
+// (compareArcs, the whole comparison), including leading zeros, empty
+// arcs and prefixes.
+func TestCompareOIDSkipsSharedText(t *testing.T) {
+	arcs := []string{"0", "1", "2", "9", "10", "01", "001", "11", "100", "99", "4294967295", "", "3"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	oid := func() string {
+		n := 1 + rng.IntN(12)
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = arcs[rng.IntN(len(arcs))]
+		}
+		return strings.Join(parts, ".")
+	}
+	for range 200000 {
+		a := oid()
+		b := a
+		switch rng.IntN(3) {
+		case 0:
+			b = oid()
+		case 1: // shared stem, different tail
+			cut := rng.IntN(len(a) + 1)
+			b = a[:cut] + oid()
+		case 2: // prefix
+			b = a[:rng.IntN(len(a)+1)]
+		}
+		if got, want := CompareOID(a, b), compareArcs(a, b); got != want {
+			t.Fatalf("CompareOID(%q, %q) = %d, want %d", a, b, got, want)
+		}
+		if got, want := CompareOID(b, a), compareArcs(b, a); got != want {
+			t.Fatalf("CompareOID(%q, %q) = %d, want %d", b, a, got, want)
+		}
+	}
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"1.3.6.1.2.1.2.2.1.2.9", "1.3.6.1.2.1.2.2.1.2.10", -1},
+		{"1.3.6.1.2.1.2.2.1.2.10", "1.3.6.1.2.1.2.2.1.2.9", 1},
+		{"1.3.6.1", "1.3.6.1.2", -1},
+		{"1.3.6.01", "1.3.6.1", 0},
+		{"1.3.6.1.2.1.31.1.1.1.1.100", "1.3.6.1.2.1.31.1.1.1.1.100", 0},
+	} {
+		if got := CompareOID(c.a, c.b); got != c.want {
+			t.Errorf("CompareOID(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestRowsIsColumn: Rows yields exactly Column's rows, in order, for
+// columns, scalars, prefixes with and without a leading dot, absent and
+// partial arcs; IndexInts splits as it always did.
+func TestRowsIsColumn(t *testing.T) {
+	var vbs []VarBind
+	for i, o := range []string{"1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.2.2.1.2.1", "1.3.6.1.2.1.2.2.1.2.10",
+		"1.3.6.1.2.1.2.2.1.2.2", "1.3.6.1.2.1.2.2.1.20.1", "1.3.6.1.2.1.2.2.1.3.1", "1.3.6.1.2.1.31.1.1.1.1.5"} {
+		vbs = append(vbs, VarBind{OID: o, Value: Value{Kind: KindInteger, Int: int64(i)}, Line: i + 1})
+	}
+	w := NewWalk(vbs)
+	for _, p := range []string{"1.3.6.1.2.1.2.2.1.2", ".1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.2.2.1", "1.3.6.1.2.1.2.2.1.20",
+		"1.3.6.1.2.1.2.2.1.4", "1.3", "", "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.2.2.1.2.1", "9"} {
+		col := w.Column(p)
+		var rows []Row
+		for i, r := range w.Rows(p) {
+			if i != len(rows) {
+				t.Fatalf("%q: position %d, want %d", p, i, len(rows))
+			}
+			rows = append(rows, r)
+		}
+		if len(col) != len(rows) {
+			t.Fatalf("%q: Column %v, Rows %v", p, col, rows)
+		}
+		for i := range col {
+			if col[i].Index != rows[i].Index || col[i].Line != rows[i].Line || col[i].Value.Int != rows[i].Value.Int {
+				t.Fatalf("%q: Column %v, Rows %v", p, col, rows)
+			}
+		}
+	}
+	if n := len(w.Column("1.3.6.1.2.1.2.2.1.2")); n != 3 {
+		t.Errorf("ifDescr: %d rows, want 3", n)
+	}
+	for in, want := range map[string][]int64{"7": {7}, "0.7.1": {0, 7, 1}, "": nil, "1..2": nil, "1.": nil, ".1": nil, "x": nil, "-3.4": {-3, 4}} {
+		got, ok := IndexInts(in)
+		if ok != (want != nil) || len(got) != len(want) {
+			t.Errorf("IndexInts(%q) = %v, %v; want %v", in, got, ok, want)
+			continue
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("IndexInts(%q) = %v; want %v", in, got, want)
+			}
+		}
+	}
+}
