@@ -347,11 +347,11 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			case 3:
 				r.port = row.Value
 			case 4:
-				r.b.PortDescr = row.Value.Text()
+				r.b.PortDescr = d.text(row.Value)
 			case 5:
-				r.b.SystemName = row.Value.Text()
+				r.b.SystemName = d.text(row.Value)
 			case 6:
-				r.b.SystemDescr = row.Value.Text()
+				r.b.SystemDescr = d.text(row.Value)
 			}
 		}
 	}
