@@ -1,6 +1,10 @@
 package vendors
 
 import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -23,4 +27,52 @@ func fit[T any](s []T) []T {
 		return s
 	}
 	return append(make([]T, 0, len(s)), s...)
+}
+
+// Evidence lines made of integers and port names only (an ifIndex and
+// the aggregator or LACP state it reports, a stack entry) are the same on
+// every switch of a model and on a port and its LAG: lacpLine formats each
+// once per process and hands out that string. The cache is bounded
+// (evLinesMax lines; past it lines are formatted each time), so a
+// long-lived process polling a changing fleet does not grow without end.
+const (
+	lineAttached   = iota // dot3adAggPortAttachedAggID.<i> = <v>
+	lineActorState        // dot3adAggPortActorOperState.<i> = <state v>
+	lineStack             // ifStackStatus.<i>.<v> = active (<lo> under <hi>)
+)
+
+const evLinesMax = 1 << 16
+
+type evKey struct {
+	form, i, v int
+	lo, hi     string
+}
+
+var (
+	evLines  sync.Map // evKey -> string
+	evLinesN atomic.Int64
+)
+
+func lacpLine(form, i, v int) string { return evLine(evKey{form: form, i: i, v: v}) }
+
+func evLine(k evKey) string {
+	if s, ok := evLines.Load(k); ok {
+		return s.(string)
+	}
+	var s string
+	switch k.form {
+	case lineAttached:
+		s = "IEEE8023-LAG-MIB dot3adAggPortAttachedAggID." + strconv.Itoa(k.i) + " = " + strconv.Itoa(k.v)
+	case lineActorState:
+		s = "IEEE8023-LAG-MIB dot3adAggPortActorOperState." + strconv.Itoa(k.i) + " = " + topology.LACPState(k.v).String()
+	case lineStack:
+		s = "IF-MIB ifStackStatus." + strconv.Itoa(k.i) + "." + strconv.Itoa(k.v) + " = active (" + k.lo + " under " + k.hi + ")"
+	}
+	if evLinesN.Load() < evLinesMax {
+		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
+			return prev.(string)
+		}
+		evLinesN.Add(1)
+	}
+	return s
 }

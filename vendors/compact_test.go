@@ -73,3 +73,45 @@ func TestDecodedSwitchIsCompact(t *testing.T) {
 		t.Errorf("partner systems: %q and %q", ports[2].Partner.System, ports[0].Partner.System)
 	}
 }
+
+// TestEvidenceLinesShared: the evidence lines made of integers and port
+// names (a port's aggregator and actor state, a LAG's stack entries) are
+// one string on every switch that reports them, kept once per site
+// rather than once per port (issue 18); their text is unchanged.
+func TestEvidenceLinesShared(t *testing.T) {
+	rec := base + aggPort("1", "bc", "021c73000001", "1000010") + aggPort("2", "bc", "021c73000001", "1000010")
+	a, _ := vendors.Decode(walk(t, rec), "a")
+	b, _ := vendors.Decode(walk(t, rec), "b")
+	port := func(s *topology.Switch, name string) *topology.PortLACP {
+		for _, p := range s.Ports {
+			if p.Name == name && p.LACP != nil {
+				return p.LACP
+			}
+		}
+		t.Fatalf("%s: no LACP on %s", s.Name, name)
+		return nil
+	}
+	pa, pb := port(a, "Ethernet2"), port(b, "Ethernet2")
+	want := []string{
+		"IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.2 = 1000010",
+		"IEEE8023-LAG-MIB dot3adAggPortActorOperState.2 = 61 (activity,aggregation,sync,collecting,distributing)",
+	}
+	if len(pa.Evidence) < 2 || pa.Evidence[0] != want[0] || pa.Evidence[1] != want[1] {
+		t.Fatalf("evidence %q, want it to start with %q", pa.Evidence, want)
+	}
+	for i := range want {
+		if unsafe.StringData(pa.Evidence[i]) != unsafe.StringData(pb.Evidence[i]) {
+			t.Errorf("%q: held once per switch", pa.Evidence[i])
+		}
+	}
+	la, lb := lagOf(a, "Port-Channel10"), lagOf(b, "Port-Channel10")
+	if la == nil || lb == nil || len(la.Evidence) == 0 {
+		t.Fatalf("LAGs %+v %+v", la, lb)
+	}
+	if w := "IF-MIB ifStackStatus.1000010.1 = active (Ethernet1 under Port-Channel10)"; la.Evidence[0] != w {
+		t.Errorf("LAG evidence %q, want it to start with %q", la.Evidence, w)
+	}
+	if unsafe.StringData(la.Evidence[0]) != unsafe.StringData(lb.Evidence[0]) {
+		t.Errorf("%q: held once per switch", la.Evidence[0])
+	}
+}

@@ -504,7 +504,7 @@ func (d *decoder) lags() {
 			continue
 		}
 		if d.ports[lo] != nil && d.ports[lo].Type == "ethernet" {
-			addMember(hi, lo, fmt.Sprintf("IF-MIB ifStackStatus.%d.%d = active (%s under %s)", hi, lo, d.portName(lo), d.portName(hi)))
+			addMember(hi, lo, evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
 		}
 	}
 	// IEEE8023-LAG-MIB: the aggregator a port is attached to or, when the
@@ -513,7 +513,7 @@ func (d *decoder) lags() {
 	for _, a := range d.sortedAggRows() {
 		switch {
 		case a.attached != 0 && a.attached != a.ifIndex && isAgg[a.attached]:
-			addMember(a.attached, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached))
+			addMember(a.attached, a.ifIndex, lacpLine(lineAttached, a.ifIndex, a.attached))
 		case a.selected != 0 && a.selected != a.ifIndex:
 			why := "not attached"
 			if !a.haveAttached {
@@ -599,12 +599,13 @@ func (d *decoder) lags() {
 		} else if !a.haveActorState || a.actor.State&topology.LACPActivity == 0 {
 			pl.Mode = ""
 		}
-		pl.Evidence = []string{fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached)}
+		pl.Evidence = make([]string, 1, 3)
+		pl.Evidence[0] = lacpLine(lineAttached, a.ifIndex, a.attached)
 		if !a.haveAttached {
 			pl.Evidence[0] = fmt.Sprintf("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.%d, dot3adAggPortSelectedAggID.%d = %d taken", a.ifIndex, a.ifIndex, a.selected)
 		}
 		if a.haveActorState {
-			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s", a.ifIndex, a.actor.State.String()))
+			pl.Evidence = append(pl.Evidence, lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
 		}
 		if a.havePState {
 			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, a.partner.State.String(), a.partner.System))
