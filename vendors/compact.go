@@ -30,7 +30,8 @@ func fit[T any](s []T) []T {
 }
 
 // Evidence lines made of integers and port names only (an ifIndex and
-// the aggregator or LACP state it reports, a stack entry) are the same on
+// the aggregator or LACP state it reports, a stack entry, an LLDP
+// neighbour's table index) are the same on
 // every switch of a model and on a port and its LAG: lacpLine formats each
 // once per process and hands out that string. The cache is bounded
 // (evLinesMax lines; past it lines are formatted each time), so a
@@ -39,6 +40,8 @@ const (
 	lineAttached   = iota // dot3adAggPortAttachedAggID.<i> = <v>
 	lineActorState        // dot3adAggPortActorOperState.<i> = <state v>
 	lineStack             // ifStackStatus.<i>.<v> = active (<lo> under <hi>)
+	lineRemV1             // a neighbour's source: LLDP-MIB lldpRemTable.<lo>
+	lineRemV2             // LLDP-V2-MIB lldpV2RemTable.<lo>
 )
 
 const evLinesMax = 1 << 16
@@ -65,6 +68,10 @@ func evLine(k evKey) string {
 		s = "IEEE8023-LAG-MIB dot3adAggPortAttachedAggID." + strconv.Itoa(k.i) + " = " + strconv.Itoa(k.v)
 	case lineActorState:
 		s = "IEEE8023-LAG-MIB dot3adAggPortActorOperState." + strconv.Itoa(k.i) + " = " + topology.LACPState(k.v).String()
+	case lineRemV1:
+		s = "LLDP-MIB lldpRemTable." + k.lo
+	case lineRemV2:
+		s = "LLDP-V2-MIB lldpV2RemTable." + k.lo
 	case lineStack:
 		s = "IF-MIB ifStackStatus." + strconv.Itoa(k.i) + "." + strconv.Itoa(k.v) + " = active (" + k.lo + " under " + k.hi + ")"
 	}

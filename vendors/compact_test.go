@@ -53,6 +53,11 @@ func TestDecodedSwitchIsCompact(t *testing.T) {
 	n := s.Neighbours
 	same("system description of two neighbours", n[1].SystemDescr, n[0].SystemDescr)
 	same("port description of two neighbours", n[2].PortDescr, n[0].PortDescr)
+	other, _ := vendors.Decode(walk(t, rec.String()), "b")
+	if n[0].Source != "LLDP-MIB lldpRemTable.0.1.1" {
+		t.Errorf("source %q", n[0].Source)
+	}
+	same("a neighbour's source on two switches", other.Neighbours[0].Source, n[0].Source)
 	if n[0].SystemName == n[1].SystemName {
 		t.Errorf("system names: %q and %q", n[0].SystemName, n[1].SystemName)
 	}
