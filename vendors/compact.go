@@ -31,11 +31,11 @@ func fit[T any](s []T) []T {
 
 // Evidence lines made of integers and port names only (an ifIndex and
 // the aggregator or LACP state it reports, a stack entry, an LLDP
-// neighbour's table index) are the same on
-// every switch of a model and on a port and its LAG: lacpLine formats each
-// once per process and hands out that string. The cache is bounded
-// (evLinesMax lines; past it lines are formatted each time), so a
-// long-lived process polling a changing fleet does not grow without end.
+// neighbour's table index) are the same on every switch of a model and on
+// a port and its LAG: evLine formats each once per process and hands out
+// that string. The cache is bounded (evLinesMax lines, names of at most
+// evNamesMax bytes; other lines are formatted each time), so a long-lived
+// process polling a changing fleet does not grow without end.
 const (
 	lineAttached   = iota // dot3adAggPortAttachedAggID.<i> = <v>
 	lineActorState        // dot3adAggPortActorOperState.<i> = <state v>
@@ -45,6 +45,10 @@ const (
 )
 
 const evLinesMax = 1 << 16
+
+// evNamesMax bounds the names of a cached line (the walk is untrusted
+// input: a line with longer names is formatted, not kept).
+const evNamesMax = 128
 
 type evKey struct {
 	form, i, v int
@@ -75,7 +79,7 @@ func evLine(k evKey) string {
 	case lineStack:
 		s = "IF-MIB ifStackStatus." + strconv.Itoa(k.i) + "." + strconv.Itoa(k.v) + " = active (" + k.lo + " under " + k.hi + ")"
 	}
-	if evLinesN.Load() < evLinesMax {
+	if evLinesN.Load() < evLinesMax && len(k.lo)+len(k.hi) <= evNamesMax {
 		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
 			return prev.(string)
 		}
