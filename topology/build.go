@@ -48,12 +48,11 @@ func evStrength(k EvidenceKind) int {
 // claim is one source's statement that a host NIC is cabled to a switch
 // port.
 type claim struct {
-	host   *HostNode
-	nic    string
-	sw     *SwitchNode
-	port   *Port
-	kind   EvidenceKind
-	detail string
+	host *HostNode
+	nic  string
+	sw   *SwitchNode
+	port *Port
+	kind EvidenceKind
 }
 
 type builder struct {
@@ -536,8 +535,7 @@ func (b *builder) hostNeighbours() {
 			if n.Protocol == ProtoCDP {
 				kind = EvCDP
 			}
-			b.addClaim(h, n.LocalPort, claim{sw: s, port: p, kind: kind, detail: "host " + h.Name + " " + n.LocalPort +
-				" hears " + protoUpper(n.Protocol) + " from " + s.Name + " port " + n.PortID + srcSuffix(n.Source)})
+			b.addClaim(h, n.LocalPort, claim{sw: s, port: p, kind: kind})
 		}
 	}
 }
@@ -630,8 +628,7 @@ func (b *builder) switchNeighbours() {
 			if n.Protocol == ProtoCDP {
 				kind = EvCDP
 			}
-			b.addClaim(h, nic, claim{sw: s, port: p, kind: kind, detail: "switch " + s.Name + " " + p.Name +
-				" hears " + protoUpper(n.Protocol) + " from " + h.Name + " " + n.PortID + srcSuffix(n.Source)})
+			b.addClaim(h, nic, claim{sw: s, port: p, kind: kind})
 		}
 	}
 }
@@ -688,12 +685,9 @@ func (b *builder) lacpClaims() {
 		for bi := range h.Bonds {
 			bond := &h.Bonds[bi]
 			for _, sl := range bond.Slaves {
-				var partner *LACPPort
-				how := "partner"
-				if sl.Partner != nil {
-					partner = sl.Partner
-				} else if lp := heard[sl.Name]; lp != nil {
-					partner, how = lp, "LACPDU heard"
+				partner := sl.Partner
+				if partner == nil {
+					partner = heard[sl.Name]
 				}
 				if partner == nil || partner.Port <= 0 {
 					continue
@@ -707,10 +701,7 @@ func (b *builder) lacpClaims() {
 					continue
 				}
 				c := cands[0]
-				pn := strconv.Itoa(partner.Port)
-				b.addClaim(h, sl.Name, claim{sw: c.sw, port: c.port, kind: EvLACP, detail: "host " + h.Name + " " + sl.Name +
-					" LACP " + how + " system " + sys + " port " + pn + " = switch " + c.sw.Name + " " + c.port.Name +
-					" actor system " + sys + " port " + pn})
+				b.addClaim(h, sl.Name, claim{sw: c.sw, port: c.port, kind: EvLACP})
 			}
 		}
 	}
@@ -728,9 +719,7 @@ func (b *builder) lacpClaims() {
 				continue
 			}
 			c := cands[0]
-			b.addClaim(c.host, c.nic, claim{sw: s, port: p, kind: EvLACP, detail: "switch " + s.Name + " " + p.Name +
-				" LACP partner system " + sys + " port " + strconv.Itoa(p.LACP.Partner.Port) + " = host " +
-				c.host.Name + " " + c.nic + " actor"})
+			b.addClaim(c.host, c.nic, claim{sw: s, port: p, kind: EvLACP})
 		}
 	}
 }
@@ -797,8 +786,7 @@ func (b *builder) fdbClaims() {
 			if l.sw.LAGOf(l.port.Name) != nil || l.port.Type == "lag" || uplinkPort[portKey{l.sw.Name, NormalizePortName(l.port.Name)}] {
 				continue
 			}
-			b.addClaim(h, nic, claim{sw: l.sw, port: l.port, kind: EvFDB, detail: "switch " + l.sw.Name + " FDB has " + mac +
-				" (host " + h.Name + " " + nic + ") on " + l.port.Name + " only"})
+			b.addClaim(h, nic, claim{sw: l.sw, port: l.port, kind: EvFDB})
 		}
 	}
 }
@@ -850,12 +838,10 @@ func (b *builder) resolve() {
 			}
 		}
 	}
-	// one allocation each for the links, their pointers, evidence and
-	// details
+	// one allocation each for the links, their pointers and evidence
 	slab := make([]Link, groups)
 	m.Links = make([]*Link, 0, groups)
 	evSlab := make([]EvidenceKind, 0, len(sorted))
-	detSlab := make([]string, 0, len(sorted))
 	for hi, h := range m.Hosts {
 		hc := sorted[start[hi]:start[hi+1]]
 		first := len(m.Links)
@@ -871,20 +857,18 @@ func (b *builder) resolve() {
 			link := &slab[0]
 			slab = slab[1:]
 			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: b.normPort(best.port.Name)}
-			ev, det := len(evSlab), len(detSlab)
+			ev := len(evSlab)
 			var disagree []claim
 			for _, c := range cs {
 				if c.sw == best.sw && c.port == best.port {
 					if !slices.Contains(evSlab[ev:], c.kind) {
 						evSlab = append(evSlab, c.kind)
 					}
-					detSlab = append(detSlab, c.detail)
 				} else {
 					disagree = append(disagree, c)
 				}
 			}
 			link.Evidence = evSlab[ev:len(evSlab):len(evSlab)]
-			link.Details = detSlab[det:len(detSlab):len(detSlab)]
 			if len(disagree) > 0 {
 				conf := &Conflict{Host: h.Name, NIC: best.nic}
 				conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, best.port.Name))

@@ -124,8 +124,6 @@ type Link struct {
 	Port   string // the switch's own name for the port (ifName)
 	// Evidence lists the kinds that support the link (EvLLDPHost, …), strongest first.
 	Evidence []EvidenceKind
-	// Details are human-readable evidence lines for reports.
-	Details []string
 
 	// normPort is NormalizePortName(Port), set by Build.
 	normPort string

@@ -347,11 +347,11 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			case 3:
 				r.port = row.Value
 			case 4:
-				r.b.PortDescr = row.Value.Text()
+				r.b.PortDescr = d.text(row.Value)
 			case 5:
-				r.b.SystemName = row.Value.Text()
+				r.b.SystemName = d.text(row.Value)
 			case 6:
-				r.b.SystemDescr = row.Value.Text()
+				r.b.SystemDescr = d.text(row.Value)
 			}
 		}
 	}
@@ -432,10 +432,11 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		if n.LocalPort == "" && ifx != 0 {
 			n.LocalPort = "ifIndex" + strconv.Itoa(ifx)
 		}
-		n.Source = fmt.Sprintf("LLDP-MIB lldpRemTable.%s", index)
+		src := evKey{form: lineRemV1, lo: index}
 		if !isV1 {
-			n.Source = fmt.Sprintf("LLDP-V2-MIB lldpV2RemTable.%s", index)
+			src.form = lineRemV2
 		}
+		n.Source = evLine(src)
 		d.s.Neighbours = append(d.s.Neighbours, n)
 	}
 }

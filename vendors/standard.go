@@ -1,6 +1,7 @@
 package vendors
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"net/netip"
@@ -79,6 +80,7 @@ func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topo
 	if p.Decode != nil {
 		p.Decode(w, d.s, &d.problems)
 	}
+	compact(d.s)
 	if !w.HasSubtree(oidIfEntry) && !w.HasSubtree(oidIfXEntry) {
 		// Nothing to audit: no ports. Say so instead of an empty switch
 		// that every rule passes.
@@ -106,6 +108,10 @@ type decoder struct {
 	aggRows    map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
 	aggs       map[int]*aggRow     // aggregator ifIndex -> dot3adAggTable row
 	nLACP      int                 // cached lacpPorts, -1 = not counted
+	// texts and macs hold each text and MAC the switch repeats once: a
+	// value many rows carry (its LACP system ID on every port, the
+	// description each host's LLDP sends) is one string (see text).
+	texts, macs map[string]string
 }
 
 func (d *decoder) problemf(line int, format string, args ...any) {
@@ -362,6 +368,36 @@ func macOf(v Value) string {
 	return topology.NormalizeMAC(v.Text())
 }
 
+// mac is macOf(v), one string per distinct value on the switch.
+func (d *decoder) mac(v Value) string {
+	if m, ok := d.macs[string(v.Bytes)]; ok {
+		return m
+	}
+	m := macOf(v)
+	if d.macs == nil {
+		d.macs = map[string]string{}
+	}
+	d.macs[string(v.Bytes)] = m
+	return m
+}
+
+// text is v.Text(), one string per distinct text on the switch: the
+// snapshot is kept for the whole audit, and a text many rows repeat
+// (each LLDP neighbour's system description) is held once, without
+// allocating again for a text already seen.
+func (d *decoder) text(v Value) string {
+	b := bytes.TrimRight(v.Bytes, "\x00 \r\n")
+	if t, ok := d.texts[string(b)]; ok {
+		return t
+	}
+	t := string(b)
+	if d.texts == nil {
+		d.texts = map[string]string{}
+	}
+	d.texts[t] = t
+	return t
+}
+
 func (d *decoder) lags() {
 	d.aggs = map[int]*aggRow{}
 	d.aggRows = map[int]*aggPortRow{}
@@ -381,9 +417,9 @@ func (d *decoder) lags() {
 			f(a, r)
 		}
 	}
-	aggCol(4, func(a *aggRow, r Row) { a.actorSystem = macOf(r.Value) })
+	aggCol(4, func(a *aggRow, r Row) { a.actorSystem = d.mac(r.Value) })
 	aggCol(7, func(a *aggRow, r Row) { a.actorKey, _ = num(r.Value) })
-	aggCol(8, func(a *aggRow, r Row) { a.partner = macOf(r.Value) })
+	aggCol(8, func(a *aggRow, r Row) { a.partner = d.mac(r.Value) })
 
 	portCol := func(c int, f func(a *aggPortRow, r Row)) {
 		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
@@ -401,10 +437,10 @@ func (d *decoder) lags() {
 		}
 	}
 	portCol(2, func(a *aggPortRow, r Row) { a.actor.SystemPriority, _ = num(r.Value) })
-	portCol(3, func(a *aggPortRow, r Row) { a.actor.System = macOf(r.Value) })
+	portCol(3, func(a *aggPortRow, r Row) { a.actor.System = d.mac(r.Value) })
 	portCol(5, func(a *aggPortRow, r Row) { a.actor.Key, _ = num(r.Value) })
 	portCol(7, func(a *aggPortRow, r Row) { a.partner.SystemPriority, _ = num(r.Value) })
-	portCol(9, func(a *aggPortRow, r Row) { a.partner.System = macOf(r.Value) })
+	portCol(9, func(a *aggPortRow, r Row) { a.partner.System = d.mac(r.Value) })
 	portCol(11, func(a *aggPortRow, r Row) { a.partner.Key, _ = num(r.Value) })
 	portCol(12, func(a *aggPortRow, r Row) { a.selected, _ = num(r.Value) })
 	portCol(13, func(a *aggPortRow, r Row) { a.attached, a.haveAttached = num(r.Value) })
@@ -468,7 +504,7 @@ func (d *decoder) lags() {
 			continue
 		}
 		if d.ports[lo] != nil && d.ports[lo].Type == "ethernet" {
-			addMember(hi, lo, fmt.Sprintf("IF-MIB ifStackStatus.%d.%d = active (%s under %s)", hi, lo, d.portName(lo), d.portName(hi)))
+			addMember(hi, lo, evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
 		}
 	}
 	// IEEE8023-LAG-MIB: the aggregator a port is attached to or, when the
@@ -477,7 +513,7 @@ func (d *decoder) lags() {
 	for _, a := range d.sortedAggRows() {
 		switch {
 		case a.attached != 0 && a.attached != a.ifIndex && isAgg[a.attached]:
-			addMember(a.attached, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached))
+			addMember(a.attached, a.ifIndex, lacpLine(lineAttached, a.ifIndex, a.attached))
 		case a.selected != 0 && a.selected != a.ifIndex:
 			why := "not attached"
 			if !a.haveAttached {
@@ -563,12 +599,13 @@ func (d *decoder) lags() {
 		} else if !a.haveActorState || a.actor.State&topology.LACPActivity == 0 {
 			pl.Mode = ""
 		}
-		pl.Evidence = []string{fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortAttachedAggID.%d = %d", a.ifIndex, a.attached)}
+		pl.Evidence = make([]string, 1, 3)
+		pl.Evidence[0] = lacpLine(lineAttached, a.ifIndex, a.attached)
 		if !a.haveAttached {
 			pl.Evidence[0] = fmt.Sprintf("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.%d, dot3adAggPortSelectedAggID.%d = %d taken", a.ifIndex, a.ifIndex, a.selected)
 		}
 		if a.haveActorState {
-			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s", a.ifIndex, a.actor.State.String()))
+			pl.Evidence = append(pl.Evidence, lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
 		}
 		if a.havePState {
 			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, a.partner.State.String(), a.partner.System))

@@ -630,4 +630,5 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 		}
 	}
 	slices.SortFunc(h.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
+	shareMACs(h)
 }

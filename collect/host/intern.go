@@ -57,3 +57,46 @@ func detachBond(b *topology.Bond) {
 		s.PartnerChurn = intern(s.PartnerChurn)
 	}
 }
+
+// shareMACs makes each MAC address a host's NICs and bonds repeat one
+// string: a bond's address is also each slave's current address, the
+// bond's LACP system ID and each slave's actor system; a slave's
+// permanent address is its NIC's too; the partner's system is on every
+// slave and the aggregator. Read from different files (ip-link, each
+// /proc/net/bonding line), they are separate copies, about a dozen per
+// host, which the whole audit keeps. (Not interned across hosts: the
+// addresses are the host's own.)
+func shareMACs(h *topology.Host) {
+	seen := make(map[string]string, 8)
+	share := func(s *string) {
+		if *s == "" {
+			return
+		}
+		if t, ok := seen[*s]; ok {
+			*s = t
+			return
+		}
+		seen[*s] = *s
+	}
+	for i := range h.NICs {
+		share(&h.NICs[i].MAC)
+		share(&h.NICs[i].PermMAC)
+	}
+	for bi := range h.Bonds {
+		b := &h.Bonds[bi]
+		share(&b.MAC)
+		share(&b.AdActorSystem)
+		if a := b.ActiveAggregator; a != nil {
+			share(&a.PartnerMAC)
+		}
+		for si := range b.Slaves {
+			s := &b.Slaves[si]
+			share(&s.PermMAC)
+			for _, l := range []*topology.LACPPort{s.Actor, s.Partner} {
+				if l != nil {
+					share(&l.System)
+				}
+			}
+		}
+	}
+}

@@ -114,3 +114,63 @@ func TestJSONWordsInterned(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchDescriptionHeldOnce: every host NIC that hears a switch gets
+// its (long) system description; hosts read apart hold one copy of it
+// (issue 18: 30,000 copies at 10k hosts otherwise).
+func TestSwitchDescriptionHeldOnce(t *testing.T) {
+	const descr = "Arista Networks EOS version 4.28.3M running on an Arista Networks DCS-7050SX3-48YC8"
+	doc := `{"lldp":[{"interface":[{"name":"eth0","via":"LLDP",
+		"chassis":[{"id":[{"type":"mac","value":"02:11:22:33:44:55"}],"name":[{"value":"leaf9"}],"descr":[{"value":"` + descr + `"}]}],
+		"port":[{"id":[{"type":"ifname","value":"Ethernet7"}]}]}]}]}`
+	var got []string
+	for _, host := range []string{"web01", "web02"} {
+		ns, err := ParseLLDPJSON([]byte(doc), host+"/lldp.json")
+		if err != nil || len(ns) != 1 {
+			t.Fatalf("%s: %v, %d neighbours", host, err, len(ns))
+		}
+		got = append(got, ns[0].SystemDescr)
+	}
+	if got[0] != descr || got[1] != descr {
+		t.Fatalf("descriptions %q", got)
+	}
+	if unsafe.StringData(got[0]) != unsafe.StringData(got[1]) {
+		t.Errorf("the switch's description is held once per host")
+	}
+}
+
+// TestHostMACsShared: the addresses a host repeats across its files (the
+// bond's MAC as each slave's current address and LACP actor system) are
+// one string in its snapshot (issue 18: about a dozen copies per host).
+func TestHostMACsShared(t *testing.T) {
+	h, _, err := ReadCaptureFS(os.DirFS("testdata/capture"), "web01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byAddr := map[string][]string{}
+	var where []string
+	seen := map[string]*byte{}
+	eachString(reflect.ValueOf(h).Elem(), "Host", func(path string, s reflect.Value) {
+		v := s.String()
+		if topology.NormalizeMAC(v) != v || len(v) != 17 || !strings.Contains(path, "MAC") && !strings.Contains(path, "System") {
+			return
+		}
+		byAddr[v] = append(byAddr[v], path)
+		if p, ok := seen[v]; ok && p != unsafe.StringData(v) {
+			where = append(where, v+" at "+path)
+		}
+		seen[v] = unsafe.StringData(v)
+	})
+	repeated := 0
+	for _, paths := range byAddr {
+		if len(paths) > 1 {
+			repeated++
+		}
+	}
+	if repeated == 0 {
+		t.Fatalf("no address repeated in the capture: %v", byAddr)
+	}
+	if len(where) > 0 {
+		t.Errorf("addresses held more than once: %v", where)
+	}
+}

@@ -410,7 +410,9 @@ func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
 		b.n.SystemName = n
 	}
 	if d := scalar(cm.Get("descr")); d != "" {
-		b.n.SystemDescr = d
+		// a switch's description is long and every host NIC that hears
+		// the switch says it: held once (longer than internShort's words)
+		b.n.SystemDescr = intern(d)
 	}
 	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.Get("mgmt-ip"))...)
 }
