@@ -20,15 +20,7 @@ func zeroMAC(m string) bool {
 }
 
 // lacpSlaves returns the up slaves of class-lacp bonds.
-func upSlaves(b *bondView) []*slaveView {
-	var out []*slaveView
-	for i := range b.slaves {
-		if b.slaves[i].up() {
-			out = append(out, &b.slaves[i])
-		}
-	}
-	return out
-}
+func upSlaves(b *bondView) []*slaveView { return b.upS }
 
 // splitSlaves groups b's up slaves by key (a slave whose key is not ok is
 // left out) and returns how many groups there are; with two or more it
