@@ -127,9 +127,27 @@ type hostNIC struct {
 	nic  string
 }
 
+// sysPort keys the LACP indexes: a system ID (a canonical MAC, packed by
+// sysKey: hashing and comparing it costs no string walk) and a port.
 type sysPort struct {
-	system string
+	system uint64
 	port   int
+}
+
+// sysKey packs a MAC NormalizeMAC returned (canonical, not "") into a key.
+func sysKey(mac string, port int) sysPort {
+	var v uint64
+	for i := 0; i+1 < len(mac); i += 3 {
+		v = v<<8 | uint64(hexVal(mac[i]))<<4 | uint64(hexVal(mac[i+1]))
+	}
+	return sysPort{v, port}
+}
+
+func hexVal(c byte) byte {
+	if c >= 'a' {
+		return c - 'a' + 10
+	}
+	return c - '0'
 }
 
 // Build joins host and switch snapshots into a Model (DESIGN.md "Joining").
@@ -164,7 +182,7 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		swByChassis: make(map[string]*SwitchNode, 2*len(switches)),
 		swByName:    make(map[string]*SwitchNode, 2*len(switches)),
 		portByMAC:   make(map[string]swPort, ports),
-		lacpPort:    map[sysPort][]swPort{},
+		lacpPort:    make(map[sysPort][]swPort, ports/2),
 		lacpSystems: map[string][]*SwitchNode{},
 		hostByName:  make(map[string]*HostNode, 2*len(hosts)),
 		nicByMAC:    make(map[string][]hostNIC, nics),
@@ -324,7 +342,7 @@ func (b *builder) indexSwitches() {
 				a := p.LACP.Actor
 				if sys := NormalizeMAC(a.System); sys != "" && sys != ZeroMAC {
 					if a.Port > 0 {
-						k := sysPort{sys, a.Port}
+						k := sysKey(sys, a.Port)
 						b.lacpPort[k] = append(b.lacpPort[k], swPort{s, p})
 					}
 					b.addLACPSystem(sys, s)
@@ -394,7 +412,7 @@ func (b *builder) indexHosts() {
 						sys = actorSystemOf(&bond)
 					}
 					if sys != "" && sys != ZeroMAC {
-						k := sysPort{sys, sl.Actor.Port}
+						k := sysKey(sys, sl.Actor.Port)
 						b.bondActorOf[k] = append(b.bondActorOf[k], hostNIC{h, sl.Name})
 					}
 				}
@@ -702,7 +720,7 @@ func (b *builder) lacpClaims() {
 				if sys == "" || sys == ZeroMAC {
 					continue
 				}
-				cands := b.lacpPort[sysPort{sys, partner.Port}]
+				cands := b.lacpPort[sysKey(sys, partner.Port)]
 				if len(cands) != 1 {
 					continue
 				}
@@ -723,8 +741,11 @@ func (b *builder) lacpClaims() {
 				continue
 			}
 			sys := NormalizeMAC(p.LACP.Partner.System)
-			cands := b.bondActorOf[sysPort{sys, p.LACP.Partner.Port}]
-			if sys == "" || sys == ZeroMAC || len(cands) != 1 {
+			if sys == "" || sys == ZeroMAC {
+				continue
+			}
+			cands := b.bondActorOf[sysKey(sys, p.LACP.Partner.Port)]
+			if len(cands) != 1 {
 				continue
 			}
 			c := cands[0]

@@ -57,3 +57,26 @@ func TestSwitchLookupsDoNotAllocate(t *testing.T) {
 		t.Errorf("lookups by name allocate %v times, want 0", a)
 	}
 }
+
+// sysKey packs a canonical MAC exactly: distinct MACs (or ports) never
+// share a key, equal ones always do.
+func TestSysKeyPacksCanonicalMACs(t *testing.T) {
+	macs := []string{"00:00:00:00:00:01", "00:00:00:00:01:00", "10:00:00:00:00:00", "ff:ff:ff:ff:ff:ff",
+		"fe:ff:ff:ff:ff:ff", "0a:0b:0c:0d:0e:0f", "a0:b0:c0:d0:e0:f0", "44:4c:a8:03:f0:00"}
+	seen := map[sysPort]string{}
+	for _, m := range macs {
+		for _, port := range []int{1, 2, 256} {
+			k := sysKey(m, port)
+			if prev, dup := seen[k]; dup {
+				t.Errorf("sysKey(%s, %d) = sysKey of %s", m, port, prev)
+			}
+			seen[k] = m
+			if sysKey(NormalizeMAC(strings.ToUpper(m)), port) != k {
+				t.Errorf("sysKey of %s differs after normalising its upper-case form", m)
+			}
+		}
+	}
+	if k := sysKey("ff:ff:ff:ff:ff:ff", 1); k.system != 1<<48-1 {
+		t.Errorf("sysKey(ff:…:ff) = %#x, want 48 bits set", k.system)
+	}
+}
