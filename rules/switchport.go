@@ -166,11 +166,15 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 		for _, b := range c.bonds() {
 			ms := b.mapped()
 			allMapped := len(ms) == len(b.slaves)
-			// the bond's own ports (switch, normalised port) and the LAGs
-			// seen: a bond has a few slaves, a scan beats a map
-			mine := make([][2]string, 0, len(ms))
-			for _, s := range ms {
-				mine = append(mine, [2]string{s.link.Switch, topology.NormalizePortName(s.link.Port)})
+			// the bond's own ports and the LAGs seen: a bond has a few
+			// slaves, a scan beats a map
+			isMine := func(sw, port string) bool {
+				for _, s := range ms {
+					if s.link.Switch == sw && topology.SamePort(s.link.Port, port) {
+						return true
+					}
+				}
+				return false
 			}
 			var done []*topology.LAG
 			for _, s := range ms {
@@ -181,7 +185,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				var missing []string
 				for _, m := range s.lag.Members {
 					p := s.sw.Port(m)
-					if slices.Contains(mine, [2]string{s.sw.Name, topology.NormalizePortName(m)}) {
+					if isMine(s.sw.Name, m) {
 						if p != nil && p.Oper.Down() {
 							missing = append(missing, fmt.Sprintf("%s (the bond's own port) is %s", m, p.Oper))
 						}

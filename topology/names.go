@@ -199,7 +199,8 @@ func SamePort(a, b string) bool {
 	if a == b {
 		return true
 	}
-	return NormalizePortName(a) == NormalizePortName(b)
+	var ba, bb [portKeyMax]byte
+	return string(normPortKey(&ba, a)) == string(normPortKey(&bb, b))
 }
 
 // NameModule returns the first number of a three-part port name — the

@@ -45,6 +45,9 @@ func TestSwitchLookupsDoNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := m.Switch("sw1")
+	if !SamePort("Ethernet1", "eth 1") || SamePort("Ethernet1", "Ethernet11") {
+		t.Fatal("SamePort is wrong")
+	}
 	if s.Port("ETH 1") != &sw.Ports[0] || s.Port("eth2") != &sw.Ports[2] || s.LAGOf("Eth2") != &sw.LAGs[0] || s.LAG("po7") != &sw.LAGs[0] {
 		t.Fatal("lookups by other spellings of the names fail")
 	}
@@ -53,6 +56,7 @@ func TestSwitchLookupsDoNotAllocate(t *testing.T) {
 		_ = s.LAGOf("Ethernet1")
 		_ = s.LAG("Po7")
 		_ = m.LinksOnPort("sw1", "Ethernet1")
+		_ = SamePort("Ethernet1", "Eth1")
 	}); a != 0 {
 		t.Errorf("lookups by name allocate %v times, want 0", a)
 	}
