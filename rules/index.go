@@ -79,7 +79,7 @@ type index struct {
 	// Built on first use by the rules that need them (rules run
 	// concurrently, hence the Once).
 	upOnce  sync.Once
-	uplinks map[[2]string]*topology.Uplink // (switch, normalised port)
+	uplinks map[string]map[string]*topology.Uplink // switch -> normalised port
 	fdbOnce sync.Once
 	fdb     map[string][]fdbHit // normalised MAC
 }

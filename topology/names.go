@@ -170,6 +170,14 @@ func normPortKey(buf *[portKeyMax]byte, name string) []byte {
 	return buf[:len(long)+rest]
 }
 
+// PortKeyMax is the size of the buffer NormalizePortNameTo writes into.
+const PortKeyMax = portKeyMax
+
+// NormalizePortNameTo is NormalizePortName written into buf, for lookups
+// in maps keyed by normalised names: m[string(NormalizePortNameTo(&buf,
+// name))] allocates nothing for ASCII names of up to PortKeyMax bytes.
+func NormalizePortNameTo(buf *[PortKeyMax]byte, name string) []byte { return normPortKey(buf, name) }
+
 func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
