@@ -19,11 +19,13 @@ type bondView struct {
 	class  Class
 	slaves []slaveView
 	// Derived once in buildIndex and shared by every rule (read-only, cap
-	// = len so an append copies): the mapped slaves, the up slaves, and the
-	// distinct switches the mapped slaves land on, sorted.
-	mappedS []*slaveView
-	upS     []*slaveView
-	sws     []string
+	// = len so an append copies): the mapped slaves, the up slaves (and
+	// those of them with a partner system), and the distinct switches the
+	// mapped slaves land on, sorted.
+	mappedS    []*slaveView
+	upS        []*slaveView
+	partneredS []*slaveView // up slaves with a partner system
+	sws        []string
 }
 
 // slaveView is one bond slave and, when mapped, its switch port: the
@@ -99,7 +101,7 @@ func buildIndex(m *topology.Model) *index {
 	}
 	ix.bonds = make([]bondView, 0, nb)
 	slab := make([]slaveView, ns)
-	ptrs := make([]*slaveView, 0, 2*ns)
+	ptrs := make([]*slaveView, 0, 3*ns)
 	var swNames []string
 	for _, h := range m.Hosts {
 		nbs := map[string][]*topology.Neighbour{}
@@ -134,6 +136,15 @@ func buildIndex(m *topology.Model) *index {
 			}
 			if len(ptrs) > n {
 				bv.upS = ptrs[n:len(ptrs):len(ptrs)]
+			}
+			n = len(ptrs)
+			for _, s := range bv.upS {
+				if s.f.PartnerSystem != "" {
+					ptrs = append(ptrs, s)
+				}
+			}
+			if len(ptrs) > n {
+				bv.partneredS = ptrs[n:len(ptrs):len(ptrs)]
 			}
 			n = len(swNames)
 			for _, s := range bv.mappedS {

@@ -111,15 +111,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 }
 
 // partnered returns the up slaves with a known, non-zero partner system.
-func partnered(b *bondView) []*slaveView {
-	var out []*slaveView
-	for _, s := range upSlaves(b) {
-		if s.f.PartnerSystem != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func partnered(b *bondView) []*slaveView { return b.partneredS }
 
 var lacpPartnerMismatch = Rule{
 	ID: "lacp.partner-mismatch", Title: "802.3ad slaves see different LACP partners", Severity: Error,
