@@ -785,31 +785,40 @@ func (b *builder) fdbClaims() {
 	if len(seen) == 0 {
 		return
 	}
-	for _, h := range b.m.Hosts {
-		// which MAC each NIC transmits with, when that is certain
-		txMAC := map[string]string{}
-		enslaved := map[string]bool{}
-		for _, bond := range h.Bonds {
-			for _, sl := range bond.Slaves {
-				enslaved[sl.Name] = true
+	// which MAC each NIC of a host transmits with, when that is certain
+	// (a NIC set twice keeps the last MAC); reused from host to host
+	type nicMAC struct{ nic, mac string }
+	var txMAC []nicMAC
+	setTx := func(nic, mac string) {
+		for i := range txMAC {
+			if txMAC[i].nic == nic {
+				txMAC[i].mac = mac
+				return
 			}
+		}
+		txMAC = append(txMAC, nicMAC{nic, mac})
+	}
+	for _, h := range b.m.Hosts {
+		txMAC = txMAC[:0]
+		for _, bond := range h.Bonds {
 			switch bond.Mode {
 			case ModeActiveBackup:
 				// only the active slave transmits, with the bond's MAC
 				if bond.ActiveSlave != "" && NormalizeMAC(bond.MAC) != "" {
-					txMAC[bond.ActiveSlave] = NormalizeMAC(bond.MAC)
+					setTx(bond.ActiveSlave, NormalizeMAC(bond.MAC))
 				}
 			}
 		}
 		for _, nic := range h.NICs {
-			if !enslaved[nic.Name] && nic.Master == "" {
+			if nic.Master == "" && !h.isSlave(nic.Name) {
 				if mac := NormalizeMAC(cmp.Or(nic.PermMAC, nic.MAC)); mac != "" {
-					txMAC[nic.Name] = mac
+					setTx(nic.Name, mac)
 				}
 			}
 		}
-		for _, nic := range sortedKeys(txMAC) {
-			mac := txMAC[nic]
+		slices.SortFunc(txMAC, func(x, y nicMAC) int { return strings.Compare(x.nic, y.nic) })
+		for _, t := range txMAC {
+			nic, mac := t.nic, t.mac
 			locs := seen[mac]
 			if len(locs) != 1 {
 				continue
@@ -985,7 +994,8 @@ func (b *builder) domains() {
 		}
 	}
 	// 2. one LACP system ID sent by several switches
-	for _, sys := range sortedKeys(b.lacpSystems) {
+	systems := sortedKeys(b.lacpSystems)
+	for _, sys := range systems {
 		sws := b.lacpSystems[sys]
 		for _, s := range sws[1:] {
 			union(sws[0], s, fmt.Sprintf("%s and %s both send LACP system ID %s", sws[0].Name, s.Name, sys))
@@ -1003,29 +1013,39 @@ func (b *builder) domains() {
 		}
 	}
 	// 4. a host bond negotiating with one real partner system on several switches
+	// (the slaves' links by partner system, sorted by system and stable:
+	// within a system, in slave order; reused from bond to bond)
+	type sysLink struct {
+		sys  MAC
+		link *Link
+	}
+	var bySys []sysLink
 	for _, h := range b.m.Hosts {
 		for _, bf := range h.facts {
-			bySys := map[MAC][]*Link{}
-			var order []MAC
+			bySys = bySys[:0]
 			for _, sf := range bf.Slaves {
-				if !sf.PartnerReal() || sf.Link == nil {
-					continue
+				if sf.PartnerReal() && sf.Link != nil {
+					bySys = append(bySys, sysLink{sf.PartnerSystem, sf.Link})
 				}
-				if _, ok := bySys[sf.PartnerSystem]; !ok {
-					order = append(order, sf.PartnerSystem)
-				}
-				bySys[sf.PartnerSystem] = append(bySys[sf.PartnerSystem], sf.Link)
 			}
-			slices.Sort(order)
-			for _, sys := range order {
-				ls := bySys[sys]
-				for _, l := range ls[1:] {
-					if l.Switch != ls[0].Switch {
-						union(b.m.switches[ls[0].Switch], b.m.switches[l.Switch], fmt.Sprintf(
+			if len(bySys) < 2 {
+				continue
+			}
+			slices.SortStableFunc(bySys, func(x, y sysLink) int { return strings.Compare(string(x.sys), string(y.sys)) })
+			for i := 0; i < len(bySys); {
+				j := i + 1
+				for j < len(bySys) && bySys[j].sys == bySys[i].sys {
+					j++
+				}
+				first := bySys[i].link
+				for _, e := range bySys[i+1 : j] {
+					if l := e.link; l.Switch != first.Switch {
+						union(b.m.switches[first.Switch], b.m.switches[l.Switch], fmt.Sprintf(
 							"host %s %s: %s (%s) and %s (%s) negotiate LACP with one partner system %s",
-							h.Name, bf.Bond.Name, ls[0].NIC, ls[0].Switch, l.NIC, l.Switch, sys))
+							h.Name, bf.Bond.Name, first.NIC, first.Switch, l.NIC, l.Switch, bySys[i].sys))
 					}
 				}
+				i = j
 			}
 		}
 	}
@@ -1043,6 +1063,16 @@ func (b *builder) domains() {
 		}
 	}
 	slices.SortFunc(roots, func(x, y *SwitchNode) int { return strings.Compare(x.Name, y.Name) })
+	// per domain, the first (sorted) LACP system ID several of its
+	// switches send: one pass, not one per domain
+	sharedSys := map[*SwitchNode]string{}
+	for _, sys := range systems {
+		if sws := b.lacpSystems[sys]; len(sws) > 1 {
+			if r := find(sws[0]); sharedSys[r] == "" {
+				sharedSys[r] = sys
+			}
+		}
+	}
 	for _, r := range roots {
 		members := groups[r]
 		d := &Domain{Kind: "lacp-system", Evidence: evidence[r]}
@@ -1072,12 +1102,7 @@ func (b *builder) domains() {
 			d.Name = strings.Join(d.Switches, "+")
 		}
 		if d.SystemID == "" {
-			for _, sys := range sortedKeys(b.lacpSystems) {
-				if len(b.lacpSystems[sys]) > 1 && find(b.lacpSystems[sys][0]) == r {
-					d.SystemID = sys
-					break
-				}
-			}
+			d.SystemID = sharedSys[r]
 		}
 		b.m.Domains = append(b.m.Domains, d)
 	}
