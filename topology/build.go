@@ -61,17 +61,17 @@ type builder struct {
 	opt BuildOptions
 
 	// switch indexes
-	swByChassis map[string]*SwitchNode // chassis ID, base MAC (lower-case)
-	swByName    map[string]*SwitchNode // sysName and short name, lower-case
-	portByMAC   map[string]swPort      // port MAC -> port (unique ones only)
-	lacpPort    map[sysPort][]swPort   // actor system + actor port -> switch port
+	swByChassis map[string]*SwitchNode      // chassis ID, base MAC (lower-case)
+	swByName    map[string]*SwitchNode      // sysName and short name, lower-case
+	portByMAC   map[string]swPort           // port MAC -> port (unique ones only)
+	lacpPort    multiIndex[sysPort, swPort] // actor system + actor port -> switch port
 	lacpSystems map[string][]*SwitchNode
 
 	// host indexes
 	hostByName  map[string]*HostNode
-	nicByMAC    map[string][]hostNIC // permanent MAC (or current when no permanent) -> NIC
-	hostByMAC   map[string]*HostNode // any MAC a host owns -> host (unique only)
-	bondActorOf map[sysPort][]hostNIC
+	nicByMAC    multiIndex[string, hostNIC] // permanent MAC (or current when no permanent) -> NIC
+	hostByMAC   map[string]*HostNode        // any MAC a host owns -> host (unique only)
+	bondActorOf multiIndex[sysPort, hostNIC]
 
 	// claims are this producer's claims in production order; parts are
 	// the producers' claims, in producer order, that resolve groups by
@@ -115,6 +115,44 @@ func (b *builder) normPort(name string) string {
 	n := NormalizePortName(name)
 	b.norm[name] = n
 	return n
+}
+
+// multiIndex maps a key to the values added under it, in the order added,
+// without a slice per key: most keys (a NIC's MAC, an LACP actor port)
+// have one value.
+type multiIndex[K comparable, V any] struct {
+	one  map[K]V   // the key's value, when it has one
+	more map[K][]V // every value of a key that has several
+}
+
+func newMultiIndex[K comparable, V any](n int) multiIndex[K, V] {
+	return multiIndex[K, V]{one: make(map[K]V, n)}
+}
+
+func (m *multiIndex[K, V]) add(k K, v V) {
+	if l, ok := m.more[k]; ok {
+		m.more[k] = append(l, v)
+		return
+	}
+	if f, ok := m.one[k]; ok {
+		if m.more == nil {
+			m.more = map[K][]V{}
+		}
+		m.more[k] = []V{f, v}
+		delete(m.one, k)
+		return
+	}
+	m.one[k] = v
+}
+
+// get returns k's values (nil: none); one backs the slice of a key with a
+// single value.
+func (m *multiIndex[K, V]) get(k K, one *[1]V) []V {
+	if f, ok := m.one[k]; ok {
+		one[0] = f
+		return one[:]
+	}
+	return m.more[k]
 }
 
 type swPort struct {
@@ -182,12 +220,12 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		swByChassis: make(map[string]*SwitchNode, 2*len(switches)),
 		swByName:    make(map[string]*SwitchNode, 2*len(switches)),
 		portByMAC:   make(map[string]swPort, ports),
-		lacpPort:    make(map[sysPort][]swPort, ports/2),
+		lacpPort:    newMultiIndex[sysPort, swPort](ports / 2),
 		lacpSystems: map[string][]*SwitchNode{},
 		hostByName:  make(map[string]*HostNode, 2*len(hosts)),
-		nicByMAC:    make(map[string][]hostNIC, nics),
+		nicByMAC:    newMultiIndex[string, hostNIC](nics),
 		hostByMAC:   make(map[string]*HostNode, nics+len(hosts)),
-		bondActorOf: make(map[sysPort][]hostNIC, slaves),
+		bondActorOf: newMultiIndex[sysPort, hostNIC](slaves),
 		norm:        map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
@@ -343,7 +381,7 @@ func (b *builder) indexSwitches() {
 				if sys := NormalizeMAC(a.System); sys != "" && sys != ZeroMAC {
 					if a.Port > 0 {
 						k := sysKey(sys, a.Port)
-						b.lacpPort[k] = append(b.lacpPort[k], swPort{s, p})
+						b.lacpPort.add(k, swPort{s, p})
 					}
 					b.addLACPSystem(sys, s)
 				}
@@ -393,7 +431,7 @@ func (b *builder) indexHosts() {
 				key = cur // a standalone NIC keeps its own address
 			}
 			if key != "" && key != ZeroMAC {
-				b.nicByMAC[key] = append(b.nicByMAC[key], hostNIC{h, nic.Name})
+				b.nicByMAC.add(key, hostNIC{h, nic.Name})
 			}
 			addHostMAC(perm, h)
 			addHostMAC(cur, h)
@@ -402,8 +440,9 @@ func (b *builder) indexHosts() {
 			addHostMAC(NormalizeMAC(bond.MAC), h)
 			for _, sl := range bond.Slaves {
 				perm := NormalizeMAC(sl.PermMAC)
-				if perm != "" && perm != ZeroMAC && !slices.Contains(b.nicByMAC[perm], hostNIC{h, sl.Name}) {
-					b.nicByMAC[perm] = append(b.nicByMAC[perm], hostNIC{h, sl.Name})
+				var one [1]hostNIC
+				if perm != "" && perm != ZeroMAC && !slices.Contains(b.nicByMAC.get(perm, &one), hostNIC{h, sl.Name}) {
+					b.nicByMAC.add(perm, hostNIC{h, sl.Name})
 				}
 				addHostMAC(perm, h)
 				if sl.Actor != nil && sl.Actor.Port > 0 {
@@ -413,7 +452,7 @@ func (b *builder) indexHosts() {
 					}
 					if sys != "" && sys != ZeroMAC {
 						k := sysKey(sys, sl.Actor.Port)
-						b.bondActorOf[k] = append(b.bondActorOf[k], hostNIC{h, sl.Name})
+						b.bondActorOf.add(k, hostNIC{h, sl.Name})
 					}
 				}
 			}
@@ -581,7 +620,8 @@ func (h *HostNode) isSlave(nic string) bool {
 // findHostNIC resolves a neighbour heard by a switch to a host NIC.
 func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 	if n.PortIDSubtype == IDMAC || NormalizeMAC(n.PortID) != "" && n.PortIDSubtype == "" {
-		if c := b.nicByMAC[NormalizeMAC(n.PortID)]; len(c) == 1 {
+		var one [1]hostNIC
+		if c := b.nicByMAC.get(NormalizeMAC(n.PortID), &one); len(c) == 1 {
 			return c[0].host, c[0].nic
 		}
 	}
@@ -606,7 +646,8 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 			return h, cand
 		}
 		if mac := NormalizeMAC(cand); mac != "" {
-			for _, c := range b.nicByMAC[mac] {
+			var one [1]hostNIC
+			for _, c := range b.nicByMAC.get(mac, &one) {
 				if c.host == h {
 					return h, c.nic
 				}
@@ -720,7 +761,8 @@ func (b *builder) lacpClaims() {
 				if sys == "" || sys == ZeroMAC {
 					continue
 				}
-				cands := b.lacpPort[sysKey(sys, partner.Port)]
+				var one [1]swPort
+				cands := b.lacpPort.get(sysKey(sys, partner.Port), &one)
 				if len(cands) != 1 {
 					continue
 				}
@@ -744,7 +786,8 @@ func (b *builder) lacpClaims() {
 			if sys == "" || sys == ZeroMAC {
 				continue
 			}
-			cands := b.bondActorOf[sysKey(sys, p.LACP.Partner.Port)]
+			var one [1]hostNIC
+			cands := b.bondActorOf.get(sysKey(sys, p.LACP.Partner.Port), &one)
 			if len(cands) != 1 {
 				continue
 			}
