@@ -18,6 +18,14 @@ type bondView struct {
 	bond   *topology.Bond
 	class  Class
 	slaves []slaveView
+	// Derived once in buildIndex and shared by every rule (read-only, cap
+	// = len so an append copies): the mapped slaves, the up slaves (and
+	// those of them with a partner system), and the distinct switches the
+	// mapped slaves land on, sorted.
+	mappedS    []*slaveView
+	upS        []*slaveView
+	partneredS []*slaveView // up slaves with a partner system
+	sws        []string
 }
 
 // slaveView is one bond slave and, when mapped, its switch port: the
@@ -73,7 +81,7 @@ type index struct {
 	// Built on first use by the rules that need them (rules run
 	// concurrently, hence the Once).
 	upOnce  sync.Once
-	uplinks map[[2]string]*topology.Uplink // (switch, normalised port)
+	uplinks map[string]map[string]*topology.Uplink // switch -> normalised port
 	fdbOnce sync.Once
 	fdb     map[string][]fdbHit // normalised MAC
 }
@@ -93,6 +101,8 @@ func buildIndex(m *topology.Model) *index {
 	}
 	ix.bonds = make([]bondView, 0, nb)
 	slab := make([]slaveView, ns)
+	ptrs := make([]*slaveView, 0, 3*ns)
+	var swNames []string
 	for _, h := range m.Hosts {
 		nbs := map[string][]*topology.Neighbour{}
 		for i := range h.Neighbours {
@@ -108,6 +118,43 @@ func buildIndex(m *topology.Model) *index {
 				sf := &bf.Slaves[si]
 				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: nbs[sf.Slave.Name],
 					link: sf.Link, sw: sf.Switch, port: sf.Port, lag: sf.LAG}
+			}
+			n := len(ptrs)
+			for i := range bv.slaves {
+				if bv.slaves[i].link != nil {
+					ptrs = append(ptrs, &bv.slaves[i])
+				}
+			}
+			if len(ptrs) > n {
+				bv.mappedS = ptrs[n:len(ptrs):len(ptrs)]
+			}
+			n = len(ptrs)
+			for i := range bv.slaves {
+				if bv.slaves[i].up() {
+					ptrs = append(ptrs, &bv.slaves[i])
+				}
+			}
+			if len(ptrs) > n {
+				bv.upS = ptrs[n:len(ptrs):len(ptrs)]
+			}
+			n = len(ptrs)
+			for _, s := range bv.upS {
+				if s.f.PartnerSystem != "" {
+					ptrs = append(ptrs, s)
+				}
+			}
+			if len(ptrs) > n {
+				bv.partneredS = ptrs[n:len(ptrs):len(ptrs)]
+			}
+			n = len(swNames)
+			for _, s := range bv.mappedS {
+				if !slices.Contains(swNames[n:], s.link.Switch) {
+					swNames = append(swNames, s.link.Switch)
+				}
+			}
+			if len(swNames) > n {
+				slices.Sort(swNames[n:])
+				bv.sws = swNames[n:len(swNames):len(swNames)]
 			}
 			ix.bonds = append(ix.bonds, bv)
 		}
@@ -214,27 +261,12 @@ func portEv(s *slaveView) []string {
 }
 
 // mapped returns the slaves with a known switch port.
-func (b *bondView) mapped() []*slaveView {
-	var out []*slaveView
-	for i := range b.slaves {
-		if b.slaves[i].link != nil {
-			out = append(out, &b.slaves[i])
-		}
-	}
-	return out
-}
+// The slice is shared: read it, do not change it.
+func (b *bondView) mapped() []*slaveView { return b.mappedS }
 
 // switches returns the distinct switches a bond's mapped slaves land on.
-func (b *bondView) switches() []string {
-	var out []string
-	for _, s := range b.mapped() {
-		if !slices.Contains(out, s.link.Switch) {
-			out = append(out, s.link.Switch)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
+// The slice is shared: read it, do not change it.
+func (b *bondView) switches() []string { return b.sws }
 
 // names joins slave names.
 func names(ss []*slaveView) string {

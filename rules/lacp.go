@@ -20,15 +20,7 @@ func zeroMAC(m string) bool {
 }
 
 // lacpSlaves returns the up slaves of class-lacp bonds.
-func upSlaves(b *bondView) []*slaveView {
-	var out []*slaveView
-	for i := range b.slaves {
-		if b.slaves[i].up() {
-			out = append(out, &b.slaves[i])
-		}
-	}
-	return out
-}
+func upSlaves(b *bondView) []*slaveView { return b.upS }
 
 // splitSlaves groups b's up slaves by key (a slave whose key is not ok is
 // left out) and returns how many groups there are; with two or more it
@@ -119,15 +111,7 @@ Junos: set chassis aggregated-devices ethernet device-count 1; set interfaces xe
 }
 
 // partnered returns the up slaves with a known, non-zero partner system.
-func partnered(b *bondView) []*slaveView {
-	var out []*slaveView
-	for _, s := range upSlaves(b) {
-		if s.f.PartnerSystem != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func partnered(b *bondView) []*slaveView { return b.partneredS }
 
 var lacpPartnerMismatch = Rule{
 	ID: "lacp.partner-mismatch", Title: "802.3ad slaves see different LACP partners", Severity: Error,

@@ -391,7 +391,7 @@ func matchPort(sel, port string) bool {
 	if strings.ContainsAny(sel, "*?") {
 		return glob(sel, port)
 	}
-	return topology.NormalizePortName(sel) == topology.NormalizePortName(port)
+	return topology.SamePort(sel, port)
 }
 
 // Matches reports whether the waiver covers a finding.

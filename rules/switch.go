@@ -80,7 +80,7 @@ func peerLinks(c *Context, sw *topology.SwitchNode) []*topology.LAG {
 	var out []*topology.LAG
 	for li := range sw.LAGs {
 		l := &sw.LAGs[li]
-		is := l.PeerLink || (sw.MLAG != nil && sw.MLAG.PeerLink != "" && topology.NormalizePortName(sw.MLAG.PeerLink) == topology.NormalizePortName(l.Name))
+		is := l.PeerLink || (sw.MLAG != nil && sw.MLAG.PeerLink != "" && topology.SamePort(sw.MLAG.PeerLink, l.Name))
 		if !is && d != nil {
 			for _, mem := range l.Members {
 				if u := c.uplinkOn(sw.Name, mem); u != nil {

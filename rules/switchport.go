@@ -30,13 +30,26 @@ func lagPort(sw *topology.SwitchNode, l *topology.LAG) *topology.Port {
 // uplinkOn returns the switch-to-switch link on a port, or nil.
 func (c *Context) uplinkOn(sw, port string) *topology.Uplink {
 	c.ix.upOnce.Do(func() {
-		c.ix.uplinks = map[[2]string]*topology.Uplink{}
+		c.ix.uplinks = map[string]map[string]*topology.Uplink{}
+		add := func(sw, port string, u *topology.Uplink) {
+			m := c.ix.uplinks[sw]
+			if m == nil {
+				m = map[string]*topology.Uplink{}
+				c.ix.uplinks[sw] = m
+			}
+			m[topology.NormalizePortName(port)] = u
+		}
 		for _, u := range c.Model.Uplinks {
-			c.ix.uplinks[[2]string{u.A, topology.NormalizePortName(u.APort)}] = u
-			c.ix.uplinks[[2]string{u.B, topology.NormalizePortName(u.BPort)}] = u
+			add(u.A, u.APort, u)
+			add(u.B, u.BPort, u)
 		}
 	})
-	return c.ix.uplinks[[2]string{sw, topology.NormalizePortName(port)}]
+	m := c.ix.uplinks[sw]
+	if m == nil {
+		return nil
+	}
+	var buf [topology.PortKeyMax]byte
+	return m[string(topology.NormalizePortNameTo(&buf, port))]
 }
 
 // fdbHit is one FDB entry with its switch.
@@ -129,7 +142,7 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 					}
 					if u := c.uplinkOn(s.sw.Name, m); u != nil {
 						other, op := u.B, u.BPort
-						if u.B == s.sw.Name && topology.NormalizePortName(u.BPort) == topology.NormalizePortName(m) {
+						if u.B == s.sw.Name && topology.SamePort(u.BPort, m) {
 							other, op = u.A, u.APort
 						}
 						foreign = append(foreign, fmt.Sprintf("%s (switch %s %s)", m, other, op))
@@ -166,11 +179,15 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 		for _, b := range c.bonds() {
 			ms := b.mapped()
 			allMapped := len(ms) == len(b.slaves)
-			// the bond's own ports (switch, normalised port) and the LAGs
-			// seen: a bond has a few slaves, a scan beats a map
-			mine := make([][2]string, 0, len(ms))
-			for _, s := range ms {
-				mine = append(mine, [2]string{s.link.Switch, topology.NormalizePortName(s.link.Port)})
+			// the bond's own ports and the LAGs seen: a bond has a few
+			// slaves, a scan beats a map
+			isMine := func(sw, port string) bool {
+				for _, s := range ms {
+					if s.link.Switch == sw && topology.SamePort(s.link.Port, port) {
+						return true
+					}
+				}
+				return false
 			}
 			var done []*topology.LAG
 			for _, s := range ms {
@@ -181,7 +198,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				var missing []string
 				for _, m := range s.lag.Members {
 					p := s.sw.Port(m)
-					if slices.Contains(mine, [2]string{s.sw.Name, topology.NormalizePortName(m)}) {
+					if isMine(s.sw.Name, m) {
 						if p != nil && p.Oper.Down() {
 							missing = append(missing, fmt.Sprintf("%s (the bond's own port) is %s", m, p.Oper))
 						}
@@ -238,9 +255,8 @@ func orUnknown[S ~string](s S) string {
 
 // hasNeighbour reports whether the switch hears any LLDP/CDP neighbour on a port.
 func hasNeighbour(sw *topology.SwitchNode, port string) bool {
-	np := topology.NormalizePortName(port)
 	for i := range sw.Neighbours {
-		if topology.NormalizePortName(sw.Neighbours[i].LocalPort) == np {
+		if topology.SamePort(sw.Neighbours[i].LocalPort, port) {
 			return true
 		}
 	}

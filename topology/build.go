@@ -60,17 +60,17 @@ type builder struct {
 	opt BuildOptions
 
 	// switch indexes
-	swByChassis map[string]*SwitchNode // chassis ID, base MAC (lower-case)
-	swByName    map[string]*SwitchNode // sysName and short name, lower-case
-	portByMAC   map[string]swPort      // port MAC -> port (unique ones only)
-	lacpPort    map[sysPort][]swPort   // actor system + actor port -> switch port
+	swByChassis map[string]*SwitchNode      // chassis ID, base MAC (lower-case)
+	swByName    map[string]*SwitchNode      // sysName and short name, lower-case
+	portByMAC   map[string]swPort           // port MAC -> port (unique ones only)
+	lacpPort    multiIndex[sysPort, swPort] // actor system + actor port -> switch port
 	lacpSystems map[string][]*SwitchNode
 
 	// host indexes
 	hostByName  map[string]*HostNode
-	nicByMAC    map[string][]hostNIC // permanent MAC (or current when no permanent) -> NIC
-	hostByMAC   map[string]*HostNode // any MAC a host owns -> host (unique only)
-	bondActorOf map[sysPort][]hostNIC
+	nicByMAC    multiIndex[string, hostNIC] // permanent MAC (or current when no permanent) -> NIC
+	hostByMAC   map[string]*HostNode        // any MAC a host owns -> host (unique only)
+	bondActorOf multiIndex[sysPort, hostNIC]
 
 	// claims are this producer's claims in production order; parts are
 	// the producers' claims, in producer order, that resolve groups by
@@ -116,6 +116,44 @@ func (b *builder) normPort(name string) string {
 	return n
 }
 
+// multiIndex maps a key to the values added under it, in the order added,
+// without a slice per key: most keys (a NIC's MAC, an LACP actor port)
+// have one value.
+type multiIndex[K comparable, V any] struct {
+	one  map[K]V   // the key's value, when it has one
+	more map[K][]V // every value of a key that has several
+}
+
+func newMultiIndex[K comparable, V any](n int) multiIndex[K, V] {
+	return multiIndex[K, V]{one: make(map[K]V, n)}
+}
+
+func (m *multiIndex[K, V]) add(k K, v V) {
+	if l, ok := m.more[k]; ok {
+		m.more[k] = append(l, v)
+		return
+	}
+	if f, ok := m.one[k]; ok {
+		if m.more == nil {
+			m.more = map[K][]V{}
+		}
+		m.more[k] = []V{f, v}
+		delete(m.one, k)
+		return
+	}
+	m.one[k] = v
+}
+
+// get returns k's values (nil: none); one backs the slice of a key with a
+// single value.
+func (m *multiIndex[K, V]) get(k K, one *[1]V) []V {
+	if f, ok := m.one[k]; ok {
+		one[0] = f
+		return one[:]
+	}
+	return m.more[k]
+}
+
 type swPort struct {
 	sw   *SwitchNode
 	port *Port
@@ -126,9 +164,27 @@ type hostNIC struct {
 	nic  string
 }
 
+// sysPort keys the LACP indexes: a system ID (a canonical MAC, packed by
+// sysKey: hashing and comparing it costs no string walk) and a port.
 type sysPort struct {
-	system string
+	system uint64
 	port   int
+}
+
+// sysKey packs a MAC NormalizeMAC returned (canonical, not "") into a key.
+func sysKey(mac string, port int) sysPort {
+	var v uint64
+	for i := 0; i+1 < len(mac); i += 3 {
+		v = v<<8 | uint64(hexVal(mac[i]))<<4 | uint64(hexVal(mac[i+1]))
+	}
+	return sysPort{v, port}
+}
+
+func hexVal(c byte) byte {
+	if c >= 'a' {
+		return c - 'a' + 10
+	}
+	return c - '0'
 }
 
 // Build joins host and switch snapshots into a Model (DESIGN.md "Joining").
@@ -163,12 +219,12 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		swByChassis: make(map[string]*SwitchNode, 2*len(switches)),
 		swByName:    make(map[string]*SwitchNode, 2*len(switches)),
 		portByMAC:   make(map[string]swPort, ports),
-		lacpPort:    map[sysPort][]swPort{},
+		lacpPort:    newMultiIndex[sysPort, swPort](ports / 2),
 		lacpSystems: map[string][]*SwitchNode{},
 		hostByName:  make(map[string]*HostNode, 2*len(hosts)),
-		nicByMAC:    make(map[string][]hostNIC, nics),
+		nicByMAC:    newMultiIndex[string, hostNIC](nics),
 		hostByMAC:   make(map[string]*HostNode, nics+len(hosts)),
-		bondActorOf: make(map[sysPort][]hostNIC, slaves),
+		bondActorOf: newMultiIndex[sysPort, hostNIC](slaves),
 		norm:        map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
@@ -323,8 +379,8 @@ func (b *builder) indexSwitches() {
 				a := p.LACP.Actor
 				if sys := NormalizeMAC(a.System); sys != "" && sys != ZeroMAC {
 					if a.Port > 0 {
-						k := sysPort{sys, a.Port}
-						b.lacpPort[k] = append(b.lacpPort[k], swPort{s, p})
+						k := sysKey(sys, a.Port)
+						b.lacpPort.add(k, swPort{s, p})
 					}
 					b.addLACPSystem(sys, s)
 				}
@@ -374,7 +430,7 @@ func (b *builder) indexHosts() {
 				key = cur // a standalone NIC keeps its own address
 			}
 			if key != "" && key != ZeroMAC {
-				b.nicByMAC[key] = append(b.nicByMAC[key], hostNIC{h, nic.Name})
+				b.nicByMAC.add(key, hostNIC{h, nic.Name})
 			}
 			addHostMAC(perm, h)
 			addHostMAC(cur, h)
@@ -383,8 +439,9 @@ func (b *builder) indexHosts() {
 			addHostMAC(NormalizeMAC(bond.MAC), h)
 			for _, sl := range bond.Slaves {
 				perm := NormalizeMAC(sl.PermMAC)
-				if perm != "" && perm != ZeroMAC && !slices.Contains(b.nicByMAC[perm], hostNIC{h, sl.Name}) {
-					b.nicByMAC[perm] = append(b.nicByMAC[perm], hostNIC{h, sl.Name})
+				var one [1]hostNIC
+				if perm != "" && perm != ZeroMAC && !slices.Contains(b.nicByMAC.get(perm, &one), hostNIC{h, sl.Name}) {
+					b.nicByMAC.add(perm, hostNIC{h, sl.Name})
 				}
 				addHostMAC(perm, h)
 				if sl.Actor != nil && sl.Actor.Port > 0 {
@@ -393,8 +450,8 @@ func (b *builder) indexHosts() {
 						sys = actorSystemOf(&bond)
 					}
 					if sys != "" && sys != ZeroMAC {
-						k := sysPort{sys, sl.Actor.Port}
-						b.bondActorOf[k] = append(b.bondActorOf[k], hostNIC{h, sl.Name})
+						k := sysKey(sys, sl.Actor.Port)
+						b.bondActorOf.add(k, hostNIC{h, sl.Name})
 					}
 				}
 			}
@@ -561,7 +618,8 @@ func (h *HostNode) isSlave(nic string) bool {
 // findHostNIC resolves a neighbour heard by a switch to a host NIC.
 func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 	if n.PortIDSubtype == IDMAC || NormalizeMAC(n.PortID) != "" && n.PortIDSubtype == "" {
-		if c := b.nicByMAC[NormalizeMAC(n.PortID)]; len(c) == 1 {
+		var one [1]hostNIC
+		if c := b.nicByMAC.get(NormalizeMAC(n.PortID), &one); len(c) == 1 {
 			return c[0].host, c[0].nic
 		}
 	}
@@ -586,7 +644,8 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 			return h, cand
 		}
 		if mac := NormalizeMAC(cand); mac != "" {
-			for _, c := range b.nicByMAC[mac] {
+			var one [1]hostNIC
+			for _, c := range b.nicByMAC.get(mac, &one) {
 				if c.host == h {
 					return h, c.nic
 				}
@@ -696,7 +755,8 @@ func (b *builder) lacpClaims() {
 				if sys == "" || sys == ZeroMAC {
 					continue
 				}
-				cands := b.lacpPort[sysPort{sys, partner.Port}]
+				var one [1]swPort
+				cands := b.lacpPort.get(sysKey(sys, partner.Port), &one)
 				if len(cands) != 1 {
 					continue
 				}
@@ -714,8 +774,12 @@ func (b *builder) lacpClaims() {
 				continue
 			}
 			sys := NormalizeMAC(p.LACP.Partner.System)
-			cands := b.bondActorOf[sysPort{sys, p.LACP.Partner.Port}]
-			if sys == "" || sys == ZeroMAC || len(cands) != 1 {
+			if sys == "" || sys == ZeroMAC {
+				continue
+			}
+			var one [1]hostNIC
+			cands := b.bondActorOf.get(sysKey(sys, p.LACP.Partner.Port), &one)
+			if len(cands) != 1 {
 				continue
 			}
 			c := cands[0]
@@ -753,31 +817,40 @@ func (b *builder) fdbClaims() {
 	if len(seen) == 0 {
 		return
 	}
-	for _, h := range b.m.Hosts {
-		// which MAC each NIC transmits with, when that is certain
-		txMAC := map[string]string{}
-		enslaved := map[string]bool{}
-		for _, bond := range h.Bonds {
-			for _, sl := range bond.Slaves {
-				enslaved[sl.Name] = true
+	// which MAC each NIC of a host transmits with, when that is certain
+	// (a NIC set twice keeps the last MAC); reused from host to host
+	type nicMAC struct{ nic, mac string }
+	var txMAC []nicMAC
+	setTx := func(nic, mac string) {
+		for i := range txMAC {
+			if txMAC[i].nic == nic {
+				txMAC[i].mac = mac
+				return
 			}
+		}
+		txMAC = append(txMAC, nicMAC{nic, mac})
+	}
+	for _, h := range b.m.Hosts {
+		txMAC = txMAC[:0]
+		for _, bond := range h.Bonds {
 			switch bond.Mode {
 			case ModeActiveBackup:
 				// only the active slave transmits, with the bond's MAC
 				if bond.ActiveSlave != "" && NormalizeMAC(bond.MAC) != "" {
-					txMAC[bond.ActiveSlave] = NormalizeMAC(bond.MAC)
+					setTx(bond.ActiveSlave, NormalizeMAC(bond.MAC))
 				}
 			}
 		}
 		for _, nic := range h.NICs {
-			if !enslaved[nic.Name] && nic.Master == "" {
+			if nic.Master == "" && !h.isSlave(nic.Name) {
 				if mac := NormalizeMAC(cmp.Or(nic.PermMAC, nic.MAC)); mac != "" {
-					txMAC[nic.Name] = mac
+					setTx(nic.Name, mac)
 				}
 			}
 		}
-		for _, nic := range sortedKeys(txMAC) {
-			mac := txMAC[nic]
+		slices.SortFunc(txMAC, func(x, y nicMAC) int { return strings.Compare(x.nic, y.nic) })
+		for _, t := range txMAC {
+			nic, mac := t.nic, t.mac
 			locs := seen[mac]
 			if len(locs) != 1 {
 				continue
@@ -948,7 +1021,8 @@ func (b *builder) domains() {
 		}
 	}
 	// 2. one LACP system ID sent by several switches
-	for _, sys := range sortedKeys(b.lacpSystems) {
+	systems := sortedKeys(b.lacpSystems)
+	for _, sys := range systems {
 		sws := b.lacpSystems[sys]
 		for _, s := range sws[1:] {
 			union(sws[0], s, fmt.Sprintf("%s and %s both send LACP system ID %s", sws[0].Name, s.Name, sys))
@@ -966,29 +1040,39 @@ func (b *builder) domains() {
 		}
 	}
 	// 4. a host bond negotiating with one real partner system on several switches
+	// (the slaves' links by partner system, sorted by system and stable:
+	// within a system, in slave order; reused from bond to bond)
+	type sysLink struct {
+		sys  MAC
+		link *Link
+	}
+	var bySys []sysLink
 	for _, h := range b.m.Hosts {
 		for _, bf := range h.facts {
-			bySys := map[MAC][]*Link{}
-			var order []MAC
+			bySys = bySys[:0]
 			for _, sf := range bf.Slaves {
-				if !sf.PartnerReal() || sf.Link == nil {
-					continue
+				if sf.PartnerReal() && sf.Link != nil {
+					bySys = append(bySys, sysLink{sf.PartnerSystem, sf.Link})
 				}
-				if _, ok := bySys[sf.PartnerSystem]; !ok {
-					order = append(order, sf.PartnerSystem)
-				}
-				bySys[sf.PartnerSystem] = append(bySys[sf.PartnerSystem], sf.Link)
 			}
-			slices.Sort(order)
-			for _, sys := range order {
-				ls := bySys[sys]
-				for _, l := range ls[1:] {
-					if l.Switch != ls[0].Switch {
-						union(b.m.switches[ls[0].Switch], b.m.switches[l.Switch], fmt.Sprintf(
+			if len(bySys) < 2 {
+				continue
+			}
+			slices.SortStableFunc(bySys, func(x, y sysLink) int { return strings.Compare(string(x.sys), string(y.sys)) })
+			for i := 0; i < len(bySys); {
+				j := i + 1
+				for j < len(bySys) && bySys[j].sys == bySys[i].sys {
+					j++
+				}
+				first := bySys[i].link
+				for _, e := range bySys[i+1 : j] {
+					if l := e.link; l.Switch != first.Switch {
+						union(b.m.switches[first.Switch], b.m.switches[l.Switch], fmt.Sprintf(
 							"host %s %s: %s (%s) and %s (%s) negotiate LACP with one partner system %s",
-							h.Name, bf.Bond.Name, ls[0].NIC, ls[0].Switch, l.NIC, l.Switch, sys))
+							h.Name, bf.Bond.Name, first.NIC, first.Switch, l.NIC, l.Switch, bySys[i].sys))
 					}
 				}
+				i = j
 			}
 		}
 	}
@@ -1006,6 +1090,16 @@ func (b *builder) domains() {
 		}
 	}
 	slices.SortFunc(roots, func(x, y *SwitchNode) int { return strings.Compare(x.Name, y.Name) })
+	// per domain, the first (sorted) LACP system ID several of its
+	// switches send: one pass, not one per domain
+	sharedSys := map[*SwitchNode]string{}
+	for _, sys := range systems {
+		if sws := b.lacpSystems[sys]; len(sws) > 1 {
+			if r := find(sws[0]); sharedSys[r] == "" {
+				sharedSys[r] = sys
+			}
+		}
+	}
 	for _, r := range roots {
 		members := groups[r]
 		d := &Domain{Kind: "lacp-system", Evidence: evidence[r]}
@@ -1035,12 +1129,7 @@ func (b *builder) domains() {
 			d.Name = strings.Join(d.Switches, "+")
 		}
 		if d.SystemID == "" {
-			for _, sys := range sortedKeys(b.lacpSystems) {
-				if len(b.lacpSystems[sys]) > 1 && find(b.lacpSystems[sys][0]) == r {
-					d.SystemID = sys
-					break
-				}
-			}
+			d.SystemID = sharedSys[r]
 		}
 		b.m.Domains = append(b.m.Domains, d)
 	}

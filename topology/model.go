@@ -198,7 +198,8 @@ func (h *HostNode) linkOf(nic string) *Link {
 // LinksOnPort returns the host links that end on a switch port.
 func (m *Model) LinksOnPort(sw, port string) []*Link {
 	if s := m.switches[sw]; s != nil {
-		return s.linksOn[NormalizePortName(port)]
+		var buf [portKeyMax]byte
+		return s.linksOn[string(normPortKey(&buf, port))]
 	}
 	return nil
 }
@@ -229,10 +230,19 @@ func (h *HostNode) NIC(name string) *NIC {
 
 // Port returns the switch port whose name matches name in any common form
 // (Gi1/0/1 = GigabitEthernet1/0/1), or nil.
-func (s *SwitchNode) Port(name string) *Port { return s.ports[NormalizePortName(name)] }
+func (s *SwitchNode) Port(name string) *Port {
+	var buf [portKeyMax]byte
+	return s.ports[string(normPortKey(&buf, name))]
+}
 
 // LAGOf returns the LAG the port is a member of, or nil.
-func (s *SwitchNode) LAGOf(port string) *LAG { return s.lagOf[NormalizePortName(port)] }
+func (s *SwitchNode) LAGOf(port string) *LAG {
+	var buf [portKeyMax]byte
+	return s.lagOf[string(normPortKey(&buf, port))]
+}
 
 // LAG returns the LAG called name, or nil.
-func (s *SwitchNode) LAG(name string) *LAG { return s.lags[NormalizePortName(name)] }
+func (s *SwitchNode) LAG(name string) *LAG {
+	var buf [portKeyMax]byte
+	return s.lags[string(normPortKey(&buf, name))]
+}

@@ -112,6 +112,76 @@ func NormalizePortName(name string) string {
 	return s
 }
 
+// portKeyMax is the longest name normPortKey normalises on the stack.
+const portKeyMax = 64
+
+// normPortKey writes NormalizePortName(name) into buf and returns it, without
+// allocating for ASCII names of up to portKeyMax bytes (the lookups by
+// port name: m[string(normPortKey(&buf, name))] does not allocate either);
+// other names go through NormalizePortName.
+func normPortKey(buf *[portKeyMax]byte, name string) []byte {
+	// trim ASCII white space (what TrimSpace trims in an ASCII string)
+	lo, hi := 0, len(name)
+	for lo < hi && asciiSpace(name[lo]) {
+		lo++
+	}
+	for hi > lo && asciiSpace(name[hi-1]) {
+		hi--
+	}
+	if hi-lo > portKeyMax {
+		return append(buf[:0], NormalizePortName(name)...)
+	}
+	s := buf[:hi-lo]
+	for j := range s {
+		c := name[lo+j]
+		if c >= 0x80 {
+			return append(buf[:0], NormalizePortName(name)...)
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		s[j] = c
+	}
+	i := 0
+	for i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] == '-') {
+		i++
+	}
+	if i == 0 || i == len(s) {
+		return s
+	}
+	r := i
+	for r < len(s) && s[r] == ' ' {
+		r++
+	}
+	if r == len(s) || s[r] < '0' || s[r] > '9' {
+		return s
+	}
+	long, ok := portPrefixes[string(s[:i])]
+	if !ok {
+		return s
+	}
+	rest := len(s) - r
+	if len(long)+rest > portKeyMax {
+		return append(buf[:0], NormalizePortName(name)...)
+	}
+	// move the rest into place, then write the long prefix before it
+	copy(buf[len(long):], s[r:])
+	copy(buf[:], long)
+	return buf[:len(long)+rest]
+}
+
+// PortKeyMax is the size of the buffer NormalizePortNameTo writes into.
+const PortKeyMax = portKeyMax
+
+// NormalizePortNameTo is NormalizePortName written into buf, for lookups
+// in maps keyed by normalised names: m[string(NormalizePortNameTo(&buf,
+// name))] allocates nothing for ASCII names of up to PortKeyMax bytes.
+func NormalizePortNameTo(buf *[PortKeyMax]byte, name string) []byte { return normPortKey(buf, name) }
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
 // canonicalMAC reports whether s is already aa:bb:cc:dd:ee:ff, lower case.
 func canonicalMAC(s string) bool {
 	if len(s) != 17 {
@@ -137,7 +207,8 @@ func SamePort(a, b string) bool {
 	if a == b {
 		return true
 	}
-	return NormalizePortName(a) == NormalizePortName(b)
+	var ba, bb [portKeyMax]byte
+	return string(normPortKey(&ba, a)) == string(normPortKey(&bb, b))
 }
 
 // NameModule returns the first number of a three-part port name — the

@@ -1,7 +1,9 @@
 package host
 
 import (
+	"hash/maphash"
 	"strings"
+	"sync/atomic"
 	"unique"
 
 	"github.com/bondaudit/bondaudit/topology"
@@ -16,8 +18,42 @@ func intern(s string) string {
 	if s == "" {
 		return ""
 	}
-	return unique.Make(s).Value()
+	e := &internCache[maphash.String(internSeed, s)&(internCacheSize-1)]
+	if p := e.Load(); p != nil && *p == s {
+		return *p
+	}
+	return internMiss(e, s)
 }
+
+// internBytes is intern(string(b)) without the copy when b's word was seen
+// lately.
+func internBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	e := &internCache[maphash.Bytes(internSeed, b)&(internCacheSize-1)]
+	if p := e.Load(); p != nil && *p == string(b) {
+		return *p
+	}
+	return internMiss(e, string(b))
+}
+
+func internMiss(e *atomic.Pointer[string], s string) string {
+	c := unique.Make(s).Value()
+	e.Store(&c)
+	return c
+}
+
+// internCache sits in front of unique.Make, whose concurrent table costs
+// more than the parsing around it when every host says the same words: one
+// slot per hash, each the last word that hashed there (a collision only
+// costs a unique.Make). It holds at most internCacheSize short words.
+const internCacheSize = 16384
+
+var (
+	internSeed  = maphash.MakeSeed()
+	internCache [internCacheSize]atomic.Pointer[string]
+)
 
 // detachBond makes every string of b its own: words interned, addresses
 // (unique per host) copied. The line parsers cut their strings out of a

@@ -174,3 +174,26 @@ func TestHostMACsShared(t *testing.T) {
 		t.Errorf("addresses held more than once: %v", where)
 	}
 }
+
+// A word read again is found in the cache in front of unique.Make: no copy
+// of the bytes, the one canonical string, never the caller's buffer.
+func TestInternBytesRepeatDoesNotAllocate(t *testing.T) {
+	buf := []byte("802.3ad")
+	first := internBytes(buf)
+	if first != "802.3ad" || unsafe.StringData(first) == &buf[0] {
+		t.Fatalf("internBytes = %q, or it points into the caller's buffer", first)
+	}
+	again := internBytes([]byte("802.3ad"))
+	if unsafe.StringData(again) != unsafe.StringData(first) || unsafe.StringData(intern("802.3ad")) != unsafe.StringData(first) {
+		t.Error("the same word interned twice gives two copies")
+	}
+	buf[0] = '9' // the caller reuses its buffer: the interned word does not change
+	if first != "802.3ad" {
+		t.Errorf("interned word changed with the caller's buffer: %q", first)
+	}
+	word := []byte("layer3+4")
+	internBytes(word)
+	if a := testing.AllocsPerRun(100, func() { internBytes(word) }); a != 0 {
+		t.Errorf("interning a word seen before allocates %v times, want 0", a)
+	}
+}

@@ -49,7 +49,7 @@ func jstr(v *fastjson.Value, keys ...string) string {
 // in the interning table.
 func internShort(b []byte, n int) string {
 	if len(b) <= n {
-		return intern(string(b))
+		return internBytes(b)
 	}
 	return string(b)
 }

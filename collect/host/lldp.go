@@ -320,23 +320,28 @@ func asList(v *fastjson.Value) []*fastjson.Value {
 
 // scalar returns a value's text: a string, number or bool, or the "value"
 // of {"value": x} / [{"value": x}].
-func scalar(v *fastjson.Value) string {
+func scalar(v *fastjson.Value) string { return scalarN(v, 24) }
+
+// scalarN is scalar interning strings of at most n bytes: 0 for a text
+// that names one host's port (a switch port's description, "srv0042
+// ens1f0"), which no other host repeats.
+func scalarN(v *fastjson.Value, n int) string {
 	if v == nil {
 		return ""
 	}
 	switch v.Type() {
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
-		return internShort(b, 24)
+		return internShort(b, n)
 	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
 		return v.String()
 	case fastjson.TypeArray:
 		a, _ := v.Array()
 		if len(a) > 0 {
-			return scalar(a[0])
+			return scalarN(a[0], n)
 		}
 	case fastjson.TypeObject:
-		return scalar(v.Get("value"))
+		return scalarN(v.Get("value"), n)
 	}
 	return ""
 }
@@ -377,7 +382,7 @@ func (p *lldpJSON) iface(name string, body *fastjson.Value) {
 		for _, id := range p.objects(pt.Get("id")) {
 			b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
 		}
-		if d := scalar(pt.Get("descr")); d != "" {
+		if d := scalarN(pt.Get("descr"), 0); d != "" {
 			b.n.PortDescr = d
 		}
 		if m := scalar(pt.Get("mfs")); m != "" {
