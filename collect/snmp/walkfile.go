@@ -307,17 +307,7 @@ func (l *lineReader) next() ([]byte, bool) {
 				return nil, false
 			}
 		}
-		l.n++
-		if l.n == 1 {
-			b = bytes.TrimPrefix(b, utf8BOM) // left by Windows editors
-		}
-		if n := len(b); n > 0 && b[n-1] == '\n' {
-			b = b[:n-1]
-		}
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-		return b, true
+		return l.counted(b), true
 	}
 }
 
@@ -339,18 +329,21 @@ func (l *lineReader) nextMem() ([]byte, bool) {
 		l.tooLong = true
 		b = nil
 	}
+	return l.counted(b), true
+}
+
+// counted counts the line b and returns it without a leading BOM (left by
+// Windows editors, first line only) and its "\n" or "\r\n".
+func (l *lineReader) counted(b []byte) []byte {
 	l.n++
 	if l.n == 1 {
-		b = bytes.TrimPrefix(b, utf8BOM) // left by Windows editors
+		b = bytes.TrimPrefix(b, utf8BOM)
 	}
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-	}
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		b = b[:n-1]
-	}
-	return b, true
+	b = bytes.TrimSuffix(b, newline)
+	return bytes.TrimSuffix(b, carriageReturn)
 }
+
+var newline, carriageReturn = []byte{'\n'}, []byte{'\r'}
 
 func (l *lineReader) keep(b []byte) {
 	if l.tooLong {
