@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -51,13 +52,17 @@ type hostKeys struct {
 	write     string
 	acceptNew bool
 
-	db    ssh.HostKeyCallback
+	db ssh.HostKeyCallback
+	// ca are the @cert-authority lines (FILE:LINE): x/crypto's knownhosts
+	// lists them among a host's keys (KeyError.Want) and would accept a
+	// host that presents the CA key itself as its plain key.
+	ca    map[string]bool
 	mu    sync.Mutex
 	added map[string]ssh.PublicKey // normalised host → key recorded in this run
 }
 
 func newHostKeys(files []string, write string, acceptNew bool) (*hostKeys, error) {
-	h := &hostKeys{write: write, acceptNew: acceptNew, added: map[string]ssh.PublicKey{}}
+	h := &hostKeys{write: write, acceptNew: acceptNew, added: map[string]ssh.PublicKey{}, ca: map[string]bool{}}
 	for _, f := range files {
 		st, err := os.Stat(f)
 		switch {
@@ -69,6 +74,9 @@ func newHostKeys(files []string, write string, acceptNew bool) (*hostKeys, error
 			return nil, fmt.Errorf("known_hosts %s: a folder, want a file", f)
 		}
 		h.files = append(h.files, f)
+		if err := h.readCALines(f); err != nil {
+			return nil, err
+		}
 	}
 	if len(h.files) > 0 {
 		db, err := knownhosts.New(h.files...)
@@ -94,11 +102,7 @@ func (h *hostKeys) lookup(host string, remote net.Addr, key ssh.PublicKey) error
 // ed25519 and RSA keys, known by one, must not send the other); nil when
 // none is known.
 func (h *hostKeys) algorithms(host string) []string {
-	err := h.lookup(host, &net.TCPAddr{IP: net.IPv4zero}, probeKey{})
-	var ke *knownhosts.KeyError
-	if !errors.As(err, &ke) {
-		return nil
-	}
+	plain, cas := h.known(host)
 	var algos []string
 	add := func(a ...string) {
 		for _, x := range a {
@@ -107,7 +111,11 @@ func (h *hostKeys) algorithms(host string) []string {
 			}
 		}
 	}
-	for _, k := range ke.Want {
+	if len(cas) > 0 {
+		// A CA vouches for the host: ask for its certificate first.
+		add(certAlgos...)
+	}
+	for _, k := range plain {
 		switch t := k.Key.Type(); t {
 		case ssh.KeyAlgoRSA:
 			add(ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA)
@@ -120,6 +128,15 @@ func (h *hostKeys) algorithms(host string) []string {
 		add(k.Type())
 	}
 	h.mu.Unlock()
+	if len(cas) > 0 && len(plain) == 0 {
+		// No plain key known: a host without a certificate may still
+		// send one (refused as unknown, or recorded with --accept-new).
+		for _, a := range ssh.SupportedAlgorithms().HostKeys {
+			if !strings.Contains(a, "-cert-") {
+				add(a)
+			}
+		}
+	}
 	return algos
 }
 
@@ -141,11 +158,23 @@ func (probeKey) Verify([]byte, *ssh.Signature) error { return errors.New("probe 
 
 // check is the ssh.HostKeyCallback.
 func (h *hostKeys) check(host string, remote net.Addr, key ssh.PublicKey) error {
-	err := h.lookup(host, remote, key)
-	if err == nil {
-		return nil
+	if cert, ok := key.(*ssh.Certificate); ok {
+		return h.checkCert(host, remote, cert)
 	}
+	err := h.lookup(host, remote, key)
 	var ke *knownhosts.KeyError
+	if err == nil || errors.As(err, &ke) {
+		// Only plain lines confirm or contradict a plain key; a CA
+		// line's key is no host key.
+		plain, _ := h.known(host)
+		ke = &knownhosts.KeyError{Want: plain}
+		err = ke
+		for _, w := range plain {
+			if bytes.Equal(w.Key.Marshal(), key.Marshal()) {
+				return nil
+			}
+		}
+	}
 	var re *knownhosts.RevokedError
 	switch {
 	case errors.As(err, &re):
@@ -206,9 +235,9 @@ func (h *hostKeys) record(host string, remote net.Addr, key ssh.PublicKey) error
 		switch err := db(host, remote, key); {
 		case err == nil:
 			return nil
-		case errors.As(err, &ke) && len(ke.Want) > 0:
+		case errors.As(err, &ke) && len(h.plainOnly(ke.Want)) > 0:
 			e := &HostKeyError{Host: knownhosts.Normalize(host), Fingerprint: fingerprint(key), Files: []string{h.write}}
-			for _, w := range ke.Want {
+			for _, w := range h.plainOnly(ke.Want) {
 				e.Known = append(e.Known, fmt.Sprintf("%s:%d", w.Filename, w.Line))
 			}
 			return &Error{Class: ClassHostKeyChanged, Err: e}
@@ -225,4 +254,132 @@ func (h *hostKeys) record(host string, remote net.Addr, key ssh.PublicKey) error
 		return &Error{Class: ClassHostKeyUnknown, Err: fmt.Errorf("recording the host key of %s in %s: %w", host, h.write, err)}
 	}
 	return nil
+}
+
+// certAlgos are the host certificate algorithms offered when a
+// @cert-authority line names the host.
+var certAlgos = []string{ssh.CertAlgoED25519v01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01,
+	ssh.CertAlgoECDSA521v01, ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01, ssh.CertAlgoRSAv01}
+
+// readCALines notes where file has @cert-authority lines, numbering lines
+// as x/crypto's knownhosts does (every line counts).
+func (h *hostKeys) readCALines(file string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("known_hosts %s: %w", file, err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == "@cert-authority" {
+			h.ca[fmt.Sprintf("%s:%d", file, i+1)] = true
+		}
+	}
+	return nil
+}
+
+// known splits the known_hosts lines that match host (host:port; wildcard,
+// negated and hashed patterns as OpenSSH matches them) into plain host
+// keys and @cert-authority keys.
+func (h *hostKeys) known(host string) (plain, cas []knownhosts.KnownKey) {
+	err := h.lookup(host, &net.TCPAddr{IP: net.IPv4zero}, probeKey{})
+	var ke *knownhosts.KeyError
+	if !errors.As(err, &ke) {
+		return nil, nil
+	}
+	for _, w := range ke.Want {
+		if h.ca[fmt.Sprintf("%s:%d", w.Filename, w.Line)] {
+			cas = append(cas, w)
+		} else {
+			plain = append(plain, w)
+		}
+	}
+	return plain, cas
+}
+
+// revoked reports the @revoked line that lists key, if any.
+func (h *hostKeys) revoked(host string, remote net.Addr, key ssh.PublicKey) *knownhosts.RevokedError {
+	var re *knownhosts.RevokedError
+	if errors.As(h.lookup(host, remote, key), &re) {
+		return re
+	}
+	return nil
+}
+
+// checkCert accepts a host certificate as OpenSSH does: a host certificate,
+// neither it nor its CA revoked, signed by a CA that a @cert-authority line
+// lists for host, naming host among its principals (none: refused), valid
+// now, its signature good. No certificate is recorded by --accept-new.
+func (h *hostKeys) checkCert(host string, remote net.Addr, cert *ssh.Certificate) error {
+	norm := knownhosts.Normalize(host)
+	refuse := func(class Class, why string, a ...any) error {
+		return &Error{Class: class, Err: fmt.Errorf("host certificate for %s (%s, signed by CA %s) refused: %s",
+			norm, fingerprint(cert.Key), fingerprint(cert.SignatureKey), fmt.Sprintf(why, a...))}
+	}
+	if cert.CertType != ssh.HostCert {
+		return refuse(ClassHostKeyUnknown, "a user certificate, not a host certificate")
+	}
+	if re := h.revoked(host, remote, cert.SignatureKey); re != nil {
+		return refuse(ClassHostKeyChanged, "its CA is revoked at %s:%d", re.Revoked.Filename, re.Revoked.Line)
+	}
+	if re := h.revoked(host, remote, cert.Key); re != nil {
+		return refuse(ClassHostKeyChanged, "its host key is revoked at %s:%d", re.Revoked.Filename, re.Revoked.Line)
+	}
+	_, cas := h.known(host)
+	trusted := false
+	for _, ca := range cas {
+		if bytes.Equal(ca.Key.Marshal(), cert.SignatureKey.Marshal()) {
+			trusted = true
+		}
+	}
+	if !trusted {
+		files := "no known_hosts file"
+		if len(h.files) > 0 {
+			files = strings.Join(h.files, ", ")
+		}
+		return refuse(ClassHostKeyUnknown, "no @cert-authority line for %s lists that CA (in %s)", norm, files)
+	}
+	name, _, err := net.SplitHostPort(host)
+	if err != nil {
+		name = host
+	}
+	if len(cert.ValidPrincipals) == 0 {
+		return refuse(ClassHostKeyUnknown, "the certificate names no principals (OpenSSH requires the host name among them)")
+	}
+	if !contains(cert.ValidPrincipals, name) {
+		return refuse(ClassHostKeyUnknown, "the certificate is for %s, not %s", strings.Join(cert.ValidPrincipals, ", "), name)
+	}
+	now := time.Now()
+	if after := time.Unix(int64(cert.ValidAfter), 0); cert.ValidAfter != 0 && now.Before(after) {
+		return refuse(ClassHostKeyUnknown, "the certificate is not valid before %s", after.UTC().Format(time.RFC3339))
+	}
+	if cert.ValidBefore != ssh.CertTimeInfinity {
+		if before := time.Unix(int64(cert.ValidBefore), 0); !now.Before(before) {
+			return refuse(ClassHostKeyUnknown, "the certificate expired at %s", before.UTC().Format(time.RFC3339))
+		}
+	}
+	// The signature, critical options and the checks above once more.
+	cc := &ssh.CertChecker{IsHostAuthority: func(auth ssh.PublicKey, _ string) bool {
+		return bytes.Equal(auth.Marshal(), cert.SignatureKey.Marshal())
+	}}
+	if err := cc.CheckHostKey(host, remote, cert); err != nil {
+		return refuse(ClassHostKeyUnknown, "%v", err)
+	}
+	return nil
+}
+
+// plainOnly drops the @cert-authority lines from want (those of the write
+// file are read again: another run may have added some).
+func (h *hostKeys) plainOnly(want []knownhosts.KnownKey) []knownhosts.KnownKey {
+	ca := map[string]bool{}
+	for k := range h.ca {
+		ca[k] = true
+	}
+	tmp := &hostKeys{ca: ca}
+	tmp.readCALines(h.write)
+	var out []knownhosts.KnownKey
+	for _, w := range want {
+		if !ca[fmt.Sprintf("%s:%d", w.Filename, w.Line)] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
