@@ -5,11 +5,14 @@ import (
 	"crypto/rand"
 	"errors"
 	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bondaudit/bondaudit/internal/needtool"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -178,4 +181,54 @@ func TestHostCertificates(t *testing.T) {
 			t.Fatalf("certificate after accept-new: %v", err)
 		}
 	})
+}
+
+// startSSHDCert starts sshd with a host certificate for principals, signed
+// by a CA made here; it returns the sshd and the CA's public line.
+func startSSHDCert(t *testing.T, principals string) (*sshd, string) {
+	t.Helper()
+	bin := needtool.Need(t, "openssh-server", "sshd")
+	kg := needtool.Need(t, "openssh-client", "ssh-keygen")
+	if os.Geteuid() == 0 {
+		os.MkdirAll("/run/sshd", 0o755)
+	}
+	s := &sshd{dir: t.TempDir()}
+	s.hostKey = filepath.Join(s.dir, "hostkey")
+	s.hostPub = keygen(t, s.hostKey, "")
+	caPub := keygen(t, filepath.Join(s.dir, "ca"), "")
+	out, err := exec.Command(kg, "-q", "-s", filepath.Join(s.dir, "ca"), "-I", "bondaudit-test", "-h", "-n", principals,
+		"-V", "-5m:+1h", s.hostKey+".pub").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh-keygen -s: %v: %s", err, out)
+	}
+	s.extraCfg = "HostCertificate " + s.hostKey + "-cert.pub"
+	s.client = filepath.Join(s.dir, "client")
+	if err := os.WriteFile(filepath.Join(s.dir, "authorized_keys"), []byte(keygen(t, s.client, "")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.start(t, bin)
+	return s, caPub
+}
+
+// TestHostCertificateSSHD collects from a real OpenSSH sshd that presents
+// a host certificate, through a known_hosts with only a @cert-authority line.
+func TestHostCertificateSSHD(t *testing.T) {
+	s, caPub := startSSHDCert(t, "127.0.0.1")
+	dir := t.TempDir()
+	kh := writeFile(t, filepath.Join(dir, "known_hosts"), "@cert-authority [127.0.0.1]:"+itoa(s.port)+" "+caPub+"\n")
+	r := collectOne(t, s.target("web01"), Options{Out: filepath.Join(dir, "hosts"), KnownHosts: []string{kh}})
+	if r.Err != nil {
+		t.Fatalf("host certificate from a known CA: %v", r.Err)
+	}
+	if b, _ := os.ReadFile(kh); strings.Count(string(b), "\n") != 1 {
+		t.Errorf("known_hosts changed: %s", b)
+	}
+
+	// A certificate for another host: refused, even with --accept-new.
+	s2, caPub2 := startSSHDCert(t, "web02.example.net")
+	kh2 := writeFile(t, filepath.Join(dir, "known_hosts2"), "@cert-authority [127.0.0.1]:"+itoa(s2.port)+" "+caPub2+"\n")
+	r = collectOne(t, s2.target("web02"), Options{Out: filepath.Join(dir, "hosts2"), KnownHosts: []string{kh2}, AcceptNew: true})
+	if r.Class() != ClassHostKeyUnknown || !strings.Contains(r.Err.Error(), "is for web02.example.net, not 127.0.0.1") {
+		t.Fatalf("certificate for another principal: class %q err %v", r.Class(), r.Err)
+	}
 }
