@@ -1,9 +1,7 @@
 package collect_test
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"testing"
@@ -12,20 +10,11 @@ import (
 	sg "github.com/bondaudit/bondaudit/internal/sitegen"
 )
 
-// loadBenchSite is cmd/bondaudit's generated benchmark site (same options,
-// same cache folder in the temp dir).
+// loadBenchSite is cmd/bondaudit's generated benchmark site (sitegen.Cached).
 func loadBenchSite(b *testing.B, hosts, switches int) string {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("bondaudit-bench-%d-%d-v1", hosts, switches))
-	marker := filepath.Join(dir, ".complete")
-	if _, err := os.Stat(marker); err == nil {
-		return dir
-	}
-	os.RemoveAll(dir)
-	if _, err := sg.Write(dir, sg.Options{Hosts: hosts, Switches: switches, Seed: 1, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.1}); err != nil {
-		b.Fatalf("generating site: %v", err)
-	}
-	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+	dir, _, err := sg.Cached(hosts, switches)
+	if err != nil {
 		b.Fatal(err)
 	}
 	return dir

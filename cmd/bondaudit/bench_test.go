@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,20 +16,12 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
-// benchSite generates (once, cached in the temp dir) a site of the given size
-// in the raw formats, the way a real site looks on disk.
+// benchSite is the generated site of a size (sitegen.Cached: generated once
+// into the temp dir), in the raw formats, the way a real site looks on disk.
 func benchSite(b *testing.B, hosts, switches int) string {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("bondaudit-bench-%d-%d-v1", hosts, switches))
-	marker := filepath.Join(dir, ".complete")
-	if _, err := os.Stat(marker); err == nil {
-		return dir
-	}
-	os.RemoveAll(dir)
-	if _, err := sitegen.Write(dir, sitegen.Options{Hosts: hosts, Switches: switches, Seed: 1, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.1}); err != nil {
-		b.Fatalf("generating site: %v", err)
-	}
-	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+	dir, _, err := sitegen.Cached(hosts, switches)
+	if err != nil {
 		b.Fatal(err)
 	}
 	return dir

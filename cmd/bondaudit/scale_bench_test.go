@@ -42,45 +42,19 @@ type scaleSize struct {
 
 var scaleSizes = []scaleSize{{"10k", 10000, 400}, {"100k", 100000, 4000}}
 
-// scaleSiteOptions are benchSite's, at the given size.
-func scaleSiteOptions(hosts, switches int) sitegen.Options {
-	return sitegen.Options{Hosts: hosts, Switches: switches, Seed: 1, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.1}
-}
-
-// scaleSite generates the site once into the temp dir (the folder name is
-// benchSite's, so both benchmarks share it) and returns its folder. It is
-// written beside its final name and renamed into place when complete, so
-// an interrupted or concurrent generation never leaves a half site behind
-// the name.
+// scaleSite is the site of a size (sitegen.Cached, benchSite's), saying
+// when it had to be generated.
 func scaleSite(b *testing.B, sz scaleSize) string {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("bondaudit-bench-%d-%d-v1", sz.hosts, sz.switches))
-	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
-		return dir
-	}
-	tmp, err := os.MkdirTemp(os.TempDir(), filepath.Base(dir)+".gen-")
-	if err != nil {
-		b.Fatal(err)
-	}
 	start := time.Now()
-	st, err := sitegen.Write(tmp, scaleSiteOptions(sz.hosts, sz.switches))
-	if err == nil {
-		err = os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644)
-	}
+	dir, st, err := sitegen.Cached(sz.hosts, sz.switches)
 	if err != nil {
-		os.RemoveAll(tmp)
-		b.Fatalf("generating the %s site: %v", sz.name, err)
-	}
-	os.RemoveAll(dir) // an incomplete one
-	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		if _, serr := os.Stat(filepath.Join(dir, ".complete")); serr == nil {
-			return dir // another run finished first
-		}
 		b.Fatal(err)
 	}
-	scaleSay("generated the %s site in %s: %d hosts, %d switches, %d links, %.0f MB in %s",
-		sz.name, time.Since(start).Round(time.Second), st.Hosts, st.Switches, st.Links, float64(st.Bytes)/1e6, dir)
+	if st.Hosts > 0 {
+		scaleSay("generated the %s site in %s: %d hosts, %d switches, %d links, %.0f MB in %s",
+			sz.name, time.Since(start).Round(time.Second), st.Hosts, st.Switches, st.Links, float64(st.Bytes)/1e6, dir)
+	}
 	return dir
 }
 

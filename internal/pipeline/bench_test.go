@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/internal/sitegen"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
@@ -19,7 +20,7 @@ func benchModelSite(b *testing.B) *collect.Site {
 	b.Helper()
 	dir := os.Getenv("BONDAUDIT_BENCH_SITE")
 	if dir == "" {
-		dir = "/tmp/bondaudit-bench-10000-400-v1"
+		dir = sitegen.CachedDir(10000, 400)
 	}
 	if _, err := os.Stat(dir + "/.complete"); err != nil {
 		b.Skipf("no generated site at %s (run cmd/bondaudit's BenchmarkAudit10k once, or set BONDAUDIT_BENCH_SITE)", dir)
