@@ -20,7 +20,7 @@
 # and SHA256SUMS of them all (check: cd DIR && sha256sum -c SHA256SUMS).
 #
 # Needs git and the Go toolchain of go.mod; nothing else (nfpm is a Go tool
-# of the module, the man pages come from the commands: cmd/bondaudit/gendocs.go).
+# of the module, the man pages come from the commands: cmd/bondaudit/gendocs.go, internal/clidocs).
 # SOURCE_DATE_EPOCH is the commit's time, so the man pages and the packages'
 # file times do not depend on when the script ran.
 set -euo pipefail

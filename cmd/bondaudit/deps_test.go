@@ -80,6 +80,8 @@ func TestDependencyDirections(t *testing.T) {
 		{M("internal/jsonpos"), []string{M("internal/quote")}, "standard library only"},
 		{M("internal/atomicfile"), nil, "the output writer topology uses: standard library only"},
 		{M("internal/memlimit"), nil, "standard library only"},
+		{M("internal/clidocs"), []string{"github.com/spf13/cobra", "github.com/spf13/cobra/…", M("internal/atomicfile")},
+			"the release's man pages and completions from the command tree (only the -tags gendocs build imports it)"},
 		{M("internal/fixreport"), []string{M("collect"), M("rules"), M("rules/…"), M("topology"), M("topology/…")},
 			"bondaudit fix's plan, ticket and JSON: the plan writer of collect, the fix and its rendering"},
 		{M("internal/opfile"), nil, "an operator's file read within a cap: standard library only"},

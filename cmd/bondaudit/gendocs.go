@@ -15,17 +15,13 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"time"
 
-	"github.com/spf13/cobra/doc"
-
-	"github.com/bondaudit/bondaudit/internal/atomicfile"
+	"github.com/bondaudit/bondaudit/internal/clidocs"
 )
 
 func init() {
@@ -44,12 +40,6 @@ func init() {
 }
 
 func genDocs(dir string) error {
-	root := (&app{stdout: os.Stdout, stderr: os.Stderr, now: time.Now}).rootCmd()
-	// As Execute would: the pages list help and completion too.
-	root.InitDefaultHelpCmd()
-	root.InitDefaultCompletionCmd()
-	root.DisableAutoGenTag = true // the tag carries today's date
-
 	when := time.Now().UTC()
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		sec, err := strconv.ParseInt(s, 10, 64)
@@ -62,31 +52,6 @@ func genDocs(dir string) error {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		v = bi.Main.Version
 	}
-	man := filepath.Join(dir, "man1")
-	if err := os.MkdirAll(man, 0o755); err != nil {
-		return err
-	}
-	header := &doc.GenManHeader{Title: "BONDAUDIT", Section: "1", Date: &when, Source: "bondaudit " + v, Manual: "bondaudit manual"}
-	if err := doc.GenManTree(root, header, man); err != nil {
-		return err
-	}
-
-	comp := filepath.Join(dir, "completions")
-	if err := os.MkdirAll(comp, 0o755); err != nil {
-		return err
-	}
-	for name, gen := range map[string]func(*bytes.Buffer) error{
-		"bondaudit.bash": func(b *bytes.Buffer) error { return root.GenBashCompletionV2(b, true) },
-		"_bondaudit":     func(b *bytes.Buffer) error { return root.GenZshCompletion(b) },
-		"bondaudit.fish": func(b *bytes.Buffer) error { return root.GenFishCompletion(b, true) },
-	} {
-		var b bytes.Buffer
-		if err := gen(&b); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if err := atomicfile.WriteFile(filepath.Join(comp, name), b.Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
+	root := (&app{stdout: os.Stdout, stderr: os.Stderr, now: time.Now}).rootCmd()
+	return clidocs.Write(root, dir, when, v)
 }
