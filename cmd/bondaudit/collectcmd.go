@@ -63,17 +63,7 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 			if err != nil {
 				return failed(err)
 			}
-			ok, unwritten := 0, 0
-			for _, sv := range snmp.SaveAll(outDir, results) {
-				switch {
-				case sv.Err != nil:
-					unwritten++
-					fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %s\n", escape.Text(sv.Result.Target.Name), escape.Text(sv.Err.Error()))
-				case sv.Result.Err == nil:
-					ok++
-				}
-			}
-			fmt.Fprintf(a.stderr, "collected %d of %d switches into %s\n", ok, len(results), outDir)
+			ok, unwritten := snmp.SaveReport(a.stderr, outDir, results)
 			switch {
 			case unwritten > 0:
 				// The folder now holds old snapshots for these switches:
@@ -119,24 +109,8 @@ func (a *app) poll(ctx context.Context, ts []snmp.Target, concurrency int) ([]sn
 	if concurrency < 1 {
 		return nil, fmt.Errorf("--concurrency %d: want 1 or more", concurrency)
 	}
-	failedN := 0
-	start := time.Now()
-	opt := snmp.PollOptions{Concurrency: concurrency, Log: a.log, Now: a.now,
-		Progress: func(done, total int, r *snmp.Result) {
-			if r.Err != nil {
-				failedN++
-				if a.stderrIsTerminal {
-					fmt.Fprintf(a.stderr, "\r\033[K")
-				}
-				fmt.Fprintf(a.stderr, "switch %s: not collected: %s\n", escape.Text(r.Target.Name), escape.Text(r.Err.Error()))
-			}
-			if a.stderrIsTerminal {
-				fmt.Fprintf(a.stderr, "\rcollecting switches: %d/%d (%d failed, %s)", done, total, failedN, time.Since(start).Round(time.Second))
-				if done == total {
-					fmt.Fprintln(a.stderr)
-				}
-			}
-		}}
+	pr := &snmp.ProgressLine{W: a.stderr, Terminal: a.stderrIsTerminal}
+	opt := snmp.PollOptions{Concurrency: concurrency, Log: a.log, Now: a.now, Progress: pr.Report}
 	return snmp.Poll(ctx, ts, opt), nil
 }
 

@@ -18,7 +18,6 @@ import (
 	"github.com/bondaudit/bondaudit/collect/snmp"
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/internal/runjob"
-	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // hostFlags are collect hosts' flags (collect site has them too).
@@ -162,16 +161,7 @@ func (a *app) collectSiteCmd() *cobra.Command {
 			results, swErr := a.pollTargets(ctx, targets, swConcurrency)
 			swOK, unsaved := 0, 0
 			if swErr == nil {
-				for _, sv := range snmp.SaveAll(swDir, results) {
-					switch {
-					case sv.Err != nil:
-						unsaved++
-						fmt.Fprintf(a.stderr, "switch %s: snapshot not saved: %s\n", escape.Text(sv.Result.Target.Name), escape.Text(sv.Err.Error()))
-					case sv.Result.Err == nil:
-						swOK++
-					}
-				}
-				fmt.Fprintf(a.stderr, "collected %d of %d switches into %s\n", swOK, len(results), escape.Text(swDir))
+				swOK, unsaved = snmp.SaveReport(a.stderr, swDir, results)
 			}
 			wg.Wait()
 			var errs []error
