@@ -272,19 +272,7 @@ func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Resu
 func (a *app) loadWith(fsys fs.FS, name string, opt pipeline.Options) (*pipeline.Result, error) {
 	opt.Log = a.log
 	if a.stderrIsTerminal {
-		last := time.Time{}
-		opt.Progress = func(done, total int) {
-			if total < 200 {
-				return
-			}
-			if now := time.Now(); now.Sub(last) > 200*time.Millisecond || done == total {
-				last = now
-				fmt.Fprintf(a.stderr, "\rreading %s: %d/%d inputs", name, done, total)
-				if done == total {
-					fmt.Fprintf(a.stderr, "\n")
-				}
-			}
-		}
+		opt.Progress = pipeline.ProgressLine(a.stderr, name)
 	}
 	r, err := pipeline.Load(fsys, name, opt)
 	var le *pipeline.LoadError

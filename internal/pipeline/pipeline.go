@@ -10,6 +10,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"strings"
@@ -278,4 +279,23 @@ func Downs(m *topology.Model, downs, peers, modules []string) ([]topology.Down, 
 		ds = append(ds, d)
 	}
 	return ds, nil
+}
+
+// ProgressLine returns an Options.Progress that redraws "reading NAME:
+// DONE/TOTAL inputs" on w (a terminal) at most five times a second, for
+// sites of 200 inputs or more, ending the line when all are read.
+func ProgressLine(w io.Writer, name string) func(done, total int) {
+	var last time.Time
+	return func(done, total int) {
+		if total < 200 {
+			return
+		}
+		if now := time.Now(); now.Sub(last) > 200*time.Millisecond || done == total {
+			last = now
+			fmt.Fprintf(w, "\rreading %s: %d/%d inputs", name, done, total)
+			if done == total {
+				fmt.Fprintf(w, "\n")
+			}
+		}
+	}
 }
