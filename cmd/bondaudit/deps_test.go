@@ -17,7 +17,8 @@ import (
 //
 //	cmd ──► internal/runjob ──► internal/pipeline
 //	cmd ──► internal/pipeline ──► collect ──► vendors ──► topology
-//	 │              └──────────► rules ──► topology
+//	 │              ├──────────► rules ──► topology
+//	 │              └──────────► internal/fixreport (fix's plan, ticket, JSON)
 //	 ├──► rules/report ──► rules, topology/diagram
 //	 └──► topology/diagram ──► topology
 //
