@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,21 +9,16 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
-	"github.com/bondaudit/bondaudit/collect/snmp"
-	"github.com/bondaudit/bondaudit/internal/atomicfile"
 	"github.com/bondaudit/bondaudit/internal/memlimit"
 	"github.com/bondaudit/bondaudit/internal/pipeline"
 	"github.com/bondaudit/bondaudit/internal/version"
-	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
-	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
@@ -103,8 +97,8 @@ func failed(err error) error { return &exitError{code: exitFailed, err: err} }
 func (a *app) run(ctx context.Context, args []string) int {
 	// stderr is shared by the logger and progress lines written from
 	// several goroutines (the SNMP worker pool): one lock for both.
-	if _, ok := a.stderr.(*syncWriter); !ok {
-		a.stderr = &syncWriter{w: a.stderr}
+	if _, ok := a.stderr.(*pipeline.SyncWriter); !ok {
+		a.stderr = &pipeline.SyncWriter{W: a.stderr}
 	}
 	root := a.rootCmd()
 	root.SetArgs(args)
@@ -176,45 +170,32 @@ func (a *app) rootCmd() *cobra.Command {
 	return root
 }
 
-type auditFlags struct {
-	format         string
-	output         string
-	failOn         string
-	policy         string
-	showSuppressed bool
-	targets        string
-	concurrency    int
-	baseline       string // --baseline FILE: report only findings not in this earlier JSON report
-	saveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
-	siteLabel      string // --site-label NAME: the site's name in the report (wins over the policy's site:)
-	filter         rules.Filter
+// auditFlags registers audit's (and demo's) flags into q.
+func auditFlags(cmd *cobra.Command, q *pipeline.AuditRequest, failOnDefault string) {
+	cmd.Flags().StringVar(&q.Format, "format", "text", "report format: "+strings.Join(report.Formats(), ", ")+" (default from the -o extension, else text)")
+	cmd.Flags().StringVarP(&q.Output, "output", "o", "", "write the report to FILE instead of stdout (written atomically)")
+	cmd.Flags().StringVar(&q.FailOn, "fail-on", failOnDefault, "exit 1 when a finding at or above this severity remains: error, warning, info, never")
+	cmd.Flags().StringVar(&q.Policy, "policy", "", "policy file (severity overrides, disabled rules, thresholds, waivers); default: the site's policy.yaml")
+	cmd.Flags().StringVar(&q.Targets, "targets", "", "also poll the switches of this targets file now (see \"collect switches --help\") and audit them with the site")
+	cmd.Flags().IntVar(&q.Concurrency, "concurrency", 16, "with --targets: switches polled at once")
+	cmd.Flags().BoolVar(&q.ShowSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
+	cmd.Flags().StringVar(&q.Baseline, "baseline", "", "compare with an earlier JSON report (--format json or --save-baseline): report only new findings, totals on stderr")
+	cmd.Flags().StringVar(&q.SaveBaseline, "save-baseline", "", "write the full JSON report to FILE (atomically) for the next run's --baseline")
+	cmd.Flags().StringVar(&q.SiteLabel, "site-label", "", "name the site `NAME` in the report (Prometheus site label, JSON site, titles); default: the policy's site:, else the folder's name")
+	registerFilter(cmd, &q.Filter, "report only findings")
 }
 
-// formatFromOutput picks the report format from -o's extension (.json,
-// .md, .html, .xml, .sarif, .prom, .txt; none: text) when --format is not
+// auditFormat picks the report format from -o's extension (.json, .md,
+// .html, .xml, .sarif, .prom, .txt; none: text) when --format is not
 // given, as diagram does.
-func (f *auditFlags) formatFromOutput(cmd *cobra.Command) {
+func auditFormat(cmd *cobra.Command, q *pipeline.AuditRequest) {
 	if !cmd.Flags().Changed("format") {
-		f.format = report.Audit.ByExt(f.output)
+		q.Format = report.Audit.ByExt(q.Output)
 	}
 }
 
-func (f *auditFlags) register(cmd *cobra.Command, failOnDefault string) {
-	cmd.Flags().StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", ")+" (default from the -o extension, else text)")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of stdout (written atomically)")
-	cmd.Flags().StringVar(&f.failOn, "fail-on", failOnDefault, "exit 1 when a finding at or above this severity remains: error, warning, info, never")
-	cmd.Flags().StringVar(&f.policy, "policy", "", "policy file (severity overrides, disabled rules, thresholds, waivers); default: the site's policy.yaml")
-	cmd.Flags().StringVar(&f.targets, "targets", "", "also poll the switches of this targets file now (see \"collect switches --help\") and audit them with the site")
-	cmd.Flags().IntVar(&f.concurrency, "concurrency", 16, "with --targets: switches polled at once")
-	cmd.Flags().BoolVar(&f.showSuppressed, "show-suppressed", false, "list findings waived by the policy in the text report (JSON always has them, with status suppressed)")
-	cmd.Flags().StringVar(&f.baseline, "baseline", "", "compare with an earlier JSON report (--format json or --save-baseline): report only new findings, totals on stderr")
-	cmd.Flags().StringVar(&f.saveBaseline, "save-baseline", "", "write the full JSON report to FILE (atomically) for the next run's --baseline")
-	cmd.Flags().StringVar(&f.siteLabel, "site-label", "", "name the site `NAME` in the report (Prometheus site label, JSON site, titles); default: the policy's site:, else the folder's name")
-	registerFilter(cmd, &f.filter, "report only findings")
-}
-
 func (a *app) demoCmd() *cobra.Command {
-	var f auditFlags
+	var q pipeline.AuditRequest
 	var export string
 	var force bool
 	cmd := &cobra.Command{
@@ -225,23 +206,23 @@ func (a *app) demoCmd() *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if export != "" {
-				return a.exportDemo(export, force)
+				return result(false, a.env().ExportDemo(export, force))
 			}
 			if force {
 				return failed(fmt.Errorf("--force goes with --export DIR"))
 			}
-			f.formatFromOutput(cmd)
-			return a.audit(cmd.Context(), demo.FS(), demoSite, f)
+			auditFormat(cmd, &q)
+			return result(a.env().Audit(cmd.Context(), demo.FS(), demoSite, q))
 		},
 	}
-	f.register(cmd, "never")
+	auditFlags(cmd, &q, "never")
 	cmd.Flags().StringVar(&export, "export", "", "write the example site into folder DIR (hosts/, switches/, README.md) instead of auditing it")
 	cmd.Flags().BoolVar(&force, "force", false, "with --export: write into DIR even when it is not empty (files of the same name are replaced)")
 	return cmd
 }
 
 func (a *app) auditCmd() *cobra.Command {
-	var f auditFlags
+	var q pipeline.AuditRequest
 	cmd := &cobra.Command{
 		Use:     "audit SITE",
 		Short:   "Join a site's host and switch data, check every bond, report",
@@ -249,152 +230,46 @@ func (a *app) auditCmd() *cobra.Command {
 		Example: "  bondaudit audit ./site\n  bondaudit audit ./site --format json -o report.json --fail-on warning\n  bondaudit audit demo --host 'web*' --rule 'lacp.*'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f.formatFromOutput(cmd)
+			auditFormat(cmd, &q)
 			fsys, name, err := a.site(args, false)
 			if err != nil {
 				return err
 			}
-			return a.audit(cmd.Context(), fsys, name, f)
+			return result(a.env().Audit(cmd.Context(), fsys, name, q))
 		},
 	}
-	f.register(cmd, "error")
+	auditFlags(cmd, &q, "error")
 	return cmd
 }
 
-// load runs the pipeline's load and join on a site, with progress on a
-// terminal; a site that cannot be read at all lists its problems on stderr.
-func (a *app) load(fsys fs.FS, name string, live ...snmp.Result) (*pipeline.Result, error) {
-	return a.loadWith(fsys, name, pipeline.Options{Live: live})
+// env is what the pipeline's runs take from the app, as it is now (the
+// log is set up before a command runs).
+func (a *app) env() *pipeline.Env {
+	return &pipeline.Env{Stdout: a.stdout, Stderr: a.stderr, Now: a.now, Log: a.log, Terminal: a.stderrIsTerminal}
 }
 
-// loadWith is load with the pipeline's options (switches polled now, the
-// previous run's inventory).
-func (a *app) loadWith(fsys fs.FS, name string, opt pipeline.Options) (*pipeline.Result, error) {
-	opt.Log = a.log
-	if a.stderrIsTerminal {
-		opt.Progress = pipeline.ProgressLine(a.stderr, name)
-	}
-	r, err := pipeline.Load(fsys, name, opt)
-	var le *pipeline.LoadError
-	if errors.As(err, &le) {
-		for _, p := range le.Problems {
-			fmt.Fprintf(a.stderr, "  %s\n", escape.Text(p))
-		}
-	}
-	if err != nil {
-		return nil, failed(err)
-	}
-	return r, nil
+// opener is the pipeline's Opener for a command's SITE argument (site).
+func (a *app) opener(args []string, useDemo bool) pipeline.Opener {
+	return func() (fs.FS, string, error) { return a.site(args, useDemo) }
 }
 
-// judged is load, then the rules and the policy.
-func (a *app) judged(fsys fs.FS, name string, pol *rules.Policy, live ...snmp.Result) (*pipeline.Result, error) {
-	return a.judgedWith(fsys, name, pol, pipeline.Options{Live: live})
-}
-
-// judgedWith is judged with the pipeline's options.
-func (a *app) judgedWith(fsys fs.FS, name string, pol *rules.Policy, opt pipeline.Options) (*pipeline.Result, error) {
-	r, err := a.loadWith(fsys, name, opt)
-	if err != nil {
-		return nil, err
-	}
-	r.Judge(pol, a.now())
-	return r, nil
-}
-
-func (a *app) audit(ctx context.Context, fsys fs.FS, name string, f auditFlags) error {
-	w, err := report.Audit.Writer(cmp.Or(f.format, "text"), report.Options{ShowSuppressed: f.showSuppressed})
-	if err != nil {
-		return failed(fmt.Errorf("--format: %w", err))
-	}
-	failOn, err := parseFailOn(f.failOn)
-	if err != nil {
-		return failed(err)
-	}
-	if err := f.filter.Check(); err != nil {
-		return failed(err)
-	}
-	start := time.Now()
-	pol, err := pipeline.Policy(fsys, f.policy)
-	if err != nil {
-		return failed(err)
-	}
-	// The baseline is read before the site (and before polling): the hosts
-	// and switches it audited are the previous run's, and those gone since
-	// are findings of this one.
-	baseline, first, err := pipeline.OpenBaseline(f.baseline, f.saveBaseline != "")
-	if first {
-		fmt.Fprintf(a.stderr, "baseline %s does not exist yet: first run, reporting every finding\n", f.baseline)
-	}
-	if err != nil {
-		return failed(fmt.Errorf("--baseline %s: %w", f.baseline, err))
-	}
-	var live []snmp.Result
-	if f.targets != "" {
-		if live, err = a.pollTargets(ctx, f.targets, f.concurrency); err != nil {
-			return failed(err)
-		}
-	}
-	opt := pipeline.Options{Live: live}
-	if baseline != nil {
-		opt.Previous = baseline.Inventory
-	}
-	res, err := a.judgedWith(fsys, name, pol, opt)
-	if err != nil {
+// result maps a pipeline run's outcome to the exit code: an error is 2,
+// fails (findings at or above --fail-on, inputs not collected) is 1.
+func result(fails bool, err error) error {
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
 		return err
-	}
-	au := pipeline.Audit(res, pipeline.AuditOptions{Site: pipeline.SiteLabel(f.siteLabel, pol, name),
-		Baseline: baseline, Filter: f.filter, Duration: time.Since(start)})
-	if b := au.Baseline; b != nil {
-		if b.Site != au.Report.Site && a.log != nil {
-			a.log.Info("baseline is a report of another site (or folder name)", "baseline", f.baseline, "baseline_site", b.Site, "site", au.Report.Site)
-		}
-		fmt.Fprintf(a.stderr, "compared with baseline %s: %s\n", f.baseline, b.Summary())
-	}
-	if err := a.writeOutput(f.output, func(out io.Writer) error { return w(out, au.Report) }); err != nil {
+	case err != nil:
 		return failed(err)
-	}
-	if f.saveBaseline != "" {
-		if err := a.writeFile("--save-baseline", f.saveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, au.Full) }); err != nil {
-			return failed(err)
-		}
-	}
-	if au.Fails(failOn) {
+	case fails:
 		return &exitError{code: exitFindings}
 	}
 	return nil
 }
 
-func parseFailOn(s string) (rules.FailOn, error) {
-	f, err := rules.ParseFailOn(s)
-	if err != nil {
-		return f, fmt.Errorf("--fail-on %w", err)
-	}
-	return f, nil
-}
-
-// writeOutput writes to stdout ("" or "-"), or to the file -o names
-// through atomicfile, bondaudit's one output writer: a device, FIFO or
-// /dev/stdout is written in place, a regular file (or a symlink's target)
-// replaced atomically keeping its mode.
-func (a *app) writeOutput(path string, write func(io.Writer) error) error {
-	return a.writeFile("-o", path, write)
-}
-
-// writeFile is writeOutput for the output flag named flag.
-func (a *app) writeFile(flag, path string, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return write(a.stdout)
-	}
-	if err := atomicfile.Write(path, write); err != nil {
-		return fmt.Errorf("%s: %w", flag, err)
-	}
-	return nil
-}
-
 func (a *app) topologyCmd() *cobra.Command {
-	var format, output string
-	var filter rules.Filter
+	var q pipeline.TopologyRequest
 	cmd := &cobra.Command{
 		Use:     "topology SITE",
 		Short:   "Show what was understood of a site: every slave's switch port, LAGs, MLAG domains",
@@ -402,56 +277,11 @@ func (a *app) topologyCmd() *cobra.Command {
 		Example: "  bondaudit topology ./site\n  bondaudit topology ./site --format json | jq '.links[]'",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			write, err := report.Topology.Writer(format, report.Options{})
-			if err != nil {
-				return failed(fmt.Errorf("--format: %w", err))
-			}
-			if err := filter.Check(); err != nil {
-				return failed(err)
-			}
-			fsys, name, err := a.site(args, false)
-			if err != nil {
-				return err
-			}
-			res, err := a.load(fsys, name)
-			if err != nil {
-				return err
-			}
-			if len(filter.Rules) > 0 { // --rule: where the rules find something
-				pol, err := pipeline.Policy(fsys, "")
-				if err != nil {
-					return failed(err)
-				}
-				res.Judge(pol, a.now())
-			}
-			v := topology.NewView(res.Model)
-			hosts, switches := filter.Sets(res.Model, res.Findings)
-			v.Keep(topology.InSet(hosts), topology.InSet(switches))
-			return a.writeOutput(output, func(w io.Writer) error { return write(w, v) })
+			return result(false, a.env().Topology(q, a.opener(args, false)))
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", formatList(report.Topology.Names()))
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
-	registerFilter(cmd, &filter, "show only what is")
+	cmd.Flags().StringVar(&q.Format, "format", "text", pipeline.FormatList(report.Topology.Names()))
+	cmd.Flags().StringVarP(&q.Output, "output", "o", "", "write to FILE instead of stdout")
+	registerFilter(cmd, &q.Filter, "show only what is")
 	return cmd
-}
-
-// syncWriter serialises writes to one writer.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
-// formatList is "a, b or c", for --format help.
-func formatList(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

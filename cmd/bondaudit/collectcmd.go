@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -12,8 +9,6 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
-	"github.com/bondaudit/bondaudit/topology"
-	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 func (a *app) collectCmd() *cobra.Command {
@@ -42,39 +37,7 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 			if (targets == "") == (len(adhoc.Addresses) == 0) || outDir == "" {
 				return failed(fmt.Errorf("collect switches needs -t TARGETS.yaml or --address HOST[:PORT] (one of them), and -o DIR"))
 			}
-			var ts []snmp.Target
-			var err error
-			if targets != "" {
-				if x := adhoc; x.Name+x.Version+x.Community+x.User+x.Level+x.AuthProto+x.AuthPass+x.PrivProto+x.PrivPass != "" {
-					return failed(fmt.Errorf("-v, -c, -u, -l, -a, -A, -x, -X and --name go with --address; a targets file names its own settings"))
-				}
-				if ts, err = snmp.LoadTargets(targets); err != nil {
-					return failed(fmt.Errorf("targets: %w", err))
-				}
-			} else {
-				if ts, err = adhoc.Targets(os.LookupEnv, os.ReadFile); err != nil {
-					return failed(err)
-				}
-			}
-			if err := os.MkdirAll(outDir, 0o755); err != nil {
-				return failed(fmt.Errorf("-o %s: %w", outDir, err))
-			}
-			results, err := a.poll(cmd.Context(), ts, concurrency)
-			if err != nil {
-				return failed(err)
-			}
-			ok, unwritten := snmp.SaveReport(a.stderr, outDir, results)
-			switch {
-			case unwritten > 0:
-				// The folder now holds old snapshots for these switches:
-				// the run failed, not the switches.
-				return failed(fmt.Errorf("%d of %d snapshots could not be saved in %s", unwritten, len(results), outDir))
-			case ok == 0:
-				return failed(fmt.Errorf("no switch could be collected"))
-			case ok < len(results):
-				return &exitError{code: exitFindings}
-			}
-			return nil
+			return result(a.env().CollectSwitches(cmd.Context(), targets, adhoc, outDir, concurrency))
 		},
 	}
 	cmd.Flags().StringVarP(&targets, "targets", "t", "", "targets file (YAML): switches, settings, credential references")
@@ -94,26 +57,6 @@ func (a *app) collectSwitchesCmd() *cobra.Command {
 	return cmd
 }
 
-// pollTargets reads a targets file and polls every switch (poll).
-func (a *app) pollTargets(ctx context.Context, path string, concurrency int) ([]snmp.Result, error) {
-	ts, err := snmp.LoadTargets(path)
-	if err != nil {
-		return nil, fmt.Errorf("targets: %w", err)
-	}
-	return a.poll(ctx, ts, concurrency)
-}
-
-// poll polls every switch, with progress on a terminal and one stderr line
-// per switch that failed.
-func (a *app) poll(ctx context.Context, ts []snmp.Target, concurrency int) ([]snmp.Result, error) {
-	if concurrency < 1 {
-		return nil, fmt.Errorf("--concurrency %d: want 1 or more", concurrency)
-	}
-	pr := &snmp.ProgressLine{W: a.stderr, Terminal: a.stderrIsTerminal}
-	opt := snmp.PollOptions{Concurrency: concurrency, Log: a.log, Now: a.now, Progress: pr.Report}
-	return snmp.Poll(ctx, ts, opt), nil
-}
-
 func (a *app) collectHostCmd() *cobra.Command {
 	var out, pcap, name, lldpdSocket string
 	var listen time.Duration
@@ -127,21 +70,7 @@ func (a *app) collectHostCmd() *cobra.Command {
 			if cmd.Flags().Changed("name") && (name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") || strings.TrimSpace(name) != name) {
 				return failed(fmt.Errorf("--name %q: want a host name (it names the snapshot and, as hosts/NAME.json, its file): no slashes, no leading dot or space", name))
 			}
-			h, problems, err := host.Collect(cmd.Context(), host.CollectOptions{Now: a.now, Listen: listen, Pcap: pcap, Name: name, LLDPSocket: lldpdSocket})
-			if err != nil {
-				return failed(err)
-			}
-			for _, p := range problems {
-				fmt.Fprintf(a.stderr, "collect host: %s\n", escape.Text(p))
-			}
-			b, err := topology.MarshalSnapshot(h)
-			if err != nil {
-				return failed(err)
-			}
-			if err := a.writeOutput(out, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
-				return failed(err)
-			}
-			return nil
+			return result(false, a.env().CollectHost(cmd.Context(), host.CollectOptions{Now: a.now, Listen: listen, Pcap: pcap, Name: name, LLDPSocket: lldpdSocket}, out))
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the snapshot to FILE (atomically) instead of stdout")

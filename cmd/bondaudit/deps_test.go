@@ -17,7 +17,8 @@ import (
 //
 //	cmd ──► internal/runjob ──► internal/pipeline
 //	cmd ──► internal/pipeline ──► collect ──► vendors ──► topology
-//	 │              └──────────► rules ──► topology
+//	 │              ├──────────► rules ──► topology
+//	 │              └──────────► internal/fixreport (fix's plan, ticket, JSON)
 //	 ├──► rules/report ──► rules, topology/diagram
 //	 └──► topology/diagram ──► topology
 //
@@ -71,8 +72,9 @@ func TestDependencyDirections(t *testing.T) {
 			"collect produces snapshots; it does not judge them (collect/demo/gen, a generator, uses internal/sitegen)"},
 		{M("collect"), []string{M("collect/…"), M("topology"), M("vendors"), M("vendors/all"), M("internal/quote"), M("internal/jsonpos"), M("internal/yamlfile"), yaml},
 			"collect reads sites into snapshots; it does not judge them"},
-		{M("internal/pipeline"), []string{M("collect/…"), M("collect"), M("rules/…"), M("rules"), M("topology/…"), M("topology")},
-			"the pipeline sits above collect, rules and topology"},
+		{M("internal/pipeline"), []string{M("collect/…"), M("collect"), M("rules/…"), M("rules"), M("topology/…"), M("topology"),
+			M("internal/fixreport"), M("internal/atomicfile"), M("internal/quote")},
+			"the pipeline (and the commands' runs below their flags) sits above collect, rules and topology"},
 		{M("internal/runjob"), []string{M("internal/pipeline"), M("internal/atomicfile"), M("internal/yamlfile"), M("internal/quote"),
 			M("collect"), M("collect/…"), M("rules"), M("rules/…"), M("topology"), M("topology/…"), yaml, "golang.org/x/sys/…"},
 			"the scheduled run sits beside the pipeline, above collect, rules and topology"},

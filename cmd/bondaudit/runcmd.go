@@ -33,7 +33,7 @@ func (a *app) runCmd() *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			out, err := runjob.Run(ctx, cfg, runjob.Options{Now: a.now, Stderr: a.stderr, Log: a.log, Limits: a.limits,
-				Poll: a.pollTargets, CollectHosts: a.runCollectHosts})
+				Poll: a.env().PollTargets, CollectHosts: a.runCollectHosts})
 			var re *runjob.Error
 			if errors.As(err, &re) {
 				for _, p := range re.Problems {

@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"cmp"
+	"context"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // SiteLabel is the site's name in a report: flag (--site-label), else the
@@ -94,4 +98,120 @@ func Audit(r *Result, opt AuditOptions) *Audited {
 // gives the exit status counting findings gives.
 func (a *Audited) Fails(failOn rules.FailOn) bool {
 	return failOn.FailsProblems(rules.Group(slices.Clone(a.Report.Findings)))
+}
+
+// AuditRequest is what audit (and demo) are asked: their flags.
+type AuditRequest struct {
+	Format         string // report format; "" is text
+	Output         string // -o: the report's file; "" or "-" is Stdout
+	FailOn         string // --fail-on
+	Policy         string // --policy: a file; "" is the site's policy.yaml
+	ShowSuppressed bool
+	Targets        string // --targets: switches polled now and audited with the site
+	Concurrency    int    // with Targets: switches polled at once
+	Baseline       string // --baseline FILE: report only findings not in this earlier JSON report
+	SaveBaseline   string // --save-baseline FILE: write the full JSON report here for the next run
+	SiteLabel      string // --site-label NAME: the site's name in the report (wins over the policy's site:)
+	Filter         rules.Filter
+}
+
+// Audit is bondaudit audit on the site in fsys: the policy and the
+// baseline are read, the targets polled, the site loaded and judged, the
+// report written (and the full one saved for the next --baseline); the
+// baseline's first run and its comparison are noted on Stderr. fails: a
+// finding shown is at or above --fail-on.
+func (e *Env) Audit(ctx context.Context, fsys fs.FS, name string, q AuditRequest) (fails bool, err error) {
+	w, err := report.Audit.Writer(cmp.Or(q.Format, "text"), report.Options{ShowSuppressed: q.ShowSuppressed})
+	if err != nil {
+		return false, fmt.Errorf("--format: %w", err)
+	}
+	failOn, err := ParseFailOn(q.FailOn)
+	if err != nil {
+		return false, err
+	}
+	if err := q.Filter.Check(); err != nil {
+		return false, err
+	}
+	start := time.Now()
+	pol, err := Policy(fsys, q.Policy)
+	if err != nil {
+		return false, err
+	}
+	// The baseline is read before the site (and before polling): the hosts
+	// and switches it audited are the previous run's, and those gone since
+	// are findings of this one.
+	baseline, first, err := OpenBaseline(q.Baseline, q.SaveBaseline != "")
+	if first {
+		fmt.Fprintf(e.Stderr, "baseline %s does not exist yet: first run, reporting every finding\n", q.Baseline)
+	}
+	if err != nil {
+		return false, fmt.Errorf("--baseline %s: %w", q.Baseline, err)
+	}
+	var opt Options
+	if q.Targets != "" {
+		if opt.Live, err = e.PollTargets(ctx, q.Targets, q.Concurrency); err != nil {
+			return false, err
+		}
+	}
+	if baseline != nil {
+		opt.Previous = baseline.Inventory
+	}
+	res, err := e.Judged(fsys, name, pol, opt)
+	if err != nil {
+		return false, err
+	}
+	au := Audit(res, AuditOptions{Site: SiteLabel(q.SiteLabel, pol, name),
+		Baseline: baseline, Filter: q.Filter, Duration: time.Since(start)})
+	if b := au.Baseline; b != nil {
+		if b.Site != au.Report.Site && e.Log != nil {
+			e.Log.Info("baseline is a report of another site (or folder name)", "baseline", q.Baseline, "baseline_site", b.Site, "site", au.Report.Site)
+		}
+		fmt.Fprintf(e.Stderr, "compared with baseline %s: %s\n", q.Baseline, b.Summary())
+	}
+	if err := e.Output("-o", q.Output, func(out io.Writer) error { return w(out, au.Report) }); err != nil {
+		return false, err
+	}
+	if q.SaveBaseline != "" {
+		if err := e.Output("--save-baseline", q.SaveBaseline, func(w io.Writer) error { return report.JSON{}.Write(w, au.Full) }); err != nil {
+			return false, err
+		}
+	}
+	return au.Fails(failOn), nil
+}
+
+// TopologyRequest is what bondaudit topology is asked.
+type TopologyRequest struct {
+	Format, Output string
+	Filter         rules.Filter // with Rules: only where the rules find something
+}
+
+// Topology is bondaudit topology: what was understood of the site, kept
+// to what the filter selects, written in q.Format.
+func (e *Env) Topology(q TopologyRequest, open Opener) error {
+	write, err := report.Topology.Writer(q.Format, report.Options{})
+	if err != nil {
+		return fmt.Errorf("--format: %w", err)
+	}
+	if err := q.Filter.Check(); err != nil {
+		return err
+	}
+	fsys, name, err := open()
+	if err != nil {
+		return err
+	}
+	res, err := e.Load(fsys, name, Options{})
+	if err != nil {
+		return err
+	}
+	if len(q.Filter.Rules) > 0 { // --rule: where the rules find something
+		pol, err := Policy(fsys, "")
+		if err != nil {
+			return err
+		}
+		res.Judge(pol, e.Now())
+	}
+	v := topology.NewView(res.Model)
+	hosts, switches := q.Filter.Sets(res.Model, res.Findings)
+	v.Keep(topology.InSet(hosts), topology.InSet(switches))
+	return e.Output("-o", q.Output, func(w io.Writer) error { return write(w, v) })
 }

@@ -1,7 +1,14 @@
 // Package pipeline is bondaudit's one way from a site folder to judged
 // findings: load → build → rules → policy. Every command that audits
-// (audit, demo, diagram, diff, whatif with or without --plan) runs it; the
-// CLI only parses flags, calls it and picks a writer.
+// (audit, demo, diagram, diff, whatif with or without --plan, fix) runs it.
+//
+// Env's methods are the commands' runs beneath their flags (Env.Audit,
+// Topology, WhatIf, Diff, Diagram, Fix, ExportDemo, and the collect
+// commands' CollectSwitches, CollectHost, CollectHosts, CollectSite): what
+// to read, in which order, what to note on stderr, what to write, and
+// whether the run fails. The CLI only declares flags and help, opens the
+// SITE it is given and maps a run's outcome to an exit code, so every run
+// can be tested here without it.
 //
 // It sits above collect, rules and topology and below cmd only: nothing
 // but cmd (and internal/runjob, the scheduled run cmd starts) imports it.

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"bytes"
@@ -14,17 +14,18 @@ import (
 	"github.com/bondaudit/bondaudit/internal/atomicfile"
 )
 
-// exportDemo writes the embedded demo site into dir as a real site folder,
-// every file through atomicfile. A dir that exists and is not empty is
-// refused unless force; what was written is listed on stdout.
-func (a *app) exportDemo(dir string, force bool) error {
+// ExportDemo is bondaudit demo --export DIR: the embedded demo site
+// written into dir as a real site folder, every file through atomicfile.
+// A dir that exists and is not empty is refused unless force; what was
+// written is listed on Stdout.
+func (e *Env) ExportDemo(dir string, force bool) error {
 	ents, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return failed(fmt.Errorf("--export %s: %w", dir, err))
+		return fmt.Errorf("--export %s: %w", dir, err)
 	case len(ents) > 0 && !force:
-		return failed(fmt.Errorf("--export %s: the folder is not empty (%d entries); give an empty or new folder, or --force to write into it", dir, len(ents)))
+		return fmt.Errorf("--export %s: the folder is not empty (%d entries); give an empty or new folder, or --force to write into it", dir, len(ents))
 	}
 	var files int
 	hosts, switches := map[string]bool{}, map[string]bool{}
@@ -54,13 +55,13 @@ func (a *app) exportDemo(dir string, force bool) error {
 		return nil
 	})
 	if err != nil {
-		return failed(fmt.Errorf("--export %s: %w", dir, err))
+		return fmt.Errorf("--export %s: %w", dir, err)
 	}
-	fmt.Fprintf(a.stdout, "wrote the demo site into %s: %d files\n", dir, files)
-	fmt.Fprintf(a.stdout, "  %s  %d host captures\n", filepath.Join(dir, "hosts")+string(filepath.Separator), len(hosts))
-	fmt.Fprintf(a.stdout, "  %s  %d switch walks (.snmprec)\n", filepath.Join(dir, "switches")+string(filepath.Separator), len(switches))
-	fmt.Fprintf(a.stdout, "  %s  what each host shows and the rules expected to fire\n", filepath.Join(dir, "README.md"))
-	fmt.Fprintf(a.stdout, "next: bondaudit audit %s\n", exportArg(dir))
+	fmt.Fprintf(e.Stdout, "wrote the demo site into %s: %d files\n", dir, files)
+	fmt.Fprintf(e.Stdout, "  %s  %d host captures\n", filepath.Join(dir, "hosts")+string(filepath.Separator), len(hosts))
+	fmt.Fprintf(e.Stdout, "  %s  %d switch walks (.snmprec)\n", filepath.Join(dir, "switches")+string(filepath.Separator), len(switches))
+	fmt.Fprintf(e.Stdout, "  %s  what each host shows and the rules expected to fire\n", filepath.Join(dir, "README.md"))
+	fmt.Fprintf(e.Stdout, "next: bondaudit audit %s\n", exportArg(dir))
 	return nil
 }
 
