@@ -792,3 +792,39 @@ func BenchmarkReadSnmpwalk(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadSnmprecBytes reads the largest recording read whole, as a
+// site's switches are: with fresh buffers for every file (ReadSnmprecBytes)
+// and with a reused WalkReader (collect's path).
+func BenchmarkReadSnmprecBytes(b *testing.B) {
+	var path string
+	var size int64
+	for _, p := range recordings(b) {
+		if fi, err := os.Stat(p); err == nil && fi.Size() > size {
+			path, size = p, fi.Size()
+		}
+	}
+	data := readFile(b, path)
+	b.Run("fresh", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			vbs, errs := ReadSnmprecBytes(data, nil, path)
+			if w := vendors.NewWalk(vbs); w.Len() == 0 || len(errs) > 0 {
+				b.Fatal(w.Len(), errs)
+			}
+		}
+	})
+	b.Run("pooled", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		var wr WalkReader
+		for b.Loop() {
+			w, errs := wr.ReadSnmprec(data, nil, path)
+			if w.Len() == 0 || len(errs) > 0 {
+				b.Fatal(w.Len(), errs)
+			}
+			wr.Release()
+		}
+	})
+}
