@@ -4,8 +4,10 @@ package snmp
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -623,6 +625,76 @@ func validOID(s []byte) bool {
 	return true
 }
 
+// sortedValid reports whether vbs are in strictly increasing OID order
+// (vendors.StrictlySorted) for OIDs validOID accepts, which every OID a
+// reader keeps is.
+func sortedValid(vbs []vendors.VarBind) bool {
+	for i := 1; i < len(vbs); i++ {
+		if compareValid(vbs[i-1].OID, vbs[i].OID) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// compareValid is vendors.CompareOID for OIDs validOID accepts (digits and
+// single dots, no leading zeros), in one look at where the two first
+// differ: the arc they differ in is greater when it has more digits left
+// (no leading zeros) or, as long, the greater digit there.
+func compareValid(a, b string) int {
+	i := commonPrefix(a, b)
+	switch {
+	case i == len(a) && i == len(b):
+		return 0
+	case i == len(a):
+		return -1 // a is b's prefix: a shorter last arc, or a parent
+	case i == len(b):
+		return 1
+	case a[i] == '.':
+		return -1 // a's arc ends where b's goes on
+	case b[i] == '.':
+		return 1
+	}
+	if la, lb := arcLen(a[i:]), arcLen(b[i:]); la != lb {
+		if la < lb {
+			return -1
+		}
+		return 1
+	}
+	if a[i] < b[i] {
+		return -1
+	}
+	return 1
+}
+
+// commonPrefix is the length of the text a and b start with, found eight
+// bytes at a time.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	x := unsafe.Slice(unsafe.StringData(a), len(a))
+	y := unsafe.Slice(unsafe.StringData(b), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if d := binary.LittleEndian.Uint64(x[i:]) ^ binary.LittleEndian.Uint64(y[i:]); d != 0 {
+			return i + bits.TrailingZeros64(d)/8
+		}
+	}
+	for i < n && x[i] == y[i] {
+		i++
+	}
+	return i
+}
+
+// arcLen is the number of digits s starts with.
+func arcLen(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return i
+		}
+	}
+	return len(s)
+}
+
 // numericOIDLen is the length of the run of '.' and digits that starts s,
 // or 0 when it holds no digit.
 func numericOIDLen(s []byte) int {
@@ -655,7 +727,7 @@ func numericOIDLen(s []byte) int {
 // comparison per varbind; sorted says the varbinds are in that order (so
 // that the walk made of them need not check it again).
 func dropDuplicates(vbs []vendors.VarBind, errs []error, name string) (_ []vendors.VarBind, _ []error, sorted bool) {
-	if vendors.StrictlySorted(vbs) {
+	if sortedValid(vbs) {
 		return vbs, errs, true
 	}
 	order := make([]int32, len(vbs))
