@@ -3,12 +3,14 @@ package snmp
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/internal/fixtures"
 	"github.com/bondaudit/bondaudit/vendors"
+	"github.com/google/go-cmp/cmp"
 )
 
 // validOIDObvious is validOID written the obvious way (split on dots,
@@ -81,7 +83,7 @@ func TestValidOIDIsTheObviousOne(t *testing.T) {
 	}
 }
 
-func TestCompareValidIsCompareOID(t *testing.T) {
+func TestOIDOrderIsCompareOID(t *testing.T) {
 	check := func(a, b string) {
 		t.Helper()
 		if got, want := compareValid(a, b), sign(vendors.CompareOID(a, b)); got != want {
@@ -129,7 +131,7 @@ func sharedRecordings(t *testing.T) []string {
 	return files
 }
 
-func FuzzCompareValid(f *testing.F) {
+func FuzzOIDOrder(f *testing.F) {
 	for i, a := range oidSeeds {
 		f.Add(a, oidSeeds[(i+7)%len(oidSeeds)])
 	}
@@ -144,4 +146,128 @@ func FuzzCompareValid(f *testing.F) {
 			t.Fatalf("compareValid(%q, %q) = %d, CompareOID says %d", a, b, got, want)
 		}
 	})
+}
+
+// mutateOID spoils a valid OID now and then the ways validOID refuses (a
+// leading zero, an empty arc, a trailing dot, a letter, an arc past
+// uint32), at a random arc: often one its neighbour shares.
+func mutateOID(r *rand.Rand, s string) string {
+	arcs := strings.Split(s, ".")
+	k := r.IntN(len(arcs))
+	switch r.IntN(8) {
+	case 0:
+		arcs[k] = "0" + arcs[k]
+	case 1:
+		arcs[k] = ""
+	case 2:
+		return s + "."
+	case 3:
+		arcs[k] += "x"
+	case 4:
+		arcs[k] = "4294967296"
+	case 5:
+		arcs[k] = "04"
+	}
+	return strings.Join(arcs, ".")
+}
+
+// TestSharedArcsAreValidatedOnce: a reader validates only the arcs of an
+// OID its previous varbind's OID does not share whole; it must accept
+// exactly the OIDs validOID accepts, in either format, whatever came
+// before (a refused line, a line dropped for its value, a valid
+// neighbour).
+func TestSharedArcsAreValidatedOnce(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for round := range 300 {
+		var rec, walk bytes.Buffer
+		var want []string
+		prev := ""
+		for range 200 {
+			s := randomOID(r, prev)
+			if r.IntN(3) == 0 {
+				s = mutateOID(r, s)
+			}
+			value, wvalue := "1", "INTEGER: 1"
+			oid := strings.TrimPrefix(s, ".") // one leading dot is allowed
+			if r.IntN(10) == 0 {
+				value, wvalue = "x", "INTEGER: x" // the line is dropped for its value after its OID was read
+			} else if validOID([]byte(oid)) {
+				want = append(want, oid)
+			}
+			rec.WriteString(s + "|2|" + value + "\n")
+			walk.WriteString("." + oid + " = " + wvalue + "\n")
+			if validOID([]byte(s)) || r.IntN(2) == 0 {
+				prev = s
+			}
+		}
+		for _, in := range []struct {
+			name string
+			vbs  []vendors.VarBind
+		}{
+			{"snmprec", must(ReadSnmprecBytes(rec.Bytes(), nil, "r"))},
+			{"snmpwalk", must(ReadSnmpwalkBytes(walk.Bytes(), nil, "w"))},
+		} {
+			var got []string
+			for _, vb := range in.vbs {
+				got = append(got, vb.OID)
+			}
+			// Repeated OIDs with one value are kept once per line, so
+			// the lists compare as they are.
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("round %d, %s: read OIDs other than the ones validOID accepts (-want +got):\n%s", round, in.name, cmp.Diff(want, got))
+			}
+		}
+	}
+}
+
+func must(vbs []vendors.VarBind, _ []error) []vendors.VarBind { return vbs }
+
+// compareValid is oidOrder of two strings.
+func compareValid(a, b string) int {
+	x, y := []byte(a), []byte(b)
+	return oidOrder(x, y, commonPrefix(x, y))
+}
+
+// TestReaderOrderFlag: a walk the reader says is in order (so that it is
+// not checked again) is; a sorted recording is found in order as it is
+// read, with refused lines or a line dropped for its value in it or not.
+func TestReaderOrderFlag(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for round := range 400 {
+		var oids []string
+		prev := ""
+		for range 100 {
+			prev = randomOID(r, prev)
+			oids = append(oids, prev)
+		}
+		sorted := round%2 == 0
+		if sorted {
+			slices.SortFunc(oids, vendors.CompareOID)
+			oids = slices.Compact(oids)
+		}
+		dropped := round%4 == 0
+		var rec bytes.Buffer
+		for i, s := range oids {
+			if r.IntN(8) == 0 {
+				rec.WriteString(mutateOID(r, s) + "0x|2|1\n") // refused
+			}
+			value := "1"
+			if dropped && i == len(oids)/2 {
+				value = "x"
+			}
+			rec.WriteString(s + "|2|" + value + "\n")
+		}
+		res := readSnmprecFrom(newBytesLineReader(rec.Bytes(), nil), wholeFileBuilder("r", rec.Bytes()))
+		if res.sorted && !vendors.StrictlySorted(res.vbs) {
+			t.Fatalf("round %d: the reader says a walk out of order is in order:\n%s", round, rec.String())
+		}
+		if sorted && !res.sorted {
+			t.Fatalf("round %d: a sorted walk (line dropped for its value: %v) is not found sorted", round, dropped)
+		}
+		var wr WalkReader
+		w, _ := wr.ReadSnmprec(rec.Bytes(), nil, "r")
+		if !slices.EqualFunc(w.All(), vendors.NewWalk(res.vbs).All(), func(a, b vendors.VarBind) bool { return a.OID == b.OID }) {
+			t.Fatalf("round %d: the pooled reader's walk is not the sorted varbinds", round)
+		}
+	}
 }

@@ -481,6 +481,10 @@ type builder struct {
 	// keep, when set, is where the scratch buffer goes back to when the
 	// builder is done (a WalkReader's).
 	keep *[]byte
+	// prevOID is the varbind OID appended last (appendVarbindOID);
+	// unsorted is set when one was not greater than the one before.
+	prevOID  []byte
+	unsorted bool
 }
 
 const (
@@ -503,6 +507,38 @@ func (b *builder) appendOID(oid []byte) (span, bool) {
 	}
 	lo := len(b.text)
 	b.text = append(b.text, oid...)
+	return span{lo, len(b.text)}, true
+}
+
+// appendVarbindOID is appendOID for a varbind's OID, which it also
+// compares with the varbind OID appended before. The whole arcs it starts
+// with that that OID also starts with were validated then (a sorted
+// walk's neighbours share all but their last arc or two), so only the rest
+// is validated; where the two first differ also tells their order.
+func (b *builder) appendVarbindOID(oid []byte) (span, bool) {
+	if len(oid) > 0 && oid[0] == '.' {
+		oid = oid[1:]
+	}
+	same := commonPrefix(oid, b.prevOID)
+	from := same
+	for from > 0 && oid[from-1] != '.' {
+		from--
+	}
+	if !validOID(oid[from:]) {
+		return span{}, false
+	}
+	if len(b.prevOID) > 0 && oidOrder(b.prevOID, oid, same) >= 0 {
+		// Out of order (or repeated), or after a line dropped for its
+		// value that was: dropDuplicates looks at the whole walk.
+		b.unsorted = true
+	}
+	lo := len(b.text)
+	b.text = append(b.text, oid...)
+	// Its bytes stay as they are until the next call compares with them
+	// (text is only truncated and appended to: a line dropped after its
+	// OID was appended is overwritten by the next append, which comes
+	// after the comparison).
+	b.prevOID = b.text[lo:len(b.text):len(b.text)]
 	return span{lo, len(b.text)}, true
 }
 
@@ -625,24 +661,12 @@ func validOID(s []byte) bool {
 	return true
 }
 
-// sortedValid reports whether vbs are in strictly increasing OID order
-// (vendors.StrictlySorted) for OIDs validOID accepts, which every OID a
-// reader keeps is.
-func sortedValid(vbs []vendors.VarBind) bool {
-	for i := 1; i < len(vbs); i++ {
-		if compareValid(vbs[i-1].OID, vbs[i].OID) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// compareValid is vendors.CompareOID for OIDs validOID accepts (digits and
-// single dots, no leading zeros), in one look at where the two first
+// oidOrder is vendors.CompareOID of a and b, OIDs validOID accepts (digits
+// and single dots, no leading zeros) that start with the same i bytes
+// and differ after (commonPrefix), found in one look at where they first
 // differ: the arc they differ in is greater when it has more digits left
 // (no leading zeros) or, as long, the greater digit there.
-func compareValid(a, b string) int {
-	i := commonPrefix(a, b)
+func oidOrder(a, b []byte, i int) int {
 	switch {
 	case i == len(a) && i == len(b):
 		return 0
@@ -667,12 +691,10 @@ func compareValid(a, b string) int {
 	return 1
 }
 
-// commonPrefix is the length of the text a and b start with, found eight
-// bytes at a time.
-func commonPrefix(a, b string) int {
-	n := min(len(a), len(b))
-	x := unsafe.Slice(unsafe.StringData(a), len(a))
-	y := unsafe.Slice(unsafe.StringData(b), len(b))
+// commonPrefix is the length of the bytes x and y start with, found
+// eight bytes at a time.
+func commonPrefix(x, y []byte) int {
+	n := min(len(x), len(y))
 	i := 0
 	for ; i+8 <= n; i += 8 {
 		if d := binary.LittleEndian.Uint64(x[i:]) ^ binary.LittleEndian.Uint64(y[i:]); d != 0 {
@@ -686,7 +708,7 @@ func commonPrefix(a, b string) int {
 }
 
 // arcLen is the number of digits s starts with.
-func arcLen(s string) int {
+func arcLen(s []byte) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '.' {
 			return i
@@ -723,11 +745,11 @@ func numericOIDLen(s []byte) int {
 // wrong one: one *LineError at the first line that disagrees names the
 // OID and both values. The varbinds stay in file order (out-of-order OIDs
 // are fine: vendors.NewWalk sorts); errs is returned sorted by line.
-// Walks in strictly increasing OID order, the usual case, cost one
-// comparison per varbind; sorted says the varbinds are in that order (so
-// that the walk made of them need not check it again).
-func dropDuplicates(vbs []vendors.VarBind, errs []error, name string) (_ []vendors.VarBind, _ []error, sorted bool) {
-	if sortedValid(vbs) {
+// Walks the reader found in strictly increasing OID order as it read them
+// (inOrder), the usual case, cost nothing; sorted says the varbinds are in
+// that order (so that the walk made of them need not check it again).
+func dropDuplicates(vbs []vendors.VarBind, errs []error, name string, inOrder bool) (_ []vendors.VarBind, _ []error, sorted bool) {
+	if inOrder {
 		return vbs, errs, true
 	}
 	order := make([]int32, len(vbs))
@@ -860,7 +882,7 @@ func (b *builder) readLines(lr *lineReader, line func(n int, l []byte), skipped,
 	}
 	end()
 	res := result{vbs: b.finish(), errs: b.errs, nonBlank: nonBlank}
-	res.vbs, res.errs, res.sorted = dropDuplicates(res.vbs, res.errs, b.name)
+	res.vbs, res.errs, res.sorted = dropDuplicates(res.vbs, res.errs, b.name, !b.unsorted)
 	if lr.err != nil {
 		res.readErr = fmt.Errorf("%s: line %d: %w", b.name, lr.n, lr.err)
 	}
@@ -894,7 +916,7 @@ func (b *builder) snmprecLine(n int, line []byte) {
 		return
 	}
 	mark := len(b.text)
-	oidSpan, ok := b.appendOID(oid)
+	oidSpan, ok := b.appendVarbindOID(oid)
 	if !ok {
 		b.errf(n, "bad OID %s", clip(oid))
 		return
@@ -1191,7 +1213,7 @@ func isSymbolicOID(s []byte) bool {
 
 func (p *walkParser) varbind(n int, oid, val []byte) {
 	mark := len(p.text)
-	oidSpan, ok := p.appendOID(oid)
+	oidSpan, ok := p.appendVarbindOID(oid)
 	if !ok {
 		p.errf(n, "bad OID %s", clip(oid))
 		return
