@@ -100,22 +100,24 @@ func (r *WalkReader) ReadSnmpwalk(data []byte, readErr error, name string) (*ven
 }
 
 // Pooled readers keep buffers for files up to about this size; Release
-// lets go of larger ones, so that a rare huge walk is not held on to.
-const maxPooledWalk = 4 << 20
+// lets go of larger ones, so that a rare huge walk is not held on to (a
+// reader then holds at most about 12 MiB).
+const maxPooledWalk = 2 << 20
 
 // Release says the walk last read is no longer used, and lets go of any
 // buffer grown past what a pooled reader keeps.
 func (r *WalkReader) Release() {
-	if cap(r.text) > maxPooledWalk {
+	const most = maxPooledWalk + maxPooledWalk/4 // as grown for such a file
+	if cap(r.text) > most {
 		r.text = nil
 	}
-	if cap(r.arena) > maxPooledWalk {
+	if cap(r.arena) > most {
 		r.arena = nil
 	}
-	if cap(r.vbs) > maxPooledWalk/32 { // one varbind a 32-byte line
+	if cap(r.vbs) > most/32 { // one varbind a 32-byte line
 		r.vbs, r.spans = nil, nil
 	}
-	if cap(r.scratch) > maxPooledWalk {
+	if cap(r.scratch) > most {
 		r.scratch = nil
 	}
 }

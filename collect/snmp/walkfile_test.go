@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -827,4 +828,42 @@ func BenchmarkReadSnmprecBytes(b *testing.B) {
 			wr.Release()
 		}
 	})
+}
+
+// TestWalkReaderRelease: a reader keeps its buffers for walks up to
+// maxPooledWalk (the next file of such a size allocates nothing new for
+// them) and lets go of those a larger walk grew.
+func TestWalkReaderRelease(t *testing.T) {
+	file := func(size int) []byte {
+		var b bytes.Buffer
+		for i := 0; b.Len() < size; i++ {
+			fmt.Fprintf(&b, "1.3.6.1.2.1.31.1.1.1.18.%d|4x|%x\n", i, "a port's alias, long enough")
+		}
+		return b.Bytes()
+	}
+	var wr WalkReader
+	small, huge := file(maxPooledWalk-1<<10), file(3*maxPooledWalk)
+	for _, data := range [][]byte{small, huge, small} {
+		w, errs := wr.ReadSnmprec(data, nil, "x")
+		if w.Len() == 0 || len(errs) > 0 {
+			t.Fatal(w.Len(), errs)
+		}
+		big := len(data) > maxPooledWalk
+		text, arena, vbs := unsafe.SliceData(wr.text), unsafe.SliceData(wr.arena), unsafe.SliceData(wr.vbs)
+		wr.Release()
+		if kept := wr.text != nil && wr.arena != nil && wr.vbs != nil && wr.spans != nil; kept == big {
+			t.Fatalf("after a %d-byte walk: %d bytes of text, %d of arena, room for %d varbinds and %d spans kept", len(data),
+				cap(wr.text), cap(wr.arena), cap(wr.vbs), cap(wr.spans))
+		}
+		if big {
+			continue
+		}
+		if _, errs := wr.ReadSnmprec(data, nil, "x"); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if unsafe.SliceData(wr.text) != text || unsafe.SliceData(wr.arena) != arena || unsafe.SliceData(wr.vbs) != vbs {
+			t.Errorf("reading a %d-byte walk again took new buffers", len(data))
+		}
+		wr.Release()
+	}
 }
