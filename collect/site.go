@@ -290,29 +290,37 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 			return unreachable(err)
 		}
 		defer f.Close()
-		// The file is read whole into a pooled buffer and parsed from it;
-		// nothing parsed refers to the buffer. A read that fails part way
-		// is reported after the lines read, as a streaming reader would.
+		// The file is read whole into a pooled buffer and parsed from it
+		// into a pooled walk reader; nothing parsed refers to the buffer,
+		// and nothing decoded refers to the walk (decoders copy what they
+		// keep), so both go back to their pools once the switch is
+		// decoded. A read that fails part way is reported after the lines
+		// read, as a streaming reader would.
 		buf := switchBufs.Get().(*[]byte)
 		data, rerr := readWhole(f, *buf)
+		wr := walkReaders.Get().(*snmp.WalkReader)
+		defer func() {
+			wr.Release()
+			walkReaders.Put(wr)
+		}()
 		var (
-			vbs  []vendors.VarBind
+			w    *vendors.Walk
 			errs []error
 		)
 		if ext == ".snmprec" {
-			vbs, errs = snmp.ReadSnmprecBytes(data, rerr, p)
+			w, errs = wr.ReadSnmprec(data, rerr, p)
 		} else {
-			vbs, errs = snmp.ReadSnmpwalkBytes(data, rerr, p)
+			w, errs = wr.ReadSnmpwalk(data, rerr, p)
 		}
 		if cap(data) <= maxPooledSwitchBuf {
 			*buf = data[:0]
 			switchBufs.Put(buf)
 		}
 		r.problems = append(r.problems, limitErrors(p, errs, 20)...)
-		if len(vbs) == 0 {
+		if w.Len() == 0 {
 			return unreachable(fmt.Errorf("%s: no SNMP data could be read from this file", p))
 		}
-		s, probs := all.Decode(vendors.NewWalk(vbs), stem)
+		s, probs := all.Decode(w, stem)
 		s.Source = p
 		s.Collected = modTime(f) // a walk records no time of its own
 		for _, pr := range probs {
@@ -327,6 +335,11 @@ func readSwitch(fsys fs.FS, p string, j job) result {
 
 // switchBufs pools the buffers switch walks are read into.
 var switchBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
+
+// walkReaders pools the readers switch walks are parsed with (the
+// varbinds, OID text and value bytes of one walk at a time; each reader
+// lets go of buffers grown for a huge walk).
+var walkReaders = sync.Pool{New: func() any { return new(snmp.WalkReader) }}
 
 // maxPooledSwitchBuf bounds what a pooled buffer keeps: a rare huge walk
 // is not held on to for the rest of the load.

@@ -2,6 +2,7 @@ package vendors
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -80,6 +81,10 @@ func evLine(k evKey) string {
 		s = "IF-MIB ifStackStatus." + strconv.Itoa(k.i) + "." + strconv.Itoa(k.v) + " = active (" + k.lo + " under " + k.hi + ")"
 	}
 	if evLinesN.Load() < evLinesMax && len(k.lo)+len(k.hi) <= evNamesMax {
+		// The cache outlives the walk the names may come from (an LLDP
+		// row's index is a piece of the walk's OID text, which a pooled
+		// reader overwrites): its key holds copies.
+		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
 		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
 			return prev.(string)
 		}

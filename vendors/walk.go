@@ -167,14 +167,7 @@ func (w *Walk) Traced(read func(oid string, any bool)) *Walk {
 // Recordings are normally sorted already (snmpsim requires it; walks come
 // out in order), so that case costs one pass.
 func NewWalk(vbs []VarBind) *Walk {
-	sorted := true
-	for i := 1; i < len(vbs); i++ {
-		if CompareOID(vbs[i-1].OID, vbs[i].OID) >= 0 {
-			sorted = false
-			break
-		}
-	}
-	if sorted {
+	if StrictlySorted(vbs) {
 		return &Walk{vbs: vbs}
 	}
 	s := slices.Clone(vbs)
@@ -189,6 +182,24 @@ func NewWalk(vbs []VarBind) *Walk {
 		out = append(out, s[i])
 	}
 	return &Walk{vbs: out}
+}
+
+// StrictlySorted reports whether vbs are in strictly increasing OID order
+// (CompareOID), as a walk holds them.
+func StrictlySorted(vbs []VarBind) bool {
+	for i := 1; i < len(vbs); i++ {
+		if CompareOID(vbs[i-1].OID, vbs[i].OID) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// NewSortedWalk is NewWalk of varbinds the caller has found StrictlySorted
+// (a reader that checked its file's order once): they are not checked
+// again, and a walk of unsorted varbinds finds wrong values.
+func NewSortedWalk(vbs []VarBind) *Walk {
+	return &Walk{vbs: vbs}
 }
 
 // Len is the number of varbinds.

@@ -113,6 +113,7 @@ func FuzzReadSnmprec(f *testing.F) {
 		vbs, errs := ReadSnmprec(bytes.NewReader(data), "fuzz")
 		checkInvariants(t, data, vbs, errs)
 		sameAsBytes(t, data, vbs, errs, ReadSnmprecBytes)
+		sameAsPooled(t, data, vbs, errs, true)
 	})
 }
 
@@ -127,5 +128,6 @@ func FuzzReadSnmpwalk(f *testing.F) {
 		vbs, errs := ReadSnmpwalk(bytes.NewReader(data), "fuzz")
 		checkInvariants(t, data, vbs, errs)
 		sameAsBytes(t, data, vbs, errs, ReadSnmpwalkBytes)
+		sameAsPooled(t, data, vbs, errs, false)
 	})
 }

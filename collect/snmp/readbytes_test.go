@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -116,4 +117,31 @@ func TestReadBytesLongLines(t *testing.T) {
 			t.Errorf("case %d: want the long line skipped, got %v", i, errs)
 		}
 	}
+}
+
+// fuzzReader is one WalkReader the fuzz targets reuse from input to input,
+// as a pooled one is.
+var fuzzReader struct {
+	sync.Mutex
+	r WalkReader
+}
+
+// sameAsPooled checks that a reused WalkReader reads data into the walk of
+// the varbinds read streamed, with the same errors.
+func sameAsPooled(t *testing.T, data []byte, vbs []vendors.VarBind, errs []error, snmprec bool) {
+	t.Helper()
+	fuzzReader.Lock()
+	defer fuzzReader.Unlock()
+	read := fuzzReader.r.ReadSnmpwalk
+	if snmprec {
+		read = fuzzReader.r.ReadSnmprec
+	}
+	w, gotErrs := read(bytes.Clone(data), nil, "fuzz")
+	if want := vendors.NewWalk(vbs).All(); !reflect.DeepEqual(w.All(), want) && (len(want) > 0 || w.Len() > 0) {
+		t.Fatalf("pooled reader differs from streamed (-streamed +pooled):\n%s", cmp.Diff(want, w.All()))
+	}
+	if a, b := fmt.Sprint(errs), fmt.Sprint(gotErrs); a != b {
+		t.Fatalf("errors read pooled differ:\nstreamed %s\npooled   %s", a, b)
+	}
+	fuzzReader.r.Release()
 }

@@ -4,8 +4,10 @@ package snmp
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,8 +67,81 @@ func ReadSnmprecBytes(data []byte, readErr error, name string) ([]vendors.VarBin
 // ReadSnmpwalkBytes is ReadSnmpwalk of a file read whole, as
 // ReadSnmprecBytes is ReadSnmprec's.
 func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBind, []error) {
-	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), *wholeFileBuilder(name, data))
+	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), wholeFileBuilder(name, data))
 	return res.vbs, res.allErrors()
+}
+
+// WalkReader reads walk files read whole into walks, reusing its buffers
+// from one file to the next: the varbinds, the text of their OIDs and the
+// bytes of their values live in them. A walk it returns is valid until the
+// reader's next read or Release; whatever is kept from it (an OID, a row's
+// index, a value's bytes or OID) must be copied. One reader serves one
+// goroutine at a time; the zero value is ready to use.
+type WalkReader struct {
+	vbs     []vendors.VarBind
+	spans   [][2]span
+	text    []byte
+	arena   []byte
+	scratch []byte
+}
+
+// ReadSnmprec is ReadSnmprecBytes into a walk held in r's buffers. The
+// walk is empty (never nil) when no varbind could be read.
+func (r *WalkReader) ReadSnmprec(data []byte, readErr error, name string) (*vendors.Walk, []error) {
+	res := readSnmprecFrom(newBytesLineReader(data, readErr), r.builder(name, data))
+	return res.walk(), res.allErrors()
+}
+
+// ReadSnmpwalk is ReadSnmpwalkBytes into a walk held in r's buffers, as
+// ReadSnmprec is ReadSnmprecBytes'.
+func (r *WalkReader) ReadSnmpwalk(data []byte, readErr error, name string) (*vendors.Walk, []error) {
+	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), r.builder(name, data))
+	return res.walk(), res.allErrors()
+}
+
+// Pooled readers keep buffers for files up to about this size; Release
+// lets go of larger ones, so that a rare huge walk is not held on to (a
+// reader then holds at most about 12 MiB).
+const maxPooledWalk = 2 << 20
+
+// Release says the walk last read is no longer used, and lets go of any
+// buffer grown past what a pooled reader keeps.
+func (r *WalkReader) Release() {
+	const most = maxPooledWalk + maxPooledWalk/4 // as grown for such a file
+	if cap(r.text) > most {
+		r.text = nil
+	}
+	if cap(r.arena) > most {
+		r.arena = nil
+	}
+	if cap(r.vbs) > most/32 { // one varbind a 32-byte line
+		r.vbs, r.spans = nil, nil
+	}
+	if cap(r.scratch) > most {
+		r.scratch = nil
+	}
+}
+
+// builder is a builder sized for data, a file read whole, on r's buffers,
+// grown (with room to spare) when data needs more.
+func (r *WalkReader) builder(name string, data []byte) *builder {
+	n := varbindHint(data)
+	if cap(r.vbs) < n {
+		r.vbs = make([]vendors.VarBind, 0, n+n/4)
+	}
+	if cap(r.spans) < n {
+		r.spans = make([][2]span, 0, n+n/4)
+	}
+	// The OIDs' text and the values' bytes each take at most the file's
+	// size (when more is needed, the builder allocates as it would anyway).
+	if cap(r.text) < len(data) {
+		r.text = make([]byte, 0, len(data)+len(data)/4)
+	}
+	if cap(r.arena) < len(data) {
+		r.arena = make([]byte, 0, len(data)+len(data)/4)
+	}
+	return &builder{name: name, cur: r.vbs[:0], spans: r.spans[:0], text: r.text[:0], ownText: true,
+		arena: r.arena[:0], scratch: r.scratch[:0], keep: &r.scratch}
 }
 
 // wholeFileBuilder is a builder sized for data, a file read whole: its
@@ -150,7 +225,7 @@ func ReadWalkFile(path string) (*vendors.Walk, []error, error) {
 	if len(res.vbs) == 0 && res.nonBlank > 0 {
 		return nil, res.errs, fmt.Errorf("%s: no varbind could be read from %d non-blank line(s): the file looks like %s", path, res.nonBlank, looks)
 	}
-	return vendors.NewWalk(res.vbs), res.errs, nil
+	return res.walk(), res.errs, nil
 }
 
 type format uint8
@@ -361,9 +436,19 @@ func (l *lineReader) keep(b []byte) {
 
 type result struct {
 	vbs      []vendors.VarBind
+	sorted   bool    // vbs are in strictly increasing OID order
 	errs     []error // *LineError only
 	readErr  error
 	nonBlank int
+}
+
+// walk is the walk of the varbinds read, sorted only when they are not
+// yet (their order was checked once, by dropDuplicates).
+func (r result) walk() *vendors.Walk {
+	if r.sorted {
+		return vendors.NewSortedWalk(r.vbs)
+	}
+	return vendors.NewWalk(r.vbs)
 }
 
 func (r result) allErrors() []error {
@@ -395,6 +480,13 @@ type builder struct {
 	// ownText: text was allocated for this builder's first chunk alone,
 	// so flush may turn it into a string without copying it.
 	ownText bool
+	// keep, when set, is where the scratch buffer goes back to when the
+	// builder is done (a WalkReader's).
+	keep *[]byte
+	// prevOID is the varbind OID appended last (appendVarbindOID);
+	// unsorted is set when one was not greater than the one before.
+	prevOID  []byte
+	unsorted bool
 }
 
 const (
@@ -420,8 +512,40 @@ func (b *builder) appendOID(oid []byte) (span, bool) {
 	return span{lo, len(b.text)}, true
 }
 
+// appendVarbindOID is appendOID for a varbind's OID, which it also
+// compares with the varbind OID appended before. The whole arcs it starts
+// with that that OID also starts with were validated then (a sorted
+// walk's neighbours share all but their last arc or two), so only the rest
+// is validated; where the two first differ also tells their order.
+func (b *builder) appendVarbindOID(oid []byte) (span, bool) {
+	if len(oid) > 0 && oid[0] == '.' {
+		oid = oid[1:]
+	}
+	same := commonPrefix(oid, b.prevOID)
+	from := same
+	for from > 0 && oid[from-1] != '.' {
+		from--
+	}
+	if !validOID(oid[from:]) {
+		return span{}, false
+	}
+	if len(b.prevOID) > 0 && oidOrder(b.prevOID, oid, same) >= 0 {
+		// Out of order (or repeated), or after a line dropped for its
+		// value that was: dropDuplicates looks at the whole walk.
+		b.unsorted = true
+	}
+	lo := len(b.text)
+	b.text = append(b.text, oid...)
+	// Its bytes stay as they are until the next call compares with them
+	// (text is only truncated and appended to: a line dropped after its
+	// OID was appended is overwritten by the next append, which comes
+	// after the comparison).
+	b.prevOID = b.text[lo:len(b.text):len(b.text)]
+	return span{lo, len(b.text)}, true
+}
+
 func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
-	if b.cur == nil {
+	if cap(b.cur) == 0 {
 		n := min(max(firstChunk, b.total/2), maxChunk)
 		if b.hint > 0 {
 			n, b.hint = b.hint, 0
@@ -483,10 +607,10 @@ func (b *builder) bytes(p []byte) []byte {
 	if n == 0 {
 		return nil
 	}
-	if n > arenaChunk/8 {
-		return bytes.Clone(p)
-	}
 	if len(b.arena)+n > cap(b.arena) {
+		if n > arenaChunk/8 {
+			return bytes.Clone(p)
+		}
 		b.arena = make([]byte, 0, arenaChunk)
 	}
 	lo := len(b.arena)
@@ -496,6 +620,9 @@ func (b *builder) bytes(p []byte) []byte {
 
 func (b *builder) finish() []vendors.VarBind {
 	b.flush()
+	if b.keep != nil {
+		*b.keep = b.scratch[:0]
+	}
 	switch len(b.done) {
 	case 0:
 		return nil
@@ -536,6 +663,62 @@ func validOID(s []byte) bool {
 	return true
 }
 
+// oidOrder is vendors.CompareOID of a and b, OIDs validOID accepts (digits
+// and single dots, no leading zeros) that start with the same i bytes
+// and differ after (commonPrefix), found in one look at where they first
+// differ: the arc they differ in is greater when it has more digits left
+// (no leading zeros) or, as long, the greater digit there.
+func oidOrder(a, b []byte, i int) int {
+	switch {
+	case i == len(a) && i == len(b):
+		return 0
+	case i == len(a):
+		return -1 // a is b's prefix: a shorter last arc, or a parent
+	case i == len(b):
+		return 1
+	case a[i] == '.':
+		return -1 // a's arc ends where b's goes on
+	case b[i] == '.':
+		return 1
+	}
+	if la, lb := arcLen(a[i:]), arcLen(b[i:]); la != lb {
+		if la < lb {
+			return -1
+		}
+		return 1
+	}
+	if a[i] < b[i] {
+		return -1
+	}
+	return 1
+}
+
+// commonPrefix is the length of the bytes x and y start with, found
+// eight bytes at a time.
+func commonPrefix(x, y []byte) int {
+	n := min(len(x), len(y))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if d := binary.LittleEndian.Uint64(x[i:]) ^ binary.LittleEndian.Uint64(y[i:]); d != 0 {
+			return i + bits.TrailingZeros64(d)/8
+		}
+	}
+	for i < n && x[i] == y[i] {
+		i++
+	}
+	return i
+}
+
+// arcLen is the number of digits s starts with.
+func arcLen(s []byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return i
+		}
+	}
+	return len(s)
+}
+
 // numericOIDLen is the length of the run of '.' and digits that starts s,
 // or 0 when it holds no digit.
 func numericOIDLen(s []byte) int {
@@ -564,18 +747,12 @@ func numericOIDLen(s []byte) int {
 // wrong one: one *LineError at the first line that disagrees names the
 // OID and both values. The varbinds stay in file order (out-of-order OIDs
 // are fine: vendors.NewWalk sorts); errs is returned sorted by line.
-// Walks in strictly increasing OID order, the usual case, cost one
-// comparison per varbind.
-func dropDuplicates(vbs []vendors.VarBind, errs []error, name string) ([]vendors.VarBind, []error) {
-	sorted := true
-	for i := 1; i < len(vbs); i++ {
-		if vendors.CompareOID(vbs[i-1].OID, vbs[i].OID) >= 0 {
-			sorted = false
-			break
-		}
-	}
-	if sorted {
-		return vbs, errs
+// Walks the reader found in strictly increasing OID order as it read them
+// (inOrder), the usual case, cost nothing; sorted says the varbinds are in
+// that order (so that the walk made of them need not check it again).
+func dropDuplicates(vbs []vendors.VarBind, errs []error, name string, inOrder bool) (_ []vendors.VarBind, _ []error, sorted bool) {
+	if inOrder {
+		return vbs, errs, true
 	}
 	order := make([]int32, len(vbs))
 	for i := range order {
@@ -610,7 +787,7 @@ func dropDuplicates(vbs []vendors.VarBind, errs []error, name string) ([]vendors
 		lo = hi
 	}
 	if drop == nil {
-		return vbs, errs
+		return vbs, errs, false
 	}
 	out := vbs[:0:0]
 	for i := range vbs {
@@ -619,7 +796,7 @@ func dropDuplicates(vbs []vendors.VarBind, errs []error, name string) ([]vendors
 		}
 	}
 	slices.SortStableFunc(errs, func(a, b error) int { return lineOf(a) - lineOf(b) })
-	return out, errs
+	return out, errs, false
 }
 
 func lineOf(e error) int {
@@ -707,7 +884,7 @@ func (b *builder) readLines(lr *lineReader, line func(n int, l []byte), skipped,
 	}
 	end()
 	res := result{vbs: b.finish(), errs: b.errs, nonBlank: nonBlank}
-	res.vbs, res.errs = dropDuplicates(res.vbs, res.errs, b.name)
+	res.vbs, res.errs, res.sorted = dropDuplicates(res.vbs, res.errs, b.name, !b.unsorted)
 	if lr.err != nil {
 		res.readErr = fmt.Errorf("%s: line %d: %w", b.name, lr.n, lr.err)
 	}
@@ -741,7 +918,7 @@ func (b *builder) snmprecLine(n int, line []byte) {
 		return
 	}
 	mark := len(b.text)
-	oidSpan, ok := b.appendOID(oid)
+	oidSpan, ok := b.appendVarbindOID(oid)
 	if !ok {
 		b.errf(n, "bad OID %s", clip(oid))
 		return
@@ -905,7 +1082,7 @@ type rawLine struct {
 }
 
 type walkParser struct {
-	builder
+	*builder
 	st      walkState
 	hexKind string // "Hex-STRING", "BITS" or "OPAQUE" while st == stHex
 	blank   int    // blank lines held back while st == stText
@@ -918,10 +1095,10 @@ type walkParser struct {
 }
 
 func readSnmpwalk(r io.Reader, name string) result {
-	return readSnmpwalkFrom(newLineReader(r), builder{name: name})
+	return readSnmpwalkFrom(newLineReader(r), &builder{name: name})
 }
 
-func readSnmpwalkFrom(lr *lineReader, b builder) result {
+func readSnmpwalkFrom(lr *lineReader, b *builder) result {
 	p := &walkParser{builder: b}
 	return p.readLines(lr, p.line, func() { p.st = stNone }, p.eof)
 }
@@ -1038,7 +1215,7 @@ func isSymbolicOID(s []byte) bool {
 
 func (p *walkParser) varbind(n int, oid, val []byte) {
 	mark := len(p.text)
-	oidSpan, ok := p.appendOID(oid)
+	oidSpan, ok := p.appendVarbindOID(oid)
 	if !ok {
 		p.errf(n, "bad OID %s", clip(oid))
 		return

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -790,5 +791,79 @@ func BenchmarkReadSnmpwalk(b *testing.B) {
 		if len(vbs) == 0 || len(errs) > 0 {
 			b.Fatal(len(vbs), errs)
 		}
+	}
+}
+
+// BenchmarkReadSnmprecBytes reads the largest recording read whole, as a
+// site's switches are: with fresh buffers for every file (ReadSnmprecBytes)
+// and with a reused WalkReader (collect's path).
+func BenchmarkReadSnmprecBytes(b *testing.B) {
+	var path string
+	var size int64
+	for _, p := range recordings(b) {
+		if fi, err := os.Stat(p); err == nil && fi.Size() > size {
+			path, size = p, fi.Size()
+		}
+	}
+	data := readFile(b, path)
+	b.Run("fresh", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			vbs, errs := ReadSnmprecBytes(data, nil, path)
+			if w := vendors.NewWalk(vbs); w.Len() == 0 || len(errs) > 0 {
+				b.Fatal(w.Len(), errs)
+			}
+		}
+	})
+	b.Run("pooled", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		var wr WalkReader
+		for b.Loop() {
+			w, errs := wr.ReadSnmprec(data, nil, path)
+			if w.Len() == 0 || len(errs) > 0 {
+				b.Fatal(w.Len(), errs)
+			}
+			wr.Release()
+		}
+	})
+}
+
+// TestWalkReaderRelease: a reader keeps its buffers for walks up to
+// maxPooledWalk (the next file of such a size allocates nothing new for
+// them) and lets go of those a larger walk grew.
+func TestWalkReaderRelease(t *testing.T) {
+	file := func(size int) []byte {
+		var b bytes.Buffer
+		for i := 0; b.Len() < size; i++ {
+			fmt.Fprintf(&b, "1.3.6.1.2.1.31.1.1.1.18.%d|4x|%x\n", i, "a port's alias, long enough")
+		}
+		return b.Bytes()
+	}
+	var wr WalkReader
+	small, huge := file(maxPooledWalk-1<<10), file(3*maxPooledWalk)
+	for _, data := range [][]byte{small, huge, small} {
+		w, errs := wr.ReadSnmprec(data, nil, "x")
+		if w.Len() == 0 || len(errs) > 0 {
+			t.Fatal(w.Len(), errs)
+		}
+		big := len(data) > maxPooledWalk
+		text, arena, vbs := unsafe.SliceData(wr.text), unsafe.SliceData(wr.arena), unsafe.SliceData(wr.vbs)
+		wr.Release()
+		if kept := wr.text != nil && wr.arena != nil && wr.vbs != nil && wr.spans != nil; kept == big {
+			t.Fatalf("after a %d-byte walk: %d bytes of text, %d of arena, room for %d varbinds and %d spans kept", len(data),
+				cap(wr.text), cap(wr.arena), cap(wr.vbs), cap(wr.spans))
+		}
+		if big {
+			continue
+		}
+		if _, errs := wr.ReadSnmprec(data, nil, "x"); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if unsafe.SliceData(wr.text) != text || unsafe.SliceData(wr.arena) != arena || unsafe.SliceData(wr.vbs) != vbs {
+			t.Errorf("reading a %d-byte walk again took new buffers", len(data))
+		}
+		wr.Release()
 	}
 }
