@@ -2,6 +2,7 @@ package vendors
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,28 @@ func fit[T any](s []T) []T {
 		return s
 	}
 	return append(make([]T, 0, len(s)), s...)
+}
+
+// slab hands out zeroed values of T from chunks of several: one
+// allocation for a table's rows instead of one per row. A chunk is never
+// appended to beyond its capacity, so the pointers it gave stay valid.
+type slab[T any] struct {
+	buf []T
+	n   int // the size of the next chunk (at least 8)
+}
+
+// newSlab returns a slab whose first chunk holds n values (a table's
+// row count, when it is known).
+func newSlab[T any](n int) slab[T] { return slab[T]{n: n} }
+
+func (s *slab[T]) new() *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, max(s.n, 8))
+		s.n = max(s.n/2, 8) // rows the count missed come in fewer
+	}
+	var zero T
+	s.buf = append(s.buf, zero)
+	return &s.buf[len(s.buf)-1]
 }
 
 // Evidence lines made of integers and port names only (an ifIndex and
@@ -80,6 +103,9 @@ func evLine(k evKey) string {
 		s = "IF-MIB ifStackStatus." + strconv.Itoa(k.i) + "." + strconv.Itoa(k.v) + " = active (" + k.lo + " under " + k.hi + ")"
 	}
 	if evLinesN.Load() < evLinesMax && len(k.lo)+len(k.hi) <= evNamesMax {
+		// The key outlives the walk: its names must not alias the walk's
+		// buffers (a neighbour's table index is the walk's OID text).
+		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
 		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
 			return prev.(string)
 		}
@@ -87,3 +113,33 @@ func evLine(k evKey) string {
 	}
 	return s
 }
+
+// line formats an evidence line from its parts (strings and ints, nothing
+// else) with one allocation, the line itself: what fmt.Sprintf made with
+// several. The parts do not escape, so passing them costs nothing.
+func (d *decoder) line(parts ...any) string {
+	b := d.buf[:0]
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			b = append(b, p...)
+		case int:
+			b = strconv.AppendInt(b, int64(p), 10)
+		default:
+			panic("vendors: decoder.line takes strings and ints")
+		}
+	}
+	d.buf = b
+	return string(b)
+}
+
+// lacpStates is topology.LACPState.String of every state, made once.
+var lacpStates = func() (t [256]string) {
+	for i := range t {
+		t[i] = topology.LACPState(i).String()
+	}
+	return t
+}()
+
+// lacpStateText is s.String() without allocating.
+func lacpStateText(s topology.LACPState) string { return lacpStates[s] }

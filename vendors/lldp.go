@@ -25,7 +25,9 @@ type locPort struct {
 // columns 2-4, indexed by the local port number; ifIndexed: the number is
 // an ifIndex, as LLDP-V2-MIB defines it).
 func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
-	locs := map[int]*locPort{}
+	n := d.countRows(entry + ".3")
+	locs := make(map[int]*locPort, n)
+	lps := newSlab[locPort](n)
 	for _, c := range []int{2, 3, 4} {
 		prefix := entry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -35,7 +37,8 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 			}
 			lp := locs[n]
 			if lp == nil {
-				lp = &locPort{num: n, ifIndexed: ifIndexed}
+				lp = lps.new()
+				lp.num, lp.ifIndexed = n, ifIndexed
 				locs[n] = lp
 			}
 			switch c {
@@ -56,7 +59,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 func (d *decoder) lldp() {
 	locs := d.locPorts(oidLldpLocPortEntry, false)
 	byName := d.portNameIndex()
-	numToIf := map[int]int{}
+	numToIf := make(map[int]int, len(locs))
 	locWhy := map[int]string{}
 	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
 	for n, lp := range locs {
@@ -142,25 +145,43 @@ func mgmtPortName(s string) bool {
 // lldpLocPortTable to IF-MIB: ifName wins over ifDescr, ifDescr over
 // ifAlias, and the lowest ifIndex over higher ones, so that the join never
 // depends on map order.
+//
+// The keys are cut from one string: the names normalised one after the
+// other into a buffer, then copied out at once.
 func (d *decoder) portNameIndex() map[string]int {
-	byName := map[string]int{}
 	ifxs := make([]int, 0, len(d.ports))
 	for i := range d.ports {
 		ifxs = append(ifxs, i)
 	}
 	slices.Sort(ifxs)
-	for _, pass := range []func(*topology.Port) string{
-		func(p *topology.Port) string { return p.Name },
-		func(p *topology.Port) string { return p.Descr },
-		func(p *topology.Port) string { return p.Alias },
-	} {
+	type key struct{ end, ifx int }
+	keys := make([]key, 0, 3*len(ifxs))
+	var text []byte
+	var kb [topology.PortKeyMax]byte
+	for pass := range 3 {
 		for _, i := range ifxs {
-			if n := pass(d.ports[i]); n != "" {
-				k := topology.NormalizePortName(n)
-				if _, taken := byName[k]; !taken {
-					byName[k] = i
-				}
+			p := d.ports[i]
+			n := p.Name
+			switch pass {
+			case 1:
+				n = p.Descr
+			case 2:
+				n = p.Alias
 			}
+			if n != "" {
+				text = append(text, topology.NormalizePortNameTo(&kb, n)...)
+				keys = append(keys, key{len(text), i})
+			}
+		}
+	}
+	all := string(text)
+	byName := make(map[string]int, len(keys))
+	start := 0
+	for _, k := range keys {
+		name := all[start:k.end]
+		start = k.end
+		if _, taken := byName[name]; !taken {
+			byName[name] = k.ifx
 		}
 	}
 	return byName
@@ -177,13 +198,14 @@ func (d *decoder) portNameIndex() map[string]int {
 func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, string) {
 	id := lp.id.Text()
 	named := lp.subtype != 3 && lp.subtype != 4 && id != ""
+	var kb [topology.PortKeyMax]byte
 	if named {
-		if i, ok := byName[topology.NormalizePortName(id)]; ok {
+		if i, ok := byName[string(topology.NormalizePortNameTo(&kb, id))]; ok {
 			return i, ""
 		}
 	}
 	if lp.desc != "" {
-		if i, ok := byName[topology.NormalizePortName(lp.desc)]; ok {
+		if i, ok := byName[string(topology.NormalizePortNameTo(&kb, lp.desc))]; ok {
 			return i, ""
 		}
 	}
@@ -307,31 +329,68 @@ func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
 // an index to the local ifIndex (0 = unknown) and a note.
 func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64) (int, string)) {
 	type rem struct {
+		index         string // the walk's text: not kept past the decode
 		ix            []int64
+		ixa           [4]int64 // ix when it fits
 		b             topology.Neighbour
 		chSub, ptSub  int
 		chassis, port Value
 		line          int
 	}
-	rems := map[string]*rem{}
-	var order []string
-	get := func(index string, line int) *rem {
+	// The rows, in the order first seen: every column lists them in the
+	// same (index) order, so a row is looked for first where the previous
+	// one of the column was found, and in the map, made on the first
+	// miss, only when it is not there.
+	n := d.countRows(entry + "." + strconv.Itoa(firstCol))
+	slab := newSlab[rem](n)
+	order := make([]*rem, 0, n)
+	var rems map[string]*rem
+	next := 0 // where the next row of a column is expected in order
+	find := func(index string) *rem {
+		if next < len(order) && order[next].index == index {
+			next++
+			return order[next-1]
+		}
+		if rems == nil {
+			rems = make(map[string]*rem, len(order))
+			for _, r := range order {
+				rems[r.index] = r
+			}
+		}
 		r := rems[index]
+		if r != nil {
+			next = slices.Index(order, r) + 1
+		}
+		return r
+	}
+	var ixBuf [8]int64
+	get := func(index string, line int) *rem {
+		r := find(index)
 		if r == nil {
-			ix, ok := IndexInts(index)
+			ix, ok := appendIndexInts(ixBuf[:0], index)
 			if !ok {
 				d.problemf(line, "%s: index %q is not numeric", entry, index)
 				return nil
 			}
-			r = &rem{ix: ix, line: line}
-			rems[index] = r
-			order = append(order, index)
+			r = slab.new()
+			r.index, r.line = index, line
+			if len(ix) <= len(r.ixa) {
+				r.ix = r.ixa[:copy(r.ixa[:], ix)]
+			} else {
+				r.ix = slices.Clone(ix)
+			}
+			if rems != nil {
+				rems[index] = r
+			}
+			order = append(order, r)
+			next = len(order)
 		}
 		return r
 	}
 	cols := []int{firstCol, firstCol + 1, firstCol + 2, firstCol + 3, firstCol + 4, firstCol + 5, firstCol + 6}
 	for ci, c := range cols {
 		prefix := entry + "." + strconv.Itoa(c)
+		next = 0
 		for _, row := range d.w.Rows(prefix) {
 			r := get(row.Index, row.Line)
 			if r == nil || !row.Value.Exists() {
@@ -356,13 +415,14 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		}
 	}
 	isV1 := entry == oidLldpRemEntry
-	if len(rems) == 0 && !isV1 {
+	if len(order) == 0 && !isV1 {
 		return // (V1: a neighbour may be in lldpRemManAddrTable alone)
 	}
 	// 802.3 / 802.1 extensions share the V1 index.
 	if isV1 {
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".1") {
-			if r := rems[row.Index]; r != nil && len(row.Value.Bytes) >= 1 {
+			if r := find(row.Index); r != nil && len(row.Value.Bytes) >= 1 {
 				st := row.Value.Bytes[0]
 				if r.b.LinkAgg == nil {
 					r.b.LinkAgg = &topology.LinkAgg{}
@@ -370,26 +430,31 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				r.b.LinkAgg.Capable, r.b.LinkAgg.Enabled = st&0x80 != 0, st&0x40 != 0
 			}
 		}
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".2") {
-			if r := rems[row.Index]; r != nil && r.b.LinkAgg != nil {
+			if r := find(row.Index); r != nil && r.b.LinkAgg != nil {
 				r.b.LinkAgg.PortID, _ = num(row.Value)
 			}
 		}
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemMFS) {
-			if r := rems[row.Index]; r != nil {
+			if r := find(row.Index); r != nil {
 				r.b.MaxFrameSize, _ = num(row.Value)
 			}
 		}
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot1RemPVID) {
-			if r := rems[row.Index]; r != nil {
+			if r := find(row.Index); r != nil {
 				r.b.PVID, _ = num(row.Value)
 			}
 		}
 		// management addresses: index = time.port.rem.addrSubtype.len.addr…
 		// A neighbour may be known from this table alone (a remote row
 		// whose other columns the agent left out): it gets a row too.
+		var manBuf [24]int64
+		next = 0
 		for _, row := range d.w.Rows(oidLldpRemManAddrIfSub) {
-			ix, ok := IndexInts(row.Index)
+			ix, ok := appendIndexInts(manBuf[:0], row.Index)
 			if !ok || len(ix) < 5 {
 				continue
 			}
@@ -403,12 +468,13 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			}
 		}
 	}
-	for _, index := range order {
-		r := rems[index]
+	d.s.Neighbours = slices.Grow(d.s.Neighbours, len(order))
+	for _, r := range order {
+		index := r.index
 		n := r.b
 		n.Protocol = topology.ProtoLLDP
 		n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, r.chassis)
-		n.PortIDSubtype, n.PortID = portID(r.ptSub, r.port)
+		n.PortIDSubtype, n.PortID = d.portID(r.ptSub, r.port)
 		n.SystemName = strings.TrimSpace(n.SystemName)
 		if n.ChassisID == "" && n.PortID == "" {
 			// An incomplete row (no lldpRemChassisId/lldpRemPortId): kept

@@ -108,6 +108,15 @@ type decoder struct {
 	aggRows    map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
 	aggs       map[int]*aggRow     // aggregator ifIndex -> dot3adAggTable row
 	nLACP      int                 // cached lacpPorts, -1 = not counted
+	// portArr holds the ports IF-MIB lists, allocated at once from the
+	// row count: in ifIndex order (as the walk gives them) it is the
+	// switch's Ports as it is (see finish). Ports beyond its capacity are
+	// allocated one by one.
+	portArr []topology.Port
+	// sortedRows is sortedAggRows, once made.
+	sortedRows []*aggPortRow
+	// buf is scratch for the evidence lines formatted here (see line).
+	buf []byte
 	// texts and macs hold each text and MAC the switch repeats once: a
 	// value many rows carry (its LACP system ID on every port, the
 	// description each host's LLDP sends) is one string (see text).
@@ -135,6 +144,26 @@ func (d *decoder) intIndex(col string, r Row) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// appendIndexInts is IndexInts appending to dst: with dst a small array
+// on the caller's stack, splitting an index allocates nothing.
+func appendIndexInts(dst []int64, index string) ([]int64, bool) {
+	if index == "" {
+		return dst, false
+	}
+	for {
+		part, rest, more := strings.Cut(index, ".")
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			return dst, false
+		}
+		dst = append(dst, n)
+		if !more {
+			return dst, true
+		}
+		index = rest
+	}
 }
 
 func num(v Value) (int, bool) {
@@ -244,14 +273,46 @@ func lagLikeName(n string) bool {
 func (d *decoder) port(ifIndex int) *topology.Port {
 	p := d.ports[ifIndex]
 	if p == nil {
-		p = &topology.Port{IfIndex: ifIndex}
+		if len(d.portArr) < cap(d.portArr) {
+			d.portArr = append(d.portArr, topology.Port{IfIndex: ifIndex})
+			p = &d.portArr[len(d.portArr)-1]
+		} else {
+			p = &topology.Port{IfIndex: ifIndex}
+		}
 		d.ports[ifIndex] = p
 	}
 	return p
 }
 
+// countRows is the number of rows under a column (what a decoder sizes
+// its tables from before reading them).
+func (d *decoder) countRows(prefix string) int {
+	n := 0
+	for range d.w.Rows(prefix) {
+		n++
+	}
+	return n
+}
+
+// trimText is Value.Text's bytes: v's octets without trailing NULs, spaces
+// and line ends. It aliases the walk: only for comparing and looking up.
+func trimText(v Value) []byte { return bytes.TrimRight(v.Bytes, "\x00 \r\n") }
+
+// textLike is v.Text(), or same when the text equals it: an interface's
+// ifName that repeats its ifDescr is one string.
+func textLike(v Value, same string) string {
+	b := trimText(v)
+	if string(b) == same {
+		return same
+	}
+	return string(b)
+}
+
 func (d *decoder) interfaces() {
-	d.ifType = map[int]int{}
+	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
+	d.portArr = make([]topology.Port, 0, n)
+	d.ports = make(map[int]*topology.Port, n)
+	d.ifType = make(map[int]int, n)
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -281,7 +342,7 @@ func (d *decoder) interfaces() {
 	})
 	col(oidIfEntry, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
 	col(oidIfEntry, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
-	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = r.Value.Text() })
+	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = textLike(r.Value, p.Descr) })
 	col(oidIfXEntry, 15, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && n > 0 {
 			p.Speed = n
@@ -299,7 +360,7 @@ func (d *decoder) interfaces() {
 }
 
 func (d *decoder) bridge() {
-	d.basePort = map[int]int{}
+	d.basePort = make(map[int]int, d.countRows(oidBasePortIfIndex))
 	for _, r := range d.w.Rows(oidBasePortIfIndex) {
 		bp, ok := d.intIndex(oidBasePortIfIndex, r)
 		if !ok {
@@ -399,9 +460,11 @@ func (d *decoder) text(v Value) string {
 }
 
 func (d *decoder) lags() {
-	d.aggs = map[int]*aggRow{}
-	d.aggRows = map[int]*aggPortRow{}
+	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
+	d.aggs = make(map[int]*aggRow, nAgg)
+	d.aggRows = make(map[int]*aggPortRow, nPort)
 	d.lagMembers = map[int][]int{}
+	aggSlab, portSlab := newSlab[aggRow](nAgg), newSlab[aggPortRow](nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
 		prefix := oidAggEntry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -411,7 +474,8 @@ func (d *decoder) lags() {
 			}
 			a := d.aggs[i]
 			if a == nil {
-				a = &aggRow{ifIndex: i}
+				a = aggSlab.new()
+				a.ifIndex = i
 				d.aggs[i] = a
 			}
 			f(a, r)
@@ -430,7 +494,8 @@ func (d *decoder) lags() {
 			}
 			a := d.aggRows[i]
 			if a == nil {
-				a = &aggPortRow{ifIndex: i, line: r.Line}
+				a = portSlab.new()
+				a.ifIndex, a.line = i, r.Line
 				d.aggRows[i] = a
 			}
 			f(a, r)
@@ -490,8 +555,9 @@ func (d *decoder) lags() {
 		evidence[agg] = append(evidence[agg], ev)
 	}
 	// ifStackTable: higher = aggregate, lower = physical port.
+	var ixBuf [4]int64
 	for _, r := range d.w.Rows(oidIfStack) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 2 {
 			d.problemf(r.Line, "ifStackStatus.%s: index is not higher.lower", r.Index)
 			continue
@@ -519,16 +585,17 @@ func (d *decoder) lags() {
 			if !a.haveAttached {
 				why = "no dot3adAggPortAttachedAggID"
 			}
-			addMember(a.selected, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.%d = %d (%s)", a.ifIndex, a.selected, why))
+			addMember(a.selected, a.ifIndex, d.line("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.", a.ifIndex, " = ", a.selected, " (", why, ")"))
 		}
 	}
 
-	memberOf := map[int]int{}
-	var aggIdx []int
+	memberOf := make(map[int]int, len(d.aggRows))
+	aggIdx := make([]int, 0, len(isAgg))
 	for agg := range isAgg {
 		aggIdx = append(aggIdx, agg)
 	}
 	slices.Sort(aggIdx)
+	d.s.LAGs = make([]topology.LAG, 0, len(aggIdx))
 	for _, agg := range aggIdx {
 		members := d.lagMembers[agg]
 		slices.Sort(members)
@@ -543,6 +610,9 @@ func (d *decoder) lags() {
 		}
 		p.Type = "lag"
 		lag := topology.LAG{Name: p.Name, IfIndex: agg, Oper: p.Oper, Evidence: evidence[agg]}
+		if len(members) > 0 {
+			lag.Members = make([]string, 0, len(members))
+		}
 		for _, m := range members {
 			lag.Members = append(lag.Members, d.portName(m))
 			memberOf[m] = agg
@@ -565,20 +635,26 @@ func (d *decoder) lags() {
 		d.s.LAGs = append(d.s.LAGs, lag)
 	}
 
-	// Per-port LACP state.
-	for _, a := range d.sortedAggRows() {
+	// Per-port LACP state: each port's PortLACP, its actor and partner
+	// and room for its evidence lines are carved from one allocation each.
+	rows := d.sortedAggRows()
+	pls := make([]topology.PortLACP, 0, len(rows))
+	sides := make([]topology.LACPPort, 0, 2*len(rows))
+	evs := make([]string, 3*len(rows))
+	for _, a := range rows {
 		p := d.ports[a.ifIndex]
 		if p == nil || p.Type == "lag" {
 			continue
 		}
-		pl := &topology.PortLACP{SelectedAgg: a.selected, AttachedAgg: a.attached}
+		pls = append(pls, topology.PortLACP{SelectedAgg: a.selected, AttachedAgg: a.attached})
+		pl := &pls[len(pls)-1]
 		if a.haveActorState || a.actor.System != "" {
-			act := a.actor
-			pl.Actor = &act
+			sides = append(sides, a.actor)
+			pl.Actor = &sides[len(sides)-1]
 		}
 		if a.havePState || a.partner.System != "" {
-			par := a.partner
-			pl.Partner = &par
+			sides = append(sides, a.partner)
+			pl.Partner = &sides[len(sides)-1]
 		}
 		if pl.Actor != nil && a.haveActorState {
 			if pl.Actor.State&topology.LACPActivity != 0 {
@@ -599,16 +675,16 @@ func (d *decoder) lags() {
 		} else if !a.haveActorState || a.actor.State&topology.LACPActivity == 0 {
 			pl.Mode = ""
 		}
-		pl.Evidence = make([]string, 1, 3)
+		pl.Evidence, evs = evs[:1:3], evs[3:]
 		pl.Evidence[0] = lacpLine(lineAttached, a.ifIndex, a.attached)
 		if !a.haveAttached {
-			pl.Evidence[0] = fmt.Sprintf("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.%d, dot3adAggPortSelectedAggID.%d = %d taken", a.ifIndex, a.ifIndex, a.selected)
+			pl.Evidence[0] = d.line("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.", a.ifIndex, ", dot3adAggPortSelectedAggID.", a.ifIndex, " = ", a.selected, " taken")
 		}
 		if a.haveActorState {
 			pl.Evidence = append(pl.Evidence, lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
 		}
 		if a.havePState {
-			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, a.partner.State.String(), a.partner.System))
+			pl.Evidence = append(pl.Evidence, d.line("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.", a.ifIndex, " = ", lacpStateText(a.partner.State), ", partner system ", a.partner.System))
 		}
 		p.LACP = pl
 	}
@@ -624,11 +700,15 @@ func (d *decoder) kindOf(agg int) topology.LAGKind {
 }
 
 func (d *decoder) sortedAggRows() []*aggPortRow {
+	if d.sortedRows != nil || len(d.aggRows) == 0 {
+		return d.sortedRows
+	}
 	out := make([]*aggPortRow, 0, len(d.aggRows))
 	for _, a := range d.aggRows {
 		out = append(out, a)
 	}
 	slices.SortFunc(out, func(a, b *aggPortRow) int { return cmp.Compare(a.ifIndex, b.ifIndex) })
+	d.sortedRows = out
 	return out
 }
 
@@ -657,7 +737,7 @@ func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) topology.LA
 		zeroPartner := r.partner.System == "" || r.partner.System == topology.ZeroMAC
 		if r.actor.State&topology.LACPActivity != 0 || !zeroPartner {
 			lacp = true
-			lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s, partner %s: LACP runs on %s", m, r.actor.State.String(), nonEmpty(r.partner.System), d.portName(m)))
+			lag.Evidence = append(lag.Evidence, d.line("IEEE8023-LAG-MIB dot3adAggPortActorOperState.", m, " = ", lacpStateText(r.actor.State), ", partner ", nonEmpty(r.partner.System), ": LACP runs on ", d.portName(m)))
 			continue
 		}
 		const bundled = topology.LACPCollecting | topology.LACPDistributing
@@ -821,6 +901,22 @@ func portID(subtype int, v Value) (string, string) {
 	return "", idString(v)
 }
 
+// portID is portID(subtype, v) with its text held once per switch (see
+// text): the port IDs hosts send (ens1f0np0, eth0) repeat on a switch.
+func (d *decoder) portID(subtype int, v Value) (string, string) {
+	switch subtype {
+	case 1:
+		return topology.IDIfAlias, d.text(v)
+	case 2:
+		return topology.IDPortComponent, d.text(v)
+	case 5:
+		return topology.IDIfName, d.text(v)
+	case 7:
+		return topology.IDLocal, d.text(v)
+	}
+	return portID(subtype, v)
+}
+
 // netAddr decodes an IANA address-family-prefixed network address. Some
 // agents (and recordings) give the address as text ("10.10.20.38"): that
 // stays the address it names. A bare 4-octet value is IPv4 (no text
@@ -847,16 +943,23 @@ func netAddr(b []byte) string {
 }
 
 func (d *decoder) finish() {
-	idx := make([]int, 0, len(d.ports))
-	for i := range d.ports {
-		idx = append(idx, i)
+	if len(d.portArr) == len(d.ports) && slices.IsSortedFunc(d.portArr, func(a, b topology.Port) int { return cmp.Compare(a.IfIndex, b.IfIndex) }) {
+		// Every port is in portArr, in ifIndex order: it is the list.
+		d.s.Ports = d.portArr
+	} else {
+		idx := make([]int, 0, len(d.ports))
+		for i := range d.ports {
+			idx = append(idx, i)
+		}
+		slices.Sort(idx)
+		d.s.Ports = make([]topology.Port, 0, len(idx))
+		for _, i := range idx {
+			d.s.Ports = append(d.s.Ports, *d.ports[i])
+		}
 	}
-	slices.Sort(idx)
-	for _, i := range idx {
-		p := d.ports[i]
-		slices.Sort(p.Tagged)
-		slices.Sort(p.Untagged)
-		d.s.Ports = append(d.s.Ports, *p)
+	for i := range d.s.Ports {
+		slices.Sort(d.s.Ports[i].Tagged)
+		slices.Sort(d.s.Ports[i].Untagged)
 	}
 	slices.SortFunc(d.s.LAGs, func(a, b topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(d.s.Neighbours, func(a, b topology.Neighbour) int {
