@@ -110,7 +110,7 @@ func (d *decoder) fdb() {
 		if bp == 0 || name == "" {
 			return
 		}
-		b := make([]byte, 6)
+		var b [6]byte
 		for i, x := range macIx {
 			if x < 0 || x > 255 {
 				d.problemf(r.Line, "FDB index %s: octet out of range", r.Index)
@@ -118,11 +118,13 @@ func (d *decoder) fdb() {
 			}
 			b[i] = byte(x)
 		}
-		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b), VLAN: vlan, Port: name})
+		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b[:]), VLAN: vlan, Port: name})
 	}
-	q := d.w.Column(oidDot1qTpFdbPort)
-	for _, r := range q {
-		ix, ok := IndexInts(r.Index)
+	haveQ := false
+	var ixBuf [8]int64
+	for _, r := range d.w.Rows(oidDot1qTpFdbPort) {
+		haveQ = true
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 7 {
 			d.problemf(r.Line, "dot1qTpFdbPort.%s: index is not fdbId + 6 octets", r.Index)
 			continue
@@ -136,11 +138,11 @@ func (d *decoder) fdb() {
 		}
 		add(ix[1:], vlan, r)
 	}
-	if len(q) > 0 {
+	if haveQ {
 		return
 	}
 	for _, r := range d.w.Rows(oidDot1dTpFdbPort) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 6 {
 			d.problemf(r.Line, "dot1dTpFdbPort.%s: index is not 6 octets", r.Index)
 			continue

@@ -156,7 +156,11 @@ func (d *decoder) portNameIndex() map[string]int {
 	slices.Sort(ifxs)
 	type key struct{ end, ifx int }
 	keys := make([]key, 0, 3*len(ifxs))
-	var text []byte
+	size := 0
+	for _, p := range d.ports {
+		size += len(p.Name) + len(p.Descr) + len(p.Alias)
+	}
+	text := make([]byte, 0, size+size/8) // (a normalised name may be longer)
 	var kb [topology.PortKeyMax]byte
 	for pass := range 3 {
 		for _, i := range ifxs {
@@ -328,14 +332,18 @@ func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
 // firstCol is the chassis ID subtype column (4 in V1, 5 in V2). local maps
 // an index to the local ifIndex (0 = unknown) and a note.
 func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64) (int, string)) {
+	// Each row's neighbour is appended to the switch's as the row is first
+	// seen (nb is its place there); rows that turn out incomplete are
+	// dropped at the end. The chassis and port IDs are decoded as they are
+	// read: their subtype columns come first.
 	type rem struct {
-		index         string // the walk's text: not kept past the decode
-		ix            []int64
-		ixa           [4]int64 // ix when it fits
-		b             topology.Neighbour
-		chSub, ptSub  int
-		chassis, port Value
-		line          int
+		index          string // the walk's text: not kept past the decode
+		ix             []int64
+		ixa            [4]int64 // ix when it fits
+		nb, pos        int      // place in d.s.Neighbours and in order
+		chSub, ptSub   int
+		haveCh, havePt bool
+		line           int
 	}
 	// The rows, in the order first seen: every column lists them in the
 	// same (index) order, so a row is looked for first where the previous
@@ -344,6 +352,8 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	n := d.countRows(entry + "." + strconv.Itoa(firstCol))
 	slab := newSlab[rem](n)
 	order := make([]*rem, 0, n)
+	first := len(d.s.Neighbours)
+	d.s.Neighbours = slices.Grow(d.s.Neighbours, n)
 	var rems map[string]*rem
 	next := 0 // where the next row of a column is expected in order
 	find := func(index string) *rem {
@@ -359,7 +369,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		}
 		r := rems[index]
 		if r != nil {
-			next = slices.Index(order, r) + 1
+			next = r.pos + 1
 		}
 		return r
 	}
@@ -373,7 +383,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				return nil
 			}
 			r = slab.new()
-			r.index, r.line = index, line
+			r.index, r.line, r.pos, r.nb = index, line, len(order), len(d.s.Neighbours)
 			if len(ix) <= len(r.ixa) {
 				r.ix = r.ixa[:copy(r.ixa[:], ix)]
 			} else {
@@ -384,12 +394,13 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			}
 			order = append(order, r)
 			next = len(order)
+			d.s.Neighbours = append(d.s.Neighbours, topology.Neighbour{})
 		}
 		return r
 	}
-	cols := []int{firstCol, firstCol + 1, firstCol + 2, firstCol + 3, firstCol + 4, firstCol + 5, firstCol + 6}
-	for ci, c := range cols {
-		prefix := entry + "." + strconv.Itoa(c)
+	nb := func(r *rem) *topology.Neighbour { return &d.s.Neighbours[r.nb] }
+	for ci := range 7 {
+		prefix := entry + "." + strconv.Itoa(firstCol+ci)
 		next = 0
 		for _, row := range d.w.Rows(prefix) {
 			r := get(row.Index, row.Line)
@@ -400,17 +411,21 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			case 0:
 				r.chSub, _ = num(row.Value)
 			case 1:
-				r.chassis = row.Value
+				b := nb(r)
+				b.ChassisIDSubtype, b.ChassisID = chassisID(r.chSub, row.Value)
+				r.haveCh = true
 			case 2:
 				r.ptSub, _ = num(row.Value)
 			case 3:
-				r.port = row.Value
+				b := nb(r)
+				b.PortIDSubtype, b.PortID = d.portID(r.ptSub, row.Value)
+				r.havePt = true
 			case 4:
-				r.b.PortDescr = d.text(row.Value)
+				nb(r).PortDescr = d.text(row.Value)
 			case 5:
-				r.b.SystemName = d.text(row.Value)
+				nb(r).SystemName = d.text(row.Value)
 			case 6:
-				r.b.SystemDescr = d.text(row.Value)
+				nb(r).SystemDescr = d.text(row.Value)
 			}
 		}
 	}
@@ -420,32 +435,34 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	}
 	// 802.3 / 802.1 extensions share the V1 index.
 	if isV1 {
+		aggs := newSlab[topology.LinkAgg](len(order))
 		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".1") {
 			if r := find(row.Index); r != nil && len(row.Value.Bytes) >= 1 {
 				st := row.Value.Bytes[0]
-				if r.b.LinkAgg == nil {
-					r.b.LinkAgg = &topology.LinkAgg{}
+				b := nb(r)
+				if b.LinkAgg == nil {
+					b.LinkAgg = aggs.new()
 				}
-				r.b.LinkAgg.Capable, r.b.LinkAgg.Enabled = st&0x80 != 0, st&0x40 != 0
+				b.LinkAgg.Capable, b.LinkAgg.Enabled = st&0x80 != 0, st&0x40 != 0
 			}
 		}
 		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".2") {
-			if r := find(row.Index); r != nil && r.b.LinkAgg != nil {
-				r.b.LinkAgg.PortID, _ = num(row.Value)
+			if r := find(row.Index); r != nil && nb(r).LinkAgg != nil {
+				nb(r).LinkAgg.PortID, _ = num(row.Value)
 			}
 		}
 		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemMFS) {
 			if r := find(row.Index); r != nil {
-				r.b.MaxFrameSize, _ = num(row.Value)
+				nb(r).MaxFrameSize, _ = num(row.Value)
 			}
 		}
 		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot1RemPVID) {
 			if r := find(row.Index); r != nil {
-				r.b.PVID, _ = num(row.Value)
+				nb(r).PVID, _ = num(row.Value)
 			}
 		}
 		// management addresses: index = time.port.rem.addrSubtype.len.addr…
@@ -463,18 +480,24 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				continue
 			}
 			r := get(fmt.Sprintf("%d.%d.%d", ix[0], ix[1], ix[2]), row.Line)
-			if r != nil && !slices.Contains(r.b.MgmtAddrs, a) {
-				r.b.MgmtAddrs = append(r.b.MgmtAddrs, a)
+			if r != nil && !slices.Contains(nb(r).MgmtAddrs, a) {
+				nb(r).MgmtAddrs = append(nb(r).MgmtAddrs, a)
 			}
 		}
 	}
-	d.s.Neighbours = slices.Grow(d.s.Neighbours, len(order))
+	// Complete the neighbours in place, dropping the incomplete rows
+	// (kept ones move down over them: r.nb only grows along order).
+	kept := first
 	for _, r := range order {
 		index := r.index
-		n := r.b
+		n := nb(r)
 		n.Protocol = topology.ProtoLLDP
-		n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, r.chassis)
-		n.PortIDSubtype, n.PortID = d.portID(r.ptSub, r.port)
+		if !r.haveCh {
+			n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, Value{})
+		}
+		if !r.havePt {
+			n.PortIDSubtype, n.PortID = d.portID(r.ptSub, Value{})
+		}
 		n.SystemName = strings.TrimSpace(n.SystemName)
 		if n.ChassisID == "" && n.PortID == "" {
 			// An incomplete row (no lldpRemChassisId/lldpRemPortId): kept
@@ -503,8 +526,11 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			src.form = lineRemV2
 		}
 		n.Source = evLine(src)
-		d.s.Neighbours = append(d.s.Neighbours, n)
+		d.s.Neighbours[kept] = *n
+		kept++
 	}
+	clear(d.s.Neighbours[kept:])
+	d.s.Neighbours = d.s.Neighbours[:kept]
 }
 
 // manAddr decodes the address part of an lldpRemManAddrTable index
