@@ -98,11 +98,13 @@ const NarrowView = "SNMP view shows no IF-MIB ifTable or ifXTable, so no port ca
 	"IEEE8023-LAG-MIB, LLDP-MIB), e.g. net-snmp: view bondaudit included .1.3.6.1.2.1; Cisco: snmp-server view bondaudit mib-2 included"
 
 type decoder struct {
-	w          *Walk
-	s          *topology.Switch
-	problems   []topology.Problem
-	ports      map[int]*topology.Port // by ifIndex
-	ifType     map[int]int
+	w        *Walk
+	s        *topology.Switch
+	problems []topology.Problem
+	ports    map[int]*topology.Port // by ifIndex
+	// aggTyped holds the ifType of the interfaces whose type may make
+	// them an aggregator (see lags): 161, 53, 1 and 54.
+	aggTyped   map[int]int
 	basePort   map[int]int         // dot1dBasePort -> ifIndex
 	lagMembers map[int][]int       // aggregator ifIndex -> member ifIndexes
 	aggRows    map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
@@ -184,7 +186,8 @@ func (d *decoder) system(name string) {
 	}
 	if v, ok := d.w.Get(oidSysObjectID); ok {
 		if v.Kind == KindOID {
-			s.SysObjectID = strings.TrimPrefix(v.OID, ".")
+			// (a copy: the walk's OID text may be reused after the decode)
+			s.SysObjectID = strings.Clone(strings.TrimPrefix(v.OID, "."))
 		} else {
 			s.SysObjectID = strings.TrimPrefix(v.Text(), ".")
 		}
@@ -312,7 +315,7 @@ func (d *decoder) interfaces() {
 	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
 	d.portArr = make([]topology.Port, 0, n)
 	d.ports = make(map[int]*topology.Port, n)
-	d.ifType = make(map[int]int, n)
+	d.aggTyped = map[int]int{}
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -326,7 +329,11 @@ func (d *decoder) interfaces() {
 	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = r.Value.Text() })
 	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
 		t, _ := num(r.Value)
-		d.ifType[i] = t
+		if t == 161 || t == 53 || t == 1 || t == 54 {
+			d.aggTyped[i] = t
+		} else {
+			delete(d.aggTyped, i) // (a second row for the ifIndex: "01")
+		}
 		p.Type = portType(t)
 	})
 	col(oidIfEntry, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
@@ -533,7 +540,7 @@ func (d *decoder) lags() {
 	// interface with a port-channel name; plus dot3adAggTable rows that are
 	// not physical ports.
 	isAgg := map[int]bool{}
-	for i, t := range d.ifType {
+	for i, t := range d.aggTyped {
 		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) || t == 54 && procurveTrunk(d.portName(i)) {
 			isAgg[i] = true
 		}
@@ -870,6 +877,11 @@ func chassisID(subtype int, v Value) (string, string) {
 func idString(v Value) string {
 	if !v.Exists() {
 		return ""
+	}
+	if v.Kind == KindOID {
+		// String gives the walk's own text, which it may reuse after the
+		// decode: the ID is a copy.
+		return strings.Clone(v.OID)
 	}
 	return v.String()
 }
