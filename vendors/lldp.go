@@ -77,7 +77,7 @@ func (d *decoder) lldp() {
 		if n != ifx {
 			p.LLDPPortNum = n
 		}
-		_, p.LLDPPortID = portID(lp.subtype, lp.id)
+		p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
 	}
 	v1Before := len(d.s.Neighbours)
 	onMgmt := map[string]string{}

@@ -318,12 +318,20 @@ func (d *decoder) interfaces() {
 	d.aggTyped = map[int]int{}
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
+		next := 0 // every column lists the ports in portArr's order: try there first
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok || !r.Value.Exists() {
 				continue
 			}
-			f(d.port(i), i, r)
+			var p *topology.Port
+			if next < len(d.portArr) && d.portArr[next].IfIndex == i {
+				p = &d.portArr[next]
+				next++
+			} else {
+				p = d.port(i)
+			}
+			f(p, i, r)
 		}
 	}
 	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = r.Value.Text() })
@@ -492,18 +500,24 @@ func (d *decoder) lags() {
 	aggCol(7, func(a *aggRow, r Row) { a.actorKey, _ = num(r.Value) })
 	aggCol(8, func(a *aggRow, r Row) { a.partner = d.mac(r.Value) })
 
+	rowOrder := make([]*aggPortRow, 0, nPort) // the rows as first seen: every column's order
 	portCol := func(c int, f func(a *aggPortRow, r Row)) {
 		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
+		next := 0
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok {
 				continue
 			}
-			a := d.aggRows[i]
-			if a == nil {
+			var a *aggPortRow
+			if next < len(rowOrder) && rowOrder[next].ifIndex == i {
+				a = rowOrder[next]
+				next++
+			} else if a = d.aggRows[i]; a == nil {
 				a = portSlab.new()
 				a.ifIndex, a.line = i, r.Line
 				d.aggRows[i] = a
+				rowOrder = append(rowOrder, a)
 			}
 			f(a, r)
 		}
@@ -550,13 +564,22 @@ func (d *decoder) lags() {
 			isAgg[i] = true
 		}
 	}
-	evidence := map[int][]string{}
+	evidence := make(map[int][]string, len(isAgg))
+	// A LAG's first members and evidence lines (with room for what
+	// lagKind and the family decoders add) are carved from two arrays.
+	const firstMembers, firstLines = 4, 8
+	memArr := make([]int, firstMembers*len(isAgg))
+	evArr := make([]string, firstLines*len(isAgg))
 	addMember := func(agg, member int, ev string) {
 		if agg == member || !isAgg[agg] {
 			return
 		}
 		if slices.Contains(d.lagMembers[agg], member) {
 			return
+		}
+		if d.lagMembers[agg] == nil && len(memArr) > 0 {
+			d.lagMembers[agg], memArr = memArr[:0:firstMembers], memArr[firstMembers:]
+			evidence[agg], evArr = evArr[:0:firstLines], evArr[firstLines:]
 		}
 		d.lagMembers[agg] = append(d.lagMembers[agg], member)
 		evidence[agg] = append(evidence[agg], ev)
@@ -911,6 +934,19 @@ func portID(subtype int, v Value) (string, string) {
 		return topology.IDLocal, v.Text()
 	}
 	return "", idString(v)
+}
+
+// portIDOf is the port ID p sends, portID(subtype, v), sharing p's name
+// when it is that (an ifName port ID, the usual one).
+func portIDOf(p *topology.Port, subtype int, v Value) string {
+	switch subtype {
+	case 1, 2, 5, 7:
+		if string(trimText(v)) == p.Name {
+			return p.Name
+		}
+	}
+	_, id := portID(subtype, v)
+	return id
 }
 
 // portID is portID(subtype, v) with its text held once per switch (see
