@@ -159,7 +159,8 @@ func (d *decoder) fdb() {
 // ctx holds that context's dot1dBasePortTable and dot1dTpFdbTable. Ports
 // are named through s (already decoded from the main walk).
 func VLANFDB(ctx *Walk, vlan int, s *topology.Switch) ([]topology.FDBEntry, []string) {
-	d := &decoder{w: ctx, s: &topology.Switch{}, ports: map[int]*topology.Port{}}
+	d := newDecoder(ctx, &topology.Switch{})
+	defer d.sc.release()
 	for i := range s.Ports {
 		if s.Ports[i].IfIndex > 0 {
 			d.ports[s.Ports[i].IfIndex] = &s.Ports[i]

@@ -143,3 +143,56 @@ var lacpStates = func() (t [256]string) {
 
 // lacpStateText is s.String() without allocating.
 func lacpStateText(s topology.LACPState) string { return lacpStates[s] }
+
+// scratch holds the maps a decode fills and drops. They are pooled: the
+// decode of the next switch reuses them, cleared, instead of growing new
+// ones (a site decodes hundreds of switches of one shape). Nothing in them
+// outlives the decode: the switch keeps none of them.
+type scratch struct {
+	ports                                 map[int]*topology.Port
+	aggTyped, basePort, memberOf, numToIf map[int]int
+	aggs                                  map[int]*aggRow
+	aggRows                               map[int]*aggPortRow
+	isAgg                                 map[int]bool
+	texts, macs                           map[string]string
+	byName                                map[string]int
+	locs                                  [2]map[int]*locPort // LLDP-MIB's, LLDP-V2-MIB's
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		ports: map[int]*topology.Port{}, aggTyped: map[int]int{}, basePort: map[int]int{},
+		memberOf: map[int]int{}, numToIf: map[int]int{}, aggs: map[int]*aggRow{},
+		aggRows: map[int]*aggPortRow{}, isAgg: map[int]bool{}, texts: map[string]string{},
+		macs: map[string]string{}, byName: map[string]int{},
+		locs: [2]map[int]*locPort{{}, {}},
+	}
+}}
+
+// scratchKeepMax is the most entries a pooled map may have had: one grown
+// by an unusually large walk is dropped, not kept for every later decode.
+const scratchKeepMax = 1 << 12
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// release clears sc and returns it to the pool.
+func (sc *scratch) release() {
+	if max(len(sc.ports), len(sc.basePort), len(sc.texts), len(sc.macs), len(sc.byName),
+		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs)) > scratchKeepMax {
+		return
+	}
+	clear(sc.ports)
+	clear(sc.aggTyped)
+	clear(sc.basePort)
+	clear(sc.memberOf)
+	clear(sc.numToIf)
+	clear(sc.aggs)
+	clear(sc.aggRows)
+	clear(sc.isAgg)
+	clear(sc.texts)
+	clear(sc.macs)
+	clear(sc.byName)
+	clear(sc.locs[0])
+	clear(sc.locs[1])
+	scratchPool.Put(sc)
+}

@@ -26,7 +26,10 @@ type locPort struct {
 // an ifIndex, as LLDP-V2-MIB defines it).
 func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 	n := d.countRows(entry + ".3")
-	locs := make(map[int]*locPort, n)
+	locs := d.sc.locs[0]
+	if ifIndexed {
+		locs = d.sc.locs[1]
+	}
 	lps := newSlab[locPort](n)
 	for _, c := range []int{2, 3, 4} {
 		prefix := entry + "." + strconv.Itoa(c)
@@ -59,7 +62,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 func (d *decoder) lldp() {
 	locs := d.locPorts(oidLldpLocPortEntry, false)
 	byName := d.portNameIndex()
-	numToIf := make(map[int]int, len(locs))
+	numToIf := d.sc.numToIf
 	locWhy := map[int]string{}
 	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
 	for n, lp := range locs {
@@ -179,7 +182,7 @@ func (d *decoder) portNameIndex() map[string]int {
 		}
 	}
 	all := string(text)
-	byName := make(map[string]int, len(keys))
+	byName := d.sc.byName
 	start := 0
 	for _, k := range keys {
 		name := all[start:k.end]

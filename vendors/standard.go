@@ -63,7 +63,8 @@ func Decode(w *Walk, name string) (*topology.Switch, []topology.Problem) {
 // order; vendors/all lists every family): the family's decoder runs after
 // the standard one. Decode recognises no family (Vendor "standard").
 func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topology.Problem) {
-	d := &decoder{w: w, s: &topology.Switch{Schema: topology.SwitchSchema}, ports: map[int]*topology.Port{}, nLACP: -1}
+	d := newDecoder(w, &topology.Switch{Schema: topology.SwitchSchema})
+	defer d.sc.release()
 	d.system(name)
 	d.interfaces()
 	d.bridge()
@@ -97,7 +98,15 @@ const NarrowView = "SNMP view shows no IF-MIB ifTable or ifXTable, so no port ca
 	"1.3.6.1.2.1.31 (ifMIB), and the other subtrees bondaudit walks (BRIDGE-MIB, Q-BRIDGE-MIB, " +
 	"IEEE8023-LAG-MIB, LLDP-MIB), e.g. net-snmp: view bondaudit included .1.3.6.1.2.1; Cisco: snmp-server view bondaudit mib-2 included"
 
+// newDecoder starts decoding w into s, with pooled scratch maps (the
+// caller releases d.sc once the decode is done).
+func newDecoder(w *Walk, s *topology.Switch) *decoder {
+	sc := getScratch()
+	return &decoder{w: w, s: s, sc: sc, ports: sc.ports, texts: sc.texts, macs: sc.macs, nLACP: -1}
+}
+
 type decoder struct {
+	sc       *scratch
 	w        *Walk
 	s        *topology.Switch
 	problems []topology.Problem
@@ -314,8 +323,7 @@ func textLike(v Value, same string) string {
 func (d *decoder) interfaces() {
 	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
 	d.portArr = make([]topology.Port, 0, n)
-	d.ports = make(map[int]*topology.Port, n)
-	d.aggTyped = map[int]int{}
+	d.aggTyped = d.sc.aggTyped
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
 		next := 0 // every column lists the ports in portArr's order: try there first
@@ -375,7 +383,7 @@ func (d *decoder) interfaces() {
 }
 
 func (d *decoder) bridge() {
-	d.basePort = make(map[int]int, d.countRows(oidBasePortIfIndex))
+	d.basePort = d.sc.basePort
 	for _, r := range d.w.Rows(oidBasePortIfIndex) {
 		bp, ok := d.intIndex(oidBasePortIfIndex, r)
 		if !ok {
@@ -450,9 +458,6 @@ func (d *decoder) mac(v Value) string {
 		return m
 	}
 	m := macOf(v)
-	if d.macs == nil {
-		d.macs = map[string]string{}
-	}
 	d.macs[string(v.Bytes)] = m
 	return m
 }
@@ -467,17 +472,13 @@ func (d *decoder) text(v Value) string {
 		return t
 	}
 	t := string(b)
-	if d.texts == nil {
-		d.texts = map[string]string{}
-	}
 	d.texts[t] = t
 	return t
 }
 
 func (d *decoder) lags() {
 	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
-	d.aggs = make(map[int]*aggRow, nAgg)
-	d.aggRows = make(map[int]*aggPortRow, nPort)
+	d.aggs, d.aggRows = d.sc.aggs, d.sc.aggRows
 	d.lagMembers = map[int][]int{}
 	aggSlab, portSlab := newSlab[aggRow](nAgg), newSlab[aggPortRow](nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
@@ -553,7 +554,7 @@ func (d *decoder) lags() {
 	// Which interfaces are aggregators: ifType 161, or a propVirtual/other
 	// interface with a port-channel name; plus dot3adAggTable rows that are
 	// not physical ports.
-	isAgg := map[int]bool{}
+	isAgg := d.sc.isAgg
 	for i, t := range d.aggTyped {
 		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) || t == 54 && procurveTrunk(d.portName(i)) {
 			isAgg[i] = true
@@ -619,7 +620,7 @@ func (d *decoder) lags() {
 		}
 	}
 
-	memberOf := make(map[int]int, len(d.aggRows))
+	memberOf := d.sc.memberOf
 	aggIdx := make([]int, 0, len(isAgg))
 	for agg := range isAgg {
 		aggIdx = append(aggIdx, agg)
