@@ -42,6 +42,19 @@ type slab[T any] struct {
 // row count, when it is known).
 func newSlab[T any](n int) slab[T] { return slab[T]{n: n} }
 
+// pooledSlab is newSlab(n) whose first chunk is *buf, a scratch array
+// (grown to n when it is shorter): the rows of a table a decode drops.
+func pooledSlab[T any](buf *[]T, n int) slab[T] {
+	if cap(*buf) < n {
+		*buf = make([]T, 0, n)
+	}
+	return slab[T]{buf: (*buf)[:0], n: n}
+}
+
+// clearScratch zeroes a scratch array for the next decode (its rows hold
+// values of the walk, which must not be kept alive or seen again).
+func clearScratch[T any](buf []T) { clear(buf[:cap(buf)]) }
+
 func (s *slab[T]) new() *T {
 	if len(s.buf) == cap(s.buf) {
 		s.buf = make([]T, 0, max(s.n, 8))
@@ -157,6 +170,11 @@ type scratch struct {
 	texts, macs                           map[string]string
 	byName                                map[string]int
 	locs                                  [2]map[int]*locPort // LLDP-MIB's, LLDP-V2-MIB's
+	// the rows of the tables read into slabs (pooledSlab)
+	aggRowBuf   []aggRow
+	aggPortRows []aggPortRow
+	locPorts    [2][]locPort
+	rems        [2][]remRow
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -178,7 +196,8 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 // release clears sc and returns it to the pool.
 func (sc *scratch) release() {
 	if max(len(sc.ports), len(sc.basePort), len(sc.texts), len(sc.macs), len(sc.byName),
-		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs)) > scratchKeepMax {
+		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs),
+		cap(sc.rems[0]), cap(sc.rems[1]), cap(sc.locPorts[0]), cap(sc.locPorts[1]), cap(sc.aggPortRows)) > scratchKeepMax {
 		return
 	}
 	clear(sc.ports)
@@ -194,5 +213,11 @@ func (sc *scratch) release() {
 	clear(sc.byName)
 	clear(sc.locs[0])
 	clear(sc.locs[1])
+	clearScratch(sc.aggRowBuf)
+	clearScratch(sc.aggPortRows)
+	clearScratch(sc.locPorts[0])
+	clearScratch(sc.locPorts[1])
+	clearScratch(sc.rems[0])
+	clearScratch(sc.rems[1])
 	scratchPool.Put(sc)
 }

@@ -26,11 +26,11 @@ type locPort struct {
 // an ifIndex, as LLDP-V2-MIB defines it).
 func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 	n := d.countRows(entry + ".3")
-	locs := d.sc.locs[0]
+	v := 0
 	if ifIndexed {
-		locs = d.sc.locs[1]
+		v = 1
 	}
-	lps := newSlab[locPort](n)
+	locs, lps := d.sc.locs[v], pooledSlab(&d.sc.locPorts[v], n)
 	for _, c := range []int{2, 3, 4} {
 		prefix := entry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -339,33 +339,28 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	// seen (nb is its place there); rows that turn out incomplete are
 	// dropped at the end. The chassis and port IDs are decoded as they are
 	// read: their subtype columns come first.
-	type rem struct {
-		index          string // the walk's text: not kept past the decode
-		ix             []int64
-		ixa            [4]int64 // ix when it fits
-		nb, pos        int      // place in d.s.Neighbours and in order
-		chSub, ptSub   int
-		haveCh, havePt bool
-		line           int
-	}
 	// The rows, in the order first seen: every column lists them in the
 	// same (index) order, so a row is looked for first where the previous
 	// one of the column was found, and in the map, made on the first
 	// miss, only when it is not there.
 	n := d.countRows(entry + "." + strconv.Itoa(firstCol))
-	slab := newSlab[rem](n)
-	order := make([]*rem, 0, n)
+	v := 0
+	if entry != oidLldpRemEntry {
+		v = 1
+	}
+	slab := pooledSlab(&d.sc.rems[v], n)
+	order := make([]*remRow, 0, n)
 	first := len(d.s.Neighbours)
 	d.s.Neighbours = slices.Grow(d.s.Neighbours, n)
-	var rems map[string]*rem
+	var rems map[string]*remRow
 	next := 0 // where the next row of a column is expected in order
-	find := func(index string) *rem {
+	find := func(index string) *remRow {
 		if next < len(order) && order[next].index == index {
 			next++
 			return order[next-1]
 		}
 		if rems == nil {
-			rems = make(map[string]*rem, len(order))
+			rems = make(map[string]*remRow, len(order))
 			for _, r := range order {
 				rems[r.index] = r
 			}
@@ -377,7 +372,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		return r
 	}
 	var ixBuf [8]int64
-	get := func(index string, line int) *rem {
+	get := func(index string, line int) *remRow {
 		r := find(index)
 		if r == nil {
 			ix, ok := appendIndexInts(ixBuf[:0], index)
@@ -401,7 +396,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		}
 		return r
 	}
-	nb := func(r *rem) *topology.Neighbour { return &d.s.Neighbours[r.nb] }
+	nb := func(r *remRow) *topology.Neighbour { return &d.s.Neighbours[r.nb] }
 	for ci := range 7 {
 		prefix := entry + "." + strconv.Itoa(firstCol+ci)
 		next = 0
@@ -534,6 +529,17 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	}
 	clear(d.s.Neighbours[kept:])
 	d.s.Neighbours = d.s.Neighbours[:kept]
+}
+
+// remRow is a row of a remote-systems table as remote reads it.
+type remRow struct {
+	index          string // the walk's text: not kept past the decode
+	ix             []int64
+	ixa            [4]int64 // ix when it fits
+	nb, pos        int      // place in d.s.Neighbours and in order
+	chSub, ptSub   int
+	haveCh, havePt bool
+	line           int
 }
 
 // manAddr decodes the address part of an lldpRemManAddrTable index

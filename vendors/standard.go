@@ -480,7 +480,7 @@ func (d *decoder) lags() {
 	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
 	d.aggs, d.aggRows = d.sc.aggs, d.sc.aggRows
 	d.lagMembers = map[int][]int{}
-	aggSlab, portSlab := newSlab[aggRow](nAgg), newSlab[aggPortRow](nPort)
+	aggSlab, portSlab := pooledSlab(&d.sc.aggRowBuf, nAgg), pooledSlab(&d.sc.aggPortRows, nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
 		prefix := oidAggEntry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
