@@ -175,7 +175,13 @@ type scratch struct {
 	aggPortRows []aggPortRow
 	locPorts    [2][]locPort
 	rems        [2][]remRow
+	// portNameIndex's normalised names and where each ends
+	nameText []byte
+	nameKeys []nameKey
+	ifxs     []int
 }
+
+type nameKey struct{ end, ifx int }
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
@@ -197,7 +203,8 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 func (sc *scratch) release() {
 	if max(len(sc.ports), len(sc.basePort), len(sc.texts), len(sc.macs), len(sc.byName),
 		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs),
-		cap(sc.rems[0]), cap(sc.rems[1]), cap(sc.locPorts[0]), cap(sc.locPorts[1]), cap(sc.aggPortRows)) > scratchKeepMax {
+		cap(sc.rems[0]), cap(sc.rems[1]), cap(sc.locPorts[0]), cap(sc.locPorts[1]), cap(sc.aggPortRows),
+		cap(sc.nameKeys), cap(sc.nameText)/16, cap(sc.ifxs)) > scratchKeepMax {
 		return
 	}
 	clear(sc.ports)

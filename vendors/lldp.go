@@ -152,18 +152,12 @@ func mgmtPortName(s string) bool {
 // The keys are cut from one string: the names normalised one after the
 // other into a buffer, then copied out at once.
 func (d *decoder) portNameIndex() map[string]int {
-	ifxs := make([]int, 0, len(d.ports))
+	ifxs := d.sc.ifxs[:0]
 	for i := range d.ports {
 		ifxs = append(ifxs, i)
 	}
 	slices.Sort(ifxs)
-	type key struct{ end, ifx int }
-	keys := make([]key, 0, 3*len(ifxs))
-	size := 0
-	for _, p := range d.ports {
-		size += len(p.Name) + len(p.Descr) + len(p.Alias)
-	}
-	text := make([]byte, 0, size+size/8) // (a normalised name may be longer)
+	keys, text := d.sc.nameKeys[:0], d.sc.nameText[:0]
 	var kb [topology.PortKeyMax]byte
 	for pass := range 3 {
 		for _, i := range ifxs {
@@ -177,10 +171,11 @@ func (d *decoder) portNameIndex() map[string]int {
 			}
 			if n != "" {
 				text = append(text, topology.NormalizePortNameTo(&kb, n)...)
-				keys = append(keys, key{len(text), i})
+				keys = append(keys, nameKey{len(text), i})
 			}
 		}
 	}
+	d.sc.ifxs, d.sc.nameKeys, d.sc.nameText = ifxs, keys, text
 	all := string(text)
 	byName := d.sc.byName
 	start := 0
