@@ -7,23 +7,6 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
-// portListBits returns the dot1dBasePort numbers set in a Q-BRIDGE-MIB
-// PortList: the first octet's most significant bit is port 1.
-func portListBits(b []byte) []int {
-	var out []int
-	for i, c := range b {
-		if c == 0 {
-			continue
-		}
-		for bit := 0; bit < 8; bit++ {
-			if c&(0x80>>bit) != 0 {
-				out = append(out, i*8+bit+1)
-			}
-		}
-	}
-	return out
-}
-
 // vlans reads PVIDs and VLAN membership bitmaps through base ports.
 func (d *decoder) vlans() {
 	for _, r := range d.w.Rows(oidDot1qPvid) {
@@ -66,19 +49,27 @@ func (d *decoder) vlans() {
 	}
 	slices.Sort(vids)
 	for _, v := range vids {
-		un := map[int]bool{}
-		for _, bp := range portListBits(untagged[v]) {
-			un[bp] = true
-		}
-		for _, bp := range portListBits(egress[v]) {
-			p := d.ports[d.basePort[bp]]
-			if p == nil {
+		// The dot1dBasePort numbers set in the egress PortList (the
+		// first octet's most significant bit is port 1), untagged when
+		// the same bit of the untagged list is set.
+		un := untagged[v]
+		for i, c := range egress[v] {
+			if c == 0 {
 				continue
 			}
-			if un[bp] {
-				p.Untagged = append(p.Untagged, v)
-			} else {
-				p.Tagged = append(p.Tagged, v)
+			for bit := range 8 {
+				if c&(0x80>>bit) == 0 {
+					continue
+				}
+				p := d.ports[d.basePort[i*8+bit+1]]
+				if p == nil {
+					continue
+				}
+				if i < len(un) && un[i]&(0x80>>bit) != 0 {
+					p.Untagged = append(p.Untagged, v)
+				} else {
+					p.Tagged = append(p.Tagged, v)
+				}
 			}
 		}
 	}
