@@ -167,6 +167,8 @@ type scratch struct {
 	aggs                                  map[int]*aggRow
 	aggRows                               map[int]*aggPortRow
 	isAgg                                 map[int]bool
+	lagMembers                            map[int][]int
+	evidence                              map[int][]string
 	texts, macs                           map[string]string
 	byName                                map[string]int
 	locs                                  [2]map[int]*locPort // LLDP-MIB's, LLDP-V2-MIB's
@@ -188,6 +190,7 @@ var scratchPool = sync.Pool{New: func() any {
 		ports: map[int]*topology.Port{}, aggTyped: map[int]int{}, basePort: map[int]int{},
 		memberOf: map[int]int{}, numToIf: map[int]int{}, aggs: map[int]*aggRow{},
 		aggRows: map[int]*aggPortRow{}, isAgg: map[int]bool{}, texts: map[string]string{},
+		lagMembers: map[int][]int{}, evidence: map[int][]string{},
 		macs: map[string]string{}, byName: map[string]int{},
 		locs: [2]map[int]*locPort{{}, {}},
 	}
@@ -215,6 +218,8 @@ func (sc *scratch) release() {
 	clear(sc.aggs)
 	clear(sc.aggRows)
 	clear(sc.isAgg)
+	clear(sc.lagMembers)
+	clear(sc.evidence)
 	clear(sc.texts)
 	clear(sc.macs)
 	clear(sc.byName)

@@ -479,7 +479,7 @@ func (d *decoder) text(v Value) string {
 func (d *decoder) lags() {
 	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
 	d.aggs, d.aggRows = d.sc.aggs, d.sc.aggRows
-	d.lagMembers = map[int][]int{}
+	d.lagMembers = d.sc.lagMembers
 	aggSlab, portSlab := pooledSlab(&d.sc.aggRowBuf, nAgg), pooledSlab(&d.sc.aggPortRows, nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
 		prefix := oidAggEntry + "." + strconv.Itoa(c)
@@ -565,7 +565,7 @@ func (d *decoder) lags() {
 			isAgg[i] = true
 		}
 	}
-	evidence := make(map[int][]string, len(isAgg))
+	evidence := d.sc.evidence
 	// A LAG's first members and evidence lines (with room for what
 	// lagKind and the family decoders add) are carved from two arrays.
 	const firstMembers, firstLines = 4, 8
