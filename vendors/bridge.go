@@ -7,23 +7,6 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
-// portListBits returns the dot1dBasePort numbers set in a Q-BRIDGE-MIB
-// PortList: the first octet's most significant bit is port 1.
-func portListBits(b []byte) []int {
-	var out []int
-	for i, c := range b {
-		if c == 0 {
-			continue
-		}
-		for bit := 0; bit < 8; bit++ {
-			if c&(0x80>>bit) != 0 {
-				out = append(out, i*8+bit+1)
-			}
-		}
-	}
-	return out
-}
-
 // vlans reads PVIDs and VLAN membership bitmaps through base ports.
 func (d *decoder) vlans() {
 	for _, r := range d.w.Rows(oidDot1qPvid) {
@@ -66,19 +49,27 @@ func (d *decoder) vlans() {
 	}
 	slices.Sort(vids)
 	for _, v := range vids {
-		un := map[int]bool{}
-		for _, bp := range portListBits(untagged[v]) {
-			un[bp] = true
-		}
-		for _, bp := range portListBits(egress[v]) {
-			p := d.ports[d.basePort[bp]]
-			if p == nil {
+		// The dot1dBasePort numbers set in the egress PortList (the
+		// first octet's most significant bit is port 1), untagged when
+		// the same bit of the untagged list is set.
+		un := untagged[v]
+		for i, c := range egress[v] {
+			if c == 0 {
 				continue
 			}
-			if un[bp] {
-				p.Untagged = append(p.Untagged, v)
-			} else {
-				p.Tagged = append(p.Tagged, v)
+			for bit := range 8 {
+				if c&(0x80>>bit) == 0 {
+					continue
+				}
+				p := d.ports[d.basePort[i*8+bit+1]]
+				if p == nil {
+					continue
+				}
+				if i < len(un) && un[i]&(0x80>>bit) != 0 {
+					p.Untagged = append(p.Untagged, v)
+				} else {
+					p.Tagged = append(p.Tagged, v)
+				}
 			}
 		}
 	}
@@ -110,7 +101,7 @@ func (d *decoder) fdb() {
 		if bp == 0 || name == "" {
 			return
 		}
-		b := make([]byte, 6)
+		var b [6]byte
 		for i, x := range macIx {
 			if x < 0 || x > 255 {
 				d.problemf(r.Line, "FDB index %s: octet out of range", r.Index)
@@ -118,11 +109,13 @@ func (d *decoder) fdb() {
 			}
 			b[i] = byte(x)
 		}
-		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b), VLAN: vlan, Port: name})
+		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b[:]), VLAN: vlan, Port: name})
 	}
-	q := d.w.Column(oidDot1qTpFdbPort)
-	for _, r := range q {
-		ix, ok := IndexInts(r.Index)
+	haveQ := false
+	var ixBuf [8]int64
+	for _, r := range d.w.Rows(oidDot1qTpFdbPort) {
+		haveQ = true
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 7 {
 			d.problemf(r.Line, "dot1qTpFdbPort.%s: index is not fdbId + 6 octets", r.Index)
 			continue
@@ -136,11 +129,11 @@ func (d *decoder) fdb() {
 		}
 		add(ix[1:], vlan, r)
 	}
-	if len(q) > 0 {
+	if haveQ {
 		return
 	}
 	for _, r := range d.w.Rows(oidDot1dTpFdbPort) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 6 {
 			d.problemf(r.Line, "dot1dTpFdbPort.%s: index is not 6 octets", r.Index)
 			continue
@@ -157,7 +150,8 @@ func (d *decoder) fdb() {
 // ctx holds that context's dot1dBasePortTable and dot1dTpFdbTable. Ports
 // are named through s (already decoded from the main walk).
 func VLANFDB(ctx *Walk, vlan int, s *topology.Switch) ([]topology.FDBEntry, []string) {
-	d := &decoder{w: ctx, s: &topology.Switch{}, ports: map[int]*topology.Port{}}
+	d := newDecoder(ctx, &topology.Switch{})
+	defer d.sc.release()
 	for i := range s.Ports {
 		if s.Ports[i].IfIndex > 0 {
 			d.ports[s.Ports[i].IfIndex] = &s.Ports[i]

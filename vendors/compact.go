@@ -30,6 +30,41 @@ func fit[T any](s []T) []T {
 	return append(make([]T, 0, len(s)), s...)
 }
 
+// slab hands out zeroed values of T from chunks of several: one
+// allocation for a table's rows instead of one per row. A chunk is never
+// appended to beyond its capacity, so the pointers it gave stay valid.
+type slab[T any] struct {
+	buf []T
+	n   int // the size of the next chunk (at least 8)
+}
+
+// newSlab returns a slab whose first chunk holds n values (a table's
+// row count, when it is known).
+func newSlab[T any](n int) slab[T] { return slab[T]{n: n} }
+
+// pooledSlab is newSlab(n) whose first chunk is *buf, a scratch array
+// (grown to n when it is shorter): the rows of a table a decode drops.
+func pooledSlab[T any](buf *[]T, n int) slab[T] {
+	if cap(*buf) < n {
+		*buf = make([]T, 0, n)
+	}
+	return slab[T]{buf: (*buf)[:0], n: n}
+}
+
+// clearScratch zeroes a scratch array for the next decode (its rows hold
+// values of the walk, which must not be kept alive or seen again).
+func clearScratch[T any](buf []T) { clear(buf[:cap(buf)]) }
+
+func (s *slab[T]) new() *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, max(s.n, 8))
+		s.n = max(s.n/2, 8) // rows the count missed come in fewer
+	}
+	var zero T
+	s.buf = append(s.buf, zero)
+	return &s.buf[len(s.buf)-1]
+}
+
 // Evidence lines made of integers and port names only (an ifIndex and
 // the aggregator or LACP state it reports, a stack entry, an LLDP
 // neighbour's table index) are the same on every switch of a model and on
@@ -91,4 +126,111 @@ func evLine(k evKey) string {
 		evLinesN.Add(1)
 	}
 	return s
+}
+
+// line formats an evidence line from its parts (strings and ints, nothing
+// else) with one allocation, the line itself: what fmt.Sprintf made with
+// several. The parts do not escape, so passing them costs nothing.
+func (d *decoder) line(parts ...any) string {
+	b := d.buf[:0]
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			b = append(b, p...)
+		case int:
+			b = strconv.AppendInt(b, int64(p), 10)
+		default:
+			panic("vendors: decoder.line takes strings and ints")
+		}
+	}
+	d.buf = b
+	return string(b)
+}
+
+// lacpStates is topology.LACPState.String of every state, made once.
+var lacpStates = func() (t [256]string) {
+	for i := range t {
+		t[i] = topology.LACPState(i).String()
+	}
+	return t
+}()
+
+// lacpStateText is s.String() without allocating.
+func lacpStateText(s topology.LACPState) string { return lacpStates[s] }
+
+// scratch holds the maps a decode fills and drops. They are pooled: the
+// decode of the next switch reuses them, cleared, instead of growing new
+// ones (a site decodes hundreds of switches of one shape). Nothing in them
+// outlives the decode: the switch keeps none of them.
+type scratch struct {
+	ports                                 map[int]*topology.Port
+	aggTyped, basePort, memberOf, numToIf map[int]int
+	aggs                                  map[int]*aggRow
+	aggRows                               map[int]*aggPortRow
+	isAgg                                 map[int]bool
+	lagMembers                            map[int][]int
+	evidence                              map[int][]string
+	texts, macs                           map[string]string
+	byName                                map[string]int
+	locs                                  [2]map[int]*locPort // LLDP-MIB's, LLDP-V2-MIB's
+	// the rows of the tables read into slabs (pooledSlab)
+	aggRowBuf   []aggRow
+	aggPortRows []aggPortRow
+	locPorts    [2][]locPort
+	rems        [2][]remRow
+	// portNameIndex's normalised names and where each ends
+	nameText []byte
+	nameKeys []nameKey
+	ifxs     []int
+}
+
+type nameKey struct{ end, ifx int }
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		ports: map[int]*topology.Port{}, aggTyped: map[int]int{}, basePort: map[int]int{},
+		memberOf: map[int]int{}, numToIf: map[int]int{}, aggs: map[int]*aggRow{},
+		aggRows: map[int]*aggPortRow{}, isAgg: map[int]bool{}, texts: map[string]string{},
+		lagMembers: map[int][]int{}, evidence: map[int][]string{},
+		macs: map[string]string{}, byName: map[string]int{},
+		locs: [2]map[int]*locPort{{}, {}},
+	}
+}}
+
+// scratchKeepMax is the most entries a pooled map may have had: one grown
+// by an unusually large walk is dropped, not kept for every later decode.
+const scratchKeepMax = 1 << 12
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// release clears sc and returns it to the pool.
+func (sc *scratch) release() {
+	if max(len(sc.ports), len(sc.basePort), len(sc.texts), len(sc.macs), len(sc.byName),
+		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs),
+		cap(sc.rems[0]), cap(sc.rems[1]), cap(sc.locPorts[0]), cap(sc.locPorts[1]), cap(sc.aggPortRows),
+		cap(sc.nameKeys), cap(sc.nameText)/16, cap(sc.ifxs)) > scratchKeepMax {
+		return
+	}
+	clear(sc.ports)
+	clear(sc.aggTyped)
+	clear(sc.basePort)
+	clear(sc.memberOf)
+	clear(sc.numToIf)
+	clear(sc.aggs)
+	clear(sc.aggRows)
+	clear(sc.isAgg)
+	clear(sc.lagMembers)
+	clear(sc.evidence)
+	clear(sc.texts)
+	clear(sc.macs)
+	clear(sc.byName)
+	clear(sc.locs[0])
+	clear(sc.locs[1])
+	clearScratch(sc.aggRowBuf)
+	clearScratch(sc.aggPortRows)
+	clearScratch(sc.locPorts[0])
+	clearScratch(sc.locPorts[1])
+	clearScratch(sc.rems[0])
+	clearScratch(sc.rems[1])
+	scratchPool.Put(sc)
 }

@@ -28,3 +28,40 @@ func TestEvLineKeepsShortNamesOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestEvLineKeysAreCopies: the process-wide cache of evidence lines
+// outlives the walk, whose OID text (a neighbour's table index is a
+// piece of it) a reader may reuse: no key may point into the walk.
+func TestEvLineKeysAreCopies(t *testing.T) {
+	var arena []byte
+	vb := func(oid string, v Value) VarBind {
+		off := len(arena)
+		arena = append(arena, oid...)
+		return VarBind{OID: unsafe.String(&arena[off], len(oid)), Value: v}
+	}
+	arena = make([]byte, 0, 1<<10) // (never grows: the strings above stay in it)
+	str := func(s string) Value { return Value{Kind: KindOctetString, Bytes: []byte(s)} }
+	w := NewWalk([]VarBind{
+		vb("1.0.8802.1.1.2.1.4.1.1.4.0.7.1", Value{Kind: KindInteger, Int: 4}),
+		vb("1.0.8802.1.1.2.1.4.1.1.5.0.7.1", str("\x00\x1c\x73\xaa\xbb\xcc")),
+		vb("1.0.8802.1.1.2.1.4.1.1.7.0.7.1", str("eth0")),
+		vb("1.3.111.2.802.1.1.13.1.4.1.1.5.0.7.1.9", Value{Kind: KindInteger, Int: 4}),
+		vb("1.3.111.2.802.1.1.13.1.4.1.1.6.0.7.1.9", str("\x00\x1c\x73\xaa\xbb\xcd")),
+		vb("1.3.6.1.2.1.2.2.1.2.7", str("Ethernet7")),
+	})
+	s, _ := Decode(w, "x")
+	if len(s.Neighbours) != 1 || s.Neighbours[0].Source != "LLDP-MIB lldpRemTable.0.7.1" {
+		t.Fatalf("neighbours %+v: want one from lldpRemTable.0.7.1", s.Neighbours)
+	}
+	lo, hi := uintptr(unsafe.Pointer(unsafe.SliceData(arena))), uintptr(unsafe.Pointer(unsafe.SliceData(arena)))+uintptr(cap(arena))
+	in := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return s != "" && p >= lo && p < hi
+	}
+	evLines.Range(func(k, v any) bool {
+		if key := k.(evKey); in(key.lo) || in(key.hi) {
+			t.Errorf("cached line %q: its key %+v points into the walk", v, key)
+		}
+		return true
+	})
+}

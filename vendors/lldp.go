@@ -25,7 +25,12 @@ type locPort struct {
 // columns 2-4, indexed by the local port number; ifIndexed: the number is
 // an ifIndex, as LLDP-V2-MIB defines it).
 func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
-	locs := map[int]*locPort{}
+	n := d.countRows(entry + ".3")
+	v := 0
+	if ifIndexed {
+		v = 1
+	}
+	locs, lps := d.sc.locs[v], pooledSlab(&d.sc.locPorts[v], n)
 	for _, c := range []int{2, 3, 4} {
 		prefix := entry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -35,7 +40,8 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 			}
 			lp := locs[n]
 			if lp == nil {
-				lp = &locPort{num: n, ifIndexed: ifIndexed}
+				lp = lps.new()
+				lp.num, lp.ifIndexed = n, ifIndexed
 				locs[n] = lp
 			}
 			switch c {
@@ -56,7 +62,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 func (d *decoder) lldp() {
 	locs := d.locPorts(oidLldpLocPortEntry, false)
 	byName := d.portNameIndex()
-	numToIf := map[int]int{}
+	numToIf := d.sc.numToIf
 	locWhy := map[int]string{}
 	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
 	for n, lp := range locs {
@@ -74,7 +80,7 @@ func (d *decoder) lldp() {
 		if n != ifx {
 			p.LLDPPortNum = n
 		}
-		_, p.LLDPPortID = portID(lp.subtype, lp.id)
+		p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
 	}
 	v1Before := len(d.s.Neighbours)
 	onMgmt := map[string]string{}
@@ -142,25 +148,42 @@ func mgmtPortName(s string) bool {
 // lldpLocPortTable to IF-MIB: ifName wins over ifDescr, ifDescr over
 // ifAlias, and the lowest ifIndex over higher ones, so that the join never
 // depends on map order.
+//
+// The keys are cut from one string: the names normalised one after the
+// other into a buffer, then copied out at once.
 func (d *decoder) portNameIndex() map[string]int {
-	byName := map[string]int{}
-	ifxs := make([]int, 0, len(d.ports))
+	ifxs := d.sc.ifxs[:0]
 	for i := range d.ports {
 		ifxs = append(ifxs, i)
 	}
 	slices.Sort(ifxs)
-	for _, pass := range []func(*topology.Port) string{
-		func(p *topology.Port) string { return p.Name },
-		func(p *topology.Port) string { return p.Descr },
-		func(p *topology.Port) string { return p.Alias },
-	} {
+	keys, text := d.sc.nameKeys[:0], d.sc.nameText[:0]
+	var kb [topology.PortKeyMax]byte
+	for pass := range 3 {
 		for _, i := range ifxs {
-			if n := pass(d.ports[i]); n != "" {
-				k := topology.NormalizePortName(n)
-				if _, taken := byName[k]; !taken {
-					byName[k] = i
-				}
+			p := d.ports[i]
+			n := p.Name
+			switch pass {
+			case 1:
+				n = p.Descr
+			case 2:
+				n = p.Alias
 			}
+			if n != "" {
+				text = append(text, topology.NormalizePortNameTo(&kb, n)...)
+				keys = append(keys, nameKey{len(text), i})
+			}
+		}
+	}
+	d.sc.ifxs, d.sc.nameKeys, d.sc.nameText = ifxs, keys, text
+	all := string(text)
+	byName := d.sc.byName
+	start := 0
+	for _, k := range keys {
+		name := all[start:k.end]
+		start = k.end
+		if _, taken := byName[name]; !taken {
+			byName[name] = k.ifx
 		}
 	}
 	return byName
@@ -177,13 +200,14 @@ func (d *decoder) portNameIndex() map[string]int {
 func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, string) {
 	id := lp.id.Text()
 	named := lp.subtype != 3 && lp.subtype != 4 && id != ""
+	var kb [topology.PortKeyMax]byte
 	if named {
-		if i, ok := byName[topology.NormalizePortName(id)]; ok {
+		if i, ok := byName[string(topology.NormalizePortNameTo(&kb, id))]; ok {
 			return i, ""
 		}
 	}
 	if lp.desc != "" {
-		if i, ok := byName[topology.NormalizePortName(lp.desc)]; ok {
+		if i, ok := byName[string(topology.NormalizePortNameTo(&kb, lp.desc))]; ok {
 			return i, ""
 		}
 	}
@@ -306,32 +330,71 @@ func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
 // firstCol is the chassis ID subtype column (4 in V1, 5 in V2). local maps
 // an index to the local ifIndex (0 = unknown) and a note.
 func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64) (int, string)) {
-	type rem struct {
-		ix            []int64
-		b             topology.Neighbour
-		chSub, ptSub  int
-		chassis, port Value
-		line          int
+	// Each row's neighbour is appended to the switch's as the row is first
+	// seen (nb is its place there); rows that turn out incomplete are
+	// dropped at the end. The chassis and port IDs are decoded as they are
+	// read: their subtype columns come first.
+	// The rows, in the order first seen: every column lists them in the
+	// same (index) order, so a row is looked for first where the previous
+	// one of the column was found, and in the map, made on the first
+	// miss, only when it is not there.
+	n := d.countRows(entry + "." + strconv.Itoa(firstCol))
+	v := 0
+	if entry != oidLldpRemEntry {
+		v = 1
 	}
-	rems := map[string]*rem{}
-	var order []string
-	get := func(index string, line int) *rem {
+	slab := pooledSlab(&d.sc.rems[v], n)
+	order := make([]*remRow, 0, n)
+	first := len(d.s.Neighbours)
+	d.s.Neighbours = slices.Grow(d.s.Neighbours, n)
+	var rems map[string]*remRow
+	next := 0 // where the next row of a column is expected in order
+	find := func(index string) *remRow {
+		if next < len(order) && order[next].index == index {
+			next++
+			return order[next-1]
+		}
+		if rems == nil {
+			rems = make(map[string]*remRow, len(order))
+			for _, r := range order {
+				rems[r.index] = r
+			}
+		}
 		r := rems[index]
+		if r != nil {
+			next = r.pos + 1
+		}
+		return r
+	}
+	var ixBuf [8]int64
+	get := func(index string, line int) *remRow {
+		r := find(index)
 		if r == nil {
-			ix, ok := IndexInts(index)
+			ix, ok := appendIndexInts(ixBuf[:0], index)
 			if !ok {
 				d.problemf(line, "%s: index %q is not numeric", entry, index)
 				return nil
 			}
-			r = &rem{ix: ix, line: line}
-			rems[index] = r
-			order = append(order, index)
+			r = slab.new()
+			r.index, r.line, r.pos, r.nb = index, line, len(order), len(d.s.Neighbours)
+			if len(ix) <= len(r.ixa) {
+				r.ix = r.ixa[:copy(r.ixa[:], ix)]
+			} else {
+				r.ix = slices.Clone(ix)
+			}
+			if rems != nil {
+				rems[index] = r
+			}
+			order = append(order, r)
+			next = len(order)
+			d.s.Neighbours = append(d.s.Neighbours, topology.Neighbour{})
 		}
 		return r
 	}
-	cols := []int{firstCol, firstCol + 1, firstCol + 2, firstCol + 3, firstCol + 4, firstCol + 5, firstCol + 6}
-	for ci, c := range cols {
-		prefix := entry + "." + strconv.Itoa(c)
+	nb := func(r *remRow) *topology.Neighbour { return &d.s.Neighbours[r.nb] }
+	for ci := range 7 {
+		prefix := entry + "." + strconv.Itoa(firstCol+ci)
+		next = 0
 		for _, row := range d.w.Rows(prefix) {
 			r := get(row.Index, row.Line)
 			if r == nil || !row.Value.Exists() {
@@ -341,55 +404,67 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			case 0:
 				r.chSub, _ = num(row.Value)
 			case 1:
-				r.chassis = row.Value
+				b := nb(r)
+				b.ChassisIDSubtype, b.ChassisID = chassisID(r.chSub, row.Value)
+				r.haveCh = true
 			case 2:
 				r.ptSub, _ = num(row.Value)
 			case 3:
-				r.port = row.Value
+				b := nb(r)
+				b.PortIDSubtype, b.PortID = d.portID(r.ptSub, row.Value)
+				r.havePt = true
 			case 4:
-				r.b.PortDescr = d.text(row.Value)
+				nb(r).PortDescr = d.text(row.Value)
 			case 5:
-				r.b.SystemName = d.text(row.Value)
+				nb(r).SystemName = d.text(row.Value)
 			case 6:
-				r.b.SystemDescr = d.text(row.Value)
+				nb(r).SystemDescr = d.text(row.Value)
 			}
 		}
 	}
 	isV1 := entry == oidLldpRemEntry
-	if len(rems) == 0 && !isV1 {
+	if len(order) == 0 && !isV1 {
 		return // (V1: a neighbour may be in lldpRemManAddrTable alone)
 	}
 	// 802.3 / 802.1 extensions share the V1 index.
 	if isV1 {
+		aggs := newSlab[topology.LinkAgg](len(order))
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".1") {
-			if r := rems[row.Index]; r != nil && len(row.Value.Bytes) >= 1 {
+			if r := find(row.Index); r != nil && len(row.Value.Bytes) >= 1 {
 				st := row.Value.Bytes[0]
-				if r.b.LinkAgg == nil {
-					r.b.LinkAgg = &topology.LinkAgg{}
+				b := nb(r)
+				if b.LinkAgg == nil {
+					b.LinkAgg = aggs.new()
 				}
-				r.b.LinkAgg.Capable, r.b.LinkAgg.Enabled = st&0x80 != 0, st&0x40 != 0
+				b.LinkAgg.Capable, b.LinkAgg.Enabled = st&0x80 != 0, st&0x40 != 0
 			}
 		}
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemLinkAgg + ".2") {
-			if r := rems[row.Index]; r != nil && r.b.LinkAgg != nil {
-				r.b.LinkAgg.PortID, _ = num(row.Value)
+			if r := find(row.Index); r != nil && nb(r).LinkAgg != nil {
+				nb(r).LinkAgg.PortID, _ = num(row.Value)
 			}
 		}
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot3RemMFS) {
-			if r := rems[row.Index]; r != nil {
-				r.b.MaxFrameSize, _ = num(row.Value)
+			if r := find(row.Index); r != nil {
+				nb(r).MaxFrameSize, _ = num(row.Value)
 			}
 		}
+		next = 0
 		for _, row := range d.w.Rows(oidLldpXdot1RemPVID) {
-			if r := rems[row.Index]; r != nil {
-				r.b.PVID, _ = num(row.Value)
+			if r := find(row.Index); r != nil {
+				nb(r).PVID, _ = num(row.Value)
 			}
 		}
 		// management addresses: index = time.port.rem.addrSubtype.len.addr…
 		// A neighbour may be known from this table alone (a remote row
 		// whose other columns the agent left out): it gets a row too.
+		var manBuf [24]int64
+		next = 0
 		for _, row := range d.w.Rows(oidLldpRemManAddrIfSub) {
-			ix, ok := IndexInts(row.Index)
+			ix, ok := appendIndexInts(manBuf[:0], row.Index)
 			if !ok || len(ix) < 5 {
 				continue
 			}
@@ -398,17 +473,24 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				continue
 			}
 			r := get(fmt.Sprintf("%d.%d.%d", ix[0], ix[1], ix[2]), row.Line)
-			if r != nil && !slices.Contains(r.b.MgmtAddrs, a) {
-				r.b.MgmtAddrs = append(r.b.MgmtAddrs, a)
+			if r != nil && !slices.Contains(nb(r).MgmtAddrs, a) {
+				nb(r).MgmtAddrs = append(nb(r).MgmtAddrs, a)
 			}
 		}
 	}
-	for _, index := range order {
-		r := rems[index]
-		n := r.b
+	// Complete the neighbours in place, dropping the incomplete rows
+	// (kept ones move down over them: r.nb only grows along order).
+	kept := first
+	for _, r := range order {
+		index := r.index
+		n := nb(r)
 		n.Protocol = topology.ProtoLLDP
-		n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, r.chassis)
-		n.PortIDSubtype, n.PortID = portID(r.ptSub, r.port)
+		if !r.haveCh {
+			n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, Value{})
+		}
+		if !r.havePt {
+			n.PortIDSubtype, n.PortID = d.portID(r.ptSub, Value{})
+		}
 		n.SystemName = strings.TrimSpace(n.SystemName)
 		if n.ChassisID == "" && n.PortID == "" {
 			// An incomplete row (no lldpRemChassisId/lldpRemPortId): kept
@@ -437,8 +519,22 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			src.form = lineRemV2
 		}
 		n.Source = evLine(src)
-		d.s.Neighbours = append(d.s.Neighbours, n)
+		d.s.Neighbours[kept] = *n
+		kept++
 	}
+	clear(d.s.Neighbours[kept:])
+	d.s.Neighbours = d.s.Neighbours[:kept]
+}
+
+// remRow is a row of a remote-systems table as remote reads it.
+type remRow struct {
+	index          string // the walk's text: not kept past the decode
+	ix             []int64
+	ixa            [4]int64 // ix when it fits
+	nb, pos        int      // place in d.s.Neighbours and in order
+	chSub, ptSub   int
+	haveCh, havePt bool
+	line           int
 }
 
 // manAddr decodes the address part of an lldpRemManAddrTable index

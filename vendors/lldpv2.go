@@ -30,7 +30,7 @@ func (d *decoder) lldpV2(byName map[string]int, v1Empty bool) {
 		}
 		ifxOf[n] = ifx
 		if p := d.ports[ifx]; p.LLDPPortID == "" {
-			_, p.LLDPPortID = portID(lp.subtype, lp.id)
+			p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
 		}
 	}
 	if !v1Empty {

@@ -63,7 +63,8 @@ func Decode(w *Walk, name string) (*topology.Switch, []topology.Problem) {
 // order; vendors/all lists every family): the family's decoder runs after
 // the standard one. Decode recognises no family (Vendor "standard").
 func DecodeWith(w *Walk, name string, profs []Profile) (*topology.Switch, []topology.Problem) {
-	d := &decoder{w: w, s: &topology.Switch{Schema: topology.SwitchSchema}, ports: map[int]*topology.Port{}, nLACP: -1}
+	d := newDecoder(w, &topology.Switch{Schema: topology.SwitchSchema})
+	defer d.sc.release()
 	d.system(name)
 	d.interfaces()
 	d.bridge()
@@ -97,17 +98,36 @@ const NarrowView = "SNMP view shows no IF-MIB ifTable or ifXTable, so no port ca
 	"1.3.6.1.2.1.31 (ifMIB), and the other subtrees bondaudit walks (BRIDGE-MIB, Q-BRIDGE-MIB, " +
 	"IEEE8023-LAG-MIB, LLDP-MIB), e.g. net-snmp: view bondaudit included .1.3.6.1.2.1; Cisco: snmp-server view bondaudit mib-2 included"
 
+// newDecoder starts decoding w into s, with pooled scratch maps (the
+// caller releases d.sc once the decode is done).
+func newDecoder(w *Walk, s *topology.Switch) *decoder {
+	sc := getScratch()
+	return &decoder{w: w, s: s, sc: sc, ports: sc.ports, texts: sc.texts, macs: sc.macs, nLACP: -1}
+}
+
 type decoder struct {
-	w          *Walk
-	s          *topology.Switch
-	problems   []topology.Problem
-	ports      map[int]*topology.Port // by ifIndex
-	ifType     map[int]int
+	sc       *scratch
+	w        *Walk
+	s        *topology.Switch
+	problems []topology.Problem
+	ports    map[int]*topology.Port // by ifIndex
+	// aggTyped holds the ifType of the interfaces whose type may make
+	// them an aggregator (see lags): 161, 53, 1 and 54.
+	aggTyped   map[int]int
 	basePort   map[int]int         // dot1dBasePort -> ifIndex
 	lagMembers map[int][]int       // aggregator ifIndex -> member ifIndexes
 	aggRows    map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
 	aggs       map[int]*aggRow     // aggregator ifIndex -> dot3adAggTable row
 	nLACP      int                 // cached lacpPorts, -1 = not counted
+	// portArr holds the ports IF-MIB lists, allocated at once from the
+	// row count: in ifIndex order (as the walk gives them) it is the
+	// switch's Ports as it is (see finish). Ports beyond its capacity are
+	// allocated one by one.
+	portArr []topology.Port
+	// sortedRows is sortedAggRows, once made.
+	sortedRows []*aggPortRow
+	// buf is scratch for the evidence lines formatted here (see line).
+	buf []byte
 	// texts and macs hold each text and MAC the switch repeats once: a
 	// value many rows carry (its LACP system ID on every port, the
 	// description each host's LLDP sends) is one string (see text).
@@ -137,6 +157,26 @@ func (d *decoder) intIndex(col string, r Row) (int, bool) {
 	return n, true
 }
 
+// appendIndexInts is IndexInts appending to dst: with dst a small array
+// on the caller's stack, splitting an index allocates nothing.
+func appendIndexInts(dst []int64, index string) ([]int64, bool) {
+	if index == "" {
+		return dst, false
+	}
+	for {
+		part, rest, more := strings.Cut(index, ".")
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			return dst, false
+		}
+		dst = append(dst, n)
+		if !more {
+			return dst, true
+		}
+		index = rest
+	}
+}
+
 func num(v Value) (int, bool) {
 	n, ok := v.Number()
 	return int(n), ok
@@ -155,7 +195,8 @@ func (d *decoder) system(name string) {
 	}
 	if v, ok := d.w.Get(oidSysObjectID); ok {
 		if v.Kind == KindOID {
-			s.SysObjectID = strings.TrimPrefix(v.OID, ".")
+			// (a copy: the walk's OID text may be reused after the decode)
+			s.SysObjectID = strings.Clone(strings.TrimPrefix(v.OID, "."))
 		} else {
 			s.SysObjectID = strings.TrimPrefix(v.Text(), ".")
 		}
@@ -244,28 +285,71 @@ func lagLikeName(n string) bool {
 func (d *decoder) port(ifIndex int) *topology.Port {
 	p := d.ports[ifIndex]
 	if p == nil {
-		p = &topology.Port{IfIndex: ifIndex}
+		if len(d.portArr) < cap(d.portArr) {
+			d.portArr = append(d.portArr, topology.Port{IfIndex: ifIndex})
+			p = &d.portArr[len(d.portArr)-1]
+		} else {
+			p = &topology.Port{IfIndex: ifIndex}
+		}
 		d.ports[ifIndex] = p
 	}
 	return p
 }
 
+// countRows is the number of rows under a column (what a decoder sizes
+// its tables from before reading them).
+func (d *decoder) countRows(prefix string) int {
+	n := 0
+	for range d.w.Rows(prefix) {
+		n++
+	}
+	return n
+}
+
+// trimText is Value.Text's bytes: v's octets without trailing NULs, spaces
+// and line ends. It aliases the walk: only for comparing and looking up.
+func trimText(v Value) []byte { return bytes.TrimRight(v.Bytes, "\x00 \r\n") }
+
+// textLike is v.Text(), or same when the text equals it: an interface's
+// ifName that repeats its ifDescr is one string.
+func textLike(v Value, same string) string {
+	b := trimText(v)
+	if string(b) == same {
+		return same
+	}
+	return string(b)
+}
+
 func (d *decoder) interfaces() {
-	d.ifType = map[int]int{}
+	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
+	d.portArr = make([]topology.Port, 0, n)
+	d.aggTyped = d.sc.aggTyped
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
+		next := 0 // every column lists the ports in portArr's order: try there first
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok || !r.Value.Exists() {
 				continue
 			}
-			f(d.port(i), i, r)
+			var p *topology.Port
+			if next < len(d.portArr) && d.portArr[next].IfIndex == i {
+				p = &d.portArr[next]
+				next++
+			} else {
+				p = d.port(i)
+			}
+			f(p, i, r)
 		}
 	}
 	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = r.Value.Text() })
 	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
 		t, _ := num(r.Value)
-		d.ifType[i] = t
+		if t == 161 || t == 53 || t == 1 || t == 54 {
+			d.aggTyped[i] = t
+		} else {
+			delete(d.aggTyped, i) // (a second row for the ifIndex: "01")
+		}
 		p.Type = portType(t)
 	})
 	col(oidIfEntry, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
@@ -281,7 +365,7 @@ func (d *decoder) interfaces() {
 	})
 	col(oidIfEntry, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
 	col(oidIfEntry, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
-	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = r.Value.Text() })
+	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = textLike(r.Value, p.Descr) })
 	col(oidIfXEntry, 15, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && n > 0 {
 			p.Speed = n
@@ -299,7 +383,7 @@ func (d *decoder) interfaces() {
 }
 
 func (d *decoder) bridge() {
-	d.basePort = map[int]int{}
+	d.basePort = d.sc.basePort
 	for _, r := range d.w.Rows(oidBasePortIfIndex) {
 		bp, ok := d.intIndex(oidBasePortIfIndex, r)
 		if !ok {
@@ -374,9 +458,6 @@ func (d *decoder) mac(v Value) string {
 		return m
 	}
 	m := macOf(v)
-	if d.macs == nil {
-		d.macs = map[string]string{}
-	}
 	d.macs[string(v.Bytes)] = m
 	return m
 }
@@ -391,17 +472,15 @@ func (d *decoder) text(v Value) string {
 		return t
 	}
 	t := string(b)
-	if d.texts == nil {
-		d.texts = map[string]string{}
-	}
 	d.texts[t] = t
 	return t
 }
 
 func (d *decoder) lags() {
-	d.aggs = map[int]*aggRow{}
-	d.aggRows = map[int]*aggPortRow{}
-	d.lagMembers = map[int][]int{}
+	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
+	d.aggs, d.aggRows = d.sc.aggs, d.sc.aggRows
+	d.lagMembers = d.sc.lagMembers
+	aggSlab, portSlab := pooledSlab(&d.sc.aggRowBuf, nAgg), pooledSlab(&d.sc.aggPortRows, nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
 		prefix := oidAggEntry + "." + strconv.Itoa(c)
 		for _, r := range d.w.Rows(prefix) {
@@ -411,7 +490,8 @@ func (d *decoder) lags() {
 			}
 			a := d.aggs[i]
 			if a == nil {
-				a = &aggRow{ifIndex: i}
+				a = aggSlab.new()
+				a.ifIndex = i
 				d.aggs[i] = a
 			}
 			f(a, r)
@@ -421,17 +501,24 @@ func (d *decoder) lags() {
 	aggCol(7, func(a *aggRow, r Row) { a.actorKey, _ = num(r.Value) })
 	aggCol(8, func(a *aggRow, r Row) { a.partner = d.mac(r.Value) })
 
+	rowOrder := make([]*aggPortRow, 0, nPort) // the rows as first seen: every column's order
 	portCol := func(c int, f func(a *aggPortRow, r Row)) {
 		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
+		next := 0
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok {
 				continue
 			}
-			a := d.aggRows[i]
-			if a == nil {
-				a = &aggPortRow{ifIndex: i, line: r.Line}
+			var a *aggPortRow
+			if next < len(rowOrder) && rowOrder[next].ifIndex == i {
+				a = rowOrder[next]
+				next++
+			} else if a = d.aggRows[i]; a == nil {
+				a = portSlab.new()
+				a.ifIndex, a.line = i, r.Line
 				d.aggRows[i] = a
+				rowOrder = append(rowOrder, a)
 			}
 			f(a, r)
 		}
@@ -467,8 +554,8 @@ func (d *decoder) lags() {
 	// Which interfaces are aggregators: ifType 161, or a propVirtual/other
 	// interface with a port-channel name; plus dot3adAggTable rows that are
 	// not physical ports.
-	isAgg := map[int]bool{}
-	for i, t := range d.ifType {
+	isAgg := d.sc.isAgg
+	for i, t := range d.aggTyped {
 		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) || t == 54 && procurveTrunk(d.portName(i)) {
 			isAgg[i] = true
 		}
@@ -478,7 +565,12 @@ func (d *decoder) lags() {
 			isAgg[i] = true
 		}
 	}
-	evidence := map[int][]string{}
+	evidence := d.sc.evidence
+	// A LAG's first members and evidence lines (with room for what
+	// lagKind and the family decoders add) are carved from two arrays.
+	const firstMembers, firstLines = 4, 8
+	memArr := make([]int, firstMembers*len(isAgg))
+	evArr := make([]string, firstLines*len(isAgg))
 	addMember := func(agg, member int, ev string) {
 		if agg == member || !isAgg[agg] {
 			return
@@ -486,12 +578,17 @@ func (d *decoder) lags() {
 		if slices.Contains(d.lagMembers[agg], member) {
 			return
 		}
+		if d.lagMembers[agg] == nil && len(memArr) > 0 {
+			d.lagMembers[agg], memArr = memArr[:0:firstMembers], memArr[firstMembers:]
+			evidence[agg], evArr = evArr[:0:firstLines], evArr[firstLines:]
+		}
 		d.lagMembers[agg] = append(d.lagMembers[agg], member)
 		evidence[agg] = append(evidence[agg], ev)
 	}
 	// ifStackTable: higher = aggregate, lower = physical port.
+	var ixBuf [4]int64
 	for _, r := range d.w.Rows(oidIfStack) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 2 {
 			d.problemf(r.Line, "ifStackStatus.%s: index is not higher.lower", r.Index)
 			continue
@@ -519,16 +616,17 @@ func (d *decoder) lags() {
 			if !a.haveAttached {
 				why = "no dot3adAggPortAttachedAggID"
 			}
-			addMember(a.selected, a.ifIndex, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.%d = %d (%s)", a.ifIndex, a.selected, why))
+			addMember(a.selected, a.ifIndex, d.line("IEEE8023-LAG-MIB dot3adAggPortSelectedAggID.", a.ifIndex, " = ", a.selected, " (", why, ")"))
 		}
 	}
 
-	memberOf := map[int]int{}
-	var aggIdx []int
+	memberOf := d.sc.memberOf
+	aggIdx := make([]int, 0, len(isAgg))
 	for agg := range isAgg {
 		aggIdx = append(aggIdx, agg)
 	}
 	slices.Sort(aggIdx)
+	d.s.LAGs = make([]topology.LAG, 0, len(aggIdx))
 	for _, agg := range aggIdx {
 		members := d.lagMembers[agg]
 		slices.Sort(members)
@@ -543,6 +641,9 @@ func (d *decoder) lags() {
 		}
 		p.Type = "lag"
 		lag := topology.LAG{Name: p.Name, IfIndex: agg, Oper: p.Oper, Evidence: evidence[agg]}
+		if len(members) > 0 {
+			lag.Members = make([]string, 0, len(members))
+		}
 		for _, m := range members {
 			lag.Members = append(lag.Members, d.portName(m))
 			memberOf[m] = agg
@@ -565,20 +666,26 @@ func (d *decoder) lags() {
 		d.s.LAGs = append(d.s.LAGs, lag)
 	}
 
-	// Per-port LACP state.
-	for _, a := range d.sortedAggRows() {
+	// Per-port LACP state: each port's PortLACP, its actor and partner
+	// and room for its evidence lines are carved from one allocation each.
+	rows := d.sortedAggRows()
+	pls := make([]topology.PortLACP, 0, len(rows))
+	sides := make([]topology.LACPPort, 0, 2*len(rows))
+	evs := make([]string, 3*len(rows))
+	for _, a := range rows {
 		p := d.ports[a.ifIndex]
 		if p == nil || p.Type == "lag" {
 			continue
 		}
-		pl := &topology.PortLACP{SelectedAgg: a.selected, AttachedAgg: a.attached}
+		pls = append(pls, topology.PortLACP{SelectedAgg: a.selected, AttachedAgg: a.attached})
+		pl := &pls[len(pls)-1]
 		if a.haveActorState || a.actor.System != "" {
-			act := a.actor
-			pl.Actor = &act
+			sides = append(sides, a.actor)
+			pl.Actor = &sides[len(sides)-1]
 		}
 		if a.havePState || a.partner.System != "" {
-			par := a.partner
-			pl.Partner = &par
+			sides = append(sides, a.partner)
+			pl.Partner = &sides[len(sides)-1]
 		}
 		if pl.Actor != nil && a.haveActorState {
 			if pl.Actor.State&topology.LACPActivity != 0 {
@@ -599,16 +706,16 @@ func (d *decoder) lags() {
 		} else if !a.haveActorState || a.actor.State&topology.LACPActivity == 0 {
 			pl.Mode = ""
 		}
-		pl.Evidence = make([]string, 1, 3)
+		pl.Evidence, evs = evs[:1:3], evs[3:]
 		pl.Evidence[0] = lacpLine(lineAttached, a.ifIndex, a.attached)
 		if !a.haveAttached {
-			pl.Evidence[0] = fmt.Sprintf("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.%d, dot3adAggPortSelectedAggID.%d = %d taken", a.ifIndex, a.ifIndex, a.selected)
+			pl.Evidence[0] = d.line("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.", a.ifIndex, ", dot3adAggPortSelectedAggID.", a.ifIndex, " = ", a.selected, " taken")
 		}
 		if a.haveActorState {
 			pl.Evidence = append(pl.Evidence, lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
 		}
 		if a.havePState {
-			pl.Evidence = append(pl.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.%d = %s, partner system %s", a.ifIndex, a.partner.State.String(), a.partner.System))
+			pl.Evidence = append(pl.Evidence, d.line("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.", a.ifIndex, " = ", lacpStateText(a.partner.State), ", partner system ", a.partner.System))
 		}
 		p.LACP = pl
 	}
@@ -624,11 +731,15 @@ func (d *decoder) kindOf(agg int) topology.LAGKind {
 }
 
 func (d *decoder) sortedAggRows() []*aggPortRow {
+	if d.sortedRows != nil || len(d.aggRows) == 0 {
+		return d.sortedRows
+	}
 	out := make([]*aggPortRow, 0, len(d.aggRows))
 	for _, a := range d.aggRows {
 		out = append(out, a)
 	}
 	slices.SortFunc(out, func(a, b *aggPortRow) int { return cmp.Compare(a.ifIndex, b.ifIndex) })
+	d.sortedRows = out
 	return out
 }
 
@@ -657,7 +768,7 @@ func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) topology.LA
 		zeroPartner := r.partner.System == "" || r.partner.System == topology.ZeroMAC
 		if r.actor.State&topology.LACPActivity != 0 || !zeroPartner {
 			lacp = true
-			lag.Evidence = append(lag.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggPortActorOperState.%d = %s, partner %s: LACP runs on %s", m, r.actor.State.String(), nonEmpty(r.partner.System), d.portName(m)))
+			lag.Evidence = append(lag.Evidence, d.line("IEEE8023-LAG-MIB dot3adAggPortActorOperState.", m, " = ", lacpStateText(r.actor.State), ", partner ", nonEmpty(r.partner.System), ": LACP runs on ", d.portName(m)))
 			continue
 		}
 		const bundled = topology.LACPCollecting | topology.LACPDistributing
@@ -791,6 +902,11 @@ func idString(v Value) string {
 	if !v.Exists() {
 		return ""
 	}
+	if v.Kind == KindOID {
+		// String gives the walk's own text, which it may reuse after the
+		// decode: the ID is a copy.
+		return strings.Clone(v.OID)
+	}
 	return v.String()
 }
 
@@ -821,6 +937,35 @@ func portID(subtype int, v Value) (string, string) {
 	return "", idString(v)
 }
 
+// portIDOf is the port ID p sends, portID(subtype, v), sharing p's name
+// when it is that (an ifName port ID, the usual one).
+func portIDOf(p *topology.Port, subtype int, v Value) string {
+	switch subtype {
+	case 1, 2, 5, 7:
+		if string(trimText(v)) == p.Name {
+			return p.Name
+		}
+	}
+	_, id := portID(subtype, v)
+	return id
+}
+
+// portID is portID(subtype, v) with its text held once per switch (see
+// text): the port IDs hosts send (ens1f0np0, eth0) repeat on a switch.
+func (d *decoder) portID(subtype int, v Value) (string, string) {
+	switch subtype {
+	case 1:
+		return topology.IDIfAlias, d.text(v)
+	case 2:
+		return topology.IDPortComponent, d.text(v)
+	case 5:
+		return topology.IDIfName, d.text(v)
+	case 7:
+		return topology.IDLocal, d.text(v)
+	}
+	return portID(subtype, v)
+}
+
 // netAddr decodes an IANA address-family-prefixed network address. Some
 // agents (and recordings) give the address as text ("10.10.20.38"): that
 // stays the address it names. A bare 4-octet value is IPv4 (no text
@@ -847,16 +992,23 @@ func netAddr(b []byte) string {
 }
 
 func (d *decoder) finish() {
-	idx := make([]int, 0, len(d.ports))
-	for i := range d.ports {
-		idx = append(idx, i)
+	if len(d.portArr) == len(d.ports) && slices.IsSortedFunc(d.portArr, func(a, b topology.Port) int { return cmp.Compare(a.IfIndex, b.IfIndex) }) {
+		// Every port is in portArr, in ifIndex order: it is the list.
+		d.s.Ports = d.portArr
+	} else {
+		idx := make([]int, 0, len(d.ports))
+		for i := range d.ports {
+			idx = append(idx, i)
+		}
+		slices.Sort(idx)
+		d.s.Ports = make([]topology.Port, 0, len(idx))
+		for _, i := range idx {
+			d.s.Ports = append(d.s.Ports, *d.ports[i])
+		}
 	}
-	slices.Sort(idx)
-	for _, i := range idx {
-		p := d.ports[i]
-		slices.Sort(p.Tagged)
-		slices.Sort(p.Untagged)
-		d.s.Ports = append(d.s.Ports, *p)
+	for i := range d.s.Ports {
+		slices.Sort(d.s.Ports[i].Tagged)
+		slices.Sort(d.s.Ports[i].Untagged)
 	}
 	slices.SortFunc(d.s.LAGs, func(a, b topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
 	slices.SortStableFunc(d.s.Neighbours, func(a, b topology.Neighbour) int {

@@ -78,7 +78,6 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 			foreign[sys] = append(foreign[sys], i)
 		}
 	}
-	mlagLAG := map[int]bool{}
 	var sys string
 	switch len(foreign) {
 	case 0:
@@ -94,19 +93,20 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		slices.Sort(ids)
 		vendors.AddProblem(problems, 0, "arista: port-channels send %d LACP system IDs other than the switch's own MAC (%s): MLAG system ID ambiguous, not inferred", len(ids), strings.Join(ids, ", "))
 	}
+	mlagLAG := make(map[int]bool, len(foreign[sys]))
 	if sys != "" {
 		m := &topology.MLAG{Kind: "mlag", SystemID: sys}
-		var names []string
+		names := make([]string, 0, len(foreign[sys]))
+		owns := strings.Join(own, ", ")
 		for _, i := range foreign[sys] {
 			l := &s.LAGs[i]
 			mlagLAG[i] = true
 			names = append(names, l.Name)
 			l.MLAG = sys
-			ev := fmt.Sprintf("%s sends LACP system ID %s, not the switch's own MAC (%s): an MLAG interface", l.Name, sys, strings.Join(own, ", "))
-			l.Evidence = append(l.Evidence, ev)
+			l.Evidence = append(l.Evidence, l.Name+" sends LACP system ID "+sys+", not the switch's own MAC ("+owns+"): an MLAG interface")
 		}
 		m.Evidence = append(m.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggActorSystemID of %s = %s, which is not this switch's MAC (%s): the system ID an MLAG pair shares",
-			strings.Join(names, ", "), sys, strings.Join(own, ", ")))
+			strings.Join(names, ", "), sys, owns))
 		s.MLAG = m
 	}
 	peerLink(s, own, sys, mlagLAG)

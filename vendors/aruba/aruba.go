@@ -294,8 +294,9 @@ func (v *view) peerLink(name string) string {
 
 // aggregators marks the LAGs the aggregator table calls multiChassis.
 func (v *view) aggregators(w *vendors.Walk, kind, mib, prefix, col string) bool {
-	rows := w.Column(col)
-	for _, r := range rows {
+	any := false
+	for _, r := range w.Rows(col) {
+		any = true
 		ifx, err := strconv.Atoi(r.Index)
 		n, ok := r.Value.Number()
 		if err != nil || !ok {
@@ -314,7 +315,7 @@ func (v *view) aggregators(w *vendors.Walk, kind, mib, prefix, col string) bool 
 		}
 		l.Evidence = append(l.Evidence, e)
 	}
-	return len(rows) > 0
+	return any
 }
 
 var trunkTypes = map[int]string{1: "trunk", 2: "fecAuto", 3: "saTrunk", 4: "lacpTrk", 5: "none", 6: "dtLacpTrk", 7: "dtTrunk"}
@@ -328,14 +329,14 @@ func decodeProCurve(w *vendors.Walk, s *topology.Switch, problems *[]topology.Pr
 		byName[s.Ports[i].Name] = &s.Ports[i]
 	}
 	typ := map[int]int{}
-	for _, r := range w.Column(hpTrunkType) {
+	for _, r := range w.Rows(hpTrunkType) {
 		i, err := strconv.Atoi(r.Index)
 		if n, ok := r.Value.Number(); err == nil && ok {
 			typ[i] = int(n)
 		}
 	}
 	state := map[int]int{}
-	for _, r := range w.Column(hpTrunkLACPState) {
+	for _, r := range w.Rows(hpTrunkLACPState) {
 		i, err := strconv.Atoi(r.Index)
 		if n, ok := r.Value.Number(); err == nil && ok {
 			state[i] = int(n)

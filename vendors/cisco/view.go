@@ -67,7 +67,7 @@ type cell struct {
 // ID): rows with another index shape are problems.
 func (v *view) intColumn(mib, name, oid string) map[int]cell {
 	out := map[int]cell{}
-	for _, r := range v.w.Column(oid) {
+	for _, r := range v.w.Rows(oid) {
 		n, err := strconv.Atoi(r.Index)
 		if err != nil || n < 0 {
 			v.problemf(r.Line, "%s %s.%s: index is not an integer", mib, name, r.Index)
@@ -83,7 +83,7 @@ func (v *view) intColumn(mib, name, oid string) map[int]cell {
 // pairColumn reads a column indexed by two integers.
 func (v *view) pairColumn(mib, name, oid string) map[[2]int]cell {
 	out := map[[2]int]cell{}
-	for _, r := range v.w.Column(oid) {
+	for _, r := range v.w.Rows(oid) {
 		ix, ok := vendors.IndexInts(r.Index)
 		if !ok || len(ix) != 2 || ix[0] < 0 || ix[1] < 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 			v.problemf(r.Line, "%s %s.%s: index is not two integers", mib, name, r.Index)

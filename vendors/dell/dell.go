@@ -141,7 +141,7 @@ func (c cell) number() (int, bool) {
 func table(w *vendors.Walk, entry string, cols ...int) map[int]map[int]cell {
 	out := map[int]map[int]cell{}
 	for _, c := range cols {
-		for _, r := range w.Column(entry + "." + strconv.Itoa(c)) {
+		for _, r := range w.Rows(entry + "." + strconv.Itoa(c)) {
 			i, err := strconv.Atoi(r.Index)
 			if err != nil || i < 0 || !r.Value.Exists() {
 				continue

@@ -124,11 +124,15 @@ func parseTrunkMember(v string) (ts []trunk, bad []string, cut bool) {
 }
 
 func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
-	rows := w.Column(oidTrunkMember)
-	if len(rows) == 0 {
+	var r vendors.Row
+	found := false
+	for _, row := range w.Rows(oidTrunkMember) {
+		r, found = row, true
+		break
+	}
+	if !found {
 		return
 	}
-	r := rows[0]
 	ts, bad, cut := parseTrunkMember(r.Value.Text())
 	for _, b := range bad {
 		vendors.AddProblem(problems, r.Line, mib+"fsTrunkMember.%s: entry %q is not \"trunk: ports\": skipped", r.Index, b)

@@ -179,7 +179,7 @@ func (v *view) namedTrunks(w *vendors.Walk) {
 func (v *view) trunks(w *vendors.Walk) map[int]int {
 	rows := map[int]map[int]cell{}
 	for _, c := range []int{2, 3, 4, 9} {
-		for _, r := range w.Column(trunkIfEnt + "." + strconv.Itoa(c)) {
+		for _, r := range w.Rows(trunkIfEnt + "." + strconv.Itoa(c)) {
 			i, err := strconv.Atoi(r.Index)
 			if err != nil || !r.Value.Exists() {
 				continue
@@ -250,7 +250,7 @@ func (v *view) members(w *vendors.Walk, trunkLAG map[int]int) {
 	rows := map[key]map[int]cell{}
 	var keys []key
 	for _, c := range []int{2, 3, 6, 14} {
-		for _, r := range w.Column(trunkMemEnt + "." + strconv.Itoa(c)) {
+		for _, r := range w.Rows(trunkMemEnt + "." + strconv.Itoa(c)) {
 			ix, ok := vendors.IndexInts(r.Index)
 			if !ok || len(ix) != 2 || ix[0] < 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 || !r.Value.Exists() {
 				continue

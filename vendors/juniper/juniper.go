@@ -244,7 +244,7 @@ type aggPort struct {
 func (x *sw) lagMIB(w *vendors.Walk, added map[int]bool) {
 	rows := map[int]*aggPort{}
 	col := func(c int, f func(a *aggPort, v vendors.Value)) {
-		for _, r := range w.Column(oidAggPortEntry + "." + strconv.Itoa(c)) {
+		for _, r := range w.Rows(oidAggPortEntry + "." + strconv.Itoa(c)) {
 			i, err := strconv.Atoi(r.Index)
 			if err != nil || i <= 0 {
 				continue
@@ -445,7 +445,7 @@ type vlanRow struct {
 func (x *sw) vlans(w *vendors.Walk, problems *[]topology.Problem) {
 	read := func(col string, idxLen int) []vlanRow {
 		var out []vlanRow
-		for _, r := range w.Column(col) {
+		for _, r := range w.Rows(col) {
 			ix, ok := vendors.IndexInts(r.Index)
 			if !ok || len(ix) != idxLen || ix[idxLen-1] <= 0 || ix[idxLen-1] > 4094 {
 				continue
@@ -487,7 +487,7 @@ func (x *sw) vlans(w *vendors.Walk, problems *[]topology.Problem) {
 		return
 	}
 	basePort := map[int]int{}
-	for _, r := range w.Column(oidBasePortIfIdx) {
+	for _, r := range w.Rows(oidBasePortIfIdx) {
 		bp, err := strconv.Atoi(r.Index)
 		if n, ok := r.Value.Number(); err == nil && ok && n > 0 && n < 1<<31 {
 			basePort[bp] = int(n)

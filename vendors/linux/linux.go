@@ -174,7 +174,7 @@ type aggRow struct {
 func (v *view) aggregators(w *vendors.Walk) {
 	aggs := map[int]*aggRow{}
 	for _, c := range []int{4, 7} {
-		for _, r := range w.Column(oidAggEntry + "." + strconv.Itoa(c)) {
+		for _, r := range w.Rows(oidAggEntry + "." + strconv.Itoa(c)) {
 			i, err := strconv.Atoi(r.Index)
 			if err != nil || i <= 0 {
 				continue
@@ -200,7 +200,7 @@ func (v *view) aggregators(w *vendors.Walk) {
 		return
 	}
 	individual := map[int]bool{}
-	for _, r := range w.Column(oidAggPortEntry + ".24") {
+	for _, r := range w.Rows(oidAggPortEntry + ".24") {
 		if i, err := strconv.Atoi(r.Index); err == nil {
 			if n, ok := r.Value.Number(); ok && n == 2 {
 				individual[i] = true

@@ -82,7 +82,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	}
 	rows := map[int]*row{}
 	for col := 2; col <= 8; col++ {
-		for _, r := range w.Column(neighborEntry + "." + strconv.Itoa(col)) {
+		for _, r := range w.Rows(neighborEntry + "." + strconv.Itoa(col)) {
 			i, err := strconv.Atoi(r.Index)
 			if err != nil || i < 0 {
 				vendors.AddProblem(problems, r.Line, mib+"mtxrNeighborTable: index %q is not a row number", r.Index)
@@ -173,7 +173,7 @@ const lldpRem = "LLDP-MIB lldpRemTable."
 // withdrawn and the neighbour's source says how it was placed.
 func placeLLDP(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	ifOf := map[string]int{}
-	for _, r := range w.Column(neighborEntry + ".8") {
+	for _, r := range w.Rows(neighborEntry + ".8") {
 		if v, ok := r.Value.Number(); ok && v > 0 && v < 1<<31 {
 			ifOf[r.Index] = int(v)
 		}

@@ -76,7 +76,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 	rems := map[string]*rem{}
 	var order []string
 	for col := 4; col <= 10; col++ {
-		for _, row := range w.Column(remEntry + "." + strconv.Itoa(col)) {
+		for _, row := range w.Rows(remEntry + "." + strconv.Itoa(col)) {
 			r := rems[row.Index]
 			if r == nil {
 				ix, ok := vendors.IndexInts(row.Index)
@@ -115,7 +115,7 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		return
 	}
 	// IPv4 management addresses: …remIndex.1(ipV4).4.a.b.c.d
-	for _, row := range w.Column(manAddrIfSub) {
+	for _, row := range w.Rows(manAddrIfSub) {
 		ix, ok := vendors.IndexInts(row.Index)
 		if !ok || len(ix) != 10 || ix[4] != 1 || ix[5] != 4 {
 			continue
