@@ -21,7 +21,12 @@ func seedFrom(f *testing.F, patterns ...string) {
 
 func FuzzProcBonding(f *testing.F) {
 	seedFrom(f, filepath.Join(fixtureDir, "bonding", "*"), "testdata/capture/*/bonding/*", "testdata/sosreport-*/proc/net/bonding/*")
+	// small seeds: the lines the scanner treats apart
+	for _, s := range []string{"Bonding Mode: 802.3ad\nLACP rate: FAST\n", "Slave Interface: e\r\nMII Status: Up-\n", "/proc/net/bonding/b\nBonding Mode: x\nSpeed: 1", "Bonding Mode: (xor)\nPermanent HW addr: 0:1:2:3:4:5\n"} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkBondingAgrees(t, data) // the byte scanner reads as the string parser did
 		bonds, _, err := ParseProcBonding(data, "fuzz", "bond0")
 		if err == nil && len(bonds) == 0 {
 			t.Fatal("no error and no bond")
