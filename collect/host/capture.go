@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -27,9 +28,9 @@ type layout struct {
 	ipLinkText []string
 	bondingDir string
 	lldp       []string
-	ethtool    func(nic string) []string
+	ethtool    nicFile
 	// ethtoolInfo: `ethtool -i <nic>` output (driver), when kept apart.
-	ethtoolInfo func(nic string) []string
+	ethtoolInfo nicFile
 	sosreport   bool
 	ovsBonds    []string // `ovs-appctl bond/show` output
 	teamdDir    string   // `teamdctl <team> state dump` outputs
@@ -40,7 +41,7 @@ var captureLayout = layout{
 	ipLinkJSON: []string{"ip-link.json"},
 	bondingDir: "bonding",
 	lldp:       []string{"lldp.json", "lldp.txt", "lldp.keyvalue"},
-	ethtool:    func(nic string) []string { return []string{"ethtool/" + nic} },
+	ethtool:    nicFile{dir: "ethtool"},
 	ovsBonds:   []string{"ovs-bonds.txt"},
 	teamdDir:   "teamd",
 }
@@ -57,14 +58,15 @@ var sosLayout = layout{
 		"sos_commands/lldp/lldpcli_-f_json_show_neighbors_details", "sos_commands/lldp/lldpcli_show_neighbors_details",
 		"sos_commands/lldp/lldpctl", "sos_commands/lldp/lldpcli_show_neighbors",
 	},
-	ethtool: func(nic string) []string { return []string{"sos_commands/networking/ethtool_" + nic} },
-	ethtoolInfo: func(nic string) []string {
-		return []string{"sos_commands/networking/ethtool_-i_" + nic}
-	},
-	sosreport: true,
-	ovsBonds:  []string{"sos_commands/openvswitch/ovs-appctl_bond.show"},
-	teamdDir:  "sos_commands/teamd",
+	ethtool:     nicFile{dir: "sos_commands/networking", prefix: "ethtool_"},
+	ethtoolInfo: nicFile{dir: "sos_commands/networking", prefix: "ethtool_-i_"},
+	sosreport:   true,
+	ovsBonds:    []string{"sos_commands/openvswitch/ovs-appctl_bond.show"},
+	teamdDir:    "sos_commands/teamd",
 }
+
+// nicFile names a file per NIC: dir/<prefix><nic> (dir "": none).
+type nicFile struct{ dir, prefix string }
 
 // IsSosreport reports whether dir looks like an unpacked sosreport.
 func IsSosreport(fsys fs.FS, dir string) bool {
@@ -87,7 +89,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	}
 	h := &topology.Host{Source: dir}
 	if p, b := r.first(lay.hostname); b != nil {
-		h.Name = strings.TrimSpace(firstLine(b))
+		h.Name = firstLine(b)
 		if h.Name == "" {
 			r.problem("%s: empty", p)
 		}
@@ -171,11 +173,12 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	// ethtool
 	for i := range h.NICs {
 		n := &h.NICs[i]
-		if _, b := r.first(lay.ethtool(n.Name)); b != nil {
-			applyEthtool(n, b)
-		}
-		if lay.ethtoolInfo != nil {
-			if _, b := r.first(lay.ethtoolInfo(n.Name)); b != nil {
+		for _, nf := range [...]nicFile{lay.ethtool, lay.ethtoolInfo} {
+			// a name per NIC only when the folder is there
+			if nf.dir == "" || !r.exists(nf.dir) {
+				continue
+			}
+			if _, b := r.first([]string{nf.dir + "/" + nf.prefix + n.Name}); b != nil {
 				applyEthtool(n, b)
 			}
 		}
@@ -310,13 +313,11 @@ type capReader struct {
 	ffs      FolderFS
 	dir      string
 	problems []string
-	// listed caches directory listings (folder relative to the capture,
-	// "" or "a/b/" → names), so that absent optional files cost no failed
-	// open; entries keeps the listings themselves.
-	listed  map[string]map[string]bool
-	entries map[string]listing
-	// folders are the folders opened through ffs (nil: could not be).
-	folders map[string]Folder
+	// dirs are the capture's folders looked at, each opened (through ffs)
+	// and listed once, so that absent optional files cost no failed open.
+	// A capture's layout names a handful: a list, searched in order.
+	dirs    []capDir
+	dirsBuf [4]capDir
 	// buf is the read buffer, reused from file to file (and, pooled, from
 	// host to host): what read returns is valid until the next read, and
 	// every parser copies out what it keeps.
@@ -326,9 +327,13 @@ type capReader struct {
 	newest time.Time
 }
 
-type listing struct {
-	entries []fs.DirEntry
-	err     error
+// capDir is one folder of a capture.
+type capDir struct {
+	d              string // "" or "a/b/", relative to the capture
+	opened, listed bool
+	f              Folder        // opened through ffs; nil when it could not be
+	entries        []fs.DirEntry // its listing, sorted by name
+	err            error
 }
 
 // readBufs pools read buffers across capture folders.
@@ -339,19 +344,31 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 const maxPooledBuf = 1 << 20
 
 func newCapReader(fsys fs.FS, dir string) *capReader {
-	r := &capReader{fsys: fsys, dir: dir, listed: map[string]map[string]bool{}, entries: map[string]listing{}, buf: readBufs.Get().(*[]byte)}
+	r := &capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte)}
+	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
-		r.folders = map[string]Folder{}
 	}
 	return r
 }
 
+// dir is the index in r.dirs of the folder d ("" or "a/b/"), added when
+// new. (An index: adding moves the list.)
+func (r *capReader) dirIndex(d string) int {
+	for i := range r.dirs {
+		if r.dirs[i].d == d {
+			return i
+		}
+	}
+	r.dirs = append(r.dirs, capDir{d: d})
+	return len(r.dirs) - 1
+}
+
 // close closes the folders opened and gives the buffer back.
 func (r *capReader) close() {
-	for _, f := range r.folders {
-		if f != nil {
-			f.Close()
+	for _, d := range r.dirs {
+		if d.f != nil {
+			d.f.Close()
 		}
 	}
 	if cap(*r.buf) <= maxPooledBuf {
@@ -364,8 +381,9 @@ func (r *capReader) close() {
 // folder is the open folder d ("" or "a/b/", relative to the capture), or
 // nil when it cannot be opened (reading through fsys then says why).
 func (r *capReader) folder(d string) Folder {
-	f, ok := r.folders[d]
-	if !ok {
+	i := r.dirIndex(d)
+	if !r.dirs[i].opened {
+		var f Folder
 		var err error
 		if d == "" {
 			f, err = r.ffs.OpenFolder(r.dir)
@@ -381,9 +399,9 @@ func (r *capReader) folder(d string) Folder {
 		if err != nil {
 			f = nil
 		}
-		r.folders[d] = f
+		r.dirs[i].f, r.dirs[i].opened = f, true
 	}
-	return f
+	return r.dirs[i].f
 }
 
 // read reads the file p of fsys as fs.ReadFile does, into the reused
@@ -391,8 +409,8 @@ func (r *capReader) folder(d string) Folder {
 // look-up of the name). The bytes are valid until the next read.
 func (r *capReader) read(p string) ([]byte, error) {
 	if r.ffs != nil {
-		if rel, ok := strings.CutPrefix(p, r.dir+"/"); ok {
-			d, base := path.Split(rel)
+		if rel, ok := strings.CutPrefix(p, r.dir); ok && strings.HasPrefix(rel, "/") {
+			d, base := path.Split(rel[1:])
 			if f := r.folder(d); f != nil {
 				b, mod, err := f.ReadFileBuf(base, *r.buf)
 				if err != nil {
@@ -452,25 +470,25 @@ func readInto(f io.Reader, size int64, buf []byte) ([]byte, error) {
 // list lists the folder d ("" or "a/b/", relative to the capture) once.
 // A folder whose parent's listing lacks it is absent without a look.
 func (r *capReader) list(d string) ([]fs.DirEntry, error) {
-	if l, ok := r.entries[d]; ok {
-		return l.entries, l.err
-	}
-	full := path.Join(r.dir, d)
-	var l listing
-	switch {
-	case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
-		l.err = &fs.PathError{Op: "open", Path: full, Err: fs.ErrNotExist}
-	case r.ffs != nil && r.folder(d) != nil:
-		l.entries, l.err = r.folder(d).ReadDir(-1)
-		if l.err == nil {
-			break
+	i := r.dirIndex(d)
+	if !r.dirs[i].listed {
+		var entries []fs.DirEntry
+		var err error
+		switch {
+		case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
+			err = &fs.PathError{Op: "open", Path: path.Join(r.dir, d), Err: fs.ErrNotExist}
+		case r.ffs != nil && r.folder(d) != nil:
+			entries, err = r.folder(d).ReadDir(-1)
+			if err == nil {
+				break
+			}
+			fallthrough // let fs.ReadDir say what is wrong, in its own words
+		default:
+			entries, err = fs.ReadDir(r.fsys, path.Join(r.dir, d))
 		}
-		fallthrough // let fs.ReadDir say what is wrong, in its own words
-	default:
-		l.entries, l.err = fs.ReadDir(r.fsys, full)
+		r.dirs[i].entries, r.dirs[i].err, r.dirs[i].listed = entries, err, true
 	}
-	r.entries[d] = l
-	return l.entries, l.err
+	return r.dirs[i].entries, r.dirs[i].err
 }
 
 // exists reports whether rel (relative to the capture folder) is listed in
@@ -479,24 +497,19 @@ func (r *capReader) exists(rel string) bool {
 	// One listing per folder answers every optional file (lldp.json/.txt/
 	// .keyvalue, l2.pcap(ng), ovs-bonds.txt, …) without failed opens.
 	d, base := path.Split(rel)
-	names, ok := r.listed[d]
-	if !ok {
-		entries, err := r.list(d)
-		switch {
-		case err == nil:
-			names = make(map[string]bool, len(entries))
-			for _, e := range entries {
-				names[e.Name()] = true
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			names = map[string]bool{}
-		default:
-			names = nil
-		}
-		r.listed[d] = names
+	entries, err := r.list(d)
+	switch {
+	case err == nil:
+		_, found := slices.BinarySearchFunc(entries, base, compareName)
+		return found
+	case errors.Is(err, fs.ErrNotExist):
+		return false
 	}
-	return names == nil || names[base]
+	return true
 }
+
+// compareName orders a sorted listing's entries by name.
+func compareName(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) }
 
 // isSosreport is IsSosreport answered from the folder's listing when it
 // is opened as a folder: a sos_commands entry that is not a symlink the
@@ -509,7 +522,7 @@ func (r *capReader) isSosreport() bool {
 	if err != nil {
 		return IsSosreport(r.fsys, r.dir)
 	}
-	i, found := slices.BinarySearchFunc(entries, "sos_commands", func(e fs.DirEntry, n string) int { return strings.Compare(e.Name(), n) })
+	i, found := slices.BinarySearchFunc(entries, "sos_commands", compareName)
 	return found && entries[i].Type()&fs.ModeSymlink == 0
 }
 
@@ -535,9 +548,10 @@ func (r *capReader) first(names []string) (string, []byte) {
 	return "", nil
 }
 
+// firstLine is b's first line without surrounding white space.
 func firstLine(b []byte) string {
-	s, _, _ := strings.Cut(string(b), "\n")
-	return s
+	l, _, _ := bytes.Cut(b, []byte{'\n'})
+	return string(bytes.TrimSpace(l))
 }
 
 // mergeHost joins what the link listing says (ip-link or netlink) with the
