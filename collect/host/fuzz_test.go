@@ -41,8 +41,11 @@ func FuzzProcBonding(f *testing.F) {
 
 func FuzzIPLinkJSON(f *testing.F) {
 	seedFrom(f, "testdata/capture/*/ip-link.json")
-	f.Add([]byte(`[{"ifname":"bond0","linkinfo":{"info_kind":"bond","info_data":{"mode":4,"miimon":"100","arp_ip_target":["10.0.0.1"],"ad_info":{"aggregator":1}}}}]`))
+	for _, s := range ipLinkSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkIPLinkAgrees(t, data) // as before the scratch buffers
 		l, err := ParseIPLinkJSON(data, "fuzz")
 		if err == nil && l == nil {
 			t.Fatal("nil result without error")

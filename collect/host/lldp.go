@@ -149,11 +149,11 @@ func viaProto(v string) topology.Protocol {
 // lldpcli always prints an object (a string for a chassis, say) is an
 // error at its line and column: such a file is not what lldpcli wrote.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
-	root, release, err := parseJSON(data, file)
+	root, parser, err := parseJSON(data, file)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer parsers.Put(parser)
 	if root.Type() != fastjson.TypeObject {
 		return nil, jsonValueError(file, data, nil, "not lldpcli JSON: top level is not an object")
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
@@ -119,8 +118,7 @@ type bondParser struct {
 	lacpN            *int // the counter of the block p.lacp is in
 
 	key  [64]byte // the line's key in lower case (lowerASCII)
-	word [64]byte // a value's word in lower case
-	macs []string // the MACs of the file so far, each kept once (mac)
+	macs macList
 }
 
 // slaveFields are the lines of a slave section that completeness is
@@ -269,61 +267,6 @@ func (p *bondParser) atoi(key, v []byte) int {
 	return n
 }
 
-// lowerASCII is b in lower case, in dst's storage, or ok false when b is
-// not short ASCII: the caller then lowers it with strings.ToLower, whose
-// Unicode rules this does not copy. dropHyphens leaves out '-' as
-// LinkState.Folded does.
-func lowerASCII(dst *[64]byte, b []byte, dropHyphens bool) ([]byte, bool) {
-	if len(b) > len(dst) {
-		return nil, false
-	}
-	out := dst[:0]
-	for _, c := range b {
-		switch {
-		case c >= utf8.RuneSelf:
-			return nil, false
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c == '-' && dropHyphens:
-			continue
-		}
-		out = append(out, c)
-	}
-	return out, true
-}
-
-// lowerWord is strings.ToLower(string(b)), interned.
-func (p *bondParser) lowerWord(b []byte) string {
-	if l, ok := lowerASCII(&p.word, b, false); ok {
-		return internBytes(l)
-	}
-	return intern(strings.ToLower(string(b)))
-}
-
-// linkState is topology.ParseLinkState(string(b)), interned.
-func (p *bondParser) linkState(b []byte) topology.LinkState {
-	if l, ok := lowerASCII(&p.word, bytes.TrimSpace(b), true); ok {
-		return topology.LinkState(internBytes(l))
-	}
-	return topology.LinkState(intern(string(topology.ParseLinkState(string(b)))))
-}
-
-// mac is topology.NormalizeMAC(string(b)), the same string for the same
-// address however often the file repeats it (the bond's address is each
-// slave's actor system, the partner's is on every slave).
-func (p *bondParser) mac(b []byte) string {
-	for _, m := range p.macs {
-		if m == string(b) {
-			return m
-		}
-	}
-	m := topology.NormalizeMAC(string(b))
-	if m == string(b) && len(p.macs) < 16 {
-		p.macs = append(p.macs, m)
-	}
-	return m
-}
-
 // word is b's first field, interned.
 func word(b []byte) string { return internBytes(firstFieldBytes(b)) }
 
@@ -433,7 +376,7 @@ func (p *bondParser) feed(raw []byte) {
 			a.PartnerKey = p.atoi(key, val)
 			return
 		case "partner mac address":
-			a.PartnerMAC = p.mac(val)
+			a.PartnerMAC = p.macs.get(val)
 			return
 		}
 		p.inAggSec = false
@@ -443,7 +386,7 @@ func (p *bondParser) feed(raw []byte) {
 	case "transmit hash policy":
 		b.XmitHashPolicy = word(val)
 	case "mii status":
-		b.State = p.linkState(val)
+		b.State = linkStateOf(val)
 	case "mii polling interval (ms)":
 		b.MIIMon = p.atoi(key, val)
 	case "up delay (ms)":
@@ -465,7 +408,7 @@ func (p *bondParser) feed(raw []byte) {
 	case "currently active slave":
 		b.ActiveSlave = noneToEmpty(word(val))
 	case "lacp rate":
-		b.LACPRate = p.lowerWord(firstFieldBytes(val))
+		b.LACPRate = lowerWord(firstFieldBytes(val))
 	case "lacp active":
 		on := bytes.EqualFold(val, []byte("on")) || string(val) == "1"
 		b.LACPActive = &on
@@ -474,7 +417,7 @@ func (p *bondParser) feed(raw []byte) {
 	case "aggregator selection policy (ad_select)":
 		b.AdSelect = word(val)
 	case "system mac address":
-		b.AdActorSystem = p.mac(val)
+		b.AdActorSystem = p.macs.get(val)
 	}
 }
 
@@ -514,7 +457,7 @@ func (p *bondParser) slaveField(lkb, key, val []byte) {
 			l.SystemPriority = p.atoi(key, val)
 			return
 		case "system mac address":
-			l.System = p.mac(val)
+			l.System = p.macs.get(val)
 			return
 		case "port key", "oper key":
 			l.Key = p.atoi(key, val)
@@ -538,13 +481,13 @@ func (p *bondParser) slaveField(lkb, key, val []byte) {
 	}
 	switch string(lkb) {
 	case "mii status":
-		s.MIIStatus = p.linkState(val)
+		s.MIIStatus = linkStateOf(val)
 		p.seen |= sfMII
 	case "speed":
 		s.Speed = p.atoi(key, val)
 		p.seen |= sfSpeed
 	case "duplex":
-		d := p.lowerWord(val)
+		d := lowerWord(val)
 		if d == "unknown" {
 			d = ""
 		}
@@ -557,7 +500,7 @@ func (p *bondParser) slaveField(lkb, key, val []byte) {
 		if bytes.ContainsAny(val, "xX") {
 			break // "xx:xx:…", not an address
 		}
-		if m := p.mac(val); m != "" {
+		if m := p.macs.get(val); m != "" {
 			s.PermMAC = m
 		}
 	case "slave queue id":
@@ -565,10 +508,10 @@ func (p *bondParser) slaveField(lkb, key, val []byte) {
 	case "aggregator id":
 		s.AggregatorID = p.atoi(key, val)
 	case "actor churn state":
-		s.ActorChurn = p.lowerWord(val)
+		s.ActorChurn = lowerWord(val)
 		p.seen |= sfActorChurn
 	case "partner churn state":
-		s.PartnerChurn = p.lowerWord(val)
+		s.PartnerChurn = lowerWord(val)
 		p.seen |= sfPartnerChurn
 	}
 }
