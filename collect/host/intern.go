@@ -184,20 +184,24 @@ func linkStateOf(b []byte) topology.LinkState {
 // string made once however often the file repeats it (a bond's address is
 // each slave's too; the partner's is on every slave). It keeps the first
 // few addresses: a file of many costs a copy each, as before.
-type macList struct{ seen []string }
+type macList struct {
+	seen [16]string
+	n    int
+}
 
 func (m *macList) get(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	for _, s := range m.seen {
+	for _, s := range m.seen[:m.n] {
 		if s == string(b) {
 			return s
 		}
 	}
 	s := topology.NormalizeMAC(string(b))
-	if s == string(b) && len(m.seen) < 16 {
-		m.seen = append(m.seen, s)
+	if s == string(b) && m.n < len(m.seen) {
+		m.seen[m.n] = s
+		m.n++
 	}
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 
@@ -84,22 +85,54 @@ func (b *nbBuilder) setAggregation(id string) {
 
 var ouiSeparators = strings.NewReplacer(",", "", ":", "", "-", "")
 
+// canonOUI is an OUI without separators in upper case ("00,80,c2" →
+// "0080C2"), made without a copy when it is ASCII and short, as lldpd
+// prints it; the returned text is only to be compared.
+func canonOUI(oui string) string {
+	var buf [16]byte
+	out := buf[:0]
+	for i := 0; i < len(oui); i++ {
+		switch c := oui[i]; {
+		case c == ',' || c == ':' || c == '-':
+		case c >= utf8.RuneSelf || len(out) == len(buf):
+			return strings.ToUpper(ouiSeparators.Replace(oui))
+		case c >= 'a' && c <= 'z':
+			out = append(out, c-('a'-'A'))
+		default:
+			out = append(out, c)
+		}
+	}
+	switch string(out) { // the two it is compared with, as constants
+	case "0080C2":
+		return "0080C2"
+	case "00120F":
+		return "00120F"
+	}
+	return ""
+}
+
+func isTLVSeparator(r rune) bool { return r == ',' || r == ':' || r == ' ' }
+
 // unknownTLV decodes the IEEE 802.1 (00-80-C2 subtype 7) and old 802.3
 // (00-12-0F subtype 3) link aggregation TLVs lldpd lists as unknown.
 func (b *nbBuilder) unknownTLV(oui, subtype, value string) {
-	oui = strings.ToUpper(ouiSeparators.Replace(oui))
-	if !(oui == "0080C2" && subtype == "7") && !(oui == "00120F" && subtype == "3") {
+	if o := canonOUI(oui); !(o == "0080C2" && subtype == "7") && !(o == "00120F" && subtype == "3") {
 		return
 	}
-	var bs []byte
-	for _, h := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ':' || r == ' ' }) {
+	// The first five of the value's hex bytes; every one must be a byte.
+	var bs [5]byte
+	n := 0
+	for h := range strings.FieldsFuncSeq(value, isTLVSeparator) {
 		x, err := strconv.ParseUint(h, 16, 8)
 		if err != nil {
 			return
 		}
-		bs = append(bs, byte(x))
+		if n < len(bs) {
+			bs[n] = byte(x)
+		}
+		n++
 	}
-	if len(bs) < 5 {
+	if n < 5 {
 		return
 	}
 	la := &topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
@@ -162,6 +195,9 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
 	p := &lldpJSON{data: data, file: file, root: root}
+	if n := countInterfaces(lldp); n > 0 {
+		p.out = make([]topology.Neighbour, 0, n)
+	}
 	for _, l := range p.objects(lldp) {
 		for _, ifc := range p.objects(l.Get("interface")) {
 			if name := scalar(ifc.Get("name")); name != "" {
@@ -178,7 +214,39 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	if len(p.out) == 0 {
+		return nil, nil // none, as when nothing was appended
+	}
 	return p.out, nil
+}
+
+// countInterfaces is about how many neighbours an "lldp" value lists (a
+// size hint: the interfaces of its lists and objects, each key of -f
+// json's {"eth0": {...}} one).
+func countInterfaces(lldp *fastjson.Value) int {
+	n := 0
+	count := func(ifc *fastjson.Value) {
+		if o, err := ifc.Object(); err == nil && ifc.Get("name") == nil {
+			n += o.Len()
+		} else {
+			n++
+		}
+	}
+	each := func(v *fastjson.Value, f func(*fastjson.Value)) {
+		if a, err := v.Array(); err == nil {
+			for _, e := range a {
+				f(e)
+			}
+		} else if v.Type() == fastjson.TypeObject {
+			f(v)
+		}
+	}
+	each(lldp, func(l *fastjson.Value) {
+		if ifcs := l.Get("interface"); ifcs != nil {
+			each(ifcs, count)
+		}
+	})
+	return min(n, 1024)
 }
 
 // lldpJSON reads one lldpcli JSON document; err is its first wrongly
@@ -333,7 +401,11 @@ func scalarN(v *fastjson.Value, n int) string {
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
 		return internShort(b, n)
-	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+	case fastjson.TypeTrue:
+		return "true"
+	case fastjson.TypeFalse:
+		return "false"
+	case fastjson.TypeNumber:
 		return v.String()
 	case fastjson.TypeArray:
 		a, _ := v.Array()
@@ -344,17 +416,6 @@ func scalarN(v *fastjson.Value, n int) string {
 		return scalarN(v.Get("value"), n)
 	}
 	return ""
-}
-
-// scalars returns every text of a possibly-list value.
-func scalars(v *fastjson.Value) []string {
-	var out []string
-	for _, e := range asList(v) {
-		if s := scalar(e); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (p *lldpJSON) iface(name string, body *fastjson.Value) {
@@ -419,7 +480,11 @@ func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
 		// the switch says it: held once (longer than internShort's words)
 		b.n.SystemDescr = intern(d)
 	}
-	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.Get("mgmt-ip"))...)
+	for _, e := range asList(cm.Get("mgmt-ip")) {
+		if s := scalar(e); s != "" {
+			b.n.MgmtAddrs = append(b.n.MgmtAddrs, s)
+		}
+	}
 }
 
 // ParseLLDPKeyValue parses `lldpcli -f keyvalue show neighbors details`:
