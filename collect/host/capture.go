@@ -103,7 +103,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	var ipFile string
 	if p, b := r.first(lay.ipLinkJSON); b != nil {
 		ipFile = p
-		l, err := ParseIPLinkJSON(b, p)
+		l, err := parseIPLinkJSON(b, p, &r.macs)
 		if err != nil {
 			r.problems = append(r.problems, err.Error())
 		} else {
@@ -125,7 +125,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	}
 
 	// bonding files
-	procBonds := map[string]topology.Bond{}
+	procBonds := map[string]*topology.Bond{} // (pointers: a Bond is large)
 	var procOrder []string
 	bdir := path.Join(dir, lay.bondingDir)
 	entries, err := r.list(lay.bondingDir + "/")
@@ -142,7 +142,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problem("%s: %v", p, err)
 			continue
 		}
-		bonds, errs, err := ParseProcBonding(b, p, e.Name())
+		bonds, errs, err := parseProcBonding(b, p, e.Name(), &r.macs)
 		for _, pe := range errs {
 			r.problems = append(r.problems, pe.Error())
 		}
@@ -150,7 +150,8 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problems = append(r.problems, err.Error())
 			continue
 		}
-		for _, bd := range bonds {
+		for i := range bonds {
+			bd := &bonds[i]
 			if _, dup := procBonds[bd.Name]; dup {
 				r.problem("%s: bond %s described twice: the later copy is used", p, quote.Name(bd.Name))
 			} else {
@@ -322,6 +323,8 @@ type capReader struct {
 	// host to host): what read returns is valid until the next read, and
 	// every parser copies out what it keeps.
 	buf *[]byte
+	// macs makes each MAC address the capture's files say one string.
+	macs macList
 	// newest is the latest modification time of the files read (zero when
 	// the file system keeps none, as the embedded demo site).
 	newest time.Time
@@ -557,7 +560,7 @@ func firstLine(b []byte) string {
 // mergeHost joins what the link listing says (ip-link or netlink) with the
 // bonding driver's view (/proc/net/bonding) into h: NICs, bridges, VLANs,
 // and every bond with both halves merged. problem reports inconsistencies.
-func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
+func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
 	if links != nil {
 		h.NICs = links.NICs
 		h.Bridges = links.Bridges
@@ -585,14 +588,14 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		pb, inProc := procBonds[name]
+		pb := procBonds[name]
 		ib := ipBonds[name]
 		var b topology.Bond
 		switch {
-		case inProc && ib != nil:
-			b = mergeBond(pb, ib)
-		case inProc:
-			b = pb
+		case pb != nil && ib != nil:
+			b = mergeBond(*pb, ib)
+		case pb != nil:
+			b = *pb
 			if links != nil {
 				problem("%s: bond %s is not in %s", pb.Source, quote.Name(name), ipFile)
 			}

@@ -67,6 +67,12 @@ var lacpRates = map[string]string{"slow": "slow", "0": "slow", "fast": "fast", "
 
 // ParseIPLinkJSON parses `ip -details -json link show` output.
 func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
+	return parseIPLinkJSON(data, file, new(macList))
+}
+
+// parseIPLinkJSON is ParseIPLinkJSON making MACs through macs (shared by
+// the files of a capture).
+func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	root, parser, err := parseJSON(data, file)
 	if err != nil {
 		return nil, err
@@ -89,7 +95,6 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 	}
 	info := make(map[string]ifInfo, len(links))
 	ifNames := make(map[int]string, len(links))
-	var macs macList
 	mastered := 0                     // links with a master
 	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
 	newPort := func(st int) *topology.LACPPort {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
@@ -64,7 +65,22 @@ var bondingModes = []struct {
 // of a line: only the words a bond keeps become strings (interned, or
 // copied when they are one host's own, as MAC and IP addresses).
 func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond, errs []error, err error) {
-	p := &bondParser{file: file, defName: bondName}
+	return parseProcBonding(data, file, bondName, new(macList))
+}
+
+// bondParsers are reused from file to file: a parser holds a bond and a
+// slave being read, and is large.
+var bondParsers = sync.Pool{New: func() any { return new(bondParser) }}
+
+// parseProcBonding is ParseProcBonding making MACs through macs (shared by
+// the files of a capture).
+func parseProcBonding(data []byte, file, bondName string, macs *macList) (bonds []topology.Bond, errs []error, err error) {
+	p := bondParsers.Get().(*bondParser)
+	*p = bondParser{file: file, defName: bondName, macs: macs}
+	defer func() {
+		*p = bondParser{} // keeps nothing of this file
+		bondParsers.Put(p)
+	}()
 	// The kernel ends every line with a newline: a last line without one
 	// was cut, and its value (Speed: 25 of 25000) must not be used.
 	body, cut := data, []byte(nil)
@@ -118,7 +134,7 @@ type bondParser struct {
 	lacpN            *int // the counter of the block p.lacp is in
 
 	key  [64]byte // the line's key in lower case (lowerASCII)
-	macs macList
+	macs *macList
 }
 
 // slaveFields are the lines of a slave section that completeness is

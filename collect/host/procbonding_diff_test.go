@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"unsafe"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // bondingSeedFiles are the bonding files of the fixtures and the package's
@@ -127,4 +129,26 @@ func TestProcBondingSharesStrings(t *testing.T) {
 	same("bond name", a[0].Name, b[0].Name)
 	same("actor system within a file", a[0].AdActorSystem, as.Actor.System)
 	same("partner system within a file", a[0].Slaves[1].Partner.System, as.Partner.System)
+}
+
+// The pooled parser keeps nothing of one file for the next: what a parse
+// returned is unchanged by the parses after it, and equals a parse of its
+// own.
+func TestProcBondingParserReuse(t *testing.T) {
+	files := bondingSeedFiles(t)
+	type result struct {
+		bonds []topology.Bond
+		errs  string
+	}
+	var got []result
+	for _, data := range files {
+		bonds, errs, _ := ParseProcBonding(data, "f", "bond0")
+		got = append(got, result{bonds, fmt.Sprint(errs)})
+	}
+	for i := len(files) - 1; i >= 0; i-- {
+		bonds, errs, _ := ParseProcBonding(files[i], "f", "bond0")
+		if !reflect.DeepEqual(got[i].bonds, bonds) || got[i].errs != fmt.Sprint(errs) {
+			t.Fatalf("file %d read before others differs from a read after them", i)
+		}
+	}
 }
