@@ -233,16 +233,17 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	if b.ActiveAggregator == nil {
 		b.ActiveAggregator = ib.ActiveAggregator
 	}
-	ipSlaves := map[string]topology.Slave{}
-	for _, s := range ib.Slaves {
-		ipSlaves[s.Name] = s
+	ipSlaves := make(map[string]int, len(ib.Slaves)) // index in ib.Slaves (the last of a name)
+	for i, s := range ib.Slaves {
+		ipSlaves[s.Name] = i
 	}
 	for i := range b.Slaves {
 		s := &b.Slaves[i]
-		is, ok := ipSlaves[s.Name]
+		j, ok := ipSlaves[s.Name]
 		if !ok {
 			continue
 		}
+		is := ib.Slaves[j]
 		if s.PermMAC == "" {
 			s.PermMAC = is.PermMAC
 		}
@@ -264,7 +265,7 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	}
 	slices.Sort(extra)
 	for _, n := range extra {
-		b.Slaves = append(b.Slaves, ipSlaves[n])
+		b.Slaves = append(b.Slaves, ib.Slaves[ipSlaves[n]])
 	}
 	return b
 }

@@ -83,8 +83,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		return nil, jsonValueError(file, data, nil, "not `ip -json link` output: top level is not a list")
 	}
 	out := &Links{NICs: make([]topology.NIC, 0, len(links))}
-	bonds := map[string]*topology.Bond{}
-	var bondOrder []string
+	bonds := map[string]int{} // index in out.Bonds, made in the order first named
 	bridges := map[string]*topology.Bridge{}
 	var bridgeOrder []string
 	// What the first pass learns of each link by name: its kind, and how
@@ -96,6 +95,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	info := make(map[string]ifInfo, len(links))
 	ifNames := make(map[int]string, len(links))
 	mastered := 0                     // links with a master
+	nBonds := 0                       // links that are bonds
 	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
 	newPort := func(st int) *topology.LACPPort {
 		if len(lacpPorts) == cap(lacpPorts) {
@@ -104,14 +104,15 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		lacpPorts = append(lacpPorts, topology.LACPPort{State: topology.LACPState(st), StateKnown: true})
 		return &lacpPorts[len(lacpPorts)-1]
 	}
+	// getBond's bond is valid until the next call (out.Bonds may move).
 	getBond := func(name string) *topology.Bond {
-		if b, ok := bonds[name]; ok {
-			return b
+		i, ok := bonds[name]
+		if !ok {
+			i = len(out.Bonds)
+			bonds[name] = i
+			out.Bonds = append(out.Bonds, topology.Bond{Name: name, Kind: topology.BondKindLinux})
 		}
-		b := &topology.Bond{Name: name, Kind: topology.BondKindLinux}
-		bonds[name] = b
-		bondOrder = append(bondOrder, name)
-		return b
+		return &out.Bonds[i]
 	}
 	getBridge := func(name string) *topology.Bridge {
 		if b, ok := bridges[name]; ok {
@@ -127,6 +128,9 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		e := info[name]
 		e.kind = jstr(l, "linkinfo", "info_kind")
 		info[name] = e
+		if e.kind == "bond" {
+			nBonds++
+		}
 		if i := jint(l, "ifindex"); i > 0 {
 			ifNames[i] = name
 		}
@@ -138,6 +142,9 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		}
 	}
 	out.IfNames = ifNames
+	if nBonds > 0 {
+		out.Bonds = make([]topology.Bond, 0, nBonds)
+	}
 	for i, l := range links {
 		if l.Type() != fastjson.TypeObject {
 			return nil, jsonValueError(file, data, []any{i}, "link %d is not an object", i)
@@ -264,21 +271,17 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	if len(out.NICs) == 0 {
 		out.NICs = nil // as when appended to: no NICs is none, not an empty list
 	}
-	if len(bondOrder) > 0 {
-		out.Bonds = make([]topology.Bond, 0, len(bondOrder))
-	}
-	for _, name := range bondOrder {
-		b := bonds[name]
+	for i := range out.Bonds {
+		b := &out.Bonds[i]
 		if b.Mode == "" && b.Source == "" {
 			b.Source = file // slaves of a master that is not listed as a bond
 		}
 		if b.Bridge != "" {
 			br := getBridge(b.Bridge)
-			if !slices.Contains(br.Ports, name) {
-				br.Ports = append(br.Ports, name)
+			if !slices.Contains(br.Ports, b.Name) {
+				br.Ports = append(br.Ports, b.Name)
 			}
 		}
-		out.Bonds = append(out.Bonds, *b)
 	}
 	for _, name := range bridgeOrder {
 		br := bridges[name]

@@ -3,6 +3,7 @@ package host
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -475,10 +476,10 @@ func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
 	if n := scalar(cm.Get("name")); n != "" {
 		b.n.SystemName = n
 	}
-	if d := scalar(cm.Get("descr")); d != "" {
+	if d := scalarN(cm.Get("descr"), math.MaxInt); d != "" {
 		// a switch's description is long and every host NIC that hears
-		// the switch says it: held once (longer than internShort's words)
-		b.n.SystemDescr = intern(d)
+		// the switch says it: held once (interned whatever its length)
+		b.n.SystemDescr = d
 	}
 	for _, e := range asList(cm.Get("mgmt-ip")) {
 		if s := scalar(e); s != "" {
