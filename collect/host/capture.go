@@ -347,8 +347,13 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 // held on to for the rest of the load.
 const maxPooledBuf = 1 << 20
 
+// capReaders are reused from capture to capture (a reader is a few hundred
+// bytes: its folders and MAC list); close clears what one kept.
+var capReaders = sync.Pool{New: func() any { return new(capReader) }}
+
 func newCapReader(fsys fs.FS, dir string) *capReader {
-	r := &capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte)}
+	r := capReaders.Get().(*capReader)
+	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte)}
 	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
@@ -356,7 +361,7 @@ func newCapReader(fsys fs.FS, dir string) *capReader {
 	return r
 }
 
-// dir is the index in r.dirs of the folder d ("" or "a/b/"), added when
+// dirIndex is the index in r.dirs of the folder d ("" or "a/b/"), added when
 // new. (An index: adding moves the list.)
 func (r *capReader) dirIndex(d string) int {
 	for i := range r.dirs {
@@ -368,7 +373,8 @@ func (r *capReader) dirIndex(d string) int {
 	return len(r.dirs) - 1
 }
 
-// close closes the folders opened and gives the buffer back.
+// close closes the folders opened and gives the buffer and r back: r is
+// not to be used after.
 func (r *capReader) close() {
 	for _, d := range r.dirs {
 		if d.f != nil {
@@ -379,7 +385,8 @@ func (r *capReader) close() {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)
 	}
-	r.buf = nil
+	*r = capReader{} // nothing of this capture (its problems are the caller's now)
+	capReaders.Put(r)
 }
 
 // folder is the open folder d ("" or "a/b/", relative to the capture), or
