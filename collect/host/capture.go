@@ -26,7 +26,7 @@ type layout struct {
 	hostname   []string // candidates, first found wins
 	ipLinkJSON []string
 	ipLinkText []string
-	bondingDir string
+	bondingDir string // "a/b/", as capReader.list takes it
 	lldp       []string
 	ethtool    nicFile
 	// ethtoolInfo: `ethtool -i <nic>` output (driver), when kept apart.
@@ -39,7 +39,7 @@ type layout struct {
 var captureLayout = layout{
 	hostname:   []string{"hostname"},
 	ipLinkJSON: []string{"ip-link.json"},
-	bondingDir: "bonding",
+	bondingDir: "bonding/",
 	lldp:       []string{"lldp.json", "lldp.txt", "lldp.keyvalue"},
 	ethtool:    nicFile{dir: "ethtool"},
 	ovsBonds:   []string{"ovs-bonds.txt"},
@@ -53,7 +53,7 @@ var sosLayout = layout{
 		"sos_commands/networking/ip_-details_-json_link_show", "sos_commands/networking/ip_-d_-j_address",
 	},
 	ipLinkText: []string{"sos_commands/networking/ip_-d_address", "sos_commands/networking/ip_-s_-d_link", "sos_commands/networking/ip_-d_link"},
-	bondingDir: "proc/net/bonding",
+	bondingDir: "proc/net/bonding/",
 	lldp: []string{
 		"sos_commands/lldp/lldpcli_-f_json_show_neighbors_details", "sos_commands/lldp/lldpcli_show_neighbors_details",
 		"sos_commands/lldp/lldpctl", "sos_commands/lldp/lldpcli_show_neighbors",
@@ -88,10 +88,10 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		lay = sosLayout
 	}
 	h := &topology.Host{Source: dir}
-	if p, b := r.first(lay.hostname); b != nil {
+	if i, b := r.firstIndex(lay.hostname); b != nil {
 		h.Name = firstLine(b)
 		if h.Name == "" {
-			r.problem("%s: empty", p)
+			r.problem("%s: empty", path.Join(dir, lay.hostname[i]))
 		}
 	}
 	if h.Name == "" {
@@ -128,7 +128,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	procBonds := map[string]*topology.Bond{} // (pointers: a Bond is large)
 	var procOrder []string
 	bdir := path.Join(dir, lay.bondingDir)
-	entries, err := r.list(lay.bondingDir + "/")
+	entries, err := r.list(lay.bondingDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		r.problem("%s: %v", bdir, err)
 	}
@@ -421,20 +421,46 @@ func (r *capReader) folder(d string) Folder {
 func (r *capReader) read(p string) ([]byte, error) {
 	if r.ffs != nil {
 		if rel, ok := strings.CutPrefix(p, r.dir); ok && strings.HasPrefix(rel, "/") {
-			d, base := path.Split(rel[1:])
-			if f := r.folder(d); f != nil {
-				b, mod, err := f.ReadFileBuf(base, *r.buf)
-				if err != nil {
-					return nil, err
-				}
-				*r.buf = b
-				if mod.After(r.newest) {
-					r.newest = mod
-				}
-				return b, nil
+			if b, ok, err := r.readInFolder(rel[1:]); ok {
+				return b, err
 			}
 		}
 	}
+	return r.readFS(p)
+}
+
+// readRel is read of the file rel, relative to the capture folder (its
+// path is made only when the folder cannot be opened).
+func (r *capReader) readRel(rel string) ([]byte, error) {
+	if r.ffs != nil {
+		if b, ok, err := r.readInFolder(rel); ok {
+			return b, err
+		}
+	}
+	return r.readFS(path.Join(r.dir, rel))
+}
+
+// readInFolder reads rel relative to its open folder; ok is false when
+// the folder is not open.
+func (r *capReader) readInFolder(rel string) (b []byte, ok bool, err error) {
+	d, base := path.Split(rel)
+	f := r.folder(d)
+	if f == nil {
+		return nil, false, nil
+	}
+	b, mod, err := f.ReadFileBuf(base, *r.buf)
+	if err != nil {
+		return nil, true, err
+	}
+	*r.buf = b
+	if mod.After(r.newest) {
+		r.newest = mod
+	}
+	return b, true, nil
+}
+
+// readFS reads the file p through fsys.
+func (r *capReader) readFS(p string) ([]byte, error) {
 	f, err := r.fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -543,20 +569,27 @@ func (r *capReader) problem(format string, args ...any) {
 
 // first reads the first existing file of names (relative to the folder).
 func (r *capReader) first(names []string) (string, []byte) {
-	for _, n := range names {
+	if i, b := r.firstIndex(names); b != nil {
+		return path.Join(r.dir, names[i]), b
+	}
+	return "", nil
+}
+
+// firstIndex is first without the file's path: the index of its name.
+func (r *capReader) firstIndex(names []string) (int, []byte) {
+	for i, n := range names {
 		if !r.exists(n) {
 			continue
 		}
-		p := path.Join(r.dir, n)
-		b, err := r.read(p)
+		b, err := r.readRel(n)
 		if err == nil {
-			return p, b
+			return i, b
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			r.problem("%s: %v", p, err)
+			r.problem("%s: %v", path.Join(r.dir, n), err)
 		}
 	}
-	return "", nil
+	return 0, nil
 }
 
 // firstLine is b's first line without surrounding white space.

@@ -25,6 +25,18 @@ var lldpIDTypes = map[string]string{
 type nbBuilder struct {
 	n       topology.Neighbour
 	pvidSet bool
+	// aggs, when set, holds the link-aggregation TLVs of the document's
+	// neighbours: an allocation for them all rather than one each.
+	aggs *[]topology.LinkAgg
+}
+
+// linkAgg is la, placed in b.aggs when there is one.
+func (b *nbBuilder) linkAgg(la topology.LinkAgg) *topology.LinkAgg {
+	if b.aggs == nil {
+		return &la
+	}
+	*b.aggs = append(*b.aggs, la)
+	return &(*b.aggs)[len(*b.aggs)-1]
 }
 
 func (b *nbBuilder) setChassisID(typ, v string) {
@@ -81,7 +93,7 @@ func (b *nbBuilder) addVLAN(id string, pvid, named bool) {
 // setAggregation records lldpd's "Port is aggregated. PortAggregID: N".
 func (b *nbBuilder) setAggregation(id string) {
 	n, _ := strconv.Atoi(strings.TrimSpace(id))
-	b.n.LinkAgg = &topology.LinkAgg{Capable: true, Enabled: true, PortID: n}
+	b.n.LinkAgg = b.linkAgg(topology.LinkAgg{Capable: true, Enabled: true, PortID: n})
 }
 
 var ouiSeparators = strings.NewReplacer(",", "", ":", "", "-", "")
@@ -136,9 +148,13 @@ func (b *nbBuilder) unknownTLV(oui, subtype, value string) {
 	if n < 5 {
 		return
 	}
-	la := &topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
+	la := topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
 	la.PortID = int(bs[1])<<24 | int(bs[2])<<16 | int(bs[3])<<8 | int(bs[4])
-	b.n.LinkAgg = canonLinkAgg(la)
+	if canonLinkAgg(&la) == nil {
+		b.n.LinkAgg = nil // (not aggregated: dropped, nothing placed)
+		return
+	}
+	b.n.LinkAgg = b.linkAgg(la)
 }
 
 // canonLinkAgg is the one form of an LLDP link-aggregation TLV in a
@@ -198,6 +214,8 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	p := &lldpJSON{data: data, file: file, root: root}
 	if n := countInterfaces(lldp); n > 0 {
 		p.out = make([]topology.Neighbour, 0, n)
+		p.addrs = make([]string, 0, n)
+		p.aggs = make([]topology.LinkAgg, 0, n)
 	}
 	for _, l := range p.objects(lldp) {
 		for _, ifc := range p.objects(l.Get("interface")) {
@@ -258,6 +276,10 @@ type lldpJSON struct {
 	root *fastjson.Value
 	out  []topology.Neighbour
 	err  error
+	// The neighbours' management addresses and link-aggregation TLVs, in
+	// one list each for the document (each neighbour's a piece of it).
+	addrs []string
+	aggs  []topology.LinkAgg
 }
 
 // wrongType records that v is not of the type want names. Its path (and
@@ -423,9 +445,10 @@ func (p *lldpJSON) iface(name string, body *fastjson.Value) {
 	if body == nil {
 		return
 	}
-	b := nbBuilder{}
+	b := nbBuilder{aggs: &p.aggs}
 	b.n.LocalPort = name
 	b.n.Protocol = viaProto(scalar(body.Get("via")))
+	addrs := len(p.addrs) // this neighbour's management addresses start there
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
 	for _, ch := range p.objects(body.Get("chassis")) {
 		o, _ := ch.Object()
@@ -439,6 +462,9 @@ func (p *lldpJSON) iface(name string, body *fastjson.Value) {
 			})
 		}
 		p.chassisFields(&b, cm)
+	}
+	if n := len(p.addrs); n > addrs {
+		b.n.MgmtAddrs = p.addrs[addrs:n:n] // (full: an append to it copies)
 	}
 	for _, pt := range p.objects(body.Get("port")) {
 		for _, id := range p.objects(pt.Get("id")) {
@@ -483,7 +509,7 @@ func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
 	}
 	for _, e := range asList(cm.Get("mgmt-ip")) {
 		if s := scalar(e); s != "" {
-			b.n.MgmtAddrs = append(b.n.MgmtAddrs, s)
+			p.addrs = append(p.addrs, s) // iface makes them the neighbour's
 		}
 	}
 }

@@ -65,3 +65,39 @@ func FuzzUnknownTLV(f *testing.F) {
 		checkUnknownTLVAgrees(t, oui, subtype, value)
 	})
 }
+
+// The neighbours of one document share an allocation for their management
+// addresses and link-aggregation TLVs: each still owns its own. Appending
+// to one neighbour's addresses or changing its TLV leaves the others as a
+// fresh read gives them.
+func TestLLDPJSONNeighboursOwnTheirLists(t *testing.T) {
+	iface := func(name, ip1, ip2, agg string) string {
+		return `{"name":"` + name + `","via":"LLDP","chassis":[{"id":[{"type":"mac","value":"44:4c:a8:00:10:00"}],"name":[{"value":"leaf1"}],` +
+			`"mgmt-ip":[{"value":"` + ip1 + `"},{"value":"` + ip2 + `"}]}],"port":[{"id":[{"type":"ifname","value":"Ethernet1"}]}],` +
+			`"unknown-tlvs":[{"unknown-tlv":[{"oui":"00,80,C2","subtype":"7","value":"` + agg + `"}]}]}`
+	}
+	doc := []byte(`{"lldp":[{"interface":[` + iface("eth0", "10.0.0.1", "fd00::1", "03,00,00,00,01") + `,` +
+		iface("eth1", "10.0.0.2", "fd00::2", "01,00,00,00,02") + `,` + iface("eth2", "10.0.0.3", "fd00::3", "03,00,00,00,03") + `]}]}`)
+	got, err := ParseLLDPJSON(doc, "f")
+	if err != nil || len(got) != 3 {
+		t.Fatalf("%d neighbours, %v", len(got), err)
+	}
+	for i, want := range [][]string{{"10.0.0.1", "fd00::1"}, {"10.0.0.2", "fd00::2"}, {"10.0.0.3", "fd00::3"}} {
+		if !reflect.DeepEqual(got[i].MgmtAddrs, want) {
+			t.Errorf("neighbour %d addresses %q, want %q", i, got[i].MgmtAddrs, want)
+		}
+	}
+	if got[0].LinkAgg == nil || got[0].LinkAgg.PortID != 1 || got[1].LinkAgg != nil || got[2].LinkAgg == nil || got[2].LinkAgg.PortID != 3 {
+		t.Fatalf("link aggregation %+v %+v %+v", got[0].LinkAgg, got[1].LinkAgg, got[2].LinkAgg)
+	}
+	got[0].MgmtAddrs = append(got[0].MgmtAddrs, "192.0.2.1")
+	got[0].LinkAgg.PortID = 99
+	got[1].MgmtAddrs = append(got[1].MgmtAddrs, "192.0.2.2")
+	fresh, _ := ParseLLDPJSON(doc, "f")
+	if !reflect.DeepEqual(got[2], fresh[2]) {
+		t.Errorf("a change to other neighbours reached the last one:\n%+v\nwant\n%+v", got[2], fresh[2])
+	}
+	if !reflect.DeepEqual(got[1].MgmtAddrs[:2], fresh[1].MgmtAddrs) {
+		t.Errorf("neighbour 1 addresses %q, want %q and one more", got[1].MgmtAddrs, fresh[1].MgmtAddrs)
+	}
+}

@@ -133,8 +133,11 @@ type bondParser struct {
 	actorN, partnerN int  // lines of each LACPDU block, in lacpFields order
 	lacpN            *int // the counter of the block p.lacp is in
 
-	key  [64]byte // the line's key in lower case (lowerASCII)
-	macs *macList
+	key [64]byte // the line's key in lower case (lowerASCII)
+	// ports holds the slaves' LACPDU blocks, an allocation for a bond's
+	// (sized from its slaves) rather than one each.
+	ports []topology.LACPPort
+	macs  *macList
 }
 
 // slaveFields are the lines of a slave section that completeness is
@@ -252,6 +255,15 @@ func (p *bondParser) start() {
 	p.cur = &p.bond
 }
 
+// newPort is a new LACPDU block of the current slave.
+func (p *bondParser) newPort() *topology.LACPPort {
+	if len(p.ports) == cap(p.ports) {
+		p.ports = make([]topology.LACPPort, 0, max(2*cap(p.cur.Slaves), 2))
+	}
+	p.ports = append(p.ports, topology.LACPPort{})
+	return &p.ports[len(p.ports)-1]
+}
+
 // startSlave begins the slave section of a "Slave Interface:" line. The
 // bond's first slave sizes its list from the "Slave Interface:" lines that
 // follow before the next "Bonding Mode:" (a hint: a bond has a handful).
@@ -350,14 +362,14 @@ func (p *bondParser) feed(raw []byte) {
 		return
 	case bytes.HasPrefix(lkb, []byte("details actor lacp pdu")):
 		if p.slave != nil {
-			p.slave.Actor = &topology.LACPPort{}
+			p.slave.Actor = p.newPort()
 			p.lacp, p.lacpN = p.slave.Actor, &p.actorN
 			p.seen |= sfActor
 		}
 		return
 	case bytes.HasPrefix(lkb, []byte("details partner lacp pdu")):
 		if p.slave != nil {
-			p.slave.Partner = &topology.LACPPort{}
+			p.slave.Partner = p.newPort()
 			p.lacp, p.lacpN = p.slave.Partner, &p.partnerN
 			p.seen |= sfPartner
 		}
