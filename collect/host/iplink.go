@@ -123,6 +123,13 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		bridgeOrder = append(bridgeOrder, name)
 		return b
 	}
+	// Each link's name, kind and master, looked up once for both passes.
+	type linkHead struct{ name, kind, master string }
+	var headsBuf [32]linkHead
+	heads := headsBuf[:0]
+	if len(links) > len(headsBuf) {
+		heads = make([]linkHead, 0, len(links))
+	}
 	for _, l := range links {
 		name := jstr(l, "ifname")
 		e := info[name]
@@ -134,7 +141,9 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		if i := jint(l, "ifindex"); i > 0 {
 			ifNames[i] = name
 		}
-		if m := jstr(l, "master"); m != "" {
+		m := jstr(l, "master")
+		heads = append(heads, linkHead{name, e.kind, m})
+		if m != "" {
 			e := info[m]
 			e.mastOf++
 			info[m] = e
@@ -149,14 +158,12 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		if l.Type() != fastjson.TypeObject {
 			return nil, jsonValueError(file, data, []any{i}, "link %d is not an object", i)
 		}
-		ifname := jstr(l, "ifname")
+		ifname, kind, master := heads[i].name, heads[i].kind, heads[i].master
 		if ifname == "" {
 			return nil, jsonValueError(file, data, []any{i}, "link %d has no ifname", i)
 		}
 		state := linkStateOf(jtext(l.Get("operstate")))
-		master := jstr(l, "master")
 		mtu := jint(l, "mtu")
-		kind := jstr(l, "linkinfo", "info_kind")
 		switch kind {
 		case "bond":
 			b := getBond(ifname)

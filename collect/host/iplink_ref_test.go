@@ -18,7 +18,8 @@ import (
 
 // ParseIPLinkJSON parses `ip -details -json link show` output.
 func refParseIPLinkJSON(data []byte, file string) (*Links, error) {
-	var parser fastjson.Parser
+	parser := parsers.Get()
+	defer parsers.Put(parser)
 	root, err := parser.ParseBytes(data)
 	if err != nil {
 		return nil, jsonError(file, data, err)

@@ -95,7 +95,10 @@ func parseProcBonding(data []byte, file, bondName string, macs *macList) (bonds 
 			line, p.rest = p.rest[:i], p.rest[i+1:]
 		}
 		p.line++
-		p.feed(bytes.TrimSuffix(line, []byte{'\r'}))
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		p.feed(line)
 	}
 	if cut != nil {
 		p.line++
