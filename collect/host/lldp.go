@@ -33,7 +33,9 @@ type nbBuilder struct {
 // linkAgg is la, placed in b.aggs when there is one.
 func (b *nbBuilder) linkAgg(la topology.LinkAgg) *topology.LinkAgg {
 	if b.aggs == nil {
-		return &la
+		p := new(topology.LinkAgg) // (not &la: la would be moved to the heap on every call)
+		*p = la
+		return p
 	}
 	*b.aggs = append(*b.aggs, la)
 	return &(*b.aggs)[len(*b.aggs)-1]
@@ -150,8 +152,8 @@ func (b *nbBuilder) unknownTLV(oui, subtype, value string) {
 	}
 	la := topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
 	la.PortID = int(bs[1])<<24 | int(bs[2])<<16 | int(bs[3])<<8 | int(bs[4])
-	if canonLinkAgg(&la) == nil {
-		b.n.LinkAgg = nil // (not aggregated: dropped, nothing placed)
+	if !la.Enabled {
+		b.n.LinkAgg = nil // canonLinkAgg's drop, with nothing placed
 		return
 	}
 	b.n.LinkAgg = b.linkAgg(la)
