@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -25,11 +26,11 @@ type layout struct {
 	hostname   []string // candidates, first found wins
 	ipLinkJSON []string
 	ipLinkText []string
-	bondingDir string
+	bondingDir string // "a/b/", as capReader.list takes it
 	lldp       []string
-	ethtool    func(nic string) []string
+	ethtool    nicFile
 	// ethtoolInfo: `ethtool -i <nic>` output (driver), when kept apart.
-	ethtoolInfo func(nic string) []string
+	ethtoolInfo nicFile
 	sosreport   bool
 	ovsBonds    []string // `ovs-appctl bond/show` output
 	teamdDir    string   // `teamdctl <team> state dump` outputs
@@ -38,9 +39,9 @@ type layout struct {
 var captureLayout = layout{
 	hostname:   []string{"hostname"},
 	ipLinkJSON: []string{"ip-link.json"},
-	bondingDir: "bonding",
+	bondingDir: "bonding/",
 	lldp:       []string{"lldp.json", "lldp.txt", "lldp.keyvalue"},
-	ethtool:    func(nic string) []string { return []string{"ethtool/" + nic} },
+	ethtool:    nicFile{dir: "ethtool"},
 	ovsBonds:   []string{"ovs-bonds.txt"},
 	teamdDir:   "teamd",
 }
@@ -52,19 +53,20 @@ var sosLayout = layout{
 		"sos_commands/networking/ip_-details_-json_link_show", "sos_commands/networking/ip_-d_-j_address",
 	},
 	ipLinkText: []string{"sos_commands/networking/ip_-d_address", "sos_commands/networking/ip_-s_-d_link", "sos_commands/networking/ip_-d_link"},
-	bondingDir: "proc/net/bonding",
+	bondingDir: "proc/net/bonding/",
 	lldp: []string{
 		"sos_commands/lldp/lldpcli_-f_json_show_neighbors_details", "sos_commands/lldp/lldpcli_show_neighbors_details",
 		"sos_commands/lldp/lldpctl", "sos_commands/lldp/lldpcli_show_neighbors",
 	},
-	ethtool: func(nic string) []string { return []string{"sos_commands/networking/ethtool_" + nic} },
-	ethtoolInfo: func(nic string) []string {
-		return []string{"sos_commands/networking/ethtool_-i_" + nic}
-	},
-	sosreport: true,
-	ovsBonds:  []string{"sos_commands/openvswitch/ovs-appctl_bond.show"},
-	teamdDir:  "sos_commands/teamd",
+	ethtool:     nicFile{dir: "sos_commands/networking", prefix: "ethtool_"},
+	ethtoolInfo: nicFile{dir: "sos_commands/networking", prefix: "ethtool_-i_"},
+	sosreport:   true,
+	ovsBonds:    []string{"sos_commands/openvswitch/ovs-appctl_bond.show"},
+	teamdDir:    "sos_commands/teamd",
 }
+
+// nicFile names a file per NIC: dir/<prefix><nic> (dir "": none).
+type nicFile struct{ dir, prefix string }
 
 // IsSosreport reports whether dir looks like an unpacked sosreport.
 func IsSosreport(fsys fs.FS, dir string) bool {
@@ -86,10 +88,10 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		lay = sosLayout
 	}
 	h := &topology.Host{Source: dir}
-	if p, b := r.first(lay.hostname); b != nil {
-		h.Name = strings.TrimSpace(firstLine(b))
+	if i, b := r.firstIndex(lay.hostname); b != nil {
+		h.Name = firstLine(b)
 		if h.Name == "" {
-			r.problem("%s: empty", p)
+			r.problem("%s: empty", path.Join(dir, lay.hostname[i]))
 		}
 	}
 	if h.Name == "" {
@@ -101,7 +103,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	var ipFile string
 	if p, b := r.first(lay.ipLinkJSON); b != nil {
 		ipFile = p
-		l, err := ParseIPLinkJSON(b, p)
+		l, err := parseIPLinkJSON(b, p, &r.macs)
 		if err != nil {
 			r.problems = append(r.problems, err.Error())
 		} else {
@@ -123,10 +125,10 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	}
 
 	// bonding files
-	procBonds := map[string]topology.Bond{}
+	procBonds := map[string]*topology.Bond{} // (pointers: a Bond is large)
 	var procOrder []string
 	bdir := path.Join(dir, lay.bondingDir)
-	entries, err := r.list(lay.bondingDir + "/")
+	entries, err := r.list(lay.bondingDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		r.problem("%s: %v", bdir, err)
 	}
@@ -140,7 +142,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problem("%s: %v", p, err)
 			continue
 		}
-		bonds, errs, err := ParseProcBonding(b, p, e.Name())
+		bonds, errs, err := parseProcBonding(b, p, e.Name(), &r.macs)
 		for _, pe := range errs {
 			r.problems = append(r.problems, pe.Error())
 		}
@@ -148,7 +150,8 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problems = append(r.problems, err.Error())
 			continue
 		}
-		for _, bd := range bonds {
+		for i := range bonds {
+			bd := &bonds[i]
 			if _, dup := procBonds[bd.Name]; dup {
 				r.problem("%s: bond %s described twice: the later copy is used", p, quote.Name(bd.Name))
 			} else {
@@ -171,11 +174,12 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	// ethtool
 	for i := range h.NICs {
 		n := &h.NICs[i]
-		if _, b := r.first(lay.ethtool(n.Name)); b != nil {
-			applyEthtool(n, b)
-		}
-		if lay.ethtoolInfo != nil {
-			if _, b := r.first(lay.ethtoolInfo(n.Name)); b != nil {
+		for _, nf := range [...]nicFile{lay.ethtool, lay.ethtoolInfo} {
+			// a name per NIC only when the folder is there
+			if nf.dir == "" || !r.exists(nf.dir) {
+				continue
+			}
+			if _, b := r.first([]string{nf.dir + "/" + nf.prefix + n.Name}); b != nil {
 				applyEthtool(n, b)
 			}
 		}
@@ -229,16 +233,17 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	if b.ActiveAggregator == nil {
 		b.ActiveAggregator = ib.ActiveAggregator
 	}
-	ipSlaves := map[string]topology.Slave{}
-	for _, s := range ib.Slaves {
-		ipSlaves[s.Name] = s
+	ipSlaves := make(map[string]int, len(ib.Slaves)) // index in ib.Slaves (the last of a name)
+	for i, s := range ib.Slaves {
+		ipSlaves[s.Name] = i
 	}
 	for i := range b.Slaves {
 		s := &b.Slaves[i]
-		is, ok := ipSlaves[s.Name]
+		j, ok := ipSlaves[s.Name]
 		if !ok {
 			continue
 		}
+		is := ib.Slaves[j]
 		if s.PermMAC == "" {
 			s.PermMAC = is.PermMAC
 		}
@@ -260,7 +265,7 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	}
 	slices.Sort(extra)
 	for _, n := range extra {
-		b.Slaves = append(b.Slaves, ipSlaves[n])
+		b.Slaves = append(b.Slaves, ib.Slaves[ipSlaves[n]])
 	}
 	return b
 }
@@ -310,25 +315,29 @@ type capReader struct {
 	ffs      FolderFS
 	dir      string
 	problems []string
-	// listed caches directory listings (folder relative to the capture,
-	// "" or "a/b/" → names), so that absent optional files cost no failed
-	// open; entries keeps the listings themselves.
-	listed  map[string]map[string]bool
-	entries map[string]listing
-	// folders are the folders opened through ffs (nil: could not be).
-	folders map[string]Folder
+	// dirs are the capture's folders looked at, each opened (through ffs)
+	// and listed once, so that absent optional files cost no failed open.
+	// A capture's layout names a handful: a list, searched in order.
+	dirs    []capDir
+	dirsBuf [4]capDir
 	// buf is the read buffer, reused from file to file (and, pooled, from
 	// host to host): what read returns is valid until the next read, and
 	// every parser copies out what it keeps.
 	buf *[]byte
+	// macs makes each MAC address the capture's files say one string.
+	macs macList
 	// newest is the latest modification time of the files read (zero when
 	// the file system keeps none, as the embedded demo site).
 	newest time.Time
 }
 
-type listing struct {
-	entries []fs.DirEntry
-	err     error
+// capDir is one folder of a capture.
+type capDir struct {
+	d              string // "" or "a/b/", relative to the capture
+	opened, listed bool
+	f              Folder        // opened through ffs; nil when it could not be
+	entries        []fs.DirEntry // its listing, sorted by name
+	err            error
 }
 
 // readBufs pools read buffers across capture folders.
@@ -338,34 +347,54 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 // held on to for the rest of the load.
 const maxPooledBuf = 1 << 20
 
+// capReaders are reused from capture to capture (a reader is a few hundred
+// bytes: its folders and MAC list); close clears what one kept.
+var capReaders = sync.Pool{New: func() any { return new(capReader) }}
+
 func newCapReader(fsys fs.FS, dir string) *capReader {
-	r := &capReader{fsys: fsys, dir: dir, listed: map[string]map[string]bool{}, entries: map[string]listing{}, buf: readBufs.Get().(*[]byte)}
+	r := capReaders.Get().(*capReader)
+	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte)}
+	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
-		r.folders = map[string]Folder{}
 	}
 	return r
 }
 
-// close closes the folders opened and gives the buffer back.
+// dirIndex is the index in r.dirs of the folder d ("" or "a/b/"), added when
+// new. (An index: adding moves the list.)
+func (r *capReader) dirIndex(d string) int {
+	for i := range r.dirs {
+		if r.dirs[i].d == d {
+			return i
+		}
+	}
+	r.dirs = append(r.dirs, capDir{d: d})
+	return len(r.dirs) - 1
+}
+
+// close closes the folders opened and gives the buffer and r back: r is
+// not to be used after.
 func (r *capReader) close() {
-	for _, f := range r.folders {
-		if f != nil {
-			f.Close()
+	for _, d := range r.dirs {
+		if d.f != nil {
+			d.f.Close()
 		}
 	}
 	if cap(*r.buf) <= maxPooledBuf {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)
 	}
-	r.buf = nil
+	*r = capReader{} // nothing of this capture (its problems are the caller's now)
+	capReaders.Put(r)
 }
 
 // folder is the open folder d ("" or "a/b/", relative to the capture), or
 // nil when it cannot be opened (reading through fsys then says why).
 func (r *capReader) folder(d string) Folder {
-	f, ok := r.folders[d]
-	if !ok {
+	i := r.dirIndex(d)
+	if !r.dirs[i].opened {
+		var f Folder
 		var err error
 		if d == "" {
 			f, err = r.ffs.OpenFolder(r.dir)
@@ -381,9 +410,9 @@ func (r *capReader) folder(d string) Folder {
 		if err != nil {
 			f = nil
 		}
-		r.folders[d] = f
+		r.dirs[i].f, r.dirs[i].opened = f, true
 	}
-	return f
+	return r.dirs[i].f
 }
 
 // read reads the file p of fsys as fs.ReadFile does, into the reused
@@ -391,21 +420,47 @@ func (r *capReader) folder(d string) Folder {
 // look-up of the name). The bytes are valid until the next read.
 func (r *capReader) read(p string) ([]byte, error) {
 	if r.ffs != nil {
-		if rel, ok := strings.CutPrefix(p, r.dir+"/"); ok {
-			d, base := path.Split(rel)
-			if f := r.folder(d); f != nil {
-				b, mod, err := f.ReadFileBuf(base, *r.buf)
-				if err != nil {
-					return nil, err
-				}
-				*r.buf = b
-				if mod.After(r.newest) {
-					r.newest = mod
-				}
-				return b, nil
+		if rel, ok := strings.CutPrefix(p, r.dir); ok && strings.HasPrefix(rel, "/") {
+			if b, ok, err := r.readInFolder(rel[1:]); ok {
+				return b, err
 			}
 		}
 	}
+	return r.readFS(p)
+}
+
+// readRel is read of the file rel, relative to the capture folder (its
+// path is made only when the folder cannot be opened).
+func (r *capReader) readRel(rel string) ([]byte, error) {
+	if r.ffs != nil {
+		if b, ok, err := r.readInFolder(rel); ok {
+			return b, err
+		}
+	}
+	return r.readFS(path.Join(r.dir, rel))
+}
+
+// readInFolder reads rel relative to its open folder; ok is false when
+// the folder is not open.
+func (r *capReader) readInFolder(rel string) (b []byte, ok bool, err error) {
+	d, base := path.Split(rel)
+	f := r.folder(d)
+	if f == nil {
+		return nil, false, nil
+	}
+	b, mod, err := f.ReadFileBuf(base, *r.buf)
+	if err != nil {
+		return nil, true, err
+	}
+	*r.buf = b
+	if mod.After(r.newest) {
+		r.newest = mod
+	}
+	return b, true, nil
+}
+
+// readFS reads the file p through fsys.
+func (r *capReader) readFS(p string) ([]byte, error) {
 	f, err := r.fsys.Open(p)
 	if err != nil {
 		return nil, err
@@ -452,25 +507,25 @@ func readInto(f io.Reader, size int64, buf []byte) ([]byte, error) {
 // list lists the folder d ("" or "a/b/", relative to the capture) once.
 // A folder whose parent's listing lacks it is absent without a look.
 func (r *capReader) list(d string) ([]fs.DirEntry, error) {
-	if l, ok := r.entries[d]; ok {
-		return l.entries, l.err
-	}
-	full := path.Join(r.dir, d)
-	var l listing
-	switch {
-	case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
-		l.err = &fs.PathError{Op: "open", Path: full, Err: fs.ErrNotExist}
-	case r.ffs != nil && r.folder(d) != nil:
-		l.entries, l.err = r.folder(d).ReadDir(-1)
-		if l.err == nil {
-			break
+	i := r.dirIndex(d)
+	if !r.dirs[i].listed {
+		var entries []fs.DirEntry
+		var err error
+		switch {
+		case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
+			err = &fs.PathError{Op: "open", Path: path.Join(r.dir, d), Err: fs.ErrNotExist}
+		case r.ffs != nil && r.folder(d) != nil:
+			entries, err = r.folder(d).ReadDir(-1)
+			if err == nil {
+				break
+			}
+			fallthrough // let fs.ReadDir say what is wrong, in its own words
+		default:
+			entries, err = fs.ReadDir(r.fsys, path.Join(r.dir, d))
 		}
-		fallthrough // let fs.ReadDir say what is wrong, in its own words
-	default:
-		l.entries, l.err = fs.ReadDir(r.fsys, full)
+		r.dirs[i].entries, r.dirs[i].err, r.dirs[i].listed = entries, err, true
 	}
-	r.entries[d] = l
-	return l.entries, l.err
+	return r.dirs[i].entries, r.dirs[i].err
 }
 
 // exists reports whether rel (relative to the capture folder) is listed in
@@ -479,24 +534,19 @@ func (r *capReader) exists(rel string) bool {
 	// One listing per folder answers every optional file (lldp.json/.txt/
 	// .keyvalue, l2.pcap(ng), ovs-bonds.txt, …) without failed opens.
 	d, base := path.Split(rel)
-	names, ok := r.listed[d]
-	if !ok {
-		entries, err := r.list(d)
-		switch {
-		case err == nil:
-			names = make(map[string]bool, len(entries))
-			for _, e := range entries {
-				names[e.Name()] = true
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			names = map[string]bool{}
-		default:
-			names = nil
-		}
-		r.listed[d] = names
+	entries, err := r.list(d)
+	switch {
+	case err == nil:
+		_, found := slices.BinarySearchFunc(entries, base, compareName)
+		return found
+	case errors.Is(err, fs.ErrNotExist):
+		return false
 	}
-	return names == nil || names[base]
+	return true
 }
+
+// compareName orders a sorted listing's entries by name.
+func compareName(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) }
 
 // isSosreport is IsSosreport answered from the folder's listing when it
 // is opened as a folder: a sos_commands entry that is not a symlink the
@@ -509,7 +559,7 @@ func (r *capReader) isSosreport() bool {
 	if err != nil {
 		return IsSosreport(r.fsys, r.dir)
 	}
-	i, found := slices.BinarySearchFunc(entries, "sos_commands", func(e fs.DirEntry, n string) int { return strings.Compare(e.Name(), n) })
+	i, found := slices.BinarySearchFunc(entries, "sos_commands", compareName)
 	return found && entries[i].Type()&fs.ModeSymlink == 0
 }
 
@@ -519,31 +569,39 @@ func (r *capReader) problem(format string, args ...any) {
 
 // first reads the first existing file of names (relative to the folder).
 func (r *capReader) first(names []string) (string, []byte) {
-	for _, n := range names {
-		if !r.exists(n) {
-			continue
-		}
-		p := path.Join(r.dir, n)
-		b, err := r.read(p)
-		if err == nil {
-			return p, b
-		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			r.problem("%s: %v", p, err)
-		}
+	if i, b := r.firstIndex(names); b != nil {
+		return path.Join(r.dir, names[i]), b
 	}
 	return "", nil
 }
 
+// firstIndex is first without the file's path: the index of its name.
+func (r *capReader) firstIndex(names []string) (int, []byte) {
+	for i, n := range names {
+		if !r.exists(n) {
+			continue
+		}
+		b, err := r.readRel(n)
+		if err == nil {
+			return i, b
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			r.problem("%s: %v", path.Join(r.dir, n), err)
+		}
+	}
+	return 0, nil
+}
+
+// firstLine is b's first line without surrounding white space.
 func firstLine(b []byte) string {
-	s, _, _ := strings.Cut(string(b), "\n")
-	return s
+	l, _, _ := bytes.Cut(b, []byte{'\n'})
+	return string(bytes.TrimSpace(l))
 }
 
 // mergeHost joins what the link listing says (ip-link or netlink) with the
 // bonding driver's view (/proc/net/bonding) into h: NICs, bridges, VLANs,
 // and every bond with both halves merged. problem reports inconsistencies.
-func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
+func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
 	if links != nil {
 		h.NICs = links.NICs
 		h.Bridges = links.Bridges
@@ -571,14 +629,14 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]topology.Bon
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		pb, inProc := procBonds[name]
+		pb := procBonds[name]
 		ib := ipBonds[name]
 		var b topology.Bond
 		switch {
-		case inProc && ib != nil:
-			b = mergeBond(pb, ib)
-		case inProc:
-			b = pb
+		case pb != nil && ib != nil:
+			b = mergeBond(*pb, ib)
+		case pb != nil:
+			b = *pb
 			if links != nil {
 				problem("%s: bond %s is not in %s", pb.Source, quote.Name(name), ipFile)
 			}

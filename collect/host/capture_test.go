@@ -267,3 +267,41 @@ func TestIPLinkJSONManyBadValues(t *testing.T) {
 		t.Errorf("second problem %s", got)
 	}
 }
+
+// The per-NIC ethtool files are read in both layouts (names made only when
+// their folder is listed): a capture's ethtool/<nic> and a sosreport's
+// ethtool_<nic> and ethtool_-i_<nic>.
+func TestCaptureEthtoolFiles(t *testing.T) {
+	link := []byte(`[{"ifindex":2,"ifname":"eth0","link_type":"ether","address":"02:00:00:00:00:01","mtu":1500},` +
+		`{"ifindex":3,"ifname":"eth1","link_type":"ether","address":"02:00:00:00:00:02","mtu":1500}]`)
+	eth := func(speed string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("Settings for x:\n\tSpeed: " + speed + "Mb/s\n\tDuplex: Full\n\tLink detected: yes\n")}
+	}
+	drv := &fstest.MapFile{Data: []byte("driver: ice\nversion: 1\n")}
+	for _, tc := range []struct {
+		name string
+		fsys fstest.MapFS
+	}{
+		{"capture", fstest.MapFS{"h/ip-link.json": {Data: link}, "h/ethtool/eth0": eth("25000"), "h/ethtool/eth1": eth("10000")}},
+		{"sosreport", fstest.MapFS{"h/sos_commands/networking/ip_-d_-j_link": {Data: link},
+			"h/sos_commands/networking/ethtool_eth0": eth("25000"), "h/sos_commands/networking/ethtool_eth1": eth("10000"),
+			"h/sos_commands/networking/ethtool_-i_eth0": drv}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _, err := ReadCaptureFS(tc.fsys, "h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h.NICs) != 2 {
+				t.Fatalf("NICs %+v", h.NICs)
+			}
+			e0, e1 := h.NICs[0], h.NICs[1]
+			if e0.Speed != 25000 || e1.Speed != 10000 || e0.Duplex != "full" || e0.State != "up" {
+				t.Errorf("ethtool not read: %+v %+v", e0, e1)
+			}
+			if wantDrv := map[string]string{"capture": "", "sosreport": "ice"}[tc.name]; e0.Driver != wantDrv || e1.Driver != "" {
+				t.Errorf("drivers %q %q, want %q, \"\"", e0.Driver, e1.Driver, wantDrv)
+			}
+		})
+	}
+}

@@ -21,7 +21,12 @@ func seedFrom(f *testing.F, patterns ...string) {
 
 func FuzzProcBonding(f *testing.F) {
 	seedFrom(f, filepath.Join(fixtureDir, "bonding", "*"), "testdata/capture/*/bonding/*", "testdata/sosreport-*/proc/net/bonding/*")
+	// small seeds: the lines the scanner treats apart
+	for _, s := range []string{"Bonding Mode: 802.3ad\nLACP rate: FAST\n", "Slave Interface: e\r\nMII Status: Up-\n", "/proc/net/bonding/b\nBonding Mode: x\nSpeed: 1", "Bonding Mode: (xor)\nPermanent HW addr: 0:1:2:3:4:5\n"} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkBondingAgrees(t, data) // the byte scanner reads as the string parser did
 		bonds, _, err := ParseProcBonding(data, "fuzz", "bond0")
 		if err == nil && len(bonds) == 0 {
 			t.Fatal("no error and no bond")
@@ -36,8 +41,11 @@ func FuzzProcBonding(f *testing.F) {
 
 func FuzzIPLinkJSON(f *testing.F) {
 	seedFrom(f, "testdata/capture/*/ip-link.json")
-	f.Add([]byte(`[{"ifname":"bond0","linkinfo":{"info_kind":"bond","info_data":{"mode":4,"miimon":"100","arp_ip_target":["10.0.0.1"],"ad_info":{"aggregator":1}}}}]`))
+	for _, s := range ipLinkSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkIPLinkAgrees(t, data) // as before the scratch buffers
 		l, err := ParseIPLinkJSON(data, "fuzz")
 		if err == nil && l == nil {
 			t.Fatal("nil result without error")

@@ -1,9 +1,11 @@
 package host
 
 import (
+	"bytes"
 	"hash/maphash"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 	"unique"
 
 	"github.com/bondaudit/bondaudit/topology"
@@ -135,4 +137,71 @@ func shareMACs(h *topology.Host) {
 			}
 		}
 	}
+}
+
+// lowerASCII is b in lower case, in dst's storage, or ok false when b is
+// not short ASCII: the caller then lowers it with strings.ToLower, whose
+// Unicode rules this does not copy. dropHyphens leaves out '-' as
+// LinkState.Folded does.
+func lowerASCII(dst *[64]byte, b []byte, dropHyphens bool) ([]byte, bool) {
+	if len(b) > len(dst) {
+		return nil, false
+	}
+	out := dst[:0]
+	for _, c := range b {
+		switch {
+		case c >= utf8.RuneSelf:
+			return nil, false
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '-' && dropHyphens:
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, true
+}
+
+// lowerWord is strings.ToLower(string(b)), interned.
+func lowerWord(b []byte) string {
+	var buf [64]byte
+	if l, ok := lowerASCII(&buf, b, false); ok {
+		return internBytes(l)
+	}
+	return intern(strings.ToLower(string(b)))
+}
+
+// linkStateOf is topology.ParseLinkState(string(b)), interned.
+func linkStateOf(b []byte) topology.LinkState {
+	var buf [64]byte
+	if l, ok := lowerASCII(&buf, bytes.TrimSpace(b), true); ok {
+		return topology.LinkState(internBytes(l))
+	}
+	return topology.LinkState(intern(string(topology.ParseLinkState(string(b)))))
+}
+
+// macList is topology.NormalizeMAC for the addresses of one file, each
+// string made once however often the file repeats it (a bond's address is
+// each slave's too; the partner's is on every slave). It keeps the first
+// few addresses: a file of many costs a copy each, as before.
+type macList struct {
+	seen [16]string
+	n    int
+}
+
+func (m *macList) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	for _, s := range m.seen[:m.n] {
+		if s == string(b) {
+			return s
+		}
+	}
+	s := topology.NormalizeMAC(string(b))
+	if s == string(b) && m.n < len(m.seen) {
+		m.seen[m.n] = s
+		m.n++
+	}
+	return s
 }

@@ -1,6 +1,8 @@
 package host
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -65,28 +67,52 @@ var lacpRates = map[string]string{"slow": "slow", "0": "slow", "fast": "fast", "
 
 // ParseIPLinkJSON parses `ip -details -json link show` output.
 func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
-	root, release, err := parseJSON(data, file)
+	return parseIPLinkJSON(data, file, new(macList))
+}
+
+// parseIPLinkJSON is ParseIPLinkJSON making MACs through macs (shared by
+// the files of a capture).
+func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
+	root, parser, err := parseJSON(data, file)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer parsers.Put(parser)
 	links, err := root.Array()
 	if err != nil {
 		return nil, jsonValueError(file, data, nil, "not `ip -json link` output: top level is not a list")
 	}
-	out := &Links{}
-	bonds := map[string]*topology.Bond{}
-	var bondOrder []string
+	out := &Links{NICs: make([]topology.NIC, 0, len(links))}
+	bonds := map[string]int{} // index in out.Bonds, made in the order first named
 	bridges := map[string]*topology.Bridge{}
 	var bridgeOrder []string
-	getBond := func(name string) *topology.Bond {
-		if b, ok := bonds[name]; ok {
-			return b
+	// What the first pass learns of each link by name: its kind, and how
+	// many links name it their master (a bond's slave list is made to fit).
+	type ifInfo struct {
+		kind   string
+		mastOf int
+	}
+	info := make(map[string]ifInfo, len(links))
+	ifNames := make(map[int]string, len(links))
+	mastered := 0                     // links with a master
+	nBonds := 0                       // links that are bonds
+	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
+	newPort := func(st int) *topology.LACPPort {
+		if len(lacpPorts) == cap(lacpPorts) {
+			lacpPorts = make([]topology.LACPPort, 0, 2*mastered)
 		}
-		b := &topology.Bond{Name: name, Kind: topology.BondKindLinux}
-		bonds[name] = b
-		bondOrder = append(bondOrder, name)
-		return b
+		lacpPorts = append(lacpPorts, topology.LACPPort{State: topology.LACPState(st), StateKnown: true})
+		return &lacpPorts[len(lacpPorts)-1]
+	}
+	// getBond's bond is valid until the next call (out.Bonds may move).
+	getBond := func(name string) *topology.Bond {
+		i, ok := bonds[name]
+		if !ok {
+			i = len(out.Bonds)
+			bonds[name] = i
+			out.Bonds = append(out.Bonds, topology.Bond{Name: name, Kind: topology.BondKindLinux})
+		}
+		return &out.Bonds[i]
 	}
 	getBridge := func(name string) *topology.Bridge {
 		if b, ok := bridges[name]; ok {
@@ -97,31 +123,51 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 		bridgeOrder = append(bridgeOrder, name)
 		return b
 	}
-	kinds := map[string]string{}
-	ifNames := map[int]string{}
+	// Each link's name, kind and master, looked up once for both passes.
+	type linkHead struct{ name, kind, master string }
+	var headsBuf [32]linkHead
+	heads := headsBuf[:0]
+	if len(links) > len(headsBuf) {
+		heads = make([]linkHead, 0, len(links))
+	}
 	for _, l := range links {
-		kinds[jstr(l, "ifname")] = jstr(l, "linkinfo", "info_kind")
+		name := jstr(l, "ifname")
+		e := info[name]
+		e.kind = jstr(l, "linkinfo", "info_kind")
+		info[name] = e
+		if e.kind == "bond" {
+			nBonds++
+		}
 		if i := jint(l, "ifindex"); i > 0 {
-			ifNames[i] = jstr(l, "ifname")
+			ifNames[i] = name
+		}
+		m := jstr(l, "master")
+		heads = append(heads, linkHead{name, e.kind, m})
+		if m != "" {
+			e := info[m]
+			e.mastOf++
+			info[m] = e
+			mastered++
 		}
 	}
 	out.IfNames = ifNames
+	if nBonds > 0 {
+		out.Bonds = make([]topology.Bond, 0, nBonds)
+	}
 	for i, l := range links {
 		if l.Type() != fastjson.TypeObject {
 			return nil, jsonValueError(file, data, []any{i}, "link %d is not an object", i)
 		}
-		ifname := jstr(l, "ifname")
+		ifname, kind, master := heads[i].name, heads[i].kind, heads[i].master
 		if ifname == "" {
 			return nil, jsonValueError(file, data, []any{i}, "link %d has no ifname", i)
 		}
-		state := topology.ParseLinkState(jstr(l, "operstate"))
-		master := jstr(l, "master")
+		state := linkStateOf(jtext(l.Get("operstate")))
 		mtu := jint(l, "mtu")
-		kind := jstr(l, "linkinfo", "info_kind")
 		switch kind {
 		case "bond":
 			b := getBond(ifname)
-			b.MTU, b.MAC, b.State = mtu, topology.NormalizeMAC(jstr(l, "address")), state
+			b.MTU, b.MAC, b.State = mtu, macs.get(jtext(l.Get("address"))), state
 			b.Source = file
 			if master != "" {
 				b.Bridge = master
@@ -154,12 +200,12 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 				}
 				b.AdSelect = jstr(d, "ad_select")
 			}
-			if m := topology.NormalizeMAC(jstr(d, "ad_actor_system")); m != "" && m != topology.ZeroMAC {
+			if m := macs.get(jtext(d.Get("ad_actor_system"))); m != "" && m != topology.ZeroMAC {
 				b.AdActorSystem = m
 			}
 			if a := d.Get("ad_info"); a != nil && a.Type() == fastjson.TypeObject {
 				b.ActiveAggregator = &topology.Aggregator{ID: jint(a, "aggregator"), Ports: jint(a, "num_ports"),
-					ActorKey: jint(a, "actor_key"), PartnerKey: jint(a, "partner_key"), PartnerMAC: topology.NormalizeMAC(jstr(a, "partner_mac"))}
+					ActorKey: jint(a, "actor_key"), PartnerKey: jint(a, "partner_key"), PartnerMAC: macs.get(jtext(a.Get("partner_mac")))}
 			}
 			continue
 		case "bridge":
@@ -173,7 +219,7 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 				}
 			}
 			out.VLANs = append(out.VLANs, topology.VLANIf{Name: ifname, Parent: parent, ID: jint(l, "linkinfo", "info_data", "id"), MTU: mtu})
-			if master != "" && kinds[master] == "bridge" {
+			if master != "" && info[master].kind == "bridge" {
 				br := getBridge(master)
 				br.Ports = append(br.Ports, ifname)
 			}
@@ -184,23 +230,23 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			// vSwitch's ports are read from their own tools. Other
 			// Ethernet links (veth, dummy, macvlan, tap, …) are NICs with
 			// their MAC, MTU and state, as the live collector lists them.
-			if master != "" && kinds[master] == "bridge" {
+			if master != "" && info[master].kind == "bridge" {
 				br := getBridge(master)
 				br.Ports = append(br.Ports, ifname)
 			}
 			continue
 		}
-		nic := topology.NIC{Name: ifname, MAC: topology.NormalizeMAC(jstr(l, "address")), MTU: mtu, State: state, Master: master}
-		nic.PermMAC = topology.NormalizeMAC(jstr(l, "permaddr"))
+		nic := topology.NIC{Name: ifname, MAC: macs.get(jtext(l.Get("address"))), MTU: mtu, State: state, Master: master}
+		nic.PermMAC = macs.get(jtext(l.Get("permaddr")))
 		if jstr(l, "linkinfo", "info_slave_kind") == "bond" && master != "" {
 			d := l.Get("linkinfo", "info_slave_data")
 			if d == nil {
 				d = &fastjson.Value{}
 			}
 			if nic.PermMAC == "" {
-				nic.PermMAC = topology.NormalizeMAC(jstr(d, "perm_hwaddr"))
+				nic.PermMAC = macs.get(jtext(d.Get("perm_hwaddr")))
 			}
-			s := topology.Slave{Name: ifname, MIIStatus: topology.ParseLinkState(jstr(d, "mii_status")), LinkFailures: jint(d, "link_failure_count"),
+			s := topology.Slave{Name: ifname, MIIStatus: linkStateOf(jtext(d.Get("mii_status"))), LinkFailures: jint(d, "link_failure_count"),
 				PermMAC: nic.PermMAC, QueueID: jint(d, "queue_id"), Source: file}
 			if id, ok := out.ranged(data, file, d, i, "ad_aggregator_id", ifname, 0, 65535); ok {
 				s.AggregatorID = id
@@ -208,36 +254,41 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 			// A state byte out of range is unknown, not cast: 319 would
 			// read as 63 (in sync) and hide two errors.
 			if st, ok := out.ranged(data, file, d, i, "ad_actor_oper_port_state", ifname, 0, 255); ok {
-				s.Actor = &topology.LACPPort{State: topology.LACPState(st), StateKnown: true}
+				s.Actor = newPort(st)
 			}
 			if st, ok := out.ranged(data, file, d, i, "ad_partner_oper_port_state", ifname, 0, 255); ok {
-				s.Partner = &topology.LACPPort{State: topology.LACPState(st), StateKnown: true}
+				s.Partner = newPort(st)
 			}
 			b := getBond(master)
+			if b.Slaves == nil {
+				b.Slaves = make([]topology.Slave, 0, info[master].mastOf)
+			}
 			b.Slaves = append(b.Slaves, s)
-		} else if nic.PermMAC == "" && kinds[master] != "bond" {
+		} else if nic.PermMAC == "" && info[master].kind != "bond" {
 			// Only a bond changes its slaves' MACs: an unenslaved NIC or a
 			// bridge port still has its own (as the live collector says).
 			nic.PermMAC = nic.MAC
 		}
-		if master != "" && kinds[master] == "bridge" {
+		if master != "" && info[master].kind == "bridge" {
 			br := getBridge(master)
 			br.Ports = append(br.Ports, ifname)
 		}
 		out.NICs = append(out.NICs, nic)
 	}
-	for _, name := range bondOrder {
-		b := bonds[name]
+	if len(out.NICs) == 0 {
+		out.NICs = nil // as when appended to: no NICs is none, not an empty list
+	}
+	for i := range out.Bonds {
+		b := &out.Bonds[i]
 		if b.Mode == "" && b.Source == "" {
 			b.Source = file // slaves of a master that is not listed as a bond
 		}
 		if b.Bridge != "" {
 			br := getBridge(b.Bridge)
-			if !slices.Contains(br.Ports, name) {
-				br.Ports = append(br.Ports, name)
+			if !slices.Contains(br.Ports, b.Name) {
+				br.Ports = append(br.Ports, b.Name)
 			}
 		}
-		out.Bonds = append(out.Bonds, *b)
 	}
 	for _, name := range bridgeOrder {
 		br := bridges[name]
@@ -266,18 +317,21 @@ func (l *Links) ranged(data []byte, file string, d *fastjson.Value, i int, key, 
 	}
 	var n int
 	var err error
-	shown := x.String()
 	switch x.Type() {
 	case fastjson.TypeNumber:
 		n, err = x.Int()
 	case fastjson.TypeString:
 		b, _ := x.StringBytes()
-		shown = string(b)
-		n, err = strconv.Atoi(strings.TrimSpace(shown))
+		n, err = strconv.Atoi(string(bytes.TrimSpace(b)))
 	default:
-		err = fmt.Errorf("%s", x.Type())
+		err = errors.ErrUnsupported // not a number: shown below
 	}
 	if err != nil || n < lo || n > hi {
+		shown := x.String()
+		if x.Type() == fastjson.TypeString {
+			b, _ := x.StringBytes()
+			shown = string(b)
+		}
 		if len(l.Problems) >= maxValueProblems {
 			// Placing each costs a scan of the file: bounded work.
 			l.more++

@@ -1,8 +1,8 @@
 package host
 
 import (
+	"bytes"
 	"strconv"
-	"strings"
 
 	"github.com/valyala/fastjson"
 )
@@ -16,31 +16,44 @@ var parsers fastjson.ParserPool
 // parseJSON parses data; the error names the file and the line and column
 // (fastjson gives no position: jsonError finds it). Anything but white
 // space after the value is an error (fastjson's "unexpected tail").
-func parseJSON(data []byte, file string) (*fastjson.Value, func(), error) {
+// The caller gives the parser back (parsers.Put) when done with v.
+func parseJSON(data []byte, file string) (*fastjson.Value, *fastjson.Parser, error) {
 	p := parsers.Get()
 	v, err := p.ParseBytes(data)
 	if err != nil {
 		parsers.Put(p)
 		return nil, nil, jsonError(file, data, err)
 	}
-	return v, func() { parsers.Put(p) }, nil
+	return v, p, nil
 }
 
 // jstr returns the string at keys ("" when absent or null; numbers as text).
 func jstr(v *fastjson.Value, keys ...string) string {
-	x := v.Get(keys...)
+	return internShort(jtext(v.Get(keys...)), 16)
+}
+
+// jtext is x's text as jstr gives it, without making it a string: a
+// string's bytes (valid while the parser is), a number's or boolean's JSON
+// text (not to be changed); nil when x is absent or not a scalar.
+func jtext(x *fastjson.Value) []byte {
 	if x == nil {
-		return ""
+		return nil
 	}
 	switch x.Type() {
 	case fastjson.TypeString:
 		b, _ := x.StringBytes()
-		return internShort(b, 16)
-	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
-		return x.String()
+		return b
+	case fastjson.TypeTrue:
+		return jsonTrue
+	case fastjson.TypeFalse:
+		return jsonFalse
+	case fastjson.TypeNumber:
+		return x.MarshalTo(nil)
 	}
-	return ""
+	return nil
 }
+
+var jsonTrue, jsonFalse = []byte("true"), []byte("false")
 
 // internShort is b as a string, interned when it is at most n bytes: the
 // words of ip-link (interface names, kinds, states, modes) and lldpcli
@@ -71,7 +84,7 @@ func jint(v *fastjson.Value, keys ...string) int {
 		return n
 	case fastjson.TypeString:
 		b, _ := x.StringBytes()
-		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		n, _ := strconv.Atoi(string(bytes.TrimSpace(b)))
 		return n
 	}
 	return 0

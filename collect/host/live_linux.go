@@ -49,7 +49,7 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 	if err != nil {
 		return nil, problems, err
 	}
-	procBonds := map[string]topology.Bond{}
+	procBonds := map[string]*topology.Bond{}
 	var order []string
 	for _, b := range links.Bonds {
 		p := filepath.Join(opt.ProcBonding, b.Name)
@@ -66,9 +66,9 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 			problems = append(problems, err.Error())
 			continue
 		}
-		for _, pb := range bonds {
-			procBonds[pb.Name] = pb
-			order = append(order, pb.Name)
+		for i := range bonds {
+			procBonds[bonds[i].Name] = &bonds[i]
+			order = append(order, bonds[i].Name)
 		}
 	}
 	h.Bonds = append(h.Bonds, liveOVSAndTeams(ctx, links.teams, problem)...)

@@ -3,9 +3,11 @@ package host
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 
@@ -23,6 +25,20 @@ var lldpIDTypes = map[string]string{
 type nbBuilder struct {
 	n       topology.Neighbour
 	pvidSet bool
+	// aggs, when set, holds the link-aggregation TLVs of the document's
+	// neighbours: an allocation for them all rather than one each.
+	aggs *[]topology.LinkAgg
+}
+
+// linkAgg is la, placed in b.aggs when there is one.
+func (b *nbBuilder) linkAgg(la topology.LinkAgg) *topology.LinkAgg {
+	if b.aggs == nil {
+		p := new(topology.LinkAgg) // (not &la: la would be moved to the heap on every call)
+		*p = la
+		return p
+	}
+	*b.aggs = append(*b.aggs, la)
+	return &(*b.aggs)[len(*b.aggs)-1]
 }
 
 func (b *nbBuilder) setChassisID(typ, v string) {
@@ -79,32 +95,68 @@ func (b *nbBuilder) addVLAN(id string, pvid, named bool) {
 // setAggregation records lldpd's "Port is aggregated. PortAggregID: N".
 func (b *nbBuilder) setAggregation(id string) {
 	n, _ := strconv.Atoi(strings.TrimSpace(id))
-	b.n.LinkAgg = &topology.LinkAgg{Capable: true, Enabled: true, PortID: n}
+	b.n.LinkAgg = b.linkAgg(topology.LinkAgg{Capable: true, Enabled: true, PortID: n})
 }
 
 var ouiSeparators = strings.NewReplacer(",", "", ":", "", "-", "")
 
+// canonOUI is an OUI without separators in upper case ("00,80,c2" →
+// "0080C2"), made without a copy when it is ASCII and short, as lldpd
+// prints it; the returned text is only to be compared.
+func canonOUI(oui string) string {
+	var buf [16]byte
+	out := buf[:0]
+	for i := 0; i < len(oui); i++ {
+		switch c := oui[i]; {
+		case c == ',' || c == ':' || c == '-':
+		case c >= utf8.RuneSelf || len(out) == len(buf):
+			return strings.ToUpper(ouiSeparators.Replace(oui))
+		case c >= 'a' && c <= 'z':
+			out = append(out, c-('a'-'A'))
+		default:
+			out = append(out, c)
+		}
+	}
+	switch string(out) { // the two it is compared with, as constants
+	case "0080C2":
+		return "0080C2"
+	case "00120F":
+		return "00120F"
+	}
+	return ""
+}
+
+func isTLVSeparator(r rune) bool { return r == ',' || r == ':' || r == ' ' }
+
 // unknownTLV decodes the IEEE 802.1 (00-80-C2 subtype 7) and old 802.3
 // (00-12-0F subtype 3) link aggregation TLVs lldpd lists as unknown.
 func (b *nbBuilder) unknownTLV(oui, subtype, value string) {
-	oui = strings.ToUpper(ouiSeparators.Replace(oui))
-	if !(oui == "0080C2" && subtype == "7") && !(oui == "00120F" && subtype == "3") {
+	if o := canonOUI(oui); !(o == "0080C2" && subtype == "7") && !(o == "00120F" && subtype == "3") {
 		return
 	}
-	var bs []byte
-	for _, h := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ':' || r == ' ' }) {
+	// The first five of the value's hex bytes; every one must be a byte.
+	var bs [5]byte
+	n := 0
+	for h := range strings.FieldsFuncSeq(value, isTLVSeparator) {
 		x, err := strconv.ParseUint(h, 16, 8)
 		if err != nil {
 			return
 		}
-		bs = append(bs, byte(x))
+		if n < len(bs) {
+			bs[n] = byte(x)
+		}
+		n++
 	}
-	if len(bs) < 5 {
+	if n < 5 {
 		return
 	}
-	la := &topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
+	la := topology.LinkAgg{Capable: bs[0]&1 != 0, Enabled: bs[0]&2 != 0}
 	la.PortID = int(bs[1])<<24 | int(bs[2])<<16 | int(bs[3])<<8 | int(bs[4])
-	b.n.LinkAgg = canonLinkAgg(la)
+	if !la.Enabled {
+		b.n.LinkAgg = nil // canonLinkAgg's drop, with nothing placed
+		return
+	}
+	b.n.LinkAgg = b.linkAgg(la)
 }
 
 // canonLinkAgg is the one form of an LLDP link-aggregation TLV in a
@@ -149,11 +201,11 @@ func viaProto(v string) topology.Protocol {
 // lldpcli always prints an object (a string for a chassis, say) is an
 // error at its line and column: such a file is not what lldpcli wrote.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
-	root, release, err := parseJSON(data, file)
+	root, parser, err := parseJSON(data, file)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer parsers.Put(parser)
 	if root.Type() != fastjson.TypeObject {
 		return nil, jsonValueError(file, data, nil, "not lldpcli JSON: top level is not an object")
 	}
@@ -162,6 +214,11 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
 	p := &lldpJSON{data: data, file: file, root: root}
+	if n := countInterfaces(lldp); n > 0 {
+		p.out = make([]topology.Neighbour, 0, n)
+		p.addrs = make([]string, 0, n)
+		p.aggs = make([]topology.LinkAgg, 0, n)
+	}
 	for _, l := range p.objects(lldp) {
 		for _, ifc := range p.objects(l.Get("interface")) {
 			if name := scalar(ifc.Get("name")); name != "" {
@@ -178,7 +235,39 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
+	if len(p.out) == 0 {
+		return nil, nil // none, as when nothing was appended
+	}
 	return p.out, nil
+}
+
+// countInterfaces is about how many neighbours an "lldp" value lists (a
+// size hint: the interfaces of its lists and objects, each key of -f
+// json's {"eth0": {...}} one).
+func countInterfaces(lldp *fastjson.Value) int {
+	n := 0
+	count := func(ifc *fastjson.Value) {
+		if o, err := ifc.Object(); err == nil && ifc.Get("name") == nil {
+			n += o.Len()
+		} else {
+			n++
+		}
+	}
+	each := func(v *fastjson.Value, f func(*fastjson.Value)) {
+		if a, err := v.Array(); err == nil {
+			for _, e := range a {
+				f(e)
+			}
+		} else if v.Type() == fastjson.TypeObject {
+			f(v)
+		}
+	}
+	each(lldp, func(l *fastjson.Value) {
+		if ifcs := l.Get("interface"); ifcs != nil {
+			each(ifcs, count)
+		}
+	})
+	return min(n, 1024)
 }
 
 // lldpJSON reads one lldpcli JSON document; err is its first wrongly
@@ -189,6 +278,10 @@ type lldpJSON struct {
 	root *fastjson.Value
 	out  []topology.Neighbour
 	err  error
+	// The neighbours' management addresses and link-aggregation TLVs, in
+	// one list each for the document (each neighbour's a piece of it).
+	addrs []string
+	aggs  []topology.LinkAgg
 }
 
 // wrongType records that v is not of the type want names. Its path (and
@@ -333,7 +426,11 @@ func scalarN(v *fastjson.Value, n int) string {
 	case fastjson.TypeString:
 		b, _ := v.StringBytes()
 		return internShort(b, n)
-	case fastjson.TypeNumber, fastjson.TypeTrue, fastjson.TypeFalse:
+	case fastjson.TypeTrue:
+		return "true"
+	case fastjson.TypeFalse:
+		return "false"
+	case fastjson.TypeNumber:
 		return v.String()
 	case fastjson.TypeArray:
 		a, _ := v.Array()
@@ -346,24 +443,14 @@ func scalarN(v *fastjson.Value, n int) string {
 	return ""
 }
 
-// scalars returns every text of a possibly-list value.
-func scalars(v *fastjson.Value) []string {
-	var out []string
-	for _, e := range asList(v) {
-		if s := scalar(e); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func (p *lldpJSON) iface(name string, body *fastjson.Value) {
 	if body == nil {
 		return
 	}
-	b := nbBuilder{}
+	b := nbBuilder{aggs: &p.aggs}
 	b.n.LocalPort = name
 	b.n.Protocol = viaProto(scalar(body.Get("via")))
+	addrs := len(p.addrs) // this neighbour's management addresses start there
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
 	for _, ch := range p.objects(body.Get("chassis")) {
 		o, _ := ch.Object()
@@ -377,6 +464,9 @@ func (p *lldpJSON) iface(name string, body *fastjson.Value) {
 			})
 		}
 		p.chassisFields(&b, cm)
+	}
+	if n := len(p.addrs); n > addrs {
+		b.n.MgmtAddrs = p.addrs[addrs:n:n] // (full: an append to it copies)
 	}
 	for _, pt := range p.objects(body.Get("port")) {
 		for _, id := range p.objects(pt.Get("id")) {
@@ -414,12 +504,16 @@ func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
 	if n := scalar(cm.Get("name")); n != "" {
 		b.n.SystemName = n
 	}
-	if d := scalar(cm.Get("descr")); d != "" {
+	if d := scalarN(cm.Get("descr"), math.MaxInt); d != "" {
 		// a switch's description is long and every host NIC that hears
-		// the switch says it: held once (longer than internShort's words)
-		b.n.SystemDescr = intern(d)
+		// the switch says it: held once (interned whatever its length)
+		b.n.SystemDescr = d
 	}
-	b.n.MgmtAddrs = append(b.n.MgmtAddrs, scalars(cm.Get("mgmt-ip"))...)
+	for _, e := range asList(cm.Get("mgmt-ip")) {
+		if s := scalar(e); s != "" {
+			p.addrs = append(p.addrs, s) // iface makes them the neighbour's
+		}
+	}
 }
 
 // ParseLLDPKeyValue parses `lldpcli -f keyvalue show neighbors details`:

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
@@ -58,21 +60,45 @@ var bondingModes = []struct {
 // last line without its newline, or a bond's last slave section without
 // a line every kernel prints) is such a problem: the cut line is not used
 // and the cut slave keeps only its name.
+//
+// The text is scanned as bytes, line by line, with no copy of the file or
+// of a line: only the words a bond keeps become strings (interned, or
+// copied when they are one host's own, as MAC and IP addresses).
 func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond, errs []error, err error) {
-	p := &bondParser{file: file, defName: bondName}
+	return parseProcBonding(data, file, bondName, new(macList))
+}
+
+// bondParsers are reused from file to file: a parser holds a bond and a
+// slave being read, and is large.
+var bondParsers = sync.Pool{New: func() any { return new(bondParser) }}
+
+// parseProcBonding is ParseProcBonding making MACs through macs (shared by
+// the files of a capture).
+func parseProcBonding(data []byte, file, bondName string, macs *macList) (bonds []topology.Bond, errs []error, err error) {
+	p := bondParsers.Get().(*bondParser)
+	*p = bondParser{file: file, defName: bondName, macs: macs}
+	defer func() {
+		*p = bondParser{} // keeps nothing of this file
+		bondParsers.Put(p)
+	}()
 	// The kernel ends every line with a newline: a last line without one
 	// was cut, and its value (Speed: 25 of 25000) must not be used.
 	body, cut := data, []byte(nil)
 	if i := bytes.LastIndexByte(data, '\n'); i < len(data)-1 && len(bytes.TrimSpace(data[i+1:])) > 0 {
 		body, cut = data[:i+1], data[i+1:]
 	}
-	sc := newLines(body)
-	for sc.Scan() {
+	for p.rest = body; len(p.rest) > 0; {
+		var line []byte
+		if i := bytes.IndexByte(p.rest, '\n'); i < 0 {
+			line, p.rest = p.rest, nil
+		} else {
+			line, p.rest = p.rest[:i], p.rest[i+1:]
+		}
 		p.line++
-		p.feed(sc.Text())
-	}
-	if err := sc.Err(); err != nil {
-		p.errorf("reading: %v", err)
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		p.feed(line)
 	}
 	if cut != nil {
 		p.line++
@@ -83,9 +109,6 @@ func ParseProcBonding(data []byte, file, bondName string) (bonds []topology.Bond
 	if len(p.bonds) == 0 {
 		return nil, p.errs, &ParseError{File: file, Msg: "not a /proc/net/bonding file: no \"Bonding Mode:\" line"}
 	}
-	for i := range p.bonds {
-		detachBond(&p.bonds[i])
-	}
 	return p.bonds, p.errs, nil
 }
 
@@ -94,10 +117,13 @@ type bondParser struct {
 	line          int
 	errs          []error
 	bonds         []topology.Bond
+	rest          []byte // the lines after the one being fed
 
-	cur      *topology.Bond
-	header   string // name from a "/proc/net/bonding/x" header line
-	slave    *topology.Slave
+	cur      *topology.Bond // &bond, or nil between bonds
+	bond     topology.Bond
+	header   string          // name from a "/proc/net/bonding/x" header line
+	slave    *topology.Slave // &slaveV, or nil outside a slave section
+	slaveV   topology.Slave
 	lacp     *topology.LACPPort // inside a "details actor/partner lacp pdu" block
 	sawMode  bool
 	inAggSec bool
@@ -109,6 +135,12 @@ type bondParser struct {
 	seen             slaveFields
 	actorN, partnerN int  // lines of each LACPDU block, in lacpFields order
 	lacpN            *int // the counter of the block p.lacp is in
+
+	key [64]byte // the line's key in lower case (lowerASCII)
+	// ports holds the slaves' LACPDU blocks, an allocation for a bond's
+	// (sized from its slaves) rather than one each.
+	ports []topology.LACPPort
+	macs  *macList
 }
 
 // slaveFields are the lines of a slave section that completeness is
@@ -204,7 +236,7 @@ func (p *bondParser) flushLastSlave() {
 		p.errorf("slave %s: the section is cut by the end of the file: this slave's values are not used", quote.Q(p.slave.Name))
 	}
 	p.line = line
-	p.slave = &topology.Slave{Name: p.slave.Name, Source: p.slave.Source}
+	p.slaveV = topology.Slave{Name: p.slave.Name, Source: p.slave.Source}
 	p.flushSlave()
 }
 
@@ -220,78 +252,104 @@ func (p *bondParser) finish() {
 func (p *bondParser) start() {
 	name := p.header
 	if name == "" {
-		name = p.defName
+		name = intern(p.defName)
 	}
-	p.cur = &topology.Bond{Name: name, Kind: topology.BondKindLinux, Source: p.file}
+	p.bond = topology.Bond{Name: name, Kind: topology.BondKindLinux, Source: p.file}
+	p.cur = &p.bond
 }
 
-func (p *bondParser) atoi(key, v string) int {
-	v = strings.TrimSpace(v)
-	if v == "" || strings.EqualFold(v, "N/A") || strings.EqualFold(v, "Unknown") {
+// newPort is a new LACPDU block of the current slave.
+func (p *bondParser) newPort() *topology.LACPPort {
+	if len(p.ports) == cap(p.ports) {
+		p.ports = make([]topology.LACPPort, 0, max(2*cap(p.cur.Slaves), 2))
+	}
+	p.ports = append(p.ports, topology.LACPPort{})
+	return &p.ports[len(p.ports)-1]
+}
+
+// startSlave begins the slave section of a "Slave Interface:" line. The
+// bond's first slave sizes its list from the "Slave Interface:" lines that
+// follow before the next "Bonding Mode:" (a hint: a bond has a handful).
+func (p *bondParser) startSlave(name []byte) {
+	p.flushSlave()
+	if b := p.cur; cap(b.Slaves) == 0 {
+		rest := p.rest
+		if i := bytes.Index(rest, []byte("Bonding Mode:")); i >= 0 {
+			rest = rest[:i]
+		}
+		b.Slaves = make([]topology.Slave, 0, 1+bytes.Count(rest, []byte("Slave Interface:")))
+	}
+	p.slaveV = topology.Slave{Name: internBytes(name), Source: p.file}
+	p.slave = &p.slaveV
+	p.slaveLine, p.seen, p.actorN, p.partnerN = p.line, 0, 0, 0
+}
+
+func (p *bondParser) atoi(key, v []byte) int {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || bytes.EqualFold(v, []byte("N/A")) || bytes.EqualFold(v, []byte("Unknown")) {
 		return 0
 	}
-	if f := strings.Fields(v); len(f) > 0 {
-		v = f[0] // "10000 Mbps"
-	}
-	n, err := strconv.Atoi(v)
+	v = firstFieldBytes(v) // "10000 Mbps"
+	n, err := strconv.Atoi(string(v))
 	if err != nil {
-		p.errorf("%s: %s is not a number", key, quote.Q(v))
+		p.errorf("%s: %s is not a number", key, quote.QBytes(v))
 		return 0
 	}
 	return n
 }
 
-func noneToEmpty(v string) string {
-	if strings.EqualFold(v, "None") {
-		return ""
-	}
-	return v
-}
+// word is b's first field, interned.
+func word(b []byte) string { return internBytes(firstFieldBytes(b)) }
 
-func (p *bondParser) feed(raw string) {
-	line := strings.TrimSpace(raw)
-	if line == "" {
+func (p *bondParser) feed(raw []byte) {
+	line := bytes.TrimSpace(raw)
+	if len(line) == 0 {
 		p.inAggSec = false
 		return
 	}
-	if rest, ok := strings.CutPrefix(line, "/proc/net/bonding/"); ok && !strings.Contains(rest, " ") {
+	if rest, ok := bytes.CutPrefix(line, []byte("/proc/net/bonding/")); ok && bytes.IndexByte(rest, ' ') < 0 {
 		p.finish()
-		p.header = rest
+		p.header = internBytes(rest)
 		return
 	}
-	if strings.HasPrefix(line, "Ethernet Channel Bonding Driver:") {
+	if bytes.HasPrefix(line, []byte("Ethernet Channel Bonding Driver:")) {
 		if p.sawMode {
 			p.finish()
 		}
 		return
 	}
-	if strings.HasPrefix(line, "bond ") && strings.HasSuffix(line, "has no active aggregator") {
+	if bytes.HasPrefix(line, []byte("bond ")) && bytes.HasSuffix(line, []byte("has no active aggregator")) {
 		if p.cur != nil {
 			p.cur.ActiveAggregator = &topology.Aggregator{NoneActive: true}
 		}
 		return
 	}
-	key, val, ok := strings.Cut(line, ":")
+	key, val, ok := bytes.Cut(line, []byte{':'})
 	if !ok {
 		return // "802.3ad info" and other headings
 	}
-	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
-	lk := strings.ToLower(key)
+	key, val = bytes.TrimSpace(key), bytes.TrimSpace(val)
+	lkb, ok := lowerASCII(&p.key, key, false)
+	if !ok {
+		lkb = []byte(strings.ToLower(string(key)))
+	}
+	// lk is compared, never kept: string(lkb) in a comparison or switch
+	// is not a copy.
 
-	if lk == "bonding mode" {
+	if string(lkb) == "bonding mode" {
 		if p.sawMode {
 			p.finish()
 		}
 		p.start()
 		p.sawMode = true
 		for _, m := range bondingModes {
-			if strings.Contains(val, m.text) {
+			if bytes.Contains(val, []byte(m.text)) {
 				p.cur.Mode = m.mode
 				return
 			}
 		}
-		p.cur.Mode = topology.BondMode(val)
-		p.errorf("unknown bonding mode %s", quote.Q(val))
+		p.cur.Mode = topology.BondMode(intern(string(val)))
+		p.errorf("unknown bonding mode %s", quote.QBytes(val))
 		return
 	}
 	if p.cur == nil {
@@ -302,21 +360,19 @@ func (p *bondParser) feed(raw string) {
 	b := p.cur
 
 	switch {
-	case lk == "slave interface":
-		p.flushSlave()
-		p.slave = &topology.Slave{Name: val, Source: p.file}
-		p.slaveLine, p.seen, p.actorN, p.partnerN = p.line, 0, 0, 0
+	case string(lkb) == "slave interface":
+		p.startSlave(val)
 		return
-	case strings.HasPrefix(lk, "details actor lacp pdu"):
+	case bytes.HasPrefix(lkb, []byte("details actor lacp pdu")):
 		if p.slave != nil {
-			p.slave.Actor = &topology.LACPPort{}
+			p.slave.Actor = p.newPort()
 			p.lacp, p.lacpN = p.slave.Actor, &p.actorN
 			p.seen |= sfActor
 		}
 		return
-	case strings.HasPrefix(lk, "details partner lacp pdu"):
+	case bytes.HasPrefix(lkb, []byte("details partner lacp pdu")):
 		if p.slave != nil {
-			p.slave.Partner = &topology.LACPPort{}
+			p.slave.Partner = p.newPort()
 			p.lacp, p.lacpN = p.slave.Partner, &p.partnerN
 			p.seen |= sfPartner
 		}
@@ -324,12 +380,12 @@ func (p *bondParser) feed(raw string) {
 	}
 
 	if p.slave != nil {
-		p.slaveField(lk, key, val)
+		p.slaveField(lkb, key, val)
 		return
 	}
 
-	if p.inAggSec || lk == "active aggregator info" {
-		if lk == "active aggregator info" {
+	if p.inAggSec || string(lkb) == "active aggregator info" {
+		if string(lkb) == "active aggregator info" {
 			p.inAggSec = true
 			if b.ActiveAggregator == nil {
 				b.ActiveAggregator = &topology.Aggregator{}
@@ -337,7 +393,7 @@ func (p *bondParser) feed(raw string) {
 			return
 		}
 		a := b.ActiveAggregator
-		switch lk {
+		switch string(lkb) {
 		case "aggregator id":
 			a.ID = p.atoi(key, val)
 			return
@@ -351,17 +407,17 @@ func (p *bondParser) feed(raw string) {
 			a.PartnerKey = p.atoi(key, val)
 			return
 		case "partner mac address":
-			a.PartnerMAC = topology.NormalizeMAC(val)
+			a.PartnerMAC = p.macs.get(val)
 			return
 		}
 		p.inAggSec = false
 	}
 
-	switch lk {
+	switch string(lkb) {
 	case "transmit hash policy":
-		b.XmitHashPolicy = firstField(val)
+		b.XmitHashPolicy = word(val)
 	case "mii status":
-		b.State = topology.ParseLinkState(val)
+		b.State = linkStateOf(val)
 	case "mii polling interval (ms)":
 		b.MIIMon = p.atoi(key, val)
 	case "up delay (ms)":
@@ -371,29 +427,36 @@ func (p *bondParser) feed(raw string) {
 	case "arp polling interval (ms)":
 		b.ARPInterval = p.atoi(key, val)
 	case "arp ip target/s (n.n.n.n form)", "arp ip target/s":
-		for _, t := range strings.Split(val, ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				b.ARPTargets = append(b.ARPTargets, t)
+		for t := range bytes.SplitSeq(val, []byte{','}) {
+			if t = bytes.TrimSpace(t); len(t) > 0 {
+				b.ARPTargets = append(b.ARPTargets, string(t))
 			}
 		}
 	case "arp validate", "arp_validate":
-		b.ARPValidate = canonARPValidate(firstField(val))
+		b.ARPValidate = intern(canonARPValidate(string(firstFieldBytes(val))))
 	case "primary slave":
-		b.Primary = noneToEmpty(firstField(val))
+		b.Primary = noneToEmpty(word(val))
 	case "currently active slave":
-		b.ActiveSlave = noneToEmpty(firstField(val))
+		b.ActiveSlave = noneToEmpty(word(val))
 	case "lacp rate":
-		b.LACPRate = strings.ToLower(firstField(val))
+		b.LACPRate = lowerWord(firstFieldBytes(val))
 	case "lacp active":
-		on := strings.EqualFold(val, "on") || val == "1"
+		on := bytes.EqualFold(val, []byte("on")) || string(val) == "1"
 		b.LACPActive = &on
 	case "min links":
 		b.MinLinks = p.atoi(key, val)
 	case "aggregator selection policy (ad_select)":
-		b.AdSelect = firstField(val)
+		b.AdSelect = word(val)
 	case "system mac address":
-		b.AdActorSystem = topology.NormalizeMAC(val)
+		b.AdActorSystem = p.macs.get(val)
 	}
+}
+
+func noneToEmpty(v string) string {
+	if strings.EqualFold(v, "None") {
+		return ""
+	}
+	return v
 }
 
 func firstField(v string) string {
@@ -403,20 +466,29 @@ func firstField(v string) string {
 	return ""
 }
 
-func (p *bondParser) slaveField(lk, key, val string) {
+// firstFieldBytes is firstField of bytes, without the list of fields.
+func firstFieldBytes(v []byte) []byte {
+	v = bytes.TrimLeftFunc(v, unicode.IsSpace)
+	if i := bytes.IndexFunc(v, unicode.IsSpace); i >= 0 {
+		return v[:i]
+	}
+	return v
+}
+
+func (p *bondParser) slaveField(lkb, key, val []byte) {
 	s := p.slave
 	if p.lacp != nil {
 		l := p.lacp
 		// Count the block's lines while they come in the kernel's order.
-		if n := *p.lacpN; n < len(lacpFields) && isLACPField(n, lk) {
+		if n := *p.lacpN; n < len(lacpFields) && isLACPField(n, string(lkb)) {
 			*p.lacpN = n + 1
 		}
-		switch lk {
+		switch string(lkb) {
 		case "system priority":
 			l.SystemPriority = p.atoi(key, val)
 			return
 		case "system mac address":
-			l.System = topology.NormalizeMAC(val)
+			l.System = p.macs.get(val)
 			return
 		case "port key", "oper key":
 			l.Key = p.atoi(key, val)
@@ -438,15 +510,15 @@ func (p *bondParser) slaveField(lk, key, val string) {
 		}
 		p.lacp = nil
 	}
-	switch lk {
+	switch string(lkb) {
 	case "mii status":
-		s.MIIStatus = topology.ParseLinkState(val)
+		s.MIIStatus = linkStateOf(val)
 		p.seen |= sfMII
 	case "speed":
 		s.Speed = p.atoi(key, val)
 		p.seen |= sfSpeed
 	case "duplex":
-		d := strings.ToLower(val)
+		d := lowerWord(val)
 		if d == "unknown" {
 			d = ""
 		}
@@ -456,7 +528,10 @@ func (p *bondParser) slaveField(lk, key, val string) {
 		s.LinkFailures = p.atoi(key, val)
 		p.seen |= sfLinkFailures
 	case "permanent hw addr":
-		if m := topology.NormalizeMAC(val); m != "" && !strings.Contains(strings.ToLower(val), "x") {
+		if bytes.ContainsAny(val, "xX") {
+			break // "xx:xx:…", not an address
+		}
+		if m := p.macs.get(val); m != "" {
 			s.PermMAC = m
 		}
 	case "slave queue id":
@@ -464,10 +539,10 @@ func (p *bondParser) slaveField(lk, key, val string) {
 	case "aggregator id":
 		s.AggregatorID = p.atoi(key, val)
 	case "actor churn state":
-		s.ActorChurn = strings.ToLower(val)
+		s.ActorChurn = lowerWord(val)
 		p.seen |= sfActorChurn
 	case "partner churn state":
-		s.PartnerChurn = strings.ToLower(val)
+		s.PartnerChurn = lowerWord(val)
 		p.seen |= sfPartnerChurn
 	}
 }

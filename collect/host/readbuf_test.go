@@ -35,3 +35,28 @@ func TestSnapshotsDoNotKeepTheReadBuffer(t *testing.T) {
 		}
 	}
 }
+
+// The capture reader is pooled: reading one capture after another leaves
+// what the first returned as it was, and reads each as a reader of its own.
+func TestCaptureReaderReuse(t *testing.T) {
+	fsys := os.DirFS("testdata")
+	dirs := []string{"capture/web01", "sosreport-db01", "capture/web01", "sosreport-db01"}
+	var first []string
+	for i, dir := range dirs {
+		h, probs, err := ReadCaptureFS(fsys, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(struct {
+			H        any
+			Problems []string
+		}{h, probs})
+		if i < 2 {
+			first = append(first, string(b))
+			continue
+		}
+		if string(b) != first[i-2] {
+			t.Errorf("%s read after another capture differs:\n%s\nwant\n%s", dir, b, first[i-2])
+		}
+	}
+}

@@ -297,8 +297,8 @@ func teamdDumpName(file string, sosreport bool) (string, bool) {
 // readTeamd reads every teamd state dump in the folder rel (relative to the
 // capture folder) and reports its problems.
 func (r *capReader) readTeamd(rel string, sosreport bool) []topology.Bond {
-	if rel == "" {
-		return nil
+	if rel == "" || !r.exists(rel) {
+		return nil // (no folder: no names made for it)
 	}
 	d := path.Join(r.dir, rel)
 	entries, err := r.list(rel + "/")
