@@ -929,7 +929,11 @@ func (b *builder) resolve() {
 			best := cs[0]
 			link := &slab[0]
 			slab = slab[1:]
-			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: b.normPort(best.port.Name)}
+			norm := b.normPort(best.port.Name)
+			// placed as Place would: the switch's port and LAG under the
+			// normalised name (the first port of a duplicated name)
+			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: norm,
+				sw: best.sw, port: best.sw.ports[norm], lag: best.sw.lagOf[norm]}
 			ev := len(evSlab)
 			var disagree []claim
 			for _, c := range cs {
@@ -959,16 +963,16 @@ func (b *builder) resolve() {
 		h.links = m.Links[first:len(m.Links):len(m.Links)]
 	}
 	// the links on each switch port
-	perSwitch := make(map[*SwitchNode]int, len(m.Switches))
+	// (switch IDs follow the hosts')
+	perSwitch := make([]int, len(m.Switches))
 	for _, l := range m.Links {
-		perSwitch[m.switches[l.Switch]]++
+		perSwitch[l.sw.ID-int64(len(m.Hosts))]++
 	}
-	for _, s := range m.Switches {
-		s.linksOn = make(map[string][]*Link, perSwitch[s])
+	for i, s := range m.Switches {
+		s.linksOn = make(map[string][]*Link, perSwitch[i])
 	}
 	for _, l := range m.Links {
-		s := m.switches[l.Switch]
-		s.linksOn[l.normPort] = append(s.linksOn[l.normPort], l)
+		l.sw.linksOn[l.normPort] = append(l.sw.linksOn[l.normPort], l)
 	}
 }
 

@@ -127,6 +127,11 @@ type Link struct {
 
 	// normPort is NormalizePortName(Port), set by Build.
 	normPort string
+	// sw, port and lag are where Build placed the link (Model.Place's
+	// answer in the Model that built it, without a lookup by name).
+	sw   *SwitchNode
+	port *Port
+	lag  *LAG
 }
 
 // Uplink is a switch-to-switch link.
