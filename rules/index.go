@@ -92,8 +92,9 @@ func buildIndex(m *topology.Model) *index {
 		return ix
 	}
 	// one allocation for the bonds and one for their slaves
-	nb, ns := 0, 0
+	nb, ns, nn := 0, 0, 0
 	for _, h := range m.Hosts {
+		nn += len(h.Neighbours)
 		for _, bf := range h.BondFacts() {
 			nb++
 			ns += len(bf.Slaves)
@@ -103,12 +104,22 @@ func buildIndex(m *topology.Model) *index {
 	slab := make([]slaveView, ns)
 	ptrs := make([]*slaveView, 0, 3*ns)
 	var swNames []string
-	for _, h := range m.Hosts {
-		nbs := map[string][]*topology.Neighbour{}
+	// what each slave heard, in one slab (a host hears a few neighbours:
+	// a scan per slave beats a map per host)
+	nbSlab := make([]*topology.Neighbour, 0, nn)
+	heard := func(h *topology.HostNode, nic string) []*topology.Neighbour {
+		n := len(nbSlab)
 		for i := range h.Neighbours {
-			n := &h.Neighbours[i]
-			nbs[n.LocalPort] = append(nbs[n.LocalPort], n)
+			if h.Neighbours[i].LocalPort == nic {
+				nbSlab = append(nbSlab, &h.Neighbours[i])
+			}
 		}
+		if len(nbSlab) == n {
+			return nil
+		}
+		return nbSlab[n:len(nbSlab):len(nbSlab)]
+	}
+	for _, h := range m.Hosts {
 		facts := h.BondFacts()
 		for bi := range facts {
 			bf := &facts[bi]
@@ -116,7 +127,7 @@ func buildIndex(m *topology.Model) *index {
 			slab = slab[len(bf.Slaves):]
 			for si := range bf.Slaves {
 				sf := &bf.Slaves[si]
-				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: nbs[sf.Slave.Name],
+				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: heard(h, sf.Slave.Name),
 					link: sf.Link, sw: sf.Switch, port: sf.Port, lag: sf.LAG}
 			}
 			n := len(ptrs)

@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,6 +132,28 @@ func TestSlaveBondMatchesScan(t *testing.T) {
 	}
 	if _, ok := slaveBond(nil, "eth0"); ok {
 		t.Error("slaveBond on no host found a bond")
+	}
+
+	// what each slave heard: every neighbour on its NIC, in capture order
+	several := 0
+	for _, b := range ix.bonds {
+		for _, s := range b.slaves {
+			var want []*topology.Neighbour
+			for i := range b.host.Neighbours {
+				if n := &b.host.Neighbours[i]; n.LocalPort == s.s.Name {
+					want = append(want, n)
+				}
+			}
+			if !slices.Equal(s.nb, want) {
+				t.Errorf("%s %s heard %v, want %v", b.host.Name, s.s.Name, s.nb, want)
+			}
+			if len(want) > 1 {
+				several++
+			}
+		}
+	}
+	if several == 0 {
+		t.Error("no slave heard two neighbours: the test checks little")
 	}
 
 	// map.switch-unreachable's missing switches, the rule's against the scan

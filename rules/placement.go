@@ -14,13 +14,15 @@ import (
 
 // perSlave runs check for every mapped slave of class-cl bonds.
 func perSlave(c *Context, cl Class, check func(b *bondView, s *slaveView)) {
-	for _, b := range c.bonds() {
+	bs := c.bonds()
+	for bi := range bs {
+		b := &bs[bi] // the shared index: checks only read it
 		if b.class != cl {
 			continue
 		}
 		for i := range b.slaves {
 			if b.slaves[i].link != nil {
-				check(&b, &b.slaves[i])
+				check(b, &b.slaves[i])
 			}
 		}
 	}

@@ -189,7 +189,8 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				}
 				return false
 			}
-			var done []*topology.LAG
+			var doneBuf [4]*topology.LAG
+			done := doneBuf[:0]
 			for _, s := range ms {
 				if s.lag == nil || !s.switchUsable() || slices.Contains(done, s.lag) {
 					continue
