@@ -212,7 +212,7 @@ func (b *bondView) src() string {
 
 // hostEv is an evidence line about the bond, from the host.
 func (b *bondView) hostEv(format string, args ...any) string {
-	return fmt.Sprintf("host %s: %s: ", b.host.Name, b.src()) + fmt.Sprintf(format, args...)
+	return "host " + b.host.Name + ": " + b.src() + ": " + fmt.Sprintf(format, args...)
 }
 
 // slaveSrc names where a slave's facts came from.
@@ -225,7 +225,7 @@ func (b *bondView) slaveSrc(s *slaveView) string {
 
 // slaveEv is an evidence line about one slave, from the host.
 func (b *bondView) slaveEv(s *slaveView, format string, args ...any) string {
-	return fmt.Sprintf("host %s: %s: slave %s ", b.host.Name, b.slaveSrc(s), s.s.Name) + fmt.Sprintf(format, args...)
+	return "host " + b.host.Name + ": " + b.slaveSrc(s) + ": slave " + s.s.Name + " " + fmt.Sprintf(format, args...)
 }
 
 // linkEv explains how a slave was mapped to its switch port.
@@ -233,7 +233,35 @@ func linkEv(s *slaveView) string {
 	if s.link == nil {
 		return ""
 	}
-	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(topology.EvidenceStrings(s.link.Evidence), ", "))
+	return mapEv(s.link)
+}
+
+// mapEv is "map: host nic ↔ switch port (evidence, …)", built in one
+// allocation (it is in most findings' evidence).
+func mapEv(l *topology.Link) string {
+	n := len("map:  ↔   ()") + len(l.Host) + len(l.NIC) + len(l.Switch) + len(l.Port)
+	for _, e := range l.Evidence {
+		n += len(e) + 2
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteString("map: ")
+	sb.WriteString(l.Host)
+	sb.WriteByte(' ')
+	sb.WriteString(l.NIC)
+	sb.WriteString(" ↔ ")
+	sb.WriteString(l.Switch)
+	sb.WriteByte(' ')
+	sb.WriteString(l.Port)
+	sb.WriteString(" (")
+	for i, e := range l.Evidence {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(string(e))
+	}
+	sb.WriteByte(')')
+	return sb.String()
 }
 
 // portEv describes the switch side of a slave: its LAG (or none) and the
@@ -243,14 +271,15 @@ func portEv(s *slaveView) []string {
 		return nil
 	}
 	var out []string
+	sw := "switch " + s.link.Switch + ": "
 	if s.lag == nil {
-		out = append(out, fmt.Sprintf("switch %s: %s is in no LAG (ifStackTable, IEEE8023-LAG-MIB)", s.link.Switch, s.link.Port))
+		out = append(out, sw+s.link.Port+" is in no LAG (ifStackTable, IEEE8023-LAG-MIB)")
 	} else {
-		out = append(out, fmt.Sprintf("switch %s: %s is a member of %s (kind %s)", s.link.Switch, s.link.Port, s.lag.Name, s.lag.Kind))
+		out = append(out, sw+s.link.Port+" is a member of "+s.lag.Name+" (kind "+string(s.lag.Kind)+")")
 	}
 	if s.port != nil && s.port.LACP != nil {
 		for _, e := range s.port.LACP.Evidence {
-			out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+			out = append(out, sw+e)
 		}
 	}
 	if s.lag != nil {
@@ -264,7 +293,7 @@ func portEv(s *slaveView) []string {
 				}
 			}
 			if !other {
-				out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+				out = append(out, sw+e)
 			}
 		}
 	}

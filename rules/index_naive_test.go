@@ -206,3 +206,15 @@ func TestSharedPartnerEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestMapEv: the map evidence line, built by hand, is the Sprintf it
+// replaced, for links with no, one and several evidence kinds.
+func TestMapEv(t *testing.T) {
+	for _, ev := range [][]topology.EvidenceKind{nil, {topology.EvLLDPHost}, {topology.EvLLDPSwitch, topology.EvLACP, "odd\xff é"}} {
+		l := &topology.Link{Host: "web<1>", NIC: "eth0", Switch: "leaf 1", Port: "Ethernet1/1", Evidence: ev}
+		want := fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(topology.EvidenceStrings(l.Evidence), ", "))
+		if got := mapEv(l); got != want {
+			t.Errorf("mapEv = %q, want %q", got, want)
+		}
+	}
+}

@@ -141,7 +141,8 @@ Junos: delete interfaces xe-0/0/2 ether-options 802.3ad; set interfaces xe-0/0/2
 			if b.class != ClassLACP {
 				continue
 			}
-			var in []*slaveView
+			var inBuf [4]*slaveView
+			in := inBuf[:0]
 			for _, s := range b.mapped() {
 				if s.lag != nil && s.switchUsable() {
 					in = append(in, s)

@@ -230,7 +230,8 @@ Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae m
 				s    *slaveView
 				oper topology.LinkState // folded: shown in lower case
 			}
-			var ls []lagAt
+			var lsBuf [4]lagAt
+			ls := lsBuf[:0]
 			seen := map[*topology.LAG]bool{}
 			for _, s := range b.mapped() {
 				if s.lag == nil || !s.switchUsable() || seen[s.lag] || s.sw.Domain == nil {

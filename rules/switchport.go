@@ -137,7 +137,7 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 					for _, l := range c.Model.LinksOnPort(s.sw.Name, m) {
 						if l.Host != b.host.Name {
 							foreign = append(foreign, fmt.Sprintf("%s (host %s %s)", m, l.Host, l.NIC))
-							ev = append(ev, fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(topology.EvidenceStrings(l.Evidence), ", ")))
+							ev = append(ev, mapEv(l))
 						}
 					}
 					if u := c.uplinkOn(s.sw.Name, m); u != nil {
