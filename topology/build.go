@@ -296,9 +296,13 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			b.problemf("duplicate switch name %q: %s ignored, %s kept", s.Name, s.Source, prev.Source)
 			continue
 		}
+		members := 0
+		for i := range s.LAGs {
+			members += len(s.LAGs[i].Members)
+		}
 		sn := &SwitchNode{Switch: s,
 			ports: make(map[string]*Port, len(s.Ports)),
-			lagOf: map[string]*LAG{},
+			lagOf: make(map[string]*LAG, members),
 			lags:  make(map[string]*LAG, len(s.LAGs)),
 		}
 		for i := range s.Ports {
@@ -722,10 +726,18 @@ func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbo
 }
 
 func (b *builder) lacpClaims() {
+	// at most one claim per slave and one per switch port with a partner
 	n := 0
 	for _, h := range b.m.Hosts {
 		for i := range h.Bonds {
 			n += len(h.Bonds[i].Slaves)
+		}
+	}
+	for _, s := range b.m.Switches {
+		for i := range s.Ports {
+			if l := s.Ports[i].LACP; l != nil && l.Partner != nil {
+				n++
+			}
 		}
 	}
 	b.claims = make([]claim, 0, n)
@@ -971,8 +983,16 @@ func (b *builder) resolve() {
 	for i, s := range m.Switches {
 		s.linksOn = make(map[string][]*Link, perSwitch[i])
 	}
-	for _, l := range m.Links {
-		l.sw.linksOn[l.normPort] = append(l.sw.linksOn[l.normPort], l)
+	// most ports have one link: theirs are cut from one slab (cap 1, so a
+	// second link on a port appends to a copy)
+	one := make([]*Link, len(m.Links))
+	for i, l := range m.Links {
+		if on, ok := l.sw.linksOn[l.normPort]; ok {
+			l.sw.linksOn[l.normPort] = append(on, l)
+		} else {
+			one[i] = l
+			l.sw.linksOn[l.normPort] = one[i : i+1 : i+1]
+		}
 	}
 }
 
@@ -1071,9 +1091,9 @@ func (b *builder) domains() {
 				first := bySys[i].link
 				for _, e := range bySys[i+1 : j] {
 					if l := e.link; l.Switch != first.Switch {
-						union(b.m.switches[first.Switch], b.m.switches[l.Switch], fmt.Sprintf(
-							"host %s %s: %s (%s) and %s (%s) negotiate LACP with one partner system %s",
-							h.Name, bf.Bond.Name, first.NIC, first.Switch, l.NIC, l.Switch, bySys[i].sys))
+						// (one line per dual-homed bond: concatenated, not formatted)
+						union(first.sw, l.sw, "host "+h.Name+" "+bf.Bond.Name+": "+first.NIC+" ("+first.Switch+") and "+
+							l.NIC+" ("+l.Switch+") negotiate LACP with one partner system "+string(bySys[i].sys))
 					}
 				}
 				i = j
