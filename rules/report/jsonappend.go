@@ -26,17 +26,22 @@ var jsonPlain = func() (t [256]bool) {
 }()
 
 // appendJSONString appends s as a JSON string, as escape.JSON encodes it.
-// A string with a byte that needs escaping (rare: names are mostly plain
-// ASCII) is encoded by encoding/json and escape.JSONBytes themselves.
+// Plain ASCII (most names) and text escape.JSONPlain passes (messages with
+// arrows) are copied; a string with anything to escape (rare) is encoded
+// by encoding/json and escape.JSONBytes themselves.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if !jsonPlain[s[i]] {
-			q, err := json.Marshal(s)
-			if err != nil { // a string always marshals
-				panic(err)
-			}
-			return append(b, escape.JSONBytes(q)...)
+		if jsonPlain[s[i]] {
+			continue
 		}
+		if s[i] >= 0x80 && escape.JSONPlain(s[i:]) {
+			break // the rest is plain too
+		}
+		q, err := json.Marshal(s)
+		if err != nil { // a string always marshals
+			panic(err)
+		}
+		return append(b, escape.JSONBytes(q)...)
 	}
 	b = append(b, '"')
 	b = append(b, s...)
