@@ -310,6 +310,8 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			k := b.normPort(p.Name)
 			if _, dup := sn.ports[k]; !dup {
 				sn.ports[k] = p
+			} else {
+				sn.dupPorts = true
 			}
 		}
 		for i := range s.LAGs {
@@ -943,9 +945,18 @@ func (b *builder) resolve() {
 			slab = slab[1:]
 			norm := b.normPort(best.port.Name)
 			// placed as Place would: the switch's port and LAG under the
-			// normalised name (the first port of a duplicated name)
+			// normalised name (the first port of a duplicated name; the
+			// claim's own port when the switch has no duplicate)
+			port := best.port
+			if best.sw.dupPorts {
+				port = best.sw.ports[norm]
+			}
+			var lag *LAG
+			if len(best.sw.lagOf) > 0 {
+				lag = best.sw.lagOf[norm]
+			}
 			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: norm,
-				sw: best.sw, port: best.sw.ports[norm], lag: best.sw.lagOf[norm]}
+				sw: best.sw, port: port, lag: lag}
 			ev := len(evSlab)
 			var disagree []claim
 			for _, c := range cs {

@@ -109,8 +109,11 @@ type SwitchNode struct {
 	// Domain is the MLAG/stack domain this switch belongs to, or nil.
 	Domain *Domain
 	ports  map[string]*Port // by normalised name
-	lagOf  map[string]*LAG  // normalised member name -> LAG
-	lags   map[string]*LAG  // normalised LAG name -> LAG
+	// dupPorts: two of the switch's ports have one normalised name (ports
+	// keeps the first).
+	dupPorts bool
+	lagOf    map[string]*LAG // normalised member name -> LAG
+	lags     map[string]*LAG // normalised LAG name -> LAG
 	// linksOn are the host links ending on each port, by normalised name.
 	linksOn map[string][]*Link
 }
