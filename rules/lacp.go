@@ -300,7 +300,8 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 				continue
 			}
 			for _, s := range upSlaves(&b) {
-				var missing []string
+				var missBuf [2]string
+				missing := missBuf[:0]
 				var ev []string
 				for _, side := range []struct {
 					name string
@@ -310,7 +311,8 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 						continue
 					}
 					if side.p.State&syncBits != syncBits {
-						var lack []string
+						var lackBuf [3]string
+						lack := lackBuf[:0]
 						for _, x := range []struct {
 							bit  topology.LACPState
 							name string
@@ -402,7 +404,9 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 			a := u.b.bond.ActiveAggregator
 			return u.b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, u.b.f.AggregatorPartner, a.PartnerKey)
 		}
-		users := map[key][]use{}
+		// the users of each key: most keys have one (one map), the keys
+		// with several (what the rule looks at) are in more
+		one, more := map[key]use{}, map[key][]use{}
 		bonds := c.bonds()
 		for i := range bonds {
 			b := &bonds[i]
@@ -415,7 +419,15 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 					return
 				}
 				seen[k] = true
-				users[k] = append(users[k], use{b, s})
+				u := use{b, s}
+				if us, ok := more[k]; ok {
+					more[k] = append(us, u)
+				} else if f, ok := one[k]; ok {
+					more[k] = []use{f, u}
+					delete(one, k)
+				} else {
+					one[k] = u
+				}
 			}
 			for _, s := range partnered(b) {
 				if !s.f.PartnerReal() {
@@ -427,7 +439,7 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, nil)
 			}
 		}
-		for k, us := range users {
+		for k, us := range more {
 			if !slices.ContainsFunc(us[1:], func(u use) bool { return u.b.host.Name != us[0].b.host.Name }) {
 				continue // one host's
 			}
