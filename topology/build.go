@@ -230,26 +230,34 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.m.Previous = opt.Previous
 	b.addNodes(hosts, switches)
-	b.indexSwitches()
-	b.indexHosts()
-	// The three claim producers only read the indexes: host-side LLDP and
-	// LACP on this goroutine, switch-side LLDP (which also records uplinks)
-	// on another.
-	hb, sb, lb := b.sub(), b.sub(), b.sub()
+	// The switch and the host indexes are disjoint (each reads its own
+	// snapshots and writes its own maps): built side by side.
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		b.indexSwitches()
+	}()
+	b.indexHosts()
+	wg.Wait()
+	// The four claim producers only read the indexes: host-side LLDP and
+	// LACP on this goroutine, switch-side LLDP (which also records
+	// uplinks) and then the FDB (which skips the uplinks' ports) on
+	// another. Their claims are merged in that order, whatever the
+	// scheduling.
+	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		sb.switchNeighbours()
+		if !opt.NoFDB {
+			fb.fdbClaims()
+		}
 	}()
 	hb.hostNeighbours()
 	lb.lacpClaims()
 	wg.Wait()
-	b.merge(hb, sb, lb)
-	if !opt.NoFDB {
-		b.fdbClaims()
-	}
-	b.parts = append(b.parts, b.claims)
+	b.merge(hb, sb, lb, fb)
 	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
 	b.resolve()
 	b.m.interpret()
