@@ -70,8 +70,9 @@ func (o *jsonObject) field(key string, v any) {
 	o.value("  ", v)
 }
 
-// appendList writes "key": [ elem(0), … elem(n-1) ] ([] when n is 0),
-// elements that append their own indented JSON (jsonappend.go): elem appends element i, indented at 4, to b.
+// appendList writes "key": [ elem(0), … elem(n-1) ] ([] when n is 0);
+// elem appends element i's own indented JSON (jsonappend.go), indented
+// at 4, to b, which is reused from element to element.
 func (o *jsonObject) appendList(key string, n int, elem func(b []byte, i int) []byte) {
 	o.key(key)
 	if n == 0 {
