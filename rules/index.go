@@ -92,8 +92,9 @@ func buildIndex(m *topology.Model) *index {
 		return ix
 	}
 	// one allocation for the bonds and one for their slaves
-	nb, ns := 0, 0
+	nb, ns, nn := 0, 0, 0
 	for _, h := range m.Hosts {
+		nn += len(h.Neighbours)
 		for _, bf := range h.BondFacts() {
 			nb++
 			ns += len(bf.Slaves)
@@ -103,12 +104,22 @@ func buildIndex(m *topology.Model) *index {
 	slab := make([]slaveView, ns)
 	ptrs := make([]*slaveView, 0, 3*ns)
 	var swNames []string
-	for _, h := range m.Hosts {
-		nbs := map[string][]*topology.Neighbour{}
+	// what each slave heard, in one slab (a host hears a few neighbours:
+	// a scan per slave beats a map per host)
+	nbSlab := make([]*topology.Neighbour, 0, nn)
+	heard := func(h *topology.HostNode, nic string) []*topology.Neighbour {
+		n := len(nbSlab)
 		for i := range h.Neighbours {
-			n := &h.Neighbours[i]
-			nbs[n.LocalPort] = append(nbs[n.LocalPort], n)
+			if h.Neighbours[i].LocalPort == nic {
+				nbSlab = append(nbSlab, &h.Neighbours[i])
+			}
 		}
+		if len(nbSlab) == n {
+			return nil
+		}
+		return nbSlab[n:len(nbSlab):len(nbSlab)]
+	}
+	for _, h := range m.Hosts {
 		facts := h.BondFacts()
 		for bi := range facts {
 			bf := &facts[bi]
@@ -116,7 +127,7 @@ func buildIndex(m *topology.Model) *index {
 			slab = slab[len(bf.Slaves):]
 			for si := range bf.Slaves {
 				sf := &bf.Slaves[si]
-				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: nbs[sf.Slave.Name],
+				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: heard(h, sf.Slave.Name),
 					link: sf.Link, sw: sf.Switch, port: sf.Port, lag: sf.LAG}
 			}
 			n := len(ptrs)
@@ -201,7 +212,7 @@ func (b *bondView) src() string {
 
 // hostEv is an evidence line about the bond, from the host.
 func (b *bondView) hostEv(format string, args ...any) string {
-	return fmt.Sprintf("host %s: %s: ", b.host.Name, b.src()) + fmt.Sprintf(format, args...)
+	return "host " + b.host.Name + ": " + b.src() + ": " + fmt.Sprintf(format, args...)
 }
 
 // slaveSrc names where a slave's facts came from.
@@ -214,7 +225,7 @@ func (b *bondView) slaveSrc(s *slaveView) string {
 
 // slaveEv is an evidence line about one slave, from the host.
 func (b *bondView) slaveEv(s *slaveView, format string, args ...any) string {
-	return fmt.Sprintf("host %s: %s: slave %s ", b.host.Name, b.slaveSrc(s), s.s.Name) + fmt.Sprintf(format, args...)
+	return "host " + b.host.Name + ": " + b.slaveSrc(s) + ": slave " + s.s.Name + " " + fmt.Sprintf(format, args...)
 }
 
 // linkEv explains how a slave was mapped to its switch port.
@@ -222,7 +233,35 @@ func linkEv(s *slaveView) string {
 	if s.link == nil {
 		return ""
 	}
-	return fmt.Sprintf("map: %s %s ↔ %s %s (%s)", s.link.Host, s.link.NIC, s.link.Switch, s.link.Port, strings.Join(topology.EvidenceStrings(s.link.Evidence), ", "))
+	return mapEv(s.link)
+}
+
+// mapEv is "map: host nic ↔ switch port (evidence, …)", built in one
+// allocation (it is in most findings' evidence).
+func mapEv(l *topology.Link) string {
+	n := len("map:  ↔   ()") + len(l.Host) + len(l.NIC) + len(l.Switch) + len(l.Port)
+	for _, e := range l.Evidence {
+		n += len(e) + 2
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteString("map: ")
+	sb.WriteString(l.Host)
+	sb.WriteByte(' ')
+	sb.WriteString(l.NIC)
+	sb.WriteString(" ↔ ")
+	sb.WriteString(l.Switch)
+	sb.WriteByte(' ')
+	sb.WriteString(l.Port)
+	sb.WriteString(" (")
+	for i, e := range l.Evidence {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(string(e))
+	}
+	sb.WriteByte(')')
+	return sb.String()
 }
 
 // portEv describes the switch side of a slave: its LAG (or none) and the
@@ -232,14 +271,15 @@ func portEv(s *slaveView) []string {
 		return nil
 	}
 	var out []string
+	sw := "switch " + s.link.Switch + ": "
 	if s.lag == nil {
-		out = append(out, fmt.Sprintf("switch %s: %s is in no LAG (ifStackTable, IEEE8023-LAG-MIB)", s.link.Switch, s.link.Port))
+		out = append(out, sw+s.link.Port+" is in no LAG (ifStackTable, IEEE8023-LAG-MIB)")
 	} else {
-		out = append(out, fmt.Sprintf("switch %s: %s is a member of %s (kind %s)", s.link.Switch, s.link.Port, s.lag.Name, s.lag.Kind))
+		out = append(out, sw+s.link.Port+" is a member of "+s.lag.Name+" (kind "+string(s.lag.Kind)+")")
 	}
 	if s.port != nil && s.port.LACP != nil {
 		for _, e := range s.port.LACP.Evidence {
-			out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+			out = append(out, sw+e)
 		}
 	}
 	if s.lag != nil {
@@ -253,7 +293,7 @@ func portEv(s *slaveView) []string {
 				}
 			}
 			if !other {
-				out = append(out, fmt.Sprintf("switch %s: %s", s.link.Switch, e))
+				out = append(out, sw+e)
 			}
 		}
 	}

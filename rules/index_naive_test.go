@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,6 +134,28 @@ func TestSlaveBondMatchesScan(t *testing.T) {
 		t.Error("slaveBond on no host found a bond")
 	}
 
+	// what each slave heard: every neighbour on its NIC, in capture order
+	several := 0
+	for _, b := range ix.bonds {
+		for _, s := range b.slaves {
+			var want []*topology.Neighbour
+			for i := range b.host.Neighbours {
+				if n := &b.host.Neighbours[i]; n.LocalPort == s.s.Name {
+					want = append(want, n)
+				}
+			}
+			if !slices.Equal(s.nb, want) {
+				t.Errorf("%s %s heard %v, want %v", b.host.Name, s.s.Name, s.nb, want)
+			}
+			if len(want) > 1 {
+				several++
+			}
+		}
+	}
+	if several == 0 {
+		t.Error("no slave heard two neighbours: the test checks little")
+	}
+
 	// map.switch-unreachable's missing switches, the rule's against the scan
 	var got, want []Finding
 	c.out = &got
@@ -180,6 +203,18 @@ func TestSharedPartnerEvidence(t *testing.T) {
 			if !strings.Contains(e, "partner system ") || !strings.Contains(e, ", partner key ") {
 				t.Errorf("%s: evidence line %q does not name the partner system and key", f.Host, e)
 			}
+		}
+	}
+}
+
+// TestMapEv: the map evidence line, built by hand, is the Sprintf it
+// replaced, for links with no, one and several evidence kinds.
+func TestMapEv(t *testing.T) {
+	for _, ev := range [][]topology.EvidenceKind{nil, {topology.EvLLDPHost}, {topology.EvLLDPSwitch, topology.EvLACP, "odd\xff é"}} {
+		l := &topology.Link{Host: "web<1>", NIC: "eth0", Switch: "leaf 1", Port: "Ethernet1/1", Evidence: ev}
+		want := fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(topology.EvidenceStrings(l.Evidence), ", "))
+		if got := mapEv(l); got != want {
+			t.Errorf("mapEv = %q, want %q", got, want)
 		}
 	}
 }

@@ -22,11 +22,39 @@ func zeroMAC(m string) bool {
 // lacpSlaves returns the up slaves of class-lacp bonds.
 func upSlaves(b *bondView) []*slaveView { return b.upS }
 
+// mixed reports whether key gives two different values over the slaves it
+// accepts (ok): the rules that group slaves by a key build their groups
+// only then, so a bond without a finding costs no allocation.
+func mixed[K comparable](ss []*slaveView, key func(*slaveView) (K, bool)) bool {
+	var first K
+	have := false
+	for _, s := range ss {
+		k, ok := key(s)
+		switch {
+		case !ok:
+		case !have:
+			first, have = k, true
+		case k != first:
+			return true
+		}
+	}
+	return false
+}
+
 // splitSlaves groups b's up slaves by key (a slave whose key is not ok is
 // left out) and returns how many groups there are; with two or more it
 // describes them in key order: one message part per group, part(names of
 // its slaves, key), and one evidence line per slave, evf with the key.
 func splitSlaves(b *bondView, key func(*slaveView) (int, bool), part func(names string, k int) string, evf string) (n int, parts, ev []string) {
+	if !mixed(upSlaves(b), key) {
+		// one group or none (most bonds): nothing to describe
+		for _, s := range upSlaves(b) {
+			if _, ok := key(s); ok {
+				return 1, nil, nil
+			}
+		}
+		return 0, nil, nil
+	}
 	groups := map[int][]*slaveView{}
 	var keys []int
 	for _, s := range upSlaves(b) {
@@ -134,6 +162,9 @@ Junos: the peer: chassis-id 1, status-control standby; both: set interfaces ae0 
 				continue
 			}
 			ps := partnered(&b)
+			if !mixed(ps, func(s *slaveView) (topology.MAC, bool) { return s.f.PartnerSystem, true }) {
+				continue
+			}
 			systems := map[string][]*slaveView{}
 			var keys []string
 			for _, s := range ps {
@@ -178,7 +209,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 ether-options 802.3ad; s
 				continue
 			}
 			ps := partnered(&b)
-			if len(ps) < 2 {
+			if len(ps) < 2 || !mixed(ps, func(s *slaveView) (int, bool) { return s.s.Partner.Key, true }) {
 				continue
 			}
 			sys := ps[0].f.PartnerSystem
@@ -269,7 +300,8 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 				continue
 			}
 			for _, s := range upSlaves(&b) {
-				var missing []string
+				var missBuf [2]string
+				missing := missBuf[:0]
 				var ev []string
 				for _, side := range []struct {
 					name string
@@ -279,7 +311,8 @@ Junos: show lacp interfaces xe-0/0/1 extensive; set interfaces xe-0/0/1 ether-op
 						continue
 					}
 					if side.p.State&syncBits != syncBits {
-						var lack []string
+						var lackBuf [3]string
+						lack := lackBuf[:0]
 						for _, x := range []struct {
 							bit  topology.LACPState
 							name string
@@ -361,11 +394,19 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 		// ev is made only for the keys two hosts share: formatting it for
 		// every slave of the site was most of this rule's work.
 		type use struct {
-			b   *bondView
-			ev  func() string
-			nic string
+			b *bondView
+			s *slaveView // nil: the bond's active aggregator
 		}
-		users := map[key][]use{}
+		ev := func(u use) string {
+			if s := u.s; s != nil {
+				return u.b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, s.s.Partner.Key)
+			}
+			a := u.b.bond.ActiveAggregator
+			return u.b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, u.b.f.AggregatorPartner, a.PartnerKey)
+		}
+		// the users of each key: most keys have one (one map), the keys
+		// with several (what the rule looks at) are in more
+		one, more := map[key]use{}, map[key][]use{}
 		bonds := c.bonds()
 		for i := range bonds {
 			b := &bonds[i]
@@ -373,50 +414,48 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 				continue
 			}
 			seen := map[key]bool{}
-			add := func(k key, nic string, ev func() string) {
+			add := func(k key, s *slaveView) {
 				if k.sys == "" || k.key == 0 || seen[k] {
 					return
 				}
 				seen[k] = true
-				users[k] = append(users[k], use{b, ev, ""})
+				u := use{b, s}
+				if us, ok := more[k]; ok {
+					more[k] = append(us, u)
+				} else if f, ok := one[k]; ok {
+					more[k] = []use{f, u}
+					delete(one, k)
+				} else {
+					one[k] = u
+				}
 			}
 			for _, s := range partnered(b) {
 				if !s.f.PartnerReal() {
 					continue
 				}
-				p := s.s.Partner
-				add(key{string(s.f.PartnerSystem), p.Key}, s.s.Name, func() string {
-					return b.slaveEv(s, "partner system %s, partner key %d", s.f.PartnerSystem, p.Key)
-				})
+				add(key{string(s.f.PartnerSystem), s.s.Partner.Key}, s)
 			}
 			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
-				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, "", func() string {
-					return b.hostEv("active aggregator %d partner MAC %s, partner key %d", a.ID, b.f.AggregatorPartner, a.PartnerKey)
-				})
+				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, nil)
 			}
 		}
-		for k, us := range users {
-			hosts := map[string]bool{}
-			for _, u := range us {
-				hosts[u.b.host.Name] = true
-			}
-			if len(hosts) < 2 {
-				continue
+		for k, us := range more {
+			if !slices.ContainsFunc(us[1:], func(u use) bool { return u.b.host.Name != us[0].b.host.Name }) {
+				continue // one host's
 			}
 			for _, u := range us {
 				var others []string
-				ev := []string{u.ev()}
+				evs := []string{ev(u)}
 				for _, o := range us {
 					if o.b.host.Name != u.b.host.Name {
 						others = append(others, o.b.host.Name+" "+o.b.bond.Name)
-						ev = append(ev, o.ev())
+						evs = append(evs, ev(o))
 					}
 				}
 				f := u.b.finding(nil)
-				f.NIC = u.nic
 				f.Message = fmt.Sprintf("%s shares LACP partner %s key %d with %s: both hosts are in one switch port-channel", u.b.bond.Name, k.sys, k.key, strings.Join(others, ", "))
 				f.Fix = "give each host its own port-channel on the switch"
-				f.Evidence = ev
+				f.Evidence = evs
 				c.Report(f)
 			}
 		}

@@ -14,13 +14,15 @@ import (
 
 // perSlave runs check for every mapped slave of class-cl bonds.
 func perSlave(c *Context, cl Class, check func(b *bondView, s *slaveView)) {
-	for _, b := range c.bonds() {
+	bs := c.bonds()
+	for bi := range bs {
+		b := &bs[bi] // the shared index: checks only read it
 		if b.class != cl {
 			continue
 		}
 		for i := range b.slaves {
 			if b.slaves[i].link != nil {
-				check(&b, &b.slaves[i])
+				check(b, &b.slaves[i])
 			}
 		}
 	}
@@ -139,7 +141,8 @@ Junos: delete interfaces xe-0/0/2 ether-options 802.3ad; set interfaces xe-0/0/2
 			if b.class != ClassLACP {
 				continue
 			}
-			var in []*slaveView
+			var inBuf [4]*slaveView
+			in := inBuf[:0]
 			for _, s := range b.mapped() {
 				if s.lag != nil && s.switchUsable() {
 					in = append(in, s)

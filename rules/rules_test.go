@@ -814,3 +814,23 @@ func TestVLANEvidenceNamesItsSource(t *testing.T) {
 		}
 	}
 }
+
+// TestMTUTooSmallSaysWhy: link.mtu-too-small names the MTU the port needs
+// and why (the bond's, or the bond's plus a VLAN tag's).
+func TestMTUTooSmallSaysWhy(t *testing.T) {
+	for _, vlan := range []bool{false, true} {
+		s := newSite()
+		onTwoSwitches(s, "active-backup")
+		bond0(s).MTU = 9000
+		want := "below bond0's bond MTU 9000: jumbo frames are dropped"
+		if vlan {
+			s.hostNamed("web01").VLANs = []topology.VLANIf{{Name: "bond0.100", Parent: "bond0", ID: 100}}
+			want = "below bond0's bond MTU 9000 + 4 for VLAN 100: jumbo frames are dropped"
+		}
+		s.port("leaf1", "Ethernet1").MTU = 1500
+		fs := s.run(t, "link.mtu-too-small", Params{}, "")
+		if len(fs) == 0 || !strings.Contains(fs[0].Message, want) {
+			t.Errorf("VLAN %v: findings %+v, want a message with %q", vlan, fs, want)
+		}
+	}
+}

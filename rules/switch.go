@@ -27,15 +27,33 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 			if sw.Unreachable {
 				continue
 			}
+			// a member's speed when it counts (known, up), else 0
+			upSpeed := func(m string) int {
+				if p := sw.Port(m); p != nil && p.Speed > 0 && p.Oper.UpDown() == topology.LinkUp {
+					return p.Speed
+				}
+				return 0
+			}
 			for li := range sw.LAGs {
 				l := &sw.LAGs[li]
+				// most LAGs run at one speed: group only when two differ
+				first, two := 0, false
+				for _, m := range l.Members {
+					if sp := upSpeed(m); sp > 0 && first == 0 {
+						first = sp
+					} else if sp > 0 && sp != first {
+						two = true
+						break
+					}
+				}
+				if !two {
+					continue
+				}
 				speeds := map[int][]string{}
 				for _, m := range l.Members {
-					p := sw.Port(m)
-					if p == nil || p.Speed <= 0 || p.Oper.UpDown() != topology.LinkUp {
-						continue
+					if sp := upSpeed(m); sp > 0 {
+						speeds[sp] = append(speeds[sp], m)
 					}
-					speeds[p.Speed] = append(speeds[p.Speed], m)
 				}
 				if len(speeds) < 2 {
 					continue
@@ -212,7 +230,8 @@ Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae m
 				s    *slaveView
 				oper topology.LinkState // folded: shown in lower case
 			}
-			var ls []lagAt
+			var lsBuf [4]lagAt
+			ls := lsBuf[:0]
 			seen := map[*topology.LAG]bool{}
 			for _, s := range b.mapped() {
 				if s.lag == nil || !s.switchUsable() || seen[s.lag] || s.sw.Domain == nil {

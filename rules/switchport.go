@@ -137,7 +137,7 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 					for _, l := range c.Model.LinksOnPort(s.sw.Name, m) {
 						if l.Host != b.host.Name {
 							foreign = append(foreign, fmt.Sprintf("%s (host %s %s)", m, l.Host, l.NIC))
-							ev = append(ev, fmt.Sprintf("map: %s %s ↔ %s %s (%s)", l.Host, l.NIC, l.Switch, l.Port, strings.Join(topology.EvidenceStrings(l.Evidence), ", ")))
+							ev = append(ev, mapEv(l))
 						}
 					}
 					if u := c.uplinkOn(s.sw.Name, m); u != nil {
@@ -189,7 +189,8 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				}
 				return false
 			}
-			var done []*topology.LAG
+			var doneBuf [4]*topology.LAG
+			done := doneBuf[:0]
 			for _, s := range ms {
 				if s.lag == nil || !s.switchUsable() || slices.Contains(done, s.lag) {
 					continue
@@ -439,12 +440,19 @@ Junos: set interfaces ae0 mtu 9216 (and set interfaces xe-0/0/1 mtu 9216 for a p
 			if mtu <= 1500 {
 				continue
 			}
-			need, why := mtu, fmt.Sprintf("bond MTU %d", mtu)
-			for _, v := range b.host.VLANs {
-				if v.Parent == b.bond.Name {
-					need, why = mtu+4, fmt.Sprintf("bond MTU %d + 4 for VLAN %d", mtu, v.ID)
+			need, vlan := mtu, (*topology.VLANIf)(nil)
+			for i := range b.host.VLANs {
+				if v := &b.host.VLANs[i]; v.Parent == b.bond.Name {
+					need, vlan = mtu+4, v
 					break
 				}
+			}
+			// why the port needs need, said only in a finding
+			why := func() string {
+				if vlan != nil {
+					return fmt.Sprintf("bond MTU %d + 4 for VLAN %d", mtu, vlan.ID)
+				}
+				return fmt.Sprintf("bond MTU %d", mtu)
 			}
 			for _, s := range b.mapped() {
 				if !s.switchUsable() {
@@ -460,7 +468,7 @@ Junos: set interfaces ae0 mtu 9216 (and set interfaces xe-0/0/1 mtu 9216 for a p
 					continue
 				}
 				f := b.finding(s)
-				f.Message = fmt.Sprintf("%s %s has MTU %d, below %s's %s: jumbo frames are dropped", s.link.Switch, s.link.Port, pm, b.bond.Name, why)
+				f.Message = fmt.Sprintf("%s %s has MTU %d, below %s's %s: jumbo frames are dropped", s.link.Switch, s.link.Port, pm, b.bond.Name, why())
 				f.Fix = fmt.Sprintf("raise the MTU of %s %s to at least %d, or lower %s's MTU", s.link.Switch, s.link.Port, need, b.bond.Name)
 				f.Evidence = []string{b.hostEv("MTU %d", mtu), linkEv(s), fmt.Sprintf("switch %s: %s ifMtu %d", s.link.Switch, s.link.Port, pm)}
 				c.Report(f)

@@ -230,26 +230,34 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.m.Previous = opt.Previous
 	b.addNodes(hosts, switches)
-	b.indexSwitches()
-	b.indexHosts()
-	// The three claim producers only read the indexes: host-side LLDP and
-	// LACP on this goroutine, switch-side LLDP (which also records uplinks)
-	// on another.
-	hb, sb, lb := b.sub(), b.sub(), b.sub()
+	// The switch and the host indexes are disjoint (each reads its own
+	// snapshots and writes its own maps): built side by side.
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		b.indexSwitches()
+	}()
+	b.indexHosts()
+	wg.Wait()
+	// The four claim producers only read the indexes: host-side LLDP and
+	// LACP on this goroutine, switch-side LLDP (which also records
+	// uplinks) and then the FDB (which skips the uplinks' ports) on
+	// another. Their claims are merged in that order, whatever the
+	// scheduling.
+	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
 		sb.switchNeighbours()
+		if !opt.NoFDB {
+			fb.fdbClaims()
+		}
 	}()
 	hb.hostNeighbours()
 	lb.lacpClaims()
 	wg.Wait()
-	b.merge(hb, sb, lb)
-	if !opt.NoFDB {
-		b.fdbClaims()
-	}
-	b.parts = append(b.parts, b.claims)
+	b.merge(hb, sb, lb, fb)
 	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
 	b.resolve()
 	b.m.interpret()
@@ -296,9 +304,13 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			b.problemf("duplicate switch name %q: %s ignored, %s kept", s.Name, s.Source, prev.Source)
 			continue
 		}
+		members := 0
+		for i := range s.LAGs {
+			members += len(s.LAGs[i].Members)
+		}
 		sn := &SwitchNode{Switch: s,
 			ports: make(map[string]*Port, len(s.Ports)),
-			lagOf: map[string]*LAG{},
+			lagOf: make(map[string]*LAG, members),
 			lags:  make(map[string]*LAG, len(s.LAGs)),
 		}
 		for i := range s.Ports {
@@ -306,6 +318,8 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			k := b.normPort(p.Name)
 			if _, dup := sn.ports[k]; !dup {
 				sn.ports[k] = p
+			} else {
+				sn.dupPorts = true
 			}
 		}
 		for i := range s.LAGs {
@@ -722,10 +736,18 @@ func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbo
 }
 
 func (b *builder) lacpClaims() {
+	// at most one claim per slave and one per switch port with a partner
 	n := 0
 	for _, h := range b.m.Hosts {
 		for i := range h.Bonds {
 			n += len(h.Bonds[i].Slaves)
+		}
+	}
+	for _, s := range b.m.Switches {
+		for i := range s.Ports {
+			if l := s.Ports[i].LACP; l != nil && l.Partner != nil {
+				n++
+			}
 		}
 	}
 	b.claims = make([]claim, 0, n)
@@ -929,7 +951,20 @@ func (b *builder) resolve() {
 			best := cs[0]
 			link := &slab[0]
 			slab = slab[1:]
-			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: b.normPort(best.port.Name)}
+			norm := b.normPort(best.port.Name)
+			// placed as Place would: the switch's port and LAG under the
+			// normalised name (the first port of a duplicated name; the
+			// claim's own port when the switch has no duplicate)
+			port := best.port
+			if best.sw.dupPorts {
+				port = best.sw.ports[norm]
+			}
+			var lag *LAG
+			if len(best.sw.lagOf) > 0 {
+				lag = best.sw.lagOf[norm]
+			}
+			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: norm,
+				sw: best.sw, port: port, lag: lag}
 			ev := len(evSlab)
 			var disagree []claim
 			for _, c := range cs {
@@ -959,16 +994,24 @@ func (b *builder) resolve() {
 		h.links = m.Links[first:len(m.Links):len(m.Links)]
 	}
 	// the links on each switch port
-	perSwitch := make(map[*SwitchNode]int, len(m.Switches))
+	// (switch IDs follow the hosts')
+	perSwitch := make([]int, len(m.Switches))
 	for _, l := range m.Links {
-		perSwitch[m.switches[l.Switch]]++
+		perSwitch[l.sw.ID-int64(len(m.Hosts))]++
 	}
-	for _, s := range m.Switches {
-		s.linksOn = make(map[string][]*Link, perSwitch[s])
+	for i, s := range m.Switches {
+		s.linksOn = make(map[string][]*Link, perSwitch[i])
 	}
-	for _, l := range m.Links {
-		s := m.switches[l.Switch]
-		s.linksOn[l.normPort] = append(s.linksOn[l.normPort], l)
+	// most ports have one link: theirs are cut from one slab (cap 1, so a
+	// second link on a port appends to a copy)
+	one := make([]*Link, len(m.Links))
+	for i, l := range m.Links {
+		if on, ok := l.sw.linksOn[l.normPort]; ok {
+			l.sw.linksOn[l.normPort] = append(on, l)
+		} else {
+			one[i] = l
+			l.sw.linksOn[l.normPort] = one[i : i+1 : i+1]
+		}
 	}
 }
 
@@ -1067,9 +1110,9 @@ func (b *builder) domains() {
 				first := bySys[i].link
 				for _, e := range bySys[i+1 : j] {
 					if l := e.link; l.Switch != first.Switch {
-						union(b.m.switches[first.Switch], b.m.switches[l.Switch], fmt.Sprintf(
-							"host %s %s: %s (%s) and %s (%s) negotiate LACP with one partner system %s",
-							h.Name, bf.Bond.Name, first.NIC, first.Switch, l.NIC, l.Switch, bySys[i].sys))
+						// (one line per dual-homed bond: concatenated, not formatted)
+						union(first.sw, l.sw, "host "+h.Name+" "+bf.Bond.Name+": "+first.NIC+" ("+first.Switch+") and "+
+							l.NIC+" ("+l.Switch+") negotiate LACP with one partner system "+string(bySys[i].sys))
 					}
 				}
 				i = j

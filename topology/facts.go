@@ -85,6 +85,15 @@ func (m *Model) Place(l *Link) Placement {
 	return p
 }
 
+// builtPlace is Place for a link of the Model being built: the placement
+// resolve recorded on it (the Domain is filled by placeDomains).
+func builtPlace(l *Link) Placement {
+	if l == nil {
+		return Placement{}
+	}
+	return Placement{Link: l, Switch: l.sw, Port: l.port, LAG: l.lag}
+}
+
 // interpret computes every bond's facts. Build calls it after the links are
 // resolved and again after the domains (domains read the partner facts;
 // placements carry the domain): the second pass only fills Domain.
@@ -119,7 +128,7 @@ func (m *Model) interpret() {
 			for si := range b.Slaves {
 				sf := &bf.Slaves[si]
 				interpretSlave(sf, h, &b.Slaves[si])
-				sf.Placement = m.Place(h.linkOf(sf.Slave.Name))
+				sf.Placement = builtPlace(h.linkOf(sf.Slave.Name))
 			}
 		}
 	}

@@ -117,6 +117,9 @@ func checkIndexes(t *testing.T, m *topology.Model) {
 					t.Errorf("%s %s: placement %v %v %v, want %v %v %v", h.Name, sf.Slave.Name,
 						sf.Switch, sf.Port, sf.LAG, s, naivePort(s, l.Port), naiveLAGOf(s, l.Port))
 				}
+				if p := m.Place(l); p != sf.Placement {
+					t.Errorf("%s %s: Place = %+v, Build placed it %+v", h.Name, sf.Slave.Name, p, sf.Placement)
+				}
 			}
 		}
 	}
@@ -197,7 +200,12 @@ func TestIndexesWideHost(t *testing.T) {
 		}
 	}
 	h.NICs = append(h.NICs, topology.NIC{Name: "eth5", MTU: 9000}) // a duplicate: the last is kept
-	h.Bonds = []topology.Bond{{Name: "bond0", Mode: topology.Mode8023AD, Slaves: []topology.Slave{{Name: "eth1"}, {Name: "eth2"}, {Name: "eth3"}}}}
+	// a second port named Ethernet1/3 in short form, which only LACP maps
+	// eth3 to: the link names it, and it is placed on the first
+	sw.Ports = append(sw.Ports, topology.Port{Name: "Eth1/3", IfIndex: 99, Oper: "up",
+		LACP: &topology.PortLACP{Actor: &topology.LACPPort{System: chassis, Port: 3}}})
+	h.Bonds = []topology.Bond{{Name: "bond0", Mode: topology.Mode8023AD, Slaves: []topology.Slave{{Name: "eth1"}, {Name: "eth2"},
+		{Name: "eth3", Partner: &topology.LACPPort{System: chassis, Port: 3}}}}}
 	sw.LAGs = []topology.LAG{{Name: "Port-Channel1", Members: []string{"Eth1/1", "Ethernet1/2"}}}
 	m, err := topology.Build([]*topology.Host{h}, []*topology.Switch{sw}, topology.BuildOptions{})
 	if err != nil {
@@ -205,6 +213,9 @@ func TestIndexesWideHost(t *testing.T) {
 	}
 	if len(m.Links) <= 16 {
 		t.Fatalf("%d links: want more than the scan threshold", len(m.Links))
+	}
+	if l := m.LinkOf("wide", "eth3"); l == nil || l.Port != "Eth1/3" {
+		t.Errorf("eth3's link = %+v, want LACP's port Eth1/3", l)
 	}
 	if n := m.Host("wide").NIC("eth5"); n == nil || n.MTU != 9000 {
 		t.Errorf("NIC(eth5) = %+v, want the last one listed", n)

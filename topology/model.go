@@ -109,8 +109,11 @@ type SwitchNode struct {
 	// Domain is the MLAG/stack domain this switch belongs to, or nil.
 	Domain *Domain
 	ports  map[string]*Port // by normalised name
-	lagOf  map[string]*LAG  // normalised member name -> LAG
-	lags   map[string]*LAG  // normalised LAG name -> LAG
+	// dupPorts: two of the switch's ports have one normalised name (ports
+	// keeps the first).
+	dupPorts bool
+	lagOf    map[string]*LAG // normalised member name -> LAG
+	lags     map[string]*LAG // normalised LAG name -> LAG
 	// linksOn are the host links ending on each port, by normalised name.
 	linksOn map[string][]*Link
 }
@@ -127,6 +130,11 @@ type Link struct {
 
 	// normPort is NormalizePortName(Port), set by Build.
 	normPort string
+	// sw, port and lag are where Build placed the link (Model.Place's
+	// answer in the Model that built it, without a lookup by name).
+	sw   *SwitchNode
+	port *Port
+	lag  *LAG
 }
 
 // Uplink is a switch-to-switch link.

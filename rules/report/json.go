@@ -111,7 +111,7 @@ type jsonLink struct {
 
 // Write implements Writer. The report is streamed (jsonObject): findings,
 // problems and links are encoded one at a time, in the shape of
-// jsonReport.
+// jsonReport, by the one-pass appenders of jsonappend.go.
 func (JSON) Write(w io.Writer, r *Report) error {
 	fs, ps := grouped(r.Findings)
 	o := newJSONObject(w)
@@ -119,22 +119,27 @@ func (JSON) Write(w io.Writer, r *Report) error {
 	o.field("site", r.Site)
 	o.field("generated", r.Generated.UTC().Format(time.RFC3339))
 	o.field("summary", Summarize(r))
-	o.list("findings", len(fs), func(i int) any { return NewFindingJSON(fs[i]) })
-	o.list("problem_groups", len(ps), func(i int) any { return NewProblemJSON(ps[i]) })
+	o.appendList("findings", len(fs), func(b []byte, i int) []byte {
+		f := NewFindingJSON(fs[i])
+		return f.appendJSON(b, 4)
+	})
+	o.appendList("problem_groups", len(ps), func(b []byte, i int) []byte {
+		p := NewProblemJSON(ps[i])
+		return p.appendJSON(b, 4)
+	})
 	var links []*topology.Link
 	if r.Model != nil {
 		links = r.Model.Links
 	}
-	o.list("links", len(links), func(i int) any {
-		l := links[i]
-		return jsonLink{Host: l.Host, NIC: l.NIC, Switch: l.Switch, Port: l.Port, Evidence: topology.EvidenceStrings(l.Evidence)}
-	})
+	o.appendList("links", len(links), func(b []byte, i int) []byte { return appendLinkJSON(b, 4, links[i]) })
 	if p := sortedProblems(r.Problems); len(p) > 0 {
-		o.field("problems", p)
+		o.appendField("problems", func(b []byte) []byte { return appendJSONStrings(b, 2, p) })
 	}
 	if r.Model != nil {
 		inv := r.Model.Inventory()
-		o.field("inventory", &jsonInventory{Hosts: inv.Hosts, Switches: inv.Switches})
+		o.appendField("inventory", func(b []byte) []byte {
+			return (&jsonInventory{Hosts: inv.Hosts, Switches: inv.Switches}).appendJSON(b, 2)
+		})
 	}
 	return o.close()
 }

@@ -17,6 +17,7 @@ import (
 type jsonObject struct {
 	w      *bufio.Writer
 	buf    bytes.Buffer
+	app    []byte                   // appendList's and appendField's element, reused
 	encs   map[string]*json.Encoder // by line prefix
 	fields int
 	err    error
@@ -69,8 +70,10 @@ func (o *jsonObject) field(key string, v any) {
 	o.value("  ", v)
 }
 
-// list writes "key": [ elem(0), … elem(n-1) ] ([] when n is 0).
-func (o *jsonObject) list(key string, n int, elem func(i int) any) {
+// appendList writes "key": [ elem(0), … elem(n-1) ] ([] when n is 0);
+// elem appends element i's own indented JSON (jsonappend.go), indented
+// at 4, to b, which is reused from element to element.
+func (o *jsonObject) appendList(key string, n int, elem func(b []byte, i int) []byte) {
 	o.key(key)
 	if n == 0 {
 		o.raw("[]")
@@ -78,13 +81,25 @@ func (o *jsonObject) list(key string, n int, elem func(i int) any) {
 	}
 	o.raw("[\n")
 	for i := 0; i < n && o.err == nil; i++ {
+		b := o.app[:0]
 		if i > 0 {
-			o.raw(",\n")
+			b = append(b, ",\n"...)
 		}
-		o.raw("    ")
-		o.value("    ", elem(i))
+		b = append(b, "    "...)
+		o.app = elem(b, i)
+		_, o.err = o.w.Write(o.app)
 	}
 	o.raw("\n  ]")
+}
+
+// appendField is field for a value that appends its own indented JSON:
+// v appends it, indented at 2, to b.
+func (o *jsonObject) appendField(key string, v func(b []byte) []byte) {
+	o.key(key)
+	if o.err == nil {
+		o.app = v(o.app[:0])
+		_, o.err = o.w.Write(o.app)
+	}
 }
 
 // close ends the object as Encode does (a newline after it) and flushes.

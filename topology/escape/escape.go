@@ -221,6 +221,29 @@ func JSONBytes(b []byte) []byte {
 	return out.Bytes()
 }
 
+// JSONPlain reports whether JSON (encoding/json with HTML escaping, then
+// JSONBytes) writes the string s as itself between quotes: no byte JSON or
+// HTML escapes, valid UTF-8, and no character JSONBytes escapes. Writers
+// that append JSON by hand copy such a string as it is.
+func JSONPlain(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || !visible(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
 // jsonWriter passes each write through JSONBytes. json.Encoder writes each
 // value in one Write, so no character is split between writes.
 type jsonWriter struct{ w io.Writer }

@@ -77,3 +77,46 @@ func TestJSON(t *testing.T) {
 		t.Errorf("round trip = %q, want %q", back["name"], want)
 	}
 }
+
+// jsonPlainOracle: JSON writes s as itself between quotes.
+func jsonPlainOracle(t testing.TB, s string) bool {
+	var b bytes.Buffer
+	if err := JSON(&b).Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return b.String() == `"`+s+"\"\n"
+}
+
+// TestJSONPlain: JSONPlain agrees with the encoder on every character of
+// the Basic Multilingual Plane and beyond, alone and between letters, and
+// on invalid UTF-8.
+func TestJSONPlain(t *testing.T) {
+	check := func(s string) {
+		if got, want := JSONPlain(s), jsonPlainOracle(t, s); got != want {
+			t.Errorf("JSONPlain(%q) = %v, the encoder says %v", s, got, want)
+		}
+	}
+	for r := rune(0); r < 0x30000; r++ {
+		if r < 0x3000 || r >= 0xfe00 && r <= 0xffff || r >= 0xe0000 || r%97 == 0 {
+			check(string(r))
+			check("a" + string(r) + "b")
+		}
+	}
+	for r := rune(0xe0000); r < 0xe0100; r++ {
+		check(string(r))
+	}
+	for _, s := range []string{"", "plain", "\xff", "a\xc3", "\xed\xa0\x80", "é→日本", "\ufffd", "\U0001F600"} {
+		check(s)
+	}
+}
+
+func FuzzJSONPlain(f *testing.F) {
+	for _, s := range []string{"", "web01", "é→", "\u202e", "<a>", "\xff", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := JSONPlain(s), jsonPlainOracle(t, s); got != want {
+			t.Errorf("JSONPlain(%q) = %v, the encoder says %v", s, got, want)
+		}
+	})
+}
