@@ -158,7 +158,7 @@ func (s *SiteDir) Open(name string) (fs.File, error) {
 	}
 	switch {
 	case st.IsDir():
-		return &siteFolder{File: f, s: s, name: name, dirfd: -1}, nil
+		return &siteFolder{f: f, s: s, name: name, dirfd: -1}, nil
 	case !st.Mode().IsRegular():
 		f.Close()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kindOf(st.Mode()))}
@@ -166,7 +166,7 @@ func (s *SiteDir) Open(name string) (fs.File, error) {
 		f.Close()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: %s is larger than %s", ErrTooLarge, byteSize(st.Size()), byteSize(s.lim.file()))}
 	}
-	return &siteFile{capped: capped{s: s, name: name, left: s.lim.file(), read: f.Read}, f: f, st: st}, nil
+	return &siteFile{capped: capped{s: s, name: name, left: s.lim.file(), read: f.Read, fd: -1}, f: f, st: st}, nil
 }
 
 // ReadFile implements fs.ReadFileFS with the caps.
@@ -205,6 +205,13 @@ func (s *SiteDir) ReadFileBuf(name string, buf []byte) ([]byte, time.Time, error
 // ends the file (on a regular file a read returns less than asked only at
 // its end). What was read before an error is returned with it.
 func readAll(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
+	return readAllFunc(r.Read, size, limit, buf)
+}
+
+// readAllFunc is readAll reading with read: a method value of a reader on
+// the caller's stack stays there (an io.Reader argument would move it to
+// the heap).
+func readAllFunc(read func([]byte) (int, error), size, limit int64, buf []byte) ([]byte, error) {
 	want := int(min(max(size, 0), limit)) + 1
 	if cap(buf) < want {
 		buf = make([]byte, 0, want)
@@ -215,7 +222,7 @@ func readAll(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
 			buf = slices.Grow(buf, max(len(buf), 4096))
 		}
 		asked := cap(buf) - len(buf)
-		n, err := r.Read(buf[len(buf):cap(buf)])
+		n, err := read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+max(n, 0)]
 		switch {
 		case err == io.EOF:
@@ -302,9 +309,26 @@ func (f *siteFile) Close() error               { return f.f.Close() }
 // capped reads one file of the site under both caps.
 type capped struct {
 	s    *SiteDir
+	dir  *siteFolder // set: the file is name in dir (its path is made for errors only)
 	name string
-	left int64 // bytes this file may still give
-	read func([]byte) (int, error)
+	left int64                     // bytes this file may still give
+	read func([]byte) (int, error) // nil: read the descriptor fd
+	fd   int
+}
+
+// path is the file's path in the site, for errors.
+func (f *capped) path() string {
+	if f.dir != nil {
+		return f.dir.join(f.name)
+	}
+	return f.name
+}
+
+func (f *capped) readRaw(p []byte) (int, error) {
+	if f.read != nil {
+		return f.read(p)
+	}
+	return readFD(f.fd, p)
 }
 
 func (f *capped) Read(p []byte) (int, error) {
@@ -315,59 +339,151 @@ func (f *capped) Read(p []byte) (int, error) {
 		// One byte more than the cap tells a file that ends exactly at the
 		// cap from one that goes on.
 		var one [1]byte
-		if n, _ := f.read(one[:]); n == 0 {
+		if n, _ := f.readRaw(one[:]); n == 0 {
 			return 0, io.EOF
 		}
-		return 0, &fs.PathError{Op: "read", Path: f.name, Err: fmt.Errorf("%w: grew past %s while being read", ErrTooLarge, byteSize(f.s.lim.file()))}
+		return 0, &fs.PathError{Op: "read", Path: f.path(), Err: fmt.Errorf("%w: grew past %s while being read", ErrTooLarge, byteSize(f.s.lim.file()))}
 	}
 	if int64(len(p)) > f.left {
 		p = p[:f.left]
 	}
-	n, err := f.read(p)
+	n, err := f.readRaw(p)
 	if n < 0 {
 		n = 0
 	}
 	f.left -= int64(n)
 	if f.s.used.Add(int64(n)) > f.s.lim.site() {
-		return n, &fs.PathError{Op: "read", Path: f.name, Err: fmt.Errorf("%w (%s; raise --max-site-size)", ErrSiteBudget, byteSize(f.s.lim.site()))}
+		return n, &fs.PathError{Op: "read", Path: f.path(), Err: fmt.Errorf("%w (%s; raise --max-site-size)", ErrSiteBudget, byteSize(f.s.lim.site()))}
 	}
 	if err != nil && err != io.EOF {
-		err = &fs.PathError{Op: "read", Path: f.name, Err: err}
+		err = &fs.PathError{Op: "read", Path: f.path(), Err: err}
 	}
 	return n, err
 }
 
-// siteFolder is a folder of the site.
+// siteFolder is a folder of the site: an *os.File when opened through the
+// site's root, or (Linux) only a descriptor when opened at its parent's.
 type siteFolder struct {
-	*os.File
-	s     *SiteDir
-	name  string
-	dirfd int // the folder's descriptor once ReadFileBuf has asked for it; -1 before
+	f *os.File // nil: a folder opened at its parent's descriptor
+	s *SiteDir
+	// name is the folder's path in the site; for a folder opened at its
+	// parent's descriptor it is made from parent and base when an error
+	// needs it.
+	name   string
+	parent *siteFolder
+	base   string
+	dirfd  int // the folder's descriptor once asked for (descriptor); -1 before
+
+	osList bool          // ReadDir(n > 0) went through f: it goes on that way
+	rest   []fs.DirEntry // the listing not yet given by ReadDir(n > 0)
+	listed bool
+}
+
+// path is the folder's path in the site.
+func (d *siteFolder) path() string {
+	if d.parent != nil {
+		return d.parent.join(d.base)
+	}
+	return d.name
 }
 
 func (d *siteFolder) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.name, Err: errors.New("is a folder")}
+	return 0, &fs.PathError{Op: "read", Path: d.path(), Err: errors.New("is a folder")}
 }
 
-func (d *siteFolder) ReadDir(n int) ([]fs.DirEntry, error) {
-	entries, err := d.File.ReadDir(n)
-	if err != nil && (n <= 0 || err != io.EOF) {
-		return entries, &fs.PathError{Op: "readdir", Path: d.name, Err: unwrapPath(err)}
+func (d *siteFolder) Stat() (fs.FileInfo, error) {
+	if d.f != nil {
+		return d.f.Stat()
 	}
+	st, err := d.s.root.Lstat(d.path())
+	if err != nil {
+		return nil, refuse("stat", d.path(), err)
+	}
+	return st, nil
+}
+
+func (d *siteFolder) Close() error {
+	if d.f != nil {
+		return d.f.Close()
+	}
+	if d.dirfd < 0 {
+		return &fs.PathError{Op: "close", Path: d.path(), Err: fs.ErrClosed}
+	}
+	fd := d.dirfd
+	d.dirfd = -1
+	return closeFD(fd)
+}
+
+// ReadDir lists the folder, sorted by name (n <= 0: all of it; n > 0: at
+// most n entries a call, then io.EOF). On Linux the listing is read with
+// getdents64 on the folder's descriptor into one block of names
+// (listFolder); elsewhere, or when that fails, with os.File.ReadDir.
+func (d *siteFolder) ReadDir(n int) ([]fs.DirEntry, error) {
+	if d.f != nil && (n > 0 || d.osList) && !d.listed {
+		d.osList = true
+		return d.readDirOS(n)
+	}
+	if !d.listed {
+		entries, err := d.listAll()
+		if err != nil {
+			return entries, err
+		}
+		d.rest, d.listed = entries, true
+	}
+	if n <= 0 {
+		entries := d.rest
+		d.rest = nil
+		if entries == nil {
+			entries = []fs.DirEntry{}
+		}
+		return entries, nil
+	}
+	if len(d.rest) == 0 {
+		return nil, io.EOF
+	}
+	k := min(n, len(d.rest))
+	entries := d.rest[:k:k]
+	d.rest = d.rest[k:]
+	return entries, nil
+}
+
+// listAll is the whole listing, sorted, links resolved (resolveLinks).
+func (d *siteFolder) listAll() ([]fs.DirEntry, error) {
+	if entries, ok, err := d.listFolder(); ok {
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdir", Path: d.path(), Err: err}
+		}
+		return entries, nil
+	}
+	if d.f == nil {
+		return nil, &fs.PathError{Op: "readdir", Path: d.path(), Err: fs.ErrClosed}
+	}
+	d.osList = true
+	return d.readDirOS(-1)
+}
+
+func (d *siteFolder) readDirOS(n int) ([]fs.DirEntry, error) {
+	entries, err := d.f.ReadDir(n)
+	if err != nil && (n <= 0 || err != io.EOF) {
+		return entries, &fs.PathError{Op: "readdir", Path: d.path(), Err: unwrapPath(err)}
+	}
+	d.resolveLinks(entries)
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, err
+}
+
+// resolveLinks reports a symlink that stays inside the site as what it
+// points to (so a linked capture folder is still a folder), keeping its
+// name; one that does not stays a symlink, which Open then refuses.
+func (d *siteFolder) resolveLinks(entries []fs.DirEntry) {
 	for i, e := range entries {
 		if e.Type()&fs.ModeSymlink == 0 {
 			continue
 		}
-		p := e.Name()
-		if d.name != "." {
-			p = d.name + "/" + p
-		}
-		if st, serr := d.s.root.Stat(p); serr == nil {
+		if st, serr := d.s.root.Stat(d.join(e.Name())); serr == nil {
 			entries[i] = fs.FileInfoToDirEntry(renamed{st, e.Name()})
 		}
 	}
-	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return entries, err
 }
 
 func unwrapPath(err error) error {
@@ -445,10 +561,11 @@ func (d *siteFolder) OpenFolder(name string) (host.Folder, error) {
 }
 
 func (d *siteFolder) join(name string) string {
-	if d.name == "." {
+	p := d.path()
+	if p == "." {
 		return name
 	}
-	return d.name + "/" + name
+	return p + "/" + name
 }
 
 // oneName reports whether name is one path component naming an entry.
@@ -464,11 +581,10 @@ func oneName(name string) bool {
 // is left to SiteDir.ReadFileBuf, which resolves it beneath the site's root
 // and says why it is refused.
 func (d *siteFolder) ReadFileBuf(name string, buf []byte) ([]byte, time.Time, error) {
-	full := d.join(name)
 	if oneName(name) {
-		if b, t, ok, err := d.readAt(name, full, buf); ok {
+		if b, t, ok, err := d.readAt(name, buf); ok {
 			return b, t, err
 		}
 	}
-	return d.s.ReadFileBuf(full, buf)
+	return d.s.ReadFileBuf(d.join(name), buf)
 }

@@ -1,48 +1,66 @@
 package collect
 
 import (
-	"os"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // readAt opens name relative to the folder's descriptor with O_NOFOLLOW
 // (name is one component, so nothing leads out of the folder, which is
 // itself beneath the site's root) and reads it when it is a regular file
 // within the per-file cap. ok is false when the file is not read that way:
-// the caller then reads it through the site's root.
-func (d *siteFolder) readAt(name, full string, buf []byte) (b []byte, mod time.Time, ok bool, err error) {
+// the caller then reads it through the site's root. The file's path is
+// made only for an error.
+func (d *siteFolder) readAt(name string, buf []byte) (b []byte, mod time.Time, ok bool, err error) {
 	if !d.descriptor() {
 		return nil, time.Time{}, false, nil
 	}
-	var fd int
-	for {
-		fd, err = syscall.Openat(d.dirfd, name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
-		if err != syscall.EINTR {
-			break
-		}
-	}
+	fd, err := openat(d.dirfd, name, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK|syscall.O_NOCTTY|syscall.O_CLOEXEC)
 	if err != nil {
 		return nil, time.Time{}, false, nil
 	}
 	defer syscall.Close(fd)
+	// The fstat of what was opened, not the listing's d_type, decides:
+	// regular files only.
 	var st syscall.Stat_t
 	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG || st.Size > d.s.lim.file() {
 		return nil, time.Time{}, false, nil
 	}
-	c := capped{s: d.s, name: full, left: d.s.lim.file(), read: func(p []byte) (int, error) {
-		for {
-			n, err := syscall.Read(fd, p)
-			if err == syscall.EINTR {
-				continue
-			}
-			return max(n, 0), err
-		}
-	}}
-	if b, err = readAll(&c, st.Size, d.s.lim.file(), buf); err != nil {
+	c := capped{s: d.s, dir: d, name: name, left: d.s.lim.file(), fd: fd}
+	if b, err = readAllFunc(c.Read, st.Size, d.s.lim.file(), buf); err != nil {
 		return nil, time.Time{}, true, err
 	}
 	return b, time.Unix(st.Mtim.Unix()), true, nil
+}
+
+// openat is syscall.Openat without its copy of name to the heap: the
+// NUL-terminated name is built on the stack (a name longer than NAME_MAX,
+// or with a NUL in it, goes to syscall.Openat, which refuses it).
+func openat(dirfd int, name string, flags int) (int, error) {
+	var b [256]byte
+	if len(name) >= len(b) || strings.IndexByte(name, 0) >= 0 {
+		return syscall.Openat(dirfd, name, flags, 0)
+	}
+	copy(b[:], name)
+	b[len(name)] = 0
+	for {
+		fd, _, e := syscall.Syscall6(syscall.SYS_OPENAT, uintptr(dirfd), uintptr(unsafe.Pointer(&b[0])), uintptr(flags|syscall.O_LARGEFILE), 0, 0, 0)
+		switch e {
+		case 0:
+			return int(fd), nil
+		case syscall.EINTR:
+			continue
+		}
+		return -1, e
+	}
 }
 
 // descriptor sets d.dirfd, the open folder's descriptor (valid while d is
@@ -51,7 +69,10 @@ func (d *siteFolder) descriptor() bool {
 	if d.dirfd >= 0 {
 		return true
 	}
-	rc, err := d.File.SyscallConn()
+	if d.f == nil {
+		return false // closed
+	}
+	rc, err := d.f.SyscallConn()
 	if err != nil {
 		return false
 	}
@@ -62,19 +83,188 @@ func (d *siteFolder) descriptor() bool {
 // O_NOFOLLOW and O_DIRECTORY (one component: nothing leads out of d, which
 // is beneath the site's root). nil when it is not a folder opened that way
 // (a symlink, gone, not a folder): the caller then goes through the root.
+// The folder is its descriptor only (no os.File) and its path is made only
+// for an error.
 func (d *siteFolder) openFolderAt(name string) *siteFolder {
 	if !d.descriptor() {
 		return nil
 	}
+	fd, err := openat(d.dirfd, name, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC)
+	if err != nil {
+		return nil
+	}
+	return &siteFolder{s: d.s, parent: d, base: name, dirfd: fd}
+}
+
+// direntScratch is what listing a folder reuses: the buffer getdents64
+// fills, the names read so far and where each is.
+type direntScratch struct {
+	buf   []byte
+	names []byte
+	ents  []rawDirent
+}
+
+// rawDirent is one entry of a listing: its name is names[off:end].
+type rawDirent struct {
+	off, end int
+	typ      byte // d_type: a hint only (DT_UNKNOWN on some file systems)
+}
+
+var direntBufs = sync.Pool{New: func() any { return &direntScratch{buf: make([]byte, 8<<10)} }}
+
+// errBadDirent is a getdents64 record that does not parse (the kernel
+// writes none; the check keeps a bad one from reading past the buffer).
+var errBadDirent = errors.New("malformed directory entry")
+
+// listFolder lists the folder with getdents64 on its descriptor: the
+// names in one string, the entries in one array, sorted by name, links
+// resolved as os.File.ReadDir's are (resolveLinks). ok is false when the
+// folder has no descriptor to list.
+func (d *siteFolder) listFolder() (entries []fs.DirEntry, ok bool, err error) {
+	if !d.descriptor() {
+		return nil, false, nil
+	}
+	sc := direntBufs.Get().(*direntScratch)
+	defer func() {
+		if cap(sc.names) > 1<<20 || cap(sc.ents) > 1<<16 {
+			sc.names, sc.ents = nil, nil // a huge folder's are not kept
+		}
+		direntBufs.Put(sc)
+	}()
+	names, ents := sc.names[:0], sc.ents[:0]
 	for {
-		fd, err := syscall.Openat(d.dirfd, name, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
+		n, err := syscall.ReadDirent(d.dirfd, sc.buf)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil
+			return nil, true, err
 		}
-		full := d.join(name)
-		return &siteFolder{File: os.NewFile(uintptr(fd), full), s: d.s, name: full, dirfd: fd}
+		if n <= 0 {
+			break
+		}
+		var good bool
+		if names, ents, good = parseDirents(sc.buf[:n], names, ents); !good {
+			return nil, true, errBadDirent
+		}
+	}
+	sc.names, sc.ents = names, ents
+	all := string(names)
+	list := make([]dirEntry, 0, len(ents))
+	for _, e := range ents {
+		de := dirEntry{d: d, name: all[e.off:e.end]}
+		if t, known := direntMode(e.typ); known {
+			de.typ = t
+		} else {
+			st, err := d.s.root.Lstat(d.join(de.name))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // gone since the listing, as os.File.ReadDir skips it
+			}
+			if err != nil {
+				return nil, true, unwrapPath(err)
+			}
+			de.typ = st.Mode().Type()
+		}
+		list = append(list, de)
+	}
+	slices.SortFunc(list, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+	entries = make([]fs.DirEntry, len(list))
+	for i := range list {
+		entries[i] = &list[i]
+	}
+	d.resolveLinks(entries)
+	return entries, true, nil
+}
+
+// direntHeader is the fixed part of a linux_dirent64 record: d_ino (8),
+// d_off (8), d_reclen (2), d_type (1); the NUL-terminated name follows.
+const direntHeader = 19
+
+// parseDirents appends the entries of the getdents64 records in buf to
+// names (their bytes) and ents, leaving out "." and ".." and entries with
+// no inode (as os.File.ReadDir does). false when a record is malformed:
+// shorter than its header, longer than what is left, a name without its
+// NUL, empty or with a '/'.
+func parseDirents(buf, names []byte, ents []rawDirent) ([]byte, []rawDirent, bool) {
+	for len(buf) > 0 {
+		if len(buf) < direntHeader+1 {
+			return names, ents, false
+		}
+		reclen := int(binary.NativeEndian.Uint16(buf[16:18]))
+		if reclen < direntHeader+1 || reclen > len(buf) {
+			return names, ents, false
+		}
+		rec := buf[:reclen]
+		buf = buf[reclen:]
+		name := rec[direntHeader:]
+		i := bytes.IndexByte(name, 0)
+		if i <= 0 || bytes.IndexByte(name[:i], '/') >= 0 {
+			return names, ents, false
+		}
+		name = name[:i]
+		if binary.NativeEndian.Uint64(rec[0:8]) == 0 || string(name) == "." || string(name) == ".." {
+			continue
+		}
+		ents = append(ents, rawDirent{off: len(names), end: len(names) + len(name), typ: rec[18]})
+		names = append(names, name...)
+	}
+	return names, ents, true
+}
+
+// direntMode is the type d_type gives; false for DT_UNKNOWN (or a value
+// this does not know), which takes an lstat.
+func direntMode(t byte) (fs.FileMode, bool) {
+	switch t {
+	case syscall.DT_REG:
+		return 0, true
+	case syscall.DT_DIR:
+		return fs.ModeDir, true
+	case syscall.DT_LNK:
+		return fs.ModeSymlink, true
+	case syscall.DT_FIFO:
+		return fs.ModeNamedPipe, true
+	case syscall.DT_SOCK:
+		return fs.ModeSocket, true
+	case syscall.DT_CHR:
+		return fs.ModeDevice | fs.ModeCharDevice, true
+	case syscall.DT_BLK:
+		return fs.ModeDevice, true
+	}
+	return 0, false
+}
+
+// dirEntry is an entry of a listing read by listFolder.
+type dirEntry struct {
+	d    *siteFolder
+	name string
+	typ  fs.FileMode
+}
+
+func (e *dirEntry) Name() string      { return e.name }
+func (e *dirEntry) IsDir() bool       { return e.typ.IsDir() }
+func (e *dirEntry) Type() fs.FileMode { return e.typ }
+func (e *dirEntry) String() string    { return fs.FormatDirEntry(e) }
+
+// Info lstats the entry beneath the site's root, as os.File.ReadDir's
+// entries lstat theirs.
+func (e *dirEntry) Info() (fs.FileInfo, error) {
+	p := e.d.join(e.name)
+	st, err := e.d.s.root.Lstat(p)
+	if err != nil {
+		return nil, refuse("lstat", p, err)
+	}
+	return st, nil
+}
+
+// readFD reads the descriptor fd (a regular file: EINTR is retried).
+func readFD(fd int, p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(fd, p)
+		if err == syscall.EINTR {
+			continue
+		}
+		return max(n, 0), err
 	}
 }
+
+func closeFD(fd int) error { return syscall.Close(fd) }
