@@ -15,7 +15,7 @@ func TestScaleBenchmarkRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: generates two sites and runs every measured command on each")
 	}
-	sharedBinary(t) // built (once per process) outside this test's TMPDIR, which goes with it
+	sharedBinary(t)                 // built (once per process) outside this test's TMPDIR, which goes with it
 	t.Setenv("TMPDIR", t.TempDir()) // the sites' cache (sitegen.Cached)
 	saved := scaleSizes
 	scaleSizes = []scaleSize{{"200", 200, 8}, {"2k", 2000, 80}}
