@@ -157,26 +157,6 @@ func (d *decoder) intIndex(col string, r Row) (int, bool) {
 	return n, true
 }
 
-// appendIndexInts is IndexInts appending to dst: with dst a small array
-// on the caller's stack, splitting an index allocates nothing.
-func appendIndexInts(dst []int64, index string) ([]int64, bool) {
-	if index == "" {
-		return dst, false
-	}
-	for {
-		part, rest, more := strings.Cut(index, ".")
-		n, err := strconv.ParseInt(part, 10, 64)
-		if err != nil {
-			return dst, false
-		}
-		dst = append(dst, n)
-		if !more {
-			return dst, true
-		}
-		index = rest
-	}
-}
-
 func num(v Value) (int, bool) {
 	n, ok := v.Number()
 	return int(n), ok

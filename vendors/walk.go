@@ -378,16 +378,28 @@ func IndexInts(index string) ([]int64, bool) {
 	if index == "" {
 		return nil, false
 	}
-	out := make([]int64, 0, strings.Count(index, ".")+1)
+	out, ok := appendIndexInts(make([]int64, 0, strings.Count(index, ".")+1), index)
+	if !ok {
+		return nil, false
+	}
+	return out, true
+}
+
+// appendIndexInts is IndexInts appending to dst: with dst a small array
+// on the caller's stack, splitting an index allocates nothing.
+func appendIndexInts(dst []int64, index string) ([]int64, bool) {
+	if index == "" {
+		return dst, false
+	}
 	for {
 		part, rest, more := strings.Cut(index, ".")
 		n, err := strconv.ParseInt(part, 10, 64)
 		if err != nil {
-			return nil, false
+			return dst, false
 		}
-		out = append(out, n)
+		dst = append(dst, n)
 		if !more {
-			return out, true
+			return dst, true
 		}
 		index = rest
 	}
