@@ -1,7 +1,6 @@
 package vendors
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"net/netip"
@@ -286,10 +285,6 @@ func (d *decoder) countRows(prefix string) int {
 	return n
 }
 
-// trimText is Value.Text's bytes: v's octets without trailing NULs, spaces
-// and line ends. It aliases the walk: only for comparing and looking up.
-func trimText(v Value) []byte { return bytes.TrimRight(v.Bytes, "\x00 \r\n") }
-
 // textLike is v.Text(), or same when the text equals it: an interface's
 // ifName that repeats its ifDescr is one string.
 func textLike(v Value, same string) string {
@@ -447,7 +442,7 @@ func (d *decoder) mac(v Value) string {
 // (each LLDP neighbour's system description) is held once, without
 // allocating again for a text already seen.
 func (d *decoder) text(v Value) string {
-	b := bytes.TrimRight(v.Bytes, "\x00 \r\n")
+	b := trimText(v)
 	if t, ok := d.texts[string(b)]; ok {
 		return t
 	}

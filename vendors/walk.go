@@ -7,6 +7,7 @@
 package vendors
 
 import (
+	"bytes"
 	"fmt"
 	"iter"
 	"slices"
@@ -104,9 +105,11 @@ func (v Value) String() string {
 }
 
 // Text returns an octet string as text with trailing NULs and spaces removed.
-func (v Value) Text() string {
-	return strings.TrimRight(string(v.Bytes), "\x00 \r\n")
-}
+func (v Value) Text() string { return string(trimText(v)) }
+
+// trimText is Value.Text's bytes: v's octets without trailing NULs, spaces
+// and line ends. It aliases the walk: only for comparing and looking up.
+func trimText(v Value) []byte { return bytes.TrimRight(v.Bytes, "\x00 \r\n") }
 
 func printable(b []byte) bool {
 	if len(b) == 0 {
