@@ -1,7 +1,6 @@
 package vendors
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"net/netip"
@@ -157,26 +156,6 @@ func (d *decoder) intIndex(col string, r Row) (int, bool) {
 	return n, true
 }
 
-// appendIndexInts is IndexInts appending to dst: with dst a small array
-// on the caller's stack, splitting an index allocates nothing.
-func appendIndexInts(dst []int64, index string) ([]int64, bool) {
-	if index == "" {
-		return dst, false
-	}
-	for {
-		part, rest, more := strings.Cut(index, ".")
-		n, err := strconv.ParseInt(part, 10, 64)
-		if err != nil {
-			return dst, false
-		}
-		dst = append(dst, n)
-		if !more {
-			return dst, true
-		}
-		index = rest
-	}
-}
-
 func num(v Value) (int, bool) {
 	n, ok := v.Number()
 	return int(n), ok
@@ -305,10 +284,6 @@ func (d *decoder) countRows(prefix string) int {
 	}
 	return n
 }
-
-// trimText is Value.Text's bytes: v's octets without trailing NULs, spaces
-// and line ends. It aliases the walk: only for comparing and looking up.
-func trimText(v Value) []byte { return bytes.TrimRight(v.Bytes, "\x00 \r\n") }
 
 // textLike is v.Text(), or same when the text equals it: an interface's
 // ifName that repeats its ifDescr is one string.
@@ -467,7 +442,7 @@ func (d *decoder) mac(v Value) string {
 // (each LLDP neighbour's system description) is held once, without
 // allocating again for a text already seen.
 func (d *decoder) text(v Value) string {
-	b := bytes.TrimRight(v.Bytes, "\x00 \r\n")
+	b := trimText(v)
 	if t, ok := d.texts[string(b)]; ok {
 		return t
 	}

@@ -7,6 +7,7 @@
 package vendors
 
 import (
+	"bytes"
 	"fmt"
 	"iter"
 	"slices"
@@ -104,9 +105,11 @@ func (v Value) String() string {
 }
 
 // Text returns an octet string as text with trailing NULs and spaces removed.
-func (v Value) Text() string {
-	return strings.TrimRight(string(v.Bytes), "\x00 \r\n")
-}
+func (v Value) Text() string { return string(trimText(v)) }
+
+// trimText is Value.Text's bytes: v's octets without trailing NULs, spaces
+// and line ends. It aliases the walk: only for comparing and looking up.
+func trimText(v Value) []byte { return bytes.TrimRight(v.Bytes, "\x00 \r\n") }
 
 func printable(b []byte) bool {
 	if len(b) == 0 {
@@ -378,16 +381,28 @@ func IndexInts(index string) ([]int64, bool) {
 	if index == "" {
 		return nil, false
 	}
-	out := make([]int64, 0, strings.Count(index, ".")+1)
+	out, ok := appendIndexInts(make([]int64, 0, strings.Count(index, ".")+1), index)
+	if !ok {
+		return nil, false
+	}
+	return out, true
+}
+
+// appendIndexInts is IndexInts appending to dst: with dst a small array
+// on the caller's stack, splitting an index allocates nothing.
+func appendIndexInts(dst []int64, index string) ([]int64, bool) {
+	if index == "" {
+		return dst, false
+	}
 	for {
 		part, rest, more := strings.Cut(index, ".")
 		n, err := strconv.ParseInt(part, 10, 64)
 		if err != nil {
-			return nil, false
+			return dst, false
 		}
-		out = append(out, n)
+		dst = append(dst, n)
 		if !more {
-			return out, true
+			return dst, true
 		}
 		index = rest
 	}
