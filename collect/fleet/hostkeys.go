@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -235,9 +236,19 @@ func (h *hostKeys) record(host string, remote net.Addr, key ssh.PublicKey) error
 		switch err := db(host, remote, key); {
 		case err == nil:
 			return nil
-		case errors.As(err, &ke) && len(h.plainOnly(ke.Want)) > 0:
+		case errors.As(err, &ke):
+			// The write file's @cert-authority lines are those of cur
+			// (another run may have added some) as well as those read
+			// at the start.
+			ca := make(map[string]bool, len(h.ca))
+			maps.Copy(ca, h.ca)
+			markCALines(ca, h.write, cur)
+			plain, _ := splitCA(ke.Want, ca)
+			if len(plain) == 0 {
+				break
+			}
 			e := &HostKeyError{Host: knownhosts.Normalize(host), Fingerprint: fingerprint(key), Files: []string{h.write}}
-			for _, w := range h.plainOnly(ke.Want) {
+			for _, w := range plain {
 				e.Known = append(e.Known, fmt.Sprintf("%s:%d", w.Filename, w.Line))
 			}
 			return &Error{Class: ClassHostKeyChanged, Err: e}
@@ -268,12 +279,31 @@ func (h *hostKeys) readCALines(file string) error {
 	if err != nil {
 		return fmt.Errorf("known_hosts %s: %w", file, err)
 	}
+	markCALines(h.ca, file, b)
+	return nil
+}
+
+// markCALines sets ca["FILE:LINE"] for each @cert-authority line of b,
+// file's text.
+func markCALines(ca map[string]bool, file string, b []byte) {
 	for i, line := range strings.Split(string(b), "\n") {
 		if f := strings.Fields(line); len(f) > 0 && f[0] == "@cert-authority" {
-			h.ca[fmt.Sprintf("%s:%d", file, i+1)] = true
+			ca[fmt.Sprintf("%s:%d", file, i+1)] = true
 		}
 	}
-	return nil
+}
+
+// splitCA splits want into plain host keys and the keys of the
+// @cert-authority lines ca marks.
+func splitCA(want []knownhosts.KnownKey, ca map[string]bool) (plain, cas []knownhosts.KnownKey) {
+	for _, w := range want {
+		if ca[fmt.Sprintf("%s:%d", w.Filename, w.Line)] {
+			cas = append(cas, w)
+		} else {
+			plain = append(plain, w)
+		}
+	}
+	return plain, cas
 }
 
 // known splits the known_hosts lines that match host (host:port; wildcard,
@@ -285,14 +315,7 @@ func (h *hostKeys) known(host string) (plain, cas []knownhosts.KnownKey) {
 	if !errors.As(err, &ke) {
 		return nil, nil
 	}
-	for _, w := range ke.Want {
-		if h.ca[fmt.Sprintf("%s:%d", w.Filename, w.Line)] {
-			cas = append(cas, w)
-		} else {
-			plain = append(plain, w)
-		}
-	}
-	return plain, cas
+	return splitCA(ke.Want, h.ca)
 }
 
 // revoked reports the @revoked line that lists key, if any.
@@ -364,22 +387,4 @@ func (h *hostKeys) checkCert(host string, remote net.Addr, cert *ssh.Certificate
 		return refuse(ClassHostKeyUnknown, "%v", err)
 	}
 	return nil
-}
-
-// plainOnly drops the @cert-authority lines from want (those of the write
-// file are read again: another run may have added some).
-func (h *hostKeys) plainOnly(want []knownhosts.KnownKey) []knownhosts.KnownKey {
-	ca := map[string]bool{}
-	for k := range h.ca {
-		ca[k] = true
-	}
-	tmp := &hostKeys{ca: ca}
-	tmp.readCALines(h.write)
-	var out []knownhosts.KnownKey
-	for _, w := range want {
-		if !ca[fmt.Sprintf("%s:%d", w.Filename, w.Line)] {
-			out = append(out, w)
-		}
-	}
-	return out
 }

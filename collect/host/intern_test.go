@@ -11,6 +11,47 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
+// detachBond makes every string of b its own: words interned, addresses
+// (unique per host) copied. The reference parser (procbonding_ref_test.go)
+// cuts its strings out of a copy of the whole file; without this a bond
+// would keep that copy alive. Only the tests use it: the fast parser
+// interns and copies as it reads.
+func detachBond(b *topology.Bond) {
+	b.Name = intern(b.Name)
+	b.Kind = intern(b.Kind)
+	b.Mode = topology.BondMode(intern(string(b.Mode)))
+	for i, t := range b.ARPTargets {
+		b.ARPTargets[i] = strings.Clone(t)
+	}
+	b.ARPValidate = intern(b.ARPValidate)
+	b.Primary = intern(b.Primary)
+	b.ActiveSlave = intern(b.ActiveSlave)
+	b.LACPRate = intern(b.LACPRate)
+	b.AdSelect = intern(b.AdSelect)
+	b.XmitHashPolicy = intern(b.XmitHashPolicy)
+	b.MAC = strings.Clone(b.MAC)
+	b.State = topology.LinkState(intern(string(b.State)))
+	b.AdActorSystem = strings.Clone(b.AdActorSystem)
+	if a := b.ActiveAggregator; a != nil {
+		a.PartnerMAC = strings.Clone(a.PartnerMAC)
+	}
+	b.Bridge = intern(b.Bridge)
+	for i := range b.Slaves {
+		s := &b.Slaves[i]
+		s.Name = intern(s.Name)
+		s.MIIStatus = topology.LinkState(intern(string(s.MIIStatus)))
+		s.Duplex = topology.Duplex(intern(string(s.Duplex)))
+		s.PermMAC = strings.Clone(s.PermMAC)
+		for _, l := range []*topology.LACPPort{s.Actor, s.Partner} {
+			if l != nil {
+				l.System = strings.Clone(l.System)
+			}
+		}
+		s.ActorChurn = intern(s.ActorChurn)
+		s.PartnerChurn = intern(s.PartnerChurn)
+	}
+}
+
 // eachString calls f for every string reachable from v (fields, slices,
 // pointers), as a settable reflect.Value.
 func eachString(v reflect.Value, path string, f func(path string, s reflect.Value)) {

@@ -176,8 +176,9 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 			if d == nil {
 				d = &fastjson.Value{}
 			}
-			b.Mode = topology.BondMode(jstr(d, "mode"))
-			if m, ok := linuxModes[jstr(d, "mode")]; ok {
+			mode := jstr(d, "mode")
+			b.Mode = topology.BondMode(mode)
+			if m, ok := linuxModes[mode]; ok {
 				b.Mode = m
 			}
 			b.MIIMon, b.UpDelay, b.DownDelay, b.ARPInterval = jint(d, "miimon"), jint(d, "updelay"), jint(d, "downdelay"), jint(d, "arp_interval")

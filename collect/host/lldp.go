@@ -423,24 +423,16 @@ func scalarN(v *fastjson.Value, n int) string {
 		return ""
 	}
 	switch v.Type() {
-	case fastjson.TypeString:
-		b, _ := v.StringBytes()
-		return internShort(b, n)
-	case fastjson.TypeTrue:
-		return "true"
-	case fastjson.TypeFalse:
-		return "false"
-	case fastjson.TypeNumber:
-		return v.String()
 	case fastjson.TypeArray:
 		a, _ := v.Array()
 		if len(a) > 0 {
 			return scalarN(a[0], n)
 		}
+		return ""
 	case fastjson.TypeObject:
 		return scalarN(v.Get("value"), n)
 	}
-	return ""
+	return internShort(jtext(v), n) // a scalar's text as jstr gives it; "" for null
 }
 
 func (p *lldpJSON) iface(name string, body *fastjson.Value) {
