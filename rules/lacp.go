@@ -22,14 +22,15 @@ func zeroMAC(m string) bool {
 // lacpSlaves returns the up slaves of class-lacp bonds.
 func upSlaves(b *bondView) []*slaveView { return b.upS }
 
-// mixed reports whether key gives two different values over the slaves it
-// accepts (ok): the rules that group slaves by a key build their groups
-// only then, so a bond without a finding costs no allocation.
-func mixed[K comparable](ss []*slaveView, key func(*slaveView) (K, bool)) bool {
+// mixed reports whether key gives two different values over the elements
+// it accepts (ok): the rules that group slaves (or LAG members) by a key
+// build their groups only then, so a bond without a finding costs no
+// allocation.
+func mixed[E any, K comparable](es []E, key func(E) (K, bool)) bool {
 	var first K
 	have := false
-	for _, s := range ss {
-		k, ok := key(s)
+	for _, e := range es {
+		k, ok := key(e)
 		switch {
 		case !ok:
 		case !have:

@@ -37,16 +37,7 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 			for li := range sw.LAGs {
 				l := &sw.LAGs[li]
 				// most LAGs run at one speed: group only when two differ
-				first, two := 0, false
-				for _, m := range l.Members {
-					if sp := upSpeed(m); sp > 0 && first == 0 {
-						first = sp
-					} else if sp > 0 && sp != first {
-						two = true
-						break
-					}
-				}
-				if !two {
+				if !mixed(l.Members, func(m string) (int, bool) { sp := upSpeed(m); return sp, sp > 0 }) {
 					continue
 				}
 				speeds := map[int][]string{}

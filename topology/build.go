@@ -952,17 +952,8 @@ func (b *builder) resolve() {
 			link := &slab[0]
 			slab = slab[1:]
 			norm := b.normPort(best.port.Name)
-			// placed as Place would: the switch's port and LAG under the
-			// normalised name (the first port of a duplicated name; the
-			// claim's own port when the switch has no duplicate)
-			port := best.port
-			if best.sw.dupPorts {
-				port = best.sw.ports[norm]
-			}
-			var lag *LAG
-			if len(best.sw.lagOf) > 0 {
-				lag = best.sw.lagOf[norm]
-			}
+			// placed as Place places it
+			port, lag := best.sw.at(norm, best.port)
 			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: norm,
 				sw: best.sw, port: port, lag: lag}
 			ev := len(evSlab)

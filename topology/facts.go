@@ -78,11 +78,25 @@ func (m *Model) Place(l *Link) Placement {
 		if norm == "" {
 			norm = NormalizePortName(l.Port)
 		}
-		p.Port = p.Switch.ports[norm]
-		p.LAG = p.Switch.lagOf[norm]
+		p.Port, p.LAG = p.Switch.at(norm, nil)
 		p.Domain = p.Switch.Domain
 	}
 	return p
+}
+
+// at is the port and the LAG of s under the normalised port name norm
+// (the first port of a duplicated name): where Place and Build put a link.
+// port, when not nil, is a port of s whose name normalises to norm, the
+// answer when s has no duplicated name (no map read).
+func (s *SwitchNode) at(norm string, port *Port) (*Port, *LAG) {
+	if port == nil || s.dupPorts {
+		port = s.ports[norm]
+	}
+	var lag *LAG
+	if len(s.lagOf) > 0 {
+		lag = s.lagOf[norm]
+	}
+	return port, lag
 }
 
 // builtPlace is Place for a link of the Model being built: the placement

@@ -93,11 +93,12 @@ func Audit(r *Result, opt AuditOptions) *Audited {
 	return a
 }
 
-// Fails reports whether failOn fails the run on the report's findings. A
-// problem is as severe as its worst active finding, so counting problems
-// gives the exit status counting findings gives.
+// Fails reports whether failOn fails the run on the report's problems. A
+// problem is as severe as its worst active finding, so the findings are
+// counted directly (FailOn.FailsProblems(Group(fs)) == Fails(fs), tested
+// in rules): no second grouping after the report writer's.
 func (a *Audited) Fails(failOn rules.FailOn) bool {
-	return failOn.FailsProblems(rules.Group(slices.Clone(a.Report.Findings)))
+	return failOn.Fails(a.Report.Findings)
 }
 
 // AuditRequest is what audit (and demo) are asked: their flags.

@@ -16,27 +16,12 @@ import (
 // HTML escaping and escape policy (jsonappend_test.go compares them on
 // every kind of character).
 
-// jsonPlain[c] is set for the ASCII bytes encoding/json writes as they are
-// (with HTML escaping) and escape.JSONBytes leaves alone.
-var jsonPlain = func() (t [256]bool) {
-	for c := 0x20; c < 0x7f; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
-
 // appendJSONString appends s as a JSON string, as escape.JSON encodes it.
-// Plain ASCII (most names) and text escape.JSONPlain passes (messages with
-// arrows) are copied; a string with anything to escape (rare) is encoded
-// by encoding/json and escape.JSONBytes themselves.
+// Text escape.JSONPlain passes (plain names, messages with arrows) is
+// copied; a string with anything to escape (rare) is encoded by
+// encoding/json and escape.JSONBytes themselves.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if jsonPlain[s[i]] {
-			continue
-		}
-		if s[i] >= 0x80 && escape.JSONPlain(s[i:]) {
-			break // the rest is plain too
-		}
+	if !escape.JSONPlain(s) {
 		q, err := json.Marshal(s)
 		if err != nil { // a string always marshals
 			panic(err)

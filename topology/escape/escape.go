@@ -221,6 +221,15 @@ func JSONBytes(b []byte) []byte {
 	return out.Bytes()
 }
 
+// jsonPlainASCII[c] is set for the ASCII bytes encoding/json writes as
+// they are (with HTML escaping) and JSONBytes leaves alone.
+var jsonPlainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // JSONPlain reports whether JSON (encoding/json with HTML escaping, then
 // JSONBytes) writes the string s as itself between quotes: no byte JSON or
 // HTML escapes, valid UTF-8, and no character JSONBytes escapes. Writers
@@ -229,7 +238,7 @@ func JSONPlain(s string) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			if !jsonPlainASCII[c] {
 				return false
 			}
 			i++
