@@ -39,6 +39,12 @@ type slaveView struct {
 	port *topology.Port        // nil: port unknown on that switch
 	lag  *topology.LAG         // nil: in no LAG (or unknown, see lagKnown)
 	nb   []*topology.Neighbour // what the host heard on this NIC
+	// Resolved once in buildIndex (see swView): lv is lag's view (nil
+	// when lag is nil); usable and known are switchUsable's and
+	// lagKnown's answers, so the rules read a field of the slave instead
+	// of following its switch pointers.
+	lv            *lagView
+	usable, known bool
 }
 
 // up reports whether the slave's MII status is up (or not reported).
@@ -47,8 +53,12 @@ func (s *slaveView) up() bool { return s.f.Up }
 // down reports whether the kernel says the slave's link is down.
 func (s *slaveView) down() bool { return s.f.Down }
 
-// switchUsable reports whether the slave's switch was read.
-func (s *slaveView) switchUsable() bool {
+// switchUsable reports whether the slave's switch was read and lists its
+// port (switchUsableOf, resolved in buildIndex).
+func (s *slaveView) switchUsable() bool { return s.usable }
+
+// switchUsableOf is switchUsable's answer from the slave's pointers.
+func switchUsableOf(s *slaveView) bool {
 	return s.sw != nil && !s.sw.Unreachable && s.port != nil
 }
 
@@ -57,33 +67,189 @@ func (s *slaveView) switchUsable() bool {
 // LAG it has comes with its member list. Port-channel interfaces always
 // appear in IF-MIB, so a switch without any has no LAG; but a LAG whose
 // members the agent does not expose (Junos ae without ifStack rows) might
-// hold this port, so "in no LAG" is not concluded then.
-func (s *slaveView) lagKnown() bool {
-	if !s.switchUsable() {
+// hold this port, so "in no LAG" is not concluded then. Resolved in
+// buildIndex from the slave and its switch's view.
+func (s *slaveView) lagKnown() bool { return s.known }
+
+// lagKnownOf is lagKnown's answer for a slave whose switch's view is sv
+// (nil when the switch is not in the site).
+func lagKnownOf(s *slaveView, sv *swView) bool {
+	if !s.usable {
 		return false
 	}
-	if s.lag != nil {
-		return true
-	}
-	for _, l := range s.sw.LAGs {
-		if len(l.Members) == 0 {
-			return false
-		}
-	}
-	return true
+	return s.lag != nil || sv.lagsListed
 }
 
 // speed is the slave's speed in Mb/s, 0 unknown.
 func (s *slaveView) speed() int { return s.f.Speed }
 
+// swView is one switch as the rules read it, resolved once in buildIndex
+// by a pass over the switches in Model order, while each switch's own
+// maps are warm: its LAGs with their port-channel interface and their
+// members' ports, links and uplinks. The per-bond rules follow a slave's
+// lv instead of looking each member up by name again (on a big site every
+// such lookup is a cache miss).
+type swView struct {
+	sw *topology.SwitchNode
+	// lagsListed: every LAG of the switch lists its members (lagKnown).
+	lagsListed bool
+	lags       []lagView // sw.LAGs' views, in that order
+	// lagAt finds a LAG's view on a switch with many LAGs (nil below
+	// lagMapMin: a scan of lags is cheaper).
+	lagAt map[*topology.LAG]*lagView
+}
+
+// lagMapMin is the LAG count from which a switch's view gets a map.
+const lagMapMin = 64
+
+// lagView is one LAG with what the rules look up about it.
+type lagView struct {
+	lag *topology.LAG
+	// port is the LAG's own interface entry (lagPort), nil when unknown.
+	port    *topology.Port
+	members []memberView // lag.Members' views, in that order
+}
+
+// memberView is one LAG member port.
+type memberView struct {
+	name   string
+	port   *topology.Port   // sw.Port(name); nil when the switch lists none
+	links  []*topology.Link // Model.LinksOnPort(sw, name)
+	uplink *topology.Uplink // uplinkOn(sw, name); nil when none
+	// From port (false and 0 without one): notUp and down are
+	// !port.Oper.Up() and port.Oper.Down(); upSpeed is the port's speed
+	// when it counts for switch.lag-speed-mismatch (known, and the port
+	// up), else 0.
+	notUp, down bool
+	upSpeed     int
+}
+
+// lagView returns the view of l, a LAG of the switch.
+func (sv *swView) lagView(l *topology.LAG) *lagView {
+	if sv.lagAt != nil {
+		return sv.lagAt[l]
+	}
+	for i := range sv.lags {
+		if sv.lags[i].lag == l {
+			return &sv.lags[i]
+		}
+	}
+	return nil
+}
+
 type index struct {
 	bonds []bondView
-	// Built on first use by the rules that need them (rules run
-	// concurrently, hence the Once).
-	upOnce  sync.Once
+	// sws are the switches' views, in Model.Switches order.
+	sws []swView
+	// swAt finds a switch's view when its ID does not give its place in
+	// Model.Switches (never for a Model from Build; see swOf).
+	swAt    map[*topology.SwitchNode]*swView
 	uplinks map[string]map[string]*topology.Uplink // switch -> normalised port
+	// Built on first use by the rule that needs it (rules run
+	// concurrently, hence the Once).
 	fdbOnce sync.Once
 	fdb     map[string][]fdbHit // normalised MAC
+}
+
+// swOf returns the view of a switch of the Model, nil for nil. Build
+// numbers the switches after the hosts, in Model.Switches order, so the
+// ID gives the place without a lookup; a Model numbered otherwise has the
+// map swAt (made by indexSwitches).
+func (ix *index) swOf(m *topology.Model, sw *topology.SwitchNode) *swView {
+	if sw == nil {
+		return nil
+	}
+	if ix.swAt != nil {
+		return ix.swAt[sw]
+	}
+	if i := int(sw.ID) - len(m.Hosts); i >= 0 && i < len(ix.sws) && ix.sws[i].sw == sw {
+		return &ix.sws[i]
+	}
+	return nil
+}
+
+// uplinkIndex maps each switch's normalised port names to the
+// switch-to-switch link on them.
+func uplinkIndex(m *topology.Model) map[string]map[string]*topology.Uplink {
+	ups := map[string]map[string]*topology.Uplink{}
+	add := func(sw, port string, u *topology.Uplink) {
+		on := ups[sw]
+		if on == nil {
+			on = map[string]*topology.Uplink{}
+			ups[sw] = on
+		}
+		on[topology.NormalizePortName(port)] = u
+	}
+	for _, u := range m.Uplinks {
+		add(u.A, u.APort, u)
+		add(u.B, u.BPort, u)
+	}
+	return ups
+}
+
+// indexSwitches resolves every switch's LAGs (swView), switch by switch.
+func (ix *index) indexSwitches(m *topology.Model) {
+	ix.sws = make([]swView, len(m.Switches))
+	nl, nm := 0, 0
+	for _, sw := range m.Switches {
+		nl += len(sw.LAGs)
+		for li := range sw.LAGs {
+			nm += len(sw.LAGs[li].Members)
+		}
+	}
+	lags := make([]lagView, nl)
+	mems := make([]memberView, nm)
+	for i, sw := range m.Switches {
+		sv := &ix.sws[i]
+		sv.sw, sv.lagsListed = sw, true
+		sv.lags, lags = lags[:len(sw.LAGs):len(sw.LAGs)], lags[len(sw.LAGs):]
+		ups := ix.uplinks[sw.Name]
+		for li := range sw.LAGs {
+			l := &sw.LAGs[li]
+			if len(l.Members) == 0 {
+				sv.lagsListed = false
+			}
+			lv := &sv.lags[li]
+			lv.members, mems = mems[:len(l.Members):len(l.Members)], mems[len(l.Members):]
+			ix.resolveLAG(m, sw, ups, l, lv)
+		}
+		if len(sv.lags) >= lagMapMin {
+			sv.lagAt = make(map[*topology.LAG]*lagView, len(sv.lags))
+			for li := range sv.lags {
+				sv.lagAt[sv.lags[li].lag] = &sv.lags[li]
+			}
+		}
+	}
+	for i, sw := range m.Switches {
+		if int(sw.ID)-len(m.Hosts) != i {
+			ix.swAt = make(map[*topology.SwitchNode]*swView, len(ix.sws))
+			for i := range ix.sws {
+				ix.swAt[ix.sws[i].sw] = &ix.sws[i]
+			}
+			break
+		}
+	}
+}
+
+// resolveLAG fills lv, whose members slice has l's length, for the LAG l
+// of sw; ups are the switch's uplinks (uplinkIndex).
+func (ix *index) resolveLAG(m *topology.Model, sw *topology.SwitchNode, ups map[string]*topology.Uplink, l *topology.LAG, lv *lagView) {
+	lv.lag, lv.port = l, lagPort(sw, l)
+	var buf [topology.PortKeyMax]byte
+	for mi, name := range l.Members {
+		mv := &lv.members[mi]
+		mv.name, mv.port = name, sw.Port(name)
+		if p := mv.port; p != nil {
+			mv.notUp, mv.down = !p.Oper.Up(), p.Oper.Down()
+			if p.Speed > 0 && p.Oper.UpDown() == topology.LinkUp {
+				mv.upSpeed = p.Speed
+			}
+		}
+		mv.links = m.LinksOnPort(sw.Name, name)
+		if ups != nil {
+			mv.uplink = ups[string(topology.NormalizePortNameTo(&buf, name))]
+		}
+	}
 }
 
 func buildIndex(m *topology.Model) *index {
@@ -91,6 +257,8 @@ func buildIndex(m *topology.Model) *index {
 	if m == nil {
 		return ix
 	}
+	ix.uplinks = uplinkIndex(m)
+	ix.indexSwitches(m)
 	// one allocation for the bonds and one for their slaves
 	nb, ns, nn := 0, 0, 0
 	for _, h := range m.Hosts {
@@ -127,8 +295,10 @@ func buildIndex(m *topology.Model) *index {
 			slab = slab[len(bf.Slaves):]
 			for si := range bf.Slaves {
 				sf := &bf.Slaves[si]
-				bv.slaves[si] = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: heard(h, sf.Slave.Name),
+				s := &bv.slaves[si]
+				*s = slaveView{f: sf, s: sf.Slave, nic: sf.NIC, nb: heard(h, sf.Slave.Name),
 					link: sf.Link, sw: sf.Switch, port: sf.Port, lag: sf.LAG}
+				ix.place(m, s)
 			}
 			n := len(ptrs)
 			for i := range bv.slaves {
@@ -171,6 +341,28 @@ func buildIndex(m *topology.Model) *index {
 		}
 	}
 	return ix
+}
+
+// place resolves what the rules ask of a slave's switch side: whether
+// its switch is usable, whether its LAG membership is known, and its
+// LAG's view.
+func (ix *index) place(m *topology.Model, s *slaveView) {
+	sv := ix.swOf(m, s.sw)
+	if sv == nil {
+		return
+	}
+	s.usable = switchUsableOf(s)
+	s.known = lagKnownOf(s, sv)
+	if s.lag != nil {
+		s.lv = sv.lagView(s.lag)
+		if s.lv == nil {
+			// a LAG that is not one of the switch's own (not from Build):
+			// resolved alone
+			lv := &lagView{members: make([]memberView, len(s.lag.Members))}
+			ix.resolveLAG(m, s.sw, ix.uplinks[s.sw.Name], s.lag, lv)
+			s.lv = lv
+		}
+	}
 }
 
 // bonds returns every bond of the site with its slaves' mapping.

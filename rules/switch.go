@@ -23,27 +23,23 @@ Arista EOS: show interfaces status; interface Ethernet2 / speed forced 10000full
 Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at another speed stay out); show interfaces ae0 extensive`,
 	Evidence: "IF-MIB ifHighSpeed of each up member of the LAG.",
 	Check: func(c *Context) {
-		for _, sw := range c.Model.Switches {
+		for si := range c.ix.sws {
+			sv := &c.ix.sws[si]
+			sw := sv.sw
 			if sw.Unreachable {
 				continue
 			}
-			// a member's speed when it counts (known, up), else 0
-			upSpeed := func(m string) int {
-				if p := sw.Port(m); p != nil && p.Speed > 0 && p.Oper.UpDown() == topology.LinkUp {
-					return p.Speed
-				}
-				return 0
-			}
-			for li := range sw.LAGs {
-				l := &sw.LAGs[li]
+			for li := range sv.lags {
+				lv := &sv.lags[li]
+				l := lv.lag
 				// most LAGs run at one speed: group only when two differ
-				if !mixed(l.Members, func(m string) (int, bool) { sp := upSpeed(m); return sp, sp > 0 }) {
+				if !mixed(lv.members, func(mv memberView) (int, bool) { return mv.upSpeed, mv.upSpeed > 0 }) {
 					continue
 				}
 				speeds := map[int][]string{}
-				for _, m := range l.Members {
-					if sp := upSpeed(m); sp > 0 {
-						speeds[sp] = append(speeds[sp], m)
+				for mi := range lv.members {
+					if sp := lv.members[mi].upSpeed; sp > 0 {
+						speeds[sp] = append(speeds[sp], lv.members[mi].name)
 					}
 				}
 				if len(speeds) < 2 {
@@ -62,8 +58,8 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 					}
 				}
 				f := Finding{Switch: sw.Name, Port: l.Name}
-				for _, m := range l.Members {
-					for _, lk := range c.Model.LinksOnPort(sw.Name, m) {
+				for _, mv := range lv.members {
+					for _, lk := range mv.links {
 						f.Host = lk.Host
 						if h := c.Model.Host(lk.Host); h != nil {
 							if n := h.NIC(lk.NIC); n != nil {
@@ -84,15 +80,20 @@ Junos: set interfaces ae0 aggregated-ether-options link-speed 10g (members at an
 // peerLinks returns the LAGs of sw that link it to the other switches of
 // its domain: flagged as peer link by a vendor MIB, named by the MLAG
 // config, or with a member cabled (switch-to-switch LLDP) to a peer.
-func peerLinks(c *Context, sw *topology.SwitchNode) []*topology.LAG {
+func peerLinks(c *Context, sw *topology.SwitchNode) []*lagView {
 	d := sw.Domain
-	var out []*topology.LAG
-	for li := range sw.LAGs {
-		l := &sw.LAGs[li]
+	var out []*lagView
+	sv := c.ix.swOf(c.Model, sw)
+	if sv == nil {
+		return nil
+	}
+	for li := range sv.lags {
+		lv := &sv.lags[li]
+		l := lv.lag
 		is := l.PeerLink || (sw.MLAG != nil && sw.MLAG.PeerLink != "" && topology.SamePort(sw.MLAG.PeerLink, l.Name))
 		if !is && d != nil {
-			for _, mem := range l.Members {
-				if u := c.uplinkOn(sw.Name, mem); u != nil {
+			for _, mv := range lv.members {
+				if u := mv.uplink; u != nil {
 					other := u.A
 					if other == sw.Name {
 						other = u.B
@@ -104,7 +105,7 @@ func peerLinks(c *Context, sw *topology.SwitchNode) []*topology.LAG {
 			}
 		}
 		if is {
-			out = append(out, l)
+			out = append(out, lv)
 		}
 	}
 	return out
@@ -129,8 +130,8 @@ Junos: show iccp; show interfaces ae1 extensive (the ICL); bring up its members 
 				if sw == nil || sw.Unreachable {
 					continue
 				}
-				for _, l := range peerLinks(c, sw) {
-					lp := lagPort(sw, l)
+				for _, lv := range peerLinks(c, sw) {
+					l, lp := lv.lag, lv.port
 					oper := l.Oper
 					if lp != nil && lp.Oper != "" {
 						oper = lp.Oper
@@ -230,7 +231,7 @@ Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae m
 				}
 				seen[s.lag] = true
 				oper := s.lag.Oper
-				if lp := lagPort(s.sw, s.lag); lp != nil && lp.Oper != "" {
+				if lp := s.lv.port; lp != nil && lp.Oper != "" {
 					oper = lp.Oper
 				}
 				if oper != "" {

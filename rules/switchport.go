@@ -29,21 +29,6 @@ func lagPort(sw *topology.SwitchNode, l *topology.LAG) *topology.Port {
 
 // uplinkOn returns the switch-to-switch link on a port, or nil.
 func (c *Context) uplinkOn(sw, port string) *topology.Uplink {
-	c.ix.upOnce.Do(func() {
-		c.ix.uplinks = map[string]map[string]*topology.Uplink{}
-		add := func(sw, port string, u *topology.Uplink) {
-			m := c.ix.uplinks[sw]
-			if m == nil {
-				m = map[string]*topology.Uplink{}
-				c.ix.uplinks[sw] = m
-			}
-			m[topology.NormalizePortName(port)] = u
-		}
-		for _, u := range c.Model.Uplinks {
-			add(u.A, u.APort, u)
-			add(u.B, u.BPort, u)
-		}
-	})
 	m := c.ix.uplinks[sw]
 	if m == nil {
 		return nil
@@ -84,7 +69,7 @@ func vlanPort(s *slaveView) *topology.Port {
 		return nil
 	}
 	if s.lag != nil {
-		if p := lagPort(s.sw, s.lag); p != nil && (p.PVID > 0 || len(p.Tagged)+len(p.Untagged) > 0) {
+		if p := s.lv.port; p != nil && (p.PVID > 0 || len(p.Tagged)+len(p.Untagged) > 0) {
 			return p
 		}
 	}
@@ -133,14 +118,15 @@ Junos: delete interfaces xe-0/0/3 ether-options 802.3ad; set interfaces xe-0/0/3
 				}
 				done[s.lag] = true
 				var foreign, ev []string
-				for _, m := range s.lag.Members {
-					for _, l := range c.Model.LinksOnPort(s.sw.Name, m) {
+				for _, mv := range s.lv.members {
+					m := mv.name
+					for _, l := range mv.links {
 						if l.Host != b.host.Name {
 							foreign = append(foreign, fmt.Sprintf("%s (host %s %s)", m, l.Host, l.NIC))
 							ev = append(ev, mapEv(l))
 						}
 					}
-					if u := c.uplinkOn(s.sw.Name, m); u != nil {
+					if u := mv.uplink; u != nil {
 						other, op := u.B, u.BPort
 						if u.B == s.sw.Name && topology.SamePort(u.BPort, m) {
 							other, op = u.A, u.APort
@@ -179,16 +165,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 		for _, b := range c.bonds() {
 			ms := b.mapped()
 			allMapped := len(ms) == len(b.slaves)
-			// the bond's own ports and the LAGs seen: a bond has a few
-			// slaves, a scan beats a map
-			isMine := func(sw, port string) bool {
-				for _, s := range ms {
-					if s.link.Switch == sw && topology.SamePort(s.link.Port, port) {
-						return true
-					}
-				}
-				return false
-			}
+			// the LAGs seen: a bond has a few slaves, a scan beats a map
 			var doneBuf [4]*topology.LAG
 			done := doneBuf[:0]
 			for _, s := range ms {
@@ -197,17 +174,18 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 				}
 				done = append(done, s.lag)
 				var missing []string
-				for _, m := range s.lag.Members {
-					p := s.sw.Port(m)
-					if isMine(s.sw.Name, m) {
-						if p != nil && p.Oper.Down() {
+				for mi := range s.lv.members {
+					mv := &s.lv.members[mi]
+					m, p := mv.name, mv.port
+					if onSlave(ms, s.sw.Name, mv) {
+						if mv.down {
 							missing = append(missing, fmt.Sprintf("%s (the bond's own port) is %s", m, p.Oper))
 						}
 						continue
 					}
-					links := c.Model.LinksOnPort(s.sw.Name, m)
+					links := mv.links
 					switch {
-					case p != nil && !p.Oper.Up():
+					case mv.notUp:
 						missing = append(missing, fmt.Sprintf("%s is %s (admin %s)", m, p.Oper, orUnknown(p.Admin)))
 					case len(links) > 0:
 						for _, l := range links {
@@ -215,7 +193,7 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 								missing = append(missing, fmt.Sprintf("%s is cabled to %s %s, which is not a slave of %s", m, l.Host, l.NIC, b.bond.Name))
 							}
 						}
-					case allMapped && c.uplinkOn(s.sw.Name, m) == nil && !hasNeighbour(s.sw, m):
+					case allMapped && mv.uplink == nil && !hasNeighbour(s.sw, m):
 						missing = append(missing, fmt.Sprintf("%s is up but cabled to nothing known", m))
 					}
 				}
@@ -245,6 +223,30 @@ Junos: show lacp interfaces; delete interfaces xe-0/0/2 disable; a stray bond po
 			}
 		}
 	},
+}
+
+// onSlave reports whether the LAG member mv of switch sw is the port of
+// one of the mapped slaves ms (the same switch and port name, in any
+// common form).
+func onSlave(ms []*slaveView, sw string, mv *memberView) bool {
+	for _, s := range ms {
+		if s.link.Switch != sw {
+			continue
+		}
+		// on one switch a listed port is the slave's when it is the port
+		// the slave's link resolved to: both come from the switch's ports
+		// by normalised name, without normalising again
+		if mv.port != nil && s.port != nil {
+			if mv.port == s.port {
+				return true
+			}
+			continue
+		}
+		if topology.SamePort(s.link.Port, mv.name) {
+			return true
+		}
+	}
+	return false
 }
 
 func orUnknown[S ~string](s S) string {
@@ -460,7 +462,7 @@ Junos: set interfaces ae0 mtu 9216 (and set interfaces xe-0/0/1 mtu 9216 for a p
 				}
 				pm := s.port.MTU
 				if pm <= 0 && s.lag != nil {
-					if lp := lagPort(s.sw, s.lag); lp != nil {
+					if lp := s.lv.port; lp != nil {
 						pm = lp.MTU
 					}
 				}
