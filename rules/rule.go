@@ -201,6 +201,7 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 				r := &registry[i]
 				c := &Context{Model: m, Params: p, rule: r, out: &per[i], ix: ix}
 				r.Check(c)
+				SortFindings(per[i])
 			}
 		}()
 	}
@@ -211,30 +212,107 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 	}
 	close(work)
 	wg.Wait()
-	total := 0
-	for _, f := range per {
-		total += len(f)
-	}
-	out := make([]Finding, 0, total)
-	for _, f := range per {
-		out = append(out, f...)
-	}
-	SortFindings(out)
-	return out
+	return mergeFindings(per)
 }
 
-// SortFindings sorts findings into report order.
+// compareFindings is report order: severity (highest first), host, bond,
+// NIC, switch, port, rule and message.
+func compareFindings(a, b *Finding) int {
+	if a.Severity != b.Severity {
+		return cmp.Compare(b.Severity, a.Severity)
+	}
+	if c := strings.Compare(a.Host, b.Host); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Bond, b.Bond); c != 0 {
+		return c
+	}
+	if c := topology.CompareNames(a.NIC, b.NIC); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Switch, b.Switch); c != 0 {
+		return c
+	}
+	if c := topology.CompareNames(a.Port, b.Port); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
+}
+
+// SortFindings sorts findings into report order (stable: findings that
+// compare equal keep their order).
 func SortFindings(fs []Finding) {
-	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(b.Severity, a.Severity),
-			cmp.Compare(a.Host, b.Host),
-			cmp.Compare(a.Bond, b.Bond),
-			topology.CompareNames(a.NIC, b.NIC),
-			cmp.Compare(a.Switch, b.Switch),
-			topology.CompareNames(a.Port, b.Port),
-			cmp.Compare(a.Rule, b.Rule),
-			cmp.Compare(a.Message, b.Message),
-		)
+	sorted := true
+	for i := 1; i < len(fs) && sorted; i++ {
+		sorted = compareFindings(&fs[i-1], &fs[i]) <= 0
+	}
+	if sorted {
+		return // most rules report in order
+	}
+	// sort places, not the findings (a Finding is big), then move each
+	// finding once
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		return cmp.Or(compareFindings(&fs[i], &fs[j]), cmp.Compare(i, j))
 	})
+	moved := make([]Finding, len(fs))
+	for k, i := range idx {
+		moved[k] = fs[i]
+	}
+	copy(fs, moved)
+}
+
+// mergeFindings merges lists, each in report order, into one list in
+// report order; findings that compare equal keep the order of lists (what
+// a stable sort of the lists' concatenation gives).
+func mergeFindings(lists [][]Finding) []Finding {
+	total := 0
+	var heads []int // the non-empty lists, a heap by their first findings
+	for i, l := range lists {
+		total += len(l)
+		if len(l) > 0 {
+			heads = append(heads, i)
+		}
+	}
+	out := make([]Finding, 0, total)
+	less := func(a, b int) bool {
+		c := compareFindings(&lists[heads[a]][0], &lists[heads[b]][0])
+		return c < 0 || c == 0 && heads[a] < heads[b]
+	}
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(heads) {
+				return
+			}
+			if r := l + 1; r < len(heads) && less(r, l) {
+				l = r
+			}
+			if !less(l, i) {
+				return
+			}
+			heads[i], heads[l] = heads[l], heads[i]
+			i = l
+		}
+	}
+	for i := len(heads)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(heads) > 0 {
+		l := heads[0]
+		out = append(out, lists[l][0])
+		lists[l] = lists[l][1:]
+		if len(lists[l]) == 0 {
+			heads[0] = heads[len(heads)-1]
+			heads = heads[:len(heads)-1]
+		}
+		down(0)
+	}
+	return out
 }
