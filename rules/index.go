@@ -124,13 +124,16 @@ type memberView struct {
 	upSpeed     int
 }
 
-// lagView returns the view of l, a LAG of the switch.
+// lagView returns the view of l, a LAG of the switch (an element of
+// sw.LAGs), nil for another. Only addresses are compared: the LAGs are
+// not read.
 func (sv *swView) lagView(l *topology.LAG) *lagView {
 	if sv.lagAt != nil {
 		return sv.lagAt[l]
 	}
-	for i := range sv.lags {
-		if sv.lags[i].lag == l {
+	lags := sv.sw.LAGs
+	for i := range lags {
+		if &lags[i] == l {
 			return &sv.lags[i]
 		}
 	}
@@ -187,7 +190,8 @@ func uplinkIndex(m *topology.Model) map[string]map[string]*topology.Uplink {
 	return ups
 }
 
-// indexSwitches resolves every switch's LAGs (swView), switch by switch.
+// indexSwitches lays out every switch's view (swView) with its LAGs;
+// resolveSwitches fills in their ports and members.
 func (ix *index) indexSwitches(m *topology.Model) {
 	ix.sws = make([]swView, len(m.Switches))
 	nl, nm := 0, 0
@@ -203,15 +207,14 @@ func (ix *index) indexSwitches(m *topology.Model) {
 		sv := &ix.sws[i]
 		sv.sw, sv.lagsListed = sw, true
 		sv.lags, lags = lags[:len(sw.LAGs):len(sw.LAGs)], lags[len(sw.LAGs):]
-		ups := ix.uplinks[sw.Name]
 		for li := range sw.LAGs {
 			l := &sw.LAGs[li]
 			if len(l.Members) == 0 {
 				sv.lagsListed = false
 			}
 			lv := &sv.lags[li]
+			lv.lag = l
 			lv.members, mems = mems[:len(l.Members):len(l.Members)], mems[len(l.Members):]
-			ix.resolveLAG(m, sw, ups, l, lv)
 		}
 		if len(sv.lags) >= lagMapMin {
 			sv.lagAt = make(map[*topology.LAG]*lagView, len(sv.lags))
@@ -231,10 +234,23 @@ func (ix *index) indexSwitches(m *topology.Model) {
 	}
 }
 
-// resolveLAG fills lv, whose members slice has l's length, for the LAG l
-// of sw; ups are the switch's uplinks (uplinkIndex).
-func (ix *index) resolveLAG(m *topology.Model, sw *topology.SwitchNode, ups map[string]*topology.Uplink, l *topology.LAG, lv *lagView) {
-	lv.lag, lv.port = l, lagPort(sw, l)
+// resolveSwitches resolves the LAGs indexSwitches laid out, switch by
+// switch (each switch's maps stay warm while it is done).
+func (ix *index) resolveSwitches(m *topology.Model) {
+	for i := range ix.sws {
+		sv := &ix.sws[i]
+		ups := ix.uplinks[sv.sw.Name]
+		for li := range sv.lags {
+			ix.resolveLAG(m, sv.sw, ups, &sv.lags[li])
+		}
+	}
+}
+
+// resolveLAG fills lv, whose lag is set and members slice has its
+// length, for a LAG of sw; ups are the switch's uplinks (uplinkIndex).
+func (ix *index) resolveLAG(m *topology.Model, sw *topology.SwitchNode, ups map[string]*topology.Uplink, lv *lagView) {
+	l := lv.lag
+	lv.port = lagPort(sw, l)
 	var buf [topology.PortKeyMax]byte
 	for mi, name := range l.Members {
 		mv := &lv.members[mi]
@@ -259,6 +275,14 @@ func buildIndex(m *topology.Model) *index {
 	}
 	ix.uplinks = uplinkIndex(m)
 	ix.indexSwitches(m)
+	// the LAGs' ports and members are resolved while the bonds are
+	// indexed (which needs only the views' places)
+	resolved := make(chan struct{})
+	go func() {
+		defer close(resolved)
+		ix.resolveSwitches(m)
+	}()
+	defer func() { <-resolved }()
 	// one allocation for the bonds and one for their slaves
 	nb, ns, nn := 0, 0, 0
 	for _, h := range m.Hosts {
@@ -358,15 +382,21 @@ func (ix *index) place(m *topology.Model, s *slaveView) {
 		if s.lv == nil {
 			// a LAG that is not one of the switch's own (not from Build):
 			// resolved alone
-			lv := &lagView{members: make([]memberView, len(s.lag.Members))}
-			ix.resolveLAG(m, s.sw, ix.uplinks[s.sw.Name], s.lag, lv)
+			lv := &lagView{lag: s.lag, members: make([]memberView, len(s.lag.Members))}
+			ix.resolveLAG(m, s.sw, ix.uplinks[s.sw.Name], lv)
 			s.lv = lv
 		}
 	}
 }
 
-// bonds returns every bond of the site with its slaves' mapping.
-func (c *Context) bonds() []bondView { return c.ix.bonds }
+// bonds returns every bond of the site with its slaves' mapping; in a
+// bond-wise rule run on a chunk of them (Run), the chunk's.
+func (c *Context) bonds() []bondView {
+	if c.hasPart {
+		return c.part
+	}
+	return c.ix.bonds
+}
 
 // finding starts a finding about a bond (and a slave when s is set).
 func (b *bondView) finding(s *slaveView) Finding {

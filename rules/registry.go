@@ -65,6 +65,38 @@ var registry = []Rule{
 }
 
 // Registry returns every rule, sorted by ID.
+// bondwiseIDs are the rules whose Check only walks c.bonds() once (or
+// runs perSlave once) and judges each bond alone: no state across bonds
+// but indexes built once for all (fdbByMAC), no other loop. Run checks
+// them a chunk of bonds at a time. TestBondwiseRulesChunk runs each on
+// single bonds against the whole site.
+var bondwiseIDs = []string{
+	"bond.alb-in-bridge", "bond.arp-monitor-in-bridge", "bond.arp-monitor-wrong-mode", "bond.arp-no-targets",
+	"bond.delay-not-multiple", "bond.half-duplex", "bond.hash-layer2", "bond.lacp-rate-slow",
+	"bond.mode-in-bridge", "bond.nic-mismatch", "bond.no-link-monitor", "bond.single-slave",
+	"bond.slave-down", "bond.slave-flapping", "bond.speed-mismatch",
+	"fdb.mac-flap",
+	"lacp.aggregator-split", "lacp.both-passive", "lacp.churn", "lacp.multi-switch-no-mlag",
+	"lacp.no-partner", "lacp.not-synced", "lacp.partner-key-mismatch", "lacp.partner-mismatch",
+	"lacp.split-across-lags", "lacp.switch-not-aggregated", "lacp.switch-port-not-bundled", "lacp.switch-static-lag",
+	"lag.foreign-member", "lag.member-missing",
+	"link.mtu-too-small", "link.speed-mismatch", "link.state-mismatch",
+	"map.unmapped-slave",
+	"redundancy.single-module", "redundancy.single-switch",
+	"static.multi-switch-no-mlag", "static.switch-lacp-lag", "static.switch-not-aggregated",
+	"stp.host-port-not-edge",
+	"vlan.host-vlan-not-carried", "vlan.member-mismatch",
+}
+
+// bondwise tells, per registry entry, whether the rule is in bondwiseIDs.
+var bondwise = func() []bool {
+	bw := make([]bool, len(registry))
+	for i := range registry {
+		bw[i] = slices.Contains(bondwiseIDs, registry[i].ID)
+	}
+	return bw
+}()
+
 func Registry() []Rule { return slices.Clone(registry) }
 
 // Lookup returns the rule with the given ID.

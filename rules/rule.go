@@ -167,6 +167,10 @@ type Context struct {
 	rule   *Rule
 	out    *[]Finding
 	ix     *index
+	// part, when set, are the bonds a bond-wise rule checks in this run of
+	// its Check (a chunk of the site's; see Run).
+	part    []bondView
+	hasPart bool
 }
 
 // Report records a finding of the running rule at its default severity.
@@ -183,36 +187,86 @@ func (c *Context) ReportAt(sev Severity, f Finding) {
 	*c.out = append(*c.out, f)
 }
 
+// bondChunk is how many bonds a worker checks with every bond-wise rule
+// in turn: few enough that their data (bond, slaves, NICs, switch ports,
+// links) stays in the CPU cache from one rule to the next. Each rule
+// walking all the bonds of a big site instead fetches everything from
+// memory again.
+var bondChunk = 256
+
 // Run checks m with every enabled rule (enabled nil = all) and returns the
 // findings sorted by severity (highest first), host, bond, NIC, switch,
 // port and rule.
 func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 	ix := buildIndex(m)
-	// Rules only read the Model and the index: they run concurrently, each
-	// into its own list, concatenated in registry order.
+	// Rules only read the Model and the index: they run concurrently.
+	// A site-wide rule is one job; the bond-wise rules (bondwise) run
+	// together on a chunk of the bonds per job. Each job's findings go
+	// into their own lists, sorted in the worker: the lists in registry
+	// order, a rule's chunks in bond order, are what one run of each rule
+	// over all bonds reports, which mergeFindings sorts stably.
+	var site, bw []int // enabled rules, registry order
+	for i := range registry {
+		switch {
+		case enabled != nil && !enabled(registry[i].ID):
+		case bondwise[i]:
+			bw = append(bw, i)
+		default:
+			site = append(site, i)
+		}
+	}
+	chunks := 0
+	if len(bw) > 0 {
+		chunks = (len(ix.bonds) + bondChunk - 1) / bondChunk
+	}
 	per := make([][]Finding, len(registry))
-	work := make(chan int)
+	parts := make([][]Finding, chunks*len(bw)) // chunk k, rule j: k*len(bw)+j
+	work := make(chan int)                     // < len(site): a site rule, else a chunk
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				r := &registry[i]
-				c := &Context{Model: m, Params: p, rule: r, out: &per[i], ix: ix}
-				r.Check(c)
-				SortFindings(per[i])
+			for job := range work {
+				if job < len(site) {
+					i := site[job]
+					r := &registry[i]
+					c := &Context{Model: m, Params: p, rule: r, out: &per[i], ix: ix}
+					r.Check(c)
+					SortFindings(per[i])
+					continue
+				}
+				k := job - len(site)
+				c := &Context{Model: m, Params: p, ix: ix, hasPart: true,
+					part: ix.bonds[k*bondChunk : min((k+1)*bondChunk, len(ix.bonds))]}
+				for j, i := range bw {
+					out := &parts[k*len(bw)+j]
+					c.rule, c.out = &registry[i], out
+					registry[i].Check(c)
+					SortFindings(*out)
+				}
 			}
 		}()
 	}
-	for i := range registry {
-		if enabled == nil || enabled(registry[i].ID) {
-			work <- i
-		}
+	for job := 0; job < len(site)+chunks; job++ {
+		work <- job
 	}
 	close(work)
 	wg.Wait()
-	return mergeFindings(per)
+	lists := make([][]Finding, 0, len(site)+len(parts))
+	j := 0
+	for i := range registry {
+		switch {
+		case j < len(bw) && bw[j] == i:
+			for k := 0; k < chunks; k++ {
+				lists = append(lists, parts[k*len(bw)+j])
+			}
+			j++
+		default:
+			lists = append(lists, per[i])
+		}
+	}
+	return mergeFindings(lists)
 }
 
 // compareFindings is report order: severity (highest first), host, bond,

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -106,21 +107,15 @@ var cmpEmpty = gocmp.Comparer(func(a, b []Finding) bool {
 	return true
 })
 
-// TestRunOrderMatchesStableSort: Run's findings (sorted per rule, then
-// merged) are the stable sort of every rule's findings in registry order,
-// on generated and demo sites.
+// TestRunOrderMatchesStableSort: Run's findings (bond-wise rules run a
+// chunk of bonds at a time, every list sorted, then merged) are the
+// stable sort of every rule's findings over all bonds in registry order,
+// on generated and demo sites, for several chunk sizes.
 func TestRunOrderMatchesStableSort(t *testing.T) {
-	sites := map[string]*collect.Site{}
-	sites["generated"] = loadGen(t, sitegen.Options{Hosts: 200, Switches: 8, Seed: 3, FaultRate: 0.3})
-	d, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sites["demo"] = d
-	for name, site := range sites {
+	defer func(n int) { bondChunk = n }(bondChunk)
+	for name, site := range testSites(t) {
 		m := build(t, site)
 		p := Params{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-		got := Run(m, p, nil)
 		ix := buildIndex(m)
 		var want []Finding
 		for i := range registry {
@@ -131,8 +126,87 @@ func TestRunOrderMatchesStableSort(t *testing.T) {
 		if len(want) < 20 {
 			t.Errorf("%s: %d findings: the site is not what the test needs", name, len(want))
 		}
-		if d := gocmp.Diff(want, got); d != "" {
-			t.Errorf("%s: Run's order differs from the stable sort (-want +got):\n%s", name, d)
+		for _, n := range []int{1, 3, 64, 256, 1 << 20} {
+			bondChunk = n
+			if d := gocmp.Diff(want, Run(m, p, nil)); d != "" {
+				t.Errorf("%s, chunks of %d bonds: Run's order differs from the stable sort (-want +got):\n%s", name, n, d)
+			}
+		}
+		// some rules only
+		only := func(id string) bool {
+			return id == "bond.slave-down" || id == "switch.lag-speed-mismatch" || id == "lag.member-missing"
+		}
+		var sub []Finding
+		for _, f := range want {
+			if only(f.Rule) {
+				sub = append(sub, f)
+			}
+		}
+		bondChunk = 5
+		if d := gocmp.Diff(sub, Run(m, p, only), cmpEmpty); d != "" {
+			t.Errorf("%s, three rules: Run's findings differ (-want +got):\n%s", name, d)
 		}
 	}
+}
+
+// testSites are a generated site with faults and the demo site.
+func testSites(t *testing.T) map[string]*collect.Site {
+	t.Helper()
+	sites := map[string]*collect.Site{}
+	sites["generated"] = loadGen(t, sitegen.Options{Hosts: 200, Switches: 8, Seed: 3, FaultRate: 0.3})
+	d, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites["demo"] = d
+	return sites
+}
+
+// TestBondwiseRulesChunk: every rule Run checks a chunk of bonds at a
+// time reports, bond by bond, exactly what it reports on all the bonds at
+// once, in the same order.
+func TestBondwiseRulesChunk(t *testing.T) {
+	for _, id := range bondwiseIDs {
+		if _, ok := Lookup(id); !ok {
+			t.Errorf("bond-wise rule %s is not in the registry", id)
+		}
+	}
+	n := 0
+	for i := range registry {
+		if bondwise[i] {
+			n++
+		}
+	}
+	if n != len(bondwiseIDs) {
+		t.Errorf("%d bond-wise rules in the registry, %d listed", n, len(bondwiseIDs))
+	}
+	for name, site := range testSites(t) {
+		m := build(t, site)
+		p := Params{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		ix := buildIndex(m)
+		for i := range registry {
+			if !bondwise[i] {
+				continue
+			}
+			var want, got []Finding
+			c := &Context{Model: m, Params: p, rule: &registry[i], out: &want, ix: ix}
+			registry[i].Check(c)
+			c.out, c.hasPart = &got, true
+			for b := range ix.bonds {
+				c.part = ix.bonds[b : b+1]
+				registry[i].Check(c)
+			}
+			if d := gocmp.Diff(want, got, cmpEmpty); d != "" {
+				t.Errorf("%s: %s bond by bond differs from all bonds at once (-all +by bond):\n%s", name, registry[i].ID, d)
+			}
+		}
+	}
+}
+
+// TestMain runs the package's tests with chunks of two bonds, so that
+// every rule test on a small hand-made site also checks that a bond-wise
+// rule reports the same run a chunk at a time.
+func TestMain(m *testing.M) {
+	bondChunk = 2
+	os.Exit(m.Run())
 }
