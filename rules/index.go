@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -283,19 +285,59 @@ func buildIndex(m *topology.Model) *index {
 		ix.resolveSwitches(m)
 	}()
 	defer func() { <-resolved }()
-	// one allocation for the bonds and one for their slaves
-	nb, ns, nn := 0, 0, 0
+	// one allocation for the bonds and one for their slaves, indexed in
+	// parallel by runs of hosts with about as many slaves each
+	type run struct{ h0, b0, s0, nn int } // first host, bond, slave; neighbours
+	runs := []run{{}}
+	ns := 0
 	for _, h := range m.Hosts {
-		nn += len(h.Neighbours)
 		for _, bf := range h.BondFacts() {
-			nb++
 			ns += len(bf.Slaves)
 		}
 	}
-	ix.bonds = make([]bondView, 0, nb)
+	workers := 1
+	if ns >= minParallelSlaves {
+		workers = cmp.Or(indexWorkers, runtime.GOMAXPROCS(0))
+	}
+	nb, seen := 0, 0
+	for hi, h := range m.Hosts {
+		if seen >= (len(runs))*ns/workers && len(runs) < workers && seen > 0 {
+			runs = append(runs, run{h0: hi, b0: nb, s0: seen})
+		}
+		runs[len(runs)-1].nn += len(h.Neighbours)
+		facts := h.BondFacts()
+		nb += len(facts)
+		for _, bf := range facts {
+			seen += len(bf.Slaves)
+		}
+	}
+	ix.bonds = make([]bondView, nb)
 	slab := make([]slaveView, ns)
-	ptrs := make([]*slaveView, 0, 3*ns)
-	var swNames []string
+	var wg sync.WaitGroup
+	for i, r := range runs {
+		h1, b1, s1 := len(m.Hosts), nb, ns
+		if i+1 < len(runs) {
+			h1, b1, s1 = runs[i+1].h0, runs[i+1].b0, runs[i+1].s0
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix.indexBonds(m, m.Hosts[r.h0:h1], ix.bonds[r.b0:b1], slab[r.s0:s1], r.nn)
+		}()
+	}
+	wg.Wait()
+	return ix
+}
+
+// minParallelSlaves is the slave count from which buildIndex indexes
+// bonds on indexWorkers goroutines (0: GOMAXPROCS); tests change both.
+var minParallelSlaves, indexWorkers = 4096, 0
+
+// indexBonds fills bonds, the views of the bonds of hosts, whose slaves
+// are slab's; the hosts hear nn neighbours in all.
+func (ix *index) indexBonds(m *topology.Model, hosts []*topology.HostNode, bonds []bondView, slab []slaveView, nn int) {
+	ptrs := make([]*slaveView, 0, 3*len(slab))
+	swNames := make([]string, 0, len(slab))
 	// what each slave heard, in one slab (a host hears a few neighbours:
 	// a scan per slave beats a map per host)
 	nbSlab := make([]*topology.Neighbour, 0, nn)
@@ -311,7 +353,8 @@ func buildIndex(m *topology.Model) *index {
 		}
 		return nbSlab[n:len(nbSlab):len(nbSlab)]
 	}
-	for _, h := range m.Hosts {
+	next := 0
+	for _, h := range hosts {
 		facts := h.BondFacts()
 		for bi := range facts {
 			bf := &facts[bi]
@@ -352,8 +395,8 @@ func buildIndex(m *topology.Model) *index {
 				bv.partneredS = ptrs[n:len(ptrs):len(ptrs)]
 			}
 			n = len(swNames)
-			for _, s := range bv.mappedS {
-				if !slices.Contains(swNames[n:], s.link.Switch) {
+			for i, s := range bv.mappedS {
+				if !slices.ContainsFunc(bv.mappedS[:i], func(o *slaveView) bool { return sameSwitch(o, s) }) {
 					swNames = append(swNames, s.link.Switch)
 				}
 			}
@@ -361,10 +404,20 @@ func buildIndex(m *topology.Model) *index {
 				slices.Sort(swNames[n:])
 				bv.sws = swNames[n:len(swNames):len(swNames)]
 			}
-			ix.bonds = append(ix.bonds, bv)
+			bonds[next] = bv
+			next++
 		}
 	}
-	return ix
+}
+
+// sameSwitch reports whether two mapped slaves' links end on one switch:
+// one SwitchNode (a switch of the site is the node of its name), else the
+// same name.
+func sameSwitch(a, b *slaveView) bool {
+	if a.sw != nil || b.sw != nil {
+		return a.sw == b.sw
+	}
+	return a.link.Switch == b.link.Switch
 }
 
 // place resolves what the rules ask of a slave's switch side: whether

@@ -328,3 +328,75 @@ func TestOnSlaveUnlistedPorts(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexBondsInParallel: the bond views buildIndex makes on several
+// goroutines are the ones it makes on one, and each bond's derived lists
+// are what their definitions say.
+func TestIndexBondsInParallel(t *testing.T) {
+	defer func(n, w int) { minParallelSlaves, indexWorkers = n, w }(minParallelSlaves, indexWorkers)
+	sites := testSites(t)
+	sites["split"] = loadGen(t, sitegen.Options{Hosts: 150, Switches: 7, Seed: 4, FaultRate: 0.3})
+	for name, site := range sites {
+		m := build(t, site)
+		minParallelSlaves, indexWorkers = 1<<30, 0
+		one := buildIndex(m)
+		for _, w := range []int{2, 3, 7} {
+			minParallelSlaves, indexWorkers = 1, w
+			par := buildIndex(m)
+			if len(par.bonds) != len(one.bonds) {
+				t.Fatalf("%s, %d workers: %d bonds, want %d", name, w, len(par.bonds), len(one.bonds))
+			}
+			for bi := range one.bonds {
+				a, b := &one.bonds[bi], &par.bonds[bi]
+				where := fmt.Sprintf("%s, %d workers: %s %s", name, w, a.host.Name, a.bond.Name)
+				if a.f != b.f || a.host != b.host || a.bond != b.bond || a.class != b.class || len(a.slaves) != len(b.slaves) {
+					t.Fatalf("%s: bond view differs", where)
+				}
+				for si := range a.slaves {
+					x, y := a.slaves[si], b.slaves[si]
+					if x.lv != nil && y.lv != nil && x.lv.lag == y.lv.lag {
+						x.lv, y.lv = nil, nil // each index has its own views
+					}
+					if !slices.Equal(x.nb, y.nb) {
+						t.Errorf("%s %s: heard %v, want %v", where, x.s.Name, y.nb, x.nb)
+					}
+					if x.f != y.f || x.s != y.s || x.nic != y.nic || x.link != y.link || x.sw != y.sw || x.port != y.port ||
+						x.lag != y.lag || x.lv != y.lv || x.usable != y.usable || x.known != y.known {
+						t.Errorf("%s %s: slave view %+v, want %+v", where, x.s.Name, y, x)
+					}
+				}
+				checkDerived(t, where, b)
+			}
+		}
+		for bi := range one.bonds {
+			checkDerived(t, name, &one.bonds[bi])
+		}
+	}
+}
+
+// checkDerived compares a bond's derived lists with their definitions.
+func checkDerived(t *testing.T, where string, b *bondView) {
+	t.Helper()
+	var mapped, up, partnered []*slaveView
+	var sws []string
+	for i := range b.slaves {
+		s := &b.slaves[i]
+		if s.link != nil {
+			mapped = append(mapped, s)
+			if !slices.Contains(sws, s.link.Switch) {
+				sws = append(sws, s.link.Switch)
+			}
+		}
+		if s.f.Up {
+			up = append(up, s)
+			if s.f.PartnerSystem != "" {
+				partnered = append(partnered, s)
+			}
+		}
+	}
+	slices.Sort(sws)
+	if !slices.Equal(b.mappedS, mapped) || !slices.Equal(b.upS, up) || !slices.Equal(b.partneredS, partnered) || !slices.Equal(b.sws, sws) {
+		t.Errorf("%s %s %s: derived lists differ: mapped %d/%d, up %d/%d, partnered %d/%d, switches %v/%v", where, b.host.Name, b.bond.Name,
+			len(b.mappedS), len(mapped), len(b.upS), len(up), len(b.partneredS), len(partnered), b.sws, sws)
+	}
+}
