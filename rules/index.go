@@ -153,7 +153,7 @@ type index struct {
 	// Built on first use by the rule that needs it (rules run
 	// concurrently, hence the Once).
 	fdbOnce sync.Once
-	fdb     map[string][]fdbHit // normalised MAC
+	fdb     map[macKey][]fdbHit // by the entry's MAC
 }
 
 // swOf returns the view of a switch of the Model, nil for nil. Build

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect"
@@ -398,5 +399,73 @@ func checkDerived(t *testing.T, where string, b *bondView) {
 	if !slices.Equal(b.mappedS, mapped) || !slices.Equal(b.upS, up) || !slices.Equal(b.partneredS, partnered) || !slices.Equal(b.sws, sws) {
 		t.Errorf("%s %s %s: derived lists differ: mapped %d/%d, up %d/%d, partnered %d/%d, switches %v/%v", where, b.host.Name, b.bond.Name,
 			len(b.mappedS), len(mapped), len(b.upS), len(up), len(b.partneredS), len(partnered), b.sws, sws)
+	}
+}
+
+// TestFDBByMACMatchesScan: the FDB index gives, for every bond's MAC and
+// every MAC in an FDB, the entries a scan of every readable switch finds,
+// in switch order; with MACs not in canonical form among them.
+func TestFDBByMACMatchesScan(t *testing.T) {
+	sites := testSites(t)
+	odd := loadGen(t, sitegen.Options{Hosts: 80, Switches: 4, Seed: 6, FaultRate: 0.3})
+	n := 0
+	for si, sw := range odd.Switches {
+		for i := range sw.FDB {
+			switch i % 5 {
+			case 1:
+				sw.FDB[i].MAC = strings.ToUpper(sw.FDB[i].MAC)
+				n++
+			case 2:
+				sw.FDB[i].MAC = strings.ReplaceAll(sw.FDB[i].MAC, ":", "-")
+				n++
+			}
+		}
+		if si == 1 {
+			sw.Unreachable = true
+		}
+	}
+	if n == 0 {
+		t.Fatal("no FDB entry changed: the site is not what the test needs")
+	}
+	sites["odd MACs"] = odd
+	for name, site := range sites {
+		m := build(t, site)
+		c := &Context{Model: m, ix: buildIndex(m)}
+		scan := func(mac string) []fdbHit {
+			var hits []fdbHit
+			for _, sw := range m.Switches {
+				if sw.Unreachable {
+					continue
+				}
+				for i := range sw.FDB {
+					if sw.FDB[i].MAC == mac {
+						hits = append(hits, fdbHit{sw, &sw.FDB[i]})
+					}
+				}
+			}
+			return hits
+		}
+		macs := []string{"", "00:00:00:00:00:00", "not a mac"}
+		for _, b := range c.bonds() {
+			macs = append(macs, string(b.f.MAC))
+		}
+		for _, sw := range m.Switches {
+			for i := range sw.FDB {
+				macs = append(macs, sw.FDB[i].MAC, strings.ToUpper(sw.FDB[i].MAC))
+			}
+		}
+		found := 0
+		for _, mac := range macs {
+			got, want := c.fdbByMAC(mac), scan(mac)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: FDB of %q: %d hits, want %d", name, mac, len(got), len(want))
+			}
+			if len(want) > 0 {
+				found++
+			}
+		}
+		if found == 0 {
+			t.Errorf("%s: no MAC in any FDB: the test checks nothing", name)
+		}
 	}
 }

@@ -389,7 +389,7 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 	Evidence: "/proc/net/bonding/<bond> per-slave partner system MAC and oper key (\"details partner lacp pdu\"), or the active aggregator's Partner Mac Address and Partner Key.",
 	Check: func(c *Context) {
 		type key struct {
-			sys string
+			sys macKey
 			key int
 		}
 		// ev is made only for the keys two hosts share: formatting it for
@@ -414,12 +414,14 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 			if b.class != ClassLACP {
 				continue
 			}
-			seen := map[key]bool{}
+			// the bond's keys: a bond has a few slaves, a scan beats a map
+			var seenBuf [4]key
+			seen := seenBuf[:0]
 			add := func(k key, s *slaveView) {
-				if k.sys == "" || k.key == 0 || seen[k] {
+				if k.sys == (macKey{}) || k.key == 0 || slices.Contains(seen, k) {
 					return
 				}
-				seen[k] = true
+				seen = append(seen, k)
 				u := use{b, s}
 				if us, ok := more[k]; ok {
 					more[k] = append(us, u)
@@ -434,10 +436,10 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 				if !s.f.PartnerReal() {
 					continue
 				}
-				add(key{string(s.f.PartnerSystem), s.s.Partner.Key}, s)
+				add(key{keyOfMAC(string(s.f.PartnerSystem)), s.s.Partner.Key}, s)
 			}
 			if a := b.bond.ActiveAggregator; a != nil && len(seen) == 0 && len(upSlaves(b)) > 0 {
-				add(key{string(b.f.AggregatorPartner), a.PartnerKey}, nil)
+				add(key{keyOfMAC(string(b.f.AggregatorPartner)), a.PartnerKey}, nil)
 			}
 		}
 		for k, us := range more {
@@ -454,7 +456,7 @@ Junos: set chassis aggregated-devices ethernet device-count 2; delete interfaces
 					}
 				}
 				f := u.b.finding(nil)
-				f.Message = fmt.Sprintf("%s shares LACP partner %s key %d with %s: both hosts are in one switch port-channel", u.b.bond.Name, k.sys, k.key, strings.Join(others, ", "))
+				f.Message = fmt.Sprintf("%s shares LACP partner %s key %d with %s: both hosts are in one switch port-channel", u.b.bond.Name, k.sys.String(), k.key, strings.Join(others, ", "))
 				f.Fix = "give each host its own port-channel on the switch"
 				f.Evidence = evs
 				c.Report(f)

@@ -47,18 +47,25 @@ type fdbHit struct {
 // (normalised), in switch order.
 func (c *Context) fdbByMAC(mac string) []fdbHit {
 	c.ix.fdbOnce.Do(func() {
-		c.ix.fdb = map[string][]fdbHit{}
+		n := 0
+		for _, sw := range c.Model.Switches {
+			if !sw.Unreachable {
+				n += len(sw.FDB)
+			}
+		}
+		c.ix.fdb = make(map[macKey][]fdbHit, n)
 		for _, sw := range c.Model.Switches {
 			if sw.Unreachable {
 				continue
 			}
 			for i := range sw.FDB {
 				e := &sw.FDB[i]
-				c.ix.fdb[e.MAC] = append(c.ix.fdb[e.MAC], fdbHit{sw, e})
+				k := keyOfMAC(e.MAC)
+				c.ix.fdb[k] = append(c.ix.fdb[k], fdbHit{sw, e})
 			}
 		}
 	})
-	return c.ix.fdb[mac]
+	return c.ix.fdb[keyOfMAC(mac)]
 }
 
 // vlanPort is the interface whose VLAN settings apply to a slave's
