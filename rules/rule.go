@@ -116,6 +116,10 @@ type Rule struct {
 	References                                 []string
 	// Check inspects the Model and reports through c.
 	Check func(c *Context)
+	// siteCheck and bondCheck, when set, are Check in two parts: a
+	// site-wide one, then one that judges each bond alone, which Run runs
+	// a chunk of bonds at a time (as it runs the bondwise rules).
+	siteCheck, bondCheck func(c *Context)
 }
 
 // Params are the tunables rules read (policy thresholds).
@@ -211,6 +215,9 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 		case enabled != nil && !enabled(registry[i].ID):
 		case bondwise[i]:
 			bw = append(bw, i)
+		case registry[i].bondCheck != nil:
+			site = append(site, i)
+			bw = append(bw, i)
 		default:
 			site = append(site, i)
 		}
@@ -232,7 +239,11 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 					i := site[job]
 					r := &registry[i]
 					c := &Context{Model: m, Params: p, rule: r, out: &per[i], ix: ix}
-					r.Check(c)
+					check := r.Check
+					if r.siteCheck != nil {
+						check = r.siteCheck
+					}
+					check(c)
 					SortFindings(per[i])
 					continue
 				}
@@ -241,8 +252,13 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 					part: ix.bonds[k*bondChunk : min((k+1)*bondChunk, len(ix.bonds))]}
 				for j, i := range bw {
 					out := &parts[k*len(bw)+j]
-					c.rule, c.out = &registry[i], out
-					registry[i].Check(c)
+					r := &registry[i]
+					c.rule, c.out = r, out
+					check := r.Check
+					if r.bondCheck != nil {
+						check = r.bondCheck
+					}
+					check(c)
 					SortFindings(*out)
 				}
 			}
@@ -253,17 +269,19 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 	}
 	close(work)
 	wg.Wait()
+	// per rule: its site-wide list, then its chunks' (a split rule's
+	// site part comes first in its Check)
 	lists := make([][]Finding, 0, len(site)+len(parts))
 	j := 0
 	for i := range registry {
-		switch {
-		case j < len(bw) && bw[j] == i:
+		if slices.Contains(site, i) {
+			lists = append(lists, per[i])
+		}
+		if j < len(bw) && bw[j] == i {
 			for k := 0; k < chunks; k++ {
 				lists = append(lists, parts[k*len(bw)+j])
 			}
 			j++
-		default:
-			lists = append(lists, per[i])
 		}
 	}
 	return mergeFindings(lists)

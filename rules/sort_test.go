@@ -184,21 +184,44 @@ func TestBondwiseRulesChunk(t *testing.T) {
 		m := build(t, site)
 		p := Params{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 		ix := buildIndex(m)
+		split := 0
 		for i := range registry {
-			if !bondwise[i] {
+			r := &registry[i]
+			if (r.siteCheck != nil) != (r.bondCheck != nil) || bondwise[i] && r.bondCheck != nil {
+				t.Errorf("%s: a site part without a bond part, or the reverse, or a bond-wise rule in parts", r.ID)
+				continue
+			}
+			check := r.Check
+			if r.bondCheck != nil {
+				// Check is the site part, then the bond part
+				split++
+				var whole, parts []Finding
+				c := &Context{Model: m, Params: p, rule: r, out: &whole, ix: ix}
+				r.Check(c)
+				c.out = &parts
+				r.siteCheck(c)
+				r.bondCheck(c)
+				if d := gocmp.Diff(whole, parts, cmpEmpty); d != "" {
+					t.Errorf("%s: %s's Check is not its parts (-Check +parts):\n%s", name, r.ID, d)
+				}
+				check = r.bondCheck
+			} else if !bondwise[i] {
 				continue
 			}
 			var want, got []Finding
-			c := &Context{Model: m, Params: p, rule: &registry[i], out: &want, ix: ix}
-			registry[i].Check(c)
+			c := &Context{Model: m, Params: p, rule: r, out: &want, ix: ix}
+			check(c)
 			c.out, c.hasPart = &got, true
 			for b := range ix.bonds {
 				c.part = ix.bonds[b : b+1]
-				registry[i].Check(c)
+				check(c)
 			}
 			if d := gocmp.Diff(want, got, cmpEmpty); d != "" {
 				t.Errorf("%s: %s bond by bond differs from all bonds at once (-all +by bond):\n%s", name, registry[i].ID, d)
 			}
+		}
+		if split == 0 {
+			t.Errorf("%s: no rule in two parts", name)
 		}
 	}
 }

@@ -171,93 +171,104 @@ Arista EOS: on both MLAG peers: interface Port-Channel10 / mlag 10 / no shutdown
 Junos: on both MC-LAG peers: set interfaces ae0 aggregated-ether-options mc-ae mc-ae-id 10 (same lacp system-id and admin-key); show interfaces mc-ae`,
 	Evidence: "The MLAG IDs and ifOperStatus of the port-channels on both peers (vendor MLAG MIBs), or of the two port-channels a dual-homed bond lands in.",
 	Check: func(c *Context) {
-		// 1. By MLAG ID, where the vendor MIB gives one.
-		for _, d := range c.Model.Domains {
-			type at struct {
-				sw  *topology.SwitchNode
-				lag *topology.LAG
+		mlagByID(c)
+		mlagDualHomed(c)
+	},
+	siteCheck: mlagByID,
+	bondCheck: mlagDualHomed,
+}
+
+// mlagByID is switch.mlag-inconsistent by MLAG ID, where the vendor MIB
+// gives one.
+func mlagByID(c *Context) {
+	for _, d := range c.Model.Domains {
+		type at struct {
+			sw  *topology.SwitchNode
+			lag *topology.LAG
+		}
+		byID := map[int][]at{}
+		exposes := map[string]bool{}
+		for _, name := range d.Switches {
+			sw := c.Model.Switch(name)
+			if sw == nil || sw.Unreachable {
+				continue
 			}
-			byID := map[int][]at{}
-			exposes := map[string]bool{}
-			for _, name := range d.Switches {
-				sw := c.Model.Switch(name)
-				if sw == nil || sw.Unreachable {
-					continue
-				}
-				for li := range sw.LAGs {
-					if id := sw.LAGs[li].MLAGID; id > 0 {
-						byID[id] = append(byID[id], at{sw, &sw.LAGs[li]})
-						exposes[name] = true
-					}
-				}
-			}
-			for _, id := range slices.Sorted(maps.Keys(byID)) {
-				ls := byID[id]
-				var missingOn []string
-				for _, name := range d.Switches {
-					has := false
-					for _, x := range ls {
-						has = has || x.sw.Name == name
-					}
-					if !has && exposes[name] {
-						missingOn = append(missingOn, name)
-					}
-				}
-				if len(missingOn) > 0 {
-					f := Finding{Switch: ls[0].sw.Name, Port: ls[0].lag.Name}
-					f.Message = fmt.Sprintf("MLAG %d (%s on %s) does not exist on %s", id, ls[0].lag.Name, ls[0].sw.Name, strings.Join(missingOn, ", "))
-					f.Fix = fmt.Sprintf("configure MLAG %d on %s", id, strings.Join(missingOn, ", "))
-					f.Evidence = []string{fmt.Sprintf("switch %s: %s MLAG ID %d", ls[0].sw.Name, ls[0].lag.Name, id)}
-					for _, n := range missingOn {
-						f.Evidence = append(f.Evidence, fmt.Sprintf("switch %s: no port-channel with MLAG ID %d", n, id))
-					}
-					c.Report(f)
+			for li := range sw.LAGs {
+				if id := sw.LAGs[li].MLAGID; id > 0 {
+					byID[id] = append(byID[id], at{sw, &sw.LAGs[li]})
+					exposes[name] = true
 				}
 			}
 		}
-		// 2. Dual-homed bonds: the port-channels on the two peers disagree
-		// about being up.
-		for _, b := range c.bonds() {
-			type lagAt struct {
-				s    *slaveView
-				oper topology.LinkState // folded: shown in lower case
-			}
-			var lsBuf [4]lagAt
-			ls := lsBuf[:0]
-			seen := map[*topology.LAG]bool{}
-			for _, s := range b.mapped() {
-				if s.lag == nil || !s.switchUsable() || seen[s.lag] || s.sw.Domain == nil {
-					continue
+		for _, id := range slices.Sorted(maps.Keys(byID)) {
+			ls := byID[id]
+			var missingOn []string
+			for _, name := range d.Switches {
+				has := false
+				for _, x := range ls {
+					has = has || x.sw.Name == name
 				}
-				seen[s.lag] = true
-				oper := s.lag.Oper
-				if lp := s.lv.port; lp != nil && lp.Oper != "" {
-					oper = lp.Oper
-				}
-				if oper != "" {
-					ls = append(ls, lagAt{s, oper.Folded()})
+				if !has && exposes[name] {
+					missingOn = append(missingOn, name)
 				}
 			}
-			for i := 1; i < len(ls); i++ {
-				a, z := ls[0], ls[i]
-				if a.s.link.Switch == z.s.link.Switch || !c.Model.SameDomain(a.s.link.Switch, z.s.link.Switch) || a.oper.Up() == z.oper.Up() {
-					continue
+			if len(missingOn) > 0 {
+				f := Finding{Switch: ls[0].sw.Name, Port: ls[0].lag.Name}
+				f.Message = fmt.Sprintf("MLAG %d (%s on %s) does not exist on %s", id, ls[0].lag.Name, ls[0].sw.Name, strings.Join(missingOn, ", "))
+				f.Fix = fmt.Sprintf("configure MLAG %d on %s", id, strings.Join(missingOn, ", "))
+				f.Evidence = []string{fmt.Sprintf("switch %s: %s MLAG ID %d", ls[0].sw.Name, ls[0].lag.Name, id)}
+				for _, n := range missingOn {
+					f.Evidence = append(f.Evidence, fmt.Sprintf("switch %s: no port-channel with MLAG ID %d", n, id))
 				}
-				down := z
-				if !a.oper.Up() {
-					down = a
-				}
-				f := b.finding(down.s)
-				f.Port = down.s.lag.Name
-				f.NIC = ""
-				f.Message = fmt.Sprintf("%s's MLAG port-channels disagree: %s %s is %s, %s %s is %s: the bond runs on one switch",
-					b.bond.Name, a.s.link.Switch, a.s.lag.Name, a.oper, z.s.link.Switch, z.s.lag.Name, z.oper)
-				f.Fix = fmt.Sprintf("bring %s up on %s (check its members and MLAG/vPC config)", down.s.lag.Name, down.s.link.Switch)
-				f.Evidence = []string{linkEv(a.s), linkEv(z.s),
-					fmt.Sprintf("switch %s: %s ifOperStatus %s", a.s.link.Switch, a.s.lag.Name, a.oper),
-					fmt.Sprintf("switch %s: %s ifOperStatus %s", z.s.link.Switch, z.s.lag.Name, z.oper)}
 				c.Report(f)
 			}
 		}
-	},
+	}
+}
+
+// mlagDualHomed is switch.mlag-inconsistent for dual-homed bonds: the
+// port-channels on the two peers disagree about being up.
+func mlagDualHomed(c *Context) {
+	for _, b := range c.bonds() {
+		type lagAt struct {
+			s    *slaveView
+			oper topology.LinkState // folded: shown in lower case
+		}
+		var lsBuf [4]lagAt
+		ls := lsBuf[:0]
+		seen := map[*topology.LAG]bool{}
+		for _, s := range b.mapped() {
+			if s.lag == nil || !s.switchUsable() || seen[s.lag] || s.sw.Domain == nil {
+				continue
+			}
+			seen[s.lag] = true
+			oper := s.lag.Oper
+			if lp := s.lv.port; lp != nil && lp.Oper != "" {
+				oper = lp.Oper
+			}
+			if oper != "" {
+				ls = append(ls, lagAt{s, oper.Folded()})
+			}
+		}
+		for i := 1; i < len(ls); i++ {
+			a, z := ls[0], ls[i]
+			if a.s.link.Switch == z.s.link.Switch || !c.Model.SameDomain(a.s.link.Switch, z.s.link.Switch) || a.oper.Up() == z.oper.Up() {
+				continue
+			}
+			down := z
+			if !a.oper.Up() {
+				down = a
+			}
+			f := b.finding(down.s)
+			f.Port = down.s.lag.Name
+			f.NIC = ""
+			f.Message = fmt.Sprintf("%s's MLAG port-channels disagree: %s %s is %s, %s %s is %s: the bond runs on one switch",
+				b.bond.Name, a.s.link.Switch, a.s.lag.Name, a.oper, z.s.link.Switch, z.s.lag.Name, z.oper)
+			f.Fix = fmt.Sprintf("bring %s up on %s (check its members and MLAG/vPC config)", down.s.lag.Name, down.s.link.Switch)
+			f.Evidence = []string{linkEv(a.s), linkEv(z.s),
+				fmt.Sprintf("switch %s: %s ifOperStatus %s", a.s.link.Switch, a.s.lag.Name, a.oper),
+				fmt.Sprintf("switch %s: %s ifOperStatus %s", z.s.link.Switch, z.s.lag.Name, z.oper)}
+			c.Report(f)
+		}
+	}
 }
