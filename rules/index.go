@@ -442,6 +442,12 @@ func (ix *index) place(m *topology.Model, s *slaveView) {
 	}
 }
 
+// sameDomain is Model.SameDomain for two switches of the site, by node
+// instead of by name: the same switch, or members of one domain.
+func sameDomain(a, b *topology.SwitchNode) bool {
+	return a == b || a != nil && b != nil && a.Domain != nil && a.Domain == b.Domain
+}
+
 // bonds returns every bond of the site with its slaves' mapping; in a
 // bond-wise rule run on a chunk of them (Run), the chunk's.
 func (c *Context) bonds() []bondView {

@@ -469,3 +469,43 @@ func TestFDBByMACMatchesScan(t *testing.T) {
 		}
 	}
 }
+
+// TestSameDomainByNode: for the slaves of the site's switches, comparing
+// nodes answers what comparing names (and Model.SameDomain) answers.
+func TestSameDomainByNode(t *testing.T) {
+	for name, site := range testSites(t) {
+		m := build(t, site)
+		ix := buildIndex(m)
+		var sl []*slaveView
+		for bi := range ix.bonds {
+			for si := range ix.bonds[bi].slaves {
+				if s := &ix.bonds[bi].slaves[si]; s.switchUsable() {
+					sl = append(sl, s)
+				}
+			}
+		}
+		same, other, domain := 0, 0, 0
+		for i, a := range sl {
+			for _, b := range sl[i:min(len(sl), i+40)] {
+				if got, want := a.sw == b.sw, a.link.Switch == b.link.Switch; got != want {
+					t.Errorf("%s: %s and %s: same node %v, same name %v", name, a.link.Switch, b.link.Switch, got, want)
+				}
+				got, want := sameDomain(a.sw, b.sw), m.SameDomain(a.link.Switch, b.link.Switch)
+				if got != want {
+					t.Errorf("%s: %s and %s: sameDomain %v, Model.SameDomain %v", name, a.link.Switch, b.link.Switch, got, want)
+				}
+				switch {
+				case a.sw == b.sw:
+					same++
+				case want:
+					domain++
+				default:
+					other++
+				}
+			}
+		}
+		if same == 0 || other == 0 || domain == 0 {
+			t.Errorf("%s: pairs on one switch %d, in one domain %d, apart %d: the site is not what the test needs", name, same, domain, other)
+		}
+	}
+}

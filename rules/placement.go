@@ -155,11 +155,11 @@ Junos: delete interfaces xe-0/0/2 ether-options 802.3ad; set interfaces xe-0/0/2
 			for _, s := range in[1:] {
 				a := in[0]
 				switch {
-				case a.link.Switch == s.link.Switch:
+				case a.sw == s.sw: // usable: switches of the site, one node per name
 					if a.lag.Name != s.lag.Name {
 						split = true
 					}
-				case !c.Model.SameDomain(a.link.Switch, s.link.Switch):
+				case !sameDomain(a.sw, s.sw):
 					split = true
 				default:
 					if same, known := oneMLAGPortChannel(a.lag, s.lag); known && !same {

@@ -252,7 +252,8 @@ func mlagDualHomed(c *Context) {
 		}
 		for i := 1; i < len(ls); i++ {
 			a, z := ls[0], ls[i]
-			if a.s.link.Switch == z.s.link.Switch || !c.Model.SameDomain(a.s.link.Switch, z.s.link.Switch) || a.oper.Up() == z.oper.Up() {
+			// usable slaves: switches of the site, one node per name
+			if a.s.sw == z.s.sw || !sameDomain(a.s.sw, z.s.sw) || a.oper.Up() == z.oper.Up() {
 				continue
 			}
 			down := z
