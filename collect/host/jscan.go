@@ -1,0 +1,599 @@
+package host
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson/fastfloat"
+
+	"github.com/bondaudit/bondaudit/internal/jsonpos"
+)
+
+// The ip-link and lldpcli JSON of a capture are read by a scanner of our
+// own rather than through a parse tree: on a 10,000-host site they are
+// over half the bytes, building fastjson's tree of them (a Value per
+// value, a key/value pair per member, keys unescaped on every missed
+// lookup) was most of their cost, and the snapshot needs a few fields of
+// each. One pass over the bytes checks the syntax (the grammar fastjson
+// accepted, so the same files are read and refused) and notes where each
+// value ends; the readers then step through the members of the few
+// objects they need, jumping over every other value. Values are read as
+// fastjson gave them (strings unescaped best-effort, numbers as their
+// text), so snapshots stay as they were.
+
+// maxJSONDepth is how deep values nest at most (fastjson's limit: the top
+// value is at depth 1).
+const maxJSONDepth = 300
+
+// jdoc is a checked JSON document: ends[i] is the offset just past the
+// value (or key) that starts at offset i. A value is named by its offset
+// (jnone: absent).
+type jdoc struct {
+	data []byte
+	ends []int32
+	esc  bool // data holds a backslash: keys and strings may need unescaping
+	// scratch for unescaped keys
+	kbuf []byte
+	// the syntax error, when there is one
+	errOff   int
+	errMsg   string
+	errDepth bool
+}
+
+const jnone = -1
+
+var jdocs = sync.Pool{New: func() any { return new(jdoc) }}
+
+// maxPooledEnds bounds the ends table kept for the next document.
+const maxPooledEnds = 1 << 20
+
+// scanJSON checks data and returns its document and top value; the error
+// names the file, line and column as jsonError did for fastjson's. The
+// caller gives d back (releaseJSON) when done with it.
+func scanJSON(data []byte, file string) (*jdoc, int, error) {
+	d := jdocs.Get().(*jdoc)
+	d.data, d.errMsg, d.errDepth = data, "", false
+	if cap(d.ends) < len(data) {
+		d.ends = make([]int32, len(data))
+	}
+	d.ends = d.ends[:len(data)]
+	d.esc = bytes.IndexByte(data, '\\') >= 0
+	top := d.ws(0)
+	if top >= len(data) {
+		d.fail(top, "cannot parse empty string")
+	} else if end := d.check(top, 1); end >= 0 {
+		if t := d.ws(end); t < len(data) {
+			d.fail(t, "unexpected tail")
+		}
+	}
+	if d.errMsg != "" {
+		err := d.syntaxError(file)
+		releaseJSON(d)
+		return nil, jnone, err
+	}
+	return d, top, nil
+}
+
+func releaseJSON(d *jdoc) {
+	d.data = nil
+	if cap(d.ends) > maxPooledEnds {
+		d.ends = nil
+	}
+	jdocs.Put(d)
+}
+
+func (d *jdoc) fail(off int, msg string) int {
+	if d.errMsg == "" {
+		d.errOff, d.errMsg = off, msg
+	}
+	return -1
+}
+
+// syntaxError places the error as before: encoding/json checks the data
+// again and says where it goes wrong; only when it accepts the data (too
+// deep for fastjson and for this scanner) is the scanner's own place used.
+func (d *jdoc) syntaxError(file string) error {
+	e := jsonpos.Wrap(file, d.data, errors.New(d.errMsg))
+	if e.Line == 0 && d.errDepth {
+		e = jsonpos.At(file, d.data, int64(d.errOff), "invalid JSON: nested more than %d deep", maxJSONDepth)
+	}
+	return fromPos(e)
+}
+
+// ws returns the offset of the first byte at or after i that is not JSON
+// white space.
+func (d *jdoc) ws(i int) int {
+	data := d.data
+	for i < len(data) && data[i] <= ' ' {
+		if c := data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			break
+		}
+		i++
+	}
+	return i
+}
+
+// check checks the value at i (depth deep) and returns the offset past
+// it, or -1 after recording the error.
+func (d *jdoc) check(i, depth int) int {
+	data := d.data
+	if i >= len(data) {
+		return d.fail(i, "cannot parse empty string")
+	}
+	if depth > maxJSONDepth {
+		d.errDepth = d.errMsg == ""
+		return d.fail(i, "too deep")
+	}
+	var end int
+	switch c := data[i]; c {
+	case '{':
+		end = d.checkObject(i, depth)
+	case '[':
+		end = d.checkArray(i, depth)
+	case '"':
+		end = d.stringEnd(i)
+		if end < 0 {
+			return d.fail(i, "missing closing '\"'")
+		}
+	case 't':
+		if !bytes.HasPrefix(data[i:], jsonTrue) {
+			return d.fail(i, "unexpected value")
+		}
+		end = i + 4
+	case 'f':
+		if !bytes.HasPrefix(data[i:], jsonFalse) {
+			return d.fail(i, "unexpected value")
+		}
+		end = i + 5
+	case 'n':
+		switch {
+		case bytes.HasPrefix(data[i:], jsonNull):
+			end = i + 4
+		case len(data)-i >= 3 && strings.EqualFold(string(data[i:i+3]), "nan"):
+			end = i + 3
+		default:
+			return d.fail(i, "unexpected value")
+		}
+	default:
+		end = d.numberEnd(i)
+	}
+	if end >= 0 {
+		d.ends[i] = int32(end)
+	}
+	return end
+}
+
+var jsonTrue, jsonFalse, jsonNull = []byte("true"), []byte("false"), []byte("null")
+
+func isNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+'
+}
+
+// numberEnd is the end of the number at i as fastjson took it: a run of
+// digits, signs, points and exponent letters, or inf or nan (any case,
+// after at most one sign).
+func (d *jdoc) numberEnd(i int) int {
+	data := d.data
+	j := i
+	for j < len(data) && isNumberByte(data[j]) {
+		j++
+	}
+	if j == len(data) || j > i+1 || j == i+1 && data[i] != '-' && data[i] != '+' {
+		return j
+	}
+	if len(data)-j >= 3 {
+		if w := string(data[j : j+3]); strings.EqualFold(w, "inf") || strings.EqualFold(w, "nan") {
+			return j + 3
+		}
+	}
+	return d.fail(j, "unexpected char")
+}
+
+// stringEnd is the offset past the closing quote of the string at i (-1
+// when there is none): the first quote not escaped by a backslash.
+func (d *jdoc) stringEnd(i int) int {
+	data := d.data
+	k := i + 1
+	// Most strings are short words: looked at byte by byte.
+	for n := min(len(data), k+32); k < n; k++ {
+		switch data[k] {
+		case '"':
+			return k + 1
+		case '\\':
+			k++
+		}
+	}
+	for k < len(data) {
+		q := bytes.IndexByte(data[k:], '"')
+		if q < 0 {
+			return -1
+		}
+		q += k
+		if !d.esc {
+			return q + 1
+		}
+		// Escapes before the quote, from k on (k is not inside one).
+		for k < q {
+			if data[k] == '\\' {
+				k++
+			}
+			k++
+		}
+		if k == q {
+			return q + 1
+		}
+		k = q + 1 // the quote was escaped
+	}
+	return -1
+}
+
+func (d *jdoc) checkObject(i, depth int) int {
+	data := d.data
+	j := d.ws(i + 1)
+	if j >= len(data) {
+		return d.fail(j, "missing '}'")
+	}
+	if data[j] == '}' {
+		return j + 1
+	}
+	for {
+		j = d.ws(j)
+		if j >= len(data) || data[j] != '"' {
+			return d.fail(j, "cannot find opening '\"' for object key")
+		}
+		k := d.stringEnd(j)
+		if k < 0 {
+			return d.fail(j, "missing closing '\"'")
+		}
+		d.ends[j] = int32(k)
+		j = d.ws(k)
+		if j >= len(data) || data[j] != ':' {
+			return d.fail(j, "missing ':' after object key")
+		}
+		j = d.check(d.ws(j+1), depth+1)
+		if j < 0 {
+			return -1
+		}
+		j = d.ws(j)
+		if j >= len(data) {
+			return d.fail(j, "unexpected end of object")
+		}
+		switch data[j] {
+		case ',':
+			j++
+			continue
+		case '}':
+			return j + 1
+		}
+		return d.fail(j, "missing ',' after object value")
+	}
+}
+
+func (d *jdoc) checkArray(i, depth int) int {
+	data := d.data
+	j := d.ws(i + 1)
+	if j >= len(data) {
+		return d.fail(j, "missing ']'")
+	}
+	if data[j] == ']' {
+		return j + 1
+	}
+	for {
+		j = d.check(d.ws(j), depth+1)
+		if j < 0 {
+			return -1
+		}
+		j = d.ws(j)
+		if j >= len(data) {
+			return d.fail(j, "unexpected end of array")
+		}
+		switch data[j] {
+		case ',':
+			j++
+			continue
+		case ']':
+			return j + 1
+		}
+		return d.fail(j, "missing ',' after array value")
+	}
+}
+
+// JSON types of a checked value.
+type jtype uint8
+
+const (
+	jNull jtype = iota
+	jObject
+	jArray
+	jString
+	jNumber
+	jTrue
+	jFalse
+)
+
+func (d *jdoc) typ(v int) jtype {
+	if v < 0 {
+		return jNull
+	}
+	switch d.data[v] {
+	case '{':
+		return jObject
+	case '[':
+		return jArray
+	case '"':
+		return jString
+	case 't':
+		return jTrue
+	case 'f':
+		return jFalse
+	case 'n':
+		if int(d.ends[v])-v == 4 {
+			return jNull
+		}
+	}
+	return jNumber
+}
+
+// Members and elements are walked with a cursor: the offset of the next
+// key (an object's) or value (an array's), jnone at the end.
+
+// first is the cursor at the first member or element of the object or
+// array v.
+func (d *jdoc) first(v int) int {
+	j := d.ws(v + 1)
+	if c := d.data[j]; c == '}' || c == ']' {
+		return jnone
+	}
+	return j
+}
+
+// next is the cursor after the value at v.
+func (d *jdoc) next(v int) int {
+	j := d.ws(int(d.ends[v]))
+	if d.data[j] == ',' {
+		return d.ws(j + 1)
+	}
+	return jnone
+}
+
+// member is the raw key (escapes as written) and the value of the member
+// at cursor k.
+func (d *jdoc) member(k int) (key []byte, v int) {
+	e := int(d.ends[k])
+	j := d.ws(e) // the colon
+	return d.data[k+1 : e-1], d.ws(j + 1)
+}
+
+// keyIs says whether raw key (as written) is name once unescaped.
+func (d *jdoc) keyIs(key []byte, name string) bool {
+	if !d.esc || bytes.IndexByte(key, '\\') < 0 {
+		return string(key) == name
+	}
+	d.kbuf = unescapeJSON(d.kbuf[:0], key)
+	return string(d.kbuf) == name
+}
+
+// keyText is raw key unescaped (valid until the next key is read).
+func (d *jdoc) keyText(key []byte) []byte {
+	if !d.esc || bytes.IndexByte(key, '\\') < 0 {
+		return key
+	}
+	d.kbuf = unescapeJSON(d.kbuf[:0], key)
+	return d.kbuf
+}
+
+// get is the value at key in object v (the first member so named), jnone
+// when v is not an object or has no such member.
+func (d *jdoc) get(v int, key string) int {
+	if d.typ(v) != jObject {
+		return jnone
+	}
+	for k := d.first(v); k >= 0; {
+		name, x := d.member(k)
+		if d.keyIs(name, key) {
+			return x
+		}
+		k = d.next(x)
+	}
+	return jnone
+}
+
+// fields sets out[i] to the value of keys[i] in object v (the first member
+// so named; jnone when there is none): one walk through v's members.
+func (d *jdoc) fields(v int, keys []string, out []int) {
+	for i := range out {
+		out[i] = jnone
+	}
+	if d.typ(v) != jObject {
+		return
+	}
+	for k := d.first(v); k >= 0; {
+		name, x := d.member(k)
+		if d.esc && bytes.IndexByte(name, '\\') >= 0 {
+			name = d.keyText(name)
+		}
+		for i, key := range keys {
+			if out[i] == jnone && string(name) == key {
+				out[i] = x
+				break
+			}
+		}
+		k = d.next(x)
+	}
+}
+
+// text is v's text as fastjson gave it: a string's bytes unescaped, a
+// number's or boolean's JSON text; nil for null, an object or a list, and
+// when v is absent. It may be a piece of the data, not to be changed or
+// kept.
+func (d *jdoc) text(v int) []byte {
+	switch d.typ(v) {
+	case jString:
+		s := d.data[v+1 : d.ends[v]-1]
+		if d.esc && bytes.IndexByte(s, '\\') >= 0 {
+			return unescapeJSON(nil, s)
+		}
+		return s
+	case jNumber, jTrue, jFalse:
+		return d.data[v:d.ends[v]]
+	}
+	return nil
+}
+
+// str is text as a string, interned when at most 16 bytes (jstr's).
+func (d *jdoc) str(v int) string { return internShort(d.text(v), 16) }
+
+// internShort is b as a string, interned when it is at most n bytes: the
+// words of ip-link (interface names, kinds, states, modes) and lldpcli
+// (switch names, port names, the switch's chassis MAC) recur from host to
+// host; a NIC's own MAC (17 bytes) is unique to its host and is not put
+// in the interning table.
+func internShort(b []byte, n int) string {
+	if len(b) <= n {
+		return internBytes(b)
+	}
+	return string(b)
+}
+
+// int is v as jint read it: a number (its integer part when it is not an
+// integer) or a numeric string, 0 otherwise.
+func (d *jdoc) int(v int) int {
+	switch d.typ(v) {
+	case jNumber:
+		n, err := parseInt64(d.text(v))
+		if err != nil {
+			f, _ := fastfloat.Parse(string(d.text(v)))
+			return int(f)
+		}
+		return int(n)
+	case jString:
+		n, _ := strconv.Atoi(string(bytes.TrimSpace(d.text(v))))
+		return n
+	}
+	return 0
+}
+
+var errNotInt = errors.New("not an integer")
+
+// parseInt64 reads a JSON number's text as fastjson's Value.Int did: an
+// optional minus and digits only, in range.
+func parseInt64(b []byte) (int64, error) {
+	digits := b
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 {
+		return 0, errNotInt
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, errNotInt
+		}
+	}
+	return strconv.ParseInt(string(b), 10, 64)
+}
+
+// compact is v's JSON text without the white space between tokens (as
+// fastjson wrote a value it had parsed and not looked into).
+func (d *jdoc) compact(v int) string {
+	raw := d.data[v:d.ends[v]]
+	var b []byte
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; c {
+		case ' ', '\n', '\t', '\r':
+		case '"':
+			e := int(d.ends[v+i]) - v
+			b = append(b, raw[i:e]...)
+			i = e - 1
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// unescapeJSON appends s (a JSON string's bytes between the quotes) to
+// dst with its escapes undone as fastjson did, best effort: an escape it
+// cannot read (\q, \u12, \uZZZZ, half a surrogate pair) is kept as written.
+func unescapeJSON(dst, s []byte) []byte {
+	for len(s) > 0 {
+		i := bytes.IndexByte(s, '\\')
+		if i < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:i]...)
+		s = s[i+1:]
+		if len(s) == 0 {
+			break
+		}
+		c := s[0]
+		s = s[1:]
+		switch c {
+		case '"', '\\', '/':
+			dst = append(dst, c)
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok := hex4(s)
+			if !ok {
+				dst = append(dst, '\\', 'u')
+				break
+			}
+			hex := s[:4]
+			s = s[4:]
+			if !utf16.IsSurrogate(r) {
+				dst = utf8.AppendRune(dst, r)
+				break
+			}
+			r2, ok := rune(0), false
+			if len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
+				r2, ok = hex4(s[2:])
+			}
+			if !ok {
+				dst = append(dst, '\\', 'u')
+				dst = append(dst, hex...)
+				break
+			}
+			dst = utf8.AppendRune(dst, utf16.DecodeRune(r, r2))
+			s = s[6:]
+		default:
+			dst = append(dst, '\\', c)
+		}
+	}
+	return dst
+}
+
+// hex4 reads four hex digits at the start of s.
+func hex4(s []byte) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
