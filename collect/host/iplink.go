@@ -321,12 +321,12 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 // its linkinfo, a bond's info_data and its ad_info, a slave's
 // info_slave_data.
 var (
-	linkKeys     = []string{"ifname", "ifindex", "master", "operstate", "mtu", "address", "permaddr", "link_type", "link", "linkinfo"}
-	linkInfoKeys = []string{"info_kind", "info_slave_kind", "info_data", "info_slave_data"}
-	bondKeys     = []string{"mode", "miimon", "updelay", "downdelay", "arp_interval", "arp_ip_target", "arp_validate", "primary", "active_slave",
-		"xmit_hash_policy", "min_links", "ad_lacp_rate", "ad_lacp_active", "ad_select", "ad_actor_system", "ad_info"}
-	adInfoKeys = []string{"aggregator", "num_ports", "actor_key", "partner_key", "partner_mac"}
-	slaveKeys  = []string{"perm_hwaddr", "mii_status", "link_failure_count", "queue_id", "ad_aggregator_id", "ad_actor_oper_port_state", "ad_partner_oper_port_state"}
+	linkKeys     = newJKeys("ifname", "ifindex", "master", "operstate", "mtu", "address", "permaddr", "link_type", "link", "linkinfo")
+	linkInfoKeys = newJKeys("info_kind", "info_slave_kind", "info_data", "info_slave_data")
+	bondKeys     = newJKeys("mode", "miimon", "updelay", "downdelay", "arp_interval", "arp_ip_target", "arp_validate", "primary", "active_slave",
+		"xmit_hash_policy", "min_links", "ad_lacp_rate", "ad_lacp_active", "ad_select", "ad_actor_system", "ad_info")
+	adInfoKeys = newJKeys("aggregator", "num_ports", "actor_key", "partner_key", "partner_mac")
+	slaveKeys  = newJKeys("perm_hwaddr", "mii_status", "link_failure_count", "queue_id", "ad_aggregator_id", "ad_actor_oper_port_state", "ad_partner_oper_port_state")
 )
 
 const (

@@ -2,7 +2,9 @@ package host
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,12 +32,18 @@ import (
 // value is at depth 1).
 const maxJSONDepth = 300
 
-// jdoc is a checked JSON document: ends[i] is the offset just past the
-// value (or key) that starts at offset i. A value is named by its offset
-// (jnone: absent).
+// jdoc is a checked JSON document. A value is named by its offset (jnone:
+// absent). The check notes, in link, what the readers need to step from
+// token to token without looking at the bytes between them again:
+//
+//   - for a value in a list or object, link[v] is where the next element
+//     or the next member's key starts, 0 after the last;
+//   - for a key k, link[k] is where its value starts;
+//   - for a string or key s, link[s+1] is the offset past its closing
+//     quote (no token starts at s+1).
 type jdoc struct {
 	data []byte
-	ends []int32
+	link []int32
 	esc  bool // data holds a backslash: keys and strings may need unescaping
 	// scratch for unescaped keys
 	kbuf []byte
@@ -49,8 +57,8 @@ const jnone = -1
 
 var jdocs = sync.Pool{New: func() any { return new(jdoc) }}
 
-// maxPooledEnds bounds the ends table kept for the next document.
-const maxPooledEnds = 1 << 20
+// maxPooledLinks bounds the link table kept for the next document.
+const maxPooledLinks = 1 << 20
 
 // scanJSON checks data and returns its document and top value; the error
 // names the file, line and column as jsonError did for fastjson's. The
@@ -58,10 +66,10 @@ const maxPooledEnds = 1 << 20
 func scanJSON(data []byte, file string) (*jdoc, int, error) {
 	d := jdocs.Get().(*jdoc)
 	d.data, d.errMsg, d.errDepth = data, "", false
-	if cap(d.ends) < len(data) {
-		d.ends = make([]int32, len(data))
+	if cap(d.link) < len(data) {
+		d.link = make([]int32, len(data))
 	}
-	d.ends = d.ends[:len(data)]
+	d.link = d.link[:len(data)]
 	d.esc = bytes.IndexByte(data, '\\') >= 0
 	top := d.ws(0)
 	if top >= len(data) {
@@ -81,8 +89,8 @@ func scanJSON(data []byte, file string) (*jdoc, int, error) {
 
 func releaseJSON(d *jdoc) {
 	d.data = nil
-	if cap(d.ends) > maxPooledEnds {
-		d.ends = nil
+	if cap(d.link) > maxPooledLinks {
+		d.link = nil
 	}
 	jdocs.Put(d)
 }
@@ -110,6 +118,10 @@ func (d *jdoc) syntaxError(file string) error {
 func (d *jdoc) ws(i int) int {
 	data := d.data
 	for i < len(data) && data[i] <= ' ' {
+		if i+8 <= len(data) && le64(data[i:]) == 0x2020202020202020 {
+			i += 8 // indentation
+			continue
+		}
 		if c := data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
 			break
 		}
@@ -140,6 +152,7 @@ func (d *jdoc) check(i, depth int) int {
 		if end < 0 {
 			return d.fail(i, "missing closing '\"'")
 		}
+		d.link[i+1] = int32(end)
 	case 't':
 		if !bytes.HasPrefix(data[i:], jsonTrue) {
 			return d.fail(i, "unexpected value")
@@ -161,9 +174,6 @@ func (d *jdoc) check(i, depth int) int {
 		}
 	default:
 		end = d.numberEnd(i)
-	}
-	if end >= 0 {
-		d.ends[i] = int32(end)
 	}
 	return end
 }
@@ -195,12 +205,24 @@ func (d *jdoc) numberEnd(i int) int {
 }
 
 // stringEnd is the offset past the closing quote of the string at i (-1
-// when there is none): the first quote not escaped by a backslash.
+// when there is none): the first quote not escaped by a backslash. It
+// looks at eight bytes at a time for a quote or a backslash.
 func (d *jdoc) stringEnd(i int) int {
 	data := d.data
 	k := i + 1
-	// Most strings are short words: looked at byte by byte.
-	for n := min(len(data), k+32); k < n; k++ {
+	for k+8 <= len(data) {
+		m := hasByte(le64(data[k:]), '"') | hasByte(le64(data[k:]), '\\')
+		if m == 0 {
+			k += 8
+			continue
+		}
+		k += bits.TrailingZeros64(m) / 8 // the first one (later bits may be false)
+		if data[k] == '"' {
+			return k + 1
+		}
+		k += 2 // a backslash and the byte it escapes
+	}
+	for ; k < len(data); k++ {
 		switch data[k] {
 		case '"':
 			return k + 1
@@ -208,28 +230,17 @@ func (d *jdoc) stringEnd(i int) int {
 			k++
 		}
 	}
-	for k < len(data) {
-		q := bytes.IndexByte(data[k:], '"')
-		if q < 0 {
-			return -1
-		}
-		q += k
-		if !d.esc {
-			return q + 1
-		}
-		// Escapes before the quote, from k on (k is not inside one).
-		for k < q {
-			if data[k] == '\\' {
-				k++
-			}
-			k++
-		}
-		if k == q {
-			return q + 1
-		}
-		k = q + 1 // the quote was escaped
-	}
 	return -1
+}
+
+func le64(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
+
+// hasByte has the high bit set in the first byte of x (in memory order)
+// that is c, and maybe in later ones: none when no byte is c.
+func hasByte(x uint64, c byte) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	y := x ^ (ones * uint64(c))
+	return (y - ones) &^ y & highs
 }
 
 func (d *jdoc) checkObject(i, depth int) int {
@@ -246,16 +257,19 @@ func (d *jdoc) checkObject(i, depth int) int {
 		if j >= len(data) || data[j] != '"' {
 			return d.fail(j, "cannot find opening '\"' for object key")
 		}
+		key := j
 		k := d.stringEnd(j)
 		if k < 0 {
 			return d.fail(j, "missing closing '\"'")
 		}
-		d.ends[j] = int32(k)
+		d.link[key+1] = int32(k)
 		j = d.ws(k)
 		if j >= len(data) || data[j] != ':' {
 			return d.fail(j, "missing ':' after object key")
 		}
-		j = d.check(d.ws(j+1), depth+1)
+		v := d.ws(j + 1)
+		d.link[key] = int32(v)
+		j = d.check(v, depth+1)
 		if j < 0 {
 			return -1
 		}
@@ -265,9 +279,11 @@ func (d *jdoc) checkObject(i, depth int) int {
 		}
 		switch data[j] {
 		case ',':
-			j++
+			j = d.ws(j + 1)
+			d.link[v] = int32(j)
 			continue
 		case '}':
+			d.link[v] = 0
 			return j + 1
 		}
 		return d.fail(j, "missing ',' after object value")
@@ -284,7 +300,8 @@ func (d *jdoc) checkArray(i, depth int) int {
 		return j + 1
 	}
 	for {
-		j = d.check(d.ws(j), depth+1)
+		v := d.ws(j)
+		j = d.check(v, depth+1)
 		if j < 0 {
 			return -1
 		}
@@ -294,9 +311,11 @@ func (d *jdoc) checkArray(i, depth int) int {
 		}
 		switch data[j] {
 		case ',':
-			j++
+			j = d.ws(j + 1)
+			d.link[v] = int32(j)
 			continue
 		case ']':
+			d.link[v] = 0
 			return j + 1
 		}
 		return d.fail(j, "missing ',' after array value")
@@ -332,7 +351,7 @@ func (d *jdoc) typ(v int) jtype {
 	case 'f':
 		return jFalse
 	case 'n':
-		if int(d.ends[v])-v == 4 {
+		if d.data[v+1] == 'u' { // not nan
 			return jNull
 		}
 	}
@@ -354,9 +373,8 @@ func (d *jdoc) first(v int) int {
 
 // next is the cursor after the value at v.
 func (d *jdoc) next(v int) int {
-	j := d.ws(int(d.ends[v]))
-	if d.data[j] == ',' {
-		return d.ws(j + 1)
+	if n := d.link[v]; n > 0 {
+		return int(n)
 	}
 	return jnone
 }
@@ -364,9 +382,38 @@ func (d *jdoc) next(v int) int {
 // member is the raw key (escapes as written) and the value of the member
 // at cursor k.
 func (d *jdoc) member(k int) (key []byte, v int) {
-	e := int(d.ends[k])
-	j := d.ws(e) // the colon
-	return d.data[k+1 : e-1], d.ws(j + 1)
+	return d.data[k+1 : d.link[k+1]-1], int(d.link[k])
+}
+
+// end is the offset just past value v.
+func (d *jdoc) end(v int) int {
+	switch d.typ(v) {
+	case jString:
+		return int(d.link[v+1])
+	case jNumber:
+		if c := d.data[v]; c == 'n' || c == 'N' {
+			return v + 3
+		}
+		return d.numberEnd(v)
+	case jTrue, jNull:
+		return v + 4
+	case jFalse:
+		return v + 5
+	}
+	// a list or an object: past the bracket after its last value
+	last := jnone
+	for e := d.first(v); e >= 0; e = d.next(e) {
+		last = e
+		if d.data[v] == '{' {
+			_, last = d.member(e)
+			e = last
+		}
+	}
+	j := v + 1
+	if last >= 0 {
+		j = d.end(last)
+	}
+	return d.ws(j) + 1
 }
 
 // keyIs says whether raw key (as written) is name once unescaped.
@@ -403,9 +450,30 @@ func (d *jdoc) get(v int, key string) int {
 	return jnone
 }
 
-// fields sets out[i] to the value of keys[i] in object v (the first member
-// so named; jnone when there is none): one walk through v's members.
-func (d *jdoc) fields(v int, keys []string, out []int) {
+// jkeys are the names of the members an object is read for, indexed by
+// length: a member's name is compared with the few of its length.
+type jkeys struct {
+	names []string
+	byLen [48]uint64 // bit i set: names[i] has this length
+}
+
+func newJKeys(names ...string) *jkeys {
+	ks := &jkeys{names: names}
+	if len(names) > 64 {
+		panic("jkeys: more than 64 names")
+	}
+	for i, n := range names {
+		if len(n) >= len(ks.byLen) {
+			panic("jkeys: name too long: " + n)
+		}
+		ks.byLen[len(n)] |= 1 << i
+	}
+	return ks
+}
+
+// fields sets out[i] to the value of ks.names[i] in object v (the first
+// member so named; jnone when there is none): one walk through v's members.
+func (d *jdoc) fields(v int, ks *jkeys, out []int) {
 	for i := range out {
 		out[i] = jnone
 	}
@@ -417,10 +485,13 @@ func (d *jdoc) fields(v int, keys []string, out []int) {
 		if d.esc && bytes.IndexByte(name, '\\') >= 0 {
 			name = d.keyText(name)
 		}
-		for i, key := range keys {
-			if out[i] == jnone && string(name) == key {
-				out[i] = x
-				break
+		if len(name) < len(ks.byLen) {
+			for m := ks.byLen[len(name)]; m != 0; m &= m - 1 {
+				i := bits.TrailingZeros64(m)
+				if out[i] == jnone && string(name) == ks.names[i] {
+					out[i] = x
+					break
+				}
 			}
 		}
 		k = d.next(x)
@@ -434,13 +505,13 @@ func (d *jdoc) fields(v int, keys []string, out []int) {
 func (d *jdoc) text(v int) []byte {
 	switch d.typ(v) {
 	case jString:
-		s := d.data[v+1 : d.ends[v]-1]
+		s := d.data[v+1 : d.link[v+1]-1]
 		if d.esc && bytes.IndexByte(s, '\\') >= 0 {
 			return unescapeJSON(nil, s)
 		}
 		return s
 	case jNumber, jTrue, jFalse:
-		return d.data[v:d.ends[v]]
+		return d.data[v:d.end(v)]
 	}
 	return nil
 }
@@ -501,13 +572,13 @@ func parseInt64(b []byte) (int64, error) {
 // compact is v's JSON text without the white space between tokens (as
 // fastjson wrote a value it had parsed and not looked into).
 func (d *jdoc) compact(v int) string {
-	raw := d.data[v:d.ends[v]]
+	raw := d.data[v:d.end(v)]
 	var b []byte
 	for i := 0; i < len(raw); i++ {
 		switch c := raw[i]; c {
 		case ' ', '\n', '\t', '\r':
 		case '"':
-			e := int(d.ends[v+i]) - v
+			e := int(d.link[v+i+1]) - v
 			b = append(b, raw[i:e]...)
 			i = e - 1
 		default:

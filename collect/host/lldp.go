@@ -383,7 +383,7 @@ func (p *lldpJSON) pathTo(v, target int, path []any) ([]any, bool) {
 	case jObject:
 		for k := d.first(v); k >= 0; {
 			key, e := d.member(k)
-			if target >= e && target < int(d.ends[e]) {
+			if target >= e && target < d.end(e) {
 				return p.pathTo(e, target, append(path, string(d.keyText(key))))
 			}
 			k = d.next(e)
@@ -427,12 +427,12 @@ func typeName(t jtype) string {
 // The members of lldpcli's objects the snapshot reads: an interface's, a
 // chassis', a port's, a VLAN's, an unknown TLV's.
 var (
-	ifaceKeys   = []string{"via", "chassis", "port", "vlan", "ppvid", "unknown-tlvs"}
-	chassisKeys = []string{"id", "name", "descr", "mgmt-ip"}
-	portKeys    = []string{"id", "descr", "mfs", "aggregation"}
-	vlanKeys    = []string{"pvid", "vlan-id", "value"}
-	tlvKeys     = []string{"oui", "subtype", "value"}
-	idKeys      = []string{"type", "value"}
+	ifaceKeys   = newJKeys("via", "chassis", "port", "vlan", "ppvid", "unknown-tlvs")
+	chassisKeys = newJKeys("id", "name", "descr", "mgmt-ip")
+	portKeys    = newJKeys("id", "descr", "mfs", "aggregation")
+	vlanKeys    = newJKeys("pvid", "vlan-id", "value")
+	tlvKeys     = newJKeys("oui", "subtype", "value")
+	idKeys      = newJKeys("type", "value")
 )
 
 func (p *lldpJSON) iface(name string, body int) {
