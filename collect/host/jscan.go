@@ -40,7 +40,9 @@ const maxJSONDepth = 300
 //     or the next member's key starts, 0 after the last;
 //   - for a key k, link[k] is where its value starts;
 //   - for a string or key s, link[s+1] is the offset past its closing
-//     quote (no token starts at s+1).
+//     quote (no token starts at s+1);
+//   - for a list or object v with white space after its bracket, link[v+1]
+//     is where its first value, key or closing bracket is.
 type jdoc struct {
 	data []byte
 	link []int32
@@ -74,7 +76,7 @@ func scanJSON(data []byte, file string) (*jdoc, int, error) {
 	top := d.ws(0)
 	if top >= len(data) {
 		d.fail(top, "cannot parse empty string")
-	} else if end := d.check(top, 1); end >= 0 {
+	} else if end := d.check(top); end >= 0 {
 		if t := d.ws(end); t < len(data) {
 			d.fail(t, "unexpected tail")
 		}
@@ -117,12 +119,9 @@ func (d *jdoc) syntaxError(file string) error {
 // white space.
 func (d *jdoc) ws(i int) int {
 	data := d.data
-	for i < len(data) && data[i] <= ' ' {
-		if i+8 <= len(data) && le64(data[i:]) == 0x2020202020202020 {
-			i += 8 // indentation
-			continue
-		}
-		if c := data[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+	for i < len(data) {
+		c := data[i]
+		if c > ' ' || c != ' ' && c != '\n' && c != '\t' && c != '\r' {
 			break
 		}
 		i++
@@ -130,52 +129,140 @@ func (d *jdoc) ws(i int) int {
 	return i
 }
 
-// check checks the value at i (depth deep) and returns the offset past
-// it, or -1 after recording the error.
-func (d *jdoc) check(i, depth int) int {
+// check checks the value at top and returns the offset past it, or -1
+// after recording the error. It keeps the open lists and objects on a
+// stack of its own (fastjson's depth at most) rather than recursing.
+func (d *jdoc) check(top int) int {
 	data := d.data
-	if i >= len(data) {
-		return d.fail(i, "cannot parse empty string")
+	var (
+		open [maxJSONDepth]byte  // '{' or '['
+		cur  [maxJSONDepth]int32 // the value being read in each
+	)
+	n := 0 // open lists and objects
+	i := top
+	for {
+		// a value at i, n+1 deep
+		if i >= len(data) {
+			return d.fail(i, "cannot parse empty string")
+		}
+		if n >= maxJSONDepth {
+			d.errDepth = d.errMsg == ""
+			return d.fail(i, "too deep")
+		}
+		var end int
+		switch c := data[i]; c {
+		case '{', '[':
+			j := d.ws(i + 1)
+			if j >= len(data) {
+				return d.fail(j, "missing closing bracket")
+			}
+			if j > i+1 {
+				d.link[i+1] = int32(j) // first skips the white space at once
+			}
+			if c == '{' && data[j] == '}' || c == '[' && data[j] == ']' {
+				end = j + 1
+				break
+			}
+			if c == '{' {
+				if j = d.key(j); j < 0 {
+					return -1
+				}
+			}
+			open[n], cur[n] = c, int32(j)
+			n++
+			i = j
+			continue
+		default:
+			if end = d.scalarEnd(i); end < 0 {
+				return -1
+			}
+		}
+		// The value ends at end: on to the next element or member, or out
+		// of the lists and objects it closes.
+		for {
+			if n == 0 {
+				return end
+			}
+			j := d.ws(end)
+			if j >= len(data) {
+				return d.fail(j, "unexpected end of list or object")
+			}
+			v := cur[n-1]
+			if data[j] == ',' {
+				k := d.ws(j + 1)
+				d.link[v] = int32(k)
+				if open[n-1] == '{' {
+					if k = d.key(k); k < 0 {
+						return -1
+					}
+				}
+				cur[n-1] = int32(k)
+				i = k
+				break
+			}
+			if c := data[j]; !(c == '}' && open[n-1] == '{' || c == ']' && open[n-1] == '[') {
+				return d.fail(j, "missing ',' after value")
+			}
+			d.link[v] = 0
+			n--
+			end = j + 1
+		}
 	}
-	if depth > maxJSONDepth {
-		d.errDepth = d.errMsg == ""
-		return d.fail(i, "too deep")
+}
+
+// key checks the key at j, its colon and the white space after it, and
+// returns where the member's value starts (-1 after recording the error).
+func (d *jdoc) key(j int) int {
+	data := d.data
+	if j >= len(data) || data[j] != '"' {
+		return d.fail(j, "cannot find opening '\"' for object key")
 	}
-	var end int
-	switch c := data[i]; c {
-	case '{':
-		end = d.checkObject(i, depth)
-	case '[':
-		end = d.checkArray(i, depth)
+	k := d.stringEnd(j)
+	if k < 0 {
+		return d.fail(j, "missing closing '\"'")
+	}
+	d.link[j+1] = int32(k)
+	k = d.ws(k)
+	if k >= len(data) || data[k] != ':' {
+		return d.fail(k, "missing ':' after object key")
+	}
+	v := d.ws(k + 1)
+	d.link[j] = int32(v)
+	return v
+}
+
+// scalarEnd checks the string, number, boolean or null at i and returns
+// the offset past it (-1 after recording the error).
+func (d *jdoc) scalarEnd(i int) int {
+	data := d.data
+	switch data[i] {
 	case '"':
-		end = d.stringEnd(i)
+		end := d.stringEnd(i)
 		if end < 0 {
 			return d.fail(i, "missing closing '\"'")
 		}
 		d.link[i+1] = int32(end)
+		return end
 	case 't':
 		if !bytes.HasPrefix(data[i:], jsonTrue) {
 			return d.fail(i, "unexpected value")
 		}
-		end = i + 4
+		return i + 4
 	case 'f':
 		if !bytes.HasPrefix(data[i:], jsonFalse) {
 			return d.fail(i, "unexpected value")
 		}
-		end = i + 5
+		return i + 5
 	case 'n':
 		switch {
 		case bytes.HasPrefix(data[i:], jsonNull):
-			end = i + 4
+			return i + 4
 		case len(data)-i >= 3 && strings.EqualFold(string(data[i:i+3]), "nan"):
-			end = i + 3
-		default:
-			return d.fail(i, "unexpected value")
+			return i + 3
 		}
-	default:
-		end = d.numberEnd(i)
+		return d.fail(i, "unexpected value")
 	}
-	return end
+	return d.numberEnd(i)
 }
 
 var jsonTrue, jsonFalse, jsonNull = []byte("true"), []byte("false"), []byte("null")
@@ -243,85 +330,6 @@ func hasByte(x uint64, c byte) uint64 {
 	return (y - ones) &^ y & highs
 }
 
-func (d *jdoc) checkObject(i, depth int) int {
-	data := d.data
-	j := d.ws(i + 1)
-	if j >= len(data) {
-		return d.fail(j, "missing '}'")
-	}
-	if data[j] == '}' {
-		return j + 1
-	}
-	for {
-		j = d.ws(j)
-		if j >= len(data) || data[j] != '"' {
-			return d.fail(j, "cannot find opening '\"' for object key")
-		}
-		key := j
-		k := d.stringEnd(j)
-		if k < 0 {
-			return d.fail(j, "missing closing '\"'")
-		}
-		d.link[key+1] = int32(k)
-		j = d.ws(k)
-		if j >= len(data) || data[j] != ':' {
-			return d.fail(j, "missing ':' after object key")
-		}
-		v := d.ws(j + 1)
-		d.link[key] = int32(v)
-		j = d.check(v, depth+1)
-		if j < 0 {
-			return -1
-		}
-		j = d.ws(j)
-		if j >= len(data) {
-			return d.fail(j, "unexpected end of object")
-		}
-		switch data[j] {
-		case ',':
-			j = d.ws(j + 1)
-			d.link[v] = int32(j)
-			continue
-		case '}':
-			d.link[v] = 0
-			return j + 1
-		}
-		return d.fail(j, "missing ',' after object value")
-	}
-}
-
-func (d *jdoc) checkArray(i, depth int) int {
-	data := d.data
-	j := d.ws(i + 1)
-	if j >= len(data) {
-		return d.fail(j, "missing ']'")
-	}
-	if data[j] == ']' {
-		return j + 1
-	}
-	for {
-		v := d.ws(j)
-		j = d.check(v, depth+1)
-		if j < 0 {
-			return -1
-		}
-		j = d.ws(j)
-		if j >= len(data) {
-			return d.fail(j, "unexpected end of array")
-		}
-		switch data[j] {
-		case ',':
-			j = d.ws(j + 1)
-			d.link[v] = int32(j)
-			continue
-		case ']':
-			d.link[v] = 0
-			return j + 1
-		}
-		return d.fail(j, "missing ',' after array value")
-	}
-}
-
 // JSON types of a checked value.
 type jtype uint8
 
@@ -364,7 +372,10 @@ func (d *jdoc) typ(v int) jtype {
 // first is the cursor at the first member or element of the object or
 // array v.
 func (d *jdoc) first(v int) int {
-	j := d.ws(v + 1)
+	j := v + 1
+	if d.data[j] <= ' ' {
+		j = int(d.link[j])
+	}
 	if c := d.data[j]; c == '}' || c == ']' {
 		return jnone
 	}
