@@ -297,6 +297,17 @@ func (d *jdoc) numberEnd(i int) int {
 func (d *jdoc) stringEnd(i int) int {
 	data := d.data
 	k := i + 1
+	if !d.esc { // no backslash anywhere: the next quote
+		for ; k+8 <= len(data); k += 8 {
+			if m := hasByte(le64(data[k:]), '"'); m != 0 {
+				return k + bits.TrailingZeros64(m)/8 + 1
+			}
+		}
+		if q := bytes.IndexByte(data[k:], '"'); q >= 0 {
+			return k + q + 1
+		}
+		return -1
+	}
 	for k+8 <= len(data) {
 		m := hasByte(le64(data[k:]), '"') | hasByte(le64(data[k:]), '\\')
 		if m == 0 {
@@ -572,12 +583,20 @@ func parseInt64(b []byte) (int64, error) {
 	if len(digits) == 0 {
 		return 0, errNotInt
 	}
+	n := int64(0)
 	for _, c := range digits {
 		if c < '0' || c > '9' {
 			return 0, errNotInt
 		}
+		n = n*10 + int64(c-'0')
 	}
-	return strconv.ParseInt(string(b), 10, 64)
+	if len(digits) > 18 { // may be out of range
+		return strconv.ParseInt(string(b), 10, 64)
+	}
+	if len(digits) < len(b) {
+		n = -n
+	}
+	return n, nil
 }
 
 // compact is v's JSON text without the white space between tokens (as
