@@ -440,3 +440,45 @@ func TestScannerIntegers(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONSnapshotsKeepNoFileText: what ParseIPLinkJSON and ParseLLDPJSON
+// return holds no piece of the bytes they read (a capture's read buffer is
+// pooled and reused for the next file): overwriting the input after the
+// parse changes nothing in the result.
+func TestJSONSnapshotsKeepNoFileText(t *testing.T) {
+	docs := map[string][]string{"ip-link": ipLinkSeeds, "lldp": lldpJSONSeeds}
+	for kind, pattern := range map[string]string{"ip-link": "testdata/capture/*/ip-link.json", "lldp": "testdata/lldp/*.json"} {
+		files, _ := filepath.Glob(pattern)
+		if len(files) == 0 {
+			t.Fatalf("no %s", pattern)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs[kind] = append(docs[kind], string(b))
+		}
+	}
+	docs["lldp"] = append(docs["lldp"], `{"lldp":{"interface":{"e\u0074h0\u00e9-a-long-interface-name":{"chassis":{"leaf\"1":{"descr":"d\u00e9scr"}},"port":{"id":{"type":"ifname","value":"Eth\u0065rnet7"},"descr":"a port description longer than twenty-four bytes"}}}}}`)
+	for kind, list := range docs {
+		for _, doc := range list {
+			buf := []byte(doc)
+			var got any
+			var err error
+			if kind == "ip-link" {
+				got, err = ParseIPLinkJSON(buf, "f")
+			} else {
+				got, err = ParseLLDPJSON(buf, "f")
+			}
+			before, _ := json.Marshal(got)
+			for i := range buf {
+				buf[i] = 'x'
+			}
+			after, _ := json.Marshal(got)
+			if !bytes.Equal(before, after) {
+				t.Errorf("%s %.60q (err %v): the result changed with the input:\n%s\n%s", kind, doc, err, before, after)
+			}
+		}
+	}
+}
