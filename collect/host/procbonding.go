@@ -328,11 +328,11 @@ func (p *bondParser) feed(raw []byte) {
 		}
 		return
 	}
-	key, val, ok := bytes.Cut(line, []byte{':'})
-	if !ok {
+	colon := bytes.IndexByte(line, ':')
+	if colon < 0 {
 		return // "802.3ad info" and other headings
 	}
-	key, val = bytes.TrimSpace(key), bytes.TrimSpace(val)
+	key, val := bytes.TrimSpace(line[:colon]), bytes.TrimSpace(line[colon+1:])
 	lkb, ok := lowerASCII(&p.key, key, false)
 	if !ok {
 		lkb = []byte(strings.ToLower(string(key)))
