@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -22,11 +23,13 @@ import (
 // value, a key/value pair per member, keys unescaped on every missed
 // lookup) was most of their cost, and the snapshot needs a few fields of
 // each. One pass over the bytes checks the syntax (the grammar fastjson
-// accepted, so the same files are read and refused) and notes where each
-// value ends; the readers then step through the members of the few
-// objects they need, jumping over every other value. Values are read as
-// fastjson gave them (strings unescaped best-effort, numbers as their
-// text), so snapshots stay as they were.
+// accepted, so the same files are read and refused) and notes how to step
+// from token to token (jdoc.link); the readers then walk the members of
+// the few objects they need, jumping over every other value without
+// looking at its bytes again. Values are read as fastjson gave them
+// (strings unescaped best-effort, numbers as their text), so snapshots
+// stay as they were. Memory: the link table, 4 bytes per byte of the
+// file, pooled for files up to 1 MiB (fastjson's tree took more).
 
 // maxJSONDepth is how deep values nest at most (fastjson's limit: the top
 // value is at depth 1).
@@ -66,6 +69,9 @@ const maxPooledLinks = 1 << 20
 // names the file, line and column as jsonError did for fastjson's. The
 // caller gives d back (releaseJSON) when done with it.
 func scanJSON(data []byte, file string) (*jdoc, int, error) {
+	if len(data) > math.MaxInt32 {
+		return nil, jnone, &ParseError{File: file, Msg: "too large to read as JSON (over 2 GiB)"}
+	}
 	d := jdocs.Get().(*jdoc)
 	d.data, d.errMsg, d.errDepth = data, "", false
 	if cap(d.link) < len(data) {
