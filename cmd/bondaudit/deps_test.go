@@ -67,7 +67,7 @@ func TestDependencyDirections(t *testing.T) {
 			"a vendor family decodes plain values on top of vendors"},
 		{M("collect/…"), []string{M("collect/…"), M("topology"), M("topology/escape"), M("vendors/…"), M("vendors"),
 			M("internal/quote"), M("internal/jsonpos"), M("internal/atomicfile"), M("internal/yamlfile"), M("internal/sitegen"),
-			M("internal/opfile"), "github.com/gosnmp/gosnmp", "github.com/vishvananda/netlink", "github.com/mdlayher/…", "github.com/valyala/fastjson",
+			M("internal/opfile"), "github.com/gosnmp/gosnmp", "github.com/vishvananda/netlink", "github.com/mdlayher/…", "github.com/valyala/fastjson/fastfloat",
 			"github.com/gopacket/gopacket/…", "golang.org/x/net/…", "golang.org/x/sys/…", "golang.org/x/crypto/…", yaml},
 			"collect produces snapshots; it does not judge them (collect/demo/gen, a generator, uses internal/sitegen)"},
 		{M("collect"), []string{M("collect/…"), M("topology"), M("vendors"), M("vendors/all"), M("internal/quote"), M("internal/jsonpos"), M("internal/yamlfile"), yaml},

@@ -56,7 +56,11 @@ func FuzzIPLinkJSON(f *testing.F) {
 
 func FuzzLLDPJSON(f *testing.F) {
 	seedFrom(f, filepath.Join(fixtureDir, "lldp", "*"), "testdata/sosreport-*/sos_commands/lldp/*")
+	for _, s := range lldpJSONSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkLLDPJSONAgrees(t, data) // the scanner reads as fastjson's tree did
 		nbs, err := ParseLLDP(data, "fuzz")
 		if err != nil && len(nbs) > 0 {
 			t.Fatal("neighbours returned with an error")

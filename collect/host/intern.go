@@ -108,7 +108,7 @@ func lowerASCII(dst *[64]byte, b []byte, dropHyphens bool) ([]byte, bool) {
 	if len(b) > len(dst) {
 		return nil, false
 	}
-	out := dst[:0]
+	n := 0
 	for _, c := range b {
 		switch {
 		case c >= utf8.RuneSelf:
@@ -118,9 +118,10 @@ func lowerASCII(dst *[64]byte, b []byte, dropHyphens bool) ([]byte, bool) {
 		case c == '-' && dropHyphens:
 			continue
 		}
-		out = append(out, c)
+		dst[n] = c
+		n++
 	}
-	return out, true
+	return dst[:n], true
 }
 
 // lowerWord is strings.ToLower(string(b)), interned.

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/valyala/fastjson"
-
 	"github.com/bondaudit/bondaudit/internal/jsonpos"
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
@@ -73,16 +71,19 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 // parseIPLinkJSON is ParseIPLinkJSON making MACs through macs (shared by
 // the files of a capture).
 func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
-	root, parser, err := parseJSON(data, file)
+	d, root, err := scanJSON(data, file)
 	if err != nil {
 		return nil, err
 	}
-	defer parsers.Put(parser)
-	links, err := root.Array()
-	if err != nil {
-		return nil, jsonValueError(file, data, nil, "not `ip -json link` output: top level is not a list")
+	defer releaseJSON(d)
+	if d.typ(root) != jArray {
+		return nil, d.valueError(file, root, "not `ip -json link` output: top level is not a list")
 	}
-	out := &Links{NICs: make([]topology.NIC, 0, len(links))}
+	nLinks := 0
+	for l := d.first(root); l >= 0; l = d.next(l) {
+		nLinks++
+	}
+	out := &Links{NICs: make([]topology.NIC, 0, nLinks)}
 	bonds := map[string]int{} // index in out.Bonds, made in the order first named
 	bridges := map[string]*topology.Bridge{}
 	var bridgeOrder []string
@@ -92,8 +93,8 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		kind   string
 		mastOf int
 	}
-	info := make(map[string]ifInfo, len(links))
-	ifNames := make(map[int]string, len(links))
+	info := make(map[string]ifInfo, nLinks)
+	ifNames := make(map[int]string, nLinks)
 	mastered := 0                     // links with a master
 	nBonds := 0                       // links that are bonds
 	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
@@ -123,26 +124,36 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		bridgeOrder = append(bridgeOrder, name)
 		return b
 	}
-	// Each link's name, kind and master, looked up once for both passes.
-	type linkHead struct{ name, kind, master string }
-	var headsBuf [32]linkHead
-	heads := headsBuf[:0]
-	if len(links) > len(headsBuf) {
-		heads = make([]linkHead, 0, len(links))
+	// Each link's fields (one walk through its members and its linkinfo's)
+	// and its name, kind and master, for both passes.
+	type linkHead struct {
+		v                  int // the link
+		name, kind, master string
+		f                  [nLinkKeys]int
+		info               [nLinkInfoKeys]int
 	}
-	for _, l := range links {
-		name := jstr(l, "ifname")
+	var headsBuf [16]linkHead
+	heads := headsBuf[:0]
+	if nLinks > len(headsBuf) {
+		heads = make([]linkHead, 0, nLinks)
+	}
+	for l := d.first(root); l >= 0; l = d.next(l) {
+		heads = append(heads, linkHead{v: l})
+		h := &heads[len(heads)-1]
+		d.fields(l, linkKeys, h.f[:])
+		d.fields(h.f[lkLinkInfo], linkInfoKeys, h.info[:])
+		name := d.str(h.f[lkIfname])
 		e := info[name]
-		e.kind = jstr(l, "linkinfo", "info_kind")
+		e.kind = d.str(h.info[liKind])
 		info[name] = e
 		if e.kind == "bond" {
 			nBonds++
 		}
-		if i := jint(l, "ifindex"); i > 0 {
+		if i := d.int(h.f[lkIfindex]); i > 0 {
 			ifNames[i] = name
 		}
-		m := jstr(l, "master")
-		heads = append(heads, linkHead{name, e.kind, m})
+		m := d.str(h.f[lkMaster])
+		h.name, h.kind, h.master = name, e.kind, m
 		if m != "" {
 			e := info[m]
 			e.mastOf++
@@ -154,79 +165,82 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	if nBonds > 0 {
 		out.Bonds = make([]topology.Bond, 0, nBonds)
 	}
-	for i, l := range links {
-		if l.Type() != fastjson.TypeObject {
-			return nil, jsonValueError(file, data, []any{i}, "link %d is not an object", i)
+	for i := range heads {
+		h := &heads[i]
+		if d.typ(h.v) != jObject {
+			return nil, d.valueError(file, h.v, "link %d is not an object", i)
 		}
-		ifname, kind, master := heads[i].name, heads[i].kind, heads[i].master
+		ifname, kind, master := h.name, h.kind, h.master
 		if ifname == "" {
-			return nil, jsonValueError(file, data, []any{i}, "link %d has no ifname", i)
+			return nil, d.valueError(file, h.v, "link %d has no ifname", i)
 		}
-		state := linkStateOf(jtext(l.Get("operstate")))
-		mtu := jint(l, "mtu")
+		state := linkStateOf(d.text(h.f[lkOperstate]))
+		mtu := d.int(h.f[lkMTU])
 		switch kind {
 		case "bond":
 			b := getBond(ifname)
-			b.MTU, b.MAC, b.State = mtu, macs.get(jtext(l.Get("address"))), state
+			b.MTU, b.MAC, b.State = mtu, macs.get(d.text(h.f[lkAddress])), state
 			b.Source = file
 			if master != "" {
 				b.Bridge = master
 			}
-			d := l.Get("linkinfo", "info_data")
-			if d == nil {
-				d = &fastjson.Value{}
-			}
-			mode := jstr(d, "mode")
+			var f [nBondKeys]int
+			d.fields(h.info[liData], bondKeys, f[:])
+			mode := d.str(f[bkMode])
 			b.Mode = topology.BondMode(mode)
 			if m, ok := linuxModes[mode]; ok {
 				b.Mode = m
 			}
-			b.MIIMon, b.UpDelay, b.DownDelay, b.ARPInterval = jint(d, "miimon"), jint(d, "updelay"), jint(d, "downdelay"), jint(d, "arp_interval")
-			for _, t := range d.GetArray("arp_ip_target") {
-				if s := scalar(t); s != "" {
-					b.ARPTargets = append(b.ARPTargets, s)
+			b.MIIMon, b.UpDelay, b.DownDelay, b.ARPInterval = d.int(f[bkMIIMon]), d.int(f[bkUpDelay]), d.int(f[bkDownDelay]), d.int(f[bkARPInterval])
+			if t := f[bkARPTargets]; d.typ(t) == jArray {
+				for e := d.first(t); e >= 0; e = d.next(e) {
+					if s := d.scalar(e, 24); s != "" {
+						b.ARPTargets = append(b.ARPTargets, s)
+					}
 				}
 			}
-			b.ARPValidate = canonARPValidate(jstr(d, "arp_validate"))
-			b.Primary, b.ActiveSlave = jstr(d, "primary"), jstr(d, "active_slave")
-			b.XmitHashPolicy = jstr(d, "xmit_hash_policy")
-			b.MinLinks = jint(d, "min_links")
+			b.ARPValidate = canonARPValidate(d.str(f[bkARPValidate]))
+			b.Primary, b.ActiveSlave = d.str(f[bkPrimary]), d.str(f[bkActiveSlave])
+			b.XmitHashPolicy = d.str(f[bkXmitHashPolicy])
+			b.MinLinks = d.int(f[bkMinLinks])
 			if b.Mode == topology.Mode8023AD {
-				if r, ok := lacpRates[jstr(d, "ad_lacp_rate")]; ok {
+				if r, ok := lacpRates[d.str(f[bkLACPRate])]; ok {
 					b.LACPRate = r
 				}
-				if a := jstr(d, "ad_lacp_active"); a != "" {
+				if a := d.str(f[bkLACPActive]); a != "" {
 					on := a == "on" || a == "1"
 					b.LACPActive = &on
 				}
-				b.AdSelect = jstr(d, "ad_select")
+				b.AdSelect = d.str(f[bkAdSelect])
 			}
-			if m := macs.get(jtext(d.Get("ad_actor_system"))); m != "" && m != topology.ZeroMAC {
+			if m := macs.get(d.text(f[bkAdActorSystem])); m != "" && m != topology.ZeroMAC {
 				b.AdActorSystem = m
 			}
-			if a := d.Get("ad_info"); a != nil && a.Type() == fastjson.TypeObject {
-				b.ActiveAggregator = &topology.Aggregator{ID: jint(a, "aggregator"), Ports: jint(a, "num_ports"),
-					ActorKey: jint(a, "actor_key"), PartnerKey: jint(a, "partner_key"), PartnerMAC: macs.get(jtext(a.Get("partner_mac")))}
+			if a := f[bkAdInfo]; d.typ(a) == jObject {
+				var g [nAdInfoKeys]int
+				d.fields(a, adInfoKeys, g[:])
+				b.ActiveAggregator = &topology.Aggregator{ID: d.int(g[aiAggregator]), Ports: d.int(g[aiNumPorts]),
+					ActorKey: d.int(g[aiActorKey]), PartnerKey: d.int(g[aiPartnerKey]), PartnerMAC: macs.get(d.text(g[aiPartnerMAC]))}
 			}
 			continue
 		case "bridge":
 			getBridge(ifname)
 			continue
 		case "vlan":
-			parent := jstr(l, "link")
+			parent := d.str(h.f[lkLink])
 			if parent == "" {
 				if base, _, ok := strings.Cut(ifname, "."); ok {
 					parent = base
 				}
 			}
-			out.VLANs = append(out.VLANs, topology.VLANIf{Name: ifname, Parent: parent, ID: jint(l, "linkinfo", "info_data", "id"), MTU: mtu})
+			out.VLANs = append(out.VLANs, topology.VLANIf{Name: ifname, Parent: parent, ID: d.int(d.get(h.info[liData], "id")), MTU: mtu})
 			if master != "" && info[master].kind == "bridge" {
 				br := getBridge(master)
 				br.Ports = append(br.Ports, ifname)
 			}
 			continue
 		}
-		if jstr(l, "link_type") != "ether" || notNICKinds[kind] {
+		if d.str(h.f[lkLinkType]) != "ether" || notNICKinds[kind] {
 			// lo and tunnels have no Ethernet link; a team device and Open
 			// vSwitch's ports are read from their own tools. Other
 			// Ethernet links (veth, dummy, macvlan, tap, …) are NICs with
@@ -237,27 +251,25 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 			}
 			continue
 		}
-		nic := topology.NIC{Name: ifname, MAC: macs.get(jtext(l.Get("address"))), MTU: mtu, State: state, Master: master}
-		nic.PermMAC = macs.get(jtext(l.Get("permaddr")))
-		if jstr(l, "linkinfo", "info_slave_kind") == "bond" && master != "" {
-			d := l.Get("linkinfo", "info_slave_data")
-			if d == nil {
-				d = &fastjson.Value{}
-			}
+		nic := topology.NIC{Name: ifname, MAC: macs.get(d.text(h.f[lkAddress])), MTU: mtu, State: state, Master: master}
+		nic.PermMAC = macs.get(d.text(h.f[lkPermAddr]))
+		if d.str(h.info[liSlaveKind]) == "bond" && master != "" {
+			var f [nSlaveKeys]int
+			d.fields(h.info[liSlaveData], slaveKeys, f[:])
 			if nic.PermMAC == "" {
-				nic.PermMAC = macs.get(jtext(d.Get("perm_hwaddr")))
+				nic.PermMAC = macs.get(d.text(f[skPermHWAddr]))
 			}
-			s := topology.Slave{Name: ifname, MIIStatus: linkStateOf(jtext(d.Get("mii_status"))), LinkFailures: jint(d, "link_failure_count"),
-				PermMAC: nic.PermMAC, QueueID: jint(d, "queue_id"), Source: file}
-			if id, ok := out.ranged(data, file, d, i, "ad_aggregator_id", ifname, 0, 65535); ok {
+			s := topology.Slave{Name: ifname, MIIStatus: linkStateOf(d.text(f[skMIIStatus])), LinkFailures: d.int(f[skLinkFailures]),
+				PermMAC: nic.PermMAC, QueueID: d.int(f[skQueueID]), Source: file}
+			if id, ok := out.ranged(d, file, f[skAggregatorID], "ad_aggregator_id", ifname, 0, 65535); ok {
 				s.AggregatorID = id
 			}
 			// A state byte out of range is unknown, not cast: 319 would
 			// read as 63 (in sync) and hide two errors.
-			if st, ok := out.ranged(data, file, d, i, "ad_actor_oper_port_state", ifname, 0, 255); ok {
+			if st, ok := out.ranged(d, file, f[skActorState], "ad_actor_oper_port_state", ifname, 0, 255); ok {
 				s.Actor = newPort(st)
 			}
-			if st, ok := out.ranged(data, file, d, i, "ad_partner_oper_port_state", ifname, 0, 255); ok {
+			if st, ok := out.ranged(d, file, f[skPartnerState], "ad_partner_oper_port_state", ifname, 0, 255); ok {
 				s.Partner = newPort(st)
 			}
 			b := getBond(master)
@@ -305,44 +317,147 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	return out, nil
 }
 
+// The members of `ip -json link` the snapshot reads, by object: a link,
+// its linkinfo, a bond's info_data and its ad_info, a slave's
+// info_slave_data.
+var (
+	linkKeys     = newJKeys("ifname", "ifindex", "master", "operstate", "mtu", "address", "permaddr", "link_type", "link", "linkinfo")
+	linkInfoKeys = newJKeys("info_kind", "info_slave_kind", "info_data", "info_slave_data")
+	bondKeys     = newJKeys("mode", "miimon", "updelay", "downdelay", "arp_interval", "arp_ip_target", "arp_validate", "primary", "active_slave",
+		"xmit_hash_policy", "min_links", "ad_lacp_rate", "ad_lacp_active", "ad_select", "ad_actor_system", "ad_info")
+	adInfoKeys = newJKeys("aggregator", "num_ports", "actor_key", "partner_key", "partner_mac")
+	slaveKeys  = newJKeys("perm_hwaddr", "mii_status", "link_failure_count", "queue_id", "ad_aggregator_id", "ad_actor_oper_port_state", "ad_partner_oper_port_state")
+)
+
+const (
+	lkIfname = iota
+	lkIfindex
+	lkMaster
+	lkOperstate
+	lkMTU
+	lkAddress
+	lkPermAddr
+	lkLinkType
+	lkLink
+	lkLinkInfo
+	nLinkKeys
+)
+
+const (
+	liKind = iota
+	liSlaveKind
+	liData
+	liSlaveData
+	nLinkInfoKeys
+)
+
+const (
+	bkMode = iota
+	bkMIIMon
+	bkUpDelay
+	bkDownDelay
+	bkARPInterval
+	bkARPTargets
+	bkARPValidate
+	bkPrimary
+	bkActiveSlave
+	bkXmitHashPolicy
+	bkMinLinks
+	bkLACPRate
+	bkLACPActive
+	bkAdSelect
+	bkAdActorSystem
+	bkAdInfo
+	nBondKeys
+)
+
+const (
+	aiAggregator = iota
+	aiNumPorts
+	aiActorKey
+	aiPartnerKey
+	aiPartnerMAC
+	nAdInfoKeys
+)
+
+const (
+	skPermHWAddr = iota
+	skMIIStatus
+	skLinkFailures
+	skQueueID
+	skAggregatorID
+	skActorState
+	skPartnerState
+	nSlaveKeys
+)
+
 // maxValueProblems bounds the bad values of one file reported one by one.
 const maxValueProblems = 20
 
-// ranged reads the integer at key in d, the info_slave_data of link i of
-// data: ok is false when it is absent or null, and also, with a problem
-// naming the file, line and column, when it is not an integer in [lo, hi].
-func (l *Links) ranged(data []byte, file string, d *fastjson.Value, i int, key, ifname string, lo, hi int) (int, bool) {
-	x := d.Get(key)
-	if x == nil || x.Type() == fastjson.TypeNull {
+// ranged reads the integer x (the value of key in a slave's
+// info_slave_data): ok is false when it is absent or null, and also, with
+// a problem naming the file, line and column, when it is not an integer
+// in [lo, hi].
+func (l *Links) ranged(d *jdoc, file string, x int, key, ifname string, lo, hi int) (int, bool) {
+	t := d.typ(x)
+	if t == jNull {
 		return 0, false
 	}
 	var n int
 	var err error
-	switch x.Type() {
-	case fastjson.TypeNumber:
-		n, err = x.Int()
-	case fastjson.TypeString:
-		b, _ := x.StringBytes()
-		n, err = strconv.Atoi(string(bytes.TrimSpace(b)))
+	switch t {
+	case jNumber:
+		var n64 int64
+		n64, err = parseInt64(d.text(x))
+		n = int(n64)
+	case jString:
+		n, err = strconv.Atoi(string(bytes.TrimSpace(d.text(x))))
 	default:
 		err = errors.ErrUnsupported // not a number: shown below
 	}
 	if err != nil || n < lo || n > hi {
-		shown := x.String()
-		if x.Type() == fastjson.TypeString {
-			b, _ := x.StringBytes()
-			shown = string(b)
-		}
 		if len(l.Problems) >= maxValueProblems {
-			// Placing each costs a scan of the file: bounded work.
 			l.more++
 			return 0, false
 		}
-		l.Problems = append(l.Problems, jsonValueError(file, data, []any{i, "linkinfo", "info_slave_data", key},
+		var shown string
+		if t == jString || t == jNumber {
+			shown = string(d.text(x))
+		} else {
+			shown = d.compact(x)
+		}
+		l.Problems = append(l.Problems, d.valueError(file, x,
 			"%s %s: %s is not an integer %d-%d: unknown", ifname, key, quote.Q(shown), lo, hi))
 		return 0, false
 	}
 	return n, true
+}
+
+// valueError is a ParseError at the value v.
+func (d *jdoc) valueError(file string, v int, format string, args ...any) *ParseError {
+	e := &ParseError{File: file, Msg: fmt.Sprintf(format, args...)}
+	e.Line, e.Col = jsonpos.LineCol(d.data, int64(v))
+	return e
+}
+
+// scalar is v's text (a string, number or bool), or the text of the
+// first element of a list or of the "value" of an object, as string: an
+// interned one when it is at most n bytes.
+func (d *jdoc) scalar(v, n int) string {
+	for {
+		switch d.typ(v) {
+		case jArray:
+			v = d.first(v)
+			if v < 0 {
+				return ""
+			}
+			continue
+		case jObject:
+			v = d.get(v, "value")
+			continue
+		}
+		return internShort(d.text(v), n)
+	}
 }
 
 // jsonError turns a JSON decoding error (encoding/json's or fastjson's)

@@ -2,10 +2,7 @@ package host
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -21,29 +18,6 @@ var ipLinkSeeds = []string{
 	`[{"ifindex":1,"ifname":"t0","link_type":"ether","address":12,"linkinfo":{"info_kind":"team"}},{"ifname":"v.5","link_type":"ether","master":"br0","linkinfo":{"info_kind":"vlan","info_data":{"id":5}}},{"ifname":"br0","linkinfo":{"info_kind":"bridge"}},{"ifname":"e1","link_type":"ether","master":"br0","operstate":true}]`,
 	`[{"ifname":"e1","link_type":"ether","master":"b9","linkinfo":{"info_slave_kind":"bond","info_slave_data":{"ad_actor_oper_port_state":1.5,"ad_partner_oper_port_state":null}}}]`,
 	`[1]`, `{}`, `[{"ifname":""}]`,
-}
-
-// checkIPLinkAgrees fails when ParseIPLinkJSON and the parser it was
-// before its scratch buffers read data differently.
-func checkIPLinkAgrees(t *testing.T, data []byte) {
-	t.Helper()
-	l, err := ParseIPLinkJSON(data, "f")
-	r, rerr := refParseIPLinkJSON(data, "f")
-	if fmt.Sprint(err) != fmt.Sprint(rerr) {
-		t.Fatalf("%q: error %v, want %v", data, err, rerr)
-	}
-	if !reflect.DeepEqual(l, r) {
-		var differ []string
-		lv, rv := reflect.ValueOf(l).Elem(), reflect.ValueOf(r).Elem()
-		for i := range lv.NumField() {
-			if lv.Type().Field(i).IsExported() && !reflect.DeepEqual(lv.Field(i).Interface(), rv.Field(i).Interface()) || !lv.Type().Field(i).IsExported() && fmt.Sprint(lv.Field(i)) != fmt.Sprint(rv.Field(i)) {
-				differ = append(differ, lv.Type().Field(i).Name)
-			}
-		}
-		a, _ := json.MarshalIndent(l, "", " ")
-		b, _ := json.MarshalIndent(r, "", " ")
-		t.Fatalf("%q: links differ in %v\n%s\nwant\n%s", data, differ, a, b)
-	}
 }
 
 // TestIPLinkJSONAgreesWithReference: ParseIPLinkJSON reads the capture

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/valyala/fastjson"
-
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -201,35 +199,44 @@ func viaProto(v string) topology.Protocol {
 // lldpcli always prints an object (a string for a chassis, say) is an
 // error at its line and column: such a file is not what lldpcli wrote.
 func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
-	root, parser, err := parseJSON(data, file)
+	d, root, err := scanJSON(data, file)
 	if err != nil {
 		return nil, err
 	}
-	defer parsers.Put(parser)
-	if root.Type() != fastjson.TypeObject {
-		return nil, jsonValueError(file, data, nil, "not lldpcli JSON: top level is not an object")
+	defer releaseJSON(d)
+	if d.typ(root) != jObject {
+		return nil, d.valueError(file, root, "not lldpcli JSON: top level is not an object")
 	}
-	lldp := root.Get("lldp")
-	if lldp == nil {
+	lldp := d.get(root, "lldp")
+	if lldp < 0 {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
-	p := &lldpJSON{data: data, file: file, root: root}
-	if n := countInterfaces(lldp); n > 0 {
+	p := &lldpJSON{d: d, file: file, root: root}
+	if n := p.countInterfaces(lldp); n > 0 {
 		p.out = make([]topology.Neighbour, 0, n)
 		p.addrs = make([]string, 0, n)
 		p.aggs = make([]topology.LinkAgg, 0, n)
 	}
-	for _, l := range p.objects(lldp) {
-		for _, ifc := range p.objects(l.Get("interface")) {
-			if name := scalar(ifc.Get("name")); name != "" {
+	for ls := p.objects(lldp); ; {
+		l := ls.next(d)
+		if l < 0 {
+			break
+		}
+		for ifcs := p.objects(d.get(l, "interface")); ; {
+			ifc := ifcs.next(d)
+			if ifc < 0 {
+				break
+			}
+			if name := d.scalar(d.get(ifc, "name"), 24); name != "" {
 				p.iface(name, ifc)
 				continue
 			}
 			// -f json: {"eth0": {...}}, possibly several keys
-			o, _ := ifc.Object()
-			o.Visit(func(k []byte, body *fastjson.Value) {
-				p.iface(string(k), p.object(body))
-			})
+			for k := d.first(ifc); k >= 0; {
+				key, body := d.member(k)
+				p.iface(internShort(d.keyText(key), 16), p.object(body))
+				k = d.next(body)
+			}
 		}
 	}
 	if p.err != nil {
@@ -244,26 +251,32 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 // countInterfaces is about how many neighbours an "lldp" value lists (a
 // size hint: the interfaces of its lists and objects, each key of -f
 // json's {"eth0": {...}} one).
-func countInterfaces(lldp *fastjson.Value) int {
+func (p *lldpJSON) countInterfaces(lldp int) int {
+	d := p.d
 	n := 0
-	count := func(ifc *fastjson.Value) {
-		if o, err := ifc.Object(); err == nil && ifc.Get("name") == nil {
-			n += o.Len()
+	count := func(ifc int) {
+		if d.typ(ifc) == jObject && d.get(ifc, "name") < 0 {
+			for k := d.first(ifc); k >= 0; {
+				_, v := d.member(k)
+				n++
+				k = d.next(v)
+			}
 		} else {
 			n++
 		}
 	}
-	each := func(v *fastjson.Value, f func(*fastjson.Value)) {
-		if a, err := v.Array(); err == nil {
-			for _, e := range a {
+	each := func(v int, f func(int)) {
+		switch d.typ(v) {
+		case jArray:
+			for e := d.first(v); e >= 0; e = d.next(e) {
 				f(e)
 			}
-		} else if v.Type() == fastjson.TypeObject {
+		case jObject:
 			f(v)
 		}
 	}
-	each(lldp, func(l *fastjson.Value) {
-		if ifcs := l.Get("interface"); ifcs != nil {
+	each(lldp, func(l int) {
+		if ifcs := d.get(l, "interface"); ifcs >= 0 {
 			each(ifcs, count)
 		}
 	})
@@ -273,9 +286,9 @@ func countInterfaces(lldp *fastjson.Value) int {
 // lldpJSON reads one lldpcli JSON document; err is its first wrongly
 // typed value.
 type lldpJSON struct {
-	data []byte
+	d    *jdoc
 	file string
-	root *fastjson.Value
+	root int
 	out  []topology.Neighbour
 	err  error
 	// The neighbours' management addresses and link-aggregation TLVs, in
@@ -284,84 +297,96 @@ type lldpJSON struct {
 	aggs  []topology.LinkAgg
 }
 
-// wrongType records that v is not of the type want names. Its path (and
-// so its line and column) is looked up only then.
-func (p *lldpJSON) wrongType(v *fastjson.Value, want string) {
+// wrongType records that v is not of the type want names. Its path is
+// looked up only then.
+func (p *lldpJSON) wrongType(v int, want string) {
 	if p.err != nil {
 		return
 	}
-	path, _ := pathTo(p.root, v, nil)
-	p.err = jsonValueError(p.file, p.data, path, "not lldpcli JSON: %s is %s, want %s", pathString(path), typeName(v.Type()), want)
+	path, _ := p.pathTo(p.root, v, nil)
+	p.err = p.d.valueError(p.file, v, "not lldpcli JSON: %s is %s, want %s", pathString(path), typeName(p.d.typ(v)), want)
 }
 
-// object returns v when it is an object, nil when it is absent or null;
+// object returns v when it is an object, jnone when it is absent or null;
 // any other type is recorded.
-func (p *lldpJSON) object(v *fastjson.Value) *fastjson.Value {
-	if v == nil || v.Type() == fastjson.TypeNull {
-		return nil
-	}
-	if v.Type() != fastjson.TypeObject {
+func (p *lldpJSON) object(v int) int {
+	switch p.d.typ(v) {
+	case jObject:
+		return v
+	case jNull:
+	default:
 		p.wrongType(v, "an object")
-		return nil
 	}
-	return v
+	return jnone
 }
 
 // objects returns v as a list of objects: a list as is, an object as one
 // element (lldpcli -f json prints one as an object, several as a list).
-// Other types, in v or as list elements, are recorded and left out.
-func (p *lldpJSON) objects(v *fastjson.Value) []*fastjson.Value {
-	switch {
-	case v == nil || v.Type() == fastjson.TypeNull:
-		return nil
-	case v.Type() == fastjson.TypeObject:
-		return []*fastjson.Value{v}
-	case v.Type() != fastjson.TypeArray:
-		p.wrongType(v, "an object or a list of objects")
-		return nil
-	}
-	a, _ := v.Array()
-	for i, e := range a {
-		if e.Type() != fastjson.TypeObject {
-			// Leave out what is not an object (recorded), keep the rest.
-			out := slices.Clone(a[:i])
-			for _, e := range a[i:] {
-				if o := p.object(e); o != nil {
-					out = append(out, o)
-				}
-			}
-			return out
+// Other types, in v or as list elements, are recorded (all of them, before
+// the caller walks the list) and left out.
+func (p *lldpJSON) objects(v int) jobjects {
+	d := p.d
+	switch d.typ(v) {
+	case jNull:
+		return jobjects{cur: jnone}
+	case jObject:
+		return jobjects{cur: v, one: true}
+	case jArray:
+		for e := d.first(v); e >= 0; e = d.next(e) {
+			p.object(e)
 		}
+		return jobjects{cur: d.first(v)}
 	}
-	return a
+	p.wrongType(v, "an object or a list of objects")
+	return jobjects{cur: jnone}
 }
 
-// pathTo returns the path (object keys and list indexes) from v to target
-// inside v's tree, as jsonpos.Find takes it.
-func pathTo(v, target *fastjson.Value, path []any) ([]any, bool) {
+// jobjects walks the objects objects found.
+type jobjects struct {
+	cur int // the next value, jnone at the end
+	one bool
+}
+
+// next is the next object, jnone at the end.
+func (it *jobjects) next(d *jdoc) int {
+	if it.one {
+		o := it.cur
+		it.cur, it.one = jnone, false
+		return o
+	}
+	for it.cur >= 0 && d.typ(it.cur) != jObject {
+		it.cur = d.next(it.cur)
+	}
+	o := it.cur
+	if o >= 0 {
+		it.cur = d.next(o)
+	}
+	return o
+}
+
+// pathTo returns the path (object keys and list indexes) from v to the
+// value at target, as the messages name it.
+func (p *lldpJSON) pathTo(v, target int, path []any) ([]any, bool) {
+	d := p.d
 	if v == target {
 		return path, true
 	}
-	switch v.Type() {
-	case fastjson.TypeArray:
-		a, _ := v.Array()
-		for i, e := range a {
-			if p, ok := pathTo(e, target, append(path, i)); ok {
+	switch d.typ(v) {
+	case jArray:
+		i := 0
+		for e := d.first(v); e >= 0; e = d.next(e) {
+			if p, ok := p.pathTo(e, target, append(path, i)); ok {
 				return p, true
 			}
+			i++
 		}
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		var found []any
-		o.Visit(func(k []byte, e *fastjson.Value) {
-			if found == nil {
-				if p, ok := pathTo(e, target, append(path, string(k))); ok {
-					found = p
-				}
+	case jObject:
+		for k := d.first(v); k >= 0; {
+			key, e := d.member(k)
+			if target >= e && target < d.end(e) {
+				return p.pathTo(e, target, append(path, string(d.keyText(key))))
 			}
-		})
-		if found != nil {
-			return found, true
+			k = d.next(e)
 		}
 	}
 	return nil, false
@@ -383,127 +408,152 @@ func pathString(path []any) string {
 	return b.String()
 }
 
-func typeName(t fastjson.Type) string {
+func typeName(t jtype) string {
 	switch t {
-	case fastjson.TypeString:
+	case jString:
 		return "a string"
-	case fastjson.TypeNumber:
+	case jNumber:
 		return "a number"
-	case fastjson.TypeTrue, fastjson.TypeFalse:
+	case jTrue, jFalse:
 		return "a boolean"
-	case fastjson.TypeArray:
+	case jArray:
 		return "a list"
-	case fastjson.TypeObject:
+	case jObject:
 		return "an object"
 	}
 	return "null"
 }
 
-// asList returns v as a list: a list as is, anything else as one element.
-func asList(v *fastjson.Value) []*fastjson.Value {
-	switch {
-	case v == nil || v.Type() == fastjson.TypeNull:
-		return nil
-	case v.Type() == fastjson.TypeArray:
-		a, _ := v.Array()
-		return a
-	}
-	return []*fastjson.Value{v}
-}
+// The members of lldpcli's objects the snapshot reads: an interface's, a
+// chassis', a port's, a VLAN's, an unknown TLV's.
+var (
+	ifaceKeys   = newJKeys("via", "chassis", "port", "vlan", "ppvid", "unknown-tlvs")
+	chassisKeys = newJKeys("id", "name", "descr", "mgmt-ip")
+	portKeys    = newJKeys("id", "descr", "mfs", "aggregation")
+	vlanKeys    = newJKeys("pvid", "vlan-id", "value")
+	tlvKeys     = newJKeys("oui", "subtype", "value")
+	idKeys      = newJKeys("type", "value")
+)
 
-// scalar returns a value's text: a string, number or bool, or the "value"
-// of {"value": x} / [{"value": x}].
-func scalar(v *fastjson.Value) string { return scalarN(v, 24) }
-
-// scalarN is scalar interning strings of at most n bytes: 0 for a text
-// that names one host's port (a switch port's description, "srv0042
-// ens1f0"), which no other host repeats.
-func scalarN(v *fastjson.Value, n int) string {
-	if v == nil {
-		return ""
-	}
-	switch v.Type() {
-	case fastjson.TypeArray:
-		a, _ := v.Array()
-		if len(a) > 0 {
-			return scalarN(a[0], n)
-		}
-		return ""
-	case fastjson.TypeObject:
-		return scalarN(v.Get("value"), n)
-	}
-	return internShort(jtext(v), n) // a scalar's text as jstr gives it; "" for null
-}
-
-func (p *lldpJSON) iface(name string, body *fastjson.Value) {
-	if body == nil {
+func (p *lldpJSON) iface(name string, body int) {
+	if body < 0 {
 		return
 	}
+	d := p.d
+	var f [6]int
+	d.fields(body, ifaceKeys, f[:])
 	b := nbBuilder{aggs: &p.aggs}
 	b.n.LocalPort = name
-	b.n.Protocol = viaProto(scalar(body.Get("via")))
+	b.n.Protocol = viaProto(d.scalar(f[0], 24))
 	addrs := len(p.addrs) // this neighbour's management addresses start there
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
-	for _, ch := range p.objects(body.Get("chassis")) {
-		o, _ := ch.Object()
+	for chs := p.objects(f[1]); ; {
+		ch := chs.next(d)
+		if ch < 0 {
+			break
+		}
 		cm := ch
-		if ch.Get("id") == nil && o.Len() == 1 {
-			o.Visit(func(k []byte, inner *fastjson.Value) {
-				if inner.Type() == fastjson.TypeObject {
-					b.n.SystemName = string(k)
-					cm = inner
-				}
-			})
+		if k := d.first(ch); k >= 0 {
+			// one member, not "id": the system name, its attributes inside
+			if key, inner := d.member(k); d.next(inner) < 0 && d.typ(inner) == jObject && d.get(ch, "id") < 0 {
+				b.n.SystemName = internShort(d.keyText(key), 24)
+				cm = inner
+			}
 		}
 		p.chassisFields(&b, cm)
 	}
 	if n := len(p.addrs); n > addrs {
 		b.n.MgmtAddrs = p.addrs[addrs:n:n] // (full: an append to it copies)
 	}
-	for _, pt := range p.objects(body.Get("port")) {
-		for _, id := range p.objects(pt.Get("id")) {
-			b.setPortID(scalar(id.Get("type")), scalar(id.Get("value")))
+	for pts := p.objects(f[2]); ; {
+		pt := pts.next(d)
+		if pt < 0 {
+			break
 		}
-		if d := scalarN(pt.Get("descr"), 0); d != "" {
-			b.n.PortDescr = d
+		var g [4]int
+		d.fields(pt, portKeys, g[:])
+		p.ids(g[0], b.setPortID)
+		if s := d.scalar(g[1], 0); s != "" {
+			b.n.PortDescr = s
 		}
-		if m := scalar(pt.Get("mfs")); m != "" {
+		if m := d.scalar(g[2], 24); m != "" {
 			b.n.MaxFrameSize, _ = strconv.Atoi(m)
 		}
-		if a := pt.Get("aggregation"); a != nil {
-			b.setAggregation(scalar(a))
+		if g[3] >= 0 {
+			b.setAggregation(d.scalar(g[3], 24))
 		}
 	}
-	for _, v := range p.objects(body.Get("vlan")) {
-		pv := scalar(v.Get("pvid"))
-		b.addVLAN(scalar(v.Get("vlan-id")), pv == "true" || pv == "yes", scalar(v.Get("value")) != "")
+	for vs := p.objects(f[3]); ; {
+		v := vs.next(d)
+		if v < 0 {
+			break
+		}
+		var g [3]int
+		d.fields(v, vlanKeys, g[:])
+		pv := d.scalar(g[0], 24)
+		b.addVLAN(d.scalar(g[1], 24), pv == "true" || pv == "yes", d.scalar(g[2], 24) != "")
 	}
-	if pv := scalar(body.Get("ppvid")); pv != "" {
+	if pv := d.scalar(f[4], 24); pv != "" {
 		b.addVLAN(pv, false, true)
 	}
-	for _, u := range p.objects(body.Get("unknown-tlvs")) {
-		for _, t := range p.objects(u.Get("unknown-tlv")) {
-			b.unknownTLV(scalar(t.Get("oui")), scalar(t.Get("subtype")), scalar(t.Get("value")))
+	for us := p.objects(f[5]); ; {
+		u := us.next(d)
+		if u < 0 {
+			break
+		}
+		for ts := p.objects(d.get(u, "unknown-tlv")); ; {
+			t := ts.next(d)
+			if t < 0 {
+				break
+			}
+			var g [3]int
+			d.fields(t, tlvKeys, g[:])
+			b.unknownTLV(d.scalar(g[0], 24), d.scalar(g[1], 24), d.scalar(g[2], 24))
 		}
 	}
 	b.done(&p.out, p.file)
 }
 
-func (p *lldpJSON) chassisFields(b *nbBuilder, cm *fastjson.Value) {
-	for _, id := range p.objects(cm.Get("id")) {
-		b.setChassisID(scalar(id.Get("type")), scalar(id.Get("value")))
+// ids calls set with the type and value of each ID object of v (a chassis'
+// or a port's "id").
+func (p *lldpJSON) ids(v int, set func(typ, v string)) {
+	d := p.d
+	for ids := p.objects(v); ; {
+		id := ids.next(d)
+		if id < 0 {
+			return
+		}
+		var g [2]int
+		d.fields(id, idKeys, g[:])
+		set(d.scalar(g[0], 24), d.scalar(g[1], 24))
 	}
-	if n := scalar(cm.Get("name")); n != "" {
+}
+
+func (p *lldpJSON) chassisFields(b *nbBuilder, cm int) {
+	d := p.d
+	var f [4]int
+	d.fields(cm, chassisKeys, f[:])
+	p.ids(f[0], b.setChassisID)
+	if n := d.scalar(f[1], 24); n != "" {
 		b.n.SystemName = n
 	}
-	if d := scalarN(cm.Get("descr"), math.MaxInt); d != "" {
+	if s := d.scalar(f[2], math.MaxInt); s != "" {
 		// a switch's description is long and every host NIC that hears
 		// the switch says it: held once (interned whatever its length)
-		b.n.SystemDescr = d
+		b.n.SystemDescr = s
 	}
-	for _, e := range asList(cm.Get("mgmt-ip")) {
-		if s := scalar(e); s != "" {
-			p.addrs = append(p.addrs, s) // iface makes them the neighbour's
+	// mgmt-ip: a list, or one value
+	switch v := f[3]; d.typ(v) {
+	case jNull:
+	case jArray:
+		for e := d.first(v); e >= 0; e = d.next(e) {
+			if s := d.scalar(e, 24); s != "" {
+				p.addrs = append(p.addrs, s) // iface makes them the neighbour's
+			}
+		}
+	default:
+		if s := d.scalar(v, 24); s != "" {
+			p.addrs = append(p.addrs, s)
 		}
 	}
 }

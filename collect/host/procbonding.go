@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
@@ -290,6 +291,9 @@ func (p *bondParser) atoi(key, v []byte) int {
 		return 0
 	}
 	v = firstFieldBytes(v) // "10000 Mbps"
+	if n, ok := digitsValue(v); ok {
+		return n
+	}
 	n, err := strconv.Atoi(string(v))
 	if err != nil {
 		p.errorf("%s: %s is not a number", key, quote.QBytes(v))
@@ -324,11 +328,11 @@ func (p *bondParser) feed(raw []byte) {
 		}
 		return
 	}
-	key, val, ok := bytes.Cut(line, []byte{':'})
-	if !ok {
+	colon := bytes.IndexByte(line, ':')
+	if colon < 0 {
 		return // "802.3ad info" and other headings
 	}
-	key, val = bytes.TrimSpace(key), bytes.TrimSpace(val)
+	key, val := bytes.TrimSpace(line[:colon]), bytes.TrimSpace(line[colon+1:])
 	lkb, ok := lowerASCII(&p.key, key, false)
 	if !ok {
 		lkb = []byte(strings.ToLower(string(key)))
@@ -468,6 +472,28 @@ func firstField(v string) string {
 
 // firstFieldBytes is firstField of bytes, without the list of fields.
 func firstFieldBytes(v []byte) []byte {
+	// ASCII (the kernel's text) is looked at byte by byte; anything else
+	// goes by unicode.IsSpace.
+	start := -1
+	for i, c := range v {
+		if c >= utf8.RuneSelf {
+			return firstFieldUnicode(v)
+		}
+		space := c == ' ' || c-'\t' <= '\r'-'\t' // \t \n \v \f \r
+		switch {
+		case start < 0 && !space:
+			start = i
+		case start >= 0 && space:
+			return v[start:i]
+		}
+	}
+	if start < 0 {
+		return nil // as bytes.TrimLeftFunc leaves nothing
+	}
+	return v[start:]
+}
+
+func firstFieldUnicode(v []byte) []byte {
 	v = bytes.TrimLeftFunc(v, unicode.IsSpace)
 	if i := bytes.IndexFunc(v, unicode.IsSpace); i >= 0 {
 		return v[:i]
@@ -545,4 +571,20 @@ func (p *bondParser) slaveField(lkb, key, val []byte) {
 		s.PartnerChurn = lowerWord(val)
 		p.seen |= sfPartnerChurn
 	}
+}
+
+// digitsValue is v's value when v is 1 to 18 decimal digits (what
+// strconv.Atoi would make of it), ok false otherwise.
+func digitsValue(v []byte) (int, bool) {
+	if len(v) == 0 || len(v) > 18 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }

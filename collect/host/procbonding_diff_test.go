@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 	"unsafe"
 
@@ -149,6 +150,23 @@ func TestProcBondingParserReuse(t *testing.T) {
 		bonds, errs, _ := ParseProcBonding(files[i], "f", "bond0")
 		if !reflect.DeepEqual(got[i].bonds, bonds) || got[i].errs != fmt.Sprint(errs) {
 			t.Fatalf("file %d read before others differs from a read after them", i)
+		}
+	}
+}
+
+// TestFirstFieldFastPaths: firstFieldBytes' ASCII path and digitsValue
+// read as the unicode and strconv forms they stand in for.
+func TestFirstFieldFastPaths(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\v\f\r\n", "10000 Mbps", "  full\t", "a\u00a0b", "\u0085x y", "é b", "x\u2003y z", "007", "-1", "+5", "123456789012345678", "1234567890123456789", "9 9"} {
+		v := []byte(s)
+		if got, want := firstFieldBytes(v), firstFieldUnicode(v); string(got) != string(want) || (got == nil) != (want == nil) {
+			t.Errorf("firstFieldBytes(%q) = %q, want %q", s, got, want)
+		}
+		f := firstFieldBytes(v)
+		n, ok := digitsValue(f)
+		an, err := strconv.Atoi(string(f))
+		if ok && (err != nil || an != n) {
+			t.Errorf("digitsValue(%q) = %d, Atoi %d %v", f, n, an, err)
 		}
 	}
 }
