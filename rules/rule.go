@@ -14,7 +14,6 @@ package rules
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -227,10 +226,6 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 	if len(bw) > 0 {
 		chunks = (len(ix.bonds) + bondChunk - 1) / bondChunk
 	}
-	local := ix.bonds
-	if chunks > 1 {
-		local = bySwitch(ix.bonds)
-	}
 	per := make([][]Finding, len(registry))
 	parts := make([][]Finding, chunks*len(bw)) // chunk k, rule j: k*len(bw)+j
 	work := make(chan int)                     // < len(site): a site rule, else a chunk
@@ -254,7 +249,7 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 				}
 				k := job - len(site)
 				c := &Context{Model: m, Params: p, ix: ix, hasPart: true,
-					part: local[k*bondChunk : min((k+1)*bondChunk, len(local))]}
+					part: ix.bonds[k*bondChunk : min((k+1)*bondChunk, len(ix.bonds))]}
 				for j, i := range bw {
 					out := &parts[k*len(bw)+j]
 					r := &registry[i]
@@ -290,37 +285,6 @@ func Run(m *topology.Model, p Params, enabled func(id string) bool) []Finding {
 		}
 	}
 	return mergeFindings(lists)
-}
-
-// bySwitch returns the bonds ordered by the first switch (in Model order)
-// their mapped slaves land on, bonds on no known switch last, each group
-// in host order: the bonds of a chunk then share a few switches, whose
-// ports, LAGs and links stay in the cache while the chunk is checked.
-// Hosts named in rack order are mostly in this order already; a site whose
-// names stripe hosts over the switches (the generated benchmark sites:
-// srv00001 on leaf001, srv00002 on leaf002, ...) is not, and each bond of a
-// chunk would touch other switches. A per-bond rule reports each bond's
-// findings together, so the order of the bonds changes no more than the
-// order of its list, which Run sorts and merges; a tie in report order is
-// two findings of one bond, which one list holds in their order.
-func bySwitch(bonds []bondView) []bondView {
-	key := make([]int64, len(bonds))
-	idx := make([]int32, len(bonds))
-	for i := range bonds {
-		idx[i] = int32(i)
-		key[i] = math.MaxInt64
-		for _, s := range bonds[i].mappedS {
-			if s.sw != nil {
-				key[i] = min(key[i], s.sw.ID)
-			}
-		}
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(key[a], key[b]) })
-	out := make([]bondView, len(bonds))
-	for i, j := range idx {
-		out[i] = bonds[j]
-	}
-	return out
 }
 
 // compareFindings is report order: severity (highest first), host, bond,
