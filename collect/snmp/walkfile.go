@@ -140,14 +140,14 @@ func (r *WalkReader) builder(name string, data []byte) *builder {
 	if cap(r.arena) < len(data) {
 		r.arena = make([]byte, 0, len(data)+len(data)/4)
 	}
-	return &builder{name: name, cur: r.vbs[:0], spans: r.spans[:0], text: r.text[:0], ownText: true,
+	return &builder{name: name, cur: r.vbs[:0], spans: r.spans[:0], text: r.text[:0], direct: true,
 		arena: r.arena[:0], scratch: r.scratch[:0], keep: &r.scratch}
 }
 
 // wholeFileBuilder is a builder sized for data, a file read whole: its
 // OIDs' text takes at most the file's size.
 func wholeFileBuilder(name string, data []byte) *builder {
-	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data)), ownText: true}
+	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data)), direct: true}
 }
 
 // varbindHint is about how many varbinds data holds: its lines, but no
@@ -462,14 +462,15 @@ type span struct{ lo, hi int }
 
 // builder collects varbinds with few allocations. Varbinds are filled in
 // chunks so that a large walk is never copied while it grows; the OIDs (and
-// OID values) of a chunk share one string; octet strings are cut from
-// shared blocks.
+// OID values) of a chunk share one string (of a file read whole: the text
+// buffer sized for it, see direct); octet strings are cut from shared
+// blocks.
 type builder struct {
 	name    string
 	done    [][]vendors.VarBind // full chunks, OIDs set
 	cur     []vendors.VarBind   // the chunk being filled, OIDs not yet set
-	spans   [][2]span           // per varbind of cur: OID, OID value (empty when none)
-	text    []byte              // the OIDs of cur
+	spans   [][2]span           // per varbind of cur: OID, OID value (empty when none); unused when direct
+	text    []byte              // the OIDs of cur (when direct: of every varbind)
 	total   int
 	arena   []byte
 	scratch []byte
@@ -477,12 +478,20 @@ type builder struct {
 	// hint sizes the first chunk when the number of varbinds is known
 	// about (a file read whole): one chunk, never copied into another.
 	hint int
-	// ownText: text was allocated for this builder's first chunk alone,
-	// so flush may turn it into a string without copying it.
-	ownText bool
+	// direct: text was allocated for this builder alone and holds every
+	// OID of the file (a file read whole: its OIDs take at most its
+	// size), so a varbind's OID is a string of text's bytes, set as the
+	// varbind is added: bytes of text a varbind's OID was cut from are
+	// never written again (text is only truncated back to before an OID
+	// no varbind took, and appended to; should an append move text, the
+	// strings cut before keep the old array alive, as it was).
+	direct bool
 	// keep, when set, is where the scratch buffer goes back to when the
 	// builder is done (a WalkReader's).
 	keep *[]byte
+	// slow: every snmprec line is read by the general path (snmprecLine
+	// without snmprecFast): what the tests compare the fast path with.
+	slow bool
 	// prevOID is the varbind OID appended last (appendVarbindOID);
 	// unsorted is set when one was not greater than the one before.
 	prevOID  []byte
@@ -529,6 +538,12 @@ func (b *builder) appendVarbindOID(oid []byte) (span, bool) {
 	if !validOID(oid[from:]) {
 		return span{}, false
 	}
+	return b.appendCheckedOID(oid, same), true
+}
+
+// appendCheckedOID is appendVarbindOID of oid, a valid OID that starts
+// with the same bytes as the one appended before.
+func (b *builder) appendCheckedOID(oid []byte, same int) span {
 	if len(b.prevOID) > 0 && oidOrder(b.prevOID, oid, same) >= 0 {
 		// Out of order (or repeated), or after a line dropped for its
 		// value that was: dropDuplicates looks at the whole walk.
@@ -541,42 +556,70 @@ func (b *builder) appendVarbindOID(oid []byte) (span, bool) {
 	// OID was appended is overwritten by the next append, which comes
 	// after the comparison).
 	b.prevOID = b.text[lo:len(b.text):len(b.text)]
-	return span{lo, len(b.text)}, true
+	return span{lo, len(b.text)}
 }
 
 func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
+	p := b.push(line, oid, voidSpan)
+	*p = v
+	if b.direct && voidSpan.hi > voidSpan.lo {
+		// A value a snapshot keeps (sysObjectID): its own string, so
+		// that keeping it does not keep the text of every OID.
+		p.OID = strings.Clone(b.textString(voidSpan))
+	}
+	b.commit()
+}
+
+// push adds a varbind at oid (a span of text) with a zero value, which
+// the caller fills in (add, or snmprecFast for a value without an OID)
+// before it calls commit.
+func (b *builder) push(line int, oid, voidSpan span) *vendors.Value {
 	if cap(b.cur) == 0 {
 		n := min(max(firstChunk, b.total/2), maxChunk)
 		if b.hint > 0 {
 			n, b.hint = b.hint, 0
-			b.spans = make([][2]span, 0, n)
+			if !b.direct {
+				b.spans = make([][2]span, 0, n)
+			}
 		}
 		b.cur = make([]vendors.VarBind, 0, n)
 	}
-	b.cur = append(b.cur, vendors.VarBind{Value: v, Line: line})
-	b.spans = append(b.spans, [2]span{oid, voidSpan})
+	b.cur = append(b.cur, vendors.VarBind{Line: line})
+	vb := &b.cur[len(b.cur)-1]
+	if b.direct {
+		vb.OID = b.textString(oid)
+	} else {
+		b.spans = append(b.spans, [2]span{oid, voidSpan})
+	}
 	b.total++
+	return &vb.Value
+}
+
+// commit ends the varbind push added, flushing a full chunk.
+func (b *builder) commit() {
 	if len(b.cur) == cap(b.cur) {
 		b.flush()
 	}
 }
 
-// flush sets the OIDs of the current chunk and starts a new one.
+// textString is the text at s as a string sharing its bytes (direct).
+func (b *builder) textString(s span) string {
+	return unsafe.String(unsafe.SliceData(b.text[s.lo:]), s.hi-s.lo)
+}
+
+// flush sets the OIDs of the current chunk (unless direct: they are set)
+// and starts a new one.
 func (b *builder) flush() {
 	if len(b.cur) == 0 {
 		return
 	}
-	var all string
-	if b.ownText {
-		// The text buffer sized for the whole file becomes the OIDs'
-		// string as it is: it is never written again (the next chunk, if
-		// any, starts a new buffer).
-		all = unsafe.String(unsafe.SliceData(b.text), len(b.text))
-		b.text, b.ownText = nil, false
-	} else {
-		all = string(b.text)
-		b.text = b.text[:0]
+	if b.direct {
+		b.done = append(b.done, b.cur)
+		b.cur = nil
+		return
 	}
+	all := string(b.text)
+	b.text = b.text[:0]
 	for i := range b.cur {
 		s := b.spans[i]
 		b.cur[i].OID = all[s[0].lo:s[0].hi]
@@ -907,6 +950,9 @@ func readSnmprecFrom(lr *lineReader, b *builder) result {
 }
 
 func (b *builder) snmprecLine(n int, line []byte) {
+	if !b.slow && b.snmprecFast(n, line) {
+		return
+	}
 	oid, rest, ok := bytes.Cut(line, []byte("|"))
 	if !ok {
 		b.errf(n, "not an snmprec record (want OID|TYPE|VALUE): %s", clip(line))
@@ -930,6 +976,144 @@ func (b *builder) snmprecLine(n int, line []byte) {
 		return
 	}
 	b.add(n, oidSpan, v, vs)
+}
+
+// snmprecFast reads the usual record in one pass over its OID and type:
+// a numeric OID, then an Integer32, an octet string (plain or hex), an
+// IpAddress (dotted or hex) or a Counter32, Gauge32, TimeTicks or
+// Counter64. It reports false, having changed nothing the walk shows, for
+// any other line, which snmprecLine then reads as it reads every line (and
+// says what is wrong with it): what this reads, it reads as that would
+// (FuzzReadSnmprec compares the two on every input).
+func (b *builder) snmprecFast(n int, line []byte) bool {
+	rest := line
+	if len(rest) > 0 && rest[0] == '.' {
+		rest = rest[1:]
+	}
+	// The OID: its arcs past those it shares with the one before (which
+	// were validated then), up to the '|' that ends it.
+	same := commonPrefix(rest, b.prevOID)
+	i := same
+	for i > 0 && rest[i-1] != '.' {
+		i--
+	}
+	for {
+		a := i
+		for i < len(rest) && rest[i]-'0' <= 9 {
+			i++
+		}
+		switch l := i - a; {
+		case l == 0, l > 10, l > 1 && rest[a] == '0':
+			return false
+		case l == 10 && string(rest[a:i]) > "4294967295":
+			return false
+		}
+		if i == len(rest) {
+			return false
+		}
+		if rest[i] == '|' {
+			break
+		}
+		if rest[i] != '.' {
+			return false
+		}
+		i++
+	}
+	oid := rest[:i]
+	rest = rest[i+1:]
+	// The type: up to three digits and an optional x.
+	code, j := 0, 0
+	for j < len(rest) && j < 3 && rest[j]-'0' <= 9 {
+		code = code*10 + int(rest[j]-'0')
+		j++
+	}
+	hex := j < len(rest) && rest[j] == 'x'
+	if hex {
+		j++
+	}
+	if j == 0 || j >= len(rest) || rest[j] != '|' {
+		return false
+	}
+	val := rest[j+1:]
+	var v vendors.Value
+	switch {
+	case code == 2 && !hex:
+		x, ok := parseInt(val)
+		if !ok || x < -1<<31 || x > 1<<31-1 {
+			return false
+		}
+		v = vendors.Value{Kind: vendors.KindInteger, Int: x}
+	case code == 4 && !hex:
+		v = vendors.Value{Kind: vendors.KindOctetString, Bytes: b.bytes(val)}
+	case hex && (code == 4 || code == 64 && len(val) == 8):
+		bs, ok := b.hexBytes(val)
+		if !ok {
+			return false
+		}
+		v = vendors.Value{Kind: vendors.KindOctetString, Bytes: bs}
+		if code == 64 {
+			v.Kind = vendors.KindIPAddress
+		}
+	case code == 64 && !hex:
+		ip, ok := parseIPv4(val)
+		if !ok {
+			return false
+		}
+		v = vendors.Value{Kind: vendors.KindIPAddress, Bytes: b.bytes(ip[:])}
+	case (code == 65 || code == 66 || code == 67 || code == 70) && !hex:
+		u, ok := parseUint(val)
+		if !ok || code != 70 && u > 1<<32-1 {
+			return false
+		}
+		v = vendors.Value{Kind: vendors.KindCounter32, Uint: u}
+		switch code {
+		case 66:
+			v.Kind = vendors.KindGauge32
+		case 67:
+			v.Kind = vendors.KindTimeTicks
+		case 70:
+			v.Kind = vendors.KindCounter64
+		}
+	default:
+		return false
+	}
+	*b.push(n, b.appendCheckedOID(oid, same), span{}) = v
+	b.commit()
+	return true
+}
+
+// hexBytes is b.bytes of the bytes the hex digits s spell (either case,
+// an even number of them), decoded in place.
+func (b *builder) hexBytes(s []byte) ([]byte, bool) {
+	n := len(s) / 2
+	if len(s)%2 != 0 {
+		return nil, false
+	}
+	if n == 0 {
+		return nil, true
+	}
+	var dst []byte
+	inArena := true
+	if len(b.arena)+n <= cap(b.arena) {
+		dst = b.arena[len(b.arena) : len(b.arena)+n : len(b.arena)+n]
+	} else if n > arenaChunk/8 {
+		dst, inArena = make([]byte, n), false
+	} else {
+		b.arena = make([]byte, 0, arenaChunk)
+		dst = b.arena[:n:n]
+	}
+	for k := range dst {
+		hi, ok1 := unhex(s[2*k])
+		lo, ok2 := unhex(s[2*k+1])
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		dst[k] = hi<<4 | lo
+	}
+	if inArena {
+		b.arena = b.arena[:len(b.arena)+n]
+	}
+	return dst, true
 }
 
 func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
