@@ -96,11 +96,35 @@ var (
 	evLinesN atomic.Int64
 )
 
-func lacpLine(form, i, v int) string { return evLine(evKey{form: form, i: i, v: v}) }
+// lacpLine is the evidence line of an integer-only form (see evLine).
+func (d *decoder) lacpLine(form, i, v int) string { return d.evLine(evKey{form: form, i: i, v: v}) }
+
+// evLine is evLine(k) looked up first in the lines d's scratch holds: a
+// copy of what the process-wide cache gave this scratch's decodes before,
+// which answers most lookups at the cost of one map probe (the
+// process-wide sync.Map costs several times that).
+func (d *decoder) evLine(k evKey) string {
+	if s, ok := d.sc.lines[k]; ok {
+		return s
+	}
+	s, key, cached := cachedEvLine(k)
+	if cached && len(d.sc.lines) < evLinesMax {
+		d.sc.lines[key] = s
+	}
+	return s
+}
 
 func evLine(k evKey) string {
+	s, _, _ := cachedEvLine(k)
+	return s
+}
+
+// cachedEvLine is evLine(k), and whether the process-wide cache holds
+// it: then key is k with copies of its names (never the walk's text).
+func cachedEvLine(k evKey) (_ string, key evKey, cached bool) {
 	if s, ok := evLines.Load(k); ok {
-		return s.(string)
+		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
+		return s.(string), k, true
 	}
 	var s string
 	switch k.form {
@@ -121,11 +145,12 @@ func evLine(k evKey) string {
 		// reader overwrites): its key holds copies.
 		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
 		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
-			return prev.(string)
+			return prev.(string), k, true
 		}
 		evLinesN.Add(1)
+		return s, k, true
 	}
-	return s
+	return s, evKey{}, false
 }
 
 // line formats an evidence line from its parts (strings and ints, nothing
@@ -178,6 +203,10 @@ type scratch struct {
 	aggPortRows []aggPortRow
 	locPorts    [2][]locPort
 	rems        [2][]remRow
+	// lines is this scratch's share of the evidence lines cache (see
+	// decoder.evLine): never cleared, as the process-wide cache is not;
+	// its keys are copies, never the walk's text.
+	lines map[evKey]string
 	// portNameIndex's normalised names and where each ends
 	nameText []byte
 	nameKeys []nameKey
@@ -193,7 +222,7 @@ var scratchPool = sync.Pool{New: func() any {
 		aggRows: map[int]*aggPortRow{}, isAgg: map[int]bool{}, texts: map[string]string{},
 		lagMembers: map[int][]int{}, evidence: map[int][]string{},
 		macs: map[string]string{}, byName: map[string]int{},
-		locs: [2]map[int]*locPort{{}, {}},
+		locs: [2]map[int]*locPort{{}, {}}, lines: map[evKey]string{},
 	}
 }}
 

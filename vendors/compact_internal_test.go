@@ -1,6 +1,7 @@
 package vendors
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -49,7 +50,12 @@ func TestEvLineKeysAreCopies(t *testing.T) {
 		vb("1.3.111.2.802.1.1.13.1.4.1.1.6.0.7.1.9", str("\x00\x1c\x73\xaa\xbb\xcd")),
 		vb("1.3.6.1.2.1.2.2.1.2.7", str("Ethernet7")),
 	})
+	// One P: the scratch the decode used is the one the pool gives
+	// next (its per-P slot), whose share of the cache is checked too.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	s, _ := Decode(w, "x")
+	sc := getScratch()
+	defer sc.release()
 	if len(s.Neighbours) != 1 || s.Neighbours[0].Source != "LLDP-MIB lldpRemTable.0.7.1" {
 		t.Fatalf("neighbours %+v: want one from lldpRemTable.0.7.1", s.Neighbours)
 	}
@@ -64,4 +70,41 @@ func TestEvLineKeysAreCopies(t *testing.T) {
 		}
 		return true
 	})
+	found := false
+	for key, v := range sc.lines {
+		found = found || v == "LLDP-MIB lldpRemTable.0.7.1"
+		if in(key.lo) || in(key.hi) {
+			t.Errorf("line %q in a scratch: its key %+v points into the walk", v, key)
+		}
+	}
+	if !found {
+		t.Errorf("the decode's scratch holds no line for its neighbour: %v", sc.lines)
+	}
+}
+
+// TestEvLineScratchSameAsShared: a decoder's evidence lines are the
+// process-wide cache's strings, looked up in its scratch or not, and a
+// line whose names are too long to cache is formatted and not kept.
+func TestEvLineScratchSameAsShared(t *testing.T) {
+	d := newDecoder(NewWalk(nil), nil)
+	defer d.sc.release()
+	for _, k := range []evKey{
+		{form: lineStack, i: 1000011, v: 2, lo: "Ethernet2", hi: "Port-Channel11"},
+		{form: lineAttached, i: 3, v: 1000011},
+		{form: lineActorState, i: 3, v: 0x3d},
+		{form: lineRemV1, lo: "0.9.1"},
+		{form: lineRemV2, lo: "0.9.1.2"},
+		{form: lineRemV1, lo: strings.Repeat("1.", evNamesMax)},
+	} {
+		for range 2 {
+			got, want := d.evLine(k), evLine(k)
+			if got != want {
+				t.Fatalf("%+v: %q, want %q", k, got, want)
+			}
+			_, inScratch := d.sc.lines[k]
+			if long := len(k.lo)+len(k.hi) > evNamesMax; inScratch == long || long == (unsafe.StringData(got) == unsafe.StringData(want)) {
+				t.Errorf("%+v: in the scratch %v, shared %v", k, inScratch, unsafe.StringData(got) == unsafe.StringData(want))
+			}
+		}
+	}
 }

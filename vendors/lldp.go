@@ -518,7 +518,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		if !isV1 {
 			src.form = lineRemV2
 		}
-		n.Source = evLine(src)
+		n.Source = d.evLine(src)
 		d.s.Neighbours[kept] = *n
 		kept++
 	}

@@ -576,7 +576,7 @@ func (d *decoder) lags() {
 			continue
 		}
 		if d.ports[lo] != nil && d.ports[lo].Type == "ethernet" {
-			addMember(hi, lo, evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
+			addMember(hi, lo, d.evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
 		}
 	}
 	// IEEE8023-LAG-MIB: the aggregator a port is attached to or, when the
@@ -585,7 +585,7 @@ func (d *decoder) lags() {
 	for _, a := range d.sortedAggRows() {
 		switch {
 		case a.attached != 0 && a.attached != a.ifIndex && isAgg[a.attached]:
-			addMember(a.attached, a.ifIndex, lacpLine(lineAttached, a.ifIndex, a.attached))
+			addMember(a.attached, a.ifIndex, d.lacpLine(lineAttached, a.ifIndex, a.attached))
 		case a.selected != 0 && a.selected != a.ifIndex:
 			why := "not attached"
 			if !a.haveAttached {
@@ -682,12 +682,12 @@ func (d *decoder) lags() {
 			pl.Mode = ""
 		}
 		pl.Evidence, evs = evs[:1:3], evs[3:]
-		pl.Evidence[0] = lacpLine(lineAttached, a.ifIndex, a.attached)
+		pl.Evidence[0] = d.lacpLine(lineAttached, a.ifIndex, a.attached)
 		if !a.haveAttached {
 			pl.Evidence[0] = d.line("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.", a.ifIndex, ", dot3adAggPortSelectedAggID.", a.ifIndex, " = ", a.selected, " taken")
 		}
 		if a.haveActorState {
-			pl.Evidence = append(pl.Evidence, lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
+			pl.Evidence = append(pl.Evidence, d.lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
 		}
 		if a.havePState {
 			pl.Evidence = append(pl.Evidence, d.line("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.", a.ifIndex, " = ", lacpStateText(a.partner.State), ", partner system ", a.partner.System))
