@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -110,5 +111,38 @@ func TestSnmprecFastTakesTheUsualLines(t *testing.T) {
 	}
 	if vbs := b.finish(); len(vbs) != 11 || b.unsorted {
 		t.Errorf("%d varbinds, unsorted %v", len(vbs), b.unsorted)
+	}
+}
+
+// TestWalkReaderAdoptsChunkedVarbinds: a file of more varbinds than the
+// reader guesses from its size (short lines) is read whole all the same,
+// and the reader keeps the slice they were gathered into, so that reading
+// it again takes no new one.
+func TestWalkReaderAdoptsChunkedVarbinds(t *testing.T) {
+	var sb strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&sb, "1.%d|2|%d\n", i, i%3)
+	}
+	data := []byte(sb.String())
+	vbs, errs := ReadSnmprec(bytes.NewReader(data), "fuzz")
+	if len(vbs) != 3000 || len(errs) > 0 || len(data)/40+64 >= 3000 {
+		t.Fatalf("%d varbinds, errors %v, guess %d", len(vbs), errs, len(data)/40+64)
+	}
+	var wr WalkReader
+	var first *vendors.VarBind
+	for round := range 3 {
+		w, errs := wr.ReadSnmprec(bytes.Clone(data), nil, "fuzz")
+		if !reflect.DeepEqual(w.All(), vbs) || len(errs) > 0 {
+			t.Fatalf("round %d: the pooled walk differs (%d varbinds, errors %v)", round, w.Len(), errs)
+		}
+		if cap(wr.vbs) < len(vbs) {
+			t.Fatalf("round %d: the reader keeps room for %d varbinds, want %d", round, cap(wr.vbs), len(vbs))
+		}
+		if round == 1 {
+			first = unsafe.SliceData(wr.vbs)
+		} else if round == 2 && unsafe.SliceData(wr.vbs) != first {
+			t.Errorf("reading the file again took a new slice of varbinds")
+		}
+		wr.Release()
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
@@ -79,7 +80,6 @@ func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBi
 // goroutine at a time; the zero value is ready to use.
 type WalkReader struct {
 	vbs     []vendors.VarBind
-	spans   [][2]span
 	text    []byte
 	arena   []byte
 	scratch []byte
@@ -89,6 +89,7 @@ type WalkReader struct {
 // walk is empty (never nil) when no varbind could be read.
 func (r *WalkReader) ReadSnmprec(data []byte, readErr error, name string) (*vendors.Walk, []error) {
 	res := readSnmprecFrom(newBytesLineReader(data, readErr), r.builder(name, data))
+	r.adopt(res.vbs)
 	return res.walk(), res.allErrors()
 }
 
@@ -96,7 +97,18 @@ func (r *WalkReader) ReadSnmprec(data []byte, readErr error, name string) (*vend
 // ReadSnmprec is ReadSnmprecBytes'.
 func (r *WalkReader) ReadSnmpwalk(data []byte, readErr error, name string) (*vendors.Walk, []error) {
 	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), r.builder(name, data))
+	r.adopt(res.vbs)
 	return res.walk(), res.allErrors()
+}
+
+// adopt keeps vbs, the varbinds just read, as the buffer the next file's
+// are read into when it is larger than the one r has: a file with more
+// varbinds than builder guessed was read in chunks and copied into one
+// slice, which the next file of that size then needs no more.
+func (r *WalkReader) adopt(vbs []vendors.VarBind) {
+	if cap(vbs) > cap(r.vbs) {
+		r.vbs = vbs[:0]
+	}
 }
 
 // Pooled readers keep buffers for files up to about this size; Release
@@ -115,7 +127,7 @@ func (r *WalkReader) Release() {
 		r.arena = nil
 	}
 	if cap(r.vbs) > most/32 { // one varbind a 32-byte line
-		r.vbs, r.spans = nil, nil
+		r.vbs = nil
 	}
 	if cap(r.scratch) > most {
 		r.scratch = nil
@@ -123,14 +135,12 @@ func (r *WalkReader) Release() {
 }
 
 // builder is a builder sized for data, a file read whole, on r's buffers,
-// grown (with room to spare) when data needs more.
+// grown (with room to spare) when data needs more. Its varbinds are
+// guessed from the file's size, not counted (a pass over the file): a
+// file of shorter lines is read in more chunks (see adopt).
 func (r *WalkReader) builder(name string, data []byte) *builder {
-	n := varbindHint(data)
-	if cap(r.vbs) < n {
+	if n := len(data)/40 + 64; cap(r.vbs) < n {
 		r.vbs = make([]vendors.VarBind, 0, n+n/4)
-	}
-	if cap(r.spans) < n {
-		r.spans = make([][2]span, 0, n+n/4)
 	}
 	// The OIDs' text and the values' bytes each take at most the file's
 	// size (when more is needed, the builder allocates as it would anyway).
@@ -140,7 +150,7 @@ func (r *WalkReader) builder(name string, data []byte) *builder {
 	if cap(r.arena) < len(data) {
 		r.arena = make([]byte, 0, len(data)+len(data)/4)
 	}
-	return &builder{name: name, cur: r.vbs[:0], spans: r.spans[:0], text: r.text[:0], direct: true,
+	return &builder{name: name, cur: r.vbs[:0], text: r.text[:0], direct: true,
 		arena: r.arena[:0], scratch: r.scratch[:0], keep: &r.scratch}
 }
 
@@ -414,11 +424,14 @@ func (l *lineReader) counted(b []byte) []byte {
 	if l.n == 1 {
 		b = bytes.TrimPrefix(b, utf8BOM)
 	}
-	b = bytes.TrimSuffix(b, newline)
-	return bytes.TrimSuffix(b, carriageReturn)
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
 }
-
-var newline, carriageReturn = []byte{'\n'}, []byte{'\r'}
 
 func (l *lineReader) keep(b []byte) {
 	if l.tooLong {
@@ -570,19 +583,40 @@ func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
 	b.commit()
 }
 
+// addValue is add of a value that is not an OID, the varbind written
+// once (snmprecFast).
+func (b *builder) addValue(line int, oid span, v vendors.Value) {
+	if cap(b.cur) == 0 {
+		b.newChunk()
+	}
+	vb := vendors.VarBind{Value: v, Line: line}
+	if b.direct {
+		vb.OID = b.textString(oid)
+	} else {
+		b.spans = append(b.spans, [2]span{oid, {}})
+	}
+	b.cur = append(b.cur, vb)
+	b.total++
+	b.commit()
+}
+
+// newChunk starts the chunk varbinds are added to.
+func (b *builder) newChunk() {
+	n := min(max(firstChunk, b.total/2), maxChunk)
+	if b.hint > 0 {
+		n, b.hint = b.hint, 0
+		if !b.direct {
+			b.spans = make([][2]span, 0, n)
+		}
+	}
+	b.cur = make([]vendors.VarBind, 0, n)
+}
+
 // push adds a varbind at oid (a span of text) with a zero value, which
-// the caller fills in (add, or snmprecFast for a value without an OID)
-// before it calls commit.
+// the caller (add) fills in before it calls commit.
 func (b *builder) push(line int, oid, voidSpan span) *vendors.Value {
 	if cap(b.cur) == 0 {
-		n := min(max(firstChunk, b.total/2), maxChunk)
-		if b.hint > 0 {
-			n, b.hint = b.hint, 0
-			if !b.direct {
-				b.spans = make([][2]span, 0, n)
-			}
-		}
-		b.cur = make([]vendors.VarBind, 0, n)
+		b.newChunk()
 	}
 	b.cur = append(b.cur, vendors.VarBind{Line: line})
 	vb := &b.cur[len(b.cur)-1]
@@ -920,7 +954,7 @@ func (b *builder) readLines(lr *lineReader, line func(n int, l []byte), skipped,
 			b.errf(lr.n, "line longer than %d bytes, skipped", maxLineLen)
 			continue
 		}
-		if len(bytes.TrimSpace(l)) > 0 {
+		if len(l) > 0 && l[0] > ' ' && l[0] < utf8.RuneSelf || len(bytes.TrimSpace(l)) > 0 {
 			nonBlank++
 		}
 		line(lr.n, l)
@@ -941,7 +975,9 @@ func readSnmprec(r io.Reader, name string) result {
 func readSnmprecFrom(lr *lineReader, b *builder) result {
 	nothing := func() {}
 	return b.readLines(lr, func(n int, line []byte) {
-		line = bytes.TrimSpace(line) // snmpsim strips every record
+		if n := len(line); n == 0 || line[0] <= ' ' || line[0] >= utf8.RuneSelf || line[n-1] <= ' ' || line[n-1] >= utf8.RuneSelf {
+			line = bytes.TrimSpace(line) // snmpsim strips every record
+		}
 		if len(line) == 0 || line[0] == '#' {
 			return
 		}
@@ -1077,8 +1113,7 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 	default:
 		return false
 	}
-	*b.push(n, b.appendCheckedOID(oid, same), span{}) = v
-	b.commit()
+	b.addValue(n, b.appendCheckedOID(oid, same), v)
 	return true
 }
 
