@@ -278,11 +278,8 @@ func (d *decoder) port(ifIndex int) *topology.Port {
 // countRows is the number of rows under a column (what a decoder sizes
 // its tables from before reading them).
 func (d *decoder) countRows(prefix string) int {
-	n := 0
-	for range d.w.Rows(prefix) {
-		n++
-	}
-	return n
+	start, end, _ := d.w.column(prefix)
+	return end - start
 }
 
 // textLike is v.Text(), or same when the text equals it: an interface's

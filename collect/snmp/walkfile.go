@@ -583,19 +583,24 @@ func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
 	b.commit()
 }
 
-// addValue is add of a value that is not an OID, the varbind written
-// once (snmprecFast).
-func (b *builder) addValue(line int, oid span, v vendors.Value) {
+// addValue is add of a value that is not an OID (snmprecFast): the
+// varbind's fields are written one by one in place, each pointer with its
+// own write barrier (copying a whole VarBind in takes the bulk barrier, a
+// look at every word, while the collector runs).
+func (b *builder) addValue(line int, oid span, kind vendors.Kind, i int64, u uint64, bs []byte) {
 	if cap(b.cur) == 0 {
 		b.newChunk()
 	}
-	vb := vendors.VarBind{Value: v, Line: line}
+	b.cur = b.cur[:len(b.cur)+1] // (a full chunk is flushed: there is room)
+	vb := &b.cur[len(b.cur)-1]
 	if b.direct {
 		vb.OID = b.textString(oid)
 	} else {
+		vb.OID = ""
 		b.spans = append(b.spans, [2]span{oid, {}})
 	}
-	b.cur = append(b.cur, vb)
+	vb.Value.Kind, vb.Value.Int, vb.Value.Uint, vb.Value.Bytes, vb.Value.OID = kind, i, u, bs, ""
+	vb.Line = line
 	b.total++
 	b.commit()
 }
@@ -1071,49 +1076,55 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 		return false
 	}
 	val := rest[j+1:]
-	var v vendors.Value
+	var (
+		kind vendors.Kind
+		x    int64
+		u    uint64
+		bs   []byte
+		ok   bool
+	)
 	switch {
 	case code == 2 && !hex:
-		x, ok := parseInt(val)
+		x, ok = parseInt(val)
 		if !ok || x < -1<<31 || x > 1<<31-1 {
 			return false
 		}
-		v = vendors.Value{Kind: vendors.KindInteger, Int: x}
+		kind = vendors.KindInteger
 	case code == 4 && !hex:
-		v = vendors.Value{Kind: vendors.KindOctetString, Bytes: b.bytes(val)}
+		kind, bs = vendors.KindOctetString, b.bytes(val)
 	case hex && (code == 4 || code == 64 && len(val) == 8):
-		bs, ok := b.hexBytes(val)
-		if !ok {
+		if bs, ok = b.hexBytes(val); !ok {
 			return false
 		}
-		v = vendors.Value{Kind: vendors.KindOctetString, Bytes: bs}
+		kind = vendors.KindOctetString
 		if code == 64 {
-			v.Kind = vendors.KindIPAddress
+			kind = vendors.KindIPAddress
 		}
 	case code == 64 && !hex:
 		ip, ok := parseIPv4(val)
 		if !ok {
 			return false
 		}
-		v = vendors.Value{Kind: vendors.KindIPAddress, Bytes: b.bytes(ip[:])}
+		kind, bs = vendors.KindIPAddress, b.bytes(ip[:])
 	case (code == 65 || code == 66 || code == 67 || code == 70) && !hex:
-		u, ok := parseUint(val)
+		u, ok = parseUint(val)
 		if !ok || code != 70 && u > 1<<32-1 {
 			return false
 		}
-		v = vendors.Value{Kind: vendors.KindCounter32, Uint: u}
 		switch code {
+		case 65:
+			kind = vendors.KindCounter32
 		case 66:
-			v.Kind = vendors.KindGauge32
+			kind = vendors.KindGauge32
 		case 67:
-			v.Kind = vendors.KindTimeTicks
+			kind = vendors.KindTimeTicks
 		case 70:
-			v.Kind = vendors.KindCounter64
+			kind = vendors.KindCounter64
 		}
 	default:
 		return false
 	}
-	b.addValue(n, b.appendCheckedOID(oid, same), v)
+	b.addValue(n, b.appendCheckedOID(oid, same), kind, x, u, bs)
 	return true
 }
 
