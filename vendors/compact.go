@@ -1,6 +1,7 @@
 package vendors
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,46 @@ func fit[T any](s []T) []T {
 		return s
 	}
 	return append(make([]T, 0, len(s)), s...)
+}
+
+// sortBy sorts s as slices.SortFunc(s, cmp) does (stable:
+// slices.SortStableFunc), each element moved once: the order is found
+// among the elements' positions (perm, a scratch buffer), which go through
+// the same comparisons a sort of s makes and so end in the same order, and
+// the elements then follow it. A LAG or a neighbour is a few hundred
+// bytes, which a sort of s would move many times.
+func sortBy[T any](s []T, perm *[]int32, stable bool, cmp func(a, b *T) int) {
+	if len(s) < 2 {
+		return
+	}
+	p := (*perm)[:0]
+	for i := range s {
+		p = append(p, int32(i))
+	}
+	*perm = p
+	by := func(a, b int32) int { return cmp(&s[a], &s[b]) }
+	if stable {
+		slices.SortStableFunc(p, by)
+	} else {
+		slices.SortFunc(p, by)
+	}
+	// p[j] is where the element that goes to j is: follow each cycle.
+	for i := range s {
+		if p[i] == int32(i) {
+			continue
+		}
+		first, j := s[i], i
+		for {
+			k := int(p[j])
+			p[j] = int32(j)
+			if k == i {
+				s[j] = first
+				break
+			}
+			s[j] = s[k]
+			j = k
+		}
+	}
 }
 
 // slab hands out zeroed values of T from chunks of several: one
@@ -207,6 +248,8 @@ type scratch struct {
 	// decoder.evLine): never cleared, as the process-wide cache is not;
 	// its keys are copies, never the walk's text.
 	lines map[evKey]string
+	// perm is sortBy's scratch
+	perm []int32
 	// portNameIndex's normalised names and where each ends
 	nameText []byte
 	nameKeys []nameKey

@@ -1,7 +1,10 @@
 package vendors
 
 import (
+	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -104,6 +107,41 @@ func TestEvLineScratchSameAsShared(t *testing.T) {
 			_, inScratch := d.sc.lines[k]
 			if long := len(k.lo)+len(k.hi) > evNamesMax; inScratch == long || long == (unsafe.StringData(got) == unsafe.StringData(want)) {
 				t.Errorf("%+v: in the scratch %v, shared %v", k, inScratch, unsafe.StringData(got) == unsafe.StringData(want))
+			}
+		}
+	}
+}
+
+// TestSortBySameAsSort: sortBy leaves a slice as slices.SortFunc and
+// slices.SortStableFunc do, with keys that repeat (where an unstable sort
+// is free to order equals as it likes: sortBy must make the same choice),
+// for lengths 0 to 150.
+func TestSortBySameAsSort(t *testing.T) {
+	type elem struct {
+		key  int
+		name string
+		pad  [8]int
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var perm []int32
+	for n := range 151 {
+		for _, keys := range []int{1, 3, n/2 + 1, 4 * n} {
+			s := make([]elem, n)
+			for i := range s {
+				s[i] = elem{key: rng.IntN(keys + 1), name: strconv.Itoa(i)}
+			}
+			by := func(a, b *elem) int { return a.key - b.key }
+			for _, stable := range []bool{false, true} {
+				got, want := slices.Clone(s), slices.Clone(s)
+				sortBy(got, &perm, stable, by)
+				if stable {
+					slices.SortStableFunc(want, func(a, b elem) int { return by(&a, &b) })
+				} else {
+					slices.SortFunc(want, func(a, b elem) int { return by(&a, &b) })
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("n %d, %d keys, stable %v:\n got %v\nwant %v", n, keys, stable, got, want)
+				}
 			}
 		}
 	}

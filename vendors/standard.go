@@ -982,9 +982,15 @@ func (d *decoder) finish() {
 		slices.Sort(d.s.Ports[i].Tagged)
 		slices.Sort(d.s.Ports[i].Untagged)
 	}
-	slices.SortFunc(d.s.LAGs, func(a, b topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(d.s.Neighbours, func(a, b topology.Neighbour) int {
-		return cmp.Or(cmp.Compare(a.LocalPort, b.LocalPort), cmp.Compare(a.ChassisID, b.ChassisID), cmp.Compare(a.PortID, b.PortID))
+	sortBy(d.s.LAGs, &d.sc.perm, false, func(a, b *topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
+	sortBy(d.s.Neighbours, &d.sc.perm, true, func(a, b *topology.Neighbour) int {
+		if c := cmp.Compare(a.LocalPort, b.LocalPort); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ChassisID, b.ChassisID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PortID, b.PortID)
 	})
 	slices.SortFunc(d.s.FDB, func(a, b topology.FDBEntry) int {
 		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(a.VLAN, b.VLAN), cmp.Compare(a.Port, b.Port))
