@@ -166,7 +166,8 @@ func (d *decoder) portNameIndex() *portNames {
 	}
 	slices.Sort(ifxs)
 	d.sc.ifxs = ifxs
-	return &portNames{d: d, m: d.sc.byName, ifxs: ifxs}
+	d.names = portNames{d: d, m: d.sc.byName, ifxs: ifxs}
+	return &d.names
 }
 
 // lookup is the ifIndex of the port whose name normalises to key.

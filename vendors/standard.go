@@ -123,6 +123,8 @@ type decoder struct {
 	// switch's Ports as it is (see finish). Ports beyond its capacity are
 	// allocated one by one.
 	portArr []topology.Port
+	// names is portNameIndex's index (held here: no allocation of its own)
+	names portNames
 	// sortedRows is sortedAggRows, once made.
 	sortedRows []*aggPortRow
 	// buf is scratch for the evidence lines formatted here (see line).
