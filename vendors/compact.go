@@ -133,7 +133,7 @@ type evKey struct {
 }
 
 var (
-	evLines  sync.Map // evKey -> string
+	evLines  sync.Map // evKey -> *evEntry
 	evLinesN atomic.Int64
 )
 
@@ -160,12 +160,20 @@ func evLine(k evKey) string {
 	return s
 }
 
+// evEntry is a line of the process-wide cache, with the key it is
+// stored under (its names copies of the walk's, never the walk's text),
+// which a decoder's scratch is given for its own copy.
+type evEntry struct {
+	line string
+	key  evKey
+}
+
 // cachedEvLine is evLine(k), and whether the process-wide cache holds
 // it: then key is k with copies of its names (never the walk's text).
 func cachedEvLine(k evKey) (_ string, key evKey, cached bool) {
-	if s, ok := evLines.Load(k); ok {
-		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
-		return s.(string), k, true
+	if e, ok := evLines.Load(k); ok {
+		e := e.(*evEntry)
+		return e.line, e.key, true
 	}
 	var s string
 	switch k.form {
@@ -185,8 +193,9 @@ func cachedEvLine(k evKey) (_ string, key evKey, cached bool) {
 		// row's index is a piece of the walk's OID text, which a pooled
 		// reader overwrites): its key holds copies.
 		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
-		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
-			return prev.(string), k, true
+		if prev, loaded := evLines.LoadOrStore(k, &evEntry{s, k}); loaded {
+			e := prev.(*evEntry)
+			return e.line, e.key, true
 		}
 		evLinesN.Add(1)
 		return s, k, true

@@ -68,8 +68,9 @@ func TestEvLineKeysAreCopies(t *testing.T) {
 		return s != "" && p >= lo && p < hi
 	}
 	evLines.Range(func(k, v any) bool {
-		if key := k.(evKey); in(key.lo) || in(key.hi) {
-			t.Errorf("cached line %q: its key %+v points into the walk", v, key)
+		e := v.(*evEntry)
+		if key := k.(evKey); in(key.lo) || in(key.hi) || in(e.key.lo) || in(e.key.hi) || key != e.key {
+			t.Errorf("cached line %q: its key %+v (entry's %+v) points into the walk", e.line, key, e.key)
 		}
 		return true
 	})
