@@ -137,8 +137,25 @@ var (
 	evLinesN atomic.Int64
 )
 
-// lacpLine is the evidence line of an integer-only form (see evLine).
-func (d *decoder) lacpLine(form, i, v int) string { return d.evLine(evKey{form: form, i: i, v: v}) }
+// lacpLine is the evidence line of an integer-only form (see evLine),
+// looked up in the scratch by the three integers packed in one word when
+// they fit (an ifIndex and an aggregator or a state: they do), a cheaper
+// key than an evKey's.
+func (d *decoder) lacpLine(form, i, v int) string {
+	const bits = 29
+	if uint(i) >= 1<<bits || uint(v) >= 1<<bits {
+		return d.evLine(evKey{form: form, i: i, v: v})
+	}
+	packed := uint64(form)<<(2*bits) | uint64(i)<<bits | uint64(v)
+	if s, ok := d.sc.intLines[packed]; ok {
+		return s
+	}
+	s, _, cached := cachedEvLine(evKey{form: form, i: i, v: v})
+	if cached && len(d.sc.intLines) < evLinesMax {
+		d.sc.intLines[packed] = s
+	}
+	return s
+}
 
 // evLine is evLine(k) looked up first in the lines d's scratch holds: a
 // copy of what the process-wide cache gave this scratch's decodes before,
@@ -257,6 +274,8 @@ type scratch struct {
 	// decoder.evLine): never cleared, as the process-wide cache is not;
 	// its keys are copies, never the walk's text.
 	lines map[evKey]string
+	// intLines is lines for lacpLine's integer-only forms, by packed key
+	intLines map[uint64]string
 	// perm is sortBy's scratch
 	perm []int32
 	// portNameIndex's normalised names and where each ends
@@ -274,7 +293,7 @@ var scratchPool = sync.Pool{New: func() any {
 		aggRows: map[int]*aggPortRow{}, isAgg: map[int]bool{}, texts: map[string]string{},
 		lagMembers: map[int][]int{}, evidence: map[int][]string{},
 		macs: map[string]string{}, byName: map[string]int{},
-		locs: [2]map[int]*locPort{{}, {}}, lines: map[evKey]string{},
+		locs: [2]map[int]*locPort{{}, {}}, lines: map[evKey]string{}, intLines: map[uint64]string{},
 	}
 }}
 

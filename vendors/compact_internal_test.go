@@ -147,3 +147,26 @@ func TestSortBySameAsSort(t *testing.T) {
 		}
 	}
 }
+
+// TestLacpLineSameAsEvLine: the integer-only lines looked up by packed
+// key are the process-wide cache's strings for the same integers, also
+// at the edges of what packs (and past them, where the evKey is used).
+func TestLacpLineSameAsEvLine(t *testing.T) {
+	d := newDecoder(NewWalk(nil), nil)
+	defer d.sc.release()
+	for _, form := range []int{lineAttached, lineActorState} {
+		for _, i := range []int{0, 1, 7, 1000007, 1<<29 - 1, 1 << 29, 1 << 31} {
+			for _, v := range []int{0, 1, 0x3d, 255, 1000011, 1<<29 - 1, 1 << 29} {
+				for range 2 {
+					got, want := d.lacpLine(form, i, v), evLine(evKey{form: form, i: i, v: v})
+					if got != want || unsafe.StringData(got) != unsafe.StringData(want) {
+						t.Fatalf("form %d, %d, %d: %q, want %q (the cache's string)", form, i, v, got, want)
+					}
+				}
+			}
+		}
+	}
+	if len(d.sc.intLines) != 2*5*6 { // (the integers that pack)
+		t.Errorf("%d lines by packed key, want %d", len(d.sc.intLines), 2*5*6)
+	}
+}
