@@ -2,12 +2,13 @@ package vendors
 
 import (
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // TestEvLineKeepsShortNamesOnly: a line is cached (one string for every
@@ -53,12 +54,14 @@ func TestEvLineKeysAreCopies(t *testing.T) {
 		vb("1.3.111.2.802.1.1.13.1.4.1.1.6.0.7.1.9", str("\x00\x1c\x73\xaa\xbb\xcd")),
 		vb("1.3.6.1.2.1.2.2.1.2.7", str("Ethernet7")),
 	})
-	// One P: the scratch the decode used is the one the pool gives
-	// next (its per-P slot), whose share of the cache is checked too.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	s, _ := Decode(w, "x")
-	sc := getScratch()
-	defer sc.release()
+	// The same decode with its scratch held, to look at its share of
+	// the cache too (the pool need not give back the one Decode used).
+	d := newDecoder(w, &topology.Switch{})
+	defer d.sc.release()
+	d.interfaces()
+	d.lldp()
+	sc := d.sc
 	if len(s.Neighbours) != 1 || s.Neighbours[0].Source != "LLDP-MIB lldpRemTable.0.7.1" {
 		t.Fatalf("neighbours %+v: want one from lldpRemTable.0.7.1", s.Neighbours)
 	}
