@@ -1,6 +1,7 @@
 package vendors
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,6 +29,46 @@ func fit[T any](s []T) []T {
 		return s
 	}
 	return append(make([]T, 0, len(s)), s...)
+}
+
+// sortBy sorts s as slices.SortFunc(s, cmp) does (stable:
+// slices.SortStableFunc), each element moved once: the order is found
+// among the elements' positions (perm, a scratch buffer), which go through
+// the same comparisons a sort of s makes and so end in the same order, and
+// the elements then follow it. A LAG or a neighbour is a few hundred
+// bytes, which a sort of s would move many times.
+func sortBy[T any](s []T, perm *[]int32, stable bool, cmp func(a, b *T) int) {
+	if len(s) < 2 {
+		return
+	}
+	p := (*perm)[:0]
+	for i := range s {
+		p = append(p, int32(i))
+	}
+	*perm = p
+	by := func(a, b int32) int { return cmp(&s[a], &s[b]) }
+	if stable {
+		slices.SortStableFunc(p, by)
+	} else {
+		slices.SortFunc(p, by)
+	}
+	// p[j] is where the element that goes to j is: follow each cycle.
+	for i := range s {
+		if p[i] == int32(i) {
+			continue
+		}
+		first, j := s[i], i
+		for {
+			k := int(p[j])
+			p[j] = int32(j)
+			if k == i {
+				s[j] = first
+				break
+			}
+			s[j] = s[k]
+			j = k
+		}
+	}
 }
 
 // slab hands out zeroed values of T from chunks of several: one
@@ -92,15 +133,64 @@ type evKey struct {
 }
 
 var (
-	evLines  sync.Map // evKey -> string
+	evLines  sync.Map // evKey -> *evEntry
 	evLinesN atomic.Int64
 )
 
-func lacpLine(form, i, v int) string { return evLine(evKey{form: form, i: i, v: v}) }
+// lacpLine is the evidence line of an integer-only form (see evLine),
+// looked up in the scratch by the three integers packed in one word when
+// they fit (an ifIndex and an aggregator or a state: they do), a cheaper
+// key than an evKey's.
+func (d *decoder) lacpLine(form, i, v int) string {
+	const bits = 29
+	if uint(i) >= 1<<bits || uint(v) >= 1<<bits {
+		return d.evLine(evKey{form: form, i: i, v: v})
+	}
+	packed := uint64(form)<<(2*bits) | uint64(i)<<bits | uint64(v)
+	if s, ok := d.sc.intLines[packed]; ok {
+		return s
+	}
+	s, _, cached := cachedEvLine(evKey{form: form, i: i, v: v})
+	if cached && len(d.sc.intLines) < evLinesMax {
+		d.sc.intLines[packed] = s
+	}
+	return s
+}
+
+// evLine is evLine(k) looked up first in the lines d's scratch holds: a
+// copy of what the process-wide cache gave this scratch's decodes before,
+// which answers most lookups at the cost of one map probe (the
+// process-wide sync.Map costs several times that).
+func (d *decoder) evLine(k evKey) string {
+	if s, ok := d.sc.lines[k]; ok {
+		return s
+	}
+	s, key, cached := cachedEvLine(k)
+	if cached && len(d.sc.lines) < evLinesMax {
+		d.sc.lines[key] = s
+	}
+	return s
+}
 
 func evLine(k evKey) string {
-	if s, ok := evLines.Load(k); ok {
-		return s.(string)
+	s, _, _ := cachedEvLine(k)
+	return s
+}
+
+// evEntry is a line of the process-wide cache, with the key it is
+// stored under (its names copies of the walk's, never the walk's text),
+// which a decoder's scratch is given for its own copy.
+type evEntry struct {
+	line string
+	key  evKey
+}
+
+// cachedEvLine is evLine(k), and whether the process-wide cache holds
+// it: then key is k with copies of its names (never the walk's text).
+func cachedEvLine(k evKey) (_ string, key evKey, cached bool) {
+	if e, ok := evLines.Load(k); ok {
+		e := e.(*evEntry)
+		return e.line, e.key, true
 	}
 	var s string
 	switch k.form {
@@ -120,12 +210,14 @@ func evLine(k evKey) string {
 		// row's index is a piece of the walk's OID text, which a pooled
 		// reader overwrites): its key holds copies.
 		k.lo, k.hi = strings.Clone(k.lo), strings.Clone(k.hi)
-		if prev, loaded := evLines.LoadOrStore(k, s); loaded {
-			return prev.(string)
+		if prev, loaded := evLines.LoadOrStore(k, &evEntry{s, k}); loaded {
+			e := prev.(*evEntry)
+			return e.line, e.key, true
 		}
 		evLinesN.Add(1)
+		return s, k, true
 	}
-	return s
+	return s, evKey{}, false
 }
 
 // line formats an evidence line from its parts (strings and ints, nothing
@@ -178,6 +270,14 @@ type scratch struct {
 	aggPortRows []aggPortRow
 	locPorts    [2][]locPort
 	rems        [2][]remRow
+	// lines is this scratch's share of the evidence lines cache (see
+	// decoder.evLine): never cleared, as the process-wide cache is not;
+	// its keys are copies, never the walk's text.
+	lines map[evKey]string
+	// intLines is lines for lacpLine's integer-only forms, by packed key
+	intLines map[uint64]string
+	// perm is sortBy's scratch
+	perm []int32
 	// portNameIndex's normalised names and where each ends
 	nameText []byte
 	nameKeys []nameKey
@@ -193,7 +293,7 @@ var scratchPool = sync.Pool{New: func() any {
 		aggRows: map[int]*aggPortRow{}, isAgg: map[int]bool{}, texts: map[string]string{},
 		lagMembers: map[int][]int{}, evidence: map[int][]string{},
 		macs: map[string]string{}, byName: map[string]int{},
-		locs: [2]map[int]*locPort{{}, {}},
+		locs: [2]map[int]*locPort{{}, {}}, lines: map[evKey]string{}, intLines: map[uint64]string{},
 	}
 }}
 

@@ -144,49 +144,78 @@ func mgmtPortName(s string) bool {
 	return false
 }
 
-// portNameIndex maps normalised interface names to ifIndexes for joining
+// portNames maps normalised interface names to ifIndexes for joining
 // lldpLocPortTable to IF-MIB: ifName wins over ifDescr, ifDescr over
 // ifAlias, and the lowest ifIndex over higher ones, so that the join never
-// depends on map order.
-//
-// The keys are cut from one string: the names normalised one after the
-// other into a buffer, then copied out at once.
-func (d *decoder) portNameIndex() map[string]int {
+// depends on map order. It is built a kind of name at a time, as lookups
+// need: a name found among the ifNames (the usual port ID) is what the
+// whole index would answer, as are names found after ifDescr is added; an
+// ifAlias is normalised only when a name is found in neither.
+type portNames struct {
+	d      *decoder
+	m      map[string]int
+	ifxs   []int // the ports' ifIndexes, in order
+	passes int   // the kinds of name in m: ifName, ifDescr, ifAlias
+}
+
+// portNameIndex is the (empty) index of d's ports' names.
+func (d *decoder) portNameIndex() *portNames {
 	ifxs := d.sc.ifxs[:0]
 	for i := range d.ports {
 		ifxs = append(ifxs, i)
 	}
 	slices.Sort(ifxs)
-	keys, text := d.sc.nameKeys[:0], d.sc.nameText[:0]
+	d.sc.ifxs = ifxs
+	d.names = portNames{d: d, m: d.sc.byName, ifxs: ifxs}
+	return &d.names
+}
+
+// lookup is the ifIndex of the port whose name normalises to key.
+func (pn *portNames) lookup(key []byte) (int, bool) {
+	for {
+		if i, ok := pn.m[string(key)]; ok {
+			return i, true
+		}
+		if pn.passes == 3 {
+			return 0, false
+		}
+		pn.add()
+	}
+}
+
+// add adds the next kind of name. The keys are cut from one string: the
+// names normalised one after the other into a buffer, then copied out at
+// once.
+func (pn *portNames) add() {
+	pass := pn.passes
+	pn.passes++
+	sc := pn.d.sc
+	keys, text := sc.nameKeys[:0], sc.nameText[:0]
 	var kb [topology.PortKeyMax]byte
-	for pass := range 3 {
-		for _, i := range ifxs {
-			p := d.ports[i]
-			n := p.Name
-			switch pass {
-			case 1:
-				n = p.Descr
-			case 2:
-				n = p.Alias
-			}
-			if n != "" {
-				text = append(text, topology.NormalizePortNameTo(&kb, n)...)
-				keys = append(keys, nameKey{len(text), i})
-			}
+	for _, i := range pn.ifxs {
+		p := pn.d.ports[i]
+		n := p.Name
+		switch pass {
+		case 1:
+			n = p.Descr
+		case 2:
+			n = p.Alias
+		}
+		if n != "" {
+			text = append(text, topology.NormalizePortNameTo(&kb, n)...)
+			keys = append(keys, nameKey{len(text), i})
 		}
 	}
-	d.sc.ifxs, d.sc.nameKeys, d.sc.nameText = ifxs, keys, text
+	sc.nameKeys, sc.nameText = keys, text
 	all := string(text)
-	byName := d.sc.byName
 	start := 0
 	for _, k := range keys {
 		name := all[start:k.end]
 		start = k.end
-		if _, taken := byName[name]; !taken {
-			byName[name] = k.ifx
+		if _, taken := pn.m[name]; !taken {
+			pn.m[name] = k.ifx
 		}
 	}
-	return byName
 }
 
 // resolveLocPort finds the ifIndex of an lldpLocPortTable row, or says why
@@ -197,17 +226,17 @@ func (d *decoder) portNameIndex() map[string]int {
 // interface's name ("1/3" for "PORT-1/3"), the port's MAC address, and last
 // the port number itself (see portByNumber). A row is never put on a port
 // that none of these name.
-func (d *decoder) resolveLocPort(lp *locPort, byName map[string]int) (int, string) {
+func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 	id := lp.id.Text()
 	named := lp.subtype != 3 && lp.subtype != 4 && id != ""
 	var kb [topology.PortKeyMax]byte
 	if named {
-		if i, ok := byName[string(topology.NormalizePortNameTo(&kb, id))]; ok {
+		if i, ok := byName.lookup(topology.NormalizePortNameTo(&kb, id)); ok {
 			return i, ""
 		}
 	}
 	if lp.desc != "" {
-		if i, ok := byName[string(topology.NormalizePortNameTo(&kb, lp.desc))]; ok {
+		if i, ok := byName.lookup(topology.NormalizePortNameTo(&kb, lp.desc)); ok {
 			return i, ""
 		}
 	}
@@ -518,7 +547,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		if !isV1 {
 			src.form = lineRemV2
 		}
-		n.Source = evLine(src)
+		n.Source = d.evLine(src)
 		d.s.Neighbours[kept] = *n
 		kept++
 	}

@@ -18,7 +18,7 @@ import (
 // The local interface goes through the same resolution as LLDP-MIB's: the
 // local port's port ID or description naming an interface wins over the
 // bare number, which is read as an ifIndex only (the MIB says it is one).
-func (d *decoder) lldpV2(byName map[string]int, v1Empty bool) {
+func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
 	locs := d.locPorts(oidLldpV2LocPortEntry, true)
 	ifxOf := map[int]int{}
 	why := map[int]string{}

@@ -123,6 +123,8 @@ type decoder struct {
 	// switch's Ports as it is (see finish). Ports beyond its capacity are
 	// allocated one by one.
 	portArr []topology.Port
+	// names is portNameIndex's index (held here: no allocation of its own)
+	names portNames
 	// sortedRows is sortedAggRows, once made.
 	sortedRows []*aggPortRow
 	// buf is scratch for the evidence lines formatted here (see line).
@@ -278,11 +280,8 @@ func (d *decoder) port(ifIndex int) *topology.Port {
 // countRows is the number of rows under a column (what a decoder sizes
 // its tables from before reading them).
 func (d *decoder) countRows(prefix string) int {
-	n := 0
-	for range d.w.Rows(prefix) {
-		n++
-	}
-	return n
+	start, end, _ := d.w.column(prefix)
+	return end - start
 }
 
 // textLike is v.Text(), or same when the text equals it: an interface's
@@ -576,7 +575,7 @@ func (d *decoder) lags() {
 			continue
 		}
 		if d.ports[lo] != nil && d.ports[lo].Type == "ethernet" {
-			addMember(hi, lo, evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
+			addMember(hi, lo, d.evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
 		}
 	}
 	// IEEE8023-LAG-MIB: the aggregator a port is attached to or, when the
@@ -585,7 +584,7 @@ func (d *decoder) lags() {
 	for _, a := range d.sortedAggRows() {
 		switch {
 		case a.attached != 0 && a.attached != a.ifIndex && isAgg[a.attached]:
-			addMember(a.attached, a.ifIndex, lacpLine(lineAttached, a.ifIndex, a.attached))
+			addMember(a.attached, a.ifIndex, d.lacpLine(lineAttached, a.ifIndex, a.attached))
 		case a.selected != 0 && a.selected != a.ifIndex:
 			why := "not attached"
 			if !a.haveAttached {
@@ -682,12 +681,12 @@ func (d *decoder) lags() {
 			pl.Mode = ""
 		}
 		pl.Evidence, evs = evs[:1:3], evs[3:]
-		pl.Evidence[0] = lacpLine(lineAttached, a.ifIndex, a.attached)
+		pl.Evidence[0] = d.lacpLine(lineAttached, a.ifIndex, a.attached)
 		if !a.haveAttached {
 			pl.Evidence[0] = d.line("IEEE8023-LAG-MIB: no dot3adAggPortAttachedAggID.", a.ifIndex, ", dot3adAggPortSelectedAggID.", a.ifIndex, " = ", a.selected, " taken")
 		}
 		if a.haveActorState {
-			pl.Evidence = append(pl.Evidence, lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
+			pl.Evidence = append(pl.Evidence, d.lacpLine(lineActorState, a.ifIndex, int(a.actor.State)))
 		}
 		if a.havePState {
 			pl.Evidence = append(pl.Evidence, d.line("IEEE8023-LAG-MIB dot3adAggPortPartnerOperState.", a.ifIndex, " = ", lacpStateText(a.partner.State), ", partner system ", a.partner.System))
@@ -985,9 +984,15 @@ func (d *decoder) finish() {
 		slices.Sort(d.s.Ports[i].Tagged)
 		slices.Sort(d.s.Ports[i].Untagged)
 	}
-	slices.SortFunc(d.s.LAGs, func(a, b topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortStableFunc(d.s.Neighbours, func(a, b topology.Neighbour) int {
-		return cmp.Or(cmp.Compare(a.LocalPort, b.LocalPort), cmp.Compare(a.ChassisID, b.ChassisID), cmp.Compare(a.PortID, b.PortID))
+	sortBy(d.s.LAGs, &d.sc.perm, false, func(a, b *topology.LAG) int { return cmp.Compare(a.Name, b.Name) })
+	sortBy(d.s.Neighbours, &d.sc.perm, true, func(a, b *topology.Neighbour) int {
+		if c := cmp.Compare(a.LocalPort, b.LocalPort); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ChassisID, b.ChassisID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PortID, b.PortID)
 	})
 	slices.SortFunc(d.s.FDB, func(a, b topology.FDBEntry) int {
 		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(a.VLAN, b.VLAN), cmp.Compare(a.Port, b.Port))

@@ -108,12 +108,16 @@ func FuzzReadSnmprec(f *testing.F) {
 		"1.3.6.1.2.1.1.3.0|67|4294967295\n1.3.6.1.2.1.1.3.1|70|18446744073709551615\n",
 		"1.3|64|1.2.3.4\n1.4|64x|01020304\n1.5|5|\n1.6|128|\n1.7|6|.1.3.6\n1.8|68x|\n",
 		"||\n|\n1.3|2|\n1.3|2|-\n1.3|2|+5\n1.3|2e|\\\n",
+		// the fast path's edges: types, hex, addresses, arcs
+		"1.3|64|1.2.3.45\n1.3.1|64x|0102030G\n1.3.2|4x|0\n1.3.3|2x|05\n1.3.4|02|-2147483648\n1.3.04|66|+7\n",
+		"1.4294967295|65|4294967296\n1.4294967296|70|18446744073709551615\n1.3|4X|00\n1.3|0002|5\n.1.2|4|a|b\n",
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vbs, errs := ReadSnmprec(bytes.NewReader(data), "fuzz")
 		checkInvariants(t, data, vbs, errs)
 		sameAsBytes(t, data, vbs, errs, ReadSnmprecBytes)
 		sameAsPooled(t, data, vbs, errs, true)
+		sameAsSlow(t, data, vbs, errs)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
@@ -79,7 +80,6 @@ func ReadSnmpwalkBytes(data []byte, readErr error, name string) ([]vendors.VarBi
 // goroutine at a time; the zero value is ready to use.
 type WalkReader struct {
 	vbs     []vendors.VarBind
-	spans   [][2]span
 	text    []byte
 	arena   []byte
 	scratch []byte
@@ -89,6 +89,7 @@ type WalkReader struct {
 // walk is empty (never nil) when no varbind could be read.
 func (r *WalkReader) ReadSnmprec(data []byte, readErr error, name string) (*vendors.Walk, []error) {
 	res := readSnmprecFrom(newBytesLineReader(data, readErr), r.builder(name, data))
+	r.adopt(res.vbs)
 	return res.walk(), res.allErrors()
 }
 
@@ -96,7 +97,18 @@ func (r *WalkReader) ReadSnmprec(data []byte, readErr error, name string) (*vend
 // ReadSnmprec is ReadSnmprecBytes'.
 func (r *WalkReader) ReadSnmpwalk(data []byte, readErr error, name string) (*vendors.Walk, []error) {
 	res := readSnmpwalkFrom(newBytesLineReader(data, readErr), r.builder(name, data))
+	r.adopt(res.vbs)
 	return res.walk(), res.allErrors()
+}
+
+// adopt keeps vbs, the varbinds just read, as the buffer the next file's
+// are read into when it is larger than the one r has: a file with more
+// varbinds than builder guessed was read in chunks and copied into one
+// slice, which the next file of that size then needs no more.
+func (r *WalkReader) adopt(vbs []vendors.VarBind) {
+	if cap(vbs) > cap(r.vbs) {
+		r.vbs = vbs[:0]
+	}
 }
 
 // Pooled readers keep buffers for files up to about this size; Release
@@ -115,7 +127,7 @@ func (r *WalkReader) Release() {
 		r.arena = nil
 	}
 	if cap(r.vbs) > most/32 { // one varbind a 32-byte line
-		r.vbs, r.spans = nil, nil
+		r.vbs = nil
 	}
 	if cap(r.scratch) > most {
 		r.scratch = nil
@@ -123,14 +135,12 @@ func (r *WalkReader) Release() {
 }
 
 // builder is a builder sized for data, a file read whole, on r's buffers,
-// grown (with room to spare) when data needs more.
+// grown (with room to spare) when data needs more. Its varbinds are
+// guessed from the file's size, not counted (a pass over the file): a
+// file of shorter lines is read in more chunks (see adopt).
 func (r *WalkReader) builder(name string, data []byte) *builder {
-	n := varbindHint(data)
-	if cap(r.vbs) < n {
+	if n := len(data)/40 + 64; cap(r.vbs) < n {
 		r.vbs = make([]vendors.VarBind, 0, n+n/4)
-	}
-	if cap(r.spans) < n {
-		r.spans = make([][2]span, 0, n+n/4)
 	}
 	// The OIDs' text and the values' bytes each take at most the file's
 	// size (when more is needed, the builder allocates as it would anyway).
@@ -140,14 +150,14 @@ func (r *WalkReader) builder(name string, data []byte) *builder {
 	if cap(r.arena) < len(data) {
 		r.arena = make([]byte, 0, len(data)+len(data)/4)
 	}
-	return &builder{name: name, cur: r.vbs[:0], spans: r.spans[:0], text: r.text[:0], ownText: true,
+	return &builder{name: name, cur: r.vbs[:0], text: r.text[:0], direct: true,
 		arena: r.arena[:0], scratch: r.scratch[:0], keep: &r.scratch}
 }
 
 // wholeFileBuilder is a builder sized for data, a file read whole: its
 // OIDs' text takes at most the file's size.
 func wholeFileBuilder(name string, data []byte) *builder {
-	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data)), ownText: true}
+	return &builder{name: name, hint: varbindHint(data), text: make([]byte, 0, len(data)), direct: true}
 }
 
 // varbindHint is about how many varbinds data holds: its lines, but no
@@ -414,11 +424,14 @@ func (l *lineReader) counted(b []byte) []byte {
 	if l.n == 1 {
 		b = bytes.TrimPrefix(b, utf8BOM)
 	}
-	b = bytes.TrimSuffix(b, newline)
-	return bytes.TrimSuffix(b, carriageReturn)
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	if n := len(b); n > 0 && b[n-1] == '\r' {
+		b = b[:n-1]
+	}
+	return b
 }
-
-var newline, carriageReturn = []byte{'\n'}, []byte{'\r'}
 
 func (l *lineReader) keep(b []byte) {
 	if l.tooLong {
@@ -462,14 +475,15 @@ type span struct{ lo, hi int }
 
 // builder collects varbinds with few allocations. Varbinds are filled in
 // chunks so that a large walk is never copied while it grows; the OIDs (and
-// OID values) of a chunk share one string; octet strings are cut from
-// shared blocks.
+// OID values) of a chunk share one string (of a file read whole: the text
+// buffer sized for it, see direct); octet strings are cut from shared
+// blocks.
 type builder struct {
 	name    string
 	done    [][]vendors.VarBind // full chunks, OIDs set
 	cur     []vendors.VarBind   // the chunk being filled, OIDs not yet set
-	spans   [][2]span           // per varbind of cur: OID, OID value (empty when none)
-	text    []byte              // the OIDs of cur
+	spans   [][2]span           // per varbind of cur: OID, OID value (empty when none); unused when direct
+	text    []byte              // the OIDs of cur (when direct: of every varbind)
 	total   int
 	arena   []byte
 	scratch []byte
@@ -477,12 +491,20 @@ type builder struct {
 	// hint sizes the first chunk when the number of varbinds is known
 	// about (a file read whole): one chunk, never copied into another.
 	hint int
-	// ownText: text was allocated for this builder's first chunk alone,
-	// so flush may turn it into a string without copying it.
-	ownText bool
+	// direct: text was allocated for this builder alone and holds every
+	// OID of the file (a file read whole: its OIDs take at most its
+	// size), so a varbind's OID is a string of text's bytes, set as the
+	// varbind is added: bytes of text a varbind's OID was cut from are
+	// never written again (text is only truncated back to before an OID
+	// no varbind took, and appended to; should an append move text, the
+	// strings cut before keep the old array alive, as it was).
+	direct bool
 	// keep, when set, is where the scratch buffer goes back to when the
 	// builder is done (a WalkReader's).
 	keep *[]byte
+	// slow: every snmprec line is read by the general path (snmprecLine
+	// without snmprecFast): what the tests compare the fast path with.
+	slow bool
 	// prevOID is the varbind OID appended last (appendVarbindOID);
 	// unsorted is set when one was not greater than the one before.
 	prevOID  []byte
@@ -529,6 +551,12 @@ func (b *builder) appendVarbindOID(oid []byte) (span, bool) {
 	if !validOID(oid[from:]) {
 		return span{}, false
 	}
+	return b.appendCheckedOID(oid, same), true
+}
+
+// appendCheckedOID is appendVarbindOID of oid, a valid OID that starts
+// with the same bytes as the one appended before.
+func (b *builder) appendCheckedOID(oid []byte, same int) span {
 	if len(b.prevOID) > 0 && oidOrder(b.prevOID, oid, same) >= 0 {
 		// Out of order (or repeated), or after a line dropped for its
 		// value that was: dropDuplicates looks at the whole walk.
@@ -541,42 +569,96 @@ func (b *builder) appendVarbindOID(oid []byte) (span, bool) {
 	// OID was appended is overwritten by the next append, which comes
 	// after the comparison).
 	b.prevOID = b.text[lo:len(b.text):len(b.text)]
-	return span{lo, len(b.text)}, true
+	return span{lo, len(b.text)}
 }
 
 func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
+	p := b.push(line, oid, voidSpan)
+	*p = v
+	if b.direct && voidSpan.hi > voidSpan.lo {
+		// A value a snapshot keeps (sysObjectID): its own string, so
+		// that keeping it does not keep the text of every OID.
+		p.OID = strings.Clone(b.textString(voidSpan))
+	}
+	b.commit()
+}
+
+// addValue is add of a value that is not an OID (snmprecFast): the
+// varbind's fields are written one by one in place, each pointer with its
+// own write barrier (copying a whole VarBind in takes the bulk barrier, a
+// look at every word, while the collector runs).
+func (b *builder) addValue(line int, oid span, kind vendors.Kind, i int64, u uint64, bs []byte) {
 	if cap(b.cur) == 0 {
-		n := min(max(firstChunk, b.total/2), maxChunk)
-		if b.hint > 0 {
-			n, b.hint = b.hint, 0
+		b.newChunk()
+	}
+	b.cur = b.cur[:len(b.cur)+1] // (a full chunk is flushed: there is room)
+	vb := &b.cur[len(b.cur)-1]
+	if b.direct {
+		vb.OID = b.textString(oid)
+	} else {
+		vb.OID = ""
+		b.spans = append(b.spans, [2]span{oid, {}})
+	}
+	vb.Value.Kind, vb.Value.Int, vb.Value.Uint, vb.Value.Bytes, vb.Value.OID = kind, i, u, bs, ""
+	vb.Line = line
+	b.total++
+	b.commit()
+}
+
+// newChunk starts the chunk varbinds are added to.
+func (b *builder) newChunk() {
+	n := min(max(firstChunk, b.total/2), maxChunk)
+	if b.hint > 0 {
+		n, b.hint = b.hint, 0
+		if !b.direct {
 			b.spans = make([][2]span, 0, n)
 		}
-		b.cur = make([]vendors.VarBind, 0, n)
 	}
-	b.cur = append(b.cur, vendors.VarBind{Value: v, Line: line})
-	b.spans = append(b.spans, [2]span{oid, voidSpan})
+	b.cur = make([]vendors.VarBind, 0, n)
+}
+
+// push adds a varbind at oid (a span of text) with a zero value, which
+// the caller (add) fills in before it calls commit.
+func (b *builder) push(line int, oid, voidSpan span) *vendors.Value {
+	if cap(b.cur) == 0 {
+		b.newChunk()
+	}
+	b.cur = append(b.cur, vendors.VarBind{Line: line})
+	vb := &b.cur[len(b.cur)-1]
+	if b.direct {
+		vb.OID = b.textString(oid)
+	} else {
+		b.spans = append(b.spans, [2]span{oid, voidSpan})
+	}
 	b.total++
+	return &vb.Value
+}
+
+// commit ends the varbind push added, flushing a full chunk.
+func (b *builder) commit() {
 	if len(b.cur) == cap(b.cur) {
 		b.flush()
 	}
 }
 
-// flush sets the OIDs of the current chunk and starts a new one.
+// textString is the text at s as a string sharing its bytes (direct).
+func (b *builder) textString(s span) string {
+	return unsafe.String(unsafe.SliceData(b.text[s.lo:]), s.hi-s.lo)
+}
+
+// flush sets the OIDs of the current chunk (unless direct: they are set)
+// and starts a new one.
 func (b *builder) flush() {
 	if len(b.cur) == 0 {
 		return
 	}
-	var all string
-	if b.ownText {
-		// The text buffer sized for the whole file becomes the OIDs'
-		// string as it is: it is never written again (the next chunk, if
-		// any, starts a new buffer).
-		all = unsafe.String(unsafe.SliceData(b.text), len(b.text))
-		b.text, b.ownText = nil, false
-	} else {
-		all = string(b.text)
-		b.text = b.text[:0]
+	if b.direct {
+		b.done = append(b.done, b.cur)
+		b.cur = nil
+		return
 	}
+	all := string(b.text)
+	b.text = b.text[:0]
 	for i := range b.cur {
 		s := b.spans[i]
 		b.cur[i].OID = all[s[0].lo:s[0].hi]
@@ -877,7 +959,7 @@ func (b *builder) readLines(lr *lineReader, line func(n int, l []byte), skipped,
 			b.errf(lr.n, "line longer than %d bytes, skipped", maxLineLen)
 			continue
 		}
-		if len(bytes.TrimSpace(l)) > 0 {
+		if len(l) > 0 && l[0] > ' ' && l[0] < utf8.RuneSelf || len(bytes.TrimSpace(l)) > 0 {
 			nonBlank++
 		}
 		line(lr.n, l)
@@ -898,7 +980,9 @@ func readSnmprec(r io.Reader, name string) result {
 func readSnmprecFrom(lr *lineReader, b *builder) result {
 	nothing := func() {}
 	return b.readLines(lr, func(n int, line []byte) {
-		line = bytes.TrimSpace(line) // snmpsim strips every record
+		if n := len(line); n == 0 || line[0] <= ' ' || line[0] >= utf8.RuneSelf || line[n-1] <= ' ' || line[n-1] >= utf8.RuneSelf {
+			line = bytes.TrimSpace(line) // snmpsim strips every record
+		}
 		if len(line) == 0 || line[0] == '#' {
 			return
 		}
@@ -907,6 +991,9 @@ func readSnmprecFrom(lr *lineReader, b *builder) result {
 }
 
 func (b *builder) snmprecLine(n int, line []byte) {
+	if !b.slow && b.snmprecFast(n, line) {
+		return
+	}
 	oid, rest, ok := bytes.Cut(line, []byte("|"))
 	if !ok {
 		b.errf(n, "not an snmprec record (want OID|TYPE|VALUE): %s", clip(line))
@@ -930,6 +1017,149 @@ func (b *builder) snmprecLine(n int, line []byte) {
 		return
 	}
 	b.add(n, oidSpan, v, vs)
+}
+
+// snmprecFast reads the usual record in one pass over its OID and type:
+// a numeric OID, then an Integer32, an octet string (plain or hex), an
+// IpAddress (dotted or hex) or a Counter32, Gauge32, TimeTicks or
+// Counter64. It reports false, having changed nothing the walk shows, for
+// any other line, which snmprecLine then reads as it reads every line (and
+// says what is wrong with it): what this reads, it reads as that would
+// (FuzzReadSnmprec compares the two on every input).
+func (b *builder) snmprecFast(n int, line []byte) bool {
+	rest := line
+	if len(rest) > 0 && rest[0] == '.' {
+		rest = rest[1:]
+	}
+	// The OID: its arcs past those it shares with the one before (which
+	// were validated then), up to the '|' that ends it.
+	same := commonPrefix(rest, b.prevOID)
+	i := same
+	for i > 0 && rest[i-1] != '.' {
+		i--
+	}
+	for {
+		a := i
+		for i < len(rest) && rest[i]-'0' <= 9 {
+			i++
+		}
+		switch l := i - a; {
+		case l == 0, l > 10, l > 1 && rest[a] == '0':
+			return false
+		case l == 10 && string(rest[a:i]) > "4294967295":
+			return false
+		}
+		if i == len(rest) {
+			return false
+		}
+		if rest[i] == '|' {
+			break
+		}
+		if rest[i] != '.' {
+			return false
+		}
+		i++
+	}
+	oid := rest[:i]
+	rest = rest[i+1:]
+	// The type: up to three digits and an optional x.
+	code, j := 0, 0
+	for j < len(rest) && j < 3 && rest[j]-'0' <= 9 {
+		code = code*10 + int(rest[j]-'0')
+		j++
+	}
+	hex := j < len(rest) && rest[j] == 'x'
+	if hex {
+		j++
+	}
+	if j == 0 || j >= len(rest) || rest[j] != '|' {
+		return false
+	}
+	val := rest[j+1:]
+	var (
+		kind vendors.Kind
+		x    int64
+		u    uint64
+		bs   []byte
+		ok   bool
+	)
+	switch {
+	case code == 2 && !hex:
+		x, ok = parseInt(val)
+		if !ok || x < -1<<31 || x > 1<<31-1 {
+			return false
+		}
+		kind = vendors.KindInteger
+	case code == 4 && !hex:
+		kind, bs = vendors.KindOctetString, b.bytes(val)
+	case hex && (code == 4 || code == 64 && len(val) == 8):
+		if bs, ok = b.hexBytes(val); !ok {
+			return false
+		}
+		kind = vendors.KindOctetString
+		if code == 64 {
+			kind = vendors.KindIPAddress
+		}
+	case code == 64 && !hex:
+		ip, ok := parseIPv4(val)
+		if !ok {
+			return false
+		}
+		kind, bs = vendors.KindIPAddress, b.bytes(ip[:])
+	case (code == 65 || code == 66 || code == 67 || code == 70) && !hex:
+		u, ok = parseUint(val)
+		if !ok || code != 70 && u > 1<<32-1 {
+			return false
+		}
+		switch code {
+		case 65:
+			kind = vendors.KindCounter32
+		case 66:
+			kind = vendors.KindGauge32
+		case 67:
+			kind = vendors.KindTimeTicks
+		case 70:
+			kind = vendors.KindCounter64
+		}
+	default:
+		return false
+	}
+	b.addValue(n, b.appendCheckedOID(oid, same), kind, x, u, bs)
+	return true
+}
+
+// hexBytes is b.bytes of the bytes the hex digits s spell (either case,
+// an even number of them), decoded in place.
+func (b *builder) hexBytes(s []byte) ([]byte, bool) {
+	n := len(s) / 2
+	if len(s)%2 != 0 {
+		return nil, false
+	}
+	if n == 0 {
+		return nil, true
+	}
+	var dst []byte
+	inArena := true
+	if len(b.arena)+n <= cap(b.arena) {
+		dst = b.arena[len(b.arena) : len(b.arena)+n : len(b.arena)+n]
+	} else if n > arenaChunk/8 {
+		dst, inArena = make([]byte, n), false
+	} else {
+		b.arena = make([]byte, 0, arenaChunk)
+		dst = b.arena[:n:n]
+	}
+	for k := range dst {
+		hi, ok1 := unhex(s[2*k])
+		lo, ok2 := unhex(s[2*k+1])
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		dst[k] = hi<<4 | lo
+	}
+	if inArena {
+		b.arena = b.arena[:len(b.arena)+n]
+	}
+	return dst, true
 }
 
 func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
