@@ -298,8 +298,10 @@ func TestPerVLANServedAndBudget(t *testing.T) {
 	if sessions < 2 || sessions > vlans {
 		t.Errorf("%d sessions: want some VLANs read, not all %d", sessions, vlans)
 	}
-	if took > 15*time.Second {
-		t.Errorf("took %s", took)
+	// Well before the one-minute deadline (the walk of the switch itself
+	// is not under the budget: on a loaded machine it alone took 16 s).
+	if took > 30*time.Second {
+		t.Errorf("took %s: the budget did not cut the per-VLAN walks well before the deadline", took)
 	}
 	t.Logf("%s, %d sessions: %q", took, sessions, probs)
 }
