@@ -67,9 +67,10 @@ type builder struct {
 	swByName        map[string]*SwitchNode // sysName and short name, lower-case
 	// port MAC (macKey) -> port; a MAC two ports share keeps a nil port
 	// (ambiguous: not usable, see portOfMAC)
-	portByMAC   map[uint64]swPort
-	lacpPort    multiIndex[sysPort, swPort] // actor system + actor port -> switch port
-	lacpSystems map[uint64][]*SwitchNode    // LACP system (macKey) -> the switches sending it
+	portByMAC map[uint64]swPort
+	// actor system + actor port -> switch port (swPortVal)
+	lacpPort    joinTable
+	lacpSystems map[uint64][]*SwitchNode // LACP system (macKey) -> the switches sending it
 
 	// host indexes
 	hostByName map[string]*HostNode
@@ -77,8 +78,11 @@ type builder struct {
 	nicByMAC multiIndex[uint64, hostNIC]
 	// any MAC a host owns (macKey) -> host; ambiguousHost when several
 	// hosts own it (see hostOfMAC)
-	hostByMAC   map[uint64]*HostNode
-	bondActorOf multiIndex[sysPort, hostNIC]
+	hostByMAC map[uint64]*HostNode
+	// a bond slave's actor system + port -> the slave (an index in
+	// actorNICs)
+	bondActorOf joinTable
+	actorNICs   []hostNIC
 
 	// claims are this producer's claims in production order; parts are
 	// the producers' claims, in producer order, that resolve groups by
@@ -167,6 +171,17 @@ type swPort struct {
 	port *Port
 }
 
+// swPortVal packs port i of s (its place in Model.Switches, then in
+// s.Ports) into a joinTable value; swPortOf unpacks it.
+func (b *builder) swPortVal(s *SwitchNode, i int) uint64 {
+	return uint64(s.ID-int64(len(b.m.Hosts)))<<32 | uint64(uint32(i))
+}
+
+func (b *builder) swPortOf(v uint64) swPort {
+	s := b.m.Switches[v>>32]
+	return swPort{s, &s.Ports[uint32(v)]}
+}
+
 type hostNIC struct {
 	host *HostNode
 	nic  string
@@ -230,6 +245,39 @@ func hexVal(c byte) byte {
 // Duplicate names are not fatal: the first (in input order) is kept and the
 // rest are reported in Model.Problems.
 func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) {
+	b := newBuilder(hosts, switches, opt)
+	b.index()
+	// The four claim producers only read the indexes: host-side LLDP and
+	// LACP on this goroutine, switch-side LLDP (which also records
+	// uplinks) and then the FDB (which skips the uplinks' ports) on
+	// another. Their claims are merged in that order, whatever the
+	// scheduling.
+	var wg sync.WaitGroup
+	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sb.switchNeighbours()
+		if !opt.NoFDB {
+			fb.fdbClaims()
+		}
+	}()
+	hb.hostNeighbours()
+	lb.lacpClaims()
+	wg.Wait()
+	b.merge(hb, sb, lb, fb)
+	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
+	b.resolve()
+	b.m.interpret()
+	b.domains()
+	b.m.placeDomains()
+	b.finish()
+	return b.m, nil
+}
+
+// newBuilder sizes the builder's indexes for the snapshots and adds the
+// nodes to its Model.
+func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 	// Size the maps from what the snapshots hold: growing them is most of
 	// what indexing costs on a large site.
 	var nics, slaves, ports int
@@ -256,19 +304,24 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 		swByChassisText: map[string]*SwitchNode{},
 		swByName:        make(map[string]*SwitchNode, 2*len(switches)),
 		portByMAC:       make(map[uint64]swPort, ports),
-		lacpPort:        newMultiIndex[sysPort, swPort](ports / 2),
+		lacpPort:        newJoinTable(ports / 2),
 		lacpSystems:     map[uint64][]*SwitchNode{},
 		hostByName:      make(map[string]*HostNode, 2*len(hosts)),
 		nicByMAC:        newMultiIndex[uint64, hostNIC](nics),
 		hostByMAC:       make(map[uint64]*HostNode, nics+len(hosts)),
-		bondActorOf:     newMultiIndex[sysPort, hostNIC](slaves),
+		bondActorOf:     newJoinTable(slaves),
+		actorNICs:       make([]hostNIC, 0, slaves),
 		norm:            map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.m.Previous = opt.Previous
 	b.addNodes(hosts, switches)
-	// The switch and the host indexes are disjoint (each reads its own
-	// snapshots and writes its own maps): built side by side.
+	return b
+}
+
+// index builds the switch and the host indexes. They are disjoint (each
+// reads its own snapshots and writes its own maps): built side by side.
+func (b *builder) index() {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -277,31 +330,6 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	}()
 	b.indexHosts()
 	wg.Wait()
-	// The four claim producers only read the indexes: host-side LLDP and
-	// LACP on this goroutine, switch-side LLDP (which also records
-	// uplinks) and then the FDB (which skips the uplinks' ports) on
-	// another. Their claims are merged in that order, whatever the
-	// scheduling.
-	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sb.switchNeighbours()
-		if !opt.NoFDB {
-			fb.fdbClaims()
-		}
-	}()
-	hb.hostNeighbours()
-	lb.lacpClaims()
-	wg.Wait()
-	b.merge(hb, sb, lb, fb)
-	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
-	b.resolve()
-	b.m.interpret()
-	b.domains()
-	b.m.placeDomains()
-	b.finish()
-	return b.m, nil
 }
 
 func (b *builder) problemf(format string, args ...any) {
@@ -460,7 +488,7 @@ func (b *builder) indexSwitches() {
 				a := p.LACP.Actor
 				if sys, ok := usableMACKey(a.System); ok {
 					if a.Port > 0 {
-						b.lacpPort.add(sysPort{sys, a.Port}, swPort{s, p})
+						b.lacpPort.add(sysPort{sys, a.Port}, b.swPortVal(s, i))
 					}
 					b.addLACPSystem(sys, s)
 				}
@@ -561,7 +589,8 @@ func (b *builder) indexHosts() {
 						sys, ok = actorSys, actorSys != 0
 					}
 					if ok && sys != 0 {
-						b.bondActorOf.add(sysPort{sys, sl.Actor.Port}, hostNIC{h, sl.Name})
+						b.bondActorOf.add(sysPort{sys, sl.Actor.Port}, uint64(len(b.actorNICs)))
+						b.actorNICs = append(b.actorNICs, hostNIC{h, sl.Name})
 					}
 				}
 			}
@@ -880,12 +909,11 @@ func (b *builder) lacpClaims() {
 				if !ok {
 					continue
 				}
-				var one [1]swPort
-				cands := b.lacpPort.get(sysPort{sys, partner.Port}, &one)
-				if len(cands) != 1 {
+				v, ok := b.lacpPort.get(sysPort{sys, partner.Port})
+				if !ok {
 					continue
 				}
-				c := cands[0]
+				c := b.swPortOf(v)
 				b.addClaim(h, sl.Name, claim{sw: c.sw, port: c.port, kind: EvLACP})
 			}
 		}
@@ -902,12 +930,11 @@ func (b *builder) lacpClaims() {
 			if !ok {
 				continue
 			}
-			var one [1]hostNIC
-			cands := b.bondActorOf.get(sysPort{sys, p.LACP.Partner.Port}, &one)
-			if len(cands) != 1 {
+			v, ok := b.bondActorOf.get(sysPort{sys, p.LACP.Partner.Port})
+			if !ok {
 				continue
 			}
-			c := cands[0]
+			c := b.actorNICs[v]
 			b.addClaim(c.host, c.nic, claim{sw: s, port: p, kind: EvLACP})
 		}
 	}

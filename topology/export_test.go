@@ -1,0 +1,196 @@
+package topology
+
+import "fmt"
+
+// CheckJoinIndexes builds the join indexes of Build for the snapshots and
+// compares every lookup Build can make of them with a scan of the
+// snapshots (the lookups the indexes replace); it returns the
+// disagreements.
+func CheckJoinIndexes(hosts []*Host, switches []*Switch) []string {
+	b := newBuilder(hosts, switches, BuildOptions{})
+	b.index()
+	var bad []string
+	errf := func(f string, a ...any) { bad = append(bad, fmt.Sprintf(f, a...)) }
+
+	// every MAC-ish string and every LACP key the site holds
+	var texts []string
+	var keys []sysPort
+	for _, s := range b.m.Switches {
+		texts = append(texts, s.ChassisID, s.BaseMAC)
+		for i := range s.Ports {
+			p := &s.Ports[i]
+			texts = append(texts, p.MAC)
+			if l := p.LACP; l != nil {
+				for _, e := range []*LACPPort{l.Actor, l.Partner} {
+					if e != nil {
+						texts = append(texts, e.System)
+						if k, ok := usableMACKey(e.System); ok {
+							keys = append(keys, sysPort{k, e.Port})
+						}
+					}
+				}
+			}
+		}
+		for i := range s.Neighbours {
+			texts = append(texts, s.Neighbours[i].ChassisID, s.Neighbours[i].PortID, s.Neighbours[i].PortDescr)
+		}
+	}
+	for _, h := range b.m.Hosts {
+		for _, n := range h.NICs {
+			texts = append(texts, n.MAC, n.PermMAC)
+		}
+		for i := range h.Neighbours {
+			texts = append(texts, h.Neighbours[i].ChassisID, h.Neighbours[i].PortID)
+		}
+		for _, bd := range h.Bonds {
+			texts = append(texts, bd.MAC, bd.AdActorSystem)
+			for _, sl := range bd.Slaves {
+				texts = append(texts, sl.PermMAC)
+				for _, e := range []*LACPPort{sl.Actor, sl.Partner} {
+					if e != nil {
+						texts = append(texts, e.System)
+						if k, ok := usableMACKey(e.System); ok {
+							keys = append(keys, sysPort{k, e.Port})
+						}
+					}
+				}
+			}
+		}
+	}
+	texts = append(texts, "", ZeroMAC, "not-a-mac")
+
+	for _, x := range texts {
+		mac := NormalizeMAC(x)
+		// switch by chassis: the first switch (in order) with the key
+		var wantSw *SwitchNode
+		if k := chassisKey(x); k != "" && k != ZeroMAC {
+			for _, s := range b.m.Switches {
+				if chassisKey(s.ChassisID) == k || chassisKey(s.BaseMAC) == k {
+					wantSw = s
+					break
+				}
+			}
+		}
+		if got := b.switchByChassis(x); got != wantSw {
+			errf("switchByChassis(%q) = %v, want %v", x, name(got), name(wantSw))
+		}
+		if mac == "" || mac == ZeroMAC {
+			continue
+		}
+		k, _ := macKey(x)
+		// port by MAC: the one port with the MAC
+		var ports []*Port
+		var wantPort swPort
+		for _, s := range b.m.Switches {
+			for i := range s.Ports {
+				if NormalizeMAC(s.Ports[i].MAC) == mac {
+					ports = append(ports, &s.Ports[i])
+					wantPort = swPort{s, &s.Ports[i]}
+				}
+			}
+		}
+		if got, ok := b.portOfMAC(k); ok != (len(ports) == 1) || ok && got != wantPort {
+			errf("portOfMAC(%s) = %v %v, want one of %d ports", mac, got, ok, len(ports))
+		}
+		// host by MAC: the one host owning the MAC
+		var owners []*HostNode
+		var nics []hostNIC
+		for _, h := range b.m.Hosts {
+			owns := false
+			for _, n := range h.NICs {
+				perm, cur := NormalizeMAC(n.PermMAC), NormalizeMAC(n.MAC)
+				owns = owns || perm == mac || cur == mac
+				key := perm
+				if key == "" && n.Master == "" {
+					key = cur
+				}
+				if key == mac {
+					nics = append(nics, hostNIC{h, n.Name})
+				}
+			}
+			for _, bd := range h.Bonds {
+				owns = owns || NormalizeMAC(bd.MAC) == mac
+				for _, sl := range bd.Slaves {
+					if NormalizeMAC(sl.PermMAC) == mac {
+						owns = true
+						hn := hostNIC{h, sl.Name}
+						dup := false
+						for _, c := range nics {
+							dup = dup || c == hn
+						}
+						if !dup {
+							nics = append(nics, hn)
+						}
+					}
+				}
+			}
+			if owns {
+				owners = append(owners, h)
+			}
+		}
+		var wantHost *HostNode
+		if len(owners) == 1 {
+			wantHost = owners[0]
+		}
+		if got := b.hostOfMAC(k); got != wantHost {
+			errf("hostOfMAC(%s) = %v, want %v (of %d)", mac, hostName(got), hostName(wantHost), len(owners))
+		}
+		var one [1]hostNIC
+		if got := b.nicByMAC.get(k, &one); fmt.Sprint(got) != fmt.Sprint(nics) {
+			errf("nicByMAC(%s) = %v, want %v", mac, got, nics)
+		}
+	}
+
+	for _, k := range keys {
+		// the switch port sending the key as its actor, when one does
+		var ports []swPort
+		for _, s := range b.m.Switches {
+			for i := range s.Ports {
+				p := &s.Ports[i]
+				if p.LACP != nil && p.LACP.Actor != nil && p.LACP.Actor.Port > 0 && p.LACP.Actor.Port == k.port &&
+					NormalizeMAC(p.LACP.Actor.System) == macString(k.system) {
+					ports = append(ports, swPort{s, p})
+				}
+			}
+		}
+		if v, ok := b.lacpPort.get(k); ok != (len(ports) == 1) || ok && b.swPortOf(v) != ports[0] {
+			errf("lacpPort(%s, %d): %v, want one of %d ports", macString(k.system), k.port, ok, len(ports))
+		}
+		// the bond slave sending the key as its actor
+		var slaves []hostNIC
+		for _, h := range b.m.Hosts {
+			for _, bd := range h.Bonds {
+				for _, sl := range bd.Slaves {
+					if sl.Actor == nil || sl.Actor.Port <= 0 || sl.Actor.Port != k.port {
+						continue
+					}
+					sys := NormalizeMAC(sl.Actor.System)
+					if sys == "" {
+						sys = actorSystemOf(&bd)
+					}
+					if sys == macString(k.system) {
+						slaves = append(slaves, hostNIC{h, sl.Name})
+					}
+				}
+			}
+		}
+		if v, ok := b.bondActorOf.get(k); ok != (len(slaves) == 1) || ok && b.actorNICs[v] != slaves[0] {
+			errf("bondActorOf(%s, %d): %v, want one of %d slaves", macString(k.system), k.port, ok, len(slaves))
+		}
+	}
+	return bad
+}
+
+func name(s *SwitchNode) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return s.Name
+}
+
+func hostName(h *HostNode) string {
+	if h == nil {
+		return "<nil>"
+	}
+	return h.Name
+}

@@ -1,0 +1,99 @@
+package topology
+
+// joinTable maps an LACP (system, port) key to the one value added under
+// it: the LACP joins only use a key that exactly one port (or one bond
+// slave) sends. It is an open-addressing table of 16-byte slots, the key
+// packed in the slot beside its value: a probe is one cache line and no
+// pointer, and a loop of lookups is short enough for the CPU to overlap
+// their misses (on a 100k-host site the table does not fit in the cache).
+// Keys whose port does not fit 16 bits (not a real LACP port, but the
+// snapshots are untrusted) go to a map with the same rules.
+type joinTable struct {
+	slots []joinSlot // len a power of two; key 0: empty
+	used  int
+	over  map[sysPort]uint64
+}
+
+type joinSlot struct{ key, val uint64 }
+
+// joinMany is the value of a key added more than once.
+const joinMany = ^uint64(0)
+
+// newJoinTable sizes the table for about n keys.
+func newJoinTable(n int) joinTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return joinTable{slots: make([]joinSlot, size)}
+}
+
+// packSysPort packs a system (48 bits, not 0) and a port in 1..65535 into
+// one non-zero key.
+func packSysPort(k sysPort) (uint64, bool) {
+	if k.port <= 0 || k.port > 0xffff || k.system == 0 || k.system>>48 != 0 {
+		return 0, false
+	}
+	return k.system<<16 | uint64(k.port), true
+}
+
+func (t *joinTable) slot(key uint64) int {
+	mask := len(t.slots) - 1
+	i := int((key*0x9e3779b97f4a7c15)>>32) & mask
+	for {
+		if s := &t.slots[i]; s.key == key || s.key == 0 {
+			return i
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// add records v under k; a key added again holds joinMany. v must not be
+// joinMany.
+func (t *joinTable) add(k sysPort, v uint64) {
+	key, ok := packSysPort(k)
+	if !ok {
+		if t.over == nil {
+			t.over = map[sysPort]uint64{}
+		}
+		if _, dup := t.over[k]; dup {
+			v = joinMany
+		}
+		t.over[k] = v
+		return
+	}
+	if 2*(t.used+1) > len(t.slots) {
+		t.grow()
+	}
+	s := &t.slots[t.slot(key)]
+	if s.key == key {
+		s.val = joinMany
+		return
+	}
+	s.key, s.val = key, v
+	t.used++
+}
+
+func (t *joinTable) grow() {
+	old := t.slots
+	t.slots = make([]joinSlot, max(16, 2*len(old)))
+	for _, s := range old {
+		if s.key != 0 {
+			t.slots[t.slot(s.key)] = s
+		}
+	}
+}
+
+// get returns the value added under k when exactly one was.
+func (t *joinTable) get(k sysPort) (uint64, bool) {
+	key, ok := packSysPort(k)
+	if !ok {
+		v, ok := t.over[k]
+		return v, ok && v != joinMany
+	}
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	s := &t.slots[t.slot(key)]
+	return s.val, s.key == key && s.val != joinMany
+}
