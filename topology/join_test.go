@@ -59,3 +59,38 @@ func TestClaimSorterMatchesNaiveSort(t *testing.T) {
 }
 
 func show(c claim) string { return fmt.Sprintf("%s %s %p", c.nic, c.kind, c.port) }
+
+// joinTable answers as a multiIndex does for the joins (the value of a key
+// added exactly once), through growth, repeated keys, key 0 of a port
+// and ports that do not pack.
+func TestJoinTableMatchesMultiIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := range 20 {
+		jt := newJoinTable(round) // small: grows
+		mi := newMultiIndex[sysPort, uint64](0)
+		var keys []sysPort
+		for i := range 3000 {
+			k := sysPort{uint64(r.IntN(200) + 1), r.IntN(40)}
+			switch r.IntN(20) {
+			case 0:
+				k.port = 1<<16 + r.IntN(3) // does not pack
+			case 1:
+				k.port = -r.IntN(2)
+			case 2:
+				k.system = 1<<48 - 1 - uint64(r.IntN(2))
+			}
+			keys = append(keys, k)
+			jt.add(k, uint64(i))
+			mi.add(k, uint64(i))
+		}
+		keys = append(keys, sysPort{999, 1}, sysPort{0, 0})
+		for _, k := range keys {
+			var one [1]uint64
+			want := mi.get(k, &one)
+			v, ok := jt.get(k)
+			if ok != (len(want) == 1) || ok && v != want[0] {
+				t.Fatalf("round %d: get(%v) = %d %v, want %v", round, k, v, ok, want)
+			}
+		}
+	}
+}
