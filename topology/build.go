@@ -361,6 +361,13 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		m.Hosts = append(m.Hosts, hn)
 	}
 	m.Switches = make([]*SwitchNode, 0, len(switches))
+	ports := 0
+	for _, s := range switches {
+		if s != nil {
+			ports += len(s.Ports)
+		}
+	}
+	pslab := make([]portInfo, ports)
 	for _, s := range switches {
 		if s == nil {
 			continue
@@ -378,9 +385,11 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			lagOf: make(map[string]*LAG, members),
 			lags:  make(map[string]*LAG, len(s.LAGs)),
 		}
+		sn.pinfo, pslab = pslab[:len(s.Ports):len(s.Ports)], pslab[len(s.Ports):]
 		for i := range s.Ports {
 			p := &s.Ports[i]
 			k := b.normPort(p.Name)
+			sn.pinfo[i] = portInfo{name: p.Name, norm: k}
 			if _, dup := sn.ports[k]; !dup {
 				sn.ports[k] = p
 			} else {
@@ -392,6 +401,11 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			sn.lags[b.normPort(l.Name)] = l
 			for _, mem := range l.Members {
 				sn.lagOf[b.normPort(mem)] = l
+			}
+		}
+		if len(sn.lagOf) > 0 {
+			for i := range sn.pinfo {
+				sn.pinfo[i].lag = sn.lagOf[sn.pinfo[i].norm]
 			}
 		}
 		m.switches[s.Name] = sn
@@ -1074,10 +1088,13 @@ func (b *builder) resolve() {
 			best := cs[0]
 			link := &slab[0]
 			slab = slab[1:]
-			norm := b.normPort(best.port.Name)
 			// placed as Place places it
-			port, lag := best.sw.at(norm, best.port)
-			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: norm,
+			pi, port := best.sw.portInfo(best.port)
+			lag := pi.lag
+			if best.sw.dupPorts {
+				port, lag = best.sw.at(pi.norm, nil)
+			}
+			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: pi.name, normPort: pi.norm,
 				sw: best.sw, port: port, lag: lag}
 			ev := len(evSlab)
 			var disagree []claim
@@ -1372,6 +1389,9 @@ func (b *builder) domains() {
 // finish numbers the uplinks after the links (their graph line IDs) and
 // sorts what is left to sort.
 func (b *builder) finish() {
+	for _, s := range b.m.Switches {
+		s.pinfo = nil // Build's alone
+	}
 	slices.SortFunc(b.m.Uplinks, func(x, y *Uplink) int {
 		return cmp.Or(strings.Compare(x.A, y.A), CompareNames(x.APort, y.APort), strings.Compare(x.B, y.B))
 	})
