@@ -141,6 +141,31 @@ func CheckJoinIndexes(hosts []*Host, switches []*Switch) []string {
 		}
 	}
 
+	// each port's record: its name, normalised name and LAG (the last LAG
+	// listing it, as SwitchNode.lagOf keeps it)
+	for _, s := range b.m.Switches {
+		for i := range s.Ports {
+			p := &s.Ports[i]
+			var lag *LAG
+			for li := range s.LAGs {
+				for _, mem := range s.LAGs[li].Members {
+					if NormalizePortName(mem) == NormalizePortName(p.Name) {
+						lag = &s.LAGs[li]
+					}
+				}
+			}
+			want := portInfo{name: p.Name, norm: NormalizePortName(p.Name), lag: lag}
+			if got, gp := s.portInfo(p); got != want || gp != p {
+				errf("switch %s port %d: portInfo %+v %p, want %+v %p", s.Name, i, got, gp, want, p)
+			}
+		}
+		// a pointer into no switch's ports takes the lookups
+		q := &Port{Name: "Ethernet1"}
+		if got, _ := s.portInfo(q); got.norm != NormalizePortName(q.Name) || got.name != q.Name {
+			errf("switch %s: portInfo of a foreign port = %+v", s.Name, got)
+		}
+	}
+
 	for _, k := range keys {
 		// the switch port sending the key as its actor, when one does
 		var ports []swPort
@@ -193,4 +218,16 @@ func hostName(h *HostNode) string {
 		return "<nil>"
 	}
 	return h.Name
+}
+
+// PortRecords counts the switches of m that still hold Build's per-port
+// records.
+func PortRecords(m *Model) int {
+	n := 0
+	for _, s := range m.Switches {
+		if s.pinfo != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -85,3 +85,18 @@ func checkJoin(t *testing.T, hosts []*topology.Host, switches []*topology.Switch
 		t.Error(s)
 	}
 }
+
+// Build leaves no per-port records of its own in the Model.
+func TestBuildDropsPortRecords(t *testing.T) {
+	site, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := topology.PortRecords(m); n != 0 {
+		t.Errorf("%d switches keep Build's port records", n)
+	}
+}
