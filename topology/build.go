@@ -75,10 +75,10 @@ type builder struct {
 	// host indexes
 	hostByName map[string]*HostNode
 	// permanent MAC (or current when no permanent; macKey) -> NIC
-	nicByMAC multiIndex[uint64, hostNIC]
-	// any MAC a host owns (macKey) -> host; ambiguousHost when several
-	// hosts own it (see hostOfMAC)
-	hostByMAC map[uint64]*HostNode
+	nicByMAC nicIndex
+	// any MAC a host owns (macKey) -> the host's place in Model.Hosts,
+	// joinMany when several hosts own it (see hostOfMAC)
+	hostByMAC joinTable
 	// a bond slave's actor system + port -> the slave (an index in
 	// actorNICs)
 	bondActorOf joinTable
@@ -126,44 +126,6 @@ func (b *builder) normPort(name string) string {
 	n := NormalizePortName(name)
 	b.norm[name] = n
 	return n
-}
-
-// multiIndex maps a key to the values added under it, in the order added,
-// without a slice per key: most keys (a NIC's MAC, an LACP actor port)
-// have one value.
-type multiIndex[K comparable, V any] struct {
-	one  map[K]V   // the key's value, when it has one
-	more map[K][]V // every value of a key that has several
-}
-
-func newMultiIndex[K comparable, V any](n int) multiIndex[K, V] {
-	return multiIndex[K, V]{one: make(map[K]V, n)}
-}
-
-func (m *multiIndex[K, V]) add(k K, v V) {
-	if l, ok := m.more[k]; ok {
-		m.more[k] = append(l, v)
-		return
-	}
-	if f, ok := m.one[k]; ok {
-		if m.more == nil {
-			m.more = map[K][]V{}
-		}
-		m.more[k] = []V{f, v}
-		delete(m.one, k)
-		return
-	}
-	m.one[k] = v
-}
-
-// get returns k's values (nil: none); one backs the slice of a key with a
-// single value.
-func (m *multiIndex[K, V]) get(k K, one *[1]V) []V {
-	if f, ok := m.one[k]; ok {
-		one[0] = f
-		return one[:]
-	}
-	return m.more[k]
 }
 
 type swPort struct {
@@ -307,8 +269,8 @@ func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 		lacpPort:        newJoinTable(ports / 2),
 		lacpSystems:     map[uint64][]*SwitchNode{},
 		hostByName:      make(map[string]*HostNode, 2*len(hosts)),
-		nicByMAC:        newMultiIndex[uint64, hostNIC](nics),
-		hostByMAC:       make(map[uint64]*HostNode, nics+len(hosts)),
+		nicByMAC:        newNICIndex(nics),
+		hostByMAC:       newJoinTable(nics + len(hosts)),
 		bondActorOf:     newJoinTable(slaves),
 		actorNICs:       make([]hostNIC, 0, slaves),
 		norm:            map[string]string{},
@@ -526,13 +488,10 @@ func (b *builder) addLACPSystem(sys uint64, s *SwitchNode) {
 	b.lacpSystems[sys] = append(l, s)
 }
 
-// ambiguousHost marks in builder.hostByMAC a MAC that several hosts own.
-var ambiguousHost = new(HostNode)
-
 // hostOfMAC is the one host owning the MAC with key k, or nil.
 func (b *builder) hostOfMAC(k uint64) *HostNode {
-	if h := b.hostByMAC[k]; h != ambiguousHost {
-		return h
+	if i, ok := b.hostByMAC.getKey(k); ok {
+		return b.m.Hosts[i]
 	}
 	return nil
 }
@@ -552,11 +511,8 @@ func (b *builder) indexHosts() {
 			return
 		}
 		owned = append(owned, k)
-		if prev, dup := b.hostByMAC[k]; !dup {
-			b.hostByMAC[k] = h
-		} else if prev != h && prev != ambiguousHost {
-			b.hostByMAC[k] = ambiguousHost
-		}
+		// (a host adds a MAC once: a second add is another host's)
+		b.hostByMAC.addKey(k, uint64(h.ID))
 	}
 	for _, h := range b.m.Hosts {
 		owned, nicsAt = owned[:0], nicsAt[:0]

@@ -7,6 +7,44 @@ import (
 	"testing"
 )
 
+// multiIndex (what Build used before joinTable and nicIndex) maps a key to the values added under it, in the order added,
+// without a slice per key: most keys (a NIC's MAC, an LACP actor port)
+// have one value.
+type multiIndex[K comparable, V any] struct {
+	one  map[K]V   // the key's value, when it has one
+	more map[K][]V // every value of a key that has several
+}
+
+func newMultiIndex[K comparable, V any](n int) multiIndex[K, V] {
+	return multiIndex[K, V]{one: make(map[K]V, n)}
+}
+
+func (m *multiIndex[K, V]) add(k K, v V) {
+	if l, ok := m.more[k]; ok {
+		m.more[k] = append(l, v)
+		return
+	}
+	if f, ok := m.one[k]; ok {
+		if m.more == nil {
+			m.more = map[K][]V{}
+		}
+		m.more[k] = []V{f, v}
+		delete(m.one, k)
+		return
+	}
+	m.one[k] = v
+}
+
+// get returns k's values (nil: none); one backs the slice of a key with a
+// single value.
+func (m *multiIndex[K, V]) get(k K, one *[1]V) []V {
+	if f, ok := m.one[k]; ok {
+		one[0] = f
+		return one[:]
+	}
+	return m.more[k]
+}
+
 // naiveSortClaims is what resolve did before claimSorter: a stable sort
 // by NIC (CompareNames), then each NIC's claims stable by strength.
 func naiveSortClaims(hc []claim) int {
@@ -90,6 +128,29 @@ func TestJoinTableMatchesMultiIndex(t *testing.T) {
 			v, ok := jt.get(k)
 			if ok != (len(want) == 1) || ok && v != want[0] {
 				t.Fatalf("round %d: get(%v) = %d %v, want %v", round, k, v, ok, want)
+			}
+		}
+	}
+}
+
+// nicIndex answers as a multiIndex does: every NIC added under a MAC, in
+// the order added.
+func TestNICIndexMatchesMultiIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	hosts := make([]HostNode, 50)
+	for round := range 10 {
+		x := newNICIndex(round)
+		mi := newMultiIndex[uint64, hostNIC](0)
+		for range 2000 {
+			k := uint64(r.IntN(300) + 1)
+			v := hostNIC{&hosts[r.IntN(len(hosts))], fmt.Sprint("eth", r.IntN(4))}
+			x.add(k, v)
+			mi.add(k, v)
+		}
+		for k := range uint64(310) {
+			var o1, o2 [1]hostNIC
+			if got, want := x.get(k, &o1), mi.get(k, &o2); !slices.Equal(got, want) {
+				t.Fatalf("round %d: get(%d) = %v, want %v", round, k, got, want)
 			}
 		}
 	}

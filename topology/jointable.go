@@ -62,16 +62,31 @@ func (t *joinTable) add(k sysPort, v uint64) {
 		t.over[k] = v
 		return
 	}
+	t.addKey(key, v)
+}
+
+// addKey is add for a key already packed (not 0): a MAC, by macKey.
+func (t *joinTable) addKey(key, v uint64) {
+	if s, fresh := t.upsert(key); fresh {
+		s.val = v
+	} else {
+		s.val = joinMany
+	}
+}
+
+// upsert returns the slot of key (not 0), taking a free one (fresh, its
+// value to be set) when the key is not in the table.
+func (t *joinTable) upsert(key uint64) (s *joinSlot, fresh bool) {
 	if 2*(t.used+1) > len(t.slots) {
 		t.grow()
 	}
-	s := &t.slots[t.slot(key)]
+	s = &t.slots[t.slot(key)]
 	if s.key == key {
-		s.val = joinMany
-		return
+		return s, false
 	}
-	s.key, s.val = key, v
+	s.key = key
 	t.used++
+	return s, true
 }
 
 func (t *joinTable) grow() {
@@ -91,9 +106,65 @@ func (t *joinTable) get(k sysPort) (uint64, bool) {
 		v, ok := t.over[k]
 		return v, ok && v != joinMany
 	}
-	if len(t.slots) == 0 {
+	return t.getKey(key)
+}
+
+// getKey is get for a key already packed.
+func (t *joinTable) getKey(key uint64) (uint64, bool) {
+	v, ok := t.lookup(key)
+	return v, ok && v != joinMany
+}
+
+// lookup returns key's value, joinMany included; ok is false when the key
+// is not in the table.
+func (t *joinTable) lookup(key uint64) (uint64, bool) {
+	if len(t.slots) == 0 || key == 0 {
 		return 0, false
 	}
 	s := &t.slots[t.slot(key)]
-	return s.val, s.key == key && s.val != joinMany
+	return s.val, s.key == key
+}
+
+// nicIndex maps a MAC (by macKey, not 0) to the host NICs added under it,
+// in the order added: a joinTable to the one NIC of most MACs (an index
+// in one), and a map for the MACs several NICs have.
+type nicIndex struct {
+	t    joinTable
+	one  []hostNIC
+	more map[uint64][]hostNIC
+}
+
+func newNICIndex(n int) nicIndex {
+	return nicIndex{t: newJoinTable(n), one: make([]hostNIC, 0, n)}
+}
+
+func (x *nicIndex) add(k uint64, v hostNIC) {
+	s, fresh := x.t.upsert(k)
+	switch {
+	case fresh:
+		s.val = uint64(len(x.one))
+		x.one = append(x.one, v)
+	case s.val != joinMany:
+		if x.more == nil {
+			x.more = map[uint64][]hostNIC{}
+		}
+		x.more[k] = []hostNIC{x.one[s.val], v}
+		s.val = joinMany
+	default:
+		x.more[k] = append(x.more[k], v)
+	}
+}
+
+// get returns k's NICs (nil: none); one backs the slice of a MAC with a
+// single NIC.
+func (x *nicIndex) get(k uint64, one *[1]hostNIC) []hostNIC {
+	v, ok := x.t.lookup(k)
+	switch {
+	case !ok:
+		return nil
+	case v == joinMany:
+		return x.more[k]
+	}
+	one[0] = x.one[v]
+	return one[:]
 }
