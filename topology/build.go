@@ -69,7 +69,7 @@ type builder struct {
 	// (ambiguous: not usable, see portOfMAC)
 	portByMAC map[uint64]swPort
 	// actor system + actor port -> switch port (swPortVal)
-	lacpPort    joinTable
+	lacpPort    sortJoin
 	lacpSystems map[uint64][]*SwitchNode // LACP system (macKey) -> the switches sending it
 
 	// host indexes
@@ -81,7 +81,7 @@ type builder struct {
 	hostByMAC joinTable
 	// a bond slave's actor system + port -> the slave (an index in
 	// actorNICs)
-	bondActorOf joinTable
+	bondActorOf sortJoin
 	actorNICs   []hostNIC
 
 	// claims are this producer's claims in production order; parts are
@@ -266,12 +266,12 @@ func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 		swByChassisText: map[string]*SwitchNode{},
 		swByName:        make(map[string]*SwitchNode, 2*len(switches)),
 		portByMAC:       make(map[uint64]swPort, ports),
-		lacpPort:        newJoinTable(ports / 2),
+		lacpPort:        newSortJoin(ports / 2),
 		lacpSystems:     map[uint64][]*SwitchNode{},
 		hostByName:      make(map[string]*HostNode, 2*len(hosts)),
 		nicByMAC:        newNICIndex(nics),
 		hostByMAC:       newJoinTable(nics + len(hosts)),
-		bondActorOf:     newJoinTable(slaves),
+		bondActorOf:     newSortJoin(slaves),
 		actorNICs:       make([]hostNIC, 0, slaves),
 		norm:            map[string]string{},
 	}
@@ -853,6 +853,9 @@ func (b *builder) lacpClaims() {
 		}
 	}
 	b.claims = make([]claim, 0, n)
+	// The slaves' partners, looked up all at once (sortJoin).
+	keys := make([]sysPort, 0, n)
+	slaves := make([]hostNIC, 0, n)
 	for _, h := range b.m.Hosts {
 		// LACPDUs the host heard, keyed by NIC (most hosts have none).
 		var heard map[string]*LACPPort
@@ -879,17 +882,21 @@ func (b *builder) lacpClaims() {
 				if !ok {
 					continue
 				}
-				v, ok := b.lacpPort.get(sysPort{sys, partner.Port})
-				if !ok {
-					continue
-				}
-				c := b.swPortOf(v)
-				b.addClaim(h, sl.Name, claim{sw: c.sw, port: c.port, kind: EvLACP})
+				keys = append(keys, sysPort{sys, partner.Port})
+				slaves = append(slaves, hostNIC{h, sl.Name})
 			}
+		}
+	}
+	for i, v := range b.lacpPort.join(keys) {
+		if v != joinMany {
+			c := b.swPortOf(v)
+			b.addClaim(slaves[i].host, slaves[i].nic, claim{sw: c.sw, port: c.port, kind: EvLACP})
 		}
 	}
 	// The reverse direction: the switch's partner info names the host bond's
 	// actor system and port.
+	keys = keys[:0]
+	ports := make([]swPort, 0, n-len(slaves))
 	for _, s := range b.m.Switches {
 		for i := range s.Ports {
 			p := &s.Ports[i]
@@ -900,12 +907,14 @@ func (b *builder) lacpClaims() {
 			if !ok {
 				continue
 			}
-			v, ok := b.bondActorOf.get(sysPort{sys, p.LACP.Partner.Port})
-			if !ok {
-				continue
-			}
+			keys = append(keys, sysPort{sys, p.LACP.Partner.Port})
+			ports = append(ports, swPort{s, p})
+		}
+	}
+	for i, v := range b.bondActorOf.join(keys) {
+		if v != joinMany {
 			c := b.actorNICs[v]
-			b.addClaim(c.host, c.nic, claim{sw: s, port: p, kind: EvLACP})
+			b.addClaim(c.host, c.nic, claim{sw: ports[i].sw, port: ports[i].port, kind: EvLACP})
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -98,17 +99,23 @@ func TestClaimSorterMatchesNaiveSort(t *testing.T) {
 
 func show(c claim) string { return fmt.Sprintf("%s %s %p", c.nic, c.kind, c.port) }
 
-// joinTable answers as a multiIndex does for the joins (the value of a key
-// added exactly once), through growth, repeated keys, key 0 of a port
-// and ports that do not pack.
+// joinTable and sortJoin answer as a multiIndex does for the joins (the
+// value of a key added exactly once), through growth, repeated keys, key 0
+// of a port, ports that do not pack, keys that differ in one byte only
+// (radix passes skipped) and in many.
 func TestJoinTableMatchesMultiIndex(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for round := range 20 {
 		jt := newJoinTable(round) // small: grows
+		sj := newSortJoin(0)
+		spread := uint64(1)
+		if round%2 == 1 {
+			spread = 0x10101010101 // keys differ in every byte
+		}
 		mi := newMultiIndex[sysPort, uint64](0)
 		var keys []sysPort
 		for i := range 3000 {
-			k := sysPort{uint64(r.IntN(200) + 1), r.IntN(40)}
+			k := sysPort{(uint64(r.IntN(200)+1) * spread) & (1<<48 - 1), r.IntN(40)}
 			switch r.IntN(20) {
 			case 0:
 				k.port = 1<<16 + r.IntN(3) // does not pack
@@ -119,15 +126,21 @@ func TestJoinTableMatchesMultiIndex(t *testing.T) {
 			}
 			keys = append(keys, k)
 			jt.add(k, uint64(i))
+			sj.add(k, uint64(i))
 			mi.add(k, uint64(i))
 		}
 		keys = append(keys, sysPort{999, 1}, sysPort{0, 0})
-		for _, k := range keys {
+		r.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+		joined := sj.join(keys)
+		for i, k := range keys {
 			var one [1]uint64
 			want := mi.get(k, &one)
 			v, ok := jt.get(k)
 			if ok != (len(want) == 1) || ok && v != want[0] {
 				t.Fatalf("round %d: get(%v) = %d %v, want %v", round, k, v, ok, want)
+			}
+			if v := joined[i]; (v != joinMany) != (len(want) == 1) || v != joinMany && v != want[0] {
+				t.Fatalf("round %d: sortJoin of %v = %d, want %v", round, k, v, want)
 			}
 		}
 	}
@@ -151,6 +164,29 @@ func TestNICIndexMatchesMultiIndex(t *testing.T) {
 			var o1, o2 [1]hostNIC
 			if got, want := x.get(k, &o1), mi.get(k, &o2); !slices.Equal(got, want) {
 				t.Fatalf("round %d: get(%d) = %v, want %v", round, k, got, want)
+			}
+		}
+	}
+}
+
+// radixSort sorts as slices.SortFunc does, above and below its threshold.
+func TestRadixSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 255, 256, 5000} {
+		for _, mask := range []uint64{^uint64(0), 0xff00ff, 0x0f0000000000ff00, 0} {
+			a := make([]joinSlot, n)
+			for i := range a {
+				a[i] = joinSlot{r.Uint64() & mask, uint64(i)}
+			}
+			got := radixSort(slices.Clone(a))
+			slices.SortStableFunc(a, func(x, y joinSlot) int { return cmp.Compare(x.key, y.key) })
+			if len(got) != len(a) {
+				t.Fatalf("n=%d: %d out", n, len(got))
+			}
+			for i := range a {
+				if got[i].key != a[i].key {
+					t.Fatalf("n=%d mask=%x: key %d = %x, want %x", n, mask, i, got[i].key, a[i].key)
+				}
 			}
 		}
 	}
