@@ -490,7 +490,7 @@ func (b *builder) addLACPSystem(sys uint64, s *SwitchNode) {
 
 // hostOfMAC is the one host owning the MAC with key k, or nil.
 func (b *builder) hostOfMAC(k uint64) *HostNode {
-	if i, ok := b.hostByMAC.getKey(k); ok {
+	if i, ok := b.hostByMAC.get(k); ok {
 		return b.m.Hosts[i]
 	}
 	return nil
@@ -512,7 +512,7 @@ func (b *builder) indexHosts() {
 		}
 		owned = append(owned, k)
 		// (a host adds a MAC once: a second add is another host's)
-		b.hostByMAC.addKey(k, uint64(h.ID))
+		b.hostByMAC.add(k, uint64(h.ID))
 	}
 	for _, h := range b.m.Hosts {
 		owned, nicsAt = owned[:0], nicsAt[:0]

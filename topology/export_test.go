@@ -231,3 +231,9 @@ func PortRecords(m *Model) int {
 	}
 	return n
 }
+
+// get answers one lookup.
+func (j *sortJoin) get(k sysPort) (uint64, bool) {
+	v := j.join([]sysPort{k})[0]
+	return v, v != joinMany
+}

@@ -5,18 +5,16 @@ import (
 	"slices"
 )
 
-// joinTable maps an LACP (system, port) key to the one value added under
-// it: the LACP joins only use a key that exactly one port (or one bond
-// slave) sends. It is an open-addressing table of 16-byte slots, the key
-// packed in the slot beside its value: a probe is one cache line and no
-// pointer, and a loop of lookups is short enough for the CPU to overlap
-// their misses (on a 100k-host site the table does not fit in the cache).
-// Keys whose port does not fit 16 bits (not a real LACP port, but the
-// snapshots are untrusted) go to a map with the same rules.
+// joinTable maps a non-zero key (a MAC by macKey) to the one value added
+// under it, and tells keys added more than once (joinMany): the joins by
+// MAC use a MAC exactly one host owns, and so on. It is an open-addressing
+// table of 16-byte slots, the key in the slot beside its value: a probe is
+// one cache line and no pointer, and a loop of lookups is short enough for
+// the CPU to overlap their misses (on a 100k-host site the table does not
+// fit in the cache).
 type joinTable struct {
 	slots []joinSlot // len a power of two; key 0: empty
 	used  int
-	over  map[sysPort]uint64
 }
 
 type joinSlot struct{ key, val uint64 }
@@ -53,25 +51,9 @@ func (t *joinTable) slot(key uint64) int {
 	}
 }
 
-// add records v under k; a key added again holds joinMany. v must not be
-// joinMany.
-func (t *joinTable) add(k sysPort, v uint64) {
-	key, ok := packSysPort(k)
-	if !ok {
-		if t.over == nil {
-			t.over = map[sysPort]uint64{}
-		}
-		if _, dup := t.over[k]; dup {
-			v = joinMany
-		}
-		t.over[k] = v
-		return
-	}
-	t.addKey(key, v)
-}
-
-// addKey is add for a key already packed (not 0): a MAC, by macKey.
-func (t *joinTable) addKey(key, v uint64) {
+// add records v under key (not 0); a key added again holds joinMany. v
+// must not be joinMany.
+func (t *joinTable) add(key, v uint64) {
 	if s, fresh := t.upsert(key); fresh {
 		s.val = v
 	} else {
@@ -104,18 +86,8 @@ func (t *joinTable) grow() {
 	}
 }
 
-// get returns the value added under k when exactly one was.
-func (t *joinTable) get(k sysPort) (uint64, bool) {
-	key, ok := packSysPort(k)
-	if !ok {
-		v, ok := t.over[k]
-		return v, ok && v != joinMany
-	}
-	return t.getKey(key)
-}
-
-// getKey is get for a key already packed.
-func (t *joinTable) getKey(key uint64) (uint64, bool) {
+// get returns the value added under key when exactly one was.
+func (t *joinTable) get(key uint64) (uint64, bool) {
 	v, ok := t.lookup(key)
 	return v, ok && v != joinMany
 }
@@ -182,7 +154,7 @@ func (x *nicIndex) get(k uint64, one *[1]hostNIC) []hostNIC {
 type sortJoin struct {
 	entries []joinSlot         // packed key and value, sorted once joined
 	sorted  bool               // entries are sorted
-	over    map[sysPort]uint64 // keys that do not pack, as joinTable keeps them
+	over    map[sysPort]uint64 // keys that do not pack (joinMany: added again)
 }
 
 func newSortJoin(n int) sortJoin { return sortJoin{entries: make([]joinSlot, 0, n)} }
@@ -243,12 +215,6 @@ func (j *sortJoin) join(keys []sysPort) []uint64 {
 		}
 	}
 	return res
-}
-
-// get answers one lookup (the tests').
-func (j *sortJoin) get(k sysPort) (uint64, bool) {
-	v := j.join([]sysPort{k})[0]
-	return v, v != joinMany
 }
 
 // radixSort sorts a by key: a least-significant-digit radix sort on bytes,
