@@ -65,9 +65,15 @@ type builder struct {
 	swByChassisMAC  map[uint64]*SwitchNode
 	swByChassisText map[string]*SwitchNode
 	swByName        map[string]*SwitchNode // sysName and short name, lower-case
-	// port MAC (macKey) -> port; a MAC two ports share keeps a nil port
-	// (ambiguous: not usable, see portOfMAC)
-	portByMAC map[uint64]swPort
+	// port MAC (macKey) -> port (swPortVal); joinMany for a MAC two ports
+	// share (ambiguous: not usable, see portOfMAC)
+	portByMAC joinTable
+	// (switch, normalised port name) -> the switch's first port of that
+	// name (SwitchNode.Port), by index in its Ports: one probe where the
+	// switch's own map costs several (see portNamed); the names by
+	// nameID
+	portByName joinTable
+	nameID     map[string]uint32
 	// actor system + actor port -> switch port (swPortVal)
 	lacpPort    sortJoin
 	lacpSystems map[uint64][]*SwitchNode // LACP system (macKey) -> the switches sending it
@@ -265,7 +271,9 @@ func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 		swByChassisMAC:  make(map[uint64]*SwitchNode, 2*len(switches)),
 		swByChassisText: map[string]*SwitchNode{},
 		swByName:        make(map[string]*SwitchNode, 2*len(switches)),
-		portByMAC:       make(map[uint64]swPort, ports),
+		portByMAC:       newJoinTable(ports),
+		portByName:      newJoinTable(ports),
+		nameID:          map[string]uint32{},
 		lacpPort:        newSortJoin(ports / 2),
 		lacpSystems:     map[uint64][]*SwitchNode{},
 		hostByName:      make(map[string]*HostNode, 2*len(hosts)),
@@ -433,8 +441,10 @@ func (b *builder) switchByChassis(id string) *SwitchNode {
 // portOfMAC is the one switch port whose MAC has key k; ok is false when
 // no port or several have it.
 func (b *builder) portOfMAC(k uint64) (swPort, bool) {
-	sp, ok := b.portByMAC[k]
-	return sp, ok && sp.port != nil
+	if v, ok := b.portByMAC.get(k); ok {
+		return b.swPortOf(v), true
+	}
+	return swPort{}, false
 }
 
 func (b *builder) indexSwitches() {
@@ -451,14 +461,20 @@ func (b *builder) indexSwitches() {
 		}
 		for i := range s.Ports {
 			p := &s.Ports[i]
+			norm := s.pinfo[i].norm
+			id, ok := b.nameID[norm]
+			if !ok {
+				id = uint32(len(b.nameID))
+				b.nameID[norm] = id
+			}
+			if slot, fresh := b.portByName.upsert(b.portNameKey(s, id)); fresh {
+				slot.val = uint64(i) // (the first of a name, as s.ports keeps it)
+			}
 			if k, ok := usableMACKey(p.MAC); ok {
 				// Many switches give every port (or a LAG and its
-				// members) one MAC: not usable per port.
-				if prev, ok := b.portByMAC[k]; !ok {
-					b.portByMAC[k] = swPort{s, p}
-				} else if prev.port != p && prev.port != nil {
-					b.portByMAC[k] = swPort{}
-				}
+				// members) one MAC: not usable per port. (Each port
+				// is added once: a MAC added again is another port's.)
+				b.portByMAC.add(k, b.swPortVal(s, i))
 			}
 			if p.LACP != nil && p.LACP.Actor != nil {
 				a := p.LACP.Actor
@@ -625,9 +641,27 @@ func (b *builder) findSwitch(n *Neighbour) *SwitchNode {
 	return nil
 }
 
+// portNameKey is portByName's key of s's ports named nameID id.
+func (b *builder) portNameKey(s *SwitchNode, id uint32) uint64 {
+	return uint64(s.ID-int64(len(b.m.Hosts))+1)<<32 | uint64(id)
+}
+
+// portNamed is s.Port(name) through portByName.
+func (b *builder) portNamed(s *SwitchNode, name string) *Port {
+	var buf [portKeyMax]byte
+	id, ok := b.nameID[string(normPortKey(&buf, name))]
+	if !ok {
+		return nil
+	}
+	if i, ok := b.portByName.lookup(b.portNameKey(s, id)); ok {
+		return &s.Ports[i]
+	}
+	return nil
+}
+
 // findPort resolves a neighbour's port ID (and description) on switch s,
 // honouring the port ID subtype.
-func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
+func (b *builder) findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 	if portID != "" {
 		if subtype == IDMAC {
 			mac := NormalizeMAC(portID)
@@ -637,7 +671,7 @@ func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 				}
 			}
 		} else {
-			if p := s.Port(portID); p != nil {
+			if p := b.portNamed(s, portID); p != nil {
 				return p
 			}
 			for i := range s.Ports {
@@ -665,7 +699,7 @@ func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 		}
 	}
 	if descr != "" {
-		if p := s.Port(descr); p != nil {
+		if p := b.portNamed(s, descr); p != nil {
 			return p
 		}
 		for i := range s.Ports {
@@ -699,7 +733,7 @@ func (b *builder) hostNeighbours() {
 				}
 				continue
 			}
-			p := findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
+			p := b.findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
 			if p == nil {
 				b.unresolved = append(b.unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n, Known: s.Name})
 				continue
@@ -811,7 +845,7 @@ func (b *builder) switchNeighbours() {
 // addUplink records a switch-to-switch link once, whichever side heard it.
 func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbour) {
 	peerPort := n.PortID
-	if pp := findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
+	if pp := b.findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
 		peerPort = pp.Name
 	}
 	ev := string(n.Protocol) + "@" + s.Name

@@ -1,6 +1,9 @@
 package topology
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // CheckJoinIndexes builds the join indexes of Build for the snapshots and
 // compares every lookup Build can make of them with a scan of the
@@ -163,6 +166,38 @@ func CheckJoinIndexes(hosts []*Host, switches []*Switch) []string {
 		q := &Port{Name: "Ethernet1"}
 		if got, _ := s.portInfo(q); got.norm != NormalizePortName(q.Name) || got.name != q.Name {
 			errf("switch %s: portInfo of a foreign port = %+v", s.Name, got)
+		}
+	}
+
+	// a switch's port by any name a neighbour gives (portNamed) against a
+	// scan of the switch's ports, on every switch
+	var names []string
+	for _, s := range b.m.Switches {
+		for _, p := range s.Ports {
+			names = append(names, p.Name, strings.ToUpper(p.Name), " "+p.Name, p.Alias, p.Descr)
+		}
+		for _, n := range s.Neighbours {
+			names = append(names, n.LocalPort, n.PortID, n.PortDescr)
+		}
+	}
+	for _, h := range b.m.Hosts {
+		for _, n := range h.Neighbours {
+			names = append(names, n.PortID, n.PortDescr)
+		}
+	}
+	names = append(names, "", "Eth1", "Gi1/0/1", "Po1", "nope")
+	for _, s := range b.m.Switches {
+		for _, x := range names {
+			var want *Port
+			for i := range s.Ports {
+				if NormalizePortName(s.Ports[i].Name) == NormalizePortName(x) {
+					want = &s.Ports[i]
+					break
+				}
+			}
+			if got := b.portNamed(s, x); got != want {
+				errf("switch %s: portNamed(%q) = %p, want %p", s.Name, x, got, want)
+			}
 		}
 	}
 
