@@ -99,6 +99,12 @@ type builder struct {
 	// only the switch-neighbour producer records uplinks.
 	uplinkAt   map[[4]string]*Uplink
 	unresolved []UnresolvedNeighbour
+	// heard is, per switch neighbour (the switches in Model order, each
+	// one's neighbours in order), the device switchNeighbours found it
+	// names (findSwitch), for lldpPeers: 0 not looked up, -1 none, else
+	// the switch's place in Model.Switches + 1. Shared by the producers:
+	// only switchNeighbours writes it.
+	heard []int32
 	// norm caches NormalizePortName (single-threaded phases only): port
 	// names repeat across switches, and the cached result is one string
 	// shared by every index that keys on it.
@@ -221,6 +227,7 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	// another. Their claims are merged in that order, whatever the
 	// scheduling.
 	var wg sync.WaitGroup
+	b.heardBy()
 	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
 	wg.Add(1)
 	go func() {
@@ -805,13 +812,50 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 	return h, ""
 }
 
+// heardBy sizes heard for the switches' neighbours.
+func (b *builder) heardBy() {
+	n := 0
+	for _, s := range b.m.Switches {
+		n += len(s.Neighbours)
+	}
+	b.heard = make([]int32, n)
+}
+
+// recordHeard is findSwitch for neighbour j of heard, recorded there.
+func (b *builder) recordHeard(j int, n *Neighbour) *SwitchNode {
+	t := b.findSwitch(n)
+	if j < len(b.heard) {
+		b.heard[j] = -1
+		if t != nil {
+			b.heard[j] = int32(t.ID-int64(len(b.m.Hosts))) + 1
+		}
+	}
+	return t
+}
+
+// heardSwitch is findSwitch for neighbour j of heard: what
+// switchNeighbours recorded, else a lookup.
+func (b *builder) heardSwitch(j int, n *Neighbour) *SwitchNode {
+	if j < len(b.heard) {
+		switch v := b.heard[j]; {
+		case v < 0:
+			return nil
+		case v > 0:
+			return b.m.Switches[v-1]
+		}
+	}
+	return b.findSwitch(n)
+}
+
 func (b *builder) switchNeighbours() {
 	n := 0
 	for _, s := range b.m.Switches {
 		n += len(s.Neighbours)
 	}
 	b.claims = make([]claim, 0, n)
+	off := 0 // s's first neighbour in heard
 	for _, s := range b.m.Switches {
+		off += len(s.Neighbours)
 		for i := range s.Neighbours {
 			n := &s.Neighbours[i]
 			if n.LocalPort == "" {
@@ -821,7 +865,7 @@ func (b *builder) switchNeighbours() {
 			if p == nil {
 				continue
 			}
-			if peer := b.findSwitch(n); peer != nil && peer != s {
+			if peer := b.recordHeard(off-len(s.Neighbours)+i, n); peer != nil && peer != s {
 				b.addUplink(s, p, peer, n)
 				continue
 			}

@@ -272,3 +272,27 @@ func (j *sortJoin) get(k sysPort) (uint64, bool) {
 	v := j.join([]sysPort{k})[0]
 	return v, v != joinMany
 }
+
+// CheckHeard runs the switch-side producer and compares what it recorded
+// of each switch neighbour (heard) with findSwitch; it returns the
+// disagreements and how many neighbours were recorded.
+func CheckHeard(hosts []*Host, switches []*Switch) (bad []string, recorded int) {
+	b := newBuilder(hosts, switches, BuildOptions{})
+	b.index()
+	b.heardBy()
+	b.switchNeighbours()
+	j := 0
+	for _, s := range b.m.Switches {
+		for i := range s.Neighbours {
+			n := &s.Neighbours[i]
+			if b.heard[j] != 0 {
+				recorded++
+			}
+			if got, want := b.heardSwitch(j, n), b.findSwitch(n); got != want {
+				bad = append(bad, fmt.Sprintf("switch %s neighbour %d: heard %v, findSwitch %v", s.Name, i, name(got), name(want)))
+			}
+			j++
+		}
+	}
+	return bad, recorded
+}

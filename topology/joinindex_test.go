@@ -26,6 +26,7 @@ func TestJoinIndexesGeneratedSites(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkJoin(t, site.Hosts, site.Switches)
+		checkHeard(t, site.Hosts, site.Switches)
 	}
 }
 
@@ -35,6 +36,7 @@ func TestJoinIndexesDemoSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkJoin(t, site.Hosts, site.Switches)
+	checkHeard(t, site.Hosts, site.Switches)
 }
 
 // TestJoinIndexesAmbiguous: MACs and LACP keys several ports, hosts or
@@ -98,5 +100,20 @@ func TestBuildDropsPortRecords(t *testing.T) {
 	}
 	if n := topology.PortRecords(m); n != 0 {
 		t.Errorf("%d switches keep Build's port records", n)
+	}
+}
+
+func checkHeard(t *testing.T, hosts []*topology.Host, switches []*topology.Switch) {
+	t.Helper()
+	bad, n := topology.CheckHeard(hosts, switches)
+	if n == 0 {
+		t.Errorf("no switch neighbour recorded: the site is not what the test needs")
+	}
+	for i, s := range bad {
+		if i == 20 {
+			t.Errorf("… %d more", len(bad)-i)
+			break
+		}
+		t.Error(s)
 	}
 }
