@@ -177,7 +177,9 @@ func (j *sortJoin) add(k sysPort, v uint64) {
 }
 
 // join answers every lookup: res[i] is the value added under keys[i] when
-// exactly one was, else joinMany.
+// exactly one was, else joinMany. It sorts the entries in place (a copy
+// of the sortJoin shares them): one goroutine at a time, and in Build
+// only lacpClaims reads the LACP tables.
 func (j *sortJoin) join(keys []sysPort) []uint64 {
 	res := make([]uint64, len(keys))
 	q := make([]joinSlot, 0, len(keys))
