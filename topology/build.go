@@ -60,17 +60,35 @@ type builder struct {
 	opt BuildOptions
 
 	// switch indexes
-	swByChassis map[string]*SwitchNode      // chassis ID, base MAC (lower-case)
-	swByName    map[string]*SwitchNode      // sysName and short name, lower-case
-	portByMAC   map[string]swPort           // port MAC -> port (unique ones only)
-	lacpPort    multiIndex[sysPort, swPort] // actor system + actor port -> switch port
-	lacpSystems map[string][]*SwitchNode
+	// chassis ID or base MAC -> switch (the first): MACs by macKey,
+	// other IDs lower-cased
+	swByChassisMAC  map[uint64]*SwitchNode
+	swByChassisText map[string]*SwitchNode
+	swByName        map[string]*SwitchNode // sysName and short name, lower-case
+	// port MAC (macKey) -> port (swPortVal); joinMany for a MAC two ports
+	// share (ambiguous: not usable, see portOfMAC)
+	portByMAC joinTable
+	// (switch, normalised port name) -> the switch's first port of that
+	// name (SwitchNode.Port), by index in its Ports: one probe where the
+	// switch's own map costs several (see portNamed); the names by
+	// nameID
+	portByName joinTable
+	nameID     map[string]uint32
+	// actor system + actor port -> switch port (swPortVal)
+	lacpPort    sortJoin
+	lacpSystems map[uint64][]*SwitchNode // LACP system (macKey) -> the switches sending it
 
 	// host indexes
-	hostByName  map[string]*HostNode
-	nicByMAC    multiIndex[string, hostNIC] // permanent MAC (or current when no permanent) -> NIC
-	hostByMAC   map[string]*HostNode        // any MAC a host owns -> host (unique only)
-	bondActorOf multiIndex[sysPort, hostNIC]
+	hostByName map[string]*HostNode
+	// permanent MAC (or current when no permanent; macKey) -> NIC
+	nicByMAC nicIndex
+	// any MAC a host owns (macKey) -> the host's place in Model.Hosts,
+	// joinMany when several hosts own it (see hostOfMAC)
+	hostByMAC joinTable
+	// a bond slave's actor system + port -> the slave (an index in
+	// actorNICs)
+	bondActorOf sortJoin
+	actorNICs   []hostNIC
 
 	// claims are this producer's claims in production order; parts are
 	// the producers' claims, in producer order, that resolve groups by
@@ -81,6 +99,12 @@ type builder struct {
 	// only the switch-neighbour producer records uplinks.
 	uplinkAt   map[[4]string]*Uplink
 	unresolved []UnresolvedNeighbour
+	// heard is, per switch neighbour (the switches in Model order, each
+	// one's neighbours in order), the device switchNeighbours found it
+	// names (findSwitch), for lldpPeers: 0 not looked up, -1 none, else
+	// the switch's place in Model.Switches + 1. Shared by the producers:
+	// only switchNeighbours writes it.
+	heard []int32
 	// norm caches NormalizePortName (single-threaded phases only): port
 	// names repeat across switches, and the cached result is one string
 	// shared by every index that keys on it.
@@ -116,47 +140,20 @@ func (b *builder) normPort(name string) string {
 	return n
 }
 
-// multiIndex maps a key to the values added under it, in the order added,
-// without a slice per key: most keys (a NIC's MAC, an LACP actor port)
-// have one value.
-type multiIndex[K comparable, V any] struct {
-	one  map[K]V   // the key's value, when it has one
-	more map[K][]V // every value of a key that has several
-}
-
-func newMultiIndex[K comparable, V any](n int) multiIndex[K, V] {
-	return multiIndex[K, V]{one: make(map[K]V, n)}
-}
-
-func (m *multiIndex[K, V]) add(k K, v V) {
-	if l, ok := m.more[k]; ok {
-		m.more[k] = append(l, v)
-		return
-	}
-	if f, ok := m.one[k]; ok {
-		if m.more == nil {
-			m.more = map[K][]V{}
-		}
-		m.more[k] = []V{f, v}
-		delete(m.one, k)
-		return
-	}
-	m.one[k] = v
-}
-
-// get returns k's values (nil: none); one backs the slice of a key with a
-// single value.
-func (m *multiIndex[K, V]) get(k K, one *[1]V) []V {
-	if f, ok := m.one[k]; ok {
-		one[0] = f
-		return one[:]
-	}
-	return m.more[k]
-}
-
 type swPort struct {
 	sw   *SwitchNode
 	port *Port
+}
+
+// swPortVal packs port i of s (its place in Model.Switches, then in
+// s.Ports) into a joinTable value; swPortOf unpacks it.
+func (b *builder) swPortVal(s *SwitchNode, i int) uint64 {
+	return uint64(s.ID-int64(len(b.m.Hosts)))<<32 | uint64(uint32(i))
+}
+
+func (b *builder) swPortOf(v uint64) swPort {
+	s := b.m.Switches[v>>32]
+	return swPort{s, &s.Ports[uint32(v)]}
 }
 
 type hostNIC struct {
@@ -164,20 +161,48 @@ type hostNIC struct {
 	nic  string
 }
 
-// sysPort keys the LACP indexes: a system ID (a canonical MAC, packed by
-// sysKey: hashing and comparing it costs no string walk) and a port.
+// sysPort keys the LACP indexes: a system ID (a MAC packed by macKey:
+// hashing and comparing it costs no string walk) and a port.
 type sysPort struct {
 	system uint64
 	port   int
 }
 
-// sysKey packs a MAC NormalizeMAC returned (canonical, not "") into a key.
-func sysKey(mac string, port int) sysPort {
-	var v uint64
-	for i := 0; i+1 < len(mac); i += 3 {
-		v = v<<8 | uint64(hexVal(mac[i]))<<4 | uint64(hexVal(mac[i+1]))
+// macKey is NormalizeMAC(s) packed into 48 bits (00:00:00:00:00:01 → 1);
+// ok is false when NormalizeMAC(s) is "". The all-zero MAC is key 0. Keys
+// order as the canonical strings do (fixed-width lower-case hex), and the
+// MAC-keyed indexes hold them in the map slot: a probe reads no string.
+func macKey(s string) (k uint64, ok bool) {
+	if !canonicalMAC(s) {
+		if s = NormalizeMAC(s); s == "" {
+			return 0, false
+		}
 	}
-	return sysPort{v, port}
+	for i := 0; i < 17; i += 3 {
+		k = k<<8 | uint64(hexVal(s[i]))<<4 | uint64(hexVal(s[i+1]))
+	}
+	return k, true
+}
+
+// usableMACKey is macKey for a MAC that names something: ok is false for
+// no MAC and for the all-zero one.
+func usableMACKey(s string) (uint64, bool) {
+	k, ok := macKey(s)
+	return k, ok && k != 0
+}
+
+// macString is the canonical form of a key macKey returned.
+func macString(k uint64) string {
+	const hex = "0123456789abcdef"
+	var b [17]byte
+	for i := 5; i >= 0; i-- {
+		o := byte(k >> (8 * (5 - i)))
+		b[3*i], b[3*i+1] = hex[o>>4], hex[o&15]
+		if i > 0 {
+			b[3*i-1] = ':'
+		}
+	}
+	return string(b[:])
 }
 
 func hexVal(c byte) byte {
@@ -194,6 +219,40 @@ func hexVal(c byte) byte {
 // Duplicate names are not fatal: the first (in input order) is kept and the
 // rest are reported in Model.Problems.
 func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) {
+	b := newBuilder(hosts, switches, opt)
+	b.index()
+	// The four claim producers only read the indexes: host-side LLDP and
+	// LACP on this goroutine, switch-side LLDP (which also records
+	// uplinks) and then the FDB (which skips the uplinks' ports) on
+	// another. Their claims are merged in that order, whatever the
+	// scheduling.
+	var wg sync.WaitGroup
+	b.heardBy()
+	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sb.switchNeighbours()
+		if !opt.NoFDB {
+			fb.fdbClaims()
+		}
+	}()
+	hb.hostNeighbours()
+	lb.lacpClaims()
+	wg.Wait()
+	b.merge(hb, sb, lb, fb)
+	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
+	b.resolve()
+	b.m.interpret()
+	b.domains()
+	b.m.placeDomains()
+	b.finish()
+	return b.m, nil
+}
+
+// newBuilder sizes the builder's indexes for the snapshots and adds the
+// nodes to its Model.
+func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 	// Size the maps from what the snapshots hold: growing them is most of
 	// what indexing costs on a large site.
 	var nics, slaves, ports int
@@ -215,23 +274,31 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 			hosts:    make(map[string]*HostNode, len(hosts)),
 			switches: make(map[string]*SwitchNode, len(switches)),
 		},
-		opt:         opt,
-		swByChassis: make(map[string]*SwitchNode, 2*len(switches)),
-		swByName:    make(map[string]*SwitchNode, 2*len(switches)),
-		portByMAC:   make(map[string]swPort, ports),
-		lacpPort:    newMultiIndex[sysPort, swPort](ports / 2),
-		lacpSystems: map[string][]*SwitchNode{},
-		hostByName:  make(map[string]*HostNode, 2*len(hosts)),
-		nicByMAC:    newMultiIndex[string, hostNIC](nics),
-		hostByMAC:   make(map[string]*HostNode, nics+len(hosts)),
-		bondActorOf: newMultiIndex[sysPort, hostNIC](slaves),
-		norm:        map[string]string{},
+		opt:             opt,
+		swByChassisMAC:  make(map[uint64]*SwitchNode, 2*len(switches)),
+		swByChassisText: map[string]*SwitchNode{},
+		swByName:        make(map[string]*SwitchNode, 2*len(switches)),
+		portByMAC:       newJoinTable(ports),
+		portByName:      newJoinTable(ports),
+		nameID:          map[string]uint32{},
+		lacpPort:        newSortJoin(ports / 2),
+		lacpSystems:     map[uint64][]*SwitchNode{},
+		hostByName:      make(map[string]*HostNode, 2*len(hosts)),
+		nicByMAC:        newNICIndex(nics),
+		hostByMAC:       newJoinTable(nics + len(hosts)),
+		bondActorOf:     newSortJoin(slaves),
+		actorNICs:       make([]hostNIC, 0, slaves),
+		norm:            map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
 	b.m.Previous = opt.Previous
 	b.addNodes(hosts, switches)
-	// The switch and the host indexes are disjoint (each reads its own
-	// snapshots and writes its own maps): built side by side.
+	return b
+}
+
+// index builds the switch and the host indexes. They are disjoint (each
+// reads its own snapshots and writes its own maps): built side by side.
+func (b *builder) index() {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -240,31 +307,6 @@ func Build(hosts []*Host, switches []*Switch, opt BuildOptions) (*Model, error) 
 	}()
 	b.indexHosts()
 	wg.Wait()
-	// The four claim producers only read the indexes: host-side LLDP and
-	// LACP on this goroutine, switch-side LLDP (which also records
-	// uplinks) and then the FDB (which skips the uplinks' ports) on
-	// another. Their claims are merged in that order, whatever the
-	// scheduling.
-	hb, sb, lb, fb := b.sub(), b.sub(), b.sub(), b.sub()
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sb.switchNeighbours()
-		if !opt.NoFDB {
-			fb.fdbClaims()
-		}
-	}()
-	hb.hostNeighbours()
-	lb.lacpClaims()
-	wg.Wait()
-	b.merge(hb, sb, lb, fb)
-	b.m.Unresolved = append(b.m.Unresolved, b.unresolved...)
-	b.resolve()
-	b.m.interpret()
-	b.domains()
-	b.m.placeDomains()
-	b.finish()
-	return b.m, nil
 }
 
 func (b *builder) problemf(format string, args ...any) {
@@ -296,6 +338,13 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		m.Hosts = append(m.Hosts, hn)
 	}
 	m.Switches = make([]*SwitchNode, 0, len(switches))
+	ports := 0
+	for _, s := range switches {
+		if s != nil {
+			ports += len(s.Ports)
+		}
+	}
+	pslab := make([]portInfo, ports)
 	for _, s := range switches {
 		if s == nil {
 			continue
@@ -313,9 +362,11 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			lagOf: make(map[string]*LAG, members),
 			lags:  make(map[string]*LAG, len(s.LAGs)),
 		}
+		sn.pinfo, pslab = pslab[:len(s.Ports):len(s.Ports)], pslab[len(s.Ports):]
 		for i := range s.Ports {
 			p := &s.Ports[i]
 			k := b.normPort(p.Name)
+			sn.pinfo[i] = portInfo{name: p.Name, norm: k}
 			if _, dup := sn.ports[k]; !dup {
 				sn.ports[k] = p
 			} else {
@@ -327,6 +378,11 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			sn.lags[b.normPort(l.Name)] = l
 			for _, mem := range l.Members {
 				sn.lagOf[b.normPort(mem)] = l
+			}
+		}
+		if len(sn.lagOf) > 0 {
+			for i := range sn.pinfo {
+				sn.pinfo[i].lag = sn.lagOf[sn.pinfo[i].norm]
 			}
 		}
 		m.switches[s.Name] = sn
@@ -362,16 +418,46 @@ func chassisKey(id string) string {
 	return strings.ToLower(strings.TrimSpace(id))
 }
 
-func (b *builder) indexSwitches() {
-	ambiguousMAC := map[string]bool{}
-	for _, s := range b.m.Switches {
-		for _, id := range []string{s.ChassisID, s.BaseMAC} {
-			if k := chassisKey(id); k != "" && k != ZeroMAC {
-				if _, ok := b.swByChassis[k]; !ok {
-					b.swByChassis[k] = s
-				}
-			}
+// addChassis indexes s under a chassis ID (or base MAC) unless another
+// switch has it: chassisKey's text, a MAC by its key.
+func (b *builder) addChassis(id string, s *SwitchNode) {
+	if k, ok := macKey(id); ok {
+		if _, dup := b.swByChassisMAC[k]; !dup && k != 0 {
+			b.swByChassisMAC[k] = s
 		}
+		return
+	}
+	if k := strings.ToLower(strings.TrimSpace(id)); k != "" {
+		if _, dup := b.swByChassisText[k]; !dup {
+			b.swByChassisText[k] = s
+		}
+	}
+}
+
+// switchByChassis is the switch indexed under chassisKey(id), or nil.
+func (b *builder) switchByChassis(id string) *SwitchNode {
+	if k, ok := macKey(id); ok {
+		return b.swByChassisMAC[k] // (never holds key 0)
+	}
+	if len(b.swByChassisText) == 0 {
+		return nil
+	}
+	return b.swByChassisText[strings.ToLower(strings.TrimSpace(id))]
+}
+
+// portOfMAC is the one switch port whose MAC has key k; ok is false when
+// no port or several have it.
+func (b *builder) portOfMAC(k uint64) (swPort, bool) {
+	if v, ok := b.portByMAC.get(k); ok {
+		return b.swPortOf(v), true
+	}
+	return swPort{}, false
+}
+
+func (b *builder) indexSwitches() {
+	for _, s := range b.m.Switches {
+		b.addChassis(s.ChassisID, s)
+		b.addChassis(s.BaseMAC, s)
 		for _, n := range []string{strings.ToLower(s.Name), shortName(s.Name)} {
 			if n == "" {
 				continue
@@ -382,97 +468,126 @@ func (b *builder) indexSwitches() {
 		}
 		for i := range s.Ports {
 			p := &s.Ports[i]
-			if mac := NormalizeMAC(p.MAC); mac != "" && mac != ZeroMAC {
-				if prev, ok := b.portByMAC[mac]; ok && prev.port != p {
-					ambiguousMAC[mac] = true
-				} else {
-					b.portByMAC[mac] = swPort{s, p}
-				}
+			norm := s.pinfo[i].norm
+			id, ok := b.nameID[norm]
+			if !ok {
+				id = uint32(len(b.nameID))
+				b.nameID[norm] = id
+			}
+			if slot, fresh := b.portByName.upsert(b.portNameKey(s, id)); fresh {
+				slot.val = uint64(i) // (the first of a name, as s.ports keeps it)
+			}
+			if k, ok := usableMACKey(p.MAC); ok {
+				// Many switches give every port (or a LAG and its
+				// members) one MAC: not usable per port. (Each port
+				// is added once: a MAC added again is another port's.)
+				b.portByMAC.add(k, b.swPortVal(s, i))
 			}
 			if p.LACP != nil && p.LACP.Actor != nil {
 				a := p.LACP.Actor
-				if sys := NormalizeMAC(a.System); sys != "" && sys != ZeroMAC {
+				if sys, ok := usableMACKey(a.System); ok {
 					if a.Port > 0 {
-						k := sysKey(sys, a.Port)
-						b.lacpPort.add(k, swPort{s, p})
+						b.lacpPort.add(sysPort{sys, a.Port}, b.swPortVal(s, i))
 					}
 					b.addLACPSystem(sys, s)
 				}
 			}
 		}
 		for i := range s.LAGs {
-			if sys := NormalizeMAC(s.LAGs[i].ActorSystem); sys != "" && sys != ZeroMAC {
+			if sys, ok := usableMACKey(s.LAGs[i].ActorSystem); ok {
 				b.addLACPSystem(sys, s)
 			}
 		}
 	}
-	for mac := range ambiguousMAC {
-		// Many switches give every port the base MAC: not usable per port.
-		delete(b.portByMAC, mac)
-	}
 }
 
-func (b *builder) addLACPSystem(sys string, s *SwitchNode) {
-	if !slices.Contains(b.lacpSystems[sys], s) {
-		b.lacpSystems[sys] = append(b.lacpSystems[sys], s)
+func (b *builder) addLACPSystem(sys uint64, s *SwitchNode) {
+	// (a switch's ports send its system in a row: the last one added is
+	// the usual answer)
+	l := b.lacpSystems[sys]
+	if len(l) > 0 && l[len(l)-1] == s || slices.Contains(l, s) {
+		return
 	}
+	b.lacpSystems[sys] = append(l, s)
+}
+
+// hostOfMAC is the one host owning the MAC with key k, or nil.
+func (b *builder) hostOfMAC(k uint64) *HostNode {
+	if i, ok := b.hostByMAC.get(k); ok {
+		return b.m.Hosts[i]
+	}
+	return nil
 }
 
 func (b *builder) indexHosts() {
-	ambiguousHost := map[string]bool{}
-	addHostMAC := func(mac string, h *HostNode) {
-		if mac == "" || mac == ZeroMAC {
+	// A host's MACs repeat (a slave's permanent MAC is its NIC's, the
+	// slaves share the bond's): each is indexed once per host, what the
+	// host has indexed so far kept here (reused from host to host).
+	var owned []uint64
+	type macNIC struct {
+		mac uint64
+		nic string
+	}
+	var nicsAt []macNIC // (MAC, NIC) pairs of the host in nicByMAC
+	addHostMAC := func(k uint64, ok bool, h *HostNode) {
+		if !ok || k == 0 || slices.Contains(owned, k) {
 			return
 		}
-		if prev, ok := b.hostByMAC[mac]; ok && prev != h {
-			ambiguousHost[mac] = true
-			return
-		}
-		b.hostByMAC[mac] = h
+		owned = append(owned, k)
+		// (a host adds a MAC once: a second add is another host's)
+		b.hostByMAC.add(k, uint64(h.ID))
 	}
 	for _, h := range b.m.Hosts {
+		owned, nicsAt = owned[:0], nicsAt[:0]
 		for _, n := range []string{strings.ToLower(h.Name), shortName(h.Name)} {
 			if _, ok := b.hostByName[n]; !ok && n != "" {
 				b.hostByName[n] = h
 			}
 		}
-		for _, nic := range h.NICs {
-			perm := NormalizeMAC(nic.PermMAC)
-			cur := NormalizeMAC(nic.MAC)
-			key := perm
-			if key == "" && nic.Master == "" {
-				key = cur // a standalone NIC keeps its own address
+		for i := range h.NICs {
+			nic := &h.NICs[i]
+			perm, pok := macKey(nic.PermMAC)
+			cur, cok := macKey(nic.MAC)
+			key, kok := perm, pok
+			if !kok && nic.Master == "" {
+				key, kok = cur, cok // a standalone NIC keeps its own address
 			}
-			if key != "" && key != ZeroMAC {
+			if kok && key != 0 {
 				b.nicByMAC.add(key, hostNIC{h, nic.Name})
+				nicsAt = append(nicsAt, macNIC{key, nic.Name})
 			}
-			addHostMAC(perm, h)
-			addHostMAC(cur, h)
+			addHostMAC(perm, pok, h)
+			addHostMAC(cur, cok, h)
 		}
-		for _, bond := range h.Bonds {
-			addHostMAC(NormalizeMAC(bond.MAC), h)
-			for _, sl := range bond.Slaves {
-				perm := NormalizeMAC(sl.PermMAC)
-				var one [1]hostNIC
-				if perm != "" && perm != ZeroMAC && !slices.Contains(b.nicByMAC.get(perm, &one), hostNIC{h, sl.Name}) {
+		for bi := range h.Bonds {
+			bond := &h.Bonds[bi]
+			k, ok := macKey(bond.MAC)
+			addHostMAC(k, ok, h)
+			var actorSys uint64 // the bond's actor system, when a slave needs it
+			actorKnown := false
+			for si := range bond.Slaves {
+				sl := &bond.Slaves[si]
+				perm, pok := macKey(sl.PermMAC)
+				if pok && perm != 0 && !slices.Contains(nicsAt, macNIC{perm, sl.Name}) {
 					b.nicByMAC.add(perm, hostNIC{h, sl.Name})
+					nicsAt = append(nicsAt, macNIC{perm, sl.Name})
 				}
-				addHostMAC(perm, h)
+				addHostMAC(perm, pok, h)
 				if sl.Actor != nil && sl.Actor.Port > 0 {
-					sys := NormalizeMAC(sl.Actor.System)
-					if sys == "" {
-						sys = actorSystemOf(&bond)
+					sys, ok := macKey(sl.Actor.System)
+					if !ok {
+						if !actorKnown {
+							actorSys, actorKnown = actorSystemKey(bond), true
+						}
+						sys, ok = actorSys, actorSys != 0
 					}
-					if sys != "" && sys != ZeroMAC {
-						k := sysKey(sys, sl.Actor.Port)
-						b.bondActorOf.add(k, hostNIC{h, sl.Name})
+					if ok && sys != 0 {
+						b.bondActorOf.add(sysPort{sys, sl.Actor.Port}, uint64(len(b.actorNICs)))
+						b.actorNICs = append(b.actorNICs, hostNIC{h, sl.Name})
 					}
 				}
 			}
 		}
-	}
-	for mac := range ambiguousHost {
-		delete(b.hostByMAC, mac)
 	}
 }
 
@@ -483,6 +598,16 @@ func actorSystemOf(bond *Bond) string {
 		return s
 	}
 	return NormalizeMAC(bond.MAC)
+}
+
+// actorSystemKey is actorSystemOf's MAC by its key, 0 when it is none (or
+// all-zero).
+func actorSystemKey(bond *Bond) uint64 {
+	if k, ok := usableMACKey(bond.AdActorSystem); ok {
+		return k
+	}
+	k, _ := macKey(bond.MAC)
+	return k
 }
 
 func (b *builder) addClaim(h *HostNode, nic string, c claim) {
@@ -504,11 +629,11 @@ func protoUpper(p Protocol) string {
 
 // findSwitch resolves the device a neighbour record names.
 func (b *builder) findSwitch(n *Neighbour) *SwitchNode {
-	if k := chassisKey(n.ChassisID); k != "" {
-		if s, ok := b.swByChassis[k]; ok {
-			return s
-		}
-		if sp, ok := b.portByMAC[k]; ok {
+	if s := b.switchByChassis(n.ChassisID); s != nil {
+		return s
+	}
+	if k, ok := usableMACKey(n.ChassisID); ok {
+		if sp, ok := b.portOfMAC(k); ok {
 			return sp.sw
 		}
 	}
@@ -523,9 +648,27 @@ func (b *builder) findSwitch(n *Neighbour) *SwitchNode {
 	return nil
 }
 
+// portNameKey is portByName's key of s's ports named nameID id.
+func (b *builder) portNameKey(s *SwitchNode, id uint32) uint64 {
+	return uint64(s.ID-int64(len(b.m.Hosts))+1)<<32 | uint64(id)
+}
+
+// portNamed is s.Port(name) through portByName.
+func (b *builder) portNamed(s *SwitchNode, name string) *Port {
+	var buf [portKeyMax]byte
+	id, ok := b.nameID[string(normPortKey(&buf, name))]
+	if !ok {
+		return nil
+	}
+	if i, ok := b.portByName.lookup(b.portNameKey(s, id)); ok {
+		return &s.Ports[i]
+	}
+	return nil
+}
+
 // findPort resolves a neighbour's port ID (and description) on switch s,
 // honouring the port ID subtype.
-func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
+func (b *builder) findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 	if portID != "" {
 		if subtype == IDMAC {
 			mac := NormalizeMAC(portID)
@@ -535,7 +678,7 @@ func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 				}
 			}
 		} else {
-			if p := s.Port(portID); p != nil {
+			if p := b.portNamed(s, portID); p != nil {
 				return p
 			}
 			for i := range s.Ports {
@@ -563,7 +706,7 @@ func findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 		}
 	}
 	if descr != "" {
-		if p := s.Port(descr); p != nil {
+		if p := b.portNamed(s, descr); p != nil {
 			return p
 		}
 		for i := range s.Ports {
@@ -597,7 +740,7 @@ func (b *builder) hostNeighbours() {
 				}
 				continue
 			}
-			p := findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
+			p := b.findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
 			if p == nil {
 				b.unresolved = append(b.unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n, Known: s.Name})
 				continue
@@ -631,15 +774,15 @@ func (h *HostNode) isSlave(nic string) bool {
 
 // findHostNIC resolves a neighbour heard by a switch to a host NIC.
 func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
-	if n.PortIDSubtype == IDMAC || NormalizeMAC(n.PortID) != "" && n.PortIDSubtype == "" {
+	if k, ok := macKey(n.PortID); n.PortIDSubtype == IDMAC || ok && n.PortIDSubtype == "" {
 		var one [1]hostNIC
-		if c := b.nicByMAC.get(NormalizeMAC(n.PortID), &one); len(c) == 1 {
+		if c := b.nicByMAC.get(k, &one); ok && k != 0 && len(c) == 1 {
 			return c[0].host, c[0].nic
 		}
 	}
 	var h *HostNode
-	if k := chassisKey(n.ChassisID); k != "" {
-		h = b.hostByMAC[k]
+	if k, ok := usableMACKey(n.ChassisID); ok {
+		h = b.hostOfMAC(k)
 	}
 	if h == nil && n.SystemName != "" {
 		h = b.hostByName[strings.ToLower(n.SystemName)]
@@ -657,7 +800,7 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 		if h.NIC(cand) != nil || h.isSlave(cand) {
 			return h, cand
 		}
-		if mac := NormalizeMAC(cand); mac != "" {
+		if mac, ok := macKey(cand); ok {
 			var one [1]hostNIC
 			for _, c := range b.nicByMAC.get(mac, &one) {
 				if c.host == h {
@@ -669,13 +812,50 @@ func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
 	return h, ""
 }
 
+// heardBy sizes heard for the switches' neighbours.
+func (b *builder) heardBy() {
+	n := 0
+	for _, s := range b.m.Switches {
+		n += len(s.Neighbours)
+	}
+	b.heard = make([]int32, n)
+}
+
+// recordHeard is findSwitch for neighbour j of heard, recorded there.
+func (b *builder) recordHeard(j int, n *Neighbour) *SwitchNode {
+	t := b.findSwitch(n)
+	if j < len(b.heard) {
+		b.heard[j] = -1
+		if t != nil {
+			b.heard[j] = int32(t.ID-int64(len(b.m.Hosts))) + 1
+		}
+	}
+	return t
+}
+
+// heardSwitch is findSwitch for neighbour j of heard: what
+// switchNeighbours recorded, else a lookup.
+func (b *builder) heardSwitch(j int, n *Neighbour) *SwitchNode {
+	if j < len(b.heard) {
+		switch v := b.heard[j]; {
+		case v < 0:
+			return nil
+		case v > 0:
+			return b.m.Switches[v-1]
+		}
+	}
+	return b.findSwitch(n)
+}
+
 func (b *builder) switchNeighbours() {
 	n := 0
 	for _, s := range b.m.Switches {
 		n += len(s.Neighbours)
 	}
 	b.claims = make([]claim, 0, n)
+	off := 0 // s's first neighbour in heard
 	for _, s := range b.m.Switches {
+		off += len(s.Neighbours)
 		for i := range s.Neighbours {
 			n := &s.Neighbours[i]
 			if n.LocalPort == "" {
@@ -685,7 +865,7 @@ func (b *builder) switchNeighbours() {
 			if p == nil {
 				continue
 			}
-			if peer := b.findSwitch(n); peer != nil && peer != s {
+			if peer := b.recordHeard(off-len(s.Neighbours)+i, n); peer != nil && peer != s {
 				b.addUplink(s, p, peer, n)
 				continue
 			}
@@ -709,7 +889,7 @@ func (b *builder) switchNeighbours() {
 // addUplink records a switch-to-switch link once, whichever side heard it.
 func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbour) {
 	peerPort := n.PortID
-	if pp := findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
+	if pp := b.findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
 		peerPort = pp.Name
 	}
 	ev := string(n.Protocol) + "@" + s.Name
@@ -751,6 +931,9 @@ func (b *builder) lacpClaims() {
 		}
 	}
 	b.claims = make([]claim, 0, n)
+	// The slaves' partners, looked up all at once (sortJoin).
+	keys := make([]sysPort, 0, n)
+	slaves := make([]hostNIC, 0, n)
 	for _, h := range b.m.Hosts {
 		// LACPDUs the host heard, keyed by NIC (most hosts have none).
 		var heard map[string]*LACPPort
@@ -773,39 +956,43 @@ func (b *builder) lacpClaims() {
 				if partner == nil || partner.Port <= 0 {
 					continue
 				}
-				sys := NormalizeMAC(partner.System)
-				if sys == "" || sys == ZeroMAC {
+				sys, ok := usableMACKey(partner.System)
+				if !ok {
 					continue
 				}
-				var one [1]swPort
-				cands := b.lacpPort.get(sysKey(sys, partner.Port), &one)
-				if len(cands) != 1 {
-					continue
-				}
-				c := cands[0]
-				b.addClaim(h, sl.Name, claim{sw: c.sw, port: c.port, kind: EvLACP})
+				keys = append(keys, sysPort{sys, partner.Port})
+				slaves = append(slaves, hostNIC{h, sl.Name})
 			}
+		}
+	}
+	for i, v := range b.lacpPort.join(keys) {
+		if v != joinMany {
+			c := b.swPortOf(v)
+			b.addClaim(slaves[i].host, slaves[i].nic, claim{sw: c.sw, port: c.port, kind: EvLACP})
 		}
 	}
 	// The reverse direction: the switch's partner info names the host bond's
 	// actor system and port.
+	keys = keys[:0]
+	ports := make([]swPort, 0, n-len(slaves))
 	for _, s := range b.m.Switches {
 		for i := range s.Ports {
 			p := &s.Ports[i]
 			if p.LACP == nil || p.LACP.Partner == nil || p.LACP.Partner.Port <= 0 {
 				continue
 			}
-			sys := NormalizeMAC(p.LACP.Partner.System)
-			if sys == "" || sys == ZeroMAC {
+			sys, ok := usableMACKey(p.LACP.Partner.System)
+			if !ok {
 				continue
 			}
-			var one [1]hostNIC
-			cands := b.bondActorOf.get(sysKey(sys, p.LACP.Partner.Port), &one)
-			if len(cands) != 1 {
-				continue
-			}
-			c := cands[0]
-			b.addClaim(c.host, c.nic, claim{sw: s, port: p, kind: EvLACP})
+			keys = append(keys, sysPort{sys, p.LACP.Partner.Port})
+			ports = append(ports, swPort{s, p})
+		}
+	}
+	for i, v := range b.bondActorOf.join(keys) {
+		if v != joinMany {
+			c := b.actorNICs[v]
+			b.addClaim(c.host, c.nic, claim{sw: ports[i].sw, port: ports[i].port, kind: EvLACP})
 		}
 	}
 }
@@ -922,16 +1109,10 @@ func (b *builder) resolve() {
 		}
 	}
 	b.claims, b.parts = nil, nil
-	byNIC := func(x, y claim) int { return CompareNames(x.nic, y.nic) }
 	groups := 0
+	var cs claimSorter
 	for hi := range m.Hosts {
-		hc := sorted[start[hi]:start[hi+1]]
-		slices.SortStableFunc(hc, byNIC)
-		for i := range hc {
-			if i == 0 || hc[i].nic != hc[i-1].nic {
-				groups++
-			}
-		}
+		groups += cs.sort(sorted[start[hi]:start[hi+1]])
 	}
 	// one allocation each for the links, their pointers and evidence
 	slab := make([]Link, groups)
@@ -947,14 +1128,16 @@ func (b *builder) resolve() {
 			}
 			cs := hc[:n]
 			hc = hc[n:]
-			slices.SortStableFunc(cs, func(x, y claim) int { return evStrength(x.kind) - evStrength(y.kind) })
 			best := cs[0]
 			link := &slab[0]
 			slab = slab[1:]
-			norm := b.normPort(best.port.Name)
 			// placed as Place places it
-			port, lag := best.sw.at(norm, best.port)
-			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: best.port.Name, normPort: norm,
+			pi, port := best.sw.portInfo(best.port)
+			lag := pi.lag
+			if best.sw.dupPorts {
+				port, lag = best.sw.at(pi.norm, nil)
+			}
+			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: pi.name, normPort: pi.norm,
 				sw: best.sw, port: port, lag: lag}
 			ev := len(evSlab)
 			var disagree []claim
@@ -1006,6 +1189,77 @@ func (b *builder) resolve() {
 	}
 }
 
+// claimSorter sorts a host's claims for resolve, reusing its buffers from
+// host to host.
+type claimSorter struct {
+	names []string // the host's NIC names, distinct, in claim order
+	order []int    // names' indexes sorted by CompareNames
+	rank  []int    // a name's place in order
+	keys  []int    // per claim: its NIC's rank, then its evidence strength
+}
+
+// sortMax is the most claims claimSorter sorts by insertion; a host with
+// more takes slices.SortStableFunc.
+const sortMax = 48
+
+// sort orders a host's claims (in production order) by NIC (CompareNames)
+// and, for a NIC, by evidence strength (evStrength), stable: production
+// order among equals. It returns how many NICs the claims name. Most hosts
+// have a few claims on a few NICs: CompareNames orders the distinct names
+// once, then an insertion sort on small integer keys moves the claims.
+func (cs *claimSorter) sort(hc []claim) int {
+	if len(hc) > sortMax {
+		slices.SortStableFunc(hc, func(x, y claim) int { return CompareNames(x.nic, y.nic) })
+		groups := 0
+		for i := 0; i < len(hc); {
+			j := i + 1
+			for j < len(hc) && hc[j].nic == hc[i].nic {
+				j++
+			}
+			slices.SortStableFunc(hc[i:j], func(x, y claim) int { return evStrength(x.kind) - evStrength(y.kind) })
+			groups++
+			i = j
+		}
+		return groups
+	}
+	cs.names, cs.keys = cs.names[:0], cs.keys[:0]
+	for i := range hc {
+		ni := slices.Index(cs.names, hc[i].nic)
+		if ni < 0 {
+			ni = len(cs.names)
+			cs.names = append(cs.names, hc[i].nic)
+		}
+		cs.keys = append(cs.keys, ni)
+	}
+	cs.order, cs.rank = cs.order[:0], cs.rank[:0]
+	for i := range cs.names {
+		cs.order = append(cs.order, i)
+		cs.rank = append(cs.rank, 0)
+	}
+	if len(cs.names) > 1 {
+		// (distinct names never compare equal: CompareNames is 0 only for
+		// equal strings)
+		slices.SortFunc(cs.order, func(x, y int) int { return CompareNames(cs.names[x], cs.names[y]) })
+	}
+	for r, ni := range cs.order {
+		cs.rank[ni] = r
+	}
+	keys := cs.keys
+	for i := range keys {
+		keys[i] = cs.rank[keys[i]]*evKinds + evStrength(hc[i].kind)
+	}
+	for i := 1; i < len(hc); i++ {
+		k, c := keys[i], hc[i]
+		j := i
+		for j > 0 && keys[j-1] > k {
+			keys[j], hc[j] = keys[j-1], hc[j-1]
+			j--
+		}
+		keys[j], hc[j] = k, c
+	}
+	return len(cs.names)
+}
+
 // domains groups switches that present one LACP system: declared MLAG peers,
 // switches sending the same LACP system ID, peer-link LAGs facing each other,
 // switches that one host bond sees as a single LACP partner, and a declared
@@ -1048,18 +1302,25 @@ func (b *builder) domains() {
 			peer = b.swByName[shortName(s.MLAG.Peer)]
 		}
 		if peer == nil {
-			peer = b.swByChassis[chassisKey(s.MLAG.Peer)]
+			peer = b.switchByChassis(s.MLAG.Peer)
 		}
 		if peer != nil && peer != s {
 			union(s, peer, fmt.Sprintf("%s declares %s peer %s", s.Name, cmp.Or(s.MLAG.Kind, "MLAG"), peer.Name))
 		}
 	}
 	// 2. one LACP system ID sent by several switches
-	systems := sortedKeys(b.lacpSystems)
+	// (keys sort as the canonical MACs do)
+	var systems []uint64
+	for sys, sws := range b.lacpSystems {
+		if len(sws) > 1 {
+			systems = append(systems, sys)
+		}
+	}
+	slices.Sort(systems)
 	for _, sys := range systems {
 		sws := b.lacpSystems[sys]
 		for _, s := range sws[1:] {
-			union(sws[0], s, fmt.Sprintf("%s and %s both send LACP system ID %s", sws[0].Name, s.Name, sys))
+			union(sws[0], s, fmt.Sprintf("%s and %s both send LACP system ID %s", sws[0].Name, s.Name, macString(sys)))
 		}
 	}
 	// 3. peer-link LAGs facing each other
@@ -1128,10 +1389,8 @@ func (b *builder) domains() {
 	// switches send: one pass, not one per domain
 	sharedSys := map[*SwitchNode]string{}
 	for _, sys := range systems {
-		if sws := b.lacpSystems[sys]; len(sws) > 1 {
-			if r := find(sws[0]); sharedSys[r] == "" {
-				sharedSys[r] = sys
-			}
+		if r := find(b.lacpSystems[sys][0]); sharedSys[r] == "" {
+			sharedSys[r] = macString(sys)
 		}
 	}
 	for _, r := range roots {
@@ -1173,6 +1432,9 @@ func (b *builder) domains() {
 // finish numbers the uplinks after the links (their graph line IDs) and
 // sorts what is left to sort.
 func (b *builder) finish() {
+	for _, s := range b.m.Switches {
+		s.pinfo = nil // Build's alone
+	}
 	slices.SortFunc(b.m.Uplinks, func(x, y *Uplink) int {
 		return cmp.Or(strings.Compare(x.A, y.A), CompareNames(x.APort, y.APort), strings.Compare(x.B, y.B))
 	})

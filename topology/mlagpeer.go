@@ -27,7 +27,9 @@ import (
 // does not have). Switches the other steps already joined are left as
 // they are (joined reports that), so their domain's evidence is unchanged.
 func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string), joined func(a, c *SwitchNode) bool) {
+	off := 0 // s's first neighbour in b.heard
 	for _, s := range b.m.Switches {
+		off += len(s.Neighbours)
 		if s.MLAG == nil {
 			continue
 		}
@@ -37,7 +39,7 @@ func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string), joined fun
 			if n.LocalPort == "" || n.Protocol != ProtoLLDP && n.Protocol != ProtoCDP {
 				continue
 			}
-			t := b.findSwitch(n)
+			t := b.heardSwitch(off-len(s.Neighbours)+i, n)
 			if t == nil || t == s || joined(s, t) {
 				continue
 			}

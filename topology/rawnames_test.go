@@ -62,25 +62,73 @@ func TestSwitchLookupsDoNotAllocate(t *testing.T) {
 	}
 }
 
-// sysKey packs a canonical MAC exactly: distinct MACs (or ports) never
-// share a key, equal ones always do.
-func TestSysKeyPacksCanonicalMACs(t *testing.T) {
-	macs := []string{"00:00:00:00:00:01", "00:00:00:00:01:00", "10:00:00:00:00:00", "ff:ff:ff:ff:ff:ff",
-		"fe:ff:ff:ff:ff:ff", "0a:0b:0c:0d:0e:0f", "a0:b0:c0:d0:e0:f0", "44:4c:a8:03:f0:00"}
-	seen := map[sysPort]string{}
+// macKey packs a MAC exactly: distinct MACs never share a key, equal ones
+// (in any form NormalizeMAC reads) always do; it reads what NormalizeMAC
+// reads and nothing else; macString gives back the canonical form, and
+// keys sort as the canonical strings do.
+func TestMACKeyPacksMACs(t *testing.T) {
+	macs := []string{"00:00:00:00:00:00", "00:00:00:00:00:01", "00:00:00:00:01:00", "10:00:00:00:00:00", "ff:ff:ff:ff:ff:ff",
+		"fe:ff:ff:ff:ff:ff", "0a:0b:0c:0d:0e:0f", "a0:b0:c0:d0:e0:f0", "44:4c:a8:03:f0:00", "b8:ce:f6:00:19:02"}
+	seen := map[uint64]string{}
 	for _, m := range macs {
-		for _, port := range []int{1, 2, 256} {
-			k := sysKey(m, port)
-			if prev, dup := seen[k]; dup {
-				t.Errorf("sysKey(%s, %d) = sysKey of %s", m, port, prev)
+		k, ok := macKey(m)
+		if !ok {
+			t.Fatalf("macKey(%s) not ok", m)
+		}
+		if prev, dup := seen[k]; dup {
+			t.Errorf("macKey(%s) = macKey of %s", m, prev)
+		}
+		seen[k] = m
+		if got := macString(k); got != m {
+			t.Errorf("macString(macKey(%s)) = %s", m, got)
+		}
+		u := strings.ToUpper(m)
+		forms := []string{u, " " + m + " ", strings.ReplaceAll(m, ":", "-"), strings.ReplaceAll(m, ":", ""),
+			"0x" + strings.ReplaceAll(u, ":", ""), strings.ReplaceAll(m, ":", " ")}
+		h := strings.ReplaceAll(m, ":", "")
+		forms = append(forms, h[:4]+"."+h[4:8]+"."+h[8:])
+		for _, f := range forms {
+			if NormalizeMAC(f) != m {
+				t.Fatalf("NormalizeMAC(%q) = %q, want %s", f, NormalizeMAC(f), m)
 			}
-			seen[k] = m
-			if sysKey(NormalizeMAC(strings.ToUpper(m)), port) != k {
-				t.Errorf("sysKey of %s differs after normalising its upper-case form", m)
+			if fk, ok := macKey(f); !ok || fk != k {
+				t.Errorf("macKey(%q) = %#x %v, want %#x (as %s)", f, fk, ok, k, m)
+			}
+		}
+		if uk, ok := usableMACKey(m); ok != (m != ZeroMAC) || ok && uk != k {
+			t.Errorf("usableMACKey(%s) = %#x %v", m, uk, ok)
+		}
+	}
+	if k, _ := macKey("ff:ff:ff:ff:ff:ff"); k != 1<<48-1 {
+		t.Errorf("macKey(ff:…:ff) = %#x, want 48 bits set", k)
+	}
+	for _, m := range macs {
+		for _, n := range macs {
+			km, _ := macKey(m)
+			kn, _ := macKey(n)
+			if (km < kn) != (m < n) {
+				t.Errorf("keys of %s and %s order unlike the strings", m, n)
 			}
 		}
 	}
-	if k := sysKey("ff:ff:ff:ff:ff:ff", 1); k.system != 1<<48-1 {
-		t.Errorf("sysKey(ff:…:ff) = %#x, want 48 bits set", k.system)
+	for _, bad := range []string{"", "  ", "00:00:00:00:00", "00:00:00:00:00:00:00", "zz:00:00:00:00:00", "0:1:2:3:4:5:6",
+		"001c.73b3.afb", "0x001c73b3afb", "001c73b3afbbb", "hello", "fe80::1", "00:00:00:00:00:0g"} {
+		if k, ok := macKey(bad); ok != (NormalizeMAC(bad) != "") {
+			t.Errorf("macKey(%q) = %#x %v, NormalizeMAC = %q", bad, k, ok, NormalizeMAC(bad))
+		}
 	}
+}
+
+// FuzzMACKey: macKey agrees with NormalizeMAC on any input.
+func FuzzMACKey(f *testing.F) {
+	for _, s := range []string{"00:1c:73:b3:af:bb", "001c.73b3.afbb", "0:1c:73:b3:af:bb", "00-1C-73-B3-AF-BB", "001c73b3afbb", "0x001C73B3AFBB", "", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := NormalizeMAC(s)
+		k, ok := macKey(s)
+		if ok != (n != "") || ok && macString(k) != n {
+			t.Errorf("macKey(%q) = %#x %v, NormalizeMAC = %q", s, k, ok, n)
+		}
+	})
 }

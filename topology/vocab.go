@@ -167,9 +167,15 @@ func (s LinkState) Folded() LinkState {
 // and IF-MIB's lowerLayerDown and notPresent however spelt (netlink's
 // lower-layer-down in a snapshot written before ParseLinkState folded it).
 func (s LinkState) Down() bool {
+	if s == LinkUp || s == "" {
+		return false // the usual states, without folding
+	}
 	f := s.Folded()
-	return f == LinkDown || f == LinkLowerLayerDown.Folded() || f == LinkNotPresent.Folded()
+	return f == LinkDown || f == foldedLowerLayerDown || f == foldedNotPresent
 }
+
+// the IF-MIB down states folded (once, not on every Down)
+var foldedLowerLayerDown, foldedNotPresent = LinkLowerLayerDown.Folded(), LinkNotPresent.Folded()
 
 // Up reports whether the state says up or says nothing ("" = not reported).
 func (s LinkState) Up() bool { return s == "" || strings.EqualFold(string(s), string(LinkUp)) }

@@ -1,0 +1,119 @@
+package topology_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/bondaudit/bondaudit/collect"
+	"github.com/bondaudit/bondaudit/collect/demo"
+	"github.com/bondaudit/bondaudit/internal/sitegen"
+	"github.com/bondaudit/bondaudit/topology"
+)
+
+// Build's join indexes (MAC keys, the LACP join tables) against scans of
+// the snapshots, on generated sites with faults and on the demo site.
+func TestJoinIndexesGeneratedSites(t *testing.T) {
+	for _, o := range []sitegen.Options{
+		{Hosts: 80, Switches: 6, Seed: 3, MinSlaves: 2, MaxSlaves: 8, FaultRate: 0.4},
+		{Hosts: 60, Switches: 4, Seed: 11, FaultRate: 0.9},
+	} {
+		dir := t.TempDir()
+		if _, err := sitegen.Write(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		site, err := collect.LoadSite(os.DirFS(dir), "gen", collect.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkJoin(t, site.Hosts, site.Switches)
+		checkHeard(t, site.Hosts, site.Switches)
+	}
+}
+
+func TestJoinIndexesDemoSite(t *testing.T) {
+	site, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkJoin(t, site.Hosts, site.Switches)
+	checkHeard(t, site.Hosts, site.Switches)
+}
+
+// TestJoinIndexesAmbiguous: MACs and LACP keys several ports, hosts or
+// slaves share, MACs in other forms, an LACP port past 16 bits.
+func TestJoinIndexesAmbiguous(t *testing.T) {
+	lacp := func(sys string, port int) *topology.PortLACP {
+		return &topology.PortLACP{Actor: &topology.LACPPort{System: sys, Port: port}, Partner: &topology.LACPPort{System: "52:54:00:aa:00:01", Port: port}}
+	}
+	sw := []*topology.Switch{
+		{Name: "a", ChassisID: "00:1c:73:00:00:01", BaseMAC: "001C.7300.0001", Ports: []topology.Port{
+			{Name: "Ethernet1", MAC: "00:1c:73:00:01:01", LACP: lacp("02:1c:73:00:00:01", 1)},
+			{Name: "Ethernet2", MAC: "00:1c:73:00:01:01", LACP: lacp("02:1c:73:00:00:01", 1)},
+			{Name: "Ethernet3", MAC: "00-1C-73-00-01-03", LACP: lacp("02:1c:73:00:00:01", 70000)},
+			{Name: "Ethernet4", MAC: "00:00:00:00:00:00", LACP: lacp("02:1c:73:00:00:01", 70000)},
+			{Name: "Ethernet5", MAC: "00:1c:73:00:01:05", LACP: lacp("02:1C:73:00:00:01", 5)},
+		}},
+		{Name: "b", ChassisID: "B-chassis", Ports: []topology.Port{
+			{Name: "Ethernet1", MAC: "00:1c:73:00:01:05", LACP: lacp("02:1c:73:00:00:01", 6)},
+			{Name: "Ethernet2", MAC: "00:1c:73:00:02:02", LACP: lacp("00:00:00:00:00:00", 2)},
+		}},
+		{Name: "c", ChassisID: "00:1C:73:00:00:01"},
+	}
+	bond := func(mac string, ports ...int) topology.Bond {
+		bd := topology.Bond{Name: "bond0", MAC: mac}
+		for i, p := range ports {
+			bd.Slaves = append(bd.Slaves, topology.Slave{Name: "eth" + string(rune('0'+i)), PermMAC: mac,
+				Actor: &topology.LACPPort{Port: p}, Partner: &topology.LACPPort{System: "02:1c:73:00:00:01", Port: p}})
+		}
+		return bd
+	}
+	hosts := []*topology.Host{
+		{Name: "h1", NICs: []topology.NIC{{Name: "eth0", MAC: "52:54:00:aa:00:01"}, {Name: "eth1", PermMAC: "52:54:00:aa:00:01", Master: "bond0"}},
+			Bonds: []topology.Bond{bond("52:54:00:aa:00:01", 1, 1, 70000)}},
+		{Name: "h2", NICs: []topology.NIC{{Name: "eth0", PermMAC: "52:54:00:AA:00:01"}, {Name: "eth9", MAC: "52:54:00:aa:00:09"}},
+			Bonds: []topology.Bond{bond("52-54-00-aa-00-02", 5, 6, 70001)}},
+	}
+	checkJoin(t, hosts, sw)
+}
+
+func checkJoin(t *testing.T, hosts []*topology.Host, switches []*topology.Switch) {
+	t.Helper()
+	bad := topology.CheckJoinIndexes(hosts, switches)
+	for i, s := range bad {
+		if i == 20 {
+			t.Errorf("… %d more", len(bad)-i)
+			break
+		}
+		t.Error(s)
+	}
+}
+
+// Build leaves no per-port records of its own in the Model.
+func TestBuildDropsPortRecords(t *testing.T) {
+	site, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := topology.PortRecords(m); n != 0 {
+		t.Errorf("%d switches keep Build's port records", n)
+	}
+}
+
+func checkHeard(t *testing.T, hosts []*topology.Host, switches []*topology.Switch) {
+	t.Helper()
+	bad, n := topology.CheckHeard(hosts, switches)
+	if n == 0 {
+		t.Errorf("no switch neighbour recorded: the site is not what the test needs")
+	}
+	for i, s := range bad {
+		if i == 20 {
+			t.Errorf("… %d more", len(bad)-i)
+			break
+		}
+		t.Error(s)
+	}
+}
