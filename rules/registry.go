@@ -64,7 +64,6 @@ var registry = []Rule{
 	vlanMemberMismatch,
 }
 
-// Registry returns every rule, sorted by ID.
 // bondwiseIDs are the rules whose Check only walks c.bonds() once (or
 // runs perSlave once) and judges each bond alone: no state across bonds
 // but indexes built once for all (fdbByMAC), no other loop. Run checks
@@ -97,6 +96,7 @@ var bondwise = func() []bool {
 	return bw
 }()
 
+// Registry returns every rule, sorted by ID.
 func Registry() []Rule { return slices.Clone(registry) }
 
 // Lookup returns the rule with the given ID.
