@@ -417,17 +417,12 @@ func shortName(n string) string {
 	return n
 }
 
-// chassisKey normalises a chassis ID for lookup: a MAC in colon form, else
-// the lower-cased text.
-func chassisKey(id string) string {
-	if mac := NormalizeMAC(id); mac != "" {
-		return mac
-	}
-	return strings.ToLower(strings.TrimSpace(id))
-}
+// chassisText is the lookup key of a chassis ID that is not a MAC (a MAC
+// is looked up by macKey): the lower-cased text.
+func chassisText(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
 // addChassis indexes s under a chassis ID (or base MAC) unless another
-// switch has it: chassisKey's text, a MAC by its key.
+// switch has it: a MAC by its key, other IDs by chassisText.
 func (b *builder) addChassis(id string, s *SwitchNode) {
 	if k, ok := macKey(id); ok {
 		if _, dup := b.swByChassisMAC[k]; !dup && k != 0 {
@@ -435,14 +430,14 @@ func (b *builder) addChassis(id string, s *SwitchNode) {
 		}
 		return
 	}
-	if k := strings.ToLower(strings.TrimSpace(id)); k != "" {
+	if k := chassisText(id); k != "" {
 		if _, dup := b.swByChassisText[k]; !dup {
 			b.swByChassisText[k] = s
 		}
 	}
 }
 
-// switchByChassis is the switch indexed under chassisKey(id), or nil.
+// switchByChassis is the switch addChassis indexed under id, or nil.
 func (b *builder) switchByChassis(id string) *SwitchNode {
 	if k, ok := macKey(id); ok {
 		return b.swByChassisMAC[k] // (never holds key 0)
@@ -450,7 +445,7 @@ func (b *builder) switchByChassis(id string) *SwitchNode {
 	if len(b.swByChassisText) == 0 {
 		return nil
 	}
-	return b.swByChassisText[strings.ToLower(strings.TrimSpace(id))]
+	return b.swByChassisText[chassisText(id)]
 }
 
 // portOfMAC is the one switch port whose MAC has key k; ok is false when
@@ -1078,15 +1073,6 @@ func (b *builder) fdbClaims() {
 			b.addClaim(h, nic, l)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // resolve turns claims into links. Claims that agree merge their evidence;

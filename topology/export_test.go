@@ -5,6 +5,15 @@ import (
 	"strings"
 )
 
+// chassisKey normalises a chassis ID as Build's chassis lookups did before
+// their MAC keys: a MAC in colon form, else the lower-cased text.
+func chassisKey(id string) string {
+	if mac := NormalizeMAC(id); mac != "" {
+		return mac
+	}
+	return chassisText(id)
+}
+
 // CheckJoinIndexes builds the join indexes of Build for the snapshots and
 // compares every lookup Build can make of them with a scan of the
 // snapshots (the lookups the indexes replace); it returns the
