@@ -1202,16 +1202,16 @@ const sortMax = 48
 // once, then an insertion sort on small integer keys moves the claims.
 func (cs *claimSorter) sort(hc []claim) int {
 	if len(hc) > sortMax {
-		slices.SortStableFunc(hc, func(x, y claim) int { return CompareNames(x.nic, y.nic) })
+		// one stable sort on both keys (CompareNames is 0 only for equal
+		// strings, see below)
+		slices.SortStableFunc(hc, func(x, y claim) int {
+			return cmp.Or(CompareNames(x.nic, y.nic), evStrength(x.kind)-evStrength(y.kind))
+		})
 		groups := 0
-		for i := 0; i < len(hc); {
-			j := i + 1
-			for j < len(hc) && hc[j].nic == hc[i].nic {
-				j++
+		for i := range hc {
+			if i == 0 || hc[i].nic != hc[i-1].nic {
+				groups++
 			}
-			slices.SortStableFunc(hc[i:j], func(x, y claim) int { return evStrength(x.kind) - evStrength(y.kind) })
-			groups++
-			i = j
 		}
 		return groups
 	}
