@@ -857,9 +857,10 @@ func (b *builder) switchNeighbours() {
 		n += len(s.Neighbours)
 	}
 	b.claims = make([]claim, 0, n)
-	off := 0 // s's first neighbour in heard
+	next := 0 // where the next switch's neighbours start in heard
 	for _, s := range b.m.Switches {
-		off += len(s.Neighbours)
+		first := next // s's first neighbour in heard
+		next += len(s.Neighbours)
 		for i := range s.Neighbours {
 			n := &s.Neighbours[i]
 			if n.LocalPort == "" {
@@ -869,7 +870,7 @@ func (b *builder) switchNeighbours() {
 			if p < 0 {
 				continue
 			}
-			if peer := b.recordHeard(off-len(s.Neighbours)+i, n); peer != nil && peer != s {
+			if peer := b.recordHeard(first+i, n); peer != nil && peer != s {
 				b.addUplink(s, &s.Ports[p], peer, n)
 				continue
 			}
