@@ -51,9 +51,12 @@ type claim struct {
 	host *HostNode
 	nic  string
 	sw   *SwitchNode
-	port *Port
+	port int32 // index in sw.Ports
 	kind EvidenceKind
 }
+
+// swPort is the claim's port.
+func (c *claim) swPort() *Port { return &c.sw.Ports[c.port] }
 
 type builder struct {
 	m   *Model
@@ -154,6 +157,11 @@ func (b *builder) swPortVal(s *SwitchNode, i int) uint64 {
 func (b *builder) swPortOf(v uint64) swPort {
 	s := b.m.Switches[v>>32]
 	return swPort{s, &s.Ports[uint32(v)]}
+}
+
+// portClaim is swPortOf(v) as a claim's switch and port.
+func (b *builder) portClaim(v uint64) claim {
+	return claim{sw: b.m.Switches[v>>32], port: int32(uint32(v))}
 }
 
 type hostNIC struct {
@@ -409,17 +417,12 @@ func shortName(n string) string {
 	return n
 }
 
-// chassisKey normalises a chassis ID for lookup: a MAC in colon form, else
-// the lower-cased text.
-func chassisKey(id string) string {
-	if mac := NormalizeMAC(id); mac != "" {
-		return mac
-	}
-	return strings.ToLower(strings.TrimSpace(id))
-}
+// chassisText is the lookup key of a chassis ID that is not a MAC (a MAC
+// is looked up by macKey): the lower-cased text.
+func chassisText(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
 // addChassis indexes s under a chassis ID (or base MAC) unless another
-// switch has it: chassisKey's text, a MAC by its key.
+// switch has it: a MAC by its key, other IDs by chassisText.
 func (b *builder) addChassis(id string, s *SwitchNode) {
 	if k, ok := macKey(id); ok {
 		if _, dup := b.swByChassisMAC[k]; !dup && k != 0 {
@@ -427,14 +430,14 @@ func (b *builder) addChassis(id string, s *SwitchNode) {
 		}
 		return
 	}
-	if k := strings.ToLower(strings.TrimSpace(id)); k != "" {
+	if k := chassisText(id); k != "" {
 		if _, dup := b.swByChassisText[k]; !dup {
 			b.swByChassisText[k] = s
 		}
 	}
 }
 
-// switchByChassis is the switch indexed under chassisKey(id), or nil.
+// switchByChassis is the switch addChassis indexed under id, or nil.
 func (b *builder) switchByChassis(id string) *SwitchNode {
 	if k, ok := macKey(id); ok {
 		return b.swByChassisMAC[k] // (never holds key 0)
@@ -442,7 +445,7 @@ func (b *builder) switchByChassis(id string) *SwitchNode {
 	if len(b.swByChassisText) == 0 {
 		return nil
 	}
-	return b.swByChassisText[strings.ToLower(strings.TrimSpace(id))]
+	return b.swByChassisText[chassisText(id)]
 }
 
 // portOfMAC is the one switch port whose MAC has key k; ok is false when
@@ -653,38 +656,39 @@ func (b *builder) portNameKey(s *SwitchNode, id uint32) uint64 {
 	return uint64(s.ID-int64(len(b.m.Hosts))+1)<<32 | uint64(id)
 }
 
-// portNamed is s.Port(name) through portByName.
-func (b *builder) portNamed(s *SwitchNode, name string) *Port {
+// portNamed is s.Port(name) through portByName, by index in s.Ports (-1:
+// none).
+func (b *builder) portNamed(s *SwitchNode, name string) int {
 	var buf [portKeyMax]byte
 	id, ok := b.nameID[string(normPortKey(&buf, name))]
 	if !ok {
-		return nil
+		return -1
 	}
 	if i, ok := b.portByName.lookup(b.portNameKey(s, id)); ok {
-		return &s.Ports[i]
+		return int(i)
 	}
-	return nil
+	return -1
 }
 
 // findPort resolves a neighbour's port ID (and description) on switch s,
-// honouring the port ID subtype.
-func (b *builder) findPort(s *SwitchNode, portID, subtype, descr string) *Port {
+// honouring the port ID subtype: its index in s.Ports, -1 when none.
+func (b *builder) findPort(s *SwitchNode, portID, subtype, descr string) int {
 	if portID != "" {
 		if subtype == IDMAC {
 			mac := NormalizeMAC(portID)
 			for i := range s.Ports {
 				if mac != "" && NormalizeMAC(s.Ports[i].MAC) == mac {
-					return &s.Ports[i]
+					return i
 				}
 			}
 		} else {
-			if p := b.portNamed(s, portID); p != nil {
-				return p
+			if i := b.portNamed(s, portID); i >= 0 {
+				return i
 			}
 			for i := range s.Ports {
 				p := &s.Ports[i]
 				if p.LLDPPortID != "" && p.LLDPPortID == portID {
-					return p
+					return i
 				}
 			}
 			if n, err := strconv.Atoi(strings.TrimSpace(portID)); err == nil && n > 0 {
@@ -693,29 +697,29 @@ func (b *builder) findPort(s *SwitchNode, portID, subtype, descr string) *Port {
 				for i := range s.Ports {
 					p := &s.Ports[i]
 					if p.IfIndex == n || p.LLDPPortNum == n {
-						return p
+						return i
 					}
 				}
 			}
 			for i := range s.Ports {
 				p := &s.Ports[i]
 				if p.Alias != "" && p.Alias == portID || p.Descr != "" && SamePort(p.Descr, portID) {
-					return p
+					return i
 				}
 			}
 		}
 	}
 	if descr != "" {
-		if p := b.portNamed(s, descr); p != nil {
-			return p
+		if i := b.portNamed(s, descr); i >= 0 {
+			return i
 		}
 		for i := range s.Ports {
 			if s.Ports[i].Descr != "" && SamePort(s.Ports[i].Descr, descr) {
-				return &s.Ports[i]
+				return i
 			}
 		}
 	}
-	return nil
+	return -1
 }
 
 func (b *builder) hostNeighbours() {
@@ -741,7 +745,7 @@ func (b *builder) hostNeighbours() {
 				continue
 			}
 			p := b.findPort(s, n.PortID, n.PortIDSubtype, n.PortDescr)
-			if p == nil {
+			if p < 0 {
 				b.unresolved = append(b.unresolved, UnresolvedNeighbour{Host: h.Name, Neighbour: *n, Known: s.Name})
 				continue
 			}
@@ -749,7 +753,7 @@ func (b *builder) hostNeighbours() {
 			if n.Protocol == ProtoCDP {
 				kind = EvCDP
 			}
-			b.addClaim(h, n.LocalPort, claim{sw: s, port: p, kind: kind})
+			b.addClaim(h, n.LocalPort, claim{sw: s, port: int32(p), kind: kind})
 		}
 	}
 }
@@ -853,20 +857,21 @@ func (b *builder) switchNeighbours() {
 		n += len(s.Neighbours)
 	}
 	b.claims = make([]claim, 0, n)
-	off := 0 // s's first neighbour in heard
+	next := 0 // where the next switch's neighbours start in heard
 	for _, s := range b.m.Switches {
-		off += len(s.Neighbours)
+		first := next // s's first neighbour in heard
+		next += len(s.Neighbours)
 		for i := range s.Neighbours {
 			n := &s.Neighbours[i]
 			if n.LocalPort == "" {
 				continue
 			}
-			p := s.Port(n.LocalPort)
-			if p == nil {
+			p := b.portNamed(s, n.LocalPort)
+			if p < 0 {
 				continue
 			}
-			if peer := b.recordHeard(off-len(s.Neighbours)+i, n); peer != nil && peer != s {
-				b.addUplink(s, p, peer, n)
+			if peer := b.recordHeard(first+i, n); peer != nil && peer != s {
+				b.addUplink(s, &s.Ports[p], peer, n)
 				continue
 			}
 			h, nic := b.findHostNIC(n)
@@ -881,7 +886,7 @@ func (b *builder) switchNeighbours() {
 			if n.Protocol == ProtoCDP {
 				kind = EvCDP
 			}
-			b.addClaim(h, nic, claim{sw: s, port: p, kind: kind})
+			b.addClaim(h, nic, claim{sw: s, port: int32(p), kind: kind})
 		}
 	}
 }
@@ -889,8 +894,8 @@ func (b *builder) switchNeighbours() {
 // addUplink records a switch-to-switch link once, whichever side heard it.
 func (b *builder) addUplink(s *SwitchNode, p *Port, peer *SwitchNode, n *Neighbour) {
 	peerPort := n.PortID
-	if pp := b.findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); pp != nil {
-		peerPort = pp.Name
+	if i := b.findPort(peer, n.PortID, n.PortIDSubtype, n.PortDescr); i >= 0 {
+		peerPort = peer.Ports[i].Name
 	}
 	ev := string(n.Protocol) + "@" + s.Name
 	// the same cable heard from either end (indexed: a scan of every
@@ -967,14 +972,15 @@ func (b *builder) lacpClaims() {
 	}
 	for i, v := range b.lacpPort.join(keys) {
 		if v != joinMany {
-			c := b.swPortOf(v)
-			b.addClaim(slaves[i].host, slaves[i].nic, claim{sw: c.sw, port: c.port, kind: EvLACP})
+			c := b.portClaim(v)
+			c.kind = EvLACP
+			b.addClaim(slaves[i].host, slaves[i].nic, c)
 		}
 	}
 	// The reverse direction: the switch's partner info names the host bond's
 	// actor system and port.
 	keys = keys[:0]
-	ports := make([]swPort, 0, n-len(slaves))
+	ports := make([]claim, 0, n-len(slaves)) // the switch side of each key
 	for _, s := range b.m.Switches {
 		for i := range s.Ports {
 			p := &s.Ports[i]
@@ -986,7 +992,7 @@ func (b *builder) lacpClaims() {
 				continue
 			}
 			keys = append(keys, sysPort{sys, p.LACP.Partner.Port})
-			ports = append(ports, swPort{s, p})
+			ports = append(ports, claim{sw: s, port: int32(i)})
 		}
 	}
 	for i, v := range b.bondActorOf.join(keys) {
@@ -1005,19 +1011,15 @@ func (b *builder) fdbClaims() {
 	for _, u := range b.m.Uplinks {
 		uplinkPort[portKey{u.A, NormalizePortName(u.APort)}] = true
 	}
-	type loc struct {
-		sw   *SwitchNode
-		port *Port
-	}
-	seen := map[string][]loc{}
+	seen := map[string][]claim{} // the (switch, port)s a MAC is learned on
 	for _, s := range b.m.Switches {
 		for _, e := range s.FDB {
 			mac := NormalizeMAC(e.MAC)
-			p := s.Port(e.Port)
-			if mac == "" || p == nil {
+			p := b.portNamed(s, e.Port)
+			if mac == "" || p < 0 {
 				continue
 			}
-			l := loc{s, p}
+			l := claim{sw: s, port: int32(p)}
 			if !slices.Contains(seen[mac], l) {
 				seen[mac] = append(seen[mac], l)
 			}
@@ -1065,21 +1067,13 @@ func (b *builder) fdbClaims() {
 				continue
 			}
 			l := locs[0]
-			if l.sw.LAGOf(l.port.Name) != nil || l.port.Type == "lag" || uplinkPort[portKey{l.sw.Name, NormalizePortName(l.port.Name)}] {
+			if p := l.swPort(); l.sw.LAGOf(p.Name) != nil || p.Type == "lag" || uplinkPort[portKey{l.sw.Name, NormalizePortName(p.Name)}] {
 				continue
 			}
-			b.addClaim(h, nic, claim{sw: l.sw, port: l.port, kind: EvFDB})
+			l.kind = EvFDB
+			b.addClaim(h, nic, l)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // resolve turns claims into links. Claims that agree merge their evidence;
@@ -1132,7 +1126,7 @@ func (b *builder) resolve() {
 			link := &slab[0]
 			slab = slab[1:]
 			// placed as Place places it
-			pi, port := best.sw.portInfo(best.port)
+			pi, port := best.sw.pinfo[best.port], best.swPort()
 			lag := pi.lag
 			if best.sw.dupPorts {
 				port, lag = best.sw.at(pi.norm, nil)
@@ -1153,9 +1147,9 @@ func (b *builder) resolve() {
 			link.Evidence = evSlab[ev:len(evSlab):len(evSlab)]
 			if len(disagree) > 0 {
 				conf := &Conflict{Host: h.Name, NIC: best.nic}
-				conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, best.port.Name))
+				conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, pi.name))
 				for _, c := range disagree {
-					s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.port.Name)
+					s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.swPort().Name)
 					if !slices.Contains(conf.Claims, s) {
 						conf.Claims = append(conf.Claims, s)
 					}
@@ -1209,16 +1203,16 @@ const sortMax = 48
 // once, then an insertion sort on small integer keys moves the claims.
 func (cs *claimSorter) sort(hc []claim) int {
 	if len(hc) > sortMax {
-		slices.SortStableFunc(hc, func(x, y claim) int { return CompareNames(x.nic, y.nic) })
+		// one stable sort on both keys (CompareNames is 0 only for equal
+		// strings, see below)
+		slices.SortStableFunc(hc, func(x, y claim) int {
+			return cmp.Or(CompareNames(x.nic, y.nic), evStrength(x.kind)-evStrength(y.kind))
+		})
 		groups := 0
-		for i := 0; i < len(hc); {
-			j := i + 1
-			for j < len(hc) && hc[j].nic == hc[i].nic {
-				j++
+		for i := range hc {
+			if i == 0 || hc[i].nic != hc[i-1].nic {
+				groups++
 			}
-			slices.SortStableFunc(hc[i:j], func(x, y claim) int { return evStrength(x.kind) - evStrength(y.kind) })
-			groups++
-			i = j
 		}
 		return groups
 	}

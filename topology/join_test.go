@@ -70,7 +70,6 @@ func TestClaimSorterMatchesNaiveSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	nics := []string{"eth0", "eth1", "eth2", "eth10", "eth02", "ens1f0np0", "ens1f1np1", "ens2f0np0", "bond0", "Eth1", "", "a", "a0", "a00"}
 	kinds := []EvidenceKind{EvLLDPHost, EvLLDPSwitch, EvCDP, EvLACP, EvFDB, "other", ""}
-	ports := make([]Port, 100) // one per claim: tells equal claims apart
 	var cs claimSorter
 	for round := range 3000 {
 		n := r.IntN(12)
@@ -81,7 +80,8 @@ func TestClaimSorterMatchesNaiveSort(t *testing.T) {
 		for i := range hc {
 			// a fresh copy of the name: equal names need not share memory
 			nic := string([]byte(nics[r.IntN(len(nics))]))
-			hc[i] = claim{nic: nic, port: &ports[i], kind: kinds[r.IntN(len(kinds))]}
+			// (port i: one per claim, tells equal claims apart)
+			hc[i] = claim{nic: nic, port: int32(i), kind: kinds[r.IntN(len(kinds))]}
 		}
 		want := slices.Clone(hc)
 		wg := naiveSortClaims(want)
@@ -97,7 +97,7 @@ func TestClaimSorterMatchesNaiveSort(t *testing.T) {
 	}
 }
 
-func show(c claim) string { return fmt.Sprintf("%s %s %p", c.nic, c.kind, c.port) }
+func show(c claim) string { return fmt.Sprintf("%s %s %d", c.nic, c.kind, c.port) }
 
 // joinTable and sortJoin answer as a multiIndex does for the joins (the
 // value of a key added exactly once), through growth, repeated keys, key 0

@@ -27,9 +27,10 @@ import (
 // does not have). Switches the other steps already joined are left as
 // they are (joined reports that), so their domain's evidence is unchanged.
 func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string), joined func(a, c *SwitchNode) bool) {
-	off := 0 // s's first neighbour in b.heard
+	next := 0 // where the next switch's neighbours start in b.heard
 	for _, s := range b.m.Switches {
-		off += len(s.Neighbours)
+		first := next // s's first neighbour in b.heard
+		next += len(s.Neighbours)
 		if s.MLAG == nil {
 			continue
 		}
@@ -39,7 +40,7 @@ func (b *builder) lldpPeers(union func(a, c *SwitchNode, why string), joined fun
 			if n.LocalPort == "" || n.Protocol != ProtoLLDP && n.Protocol != ProtoCDP {
 				continue
 			}
-			t := b.heardSwitch(off-len(s.Neighbours)+i, n)
+			t := b.heardSwitch(first+i, n)
 			if t == nil || t == s || joined(s, t) {
 				continue
 			}

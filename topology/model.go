@@ -3,7 +3,6 @@ package topology
 import (
 	"slices"
 	"sync"
-	"unsafe"
 
 	"gonum.org/v1/gonum/graph/multi"
 )
@@ -128,21 +127,6 @@ type SwitchNode struct {
 type portInfo struct {
 	name, norm string
 	lag        *LAG
-}
-
-// portInfo returns the info of p, a port of s (a pointer into s.Ports),
-// and p. A pointer that is not into s.Ports (never, from Build's
-// producers) takes the lookups by name.
-func (s *SwitchNode) portInfo(p *Port) (portInfo, *Port) {
-	if len(s.Ports) > 0 {
-		i := (uintptr(unsafe.Pointer(p)) - uintptr(unsafe.Pointer(&s.Ports[0]))) / unsafe.Sizeof(Port{})
-		if i < uintptr(len(s.Ports)) && &s.Ports[i] == p && int(i) < len(s.pinfo) {
-			return s.pinfo[i], p
-		}
-	}
-	norm := NormalizePortName(p.Name)
-	port, lag := s.at(norm, p)
-	return portInfo{name: p.Name, norm: norm, lag: lag}, port
 }
 
 // Link is one host NIC cabled to one switch port.
