@@ -62,8 +62,12 @@ const jnone = -1
 
 var jdocs = sync.Pool{New: func() any { return new(jdoc) }}
 
-// maxPooledLinks bounds the link table kept for the next document.
-const maxPooledLinks = 1 << 20
+// maxPooledLinks bounds the link table kept for the next document, and
+// maxPooledKey the key scratch (a file's one huge escaped key is not kept).
+const (
+	maxPooledLinks = 1 << 20
+	maxPooledKey   = 1 << 10
+)
 
 // scanJSON checks data and returns its document and top value; the error
 // names the file, line and column as jsonError did for fastjson's. The
@@ -99,6 +103,9 @@ func releaseJSON(d *jdoc) {
 	d.data = nil
 	if cap(d.link) > maxPooledLinks {
 		d.link = nil
+	}
+	if cap(d.kbuf) > maxPooledKey {
+		d.kbuf = nil
 	}
 	jdocs.Put(d)
 }
