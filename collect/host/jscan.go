@@ -62,8 +62,12 @@ const jnone = -1
 
 var jdocs = sync.Pool{New: func() any { return new(jdoc) }}
 
-// maxPooledLinks bounds the link table kept for the next document.
-const maxPooledLinks = 1 << 20
+// maxPooledLinks bounds the link table kept for the next document, and
+// maxPooledKey the key scratch (a file's one huge escaped key is not kept).
+const (
+	maxPooledLinks = 1 << 20
+	maxPooledKey   = 1 << 10
+)
 
 // scanJSON checks data and returns its document and top value; the error
 // names the file, line and column as jsonError did for fastjson's. The
@@ -99,6 +103,9 @@ func releaseJSON(d *jdoc) {
 	d.data = nil
 	if cap(d.link) > maxPooledLinks {
 		d.link = nil
+	}
+	if cap(d.kbuf) > maxPooledKey {
+		d.kbuf = nil
 	}
 	jdocs.Put(d)
 }
@@ -445,13 +452,7 @@ func (d *jdoc) end(v int) int {
 }
 
 // keyIs says whether raw key (as written) is name once unescaped.
-func (d *jdoc) keyIs(key []byte, name string) bool {
-	if !d.esc || bytes.IndexByte(key, '\\') < 0 {
-		return string(key) == name
-	}
-	d.kbuf = unescapeJSON(d.kbuf[:0], key)
-	return string(d.kbuf) == name
-}
+func (d *jdoc) keyIs(key []byte, name string) bool { return string(d.keyText(key)) == name }
 
 // keyText is raw key unescaped (valid until the next key is read).
 func (d *jdoc) keyText(key []byte) []byte {
@@ -510,6 +511,7 @@ func (d *jdoc) fields(v int, ks *jkeys, out []int) {
 	}
 	for k := d.first(v); k >= 0; {
 		name, x := d.member(k)
+		// keyText's test, here too: it is not inlined, and this is every member
 		if d.esc && bytes.IndexByte(name, '\\') >= 0 {
 			name = d.keyText(name)
 		}
@@ -544,7 +546,7 @@ func (d *jdoc) text(v int) []byte {
 	return nil
 }
 
-// str is text as a string, interned when at most 16 bytes (jstr's).
+// str is text as a string, interned when at most 16 bytes.
 func (d *jdoc) str(v int) string { return internShort(d.text(v), 16) }
 
 // internShort is b as a string, interned when it is at most n bytes: the
@@ -559,8 +561,9 @@ func internShort(b []byte, n int) string {
 	return string(b)
 }
 
-// int is v as jint read it: a number (its integer part when it is not an
-// integer) or a numeric string, 0 otherwise.
+// int is v as an int, as fastjson's Value.Int and then Float64 read it: a
+// number (its integer part when it is not an integer) or a numeric string
+// (iproute2 prints some options either way), 0 otherwise.
 func (d *jdoc) int(v int) int {
 	switch d.typ(v) {
 	case jNumber:

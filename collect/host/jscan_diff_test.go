@@ -482,3 +482,18 @@ func TestJSONSnapshotsKeepNoFileText(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseJSONCapsScratch: a document given back keeps neither a link
+// table nor a key scratch over its cap for the next one.
+func TestReleaseJSONCapsScratch(t *testing.T) {
+	d := &jdoc{link: make([]int32, maxPooledLinks+1), kbuf: make([]byte, maxPooledKey+1)}
+	releaseJSON(d)
+	if d.link != nil || d.kbuf != nil {
+		t.Errorf("kept link %d, kbuf %d", cap(d.link), cap(d.kbuf))
+	}
+	d = &jdoc{link: make([]int32, 8), kbuf: make([]byte, 8)}
+	releaseJSON(d)
+	if d.link == nil || d.kbuf == nil {
+		t.Error("dropped small scratch")
+	}
+}

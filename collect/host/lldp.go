@@ -217,16 +217,10 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 		p.addrs = make([]string, 0, n)
 		p.aggs = make([]topology.LinkAgg, 0, n)
 	}
-	for ls := p.objects(lldp); ; {
-		l := ls.next(d)
-		if l < 0 {
-			break
-		}
-		for ifcs := p.objects(d.get(l, "interface")); ; {
-			ifc := ifcs.next(d)
-			if ifc < 0 {
-				break
-			}
+	ls := p.objects(lldp)
+	for l := ls.next(d); l >= 0; l = ls.next(d) {
+		ifcs := p.objects(d.get(l, "interface"))
+		for ifc := ifcs.next(d); ifc >= 0; ifc = ifcs.next(d) {
 			if name := d.scalar(d.get(ifc, "name"), 24); name != "" {
 				p.iface(name, ifc)
 				continue
@@ -442,16 +436,14 @@ func (p *lldpJSON) iface(name string, body int) {
 	d := p.d
 	var f [6]int
 	d.fields(body, ifaceKeys, f[:])
+	via, chassis, port, vlan, ppvid, tlvs := f[0], f[1], f[2], f[3], f[4], f[5]
 	b := nbBuilder{aggs: &p.aggs}
 	b.n.LocalPort = name
-	b.n.Protocol = viaProto(d.scalar(f[0], 24))
+	b.n.Protocol = viaProto(d.scalar(via, 24))
 	addrs := len(p.addrs) // this neighbour's management addresses start there
 	// chassis: json0 [{"id":[…],"name":[…]}]; json {"sysname": {...}} or {"id": {...}}
-	for chs := p.objects(f[1]); ; {
-		ch := chs.next(d)
-		if ch < 0 {
-			break
-		}
+	chs := p.objects(chassis)
+	for ch := chs.next(d); ch >= 0; ch = chs.next(d) {
 		cm := ch
 		if k := d.first(ch); k >= 0 {
 			// one member, not "id": the system name, its attributes inside
@@ -465,50 +457,41 @@ func (p *lldpJSON) iface(name string, body int) {
 	if n := len(p.addrs); n > addrs {
 		b.n.MgmtAddrs = p.addrs[addrs:n:n] // (full: an append to it copies)
 	}
-	for pts := p.objects(f[2]); ; {
-		pt := pts.next(d)
-		if pt < 0 {
-			break
-		}
+	pts := p.objects(port)
+	for pt := pts.next(d); pt >= 0; pt = pts.next(d) {
 		var g [4]int
 		d.fields(pt, portKeys, g[:])
-		p.ids(g[0], b.setPortID)
-		if s := d.scalar(g[1], 0); s != "" {
+		id, descr, mfs, agg := g[0], g[1], g[2], g[3]
+		p.ids(id, b.setPortID)
+		if s := d.scalar(descr, 0); s != "" {
 			b.n.PortDescr = s
 		}
-		if m := d.scalar(g[2], 24); m != "" {
+		if m := d.scalar(mfs, 24); m != "" {
 			b.n.MaxFrameSize, _ = strconv.Atoi(m)
 		}
-		if g[3] >= 0 {
-			b.setAggregation(d.scalar(g[3], 24))
+		if agg >= 0 {
+			b.setAggregation(d.scalar(agg, 24))
 		}
 	}
-	for vs := p.objects(f[3]); ; {
-		v := vs.next(d)
-		if v < 0 {
-			break
-		}
+	vs := p.objects(vlan)
+	for v := vs.next(d); v >= 0; v = vs.next(d) {
 		var g [3]int
 		d.fields(v, vlanKeys, g[:])
-		pv := d.scalar(g[0], 24)
-		b.addVLAN(d.scalar(g[1], 24), pv == "true" || pv == "yes", d.scalar(g[2], 24) != "")
+		pvid, vid, value := g[0], g[1], g[2]
+		pv := d.scalar(pvid, 24)
+		b.addVLAN(d.scalar(vid, 24), pv == "true" || pv == "yes", d.scalar(value, 24) != "")
 	}
-	if pv := d.scalar(f[4], 24); pv != "" {
+	if pv := d.scalar(ppvid, 24); pv != "" {
 		b.addVLAN(pv, false, true)
 	}
-	for us := p.objects(f[5]); ; {
-		u := us.next(d)
-		if u < 0 {
-			break
-		}
-		for ts := p.objects(d.get(u, "unknown-tlv")); ; {
-			t := ts.next(d)
-			if t < 0 {
-				break
-			}
+	us := p.objects(tlvs)
+	for u := us.next(d); u >= 0; u = us.next(d) {
+		ts := p.objects(d.get(u, "unknown-tlv"))
+		for t := ts.next(d); t >= 0; t = ts.next(d) {
 			var g [3]int
 			d.fields(t, tlvKeys, g[:])
-			b.unknownTLV(d.scalar(g[0], 24), d.scalar(g[1], 24), d.scalar(g[2], 24))
+			oui, subtype, value := g[0], g[1], g[2]
+			b.unknownTLV(d.scalar(oui, 24), d.scalar(subtype, 24), d.scalar(value, 24))
 		}
 	}
 	b.done(&p.out, p.file)
@@ -518,14 +501,12 @@ func (p *lldpJSON) iface(name string, body int) {
 // or a port's "id").
 func (p *lldpJSON) ids(v int, set func(typ, v string)) {
 	d := p.d
-	for ids := p.objects(v); ; {
-		id := ids.next(d)
-		if id < 0 {
-			return
-		}
+	ids := p.objects(v)
+	for id := ids.next(d); id >= 0; id = ids.next(d) {
 		var g [2]int
 		d.fields(id, idKeys, g[:])
-		set(d.scalar(g[0], 24), d.scalar(g[1], 24))
+		typ, value := g[0], g[1]
+		set(d.scalar(typ, 24), d.scalar(value, 24))
 	}
 }
 
@@ -533,26 +514,27 @@ func (p *lldpJSON) chassisFields(b *nbBuilder, cm int) {
 	d := p.d
 	var f [4]int
 	d.fields(cm, chassisKeys, f[:])
-	p.ids(f[0], b.setChassisID)
-	if n := d.scalar(f[1], 24); n != "" {
+	id, name, descr, mgmtIP := f[0], f[1], f[2], f[3]
+	p.ids(id, b.setChassisID)
+	if n := d.scalar(name, 24); n != "" {
 		b.n.SystemName = n
 	}
-	if s := d.scalar(f[2], math.MaxInt); s != "" {
+	if s := d.scalar(descr, math.MaxInt); s != "" {
 		// a switch's description is long and every host NIC that hears
 		// the switch says it: held once (interned whatever its length)
 		b.n.SystemDescr = s
 	}
 	// mgmt-ip: a list, or one value
-	switch v := f[3]; d.typ(v) {
+	switch d.typ(mgmtIP) {
 	case jNull:
 	case jArray:
-		for e := d.first(v); e >= 0; e = d.next(e) {
+		for e := d.first(mgmtIP); e >= 0; e = d.next(e) {
 			if s := d.scalar(e, 24); s != "" {
 				p.addrs = append(p.addrs, s) // iface makes them the neighbour's
 			}
 		}
 	default:
-		if s := d.scalar(v, 24); s != "" {
+		if s := d.scalar(mgmtIP, 24); s != "" {
 			p.addrs = append(p.addrs, s)
 		}
 	}
