@@ -733,14 +733,23 @@ func validOID(s []byte) bool {
 			}
 			continue
 		}
-		arc := s[start:i]
-		switch {
-		case len(arc) == 0, len(arc) > 10, len(arc) > 1 && arc[0] == '0':
-			return false
-		case len(arc) == 10 && string(arc) > "4294967295":
+		if !validArc(s[start:i]) {
 			return false
 		}
 		start = i + 1
+	}
+	return true
+}
+
+// validArc reports whether arc, an OID's arc of digits only, is in uint32
+// range and has no leading zero (what validOID and snmprecFast check of
+// every arc).
+func validArc(arc []byte) bool {
+	switch {
+	case len(arc) == 0, len(arc) > 10, len(arc) > 1 && arc[0] == '0':
+		return false
+	case len(arc) == 10 && string(arc) > "4294967295":
+		return false
 	}
 	return true
 }
@@ -1043,10 +1052,7 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 		for i < len(rest) && rest[i]-'0' <= 9 {
 			i++
 		}
-		switch l := i - a; {
-		case l == 0, l > 10, l > 1 && rest[a] == '0':
-			return false
-		case l == 10 && string(rest[a:i]) > "4294967295":
+		if !validArc(rest[a:i]) {
 			return false
 		}
 		if i == len(rest) {
