@@ -1117,16 +1117,7 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 		if !ok || code != 70 && u > 1<<32-1 {
 			return false
 		}
-		switch code {
-		case 65:
-			kind = vendors.KindCounter32
-		case 66:
-			kind = vendors.KindGauge32
-		case 67:
-			kind = vendors.KindTimeTicks
-		case 70:
-			kind = vendors.KindCounter64
-		}
+		kind, _ = snmprecKind(code)
 	default:
 		return false
 	}
@@ -1154,13 +1145,8 @@ func (b *builder) hexBytes(s []byte) ([]byte, bool) {
 		b.arena = make([]byte, 0, arenaChunk)
 		dst = b.arena[:n:n]
 	}
-	for k := range dst {
-		hi, ok1 := unhex(s[2*k])
-		lo, ok2 := unhex(s[2*k+1])
-		if !ok1 || !ok2 {
-			return nil, false
-		}
-		dst[k] = hi<<4 | lo
+	if _, ok := appendHex(dst[:0], s); !ok { // into dst: it has room for n
+		return nil, false
 	}
 	if inArena {
 		b.arena = b.arena[:len(b.arena)+n]
