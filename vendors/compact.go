@@ -109,10 +109,12 @@ func (s *slab[T]) new() *T {
 // Evidence lines made of integers and port names only (an ifIndex and
 // the aggregator or LACP state it reports, a stack entry, an LLDP
 // neighbour's table index) are the same on every switch of a model and on
-// a port and its LAG: evLine formats each once per process and hands out
-// that string. The cache is bounded (evLinesMax lines, names of at most
-// evNamesMax bytes; other lines are formatted each time), so a long-lived
-// process polling a changing fleet does not grow without end.
+// a port and its LAG: cachedEvLine formats each once per process and
+// hands out that string (a decoder asks through decoder.evLine and
+// decoder.lacpLine, which keep a copy of its answers in their scratch).
+// The cache is bounded (evLinesMax lines, names of at most evNamesMax
+// bytes; other lines are formatted each time), so a long-lived process
+// polling a changing fleet does not grow without end.
 const (
 	lineAttached   = iota // dot3adAggPortAttachedAggID.<i> = <v>
 	lineActorState        // dot3adAggPortActorOperState.<i> = <state v>
@@ -157,8 +159,8 @@ func (d *decoder) lacpLine(form, i, v int) string {
 	return s
 }
 
-// evLine is evLine(k) looked up first in the lines d's scratch holds: a
-// copy of what the process-wide cache gave this scratch's decodes before,
+// evLine is the evidence line for k (cachedEvLine's) looked up first in
+// the lines d's scratch holds: a copy of what the process-wide cache gave this scratch's decodes before,
 // which answers most lookups at the cost of one map probe (the
 // process-wide sync.Map costs several times that).
 func (d *decoder) evLine(k evKey) string {
@@ -172,11 +174,6 @@ func (d *decoder) evLine(k evKey) string {
 	return s
 }
 
-func evLine(k evKey) string {
-	s, _, _ := cachedEvLine(k)
-	return s
-}
-
 // evEntry is a line of the process-wide cache, with the key it is
 // stored under (its names copies of the walk's, never the walk's text),
 // which a decoder's scratch is given for its own copy.
@@ -185,7 +182,7 @@ type evEntry struct {
 	key  evKey
 }
 
-// cachedEvLine is evLine(k), and whether the process-wide cache holds
+// cachedEvLine is the evidence line for k, and whether the process-wide cache holds
 // it: then key is k with copies of its names (never the walk's text).
 func cachedEvLine(k evKey) (_ string, key evKey, cached bool) {
 	if e, ok := evLines.Load(k); ok {

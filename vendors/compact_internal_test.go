@@ -11,6 +11,13 @@ import (
 	"github.com/bondaudit/bondaudit/topology"
 )
 
+// evLine is cachedEvLine's line for k: the reference the decoders'
+// scratch lookups (decoder.evLine, decoder.lacpLine) are compared with.
+func evLine(k evKey) string {
+	s, _, _ := cachedEvLine(k)
+	return s
+}
+
 // TestEvLineKeepsShortNamesOnly: a line is cached (one string for every
 // caller) only when its names are short; a walk's long names are
 // formatted each time, never kept by the process-wide cache. The text is

@@ -146,3 +146,14 @@ func TestWalkReaderAdoptsChunkedVarbinds(t *testing.T) {
 		wr.Release()
 	}
 }
+
+// TestBuilderAddWritesEveryField: builder.add writes a varbind's fields one by
+// one into a slot of a pooled reader's slice, which holds a varbind of the
+// file read before; a field added to VarBind or Value that it does not
+// write would keep that file's value. Add it there, then here.
+func TestBuilderAddWritesEveryField(t *testing.T) {
+	vb, v := reflect.TypeFor[vendors.VarBind](), reflect.TypeFor[vendors.Value]()
+	if vb.NumField() != 3 || v.NumField() != 5 {
+		t.Fatalf("VarBind has %d fields, Value %d: builder.add writes 3 and 5 (OID, Value, Line; Kind, Int, Uint, Bytes, OID)", vb.NumField(), v.NumField())
+	}
+}

@@ -572,37 +572,35 @@ func (b *builder) appendCheckedOID(oid []byte, same int) span {
 	return span{lo, len(b.text)}
 }
 
+// add adds a varbind at oid (a span of text) with value v, whose OID
+// (when it is one) is at voidSpan (empty when none). Its fields are
+// written one by one into its slot (a pooled reader's slot holds a
+// varbind of the file read before: every field is written), each pointer
+// with its own write barrier: copying a whole VarBind in takes the bulk
+// barrier, a look at every word, while the collector runs.
 func (b *builder) add(line int, oid span, v vendors.Value, voidSpan span) {
-	p := b.push(line, oid, voidSpan)
-	*p = v
-	if b.direct && voidSpan.hi > voidSpan.lo {
-		// A value a snapshot keeps (sysObjectID): its own string, so
-		// that keeping it does not keep the text of every OID.
-		p.OID = strings.Clone(b.textString(voidSpan))
-	}
-	b.commit()
-}
-
-// addValue is add of a value that is not an OID (snmprecFast): the
-// varbind's fields are written one by one in place, each pointer with its
-// own write barrier (copying a whole VarBind in takes the bulk barrier, a
-// look at every word, while the collector runs).
-func (b *builder) addValue(line int, oid span, kind vendors.Kind, i int64, u uint64, bs []byte) {
 	if cap(b.cur) == 0 {
 		b.newChunk()
 	}
 	b.cur = b.cur[:len(b.cur)+1] // (a full chunk is flushed: there is room)
 	vb := &b.cur[len(b.cur)-1]
+	vb.Value.Kind, vb.Value.Int, vb.Value.Uint, vb.Value.Bytes, vb.Value.OID = v.Kind, v.Int, v.Uint, v.Bytes, v.OID
+	vb.Line = line
 	if b.direct {
 		vb.OID = b.textString(oid)
+		if voidSpan.hi > voidSpan.lo {
+			// A value a snapshot keeps (sysObjectID): its own string, so
+			// that keeping it does not keep the text of every OID.
+			vb.Value.OID = strings.Clone(b.textString(voidSpan))
+		}
 	} else {
-		vb.OID = ""
-		b.spans = append(b.spans, [2]span{oid, {}})
+		vb.OID = "" // set by flush
+		b.spans = append(b.spans, [2]span{oid, voidSpan})
 	}
-	vb.Value.Kind, vb.Value.Int, vb.Value.Uint, vb.Value.Bytes, vb.Value.OID = kind, i, u, bs, ""
-	vb.Line = line
 	b.total++
-	b.commit()
+	if len(b.cur) == cap(b.cur) {
+		b.flush()
+	}
 }
 
 // newChunk starts the chunk varbinds are added to.
@@ -615,30 +613,6 @@ func (b *builder) newChunk() {
 		}
 	}
 	b.cur = make([]vendors.VarBind, 0, n)
-}
-
-// push adds a varbind at oid (a span of text) with a zero value, which
-// the caller (add) fills in before it calls commit.
-func (b *builder) push(line int, oid, voidSpan span) *vendors.Value {
-	if cap(b.cur) == 0 {
-		b.newChunk()
-	}
-	b.cur = append(b.cur, vendors.VarBind{Line: line})
-	vb := &b.cur[len(b.cur)-1]
-	if b.direct {
-		vb.OID = b.textString(oid)
-	} else {
-		b.spans = append(b.spans, [2]span{oid, voidSpan})
-	}
-	b.total++
-	return &vb.Value
-}
-
-// commit ends the varbind push added, flushing a full chunk.
-func (b *builder) commit() {
-	if len(b.cur) == cap(b.cur) {
-		b.flush()
-	}
 }
 
 // textString is the text at s as a string sharing its bytes (direct).
@@ -733,14 +707,23 @@ func validOID(s []byte) bool {
 			}
 			continue
 		}
-		arc := s[start:i]
-		switch {
-		case len(arc) == 0, len(arc) > 10, len(arc) > 1 && arc[0] == '0':
-			return false
-		case len(arc) == 10 && string(arc) > "4294967295":
+		if !validArc(s[start:i]) {
 			return false
 		}
 		start = i + 1
+	}
+	return true
+}
+
+// validArc reports whether arc, an OID's arc of digits only, is in uint32
+// range and has no leading zero (what validOID and snmprecFast check of
+// every arc).
+func validArc(arc []byte) bool {
+	switch {
+	case len(arc) == 0, len(arc) > 10, len(arc) > 1 && arc[0] == '0':
+		return false
+	case len(arc) == 10 && string(arc) > "4294967295":
+		return false
 	}
 	return true
 }
@@ -1043,10 +1026,7 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 		for i < len(rest) && rest[i]-'0' <= 9 {
 			i++
 		}
-		switch l := i - a; {
-		case l == 0, l > 10, l > 1 && rest[a] == '0':
-			return false
-		case l == 10 && string(rest[a:i]) > "4294967295":
+		if !validArc(rest[a:i]) {
 			return false
 		}
 		if i == len(rest) {
@@ -1111,20 +1091,11 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 		if !ok || code != 70 && u > 1<<32-1 {
 			return false
 		}
-		switch code {
-		case 65:
-			kind = vendors.KindCounter32
-		case 66:
-			kind = vendors.KindGauge32
-		case 67:
-			kind = vendors.KindTimeTicks
-		case 70:
-			kind = vendors.KindCounter64
-		}
+		kind, _ = snmprecKind(code)
 	default:
 		return false
 	}
-	b.addValue(n, b.appendCheckedOID(oid, same), kind, x, u, bs)
+	b.add(n, b.appendCheckedOID(oid, same), vendors.Value{Kind: kind, Int: x, Uint: u, Bytes: bs}, span{})
 	return true
 }
 
@@ -1148,13 +1119,8 @@ func (b *builder) hexBytes(s []byte) ([]byte, bool) {
 		b.arena = make([]byte, 0, arenaChunk)
 		dst = b.arena[:n:n]
 	}
-	for k := range dst {
-		hi, ok1 := unhex(s[2*k])
-		lo, ok2 := unhex(s[2*k+1])
-		if !ok1 || !ok2 {
-			return nil, false
-		}
-		dst[k] = hi<<4 | lo
+	if _, ok := appendHex(dst[:0], s); !ok { // into dst: it has room for n
+		return nil, false
 	}
 	if inArena {
 		b.arena = b.arena[:len(b.arena)+n]
