@@ -503,6 +503,11 @@ func newJKeys(names ...string) *jkeys {
 // fields sets out[i] to the value of ks.names[i] in object v (the first
 // member so named; jnone when there is none): one walk through v's members.
 func (d *jdoc) fields(v int, ks *jkeys, out []int) {
+	if len(out) != len(ks.names) {
+		// every caller sizes out by hand to its key list: a mismatch would
+		// otherwise panic only on a file that has the missing member
+		panic("jdoc.fields: out does not match the key list")
+	}
 	for i := range out {
 		out[i] = jnone
 	}
