@@ -14,7 +14,7 @@ func (d *decoder) vlans() {
 		if !ok {
 			continue
 		}
-		if p := d.ports[d.basePort[bp]]; p != nil {
+		if p := d.sc.ports[d.sc.basePort[bp]]; p != nil {
 			p.PVID, _ = num(r.Value)
 			d.s.VLANSource = "Q-BRIDGE-MIB"
 		}
@@ -61,7 +61,7 @@ func (d *decoder) vlans() {
 				if c&(0x80>>bit) == 0 {
 					continue
 				}
-				p := d.ports[d.basePort[i*8+bit+1]]
+				p := d.sc.ports[d.sc.basePort[i*8+bit+1]]
 				if p == nil {
 					continue
 				}
@@ -96,7 +96,7 @@ func (d *decoder) fdb() {
 	}
 	add := func(macIx []int64, vlan int, r Row) {
 		bp, _ := num(r.Value)
-		ifx := d.basePort[bp]
+		ifx := d.sc.basePort[bp]
 		name := d.portName(ifx)
 		if bp == 0 || name == "" {
 			return
@@ -154,7 +154,7 @@ func VLANFDB(ctx *Walk, vlan int, s *topology.Switch) ([]topology.FDBEntry, []st
 	defer d.sc.release()
 	for i := range s.Ports {
 		if s.Ports[i].IfIndex > 0 {
-			d.ports[s.Ports[i].IfIndex] = &s.Ports[i]
+			d.sc.ports[s.Ports[i].IfIndex] = &s.Ports[i]
 		}
 	}
 	d.bridge()

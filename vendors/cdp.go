@@ -145,7 +145,7 @@ func (d *decoder) cdp() {
 				n.MgmtAddrs = append(n.MgmtAddrs, a)
 			}
 		}
-		if d.ports[k[0]] == nil {
+		if d.sc.ports[k[0]] == nil {
 			d.problemf(e.line, "CISCO-CDP-MIB cdpCacheTable.%d.%d: cdpCacheIfIndex %d is no interface of the walk", k[0], k[1], k[0])
 		}
 		d.s.Neighbours = append(d.s.Neighbours, n)

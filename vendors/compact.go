@@ -252,16 +252,23 @@ func lacpStateText(s topology.LACPState) string { return lacpStates[s] }
 // ones (a site decodes hundreds of switches of one shape). Nothing in them
 // outlives the decode: the switch keeps none of them.
 type scratch struct {
-	ports                                 map[int]*topology.Port
-	aggTyped, basePort, memberOf, numToIf map[int]int
-	aggs                                  map[int]*aggRow
-	aggRows                               map[int]*aggPortRow
-	isAgg                                 map[int]bool
-	lagMembers                            map[int][]int
-	evidence                              map[int][]string
-	texts, macs                           map[string]string
-	byName                                map[string]int
-	locs                                  [2]map[int]*locPort // LLDP-MIB's, LLDP-V2-MIB's
+	ports map[int]*topology.Port // by ifIndex
+	// aggTyped holds the ifType of the interfaces whose type may make
+	// them an aggregator (see lags): 161, 53, 1 and 54.
+	aggTyped          map[int]int
+	basePort          map[int]int // dot1dBasePort -> ifIndex
+	memberOf, numToIf map[int]int
+	aggs              map[int]*aggRow     // aggregator ifIndex -> dot3adAggTable row
+	aggRows           map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
+	isAgg             map[int]bool
+	lagMembers        map[int][]int // aggregator ifIndex -> member ifIndexes
+	evidence          map[int][]string
+	// texts and macs hold each text and MAC the switch repeats once: a
+	// value many rows carry (its LACP system ID on every port, the
+	// description each host's LLDP sends) is one string (see text).
+	texts, macs map[string]string
+	byName      map[string]int
+	locs        [2]map[int]*locPort // LLDP-MIB's, LLDP-V2-MIB's
 	// the rows of the tables read into slabs (pooledSlab)
 	aggRowBuf   []aggRow
 	aggPortRows []aggPortRow

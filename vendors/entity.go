@@ -147,7 +147,7 @@ func (d *decoder) modules() {
 		}
 		e := t[int(ix[0])]
 		ifx, ok := aliasIfIndex(r.Value)
-		if e == nil || e.class != entClassPort || !ok || d.ports[ifx] == nil {
+		if e == nil || e.class != entClassPort || !ok || d.sc.ports[ifx] == nil {
 			continue // an alias to something other than a known interface
 		}
 		p := &portEnt{e: e, ifIndex: ifx, up: t.ancestors(e), chassis: -1}
@@ -206,6 +206,6 @@ func (d *decoder) modules() {
 		} else if p.card != nil && len(cards[c.index]) > 1 {
 			module = t.slot(p.card)
 		}
-		d.ports[p.ifIndex].Module = module
+		d.sc.ports[p.ifIndex].Module = module
 	}
 }

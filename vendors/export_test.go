@@ -19,14 +19,14 @@ func CheckPortNames(w *Walk, extra []string) (int, error) {
 	d.interfaces()
 	full := map[string]int{}
 	var ifxs []int
-	for i := range d.ports {
+	for i := range d.sc.ports {
 		ifxs = append(ifxs, i)
 	}
 	slices.Sort(ifxs)
 	var names []string
 	for pass := range 3 {
 		for _, i := range ifxs {
-			p := d.ports[i]
+			p := d.sc.ports[i]
 			n := []string{p.Name, p.Descr, p.Alias}[pass]
 			if n == "" {
 				continue

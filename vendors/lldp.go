@@ -76,7 +76,7 @@ func (d *decoder) lldp() {
 			continue
 		}
 		numToIf[n] = ifx
-		p := d.ports[ifx]
+		p := d.sc.ports[ifx]
 		if n != ifx {
 			p.LLDPPortNum = n
 		}
@@ -161,7 +161,7 @@ type portNames struct {
 // portNameIndex is the (empty) index of d's ports' names.
 func (d *decoder) portNameIndex() *portNames {
 	ifxs := d.sc.ifxs[:0]
-	for i := range d.ports {
+	for i := range d.sc.ports {
 		ifxs = append(ifxs, i)
 	}
 	slices.Sort(ifxs)
@@ -193,7 +193,7 @@ func (pn *portNames) add() {
 	keys, text := sc.nameKeys[:0], sc.nameText[:0]
 	var kb [topology.PortKeyMax]byte
 	for _, i := range pn.ifxs {
-		p := pn.d.ports[i]
+		p := pn.d.sc.ports[i]
 		n := p.Name
 		switch pass {
 		case 1:
@@ -241,7 +241,7 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 		}
 	}
 	if lp.subtype == 7 || lp.subtype == 0 {
-		if n, err := strconv.Atoi(id); err == nil && n > 0 && d.ports[n] != nil {
+		if n, err := strconv.Atoi(id); err == nil && n > 0 && d.sc.ports[n] != nil {
 			return n, ""
 		}
 	}
@@ -258,7 +258,7 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 	if lp.subtype == 3 && len(lp.id.Bytes) == 6 {
 		mac := HexString(lp.id.Bytes)
 		found := 0
-		for i, p := range d.ports {
+		for i, p := range d.sc.ports {
 			if p.MAC == mac && p.Type == "ethernet" {
 				if found != 0 {
 					found = -1
@@ -274,7 +274,7 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 	ifx, _, why := d.portByNumber(lp.num)
 	if lp.ifIndexed {
 		ifx, why = 0, fmt.Sprintf("ifIndex %d is no interface", lp.num)
-		if d.ports[lp.num] != nil {
+		if d.sc.ports[lp.num] != nil {
 			ifx = lp.num
 		}
 	}
@@ -301,7 +301,7 @@ func (d *decoder) portBySuffix(s string) int {
 	}
 	ls := strings.ToLower(s)
 	found := 0
-	for i, p := range d.ports {
+	for i, p := range d.sc.ports {
 		for _, n := range []string{p.Name, p.Descr, p.Alias} {
 			ln := strings.ToLower(strings.TrimSpace(n))
 			if len(ln) <= len(ls) || !strings.HasSuffix(ln, ls) {
@@ -329,11 +329,11 @@ func (d *decoder) portBySuffix(s string) int {
 // reading was taken, why why none was.
 func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
 	byIf := 0
-	if d.ports[n] != nil {
+	if d.sc.ports[n] != nil {
 		byIf = n
 	}
 	byBridge := 0
-	if b, ok := d.basePort[n]; ok && d.ports[b] != nil {
+	if b, ok := d.sc.basePort[n]; ok && d.sc.ports[b] != nil {
 		byBridge = b
 	}
 	switch {
@@ -344,7 +344,7 @@ func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
 	case byIf == 0:
 		return byBridge, fmt.Sprintf("dot1dBasePort (ifIndex %d)", byBridge), ""
 	}
-	ethIf, ethBridge := d.ports[byIf].Type == "ethernet", d.ports[byBridge].Type == "ethernet"
+	ethIf, ethBridge := d.sc.ports[byIf].Type == "ethernet", d.sc.ports[byBridge].Type == "ethernet"
 	switch {
 	case ethBridge && !ethIf:
 		return byBridge, fmt.Sprintf("dot1dBasePort (ifIndex %d)", byBridge), ""
@@ -352,7 +352,7 @@ func (d *decoder) portByNumber(n int) (ifx int, how, why string) {
 		return byIf, "ifIndex", ""
 	}
 	return 0, "", fmt.Sprintf("port number %d is ifIndex %d (%s) and dot1dBasePort of ifIndex %d (%s), and neither is the only Ethernet-like one",
-		n, byIf, quote.Q(d.ports[byIf].Name), byBridge, quote.Q(d.ports[byBridge].Name))
+		n, byIf, quote.Q(d.sc.ports[byIf].Name), byBridge, quote.Q(d.sc.ports[byBridge].Name))
 }
 
 // remote decodes a remote-systems table whose index has idxLen integers;

@@ -29,7 +29,7 @@ func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
 			continue
 		}
 		ifxOf[n] = ifx
-		if p := d.ports[ifx]; p.LLDPPortID == "" {
+		if p := d.sc.ports[ifx]; p.LLDPPortID == "" {
 			p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
 		}
 	}
@@ -47,7 +47,7 @@ func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
 		if w, ok := why[n]; ok {
 			return 0, fmt.Sprintf("lldpV2RemLocalIfIndex %d: local port unknown: %s", n, w)
 		}
-		if d.ports[n] != nil {
+		if d.sc.ports[n] != nil {
 			return n, ""
 		}
 		return 0, fmt.Sprintf("lldpV2RemLocalIfIndex %d is no interface and has no lldpV2LocPortTable row", n)

@@ -100,24 +100,17 @@ const NarrowView = "SNMP view shows no IF-MIB ifTable or ifXTable, so no port ca
 // newDecoder starts decoding w into s, with pooled scratch maps (the
 // caller releases d.sc once the decode is done).
 func newDecoder(w *Walk, s *topology.Switch) *decoder {
-	sc := getScratch()
-	return &decoder{w: w, s: s, sc: sc, ports: sc.ports, texts: sc.texts, macs: sc.macs, nLACP: -1}
+	return &decoder{w: w, s: s, sc: getScratch(), nLACP: -1}
 }
 
 type decoder struct {
+	// sc holds the maps and row arrays the decode fills and drops (ports
+	// by ifIndex, the LAG tables' rows, texts and macs: see scratch).
 	sc       *scratch
 	w        *Walk
 	s        *topology.Switch
 	problems []topology.Problem
-	ports    map[int]*topology.Port // by ifIndex
-	// aggTyped holds the ifType of the interfaces whose type may make
-	// them an aggregator (see lags): 161, 53, 1 and 54.
-	aggTyped   map[int]int
-	basePort   map[int]int         // dot1dBasePort -> ifIndex
-	lagMembers map[int][]int       // aggregator ifIndex -> member ifIndexes
-	aggRows    map[int]*aggPortRow // port ifIndex -> dot3adAggPortTable row
-	aggs       map[int]*aggRow     // aggregator ifIndex -> dot3adAggTable row
-	nLACP      int                 // cached lacpPorts, -1 = not counted
+	nLACP    int // cached lacpPorts, -1 = not counted
 	// portArr holds the ports IF-MIB lists, allocated at once from the
 	// row count: in ifIndex order (as the walk gives them) it is the
 	// switch's Ports as it is (see finish). Ports beyond its capacity are
@@ -129,10 +122,6 @@ type decoder struct {
 	sortedRows []*aggPortRow
 	// buf is scratch for the evidence lines formatted here (see line).
 	buf []byte
-	// texts and macs hold each text and MAC the switch repeats once: a
-	// value many rows carry (its LACP system ID on every port, the
-	// description each host's LLDP sends) is one string (see text).
-	texts, macs map[string]string
 }
 
 func (d *decoder) problemf(line int, format string, args ...any) {
@@ -264,7 +253,7 @@ func lagLikeName(n string) bool {
 }
 
 func (d *decoder) port(ifIndex int) *topology.Port {
-	p := d.ports[ifIndex]
+	p := d.sc.ports[ifIndex]
 	if p == nil {
 		if len(d.portArr) < cap(d.portArr) {
 			d.portArr = append(d.portArr, topology.Port{IfIndex: ifIndex})
@@ -272,7 +261,7 @@ func (d *decoder) port(ifIndex int) *topology.Port {
 		} else {
 			p = &topology.Port{IfIndex: ifIndex}
 		}
-		d.ports[ifIndex] = p
+		d.sc.ports[ifIndex] = p
 	}
 	return p
 }
@@ -297,7 +286,6 @@ func textLike(v Value, same string) string {
 func (d *decoder) interfaces() {
 	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
 	d.portArr = make([]topology.Port, 0, n)
-	d.aggTyped = d.sc.aggTyped
 	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := entry + "." + strconv.Itoa(c)
 		next := 0 // every column lists the ports in portArr's order: try there first
@@ -320,9 +308,9 @@ func (d *decoder) interfaces() {
 	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
 		t, _ := num(r.Value)
 		if t == 161 || t == 53 || t == 1 || t == 54 {
-			d.aggTyped[i] = t
+			d.sc.aggTyped[i] = t
 		} else {
-			delete(d.aggTyped, i) // (a second row for the ifIndex: "01")
+			delete(d.sc.aggTyped, i) // (a second row for the ifIndex: "01")
 		}
 		p.Type = portType(t)
 	})
@@ -346,7 +334,7 @@ func (d *decoder) interfaces() {
 		}
 	})
 	col(oidIfXEntry, 18, func(p *topology.Port, _ int, r Row) { p.Alias = r.Value.Text() })
-	for i, p := range d.ports {
+	for i, p := range d.sc.ports {
 		if p.Name == "" {
 			p.Name = p.Descr
 		}
@@ -357,21 +345,20 @@ func (d *decoder) interfaces() {
 }
 
 func (d *decoder) bridge() {
-	d.basePort = d.sc.basePort
 	for _, r := range d.w.Rows(oidBasePortIfIndex) {
 		bp, ok := d.intIndex(oidBasePortIfIndex, r)
 		if !ok {
 			continue
 		}
 		if n, ok := num(r.Value); ok && n > 0 {
-			d.basePort[bp] = n
+			d.sc.basePort[bp] = n
 		}
 	}
 }
 
 // portName returns the name of a port by ifIndex ("" when unknown).
 func (d *decoder) portName(ifIndex int) string {
-	if p := d.ports[ifIndex]; p != nil {
+	if p := d.sc.ports[ifIndex]; p != nil {
 		return p.Name
 	}
 	return ""
@@ -428,11 +415,11 @@ func macOf(v Value) string {
 
 // mac is macOf(v), one string per distinct value on the switch.
 func (d *decoder) mac(v Value) string {
-	if m, ok := d.macs[string(v.Bytes)]; ok {
+	if m, ok := d.sc.macs[string(v.Bytes)]; ok {
 		return m
 	}
 	m := macOf(v)
-	d.macs[string(v.Bytes)] = m
+	d.sc.macs[string(v.Bytes)] = m
 	return m
 }
 
@@ -442,18 +429,16 @@ func (d *decoder) mac(v Value) string {
 // allocating again for a text already seen.
 func (d *decoder) text(v Value) string {
 	b := trimText(v)
-	if t, ok := d.texts[string(b)]; ok {
+	if t, ok := d.sc.texts[string(b)]; ok {
 		return t
 	}
 	t := string(b)
-	d.texts[t] = t
+	d.sc.texts[t] = t
 	return t
 }
 
 func (d *decoder) lags() {
 	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
-	d.aggs, d.aggRows = d.sc.aggs, d.sc.aggRows
-	d.lagMembers = d.sc.lagMembers
 	aggSlab, portSlab := pooledSlab(&d.sc.aggRowBuf, nAgg), pooledSlab(&d.sc.aggPortRows, nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
 		prefix := oidAggEntry + "." + strconv.Itoa(c)
@@ -462,11 +447,11 @@ func (d *decoder) lags() {
 			if !ok {
 				continue
 			}
-			a := d.aggs[i]
+			a := d.sc.aggs[i]
 			if a == nil {
 				a = aggSlab.new()
 				a.ifIndex = i
-				d.aggs[i] = a
+				d.sc.aggs[i] = a
 			}
 			f(a, r)
 		}
@@ -488,10 +473,10 @@ func (d *decoder) lags() {
 			if next < len(rowOrder) && rowOrder[next].ifIndex == i {
 				a = rowOrder[next]
 				next++
-			} else if a = d.aggRows[i]; a == nil {
+			} else if a = d.sc.aggRows[i]; a == nil {
 				a = portSlab.new()
 				a.ifIndex, a.line = i, r.Line
-				d.aggRows[i] = a
+				d.sc.aggRows[i] = a
 				rowOrder = append(rowOrder, a)
 			}
 			f(a, r)
@@ -529,13 +514,13 @@ func (d *decoder) lags() {
 	// interface with a port-channel name; plus dot3adAggTable rows that are
 	// not physical ports.
 	isAgg := d.sc.isAgg
-	for i, t := range d.aggTyped {
+	for i, t := range d.sc.aggTyped {
 		if t == 161 || (t == 53 || t == 1) && lagLikeName(d.portName(i)) || t == 54 && procurveTrunk(d.portName(i)) {
 			isAgg[i] = true
 		}
 	}
-	for i := range d.aggs {
-		if p := d.ports[i]; p == nil || p.Type != "ethernet" {
+	for i := range d.sc.aggs {
+		if p := d.sc.ports[i]; p == nil || p.Type != "ethernet" {
 			isAgg[i] = true
 		}
 	}
@@ -549,14 +534,14 @@ func (d *decoder) lags() {
 		if agg == member || !isAgg[agg] {
 			return
 		}
-		if slices.Contains(d.lagMembers[agg], member) {
+		if slices.Contains(d.sc.lagMembers[agg], member) {
 			return
 		}
-		if d.lagMembers[agg] == nil && len(memArr) > 0 {
-			d.lagMembers[agg], memArr = memArr[:0:firstMembers], memArr[firstMembers:]
+		if d.sc.lagMembers[agg] == nil && len(memArr) > 0 {
+			d.sc.lagMembers[agg], memArr = memArr[:0:firstMembers], memArr[firstMembers:]
 			evidence[agg], evArr = evArr[:0:firstLines], evArr[firstLines:]
 		}
-		d.lagMembers[agg] = append(d.lagMembers[agg], member)
+		d.sc.lagMembers[agg] = append(d.sc.lagMembers[agg], member)
 		evidence[agg] = append(evidence[agg], ev)
 	}
 	// ifStackTable: higher = aggregate, lower = physical port.
@@ -574,7 +559,7 @@ func (d *decoder) lags() {
 		if st, _ := num(r.Value); st != 1 {
 			continue
 		}
-		if d.ports[lo] != nil && d.ports[lo].Type == "ethernet" {
+		if d.sc.ports[lo] != nil && d.sc.ports[lo].Type == "ethernet" {
 			addMember(hi, lo, d.evLine(evKey{form: lineStack, i: hi, v: lo, lo: d.portName(lo), hi: d.portName(hi)}))
 		}
 	}
@@ -602,9 +587,9 @@ func (d *decoder) lags() {
 	slices.Sort(aggIdx)
 	d.s.LAGs = make([]topology.LAG, 0, len(aggIdx))
 	for _, agg := range aggIdx {
-		members := d.lagMembers[agg]
+		members := d.sc.lagMembers[agg]
 		slices.Sort(members)
-		p := d.ports[agg]
+		p := d.sc.ports[agg]
 		if p == nil {
 			// an aggregator known only from dot3adAggTable: not an interface
 			if len(members) == 0 {
@@ -622,13 +607,13 @@ func (d *decoder) lags() {
 			lag.Members = append(lag.Members, d.portName(m))
 			memberOf[m] = agg
 		}
-		if a := d.aggs[agg]; a != nil {
+		if a := d.sc.aggs[agg]; a != nil {
 			lag.ActorSystem, lag.ActorKey = a.actorSystem, a.actorKey
 		}
 		lag.Kind = d.lagKind(agg, members, &lag)
 		if lag.ActorSystem == "" && lag.Kind == topology.LAGLACP {
 			for _, m := range members {
-				if r := d.aggRows[m]; r != nil && r.actor.System != "" {
+				if r := d.sc.aggRows[m]; r != nil && r.actor.System != "" {
 					lag.ActorSystem, lag.ActorKey = r.actor.System, r.actor.Key
 					break
 				}
@@ -647,7 +632,7 @@ func (d *decoder) lags() {
 	sides := make([]topology.LACPPort, 0, 2*len(rows))
 	evs := make([]string, 3*len(rows))
 	for _, a := range rows {
-		p := d.ports[a.ifIndex]
+		p := d.sc.ports[a.ifIndex]
 		if p == nil || p.Type == "lag" {
 			continue
 		}
@@ -705,11 +690,11 @@ func (d *decoder) kindOf(agg int) topology.LAGKind {
 }
 
 func (d *decoder) sortedAggRows() []*aggPortRow {
-	if d.sortedRows != nil || len(d.aggRows) == 0 {
+	if d.sortedRows != nil || len(d.sc.aggRows) == 0 {
 		return d.sortedRows
 	}
-	out := make([]*aggPortRow, 0, len(d.aggRows))
-	for _, a := range d.aggRows {
+	out := make([]*aggPortRow, 0, len(d.sc.aggRows))
+	for _, a := range d.sc.aggRows {
 		out = append(out, a)
 	}
 	slices.SortFunc(out, func(a, b *aggPortRow) int { return cmp.Compare(a.ifIndex, b.ifIndex) })
@@ -734,7 +719,7 @@ func (d *decoder) lagKind(agg int, members []int, lag *topology.LAG) topology.LA
 	}
 	rows, lacp, bundledNoPartner := 0, false, 0
 	for _, m := range members {
-		r := d.aggRows[m]
+		r := d.sc.aggRows[m]
 		if r == nil || !r.haveActorState {
 			continue
 		}
@@ -772,7 +757,7 @@ func (d *decoder) lacpPorts() int {
 		return d.nLACP
 	}
 	d.nLACP = 0
-	for _, r := range d.aggRows {
+	for _, r := range d.sc.aggRows {
 		if r.haveActorState && (r.actor.State&topology.LACPActivity != 0 || r.partner.System != "" && r.partner.System != topology.ZeroMAC) {
 			d.nLACP++
 		}
@@ -966,18 +951,18 @@ func netAddr(b []byte) string {
 }
 
 func (d *decoder) finish() {
-	if len(d.portArr) == len(d.ports) && slices.IsSortedFunc(d.portArr, func(a, b topology.Port) int { return cmp.Compare(a.IfIndex, b.IfIndex) }) {
+	if len(d.portArr) == len(d.sc.ports) && slices.IsSortedFunc(d.portArr, func(a, b topology.Port) int { return cmp.Compare(a.IfIndex, b.IfIndex) }) {
 		// Every port is in portArr, in ifIndex order: it is the list.
 		d.s.Ports = d.portArr
 	} else {
-		idx := make([]int, 0, len(d.ports))
-		for i := range d.ports {
+		idx := make([]int, 0, len(d.sc.ports))
+		for i := range d.sc.ports {
 			idx = append(idx, i)
 		}
 		slices.Sort(idx)
 		d.s.Ports = make([]topology.Port, 0, len(idx))
 		for _, i := range idx {
-			d.s.Ports = append(d.s.Ports, *d.ports[i])
+			d.s.Ports = append(d.s.Ports, *d.sc.ports[i])
 		}
 	}
 	for i := range d.s.Ports {

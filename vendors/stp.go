@@ -81,8 +81,8 @@ func (d *decoder) edgePorts() {
 			} else if haveOper[bp] {
 				continue // the operational value wins
 			}
-			ifx, mapped := d.basePort[bp]
-			p := d.ports[ifx]
+			ifx, mapped := d.sc.basePort[bp]
+			p := d.sc.ports[ifx]
 			if !mapped || p == nil {
 				continue // a base port with no interface
 			}
