@@ -573,18 +573,10 @@ func (p *bondParser) slaveField(lkb, key, val []byte) {
 	}
 }
 
-// digitsValue is v's value when v is 1 to 18 decimal digits (what
-// strconv.Atoi would make of it), ok false otherwise.
+// digitsValue is v's value when v is an optional minus and decimal digits
+// in range (parseInt64, the JSON scanner's reader: what strconv.Atoi makes
+// of it with a 64-bit int, as on amd64 and arm64), ok false otherwise.
 func digitsValue(v []byte) (int, bool) {
-	if len(v) == 0 || len(v) > 18 {
-		return 0, false
-	}
-	n := 0
-	for _, c := range v {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
+	n, err := parseInt64(v)
+	return int(n), err == nil
 }
