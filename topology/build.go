@@ -295,7 +295,7 @@ func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 		nicByMAC:        newNICIndex(nics),
 		hostByMAC:       newJoinTable(nics + len(hosts)),
 		bondActorOf:     newSortJoin(slaves),
-		actorNICs:       make([]hostNIC, 0, slaves),
+		actorNICs:       touched(make([]hostNIC, 0, slaves)),
 		norm:            map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
@@ -323,8 +323,8 @@ func (b *builder) problemf(format string, args ...any) {
 
 func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 	m := b.m
-	m.Hosts = make([]*HostNode, 0, len(hosts))
-	hslab := make([]HostNode, len(hosts))
+	m.Hosts = touched(make([]*HostNode, 0, len(hosts)))
+	hslab := touched(make([]HostNode, len(hosts)))
 	for _, h := range hosts {
 		if h == nil {
 			continue
@@ -345,14 +345,14 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		m.hosts[h.Name] = hn
 		m.Hosts = append(m.Hosts, hn)
 	}
-	m.Switches = make([]*SwitchNode, 0, len(switches))
+	m.Switches = touched(make([]*SwitchNode, 0, len(switches)))
 	ports := 0
 	for _, s := range switches {
 		if s != nil {
 			ports += len(s.Ports)
 		}
 	}
-	pslab := make([]portInfo, ports)
+	pslab := touched(make([]portInfo, ports))
 	for _, s := range switches {
 		if s == nil {
 			continue
@@ -727,7 +727,7 @@ func (b *builder) hostNeighbours() {
 	for _, h := range b.m.Hosts {
 		n += len(h.Neighbours)
 	}
-	b.claims = make([]claim, 0, n)
+	b.claims = touched(make([]claim, 0, n))
 	for _, h := range b.m.Hosts {
 		for i := range h.Neighbours {
 			n := &h.Neighbours[i]
@@ -822,7 +822,7 @@ func (b *builder) heardBy() {
 	for _, s := range b.m.Switches {
 		n += len(s.Neighbours)
 	}
-	b.heard = make([]int32, n)
+	b.heard = touched(make([]int32, n))
 }
 
 // recordHeard is findSwitch for neighbour j of heard, recorded there.
@@ -856,7 +856,7 @@ func (b *builder) switchNeighbours() {
 	for _, s := range b.m.Switches {
 		n += len(s.Neighbours)
 	}
-	b.claims = make([]claim, 0, n)
+	b.claims = touched(make([]claim, 0, n))
 	next := 0 // where the next switch's neighbours start in heard
 	for _, s := range b.m.Switches {
 		first := next // s's first neighbour in heard
@@ -935,10 +935,10 @@ func (b *builder) lacpClaims() {
 			}
 		}
 	}
-	b.claims = make([]claim, 0, n)
+	b.claims = touched(make([]claim, 0, n))
 	// The slaves' partners, looked up all at once (sortJoin).
 	keys := make([]sysPort, 0, n)
-	slaves := make([]hostNIC, 0, n)
+	slaves := touched(make([]hostNIC, 0, n))
 	for _, h := range b.m.Hosts {
 		// LACPDUs the host heard, keyed by NIC (most hosts have none).
 		var heard map[string]*LACPPort
@@ -980,7 +980,7 @@ func (b *builder) lacpClaims() {
 	// The reverse direction: the switch's partner info names the host bond's
 	// actor system and port.
 	keys = keys[:0]
-	ports := make([]claim, 0, n-len(slaves)) // the switch side of each key
+	ports := touched(make([]claim, 0, n-len(slaves))) // the switch side of each key
 	for _, s := range b.m.Switches {
 		for i := range s.Ports {
 			p := &s.Ports[i]
@@ -1084,7 +1084,7 @@ func (b *builder) fdbClaims() {
 func (b *builder) resolve() {
 	m := b.m
 	// stable counting sort by host: production order is kept per NIC
-	start := make([]int, len(m.Hosts)+1)
+	start := touched(make([]int, len(m.Hosts)+1)) // counted into out of order
 	for _, part := range b.parts {
 		for i := range part {
 			start[part[i].host.ID+1]++
@@ -1093,7 +1093,7 @@ func (b *builder) resolve() {
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	sorted := make([]claim, start[len(m.Hosts)])
+	sorted := touched(make([]claim, start[len(m.Hosts)])) // filled out of order
 	next := slices.Clone(start[:len(m.Hosts)])
 	for _, part := range b.parts {
 		for i := range part {
@@ -1109,8 +1109,8 @@ func (b *builder) resolve() {
 		groups += cs.sort(sorted[start[hi]:start[hi+1]])
 	}
 	// one allocation each for the links, their pointers and evidence
-	slab := make([]Link, groups)
-	m.Links = make([]*Link, 0, groups)
+	slab := touched(make([]Link, groups))
+	m.Links = touched(make([]*Link, 0, groups))
 	evSlab := make([]EvidenceKind, 0, len(sorted))
 	for hi, h := range m.Hosts {
 		hc := sorted[start[hi]:start[hi+1]]
@@ -1172,7 +1172,7 @@ func (b *builder) resolve() {
 	}
 	// most ports have one link: theirs are cut from one slab (cap 1, so a
 	// second link on a port appends to a copy)
-	one := make([]*Link, len(m.Links))
+	one := touched(make([]*Link, len(m.Links)))
 	for i, l := range m.Links {
 		if on, ok := l.sw.linksOn[l.normPort]; ok {
 			l.sw.linksOn[l.normPort] = append(on, l)

@@ -120,7 +120,7 @@ func (m *Model) interpret() {
 			ns += len(h.Bonds[bi].Slaves)
 		}
 	}
-	bslab, sslab := make([]BondFacts, nb), make([]SlaveFacts, ns)
+	bslab, sslab := touched(make([]BondFacts, nb)), touched(make([]SlaveFacts, ns))
 	for _, h := range m.Hosts {
 		h.facts, bslab = bslab[:len(h.Bonds):len(h.Bonds)], bslab[len(h.Bonds):]
 		for bi := range h.Bonds {

@@ -1,0 +1,40 @@
+package topology
+
+import "unsafe"
+
+// touchPages writes a zero byte into every memory page of a slice's
+// storage (to its capacity) fresh from make, before the code that fills it
+// reads it or writes pointers into it.
+//
+// Why: a large allocation comes to Go straight from the kernel, unzeroed
+// and unmapped. When its first access is a read (a hash-table probe, or
+// the garbage collector's write barrier loading the old value of a
+// pointer slot while a collection runs), the kernel maps its shared zero
+// page, and the write that follows copies it and flushes that mapping from
+// every CPU the process ran on: an inter-processor interrupt per 4 KiB
+// page, which on the 2-core VMs this project is measured on cost more than
+// the writes themselves (perf: do_wp_page → flush_tlb_mm_range, 8 % of the
+// 10k-host audit's CPU, most of it in Build's join tables and its sort of
+// claims). A write first maps a private page at once, with no flush.
+//
+// The byte written is 0 into memory that is 0 (s is fresh from make), so
+// no value changes and no pointer is written: nothing the collector needs
+// to see.
+func touchPages[T any](s []T) {
+	s = s[:cap(s)]
+	size := int(unsafe.Sizeof(*new(T)))
+	if size == 0 || len(s) == 0 {
+		return
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*size)
+	const page = 4096
+	for i := 0; i < len(b); i += page {
+		b[i] = 0
+	}
+}
+
+// touched is s after touchPages: for make(…) expressions.
+func touched[T any](s []T) []T {
+	touchPages(s)
+	return s
+}
