@@ -56,7 +56,7 @@ func naiveSortClaims(hc []claim) int {
 		for j < len(hc) && hc[j].nic == hc[i].nic {
 			j++
 		}
-		slices.SortStableFunc(hc[i:j], func(x, y claim) int { return evStrength(x.kind) - evStrength(y.kind) })
+		slices.SortStableFunc(hc[i:j], func(x, y claim) int { return evStrength(x.kind.Kind()) - evStrength(y.kind.Kind()) })
 		groups++
 		i = j
 	}
@@ -65,11 +65,12 @@ func naiveSortClaims(hc []claim) int {
 
 // claimSorter orders a host's claims exactly as the naive sort does, for
 // hosts with few and many claims, names that sort naturally (eth2 <
-// eth10), equal names in distinct strings, and unknown evidence kinds.
+// eth10), equal names in distinct strings, and every evidence kind (the
+// naive sort ranks kinds by evRank, claimSorter by their codes).
 func TestClaimSorterMatchesNaiveSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	nics := []string{"eth0", "eth1", "eth2", "eth10", "eth02", "ens1f0np0", "ens1f1np1", "ens2f0np0", "bond0", "Eth1", "", "a", "a0", "a00"}
-	kinds := []EvidenceKind{EvLLDPHost, EvLLDPSwitch, EvCDP, EvLACP, EvFDB, "other", ""}
+	kinds := []evCode{evcFDB, evcLACP, evcCDP, evcLLDPSwitch, evcLLDPHost}
 	var cs claimSorter
 	for round := range 3000 {
 		n := r.IntN(12)
