@@ -1125,63 +1125,91 @@ func (b *builder) resolve() {
 		}
 	}
 	b.claims, b.parts = nil, nil
-	groups := 0
-	var cs claimSorter
-	for hi := range m.Hosts {
-		groups += cs.sort(sorted[start[hi]:start[hi+1]])
+	// Each host's claims and links are its own: the hosts are cut into
+	// runs of about equal claims (spans), resolved side by side, and each
+	// run's links laid out after the runs before it, so the links, their
+	// IDs and the conflicts come out in host order as from one loop.
+	sp := spans(start)
+	type run struct {
+		groups, first int
+		conflicts     []*Conflict
 	}
-	// one allocation each for the links, their pointers and evidence
-	slab := touched(make([]Link, groups))
-	m.Links = touched(make([]*Link, 0, groups))
-	evSlab := make([]EvidenceKind, 0, len(sorted))
-	for hi, h := range m.Hosts {
-		hc := sorted[start[hi]:start[hi+1]]
-		first := len(m.Links)
-		for len(hc) > 0 {
-			n := 1
-			for n < len(hc) && hc[n].nic == hc[0].nic {
-				n++
-			}
-			cs := hc[:n]
-			hc = hc[n:]
-			best := cs[0]
-			link := &slab[0]
-			slab = slab[1:]
-			// placed as Place places it
-			pi, port := best.sw.pinfo[best.port], best.swPort()
-			lag := pi.lag
-			if best.sw.dupPorts {
-				port, lag = best.sw.at(pi.norm, nil)
-			}
-			*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: pi.name, normPort: pi.norm,
-				sw: best.sw, port: port, lag: lag}
-			ev := len(evSlab)
-			var disagree []claim
-			for _, c := range cs {
-				if c.sw == best.sw && c.port == best.port {
-					if k := c.kind.Kind(); !slices.Contains(evSlab[ev:], k) {
-						evSlab = append(evSlab, k)
-					}
-				} else {
-					disagree = append(disagree, c)
-				}
-			}
-			link.Evidence = evSlab[ev:len(evSlab):len(evSlab)]
-			if len(disagree) > 0 {
-				conf := &Conflict{Host: h.Name, NIC: best.nic}
-				conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, pi.name))
-				for _, c := range disagree {
-					s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.swPort().Name)
-					if !slices.Contains(conf.Claims, s) {
-						conf.Claims = append(conf.Claims, s)
-					}
-				}
-				m.Conflicts = append(m.Conflicts, conf)
-			}
-			link.ID = int64(len(m.Links))
-			m.Links = append(m.Links, link)
+	runs := make([]run, len(sp))
+	eachSpan(sp, func(r, lo, hi int) {
+		var cs claimSorter
+		g := 0
+		for h := lo; h < hi; h++ {
+			g += cs.sort(sorted[start[h]:start[h+1]])
 		}
-		h.links = m.Links[first:len(m.Links):len(m.Links)]
+		runs[r].groups = g
+	})
+	groups := 0
+	for r := range runs {
+		runs[r].first = groups
+		groups += runs[r].groups
+	}
+	// one allocation each for the links, their pointers and evidence (a
+	// run's evidence in its claims' share: a link has no more kinds than
+	// claims)
+	slab := touched(make([]Link, groups))
+	m.Links = touched(make([]*Link, groups))
+	evAll := make([]EvidenceKind, len(sorted))
+	eachSpan(sp, func(r, lo, hi int) {
+		li := runs[r].first
+		evSlab := evAll[start[lo]:start[lo]:start[hi]]
+		for id := lo; id < hi; id++ {
+			h := m.Hosts[id]
+			hc := sorted[start[id]:start[id+1]]
+			first := li
+			for len(hc) > 0 {
+				n := 1
+				for n < len(hc) && hc[n].nic == hc[0].nic {
+					n++
+				}
+				cs := hc[:n]
+				hc = hc[n:]
+				best := cs[0]
+				link := &slab[li]
+				// placed as Place places it
+				pi, port := best.sw.pinfo[best.port], best.swPort()
+				lag := pi.lag
+				if best.sw.dupPorts {
+					port, lag = best.sw.at(pi.norm, nil)
+				}
+				*link = Link{Host: h.Name, NIC: best.nic, Switch: best.sw.Name, Port: pi.name, normPort: pi.norm,
+					sw: best.sw, port: port, lag: lag}
+				ev := len(evSlab)
+				var disagree []claim
+				for _, c := range cs {
+					if c.sw == best.sw && c.port == best.port {
+						if k := c.kind.Kind(); !slices.Contains(evSlab[ev:], k) {
+							evSlab = append(evSlab, k)
+						}
+					} else {
+						disagree = append(disagree, c)
+					}
+				}
+				link.Evidence = evSlab[ev:len(evSlab):len(evSlab)]
+				if len(disagree) > 0 {
+					conf := &Conflict{Host: h.Name, NIC: best.nic}
+					conf.Claims = append(conf.Claims, fmt.Sprintf("%s: %s %s", best.kind, best.sw.Name, pi.name))
+					for _, c := range disagree {
+						s := fmt.Sprintf("%s: %s %s", c.kind, c.sw.Name, c.swPort().Name)
+						if !slices.Contains(conf.Claims, s) {
+							conf.Claims = append(conf.Claims, s)
+						}
+					}
+					runs[r].conflicts = append(runs[r].conflicts, conf)
+				}
+				link.ID = int64(li)
+				m.Links[li] = link
+				li++
+			}
+			h.links = m.Links[first:li:li]
+		}
+	})
+	for r := range runs {
+		m.Conflicts = append(m.Conflicts, runs[r].conflicts...)
 	}
 	// the links on each switch port
 	// (switch IDs follow the hosts')

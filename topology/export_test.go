@@ -304,3 +304,11 @@ func CheckHeard(hosts []*Host, switches []*Switch) (bad []string, recorded int) 
 	}
 	return bad, recorded
 }
+
+// SetSpans sets how Build's per-host passes are cut into runs (spans)
+// until restore is called: at most max runs, each of at least minWeight.
+func SetSpans(max, minWeight int) (restore func()) {
+	m, w := spanMax, spanMinWeight
+	spanMax, spanMinWeight = max, minWeight
+	return func() { spanMax, spanMinWeight = m, w }
+}

@@ -1,7 +1,9 @@
 package topology_test
 
 import (
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/collect"
@@ -116,4 +118,109 @@ func checkHeard(t *testing.T, hosts []*topology.Host, switches []*topology.Switc
 		}
 		t.Error(s)
 	}
+}
+
+// Build's per-host passes run in spans side by side: one span and many
+// must build the same Model (links in the same order with the same IDs,
+// the same evidence, conflicts and bond facts), on generated sites with
+// faults (conflicting claims among them) and the demo site.
+func TestBuildSpansAgree(t *testing.T) {
+	var sites []*collect.Site
+	for _, o := range []sitegen.Options{
+		{Hosts: 300, Switches: 8, Seed: 5, MinSlaves: 2, MaxSlaves: 6, FaultRate: 0.5},
+		{Hosts: 120, Switches: 6, Seed: 17, FaultRate: 0.9},
+	} {
+		dir := t.TempDir()
+		if _, err := sitegen.Write(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		site, err := collect.LoadSite(os.DirFS(dir), "gen", collect.LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Conflicting claims: on every third switch, each LLDP neighbour
+		// is said to be on the port of the one after it, so the host's
+		// LLDP and the switch's disagree.
+		for i, sw := range site.Switches {
+			if n := sw.Neighbours; i%3 == 0 && len(n) > 1 {
+				first := n[0].LocalPort
+				for j := range n[:len(n)-1] {
+					n[j].LocalPort = n[j+1].LocalPort
+				}
+				n[len(n)-1].LocalPort = first
+			}
+		}
+		sites = append(sites, site)
+	}
+	demoSite, err := collect.LoadSite(demo.FS(), "demo", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites = append(sites, demoSite)
+	conflicts := 0
+	for si, site := range sites {
+		restore := topology.SetSpans(1, 1<<30)
+		one, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, runs := range []int{2, 3, 7} {
+			restore := topology.SetSpans(runs, 1)
+			many, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+			restore()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := modelDigest(one), modelDigest(many); a != b {
+				t.Errorf("site %d: %d spans build another model than one span:\n%s", si, runs, firstDiff(a, b))
+			}
+		}
+		if len(one.Links) == 0 {
+			t.Fatalf("site %d: no links", si)
+		}
+		conflicts += len(one.Conflicts)
+	}
+	if conflicts == 0 {
+		t.Error("no site has conflicting claims: their order is not compared")
+	}
+}
+
+// modelDigest is what Build made, as text: links, conflicts, and each
+// host's bond facts.
+func modelDigest(m *topology.Model) string {
+	var b strings.Builder
+	for i, l := range m.Links {
+		fmt.Fprintf(&b, "link %d id=%d %s %s -> %s %s %v\n", i, l.ID, l.Host, l.NIC, l.Switch, l.Port, l.Evidence)
+	}
+	for _, c := range m.Conflicts {
+		fmt.Fprintf(&b, "conflict %s %s %v\n", c.Host, c.NIC, c.Claims)
+	}
+	for _, h := range m.Hosts {
+		for _, bf := range h.BondFacts() {
+			fmt.Fprintf(&b, "bond %s %s %s %s %s %v\n", h.Name, bf.Bond.Name, bf.Mode, bf.MAC, bf.AggregatorPartner, bf.RunsLACP)
+			for _, sf := range bf.Slaves {
+				pl := sf.Placement
+				sw, port := "", ""
+				if pl.Switch != nil {
+					sw = pl.Switch.Name
+				}
+				if pl.Port != nil {
+					port = pl.Port.Name
+				}
+				fmt.Fprintf(&b, "  slave %s %s %d %s %s %v %s %s\n", sf.Slave.Name, sf.MII, sf.Speed, sf.PermMAC, sf.PartnerSystem, sf.PartnerDefaulted, sw, port)
+			}
+		}
+	}
+	return b.String()
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n  one:  %s\n  many: %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("%d lines vs %d", len(al), len(bl))
 }
