@@ -112,40 +112,48 @@ func builtPlace(l *Link) Placement {
 // resolved and again after the domains (domains read the partner facts;
 // placements carry the domain): the second pass only fills Domain.
 func (m *Model) interpret() {
-	// one allocation for every bond's facts and one for every slave's
-	var nb, ns int
-	for _, h := range m.Hosts {
-		nb += len(h.Bonds)
+	// one allocation for every bond's facts and one for every slave's; the
+	// hosts in spans side by side, each span's facts where the hosts
+	// before it end
+	nb := make([]int, len(m.Hosts)+1) // bonds before host i
+	ns := make([]int, len(m.Hosts)+1) // slaves before host i
+	for i, h := range m.Hosts {
+		nb[i+1] = nb[i] + len(h.Bonds)
+		ns[i+1] = ns[i]
 		for bi := range h.Bonds {
-			ns += len(h.Bonds[bi].Slaves)
+			ns[i+1] += len(h.Bonds[bi].Slaves)
 		}
 	}
-	bslab, sslab := touched(make([]BondFacts, nb)), touched(make([]SlaveFacts, ns))
-	for _, h := range m.Hosts {
-		h.facts, bslab = bslab[:len(h.Bonds):len(h.Bonds)], bslab[len(h.Bonds):]
-		for bi := range h.Bonds {
-			b := &h.Bonds[bi]
-			bf := &h.facts[bi]
-			bf.Host, bf.Bond, bf.Mode = h, b, b.Mode
-			bf.Class = b.Class()
-			bf.RunsLACP = bf.Class == ClassLACP
-			if mac := CanonMAC(b.MAC); mac.Usable() {
-				bf.MAC = mac
-			}
-			if a := b.ActiveAggregator; a != nil {
-				if mac := CanonMAC(a.PartnerMAC); mac.Usable() {
-					bf.AggregatorPartner = mac
+	bAll := touched(make([]BondFacts, nb[len(m.Hosts)]))
+	sAll := touched(make([]SlaveFacts, ns[len(m.Hosts)]))
+	eachSpan(spans(ns), func(_, lo, hi int) {
+		bslab, sslab := bAll[nb[lo]:], sAll[ns[lo]:]
+		for _, h := range m.Hosts[lo:hi] {
+			h.facts, bslab = bslab[:len(h.Bonds):len(h.Bonds)], bslab[len(h.Bonds):]
+			for bi := range h.Bonds {
+				b := &h.Bonds[bi]
+				bf := &h.facts[bi]
+				bf.Host, bf.Bond, bf.Mode = h, b, b.Mode
+				bf.Class = b.Class()
+				bf.RunsLACP = bf.Class == ClassLACP
+				if mac := CanonMAC(b.MAC); mac.Usable() {
+					bf.MAC = mac
+				}
+				if a := b.ActiveAggregator; a != nil {
+					if mac := CanonMAC(a.PartnerMAC); mac.Usable() {
+						bf.AggregatorPartner = mac
+					}
+				}
+				n := len(b.Slaves)
+				bf.Slaves, sslab = sslab[:n:n], sslab[n:]
+				for si := range b.Slaves {
+					sf := &bf.Slaves[si]
+					interpretSlave(sf, h, &b.Slaves[si])
+					sf.Placement = builtPlace(h.linkOf(sf.Slave.Name))
 				}
 			}
-			n := len(b.Slaves)
-			bf.Slaves, sslab = sslab[:n:n], sslab[n:]
-			for si := range b.Slaves {
-				sf := &bf.Slaves[si]
-				interpretSlave(sf, h, &b.Slaves[si])
-				sf.Placement = builtPlace(h.linkOf(sf.Slave.Name))
-			}
 		}
-	}
+	})
 }
 
 func interpretSlave(sf *SlaveFacts, h *HostNode, s *Slave) {
