@@ -1033,28 +1033,47 @@ func (b *builder) fdbClaims() {
 	for _, u := range b.m.Uplinks {
 		uplinkPort[portKey{u.A, NormalizePortName(u.APort)}] = true
 	}
-	seen := map[string][]claim{} // the (switch, port)s a MAC is learned on
+	// the (switch, port) each MAC is learned on, joinMany when on more
+	// than one: keyed by the MAC's 48 bits with bit 48 set (the all-zero
+	// MAC is a MAC here, and a joinTable key is never 0)
+	n := 0
+	for _, s := range b.m.Switches {
+		n += len(s.FDB)
+	}
+	if n == 0 {
+		return
+	}
+	const fdbKeyBit = 1 << 48
+	seen := newJoinTable(n)
 	for _, s := range b.m.Switches {
 		for _, e := range s.FDB {
-			mac := NormalizeMAC(e.MAC)
-			p := b.portNamed(s, e.Port)
-			if mac == "" || p < 0 {
+			k, ok := macKey(e.MAC)
+			if !ok {
 				continue
 			}
-			l := claim{sw: s, port: int32(p)}
-			if !slices.Contains(seen[mac], l) {
-				seen[mac] = append(seen[mac], l)
+			p := b.portNamed(s, e.Port)
+			if p < 0 {
+				continue
+			}
+			v := b.swPortVal(s, p)
+			if slot, fresh := seen.upsert(k | fdbKeyBit); fresh {
+				slot.val = v
+			} else if slot.val != v {
+				slot.val = joinMany
 			}
 		}
 	}
-	if len(seen) == 0 {
+	if seen.used == 0 {
 		return
 	}
 	// which MAC each NIC of a host transmits with, when that is certain
 	// (a NIC set twice keeps the last MAC); reused from host to host
-	type nicMAC struct{ nic, mac string }
+	type nicMAC struct {
+		nic string
+		mac uint64
+	}
 	var txMAC []nicMAC
-	setTx := func(nic, mac string) {
+	setTx := func(nic string, mac uint64) {
 		for i := range txMAC {
 			if txMAC[i].nic == nic {
 				txMAC[i].mac = mac
@@ -1069,26 +1088,25 @@ func (b *builder) fdbClaims() {
 			switch bond.Mode {
 			case ModeActiveBackup:
 				// only the active slave transmits, with the bond's MAC
-				if bond.ActiveSlave != "" && NormalizeMAC(bond.MAC) != "" {
-					setTx(bond.ActiveSlave, NormalizeMAC(bond.MAC))
+				if k, ok := macKey(bond.MAC); ok && bond.ActiveSlave != "" {
+					setTx(bond.ActiveSlave, k)
 				}
 			}
 		}
 		for _, nic := range h.NICs {
 			if nic.Master == "" && !h.isSlave(nic.Name) {
-				if mac := NormalizeMAC(cmp.Or(nic.PermMAC, nic.MAC)); mac != "" {
-					setTx(nic.Name, mac)
+				if k, ok := macKey(cmp.Or(nic.PermMAC, nic.MAC)); ok {
+					setTx(nic.Name, k)
 				}
 			}
 		}
 		slices.SortFunc(txMAC, func(x, y nicMAC) int { return strings.Compare(x.nic, y.nic) })
 		for _, t := range txMAC {
-			nic, mac := t.nic, t.mac
-			locs := seen[mac]
-			if len(locs) != 1 {
+			v, ok := seen.lookup(t.mac | fdbKeyBit)
+			if !ok || v == joinMany {
 				continue
 			}
-			l := locs[0]
+			nic, l := t.nic, b.portClaim(v)
 			if p := l.swPort(); l.sw.LAGOf(p.Name) != nil || p.Type == "lag" || uplinkPort[portKey{l.sw.Name, NormalizePortName(p.Name)}] {
 				continue
 			}

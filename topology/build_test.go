@@ -124,6 +124,31 @@ func TestBuildJoinSources(t *testing.T) {
 			want: []linkRow{{"app01", "eth1", "acc1", "Gi1/0/10", EvFDB}},
 		},
 		{
+			name:  "FDB: a MAC learned on two edge ports (on one switch or two) proves neither",
+			hosts: []*Host{{Name: "app01", NICs: []NIC{{Name: "eth0", PermMAC: "52:54:00:00:03:00"}, {Name: "eth1", PermMAC: "52:54:00:00:03:01"}}}},
+			switches: []*Switch{func() *Switch {
+				s := leaf("acc1", leafA, "Gi1/0/", 9, 10, 11)
+				s.FDB = []FDBEntry{{MAC: "52:54:00:00:03:00", VLAN: 10, Port: "Gi1/0/9"}, {MAC: "5254.0000.0300", VLAN: 10, Port: "Gi1/0/10"},
+					{MAC: "52:54:00:00:03:01", VLAN: 10, Port: "Gi1/0/11"}}
+				return s
+			}(), func() *Switch {
+				s := leaf("acc2", leafB, "Gi1/0/", 11)
+				s.FDB = []FDBEntry{{MAC: "52:54:00:00:03:01", VLAN: 10, Port: "Gi1/0/11"}}
+				return s
+			}()},
+			want: nil,
+		},
+		{
+			name:  "FDB: the all-zero MAC is a MAC like any other",
+			hosts: []*Host{{Name: "app01", NICs: []NIC{{Name: "eth0", PermMAC: "00:00:00:00:00:00"}}}},
+			switches: []*Switch{func() *Switch {
+				s := leaf("acc1", leafA, "Gi1/0/", 9)
+				s.FDB = []FDBEntry{{MAC: "0000.0000.0000", Port: "Gi1/0/9"}}
+				return s
+			}()},
+			want: []linkRow{{"app01", "eth0", "acc1", "Gi1/0/9", EvFDB}},
+		},
+		{
 			name:  "FDB entry on a LAG member is not used",
 			hosts: []*Host{{Name: "app01", NICs: []NIC{{Name: "eth0", PermMAC: "52:54:00:00:03:00"}}}},
 			switches: []*Switch{func() *Switch {
