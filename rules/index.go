@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bondaudit/bondaudit/internal/prefault"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -195,7 +196,7 @@ func uplinkIndex(m *topology.Model) map[string]map[string]*topology.Uplink {
 // indexSwitches lays out every switch's view (swView) with its LAGs;
 // resolveSwitches fills in their ports and members.
 func (ix *index) indexSwitches(m *topology.Model) {
-	ix.sws = make([]swView, len(m.Switches))
+	ix.sws = prefault.Touched(make([]swView, len(m.Switches)))
 	nl, nm := 0, 0
 	for _, sw := range m.Switches {
 		nl += len(sw.LAGs)
@@ -203,8 +204,8 @@ func (ix *index) indexSwitches(m *topology.Model) {
 			nm += len(sw.LAGs[li].Members)
 		}
 	}
-	lags := make([]lagView, nl)
-	mems := make([]memberView, nm)
+	lags := prefault.Touched(make([]lagView, nl))
+	mems := prefault.Touched(make([]memberView, nm))
 	for i, sw := range m.Switches {
 		sv := &ix.sws[i]
 		sv.sw, sv.lagsListed = sw, true
@@ -311,8 +312,8 @@ func buildIndex(m *topology.Model) *index {
 			seen += len(bf.Slaves)
 		}
 	}
-	ix.bonds = make([]bondView, nb)
-	slab := make([]slaveView, ns)
+	ix.bonds = prefault.Touched(make([]bondView, nb))
+	slab := prefault.Touched(make([]slaveView, ns))
 	var wg sync.WaitGroup
 	for i, r := range runs {
 		h1, b1, s1 := len(m.Hosts), nb, ns
@@ -336,11 +337,11 @@ var minParallelSlaves, indexWorkers = 4096, 0
 // indexBonds fills bonds, the views of the bonds of hosts, whose slaves
 // are slab's; the hosts hear nn neighbours in all.
 func (ix *index) indexBonds(m *topology.Model, hosts []*topology.HostNode, bonds []bondView, slab []slaveView, nn int) {
-	ptrs := make([]*slaveView, 0, 3*len(slab))
-	swNames := make([]string, 0, len(slab))
+	ptrs := prefault.Touched(make([]*slaveView, 0, 3*len(slab)))
+	swNames := prefault.Touched(make([]string, 0, len(slab)))
 	// what each slave heard, in one slab (a host hears a few neighbours:
 	// a scan per slave beats a map per host)
-	nbSlab := make([]*topology.Neighbour, 0, nn)
+	nbSlab := prefault.Touched(make([]*topology.Neighbour, 0, nn))
 	heard := func(h *topology.HostNode, nic string) []*topology.Neighbour {
 		n := len(nbSlab)
 		for i := range h.Neighbours {

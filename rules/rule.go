@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bondaudit/bondaudit/internal/prefault"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -333,7 +334,7 @@ func SortFindings(fs []Finding) {
 	slices.SortFunc(idx, func(i, j int32) int {
 		return cmp.Or(compareFindings(&fs[i], &fs[j]), cmp.Compare(i, j))
 	})
-	moved := make([]Finding, len(fs))
+	moved := prefault.Touched(make([]Finding, len(fs)))
 	for k, i := range idx {
 		moved[k] = fs[i]
 	}
@@ -352,7 +353,7 @@ func mergeFindings(lists [][]Finding) []Finding {
 			heads = append(heads, i)
 		}
 	}
-	out := make([]Finding, 0, total)
+	out := prefault.Touched(make([]Finding, 0, total))
 	less := func(a, b int) bool {
 		c := compareFindings(&lists[heads[a]][0], &lists[heads[b]][0])
 		return c < 0 || c == 0 && heads[a] < heads[b]

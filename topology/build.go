@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/bondaudit/bondaudit/internal/prefault"
 )
 
 // BuildOptions tunes the join. The zero value is the default.
@@ -317,7 +319,7 @@ func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 		nicByMAC:        newNICIndex(nics),
 		hostByMAC:       newJoinTable(nics + len(hosts)),
 		bondActorOf:     newSortJoin(slaves),
-		actorNICs:       touched(make([]hostNIC, 0, slaves)),
+		actorNICs:       prefault.Touched(make([]hostNIC, 0, slaves)),
 		norm:            map[string]string{},
 	}
 	b.m.inHosts, b.m.inSwitches, b.m.opt = hosts, switches, opt
@@ -345,8 +347,8 @@ func (b *builder) problemf(format string, args ...any) {
 
 func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 	m := b.m
-	m.Hosts = touched(make([]*HostNode, 0, len(hosts)))
-	hslab := touched(make([]HostNode, len(hosts)))
+	m.Hosts = prefault.Touched(make([]*HostNode, 0, len(hosts)))
+	hslab := prefault.Touched(make([]HostNode, len(hosts)))
 	for _, h := range hosts {
 		if h == nil {
 			continue
@@ -367,14 +369,14 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		m.hosts[h.Name] = hn
 		m.Hosts = append(m.Hosts, hn)
 	}
-	m.Switches = touched(make([]*SwitchNode, 0, len(switches)))
+	m.Switches = prefault.Touched(make([]*SwitchNode, 0, len(switches)))
 	ports := 0
 	for _, s := range switches {
 		if s != nil {
 			ports += len(s.Ports)
 		}
 	}
-	pslab := touched(make([]portInfo, ports))
+	pslab := prefault.Touched(make([]portInfo, ports))
 	for _, s := range switches {
 		if s == nil {
 			continue
@@ -749,7 +751,7 @@ func (b *builder) hostNeighbours() {
 	for _, h := range b.m.Hosts {
 		n += len(h.Neighbours)
 	}
-	b.claims = touched(make([]claim, 0, n))
+	b.claims = prefault.Touched(make([]claim, 0, n))
 	for _, h := range b.m.Hosts {
 		for i := range h.Neighbours {
 			n := &h.Neighbours[i]
@@ -844,7 +846,7 @@ func (b *builder) heardBy() {
 	for _, s := range b.m.Switches {
 		n += len(s.Neighbours)
 	}
-	b.heard = touched(make([]int32, n))
+	b.heard = prefault.Touched(make([]int32, n))
 }
 
 // recordHeard is findSwitch for neighbour j of heard, recorded there.
@@ -878,7 +880,7 @@ func (b *builder) switchNeighbours() {
 	for _, s := range b.m.Switches {
 		n += len(s.Neighbours)
 	}
-	b.claims = touched(make([]claim, 0, n))
+	b.claims = prefault.Touched(make([]claim, 0, n))
 	next := 0 // where the next switch's neighbours start in heard
 	for _, s := range b.m.Switches {
 		first := next // s's first neighbour in heard
@@ -957,10 +959,10 @@ func (b *builder) lacpClaims() {
 			}
 		}
 	}
-	b.claims = touched(make([]claim, 0, n))
+	b.claims = prefault.Touched(make([]claim, 0, n))
 	// The slaves' partners, looked up all at once (sortJoin).
 	keys := make([]sysPort, 0, n)
-	slaves := touched(make([]hostNIC, 0, n))
+	slaves := prefault.Touched(make([]hostNIC, 0, n))
 	for _, h := range b.m.Hosts {
 		// LACPDUs the host heard, keyed by NIC (most hosts have none).
 		var heard map[string]*LACPPort
@@ -1002,7 +1004,7 @@ func (b *builder) lacpClaims() {
 	// The reverse direction: the switch's partner info names the host bond's
 	// actor system and port.
 	keys = keys[:0]
-	ports := touched(make([]claim, 0, n-len(slaves))) // the switch side of each key
+	ports := prefault.Touched(make([]claim, 0, n-len(slaves))) // the switch side of each key
 	for _, s := range b.m.Switches {
 		for i := range s.Ports {
 			p := &s.Ports[i]
@@ -1124,7 +1126,7 @@ func (b *builder) fdbClaims() {
 func (b *builder) resolve() {
 	m := b.m
 	// stable counting sort by host: production order is kept per NIC
-	start := touched(make([]int, len(m.Hosts)+1)) // counted into out of order
+	start := prefault.Touched(make([]int, len(m.Hosts)+1)) // counted into out of order
 	for _, part := range b.parts {
 		for i := range part {
 			start[part[i].host+1]++
@@ -1133,7 +1135,7 @@ func (b *builder) resolve() {
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
-	sorted := touched(make([]claim, start[len(m.Hosts)])) // filled out of order
+	sorted := prefault.Touched(make([]claim, start[len(m.Hosts)])) // filled out of order
 	next := slices.Clone(start[:len(m.Hosts)])
 	for _, part := range b.parts {
 		for i := range part {
@@ -1169,8 +1171,8 @@ func (b *builder) resolve() {
 	// one allocation each for the links, their pointers and evidence (a
 	// run's evidence in its claims' share: a link has no more kinds than
 	// claims)
-	slab := touched(make([]Link, groups))
-	m.Links = touched(make([]*Link, groups))
+	slab := prefault.Touched(make([]Link, groups))
+	m.Links = prefault.Touched(make([]*Link, groups))
 	evAll := make([]EvidenceKind, len(sorted))
 	eachSpan(sp, func(r, lo, hi int) {
 		li := runs[r].first
@@ -1240,7 +1242,7 @@ func (b *builder) resolve() {
 	}
 	// most ports have one link: theirs are cut from one slab (cap 1, so a
 	// second link on a port appends to a copy)
-	one := touched(make([]*Link, len(m.Links)))
+	one := prefault.Touched(make([]*Link, len(m.Links)))
 	for i, l := range m.Links {
 		if on, ok := l.sw.linksOn[l.normPort]; ok {
 			l.sw.linksOn[l.normPort] = append(on, l)

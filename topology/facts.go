@@ -1,5 +1,7 @@
 package topology
 
+import "github.com/bondaudit/bondaudit/internal/prefault"
+
 // Build interprets the snapshots once: what a bond's mode means, where each
 // slave lands on the switch side, whether its link is up and whether it has
 // a real LACP partner. Rules, whatif, the diagram, the topology view and the
@@ -124,8 +126,8 @@ func (m *Model) interpret() {
 			ns[i+1] += len(h.Bonds[bi].Slaves)
 		}
 	}
-	bAll := touched(make([]BondFacts, nb[len(m.Hosts)]))
-	sAll := touched(make([]SlaveFacts, ns[len(m.Hosts)]))
+	bAll := prefault.Touched(make([]BondFacts, nb[len(m.Hosts)]))
+	sAll := prefault.Touched(make([]SlaveFacts, ns[len(m.Hosts)]))
 	eachSpan(spans(ns), func(_, lo, hi int) {
 		bslab, sslab := bAll[nb[lo]:], sAll[ns[lo]:]
 		for _, h := range m.Hosts[lo:hi] {

@@ -3,6 +3,8 @@ package topology
 import (
 	"cmp"
 	"slices"
+
+	"github.com/bondaudit/bondaudit/internal/prefault"
 )
 
 // joinTable maps a non-zero key (a MAC by macKey) to the one value added
@@ -28,7 +30,7 @@ func newJoinTable(n int) joinTable {
 	for size < 2*n {
 		size *= 2
 	}
-	return joinTable{slots: touched(make([]joinSlot, size))} // probed before written
+	return joinTable{slots: prefault.Touched(make([]joinSlot, size))} // probed before written
 }
 
 // packSysPort packs a system (48 bits, not 0) and a port in 1..65535 into
@@ -78,7 +80,7 @@ func (t *joinTable) upsert(key uint64) (s *joinSlot, fresh bool) {
 
 func (t *joinTable) grow() {
 	old := t.slots
-	t.slots = touched(make([]joinSlot, max(16, 2*len(old))))
+	t.slots = prefault.Touched(make([]joinSlot, max(16, 2*len(old))))
 	for _, s := range old {
 		if s.key != 0 {
 			t.slots[t.slot(s.key)] = s
@@ -112,7 +114,7 @@ type nicIndex struct {
 }
 
 func newNICIndex(n int) nicIndex {
-	return nicIndex{t: newJoinTable(n), one: touched(make([]hostNIC, 0, n))}
+	return nicIndex{t: newJoinTable(n), one: prefault.Touched(make([]hostNIC, 0, n))}
 }
 
 func (x *nicIndex) add(k uint64, v hostNIC) {

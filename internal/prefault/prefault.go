@@ -1,8 +1,10 @@
-package topology
+// Package prefault maps the memory of large slices fresh from make before
+// they are filled.
+package prefault
 
 import "unsafe"
 
-// touchPages writes a zero byte into every memory page of a slice's
+// Touch writes a zero byte into every memory page of a slice's
 // storage (to its capacity) fresh from make, before the code that fills it
 // reads it or writes pointers into it.
 //
@@ -20,7 +22,7 @@ import "unsafe"
 // The byte written is 0 into memory that is 0 (s is fresh from make), so
 // no value changes and no pointer is written: nothing the collector needs
 // to see.
-func touchPages[T any](s []T) {
+func Touch[T any](s []T) {
 	s = s[:cap(s)]
 	size := int(unsafe.Sizeof(*new(T)))
 	if size == 0 || len(s) == 0 {
@@ -33,8 +35,8 @@ func touchPages[T any](s []T) {
 	}
 }
 
-// touched is s after touchPages: for make(…) expressions.
-func touched[T any](s []T) []T {
-	touchPages(s)
+// Touched is s after Touch: for make(…) expressions.
+func Touched[T any](s []T) []T {
+	Touch(s)
 	return s
 }
