@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
@@ -72,7 +74,9 @@ func (o *jsonObject) field(key string, v any) {
 
 // appendList writes "key": [ elem(0), … elem(n-1) ] ([] when n is 0);
 // elem appends element i's own indented JSON (jsonappend.go), indented
-// at 4, to b, which is reused from element to element.
+// at 4, to b. A long list (a 100k-host site's findings and links) is
+// encoded in chunks on GOMAXPROCS goroutines and written in order, a few
+// chunks in flight: elem must only read what it encodes.
 func (o *jsonObject) appendList(key string, n int, elem func(b []byte, i int) []byte) {
 	o.key(key)
 	if n == 0 {
@@ -80,16 +84,84 @@ func (o *jsonObject) appendList(key string, n int, elem func(b []byte, i int) []
 		return
 	}
 	o.raw("[\n")
-	for i := 0; i < n && o.err == nil; i++ {
-		b := o.app[:0]
-		if i > 0 {
-			b = append(b, ",\n"...)
+	if workers := runtime.GOMAXPROCS(0); n >= 2*listChunk && workers > 1 {
+		o.appendChunks(n, workers, elem)
+	} else {
+		for i := 0; i < n && o.err == nil; i++ {
+			o.app = appendElem(o.app[:0], i, elem)
+			_, o.err = o.w.Write(o.app)
 		}
-		b = append(b, "    "...)
-		o.app = elem(b, i)
-		_, o.err = o.w.Write(o.app)
 	}
 	o.raw("\n  ]")
+}
+
+// listChunk is how many elements one goroutine encodes at a time (a
+// variable: tests make chunks small to run the chunked path on short
+// lists).
+var listChunk = 512
+
+// appendElem appends element i as it stands in its list: after a comma
+// and newline unless it is the first, indented at 4.
+func appendElem(b []byte, i int, elem func(b []byte, i int) []byte) []byte {
+	if i > 0 {
+		b = append(b, ",\n"...)
+	}
+	b = append(b, "    "...)
+	return elem(b, i)
+}
+
+// appendChunks is appendList's loop for a long list: chunk c (elements
+// c*listChunk …) is encoded by one of workers goroutines into its own
+// buffer and written when the chunks before it are; at most 2*workers
+// chunks are encoded ahead of the writer, so memory stays a few chunks.
+func (o *jsonObject) appendChunks(n, workers int, elem func(b []byte, i int) []byte) {
+	chunks := (n + listChunk - 1) / listChunk
+	ahead := 2 * workers
+	done := make([]chan []byte, chunks)
+	for c := range done {
+		done[c] = make(chan []byte, 1)
+	}
+	free := make(chan []byte, ahead)
+	for range ahead {
+		free <- nil
+	}
+	next := make(chan int, chunks)
+	for c := range chunks {
+		next <- c
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				// a buffer first, then the next chunk: every chunk taken
+				// has a buffer, so the lowest one not yet written is
+				// always being encoded (taking the chunk first, a worker
+				// could wait for a buffer that only chunks after its own
+				// hold, while the writer waits for its chunk)
+				b := <-free
+				c, ok := <-next
+				if !ok {
+					return
+				}
+				b = b[:0]
+				for i := c * listChunk; i < min(n, (c+1)*listChunk); i++ {
+					b = appendElem(b, i, elem)
+				}
+				done[c] <- b
+			}
+		}()
+	}
+	for c := range chunks {
+		b := <-done[c]
+		if o.err == nil {
+			_, o.err = o.w.Write(b)
+		}
+		free <- b
+	}
+	wg.Wait()
 }
 
 // appendField is field for a value that appends its own indented JSON:

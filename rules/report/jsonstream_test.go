@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"runtime"
 	"testing"
 	"time"
 
@@ -89,8 +91,14 @@ func TestJSONStreamedMatchesWhole(t *testing.T) {
 	if len(fs) < 20 || len(m.Links) < 200 {
 		t.Fatalf("%d findings, %d links: the site is not what the test needs", len(fs), len(m.Links))
 	}
-	checkStreamed(t, "generated", &Report{Site: "gen", Generated: gen, Model: m, Findings: fs,
-		Problems: append(topology.ProblemTexts(site.Problems), "b <problem> & \"quoted\"", "a problem")})
+	// long lists are encoded in chunks side by side (appendChunks): tiny
+	// chunks on four goroutines run that path on this site's lists
+	defer func(c, p int) { listChunk = c; runtime.GOMAXPROCS(p) }(listChunk, runtime.GOMAXPROCS(4))
+	for _, chunk := range []int{listChunk, 1, 3, 64} {
+		listChunk = chunk
+		checkStreamed(t, fmt.Sprintf("generated, chunks of %d", chunk), &Report{Site: "gen", Generated: gen, Model: m, Findings: fs,
+			Problems: append(topology.ProblemTexts(site.Problems), "b <problem> & \"quoted\"", "a problem")})
+	}
 
 	checkStreamed(t, "empty", &Report{Site: "empty", Generated: gen})
 	checkStreamed(t, "empty model", &Report{Site: "empty", Generated: gen, Model: &topology.Model{}})
