@@ -350,6 +350,30 @@ func (b *builder) problemf(format string, args ...any) {
 }
 
 func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
+	// hosts and switches side by side: each half writes its own maps and
+	// slices; the switches' duplicate-name problems follow the hosts'
+	var swProblems []string
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		swProblems = b.addSwitches(switches)
+	}()
+	b.addHosts(hosts)
+	wg.Wait()
+	b.m.Problems = append(b.m.Problems, swProblems...)
+	m := b.m
+	slices.SortFunc(m.Hosts, func(a, b *HostNode) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(m.Switches, func(a, b *SwitchNode) int { return strings.Compare(a.Name, b.Name) })
+	for i, h := range m.Hosts {
+		h.ID = int64(i)
+	}
+	for i, s := range m.Switches {
+		s.ID = int64(len(m.Hosts) + i)
+	}
+}
+
+func (b *builder) addHosts(hosts []*Host) {
 	m := b.m
 	m.Hosts = prefault.Touched(make([]*HostNode, 0, len(hosts)))
 	hslab := prefault.Touched(make([]HostNode, len(hosts)))
@@ -373,6 +397,12 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		m.hosts[h.Name] = hn
 		m.Hosts = append(m.Hosts, hn)
 	}
+}
+
+// addSwitches adds the switch nodes and returns its problems (duplicate
+// names).
+func (b *builder) addSwitches(switches []*Switch) (problems []string) {
+	m := b.m
 	m.Switches = prefault.Touched(make([]*SwitchNode, 0, len(switches)))
 	ports := 0
 	for _, s := range switches {
@@ -386,7 +416,7 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 			continue
 		}
 		if prev, dup := m.switches[s.Name]; dup {
-			b.problemf("duplicate switch name %q: %s ignored, %s kept", s.Name, s.Source, prev.Source)
+			problems = append(problems, fmt.Sprintf("duplicate switch name %q: %s ignored, %s kept", s.Name, s.Source, prev.Source))
 			continue
 		}
 		members := 0
@@ -424,14 +454,7 @@ func (b *builder) addNodes(hosts []*Host, switches []*Switch) {
 		m.switches[s.Name] = sn
 		m.Switches = append(m.Switches, sn)
 	}
-	slices.SortFunc(m.Hosts, func(a, b *HostNode) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(m.Switches, func(a, b *SwitchNode) int { return strings.Compare(a.Name, b.Name) })
-	for i, h := range m.Hosts {
-		h.ID = int64(i)
-	}
-	for i, s := range m.Switches {
-		s.ID = int64(len(m.Hosts) + i)
-	}
+	return problems
 }
 
 func shortName(n string) string {
