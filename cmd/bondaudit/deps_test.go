@@ -47,12 +47,12 @@ func TestDependencyDirections(t *testing.T) {
 		why   string
 	}
 	allowList := []entry{
-		{M("topology"), []string{gonum + "/…", M("topology/escape"), M("internal/atomicfile"), M("internal/jsonpos"), M("internal/quote")},
+		{M("topology"), []string{gonum + "/…", M("topology/escape"), M("internal/atomicfile"), M("internal/jsonpos"), M("internal/quote"), M("internal/prefault")},
 			"topology is the model: the standard library, gonum and small standard-library-only helpers"},
 		{M("topology/escape"), nil, "escaping is the standard library only"},
 		{M("topology/diagram"), []string{M("topology"), M("topology/escape"), gonum + "/…"},
 			"the diagram draws the model"},
-		{M("rules"), []string{M("topology"), M("topology/escape"), M("internal/quote"), M("internal/yamlfile"), yaml},
+		{M("rules"), []string{M("topology"), M("topology/escape"), M("internal/quote"), M("internal/yamlfile"), M("internal/prefault"), yaml},
 			"rules read only the topology Model (and the policy file)"},
 		{M("rules/fix"), []string{M("rules"), M("topology")},
 			"a fix plan reads the Model and the findings, and judges its plan with the rules"},
@@ -82,6 +82,7 @@ func TestDependencyDirections(t *testing.T) {
 		{M("internal/jsonpos"), []string{M("internal/quote")}, "standard library only"},
 		{M("internal/atomicfile"), nil, "the output writer topology uses: standard library only"},
 		{M("internal/memlimit"), nil, "standard library only"},
+		{M("internal/prefault"), nil, "Build's and the rules' page touching: standard library only"},
 		{M("internal/clidocs"), []string{"github.com/spf13/cobra", "github.com/spf13/cobra/…", M("internal/atomicfile")},
 			"the release's man pages and completions from the command tree (only the -tags gendocs build imports it)"},
 		{M("internal/fixreport"), []string{M("collect"), M("rules"), M("rules/…"), M("topology"), M("topology/…")},
