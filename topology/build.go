@@ -1122,10 +1122,22 @@ func (b *builder) fdbClaims() {
 			}
 		}
 		for _, nic := range h.NICs {
-			if nic.Master == "" && !h.isSlave(nic.Name) {
-				if k, ok := macKey(cmp.Or(nic.PermMAC, nic.MAC)); ok {
-					setTx(nic.Name, k)
+			if nic.Master != "" {
+				continue
+			}
+			k, ok := macKey(cmp.Or(nic.PermMAC, nic.MAC))
+			if !ok {
+				continue
+			}
+			if len(txMAC) == 0 {
+				// nothing set to override: a MAC no FDB learned makes no
+				// claim (most NICs: isSlave's scan is skipped)
+				if _, learned := seen.lookup(k | fdbKeyBit); !learned {
+					continue
 				}
+			}
+			if !h.isSlave(nic.Name) {
+				setTx(nic.Name, k)
 			}
 		}
 		slices.SortFunc(txMAC, func(x, y nicMAC) int { return strings.Compare(x.nic, y.nic) })

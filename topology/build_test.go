@@ -139,6 +139,18 @@ func TestBuildJoinSources(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "FDB: a NIC's own MAC overrides the bond MAC its active-backup bond gave it, learned or not",
+			hosts: []*Host{{Name: "app01", NICs: []NIC{{Name: "eth0", PermMAC: "52:54:00:00:03:00", Master: "bond0"}, {Name: "eth1", PermMAC: "52:54:00:00:03:01"}},
+				Bonds: []Bond{{Name: "bond0", Mode: ModeActiveBackup, MAC: "52:54:00:00:03:00", ActiveSlave: "eth1",
+					Slaves: []Slave{{Name: "eth0"}}}}}},
+			switches: []*Switch{func() *Switch {
+				s := leaf("acc1", leafA, "Gi1/0/", 9)
+				s.FDB = []FDBEntry{{MAC: "52:54:00:00:03:00", Port: "Gi1/0/9"}}
+				return s
+			}()},
+			want: nil,
+		},
+		{
 			name:  "FDB: the all-zero MAC is a MAC like any other",
 			hosts: []*Host{{Name: "app01", NICs: []NIC{{Name: "eth0", PermMAC: "00:00:00:00:00:00"}}}},
 			switches: []*Switch{func() *Switch {
