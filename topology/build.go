@@ -95,6 +95,7 @@ type builder struct {
 	// port MAC (macKey) -> port (swPortVal); joinMany for a MAC two ports
 	// share (ambiguous: not usable, see portOfMAC)
 	portByMAC joinTable
+	portMACs  keyFilter // portByMAC's keys
 	// each switch's ports by normalised name (portNamed): per switch, in
 	// portNames[portNameAt[i]:portNameAt[i+1]] (i its place in
 	// Model.Switches), nameID<<32 | index in its Ports, sorted. A switch's
@@ -314,6 +315,7 @@ func newBuilder(hosts []*Host, switches []*Switch, opt BuildOptions) *builder {
 		swByChassisText: map[string]*SwitchNode{},
 		swByName:        make(map[string]*SwitchNode, 2*len(switches)),
 		portByMAC:       newJoinTable(ports),
+		portMACs:        newKeyFilter(ports),
 		portNames:       prefault.Touched(make([]uint64, 0, ports)),
 		portNameAt:      make([]int32, 1, len(switches)+1),
 		nameID:          map[string]uint32{},
@@ -502,6 +504,9 @@ func (b *builder) switchByChassis(id string) *SwitchNode {
 // portOfMAC is the one switch port whose MAC has key k; ok is false when
 // no port or several have it.
 func (b *builder) portOfMAC(k uint64) (swPort, bool) {
+	if !b.portMACs.mayHave(k) {
+		return swPort{}, false
+	}
 	if v, ok := b.portByMAC.get(k); ok {
 		return b.swPortOf(v), true
 	}
@@ -534,6 +539,7 @@ func (b *builder) indexSwitches() {
 				// members) one MAC: not usable per port. (Each port
 				// is added once: a MAC added again is another port's.)
 				b.portByMAC.add(k, b.swPortVal(s, i))
+				b.portMACs.add(k)
 			}
 			if p.LACP != nil && p.LACP.Actor != nil {
 				a := p.LACP.Actor
