@@ -833,10 +833,12 @@ func (h *HostNode) isSlave(nic string) bool {
 }
 
 // findHostNIC resolves a neighbour heard by a switch to a host NIC.
-func (b *builder) findHostNIC(n *Neighbour) (*HostNode, string) {
+// probe is nicByMAC's probe of the port ID's MAC key (lookupAll; a port
+// ID that is not a MAC: key 0).
+func (b *builder) findHostNIC(n *Neighbour, probe uint64) (*HostNode, string) {
 	if k, ok := macKey(n.PortID); n.PortIDSubtype == IDMAC || ok && n.PortIDSubtype == "" {
 		var one [1]hostNIC
-		if c := b.nicByMAC.get(k, &one); ok && k != 0 && len(c) == 1 {
+		if c := b.nicByMAC.probed(k, probe, &one); ok && k != 0 && len(c) == 1 {
 			return c[0].host, c[0].nic
 		}
 	}
@@ -914,9 +916,18 @@ func (b *builder) switchNeighbours() {
 	}
 	b.claims = prefault.Touched(make([]claim, 0, n))
 	next := 0 // where the next switch's neighbours start in heard
+	// a switch's neighbours' port IDs probed in nicByMAC together
+	// (lookupAll), before the neighbours are resolved one by one
+	var keys, probes []uint64
 	for _, s := range b.m.Switches {
 		first := next // s's first neighbour in heard
 		next += len(s.Neighbours)
+		keys = keys[:0]
+		for i := range s.Neighbours {
+			k, _ := macKey(s.Neighbours[i].PortID) // 0: not a MAC
+			keys = append(keys, k)
+		}
+		probes = b.nicByMAC.t.lookupAll(keys, probes)
 		for i := range s.Neighbours {
 			n := &s.Neighbours[i]
 			if n.LocalPort == "" {
@@ -930,7 +941,7 @@ func (b *builder) switchNeighbours() {
 				b.addUplink(s, &s.Ports[p], peer, n)
 				continue
 			}
-			h, nic := b.findHostNIC(n)
+			h, nic := b.findHostNIC(n, probes[i])
 			if h == nil {
 				continue
 			}

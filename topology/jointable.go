@@ -129,6 +129,25 @@ func (t *joinTable) grow() {
 	}
 }
 
+// joinAbsent is lookupAll's value of a key not in the table.
+const joinAbsent = joinMany - 1
+
+// lookupAll returns each key's value (lookup), joinAbsent for a key not
+// in the table, in vals' storage. The probes are independent and the loop
+// short, so the CPU overlaps their cache misses, which a probe made in
+// the middle of other work cannot.
+func (t *joinTable) lookupAll(keys, vals []uint64) []uint64 {
+	vals = vals[:0]
+	for _, k := range keys {
+		v, ok := t.lookup(k)
+		if !ok {
+			v = joinAbsent
+		}
+		vals = append(vals, v)
+	}
+	return vals
+}
+
 // get returns the value added under key when exactly one was.
 func (t *joinTable) get(key uint64) (uint64, bool) {
 	v, ok := t.lookup(key)
@@ -179,10 +198,18 @@ func (x *nicIndex) add(k uint64, v hostNIC) {
 // single NIC.
 func (x *nicIndex) get(k uint64, one *[1]hostNIC) []hostNIC {
 	v, ok := x.t.lookup(k)
-	switch {
-	case !ok:
+	if !ok {
+		v = joinAbsent
+	}
+	return x.probed(k, v, one)
+}
+
+// probed is get for k when v is k's probe of x.t (lookupAll).
+func (x *nicIndex) probed(k, v uint64, one *[1]hostNIC) []hostNIC {
+	switch v {
+	case joinAbsent:
 		return nil
-	case v == joinMany:
+	case joinMany:
 		return x.more[k]
 	}
 	one[0] = x.one[v]
