@@ -1460,34 +1460,56 @@ func (b *builder) domains() {
 		sys  MAC
 		link *Link
 	}
-	var bySys []sysLink
-	for _, h := range b.m.Hosts {
+	// (found by host spans side by side, each span's unions in host
+	// order, then applied in span order: as from one loop)
+	type pending struct {
+		a, c *SwitchNode
+		why  string
+	}
+	hostSlaves := make([]int, len(b.m.Hosts)+1)
+	for i, h := range b.m.Hosts {
+		hostSlaves[i+1] = hostSlaves[i]
 		for _, bf := range h.facts {
-			bySys = bySys[:0]
-			for _, sf := range bf.Slaves {
-				if sf.PartnerReal() && sf.Link != nil {
-					bySys = append(bySys, sysLink{sf.PartnerSystem, sf.Link})
-				}
-			}
-			if len(bySys) < 2 {
-				continue
-			}
-			slices.SortStableFunc(bySys, func(x, y sysLink) int { return strings.Compare(string(x.sys), string(y.sys)) })
-			for i := 0; i < len(bySys); {
-				j := i + 1
-				for j < len(bySys) && bySys[j].sys == bySys[i].sys {
-					j++
-				}
-				first := bySys[i].link
-				for _, e := range bySys[i+1 : j] {
-					if l := e.link; l.Switch != first.Switch {
-						// (one line per dual-homed bond: concatenated, not formatted)
-						union(first.sw, l.sw, "host "+h.Name+" "+bf.Bond.Name+": "+first.NIC+" ("+first.Switch+") and "+
-							l.NIC+" ("+l.Switch+") negotiate LACP with one partner system "+string(bySys[i].sys))
+			hostSlaves[i+1] += len(bf.Slaves)
+		}
+	}
+	sp := spans(hostSlaves)
+	found := make([][]pending, len(sp))
+	eachSpan(sp, func(r, lo, hi int) {
+		var bySys []sysLink
+		for _, h := range b.m.Hosts[lo:hi] {
+			for _, bf := range h.facts {
+				bySys = bySys[:0]
+				for _, sf := range bf.Slaves {
+					if sf.PartnerReal() && sf.Link != nil {
+						bySys = append(bySys, sysLink{sf.PartnerSystem, sf.Link})
 					}
 				}
-				i = j
+				if len(bySys) < 2 {
+					continue
+				}
+				slices.SortStableFunc(bySys, func(x, y sysLink) int { return strings.Compare(string(x.sys), string(y.sys)) })
+				for i := 0; i < len(bySys); {
+					j := i + 1
+					for j < len(bySys) && bySys[j].sys == bySys[i].sys {
+						j++
+					}
+					first := bySys[i].link
+					for _, e := range bySys[i+1 : j] {
+						if l := e.link; l.Switch != first.Switch {
+							// (one line per dual-homed bond: concatenated, not formatted)
+							found[r] = append(found[r], pending{first.sw, l.sw, "host " + h.Name + " " + bf.Bond.Name + ": " + first.NIC + " (" + first.Switch + ") and " +
+								l.NIC + " (" + l.Switch + ") negotiate LACP with one partner system " + string(bySys[i].sys)})
+						}
+					}
+					i = j
+				}
 			}
+		}
+	})
+	for _, f := range found {
+		for _, u := range f {
+			union(u.a, u.c, u.why)
 		}
 	}
 	// 5. a declared MLAG switch's peer seen only as an LLDP neighbour

@@ -185,14 +185,20 @@ func interpretSlave(sf *SlaveFacts, h *HostNode, s *Slave) {
 
 // placeDomains fills each placement's Domain once the domains are known.
 func (m *Model) placeDomains() {
-	for _, h := range m.Hosts {
-		for bi := range h.facts {
-			for si := range h.facts[bi].Slaves {
-				sf := &h.facts[bi].Slaves[si]
-				if sf.Switch != nil {
-					sf.Domain = sf.Switch.Domain
+	hostBonds := make([]int, len(m.Hosts)+1)
+	for i, h := range m.Hosts {
+		hostBonds[i+1] = hostBonds[i] + len(h.facts)
+	}
+	eachSpan(spans(hostBonds), func(_, lo, hi int) {
+		for _, h := range m.Hosts[lo:hi] {
+			for bi := range h.facts {
+				for si := range h.facts[bi].Slaves {
+					sf := &h.facts[bi].Slaves[si]
+					if sf.Switch != nil {
+						sf.Domain = sf.Switch.Domain
+					}
 				}
 			}
 		}
-	}
+	})
 }

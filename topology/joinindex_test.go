@@ -157,7 +157,7 @@ func TestBuildSpansAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	sites = append(sites, demoSite)
-	conflicts := 0
+	conflicts, dualHomed := 0, 0
 	for si, site := range sites {
 		restore := topology.SetSpans(1, 1<<30)
 		one, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
@@ -180,9 +180,19 @@ func TestBuildSpansAgree(t *testing.T) {
 			t.Fatalf("site %d: no links", si)
 		}
 		conflicts += len(one.Conflicts)
+		for _, d := range one.Domains {
+			for _, e := range d.Evidence {
+				if strings.Contains(e, "negotiate LACP with one partner system") {
+					dualHomed++
+				}
+			}
+		}
 	}
 	if conflicts == 0 {
 		t.Error("no site has conflicting claims: their order is not compared")
+	}
+	if dualHomed == 0 {
+		t.Error("no domain has a dual-homed bond in its evidence: the order of those unions is not compared")
 	}
 }
 
@@ -196,6 +206,9 @@ func modelDigest(m *topology.Model) string {
 	for _, c := range m.Conflicts {
 		fmt.Fprintf(&b, "conflict %s %s %v\n", c.Host, c.NIC, c.Claims)
 	}
+	for _, d := range m.Domains {
+		fmt.Fprintf(&b, "domain %s %s %v %s %q\n", d.Name, d.Kind, d.Switches, d.SystemID, d.Evidence)
+	}
 	for _, h := range m.Hosts {
 		for _, bf := range h.BondFacts() {
 			fmt.Fprintf(&b, "bond %s %s %s %s %s %v\n", h.Name, bf.Bond.Name, bf.Mode, bf.MAC, bf.AggregatorPartner, bf.RunsLACP)
@@ -208,7 +221,11 @@ func modelDigest(m *topology.Model) string {
 				if pl.Port != nil {
 					port = pl.Port.Name
 				}
-				fmt.Fprintf(&b, "  slave %s %s %d %s %s %v %s %s\n", sf.Slave.Name, sf.MII, sf.Speed, sf.PermMAC, sf.PartnerSystem, sf.PartnerDefaulted, sw, port)
+				dom := ""
+				if pl.Domain != nil {
+					dom = fmt.Sprint(pl.Domain.Switches)
+				}
+				fmt.Fprintf(&b, "  slave %s %s %d %s %s %v %s %s %s\n", sf.Slave.Name, sf.MII, sf.Speed, sf.PermMAC, sf.PartnerSystem, sf.PartnerDefaulted, sw, port, dom)
 			}
 		}
 	}
