@@ -1180,25 +1180,50 @@ func (b *builder) fdbClaims() {
 // order), so the cost is linear in the claims.
 func (b *builder) resolve() {
 	m := b.m
-	// stable counting sort by host: production order is kept per NIC
-	start := prefault.Touched(make([]int, len(m.Hosts)+1)) // counted into out of order
-	for _, part := range b.parts {
-		for i := range part {
-			start[part[i].host+1]++
+	// stable counting sort by host: a host's claims in producer order,
+	// each producer's in production order. Each producer's claims are
+	// counted and then placed on a goroutine of their own (the switch
+	// side's come in switch order: a random write per claim), each into
+	// its own slots: per host, after the producers before it.
+	nh := len(m.Hosts)
+	at := make([][]int32, len(b.parts)) // per producer: its next slot per host
+	eachPart := func(f func(p int)) {
+		var wg sync.WaitGroup
+		for p := range b.parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f(p)
+			}()
 		}
+		wg.Wait()
 	}
-	for i := 1; i < len(start); i++ {
-		start[i] += start[i-1]
-	}
-	sorted := prefault.Touched(make([]claim, start[len(m.Hosts)])) // filled out of order
-	next := slices.Clone(start[:len(m.Hosts)])
-	for _, part := range b.parts {
-		for i := range part {
-			id := part[i].host
-			sorted[next[id]] = part[i]
-			next[id]++
+	eachPart(func(p int) {
+		c := prefault.Touched(make([]int32, nh)) // counted into out of order
+		for i := range b.parts[p] {
+			c[b.parts[p][i].host]++
 		}
+		at[p] = c
+	})
+	start := make([]int, nh+1)
+	for h := range nh {
+		o := start[h]
+		for p := range at {
+			n := int(at[p][h])
+			at[p][h] = int32(o)
+			o += n
+		}
+		start[h+1] = o
 	}
+	sorted := prefault.Touched(make([]claim, start[nh])) // filled out of order
+	eachPart(func(p int) {
+		next := at[p]
+		for i := range b.parts[p] {
+			c := &b.parts[p][i]
+			sorted[next[c.host]] = *c
+			next[c.host]++
+		}
+	})
 	b.claims, b.parts = nil, nil
 	// Each host's claims and links are its own: the hosts are cut into
 	// runs of about equal claims (spans), resolved side by side, and each
