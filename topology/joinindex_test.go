@@ -19,17 +19,24 @@ func TestJoinIndexesGeneratedSites(t *testing.T) {
 		{Hosts: 80, Switches: 6, Seed: 3, MinSlaves: 2, MaxSlaves: 8, FaultRate: 0.4},
 		{Hosts: 60, Switches: 4, Seed: 11, FaultRate: 0.9},
 	} {
-		dir := t.TempDir()
-		if _, err := sitegen.Write(dir, o); err != nil {
-			t.Fatal(err)
-		}
-		site, err := collect.LoadSite(os.DirFS(dir), "gen", collect.LoadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		site := loadGenerated(t, o)
 		checkJoin(t, site.Hosts, site.Switches)
 		checkHeard(t, site.Hosts, site.Switches)
 	}
+}
+
+// loadGenerated writes a generated site and reads it.
+func loadGenerated(t *testing.T, o sitegen.Options) *collect.Site {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := sitegen.Write(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	site, err := collect.LoadSite(os.DirFS(dir), "gen", collect.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return site
 }
 
 func TestJoinIndexesDemoSite(t *testing.T) {
@@ -130,14 +137,7 @@ func TestBuildSpansAgree(t *testing.T) {
 		{Hosts: 300, Switches: 8, Seed: 5, MinSlaves: 2, MaxSlaves: 6, FaultRate: 0.5},
 		{Hosts: 120, Switches: 6, Seed: 17, FaultRate: 0.9},
 	} {
-		dir := t.TempDir()
-		if _, err := sitegen.Write(dir, o); err != nil {
-			t.Fatal(err)
-		}
-		site, err := collect.LoadSite(os.DirFS(dir), "gen", collect.LoadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		site := loadGenerated(t, o)
 		// Conflicting claims: on every third switch, each LLDP neighbour
 		// is said to be on the port of the one after it, so the host's
 		// LLDP and the switch's disagree.
