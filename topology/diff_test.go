@@ -2,6 +2,8 @@ package topology
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -254,5 +256,122 @@ func TestDiffARPValidateOff(t *testing.T) {
 	}
 	if d := Diff(mk(""), mk("all")); len(d.BondsChanged) != 1 || len(d.BondsChanged[0].Changes) != 1 || d.BondsChanged[0].Changes[0].New != "all" {
 		t.Errorf("unset vs all: %+v", d.BondsChanged)
+	}
+}
+
+// naiveDiffVLANs is diffVLANs as it was, the oracle of TestDiffVLANsNaive:
+// it compares the VLANs of every switch port that carries a host
+// link in either Model, and of the LAG (in either Model) such a port is a
+// member of, on switches present in both.
+func naiveDiffVLANs(d *Drift, old, new *Model) {
+	type target struct {
+		sw, port string // port: the new switch's name for it when it has one
+	}
+	hosts := map[portKey]map[string]bool{}
+	var targets []target
+	add := func(sw, port, host string) {
+		k := portKey{sw, NormalizePortName(port)}
+		if hosts[k] == nil {
+			hosts[k] = map[string]bool{}
+			targets = append(targets, target{sw, port})
+		}
+		hosts[k][host] = true
+	}
+	for _, m := range []*Model{old, new} {
+		for _, l := range m.Links {
+			add(l.Switch, l.Port, l.Host)
+			for _, mm := range []*Model{old, new} {
+				if s := mm.Switch(l.Switch); s != nil {
+					if lag := s.LAGOf(l.Port); lag != nil {
+						add(l.Switch, lag.Name, l.Host)
+					}
+				}
+			}
+		}
+	}
+	for _, t := range targets {
+		osw, ns := old.Switch(t.sw), new.Switch(t.sw)
+		if osw == nil || ns == nil {
+			continue
+		}
+		op, np := osw.Port(t.port), ns.Port(t.port)
+		if op == nil || np == nil {
+			continue
+		}
+		v := PortVLANDrift{Switch: t.sw, Port: np.Name}
+		if op.PVID != np.PVID {
+			v.PVID = &IntChange{op.PVID, np.PVID}
+		}
+		v.TaggedAdded, v.TaggedRemoved = intSetDiff(op.Tagged, np.Tagged)
+		v.UntaggedAdded, v.UntaggedRemoved = intSetDiff(op.Untagged, np.Untagged)
+		if v.PVID == nil && len(v.TaggedAdded)+len(v.TaggedRemoved)+len(v.UntaggedAdded)+len(v.UntaggedRemoved) == 0 {
+			continue
+		}
+		for h := range hosts[portKey{t.sw, NormalizePortName(t.port)}] {
+			v.Hosts = append(v.Hosts, h)
+		}
+		slices.SortFunc(v.Hosts, CompareNames)
+		d.PortVLANs = append(d.PortVLANs, v)
+	}
+	slices.SortFunc(d.PortVLANs, func(a, b PortVLANDrift) int {
+		if c := CompareNames(a.Switch, b.Switch); c != 0 {
+			return c
+		}
+		return CompareNames(a.Port, b.Port)
+	})
+}
+
+// diffVLANs finds what the naive version found, on the drift pair both
+// ways (TestDiffVLANsGenerated: on generated sites).
+func TestDiffVLANsNaive(t *testing.T) {
+	check := func(name string, old, new *Model) {
+		t.Helper()
+		var got, want Drift
+		got.diffVLANs(old, new)
+		naiveDiffVLANs(&want, old, new)
+		if d := cmp.Diff(want.PortVLANs, got.PortVLANs); d != "" {
+			t.Errorf("%s (-naive +new):\n%s", name, d)
+		}
+	}
+	old, new := driftPair(t)
+	check("drift pair", old, new)
+	check("drift pair backwards", new, old)
+}
+
+// matchByScan (a few items) calls back exactly as matchByMaps does, keys
+// repeated on either side among them (the last old item of a key is its
+// match).
+func TestMatchByScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	type matcher func([]string, []string, func(*string) string, func(*string), func(o, n *string), func(*string))
+	trace := func(match matcher, old, new []string) []string {
+		var out []string
+		at := func(xs []string, p *string) int {
+			for i := range xs {
+				if &xs[i] == p {
+					return i
+				}
+			}
+			return -1
+		}
+		match(old, new, func(s *string) string { return (*s)[:1] },
+			func(n *string) { out = append(out, fmt.Sprintf("added %d", at(new, n))) },
+			func(o, n *string) { out = append(out, fmt.Sprintf("both %d %d", at(old, o), at(new, n))) },
+			func(o *string) { out = append(out, fmt.Sprintf("removed %d", at(old, o))) })
+		return out
+	}
+	for round := range 2000 {
+		gen := func() []string {
+			xs := make([]string, r.IntN(7))
+			for i := range xs {
+				xs[i] = string(rune('a'+r.IntN(4))) + fmt.Sprint(i)
+			}
+			return xs
+		}
+		old, new := gen(), gen()
+		scan, maps := trace(matchByScan[string], old, new), trace(matchByMaps[string], old, new)
+		if !slices.Equal(scan, maps) {
+			t.Fatalf("round %d: old %q new %q:\nscan %q\nmaps %q", round, old, new, scan, maps)
+		}
 	}
 }

@@ -312,3 +312,12 @@ func SetSpans(max, minWeight int) (restore func()) {
 	spanMax, spanMinWeight = max, minWeight
 	return func() { spanMax, spanMinWeight = m, w }
 }
+
+// DiffVLANsBoth is the port VLAN drift from old to new as Diff finds it
+// and as the naive version (diff_test.go) does.
+func DiffVLANsBoth(old, new *Model) (got, naive []PortVLANDrift) {
+	var g, n Drift
+	g.diffVLANs(old, new)
+	naiveDiffVLANs(&n, old, new)
+	return g.PortVLANs, n.PortVLANs
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	gocmp "github.com/google/go-cmp/cmp"
+
 	"github.com/bondaudit/bondaudit/collect"
 	"github.com/bondaudit/bondaudit/collect/demo"
 	"github.com/bondaudit/bondaudit/internal/sitegen"
@@ -240,4 +242,52 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return fmt.Sprintf("%d lines vs %d", len(al), len(bl))
+}
+
+// Diff's port VLAN drift against the naive version on a generated site
+// and a copy whose VLANs changed on some ports (host ports and LAGs:
+// PVIDs, tagged and untagged sets), both ways, and on the site against
+// itself (nothing).
+func TestDiffVLANsGenerated(t *testing.T) {
+	o := sitegen.Options{Hosts: 150, Switches: 6, Seed: 9, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.3}
+	build := func(site *collect.Site) *topology.Model {
+		m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	a := build(loadGenerated(t, o))
+	site := loadGenerated(t, o)
+	changed := 0
+	for si, s := range site.Switches {
+		for pi := range s.Ports {
+			p := &s.Ports[pi]
+			switch (si*31 + pi) % 7 {
+			case 0:
+				p.PVID += 3
+			case 1:
+				p.Tagged = append(p.Tagged, 999)
+			case 2:
+				p.Untagged = nil
+			default:
+				continue
+			}
+			changed++
+		}
+	}
+	b := build(site)
+	for _, c := range []struct {
+		name     string
+		old, new *topology.Model
+		drift    bool
+	}{{"itself", a, a, false}, {"VLANs changed", a, b, true}, {"VLANs changed, backwards", b, a, true}} {
+		got, naive := topology.DiffVLANsBoth(c.old, c.new)
+		if d := gocmp.Diff(naive, got); d != "" {
+			t.Errorf("%s: Diff's port VLANs differ from the naive version's (-naive +new):\n%s", c.name, d)
+		}
+		if c.drift != (len(got) > 0) {
+			t.Errorf("%s: %d drifted ports (%d ports changed)", c.name, len(got), changed)
+		}
+	}
 }
