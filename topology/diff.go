@@ -327,6 +327,27 @@ var bondFields = []struct {
 	{"bridge", func(b *Bond) string { return b.Bridge }},
 }
 
+// sameBond reports whether two bonds have identical settings (every
+// field bondFields reads, as stored) and slaves (names, in order): then
+// diffBonds has nothing to say of them. Settings that differ as stored
+// but not as bondFields compares them ("none" and "" validation, ARP
+// targets in another order) are left to the field comparison.
+func sameBond(a, b *Bond) bool {
+	if a.Mode != b.Mode || a.Kind != b.Kind || a.MIIMon != b.MIIMon || a.UpDelay != b.UpDelay ||
+		a.DownDelay != b.DownDelay || a.ARPInterval != b.ARPInterval || !slices.Equal(a.ARPTargets, b.ARPTargets) ||
+		a.ARPValidate != b.ARPValidate || a.LACPRate != b.LACPRate || a.AdSelect != b.AdSelect ||
+		a.XmitHashPolicy != b.XmitHashPolicy || a.MinLinks != b.MinLinks || a.Primary != b.Primary ||
+		a.Bridge != b.Bridge || len(a.Slaves) != len(b.Slaves) {
+		return false
+	}
+	for i := range a.Slaves {
+		if a.Slaves[i].Name != b.Slaves[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
 func (d *Drift) diffBonds(old, new *Model) {
 	for _, nh := range new.Hosts {
 		oh := old.Host(nh.Name)
@@ -338,6 +359,9 @@ func (d *Drift) diffBonds(old, new *Model) {
 				d.BondsAdded = append(d.BondsAdded, BondRef{nh.Name, nb.Name, nb.Mode, slaveNames(nb)})
 			},
 			func(o, nb *Bond) {
+				if sameBond(o, nb) {
+					return // (most bonds: nothing formatted, nothing allocated)
+				}
 				bd := BondDrift{Host: nh.Name, Bond: nb.Name, Mode: nb.Mode, Changes: []FieldChange{}}
 				for _, f := range bondFields {
 					if ov, nv := f.get(o), f.get(nb); ov != nv {

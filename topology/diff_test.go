@@ -375,3 +375,51 @@ func TestMatchByScan(t *testing.T) {
 		}
 	}
 }
+
+// sameBond says "same" only when bondFields and the slave names find no
+// change: a bond changed in any one field bondFields compares is not the
+// same (each field of bondFields needs a case here).
+func TestSameBondCoversBondFields(t *testing.T) {
+	base := Bond{Name: "bond0", Mode: Mode8023AD, MIIMon: 100, ARPTargets: []string{"10.0.0.1"}, LACPRate: "fast",
+		XmitHashPolicy: "layer3+4", Slaves: []Slave{{Name: "eth0"}, {Name: "eth1"}}}
+	change := map[string]func(b *Bond){
+		"mode":             func(b *Bond) { b.Mode = ModeActiveBackup },
+		"kind":             func(b *Bond) { b.Kind = BondKindTeam },
+		"miimon":           func(b *Bond) { b.MIIMon = 200 },
+		"updelay":          func(b *Bond) { b.UpDelay = 5 },
+		"downdelay":        func(b *Bond) { b.DownDelay = 5 },
+		"arp_interval":     func(b *Bond) { b.ARPInterval = 1000 },
+		"arp_ip_target":    func(b *Bond) { b.ARPTargets = []string{"10.0.0.2"} },
+		"arp_validate":     func(b *Bond) { b.ARPValidate = "all" },
+		"lacp_rate":        func(b *Bond) { b.LACPRate = "slow" },
+		"ad_select":        func(b *Bond) { b.AdSelect = "bandwidth" },
+		"xmit_hash_policy": func(b *Bond) { b.XmitHashPolicy = "layer2" },
+		"min_links":        func(b *Bond) { b.MinLinks = 1 },
+		"primary":          func(b *Bond) { b.Primary = "eth1" },
+		"bridge":           func(b *Bond) { b.Bridge = "br0" },
+	}
+	for _, f := range bondFields {
+		mut, ok := change[f.name]
+		if !ok {
+			t.Errorf("bondFields has %q: add its case here (and to sameBond)", f.name)
+			continue
+		}
+		b := base
+		b.ARPTargets = slices.Clone(base.ARPTargets)
+		mut(&b)
+		if f.get(&base) == f.get(&b) {
+			t.Errorf("%s: the case does not change the field", f.name)
+		}
+		if sameBond(&base, &b) {
+			t.Errorf("%s changed, sameBond says the bonds are the same", f.name)
+		}
+	}
+	b := base
+	b.Slaves = []Slave{{Name: "eth0"}, {Name: "eth2"}}
+	if sameBond(&base, &b) {
+		t.Error("a slave renamed: sameBond says the bonds are the same")
+	}
+	if !sameBond(&base, &base) {
+		t.Error("a bond is not the same as itself")
+	}
+}
