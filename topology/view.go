@@ -1,11 +1,8 @@
 package topology
 
 import (
-	"fmt"
 	"io"
 	"slices"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/bondaudit/bondaudit/topology/escape"
 )
@@ -94,12 +91,16 @@ type ViewUplink struct {
 
 // NewView renders the Model as the topology view.
 func NewView(m *Model) *View {
-	v := &View{Schema: ViewSchema, Hosts: []ViewHost{}, Switches: []ViewSwitch{}, Links: []ViewLink{}, Problems: m.Problems}
+	v := &View{Schema: ViewSchema, Hosts: make([]ViewHost, 0, len(m.Hosts)), Switches: make([]ViewSwitch, 0, len(m.Switches)),
+		Links: make([]ViewLink, 0, len(m.Links)), Problems: m.Problems}
 	for _, h := range m.Hosts {
 		vh := ViewHost{Name: h.Name}
+		if len(h.facts) > 0 {
+			vh.Bonds = make([]ViewBond, 0, len(h.facts))
+		}
 		for _, bf := range h.facts {
 			b := bf.Bond
-			vb := ViewBond{Name: b.Name, Mode: b.Mode, Bridge: b.Bridge, Slaves: []ViewSlave{}}
+			vb := ViewBond{Name: b.Name, Mode: b.Mode, Bridge: b.Bridge, Slaves: make([]ViewSlave, 0, len(bf.Slaves))}
 			for _, sf := range bf.Slaves {
 				vs := ViewSlave{NIC: sf.Slave.Name, MAC: string(sf.PermMAC)}
 				if l := sf.Link; l != nil {
@@ -158,62 +159,4 @@ func nonNil(s []string) []string {
 // WriteJSON writes the view as indented JSON.
 func (v *View) WriteJSON(w io.Writer) error {
 	return escape.JSON(w).Encode(v)
-}
-
-// WriteText writes the view for a person: hosts with each slave's switch
-// port, switches with their LAGs, domains, and switch-to-switch links. Every
-// name is shown through escape.Text: it comes from the hosts and the wire.
-func (v *View) WriteText(w io.Writer) error {
-	t := escape.Text
-	ts := func(ss []string, sep string) string { return strings.Join(escape.Texts(ss), sep) }
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "HOST\tBOND\tMODE\tNIC\tSWITCH\tPORT\tEVIDENCE\n")
-	ev := map[[2]string]string{}
-	for _, l := range v.Links {
-		ev[[2]string{l.Host, l.NIC}] = ts(EvidenceStrings(l.Evidence), ",")
-	}
-	for _, h := range v.Hosts {
-		for _, b := range h.Bonds {
-			for _, s := range b.Slaves {
-				sw, port := t(s.Switch), t(s.Port)
-				if s.Switch == "" {
-					sw, port = "?", "(unmapped)"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t(h.Name), t(b.Name), t(string(b.Mode)), t(s.NIC), sw, port, ev[[2]string{h.Name, s.NIC}])
-			}
-		}
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "SWITCH\tVENDOR\tDOMAIN\tLAG\tKIND\tMEMBERS\n")
-	for _, s := range v.Switches {
-		if s.Error != "" {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t(not read: %s)\t\t\n", t(s.Name), t(s.Vendor), t(s.Domain), t(s.Error))
-			continue
-		}
-		if len(s.LAGs) == 0 {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t-\t\t\n", t(s.Name), t(s.Vendor), t(s.Domain))
-		}
-		for _, l := range s.LAGs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t(s.Name), t(s.Vendor), t(s.Domain), t(l.Name), t(string(l.Kind)), ts(l.Members, " "))
-		}
-	}
-	tw.Flush()
-	for _, d := range v.Domains {
-		fmt.Fprintf(w, "\ndomain %s (%s): %s\n", t(d.Name), t(d.Kind), ts(d.Switches, ", "))
-		for _, e := range d.Evidence {
-			fmt.Fprintf(w, "  because %s\n", t(e))
-		}
-	}
-	if len(v.Uplinks) > 0 {
-		fmt.Fprintf(w, "\nswitch-to-switch links:\n")
-		for _, u := range v.Uplinks {
-			fmt.Fprintf(w, "  %s %s ↔ %s %s\n", t(u.A), t(u.APort), t(u.B), t(u.BPort))
-		}
-	}
-	for _, c := range v.Conflicts {
-		fmt.Fprintf(w, "\nconflict: host %s %s: %s\n", t(c.Host), t(c.NIC), ts(c.Claims, " vs "))
-	}
-	return nil
 }
