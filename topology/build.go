@@ -590,15 +590,41 @@ func (b *builder) indexHosts() {
 		nic string
 	}
 	var nicsAt []macNIC // (MAC, NIC) pairs of the host in nicByMAC
+	// The adds to nicByMAC and hostByMAC wait in batches, in order, so
+	// each batch's slots are read together first (joinTable.warm).
+	const batch = 256
+	var (
+		nicKeys, hostKeys []uint64
+		nicVals           []hostNIC
+		hostVals          []uint64
+	)
+	flush := func() {
+		b.nicByMAC.t.warm(nicKeys)
+		for i, k := range nicKeys {
+			b.nicByMAC.add(k, nicVals[i])
+		}
+		b.hostByMAC.warm(hostKeys)
+		for i, k := range hostKeys {
+			b.hostByMAC.add(k, hostVals[i])
+		}
+		nicKeys, nicVals, hostKeys, hostVals = nicKeys[:0], nicVals[:0], hostKeys[:0], hostVals[:0]
+	}
+	addNIC := func(k uint64, v hostNIC) {
+		nicKeys, nicVals = append(nicKeys, k), append(nicVals, v)
+	}
 	addHostMAC := func(k uint64, ok bool, h *HostNode) {
 		if !ok || k == 0 || slices.Contains(owned, k) {
 			return
 		}
 		owned = append(owned, k)
 		// (a host adds a MAC once: a second add is another host's)
-		b.hostByMAC.add(k, uint64(h.ID))
+		hostKeys, hostVals = append(hostKeys, k), append(hostVals, uint64(h.ID))
 	}
+	defer flush()
 	for _, h := range b.m.Hosts {
+		if len(nicKeys) >= batch || len(hostKeys) >= batch {
+			flush()
+		}
 		owned, nicsAt = owned[:0], nicsAt[:0]
 		for _, n := range []string{strings.ToLower(h.Name), shortName(h.Name)} {
 			if _, ok := b.hostByName[n]; !ok && n != "" {
@@ -614,7 +640,7 @@ func (b *builder) indexHosts() {
 				key, kok = cur, cok // a standalone NIC keeps its own address
 			}
 			if kok && key != 0 {
-				b.nicByMAC.add(key, hostNIC{h, nic.Name})
+				addNIC(key, hostNIC{h, nic.Name})
 				nicsAt = append(nicsAt, macNIC{key, nic.Name})
 			}
 			addHostMAC(perm, pok, h)
@@ -630,7 +656,7 @@ func (b *builder) indexHosts() {
 				sl := &bond.Slaves[si]
 				perm, pok := macKey(sl.PermMAC)
 				if pok && perm != 0 && !slices.Contains(nicsAt, macNIC{perm, sl.Name}) {
-					b.nicByMAC.add(perm, hostNIC{h, sl.Name})
+					addNIC(perm, hostNIC{h, sl.Name})
 					nicsAt = append(nicsAt, macNIC{perm, sl.Name})
 				}
 				addHostMAC(perm, pok, h)

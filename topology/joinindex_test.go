@@ -20,6 +20,7 @@ func TestJoinIndexesGeneratedSites(t *testing.T) {
 	for _, o := range []sitegen.Options{
 		{Hosts: 80, Switches: 6, Seed: 3, MinSlaves: 2, MaxSlaves: 8, FaultRate: 0.4},
 		{Hosts: 60, Switches: 4, Seed: 11, FaultRate: 0.9},
+		{Hosts: 150, Switches: 6, Seed: 5, MaxSlaves: 8}, // Build adds its host MACs in batches: several here
 	} {
 		site := loadGenerated(t, o)
 		checkJoin(t, site.Hosts, site.Switches)
