@@ -484,10 +484,26 @@ func (d *Drift) diffVLANs(old, new *Model) {
 			}
 		}
 	}
+	// Only a switch whose ports' VLANs differ between the Models can have
+	// a drifted port: a switch in both with the same ports (names in the
+	// same order, the same PVIDs, tagged and untagged VLANs) finds every
+	// port the same in both. Most switches of a site are unchanged.
+	differs := make(map[string]bool)
+	for _, os := range old.Switches {
+		if ns := new.Switch(os.Name); ns != nil && !sameVLANPorts(os.Ports, ns.Ports) {
+			differs[os.Name] = true
+		}
+	}
+	if len(differs) == 0 {
+		return
+	}
 	at := make(map[portKey]int, len(old.Links)+len(new.Links))
 	var targets []target
 	for _, m := range models {
 		for _, l := range m.Links {
+			if !differs[l.Switch] {
+				continue
+			}
 			eachPort(l, func(norm, port string) {
 				if _, ok := at[portKey{l.Switch, norm}]; !ok {
 					at[portKey{l.Switch, norm}] = len(targets)
@@ -535,6 +551,21 @@ func (d *Drift) diffVLANs(old, new *Model) {
 	slices.SortFunc(d.PortVLANs, func(a, b PortVLANDrift) int {
 		return cmp.Or(CompareNames(a.Switch, b.Switch), CompareNames(a.Port, b.Port))
 	})
+}
+
+// sameVLANPorts is true when a and b are the same ports in the same order
+// with the same VLANs (diffVLANs' test of an unchanged switch).
+func sameVLANPorts(a, b []Port) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		p, q := &a[i], &b[i]
+		if p.Name != q.Name || p.PVID != q.PVID || !slices.Equal(p.Tagged, q.Tagged) || !slices.Equal(p.Untagged, q.Untagged) {
+			return false
+		}
+	}
+	return true
 }
 
 func intSetDiff(a, b []int) (added, removed []int) {

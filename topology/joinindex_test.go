@@ -278,11 +278,17 @@ func TestDiffVLANsGenerated(t *testing.T) {
 		}
 	}
 	b := build(site)
+	// one switch changed, the others not (Diff skips unchanged switches)
+	one := loadGenerated(t, o)
+	one.Switches[1].Ports[2].PVID += 5
+	one.Switches[1].Ports[5].Tagged = append(one.Switches[1].Ports[5].Tagged, 4000)
+	c1 := build(one)
 	for _, c := range []struct {
 		name     string
 		old, new *topology.Model
 		drift    bool
-	}{{"itself", a, a, false}, {"VLANs changed", a, b, true}, {"VLANs changed, backwards", b, a, true}} {
+	}{{"itself", a, a, false}, {"VLANs changed", a, b, true}, {"VLANs changed, backwards", b, a, true},
+		{"one switch changed", a, c1, true}, {"one switch changed, against all changed", c1, b, true}} {
 		got, naive := topology.DiffVLANsBoth(c.old, c.new)
 		if d := gocmp.Diff(naive, got); d != "" {
 			t.Errorf("%s: Diff's port VLANs differ from the naive version's (-naive +new):\n%s", c.name, d)

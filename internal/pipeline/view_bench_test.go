@@ -3,7 +3,9 @@ package pipeline
 import (
 	"io"
 	"testing"
+	"time"
 
+	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -33,4 +35,47 @@ func BenchmarkTopologyView(b *testing.B) {
 			reportCPU(b, cpu)
 		})
 	}
+}
+
+// BenchmarkDiff measures bondaudit diff's own share on two sides built
+// outside the timer (the site read twice, each side joined and judged, NEW
+// with OLD's inventory as its previous run): the drift and the findings'
+// delta (report.NewDiff), and the JSON written.
+func BenchmarkDiff(b *testing.B) {
+	side := func(name string, prev *topology.Inventory) *report.DiffSide {
+		site := benchModelSite(b)
+		m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{Previous: prev})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := &Result{Name: name, Site: site, Model: m}
+		r.Judge(nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		return &report.DiffSide{Name: name, Model: m, Findings: r.Findings, Problems: r.Problems()}
+	}
+	old := side("old", nil)
+	inv := old.Model.Inventory()
+	inv.Source = "old"
+	new := side("new", inv)
+	now := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	b.Run("NewDiff", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			report.NewDiff(old, new, now)
+		}
+		reportCPU(b, cpu)
+	})
+	b.Run("JSON", func(b *testing.B) {
+		write, err := report.Diffs.Writer("json", report.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := report.NewDiff(old, new, now)
+		cpu := cpuTime()
+		for b.Loop() {
+			if err := write(io.Discard, d); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportCPU(b, cpu)
+	})
 }
