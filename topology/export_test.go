@@ -321,3 +321,13 @@ func DiffVLANsBoth(old, new *Model) (got, naive []PortVLANDrift) {
 	naiveDiffVLANs(&n, old, new)
 	return g.PortVLANs, n.PortVLANs
 }
+
+// DiffLAGsBoth is the LAG drift from old to new as Diff finds it, and
+// with its skip of unchanged switches off.
+func DiffLAGsBoth(old, new *Model) (got, slow Drift) {
+	got.diffLAGs(old, new)
+	lagFastPath = false
+	defer func() { lagFastPath = true }()
+	slow.diffLAGs(old, new)
+	return got, slow
+}

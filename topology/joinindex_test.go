@@ -298,3 +298,51 @@ func TestDiffVLANsGenerated(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffLAGsSkipsOnlyUnchanged: Diff's LAG drift with its skip of
+// unchanged switches equals the drift without it, on generated sites with
+// LAGs added, removed, renamed and changed on some switches, and on LAG
+// names that are one once normalised (where the skip must not apply).
+func TestDiffLAGsSkipsOnlyUnchanged(t *testing.T) {
+	o := sitegen.Options{Hosts: 120, Switches: 6, Seed: 4, FaultRate: 0.3}
+	build := func(site *collect.Site) *topology.Model {
+		m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	a := build(loadGenerated(t, o))
+	site := loadGenerated(t, o)
+	s1, s3, s5 := site.Switches[1], site.Switches[3], site.Switches[5]
+	s1.LAGs[1].Kind = topology.LAGStatic
+	s5.LAGs[0].Members = append(s5.LAGs[0].Members, "Ethernet99") // only members change here
+	s3.LAGs = append(s3.LAGs[:2], s3.LAGs[3:]...)
+	s3.LAGs = append(s3.LAGs, topology.LAG{Name: "Port-Channel900", Kind: topology.LAGLACP, Members: []string{"Ethernet48"}})
+	b := build(site)
+	dup := loadGenerated(t, o)
+	for _, s := range dup.Switches {
+		if len(s.LAGs) > 0 {
+			l := s.LAGs[0]
+			l.Name = strings.ToLower(l.Name)
+			l.Members = []string{"Ethernet77"}
+			s.LAGs = append(s.LAGs, l) // same name as LAGs[0] once normalised
+		}
+	}
+	d := build(dup)
+	for _, c := range []struct {
+		name     string
+		old, new *topology.Model
+		drift    bool
+	}{{"itself", a, a, false}, {"three switches changed", a, b, true}, {"backwards", b, a, true},
+		{"duplicate names, itself", d, d, true}, {"duplicate names against none", a, d, true}} {
+		got, slow := topology.DiffLAGsBoth(c.old, c.new)
+		if diff := gocmp.Diff(slow, got); diff != "" {
+			t.Errorf("%s: LAG drift differs without the skip (-slow +got):\n%s", c.name, diff)
+		}
+		n := len(got.LAGsAdded) + len(got.LAGsRemoved) + len(got.LAGsChanged)
+		if c.drift != (n > 0) {
+			t.Errorf("%s: %d LAG changes", c.name, n)
+		}
+	}
+}
