@@ -269,15 +269,11 @@ func writeDiffMarkdown(w io.Writer, r *Diff) error {
 	return ew.err
 }
 
+// writeDiffJSON writes the diff as one JSON object (DiffSchema), its
+// findings lists streamed element by element as the audit's JSON report
+// streams its own (jsonObject): a diff of two 100k-host sites lists every
+// finding of both, and is never held whole.
 func writeDiffJSON(w io.Writer, r *Diff) error {
-	type findings struct {
-		New       []FindingJSON `json:"new"`
-		Resolved  []FindingJSON `json:"resolved"`
-		Unchanged []FindingJSON `json:"unchanged"`
-		// Gone: findings of OLD about a host or switch NEW no longer has
-		// (changes.hosts_removed, changes.switches_removed); not resolved.
-		Gone []FindingJSON `json:"gone"`
-	}
 	type summary struct {
 		Changes   int            `json:"changes"`
 		New       map[string]int `json:"new"`
@@ -293,27 +289,29 @@ func writeDiffJSON(w io.Writer, r *Diff) error {
 	side := func(s *DiffSide) site {
 		return site{Site: s.Name, Summary: siteCounts(s), Problems: slices.Sorted(slices.Values(s.Problems))}
 	}
-	out := struct {
-		Schema    string          `json:"schema"`
-		Generated string          `json:"generated"`
-		Old       site            `json:"old"`
-		New       site            `json:"new"`
-		Summary   summary         `json:"summary"`
-		Changes   *topology.Drift `json:"changes"`
-		Findings  findings        `json:"findings"`
-	}{
-		Schema: DiffSchema, Generated: r.Generated.UTC().Format(time.RFC3339),
-		Old: side(r.Old), New: side(r.New),
-		Summary: summary{Changes: r.Drift.Count(), New: map[string]int{"error": 0, "warning": 0, "info": 0},
-			Resolved: len(r.Delta.Resolved), Unchanged: len(r.Delta.Unchanged), Gone: len(r.Delta.Gone)},
-		Changes: r.Drift,
-		Findings: findings{findingsJSON(r.Delta.New, active), findingsJSON(r.Delta.Resolved, active),
-			findingsJSON(r.Delta.Unchanged, active), findingsJSON(r.Delta.Gone, active)},
-	}
+	sum := summary{Changes: r.Drift.Count(), New: map[string]int{"error": 0, "warning": 0, "info": 0},
+		Resolved: len(r.Delta.Resolved), Unchanged: len(r.Delta.Unchanged), Gone: len(r.Delta.Gone)}
 	for _, f := range r.Delta.New {
-		out.Summary.New[f.Severity.String()]++
+		sum.New[f.Severity.String()]++
 	}
-	return escape.JSON(w).Encode(out)
+	list := func(key string, fs []rules.Finding) jsonList {
+		return jsonList{key: key, n: len(fs), elem: func(b []byte, i int) []byte {
+			f := active(fs[i])
+			return f.appendJSON(b, 6)
+		}}
+	}
+	o := newJSONObject(w)
+	o.field("schema", DiffSchema)
+	o.field("generated", r.Generated.UTC().Format(time.RFC3339))
+	o.field("old", side(r.Old))
+	o.field("new", side(r.New))
+	o.field("summary", sum)
+	o.field("changes", r.Drift)
+	// Gone: findings of OLD about a host or switch NEW no longer has
+	// (changes.hosts_removed, changes.switches_removed); not resolved.
+	o.listsField("findings", list("new", r.Delta.New), list("resolved", r.Delta.Resolved),
+		list("unchanged", r.Delta.Unchanged), list("gone", r.Delta.Gone))
+	return o.close()
 }
 
 // refDetail describes a bond or LAG that came or went: its mode or kind,

@@ -79,20 +79,51 @@ func (o *jsonObject) field(key string, v any) {
 // chunks in flight: elem must only read what it encodes.
 func (o *jsonObject) appendList(key string, n int, elem func(b []byte, i int) []byte) {
 	o.key(key)
+	o.list("    ", n, elem)
+}
+
+// list writes [ elem(0), … elem(n-1) ] ([] when n is 0), each element on
+// its own line after prefix (the list's own indentation plus two),
+// encoded in chunks side by side when the list is long (appendList).
+func (o *jsonObject) list(prefix string, n int, elem func(b []byte, i int) []byte) {
 	if n == 0 {
 		o.raw("[]")
 		return
 	}
 	o.raw("[\n")
 	if workers := runtime.GOMAXPROCS(0); n >= 2*listChunk && workers > 1 {
-		o.appendChunks(n, workers, elem)
+		o.appendChunks(n, workers, prefix, elem)
 	} else {
 		for i := 0; i < n && o.err == nil; i++ {
-			o.app = appendElem(o.app[:0], i, elem)
+			o.app = appendElem(o.app[:0], i, prefix, elem)
 			_, o.err = o.w.Write(o.app)
 		}
 	}
-	o.raw("\n  ]")
+	o.raw("\n" + prefix[:len(prefix)-2] + "]")
+}
+
+// jsonList is one list of an object of lists (listsField): its key, its
+// length and its elements, each appended as appendList's elem appends
+// (indented at 6: the lists are one level down).
+type jsonList struct {
+	key  string
+	n    int
+	elem func(b []byte, i int) []byte
+}
+
+// listsField writes "key": { "list": [ … ], … }: an object whose fields
+// are lists, each written as appendList writes one (in chunks when long).
+func (o *jsonObject) listsField(key string, lists ...jsonList) {
+	o.key(key)
+	o.raw("{\n")
+	for j, l := range lists {
+		if j > 0 {
+			o.raw(",\n")
+		}
+		o.raw(`    "` + l.key + `": `)
+		o.list("      ", l.n, l.elem)
+	}
+	o.raw("\n  }")
 }
 
 // listChunk is how many elements one goroutine encodes at a time (a
@@ -101,12 +132,12 @@ func (o *jsonObject) appendList(key string, n int, elem func(b []byte, i int) []
 var listChunk = 512
 
 // appendElem appends element i as it stands in its list: after a comma
-// and newline unless it is the first, indented at 4.
-func appendElem(b []byte, i int, elem func(b []byte, i int) []byte) []byte {
+// and newline unless it is the first, after prefix.
+func appendElem(b []byte, i int, prefix string, elem func(b []byte, i int) []byte) []byte {
 	if i > 0 {
 		b = append(b, ",\n"...)
 	}
-	b = append(b, "    "...)
+	b = append(b, prefix...)
 	return elem(b, i)
 }
 
@@ -114,7 +145,7 @@ func appendElem(b []byte, i int, elem func(b []byte, i int) []byte) []byte {
 // c*listChunk …) is encoded by one of workers goroutines into its own
 // buffer and written when the chunks before it are; at most 2*workers
 // chunks are encoded ahead of the writer, so memory stays a few chunks.
-func (o *jsonObject) appendChunks(n, workers int, elem func(b []byte, i int) []byte) {
+func (o *jsonObject) appendChunks(n, workers int, prefix string, elem func(b []byte, i int) []byte) {
 	chunks := (n + listChunk - 1) / listChunk
 	ahead := 2 * workers
 	done := make([]chan []byte, chunks)
@@ -148,7 +179,7 @@ func (o *jsonObject) appendChunks(n, workers int, elem func(b []byte, i int) []b
 				}
 				b = b[:0]
 				for i := c * listChunk; i < min(n, (c+1)*listChunk); i++ {
-					b = appendElem(b, i, elem)
+					b = appendElem(b, i, prefix, elem)
 				}
 				done[c] <- b
 			}
