@@ -160,4 +160,3 @@ func FuzzDiffJSONStreamed(f *testing.F) {
 		checkDiffStreamed(t, "fuzzed", d)
 	})
 }
-
