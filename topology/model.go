@@ -51,9 +51,12 @@ type Model struct {
 	hosts    map[string]*HostNode
 	switches map[string]*SwitchNode
 
-	// graph is built on first use (Graph): only the diagram walks it.
+	// graph is built on first use (Graph); adj, the graph's neighbours
+	// in a compact form, on first use of Neighbours.
 	graphOnce sync.Once
 	graph     *multi.UndirectedGraph
+	adjOnce   sync.Once
+	adj       []adjPair
 }
 
 type nicKey struct{ host, nic string }

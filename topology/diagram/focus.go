@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/graph"
-
 	"github.com/bondaudit/bondaudit/topology"
 )
 
@@ -44,14 +42,11 @@ func newGraphIndex(m *topology.Model) graphIndex {
 	return gi
 }
 
-// neighbours returns the IDs of the nodes one line away from id, sorted.
+// neighbours returns the IDs of the nodes one line away from id in the
+// Model's graph, sorted (Model.Neighbours: from the links, without
+// building the gonum graph).
 func neighbours(m *topology.Model, id int64) []int64 {
-	var out []int64
-	for _, n := range graph.NodesOf(m.Graph().From(id)) {
-		out = append(out, n.ID())
-	}
-	slices.Sort(out)
-	return out
+	return m.Neighbours(id)
 }
 
 // selectNodes applies Options.Focus, Depth and MaxNodes.
@@ -385,63 +380,13 @@ func checkSize(m *topology.Model, sel *selection, o Options) error {
 		ErrTooBig, len(sel.hosts), len(sel.switches), limit, focusExamples(m))
 }
 
-// switchDegrees counts, for each of m.Switches, the nodes one line away
-// in m.Graph() (len(neighbours)): the distinct hosts linked to it and the
-// distinct switches an uplink joins it to (itself, once, for an uplink
-// from a switch to itself). It counts from the links rather than building
-// the graph: a site too big to draw is where focusExamples is asked, and
-// there the graph would cost more than the page (235 MB at 100,000 hosts).
-func switchDegrees(m *topology.Model) []int {
-	at := make(map[string]int, len(m.Switches))
-	for i, s := range m.Switches {
-		at[s.Name] = i
-	}
-	hostID := make(map[string]int64, len(m.Hosts))
-	for _, h := range m.Hosts {
-		hostID[h.Name] = h.ID
-	}
-	type pair struct {
-		sw   int
-		node int64
-	}
-	pairs := make([]pair, 0, len(m.Links)+2*len(m.Uplinks))
-	for _, l := range m.Links {
-		i, ok := at[l.Switch]
-		id, hok := hostID[l.Host]
-		if ok && hok {
-			pairs = append(pairs, pair{i, id})
-		}
-	}
-	for _, u := range m.Uplinks {
-		a, aok := at[u.A]
-		b, bok := at[u.B]
-		if aok && bok {
-			pairs = append(pairs, pair{a, m.Switches[b].ID}, pair{b, m.Switches[a].ID})
-		}
-	}
-	slices.SortFunc(pairs, func(x, y pair) int {
-		if c := cmp.Compare(x.sw, y.sw); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.node, y.node)
-	})
-	degree := make([]int, len(m.Switches))
-	for i, p := range pairs {
-		if i == 0 || p != pairs[i-1] {
-			degree[p.sw]++
-		}
-	}
-	return degree
-}
-
 // focusExamples names a focus worth trying: the switch with the most hosts
 // and one of its LAGs.
 func focusExamples(m *topology.Model) string {
 	var best *topology.SwitchNode
 	most := -1
-	degree := switchDegrees(m)
-	for i, s := range m.Switches {
-		if n := degree[i]; n > most {
+	for _, s := range m.Switches {
+		if n := m.Degree(s.ID); n > most {
 			best, most = s, n
 		}
 	}
