@@ -36,14 +36,35 @@ import (
 // by a note; it never fails the report.
 type HTML struct{}
 
-// Write implements Writer.
+// Write implements Writer. The page is written as it is made, through a
+// buffer, never held whole: when w fails midway, w holds part of a page
+// and the error says so (bondaudit's -o writes a temporary file and
+// renames it only once Write has succeeded, so a partial page never
+// replaces a whole one).
 func (HTML) Write(w io.Writer, r *Report) error {
-	var b bytes.Buffer
-	if err := htmlReportTemplate().Execute(&b, newHTMLPage(r)); err != nil {
-		return fmt.Errorf("html report: %w", err)
+	p := newHTMLPage(r)
+	h := newHTMLStream(w)
+	t := htmlReportTemplate()
+	// The shell (head, style, summary, diagram, script) is the template;
+	// the long sections between its parts are streamed (htmlstream.go).
+	tmpl := func(name string) {
+		if h.err == nil {
+			if err := t.ExecuteTemplate(h.w, name, p); err != nil {
+				h.err = fmt.Errorf("template %s: %w", name, err)
+			}
+		}
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	tmpl("head")
+	h.groups(p)
+	h.findings(p)
+	h.cards(p)
+	tmpl("diagram")
+	h.inputs(p)
+	tmpl("tail")
+	if err := h.flush(); err != nil {
+		return fmt.Errorf("html report (the page written is incomplete): %w", err)
+	}
+	return nil
 }
 
 type htmlPage struct {
@@ -402,9 +423,12 @@ var htmlReportTemplate = sync.OnceValue(func() *template.Template {
 	}).Parse(htmlReportSource))
 })
 
-// htmlReportSource is the page. Its CSS and script are constant: only the
-// HTML around them carries report data, escaped by html/template.
-const htmlReportSource = `<!DOCTYPE html>
+// htmlReportSource is the shell of the page, in three parts that Write
+// executes in order with the streamed sections between them: "head" (up
+// to the Problems heading), "diagram" (the diagram, up to the Inputs not
+// read heading) and "tail" (the script). Its CSS and script are constant:
+// only the HTML around them carries report data, escaped by html/template.
+const htmlReportSource = `{{define "head"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -521,100 +545,8 @@ ol.problem-findings { font-size: 0.9em; }
 </header>
 <main>
 <section id="problems-section">
-<h2>Problems</h2>
-{{- if .Groups}}
-<p class="note" id="problems-count">{{.NFindings}} findings in {{len .Groups}} problems, one per root cause: open a problem for its findings and evidence.</p>
-{{- range .Groups}}
-<details class="problem sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}">
-<summary><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code> <span class="subject">{{.Subject}}</span>: {{.Message}}{{with .More}} <span class="more">{{.}}</span>{{end}}</summary>
-<ol class="problem-findings">
-{{- range .Rows}}
-<li data-finding="{{.ID}}"><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code> {{.Where}}: {{.Message}} <a href="#{{.ID}}">row</a>
-{{- if .Fix}}<p class="fix">fix: {{.Fix}}</p>{{end}}
-{{- with .Evidence}}<ul class="evidence">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</li>
-{{- end}}
-</ol>
-</details>
-{{- end}}
-{{- else}}
-<p class="empty" id="no-problems">No problems.</p>
-{{- end}}
-</section>
-<section id="findings-section">
-<h2>Findings</h2>
-{{- if .Rows}}
-<form class="filters" id="filters" hidden>
-<label>severity<select id="filter-severity" name="severity"><option value="">all</option>{{range .Severities}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>rule<select id="filter-rule" name="rule"><option value="">all</option>{{range .Rules}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>host<select id="filter-host" name="host"><option value="">all</option>{{range .Hosts}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>switch<select id="filter-switch" name="switch"><option value="">all</option>{{range .Switches}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>text<input id="filter-q" name="q" type="search" placeholder="any text"></label>
-<button type="reset" id="filter-clear">clear</button>
-<span id="filter-count" aria-live="polite"></span>
-</form>
-<div class="table-wrap">
-<table id="findings">
-<thead><tr><th>severity</th><th>rule</th><th>host</th><th>bond</th><th>NIC</th><th>switch</th><th>port</th><th>message</th><th class="see">see</th></tr></thead>
-<tbody>
-{{- range .Rows}}
-<tr class="finding sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}" data-host="{{.Host}}" data-switch="{{.Switch}}" data-problem="{{.Problem}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Host}}</td><td>{{.Bond}}</td><td>{{.NIC}}</td><td>{{.Switch}}</td><td>{{.Port}}</td><td class="msg">{{.Message}}</td><td class="see"><a href="#{{.DetailID}}">details</a>{{with .Anchor}} · <a class="to-diagram" href="#{{.}}">diagram</a>{{end}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-</div>
-{{- else}}
-<p class="empty" id="no-findings">No findings.</p>
-{{- end}}
-</section>
-<section id="bonds">
-<h2>Bonds</h2>
-{{- if .Cards}}
-<div class="cards">
-{{- range .Cards}}
-<article class="card card-{{.Kind}}{{with .Worst}} sev-{{.}}{{else}} ok{{end}}" id="{{.ID}}">
-<header><h3>{{.Title}}</h3><span class="result">{{.Result}}{{with .Anchor}} · <a href="#{{.}}">diagram</a>{{end}}</span></header>
-{{- with .Facts}}
-<p class="facts">{{range $i, $f := .}}{{if $i}} · {{end}}{{$f}}{{end}}</p>
-{{- end}}
-{{- if eq .Kind "bond"}}
-{{- if .Legs}}
-<ul class="legs">
-{{- range .Legs}}
-<li><code>{{.NIC}}</code>{{if .Down}} <span class="down">{{.State}}</span>{{end}} → {{if .Mapped}}{{.Switch}} <code>{{.Port}}</code>{{with .LAG}} in {{.}}{{end}}{{with .MappedBy}} <span class="facts">({{.}})</span>{{end}}{{else}}<span class="unmapped">not mapped to a switch port</span>{{end}}</li>
-{{- end}}
-</ul>
-{{- else}}
-<p class="facts">no slaves</p>
-{{- end}}
-{{- end}}
-{{- if .Findings}}
-<ol class="card-findings">
-{{- range .Findings}}
-<li class="card-finding sev-{{.Sev}}" id="{{.DetailID}}"><p><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code>{{with .Where}} — {{.}}{{end}} <a href="#{{.ID}}">↑</a></p>
-<p>{{.Message}}</p>
-{{- with .Fix}}
-<p class="fix"><strong>Fix:</strong> {{.}}</p>
-{{- end}}
-{{- with .Evidence}}
-<ul class="evidence">
-{{- range .}}
-<li><code>{{.}}</code></li>
-{{- end}}
-</ul>
-{{- end}}
-</li>
-{{- end}}
-</ol>
-{{- end}}
-</article>
-{{- end}}
-</div>
-{{- else}}
-<p class="empty">No bonds.</p>
-{{- end}}
-</section>
-<section id="diagram-section">
-<h2>Diagram</h2>
+<h2>Problems</h2>{{end}}
+{{define "diagram"}}
 {{- if .SVG}}
 <figure class="diagram" id="diagram">
 {{.SVG}}
@@ -625,40 +557,8 @@ ol.problem-findings { font-size: 0.9em; }
 {{- end}}
 </section>
 <section id="problems">
-<h2>Inputs not read</h2>
-{{- if .Problems}}
-<p>These inputs could not be read in full; what they would show was not checked.</p>
-<ul>
-{{- range .Problems}}
-<li><code>{{.}}</code></li>
-{{- end}}
-</ul>
-{{- else}}
-<p>None: every input was read.</p>
-{{- end}}
-</section>
-<section id="suppressed-section">
-<h2>Suppressed (waived)</h2>
-{{- if .Waived}}
-<details class="suppressed" id="suppressed">
-<summary>{{len .Waived}} {{if eq (len .Waived) 1}}finding{{else}}findings{{end}} waived by the policy; they count again when the waiver expires</summary>
-<div class="table-wrap">
-<table id="suppressed-findings">
-<thead><tr><th>severity</th><th>rule</th><th>subject</th><th>message</th><th>reason</th><th>expires</th></tr></thead>
-<tbody>
-{{- range .Waived}}
-<tr class="waived sev-{{.Sev}}" id="s-{{.N}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Where}}</td><td>{{.Message}}</td><td>{{if .Reason}}{{.Reason}}{{else}}(none given){{end}}</td><td class="date">{{if .Expires}}{{.Expires}}{{else}}never{{end}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-</div>
-</details>
-{{- else}}
-<p id="suppressed">None.</p>
-{{- end}}
-</section>
-</main>
-<script>
+<h2>Inputs not read</h2>{{end}}
+{{define "tail"}}<script>
 (function () {
   "use strict";
   // Print the waived findings too: open the collapsed sections first.
@@ -748,4 +648,4 @@ ol.problem-findings { font-size: 0.9em; }
 </script>
 </body>
 </html>
-`
+{{end}}`
