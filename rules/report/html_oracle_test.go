@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/topology/diagram"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // htmlOracleBody is the page as one html/template, as HTML.Write executed
@@ -165,7 +167,7 @@ var htmlOracleTemplate = sync.OnceValue(func() *template.Template {
 // template.
 func htmlOracle(w io.Writer, r *Report) error {
 	var b bytes.Buffer
-	if err := htmlOracleTemplate().ExecuteTemplate(&b, "oracle", newHTMLPage(r)); err != nil {
+	if err := htmlOracleTemplate().ExecuteTemplate(&b, "oracle", oldHTMLPage(r)); err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	_, err := w.Write(b.Bytes())
@@ -333,4 +335,205 @@ func siteReport(t *testing.T, name string, fsys fs.FS) *Report {
 		problems = append(problems, p.String())
 	}
 	return &Report{Site: name, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Model: m, Findings: found, Problems: problems}
+}
+
+// The page's data as newHTMLPage made it before its allocations were cut:
+// the oracle renders oldHTMLPage's page with the old template, so the
+// tests compare the whole old path with the whole new one.
+
+func oldHTMLPage(r *Report) *htmlPage {
+	s := Summarize(r)
+	p := &htmlPage{
+		Site: escape.Text(r.Site), Summary: s,
+		Generated:  r.Generated.UTC().Format("2006-01-02 15:04 UTC"),
+		GeneratedZ: r.Generated.UTC().Format("2006-01-02T15:04:05Z07:00"),
+		Errors:     s.Findings[rules.Error], Warnings: s.Findings[rules.Warning], Infos: s.Findings[rules.Info],
+		Severities: []string{"error", "warning", "info"},
+		Problems:   escape.Texts(sortedProblems(r.Problems)),
+	}
+	var marks []diagram.Mark
+	fs, all := grouped(r.Findings)
+	primary := problemRules(all)
+	for _, f := range fs {
+		row := &htmlRow{Finding: oldTextFinding(f), raw: f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
+		if waived(f) {
+			p.Suppressed++
+			row.N = p.Suppressed
+			row.Where = escape.Text(strings.Join(nonEmpty(f.Host, where(f)), " "))
+			p.Waived = append(p.Waived, row)
+			continue
+		}
+		row.N = len(p.Rows) + 1
+		p.Rows = append(p.Rows, row)
+		marks = append(marks, markOf(f, primary))
+	}
+	byID := map[string]*htmlProblem{}
+	for _, q := range activeProblems(all) {
+		g := &htmlProblem{ID: q.ID, Sev: q.Severity.String(), Rule: escape.Text(q.Rule),
+			Subject: escape.Text(problemSubject(r.Model, q.Subject)), Message: escape.Text(q.Message()), More: more(len(q.Findings))}
+		byID[q.ID] = g
+		p.Groups = append(p.Groups, g)
+	}
+	for _, row := range p.Rows {
+		if g := byID[row.raw.Problem]; g != nil {
+			g.Rows = append(g.Rows, row)
+			p.NFindings++
+		}
+	}
+	for _, g := range p.Groups {
+		// The problem's own rule first, as rules.Group orders them.
+		slices.SortStableFunc(g.Rows, func(a, b *htmlRow) int { return b2i(a.Rule != g.Rule) - b2i(b.Rule != g.Rule) })
+	}
+	p.Rules, p.Hosts, p.Switches = distinct(p.Rows, func(f *htmlRow) string { return f.Rule }),
+		distinct(p.Rows, func(f *htmlRow) string { return f.Host }),
+		distinct(p.Rows, func(f *htmlRow) string { return f.Switch })
+
+	d := p.drawDiagram(r, marks)
+	if d != nil {
+		for i, row := range p.Rows {
+			row.Anchor = d.AnchorFor(marks[i])
+		}
+	}
+	p.Cards = oldHTMLCards(r.Model, r.Filter, p.Rows, d)
+	return p
+}
+
+func oldTextFinding(f rules.Finding) rules.Finding {
+	t := escape.Text
+	f.Rule, f.Host, f.Bond, f.NIC, f.Switch, f.Port = t(f.Rule), t(f.Host), t(f.Bond), t(f.NIC), t(f.Switch), t(f.Port)
+	f.Message, f.Fix, f.Reason, f.Expires = t(f.Message), t(f.Fix), t(f.Reason), t(f.Expires)
+	f.Evidence = escape.Texts(f.Evidence)
+	return f
+}
+
+func oldHTMLCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
+	var cards []*htmlCard
+	byID := map[string]*htmlCard{}
+	add := func(c *htmlCard) *htmlCard {
+		cards = append(cards, c)
+		byID[c.ID] = c
+		return c
+	}
+	anchor := func(mk diagram.Mark) string {
+		if d == nil {
+			return ""
+		}
+		return d.AnchorFor(mk)
+	}
+	if m != nil {
+		for _, h := range m.Hosts {
+			if !filter.Host(h.Name) {
+				continue
+			}
+			facts := h.BondFacts()
+			for i := range facts {
+				if !bondOnSwitch(facts[i], filter) {
+					continue
+				}
+				b := facts[i].Bond
+				add(&htmlCard{ID: oldBondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
+					Facts: escape.Texts(oldBondFacts(b)), Legs: oldBondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+			}
+		}
+	}
+	for _, row := range rows {
+		f := row.raw
+		id, kind, title := "", "", ""
+		mk := diagram.Mark{}
+		switch {
+		case f.Host != "" && f.Bond != "" && byID[oldBondCardID(f.Host, f.Bond)] != nil:
+			id = oldBondCardID(f.Host, f.Bond)
+		case f.Host != "":
+			id, kind, title = "host-"+oldIDPart(f.Host), "host", "host "+escape.Text(f.Host)
+			mk.Host = f.Host
+		case f.Switch != "":
+			id, kind, title = "switch-"+oldIDPart(f.Switch), "switch", "switch "+escape.Text(f.Switch)
+			mk.Switch = f.Switch
+		default:
+			id, kind, title = "site", "site", "site"
+		}
+		c := byID[id]
+		if c == nil {
+			c = add(&htmlCard{ID: id, Kind: kind, Title: title, Anchor: anchor(mk)})
+		}
+		c.Findings = append(c.Findings, row)
+		row.Card = c.ID
+	}
+	for _, c := range cards {
+		var fs []rules.Finding
+		for _, row := range c.Findings {
+			fs = append(fs, row.Finding)
+			if sevOrder(row.Sev) > sevOrder(c.Worst) {
+				c.Worst = row.Sev
+			}
+		}
+		c.Result = resultWord(fs)
+	}
+	slices.SortStableFunc(cards, func(a, b *htmlCard) int {
+		return sevOrder(b.Worst) - sevOrder(a.Worst)
+	})
+	return cards
+}
+
+func oldBondFacts(b *topology.Bond) []string {
+	var out []string
+	if b.Kind != "" && b.Kind != "bonding" {
+		out = append(out, b.Kind)
+	}
+	out = append(out, "mode "+orElse(b.Mode, "unknown"))
+	if b.MIIMon > 0 {
+		out = append(out, fmt.Sprintf("miimon %d ms", b.MIIMon))
+	}
+	if b.ARPInterval > 0 {
+		out = append(out, fmt.Sprintf("arp_interval %d ms", b.ARPInterval))
+	}
+	if b.LACPRate != "" {
+		out = append(out, "lacp_rate "+b.LACPRate)
+	}
+	if b.XmitHashPolicy != "" {
+		out = append(out, "hash "+b.XmitHashPolicy)
+	}
+	if b.MinLinks > 0 {
+		out = append(out, fmt.Sprintf("min_links %d", b.MinLinks))
+	}
+	return out
+}
+
+func oldBondLegs(bf *topology.BondFacts) []htmlLeg {
+	var legs []htmlLeg
+	for _, sf := range bf.Slaves {
+		// Down: not up (a state other than up, in any case), as the card shows it
+		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
+		if l := sf.Link; l != nil {
+			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
+			leg.MappedBy = strings.Join(escape.Texts(topology.EvidenceStrings(l.Evidence)), ", ")
+			if lag := sf.LAG; lag != nil {
+				leg.LAG = escape.Text(lag.Name)
+				if lag.Kind != "" {
+					leg.LAG += " (" + escape.Text(string(lag.Kind)) + ")"
+				}
+			}
+		}
+		legs = append(legs, leg)
+	}
+	return legs
+}
+
+func oldBondCardID(host, bond string) string {
+	return "bond-" + oldIDPart(host) + "__" + oldIDPart(bond)
+}
+
+// idPart keeps ASCII letters and digits and writes every other byte as _XX,
+// so that IDs made of names are valid, distinct and never contain "__".
+func oldIDPart(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "_%02x", c)
+	}
+	return b.String()
 }
