@@ -103,7 +103,7 @@ type htmlRow struct {
 	rules.Finding
 	// raw is the finding as the rules made it, for matching it to the
 	// Model and the diagram.
-	raw      rules.Finding
+	raw      *rules.Finding
 	N        int
 	Sev      string
 	Evidence []string
@@ -145,21 +145,26 @@ func newHTMLPage(r *Report) *htmlPage {
 		Severities: []string{"error", "warning", "info"},
 		Problems:   escape.Texts(sortedProblems(r.Problems)),
 	}
-	var marks []diagram.Mark
 	fs, all := grouped(r.Findings)
 	primary := problemRules(all)
-	for _, f := range fs {
-		row := &htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
-		if waived(f) {
+	// One slab for the rows (a 100k-host site has tens of thousands).
+	slab := make([]htmlRow, len(fs))
+	marks := make([]diagram.Mark, 0, len(fs))
+	p.Rows = make([]*htmlRow, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		row := &slab[i]
+		*row = htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: textEvidence(f.Evidence), Where: escape.Text(htmlWhere(f))}
+		if waived(*f) {
 			p.Suppressed++
 			row.N = p.Suppressed
-			row.Where = escape.Text(strings.Join(nonEmpty(f.Host, where(f)), " "))
+			row.Where = escape.Text(join2(f.Host, htmlWhere(f), " "))
 			p.Waived = append(p.Waived, row)
 			continue
 		}
 		row.N = len(p.Rows) + 1
 		p.Rows = append(p.Rows, row)
-		marks = append(marks, markOf(f, primary))
+		marks = append(marks, markOf(*f, primary))
 	}
 	byID := map[string]*htmlProblem{}
 	for _, q := range activeProblems(all) {
@@ -200,12 +205,52 @@ func b2i(b bool) int {
 }
 
 // textFinding is f as the page shows it: every string through escape.Text.
-func textFinding(f rules.Finding) rules.Finding {
+// Its Evidence is left out: the page shows htmlRow.Evidence.
+func textFinding(raw *rules.Finding) rules.Finding {
+	f := *raw
 	t := escape.Text
 	f.Rule, f.Host, f.Bond, f.NIC, f.Switch, f.Port = t(f.Rule), t(f.Host), t(f.Bond), t(f.NIC), t(f.Switch), t(f.Port)
 	f.Message, f.Fix, f.Reason, f.Expires = t(f.Message), t(f.Fix), t(f.Reason), t(f.Expires)
-	f.Evidence = escape.Texts(f.Evidence)
+	f.Evidence = nil
 	return f
+}
+
+// textEvidence is escape.Texts(dedupe(ev)), without dedupe's map for the
+// short lists findings have.
+func textEvidence(ev []string) []string {
+	if len(ev) == 0 {
+		return nil
+	}
+	if len(ev) > 16 {
+		return escape.Texts(dedupe(ev))
+	}
+	out := make([]string, 0, len(ev))
+next:
+	for i, s := range ev {
+		for _, seen := range ev[:i] {
+			if seen == s {
+				continue next
+			}
+		}
+		out = append(out, escape.Text(s))
+	}
+	return out
+}
+
+// htmlWhere is where(f), without its slices.
+func htmlWhere(f *rules.Finding) string {
+	return join2(join2(f.Bond, f.NIC, " "), join2(f.Switch, f.Port, " "), " → ")
+}
+
+// join2 joins the non-empty ones of a and b with sep.
+func join2(a, b, sep string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + sep + b
 }
 
 // markOf is f as the diagram marks it, with its problem's primary rule
@@ -217,7 +262,7 @@ func markOf(f rules.Finding, primary map[string]string) diagram.Mark {
 
 // distinct lists the non-empty values key takes, sorted, each once.
 func distinct(rows []*htmlRow, key func(*htmlRow) string) []string {
-	var out []string
+	out := make([]string, 0, len(rows))
 	for _, r := range rows {
 		if k := key(r); k != "" {
 			out = append(out, k)
@@ -275,7 +320,7 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 // Model order.
 func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
 	var cards []*htmlCard
-	byID := map[string]*htmlCard{}
+	byID := make(map[string]*htmlCard, len(rows))
 	add := func(c *htmlCard) *htmlCard {
 		cards = append(cards, c)
 		byID[c.ID] = c
@@ -298,8 +343,12 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 					continue
 				}
 				b := facts[i].Bond
+				bf := bondFacts(b)
+				for j := range bf {
+					bf[j] = escape.Text(bf[j])
+				}
 				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
-					Facts: escape.Texts(bondFacts(b)), Legs: bondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+					Facts: bf, Legs: bondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
 			}
 		}
 	}
@@ -307,9 +356,12 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 		f := row.raw
 		id, kind, title := "", "", ""
 		mk := diagram.Mark{}
+		var c *htmlCard
+		if f.Host != "" && f.Bond != "" {
+			c = byID[bondCardID(f.Host, f.Bond)]
+		}
 		switch {
-		case f.Host != "" && f.Bond != "" && byID[bondCardID(f.Host, f.Bond)] != nil:
-			id = bondCardID(f.Host, f.Bond)
+		case c != nil:
 		case f.Host != "":
 			id, kind, title = "host-"+idPart(f.Host), "host", "host "+escape.Text(f.Host)
 			mk.Host = f.Host
@@ -319,7 +371,9 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 		default:
 			id, kind, title = "site", "site", "site"
 		}
-		c := byID[id]
+		if c == nil {
+			c = byID[id]
+		}
 		if c == nil {
 			c = add(&htmlCard{ID: id, Kind: kind, Title: title, Anchor: anchor(mk)})
 		}
@@ -327,14 +381,13 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 		row.Card = c.ID
 	}
 	for _, c := range cards {
-		var fs []rules.Finding
+		worst := -1
 		for _, row := range c.Findings {
-			fs = append(fs, row.Finding)
-			if sevOrder(row.Sev) > sevOrder(c.Worst) {
-				c.Worst = row.Sev
+			if o := sevOrder(row.Sev); o > worst {
+				c.Worst, worst = row.Sev, o
 			}
 		}
-		c.Result = resultWord(fs)
+		c.Result = rowsResult(c.Findings)
 	}
 	slices.SortStableFunc(cards, func(a, b *htmlCard) int {
 		return sevOrder(b.Worst) - sevOrder(a.Worst)
@@ -354,17 +407,48 @@ func sevOrder(s string) int {
 	return int(v)
 }
 
+// rowsResult is resultWord of the rows' findings.
+func rowsResult(rows []*htmlRow) string {
+	if len(rows) == 0 {
+		return "ok"
+	}
+	var n [3]int
+	for _, r := range rows {
+		if s := r.Severity; s >= rules.Info && s <= rules.Error {
+			n[s-rules.Info]++
+		}
+	}
+	count := func(c int, one, many string) string {
+		if c == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(c) + " " + many
+	}
+	var parts [3]string
+	k := 0
+	if c := n[rules.Error-rules.Info]; c > 0 {
+		parts[k], k = count(c, "error", "errors"), k+1
+	}
+	if c := n[rules.Warning-rules.Info]; c > 0 {
+		parts[k], k = count(c, "warning", "warnings"), k+1
+	}
+	if c := n[0]; c > 0 {
+		parts[k], k = count(c, "info", "info"), k+1
+	}
+	return strings.Join(parts[:k], ", ")
+}
+
 func bondFacts(b *topology.Bond) []string {
-	var out []string
+	out := make([]string, 0, 7)
 	if b.Kind != "" && b.Kind != "bonding" {
 		out = append(out, b.Kind)
 	}
 	out = append(out, "mode "+orElse(b.Mode, "unknown"))
 	if b.MIIMon > 0 {
-		out = append(out, fmt.Sprintf("miimon %d ms", b.MIIMon))
+		out = append(out, "miimon "+strconv.Itoa(b.MIIMon)+" ms")
 	}
 	if b.ARPInterval > 0 {
-		out = append(out, fmt.Sprintf("arp_interval %d ms", b.ARPInterval))
+		out = append(out, "arp_interval "+strconv.Itoa(b.ARPInterval)+" ms")
 	}
 	if b.LACPRate != "" {
 		out = append(out, "lacp_rate "+b.LACPRate)
@@ -373,19 +457,22 @@ func bondFacts(b *topology.Bond) []string {
 		out = append(out, "hash "+b.XmitHashPolicy)
 	}
 	if b.MinLinks > 0 {
-		out = append(out, fmt.Sprintf("min_links %d", b.MinLinks))
+		out = append(out, "min_links "+strconv.Itoa(b.MinLinks))
 	}
 	return out
 }
 
 func bondLegs(bf *topology.BondFacts) []htmlLeg {
-	var legs []htmlLeg
+	if len(bf.Slaves) == 0 {
+		return nil
+	}
+	legs := make([]htmlLeg, 0, len(bf.Slaves))
 	for _, sf := range bf.Slaves {
 		// Down: not up (a state other than up, in any case), as the card shows it
 		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
 		if l := sf.Link; l != nil {
 			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
-			leg.MappedBy = strings.Join(escape.Texts(topology.EvidenceStrings(l.Evidence)), ", ")
+			leg.MappedBy = evidenceText(l.Evidence)
 			if lag := sf.LAG; lag != nil {
 				leg.LAG = escape.Text(lag.Name)
 				if lag.Kind != "" {
@@ -398,21 +485,71 @@ func bondLegs(bf *topology.BondFacts) []htmlLeg {
 	return legs
 }
 
-func bondCardID(host, bond string) string { return "bond-" + idPart(host) + "__" + idPart(bond) }
+// evidenceText is the escape.Text of each kind, joined by ", ".
+func evidenceText(ks []topology.EvidenceKind) string {
+	switch len(ks) {
+	case 0:
+		return ""
+	case 1:
+		return escape.Text(string(ks[0]))
+	}
+	var b strings.Builder
+	for i, k := range ks {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(escape.Text(string(k)))
+	}
+	return b.String()
+}
+
+func bondCardID(host, bond string) string {
+	var b strings.Builder
+	b.Grow(len("bond-__") + idPartLen(host) + idPartLen(bond))
+	b.WriteString("bond-")
+	writeIDPart(&b, host)
+	b.WriteString("__")
+	writeIDPart(&b, bond)
+	return b.String()
+}
 
 // idPart keeps ASCII letters and digits and writes every other byte as _XX,
 // so that IDs made of names are valid, distinct and never contain "__".
 func idPart(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "_%02x", c)
+	n := idPartLen(s)
+	if n == len(s) {
+		return s
 	}
+	var b strings.Builder
+	b.Grow(n)
+	writeIDPart(&b, s)
 	return b.String()
+}
+
+func idKeeps(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+
+// idPartLen is len(idPart(s)).
+func idPartLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if !idKeeps(s[i]) {
+			n += 2
+		}
+	}
+	return n
+}
+
+func writeIDPart(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; idKeeps(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('_')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
 }
 
 // htmlReportTemplate is parsed on first use, not at start-up: a command

@@ -355,7 +355,7 @@ func oldHTMLPage(r *Report) *htmlPage {
 	fs, all := grouped(r.Findings)
 	primary := problemRules(all)
 	for _, f := range fs {
-		row := &htmlRow{Finding: oldTextFinding(f), raw: f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
+		row := &htmlRow{Finding: oldTextFinding(f), raw: &f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
 		if waived(f) {
 			p.Suppressed++
 			row.N = p.Suppressed
