@@ -526,7 +526,9 @@ func idPart(s string) string {
 	return b.String()
 }
 
-func idKeeps(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func idKeeps(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // idPartLen is len(idPart(s)).
 func idPartLen(s string) int {
