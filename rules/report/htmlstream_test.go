@@ -5,10 +5,14 @@ import (
 	"bytes"
 	"errors"
 	"html/template"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/bondaudit/bondaudit/internal/atomicfile"
 	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -184,5 +188,47 @@ func TestHTMLWriteError(t *testing.T) {
 	}
 	if err := (HTML{}).Write(&failWriter{n: full, err: boom}, r); err != nil {
 		t.Errorf("a writer that takes the whole page: %v", err)
+	}
+}
+
+// cutWriter passes n bytes to w, then fails.
+type cutWriter struct {
+	w   io.Writer
+	n   int
+	err error
+}
+
+func (c *cutWriter) Write(p []byte) (int, error) {
+	if len(p) > c.n {
+		k, _ := c.w.Write(p[:c.n])
+		c.n = 0
+		return k, c.err
+	}
+	c.n -= len(p)
+	return c.w.Write(p)
+}
+
+// TestHTMLWriteErrorKeepsFile: written as bondaudit writes -o files
+// (atomicfile), a page that fails midway never replaces the good page
+// already there, leaves no partial file behind, and the error names the
+// file and says the page is incomplete.
+func TestHTMLWriteErrorKeepsFile(t *testing.T) {
+	r := fixtureReport(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.html")
+	good := []byte("<!DOCTYPE html>\n<p>the last good page</p>\n")
+	if err := os.WriteFile(path, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("no space left on device")
+	err := atomicfile.Write(path, func(w io.Writer) error { return (HTML{}).Write(&cutWriter{w: w, n: 5000, err: boom}, r) })
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "incomplete") {
+		t.Errorf("err %v: want the writer's error, naming %s and saying the page is incomplete", err, path)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, good) {
+		t.Errorf("the good page was replaced by %d bytes", len(got))
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d files in the folder, want only the good page: a partial page was left behind", len(ents))
 	}
 }
