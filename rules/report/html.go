@@ -120,19 +120,13 @@ func (r *htmlRow) DetailID() string { return "fd-" + strconv.Itoa(r.N) }
 // a host, a switch or the site that belong to no bond of the Model.
 type htmlCard struct {
 	ID, Kind, Title string
-	Facts           []string
-	Legs            []htmlLeg
-	Worst, Result   string
-	Anchor          string
-	Findings        []*htmlRow
-}
-
-// htmlLeg is a bond slave and where it is cabled.
-type htmlLeg struct {
-	NIC, State        string
-	Switch, Port, LAG string
-	Mapped, Down      bool
-	MappedBy          string
+	// Bond is the bond of a bond card, whose settings and slaves (where
+	// each is cabled) the card shows: the stream writes them from the
+	// Model, not from strings made for every card first.
+	Bond          *topology.BondFacts
+	Worst, Result string
+	Anchor        string
+	Findings      []*htmlRow
 }
 
 func newHTMLPage(r *Report) *htmlPage {
@@ -166,10 +160,26 @@ func newHTMLPage(r *Report) *htmlPage {
 		p.Rows = append(p.Rows, row)
 		marks = append(marks, markOf(*f, primary))
 	}
-	byID := map[string]*htmlProblem{}
-	for _, q := range activeProblems(all) {
-		g := &htmlProblem{ID: q.ID, Sev: q.Severity.String(), Rule: escape.Text(q.Rule),
-			Subject: escape.Text(problemSubject(r.Model, q.Subject)), Message: escape.Text(q.Message()), More: more(len(q.Findings))}
+	byID := make(map[string]*htmlProblem, len(all))
+	groups := make([]htmlProblem, 0, len(all))
+	for _, q := range all {
+		// activeProblems(all), without copying the active findings:
+		// the problem's message is its first active finding's.
+		n, msg := 0, ""
+		for i := range q.Findings {
+			if q.Findings[i].Active() {
+				if n == 0 {
+					msg = q.Findings[i].Message
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		groups = append(groups, htmlProblem{ID: q.ID, Sev: q.Severity.String(), Rule: escape.Text(q.Rule),
+			Subject: escape.Text(problemSubject(r.Model, q.Subject)), Message: escape.Text(msg), More: more(n)})
+		g := &groups[len(groups)-1]
 		byID[q.ID] = g
 		p.Groups = append(p.Groups, g)
 	}
@@ -343,12 +353,8 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 					continue
 				}
 				b := facts[i].Bond
-				bf := bondFacts(b)
-				for j := range bf {
-					bf[j] = escape.Text(bf[j])
-				}
 				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
-					Facts: bf, Legs: bondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+					Bond: &facts[i], Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
 			}
 		}
 	}
@@ -436,53 +442,6 @@ func rowsResult(rows []*htmlRow) string {
 		parts[k], k = count(c, "info", "info"), k+1
 	}
 	return strings.Join(parts[:k], ", ")
-}
-
-func bondFacts(b *topology.Bond) []string {
-	out := make([]string, 0, 7)
-	if b.Kind != "" && b.Kind != "bonding" {
-		out = append(out, b.Kind)
-	}
-	out = append(out, "mode "+orElse(b.Mode, "unknown"))
-	if b.MIIMon > 0 {
-		out = append(out, "miimon "+strconv.Itoa(b.MIIMon)+" ms")
-	}
-	if b.ARPInterval > 0 {
-		out = append(out, "arp_interval "+strconv.Itoa(b.ARPInterval)+" ms")
-	}
-	if b.LACPRate != "" {
-		out = append(out, "lacp_rate "+b.LACPRate)
-	}
-	if b.XmitHashPolicy != "" {
-		out = append(out, "hash "+b.XmitHashPolicy)
-	}
-	if b.MinLinks > 0 {
-		out = append(out, "min_links "+strconv.Itoa(b.MinLinks))
-	}
-	return out
-}
-
-func bondLegs(bf *topology.BondFacts) []htmlLeg {
-	if len(bf.Slaves) == 0 {
-		return nil
-	}
-	legs := make([]htmlLeg, 0, len(bf.Slaves))
-	for _, sf := range bf.Slaves {
-		// Down: not up (a state other than up, in any case), as the card shows it
-		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
-		if l := sf.Link; l != nil {
-			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
-			leg.MappedBy = evidenceText(l.Evidence)
-			if lag := sf.LAG; lag != nil {
-				leg.LAG = escape.Text(lag.Name)
-				if lag.Kind != "" {
-					leg.LAG += " (" + escape.Text(string(lag.Kind)) + ")"
-				}
-			}
-		}
-		legs = append(legs, leg)
-	}
-	return legs
 }
 
 // evidenceText is the escape.Text of each kind, joined by ", ".

@@ -273,6 +273,11 @@ func TestHTMLStreamedSameAsTemplate(t *testing.T) {
 			for name, r := range reports() {
 				sameAsOracle(t, name, r)
 			}
+			// every bond setting, a slave down, LAGs named and unnamed
+			for i, flags := range []uint8{0xf0 | 16 | 1, 16, 16 | 1} {
+				sameAsOracle(t, fmt.Sprintf("bond settings %d", i), fuzzReport(t, "h<1>", "b&0", "eth0", "s'1", "Ethernet1",
+					"802.3ad", "fast", "layer3+4", []string{"team", "", "bonding"}[i], []string{"lacp", "static", ""}[i], []string{"Po1", "", "Po+2"}[i], uint8(i+1), flags))
+			}
 			var b bytes.Buffer
 			if err := (HTML{}).Write(&b, fixtureReport(t)); err != nil {
 				t.Fatal(err)
@@ -341,7 +346,30 @@ func siteReport(t *testing.T, name string, fsys fs.FS) *Report {
 // the oracle renders oldHTMLPage's page with the old template, so the
 // tests compare the whole old path with the whole new one.
 
-func oldHTMLPage(r *Report) *htmlPage {
+// oldPage is the page as the template saw it: its cards (the field
+// shadows htmlPage.Cards) carried their facts and legs as strings.
+type oldPage struct {
+	*htmlPage
+	Cards []*oldHTMLCard
+}
+
+type oldHTMLCard struct {
+	ID, Kind, Title string
+	Facts           []string
+	Legs            []oldHTMLLeg
+	Worst, Result   string
+	Anchor          string
+	Findings        []*htmlRow
+}
+
+type oldHTMLLeg struct {
+	NIC, State        string
+	Switch, Port, LAG string
+	Mapped, Down      bool
+	MappedBy          string
+}
+
+func oldHTMLPage(r *Report) *oldPage {
 	s := Summarize(r)
 	p := &htmlPage{
 		Site: escape.Text(r.Site), Summary: s,
@@ -394,8 +422,7 @@ func oldHTMLPage(r *Report) *htmlPage {
 			row.Anchor = d.AnchorFor(marks[i])
 		}
 	}
-	p.Cards = oldHTMLCards(r.Model, r.Filter, p.Rows, d)
-	return p
+	return &oldPage{htmlPage: p, Cards: oldHTMLCards(r.Model, r.Filter, p.Rows, d)}
 }
 
 func oldTextFinding(f rules.Finding) rules.Finding {
@@ -406,10 +433,10 @@ func oldTextFinding(f rules.Finding) rules.Finding {
 	return f
 }
 
-func oldHTMLCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
-	var cards []*htmlCard
-	byID := map[string]*htmlCard{}
-	add := func(c *htmlCard) *htmlCard {
+func oldHTMLCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagram.Diagram) []*oldHTMLCard {
+	var cards []*oldHTMLCard
+	byID := map[string]*oldHTMLCard{}
+	add := func(c *oldHTMLCard) *oldHTMLCard {
 		cards = append(cards, c)
 		byID[c.ID] = c
 		return c
@@ -431,7 +458,7 @@ func oldHTMLCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *di
 					continue
 				}
 				b := facts[i].Bond
-				add(&htmlCard{ID: oldBondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
+				add(&oldHTMLCard{ID: oldBondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
 					Facts: escape.Texts(oldBondFacts(b)), Legs: oldBondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
 			}
 		}
@@ -454,7 +481,7 @@ func oldHTMLCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *di
 		}
 		c := byID[id]
 		if c == nil {
-			c = add(&htmlCard{ID: id, Kind: kind, Title: title, Anchor: anchor(mk)})
+			c = add(&oldHTMLCard{ID: id, Kind: kind, Title: title, Anchor: anchor(mk)})
 		}
 		c.Findings = append(c.Findings, row)
 		row.Card = c.ID
@@ -469,7 +496,7 @@ func oldHTMLCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *di
 		}
 		c.Result = resultWord(fs)
 	}
-	slices.SortStableFunc(cards, func(a, b *htmlCard) int {
+	slices.SortStableFunc(cards, func(a, b *oldHTMLCard) int {
 		return sevOrder(b.Worst) - sevOrder(a.Worst)
 	})
 	return cards
@@ -499,11 +526,11 @@ func oldBondFacts(b *topology.Bond) []string {
 	return out
 }
 
-func oldBondLegs(bf *topology.BondFacts) []htmlLeg {
-	var legs []htmlLeg
+func oldBondLegs(bf *topology.BondFacts) []oldHTMLLeg {
+	var legs []oldHTMLLeg
 	for _, sf := range bf.Slaves {
 		// Down: not up (a state other than up, in any case), as the card shows it
-		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
+		leg := oldHTMLLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
 		if l := sf.Link; l != nil {
 			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
 			leg.MappedBy = strings.Join(escape.Texts(topology.EvidenceStrings(l.Evidence)), ", ")

@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+
+	"github.com/bondaudit/bondaudit/topology"
+	"github.com/bondaudit/bondaudit/topology/escape"
 )
 
 // htmlStream writes the page's long repeated sections (the problems and
@@ -323,21 +326,14 @@ func (h *htmlStream) card(c *htmlCard) {
 		h.raw("\">diagram</a>")
 	}
 	h.raw("</span></header>")
-	if len(c.Facts) > 0 {
-		h.raw("\n<p class=\"facts\">")
-		for i, f := range c.Facts {
-			if i > 0 {
-				h.raw(" · ")
-			}
-			h.text(f)
-		}
-		h.raw("</p>")
+	if c.Bond != nil {
+		h.bondFacts(c.Bond.Bond)
 	}
 	if c.Kind == "bond" {
-		if len(c.Legs) > 0 {
+		if c.Bond != nil && len(c.Bond.Slaves) > 0 {
 			h.raw("\n<ul class=\"legs\">")
-			for i := range c.Legs {
-				h.leg(&c.Legs[i])
+			for i := range c.Bond.Slaves {
+				h.leg(&c.Bond.Slaves[i])
 			}
 			h.raw("\n</ul>")
 		} else {
@@ -354,28 +350,78 @@ func (h *htmlStream) card(c *htmlCard) {
 	h.raw("\n</article>")
 }
 
-func (h *htmlStream) leg(l *htmlLeg) {
+// shown writes s as the page shows a name: through escape.Text, then
+// escaped for text or an attribute. escape.Text maps each character on
+// its own, so the text of a name between ASCII markup is the text of the
+// whole: writing the pieces of a fact is writing its escaped string.
+func (h *htmlStream) shown(s string) { h.text(escape.Text(s)) }
+
+// bondFacts writes the bond's settings, " · " between them: its kind
+// (other than bonding), mode, miimon, arp_interval, lacp_rate, hash and
+// min_links when set.
+func (h *htmlStream) bondFacts(b *topology.Bond) {
+	h.raw("\n<p class=\"facts\">")
+	if b.Kind != "" && b.Kind != "bonding" {
+		h.shown(b.Kind)
+		h.raw(" · ")
+	}
+	h.raw("mode ")
+	h.shown(orElse(b.Mode, "unknown"))
+	if b.MIIMon > 0 {
+		h.raw(" · miimon ")
+		h.int(b.MIIMon)
+		h.raw(" ms")
+	}
+	if b.ARPInterval > 0 {
+		h.raw(" · arp_interval ")
+		h.int(b.ARPInterval)
+		h.raw(" ms")
+	}
+	if b.LACPRate != "" {
+		h.raw(" · lacp_rate ")
+		h.shown(b.LACPRate)
+	}
+	if b.XmitHashPolicy != "" {
+		h.raw(" · hash ")
+		h.shown(b.XmitHashPolicy)
+	}
+	if b.MinLinks > 0 {
+		h.raw(" · min_links ")
+		h.int(b.MinLinks)
+	}
+	h.raw("</p>")
+}
+
+// leg writes a slave of the bond and where it is cabled (its LAG, and
+// the evidence that maps it).
+func (h *htmlStream) leg(sf *topology.SlaveFacts) {
 	h.raw("\n<li><code>")
-	h.text(l.NIC)
+	h.shown(sf.Slave.Name)
 	h.raw("</code>")
-	if l.Down {
+	if !sf.Up {
+		// Down: not up (a state other than up, in any case)
 		h.raw(" <span class=\"down\">")
-		h.text(l.State)
+		h.shown(string(sf.MII))
 		h.raw("</span>")
 	}
 	h.raw(" → ")
-	if l.Mapped {
-		h.text(l.Switch)
+	if l := sf.Link; l != nil {
+		h.shown(l.Switch)
 		h.raw(" <code>")
-		h.text(l.Port)
+		h.shown(l.Port)
 		h.raw("</code>")
-		if l.LAG != "" {
+		if lag := sf.LAG; lag != nil && (lag.Name != "" || lag.Kind != "") {
 			h.raw(" in ")
-			h.text(l.LAG)
+			h.shown(lag.Name)
+			if lag.Kind != "" {
+				h.raw(" (")
+				h.shown(string(lag.Kind))
+				h.raw(")")
+			}
 		}
-		if l.MappedBy != "" {
+		if by := evidenceText(l.Evidence); by != "" {
 			h.raw(" <span class=\"facts\">(")
-			h.text(l.MappedBy)
+			h.text(by)
 			h.raw(")</span>")
 		}
 	} else {

@@ -95,15 +95,20 @@ func fuzzReport(t *testing.T, host, bond, nic, sw, port, rule, msg, fix, ev, rea
 	if nic == "" || nic == "eth1" {
 		nic = "eth0"
 	}
-	h := fixtureHost(host, []topology.Bond{{Name: bond, Mode: topology.Mode8023AD, LACPRate: msg, XmitHashPolicy: fix,
-		MIIMon: int(flags), Slaves: slaves(nic, "eth1")}},
+	h := fixtureHost(host, []topology.Bond{{Name: bond, Mode: topology.BondMode(rule), Kind: ev, LACPRate: msg, XmitHashPolicy: fix,
+		MIIMon: int(flags), ARPInterval: int(sev), MinLinks: int(flags >> 4), Slaves: slaves(nic, "eth1")}},
 		map[string][2]string{nic: {leaf1Chassis, "Ethernet1"}})
 	if flags&1 != 0 {
 		h.NICs[1].State = topology.LinkState(reason)
+		h.Bonds[0].Slaves[1].MIIStatus = topology.LinkState(reason)
 	}
 	s := fixtureSwitch(sw, leaf1Chassis, 2)
 	s.Ports[0].Name = port
 	h.Neighbours[0].PortID = port
+	if flags&16 != 0 {
+		// the slave's port in a LAG the switch names (or leaves unnamed)
+		s.LAGs = []topology.LAG{{Name: problem, Kind: topology.LAGKind(reason), Members: []string{port}}}
+	}
 	var m *topology.Model
 	if flags&2 == 0 {
 		var err error
@@ -145,6 +150,8 @@ func FuzzHTMLStreamed(f *testing.F) {
 	f.Add("web01", "bond0", "eth0", "leaf1", "Ethernet1", "bond.x", "msg", "fix it", "ev", "why", "p-1", uint8(0), uint8(0))
 	f.Add(`h"><script>`, "b&0", "n'1", "s+1", "p<1>", "r\x00", "\u202emsg\n", "", "e\xff", "", "", uint8(2), uint8(255))
 	f.Add("", "", "", "", "", "", "", "", "", "", "", uint8(1), uint8(7))
+	f.Add("h", "b", "eth0", "s", "Ethernet1", "802.3ad", "fast", "layer3+4", "team", "lacp", "", uint8(3), uint8(0xf0|16))
+	f.Add("h", "b", "eth0", "s", "Ethernet1", "", "", "", "bonding", "static", "Po1", uint8(0), uint8(16|1))
 	f.Fuzz(func(t *testing.T, host, bond, nic, sw, port, rule, msg, fix, ev, reason, problem string, sev, flags uint8) {
 		sameAsOracle(t, "fuzz", fuzzReport(t, host, bond, nic, sw, port, rule, msg, fix, ev, reason, problem, sev, flags))
 	})
