@@ -39,7 +39,7 @@ func benchModelSite(b *testing.B) *collect.Site {
 
 // BenchmarkModel measures the model side of an audit on a site read once
 // outside the timer: topology.Build, rules.Run (with the policy applied)
-// and the JSON report, each alone, so their times and allocations can be
+// and the JSON and HTML reports, each alone, so their times and allocations can be
 // compared between site sizes (linear?) and between versions. Build also
 // reports the heap the Model holds (MiB in use after Build, the snapshots
 // excluded).
@@ -87,6 +87,16 @@ func BenchmarkModel(b *testing.B) {
 		cpu := cpuTime()
 		for b.Loop() {
 			if err := (report.JSON{}).Write(io.Discard, a.Report); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportCPU(b, cpu)
+	})
+	b.Run("HTML", func(b *testing.B) {
+		a := Audit(r, AuditOptions{Site: "bench"})
+		cpu := cpuTime()
+		for b.Loop() {
+			if err := (report.HTML{}).Write(io.Discard, a.Report); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -36,14 +36,35 @@ import (
 // by a note; it never fails the report.
 type HTML struct{}
 
-// Write implements Writer.
+// Write implements Writer. The page is written as it is made, through a
+// buffer, never held whole: when w fails midway, w holds part of a page
+// and the error says so (bondaudit's -o writes a temporary file and
+// renames it only once Write has succeeded, so a partial page never
+// replaces a whole one).
 func (HTML) Write(w io.Writer, r *Report) error {
-	var b bytes.Buffer
-	if err := htmlReportTemplate().Execute(&b, newHTMLPage(r)); err != nil {
-		return fmt.Errorf("html report: %w", err)
+	p := newHTMLPage(r)
+	h := newHTMLStream(w)
+	t := htmlReportTemplate()
+	// The shell (head, style, summary, diagram, script) is the template;
+	// the long sections between its parts are streamed (htmlstream.go).
+	tmpl := func(name string) {
+		if h.err == nil {
+			if err := t.ExecuteTemplate(h.w, name, p); err != nil {
+				h.err = fmt.Errorf("template %s: %w", name, err)
+			}
+		}
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	tmpl("head")
+	h.groups(p)
+	h.findings(p)
+	h.cards(p)
+	tmpl("diagram")
+	h.inputs(p)
+	tmpl("tail")
+	if err := h.flush(); err != nil {
+		return fmt.Errorf("html report (the page written is incomplete): %w", err)
+	}
+	return nil
 }
 
 type htmlPage struct {
@@ -82,7 +103,7 @@ type htmlRow struct {
 	rules.Finding
 	// raw is the finding as the rules made it, for matching it to the
 	// Model and the diagram.
-	raw      rules.Finding
+	raw      *rules.Finding
 	N        int
 	Sev      string
 	Evidence []string
@@ -99,19 +120,13 @@ func (r *htmlRow) DetailID() string { return "fd-" + strconv.Itoa(r.N) }
 // a host, a switch or the site that belong to no bond of the Model.
 type htmlCard struct {
 	ID, Kind, Title string
-	Facts           []string
-	Legs            []htmlLeg
-	Worst, Result   string
-	Anchor          string
-	Findings        []*htmlRow
-}
-
-// htmlLeg is a bond slave and where it is cabled.
-type htmlLeg struct {
-	NIC, State        string
-	Switch, Port, LAG string
-	Mapped, Down      bool
-	MappedBy          string
+	// Bond is the bond of a bond card, whose settings and slaves (where
+	// each is cabled) the card shows: the stream writes them from the
+	// Model, not from strings made for every card first.
+	Bond          *topology.BondFacts
+	Worst, Result string
+	Anchor        string
+	Findings      []*htmlRow
 }
 
 func newHTMLPage(r *Report) *htmlPage {
@@ -124,26 +139,47 @@ func newHTMLPage(r *Report) *htmlPage {
 		Severities: []string{"error", "warning", "info"},
 		Problems:   escape.Texts(sortedProblems(r.Problems)),
 	}
-	var marks []diagram.Mark
 	fs, all := grouped(r.Findings)
 	primary := problemRules(all)
-	for _, f := range fs {
-		row := &htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: escape.Texts(dedupe(f.Evidence)), Where: escape.Text(where(f))}
-		if waived(f) {
+	// One slab for the rows (a 100k-host site has tens of thousands).
+	slab := make([]htmlRow, len(fs))
+	marks := make([]diagram.Mark, 0, len(fs))
+	p.Rows = make([]*htmlRow, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		row := &slab[i]
+		*row = htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: textEvidence(f.Evidence), Where: escape.Text(htmlWhere(f))}
+		if waived(*f) {
 			p.Suppressed++
 			row.N = p.Suppressed
-			row.Where = escape.Text(strings.Join(nonEmpty(f.Host, where(f)), " "))
+			row.Where = escape.Text(join2(f.Host, htmlWhere(f), " "))
 			p.Waived = append(p.Waived, row)
 			continue
 		}
 		row.N = len(p.Rows) + 1
 		p.Rows = append(p.Rows, row)
-		marks = append(marks, markOf(f, primary))
+		marks = append(marks, markOf(*f, primary))
 	}
-	byID := map[string]*htmlProblem{}
-	for _, q := range activeProblems(all) {
-		g := &htmlProblem{ID: q.ID, Sev: q.Severity.String(), Rule: escape.Text(q.Rule),
-			Subject: escape.Text(problemSubject(r.Model, q.Subject)), Message: escape.Text(q.Message()), More: more(len(q.Findings))}
+	byID := make(map[string]*htmlProblem, len(all))
+	groups := make([]htmlProblem, 0, len(all))
+	for _, q := range all {
+		// activeProblems(all), without copying the active findings:
+		// the problem's message is its first active finding's.
+		n, msg := 0, ""
+		for i := range q.Findings {
+			if q.Findings[i].Active() {
+				if n == 0 {
+					msg = q.Findings[i].Message
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		groups = append(groups, htmlProblem{ID: q.ID, Sev: q.Severity.String(), Rule: escape.Text(q.Rule),
+			Subject: escape.Text(problemSubject(r.Model, q.Subject)), Message: escape.Text(msg), More: more(n)})
+		g := &groups[len(groups)-1]
 		byID[q.ID] = g
 		p.Groups = append(p.Groups, g)
 	}
@@ -179,12 +215,52 @@ func b2i(b bool) int {
 }
 
 // textFinding is f as the page shows it: every string through escape.Text.
-func textFinding(f rules.Finding) rules.Finding {
+// Its Evidence is left out: the page shows htmlRow.Evidence.
+func textFinding(raw *rules.Finding) rules.Finding {
+	f := *raw
 	t := escape.Text
 	f.Rule, f.Host, f.Bond, f.NIC, f.Switch, f.Port = t(f.Rule), t(f.Host), t(f.Bond), t(f.NIC), t(f.Switch), t(f.Port)
 	f.Message, f.Fix, f.Reason, f.Expires = t(f.Message), t(f.Fix), t(f.Reason), t(f.Expires)
-	f.Evidence = escape.Texts(f.Evidence)
+	f.Evidence = nil
 	return f
+}
+
+// textEvidence is escape.Texts(dedupe(ev)), without dedupe's map for the
+// short lists findings have.
+func textEvidence(ev []string) []string {
+	if len(ev) == 0 {
+		return nil
+	}
+	if len(ev) > 16 {
+		return escape.Texts(dedupe(ev))
+	}
+	out := make([]string, 0, len(ev))
+next:
+	for i, s := range ev {
+		for _, seen := range ev[:i] {
+			if seen == s {
+				continue next
+			}
+		}
+		out = append(out, escape.Text(s))
+	}
+	return out
+}
+
+// htmlWhere is where(f), without its slices.
+func htmlWhere(f *rules.Finding) string {
+	return join2(join2(f.Bond, f.NIC, " "), join2(f.Switch, f.Port, " "), " → ")
+}
+
+// join2 joins the non-empty ones of a and b with sep.
+func join2(a, b, sep string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + sep + b
 }
 
 // markOf is f as the diagram marks it, with its problem's primary rule
@@ -196,7 +272,7 @@ func markOf(f rules.Finding, primary map[string]string) diagram.Mark {
 
 // distinct lists the non-empty values key takes, sorted, each once.
 func distinct(rows []*htmlRow, key func(*htmlRow) string) []string {
-	var out []string
+	out := make([]string, 0, len(rows))
 	for _, r := range rows {
 		if k := key(r); k != "" {
 			out = append(out, k)
@@ -254,7 +330,7 @@ func (p *htmlPage) drawDiagram(r *Report, marks []diagram.Mark) (drawn *diagram.
 // Model order.
 func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagram.Diagram) []*htmlCard {
 	var cards []*htmlCard
-	byID := map[string]*htmlCard{}
+	byID := make(map[string]*htmlCard, len(rows))
 	add := func(c *htmlCard) *htmlCard {
 		cards = append(cards, c)
 		byID[c.ID] = c
@@ -278,7 +354,7 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 				}
 				b := facts[i].Bond
 				add(&htmlCard{ID: bondCardID(h.Name, b.Name), Kind: "bond", Title: escape.Text(h.Name) + " " + escape.Text(b.Name),
-					Facts: escape.Texts(bondFacts(b)), Legs: bondLegs(&facts[i]), Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
+					Bond: &facts[i], Anchor: anchor(diagram.Mark{Host: h.Name, Bond: b.Name})})
 			}
 		}
 	}
@@ -286,9 +362,12 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 		f := row.raw
 		id, kind, title := "", "", ""
 		mk := diagram.Mark{}
+		var c *htmlCard
+		if f.Host != "" && f.Bond != "" {
+			c = byID[bondCardID(f.Host, f.Bond)]
+		}
 		switch {
-		case f.Host != "" && f.Bond != "" && byID[bondCardID(f.Host, f.Bond)] != nil:
-			id = bondCardID(f.Host, f.Bond)
+		case c != nil:
 		case f.Host != "":
 			id, kind, title = "host-"+idPart(f.Host), "host", "host "+escape.Text(f.Host)
 			mk.Host = f.Host
@@ -298,7 +377,9 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 		default:
 			id, kind, title = "site", "site", "site"
 		}
-		c := byID[id]
+		if c == nil {
+			c = byID[id]
+		}
 		if c == nil {
 			c = add(&htmlCard{ID: id, Kind: kind, Title: title, Anchor: anchor(mk)})
 		}
@@ -306,14 +387,13 @@ func htmlCards(m *topology.Model, filter rules.Filter, rows []*htmlRow, d *diagr
 		row.Card = c.ID
 	}
 	for _, c := range cards {
-		var fs []rules.Finding
+		worst := -1
 		for _, row := range c.Findings {
-			fs = append(fs, row.Finding)
-			if sevOrder(row.Sev) > sevOrder(c.Worst) {
-				c.Worst = row.Sev
+			if o := sevOrder(row.Sev); o > worst {
+				c.Worst, worst = row.Sev, o
 			}
 		}
-		c.Result = resultWord(fs)
+		c.Result = rowsResult(c.Findings)
 	}
 	slices.SortStableFunc(cards, func(a, b *htmlCard) int {
 		return sevOrder(b.Worst) - sevOrder(a.Worst)
@@ -333,65 +413,104 @@ func sevOrder(s string) int {
 	return int(v)
 }
 
-func bondFacts(b *topology.Bond) []string {
-	var out []string
-	if b.Kind != "" && b.Kind != "bonding" {
-		out = append(out, b.Kind)
+// rowsResult is resultWord of the rows' findings.
+func rowsResult(rows []*htmlRow) string {
+	if len(rows) == 0 {
+		return "ok"
 	}
-	out = append(out, "mode "+orElse(b.Mode, "unknown"))
-	if b.MIIMon > 0 {
-		out = append(out, fmt.Sprintf("miimon %d ms", b.MIIMon))
-	}
-	if b.ARPInterval > 0 {
-		out = append(out, fmt.Sprintf("arp_interval %d ms", b.ARPInterval))
-	}
-	if b.LACPRate != "" {
-		out = append(out, "lacp_rate "+b.LACPRate)
-	}
-	if b.XmitHashPolicy != "" {
-		out = append(out, "hash "+b.XmitHashPolicy)
-	}
-	if b.MinLinks > 0 {
-		out = append(out, fmt.Sprintf("min_links %d", b.MinLinks))
-	}
-	return out
-}
-
-func bondLegs(bf *topology.BondFacts) []htmlLeg {
-	var legs []htmlLeg
-	for _, sf := range bf.Slaves {
-		// Down: not up (a state other than up, in any case), as the card shows it
-		leg := htmlLeg{NIC: escape.Text(sf.Slave.Name), State: escape.Text(string(sf.MII)), Down: !sf.Up}
-		if l := sf.Link; l != nil {
-			leg.Mapped, leg.Switch, leg.Port = true, escape.Text(l.Switch), escape.Text(l.Port)
-			leg.MappedBy = strings.Join(escape.Texts(topology.EvidenceStrings(l.Evidence)), ", ")
-			if lag := sf.LAG; lag != nil {
-				leg.LAG = escape.Text(lag.Name)
-				if lag.Kind != "" {
-					leg.LAG += " (" + escape.Text(string(lag.Kind)) + ")"
-				}
-			}
+	var n [3]int
+	for _, r := range rows {
+		if s := r.Severity; s >= rules.Info && s <= rules.Error {
+			n[s-rules.Info]++
 		}
-		legs = append(legs, leg)
 	}
-	return legs
+	count := func(c int, one, many string) string {
+		if c == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(c) + " " + many
+	}
+	var parts [3]string
+	k := 0
+	if c := n[rules.Error-rules.Info]; c > 0 {
+		parts[k], k = count(c, "error", "errors"), k+1
+	}
+	if c := n[rules.Warning-rules.Info]; c > 0 {
+		parts[k], k = count(c, "warning", "warnings"), k+1
+	}
+	if c := n[0]; c > 0 {
+		parts[k], k = count(c, "info", "info"), k+1
+	}
+	return strings.Join(parts[:k], ", ")
 }
 
-func bondCardID(host, bond string) string { return "bond-" + idPart(host) + "__" + idPart(bond) }
+// evidenceText is the escape.Text of each kind, joined by ", ".
+func evidenceText(ks []topology.EvidenceKind) string {
+	switch len(ks) {
+	case 0:
+		return ""
+	case 1:
+		return escape.Text(string(ks[0]))
+	}
+	var b strings.Builder
+	for i, k := range ks {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(escape.Text(string(k)))
+	}
+	return b.String()
+}
+
+func bondCardID(host, bond string) string {
+	var b strings.Builder
+	b.Grow(len("bond-__") + idPartLen(host) + idPartLen(bond))
+	b.WriteString("bond-")
+	writeIDPart(&b, host)
+	b.WriteString("__")
+	writeIDPart(&b, bond)
+	return b.String()
+}
 
 // idPart keeps ASCII letters and digits and writes every other byte as _XX,
 // so that IDs made of names are valid, distinct and never contain "__".
 func idPart(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "_%02x", c)
+	n := idPartLen(s)
+	if n == len(s) {
+		return s
 	}
+	var b strings.Builder
+	b.Grow(n)
+	writeIDPart(&b, s)
 	return b.String()
+}
+
+func idKeeps(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// idPartLen is len(idPart(s)).
+func idPartLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if !idKeeps(s[i]) {
+			n += 2
+		}
+	}
+	return n
+}
+
+func writeIDPart(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; idKeeps(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('_')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
 }
 
 // htmlReportTemplate is parsed on first use, not at start-up: a command
@@ -402,9 +521,12 @@ var htmlReportTemplate = sync.OnceValue(func() *template.Template {
 	}).Parse(htmlReportSource))
 })
 
-// htmlReportSource is the page. Its CSS and script are constant: only the
-// HTML around them carries report data, escaped by html/template.
-const htmlReportSource = `<!DOCTYPE html>
+// htmlReportSource is the shell of the page, in three parts that Write
+// executes in order with the streamed sections between them: "head" (up
+// to the Problems heading), "diagram" (the diagram, up to the Inputs not
+// read heading) and "tail" (the script). Its CSS and script are constant:
+// only the HTML around them carries report data, escaped by html/template.
+const htmlReportSource = `{{define "head"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -521,100 +643,8 @@ ol.problem-findings { font-size: 0.9em; }
 </header>
 <main>
 <section id="problems-section">
-<h2>Problems</h2>
-{{- if .Groups}}
-<p class="note" id="problems-count">{{.NFindings}} findings in {{len .Groups}} problems, one per root cause: open a problem for its findings and evidence.</p>
-{{- range .Groups}}
-<details class="problem sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}">
-<summary><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code> <span class="subject">{{.Subject}}</span>: {{.Message}}{{with .More}} <span class="more">{{.}}</span>{{end}}</summary>
-<ol class="problem-findings">
-{{- range .Rows}}
-<li data-finding="{{.ID}}"><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code> {{.Where}}: {{.Message}} <a href="#{{.ID}}">row</a>
-{{- if .Fix}}<p class="fix">fix: {{.Fix}}</p>{{end}}
-{{- with .Evidence}}<ul class="evidence">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}</li>
-{{- end}}
-</ol>
-</details>
-{{- end}}
-{{- else}}
-<p class="empty" id="no-problems">No problems.</p>
-{{- end}}
-</section>
-<section id="findings-section">
-<h2>Findings</h2>
-{{- if .Rows}}
-<form class="filters" id="filters" hidden>
-<label>severity<select id="filter-severity" name="severity"><option value="">all</option>{{range .Severities}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>rule<select id="filter-rule" name="rule"><option value="">all</option>{{range .Rules}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>host<select id="filter-host" name="host"><option value="">all</option>{{range .Hosts}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>switch<select id="filter-switch" name="switch"><option value="">all</option>{{range .Switches}}<option value="{{.}}">{{.}}</option>{{end}}</select></label>
-<label>text<input id="filter-q" name="q" type="search" placeholder="any text"></label>
-<button type="reset" id="filter-clear">clear</button>
-<span id="filter-count" aria-live="polite"></span>
-</form>
-<div class="table-wrap">
-<table id="findings">
-<thead><tr><th>severity</th><th>rule</th><th>host</th><th>bond</th><th>NIC</th><th>switch</th><th>port</th><th>message</th><th class="see">see</th></tr></thead>
-<tbody>
-{{- range .Rows}}
-<tr class="finding sev-{{.Sev}}" id="{{.ID}}" data-severity="{{.Sev}}" data-rule="{{.Rule}}" data-host="{{.Host}}" data-switch="{{.Switch}}" data-problem="{{.Problem}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Host}}</td><td>{{.Bond}}</td><td>{{.NIC}}</td><td>{{.Switch}}</td><td>{{.Port}}</td><td class="msg">{{.Message}}</td><td class="see"><a href="#{{.DetailID}}">details</a>{{with .Anchor}} · <a class="to-diagram" href="#{{.}}">diagram</a>{{end}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-</div>
-{{- else}}
-<p class="empty" id="no-findings">No findings.</p>
-{{- end}}
-</section>
-<section id="bonds">
-<h2>Bonds</h2>
-{{- if .Cards}}
-<div class="cards">
-{{- range .Cards}}
-<article class="card card-{{.Kind}}{{with .Worst}} sev-{{.}}{{else}} ok{{end}}" id="{{.ID}}">
-<header><h3>{{.Title}}</h3><span class="result">{{.Result}}{{with .Anchor}} · <a href="#{{.}}">diagram</a>{{end}}</span></header>
-{{- with .Facts}}
-<p class="facts">{{range $i, $f := .}}{{if $i}} · {{end}}{{$f}}{{end}}</p>
-{{- end}}
-{{- if eq .Kind "bond"}}
-{{- if .Legs}}
-<ul class="legs">
-{{- range .Legs}}
-<li><code>{{.NIC}}</code>{{if .Down}} <span class="down">{{.State}}</span>{{end}} → {{if .Mapped}}{{.Switch}} <code>{{.Port}}</code>{{with .LAG}} in {{.}}{{end}}{{with .MappedBy}} <span class="facts">({{.}})</span>{{end}}{{else}}<span class="unmapped">not mapped to a switch port</span>{{end}}</li>
-{{- end}}
-</ul>
-{{- else}}
-<p class="facts">no slaves</p>
-{{- end}}
-{{- end}}
-{{- if .Findings}}
-<ol class="card-findings">
-{{- range .Findings}}
-<li class="card-finding sev-{{.Sev}}" id="{{.DetailID}}"><p><span class="sev">{{.Sev}}</span> <code>{{.Rule}}</code>{{with .Where}} — {{.}}{{end}} <a href="#{{.ID}}">↑</a></p>
-<p>{{.Message}}</p>
-{{- with .Fix}}
-<p class="fix"><strong>Fix:</strong> {{.}}</p>
-{{- end}}
-{{- with .Evidence}}
-<ul class="evidence">
-{{- range .}}
-<li><code>{{.}}</code></li>
-{{- end}}
-</ul>
-{{- end}}
-</li>
-{{- end}}
-</ol>
-{{- end}}
-</article>
-{{- end}}
-</div>
-{{- else}}
-<p class="empty">No bonds.</p>
-{{- end}}
-</section>
-<section id="diagram-section">
-<h2>Diagram</h2>
+<h2>Problems</h2>{{end}}
+{{define "diagram"}}
 {{- if .SVG}}
 <figure class="diagram" id="diagram">
 {{.SVG}}
@@ -625,40 +655,8 @@ ol.problem-findings { font-size: 0.9em; }
 {{- end}}
 </section>
 <section id="problems">
-<h2>Inputs not read</h2>
-{{- if .Problems}}
-<p>These inputs could not be read in full; what they would show was not checked.</p>
-<ul>
-{{- range .Problems}}
-<li><code>{{.}}</code></li>
-{{- end}}
-</ul>
-{{- else}}
-<p>None: every input was read.</p>
-{{- end}}
-</section>
-<section id="suppressed-section">
-<h2>Suppressed (waived)</h2>
-{{- if .Waived}}
-<details class="suppressed" id="suppressed">
-<summary>{{len .Waived}} {{if eq (len .Waived) 1}}finding{{else}}findings{{end}} waived by the policy; they count again when the waiver expires</summary>
-<div class="table-wrap">
-<table id="suppressed-findings">
-<thead><tr><th>severity</th><th>rule</th><th>subject</th><th>message</th><th>reason</th><th>expires</th></tr></thead>
-<tbody>
-{{- range .Waived}}
-<tr class="waived sev-{{.Sev}}" id="s-{{.N}}"><td><span class="sev">{{.Sev}}</span></td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Where}}</td><td>{{.Message}}</td><td>{{if .Reason}}{{.Reason}}{{else}}(none given){{end}}</td><td class="date">{{if .Expires}}{{.Expires}}{{else}}never{{end}}</td></tr>
-{{- end}}
-</tbody>
-</table>
-</div>
-</details>
-{{- else}}
-<p id="suppressed">None.</p>
-{{- end}}
-</section>
-</main>
-<script>
+<h2>Inputs not read</h2>{{end}}
+{{define "tail"}}<script>
 (function () {
   "use strict";
   // Print the waived findings too: open the collapsed sections first.
@@ -748,4 +746,4 @@ ol.problem-findings { font-size: 0.9em; }
 </script>
 </body>
 </html>
-`
+{{end}}`
