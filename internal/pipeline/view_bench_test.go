@@ -2,9 +2,11 @@ package pipeline
 
 import (
 	"io"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/bondaudit/bondaudit/rules"
 	"github.com/bondaudit/bondaudit/rules/report"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -78,4 +80,23 @@ func BenchmarkDiff(b *testing.B) {
 		}
 		reportCPU(b, cpu)
 	})
+}
+
+// BenchmarkGroup measures rules.Group on the site's judged findings (what
+// every report does to a copy of them before writing).
+func BenchmarkGroup(b *testing.B) {
+	site := benchModelSite(b)
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := &Result{Name: "bench", Site: site, Model: m}
+	r.Judge(nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	cpu := cpuTime()
+	var n int
+	for b.Loop() {
+		n = len(rules.Group(slices.Clone(r.Findings)))
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(n), "problems")
 }
