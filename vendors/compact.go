@@ -286,6 +286,8 @@ type scratch struct {
 	nameText []byte
 	nameKeys []nameKey
 	ifxs     []int
+	// locNums is the local port numbers of an LLDP local port table, sorted
+	locNums []int
 }
 
 type nameKey struct{ end, ifx int }
@@ -312,7 +314,7 @@ func (sc *scratch) release() {
 	if max(len(sc.ports), len(sc.basePort), len(sc.texts), len(sc.macs), len(sc.byName),
 		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs),
 		cap(sc.rems[0]), cap(sc.rems[1]), cap(sc.locPorts[0]), cap(sc.locPorts[1]), cap(sc.aggPortRows),
-		cap(sc.nameKeys), cap(sc.nameText)/16, cap(sc.ifxs)) > scratchKeepMax {
+		cap(sc.nameKeys), cap(sc.nameText)/16, cap(sc.ifxs), cap(sc.locNums)) > scratchKeepMax {
 		return
 	}
 	clear(sc.ports)

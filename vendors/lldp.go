@@ -65,7 +65,13 @@ func (d *decoder) lldp() {
 	numToIf := d.sc.numToIf
 	locWhy := map[int]string{}
 	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
-	for n, lp := range locs {
+	// Two rows may resolve to one interface: the rows go from the highest
+	// local port number down, so the port's LLDP port number and port ID
+	// are those of its lowest-numbered row, on every decode.
+	nums := d.locNums(locs)
+	for i := len(nums) - 1; i >= 0; i-- {
+		n := nums[i]
+		lp := locs[n]
 		ifx, why := d.resolveLocPort(lp, byName)
 		if ifx == 0 {
 			if name := lp.id.Text(); lp.subtype != 3 && lp.subtype != 4 && mgmtPortName(name) {
@@ -111,6 +117,19 @@ func (d *decoder) lldp() {
 	})
 	d.placeOnMgmt(v1Before, onMgmt)
 	d.lldpV2(byName, len(d.s.Neighbours) == v1Before)
+}
+
+// locNums is the local port numbers of locs in increasing order (in a
+// scratch slice the next call reuses): the order its rows are resolved
+// in, never map order.
+func (d *decoder) locNums(locs map[int]*locPort) []int {
+	nums := d.sc.locNums[:0]
+	for n := range locs {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	d.sc.locNums = nums
+	return nums
 }
 
 // placeOnMgmt puts the LLDP-MIB neighbours decoded since index from on the

@@ -22,7 +22,10 @@ func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
 	locs := d.locPorts(oidLldpV2LocPortEntry, true)
 	ifxOf := map[int]int{}
 	why := map[int]string{}
-	for n, lp := range locs {
+	// in increasing ifIndex order: a port two rows resolve to sends the
+	// port ID of the lowest (the first that gives one), on every decode
+	for _, n := range d.locNums(locs) {
+		lp := locs[n]
 		ifx, w := d.resolveLocPort(lp, byName)
 		if ifx == 0 {
 			why[n] = w

@@ -182,4 +182,3 @@ func TestDecodeMatchesDigests(t *testing.T) {
 		t.Errorf("%d of %d walks have no digest: %s is stale", stale, len(walks), decodeDigestsFile)
 	}
 }
-
