@@ -233,7 +233,7 @@ func (d *decoder) line(parts ...any) string {
 		}
 	}
 	d.buf = b
-	return string(b)
+	return d.str.bytes(b)
 }
 
 // lacpStates is topology.LACPState.String of every state, made once.

@@ -14,7 +14,9 @@ import (
 type locPort struct {
 	num, subtype int
 	id           Value
-	desc         string
+	// desc is lldpLocPortDesc, read as text only when the port ID names
+	// no interface (it is the walk's: the row is dropped with the decode)
+	desc Value
 	// ifIndexed: num is an ifIndex by definition (LLDP-V2-MIB's
 	// lldpV2LocPortIfIndex), never a bridge port number.
 	ifIndexed bool
@@ -50,7 +52,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 			case 3:
 				lp.id = r.Value
 			case 4:
-				lp.desc = r.Value.Text()
+				lp.desc = r.Value
 			}
 		}
 	}
@@ -86,7 +88,7 @@ func (d *decoder) lldp() {
 		if n != ifx {
 			p.LLDPPortNum = n
 		}
-		p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
+		p.LLDPPortID = d.portIDOf(p, lp.subtype, lp.id)
 	}
 	v1Before := len(d.s.Neighbours)
 	onMgmt := map[string]string{}
@@ -254,8 +256,9 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 			return i, ""
 		}
 	}
-	if lp.desc != "" {
-		if i, ok := byName.lookup(topology.NormalizePortNameTo(&kb, lp.desc)); ok {
+	desc := lp.desc.Text()
+	if desc != "" {
+		if i, ok := byName.lookup(topology.NormalizePortNameTo(&kb, desc)); ok {
 			return i, ""
 		}
 	}
@@ -269,8 +272,8 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 			return i, ""
 		}
 	}
-	if lp.desc != "" {
-		if i := d.portBySuffix(lp.desc); i > 0 {
+	if desc != "" {
+		if i := d.portBySuffix(desc); i > 0 {
 			return i, ""
 		}
 	}
@@ -302,7 +305,7 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 		if lp.ifIndexed {
 			table = "lldpV2LocPortTable"
 		}
-		return 0, fmt.Sprintf("%s row %d (port ID %s, description %s) names no interface and %s", table, lp.num, quote.Q(id), quote.Q(lp.desc), why)
+		return 0, fmt.Sprintf("%s row %d (port ID %s, description %s) names no interface and %s", table, lp.num, quote.Q(id), quote.Q(desc), why)
 	}
 	return ifx, ""
 }
@@ -453,7 +456,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				r.chSub, _ = num(row.Value)
 			case 1:
 				b := nb(r)
-				b.ChassisIDSubtype, b.ChassisID = chassisID(r.chSub, row.Value)
+				b.ChassisIDSubtype, b.ChassisID = chassisID(&d.str, r.chSub, row.Value)
 				r.haveCh = true
 			case 2:
 				r.ptSub, _ = num(row.Value)
@@ -534,7 +537,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		n := nb(r)
 		n.Protocol = topology.ProtoLLDP
 		if !r.haveCh {
-			n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, Value{})
+			n.ChassisIDSubtype, n.ChassisID = chassisID(&d.str, r.chSub, Value{})
 		}
 		if !r.havePt {
 			n.PortIDSubtype, n.PortID = d.portID(r.ptSub, Value{})

@@ -33,7 +33,7 @@ func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
 		}
 		ifxOf[n] = ifx
 		if p := d.sc.ports[ifx]; p.LLDPPortID == "" {
-			p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
+			p.LLDPPortID = d.portIDOf(p, lp.subtype, lp.id)
 		}
 	}
 	if !v1Empty {

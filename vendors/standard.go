@@ -122,6 +122,9 @@ type decoder struct {
 	sortedRows []*aggPortRow
 	// buf is scratch for the evidence lines formatted here (see line).
 	buf []byte
+	// str holds the strings the switch keeps that are made here, a few
+	// per port (see strs).
+	str strs
 }
 
 func (d *decoder) problemf(line int, format string, args ...any) {
@@ -185,7 +188,7 @@ func (d *decoder) system(name string) {
 		if sv, ok := d.w.Get(oidLldpLocChassisSubtype); ok {
 			sub, _ = num(sv)
 		}
-		s.ChassisIDSubtype, s.ChassisID = chassisID(sub, v)
+		s.ChassisIDSubtype, s.ChassisID = chassisID(&d.str, sub, v)
 	}
 }
 
@@ -275,12 +278,12 @@ func (d *decoder) countRows(prefix string) int {
 
 // textLike is v.Text(), or same when the text equals it: an interface's
 // ifName that repeats its ifDescr is one string.
-func textLike(v Value, same string) string {
+func (d *decoder) textLike(v Value, same string) string {
 	b := trimText(v)
 	if string(b) == same {
 		return same
 	}
-	return string(b)
+	return d.str.bytes(b)
 }
 
 func (d *decoder) interfaces() {
@@ -304,7 +307,7 @@ func (d *decoder) interfaces() {
 			f(p, i, r)
 		}
 	}
-	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = r.Value.Text() })
+	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = d.str.bytes(trimText(r.Value)) })
 	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
 		t, _ := num(r.Value)
 		if t == 161 || t == 53 || t == 1 || t == 54 {
@@ -322,18 +325,18 @@ func (d *decoder) interfaces() {
 	})
 	col(oidIfEntry, 6, func(p *topology.Port, _ int, r Row) {
 		if len(r.Value.Bytes) == 6 {
-			p.MAC = HexString(r.Value.Bytes)
+			p.MAC = d.str.hex(r.Value.Bytes)
 		}
 	})
 	col(oidIfEntry, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
 	col(oidIfEntry, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
-	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = textLike(r.Value, p.Descr) })
+	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = d.textLike(r.Value, p.Descr) })
 	col(oidIfXEntry, 15, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && n > 0 {
 			p.Speed = n
 		}
 	})
-	col(oidIfXEntry, 18, func(p *topology.Port, _ int, r Row) { p.Alias = r.Value.Text() })
+	col(oidIfXEntry, 18, func(p *topology.Port, _ int, r Row) { p.Alias = d.str.bytes(trimText(r.Value)) })
 	for i, p := range d.sc.ports {
 		if p.Name == "" {
 			p.Name = p.Descr
@@ -418,8 +421,13 @@ func (d *decoder) mac(v Value) string {
 	if m, ok := d.sc.macs[string(v.Bytes)]; ok {
 		return m
 	}
-	m := macOf(v)
-	d.sc.macs[string(v.Bytes)] = m
+	var m string
+	if len(v.Bytes) == 6 {
+		m = d.str.hex(v.Bytes)
+	} else {
+		m = macOf(v)
+	}
+	d.sc.macs[d.str.bytes(v.Bytes)] = m
 	return m
 }
 
@@ -432,7 +440,7 @@ func (d *decoder) text(v Value) string {
 	if t, ok := d.sc.texts[string(b)]; ok {
 		return t
 	}
-	t := string(b)
+	t := d.str.bytes(b)
 	d.sc.texts[t] = t
 	return t
 }
@@ -828,12 +836,13 @@ func MemberStatus(p *topology.Port, actor topology.LACPState, actorKnown bool, s
 	return ""
 }
 
-// chassisID decodes an LLDP chassis ID by subtype (LldpChassisIdSubtype).
-func chassisID(subtype int, v Value) (string, string) {
+// chassisID decodes an LLDP chassis ID by subtype (LldpChassisIdSubtype),
+// a MAC made in str.
+func chassisID(str *strs, subtype int, v Value) (string, string) {
 	switch subtype {
 	case 4:
 		if len(v.Bytes) == 6 {
-			return topology.IDMAC, HexString(v.Bytes)
+			return topology.IDMAC, str.hex(v.Bytes)
 		}
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
@@ -869,8 +878,9 @@ func idString(v Value) string {
 	return v.String()
 }
 
-// portID decodes an LLDP port ID by subtype (LldpPortIdSubtype).
-func portID(subtype int, v Value) (string, string) {
+// portID decodes an LLDP port ID by subtype (LldpPortIdSubtype), a MAC
+// made in str.
+func portID(str *strs, subtype int, v Value) (string, string) {
 	switch subtype {
 	case 1:
 		return topology.IDIfAlias, v.Text()
@@ -878,7 +888,7 @@ func portID(subtype int, v Value) (string, string) {
 		return topology.IDPortComponent, v.Text()
 	case 3:
 		if len(v.Bytes) == 6 {
-			return topology.IDMAC, HexString(v.Bytes)
+			return topology.IDMAC, str.hex(v.Bytes)
 		}
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
@@ -898,14 +908,14 @@ func portID(subtype int, v Value) (string, string) {
 
 // portIDOf is the port ID p sends, portID(subtype, v), sharing p's name
 // when it is that (an ifName port ID, the usual one).
-func portIDOf(p *topology.Port, subtype int, v Value) string {
+func (d *decoder) portIDOf(p *topology.Port, subtype int, v Value) string {
 	switch subtype {
 	case 1, 2, 5, 7:
 		if string(trimText(v)) == p.Name {
 			return p.Name
 		}
 	}
-	_, id := portID(subtype, v)
+	_, id := portID(&d.str, subtype, v)
 	return id
 }
 
@@ -922,7 +932,7 @@ func (d *decoder) portID(subtype int, v Value) (string, string) {
 	case 7:
 		return topology.IDLocal, d.text(v)
 	}
-	return portID(subtype, v)
+	return portID(&d.str, subtype, v)
 }
 
 // netAddr decodes an IANA address-family-prefixed network address. Some
