@@ -104,7 +104,7 @@ func aliasIfIndex(v Value) (int, bool) {
 func (d *decoder) modules() {
 	t := entityTree{}
 	col := func(c int, name string, f func(e *physEntity, n int)) {
-		prefix := oidEntPhysicalEntry + "." + strconv.Itoa(c)
+		prefix := entPhysicalCols[c]
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok || !r.Value.Exists() {

@@ -26,15 +26,15 @@ type locPort struct {
 // LLDP-V2-MIB lldpV2LocPortTable: subtype, port ID and description in
 // columns 2-4, indexed by the local port number; ifIndexed: the number is
 // an ifIndex, as LLDP-V2-MIB defines it).
-func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
-	n := d.countRows(entry + ".3")
+func (d *decoder) locPorts(cols []string, ifIndexed bool) map[int]*locPort {
+	n := d.countRows(cols[3])
 	v := 0
 	if ifIndexed {
 		v = 1
 	}
 	locs, lps := d.sc.locs[v], pooledSlab(&d.sc.locPorts[v], n)
 	for _, c := range []int{2, 3, 4} {
-		prefix := entry + "." + strconv.Itoa(c)
+		prefix := cols[c]
 		for _, r := range d.w.Rows(prefix) {
 			n, ok := d.intIndex(prefix, r)
 			if !ok {
@@ -62,7 +62,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 // lldp decodes the local port table (mapping lldpLocPortNum to ifIndex) and
 // the remote tables of LLDP-MIB and LLDP-V2-MIB.
 func (d *decoder) lldp() {
-	locs := d.locPorts(oidLldpLocPortEntry, false)
+	locs := d.locPorts(lldpLocPortCols, false)
 	byName := d.portNameIndex()
 	numToIf := d.sc.numToIf
 	locWhy := map[int]string{}
@@ -389,7 +389,11 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	// same (index) order, so a row is looked for first where the previous
 	// one of the column was found, and in the map, made on the first
 	// miss, only when it is not there.
-	n := d.countRows(entry + "." + strconv.Itoa(firstCol))
+	cols := lldpRemCols
+	if entry != oidLldpRemEntry {
+		cols = lldpV2RemCols
+	}
+	n := d.countRows(cols[firstCol])
 	v := 0
 	if entry != oidLldpRemEntry {
 		v = 1
@@ -444,7 +448,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	}
 	nb := func(r *remRow) *topology.Neighbour { return &d.s.Neighbours[r.nb] }
 	for ci := range 7 {
-		prefix := entry + "." + strconv.Itoa(firstCol+ci)
+		prefix := cols[firstCol+ci]
 		next = 0
 		for _, row := range d.w.Rows(prefix) {
 			r := get(row.Index, row.Line)

@@ -19,7 +19,7 @@ import (
 // local port's port ID or description naming an interface wins over the
 // bare number, which is read as an ifIndex only (the MIB says it is one).
 func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
-	locs := d.locPorts(oidLldpV2LocPortEntry, true)
+	locs := d.locPorts(lldpV2LocPortCols, true)
 	ifxOf := map[int]int{}
 	why := map[int]string{}
 	// in increasing ifIndex order: a port two rows resolve to sends the

@@ -289,8 +289,8 @@ func (d *decoder) textLike(v Value, same string) string {
 func (d *decoder) interfaces() {
 	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
 	d.portArr = make([]topology.Port, 0, n)
-	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
-		prefix := entry + "." + strconv.Itoa(c)
+	col := func(cols []string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
+		prefix := cols[c]
 		next := 0 // every column lists the ports in portArr's order: try there first
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
@@ -307,8 +307,8 @@ func (d *decoder) interfaces() {
 			f(p, i, r)
 		}
 	}
-	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = d.str.bytes(trimText(r.Value)) })
-	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
+	col(ifEntryCols, 2, func(p *topology.Port, _ int, r Row) { p.Descr = d.str.bytes(trimText(r.Value)) })
+	col(ifEntryCols, 3, func(p *topology.Port, i int, r Row) {
 		t, _ := num(r.Value)
 		if t == 161 || t == 53 || t == 1 || t == 54 {
 			d.sc.aggTyped[i] = t
@@ -317,26 +317,26 @@ func (d *decoder) interfaces() {
 		}
 		p.Type = portType(t)
 	})
-	col(oidIfEntry, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
-	col(oidIfEntry, 5, func(p *topology.Port, _ int, r Row) {
+	col(ifEntryCols, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
+	col(ifEntryCols, 5, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && p.Speed == 0 && n > 0 && n < 4294967295 {
 			p.Speed = n / 1000000
 		}
 	})
-	col(oidIfEntry, 6, func(p *topology.Port, _ int, r Row) {
+	col(ifEntryCols, 6, func(p *topology.Port, _ int, r Row) {
 		if len(r.Value.Bytes) == 6 {
 			p.MAC = d.str.hex(r.Value.Bytes)
 		}
 	})
-	col(oidIfEntry, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
-	col(oidIfEntry, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
-	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = d.textLike(r.Value, p.Descr) })
-	col(oidIfXEntry, 15, func(p *topology.Port, _ int, r Row) {
+	col(ifEntryCols, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
+	col(ifEntryCols, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
+	col(ifXEntryCols, 1, func(p *topology.Port, _ int, r Row) { p.Name = d.textLike(r.Value, p.Descr) })
+	col(ifXEntryCols, 15, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && n > 0 {
 			p.Speed = n
 		}
 	})
-	col(oidIfXEntry, 18, func(p *topology.Port, _ int, r Row) { p.Alias = d.str.bytes(trimText(r.Value)) })
+	col(ifXEntryCols, 18, func(p *topology.Port, _ int, r Row) { p.Alias = d.str.bytes(trimText(r.Value)) })
 	for i, p := range d.sc.ports {
 		if p.Name == "" {
 			p.Name = p.Descr
@@ -449,7 +449,7 @@ func (d *decoder) lags() {
 	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
 	aggSlab, portSlab := pooledSlab(&d.sc.aggRowBuf, nAgg), pooledSlab(&d.sc.aggPortRows, nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
-		prefix := oidAggEntry + "." + strconv.Itoa(c)
+		prefix := aggEntryCols[c]
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok {
@@ -470,7 +470,7 @@ func (d *decoder) lags() {
 
 	rowOrder := make([]*aggPortRow, 0, nPort) // the rows as first seen: every column's order
 	portCol := func(c int, f func(a *aggPortRow, r Row)) {
-		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
+		prefix := aggPortEntryCols[c]
 		next := 0
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
@@ -993,3 +993,25 @@ func (d *decoder) finish() {
 		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(a.VLAN, b.VLAN), cmp.Compare(a.Port, b.Port))
 	})
 }
+
+// columnOIDs is entry.c for c in 0..n (index c), made once: the prefixes
+// the decoders read columns by, not formatted again on every decode.
+func columnOIDs(entry string, n int) []string {
+	out := make([]string, n+1)
+	for c := range out {
+		out[c] = entry + "." + strconv.Itoa(c)
+	}
+	return out
+}
+
+var (
+	ifEntryCols       = columnOIDs(oidIfEntry, 8)
+	ifXEntryCols      = columnOIDs(oidIfXEntry, 18)
+	aggEntryCols      = columnOIDs(oidAggEntry, 8)
+	aggPortEntryCols  = columnOIDs(oidAggPortEntry, 24)
+	lldpLocPortCols   = columnOIDs(oidLldpLocPortEntry, 4)
+	lldpV2LocPortCols = columnOIDs(oidLldpV2LocPortEntry, 4)
+	lldpRemCols       = columnOIDs(oidLldpRemEntry, 10)
+	lldpV2RemCols     = columnOIDs(oidLldpV2RemEntry, 11)
+	entPhysicalCols   = columnOIDs(oidEntPhysicalEntry, 6)
+)
