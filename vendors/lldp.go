@@ -404,10 +404,26 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	d.s.Neighbours = slices.Grow(d.s.Neighbours, n)
 	var rems map[string]*remRow
 	next := 0 // where the next row of a column is expected in order
+	// While order is in strictly increasing index order (CompareOID),
+	// as it is when the first column lists every row, a row is found by
+	// binary search, and one beyond the last is new at once: the map is
+	// made only for rows first seen out of order.
+	sorted := true
 	find := func(index string) *remRow {
 		if next < len(order) && order[next].index == index {
 			next++
 			return order[next-1]
+		}
+		if sorted {
+			if len(order) == 0 || CompareOID(order[len(order)-1].index, index) < 0 {
+				return nil
+			}
+			i, ok := slices.BinarySearchFunc(order, index, func(r *remRow, t string) int { return CompareOID(r.index, t) })
+			if !ok || order[i].index != index {
+				return nil
+			}
+			next = i + 1
+			return order[i]
 		}
 		if rems == nil {
 			rems = make(map[string]*remRow, len(order))
@@ -439,6 +455,9 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			}
 			if rems != nil {
 				rems[index] = r
+			}
+			if sorted && len(order) > 0 && CompareOID(order[len(order)-1].index, index) >= 0 {
+				sorted = false
 			}
 			order = append(order, r)
 			next = len(order)
