@@ -415,8 +415,9 @@ func compareArcs(a, b string) int {
 // those.
 func (w *Walk) ActiveStack() [][2]int {
 	var out [][2]int
+	var ixBuf [4]int64
 	for _, r := range w.Rows(oidIfStack) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 			continue
 		}
