@@ -3,6 +3,7 @@ package vendors
 import (
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -116,8 +117,14 @@ func (d *decoder) fdb() {
 			fdbVLAN[f] = int(ix[1])
 		}
 	}
+	// A row's status is looked up in the status column, which lists the
+	// rows in the same order: each search goes on from the previous
+	// row's (at), with the OID made in a reused buffer.
+	at := 0
 	skip := func(statusCol, index string) bool {
-		if v, ok := d.w.Get(statusCol + "." + index); ok {
+		key := append(append(append(d.buf[:0], statusCol...), '.'), index...)
+		d.buf = key
+		if v, ok := d.w.getAfter(&at, unsafe.String(unsafe.SliceData(key), len(key))); ok {
 			st, _ := num(v)
 			return st == 2 || st == 4 || st == 5 // invalid, self, mgmt
 		}
@@ -160,6 +167,7 @@ func (d *decoder) fdb() {
 	if haveQ {
 		return
 	}
+	at = 0
 	for _, r := range d.w.Rows(oidDot1dTpFdbPort) {
 		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 6 {

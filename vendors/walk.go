@@ -232,6 +232,30 @@ func (w *Walk) Get(oid string) (Value, bool) {
 	return w.vbs[i].Value, true
 }
 
+// getAfter is Get(oid) for OIDs asked in non-decreasing order
+// (CompareOID): *from is where the previous one was looked for, and the
+// search gallops on from there instead of searching the whole walk. oid
+// may be transient text (a reused buffer): nothing keeps it (a tracer is
+// given a copy).
+func (w *Walk) getAfter(from *int, oid string) (Value, bool) {
+	oid = strings.TrimPrefix(oid, ".")
+	if w.read != nil {
+		w.read(strings.Clone(oid), false)
+	}
+	n := len(w.vbs)
+	lo, step := min(max(*from, 0), n), 1
+	for lo+step <= n && CompareOID(w.vbs[lo+step-1].OID, oid) < 0 {
+		lo += step
+		step *= 2
+	}
+	i, ok := slices.BinarySearchFunc(w.vbs[lo:min(lo+step, n)], oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	*from = lo + i
+	if !ok {
+		return Value{}, false
+	}
+	return w.vbs[lo+i].Value, true
+}
+
 // Row is one varbind under a table column: Index is the OID suffix after the
 // column (e.g. "7" or "0.7.1").
 type Row struct {

@@ -40,3 +40,37 @@ func TestLowerBoundAsBinarySearch(t *testing.T) {
 		w.column(probes[rng.IntN(len(probes))]) // move the hint
 	}
 }
+
+// TestGetAfterAsGet: getAfter over OIDs in non-decreasing order (with
+// repeats, absent ones, and ones equal as numbers but not as text) gives
+// what Get gives.
+func TestGetAfterAsGet(t *testing.T) {
+	var vbs []VarBind
+	for i, c := range []string{"1.3.6.1.2.1.17.7.1.2.2.1.2", "1.3.6.1.2.1.17.7.1.2.2.1.3"} {
+		for _, ix := range []string{"1.0.1.2.3.4.5", "1.0.1.2.3.4.6", "01.0.1.2.3.4.7", "2.0.0.0.0.0.1", "10.1.1.1.1.1.1"} {
+			vbs = append(vbs, VarBind{OID: c + "." + ix, Value: Value{Kind: KindInteger, Int: int64(i*100 + len(vbs))}})
+		}
+	}
+	w := NewWalk(vbs)
+	var probes []string
+	for _, vb := range w.All() {
+		probes = append(probes, vb.OID, vb.OID+".1")
+	}
+	probes = append(probes, "1", "1.3.6.1.2.1.17.7.1.2.2.1.3.1.0.1.2.3.4.7", "1.3.6.1.2.1.17.7.1.2.2.1.3.5", "9")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		seq := make([]string, 0, 12)
+		for range 12 {
+			seq = append(seq, probes[rng.IntN(len(probes))])
+		}
+		slices.SortStableFunc(seq, CompareOID)
+		at := 0
+		for _, oid := range seq {
+			got, gotOK := w.getAfter(&at, oid)
+			want, wantOK := w.Get(oid)
+			if gotOK != wantOK || got.Int != want.Int {
+				t.Fatalf("getAfter(%q) in %q: %v %v, want %v %v", oid, seq, got.Int, gotOK, want.Int, wantOK)
+			}
+		}
+	}
+}
