@@ -145,7 +145,7 @@ func (d *decoder) fdb() {
 			}
 			b[i] = byte(x)
 		}
-		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b[:]), VLAN: vlan, Port: name})
+		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: d.str.hex(b[:]), VLAN: vlan, Port: name})
 	}
 	haveQ := false
 	for _, r := range d.w.Rows(oidDot1qTpFdbPort) {

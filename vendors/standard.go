@@ -594,6 +594,13 @@ func (d *decoder) lags() {
 	}
 	slices.Sort(aggIdx)
 	d.s.LAGs = make([]topology.LAG, 0, len(aggIdx))
+	// The LAGs' member lists are cut from one array, each at its length
+	// (a decoder that appends to one gets a copy).
+	nMembers := 0
+	for _, agg := range aggIdx {
+		nMembers += len(d.sc.lagMembers[agg])
+	}
+	memberNames := make([]string, 0, nMembers)
 	for _, agg := range aggIdx {
 		members := d.sc.lagMembers[agg]
 		slices.Sort(members)
@@ -609,11 +616,12 @@ func (d *decoder) lags() {
 		p.Type = "lag"
 		lag := topology.LAG{Name: p.Name, IfIndex: agg, Oper: p.Oper, Evidence: evidence[agg]}
 		if len(members) > 0 {
-			lag.Members = make([]string, 0, len(members))
-		}
-		for _, m := range members {
-			lag.Members = append(lag.Members, d.portName(m))
-			memberOf[m] = agg
+			from := len(memberNames)
+			for _, m := range members {
+				memberNames = append(memberNames, d.portName(m))
+				memberOf[m] = agg
+			}
+			lag.Members = memberNames[from:len(memberNames):len(memberNames)]
 		}
 		if a := d.sc.aggs[agg]; a != nil {
 			lag.ActorSystem, lag.ActorKey = a.actorSystem, a.actorKey
