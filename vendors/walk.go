@@ -315,43 +315,28 @@ func (w *Walk) column(prefix string) (start, end, p int) {
 }
 
 // lowerBound is the first position in w.vbs whose OID does not sort
-// before oid (CompareOID), as a binary search of the whole walk finds it.
-// It starts from the last column looked up (the hint): the same column
-// again (countRows, then Rows) is proved by its neighbours; otherwise it
-// gallops from where that column ended, forwards (the next column a
-// decoder reads, which is there or a few columns on) or backwards, and
-// binary-searches only the span the gallop closed in on.
+// before oid (CompareOID), as a binary search of the whole walk finds it:
+// first tried where the last column looked up ended (the next column)
+// and where it began (the same column again), each proved by its
+// neighbours; else searched for, after that end when oid sorts after it.
 func (w *Walk) lowerBound(oid string) int {
 	h := w.hint.Load()
 	n := len(w.vbs)
-	start, end := int(h>>32), int(uint32(h))
-	if end > n || start > end {
-		start, end = 0, 0
-	}
-	at := func(i int) int { return CompareOID(w.vbs[i].OID, oid) }
-	search := func(lo, hi int) int {
-		i, _ := slices.BinarySearchFunc(w.vbs[lo:hi], oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
-		return lo + i
-	}
-	if end == 0 || at(end-1) < 0 {
-		// everything before end sorts before oid: forwards
-		lo, step := end, 1
-		for lo+step <= n && at(lo+step-1) < 0 {
-			lo += step
-			step *= 2
+	from := 0
+	// before(i): the varbind before position i sorts before oid
+	before := func(i int) bool { return i == 0 || CompareOID(w.vbs[i-1].OID, oid) < 0 }
+	// notBefore(i): the varbind at i (if any) does not sort before oid
+	notBefore := func(i int) bool { return i == n || CompareOID(w.vbs[i].OID, oid) >= 0 }
+	if end := int(uint32(h)); end > 0 && end <= n && before(end) {
+		if notBefore(end) {
+			return end
 		}
-		return search(lo, min(lo+step, n))
-	}
-	if start < end && (start == 0 || at(start-1) < 0) && at(start) >= 0 {
+		from = end
+	} else if start := int(h >> 32); start <= n && start <= end && before(start) && notBefore(start) {
 		return start
 	}
-	// w.vbs[end-1] does not sort before oid: backwards
-	hi, step := end-1, 1
-	for hi-step >= 0 && at(hi-step) >= 0 {
-		hi -= step
-		step *= 2
-	}
-	return search(max(hi-step+1, 0), hi+1)
+	i, _ := slices.BinarySearchFunc(w.vbs[from:], oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	return from + i
 }
 
 // HasSubtree reports whether any varbind lies below prefix.
