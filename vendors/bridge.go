@@ -3,6 +3,7 @@ package vendors
 import (
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -22,9 +23,10 @@ func (d *decoder) vlans() {
 	// Current table (index timeMark.vlan) first; the static table (index
 	// vlan) when the agent has no current table.
 	egress, untagged := map[int][]byte{}, map[int][]byte{}
+	var ixBuf [4]int64
 	read := func(col string, want int, into map[int][]byte) {
 		for _, r := range d.w.Rows(col) {
-			ix, ok := IndexInts(r.Index)
+			ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 			if !ok || len(ix) != want {
 				d.problemf(r.Line, "%s.%s: unexpected index", col, r.Index)
 				continue
@@ -48,6 +50,28 @@ func (d *decoder) vlans() {
 		vids = append(vids, v)
 	}
 	slices.Sort(vids)
+	// The port of each bridge port number the lists can hold (as
+	// d.sc.ports[d.sc.basePort[n]] gives it: a number without a base
+	// port is ifIndex 0's), looked up once, not per bit of every list.
+	bits := 0
+	for _, e := range egress {
+		bits = max(bits, 8*len(e))
+	}
+	portOf := func(n int) *topology.Port { return d.sc.ports[d.sc.basePort[n]] }
+	if bits <= maxPortListBits {
+		byBP := slices.Grow(d.sc.byBP[:0], bits+1)[:bits+1]
+		none := d.sc.ports[0]
+		for i := range byBP {
+			byBP[i] = none
+		}
+		for bp, ifx := range d.sc.basePort {
+			if bp >= 1 && bp <= bits {
+				byBP[bp] = d.sc.ports[ifx]
+			}
+		}
+		d.sc.byBP = byBP
+		portOf = func(n int) *topology.Port { return byBP[n] }
+	}
 	for _, v := range vids {
 		// The dot1dBasePort numbers set in the egress PortList (the
 		// first octet's most significant bit is port 1), untagged when
@@ -61,7 +85,7 @@ func (d *decoder) vlans() {
 				if c&(0x80>>bit) == 0 {
 					continue
 				}
-				p := d.sc.ports[d.sc.basePort[i*8+bit+1]]
+				p := portOf(i*8 + bit + 1)
 				if p == nil {
 					continue
 				}
@@ -75,11 +99,17 @@ func (d *decoder) vlans() {
 	}
 }
 
+// maxPortListBits bounds the bridge port numbers vlans looks up in an
+// array (a PortList of 8 KiB, 65,536 ports); longer lists, which only a
+// broken agent sends, are read through the maps.
+const maxPortListBits = 1 << 16
+
 // fdb reads learned MAC addresses (Q-BRIDGE-MIB, else BRIDGE-MIB).
 func (d *decoder) fdb() {
 	fdbVLAN := map[int]int{}
+	var ixBuf [8]int64
 	for _, r := range d.w.Rows(oidDot1qVlanFdbID) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 2 {
 			continue
 		}
@@ -87,8 +117,14 @@ func (d *decoder) fdb() {
 			fdbVLAN[f] = int(ix[1])
 		}
 	}
+	// A row's status is looked up in the status column, which lists the
+	// rows in the same order: each search goes on from the previous
+	// row's (at), with the OID made in a reused buffer.
+	at := 0
 	skip := func(statusCol, index string) bool {
-		if v, ok := d.w.Get(statusCol + "." + index); ok {
+		key := append(append(append(d.buf[:0], statusCol...), '.'), index...)
+		d.buf = key
+		if v, ok := d.w.getAfter(&at, unsafe.String(unsafe.SliceData(key), len(key))); ok {
 			st, _ := num(v)
 			return st == 2 || st == 4 || st == 5 // invalid, self, mgmt
 		}
@@ -109,10 +145,9 @@ func (d *decoder) fdb() {
 			}
 			b[i] = byte(x)
 		}
-		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: HexString(b[:]), VLAN: vlan, Port: name})
+		d.s.FDB = append(d.s.FDB, topology.FDBEntry{MAC: d.str.hex(b[:]), VLAN: vlan, Port: name})
 	}
 	haveQ := false
-	var ixBuf [8]int64
 	for _, r := range d.w.Rows(oidDot1qTpFdbPort) {
 		haveQ = true
 		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
@@ -132,6 +167,7 @@ func (d *decoder) fdb() {
 	if haveQ {
 		return
 	}
+	at = 0
 	for _, r := range d.w.Rows(oidDot1dTpFdbPort) {
 		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 6 {

@@ -41,6 +41,9 @@ const (
 var cdpColumns = []int{cdpAddressType, cdpAddress, cdpVersion, cdpDeviceID, cdpDevicePort, cdpPlatform, cdpNativeVLAN,
 	cdpSysName, cdpPrimaryMgmtType, cdpPrimaryMgmtAddr, cdpSecondaryMgmType, cdpSecondaryMgmAddr}
 
+// cdpCacheCols are the cdpCacheEntry column prefixes by column number.
+var cdpCacheCols = columnOIDs(oidCdpCacheEntry, cdpSecondaryMgmAddr)
+
 var cdpColumnName = map[int]string{
 	cdpAddressType: "cdpCacheAddressType", cdpAddress: "cdpCacheAddress", cdpVersion: "cdpCacheVersion",
 	cdpDeviceID: "cdpCacheDeviceId", cdpDevicePort: "cdpCacheDevicePort", cdpPlatform: "cdpCachePlatform",
@@ -66,9 +69,10 @@ func (d *decoder) cdp() {
 		line int
 	}
 	rows := map[[2]int]*entry{}
+	var ixBuf [4]int64
 	for _, c := range cdpColumns {
-		for _, r := range d.w.Rows(oidCdpCacheEntry + "." + strconv.Itoa(c)) {
-			ix, ok := IndexInts(r.Index)
+		for _, r := range d.w.Rows(cdpCacheCols[c]) {
+			ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 			if !ok || len(ix) != 2 || ix[0] < 0 || ix[1] < 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 				d.problemf(r.Line, "CISCO-CDP-MIB %s.%s: index is not two integers", cdpColumnName[c], r.Index)
 				continue

@@ -233,7 +233,7 @@ func (d *decoder) line(parts ...any) string {
 		}
 	}
 	d.buf = b
-	return string(b)
+	return d.str.bytes(b)
 }
 
 // lacpStates is topology.LACPState.String of every state, made once.
@@ -286,6 +286,10 @@ type scratch struct {
 	nameText []byte
 	nameKeys []nameKey
 	ifxs     []int
+	// locNums is the local port numbers of an LLDP local port table, sorted
+	locNums []int
+	// byBP is vlans' ports by bridge port number
+	byBP []*topology.Port
 }
 
 type nameKey struct{ end, ifx int }
@@ -312,7 +316,7 @@ func (sc *scratch) release() {
 	if max(len(sc.ports), len(sc.basePort), len(sc.texts), len(sc.macs), len(sc.byName),
 		len(sc.locs[0]), len(sc.locs[1]), len(sc.aggRows), len(sc.aggs),
 		cap(sc.rems[0]), cap(sc.rems[1]), cap(sc.locPorts[0]), cap(sc.locPorts[1]), cap(sc.aggPortRows),
-		cap(sc.nameKeys), cap(sc.nameText)/16, cap(sc.ifxs)) > scratchKeepMax {
+		cap(sc.nameKeys), cap(sc.nameText)/16, cap(sc.ifxs), cap(sc.locNums), cap(sc.byBP)/16) > scratchKeepMax {
 		return
 	}
 	clear(sc.ports)
@@ -336,5 +340,6 @@ func (sc *scratch) release() {
 	clearScratch(sc.locPorts[1])
 	clearScratch(sc.rems[0])
 	clearScratch(sc.rems[1])
+	clear(sc.byBP[:cap(sc.byBP)]) // (the ports are the switch's)
 	scratchPool.Put(sc)
 }

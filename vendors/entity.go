@@ -41,18 +41,27 @@ type entityTree map[int]*physEntity
 // ancestors returns what e is contained in, nearest first, stopping at the
 // top, at an index the table lacks, at a loop or after maxEntityDepth.
 func (t entityTree) ancestors(e *physEntity) []*physEntity {
-	var out []*physEntity
-	seen := map[int]bool{e.index: true}
-	for len(out) < maxEntityDepth {
+	return t.appendAncestors(nil, e)
+}
+
+// appendAncestors is ancestors appended to dst (the entities already
+// there are not looked at): the ports' ancestor lists share one array.
+func (t entityTree) appendAncestors(dst []*physEntity, e *physEntity) []*physEntity {
+	first, start := e, len(dst)
+	// seen: e itself or one of the ancestors found (at most
+	// maxEntityDepth: a scan costs less than a set)
+	seen := func(p *physEntity) bool {
+		return p == first || slices.Contains(dst[start:], p)
+	}
+	for len(dst)-start < maxEntityDepth {
 		p := t[e.parent]
-		if e.parent == 0 || p == nil || seen[p.index] {
+		if e.parent == 0 || p == nil || seen(p) {
 			break
 		}
-		seen[p.index] = true
-		out = append(out, p)
+		dst = append(dst, p)
 		e = p
 	}
-	return out
+	return dst
 }
 
 // memberNumber is a stack member's number: its entPhysicalParentRelPos, or
@@ -103,8 +112,9 @@ func aliasIfIndex(v Value) (int, bool) {
 // nothing (0, unknown).
 func (d *decoder) modules() {
 	t := entityTree{}
+	ents := newSlab[physEntity](d.countRows(entPhysicalCols[5]))
 	col := func(c int, name string, f func(e *physEntity, n int)) {
-		prefix := oidEntPhysicalEntry + "." + strconv.Itoa(c)
+		prefix := entPhysicalCols[c]
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok || !r.Value.Exists() {
@@ -117,7 +127,8 @@ func (d *decoder) modules() {
 			}
 			e := t[i]
 			if e == nil {
-				e = &physEntity{index: i}
+				e = ents.new()
+				e.index = i
 				t[i] = e
 			}
 			f(e, n)
@@ -139,8 +150,10 @@ func (d *decoder) modules() {
 		card    *physEntity   // line card: a module sitting in the chassis (through slot containers only)
 	}
 	var ports []*portEnt
+	var upBuf []*physEntity // the ports' ancestors, one after the other
+	var ixBuf [4]int64
 	for _, r := range d.w.Rows(oidEntAliasMappingIdentifier) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 2 {
 			d.problemf(r.Line, "entAliasMappingIdentifier.%s: index is not entPhysicalIndex.logicalIndex", r.Index)
 			continue
@@ -150,7 +163,9 @@ func (d *decoder) modules() {
 		if e == nil || e.class != entClassPort || !ok || d.sc.ports[ifx] == nil {
 			continue // an alias to something other than a known interface
 		}
-		p := &portEnt{e: e, ifIndex: ifx, up: t.ancestors(e), chassis: -1}
+		from := len(upBuf)
+		upBuf = t.appendAncestors(upBuf, e)
+		p := &portEnt{e: e, ifIndex: ifx, up: upBuf[from:len(upBuf):len(upBuf)], chassis: -1}
 		for i, a := range p.up {
 			if a.class == entClassChassis {
 				p.chassis = i

@@ -14,7 +14,9 @@ import (
 type locPort struct {
 	num, subtype int
 	id           Value
-	desc         string
+	// desc is lldpLocPortDesc, read as text only when the port ID names
+	// no interface (it is the walk's: the row is dropped with the decode)
+	desc Value
 	// ifIndexed: num is an ifIndex by definition (LLDP-V2-MIB's
 	// lldpV2LocPortIfIndex), never a bridge port number.
 	ifIndexed bool
@@ -24,15 +26,15 @@ type locPort struct {
 // LLDP-V2-MIB lldpV2LocPortTable: subtype, port ID and description in
 // columns 2-4, indexed by the local port number; ifIndexed: the number is
 // an ifIndex, as LLDP-V2-MIB defines it).
-func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
-	n := d.countRows(entry + ".3")
+func (d *decoder) locPorts(cols []string, ifIndexed bool) map[int]*locPort {
+	n := d.countRows(cols[3])
 	v := 0
 	if ifIndexed {
 		v = 1
 	}
 	locs, lps := d.sc.locs[v], pooledSlab(&d.sc.locPorts[v], n)
 	for _, c := range []int{2, 3, 4} {
-		prefix := entry + "." + strconv.Itoa(c)
+		prefix := cols[c]
 		for _, r := range d.w.Rows(prefix) {
 			n, ok := d.intIndex(prefix, r)
 			if !ok {
@@ -50,7 +52,7 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 			case 3:
 				lp.id = r.Value
 			case 4:
-				lp.desc = r.Value.Text()
+				lp.desc = r.Value
 			}
 		}
 	}
@@ -60,12 +62,18 @@ func (d *decoder) locPorts(entry string, ifIndexed bool) map[int]*locPort {
 // lldp decodes the local port table (mapping lldpLocPortNum to ifIndex) and
 // the remote tables of LLDP-MIB and LLDP-V2-MIB.
 func (d *decoder) lldp() {
-	locs := d.locPorts(oidLldpLocPortEntry, false)
+	locs := d.locPorts(lldpLocPortCols, false)
 	byName := d.portNameIndex()
 	numToIf := d.sc.numToIf
 	locWhy := map[int]string{}
 	mgmt := map[int]string{} // port numbers of a management port IF-MIB does not list
-	for n, lp := range locs {
+	// Two rows may resolve to one interface: the rows go from the highest
+	// local port number down, so the port's LLDP port number and port ID
+	// are those of its lowest-numbered row, on every decode.
+	nums := d.locNums(locs)
+	for i := len(nums) - 1; i >= 0; i-- {
+		n := nums[i]
+		lp := locs[n]
 		ifx, why := d.resolveLocPort(lp, byName)
 		if ifx == 0 {
 			if name := lp.id.Text(); lp.subtype != 3 && lp.subtype != 4 && mgmtPortName(name) {
@@ -80,7 +88,7 @@ func (d *decoder) lldp() {
 		if n != ifx {
 			p.LLDPPortNum = n
 		}
-		p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
+		p.LLDPPortID = d.portIDOf(p, lp.subtype, lp.id)
 	}
 	v1Before := len(d.s.Neighbours)
 	onMgmt := map[string]string{}
@@ -111,6 +119,19 @@ func (d *decoder) lldp() {
 	})
 	d.placeOnMgmt(v1Before, onMgmt)
 	d.lldpV2(byName, len(d.s.Neighbours) == v1Before)
+}
+
+// locNums is the local port numbers of locs in increasing order (in a
+// scratch slice the next call reuses): the order its rows are resolved
+// in, never map order.
+func (d *decoder) locNums(locs map[int]*locPort) []int {
+	nums := d.sc.locNums[:0]
+	for n := range locs {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	d.sc.locNums = nums
+	return nums
 }
 
 // placeOnMgmt puts the LLDP-MIB neighbours decoded since index from on the
@@ -235,8 +256,9 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 			return i, ""
 		}
 	}
-	if lp.desc != "" {
-		if i, ok := byName.lookup(topology.NormalizePortNameTo(&kb, lp.desc)); ok {
+	desc := lp.desc.Text()
+	if desc != "" {
+		if i, ok := byName.lookup(topology.NormalizePortNameTo(&kb, desc)); ok {
 			return i, ""
 		}
 	}
@@ -250,8 +272,8 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 			return i, ""
 		}
 	}
-	if lp.desc != "" {
-		if i := d.portBySuffix(lp.desc); i > 0 {
+	if desc != "" {
+		if i := d.portBySuffix(desc); i > 0 {
 			return i, ""
 		}
 	}
@@ -283,7 +305,7 @@ func (d *decoder) resolveLocPort(lp *locPort, byName *portNames) (int, string) {
 		if lp.ifIndexed {
 			table = "lldpV2LocPortTable"
 		}
-		return 0, fmt.Sprintf("%s row %d (port ID %s, description %s) names no interface and %s", table, lp.num, quote.Q(id), quote.Q(lp.desc), why)
+		return 0, fmt.Sprintf("%s row %d (port ID %s, description %s) names no interface and %s", table, lp.num, quote.Q(id), quote.Q(desc), why)
 	}
 	return ifx, ""
 }
@@ -367,7 +389,11 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	// same (index) order, so a row is looked for first where the previous
 	// one of the column was found, and in the map, made on the first
 	// miss, only when it is not there.
-	n := d.countRows(entry + "." + strconv.Itoa(firstCol))
+	cols := lldpRemCols
+	if entry != oidLldpRemEntry {
+		cols = lldpV2RemCols
+	}
+	n := d.countRows(cols[firstCol])
 	v := 0
 	if entry != oidLldpRemEntry {
 		v = 1
@@ -378,10 +404,26 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	d.s.Neighbours = slices.Grow(d.s.Neighbours, n)
 	var rems map[string]*remRow
 	next := 0 // where the next row of a column is expected in order
+	// While order is in strictly increasing index order (CompareOID),
+	// as it is when the first column lists every row, a row is found by
+	// binary search, and one beyond the last is new at once: the map is
+	// made only for rows first seen out of order.
+	sorted := true
 	find := func(index string) *remRow {
 		if next < len(order) && order[next].index == index {
 			next++
 			return order[next-1]
+		}
+		if sorted {
+			if len(order) == 0 || CompareOID(order[len(order)-1].index, index) < 0 {
+				return nil
+			}
+			i, ok := slices.BinarySearchFunc(order, index, func(r *remRow, t string) int { return CompareOID(r.index, t) })
+			if !ok || order[i].index != index {
+				return nil
+			}
+			next = i + 1
+			return order[i]
 		}
 		if rems == nil {
 			rems = make(map[string]*remRow, len(order))
@@ -414,6 +456,9 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 			if rems != nil {
 				rems[index] = r
 			}
+			if sorted && len(order) > 0 && CompareOID(order[len(order)-1].index, index) >= 0 {
+				sorted = false
+			}
 			order = append(order, r)
 			next = len(order)
 			d.s.Neighbours = append(d.s.Neighbours, topology.Neighbour{})
@@ -422,7 +467,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	}
 	nb := func(r *remRow) *topology.Neighbour { return &d.s.Neighbours[r.nb] }
 	for ci := range 7 {
-		prefix := entry + "." + strconv.Itoa(firstCol+ci)
+		prefix := cols[firstCol+ci]
 		next = 0
 		for _, row := range d.w.Rows(prefix) {
 			r := get(row.Index, row.Line)
@@ -434,7 +479,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 				r.chSub, _ = num(row.Value)
 			case 1:
 				b := nb(r)
-				b.ChassisIDSubtype, b.ChassisID = chassisID(r.chSub, row.Value)
+				b.ChassisIDSubtype, b.ChassisID = chassisID(&d.str, r.chSub, row.Value)
 				r.haveCh = true
 			case 2:
 				r.ptSub, _ = num(row.Value)
@@ -515,7 +560,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 		n := nb(r)
 		n.Protocol = topology.ProtoLLDP
 		if !r.haveCh {
-			n.ChassisIDSubtype, n.ChassisID = chassisID(r.chSub, Value{})
+			n.ChassisIDSubtype, n.ChassisID = chassisID(&d.str, r.chSub, Value{})
 		}
 		if !r.havePt {
 			n.PortIDSubtype, n.PortID = d.portID(r.ptSub, Value{})

@@ -19,10 +19,13 @@ import (
 // local port's port ID or description naming an interface wins over the
 // bare number, which is read as an ifIndex only (the MIB says it is one).
 func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
-	locs := d.locPorts(oidLldpV2LocPortEntry, true)
+	locs := d.locPorts(lldpV2LocPortCols, true)
 	ifxOf := map[int]int{}
 	why := map[int]string{}
-	for n, lp := range locs {
+	// in increasing ifIndex order: a port two rows resolve to sends the
+	// port ID of the lowest (the first that gives one), on every decode
+	for _, n := range d.locNums(locs) {
+		lp := locs[n]
 		ifx, w := d.resolveLocPort(lp, byName)
 		if ifx == 0 {
 			why[n] = w
@@ -30,7 +33,7 @@ func (d *decoder) lldpV2(byName *portNames, v1Empty bool) {
 		}
 		ifxOf[n] = ifx
 		if p := d.sc.ports[ifx]; p.LLDPPortID == "" {
-			p.LLDPPortID = portIDOf(p, lp.subtype, lp.id)
+			p.LLDPPortID = d.portIDOf(p, lp.subtype, lp.id)
 		}
 	}
 	if !v1Empty {

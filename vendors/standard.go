@@ -122,6 +122,9 @@ type decoder struct {
 	sortedRows []*aggPortRow
 	// buf is scratch for the evidence lines formatted here (see line).
 	buf []byte
+	// str holds the strings the switch keeps that are made here, a few
+	// per port (see strs).
+	str strs
 }
 
 func (d *decoder) problemf(line int, format string, args ...any) {
@@ -185,7 +188,7 @@ func (d *decoder) system(name string) {
 		if sv, ok := d.w.Get(oidLldpLocChassisSubtype); ok {
 			sub, _ = num(sv)
 		}
-		s.ChassisIDSubtype, s.ChassisID = chassisID(sub, v)
+		s.ChassisIDSubtype, s.ChassisID = chassisID(&d.str, sub, v)
 	}
 }
 
@@ -275,19 +278,19 @@ func (d *decoder) countRows(prefix string) int {
 
 // textLike is v.Text(), or same when the text equals it: an interface's
 // ifName that repeats its ifDescr is one string.
-func textLike(v Value, same string) string {
+func (d *decoder) textLike(v Value, same string) string {
 	b := trimText(v)
 	if string(b) == same {
 		return same
 	}
-	return string(b)
+	return d.str.bytes(b)
 }
 
 func (d *decoder) interfaces() {
 	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
 	d.portArr = make([]topology.Port, 0, n)
-	col := func(entry string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
-		prefix := entry + "." + strconv.Itoa(c)
+	col := func(cols []string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
+		prefix := cols[c]
 		next := 0 // every column lists the ports in portArr's order: try there first
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
@@ -304,8 +307,8 @@ func (d *decoder) interfaces() {
 			f(p, i, r)
 		}
 	}
-	col(oidIfEntry, 2, func(p *topology.Port, _ int, r Row) { p.Descr = r.Value.Text() })
-	col(oidIfEntry, 3, func(p *topology.Port, i int, r Row) {
+	col(ifEntryCols, 2, func(p *topology.Port, _ int, r Row) { p.Descr = d.str.bytes(trimText(r.Value)) })
+	col(ifEntryCols, 3, func(p *topology.Port, i int, r Row) {
 		t, _ := num(r.Value)
 		if t == 161 || t == 53 || t == 1 || t == 54 {
 			d.sc.aggTyped[i] = t
@@ -314,26 +317,26 @@ func (d *decoder) interfaces() {
 		}
 		p.Type = portType(t)
 	})
-	col(oidIfEntry, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
-	col(oidIfEntry, 5, func(p *topology.Port, _ int, r Row) {
+	col(ifEntryCols, 4, func(p *topology.Port, _ int, r Row) { p.MTU, _ = num(r.Value) })
+	col(ifEntryCols, 5, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && p.Speed == 0 && n > 0 && n < 4294967295 {
 			p.Speed = n / 1000000
 		}
 	})
-	col(oidIfEntry, 6, func(p *topology.Port, _ int, r Row) {
+	col(ifEntryCols, 6, func(p *topology.Port, _ int, r Row) {
 		if len(r.Value.Bytes) == 6 {
-			p.MAC = HexString(r.Value.Bytes)
+			p.MAC = d.str.hex(r.Value.Bytes)
 		}
 	})
-	col(oidIfEntry, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
-	col(oidIfEntry, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
-	col(oidIfXEntry, 1, func(p *topology.Port, _ int, r Row) { p.Name = textLike(r.Value, p.Descr) })
-	col(oidIfXEntry, 15, func(p *topology.Port, _ int, r Row) {
+	col(ifEntryCols, 7, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Admin = adminStatus[n] })
+	col(ifEntryCols, 8, func(p *topology.Port, _ int, r Row) { n, _ := num(r.Value); p.Oper = operStatus[n] })
+	col(ifXEntryCols, 1, func(p *topology.Port, _ int, r Row) { p.Name = d.textLike(r.Value, p.Descr) })
+	col(ifXEntryCols, 15, func(p *topology.Port, _ int, r Row) {
 		if n, ok := num(r.Value); ok && n > 0 {
 			p.Speed = n
 		}
 	})
-	col(oidIfXEntry, 18, func(p *topology.Port, _ int, r Row) { p.Alias = r.Value.Text() })
+	col(ifXEntryCols, 18, func(p *topology.Port, _ int, r Row) { p.Alias = d.str.bytes(trimText(r.Value)) })
 	for i, p := range d.sc.ports {
 		if p.Name == "" {
 			p.Name = p.Descr
@@ -418,8 +421,13 @@ func (d *decoder) mac(v Value) string {
 	if m, ok := d.sc.macs[string(v.Bytes)]; ok {
 		return m
 	}
-	m := macOf(v)
-	d.sc.macs[string(v.Bytes)] = m
+	var m string
+	if len(v.Bytes) == 6 {
+		m = d.str.hex(v.Bytes)
+	} else {
+		m = macOf(v)
+	}
+	d.sc.macs[d.str.bytes(v.Bytes)] = m
 	return m
 }
 
@@ -432,7 +440,7 @@ func (d *decoder) text(v Value) string {
 	if t, ok := d.sc.texts[string(b)]; ok {
 		return t
 	}
-	t := string(b)
+	t := d.str.bytes(b)
 	d.sc.texts[t] = t
 	return t
 }
@@ -441,7 +449,7 @@ func (d *decoder) lags() {
 	nAgg, nPort := d.countRows(oidAggEntry+".4"), d.countRows(oidAggPortEntry+".2")
 	aggSlab, portSlab := pooledSlab(&d.sc.aggRowBuf, nAgg), pooledSlab(&d.sc.aggPortRows, nPort)
 	aggCol := func(c int, f func(a *aggRow, r Row)) {
-		prefix := oidAggEntry + "." + strconv.Itoa(c)
+		prefix := aggEntryCols[c]
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
 			if !ok {
@@ -462,7 +470,7 @@ func (d *decoder) lags() {
 
 	rowOrder := make([]*aggPortRow, 0, nPort) // the rows as first seen: every column's order
 	portCol := func(c int, f func(a *aggPortRow, r Row)) {
-		prefix := oidAggPortEntry + "." + strconv.Itoa(c)
+		prefix := aggPortEntryCols[c]
 		next := 0
 		for _, r := range d.w.Rows(prefix) {
 			i, ok := d.intIndex(prefix, r)
@@ -586,6 +594,13 @@ func (d *decoder) lags() {
 	}
 	slices.Sort(aggIdx)
 	d.s.LAGs = make([]topology.LAG, 0, len(aggIdx))
+	// The LAGs' member lists are cut from one array, each at its length
+	// (a decoder that appends to one gets a copy).
+	nMembers := 0
+	for _, agg := range aggIdx {
+		nMembers += len(d.sc.lagMembers[agg])
+	}
+	memberNames := make([]string, 0, nMembers)
 	for _, agg := range aggIdx {
 		members := d.sc.lagMembers[agg]
 		slices.Sort(members)
@@ -601,11 +616,12 @@ func (d *decoder) lags() {
 		p.Type = "lag"
 		lag := topology.LAG{Name: p.Name, IfIndex: agg, Oper: p.Oper, Evidence: evidence[agg]}
 		if len(members) > 0 {
-			lag.Members = make([]string, 0, len(members))
-		}
-		for _, m := range members {
-			lag.Members = append(lag.Members, d.portName(m))
-			memberOf[m] = agg
+			from := len(memberNames)
+			for _, m := range members {
+				memberNames = append(memberNames, d.portName(m))
+				memberOf[m] = agg
+			}
+			lag.Members = memberNames[from:len(memberNames):len(memberNames)]
 		}
 		if a := d.sc.aggs[agg]; a != nil {
 			lag.ActorSystem, lag.ActorKey = a.actorSystem, a.actorKey
@@ -828,12 +844,13 @@ func MemberStatus(p *topology.Port, actor topology.LACPState, actorKnown bool, s
 	return ""
 }
 
-// chassisID decodes an LLDP chassis ID by subtype (LldpChassisIdSubtype).
-func chassisID(subtype int, v Value) (string, string) {
+// chassisID decodes an LLDP chassis ID by subtype (LldpChassisIdSubtype),
+// a MAC made in str.
+func chassisID(str *strs, subtype int, v Value) (string, string) {
 	switch subtype {
 	case 4:
 		if len(v.Bytes) == 6 {
-			return topology.IDMAC, HexString(v.Bytes)
+			return topology.IDMAC, str.hex(v.Bytes)
 		}
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
@@ -869,8 +886,9 @@ func idString(v Value) string {
 	return v.String()
 }
 
-// portID decodes an LLDP port ID by subtype (LldpPortIdSubtype).
-func portID(subtype int, v Value) (string, string) {
+// portID decodes an LLDP port ID by subtype (LldpPortIdSubtype), a MAC
+// made in str.
+func portID(str *strs, subtype int, v Value) (string, string) {
 	switch subtype {
 	case 1:
 		return topology.IDIfAlias, v.Text()
@@ -878,7 +896,7 @@ func portID(subtype int, v Value) (string, string) {
 		return topology.IDPortComponent, v.Text()
 	case 3:
 		if len(v.Bytes) == 6 {
-			return topology.IDMAC, HexString(v.Bytes)
+			return topology.IDMAC, str.hex(v.Bytes)
 		}
 		if m := topology.NormalizeMAC(v.Text()); m != "" {
 			return topology.IDMAC, m
@@ -898,14 +916,14 @@ func portID(subtype int, v Value) (string, string) {
 
 // portIDOf is the port ID p sends, portID(subtype, v), sharing p's name
 // when it is that (an ifName port ID, the usual one).
-func portIDOf(p *topology.Port, subtype int, v Value) string {
+func (d *decoder) portIDOf(p *topology.Port, subtype int, v Value) string {
 	switch subtype {
 	case 1, 2, 5, 7:
 		if string(trimText(v)) == p.Name {
 			return p.Name
 		}
 	}
-	_, id := portID(subtype, v)
+	_, id := portID(&d.str, subtype, v)
 	return id
 }
 
@@ -922,7 +940,7 @@ func (d *decoder) portID(subtype int, v Value) (string, string) {
 	case 7:
 		return topology.IDLocal, d.text(v)
 	}
-	return portID(subtype, v)
+	return portID(&d.str, subtype, v)
 }
 
 // netAddr decodes an IANA address-family-prefixed network address. Some
@@ -983,3 +1001,25 @@ func (d *decoder) finish() {
 		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(a.VLAN, b.VLAN), cmp.Compare(a.Port, b.Port))
 	})
 }
+
+// columnOIDs is entry.c for c in 0..n (index c), made once: the prefixes
+// the decoders read columns by, not formatted again on every decode.
+func columnOIDs(entry string, n int) []string {
+	out := make([]string, n+1)
+	for c := range out {
+		out[c] = entry + "." + strconv.Itoa(c)
+	}
+	return out
+}
+
+var (
+	ifEntryCols       = columnOIDs(oidIfEntry, 8)
+	ifXEntryCols      = columnOIDs(oidIfXEntry, 18)
+	aggEntryCols      = columnOIDs(oidAggEntry, 8)
+	aggPortEntryCols  = columnOIDs(oidAggPortEntry, 24)
+	lldpLocPortCols   = columnOIDs(oidLldpLocPortEntry, 4)
+	lldpV2LocPortCols = columnOIDs(oidLldpV2LocPortEntry, 4)
+	lldpRemCols       = columnOIDs(oidLldpRemEntry, 10)
+	lldpV2RemCols     = columnOIDs(oidLldpV2RemEntry, 11)
+	entPhysicalCols   = columnOIDs(oidEntPhysicalEntry, 6)
+)

@@ -10,9 +10,11 @@ import (
 	"bytes"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Kind is the SNMP type of a value as it appears on the wire or in a walk file.
@@ -156,6 +158,12 @@ type Walk struct {
 	vbs []VarBind
 	// read, when set, is told every OID a decoder reads (Traced).
 	read func(oid string, any bool)
+	// hint is where the last column looked up starts (high 32 bits) and
+	// ends: decoders read a table's columns one after the other (and
+	// count a column's rows before reading them), so the next column
+	// starts at or near there (see lowerBound). Atomic: a walk may be
+	// decoded on several goroutines at once.
+	hint atomic.Uint64
 }
 
 // Traced returns the same walk calling read with the OID or prefix of
@@ -224,6 +232,30 @@ func (w *Walk) Get(oid string) (Value, bool) {
 	return w.vbs[i].Value, true
 }
 
+// getAfter is Get(oid) for OIDs asked in non-decreasing order
+// (CompareOID): *from is where the previous one was looked for, and the
+// search gallops on from there instead of searching the whole walk. oid
+// may be transient text (a reused buffer): nothing keeps it (a tracer is
+// given a copy).
+func (w *Walk) getAfter(from *int, oid string) (Value, bool) {
+	oid = strings.TrimPrefix(oid, ".")
+	if w.read != nil {
+		w.read(strings.Clone(oid), false)
+	}
+	n := len(w.vbs)
+	lo, step := min(max(*from, 0), n), 1
+	for lo+step <= n && CompareOID(w.vbs[lo+step-1].OID, oid) < 0 {
+		lo += step
+		step *= 2
+	}
+	i, ok := slices.BinarySearchFunc(w.vbs[lo:min(lo+step, n)], oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	*from = lo + i
+	if !ok {
+		return Value{}, false
+	}
+	return w.vbs[lo+i].Value, true
+}
+
 // Row is one varbind under a table column: Index is the OID suffix after the
 // column (e.g. "7" or "0.7.1").
 type Row struct {
@@ -267,7 +299,8 @@ func (w *Walk) column(prefix string) (start, end, p int) {
 	if w.read != nil {
 		w.read(prefix, false)
 	}
-	start, _ = slices.BinarySearchFunc(w.vbs, prefix, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	lb := w.lowerBound(prefix)
+	start = lb
 	if start < len(w.vbs) && w.vbs[start].OID == prefix {
 		start++ // a scalar instance equal to the prefix is not a row
 	}
@@ -275,7 +308,35 @@ func (w *Walk) column(prefix string) (start, end, p int) {
 	for end < len(w.vbs) && len(w.vbs[end].OID) > len(prefix) && w.vbs[end].OID[len(prefix)] == '.' && strings.HasPrefix(w.vbs[end].OID, prefix) {
 		end++
 	}
+	if lb <= math.MaxUint32 && end <= math.MaxUint32 {
+		w.hint.Store(uint64(lb)<<32 | uint64(end))
+	}
 	return start, end, len(prefix) + 1
+}
+
+// lowerBound is the first position in w.vbs whose OID does not sort
+// before oid (CompareOID), as a binary search of the whole walk finds it:
+// first tried where the last column looked up ended (the next column)
+// and where it began (the same column again), each proved by its
+// neighbours; else searched for, after that end when oid sorts after it.
+func (w *Walk) lowerBound(oid string) int {
+	h := w.hint.Load()
+	n := len(w.vbs)
+	from := 0
+	// before(i): the varbind before position i sorts before oid
+	before := func(i int) bool { return i == 0 || CompareOID(w.vbs[i-1].OID, oid) < 0 }
+	// notBefore(i): the varbind at i (if any) does not sort before oid
+	notBefore := func(i int) bool { return i == n || CompareOID(w.vbs[i].OID, oid) >= 0 }
+	if end := int(uint32(h)); end > 0 && end <= n && before(end) {
+		if notBefore(end) {
+			return end
+		}
+		from = end
+	} else if start := int(h >> 32); start <= n && start <= end && before(start) && notBefore(start) {
+		return start
+	}
+	i, _ := slices.BinarySearchFunc(w.vbs[from:], oid, func(vb VarBind, t string) int { return CompareOID(vb.OID, t) })
+	return from + i
 }
 
 // HasSubtree reports whether any varbind lies below prefix.
@@ -363,8 +424,9 @@ func compareArcs(a, b string) int {
 // those.
 func (w *Walk) ActiveStack() [][2]int {
 	var out [][2]int
+	var ixBuf [4]int64
 	for _, r := range w.Rows(oidIfStack) {
-		ix, ok := IndexInts(r.Index)
+		ix, ok := appendIndexInts(ixBuf[:0], r.Index)
 		if !ok || len(ix) != 2 || ix[0] <= 0 || ix[1] <= 0 || ix[0] > 1<<31 || ix[1] > 1<<31 {
 			continue
 		}

@@ -98,12 +98,32 @@ func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
 		m := &topology.MLAG{Kind: "mlag", SystemID: sys}
 		names := make([]string, 0, len(foreign[sys]))
 		owns := strings.Join(own, ", ")
+		// Each MLAG interface's evidence line is cut from one string
+		// holding them all: one allocation, not one per port-channel.
+		const sends, notOwn, mlagIf = " sends LACP system ID ", ", not the switch's own MAC (", "): an MLAG interface"
+		lineLen := func(l *topology.LAG) int {
+			return len(l.Name) + len(sends) + len(sys) + len(notOwn) + len(owns) + len(mlagIf)
+		}
+		var lines strings.Builder
+		size := 0
+		for _, i := range foreign[sys] {
+			size += lineLen(&s.LAGs[i])
+		}
+		lines.Grow(size)
+		for _, i := range foreign[sys] {
+			for _, part := range [...]string{s.LAGs[i].Name, sends, sys, notOwn, owns, mlagIf} {
+				lines.WriteString(part)
+			}
+		}
+		all, off := lines.String(), 0
 		for _, i := range foreign[sys] {
 			l := &s.LAGs[i]
 			mlagLAG[i] = true
 			names = append(names, l.Name)
 			l.MLAG = sys
-			l.Evidence = append(l.Evidence, l.Name+" sends LACP system ID "+sys+", not the switch's own MAC ("+owns+"): an MLAG interface")
+			n := lineLen(l)
+			l.Evidence = append(l.Evidence, all[off:off+n])
+			off += n
 		}
 		m.Evidence = append(m.Evidence, fmt.Sprintf("IEEE8023-LAG-MIB dot3adAggActorSystemID of %s = %s, which is not this switch's MAC (%s): the system ID an MLAG pair shares",
 			strings.Join(names, ", "), sys, owns))
