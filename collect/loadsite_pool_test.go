@@ -2,6 +2,7 @@ package collect_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -87,6 +88,25 @@ func mixedSite(t *testing.T, n int) string {
 	write("bad-lldp/lldp.json", `{"lldp": [ {"interface": [ 1, 2 `)
 	write("bad-lldp/hostname", "\n")
 	write("empty/README", "nothing here\n")
+	// ip-link's bonds without a bonding file (kept whole from ip-link),
+	// and a bonding file that lacks a slave ip-link has and says nothing
+	// of its slaves' LACP ports (taken from ip-link).
+	for i := 2; i <= 9; i++ {
+		src := filepath.Join(hosts, fmt.Sprintf("srv%05d", i))
+		h := fmt.Sprintf("noproc%d", i)
+		write(h+"/ip-link.json", read(filepath.Join(src, "ip-link.json")))
+		h = fmt.Sprintf("halfproc%d", i)
+		write(h+"/ip-link.json", read(filepath.Join(src, "ip-link.json")))
+		var kept []string
+		for sec := range strings.SplitSeq(read(filepath.Join(src, "bonding", "bond0")), "\nSlave Interface:") {
+			sec, _, _ = strings.Cut(sec, "details actor lacp pdu:")
+			kept = append(kept, sec)
+		}
+		if len(kept) > 2 {
+			kept = kept[:len(kept)-1]
+		}
+		write(h+"/bonding/bond0", strings.Join(kept, "\nSlave Interface:")+"\n")
+	}
 	write("notes.txt", "not a host\n")
 	return dir
 }

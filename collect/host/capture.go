@@ -103,7 +103,15 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	var ipFile string
 	if p, b := r.first(lay.ipLinkJSON); b != nil {
 		ipFile = p
-		l, err := parseIPLinkJSON(b, p, &r.macs)
+		// ip-link's bonds are read into storage the reader lends from
+		// capture to capture (mergeHost copies what it keeps of them);
+		// the ifindex names only when there are frames to name.
+		var sc *linkScratch
+		if lendStorage {
+			sc = &r.links
+			sc.ifNames = !lay.sosreport && (r.exists("l2.pcap") || r.exists("l2.pcapng"))
+		}
+		l, err := parseIPLinkJSON(b, p, &r.macs, sc)
 		if err != nil {
 			r.problems = append(r.problems, err.Error())
 		} else {
@@ -142,7 +150,18 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 			r.problem("%s: %v", p, err)
 			continue
 		}
-		bonds, errs, err := parseProcBonding(b, p, e.Name(), &r.macs)
+		// Each file's bonds are appended to the reader's lent list; the
+		// pointers taken into it stay good for this capture (a list grown
+		// is a new array, the old one left as it was).
+		var dst []topology.Bond
+		if lendStorage {
+			dst = r.procBonds
+		}
+		all, errs, err := parseProcBondingInto(dst, b, p, e.Name(), &r.macs)
+		bonds := all[len(dst):]
+		if lendStorage {
+			r.procBonds = all
+		}
 		for _, pe := range errs {
 			r.problems = append(r.problems, pe.Error())
 		}
@@ -251,10 +270,10 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 			s.AggregatorID = is.AggregatorID
 		}
 		if s.Actor == nil {
-			s.Actor = is.Actor
+			s.Actor = clonePort(is.Actor)
 		}
 		if s.Partner == nil {
-			s.Partner = is.Partner
+			s.Partner = clonePort(is.Partner)
 		}
 		delete(ipSlaves, s.Name)
 	}
@@ -265,9 +284,54 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	}
 	slices.Sort(extra)
 	for _, n := range extra {
-		b.Slaves = append(b.Slaves, ib.Slaves[ipSlaves[n]])
+		s := ib.Slaves[ipSlaves[n]]
+		s.Actor, s.Partner = clonePort(s.Actor), clonePort(s.Partner)
+		b.Slaves = append(b.Slaves, s)
 	}
 	return b
+}
+
+// clonePort is a copy of p (nil: nil). ip-link's LACP ports are in
+// storage its reader lends from capture to capture (linkScratch): what a
+// host keeps of them is copied.
+func clonePort(p *topology.LACPPort) *topology.LACPPort {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+// detachSlaves is a copy of ip-link's slaves of a bond with their LACP
+// ports (one allocation for them all), for a host to keep: the slaves are
+// in storage lent from capture to capture (linkScratch).
+func detachSlaves(in []topology.Slave) []topology.Slave {
+	out := slices.Clone(in)
+	n := 0
+	for _, s := range out {
+		if s.Actor != nil {
+			n++
+		}
+		if s.Partner != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return out
+	}
+	ports := make([]topology.LACPPort, 0, n)
+	for i := range out {
+		s := &out[i]
+		if s.Actor != nil {
+			ports = append(ports, *s.Actor)
+			s.Actor = &ports[len(ports)-1]
+		}
+		if s.Partner != nil {
+			ports = append(ports, *s.Partner)
+			s.Partner = &ports[len(ports)-1]
+		}
+	}
+	return out
 }
 
 // applyEthtool reads `ethtool <nic>` output (Speed, Duplex, Link detected)
@@ -329,6 +393,11 @@ type capReader struct {
 	// newest is the latest modification time of the files read (zero when
 	// the file system keeps none, as the embedded demo site).
 	newest time.Time
+	// links and procBonds are storage lent to the ip-link and bonding
+	// parsers, kept (empty) from capture to capture: what a host keeps of
+	// them mergeHost copies.
+	links     linkScratch
+	procBonds []topology.Bond
 }
 
 // capDir is one folder of a capture.
@@ -339,6 +408,11 @@ type capDir struct {
 	entries        []fs.DirEntry // its listing, sorted by name
 	err            error
 }
+
+// lendStorage is whether capture readers lend the ip-link and bonding
+// parsers their storage from capture to capture; tests turn it off to
+// read captures as though each were the first.
+var lendStorage = true
 
 // readBufs pools read buffers across capture folders.
 var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
@@ -353,7 +427,7 @@ var capReaders = sync.Pool{New: func() any { return new(capReader) }}
 
 func newCapReader(fsys fs.FS, dir string) *capReader {
 	r := capReaders.Get().(*capReader)
-	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte)}
+	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte), links: r.links, procBonds: r.procBonds[:0]}
 	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
@@ -385,7 +459,15 @@ func (r *capReader) close() {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)
 	}
-	*r = capReader{} // nothing of this capture (its problems are the caller's now)
+	links, procBonds := r.links, r.procBonds
+	links.release()
+	clear(procBonds[:cap(procBonds)])
+	if cap(procBonds) > maxScratchBonds {
+		procBonds = nil
+	}
+	// nothing of this capture (its problems are the caller's now), only
+	// the emptied storage
+	*r = capReader{links: links, procBonds: procBonds[:0]}
 	capReaders.Put(r)
 }
 
@@ -642,6 +724,7 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bo
 			}
 		default:
 			b = *ib
+			b.Slaves = detachSlaves(ib.Slaves)
 			if ib.Mode == "" {
 				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, quote.Name(name), len(ib.Slaves))
 				continue

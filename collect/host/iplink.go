@@ -65,12 +65,42 @@ var lacpRates = map[string]string{"slow": "slow", "0": "slow", "fast": "fast", "
 
 // ParseIPLinkJSON parses `ip -details -json link show` output.
 func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
-	return parseIPLinkJSON(data, file, new(macList))
+	return parseIPLinkJSON(data, file, new(macList), nil)
 }
 
+// linkScratch is storage a capture reader lends parseIPLinkJSON from
+// capture to capture: the bonds ip-link lists, their slaves and the
+// slaves' LACP ports. The Links parsed with it are only good until the
+// next parse with it: its Bonds (their Slaves and LACP ports) are read by
+// mergeHost, which copies what it keeps, and IfNames is left out unless
+// asked for (only a capture with a pcap needs it).
+type linkScratch struct {
+	bonds   []topology.Bond
+	slaves  []topology.Slave
+	ports   []topology.LACPPort
+	ifNames bool
+}
+
+// release lets go of what the last parse kept in sc (the storage stays,
+// unless it grew for a huge host).
+func (sc *linkScratch) release() {
+	clear(sc.bonds[:cap(sc.bonds)])
+	clear(sc.slaves[:cap(sc.slaves)])
+	clear(sc.ports[:cap(sc.ports)])
+	if cap(sc.bonds) > maxScratchBonds || cap(sc.slaves) > maxScratchSlaves || cap(sc.ports) > 2*maxScratchSlaves {
+		*sc = linkScratch{} // a huge host's are not kept
+	}
+}
+
+// maxScratchBonds and maxScratchSlaves bound what a linkScratch keeps.
+const (
+	maxScratchBonds  = 64
+	maxScratchSlaves = 256
+)
+
 // parseIPLinkJSON is ParseIPLinkJSON making MACs through macs (shared by
-// the files of a capture).
-func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
+// the files of a capture), with storage lent by sc when it is not nil.
+func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (*Links, error) {
 	d, root, err := scanJSON(data, file)
 	if err != nil {
 		return nil, err
@@ -94,13 +124,22 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		mastOf int
 	}
 	info := make(map[string]ifInfo, nLinks)
-	ifNames := make(map[int]string, nLinks)
+	var ifNames map[int]string
+	if sc == nil || sc.ifNames {
+		ifNames = make(map[int]string, nLinks)
+	}
 	mastered := 0                     // links with a master
 	nBonds := 0                       // links that are bonds
 	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
+	if sc != nil {
+		lacpPorts = sc.ports[:0]
+	}
 	newPort := func(st int) *topology.LACPPort {
 		if len(lacpPorts) == cap(lacpPorts) {
 			lacpPorts = make([]topology.LACPPort, 0, 2*mastered)
+			if sc != nil {
+				sc.ports = lacpPorts
+			}
 		}
 		lacpPorts = append(lacpPorts, topology.LACPPort{State: topology.LACPState(st), StateKnown: true})
 		return &lacpPorts[len(lacpPorts)-1]
@@ -149,7 +188,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		if e.kind == "bond" {
 			nBonds++
 		}
-		if i := d.int(h.f[lkIfindex]); i > 0 {
+		if i := d.int(h.f[lkIfindex]); i > 0 && ifNames != nil {
 			ifNames[i] = name
 		}
 		m := d.str(h.f[lkMaster])
@@ -163,7 +202,17 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	}
 	out.IfNames = ifNames
 	if nBonds > 0 {
-		out.Bonds = make([]topology.Bond, 0, nBonds)
+		if sc != nil && cap(sc.bonds) >= nBonds {
+			out.Bonds = sc.bonds[:0]
+		} else {
+			out.Bonds = make([]topology.Bond, 0, nBonds)
+		}
+	}
+	// Every bond's slaves in one slab, each bond's list a piece of it
+	// made to fit (info's count of the links naming it master).
+	var slaveSlab []topology.Slave
+	if sc != nil {
+		slaveSlab = sc.slaves[:0]
 	}
 	for i := range heads {
 		h := &heads[i]
@@ -274,7 +323,15 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 			}
 			b := getBond(master)
 			if b.Slaves == nil {
-				b.Slaves = make([]topology.Slave, 0, info[master].mastOf)
+				n := info[master].mastOf
+				if cap(slaveSlab)-len(slaveSlab) < n {
+					slaveSlab = make([]topology.Slave, 0, max(mastered, n))
+					if sc != nil {
+						sc.slaves = slaveSlab
+					}
+				}
+				b.Slaves = slaveSlab[len(slaveSlab) : len(slaveSlab) : len(slaveSlab)+n]
+				slaveSlab = slaveSlab[:len(slaveSlab)+n]
 			}
 			b.Slaves = append(b.Slaves, s)
 		} else if nic.PermMAC == "" && info[master].kind != "bond" {
@@ -314,6 +371,9 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	slices.SortFunc(out.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.Bonds, func(a, b topology.Bond) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.VLANs, func(a, b topology.VLANIf) int { return strings.Compare(a.Name, b.Name) })
+	if sc != nil && cap(out.Bonds) > cap(sc.bonds) {
+		sc.bonds = out.Bonds[:0] // grown past the scratch: the next host lends it
+	}
 	return out, nil
 }
 
