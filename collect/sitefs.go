@@ -447,6 +447,26 @@ func (d *siteFolder) ReadDir(n int) ([]fs.DirEntry, error) {
 	return entries, nil
 }
 
+// ListEntries implements host.EntryLister: what ReadDir(-1) lists, as
+// names and types appended to dst, with no fs.DirEntry made for each.
+func (d *siteFolder) ListEntries(dst []host.Entry) ([]host.Entry, error) {
+	if !d.listed && !d.osList {
+		out, ok, err := d.listEntries(dst)
+		if ok {
+			if err != nil {
+				return dst, &fs.PathError{Op: "readdir", Path: d.path(), Err: err}
+			}
+			d.rest, d.listed = nil, true // listed: ReadDir has nothing more to give
+			return out, nil
+		}
+	}
+	entries, err := d.ReadDir(-1)
+	for _, e := range entries {
+		dst = append(dst, host.Entry{Name: e.Name(), Type: e.Type()})
+	}
+	return dst, err
+}
+
 // listAll is the whole listing, sorted, links resolved (resolveLinks).
 func (d *siteFolder) listAll() ([]fs.DirEntry, error) {
 	if entries, ok, err := d.listFolder(); ok {

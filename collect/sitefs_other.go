@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io/fs"
 	"time"
+
+	"github.com/bondaudit/bondaudit/collect/host"
 )
 
 // readAt is Linux's fast path; elsewhere every file is read through the
@@ -20,6 +22,10 @@ func (d *siteFolder) openFolderAt(name string) *siteFolder { return nil }
 
 // listFolder is Linux's getdents64 listing; elsewhere os.File.ReadDir lists.
 func (d *siteFolder) listFolder() ([]fs.DirEntry, bool, error) { return nil, false, nil }
+
+func (d *siteFolder) listEntries(dst []host.Entry) ([]host.Entry, bool, error) {
+	return dst, false, nil
+}
 
 // readFD and closeFD serve Linux's descriptor-only files and folders,
 // which are not made elsewhere.

@@ -141,10 +141,10 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		r.problem("%s: %v", bdir, err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() || strings.HasPrefix(e.Name, ".") {
 			continue
 		}
-		p := path.Join(bdir, e.Name())
+		p := path.Join(bdir, e.Name)
 		b, err := r.read(p)
 		if err != nil {
 			r.problem("%s: %v", p, err)
@@ -157,7 +157,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		if lendStorage {
 			dst = r.procBonds
 		}
-		all, errs, err := parseProcBondingInto(dst, b, p, e.Name(), &r.macs)
+		all, errs, err := parseProcBondingInto(dst, b, p, e.Name, &r.macs)
 		bonds := all[len(dst):]
 		if lendStorage {
 			r.procBonds = all
@@ -398,14 +398,17 @@ type capReader struct {
 	// them mergeHost copies.
 	links     linkScratch
 	procBonds []topology.Bond
+	// ents holds the folders' listings (each a piece of it), kept
+	// (empty) from capture to capture.
+	ents []Entry
 }
 
 // capDir is one folder of a capture.
 type capDir struct {
 	d              string // "" or "a/b/", relative to the capture
 	opened, listed bool
-	f              Folder        // opened through ffs; nil when it could not be
-	entries        []fs.DirEntry // its listing, sorted by name
+	f              Folder  // opened through ffs; nil when it could not be
+	entries        []Entry // its listing, sorted by name
 	err            error
 }
 
@@ -427,7 +430,7 @@ var capReaders = sync.Pool{New: func() any { return new(capReader) }}
 
 func newCapReader(fsys fs.FS, dir string) *capReader {
 	r := capReaders.Get().(*capReader)
-	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte), links: r.links, procBonds: r.procBonds[:0]}
+	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte), links: r.links, procBonds: r.procBonds[:0], ents: r.ents[:0]}
 	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
@@ -459,15 +462,19 @@ func (r *capReader) close() {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)
 	}
-	links, procBonds := r.links, r.procBonds
+	links, procBonds, ents := r.links, r.procBonds, r.ents
 	links.release()
 	clear(procBonds[:cap(procBonds)])
 	if cap(procBonds) > maxScratchBonds {
 		procBonds = nil
 	}
+	clear(ents[:cap(ents)])
+	if cap(ents) > maxScratchEntries {
+		ents = nil
+	}
 	// nothing of this capture (its problems are the caller's now), only
 	// the emptied storage
-	*r = capReader{links: links, procBonds: procBonds[:0]}
+	*r = capReader{links: links, procBonds: procBonds[:0], ents: ents[:0]}
 	capReaders.Put(r)
 }
 
@@ -586,28 +593,65 @@ func readInto(f io.Reader, size int64, buf []byte) ([]byte, error) {
 	}
 }
 
+// maxScratchEntries bounds the listing storage a reader keeps.
+const maxScratchEntries = 1024
+
 // list lists the folder d ("" or "a/b/", relative to the capture) once.
 // A folder whose parent's listing lacks it is absent without a look.
-func (r *capReader) list(d string) ([]fs.DirEntry, error) {
+func (r *capReader) list(d string) ([]Entry, error) {
 	i := r.dirIndex(d)
 	if !r.dirs[i].listed {
-		var entries []fs.DirEntry
+		var entries []Entry
 		var err error
 		switch {
 		case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
 			err = &fs.PathError{Op: "open", Path: path.Join(r.dir, d), Err: fs.ErrNotExist}
 		case r.ffs != nil && r.folder(d) != nil:
-			entries, err = r.folder(d).ReadDir(-1)
+			entries, err = r.listFolder(r.folder(d))
 			if err == nil {
 				break
 			}
 			fallthrough // let fs.ReadDir say what is wrong, in its own words
 		default:
-			entries, err = fs.ReadDir(r.fsys, path.Join(r.dir, d))
+			var des []fs.DirEntry
+			des, err = fs.ReadDir(r.fsys, path.Join(r.dir, d))
+			entries = entriesOf(des)
 		}
 		r.dirs[i].entries, r.dirs[i].err, r.dirs[i].listed = entries, err, true
 	}
 	return r.dirs[i].entries, r.dirs[i].err
+}
+
+// listFolder lists the open folder f into the reader's listing storage
+// when f can (EntryLister): the listing is a piece of r.ents, which a
+// later listing of this capture may move (the piece stays as it is).
+func (r *capReader) listFolder(f Folder) ([]Entry, error) {
+	if el, ok := f.(EntryLister); ok {
+		n0 := len(r.ents)
+		all, err := el.ListEntries(r.ents)
+		if err != nil {
+			return nil, err
+		}
+		r.ents = all
+		return all[n0:len(all):len(all)], nil
+	}
+	des, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	return entriesOf(des), nil
+}
+
+// entriesOf is a listing's names and types.
+func entriesOf(des []fs.DirEntry) []Entry {
+	if des == nil {
+		return nil
+	}
+	out := make([]Entry, len(des))
+	for i, e := range des {
+		out[i] = Entry{Name: e.Name(), Type: e.Type()}
+	}
+	return out
 }
 
 // exists reports whether rel (relative to the capture folder) is listed in
@@ -628,7 +672,7 @@ func (r *capReader) exists(rel string) bool {
 }
 
 // compareName orders a sorted listing's entries by name.
-func compareName(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) }
+func compareName(e Entry, name string) int { return strings.Compare(e.Name, name) }
 
 // isSosreport is IsSosreport answered from the folder's listing when it
 // is opened as a folder: a sos_commands entry that is not a symlink the
@@ -642,7 +686,7 @@ func (r *capReader) isSosreport() bool {
 		return IsSosreport(r.fsys, r.dir)
 	}
 	i, found := slices.BinarySearchFunc(entries, "sos_commands", compareName)
-	return found && entries[i].Type()&fs.ModeSymlink == 0
+	return found && entries[i].Type&fs.ModeSymlink == 0
 }
 
 func (r *capReader) problem(format string, args ...any) {
