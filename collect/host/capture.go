@@ -135,16 +135,25 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	// bonding files
 	procBonds := map[string]*topology.Bond{} // (pointers: a Bond is large)
 	var procOrder []string
-	bdir := path.Join(dir, lay.bondingDir)
+	// The bonding folder's path is made when a problem or a file needs it
+	// (a file's path, its bonds' Source, in one piece when dir is clean).
+	bdir := func() string { return path.Join(dir, lay.bondingDir) }
+	cleanDir := dir != "." && dir != "/" && path.Clean(dir) == dir
+	bondFile := func(name string) string {
+		if cleanDir && oneName(name) {
+			return dir + "/" + lay.bondingDir + name // bondingDir ends in "/"
+		}
+		return path.Join(bdir(), name)
+	}
 	entries, err := r.list(lay.bondingDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		r.problem("%s: %v", bdir, err)
+		r.problem("%s: %v", bdir(), err)
 	}
 	for _, e := range entries {
 		if e.IsDir() || strings.HasPrefix(e.Name, ".") {
 			continue
 		}
-		p := path.Join(bdir, e.Name)
+		p := bondFile(e.Name)
 		b, err := r.read(p)
 		if err != nil {
 			r.problem("%s: %v", p, err)
@@ -188,7 +197,16 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		return nil, r.problems, fmt.Errorf("%s: %w", dir, ErrNoHostData)
 	}
 
-	mergeHost(h, links, procBonds, procOrder, ipFile, bdir, r.problem)
+	var bd string // only a bond ip-link lists without its bonding file names it
+	if links != nil {
+		for i := range links.Bonds {
+			if procBonds[links.Bonds[i].Name] == nil {
+				bd = bdir()
+				break
+			}
+		}
+	}
+	mergeHost(h, links, procBonds, procOrder, ipFile, bd, r.problem)
 
 	// ethtool
 	for i := range h.NICs {
@@ -669,6 +687,11 @@ func (r *capReader) exists(rel string) bool {
 		return false
 	}
 	return true
+}
+
+// oneName reports whether name is one clean path component.
+func oneName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsRune(name, '/')
 }
 
 // compareName orders a sorted listing's entries by name.
