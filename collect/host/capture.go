@@ -268,7 +268,7 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 		b.LACPRate = ib.LACPRate
 	}
 	if b.ActiveAggregator == nil {
-		b.ActiveAggregator = ib.ActiveAggregator
+		b.ActiveAggregator = cloneAggregator(ib.ActiveAggregator)
 	}
 	ipSlaves := make(map[string]int, len(ib.Slaves)) // index in ib.Slaves (the last of a name)
 	for i, s := range ib.Slaves {
@@ -317,6 +317,15 @@ func clonePort(p *topology.LACPPort) *topology.LACPPort {
 		return nil
 	}
 	c := *p
+	return &c
+}
+
+// cloneAggregator is a copy of a (nil: nil), as clonePort of a port.
+func cloneAggregator(a *topology.Aggregator) *topology.Aggregator {
+	if a == nil {
+		return nil
+	}
+	c := *a
 	return &c
 }
 
@@ -767,8 +776,8 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bo
 			ipBonds[links.Bonds[i].Name] = &links.Bonds[i]
 		}
 	}
-	var names []string
-	names = append(names, procOrder...)
+	var namesBuf [8]string // (a host has a handful of bonds: on the stack)
+	names := append(namesBuf[:0], procOrder...)
 	if links != nil {
 		for _, b := range links.Bonds {
 			if _, ok := procBonds[b.Name]; !ok {
@@ -792,6 +801,7 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bo
 		default:
 			b = *ib
 			b.Slaves = detachSlaves(ib.Slaves)
+			b.ActiveAggregator = cloneAggregator(ib.ActiveAggregator)
 			if ib.Mode == "" {
 				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, quote.Name(name), len(ib.Slaves))
 				continue

@@ -69,25 +69,30 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 }
 
 // linkScratch is storage a capture reader lends parseIPLinkJSON from
-// capture to capture: the bonds ip-link lists, their slaves and the
-// slaves' LACP ports. The Links parsed with it are only good until the
+// capture to capture: the Links, the bonds ip-link lists, their active
+// aggregators, their slaves and the slaves' LACP ports. The Links parsed with it are only good until the
 // next parse with it: its Bonds (their Slaves and LACP ports) are read by
 // mergeHost, which copies what it keeps, and IfNames is left out unless
 // asked for (only a capture with a pcap needs it).
 type linkScratch struct {
+	out     Links
 	bonds   []topology.Bond
 	slaves  []topology.Slave
 	ports   []topology.LACPPort
+	aggs    []topology.Aggregator // bonds' active aggregators
 	ifNames bool
 }
 
 // release lets go of what the last parse kept in sc (the storage stays,
 // unless it grew for a huge host).
 func (sc *linkScratch) release() {
+	sc.out = Links{}
 	clear(sc.bonds[:cap(sc.bonds)])
 	clear(sc.slaves[:cap(sc.slaves)])
 	clear(sc.ports[:cap(sc.ports)])
-	if cap(sc.bonds) > maxScratchBonds || cap(sc.slaves) > maxScratchSlaves || cap(sc.ports) > 2*maxScratchSlaves {
+	clear(sc.aggs[:cap(sc.aggs)])
+	sc.aggs = sc.aggs[:0]
+	if cap(sc.bonds) > maxScratchBonds || cap(sc.aggs) > maxScratchBonds || cap(sc.slaves) > maxScratchSlaves || cap(sc.ports) > 2*maxScratchSlaves {
 		*sc = linkScratch{} // a huge host's are not kept
 	}
 }
@@ -113,7 +118,13 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 	for l := d.first(root); l >= 0; l = d.next(l) {
 		nLinks++
 	}
-	out := &Links{NICs: make([]topology.NIC, 0, nLinks)}
+	var out *Links
+	if sc != nil {
+		out = &sc.out // (what a capture keeps of it it moves to the host)
+	} else {
+		out = new(Links)
+	}
+	*out = Links{NICs: make([]topology.NIC, 0, nLinks)}
 	bonds := map[string]int{} // index in out.Bonds, made in the order first named
 	bridges := map[string]*topology.Bridge{}
 	var bridgeOrder []string
@@ -213,6 +224,10 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 	var slaveSlab []topology.Slave
 	if sc != nil {
 		slaveSlab = sc.slaves[:0]
+		if cap(sc.aggs) < nBonds {
+			sc.aggs = make([]topology.Aggregator, 0, nBonds)
+		}
+		sc.aggs = sc.aggs[:0] // (never grown by append: pointers are taken into it)
 	}
 	for i := range heads {
 		h := &heads[i]
@@ -268,8 +283,14 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 			if a := f[bkAdInfo]; d.typ(a) == jObject {
 				var g [nAdInfoKeys]int
 				d.fields(a, adInfoKeys, g[:])
-				b.ActiveAggregator = &topology.Aggregator{ID: d.int(g[aiAggregator]), Ports: d.int(g[aiNumPorts]),
+				agg := topology.Aggregator{ID: d.int(g[aiAggregator]), Ports: d.int(g[aiNumPorts]),
 					ActorKey: d.int(g[aiActorKey]), PartnerKey: d.int(g[aiPartnerKey]), PartnerMAC: macs.get(d.text(g[aiPartnerMAC]))}
+				if sc != nil && len(sc.aggs) < cap(sc.aggs) {
+					sc.aggs = append(sc.aggs, agg)
+					b.ActiveAggregator = &sc.aggs[len(sc.aggs)-1]
+				} else {
+					b.ActiveAggregator = &agg
+				}
 			}
 			continue
 		case "bridge":
