@@ -124,7 +124,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 	} else {
 		out = new(Links)
 	}
-	*out = Links{NICs: make([]topology.NIC, 0, nLinks)}
+	*out = Links{}
 	bonds := map[string]int{} // index in out.Bonds, made in the order first named
 	bridges := map[string]*topology.Bridge{}
 	var bridgeOrder []string
@@ -140,6 +140,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 		ifNames = make(map[int]string, nLinks)
 	}
 	mastered := 0                     // links with a master
+	nNICs := 0                        // links that are NICs
 	nBonds := 0                       // links that are bonds
 	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
 	if sc != nil {
@@ -177,10 +178,10 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 	// Each link's fields (one walk through its members and its linkinfo's)
 	// and its name, kind and master, for both passes.
 	type linkHead struct {
-		v                  int // the link
-		name, kind, master string
-		f                  [nLinkKeys]int
-		info               [nLinkInfoKeys]int
+		v                            int // the link
+		name, kind, master, linkType string
+		f                            [nLinkKeys]int
+		info                         [nLinkInfoKeys]int
 	}
 	var headsBuf [16]linkHead
 	heads := headsBuf[:0]
@@ -196,8 +197,17 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 		e := info[name]
 		e.kind = d.str(h.info[liKind])
 		info[name] = e
-		if e.kind == "bond" {
+		switch e.kind {
+		case "bond":
 			nBonds++
+		case "bridge", "vlan":
+		default:
+			// the second pass's test of a NIC, so that the snapshot's list
+			// of them is made to fit (it keeps it)
+			h.linkType = d.str(h.f[lkLinkType])
+			if h.linkType == "ether" && !notNICKinds[e.kind] {
+				nNICs++
+			}
 		}
 		if i := d.int(h.f[lkIfindex]); i > 0 && ifNames != nil {
 			ifNames[i] = name
@@ -212,6 +222,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 		}
 	}
 	out.IfNames = ifNames
+	out.NICs = make([]topology.NIC, 0, nNICs)
 	if nBonds > 0 {
 		if sc != nil && cap(sc.bonds) >= nBonds {
 			out.Bonds = sc.bonds[:0]
@@ -310,7 +321,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 			}
 			continue
 		}
-		if d.str(h.f[lkLinkType]) != "ether" || notNICKinds[kind] {
+		if h.linkType != "ether" || notNICKinds[kind] {
 			// lo and tunnels have no Ethernet link; a team device and Open
 			// vSwitch's ports are read from their own tools. Other
 			// Ethernet links (veth, dummy, macvlan, tap, …) are NICs with
