@@ -377,6 +377,7 @@ type siteFolder struct {
 	osList bool          // ReadDir(n > 0) went through f: it goes on that way
 	rest   []fs.DirEntry // the listing not yet given by ReadDir(n > 0)
 	listed bool
+	shared bool // entries of its listing name it: never released (Release)
 }
 
 // path is the folder's path in the site.

@@ -95,7 +95,25 @@ func (d *siteFolder) openFolderAt(name string) *siteFolder {
 	if err != nil {
 		return nil
 	}
-	return &siteFolder{s: d.s, parent: d, base: name, dirfd: fd}
+	f := siteFolders.Get().(*siteFolder)
+	*f = siteFolder{s: d.s, parent: d, base: name, dirfd: fd}
+	return f
+}
+
+// siteFolders are the descriptor-only folders given back by Release, for
+// openFolderAt to reuse (a capture opens two or three).
+var siteFolders = sync.Pool{New: func() any { return new(siteFolder) }}
+
+// Release implements host.Releaser: a descriptor-only folder, closed, that
+// no listing entry refers to (ReadDir's name their folder; ListEntries'
+// do not) goes back to siteFolders. The caller refers to it no more, nor
+// to a folder opened from it: it releases those with it.
+func (d *siteFolder) Release() {
+	if d.f != nil || d.dirfd >= 0 || d.shared {
+		return
+	}
+	*d = siteFolder{}
+	siteFolders.Put(d)
 }
 
 // direntScratch is what listing a folder reuses: the buffer getdents64
@@ -126,6 +144,7 @@ func (d *siteFolder) listFolder() (entries []fs.DirEntry, ok bool, err error) {
 	var list []dirEntry
 	ok, err = d.eachDirent(func(n int) { list = make([]dirEntry, 0, n) }, func(name string, typ fs.FileMode) {
 		list = append(list, dirEntry{d: d, name: name, typ: typ})
+		d.shared = true // (the entries name d: it is not released)
 	})
 	if !ok || err != nil {
 		return nil, ok, err

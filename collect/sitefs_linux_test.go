@@ -397,3 +397,47 @@ func TestListEntriesSameAsReadDir(t *testing.T) {
 		f.Close()
 	}
 }
+
+// A folder given back (host.Releaser) after its listing handed out
+// entries that name it is not reused: the entries still say where they
+// are after other folders are opened, listed and released.
+func TestReleasedFolderKeptWhileItsEntriesAre(t *testing.T) {
+	dir := mkSite(t, map[string]string{
+		"hosts/a/alpha": "1", "hosts/a/beta": "2",
+		"hosts/b/zulu": "3", "hosts/b/yankee": "4",
+	})
+	s := openSite(t, dir, Limits{})
+	fa, err := s.OpenFolder("hosts/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := fa.ReadDir(-1)
+	if err != nil || len(a) != 2 {
+		t.Fatalf("hosts/a: %d entries, %v", len(a), err)
+	}
+	fa.Close()
+	fa.(host.Releaser).Release()
+	for range 20 {
+		fb, err := s.OpenFolder("hosts/b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fb.(host.EntryLister).ListEntries(nil); err != nil {
+			t.Fatal(err)
+		}
+		if b, _, err := fb.ReadFileBuf("zulu", nil); err != nil || string(b) != "3" {
+			t.Fatalf("hosts/b/zulu: %q, %v", b, err)
+		}
+		fb.Close()
+		fb.(host.Releaser).Release()
+	}
+	for _, e := range a {
+		st, err := e.Info()
+		if err != nil || st.Name() != e.Name() {
+			t.Errorf("%s: Info after other folders were released: %v, %v", e.Name(), st, err)
+		}
+	}
+	if got := fmt.Sprint(a[0]); !strings.Contains(got, "alpha") {
+		t.Errorf("entry %q", got)
+	}
+}

@@ -32,3 +32,6 @@ func (d *siteFolder) listEntries(dst []host.Entry) ([]host.Entry, bool, error) {
 func readFD(fd int, p []byte) (int, error) { return 0, errors.ErrUnsupported }
 
 func closeFD(fd int) error { return errors.ErrUnsupported }
+
+// Release is Linux's reuse of descriptor-only folders, not made elsewhere.
+func (d *siteFolder) Release() {}

@@ -485,6 +485,13 @@ func (r *capReader) close() {
 			d.f.Close()
 		}
 	}
+	// All closed, none referred to again (a folder's path, for an error,
+	// is made from its parent's): they may be reused.
+	for _, d := range r.dirs {
+		if rl, ok := d.f.(Releaser); ok {
+			rl.Release()
+		}
+	}
 	if cap(*r.buf) <= maxPooledBuf {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)

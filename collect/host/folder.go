@@ -49,3 +49,10 @@ type Entry struct {
 
 // IsDir is fs.DirEntry's IsDir.
 func (e Entry) IsDir() bool { return e.Type.IsDir() }
+
+// Releaser is a Folder that may be reused once closed (collect.SiteDir's
+// folders opened at their parent's): Release says that the caller refers
+// to it no more, nor to any folder opened from it.
+type Releaser interface {
+	Release()
+}
