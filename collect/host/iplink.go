@@ -300,7 +300,8 @@ func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (
 					sc.aggs = append(sc.aggs, agg)
 					b.ActiveAggregator = &sc.aggs[len(sc.aggs)-1]
 				} else {
-					b.ActiveAggregator = &agg
+					b.ActiveAggregator = new(topology.Aggregator) // (agg stays on the stack)
+					*b.ActiveAggregator = agg
 				}
 			}
 			continue
