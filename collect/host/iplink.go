@@ -70,10 +70,11 @@ func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
 
 // linkScratch is storage a capture reader lends parseIPLinkJSON from
 // capture to capture: the Links, the bonds ip-link lists, their active
-// aggregators, their slaves and the slaves' LACP ports. The Links parsed with it are only good until the
-// next parse with it: its Bonds (their Slaves and LACP ports) are read by
-// mergeHost, which copies what it keeps, and IfNames is left out unless
-// asked for (only a capture with a pcap needs it).
+// aggregators, their slaves and the slaves' LACP ports. The Links parsed
+// with it are only good until the next parse with it: its Bonds (their
+// Slaves, LACP ports and aggregators) are read by mergeHost, which copies
+// what it keeps, and IfNames is left out unless asked for (only a capture
+// with a pcap needs it).
 type linkScratch struct {
 	out     Links
 	bonds   []topology.Bond
