@@ -240,7 +240,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	}
 	// A capture records no time of its own: it is as old as the newest
 	// file read from it.
-	h.Collected = topology.CollectedString(r.newest)
+	h.Collected = r.collectedString()
 	return h, r.problems, nil
 }
 
@@ -428,6 +428,23 @@ type capReader struct {
 	// ents holds the folders' listings (each a piece of it), kept
 	// (empty) from capture to capture.
 	ents []Entry
+	// stamp is the last capture's Collected, kept from capture to
+	// capture: captures copied together share their second.
+	stamp     string
+	stampUnix int64
+}
+
+// collectedString is topology.CollectedString(r.newest), the same string
+// as the last capture's when it is of the same second (it depends on
+// nothing else).
+func (r *capReader) collectedString() string {
+	if r.newest.IsZero() || r.newest.Unix() <= 0 {
+		return topology.CollectedString(r.newest)
+	}
+	if u := r.newest.Unix(); u != r.stampUnix || r.stamp == "" {
+		r.stamp, r.stampUnix = topology.CollectedString(r.newest), u
+	}
+	return r.stamp
 }
 
 // capDir is one folder of a capture.
@@ -457,7 +474,8 @@ var capReaders = sync.Pool{New: func() any { return new(capReader) }}
 
 func newCapReader(fsys fs.FS, dir string) *capReader {
 	r := capReaders.Get().(*capReader)
-	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte), links: r.links, procBonds: r.procBonds[:0], ents: r.ents[:0]}
+	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte), links: r.links, procBonds: r.procBonds[:0], ents: r.ents[:0],
+		stamp: r.stamp, stampUnix: r.stampUnix}
 	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
@@ -496,7 +514,7 @@ func (r *capReader) close() {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)
 	}
-	links, procBonds, ents := r.links, r.procBonds, r.ents
+	links, procBonds, ents, stamp, stampUnix := r.links, r.procBonds, r.ents, r.stamp, r.stampUnix
 	links.release()
 	clear(procBonds[:cap(procBonds)])
 	if cap(procBonds) > maxScratchBonds {
@@ -508,7 +526,7 @@ func (r *capReader) close() {
 	}
 	// nothing of this capture (its problems are the caller's now), only
 	// the emptied storage
-	*r = capReader{links: links, procBonds: procBonds[:0], ents: ents[:0]}
+	*r = capReader{links: links, procBonds: procBonds[:0], ents: ents[:0], stamp: stamp, stampUnix: stampUnix}
 	capReaders.Put(r)
 }
 
