@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
@@ -114,20 +113,17 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		done int
-		// next is the next job to take: each worker takes the jobs in
-		// order from one counter (no hand-off through a channel, which
-		// woke a worker per input).
-		next atomic.Int64
+		// The jobs are handed out through a channel: workers taking
+		// them from an atomic counter instead cost more system time
+		// (7x the nanosleeps and futex calls of the scheduler at 10k
+		// hosts, measured with strace; 100k audit CPU no better).
+		next = make(chan int)
 	)
 	for range min(workers, len(jobs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
-					return
-				}
+			for i := range next {
 				results[i] = readOne(fsys, jobs[i])
 				if opt.Progress != nil {
 					mu.Lock()
@@ -138,6 +134,10 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			}
 		}()
 	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
 	wg.Wait()
 
 	nHosts := 0
