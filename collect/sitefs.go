@@ -377,6 +377,7 @@ type siteFolder struct {
 	osList bool          // ReadDir(n > 0) went through f: it goes on that way
 	rest   []fs.DirEntry // the listing not yet given by ReadDir(n > 0)
 	listed bool
+	shared bool // entries of its listing name it: never released (Release)
 }
 
 // path is the folder's path in the site.
@@ -445,6 +446,26 @@ func (d *siteFolder) ReadDir(n int) ([]fs.DirEntry, error) {
 	entries := d.rest[:k:k]
 	d.rest = d.rest[k:]
 	return entries, nil
+}
+
+// ListEntries implements host.EntryLister: what ReadDir(-1) lists, as
+// names and types appended to dst, with no fs.DirEntry made for each.
+func (d *siteFolder) ListEntries(dst []host.Entry) ([]host.Entry, error) {
+	if !d.listed && !d.osList {
+		out, ok, err := d.listEntries(dst)
+		if ok {
+			if err != nil {
+				return dst, &fs.PathError{Op: "readdir", Path: d.path(), Err: err}
+			}
+			d.rest, d.listed = nil, true // listed: ReadDir has nothing more to give
+			return out, nil
+		}
+	}
+	entries, err := d.ReadDir(-1)
+	for _, e := range entries {
+		dst = append(dst, host.Entry{Name: e.Name(), Type: e.Type()})
+	}
+	return dst, err
 }
 
 // listAll is the whole listing, sorted, links resolved (resolveLinks).

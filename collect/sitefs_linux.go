@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/bondaudit/bondaudit/collect/host"
 )
 
 // readAt opens name relative to the folder's descriptor with O_NOFOLLOW
@@ -93,7 +95,25 @@ func (d *siteFolder) openFolderAt(name string) *siteFolder {
 	if err != nil {
 		return nil
 	}
-	return &siteFolder{s: d.s, parent: d, base: name, dirfd: fd}
+	f := siteFolders.Get().(*siteFolder)
+	*f = siteFolder{s: d.s, parent: d, base: name, dirfd: fd}
+	return f
+}
+
+// siteFolders are the descriptor-only folders given back by Release, for
+// openFolderAt to reuse (a capture opens two or three).
+var siteFolders = sync.Pool{New: func() any { return new(siteFolder) }}
+
+// Release implements host.Releaser: a descriptor-only folder, closed, that
+// no listing entry refers to (ReadDir's name their folder; ListEntries'
+// do not) goes back to siteFolders. The caller refers to it no more, nor
+// to a folder opened from it: it releases those with it.
+func (d *siteFolder) Release() {
+	if d.f != nil || d.dirfd >= 0 || d.shared {
+		return
+	}
+	*d = siteFolder{}
+	siteFolders.Put(d)
 }
 
 // direntScratch is what listing a folder reuses: the buffer getdents64
@@ -121,8 +141,56 @@ var errBadDirent = errors.New("malformed directory entry")
 // resolved as os.File.ReadDir's are (resolveLinks). ok is false when the
 // folder has no descriptor to list.
 func (d *siteFolder) listFolder() (entries []fs.DirEntry, ok bool, err error) {
+	var list []dirEntry
+	ok, err = d.eachDirent(func(n int) { list = make([]dirEntry, 0, n) }, func(name string, typ fs.FileMode) {
+		list = append(list, dirEntry{d: d, name: name, typ: typ})
+		d.shared = true // (the entries name d: it is not released)
+	})
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	slices.SortFunc(list, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+	entries = make([]fs.DirEntry, len(list))
+	for i := range list {
+		entries[i] = &list[i]
+	}
+	d.resolveLinks(entries)
+	return entries, true, nil
+}
+
+// listEntries is listFolder appending names and types to dst (the
+// caller's storage): sorted by name, links resolved as resolveLinks
+// resolves them; one string of names is all it makes.
+func (d *siteFolder) listEntries(dst []host.Entry) (out []host.Entry, ok bool, err error) {
+	n0 := len(dst)
+	ok, err = d.eachDirent(func(n int) { dst = slices.Grow(dst, n) }, func(name string, typ fs.FileMode) {
+		dst = append(dst, host.Entry{Name: name, Type: typ})
+	})
+	if !ok || err != nil {
+		return dst[:n0], ok, err
+	}
+	list := dst[n0:]
+	slices.SortFunc(list, func(a, b host.Entry) int { return strings.Compare(a.Name, b.Name) })
+	for i := range list {
+		if list[i].Type&fs.ModeSymlink == 0 {
+			continue
+		}
+		if st, serr := d.s.root.Stat(d.join(list[i].Name)); serr == nil {
+			list[i].Type = st.Mode().Type()
+		}
+	}
+	return dst, true, nil
+}
+
+// eachDirent lists the folder with getdents64 on its descriptor: sized is
+// told how many entries were read, then each is given to yield with its
+// type (lstat'ed beneath the site's root when d_type does not say; one
+// gone since the listing is left out, as os.File.ReadDir leaves it out),
+// in the order read; the names are pieces of one string. ok is false when
+// the folder has no descriptor to list.
+func (d *siteFolder) eachDirent(sized func(n int), yield func(name string, typ fs.FileMode)) (ok bool, err error) {
 	if !d.descriptor() {
-		return nil, false, nil
+		return false, nil
 	}
 	sc := direntBufs.Get().(*direntScratch)
 	defer func() {
@@ -138,42 +206,35 @@ func (d *siteFolder) listFolder() (entries []fs.DirEntry, ok bool, err error) {
 			continue
 		}
 		if err != nil {
-			return nil, true, err
+			return true, err
 		}
 		if n <= 0 {
 			break
 		}
 		var good bool
 		if names, ents, good = parseDirents(sc.buf[:n], names, ents); !good {
-			return nil, true, errBadDirent
+			return true, errBadDirent
 		}
 	}
 	sc.names, sc.ents = names, ents
 	all := string(names)
-	list := make([]dirEntry, 0, len(ents))
+	sized(len(ents))
 	for _, e := range ents {
-		de := dirEntry{d: d, name: all[e.off:e.end]}
-		if t, known := direntMode(e.typ); known {
-			de.typ = t
-		} else {
-			st, err := d.s.root.Lstat(d.join(de.name))
+		name := all[e.off:e.end]
+		t, known := direntMode(e.typ)
+		if !known {
+			st, err := d.s.root.Lstat(d.join(name))
 			if errors.Is(err, fs.ErrNotExist) {
 				continue // gone since the listing, as os.File.ReadDir skips it
 			}
 			if err != nil {
-				return nil, true, unwrapPath(err)
+				return true, unwrapPath(err)
 			}
-			de.typ = st.Mode().Type()
+			t = st.Mode().Type()
 		}
-		list = append(list, de)
+		yield(name, t)
 	}
-	slices.SortFunc(list, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
-	entries = make([]fs.DirEntry, len(list))
-	for i := range list {
-		entries[i] = &list[i]
-	}
-	d.resolveLinks(entries)
-	return entries, true, nil
+	return true, nil
 }
 
 // direntHeader is the fixed part of a linux_dirent64 record: d_ino (8),

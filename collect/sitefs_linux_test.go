@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/collect/host"
 )
 
 // oddFolder fills dir with names that stress a getdents64 parser (the
@@ -322,4 +324,120 @@ func FuzzParseDirents(f *testing.F) {
 			}
 		}
 	})
+}
+
+// ListEntries (host.EntryLister) gives the names and types ReadDir(-1)
+// gives on the odd folder (links resolved the same way, sorted), appended
+// after what the caller's storage already holds; through the root and at
+// the parent's descriptor, and, after ReadDir(n > 0) has begun, the rest of
+// the listing.
+func TestListEntriesSameAsReadDir(t *testing.T) {
+	dir := mkSite(t, nil)
+	h := filepath.Join(dir, "hosts", "h")
+	os.MkdirAll(h, 0o755)
+	oddFolder(t, h)
+	s := openSite(t, dir, Limits{})
+	ref, err := s.ReadDir("hosts/h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []host.Entry
+	for _, e := range ref {
+		want = append(want, host.Entry{Name: e.Name(), Type: e.Type()})
+	}
+	if len(want) < 300 || !slices.ContainsFunc(want, func(e host.Entry) bool { return e.Name == "link-in" && e.IsDir() }) {
+		t.Fatalf("reference listing lacks the odd folder's entries: %d", len(want))
+	}
+	open := map[string]func() (host.Folder, error){
+		"OpenFolder": func() (host.Folder, error) { return s.OpenFolder("hosts/h") },
+		"Open": func() (host.Folder, error) {
+			f, err := s.Open("hosts/h")
+			if err != nil {
+				return nil, err
+			}
+			return f.(*siteFolder), nil
+		},
+	}
+	for how, openIt := range open {
+		f, err := openIt()
+		if err != nil {
+			t.Fatal(err)
+		}
+		lister, ok := f.(host.EntryLister)
+		if !ok {
+			t.Fatalf("%s: %T is not an EntryLister", how, f)
+		}
+		held := []host.Entry{{Name: "held", Type: fs.ModeDir}}
+		got, err := lister.ListEntries(held)
+		if err != nil {
+			t.Fatalf("%s: %v", how, err)
+		}
+		if got[0] != held[0] || !slices.Equal(got[1:], want) {
+			t.Errorf("%s: ListEntries differs from ReadDir: %d entries, want 1+%d", how, len(got), len(want))
+		}
+		if rest, err := f.ReadDir(-1); err != nil || len(rest) != 0 {
+			t.Errorf("%s: ReadDir(-1) after ListEntries: %d entries, %v", how, len(rest), err)
+		}
+		f.Close()
+
+		f, _ = openIt()
+		first, err := f.ReadDir(5)
+		if err != nil || len(first) != 5 {
+			t.Fatalf("%s: ReadDir(5): %d, %v", how, len(first), err)
+		}
+		// (through os.File, a page is in the folder's order, sorted)
+		rest, err := f.(host.EntryLister).ListEntries(nil)
+		for _, e := range first {
+			rest = append(rest, host.Entry{Name: e.Name(), Type: e.Type()})
+		}
+		slices.SortFunc(rest, func(a, b host.Entry) int { return strings.Compare(a.Name, b.Name) })
+		if err != nil || !slices.Equal(rest, want) {
+			t.Errorf("%s: ReadDir(5) and ListEntries after it: %d entries (%v), want %d", how, len(rest), err, len(want))
+		}
+		f.Close()
+	}
+}
+
+// A folder given back (host.Releaser) after its listing handed out
+// entries that name it is not reused: the entries still say where they
+// are after other folders are opened, listed and released.
+func TestReleasedFolderKeptWhileItsEntriesAre(t *testing.T) {
+	dir := mkSite(t, map[string]string{
+		"hosts/a/alpha": "1", "hosts/a/beta": "2",
+		"hosts/b/zulu": "3", "hosts/b/yankee": "4",
+	})
+	s := openSite(t, dir, Limits{})
+	fa, err := s.OpenFolder("hosts/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := fa.ReadDir(-1)
+	if err != nil || len(a) != 2 {
+		t.Fatalf("hosts/a: %d entries, %v", len(a), err)
+	}
+	fa.Close()
+	fa.(host.Releaser).Release()
+	for range 20 {
+		fb, err := s.OpenFolder("hosts/b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fb.(host.EntryLister).ListEntries(nil); err != nil {
+			t.Fatal(err)
+		}
+		if b, _, err := fb.ReadFileBuf("zulu", nil); err != nil || string(b) != "3" {
+			t.Fatalf("hosts/b/zulu: %q, %v", b, err)
+		}
+		fb.Close()
+		fb.(host.Releaser).Release()
+	}
+	for _, e := range a {
+		st, err := e.Info()
+		if err != nil || st.Name() != e.Name() {
+			t.Errorf("%s: Info after other folders were released: %v, %v", e.Name(), st, err)
+		}
+	}
+	if got := fmt.Sprint(a[0]); !strings.Contains(got, "alpha") {
+		t.Errorf("entry %q", got)
+	}
 }

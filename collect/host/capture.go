@@ -103,7 +103,15 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	var ipFile string
 	if p, b := r.first(lay.ipLinkJSON); b != nil {
 		ipFile = p
-		l, err := parseIPLinkJSON(b, p, &r.macs)
+		// ip-link's bonds are read into storage the reader lends from
+		// capture to capture (mergeHost copies what it keeps of them);
+		// the ifindex names only when there are frames to name.
+		var sc *linkScratch
+		if lendStorage {
+			sc = &r.links
+			sc.ifNames = !lay.sosreport && (r.exists("l2.pcap") || r.exists("l2.pcapng"))
+		}
+		l, err := parseIPLinkJSON(b, p, &r.macs, sc)
 		if err != nil {
 			r.problems = append(r.problems, err.Error())
 		} else {
@@ -127,22 +135,42 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	// bonding files
 	procBonds := map[string]*topology.Bond{} // (pointers: a Bond is large)
 	var procOrder []string
-	bdir := path.Join(dir, lay.bondingDir)
+	// The bonding folder's path is made when a problem or a file needs it
+	// (a file's path, its bonds' Source, in one piece when dir is clean).
+	bdir := func() string { return path.Join(dir, lay.bondingDir) }
+	cleanDir := dir != "." && dir != "/" && path.Clean(dir) == dir
+	bondFile := func(name string) string {
+		if cleanDir && oneName(name) {
+			return dir + "/" + lay.bondingDir + name // bondingDir ends in "/"
+		}
+		return path.Join(bdir(), name)
+	}
 	entries, err := r.list(lay.bondingDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		r.problem("%s: %v", bdir, err)
+		r.problem("%s: %v", bdir(), err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() || strings.HasPrefix(e.Name, ".") {
 			continue
 		}
-		p := path.Join(bdir, e.Name())
+		p := bondFile(e.Name)
 		b, err := r.read(p)
 		if err != nil {
 			r.problem("%s: %v", p, err)
 			continue
 		}
-		bonds, errs, err := parseProcBonding(b, p, e.Name(), &r.macs)
+		// Each file's bonds are appended to the reader's lent list; the
+		// pointers taken into it stay good for this capture (a list grown
+		// is a new array, the old one left as it was).
+		var dst []topology.Bond
+		if lendStorage {
+			dst = r.procBonds
+		}
+		all, errs, err := parseProcBondingInto(dst, b, p, e.Name, &r.macs)
+		bonds := all[len(dst):]
+		if lendStorage {
+			r.procBonds = all
+		}
 		for _, pe := range errs {
 			r.problems = append(r.problems, pe.Error())
 		}
@@ -169,7 +197,16 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		return nil, r.problems, fmt.Errorf("%s: %w", dir, ErrNoHostData)
 	}
 
-	mergeHost(h, links, procBonds, procOrder, ipFile, bdir, r.problem)
+	var bd string // only a bond ip-link lists without its bonding file names it
+	if links != nil {
+		for i := range links.Bonds {
+			if procBonds[links.Bonds[i].Name] == nil {
+				bd = bdir()
+				break
+			}
+		}
+	}
+	mergeHost(h, links, procBonds, procOrder, ipFile, bd, r.problem)
 
 	// ethtool
 	for i := range h.NICs {
@@ -203,7 +240,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	}
 	// A capture records no time of its own: it is as old as the newest
 	// file read from it.
-	h.Collected = topology.CollectedString(r.newest)
+	h.Collected = r.collectedString()
 	return h, r.problems, nil
 }
 
@@ -231,7 +268,7 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 		b.LACPRate = ib.LACPRate
 	}
 	if b.ActiveAggregator == nil {
-		b.ActiveAggregator = ib.ActiveAggregator
+		b.ActiveAggregator = cloneAggregator(ib.ActiveAggregator)
 	}
 	ipSlaves := make(map[string]int, len(ib.Slaves)) // index in ib.Slaves (the last of a name)
 	for i, s := range ib.Slaves {
@@ -251,10 +288,10 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 			s.AggregatorID = is.AggregatorID
 		}
 		if s.Actor == nil {
-			s.Actor = is.Actor
+			s.Actor = clonePort(is.Actor)
 		}
 		if s.Partner == nil {
-			s.Partner = is.Partner
+			s.Partner = clonePort(is.Partner)
 		}
 		delete(ipSlaves, s.Name)
 	}
@@ -265,9 +302,63 @@ func mergeBond(pb topology.Bond, ib *topology.Bond) topology.Bond {
 	}
 	slices.Sort(extra)
 	for _, n := range extra {
-		b.Slaves = append(b.Slaves, ib.Slaves[ipSlaves[n]])
+		s := ib.Slaves[ipSlaves[n]]
+		s.Actor, s.Partner = clonePort(s.Actor), clonePort(s.Partner)
+		b.Slaves = append(b.Slaves, s)
 	}
 	return b
+}
+
+// clonePort is a copy of p (nil: nil). ip-link's LACP ports are in
+// storage its reader lends from capture to capture (linkScratch): what a
+// host keeps of them is copied.
+func clonePort(p *topology.LACPPort) *topology.LACPPort {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+// cloneAggregator is a copy of a (nil: nil), as clonePort of a port.
+func cloneAggregator(a *topology.Aggregator) *topology.Aggregator {
+	if a == nil {
+		return nil
+	}
+	c := *a
+	return &c
+}
+
+// detachSlaves is a copy of ip-link's slaves of a bond with their LACP
+// ports (one allocation for them all), for a host to keep: the slaves are
+// in storage lent from capture to capture (linkScratch).
+func detachSlaves(in []topology.Slave) []topology.Slave {
+	out := slices.Clone(in)
+	n := 0
+	for _, s := range out {
+		if s.Actor != nil {
+			n++
+		}
+		if s.Partner != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return out
+	}
+	ports := make([]topology.LACPPort, 0, n)
+	for i := range out {
+		s := &out[i]
+		if s.Actor != nil {
+			ports = append(ports, *s.Actor)
+			s.Actor = &ports[len(ports)-1]
+		}
+		if s.Partner != nil {
+			ports = append(ports, *s.Partner)
+			s.Partner = &ports[len(ports)-1]
+		}
+	}
+	return out
 }
 
 // applyEthtool reads `ethtool <nic>` output (Speed, Duplex, Link detected)
@@ -329,16 +420,46 @@ type capReader struct {
 	// newest is the latest modification time of the files read (zero when
 	// the file system keeps none, as the embedded demo site).
 	newest time.Time
+	// links and procBonds are storage lent to the ip-link and bonding
+	// parsers, kept (empty) from capture to capture: what a host keeps of
+	// them mergeHost copies.
+	links     linkScratch
+	procBonds []topology.Bond
+	// ents holds the folders' listings (each a piece of it), kept
+	// (empty) from capture to capture.
+	ents []Entry
+	// stamp is the last capture's Collected, kept from capture to
+	// capture: captures copied together share their second.
+	stamp     string
+	stampUnix int64
+}
+
+// collectedString is topology.CollectedString(r.newest), the same string
+// as the last capture's when it is of the same second (it depends on
+// nothing else).
+func (r *capReader) collectedString() string {
+	if r.newest.IsZero() || r.newest.Unix() <= 0 {
+		return topology.CollectedString(r.newest)
+	}
+	if u := r.newest.Unix(); u != r.stampUnix || r.stamp == "" {
+		r.stamp, r.stampUnix = topology.CollectedString(r.newest), u
+	}
+	return r.stamp
 }
 
 // capDir is one folder of a capture.
 type capDir struct {
 	d              string // "" or "a/b/", relative to the capture
 	opened, listed bool
-	f              Folder        // opened through ffs; nil when it could not be
-	entries        []fs.DirEntry // its listing, sorted by name
+	f              Folder  // opened through ffs; nil when it could not be
+	entries        []Entry // its listing, sorted by name
 	err            error
 }
+
+// lendStorage is whether capture readers lend the ip-link and bonding
+// parsers their storage from capture to capture; tests turn it off to
+// read captures as though each were the first.
+var lendStorage = true
 
 // readBufs pools read buffers across capture folders.
 var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
@@ -353,7 +474,8 @@ var capReaders = sync.Pool{New: func() any { return new(capReader) }}
 
 func newCapReader(fsys fs.FS, dir string) *capReader {
 	r := capReaders.Get().(*capReader)
-	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte)}
+	*r = capReader{fsys: fsys, dir: dir, buf: readBufs.Get().(*[]byte), links: r.links, procBonds: r.procBonds[:0], ents: r.ents[:0],
+		stamp: r.stamp, stampUnix: r.stampUnix}
 	r.dirs = r.dirsBuf[:0]
 	if ffs, ok := fsys.(FolderFS); ok {
 		r.ffs = ffs
@@ -381,11 +503,30 @@ func (r *capReader) close() {
 			d.f.Close()
 		}
 	}
+	// All closed, none referred to again (a folder's path, for an error,
+	// is made from its parent's): they may be reused.
+	for _, d := range r.dirs {
+		if rl, ok := d.f.(Releaser); ok {
+			rl.Release()
+		}
+	}
 	if cap(*r.buf) <= maxPooledBuf {
 		*r.buf = (*r.buf)[:0]
 		readBufs.Put(r.buf)
 	}
-	*r = capReader{} // nothing of this capture (its problems are the caller's now)
+	links, procBonds, ents, stamp, stampUnix := r.links, r.procBonds, r.ents, r.stamp, r.stampUnix
+	links.release()
+	clear(procBonds[:cap(procBonds)])
+	if cap(procBonds) > maxScratchBonds {
+		procBonds = nil
+	}
+	clear(ents[:cap(ents)])
+	if cap(ents) > maxScratchEntries {
+		ents = nil
+	}
+	// nothing of this capture (its problems are the caller's now), only
+	// the emptied storage
+	*r = capReader{links: links, procBonds: procBonds[:0], ents: ents[:0], stamp: stamp, stampUnix: stampUnix}
 	capReaders.Put(r)
 }
 
@@ -504,28 +645,65 @@ func readInto(f io.Reader, size int64, buf []byte) ([]byte, error) {
 	}
 }
 
+// maxScratchEntries bounds the listing storage a reader keeps.
+const maxScratchEntries = 1024
+
 // list lists the folder d ("" or "a/b/", relative to the capture) once.
 // A folder whose parent's listing lacks it is absent without a look.
-func (r *capReader) list(d string) ([]fs.DirEntry, error) {
+func (r *capReader) list(d string) ([]Entry, error) {
 	i := r.dirIndex(d)
 	if !r.dirs[i].listed {
-		var entries []fs.DirEntry
+		var entries []Entry
 		var err error
 		switch {
 		case d != "" && !r.exists(strings.TrimSuffix(d, "/")):
 			err = &fs.PathError{Op: "open", Path: path.Join(r.dir, d), Err: fs.ErrNotExist}
 		case r.ffs != nil && r.folder(d) != nil:
-			entries, err = r.folder(d).ReadDir(-1)
+			entries, err = r.listFolder(r.folder(d))
 			if err == nil {
 				break
 			}
 			fallthrough // let fs.ReadDir say what is wrong, in its own words
 		default:
-			entries, err = fs.ReadDir(r.fsys, path.Join(r.dir, d))
+			var des []fs.DirEntry
+			des, err = fs.ReadDir(r.fsys, path.Join(r.dir, d))
+			entries = entriesOf(des)
 		}
 		r.dirs[i].entries, r.dirs[i].err, r.dirs[i].listed = entries, err, true
 	}
 	return r.dirs[i].entries, r.dirs[i].err
+}
+
+// listFolder lists the open folder f into the reader's listing storage
+// when f can (EntryLister): the listing is a piece of r.ents, which a
+// later listing of this capture may move (the piece stays as it is).
+func (r *capReader) listFolder(f Folder) ([]Entry, error) {
+	if el, ok := f.(EntryLister); ok {
+		n0 := len(r.ents)
+		all, err := el.ListEntries(r.ents)
+		if err != nil {
+			return nil, err
+		}
+		r.ents = all
+		return all[n0:len(all):len(all)], nil
+	}
+	des, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	return entriesOf(des), nil
+}
+
+// entriesOf is a listing's names and types.
+func entriesOf(des []fs.DirEntry) []Entry {
+	if des == nil {
+		return nil
+	}
+	out := make([]Entry, len(des))
+	for i, e := range des {
+		out[i] = Entry{Name: e.Name(), Type: e.Type()}
+	}
+	return out
 }
 
 // exists reports whether rel (relative to the capture folder) is listed in
@@ -545,8 +723,13 @@ func (r *capReader) exists(rel string) bool {
 	return true
 }
 
+// oneName reports whether name is one clean path component.
+func oneName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsRune(name, '/')
+}
+
 // compareName orders a sorted listing's entries by name.
-func compareName(e fs.DirEntry, name string) int { return strings.Compare(e.Name(), name) }
+func compareName(e Entry, name string) int { return strings.Compare(e.Name, name) }
 
 // isSosreport is IsSosreport answered from the folder's listing when it
 // is opened as a folder: a sos_commands entry that is not a symlink the
@@ -560,7 +743,7 @@ func (r *capReader) isSosreport() bool {
 		return IsSosreport(r.fsys, r.dir)
 	}
 	i, found := slices.BinarySearchFunc(entries, "sos_commands", compareName)
-	return found && entries[i].Type()&fs.ModeSymlink == 0
+	return found && entries[i].Type&fs.ModeSymlink == 0
 }
 
 func (r *capReader) problem(format string, args ...any) {
@@ -618,8 +801,8 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bo
 			ipBonds[links.Bonds[i].Name] = &links.Bonds[i]
 		}
 	}
-	var names []string
-	names = append(names, procOrder...)
+	var namesBuf [8]string // (a host has a handful of bonds: on the stack)
+	names := append(namesBuf[:0], procOrder...)
 	if links != nil {
 		for _, b := range links.Bonds {
 			if _, ok := procBonds[b.Name]; !ok {
@@ -642,6 +825,8 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bo
 			}
 		default:
 			b = *ib
+			b.Slaves = detachSlaves(ib.Slaves)
+			b.ActiveAggregator = cloneAggregator(ib.ActiveAggregator)
 			if ib.Mode == "" {
 				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, quote.Name(name), len(ib.Slaves))
 				continue

@@ -7,3 +7,11 @@ var CheckIPLinkAgrees = checkIPLinkAgrees
 
 // CheckLLDPJSONAgrees is checkLLDPJSONAgrees.
 var CheckLLDPJSONAgrees = checkLLDPJSONAgrees
+
+// SetLendStorage turns the capture readers' storage lent from capture to
+// capture on or off, and returns what turns it back.
+func SetLendStorage(on bool) (restore func()) {
+	was := lendStorage
+	lendStorage = on
+	return func() { lendStorage = was }
+}

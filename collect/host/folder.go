@@ -29,3 +29,30 @@ type Folder interface {
 	OpenFolder(name string) (Folder, error)
 	Close() error
 }
+
+// EntryLister is a Folder that lists itself into the caller's storage
+// (collect.SiteDir's folders): a capture's folders are listed with no
+// fs.DirEntry made per name.
+type EntryLister interface {
+	// ListEntries appends what ReadDir(-1) would list (sorted by name, a
+	// symlink as what it points to when ReadDir says so) to dst, with
+	// ReadDir's errors.
+	ListEntries(dst []Entry) ([]Entry, error)
+}
+
+// Entry is a folder's entry: its name and type (fs.DirEntry's Name and
+// Type).
+type Entry struct {
+	Name string
+	Type fs.FileMode
+}
+
+// IsDir is fs.DirEntry's IsDir.
+func (e Entry) IsDir() bool { return e.Type.IsDir() }
+
+// Releaser is a Folder that may be reused once closed (collect.SiteDir's
+// folders opened at their parent's): Release says that the caller refers
+// to it no more, nor to any folder opened from it.
+type Releaser interface {
+	Release()
+}

@@ -3,7 +3,10 @@ package host
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // seedFrom adds every file matching pattern (shared fixtures read in place,
@@ -28,6 +31,7 @@ func FuzzProcBonding(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkBondingAgrees(t, data) // the byte scanner reads as the string parser did
 		bonds, _, err := ParseProcBonding(data, "fuzz", "bond0")
+		checkBondingInto(t, data, bonds, err)
 		if err == nil && len(bonds) == 0 {
 			t.Fatal("no error and no bond")
 		}
@@ -50,6 +54,7 @@ func FuzzIPLinkJSON(f *testing.F) {
 		if err == nil && l == nil {
 			t.Fatal("nil result without error")
 		}
+		checkLentLinks(t, data, l, err)
 		_, _ = ParseIPLinkText(data, "fuzz")
 	})
 }
@@ -71,4 +76,44 @@ func FuzzLLDPJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzScratch is lent to every input a fuzzing process reads, as a
+// capture reader lends its storage from capture to capture.
+var fuzzScratch linkScratch
+
+// checkLentLinks fails when ip-link read with storage lent (and left over
+// from the inputs read before) differs from want, read with none.
+func checkLentLinks(t *testing.T, data []byte, want *Links, wantErr error) {
+	t.Helper()
+	fuzzScratch.ifNames = true
+	got, err := parseIPLinkJSON(data, "fuzz", new(macList), &fuzzScratch)
+	defer fuzzScratch.release()
+	if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+		t.Fatalf("lent storage: error %v, want %v", err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if !reflect.DeepEqual(*got, *want) {
+		t.Fatalf("%q: read with lent storage\n%+v\nwant\n%+v", data, *got, *want)
+	}
+}
+
+// checkBondingInto fails when a bonding file's bonds appended to a list
+// that holds bonds already differ from want, or touch those bonds.
+func checkBondingInto(t *testing.T, data []byte, want []topology.Bond, wantErr error) {
+	t.Helper()
+	held := []topology.Bond{{Name: "held", Source: "earlier"}}
+	dst := append(make([]topology.Bond, 0, 4), held...)
+	all, _, err := parseProcBondingInto(dst, data, "fuzz", "bond0", new(macList))
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("appended: error %v, want %v", err, wantErr)
+	}
+	if len(all) < 1 || !reflect.DeepEqual(all[0], held[0]) {
+		t.Fatalf("appended: the bond held before is now %+v", all[:min(len(all), 1)])
+	}
+	if got := all[1:]; len(got) != len(want) || len(want) > 0 && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q: appended\n%+v\nwant\n%+v", data, got, want)
+	}
 }

@@ -65,12 +65,48 @@ var lacpRates = map[string]string{"slow": "slow", "0": "slow", "fast": "fast", "
 
 // ParseIPLinkJSON parses `ip -details -json link show` output.
 func ParseIPLinkJSON(data []byte, file string) (*Links, error) {
-	return parseIPLinkJSON(data, file, new(macList))
+	return parseIPLinkJSON(data, file, new(macList), nil)
 }
 
+// linkScratch is storage a capture reader lends parseIPLinkJSON from
+// capture to capture: the Links, the bonds ip-link lists, their active
+// aggregators, their slaves and the slaves' LACP ports. The Links parsed
+// with it are only good until the next parse with it: its Bonds (their
+// Slaves, LACP ports and aggregators) are read by mergeHost, which copies
+// what it keeps, and IfNames is left out unless asked for (only a capture
+// with a pcap needs it).
+type linkScratch struct {
+	out     Links
+	bonds   []topology.Bond
+	slaves  []topology.Slave
+	ports   []topology.LACPPort
+	aggs    []topology.Aggregator // bonds' active aggregators
+	ifNames bool
+}
+
+// release lets go of what the last parse kept in sc (the storage stays,
+// unless it grew for a huge host).
+func (sc *linkScratch) release() {
+	sc.out = Links{}
+	clear(sc.bonds[:cap(sc.bonds)])
+	clear(sc.slaves[:cap(sc.slaves)])
+	clear(sc.ports[:cap(sc.ports)])
+	clear(sc.aggs[:cap(sc.aggs)])
+	sc.aggs = sc.aggs[:0]
+	if cap(sc.bonds) > maxScratchBonds || cap(sc.aggs) > maxScratchBonds || cap(sc.slaves) > maxScratchSlaves || cap(sc.ports) > 2*maxScratchSlaves {
+		*sc = linkScratch{} // a huge host's are not kept
+	}
+}
+
+// maxScratchBonds and maxScratchSlaves bound what a linkScratch keeps.
+const (
+	maxScratchBonds  = 64
+	maxScratchSlaves = 256
+)
+
 // parseIPLinkJSON is ParseIPLinkJSON making MACs through macs (shared by
-// the files of a capture).
-func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
+// the files of a capture), with storage lent by sc when it is not nil.
+func parseIPLinkJSON(data []byte, file string, macs *macList, sc *linkScratch) (*Links, error) {
 	d, root, err := scanJSON(data, file)
 	if err != nil {
 		return nil, err
@@ -83,7 +119,13 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	for l := d.first(root); l >= 0; l = d.next(l) {
 		nLinks++
 	}
-	out := &Links{NICs: make([]topology.NIC, 0, nLinks)}
+	var out *Links
+	if sc != nil {
+		out = &sc.out // (what a capture keeps of it it moves to the host)
+	} else {
+		out = new(Links)
+	}
+	*out = Links{}
 	bonds := map[string]int{} // index in out.Bonds, made in the order first named
 	bridges := map[string]*topology.Bridge{}
 	var bridgeOrder []string
@@ -94,13 +136,23 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		mastOf int
 	}
 	info := make(map[string]ifInfo, nLinks)
-	ifNames := make(map[int]string, nLinks)
+	var ifNames map[int]string
+	if sc == nil || sc.ifNames {
+		ifNames = make(map[int]string, nLinks)
+	}
 	mastered := 0                     // links with a master
+	nNICs := 0                        // links that are NICs
 	nBonds := 0                       // links that are bonds
 	var lacpPorts []topology.LACPPort // every slave's actor and partner, one allocation
+	if sc != nil {
+		lacpPorts = sc.ports[:0]
+	}
 	newPort := func(st int) *topology.LACPPort {
 		if len(lacpPorts) == cap(lacpPorts) {
 			lacpPorts = make([]topology.LACPPort, 0, 2*mastered)
+			if sc != nil {
+				sc.ports = lacpPorts
+			}
 		}
 		lacpPorts = append(lacpPorts, topology.LACPPort{State: topology.LACPState(st), StateKnown: true})
 		return &lacpPorts[len(lacpPorts)-1]
@@ -127,10 +179,10 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	// Each link's fields (one walk through its members and its linkinfo's)
 	// and its name, kind and master, for both passes.
 	type linkHead struct {
-		v                  int // the link
-		name, kind, master string
-		f                  [nLinkKeys]int
-		info               [nLinkInfoKeys]int
+		v                            int // the link
+		name, kind, master, linkType string
+		f                            [nLinkKeys]int
+		info                         [nLinkInfoKeys]int
 	}
 	var headsBuf [16]linkHead
 	heads := headsBuf[:0]
@@ -146,10 +198,19 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		e := info[name]
 		e.kind = d.str(h.info[liKind])
 		info[name] = e
-		if e.kind == "bond" {
+		switch e.kind {
+		case "bond":
 			nBonds++
+		case "bridge", "vlan":
+		default:
+			// the second pass's test of a NIC, so that the snapshot's list
+			// of them is made to fit (it keeps it)
+			h.linkType = d.str(h.f[lkLinkType])
+			if h.linkType == "ether" && !notNICKinds[e.kind] {
+				nNICs++
+			}
 		}
-		if i := d.int(h.f[lkIfindex]); i > 0 {
+		if i := d.int(h.f[lkIfindex]); i > 0 && ifNames != nil {
 			ifNames[i] = name
 		}
 		m := d.str(h.f[lkMaster])
@@ -162,8 +223,23 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 		}
 	}
 	out.IfNames = ifNames
+	out.NICs = make([]topology.NIC, 0, nNICs)
 	if nBonds > 0 {
-		out.Bonds = make([]topology.Bond, 0, nBonds)
+		if sc != nil && cap(sc.bonds) >= nBonds {
+			out.Bonds = sc.bonds[:0]
+		} else {
+			out.Bonds = make([]topology.Bond, 0, nBonds)
+		}
+	}
+	// Every bond's slaves in one slab, each bond's list a piece of it
+	// made to fit (info's count of the links naming it master).
+	var slaveSlab []topology.Slave
+	if sc != nil {
+		slaveSlab = sc.slaves[:0]
+		if cap(sc.aggs) < nBonds {
+			sc.aggs = make([]topology.Aggregator, 0, nBonds)
+		}
+		sc.aggs = sc.aggs[:0] // (never grown by append: pointers are taken into it)
 	}
 	for i := range heads {
 		h := &heads[i]
@@ -219,8 +295,15 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 			if a := f[bkAdInfo]; d.typ(a) == jObject {
 				var g [nAdInfoKeys]int
 				d.fields(a, adInfoKeys, g[:])
-				b.ActiveAggregator = &topology.Aggregator{ID: d.int(g[aiAggregator]), Ports: d.int(g[aiNumPorts]),
+				agg := topology.Aggregator{ID: d.int(g[aiAggregator]), Ports: d.int(g[aiNumPorts]),
 					ActorKey: d.int(g[aiActorKey]), PartnerKey: d.int(g[aiPartnerKey]), PartnerMAC: macs.get(d.text(g[aiPartnerMAC]))}
+				if sc != nil && len(sc.aggs) < cap(sc.aggs) {
+					sc.aggs = append(sc.aggs, agg)
+					b.ActiveAggregator = &sc.aggs[len(sc.aggs)-1]
+				} else {
+					b.ActiveAggregator = new(topology.Aggregator) // (agg stays on the stack)
+					*b.ActiveAggregator = agg
+				}
 			}
 			continue
 		case "bridge":
@@ -240,7 +323,7 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 			}
 			continue
 		}
-		if d.str(h.f[lkLinkType]) != "ether" || notNICKinds[kind] {
+		if h.linkType != "ether" || notNICKinds[kind] {
 			// lo and tunnels have no Ethernet link; a team device and Open
 			// vSwitch's ports are read from their own tools. Other
 			// Ethernet links (veth, dummy, macvlan, tap, …) are NICs with
@@ -274,7 +357,15 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 			}
 			b := getBond(master)
 			if b.Slaves == nil {
-				b.Slaves = make([]topology.Slave, 0, info[master].mastOf)
+				n := info[master].mastOf
+				if cap(slaveSlab)-len(slaveSlab) < n {
+					slaveSlab = make([]topology.Slave, 0, max(mastered, n))
+					if sc != nil {
+						sc.slaves = slaveSlab
+					}
+				}
+				b.Slaves = slaveSlab[len(slaveSlab) : len(slaveSlab) : len(slaveSlab)+n]
+				slaveSlab = slaveSlab[:len(slaveSlab)+n]
 			}
 			b.Slaves = append(b.Slaves, s)
 		} else if nic.PermMAC == "" && info[master].kind != "bond" {
@@ -314,6 +405,9 @@ func parseIPLinkJSON(data []byte, file string, macs *macList) (*Links, error) {
 	slices.SortFunc(out.NICs, func(a, b topology.NIC) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.Bonds, func(a, b topology.Bond) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(out.VLANs, func(a, b topology.VLANIf) int { return strings.Compare(a.Name, b.Name) })
+	if sc != nil && cap(out.Bonds) > cap(sc.bonds) {
+		sc.bonds = out.Bonds[:0] // grown past the scratch: the next host lends it
+	}
 	return out, nil
 }
 

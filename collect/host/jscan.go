@@ -130,17 +130,48 @@ func (d *jdoc) syntaxError(file string) error {
 
 // ws returns the offset of the first byte at or after i that is not JSON
 // white space.
+//
+// Pretty-printed JSON (lldpcli's, `ip -json -p`) is mostly runs of spaces
+// after a newline: a space is looked at with the seven bytes after it as
+// one word, which skips eight spaces at a time and lands on the first
+// byte of the word that is not one (a newline, tab or CR is still white
+// space and taken on the next turn, byte by byte).
 func (d *jdoc) ws(i int) int {
+	if i < len(d.data) && d.data[i] > ' ' {
+		return i // most tokens follow the last at once (inlined)
+	}
+	return d.wsRun(i)
+}
+
+// wsRun is ws past the first byte.
+func (d *jdoc) wsRun(i int) int {
 	data := d.data
 	for i < len(data) {
 		c := data[i]
-		if c > ' ' || c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+		if c > ' ' {
+			break
+		}
+		if c == ' ' {
+			if i+8 <= len(data) {
+				// bytes that are not a space have a bit set; the lowest
+				// such bit is in the first of them (little-endian load)
+				if v := binary.LittleEndian.Uint64(data[i:i+8]) ^ spaces8; v != 0 {
+					i += bits.TrailingZeros64(v) >> 3
+				} else {
+					i += 8
+				}
+				continue
+			}
+		} else if c != '\n' && c != '\t' && c != '\r' {
 			break
 		}
 		i++
 	}
 	return i
 }
+
+// spaces8 is eight spaces as a little-endian word.
+const spaces8 = 0x2020202020202020
 
 // check checks the value at top and returns the offset past it, or -1
 // after recording the error. It keeps the open lists and objects on a

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -414,6 +415,8 @@ func FuzzJSONScan(f *testing.F) {
 	for _, s := range lldpJSONSeeds[3:] {
 		f.Add([]byte(s))
 	}
+	// pretty-printed, runs of spaces longer than a word (ws reads eight at a time)
+	f.Add([]byte("{\n  \"lldp\": [\n    {\n          \"a\": [ 1,\t\r\n                  2 ]\n    }\n  ]\n}          "))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkScanAgrees(t, data)
 	})
@@ -495,5 +498,58 @@ func TestReleaseJSONCapsScratch(t *testing.T) {
 	releaseJSON(d)
 	if d.link == nil || d.kbuf == nil {
 		t.Error("dropped small scratch")
+	}
+}
+
+// wsRef is the white space skip byte by byte, as ws was before it read
+// runs of spaces a word at a time.
+func wsRef(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\n' || data[i] == '\t' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// TestJSONWhiteSpaceRuns: ws lands where the byte-by-byte skip does from
+// every offset of runs of every length up to past two words, of spaces
+// broken by the other white space and by bytes that are not (a space's
+// neighbours 0x1f and 0x21, NUL, 0xa0, 0xff), up to and at the end of
+// the data; and documents laid out with such runs read as fastjson reads
+// them.
+func TestJSONWhiteSpaceRuns(t *testing.T) {
+	breaks := []byte{'\n', '\t', '\r', 0x1f, '!', 0, 0xa0, 0xff, '"', '{'}
+	d := new(jdoc)
+	checked := 0
+	for n := 0; n <= 19; n++ {
+		for _, b := range breaks {
+			for at := 0; at <= n; at++ {
+				run := []byte(strings.Repeat(" ", n))
+				data := append(append(run[:at:at], b), run[at:]...)
+				for _, tail := range [][]byte{nil, []byte("1"), []byte(" \n  x")} {
+					data := append(slices.Clone(data), tail...)
+					d.data = data
+					for i := 0; i <= len(data); i++ {
+						if got, want := d.ws(i), wsRef(data, i); got != want {
+							t.Fatalf("ws(%q, %d) = %d, want %d", data, i, got, want)
+						}
+						checked++
+					}
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("nothing checked")
+	}
+	for n := 0; n <= 17; n++ {
+		pad := strings.Repeat(" ", n)
+		for _, doc := range []string{
+			"[" + pad + "1" + pad + "," + pad + "\n" + pad + "{" + pad + `"a"` + pad + ":" + pad + "true" + pad + "}" + pad + "]" + pad,
+			pad + "{\n" + pad + `"lldp"` + ":\t" + pad + "[ \r\n" + pad + "null" + pad + "\n" + pad + "]\n" + pad + "}",
+			pad + "[" + pad + "1" + pad + "2" + pad + "]",
+			pad,
+		} {
+			checkScanAgrees(t, []byte(doc))
+		}
 	}
 }

@@ -28,3 +28,29 @@ func TestScannerAgreesOnGeneratedSites(t *testing.T) {
 		}
 	}
 }
+
+// TestIPLinkNICsMadeToFit: the NIC list a snapshot keeps has no room for
+// the links that are not NICs (lo, bonds, bridges, VLANs): the first pass
+// counts the NICs.
+func TestIPLinkNICsMadeToFit(t *testing.T) {
+	s, _, err := sg.Generate(sg.Options{Hosts: 80, Switches: 6, Seed: 9, MinSlaves: 1, MaxSlaves: 8, FaultRate: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b []byte
+	nics := 0
+	for _, h := range s.Hosts {
+		b = sg.AppendIPLinkJSON(b[:0], h)
+		l, err := host.ParseIPLinkJSON(b, "ip-link.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cap(l.NICs) != len(l.NICs) {
+			t.Errorf("%s: %d NICs in a list made for %d", h.Name, len(l.NICs), cap(l.NICs))
+		}
+		nics += len(l.NICs)
+	}
+	if nics == 0 {
+		t.Fatal("no NICs read")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/bondaudit/bondaudit/internal/quote"
@@ -211,7 +212,12 @@ func ParseLLDPJSON(data []byte, file string) ([]topology.Neighbour, error) {
 	if lldp < 0 {
 		return nil, &ParseError{File: file, Msg: "not lldpcli JSON: no \"lldp\" key"}
 	}
-	p := &lldpJSON{d: d, file: file, root: root}
+	p := lldpJSONs.Get().(*lldpJSON)
+	*p = lldpJSON{d: d, file: file, root: root}
+	defer func() {
+		*p = lldpJSON{} // keeps nothing of this document
+		lldpJSONs.Put(p)
+	}()
 	if n := p.countInterfaces(lldp); n > 0 {
 		p.out = make([]topology.Neighbour, 0, n)
 		p.addrs = make([]string, 0, n)
@@ -276,6 +282,10 @@ func (p *lldpJSON) countInterfaces(lldp int) int {
 	})
 	return min(n, 1024)
 }
+
+// lldpJSONs are reused from document to document (a reader is its
+// document, list heads and first error).
+var lldpJSONs = sync.Pool{New: func() any { return new(lldpJSON) }}
 
 // lldpJSON reads one lldpcli JSON document; err is its first wrongly
 // typed value.

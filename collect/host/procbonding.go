@@ -76,8 +76,20 @@ var bondParsers = sync.Pool{New: func() any { return new(bondParser) }}
 // parseProcBonding is ParseProcBonding making MACs through macs (shared by
 // the files of a capture).
 func parseProcBonding(data []byte, file, bondName string, macs *macList) (bonds []topology.Bond, errs []error, err error) {
+	bonds, errs, err = parseProcBondingInto(nil, data, file, bondName, macs)
+	if err != nil {
+		bonds = nil
+	}
+	return bonds, errs, err
+}
+
+// parseProcBondingInto is parseProcBonding appending the file's bonds to
+// dst (storage a capture reader lends): all is dst with them, and dst
+// when there are none.
+func parseProcBondingInto(dst []topology.Bond, data []byte, file, bondName string, macs *macList) (all []topology.Bond, errs []error, err error) {
 	p := bondParsers.Get().(*bondParser)
-	*p = bondParser{file: file, defName: bondName, macs: macs}
+	*p = bondParser{file: file, defName: bondName, macs: macs, bonds: dst}
+	n0 := len(dst)
 	defer func() {
 		*p = bondParser{} // keeps nothing of this file
 		bondParsers.Put(p)
@@ -107,8 +119,8 @@ func parseProcBonding(data []byte, file, bondName string, macs *macList) (bonds 
 		p.cut = true
 	}
 	p.finish()
-	if len(p.bonds) == 0 {
-		return nil, p.errs, &ParseError{File: file, Msg: "not a /proc/net/bonding file: no \"Bonding Mode:\" line"}
+	if len(p.bonds) == n0 {
+		return dst, p.errs, &ParseError{File: file, Msg: "not a /proc/net/bonding file: no \"Bonding Mode:\" line"}
 	}
 	return p.bonds, p.errs, nil
 }

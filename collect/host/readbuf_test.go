@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
+
+	"github.com/bondaudit/bondaudit/topology"
 )
 
 // The read buffer is pooled and reused from file to file and from host to
@@ -57,6 +60,24 @@ func TestCaptureReaderReuse(t *testing.T) {
 		}
 		if string(b) != first[i-2] {
 			t.Errorf("%s read after another capture differs:\n%s\nwant\n%s", dir, b, first[i-2])
+		}
+	}
+}
+
+// TestCollectedStringReused: a reader's Collected is CollectedString of
+// the newest time read, whichever capture before it had the same second
+// or another, zero or before 1970.
+func TestCollectedStringReused(t *testing.T) {
+	r := new(capReader)
+	base := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	times := []time.Time{
+		base, base.Add(300 * time.Millisecond), base.In(time.FixedZone("x", 3600)), base.Add(time.Second),
+		{}, base.Add(time.Second), time.Unix(0, 0), time.Unix(-5, 0), base, base.Add(-time.Second),
+	}
+	for i, tm := range times {
+		r.newest = tm
+		if got, want := r.collectedString(), topology.CollectedString(tm); got != want {
+			t.Errorf("%d: %v: %q, want %q", i, tm, got, want)
 		}
 	}
 }

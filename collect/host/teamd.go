@@ -310,11 +310,11 @@ func (r *capReader) readTeamd(rel string, sosreport bool) []topology.Bond {
 	}
 	var bonds []topology.Bond
 	for _, e := range entries {
-		team, ok := teamdDumpName(e.Name(), sosreport)
+		team, ok := teamdDumpName(e.Name, sosreport)
 		if e.IsDir() || !ok {
 			continue
 		}
-		p := path.Join(d, e.Name())
+		p := path.Join(d, e.Name)
 		data, err := r.read(p)
 		if err != nil {
 			r.problem("%s: %v", p, err)
