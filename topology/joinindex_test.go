@@ -28,6 +28,23 @@ func TestJoinIndexesGeneratedSites(t *testing.T) {
 	}
 }
 
+// buildSite is site's Model.
+func buildSite(t *testing.T, site *collect.Site) *topology.Model {
+	t.Helper()
+	m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// diffCase is two Models to compare and whether they differ.
+type diffCase struct {
+	name     string
+	old, new *topology.Model
+	drift    bool
+}
+
 // loadGenerated writes a generated site and reads it.
 func loadGenerated(t *testing.T, o sitegen.Options) *collect.Site {
 	t.Helper()
@@ -251,13 +268,7 @@ func firstDiff(a, b string) string {
 // itself (nothing).
 func TestDiffVLANsGenerated(t *testing.T) {
 	o := sitegen.Options{Hosts: 150, Switches: 6, Seed: 9, MinSlaves: 2, MaxSlaves: 4, FaultRate: 0.3}
-	build := func(site *collect.Site) *topology.Model {
-		m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	build := func(site *collect.Site) *topology.Model { return buildSite(t, site) }
 	a := build(loadGenerated(t, o))
 	site := loadGenerated(t, o)
 	changed := 0
@@ -283,11 +294,7 @@ func TestDiffVLANsGenerated(t *testing.T) {
 	one.Switches[1].Ports[2].PVID += 5
 	one.Switches[1].Ports[5].Tagged = append(one.Switches[1].Ports[5].Tagged, 4000)
 	c1 := build(one)
-	for _, c := range []struct {
-		name     string
-		old, new *topology.Model
-		drift    bool
-	}{{"itself", a, a, false}, {"VLANs changed", a, b, true}, {"VLANs changed, backwards", b, a, true},
+	for _, c := range []diffCase{{"itself", a, a, false}, {"VLANs changed", a, b, true}, {"VLANs changed, backwards", b, a, true},
 		{"one switch changed", a, c1, true}, {"one switch changed, against all changed", c1, b, true}} {
 		got, naive := topology.DiffVLANsBoth(c.old, c.new)
 		if d := gocmp.Diff(naive, got); d != "" {
@@ -305,13 +312,7 @@ func TestDiffVLANsGenerated(t *testing.T) {
 // names that are one once normalised (where the skip must not apply).
 func TestDiffLAGsSkipsOnlyUnchanged(t *testing.T) {
 	o := sitegen.Options{Hosts: 120, Switches: 6, Seed: 4, FaultRate: 0.3}
-	build := func(site *collect.Site) *topology.Model {
-		m, err := topology.Build(site.Hosts, site.Switches, topology.BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
+	build := func(site *collect.Site) *topology.Model { return buildSite(t, site) }
 	a := build(loadGenerated(t, o))
 	site := loadGenerated(t, o)
 	s1, s3, s5 := site.Switches[1], site.Switches[3], site.Switches[5]
@@ -330,11 +331,7 @@ func TestDiffLAGsSkipsOnlyUnchanged(t *testing.T) {
 		}
 	}
 	d := build(dup)
-	for _, c := range []struct {
-		name     string
-		old, new *topology.Model
-		drift    bool
-	}{{"itself", a, a, false}, {"three switches changed", a, b, true}, {"backwards", b, a, true},
+	for _, c := range []diffCase{{"itself", a, a, false}, {"three switches changed", a, b, true}, {"backwards", b, a, true},
 		{"duplicate names, itself", d, d, true}, {"duplicate names against none", a, d, true}} {
 		got, slow := topology.DiffLAGsBoth(c.old, c.new)
 		if diff := gocmp.Diff(slow, got); diff != "" {
