@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -113,9 +112,6 @@ type htmlRow struct {
 	Anchor, Card string
 }
 
-func (r *htmlRow) ID() string       { return "f-" + strconv.Itoa(r.N) }
-func (r *htmlRow) DetailID() string { return "fd-" + strconv.Itoa(r.N) }
-
 // htmlCard is one bond (Kind "bond") with its slaves, or the findings about
 // a host, a switch or the site that belong to no bond of the Model.
 type htmlCard struct {
@@ -148,14 +144,16 @@ func newHTMLPage(r *Report) *htmlPage {
 	for i := range fs {
 		f := &fs[i]
 		row := &slab[i]
-		*row = htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String(), Evidence: textEvidence(f.Evidence), Where: escape.Text(htmlWhere(f))}
+		*row = htmlRow{Finding: textFinding(f), raw: f, Sev: f.Severity.String()}
 		if waived(*f) {
+			// a waived row shows its host beside the subject, and no evidence
 			p.Suppressed++
 			row.N = p.Suppressed
-			row.Where = escape.Text(join2(f.Host, htmlWhere(f), " "))
+			row.Where = escape.Text(join2(f.Host, where(*f), " "))
 			p.Waived = append(p.Waived, row)
 			continue
 		}
+		row.Evidence, row.Where = escape.Texts(dedupe(f.Evidence)), escape.Text(where(*f))
 		row.N = len(p.Rows) + 1
 		p.Rows = append(p.Rows, row)
 		marks = append(marks, markOf(*f, primary))
@@ -223,44 +221,6 @@ func textFinding(raw *rules.Finding) rules.Finding {
 	f.Message, f.Fix, f.Reason, f.Expires = t(f.Message), t(f.Fix), t(f.Reason), t(f.Expires)
 	f.Evidence = nil
 	return f
-}
-
-// textEvidence is escape.Texts(dedupe(ev)), without dedupe's map for the
-// short lists findings have.
-func textEvidence(ev []string) []string {
-	if len(ev) == 0 {
-		return nil
-	}
-	if len(ev) > 16 {
-		return escape.Texts(dedupe(ev))
-	}
-	out := make([]string, 0, len(ev))
-next:
-	for i, s := range ev {
-		for _, seen := range ev[:i] {
-			if seen == s {
-				continue next
-			}
-		}
-		out = append(out, escape.Text(s))
-	}
-	return out
-}
-
-// htmlWhere is where(f), without its slices.
-func htmlWhere(f *rules.Finding) string {
-	return join2(join2(f.Bond, f.NIC, " "), join2(f.Switch, f.Port, " "), " → ")
-}
-
-// join2 joins the non-empty ones of a and b with sep.
-func join2(a, b, sep string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + sep + b
 }
 
 // markOf is f as the diagram marks it, with its problem's primary rule
@@ -415,33 +375,11 @@ func sevOrder(s string) int {
 
 // rowsResult is resultWord of the rows' findings.
 func rowsResult(rows []*htmlRow) string {
-	if len(rows) == 0 {
-		return "ok"
-	}
-	var n [3]int
+	var n severityCounts
 	for _, r := range rows {
-		if s := r.Severity; s >= rules.Info && s <= rules.Error {
-			n[s-rules.Info]++
-		}
+		n.add(r.Severity)
 	}
-	count := func(c int, one, many string) string {
-		if c == 1 {
-			return "1 " + one
-		}
-		return strconv.Itoa(c) + " " + many
-	}
-	var parts [3]string
-	k := 0
-	if c := n[rules.Error-rules.Info]; c > 0 {
-		parts[k], k = count(c, "error", "errors"), k+1
-	}
-	if c := n[rules.Warning-rules.Info]; c > 0 {
-		parts[k], k = count(c, "warning", "warnings"), k+1
-	}
-	if c := n[0]; c > 0 {
-		parts[k], k = count(c, "info", "info"), k+1
-	}
-	return strings.Join(parts[:k], ", ")
+	return n.word(len(rows))
 }
 
 // evidenceText is the escape.Text of each kind, joined by ", ".
@@ -462,26 +400,29 @@ func evidenceText(ks []topology.EvidenceKind) string {
 	return b.String()
 }
 
-func bondCardID(host, bond string) string {
-	var b strings.Builder
-	b.Grow(len("bond-__") + idPartLen(host) + idPartLen(bond))
-	b.WriteString("bond-")
-	writeIDPart(&b, host)
-	b.WriteString("__")
-	writeIDPart(&b, bond)
-	return b.String()
-}
+func bondCardID(host, bond string) string { return "bond-" + idPart(host) + "__" + idPart(bond) }
 
 // idPart keeps ASCII letters and digits and writes every other byte as _XX,
 // so that IDs made of names are valid, distinct and never contain "__".
 func idPart(s string) string {
-	n := idPartLen(s)
-	if n == len(s) {
+	i := 0
+	for i < len(s) && idKeeps(s[i]) {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(n)
-	writeIDPart(&b, s)
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		if c := s[i]; idKeeps(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('_')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&15])
+		}
+	}
 	return b.String()
 }
 
@@ -489,29 +430,8 @@ func idKeeps(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// idPartLen is len(idPart(s)).
-func idPartLen(s string) int {
-	n := len(s)
-	for i := 0; i < len(s); i++ {
-		if !idKeeps(s[i]) {
-			n += 2
-		}
-	}
-	return n
-}
-
-func writeIDPart(b *strings.Builder, s string) {
-	const hex = "0123456789abcdef"
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; idKeeps(c) {
-			b.WriteByte(c)
-		} else {
-			b.WriteByte('_')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-	}
-}
+// hexDigits are the lower-case hex digits the IDs and URL escapes use.
+const hexDigits = "0123456789abcdef"
 
 // htmlReportTemplate is parsed on first use, not at start-up: a command
 // that writes no HTML report pays nothing for it.

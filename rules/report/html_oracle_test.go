@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -564,3 +565,8 @@ func oldIDPart(s string) string {
 	}
 	return b.String()
 }
+
+// ID and DetailID are the row's element IDs as the oracle template asks
+// for them (the stream writes them with rowID and detailID).
+func (r *htmlRow) ID() string       { return "f-" + strconv.Itoa(r.N) }
+func (r *htmlRow) DetailID() string { return "fd-" + strconv.Itoa(r.N) }

@@ -107,15 +107,14 @@ func writeHTMLEscaped(w *bufio.Writer, s string) error {
 // letters, digits and - . _ ~ as they are, every other byte as %xx in
 // lower-case hex. The result holds nothing attrEscaper would change.
 func writeURLEscaped(w *bufio.Writer, s string) error {
-	const hex = "0123456789abcdef"
 	written := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+		if idKeeps(c) || c == '-' || c == '.' || c == '_' || c == '~' {
 			continue
 		}
 		w.WriteString(s[written:i])
-		w.Write([]byte{'%', hex[c>>4], hex[c&15]})
+		w.Write([]byte{'%', hexDigits[c>>4], hexDigits[c&15]})
 		written = i + 1
 	}
 	_, err := w.WriteString(s[written:])
@@ -326,11 +325,9 @@ func (h *htmlStream) card(c *htmlCard) {
 		h.raw("\">diagram</a>")
 	}
 	h.raw("</span></header>")
-	if c.Bond != nil {
+	if c.Bond != nil { // a bond card (Kind "bond"): its settings and slaves
 		h.bondFacts(c.Bond.Bond)
-	}
-	if c.Kind == "bond" {
-		if c.Bond != nil && len(c.Bond.Slaves) > 0 {
+		if len(c.Bond.Slaves) > 0 {
 			h.raw("\n<ul class=\"legs\">")
 			for i := range c.Bond.Slaves {
 				h.leg(&c.Bond.Slaves[i])

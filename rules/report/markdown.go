@@ -125,7 +125,7 @@ func mdSuppressed(ew *errWriter, fs []rules.Finding) {
 			continue
 		}
 		n++
-		subject := strings.Join(nonEmpty(f.Host, where(f)), " ")
+		subject := join2(f.Host, where(f), " ")
 		ew.printf("\n%s\n\n  %s\n", mdItemHead(f, subject), mdText(f.Message))
 		ew.printf("\n  **Reason:** %s · **Expires:** %s\n", mdText(orElse(f.Reason, "(none given)")), mdText(orElse(f.Expires, "never")))
 	}

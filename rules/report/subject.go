@@ -3,7 +3,6 @@ package report
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/bondaudit/bondaudit/rules"
 )
@@ -14,27 +13,21 @@ import (
 // never counted as a failure.
 func waived(f rules.Finding) bool { return f.Status == rules.StatusSuppressed }
 
-// hostSide is "bond NIC" (either may be empty).
-func hostSide(f rules.Finding) string {
-	return strings.Join(nonEmpty(f.Bond, f.NIC), " ")
-}
-
-// switchSide is "switch port" (port may be empty), or "".
-func switchSide(f rules.Finding) string {
-	return strings.Join(nonEmpty(f.Switch, f.Port), " ")
-}
-
 // where names a finding's subject as "bond NIC → switch port", leaving out
 // the parts that are not set.
 func where(f rules.Finding) string {
-	h, s := hostSide(f), switchSide(f)
+	return join2(join2(f.Bond, f.NIC, " "), join2(f.Switch, f.Port, " "), " → ")
+}
+
+// join2 joins the non-empty ones of a and b with sep.
+func join2(a, b, sep string) string {
 	switch {
-	case h != "" && s != "":
-		return h + " → " + s
-	case h != "":
-		return h
+	case a == "":
+		return b
+	case b == "":
+		return a
 	}
-	return s
+	return a + sep + b
 }
 
 // bondKey is one bond of one host.

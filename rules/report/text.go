@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -169,7 +170,22 @@ func (t Text) finding(ew *errWriter, f rules.Finding) {
 // maxTextEvidence bounds the evidence lines per finding in text; JSON has all.
 const maxTextEvidence = 6
 
+// dedupe is ss without repeats, in first-seen order; a short list (what
+// a finding's evidence is) by scanning, without a map.
 func dedupe(ss []string) []string {
+	if len(ss) <= 16 {
+		var out []string
+	next:
+		for i, s := range ss {
+			for _, seen := range ss[:i] {
+				if seen == s {
+					continue next
+				}
+			}
+			out = append(out, s)
+		}
+		return out
+	}
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range ss {
@@ -258,22 +274,38 @@ func subjectTitle(m *topology.Model, f rules.Finding) string {
 	return "site"
 }
 
+// resultWord is "ok", or the findings counted by severity: "1 error, 2
+// warnings".
 func resultWord(fs []rules.Finding) string {
-	if len(fs) == 0 {
+	var n severityCounts
+	for i := range fs {
+		n.add(fs[i].Severity)
+	}
+	return n.word(len(fs))
+}
+
+// severityCounts counts findings by severity (Info, Warning, Error).
+type severityCounts [3]int
+
+func (n *severityCounts) add(s rules.Severity) {
+	if s >= rules.Info && s <= rules.Error {
+		n[s-rules.Info]++
+	}
+}
+
+// word is resultWord's text for the counts of total findings.
+func (n *severityCounts) word(total int) string {
+	if total == 0 {
 		return "ok"
 	}
-	n := map[rules.Severity]int{}
-	for _, f := range fs {
-		n[f.Severity]++
-	}
 	var parts []string
-	if c := n[rules.Error]; c > 0 {
+	if c := n[rules.Error-rules.Info]; c > 0 {
 		parts = append(parts, plural(c, "error", "errors"))
 	}
-	if c := n[rules.Warning]; c > 0 {
+	if c := n[rules.Warning-rules.Info]; c > 0 {
 		parts = append(parts, plural(c, "warning", "warnings"))
 	}
-	if c := n[rules.Info]; c > 0 {
+	if c := n[0]; c > 0 {
 		parts = append(parts, plural(c, "info", "info"))
 	}
 	return strings.Join(parts, ", ")
@@ -283,7 +315,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return strconv.Itoa(n) + " " + many
 }
 
 type errWriter struct {
