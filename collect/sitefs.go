@@ -501,10 +501,18 @@ func (d *siteFolder) resolveLinks(entries []fs.DirEntry) {
 		if e.Type()&fs.ModeSymlink == 0 {
 			continue
 		}
-		if st, serr := d.s.root.Stat(d.join(e.Name())); serr == nil {
+		if st, ok := d.linkTarget(e.Name()); ok {
 			entries[i] = fs.FileInfoToDirEntry(renamed{st, e.Name()})
 		}
 	}
+}
+
+// linkTarget is what the folder's symlink name points to, resolved
+// beneath the site's root; false when it cannot be (it leaves the site,
+// loops or dangles), and the listing keeps it a symlink.
+func (d *siteFolder) linkTarget(name string) (fs.FileInfo, bool) {
+	st, err := d.s.root.Stat(d.join(name))
+	return st, err == nil
 }
 
 func unwrapPath(err error) error {

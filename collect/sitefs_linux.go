@@ -112,7 +112,7 @@ func (d *siteFolder) Release() {
 	if d.f != nil || d.dirfd >= 0 || d.shared {
 		return
 	}
-	*d = siteFolder{}
+	*d = siteFolder{dirfd: -1} // (no descriptor: closing it again closes nothing)
 	siteFolders.Put(d)
 }
 
@@ -144,10 +144,12 @@ func (d *siteFolder) listFolder() (entries []fs.DirEntry, ok bool, err error) {
 	var list []dirEntry
 	ok, err = d.eachDirent(func(n int) { list = make([]dirEntry, 0, n) }, func(name string, typ fs.FileMode) {
 		list = append(list, dirEntry{d: d, name: name, typ: typ})
-		d.shared = true // (the entries name d: it is not released)
 	})
 	if !ok || err != nil {
 		return nil, ok, err
+	}
+	if len(list) > 0 {
+		d.shared = true // (the entries name d: it is not released)
 	}
 	slices.SortFunc(list, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 	entries = make([]fs.DirEntry, len(list))
@@ -175,7 +177,7 @@ func (d *siteFolder) listEntries(dst []host.Entry) (out []host.Entry, ok bool, e
 		if list[i].Type&fs.ModeSymlink == 0 {
 			continue
 		}
-		if st, serr := d.s.root.Stat(d.join(list[i].Name)); serr == nil {
+		if st, ok := d.linkTarget(list[i].Name); ok {
 			list[i].Type = st.Mode().Type()
 		}
 	}

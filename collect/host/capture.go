@@ -138,13 +138,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 	// The bonding folder's path is made when a problem or a file needs it
 	// (a file's path, its bonds' Source, in one piece when dir is clean).
 	bdir := func() string { return path.Join(dir, lay.bondingDir) }
-	cleanDir := dir != "." && dir != "/" && path.Clean(dir) == dir
-	bondFile := func(name string) string {
-		if cleanDir && oneName(name) {
-			return dir + "/" + lay.bondingDir + name // bondingDir ends in "/"
-		}
-		return path.Join(bdir(), name)
-	}
+	bondFile := func(name string) string { return path.Join(dir, lay.bondingDir, name) }
 	entries, err := r.list(lay.bondingDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		r.problem("%s: %v", bdir(), err)
@@ -197,16 +191,7 @@ func ReadCaptureFS(fsys fs.FS, dir string) (*topology.Host, []string, error) {
 		return nil, r.problems, fmt.Errorf("%s: %w", dir, ErrNoHostData)
 	}
 
-	var bd string // only a bond ip-link lists without its bonding file names it
-	if links != nil {
-		for i := range links.Bonds {
-			if procBonds[links.Bonds[i].Name] == nil {
-				bd = bdir()
-				break
-			}
-		}
-	}
-	mergeHost(h, links, procBonds, procOrder, ipFile, bd, r.problem)
+	mergeHost(h, links, procBonds, procOrder, ipFile, bdir, r.problem)
 
 	// ethtool
 	for i := range h.NICs {
@@ -723,11 +708,6 @@ func (r *capReader) exists(rel string) bool {
 	return true
 }
 
-// oneName reports whether name is one clean path component.
-func oneName(name string) bool {
-	return name != "" && name != "." && name != ".." && !strings.ContainsRune(name, '/')
-}
-
 // compareName orders a sorted listing's entries by name.
 func compareName(e Entry, name string) int { return strings.Compare(e.Name, name) }
 
@@ -784,7 +764,7 @@ func firstLine(b []byte) string {
 // mergeHost joins what the link listing says (ip-link or netlink) with the
 // bonding driver's view (/proc/net/bonding) into h: NICs, bridges, VLANs,
 // and every bond with both halves merged. problem reports inconsistencies.
-func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bond, procOrder []string, ipFile, bdir string, problem func(string, ...any)) {
+func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bond, procOrder []string, ipFile string, bdir func() string, problem func(string, ...any)) {
 	if links != nil {
 		h.NICs = links.NICs
 		h.Bridges = links.Bridges
@@ -824,14 +804,14 @@ func mergeHost(h *topology.Host, links *Links, procBonds map[string]*topology.Bo
 				problem("%s: bond %s is not in %s", pb.Source, quote.Name(name), ipFile)
 			}
 		default:
-			b = *ib
-			b.Slaves = detachSlaves(ib.Slaves)
-			b.ActiveAggregator = cloneAggregator(ib.ActiveAggregator)
 			if ib.Mode == "" {
 				problem("%s: %s is the master of %d NIC(s) but is not listed as a bond", ipFile, quote.Name(name), len(ib.Slaves))
 				continue
 			}
-			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir, quote.Name(name)), quote.Name(name), ipFile, quote.Name(name))
+			b = *ib
+			b.Slaves = detachSlaves(ib.Slaves)
+			b.ActiveAggregator = cloneAggregator(ib.ActiveAggregator)
+			problem("%s: missing: %s is a bond in %s but the capture has no copy of /proc/net/bonding/%s; its slaves' speeds and LACP partners are unknown", path.Join(bdir(), quote.Name(name)), quote.Name(name), ipFile, quote.Name(name))
 		}
 		h.Bonds = append(h.Bonds, b)
 	}

@@ -72,7 +72,7 @@ func Collect(ctx context.Context, opt CollectOptions) (*topology.Host, []string,
 		}
 	}
 	h.Bonds = append(h.Bonds, liveOVSAndTeams(ctx, links.teams, problem)...)
-	mergeHost(h, links, procBonds, order, "netlink", opt.ProcBonding, problem)
+	mergeHost(h, links, procBonds, order, "netlink", func() string { return opt.ProcBonding }, problem)
 	for _, b := range h.Bonds {
 		if b.Source == "" {
 			b.Source = "netlink"
