@@ -409,9 +409,11 @@ func (a *aggPortRow) attachedAgg() int {
 	return a.attached
 }
 
-func macOf(v Value) string {
+// macOf is v as a MAC: six bytes in hex (in a's chunks; a may be nil),
+// else its text normalised.
+func macOf(a *strs, v Value) string {
 	if len(v.Bytes) == 6 {
-		return HexString(v.Bytes)
+		return a.hex(v.Bytes)
 	}
 	return topology.NormalizeMAC(v.Text())
 }
@@ -421,12 +423,7 @@ func (d *decoder) mac(v Value) string {
 	if m, ok := d.sc.macs[string(v.Bytes)]; ok {
 		return m
 	}
-	var m string
-	if len(v.Bytes) == 6 {
-		m = d.str.hex(v.Bytes)
-	} else {
-		m = macOf(v)
-	}
+	m := macOf(&d.str, v)
 	d.sc.macs[d.str.bytes(v.Bytes)] = m
 	return m
 }

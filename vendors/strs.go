@@ -38,13 +38,7 @@ func (a *strs) room(n int) []byte {
 
 // bytes returns a string of b's bytes.
 func (a *strs) bytes(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	c := a.room(len(b))
-	off := len(c)
-	c = append(c, b...)
-	return a.done(c, off)
+	return a.string(unsafe.String(unsafe.SliceData(b), len(b))) // (copied: b is not kept)
 }
 
 // string returns a copy of s in a chunk (s may be the walk's text).
@@ -72,7 +66,6 @@ func (a *strs) done(c []byte, off int) string {
 
 // hex is HexString(b) in a chunk (of its own when a is nil).
 func (a *strs) hex(b []byte) string {
-	const hexd = "0123456789abcdef"
 	if a == nil {
 		return HexString(b)
 	}
@@ -81,11 +74,5 @@ func (a *strs) hex(b []byte) string {
 	}
 	c := a.room(len(b)*3 - 1)
 	off := len(c)
-	for i, x := range b {
-		if i > 0 {
-			c = append(c, ':')
-		}
-		c = append(c, hexd[x>>4], hexd[x&0xf])
-	}
-	return a.done(c, off)
+	return a.done(appendHex(c, b), off)
 }

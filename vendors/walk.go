@@ -130,18 +130,22 @@ func printable(b []byte) bool {
 
 // HexString formats bytes as lower-case colon-separated hex (00:1c:73:aa:bb:cc).
 func HexString(b []byte) string {
-	const hexd = "0123456789abcdef"
 	if len(b) == 0 {
 		return ""
 	}
-	out := make([]byte, 0, len(b)*3-1)
+	return string(appendHex(make([]byte, 0, len(b)*3-1), b))
+}
+
+// appendHex appends b as HexString formats it.
+func appendHex(dst, b []byte) []byte {
+	const hexd = "0123456789abcdef"
 	for i, c := range b {
 		if i > 0 {
-			out = append(out, ':')
+			dst = append(dst, ':')
 		}
-		out = append(out, hexd[c>>4], hexd[c&0xf])
+		dst = append(dst, hexd[c>>4], hexd[c&0xf])
 	}
-	return string(out)
+	return dst
 }
 
 // VarBind is one OID with its value. OID is dotted decimal without a leading dot.
