@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
@@ -113,17 +114,23 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		done int
-		// The jobs are handed out through a channel: workers taking
-		// them from an atomic counter instead cost more system time
-		// (7x the nanosleeps and futex calls of the scheduler at 10k
-		// hosts, measured with strace; 100k audit CPU no better).
-		next = make(chan int)
+		// next is the next job to take: each worker takes the jobs in
+		// order from one counter and never waits on another goroutine.
+		// Handing them out through a channel kept a processor idle while
+		// the sender waited for one to run it, once per input: side by
+		// side, the same CPU time but 12% more wall time reading the
+		// generated 10k site (0.50 s against 0.44 s), 10% at 100k.
+		next atomic.Int64
 	)
 	for range min(workers, len(jobs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
 				results[i] = readOne(fsys, jobs[i])
 				if opt.Progress != nil {
 					mu.Lock()
@@ -134,10 +141,6 @@ func LoadSite(fsys fs.FS, name string, opt LoadOptions) (*Site, error) {
 			}
 		}()
 	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 
 	nHosts := 0
