@@ -215,28 +215,40 @@ func Group(fs []Finding) []Problem {
 		}
 		rootOf[i] = r
 	}
-	byRoot := map[int]*Problem{}
-	var order []int
-	for i := range fs {
-		r := rootOf[i]
-		p := byRoot[r]
-		if p == nil {
-			p = &Problem{Rule: fs[r].Rule, Subject: subj[r]}
-			p.ID = ProblemID(p.Rule, p.Subject)
-			byRoot[r] = p
-			order = append(order, r)
+	// One problem per root, numbered in order of first appearance (num
+	// holds that number plus one, by root), its findings counted first so
+	// that every problem's list is cut from one array at its final size.
+	num := make([]int, len(fs))
+	var roots, counts []int
+	for _, r := range rootOf {
+		if num[r] == 0 {
+			roots = append(roots, r)
+			counts = append(counts, 0)
+			num[r] = len(roots)
 		}
+		counts[num[r]-1]++
+	}
+	all := make([]Finding, len(fs))
+	out := make([]Problem, len(roots))
+	off := 0
+	for n, r := range roots {
+		p := &out[n]
+		p.Rule, p.Subject = fs[r].Rule, subj[r]
+		p.ID = ProblemID(p.Rule, p.Subject)
+		p.Findings = all[off:off:off+counts[n]]
+		off += counts[n]
+	}
+	for i, r := range rootOf {
+		p := &out[num[r]-1]
 		fs[i].Problem = p.ID
 		p.Findings = append(p.Findings, fs[i])
 	}
-	out := make([]Problem, 0, len(order))
-	for _, r := range order {
-		p := byRoot[r]
+	for n := range out {
+		p := &out[n]
 		slices.SortStableFunc(p.Findings, func(a, b Finding) int {
 			return cmp.Compare(b2i(a.Rule != p.Rule), b2i(b.Rule != p.Rule))
 		})
 		p.Severity = worst(p.Findings)
-		out = append(out, *p)
 	}
 	slices.SortStableFunc(out, func(a, b Problem) int {
 		return cmp.Or(

@@ -20,6 +20,7 @@ type jsonObject struct {
 	w      *bufio.Writer
 	buf    bytes.Buffer
 	app    []byte                   // appendList's and appendField's element, reused
+	chunks [][]byte                 // appendChunks' buffers, reused from list to list
 	encs   map[string]*json.Encoder // by line prefix
 	fields int
 	err    error
@@ -153,8 +154,12 @@ func (o *jsonObject) appendChunks(n, workers int, prefix string, elem func(b []b
 		done[c] = make(chan []byte, 1)
 	}
 	free := make(chan []byte, ahead)
-	for range ahead {
-		free <- nil
+	for i := range ahead {
+		var b []byte
+		if i < len(o.chunks) {
+			b = o.chunks[i]
+		}
+		free <- b
 	}
 	next := make(chan int, chunks)
 	for c := range chunks {
@@ -175,6 +180,7 @@ func (o *jsonObject) appendChunks(n, workers int, prefix string, elem func(b []b
 				b := <-free
 				c, ok := <-next
 				if !ok {
+					free <- b // back for the next list (appendChunks' end)
 					return
 				}
 				b = b[:0]
@@ -193,6 +199,10 @@ func (o *jsonObject) appendChunks(n, workers int, prefix string, elem func(b []b
 		free <- b
 	}
 	wg.Wait()
+	o.chunks = o.chunks[:0]
+	for range ahead {
+		o.chunks = append(o.chunks, <-free)
+	}
 }
 
 // appendField is field for a value that appends its own indented JSON:
