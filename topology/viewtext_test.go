@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -146,11 +147,27 @@ func TestWriteTextMatchesTabwriter(t *testing.T) {
 	sameText(t, "generated site", v)
 	v.Keep(func(h string) bool { return strings.HasSuffix(h, "7") }, func(s string) bool { return strings.HasSuffix(s, "a") })
 	sameText(t, "generated site, filtered", v)
+	// Not NewView's order (each host's links one run, hosts by name): the
+	// evidence column is looked up by name instead, with the same result.
+	v = topology.NewView(m)
+	slices.Reverse(v.Hosts)
+	sameText(t, "generated site, hosts in reverse", v)
+	v = topology.NewView(m)
+	v.Links = append(v.Links, v.Links[0], topology.ViewLink{Host: "zz-not-listed", NIC: "eth0"})
+	v.Links[len(v.Links)-2].Evidence = []topology.EvidenceKind{topology.EvFDB}
+	sameText(t, "generated site, a second link of one NIC and a link of no host", v)
+	// in NewView's order still: the last of a NIC's two links counts
+	v = topology.NewView(m)
+	dup := v.Links[0]
+	dup.Evidence = []topology.EvidenceKind{topology.EvFDB}
+	v.Links = slices.Insert(v.Links, 1, dup)
+	sameText(t, "generated site, a second link of one NIC next to its first", v)
 }
 
 // FuzzWriteText: any names, the streamed text equals tabwriter's.
 func FuzzWriteText(f *testing.F) {
 	f.Add("web01", "bond0", "eth0", "leaf1", "Ethernet1", "lacp", "")
+	f.Add("a01", "bond0", "eth0", "z-leaf", "Ethernet1", "lacp", "") // hosts in order
 	f.Add("wé\u202e", "b\t", "\xff", "", "交换机", "", "timeout")
 	f.Add("", "", "", "", "", "", "x\n")
 	f.Fuzz(func(t *testing.T, host, bond, nic, sw, port, ev, errText string) {
@@ -158,7 +175,8 @@ func FuzzWriteText(f *testing.F) {
 			Hosts: []topology.ViewHost{{Name: host, Bonds: []topology.ViewBond{{Name: bond, Mode: topology.BondMode(ev), Slaves: []topology.ViewSlave{
 				{NIC: nic, Switch: sw, Port: port}, {NIC: port, Switch: host, Port: nic},
 			}}}}, {Name: sw}},
-			Links:     []topology.ViewLink{{Host: host, NIC: nic, Switch: sw, Port: port, Evidence: []topology.EvidenceKind{topology.EvidenceKind(ev), "lacp"}}},
+			Links: []topology.ViewLink{{Host: host, NIC: nic, Switch: sw, Port: port, Evidence: []topology.EvidenceKind{topology.EvidenceKind(ev), "lacp"}},
+				{Host: host, NIC: nic, Evidence: []topology.EvidenceKind{"fdb"}}, {Host: sw, NIC: bond, Evidence: []topology.EvidenceKind{topology.EvidenceKind(errText)}}},
 			Switches:  []topology.ViewSwitch{{Name: sw, Vendor: bond, Error: errText}, {Name: port, LAGs: []topology.ViewLAG{{Name: nic, Kind: topology.LAGKind(ev), Members: []string{host, port}}}}},
 			Domains:   []topology.ViewDomain{{Name: bond, Kind: ev, Switches: []string{sw, port}, Evidence: []string{errText}}},
 			Uplinks:   []topology.ViewUplink{{A: sw, APort: port, B: host, BPort: nic}},
