@@ -2,6 +2,7 @@ package vendors
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -101,3 +102,50 @@ func TestRowsIsColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnFindsEveryRow: in random walks, every column (long and short,
+// at the walk's ends, absent, a scalar's own OID) holds exactly the
+// varbinds under its prefix, in walk order, whatever was looked up before
+// it (the hint) and however long the run is (the galloping end search).
+func TestColumnFindsEveryRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 300 {
+		var vbs []VarBind
+		n := rng.IntN(600)
+		for i := range n {
+			oid := "1.3.6." + strconvI(rng.IntN(4)) + "." + strconvI(rng.IntN(3))
+			if rng.IntN(8) > 0 {
+				oid += "." + strconvI(rng.IntN(1+rng.IntN(300)))
+			}
+			vbs = append(vbs, VarBind{OID: oid, Value: Value{Kind: KindInteger, Int: int64(i)}, Line: i + 1})
+		}
+		w := NewWalk(vbs)
+		all := w.All()
+		for range 40 {
+			p := "1.3.6." + strconvI(rng.IntN(5))
+			switch rng.IntN(3) {
+			case 0:
+				p += "." + strconvI(rng.IntN(3))
+			case 1:
+				p = p[:rng.IntN(len(p)+1)]
+			}
+			var want []int // lines of the varbinds under p, walk order
+			for _, vb := range all {
+				if strings.HasPrefix(vb.OID, p+".") {
+					want = append(want, vb.Line)
+				}
+			}
+			got := w.Column(p)
+			if len(got) != len(want) {
+				t.Fatalf("round %d, %q: %d rows, want %d", round, p, len(got), len(want))
+			}
+			for i := range got {
+				if got[i].Line != want[i] {
+					t.Fatalf("round %d, %q: row %d is line %d, want %d", round, p, i, got[i].Line, want[i])
+				}
+			}
+		}
+	}
+}
+
+func strconvI(i int) string { return strconv.Itoa(i) }

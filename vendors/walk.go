@@ -12,6 +12,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -308,10 +309,21 @@ func (w *Walk) column(prefix string) (start, end, p int) {
 	if start < len(w.vbs) && w.vbs[start].OID == prefix {
 		start++ // a scalar instance equal to the prefix is not a row
 	}
-	end = start
-	for end < len(w.vbs) && len(w.vbs[end].OID) > len(prefix) && w.vbs[end].OID[len(prefix)] == '.' && strings.HasPrefix(w.vbs[end].OID, prefix) {
-		end++
+	// The rows under prefix are one run from start (the walk is sorted):
+	// its end is found by galloping, then halving, rather than by testing
+	// every row (a fifth of the decode's time on the generated 400
+	// switches went to that scan).
+	under := func(i int) bool {
+		o := w.vbs[i].OID
+		return len(o) > len(prefix) && o[len(prefix)] == '.' && o[:len(prefix)] == prefix
 	}
+	lo, step := start, 1 // rows [start, lo) are under prefix
+	for lo+step-1 < len(w.vbs) && under(lo+step-1) {
+		lo += step
+		step *= 2
+	}
+	hi := min(lo+step-1, len(w.vbs)) // the row at hi, if any, is not under prefix
+	end = lo + sort.Search(hi-lo, func(i int) bool { return !under(lo + i) })
 	if lb <= math.MaxUint32 && end <= math.MaxUint32 {
 		w.hint.Store(uint64(lb)<<32 | uint64(end))
 	}
