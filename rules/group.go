@@ -175,7 +175,7 @@ func ProblemID(rule string, s Subject) string {
 // problems come in report order (severity, then subject, then rule).
 func Group(fs []Finding) []Problem {
 	// Which (rule, subject) fired: the first finding of each stands for it.
-	first := map[problemKey]int{}
+	first := make(map[problemKey]int, len(fs))
 	subj := make([]Subject, len(fs))
 	for i, f := range fs {
 		subj[i] = subjectFor(f)
