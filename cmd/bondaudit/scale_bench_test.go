@@ -24,7 +24,7 @@ import (
 // secondary commands at 10,000 and 100,000 hosts, the read floor of each
 // site in the same run, and prints them side by side:
 //
-//	go test -run='^$' -bench=Scale -benchtime=1x -timeout=60m ./cmd/bondaudit/
+//	go test -run='^$' -bench=Scale -benchtime=3x -timeout=60m ./cmd/bondaudit/
 //
 // (-bench=Scale/10k for the small site only). Every command runs as a
 // child process of the built binary, so each peak RSS is that run's own
