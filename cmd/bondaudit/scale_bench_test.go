@@ -159,6 +159,22 @@ func scaleSay(format string, a ...any) {
 	fmt.Printf(format+"\n", a...)
 }
 
+// plantedReported reads the findings of the JSON audit report of the
+// generated site in dir and checks them against the faults the generator
+// planted (sitegen.CheckFindings): an error when a planted fault's rules
+// are missing, something else is reported, or a file cannot be read.
+func plantedReported(dir, report string) ([]sitegen.Reported, error) {
+	faults, err := os.ReadFile(filepath.Join(dir, sitegen.FaultsFile))
+	if err != nil {
+		return nil, err
+	}
+	found, err := reportFindings(report)
+	if err != nil {
+		return nil, err
+	}
+	return found, sitegen.CheckFindings(faults, found)
+}
+
 // reportFindings reads the findings of a JSON audit report.
 func reportFindings(path string) ([]sitegen.Reported, error) {
 	f, err := os.Open(path)
@@ -230,15 +246,8 @@ func BenchmarkScale(b *testing.B) {
 						sz.name, audit.wall.Seconds(), floor.Seconds(), audit.wall.Seconds()/floor.Seconds(), float64(audit.maxRSS)/(1<<20))
 				}
 				// The planted faults, and only they, are reported.
-				faults, err := os.ReadFile(filepath.Join(dir, sitegen.FaultsFile))
+				found, err := plantedReported(dir, report)
 				if err != nil {
-					b.Fatal(err)
-				}
-				found, err := reportFindings(report)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := sitegen.CheckFindings(faults, found); err != nil {
 					b.Fatalf("%s: %v", sz.name, err)
 				}
 				scaleSay("%s: %d findings, every planted fault's rules and nothing else", sz.name, len(found))
@@ -359,15 +368,8 @@ func TestGeneratedSiteFindings(t *testing.T) {
 	if code, _, stderr := runCLI(t, "audit", dir, "--format", "json", "-o", report); code != exitFindings {
 		t.Fatalf("audit: exit %d, want %d (findings)\n%s", code, exitFindings, stderr)
 	}
-	faults, err := os.ReadFile(filepath.Join(dir, sitegen.FaultsFile))
+	found, err := plantedReported(dir, report)
 	if err != nil {
-		t.Fatal(err)
-	}
-	found, err := reportFindings(report)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sitegen.CheckFindings(faults, found); err != nil {
 		t.Error(err)
 	}
 	if len(found) == 0 {
