@@ -235,7 +235,7 @@ func Group(fs []Finding) []Problem {
 		p := &out[n]
 		p.Rule, p.Subject = fs[r].Rule, subj[r]
 		p.ID = ProblemID(p.Rule, p.Subject)
-		p.Findings = all[off:off:off+counts[n]]
+		p.Findings = all[off : off : off+counts[n]]
 		off += counts[n]
 	}
 	for i, r := range rootOf {
