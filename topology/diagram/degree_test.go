@@ -65,3 +65,51 @@ func TestNeighboursMatchGraph(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchDegreesMatchDegree: Model.SwitchDegrees, which the "try
+// --focus" example reads, is Degree of every switch: in Build's link order
+// (counted in one pass), with the links reversed (counted through Degree)
+// and with every uplink listed twice, on sites with two slaves of a
+// host on one switch, a peer link, an uplink heard from both ends and a
+// switch hearing itself.
+func TestSwitchDegreesMatchDegree(t *testing.T) {
+	a, c := sw("leafA", chassisA, 25000, 1, 2, 3, 48, 49), sw("leafC", chassisC, 25000, 3, 48)
+	uplink(a, a, chassisA, 48, 49)
+	uplink(a, c, chassisC, 3, 3)
+	uplink(c, a, chassisC, 3, 3)
+	loop := func() *topology.Model {
+		return build(t, []*topology.Host{
+			bondHost("h1", topology.ModeActiveBackup, "", cable{"eth0", chassisA, 1}, cable{"eth1", chassisA, 2}),
+			bondHost("h2", topology.ModeActiveBackup, "", cable{"eth0", chassisA, 3}, cable{"eth1", chassisC, 48}),
+		}, []*topology.Switch{a, c, sw("leafD", "00:1c:73:00:00:0d", 25000, 1)})
+	}
+	sites := map[string]func() *topology.Model{
+		"small": func() *topology.Model { return smallSite(t) },
+		"pair":  func() *topology.Model { return pairSite(t, 30) },
+		"loop":  loop,
+	}
+	for name, site := range sites {
+		for _, shape := range []string{"as built", "links reversed", "uplinks twice"} {
+			m := site()
+			switch shape {
+			case "links reversed":
+				slices.Reverse(m.Links)
+			case "uplinks twice":
+				m.Uplinks = append(m.Uplinks, m.Uplinks...)
+			}
+			got := m.SwitchDegrees()
+			nonzero := 0
+			for i, s := range m.Switches {
+				if want := m.Degree(s.ID); got[i] != want {
+					t.Errorf("%s, %s: switch %s: SwitchDegrees %d, Degree %d", name, shape, s.Name, got[i], want)
+				}
+				if got[i] > 0 {
+					nonzero++
+				}
+			}
+			if nonzero < 2 {
+				t.Errorf("%s, %s: %d switches with neighbours: the test measures nothing", name, shape, nonzero)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package diagram
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -330,6 +331,24 @@ func TestBigSiteWithoutFocusSaysHowToNarrow(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
+	}
+	// with --host and --switch filters the site is counted as they keep it
+	keepHost := func(n string) bool { return !strings.HasSuffix(n, "7") }
+	keepSw := func(n string) bool { return n != "leafB" }
+	nh, ns := 0, 0
+	for _, h := range m.Hosts {
+		if keepHost(h.Name) {
+			nh++
+		}
+	}
+	for _, s := range m.Switches {
+		if keepSw(s.Name) {
+			ns++
+		}
+	}
+	if _, err := Build(m, Options{MaxNodes: 20, Hosts: keepHost, Switches: keepSw}); !errors.Is(err, ErrTooBig) ||
+		!strings.Contains(err.Error(), fmt.Sprintf("%d hosts and %d switches", nh, ns)) || nh == len(m.Hosts) || ns == len(m.Switches) {
+		t.Errorf("filtered: %v (want %d hosts and %d switches)", err, nh, ns)
 	}
 	if d, err := Build(m, Options{MaxNodes: 20, Focus: "lonely"}); err != nil || len(d.Nodes) != 2 {
 		t.Errorf("focus on a host of a big site: %v", err)
