@@ -1065,8 +1065,7 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 	)
 	switch {
 	case code == 2 && !hex:
-		x, ok = parseInt(val)
-		if !ok || x < -1<<31 || x > 1<<31-1 {
+		if x, ok = parseInteger32(val); !ok {
 			return false
 		}
 		kind = vendors.KindInteger
@@ -1087,11 +1086,10 @@ func (b *builder) snmprecFast(n int, line []byte) bool {
 		}
 		kind, bs = vendors.KindIPAddress, b.bytes(ip[:])
 	case (code == 65 || code == 66 || code == 67 || code == 70) && !hex:
-		u, ok = parseUint(val)
-		if !ok || code != 70 && u > 1<<32-1 {
+		kind, _ = snmprecKind(code)
+		if u, ok = parseUnsigned(val, kind); !ok {
 			return false
 		}
-		kind, _ = snmprecKind(code)
 	default:
 		return false
 	}
@@ -1182,18 +1180,14 @@ func (b *builder) snmprecValue(tag, val []byte) (vendors.Value, span, string) {
 		}
 		v.Bytes = b.bytes(ip[:])
 	case vendors.KindInteger:
-		i, ok := parseInt(val)
-		if !ok || i < -1<<31 || i > 1<<31-1 {
+		i, ok := parseInteger32(val)
+		if !ok {
 			return v, span{}, fmt.Sprintf("bad Integer32 value %s", clip(val))
 		}
 		v.Int = i
 	case vendors.KindCounter32, vendors.KindGauge32, vendors.KindTimeTicks, vendors.KindCounter64:
-		max := uint64(1<<32 - 1)
-		if kind == vendors.KindCounter64 {
-			max = 1<<64 - 1
-		}
-		u, ok := parseUint(val)
-		if !ok || u > max {
+		u, ok := parseUnsigned(val, kind)
+		if !ok {
 			return v, span{}, fmt.Sprintf("bad %s value %s", kind, clip(val))
 		}
 		v.Uint = u
@@ -1718,6 +1712,19 @@ func parseUint(s []byte) (uint64, bool) {
 		n = n*10 + d
 	}
 	return n, true
+}
+
+// parseInteger32 is an Integer32 value: parseInt within its range.
+func parseInteger32(s []byte) (int64, bool) {
+	i, ok := parseInt(s)
+	return i, ok && i >= -1<<31 && i <= 1<<31-1
+}
+
+// parseUnsigned is a Counter32, Gauge32, TimeTicks or Counter64 value of
+// kind: parseUint within 32 bits but for a Counter64.
+func parseUnsigned(s []byte, kind vendors.Kind) (uint64, bool) {
+	u, ok := parseUint(s)
+	return u, ok && (kind == vendors.KindCounter64 || u <= 1<<32-1)
 }
 
 func parseInt(s []byte) (int64, bool) {
