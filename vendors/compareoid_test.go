@@ -149,3 +149,24 @@ func TestColumnFindsEveryRow(t *testing.T) {
 }
 
 func strconvI(i int) string { return strconv.Itoa(i) }
+
+// TestIntTable: rows by one integer index of at least min, column by
+// column; other indexes and values that do not exist are left out.
+func TestIntTable(t *testing.T) {
+	w := NewWalk([]VarBind{
+		{OID: "1.3.6.1.9.1.2.0", Value: Value{Kind: KindInteger, Int: 10}, Line: 1},
+		{OID: "1.3.6.1.9.1.2.1", Value: Value{Kind: KindInteger, Int: 11}, Line: 2},
+		{OID: "1.3.6.1.9.1.2.2.5", Value: Value{Kind: KindInteger, Int: 12}, Line: 3},
+		{OID: "1.3.6.1.9.1.3.1", Value: Value{Kind: KindNoSuchInstance}, Line: 4},
+		{OID: "1.3.6.1.9.1.3.7", Value: Value{Kind: KindOctetString, Bytes: []byte("x")}, Line: 5},
+		{OID: "1.3.6.1.9.1.4.1", Value: Value{Kind: KindInteger, Int: 14}, Line: 6},
+	})
+	got := w.IntTable("1.3.6.1.9.1", 1, 2, 3)
+	if len(got) != 2 || len(got[1]) != 1 || got[1][2].Value.Int != 11 || got[1][2].Line != 2 ||
+		len(got[7]) != 1 || string(got[7][3].Value.Bytes) != "x" || got[7][3].Line != 5 {
+		t.Errorf("IntTable(min 1, columns 2 and 3) = %+v", got)
+	}
+	if got := w.IntTable("1.3.6.1.9.1", 0, 2); len(got) != 2 || got[0][2].Value.Int != 10 || got[1][2].Value.Int != 11 {
+		t.Errorf("IntTable(min 0, column 2) = %+v", got)
+	}
+}

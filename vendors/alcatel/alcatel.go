@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
@@ -61,35 +60,21 @@ var OmniSwitch = vendors.Profile{
 	},
 }
 
-type cell struct {
-	val  vendors.Value
-	line int
-}
+// cell is one value of a table row with its input line.
+type cell = vendors.Cell
 
-func (c cell) number() (int, bool) {
-	n, ok := c.val.Number()
+// number is the cell's integer value (a signed 32-bit one).
+func number(c cell) (int, bool) {
+	n, ok := c.Value.Number()
 	if !ok || n < -1<<31 || n >= 1<<31 {
 		return 0, false
 	}
 	return int(n), true
 }
 
-// table reads the columns of an entry indexed by one integer.
+// table reads the columns of an entry indexed by one integer above 0.
 func table(w *vendors.Walk, entry string, cols ...int) map[int]map[int]cell {
-	out := map[int]map[int]cell{}
-	for _, c := range cols {
-		for _, r := range w.Rows(entry + "." + strconv.Itoa(c)) {
-			i, err := strconv.Atoi(r.Index)
-			if err != nil || i <= 0 || !r.Value.Exists() {
-				continue
-			}
-			if out[i] == nil {
-				out[i] = map[int]cell{}
-			}
-			out[i][c] = cell{r.Value, r.Line}
-		}
-	}
-	return out
+	return w.IntTable(entry, 1, cols...)
 }
 
 func decode(w *vendors.Walk, s *topology.Switch, problems *[]topology.Problem) {
@@ -127,13 +112,13 @@ func decodeLAGs(aggs, ports map[int]map[int]cell, byIf map[int]*topology.Port, l
 		r := ports[pix]
 		agg, col, what := 0, 0, ""
 		if c, ok := r[colAttachedAggID]; ok {
-			if n, ok := c.number(); ok && n > 0 {
+			if n, ok := number(c); ok && n > 0 {
 				agg, col, what = n, colAttachedAggID, "alclnkaggAggPortAttachedAggID"
 			}
 		}
 		if agg == 0 {
 			if c, ok := r[colSelectedAggID]; ok {
-				if n, ok := c.number(); ok && n > 0 {
+				if n, ok := number(c); ok && n > 0 {
 					agg, col, what = n, colSelectedAggID, "alclnkaggAggPortSelectedAggID"
 				}
 			}
@@ -143,11 +128,11 @@ func decodeLAGs(aggs, ports map[int]map[int]cell, byIf map[int]*topology.Port, l
 		}
 		p := byIf[pix]
 		if p == nil {
-			vendors.AddProblem(problems, r[col].line, mib+"%s.%d = %d: port ifIndex %d is not in ifTable", what, pix, agg, pix)
+			vendors.AddProblem(problems, r[col].Line, mib+"%s.%d = %d: port ifIndex %d is not in ifTable", what, pix, agg, pix)
 			continue
 		}
 		if lags[agg] == nil {
-			vendors.AddProblem(problems, r[col].line, mib+"%s.%d = %d: not an aggregate of the walk", what, pix, agg)
+			vendors.AddProblem(problems, r[col].Line, mib+"%s.%d = %d: not an aggregate of the walk", what, pix, agg)
 			continue
 		}
 		members[agg] = append(members[agg], member{pix, fmt.Sprintf(mib+"%s.%d = %d (%s in %s)", what, pix, agg, p.Name, lags[agg].Name)})
@@ -157,7 +142,7 @@ func decodeLAGs(aggs, ports map[int]map[int]cell, byIf map[int]*topology.Port, l
 		l := lags[aix]
 		row := aggs[aix]
 		if c, ok := row[colLacpType]; ok && l.Kind == topology.LAGUnknown {
-			switch n, _ := c.number(); n {
+			switch n, _ := number(c); n {
 			case 1:
 				l.Kind = topology.LAGLACP
 				l.Evidence = append(l.Evidence, fmt.Sprintf(mib+"alclnkaggAggLacpType.%d = lacpOn: LACP", aix))
@@ -181,22 +166,22 @@ func decodeLAGs(aggs, ports map[int]map[int]cell, byIf map[int]*topology.Port, l
 		if !ok {
 			continue
 		}
-		pix, _ := c.number()
+		pix, _ := number(c)
 		if pix <= 0 {
 			continue // no port attached
 		}
 		p := byIf[pix]
 		if p == nil {
-			vendors.AddProblem(problems, c.line, mib+"alclnkaggAggPrimaryPortIndex.%d = %d: not in ifTable", aix, pix)
+			vendors.AddProblem(problems, c.Line, mib+"alclnkaggAggPrimaryPortIndex.%d = %d: not in ifTable", aix, pix)
 			continue
 		}
 		ev := fmt.Sprintf(mib+"alclnkaggAggPrimaryPortIndex.%d = %d (%s, primary port of %s)", aix, pix, p.Name, l.Name)
 		att, sel := -1, -1
 		if a, ok := row[colNbrAttached]; ok {
-			att, _ = a.number()
+			att, _ = number(a)
 		}
 		if a, ok := row[colNbrSelected]; ok {
-			sel, _ = a.number()
+			sel, _ = number(a)
 		}
 		if att != 1 || sel > 1 {
 			// A partial member list would let the audit conclude that the

@@ -124,42 +124,27 @@ func portChannelNumber(name string) (int, bool) {
 }
 
 // cell is one value of a table row with its input line.
-type cell struct {
-	val  vendors.Value
-	line int
-}
+type cell = vendors.Cell
 
-func (c cell) number() (int, bool) {
-	n, ok := c.val.Number()
+// number is the cell's integer value, from -2^31 to 2^32.
+func number(c cell) (int, bool) {
+	n, ok := c.Value.Number()
 	if !ok || n < -1<<31 || n > 1<<32 {
 		return 0, false
 	}
 	return int(n), true
 }
 
-// table reads the columns of an entry with a one-integer index.
+// table reads the columns of an entry indexed by one integer of 0 or more.
 func table(w *vendors.Walk, entry string, cols ...int) map[int]map[int]cell {
-	out := map[int]map[int]cell{}
-	for _, c := range cols {
-		for _, r := range w.Rows(entry + "." + strconv.Itoa(c)) {
-			i, err := strconv.Atoi(r.Index)
-			if err != nil || i < 0 || !r.Value.Exists() {
-				continue
-			}
-			if out[i] == nil {
-				out[i] = map[int]cell{}
-			}
-			out[i][c] = cell{r.Value, r.Line}
-		}
-	}
-	return out
+	return w.IntTable(entry, 0, cols...)
 }
 
 func mac(c cell, ok bool) string {
-	if !ok || len(c.val.Bytes) != 6 {
+	if !ok || len(c.Value.Bytes) != 6 {
 		return ""
 	}
-	m := vendors.HexString(c.val.Bytes)
+	m := vendors.HexString(c.Value.Bytes)
 	if m == topology.ZeroMAC {
 		return ""
 	}
@@ -202,7 +187,7 @@ func (v *view) vlt(w *vendors.Walk) {
 	ix := idx[0]
 	dom := ix
 	if c, ok := row[1]; ok {
-		if n, ok := c.number(); ok {
+		if n, ok := number(c); ok {
 			dom = n
 		}
 	}
@@ -210,18 +195,18 @@ func (v *view) vlt(w *vendors.Walk) {
 	m := &topology.MLAG{Kind: "vlt", Domain: name}
 	m.Evidence = append(m.Evidence, fmt.Sprintf(mib+"dellNetVLTDomainId.%d = %d", ix, dom))
 	if c, ok := row[5]; ok {
-		n, _ := c.number()
+		n, _ := number(c)
 		if r, ok := vltRole[n]; ok {
 			m.Role = r
 		}
 		m.Evidence = append(m.Evidence, fmt.Sprintf(mib+"dellNetVLTRole.%d = %s", ix, enumText(vltRole, n)))
 	}
 	if c, ok := row[6]; ok {
-		n, _ := c.number()
+		n, _ := number(c)
 		m.Evidence = append(m.Evidence, fmt.Sprintf(mib+"dellNetVLTPeerStatus.%d = %s", ix, enumText(vltPeerStatus, n)))
 	}
 	if c, ok := row[4]; ok {
-		ifx, _ := c.number()
+		ifx, _ := number(c)
 		ev := fmt.Sprintf(mib+"dellNetVLTIclIfIndex.%d = %d (%s)", ix, ifx, v.name(ifx))
 		if l := v.lag[ifx]; l != nil {
 			l.PeerLink = true
@@ -233,7 +218,7 @@ func (v *view) vlt(w *vendors.Walk) {
 		m.Evidence = append(m.Evidence, ev)
 	}
 	if c, ok := row[7]; ok {
-		n, _ := c.number()
+		n, _ := number(c)
 		switch n {
 		case 1:
 			up := true
@@ -245,7 +230,7 @@ func (v *view) vlt(w *vendors.Walk) {
 		m.Evidence = append(m.Evidence, fmt.Sprintf(mib+"dellNetVLTIclStatus.%d = %s", ix, enumText(vltLinkStatus, n)))
 	}
 	if c, ok := row[8]; ok {
-		n, _ := c.number()
+		n, _ := number(c)
 		m.Evidence = append(m.Evidence, fmt.Sprintf(mib+"dellNetVLTHBeatStatus.%d = %s", ix, enumText(vltLinkStatus, n)))
 	}
 	if c, ok := row[12]; ok {
@@ -273,15 +258,15 @@ func (v *view) vlt(w *vendors.Walk) {
 		ev := fmt.Sprintf(mib+"dellNetVLTDetailLocalLagID.%d = %d: %s is a VLT port-channel", lagID, lagID, l.Name)
 		peer := 0
 		if c, ok := r[2]; ok {
-			peer, _ = c.number()
+			peer, _ = number(c)
 			ev += fmt.Sprintf(", dellNetVLTDetailPeerLagID.%d = %d", lagID, peer)
 		}
 		if c, ok := r[3]; ok {
-			n, _ := c.number()
+			n, _ := number(c)
 			ev += fmt.Sprintf(", dellNetVLTDetailLocalStatus.%d = %s", lagID, enumText(vltUpDown, n))
 		}
 		if c, ok := r[4]; ok {
-			n, _ := c.number()
+			n, _ := number(c)
 			ev += fmt.Sprintf(", dellNetVLTDetailPeerStatus.%d = %s", lagID, enumText(vltUpDown, n))
 		}
 		l.MLAG = name
@@ -304,17 +289,17 @@ func (v *view) lagMIB(w *vendors.Walk) {
 		if !ok {
 			continue
 		}
-		ifx, _ := c.number()
+		ifx, _ := number(c)
 		l := v.lag[ifx]
 		if l == nil {
-			v.problemf(c.line, mib+"dot3aAggCfgIfIndex.%d = %d: not a port-channel of the walk", id, ifx)
+			v.problemf(c.Line, mib+"dot3aAggCfgIfIndex.%d = %d: not a port-channel of the walk", id, ifx)
 			continue
 		}
 		if c, ok := r[6]; ok {
 			v.memberList(l, id, c)
 		}
 		if c, ok := r[7]; ok && l.Kind == topology.LAGUnknown {
-			switch n, _ := c.number(); n {
+			switch n, _ := number(c); n {
 			case 1:
 				l.Kind = topology.LAGLACP
 				l.Evidence = append(l.Evidence, fmt.Sprintf(mib+"dot3aAggCfgLacpSupported.%d = true: LACP", id))
@@ -337,7 +322,7 @@ func (v *view) lagMIB(w *vendors.Walk) {
 		}
 		for _, p := range rows {
 			c, ok := ports[p.IfIndex][5]
-			if st, known := lacpBits(c.val); ok && known && st&topology.LACPActivity != 0 && l.Kind == topology.LAGUnknown {
+			if st, known := lacpBits(c.Value); ok && known && st&topology.LACPActivity != 0 && l.Kind == topology.LAGUnknown {
 				l.Kind = topology.LAGLACP
 				l.Evidence = append(l.Evidence, fmt.Sprintf(mib+"dot3adAggPortActorOperState.%d = %d (activity): LACP runs on %s", p.IfIndex, st, p.Name))
 			}
@@ -352,7 +337,7 @@ func (v *view) lagMIB(w *vendors.Walk) {
 // Te 0/2") to a port-channel that ifStackTable/IEEE8023-LAG-MIB left
 // empty; where they did not, it reports members they disagree on.
 func (v *view) memberList(l *topology.LAG, id int, c cell) {
-	toks := strings.Fields(strings.TrimRight(string(c.val.Bytes), "\x00"))
+	toks := strings.Fields(strings.TrimRight(string(c.Value.Bytes), "\x00"))
 	var names []string
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -363,7 +348,7 @@ func (v *view) memberList(l *topology.LAG, id int, c cell) {
 		}
 		p := v.resolve(t)
 		if p == nil {
-			v.problemf(c.line, "DELL-NETWORKING-LINK-AGGREGATION-MIB dot3aAggCfgPortListString.%d: %q names no interface of the walk", id, t)
+			v.problemf(c.Line, "DELL-NETWORKING-LINK-AGGREGATION-MIB dot3aAggCfgPortListString.%d: %q names no interface of the walk", id, t)
 			continue
 		}
 		names = append(names, p.Name)
@@ -374,11 +359,11 @@ func (v *view) memberList(l *topology.LAG, id int, c cell) {
 			continue
 		}
 		if known {
-			v.problemf(c.line, "DELL-NETWORKING-LINK-AGGREGATION-MIB dot3aAggCfgPortListString.%d lists %s, which ifStackTable does not put under %s", id, n, l.Name)
+			v.problemf(c.Line, "DELL-NETWORKING-LINK-AGGREGATION-MIB dot3aAggCfgPortListString.%d lists %s, which ifStackTable does not put under %s", id, n, l.Name)
 			continue
 		}
 		l.Members = append(l.Members, n)
-		l.Evidence = append(l.Evidence, fmt.Sprintf("DELL-NETWORKING-LINK-AGGREGATION-MIB dot3aAggCfgPortListString.%d = %q: %s in %s", id, string(c.val.Bytes), n, l.Name))
+		l.Evidence = append(l.Evidence, fmt.Sprintf("DELL-NETWORKING-LINK-AGGREGATION-MIB dot3aAggCfgPortListString.%d = %q: %s in %s", id, string(c.Value.Bytes), n, l.Name))
 	}
 	slices.Sort(l.Members)
 }
@@ -451,21 +436,21 @@ func (v *view) portLACP(l *topology.LAG, p *topology.Port, r map[int]cell) {
 	if !ok {
 		return
 	}
-	st, ok := lacpBits(c.val)
+	st, ok := lacpBits(c.Value)
 	if !ok {
 		return
 	}
 	actor := topology.LACPPort{State: st, StateKnown: true}
 	if k, ok := r[2]; ok {
-		actor.Key, _ = k.number()
+		actor.Key, _ = number(k)
 	}
 	pl.Actor = &actor
 	pl.Evidence = append(pl.Evidence, fmt.Sprintf(mib+"dot3adAggPortActorOperState.%d = %d", p.IfIndex, st))
 	if c, ok := r[7]; ok {
-		if pst, ok := lacpBits(c.val); ok {
+		if pst, ok := lacpBits(c.Value); ok {
 			partner := topology.LACPPort{State: pst, StateKnown: true}
 			if k, ok := r[3]; ok {
-				partner.Key, _ = k.number()
+				partner.Key, _ = number(k)
 			}
 			pl.Partner = &partner
 			pl.Evidence = append(pl.Evidence, fmt.Sprintf(mib+"dot3adAggPortPartnerOperState.%d = %d", p.IfIndex, pst))
