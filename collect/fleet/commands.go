@@ -41,7 +41,11 @@ var StockCommands = []Command{
 //	NONCE FILE STATUS LENGTH\n<LENGTH bytes>
 //
 // STATUS is the exit status, "cut" (output over the cap), "absent" (the
-// tool or file does not exist) or "off" (the daemon does not run). The
+// tool or file does not exist), "denied" (the tool is there but the login
+// user may not run it, and there is no --become: Debian's lldpcli is
+// setuid _lldpd, for root and group adm only) or "off" (the daemon does
+// not run). A tool that needs root counts as there, with --become, when it
+// is in a system folder even if the user cannot run it: sudo can. The
 // stream ends with "NONCE end 0 0". LC_ALL=C makes ${#o} count bytes.
 const scriptTemplate = `LC_ALL=C; export LC_ALL
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
@@ -57,13 +61,22 @@ emit() {
  printf "%s" "$o"
 }
 note() { printf "%s %s %s 0\n" "$N" "$1" "$2"; }
+has() {
+ command -v "$1" >/dev/null 2>&1 && return 0
+ for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+  if [ -e "$d/$1" ]; then [ -n "$S" ] && return 0; return 2; fi
+ done
+ return 1
+}
+gone() { if [ "$2" = 2 ]; then note "$1" denied; else note "$1" absent; fi; }
 eth() { ethtool "$1"; ethtool -i "$1"; }
 emit hostname hostname
 emit ip-link.json ip -details -json link show
 if [ -d /proc/net/bonding ]; then
  for b in /proc/net/bonding/*; do [ -f "$b" ] && emit "bonding/${b##*/}" cat "$b"; done
 else note bonding absent; fi
-if ! command -v lldpcli >/dev/null 2>&1; then note lldp.json absent
+has lldpcli; h=$?
+if [ $h != 0 ]; then gone lldp.json $h
 elif [ -S /run/lldpd.socket ] || [ -S /var/run/lldpd.socket ]; then emit lldp.json $S lldpcli -f json0 show neighbors details
 else note lldp.json off; fi
 if command -v ethtool >/dev/null 2>&1; then
@@ -74,9 +87,10 @@ if command -v ethtool >/dev/null 2>&1; then
   emit "ethtool/$n" eth "$n"
  done
 else note ethtool absent; fi
-if command -v ovs-appctl >/dev/null 2>&1; then emit ovs-bonds.txt $S ovs-appctl bond/show
-else note ovs-bonds.txt absent; fi
-if command -v teamdctl >/dev/null 2>&1; then
+has ovs-appctl; h=$?
+if [ $h = 0 ]; then emit ovs-bonds.txt $S ovs-appctl bond/show
+else gone ovs-bonds.txt $h; fi
+if has teamdctl; then
  ip -o link show type team 2>/dev/null | while read -r _ t _; do t=${t%:}; t=${t%%@*}; emit "teamd/$t.json" $S teamdctl "$t" state dump; done
 fi
 printf "%s end 0 0\n" "$N"

@@ -80,7 +80,7 @@ func readSections(r io.Reader, dir, nonce string, cmdCap int64) (*capture, error
 			c.files++
 			c.bytes += size
 			continue
-		case status == "absent" || status == "off":
+		case status == "absent" || status == "off" || status == "denied":
 			if size != 0 {
 				return c, fmt.Errorf("%w: %s %s with %d bytes", errStream, quote.Q(file), status, size)
 			}
@@ -111,6 +111,9 @@ func absentNote(file, status string) string {
 		return fmt.Sprintf("%s: lldpd does not run: no LLDP neighbours from lldpd", file)
 	}
 	tool, _, _ := strings.Cut(runOf(file), " ")
+	if status == "denied" {
+		return fmt.Sprintf("%s is installed but the login user may not run it: no %s (--become runs it through sudo -n)", tool, file)
+	}
 	return fmt.Sprintf("%s is not installed: no %s", tool, file)
 }
 

@@ -158,3 +158,73 @@ func shadow(dir string, progs map[string]string) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "mounts.sh"), []byte(mounts.String()), 0o644)
 }
+
+// writeUser gives a host its own /etc/passwd, /etc/group and /etc/shadow:
+// the machine's with Options.User added (uid and gid LabUID, home
+// HOST/home, /bin/sh, no password: keys only), and with Options.Sudo a
+// sudoers.d letting it run anything as root without a password.
+// user-mounts.sh, run in the host's mount namespace, binds them over the
+// machine's.
+func (l *Lab) writeUser(h *Host) error {
+	etc := filepath.Join(h.Dir, "etc")
+	home := filepath.Join(h.Dir, "home")
+	for _, d := range []string{etc, home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := os.Chown(home, LabUID, LabUID); err != nil {
+		return err
+	}
+	var mounts strings.Builder
+	for _, f := range []struct {
+		name, line string
+		mode       os.FileMode
+	}{
+		{"passwd", fmt.Sprintf("%s:x:%d:%d:bondaudit sshlab:%s:/bin/sh\n", l.User, LabUID, LabUID, home), 0o644},
+		{"group", fmt.Sprintf("%s:x:%d:\n", l.User, LabUID), 0o644},
+		{"shadow", l.User + ":*:19000:0:99999:7:::\n", 0o600},
+	} {
+		old, err := os.ReadFile(filepath.Join("/etc", f.name))
+		if err != nil {
+			return err
+		}
+		if len(old) > 0 && old[len(old)-1] != '\n' {
+			old = append(old, '\n')
+		}
+		path := filepath.Join(etc, f.name)
+		if err := os.WriteFile(path, append(old, f.line...), f.mode); err != nil {
+			return err
+		}
+		fmt.Fprintf(&mounts, "mount --bind %s /etc/%s\n", path, f.name)
+	}
+	if l.sudo {
+		dir := filepath.Join(etc, "sudoers.d")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		rule := fmt.Sprintf("%s ALL=(root) NOPASSWD: ALL\n", l.User)
+		if err := os.WriteFile(filepath.Join(dir, "sshlab"), []byte(rule), 0o440); err != nil {
+			return err
+		}
+		fmt.Fprintf(&mounts, "mount --bind %s /etc/sudoers.d\n", dir)
+	}
+	return os.WriteFile(filepath.Join(h.Dir, "user-mounts.sh"), []byte(mounts.String()), 0o644)
+}
+
+// openPath makes dir and the folders above it, up to the temporary
+// folder, traversable by every user (t.TempDir makes them 0700), so that
+// a lab user can reach its host's files.
+func openPath(dir string) error {
+	stop := filepath.Clean(os.TempDir())
+	for d := filepath.Clean(dir); d != stop && d != "/" && d != "."; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		if err := os.Chmod(d, st.Mode().Perm()|0o111); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ package sshlab
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -77,7 +78,18 @@ type Options struct {
 	LLDPD bool
 	// StartTimeout bounds Start (default 2 minutes).
 	StartTimeout time.Duration
+	// User, when set, is the login user instead of root: an unprivileged
+	// user (uid and gid LabUID) that exists only inside the hosts, in their
+	// own /etc/passwd, /etc/group and /etc/shadow bound over the machine's.
+	// Its home is the host's folder home/.
+	User string
+	// Sudo lets User run any command as root with `sudo -n` (no password),
+	// through a sudoers.d of the hosts' own; it needs Debian's sudo.
+	Sudo bool
 }
+
+// LabUID is the uid and gid of Options.User inside the hosts.
+const LabUID = 61234
 
 // Host is one lab host.
 type Host struct {
@@ -97,7 +109,7 @@ type Host struct {
 // Lab is a running set of hosts.
 type Lab struct {
 	Dir        string // everything the lab wrote
-	User       string // the login user ("root")
+	User       string // the login user: "root", or Options.User
 	Key        string // client private key, authorised on every host but WrongClientKey ones
 	KnownHosts string // "name,addr key" for every host (ChangedHostKey hosts: another key)
 	Inventory  string // Ansible INI inventory: group lab, healthy, faulty and fault_<name>
@@ -111,6 +123,7 @@ type Lab struct {
 
 	id       string
 	lldpd    bool
+	sudo     bool
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -131,6 +144,9 @@ func Start(t testing.TB, n int, opt Options) *Lab {
 	needtool.Need(t, "util-linux", "mount")
 	if opt.LLDPD {
 		needtool.Need(t, "lldpd", "lldpd")
+	}
+	if opt.Sudo {
+		needtool.Need(t, "sudo", "sudo")
 	}
 	l, err := start(t.TempDir(), n, opt)
 	if l != nil {
@@ -159,7 +175,7 @@ func start(dir string, n int, opt Options) (l *Lab, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opt.StartTimeout)
 	defer cancel()
-	l = &Lab{Dir: dir, User: "root", lldpd: opt.LLDPD}
+	l = &Lab{Dir: dir, User: cmp.Or(opt.User, "root"), lldpd: opt.LLDPD, sudo: opt.Sudo}
 	nw, err := allocate(ctx, n)
 	if err != nil {
 		return nil, err
@@ -184,6 +200,13 @@ func start(dir string, n int, opt Options) (l *Lab, err error) {
 	for _, h := range l.Hosts {
 		if err := os.MkdirAll(h.Dir, 0o700); err != nil {
 			return l, err
+		}
+		// A lab user reads its authorized_keys there (sshd drops to it
+		// for that): the folders down to the host's are made traversable.
+		if l.User != "root" {
+			if err := openPath(h.Dir); err != nil {
+				return l, err
+			}
 		}
 	}
 	if err := l.keys(ctx); err != nil {
@@ -275,8 +298,13 @@ Subsystem sftp internal-sftp
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(h.Dir, "authorized_keys"), pub, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(h.Dir, "authorized_keys"), pub, 0o644); err != nil {
 		return err
+	}
+	if l.User != "root" {
+		if err := l.writeUser(h); err != nil {
+			return err
+		}
 	}
 	// The host's own links: lo, its uplink eth0 (the other end joins the
 	// bridge) and a veth pair ens1f0/ens1f1, so ip has NICs to show.
@@ -320,8 +348,10 @@ func (l *Lab) launch(h *Host) error {
 		// lldpd forks into the background; Stop finds it in the namespace.
 		script += "lldpd -I ens1f0,ens1f1\n"
 	}
-	if b, err := os.ReadFile(filepath.Join(h.Dir, "mounts.sh")); err == nil {
-		script += string(b)
+	for _, f := range []string{"mounts.sh", "user-mounts.sh"} {
+		if b, err := os.ReadFile(filepath.Join(h.Dir, f)); err == nil {
+			script += string(b)
+		}
 	}
 	script += fmt.Sprintf("exec /usr/sbin/sshd -D -e -f %s\n", filepath.Join(h.Dir, "sshd_config"))
 	cmd := exec.Command("/bin/sh", "-c", script)
