@@ -13,13 +13,12 @@ import (
 
 // TestCollectHostsBecome: collect hosts logging in as an unprivileged
 // user whose sudo lets it run anything as root without a password (the
-// common fleet set-up), over real sshd hosts running lldpd. Without
-// --become lldpcli cannot reach lldpd's socket: the hosts are collected
-// without lldp.json and stderr says why. With --become the same hosts are
-// collected with their LLDP neighbours, read through `sudo -n`. (Debian's
-// lldpcli is setuid _lldpd and runs for root and group adm only, so the
-// user cannot even run it: the capture script must still find it for
-// sudo.)
+// common fleet set-up), over real sshd hosts running lldpd. Debian's
+// lldpcli is setuid _lldpd and runs for root and group adm only: without
+// --become the hosts are collected without lldp.json and stderr says why;
+// with --become the same hosts are collected with their LLDP neighbours,
+// lldpcli run through `sudo -n` (the capture script must find it although
+// the user cannot run it).
 func TestCollectHostsBecome(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: a lab of sshd hosts")
