@@ -51,18 +51,20 @@ func neighbours(m *topology.Model, id int64) []int64 {
 
 // selectNodes applies Options.Focus, Depth and MaxNodes.
 func selectNodes(m *topology.Model, o Options) (*selection, error) {
+	keepHost := func(h *topology.HostNode) bool { return o.Hosts == nil || o.Hosts(h.Name) }
+	keepSwitch := func(s *topology.SwitchNode) bool { return o.Switches == nil || o.Switches(s.Name) }
 	if o.Focus == "" {
 		// The whole site: whether it fits is a count, known before any
 		// node is picked (a 100,000-host site never fits, and picking
 		// it cost 80 ms of every HTML report).
 		nh, ns := 0, 0
 		for _, h := range m.Hosts {
-			if o.Hosts == nil || o.Hosts(h.Name) {
+			if keepHost(h) {
 				nh++
 			}
 		}
 		for _, s := range m.Switches {
-			if o.Switches == nil || o.Switches(s.Name) {
+			if keepSwitch(s) {
 				ns++
 			}
 		}
@@ -90,10 +92,10 @@ func selectNodes(m *topology.Model, o Options) (*selection, error) {
 		closeOver(m, gi, in)
 	}
 	for id := range in {
-		if h := gi.host[id]; h != nil && o.Hosts != nil && !o.Hosts(h.Name) {
+		if h := gi.host[id]; h != nil && !keepHost(h) {
 			delete(in, id)
 		}
-		if s := gi.sw[id]; s != nil && o.Switches != nil && !o.Switches(s.Name) {
+		if s := gi.sw[id]; s != nil && !keepSwitch(s) {
 			delete(in, id)
 		}
 	}
