@@ -48,7 +48,7 @@ var StockCommands = []Command{
 // is in a system folder even if the user cannot run it: sudo can. The
 // stream ends with "NONCE end 0 0". LC_ALL=C makes ${#o} count bytes.
 const scriptTemplate = `LC_ALL=C; export LC_ALL
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH
+PATH=@PATH@; export PATH
 N=@NONCE@; C=@CAP@; S="@SUDO@"
 emit() {
  f=$1; shift
@@ -63,7 +63,7 @@ emit() {
 note() { printf "%s %s %s 0\n" "$N" "$1" "$2"; }
 has() {
  command -v "$1" >/dev/null 2>&1 && return 0
- for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
+ for d in @DIRS@; do
   if [ -e "$d/$1" ]; then [ -n "$S" ] && return 0; return 2; fi
  done
  return 1
@@ -96,13 +96,18 @@ fi
 printf "%s end 0 0\n" "$N"
 `
 
+// scriptDirs are the remote script's PATH, in order: also where it looks
+// for a tool the login user may not run (has).
+var scriptDirs = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+
 // script is the remote script for one run.
 func script(nonce string, capBytes int64, become bool) string {
 	sudo := ""
 	if become {
 		sudo = "sudo -n"
 	}
-	return strings.NewReplacer("@NONCE@", nonce, "@CAP@", strconv.FormatInt(capBytes, 10), "@SUDO@", sudo).Replace(scriptTemplate)
+	return strings.NewReplacer("@NONCE@", nonce, "@CAP@", strconv.FormatInt(capBytes, 10), "@SUDO@", sudo,
+		"@PATH@", strings.Join(scriptDirs, ":"), "@DIRS@", strings.Join(scriptDirs, " ")).Replace(scriptTemplate)
 }
 
 // shellQuote single-quotes s for a POSIX shell (and for any login shell:
