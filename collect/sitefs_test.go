@@ -3,6 +3,7 @@ package collect
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -215,5 +216,76 @@ func TestLoadSitePlacesProblems(t *testing.T) {
 	}
 	if !decoded || !read {
 		t.Errorf("want the decoder's problem at line 3 and the reader's at line 4, got %q", topology.ProblemTexts(site.Problems))
+	}
+}
+
+// switches/ is listed first and read while hosts/ is listed, but an
+// unlistable hosts/ still wins over an unlistable switches/, as when
+// hosts/ was listed first.
+func TestLoadSiteUnlistableSwitches(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		fsys fstest.MapFS
+		want string
+	}{
+		{"switches", fstest.MapFS{
+			"hosts/h1.json": {Data: []byte(`{"schema":"bondaudit.host/v1","name":"h1"}`)},
+			"switches":      {Data: []byte("a file, not a folder")},
+		}, "switches/ cannot be listed"},
+		{"both", fstest.MapFS{
+			"hosts":    {Data: []byte("a file")},
+			"switches": {Data: []byte("a file")},
+		}, "hosts/ cannot be listed"},
+	} {
+		_, err := LoadSite(c.fsys, "t", LoadOptions{})
+		if !errors.Is(err, ErrNothingReadable) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: LoadSite = %v, want ErrNothingReadable saying %q", c.name, err, c.want)
+		}
+	}
+}
+
+// Progress hears of every input once the total is known, in order, and
+// last of all of the last one; the site keeps its hosts, then its
+// switches, in name order, whatever order they were read in.
+func TestLoadSiteProgressAndOrder(t *testing.T) {
+	fsys := fstest.MapFS{}
+	const hosts, switches = 40, 30
+	for i := range hosts {
+		n := fmt.Sprintf("h%02d", i)
+		fsys["hosts/"+n+".json"] = &fstest.MapFile{Data: []byte(`{"schema":"bondaudit.host/v1","name":"` + n + `"}`)}
+	}
+	for i := range switches {
+		n := fmt.Sprintf("s%02d", i)
+		fsys["switches/"+n+".snmprec"] = &fstest.MapFile{Data: []byte("1.3.6.1.2.1.1.5.0|4|" + n + "\n")}
+	}
+	for _, workers := range []int{1, 2, 5} {
+		var calls [][2]int
+		site, err := LoadSite(fsys, "t", LoadOptions{Workers: workers, Progress: func(done, total int) {
+			calls = append(calls, [2]int{done, total}) // called under the loader's lock
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(site.Hosts) != hosts || len(site.Switches) != switches {
+			t.Fatalf("workers %d: %d hosts, %d switches", workers, len(site.Hosts), len(site.Switches))
+		}
+		for i, h := range site.Hosts {
+			if want := fmt.Sprintf("h%02d", i); h.Name != want {
+				t.Errorf("workers %d: host %d is %s, want %s", workers, i, h.Name, want)
+			}
+		}
+		for i, s := range site.Switches {
+			if want := fmt.Sprintf("s%02d", i); s.Name != want {
+				t.Errorf("workers %d: switch %d is %s, want %s", workers, i, s.Name, want)
+			}
+		}
+		if len(calls) == 0 || calls[len(calls)-1] != [2]int{hosts + switches, hosts + switches} {
+			t.Fatalf("workers %d: progress %v, want it to end with the total twice", workers, calls)
+		}
+		for i, c := range calls {
+			if c[1] != hosts+switches || i > 0 && c[0] != calls[i-1][0]+1 {
+				t.Fatalf("workers %d: progress %v: not one call per input against the total", workers, calls)
+			}
+		}
 	}
 }
