@@ -20,6 +20,7 @@ import (
 
 	"github.com/bondaudit/bondaudit/collect/host"
 	"github.com/bondaudit/bondaudit/collect/snmp"
+	"github.com/bondaudit/bondaudit/internal/prefault"
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 	"github.com/bondaudit/bondaudit/vendors"
@@ -234,7 +235,7 @@ type readers struct {
 }
 
 func startReaders(fsys fs.FS, sw []job, opt LoadOptions) *readers {
-	rd := &readers{fsys: fsys, opt: opt, sw: sw, swResults: make([]result, len(sw)), hosts: make(chan struct{})}
+	rd := &readers{fsys: fsys, opt: opt, sw: sw, swResults: prefault.Touched(make([]result, len(sw))), hosts: make(chan struct{})}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -292,7 +293,7 @@ func (rd *readers) stop() {
 // finish hands the host jobs to the workers (nil: none, or stop), waits for
 // every input to be read and returns the hosts' results.
 func (rd *readers) finish(hostJobs []job) []result {
-	rd.hostJobs, rd.hostResults = hostJobs, make([]result, len(hostJobs))
+	rd.hostJobs, rd.hostResults = hostJobs, prefault.Touched(make([]result, len(hostJobs)))
 	rd.mu.Lock()
 	rd.total.Store(int64(len(hostJobs) + len(rd.sw)))
 	rd.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/prefault"
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -402,6 +403,7 @@ func (d *decoder) remote(entry string, idxLen, firstCol int, local func([]int64)
 	order := make([]*remRow, 0, n)
 	first := len(d.s.Neighbours)
 	d.s.Neighbours = slices.Grow(d.s.Neighbours, n)
+	prefault.TouchSpare(d.s.Neighbours)
 	var rems map[string]*remRow
 	next := 0 // where the next row of a column is expected in order
 	// While order is in strictly increasing index order (CompareOID),

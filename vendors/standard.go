@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bondaudit/bondaudit/internal/prefault"
 	"github.com/bondaudit/bondaudit/internal/quote"
 	"github.com/bondaudit/bondaudit/topology"
 )
@@ -288,7 +289,7 @@ func (d *decoder) textLike(v Value, same string) string {
 
 func (d *decoder) interfaces() {
 	n := max(d.countRows(oidIfEntry+".2"), d.countRows(oidIfXEntry+".1"))
-	d.portArr = make([]topology.Port, 0, n)
+	d.portArr = prefault.Touched(make([]topology.Port, 0, n))
 	col := func(cols []string, c int, f func(p *topology.Port, ifIndex int, r Row)) {
 		prefix := cols[c]
 		next := 0 // every column lists the ports in portArr's order: try there first
@@ -534,7 +535,7 @@ func (d *decoder) lags() {
 	// lagKind and the family decoders add) are carved from two arrays.
 	const firstMembers, firstLines = 4, 8
 	memArr := make([]int, firstMembers*len(isAgg))
-	evArr := make([]string, firstLines*len(isAgg))
+	evArr := prefault.Touched(make([]string, firstLines*len(isAgg)))
 	addMember := func(agg, member int, ev string) {
 		if agg == member || !isAgg[agg] {
 			return
@@ -590,14 +591,14 @@ func (d *decoder) lags() {
 		aggIdx = append(aggIdx, agg)
 	}
 	slices.Sort(aggIdx)
-	d.s.LAGs = make([]topology.LAG, 0, len(aggIdx))
+	d.s.LAGs = prefault.Touched(make([]topology.LAG, 0, len(aggIdx)))
 	// The LAGs' member lists are cut from one array, each at its length
 	// (a decoder that appends to one gets a copy).
 	nMembers := 0
 	for _, agg := range aggIdx {
 		nMembers += len(d.sc.lagMembers[agg])
 	}
-	memberNames := make([]string, 0, nMembers)
+	memberNames := prefault.Touched(make([]string, 0, nMembers))
 	for _, agg := range aggIdx {
 		members := d.sc.lagMembers[agg]
 		slices.Sort(members)
@@ -641,9 +642,9 @@ func (d *decoder) lags() {
 	// Per-port LACP state: each port's PortLACP, its actor and partner
 	// and room for its evidence lines are carved from one allocation each.
 	rows := d.sortedAggRows()
-	pls := make([]topology.PortLACP, 0, len(rows))
-	sides := make([]topology.LACPPort, 0, 2*len(rows))
-	evs := make([]string, 3*len(rows))
+	pls := prefault.Touched(make([]topology.PortLACP, 0, len(rows)))
+	sides := prefault.Touched(make([]topology.LACPPort, 0, 2*len(rows)))
+	evs := prefault.Touched(make([]string, 3*len(rows)))
 	for _, a := range rows {
 		p := d.sc.ports[a.ifIndex]
 		if p == nil || p.Type == "lag" {
@@ -975,7 +976,7 @@ func (d *decoder) finish() {
 			idx = append(idx, i)
 		}
 		slices.Sort(idx)
-		d.s.Ports = make([]topology.Port, 0, len(idx))
+		d.s.Ports = prefault.Touched(make([]topology.Port, 0, len(idx)))
 		for _, i := range idx {
 			d.s.Ports = append(d.s.Ports, *d.sc.ports[i])
 		}

@@ -40,3 +40,22 @@ func Touched[T any](s []T) []T {
 	Touch(s)
 	return s
 }
+
+// TouchSpare is Touch for the spare capacity of a slice that already
+// holds elements (after slices.Grow): it writes a zero byte into every
+// page of s[len(s):cap(s)], and never into the elements before it.
+func TouchSpare[T any](s []T) {
+	size := int(unsafe.Sizeof(*new(T)))
+	if size == 0 || len(s) == cap(s) {
+		return
+	}
+	spare := s[len(s):cap(s)]
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(spare))), len(spare)*size)
+	const page = 4096
+	// The spare part's first byte, then the first byte of each page after.
+	b[0] = 0
+	base := uintptr(unsafe.Pointer(&b[0]))
+	for i := int(page - base%page); i < len(b); i += page {
+		b[i] = 0
+	}
+}

@@ -43,3 +43,31 @@ func TestTouchKeepsZero(t *testing.T) {
 	n := Touched([]int(nil))
 	check("nil", len(n)+cap(n), 0, n == nil)
 }
+
+// TouchSpare writes only into the spare capacity: the elements before it
+// keep their values (every byte of them, across page boundaries), and the
+// spare part stays zero.
+func TestTouchSpareKeepsElements(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 4095, 4096, 4097, 20000} {
+		s := make([]byte, n, n+3*4096+5)
+		for i := range s {
+			s[i] = byte(i%251 + 1) // never 0
+		}
+		TouchSpare(s)
+		for i, c := range s {
+			if c != byte(i%251+1) {
+				t.Fatalf("len %d: byte %d is %d after TouchSpare, want %d", n, i, c, i%251+1)
+			}
+		}
+		for i, c := range s[n:cap(s)] {
+			if c != 0 {
+				t.Fatalf("len %d: spare byte %d is %d, want 0", n, i, c)
+			}
+		}
+	}
+	full := []rec{{name: "a"}}
+	TouchSpare(full) // no spare capacity: nothing to touch
+	if full[0].name != "a" {
+		t.Fatal("TouchSpare changed a full slice")
+	}
+}
