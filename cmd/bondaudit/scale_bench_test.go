@@ -133,12 +133,32 @@ func (t *scaleTable) put(size, cmd string, r scaleResult) {
 // measure runs one command b.N times as a child process and reports its
 // time, CPU and peak RSS.
 func measure(b *testing.B, tab *scaleTable, size, name, bin string, okCodes []int, args ...string) scaleResult {
+	best, _ := measurePaired(b, tab, size, name, bin, okCodes, nil, args...)
+	return best
+}
+
+// measurePaired is measure with, when floor is set, the site's floor read
+// again just before each run: ratios are each run's wall time over the
+// floor read just before it. A ratio of two best times (the table's) can
+// pair a floor read while the machine was quiet with runs while it was
+// busy; a run and the read just before it share the machine's state.
+func measurePaired(b *testing.B, tab *scaleTable, size, name, bin string, okCodes []int, floor func(b *testing.B) time.Duration, args ...string) (scaleResult, []float64) {
 	var best scaleResult
+	var ratios []float64
 	ran := false
 	b.Run(name, func(b *testing.B) {
-		best, ran = scaleResult{}, true
+		best, ratios, ran = scaleResult{}, nil, true
 		for i := 0; i < b.N; i++ {
+			var f time.Duration
+			if floor != nil {
+				b.StopTimer()
+				f = floor(b)
+				b.StartTimer()
+			}
 			r := runChild(b, bin, okCodes, args...)
+			if f > 0 {
+				ratios = append(ratios, r.wall.Seconds()/f.Seconds())
+			}
 			if best.wall == 0 || r.wall < best.wall {
 				best.wall, best.cpu = r.wall, r.cpu
 			}
@@ -150,7 +170,19 @@ func measure(b *testing.B, tab *scaleTable, size, name, bin string, okCodes []in
 	if ran { // not left out by -bench
 		tab.put(size, name, best)
 	}
-	return best
+	return best, ratios
+}
+
+// ratioSummary is "median M× over N runs (lo–hi×)" of paired ratios.
+func ratioSummary(ratios []float64) string {
+	s := slices.Clone(ratios)
+	slices.Sort(s)
+	n := len(s)
+	med := s[n/2]
+	if n%2 == 0 {
+		med = (s[n/2-1] + s[n/2]) / 2
+	}
+	return fmt.Sprintf("median %.2f× over %d runs (%.2f–%.2f×)", med, n, s[0], s[n-1])
 }
 
 // scaleSay prints a line of the benchmark's output: a benchmark with
@@ -239,12 +271,20 @@ func BenchmarkScale(b *testing.B) {
 
 			report := filepath.Join(out, "report.json")
 			findingsOK := []int{exitOK, exitFindings}
-			audit := measure(b, tab, sz.name, "audit", bin, findingsOK, "audit", dir, "--format", "json", "-o", report)
+			floorRead := func(b *testing.B) time.Duration {
+				start := time.Now()
+				if _, err := readSite(dir); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			audit, paired := measurePaired(b, tab, sz.name, "audit", bin, findingsOK, floorRead, "audit", dir, "--format", "json", "-o", report)
 			if audit.wall > 0 { // not left out by -bench
 				if floor > 0 {
 					scaleSay("%s: audit %.2f s, read floor %.2f s: %.2f× the floor, peak RSS %.0f MiB",
 						sz.name, audit.wall.Seconds(), floor.Seconds(), audit.wall.Seconds()/floor.Seconds(), float64(audit.maxRSS)/(1<<20))
 				}
+				scaleSay("%s: audit ÷ the floor read just before it: %s", sz.name, ratioSummary(paired))
 				// The planted faults, and only they, are reported.
 				found, err := plantedReported(dir, report)
 				if err != nil {
