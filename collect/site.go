@@ -251,9 +251,10 @@ func (rd *readers) work() {
 	defer rd.wg.Done()
 	waited := false
 	for {
-		i := int(rd.next.Add(1) - 1)
-		if i < len(rd.sw) {
-			rd.swResults[i] = readOne(rd.fsys, rd.sw[i])
+		// int64 throughout: stop's mark must not wrap round an int.
+		n := rd.next.Add(1) - 1
+		if n < int64(len(rd.sw)) {
+			rd.swResults[n] = readOne(rd.fsys, rd.sw[n])
 			rd.progress()
 			continue
 		}
@@ -261,11 +262,11 @@ func (rd *readers) work() {
 			<-rd.hosts
 			waited = true
 		}
-		i -= len(rd.sw)
-		if i >= len(rd.hostJobs) {
+		n -= int64(len(rd.sw))
+		if n >= int64(len(rd.hostJobs)) {
 			return
 		}
-		rd.hostResults[i] = readOne(rd.fsys, rd.hostJobs[i])
+		rd.hostResults[n] = readOne(rd.fsys, rd.hostJobs[n])
 		rd.progress()
 	}
 }
@@ -286,7 +287,7 @@ func (rd *readers) progress() {
 
 // stop has the workers read no more switches and waits for them.
 func (rd *readers) stop() {
-	rd.next.Store(math.MaxInt32)
+	rd.next.Store(math.MaxInt64 / 2)
 	rd.finish(nil)
 }
 
