@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +153,100 @@ func TestWhatIfPlanEmptiesLAG(t *testing.T) {
 		if want := "lacp.switch-not-aggregated     web01: bond0 is 802.3ad but " + sw + " Ethernet1"; !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
+	}
+}
+
+// TestWhatIfPlanProblems: whatif --plan groups what a plan adds and
+// removes into problems as the audit does. In the JSON every added or
+// removed finding names a problem of its own side, each problem counts
+// the findings that name it, and a problem the plan resolves whole has
+// the id the audit gave it; the text has one unindented line per problem
+// and the others under it.
+func TestWhatIfPlanProblems(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	if code, out, errs := runCLI(t, "fix", "demo", "-o", plan); code != 0 {
+		t.Fatalf("fix demo: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, errs := runCLI(t, "whatif", "demo", "--plan", plan, "--format", "json")
+	type finding struct{ Rule, Problem string }
+	type problem struct {
+		ID, Rule string
+		Findings int
+	}
+	var r struct {
+		Plan struct {
+			Added, Removed []finding
+			AP             []problem `json:"added_problems"`
+			RP             []problem `json:"removed_problems"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errs)
+	}
+	if len(r.Plan.Removed) == 0 || r.Plan.AP == nil || r.Plan.RP == nil {
+		t.Fatalf("want removed findings and both problem lists (never null):\n%s", out)
+	}
+	check := func(side string, fs []finding, ps []problem) {
+		named := map[string]int{}
+		for _, f := range fs {
+			if f.Problem == "" {
+				t.Errorf("%s: finding %s names no problem", side, f.Rule)
+			}
+			named[f.Problem]++
+		}
+		for _, p := range ps {
+			if named[p.ID] != p.Findings || p.Findings == 0 {
+				t.Errorf("%s: problem %s (%s) counts %d findings, %d name it", side, p.ID, p.Rule, p.Findings, named[p.ID])
+			}
+			delete(named, p.ID)
+		}
+		for id := range named {
+			t.Errorf("%s: findings name problem %s, which the list lacks", side, id)
+		}
+	}
+	check("added", r.Plan.Added, r.Plan.AP)
+	check("removed", r.Plan.Removed, r.Plan.RP)
+	if len(r.Plan.RP) >= len(r.Plan.Removed) {
+		t.Errorf("%d removed findings in %d problems: nothing grouped", len(r.Plan.Removed), len(r.Plan.RP))
+	}
+
+	// The audit's problems: the fix plan resolves the demo's web02 and
+	// kvm01 problems whole, under the audit's ids.
+	_, audit, _ := runCLI(t, "audit", "demo", "--format", "json")
+	var a struct {
+		Groups []problem `json:"problem_groups"`
+	}
+	if err := json.Unmarshal([]byte(audit), &a); err != nil {
+		t.Fatal(err)
+	}
+	auditIDs := map[string]problem{}
+	for _, p := range a.Groups {
+		auditIDs[p.ID] = p
+	}
+	whole := 0
+	for _, p := range r.Plan.RP {
+		if ap, ok := auditIDs[p.ID]; ok && ap.Findings == p.Findings {
+			whole++
+		}
+	}
+	if whole < 2 {
+		t.Errorf("only %d removed problems are the audit's, whole: ids %v, audit %v", whole, r.Plan.RP, a.Groups)
+	}
+
+	// Text: a line per problem, its other findings indented under it.
+	_, text, _ := runCLI(t, "whatif", "demo", "--plan", plan)
+	top, under := 0, 0
+	for _, line := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(line, "  - "), strings.HasPrefix(line, "  + "):
+			top++
+		case strings.HasPrefix(line, "      - "), strings.HasPrefix(line, "      + "):
+			under++
+		}
+	}
+	if top != len(r.Plan.AP)+len(r.Plan.RP) || top+under != len(r.Plan.Added)+len(r.Plan.Removed) {
+		t.Errorf("text: %d problem lines and %d under them, want %d and %d:\n%s", top, under,
+			len(r.Plan.AP)+len(r.Plan.RP), len(r.Plan.Added)+len(r.Plan.Removed)-len(r.Plan.AP)-len(r.Plan.RP), text)
 	}
 }

@@ -77,14 +77,28 @@ func links(ls []topology.SlaveLink, esc func(string) string) string {
 	return strings.Join(out, " ")
 }
 
+// planProblems is what a plan adds or removes, as problems: fs (the
+// plan's added or its removed findings) grouped among themselves
+// (rules.Group on a copy), and the copy, each finding's Problem set.
+// A problem the plan resolves whole is one line, with the findings that
+// went with it under it, as the audit lists problems.
+func planProblems(fs []rules.Finding) ([]rules.Finding, []rules.Problem) {
+	if len(fs) == 0 {
+		return nil, nil
+	}
+	return grouped(fs)
+}
+
 func writePlan(w io.Writer, p *Plan, md bool) {
 	if p == nil {
 		return
 	}
-	head, item := "\nplan %s (%d changes): adds %d finding(s), removes %d\n", "  %s %-8s %-30s %s: %s\n"
+	head := "\nplan %s (%d changes): adds %s (%s), removes %s (%s)\n"
+	item, more, under := "  %s %-8s %-30s %s: %s%s\n", "  +%s", "    "
 	esc, code := escape.Text, escape.Text
 	if md {
-		head, item = "\n### Plan %s (%d changes): adds %d finding(s), removes %d\n\n", "- %s **%s** %s %s: %s\n"
+		head = "\n### Plan %s (%d changes): adds %s (%s), removes %s (%s)\n\n"
+		item, more, under = "- %s **%s** %s %s: %s%s\n", " (+%s)", "  "
 		esc, code = escape.Markdown, escape.MarkdownCode
 	}
 	subject := func(f rules.Finding) string {
@@ -93,12 +107,28 @@ func writePlan(w io.Writer, p *Plan, md bool) {
 		}
 		return f.Switch
 	}
-	fmt.Fprintf(w, head, esc(p.File), p.Changes, len(p.Delta.New), len(p.Delta.Resolved))
-	for _, f := range p.Delta.New {
-		fmt.Fprintf(w, item, "+", strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message))
+	line := func(indent, sign string, f rules.Finding, suffix string) {
+		fmt.Fprintf(w, indent+item, sign, strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message), suffix)
 	}
-	for _, f := range p.Delta.Resolved {
-		fmt.Fprintf(w, item, "-", strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message))
+	_, added := planProblems(p.Delta.New)
+	_, removed := planProblems(p.Delta.Resolved)
+	fmt.Fprintf(w, head, esc(p.File), p.Changes, plural(len(added), "problem", "problems"), plural(len(p.Delta.New), "finding", "findings"),
+		plural(len(removed), "problem", "problems"), plural(len(p.Delta.Resolved), "finding", "findings"))
+	// Each problem: its primary finding, then the others under it.
+	for _, side := range []struct {
+		sign string
+		ps   []rules.Problem
+	}{{"+", added}, {"-", removed}} {
+		for _, pr := range side.ps {
+			suffix := ""
+			if n := len(pr.Findings) - 1; n > 0 {
+				suffix = fmt.Sprintf(more, plural(n, "finding", "findings"))
+			}
+			line("", side.sign, pr.Findings[0], suffix)
+			for _, f := range pr.Findings[1:] {
+				line(under, side.sign, f, "")
+			}
+		}
 	}
 }
 
@@ -108,6 +138,10 @@ func writeWhatIfJSON(w io.Writer, r *WhatIf) error {
 		Changes int           `json:"changes"`
 		Added   []FindingJSON `json:"added"`
 		Removed []FindingJSON `json:"removed"`
+		// The added and the removed findings as problems (each grouped
+		// among themselves), whose ids the findings' "problem" name.
+		AddedProblems   []ProblemJSON `json:"added_problems"`
+		RemovedProblems []ProblemJSON `json:"removed_problems"`
 	}
 	out := struct {
 		Schema string `json:"schema"`
@@ -117,7 +151,10 @@ func writeWhatIfJSON(w io.Writer, r *WhatIf) error {
 		Plan      *plan `json:"plan,omitempty"`
 	}{Schema: WhatIfSchema, Impact: r.Impact, Uncertain: r.Impact.Uncertain()}
 	if p := r.Plan; p != nil {
-		out.Plan = &plan{p.File, p.Changes, findingsJSON(p.Delta.New, brief), findingsJSON(p.Delta.Resolved, brief)}
+		added, addedPs := planProblems(p.Delta.New)
+		removed, removedPs := planProblems(p.Delta.Resolved)
+		out.Plan = &plan{p.File, p.Changes, findingsJSON(added, brief), findingsJSON(removed, brief),
+			problemsJSON(addedPs), problemsJSON(removedPs)}
 	}
 	return escape.JSON(w).Encode(out)
 }
@@ -176,6 +213,15 @@ func writeWhatIfText(w io.Writer, r *WhatIf) error {
 		fmt.Fprintf(w, "\n%s\n", u)
 	}
 	return nil
+}
+
+// problemsJSON maps ps through NewProblemJSON; never null.
+func problemsJSON(ps []rules.Problem) []ProblemJSON {
+	out := []ProblemJSON{}
+	for _, p := range ps {
+		out = append(out, NewProblemJSON(p))
+	}
+	return out
 }
 
 // mapStrings applies f to each of ss.
