@@ -185,6 +185,34 @@ func siteCounts(s *DiffSide) Summary {
 	return Summarize(&Report{Model: s.Model, Findings: s.Findings})
 }
 
+// diffGroups are a diff's new, resolved and gone findings, each set
+// grouped into problems as the audit groups them (rules.Group on a copy):
+// the copies, each finding's Problem set, and the problems.
+type diffGroups struct {
+	new, resolved, gone       []rules.Finding
+	newPs, resolvedPs, gonePs []rules.Problem
+}
+
+func (r *Diff) grouped() diffGroups {
+	var g diffGroups
+	g.new, g.newPs = planProblems(r.Delta.New)
+	g.resolved, g.resolvedPs = planProblems(r.Delta.Resolved)
+	g.gone, g.gonePs = planProblems(r.Delta.Gone)
+	return g
+}
+
+// diffProblemsJSON is the diff's "problems": the new, resolved and gone
+// findings' problems (each list never null).
+type diffProblemsJSON struct {
+	New      []ProblemJSON `json:"new"`
+	Resolved []ProblemJSON `json:"resolved"`
+	Gone     []ProblemJSON `json:"gone"`
+}
+
+func (g diffGroups) json() diffProblemsJSON {
+	return diffProblemsJSON{problemsJSON(g.newPs), problemsJSON(g.resolvedPs), problemsJSON(g.gonePs)}
+}
+
 func writeDiffText(w io.Writer, r *Diff) error {
 	ew := &errWriter{w: w}
 	t := escape.Text
@@ -205,12 +233,23 @@ func writeDiffText(w io.Writer, r *Diff) error {
 	}
 	ew.printf("\nFINDINGS: %d new, %d resolved, %d unchanged%s\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged), r.goneSummary())
 	// ~ marks a finding gone with its host or switch: not checked, not fixed.
+	// Each set is grouped into problems as the audit groups them: a
+	// problem's primary finding, then its other findings under it.
+	g := r.grouped()
 	for _, set := range []struct {
 		mark string
-		fs   []rules.Finding
-	}{{"+", r.Delta.New}, {"-", r.Delta.Resolved}, {"~", r.Delta.Gone}} {
-		for _, f := range set.fs {
-			ew.printf("  %s %-8s %-30s %s: %s\n", set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(diffSubject(f)), t(f.Message))
+		ps   []rules.Problem
+	}{{"+", g.newPs}, {"-", g.resolvedPs}, {"~", g.gonePs}} {
+		for _, p := range set.ps {
+			for i, f := range p.Findings {
+				indent, more := "", ""
+				if i > 0 {
+					indent = "    "
+				} else if n := len(p.Findings) - 1; n > 0 {
+					more = "  +" + plural(n, "finding", "findings")
+				}
+				ew.printf("%s  %s %-8s %-30s %s: %s%s\n", indent, set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(diffSubject(f)), t(f.Message), more)
+			}
 		}
 	}
 	for _, s := range []*DiffSide{r.Old, r.New} {
@@ -246,16 +285,26 @@ func writeDiffMarkdown(w io.Writer, r *Diff) error {
 		}
 	}
 	ew.printf("\n## Findings: %d new, %d resolved, %d unchanged%s\n", len(r.Delta.New), len(r.Delta.Resolved), len(r.Delta.Unchanged), r.goneSummary())
+	g := r.grouped()
 	for _, set := range []struct {
 		title string
-		fs    []rules.Finding
-	}{{"New", r.Delta.New}, {"Resolved", r.Delta.Resolved}, {"Gone with a missing host or switch (not checked, not resolved)", r.Delta.Gone}} {
-		if len(set.fs) == 0 {
+		ps    []rules.Problem
+	}{{"New", g.newPs}, {"Resolved", g.resolvedPs}, {"Gone with a missing host or switch (not checked, not resolved)", g.gonePs}} {
+		if len(set.ps) == 0 {
 			continue
 		}
+		// A problem's primary finding, then its other findings (↳).
 		ew.printf("\n### %s\n\n| severity | rule | subject | message |\n| --- | --- | --- | --- |\n", set.title)
-		for _, f := range set.fs {
-			ew.printf("| %s | %s | %s | %s |\n", f.Severity, escape.MarkdownCode(f.Rule), mdCell(diffSubject(f)), mdCell(f.Message))
+		for _, p := range set.ps {
+			for i, f := range p.Findings {
+				rule, more := escape.MarkdownCode(f.Rule), ""
+				if i > 0 {
+					rule = "↳ " + rule
+				} else if n := len(p.Findings) - 1; n > 0 {
+					more = " (+" + plural(n, "finding", "findings") + ")"
+				}
+				ew.printf("| %s | %s | %s | %s%s |\n", f.Severity, rule, mdCell(diffSubject(f)), mdCell(f.Message), more)
+			}
 		}
 	}
 	for _, s := range []*DiffSide{r.Old, r.New} {
@@ -309,8 +358,10 @@ func writeDiffJSON(w io.Writer, r *Diff) error {
 	o.field("changes", r.Drift)
 	// Gone: findings of OLD about a host or switch NEW no longer has
 	// (changes.hosts_removed, changes.switches_removed); not resolved.
-	o.listsField("findings", list("new", r.Delta.New), list("resolved", r.Delta.Resolved),
-		list("unchanged", r.Delta.Unchanged), list("gone", r.Delta.Gone))
+	g := r.grouped()
+	o.listsField("findings", list("new", g.new), list("resolved", g.resolved),
+		list("unchanged", r.Delta.Unchanged), list("gone", g.gone))
+	o.field("problems", g.json())
 	return o.close()
 }
 

@@ -44,22 +44,25 @@ func writeDiffJSONWhole(w io.Writer, r *Diff) error {
 	side := func(s *DiffSide) site {
 		return site{Site: s.Name, Summary: siteCounts(s), Problems: slices.Sorted(slices.Values(s.Problems))}
 	}
+	g := r.grouped()
 	out := struct {
-		Schema    string          `json:"schema"`
-		Generated string          `json:"generated"`
-		Old       site            `json:"old"`
-		New       site            `json:"new"`
-		Summary   summary         `json:"summary"`
-		Changes   *topology.Drift `json:"changes"`
-		Findings  findings        `json:"findings"`
+		Schema    string           `json:"schema"`
+		Generated string           `json:"generated"`
+		Old       site             `json:"old"`
+		New       site             `json:"new"`
+		Summary   summary          `json:"summary"`
+		Changes   *topology.Drift  `json:"changes"`
+		Findings  findings         `json:"findings"`
+		Problems  diffProblemsJSON `json:"problems"`
 	}{
 		Schema: DiffSchema, Generated: r.Generated.UTC().Format(time.RFC3339),
 		Old: side(r.Old), New: side(r.New),
 		Summary: summary{Changes: r.Drift.Count(), New: map[string]int{"error": 0, "warning": 0, "info": 0},
 			Resolved: len(r.Delta.Resolved), Unchanged: len(r.Delta.Unchanged), Gone: len(r.Delta.Gone)},
 		Changes: r.Drift,
-		Findings: findings{findingsJSON(r.Delta.New, active), findingsJSON(r.Delta.Resolved, active),
-			findingsJSON(r.Delta.Unchanged, active), findingsJSON(r.Delta.Gone, active)},
+		Findings: findings{findingsJSON(g.new, active), findingsJSON(g.resolved, active),
+			findingsJSON(r.Delta.Unchanged, active), findingsJSON(g.gone, active)},
+		Problems: g.json(),
 	}
 	for _, f := range r.Delta.New {
 		out.Summary.New[f.Severity.String()]++
