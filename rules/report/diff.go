@@ -195,9 +195,9 @@ type diffGroups struct {
 
 func (r *Diff) grouped() diffGroups {
 	var g diffGroups
-	g.new, g.newPs = planProblems(r.Delta.New)
-	g.resolved, g.resolvedPs = planProblems(r.Delta.Resolved)
-	g.gone, g.gonePs = planProblems(r.Delta.Gone)
+	g.new, g.newPs = setProblems(r.Delta.New)
+	g.resolved, g.resolvedPs = setProblems(r.Delta.Resolved)
+	g.gone, g.gonePs = setProblems(r.Delta.Gone)
 	return g
 }
 
@@ -240,17 +240,16 @@ func writeDiffText(w io.Writer, r *Diff) error {
 		mark string
 		ps   []rules.Problem
 	}{{"+", g.newPs}, {"-", g.resolvedPs}, {"~", g.gonePs}} {
-		for _, p := range set.ps {
-			for i, f := range p.Findings {
-				indent, more := "", ""
-				if i > 0 {
-					indent = "    "
-				} else if n := len(p.Findings) - 1; n > 0 {
-					more = "  +" + plural(n, "finding", "findings")
+		problemRows(set.ps, func(f rules.Finding, first bool, others int) {
+			indent, more := "    ", ""
+			if first {
+				indent = ""
+				if others > 0 {
+					more = "  +" + plural(others, "finding", "findings")
 				}
-				ew.printf("%s  %s %-8s %-30s %s: %s%s\n", indent, set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(diffSubject(f)), t(f.Message), more)
 			}
-		}
+			ew.printf("%s  %s %-8s %-30s %s: %s%s\n", indent, set.mark, strings.ToUpper(f.Severity.String()), t(f.Rule), t(diffSubject(f)), t(f.Message), more)
+		})
 	}
 	for _, s := range []*DiffSide{r.Old, r.New} {
 		if len(s.Problems) > 0 {
@@ -295,17 +294,16 @@ func writeDiffMarkdown(w io.Writer, r *Diff) error {
 		}
 		// A problem's primary finding, then its other findings (↳).
 		ew.printf("\n### %s\n\n| severity | rule | subject | message |\n| --- | --- | --- | --- |\n", set.title)
-		for _, p := range set.ps {
-			for i, f := range p.Findings {
-				rule, more := escape.MarkdownCode(f.Rule), ""
-				if i > 0 {
-					rule = "↳ " + rule
-				} else if n := len(p.Findings) - 1; n > 0 {
-					more = " (+" + plural(n, "finding", "findings") + ")"
+		problemRows(set.ps, func(f rules.Finding, first bool, others int) {
+			rule, more := "↳ "+escape.MarkdownCode(f.Rule), ""
+			if first {
+				rule = escape.MarkdownCode(f.Rule)
+				if others > 0 {
+					more = " (+" + plural(others, "finding", "findings") + ")"
 				}
-				ew.printf("| %s | %s | %s | %s%s |\n", f.Severity, rule, mdCell(diffSubject(f)), mdCell(f.Message), more)
 			}
-		}
+			ew.printf("| %s | %s | %s | %s%s |\n", f.Severity, rule, mdCell(diffSubject(f)), mdCell(f.Message), more)
+		})
 	}
 	for _, s := range []*DiffSide{r.Old, r.New} {
 		if len(s.Problems) > 0 {

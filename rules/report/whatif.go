@@ -77,16 +77,26 @@ func links(ls []topology.SlaveLink, esc func(string) string) string {
 	return strings.Join(out, " ")
 }
 
-// planProblems is what a plan adds or removes, as problems: fs (the
-// plan's added or its removed findings) grouped among themselves
-// (rules.Group on a copy), and the copy, each finding's Problem set.
-// A problem the plan resolves whole is one line, with the findings that
-// went with it under it, as the audit lists problems.
-func planProblems(fs []rules.Finding) ([]rules.Finding, []rules.Problem) {
+// setProblems is one set of findings (what a plan adds or removes, a
+// diff's new, resolved or gone) grouped among themselves into problems
+// as the audit groups them (rules.Group on a copy): the copy, each
+// finding's Problem set, and the problems.
+func setProblems(fs []rules.Finding) ([]rules.Finding, []rules.Problem) {
 	if len(fs) == 0 {
 		return nil, nil
 	}
 	return grouped(fs)
+}
+
+// problemRows lists ps as the plan and the diff print them: each
+// problem's primary finding (first, with how many others the problem
+// has), then its other findings, under it.
+func problemRows(ps []rules.Problem, row func(f rules.Finding, first bool, others int)) {
+	for _, p := range ps {
+		for i, f := range p.Findings {
+			row(f, i == 0, len(p.Findings)-1)
+		}
+	}
 }
 
 func writePlan(w io.Writer, p *Plan, md bool) {
@@ -107,28 +117,24 @@ func writePlan(w io.Writer, p *Plan, md bool) {
 		}
 		return f.Switch
 	}
-	line := func(indent, sign string, f rules.Finding, suffix string) {
-		fmt.Fprintf(w, indent+item, sign, strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message), suffix)
-	}
-	_, added := planProblems(p.Delta.New)
-	_, removed := planProblems(p.Delta.Resolved)
+	_, added := setProblems(p.Delta.New)
+	_, removed := setProblems(p.Delta.Resolved)
 	fmt.Fprintf(w, head, esc(p.File), p.Changes, plural(len(added), "problem", "problems"), plural(len(p.Delta.New), "finding", "findings"),
 		plural(len(removed), "problem", "problems"), plural(len(p.Delta.Resolved), "finding", "findings"))
-	// Each problem: its primary finding, then the others under it.
 	for _, side := range []struct {
 		sign string
 		ps   []rules.Problem
 	}{{"+", added}, {"-", removed}} {
-		for _, pr := range side.ps {
-			suffix := ""
-			if n := len(pr.Findings) - 1; n > 0 {
-				suffix = fmt.Sprintf(more, plural(n, "finding", "findings"))
+		problemRows(side.ps, func(f rules.Finding, first bool, others int) {
+			indent, suffix := under, ""
+			if first {
+				indent = ""
+				if others > 0 {
+					suffix = fmt.Sprintf(more, plural(others, "finding", "findings"))
+				}
 			}
-			line("", side.sign, pr.Findings[0], suffix)
-			for _, f := range pr.Findings[1:] {
-				line(under, side.sign, f, "")
-			}
-		}
+			fmt.Fprintf(w, indent+item, side.sign, strings.ToUpper(f.Severity.String()), code(f.Rule), esc(subject(f)), esc(f.Message), suffix)
+		})
 	}
 }
 
@@ -151,8 +157,8 @@ func writeWhatIfJSON(w io.Writer, r *WhatIf) error {
 		Plan      *plan `json:"plan,omitempty"`
 	}{Schema: WhatIfSchema, Impact: r.Impact, Uncertain: r.Impact.Uncertain()}
 	if p := r.Plan; p != nil {
-		added, addedPs := planProblems(p.Delta.New)
-		removed, removedPs := planProblems(p.Delta.Resolved)
+		added, addedPs := setProblems(p.Delta.New)
+		removed, removedPs := setProblems(p.Delta.Resolved)
 		out.Plan = &plan{p.File, p.Changes, findingsJSON(added, brief), findingsJSON(removed, brief),
 			problemsJSON(addedPs), problemsJSON(removedPs)}
 	}
