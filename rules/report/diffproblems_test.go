@@ -35,18 +35,7 @@ func TestDiffGroupsProblems(t *testing.T) {
 	if len(d.Delta.New) != 3 {
 		t.Fatalf("new %+v", d.Delta.New)
 	}
-	write := func(format string) string {
-		w, err := Diffs.Writer(format, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := w(&b, d); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
-	text := write("text")
+	text := writeDiffAs(t, d, "text")
 	var top, under []string
 	for _, line := range strings.Split(text, "\n") {
 		switch {
@@ -59,7 +48,7 @@ func TestDiffGroupsProblems(t *testing.T) {
 	if len(top) != 1 || !strings.Contains(top[0], "lacp.switch-not-aggregated") || !strings.HasSuffix(top[0], "first port in no port-channel  +2 findings") || len(under) != 2 {
 		t.Errorf("text: want one problem line with +2 findings and two lines under it, got %q and %q:\n%s", top, under, text)
 	}
-	md := write("markdown")
+	md := writeDiffAs(t, d, "markdown")
 	for _, want := range []string{
 		"| error | `lacp.switch-not-aggregated` | web02: bond0 ens1f0np0 → leaf2 Ethernet7 | first port in no port-channel (+2 findings) |",
 		"| error | ↳ `lacp.switch-not-aggregated` |",
@@ -73,7 +62,7 @@ func TestDiffGroupsProblems(t *testing.T) {
 		Findings struct{ New []FindingJSON }
 		Problems struct{ New, Resolved, Gone []ProblemJSON }
 	}
-	if err := json.Unmarshal([]byte(write("json")), &doc); err != nil {
+	if err := json.Unmarshal([]byte(writeDiffAs(t, d, "json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	ps := doc.Problems
@@ -85,4 +74,18 @@ func TestDiffGroupsProblems(t *testing.T) {
 			t.Errorf("finding %s names problem %q, want %s", fj.Rule, fj.Problem, ps.New[0].ID)
 		}
 	}
+}
+
+// writeDiffAs is d written in format by the diff's writer for it.
+func writeDiffAs(t *testing.T, d *Diff, format string) string {
+	t.Helper()
+	w, err := Diffs.Writer(format, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := w(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

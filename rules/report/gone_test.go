@@ -39,18 +39,7 @@ func TestDiffGoneWithTheHost(t *testing.T) {
 	if len(d.Delta.Gone) != 1 || d.Delta.Gone[0].Host != "web02" || len(d.Delta.Resolved) != 1 || d.Delta.Resolved[0].Host != "web01" {
 		t.Fatalf("gone %+v resolved %+v", d.Delta.Gone, d.Delta.Resolved)
 	}
-	write := func(format string) string {
-		w, err := Diffs.Writer(format, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := w(&b, d); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
-	text := write("text")
+	text := writeDiffAs(t, d, "text")
 	for _, want := range []string{
 		"FINDINGS: 1 new, 1 resolved, 0 unchanged, 1 gone with 1 missing host\n",
 		"  + WARNING  map.host-missing",
@@ -61,7 +50,7 @@ func TestDiffGoneWithTheHost(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
 	}
-	md := write("markdown")
+	md := writeDiffAs(t, d, "markdown")
 	for _, want := range []string{
 		"## Findings: 1 new, 1 resolved, 0 unchanged, 1 gone with 1 missing host\n",
 		"### Gone with a missing host or switch (not checked, not resolved)\n",
@@ -75,7 +64,7 @@ func TestDiffGoneWithTheHost(t *testing.T) {
 		Summary  struct{ Resolved, Gone int }
 		Findings struct{ Resolved, Gone []FindingJSON }
 	}
-	if err := json.Unmarshal([]byte(write("json")), &doc); err != nil {
+	if err := json.Unmarshal([]byte(writeDiffAs(t, d, "json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Summary.Gone != 1 || doc.Summary.Resolved != 1 || len(doc.Findings.Gone) != 1 || doc.Findings.Gone[0].Host != "web02" ||
