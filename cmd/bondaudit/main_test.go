@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/bondaudit/bondaudit/internal/snmplab"
@@ -10,5 +11,12 @@ import (
 // TestMain lets snmpd start this test binary as its pass_persist backend.
 func TestMain(m *testing.M) {
 	snmplab.MaybeServePassPersist()
-	os.Exit(m.Run())
+	code := m.Run()
+	// The binary sharedBinary built lives outside every test's TempDir
+	// (tests change TMPDIR): it goes with the test process, or each run
+	// left 22 MB behind in the temp folder.
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,7 +278,12 @@ func TestSweep(t *testing.T) {
 		t.Fatalf("the child never started its lab: %v", fields)
 	}
 	dir, bridge := fields[0], fields[1]
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Cleanup(func() {
+		os.RemoveAll(dir)
+		// the killed child's own TempDir, which held only dir: its
+		// testing package never ran the cleanup that removes it
+		os.Remove(filepath.Dir(dir))
+	})
 	var pids []int
 	for _, f := range fields[2:] {
 		pid, _ := strconv.Atoi(f)
