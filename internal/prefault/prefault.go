@@ -22,18 +22,7 @@ import "unsafe"
 // The byte written is 0 into memory that is 0 (s is fresh from make), so
 // no value changes and no pointer is written: nothing the collector needs
 // to see.
-func Touch[T any](s []T) {
-	s = s[:cap(s)]
-	size := int(unsafe.Sizeof(*new(T)))
-	if size == 0 || len(s) == 0 {
-		return
-	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*size)
-	const page = 4096
-	for i := 0; i < len(b); i += page {
-		b[i] = 0
-	}
-}
+func Touch[T any](s []T) { TouchSpare(s[:0]) }
 
 // Touched is s after Touch: for make(…) expressions.
 func Touched[T any](s []T) []T {
