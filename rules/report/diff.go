@@ -195,9 +195,9 @@ type diffGroups struct {
 
 func (r *Diff) grouped() diffGroups {
 	var g diffGroups
-	g.new, g.newPs = setProblems(r.Delta.New)
-	g.resolved, g.resolvedPs = setProblems(r.Delta.Resolved)
-	g.gone, g.gonePs = setProblems(r.Delta.Gone)
+	g.new, g.newPs = grouped(r.Delta.New)
+	g.resolved, g.resolvedPs = grouped(r.Delta.Resolved)
+	g.gone, g.gonePs = grouped(r.Delta.Gone)
 	return g
 }
 

@@ -77,17 +77,6 @@ func links(ls []topology.SlaveLink, esc func(string) string) string {
 	return strings.Join(out, " ")
 }
 
-// setProblems is one set of findings (what a plan adds or removes, a
-// diff's new, resolved or gone) grouped among themselves into problems
-// as the audit groups them (rules.Group on a copy): the copy, each
-// finding's Problem set, and the problems.
-func setProblems(fs []rules.Finding) ([]rules.Finding, []rules.Problem) {
-	if len(fs) == 0 {
-		return nil, nil
-	}
-	return grouped(fs)
-}
-
 // problemRows lists ps as the plan and the diff print them: each
 // problem's primary finding (first, with how many others the problem
 // has), then its other findings, under it.
@@ -117,8 +106,8 @@ func writePlan(w io.Writer, p *Plan, md bool) {
 		}
 		return f.Switch
 	}
-	_, added := setProblems(p.Delta.New)
-	_, removed := setProblems(p.Delta.Resolved)
+	_, added := grouped(p.Delta.New)
+	_, removed := grouped(p.Delta.Resolved)
 	fmt.Fprintf(w, head, esc(p.File), p.Changes, plural(len(added), "problem", "problems"), plural(len(p.Delta.New), "finding", "findings"),
 		plural(len(removed), "problem", "problems"), plural(len(p.Delta.Resolved), "finding", "findings"))
 	for _, side := range []struct {
@@ -157,8 +146,8 @@ func writeWhatIfJSON(w io.Writer, r *WhatIf) error {
 		Plan      *plan `json:"plan,omitempty"`
 	}{Schema: WhatIfSchema, Impact: r.Impact, Uncertain: r.Impact.Uncertain()}
 	if p := r.Plan; p != nil {
-		added, addedPs := setProblems(p.Delta.New)
-		removed, removedPs := setProblems(p.Delta.Resolved)
+		added, addedPs := grouped(p.Delta.New)
+		removed, removedPs := grouped(p.Delta.Resolved)
 		out.Plan = &plan{p.File, p.Changes, findingsJSON(added, brief), findingsJSON(removed, brief),
 			problemsJSON(addedPs), problemsJSON(removedPs)}
 	}
