@@ -228,10 +228,10 @@ type readers struct {
 	hostResults []result
 	hosts       chan struct{}
 	next        atomic.Int64 // switch jobs first, then host jobs
-	total       atomic.Int64 // all jobs, once known (0 before)
 	wg          sync.WaitGroup
-	mu          sync.Mutex
+	mu          sync.Mutex // guards done and total
 	done        int
+	total       int // all jobs, once known (0 before)
 }
 
 func startReaders(fsys fs.FS, sw []job, opt LoadOptions) *readers {
@@ -279,8 +279,8 @@ func (rd *readers) progress() {
 	}
 	rd.mu.Lock()
 	rd.done++
-	if total := int(rd.total.Load()); total > 0 {
-		rd.opt.Progress(rd.done, total)
+	if rd.total > 0 {
+		rd.opt.Progress(rd.done, rd.total)
 	}
 	rd.mu.Unlock()
 }
@@ -296,7 +296,7 @@ func (rd *readers) stop() {
 func (rd *readers) finish(hostJobs []job) []result {
 	rd.hostJobs, rd.hostResults = hostJobs, prefault.Touched(make([]result, len(hostJobs)))
 	rd.mu.Lock()
-	rd.total.Store(int64(len(hostJobs) + len(rd.sw)))
+	rd.total = len(hostJobs) + len(rd.sw)
 	rd.mu.Unlock()
 	close(rd.hosts)
 	rd.wg.Wait()
