@@ -36,8 +36,8 @@ func TestGoInstallLatest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modPath := goListModule(t, goBin, root)
-	cache := goEnv(t, goBin, root, "GOMODCACHE")
+	modPath := goOutput(t, goBin, root, "list", "-m")
+	cache := goOutput(t, goBin, root, "env", "GOMODCACHE")
 	const version = "v0.99.0"
 
 	// The module as a proxy serves it: list, info, mod and zip.
@@ -98,24 +98,14 @@ func TestGoInstallLatest(t *testing.T) {
 	}
 }
 
-func goEnv(t *testing.T, goBin, dir, name string) string {
+// goOutput is what `go ARGS` run in dir prints, trimmed (never empty).
+func goOutput(t *testing.T, goBin, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(goBin, "env", name)
+	cmd := exec.Command(goBin, args...)
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {
-		t.Fatalf("go env %s: %q, %v", name, out, err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func goListModule(t *testing.T, goBin, root string) string {
-	t.Helper()
-	cmd := exec.Command(goBin, "list", "-m")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list -m: %v", err)
+		t.Fatalf("go %s: %q, %v", strings.Join(args, " "), out, err)
 	}
 	return strings.TrimSpace(string(out))
 }
