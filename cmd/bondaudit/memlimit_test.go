@@ -85,9 +85,9 @@ func TestMemoryLimitFollowsCgroup(t *testing.T) {
 	}
 }
 
-// Without a cgroup limit nothing is tuned: GOGC stays the runtime's 100 and
-// there is no soft limit (a fixed one below the live heap made the
-// 100,000-host audit spend most of its time collecting garbage).
+// Without a cgroup limit there is no soft limit (a fixed one below the live
+// heap made the 100,000-host audit spend most of its time collecting
+// garbage), and GOGC follows the live heap (memlimit.GCPercentFor).
 func TestMemoryDefaultsOutsideCgroup(t *testing.T) {
 	if l := memlimit.Find("/"); strings.HasPrefix(l.Source, "cgroup") {
 		t.Skipf("this process runs under a cgroup memory limit (%s)", l.Source)
@@ -98,7 +98,7 @@ func TestMemoryDefaultsOutsideCgroup(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "msg=memory gogc=100 soft_limit=0 limit_from=none") {
-		t.Errorf("want the runtime's defaults logged (gogc=100 soft_limit=0 limit_from=none), got:\n%s", out)
+	if !strings.Contains(string(out), "msg=memory gogc=curve soft_limit=0 limit_from=none") {
+		t.Errorf("want no soft limit and GOGC on the curve logged (gogc=curve soft_limit=0 limit_from=none), got:\n%s", out)
 	}
 }

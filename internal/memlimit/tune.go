@@ -7,7 +7,7 @@ import (
 
 // GCSetting says how the collector was tuned, for --log-level debug.
 type GCSetting struct {
-	GOGC        string // "env" when GOGC was set, else "100" (the runtime's default, left alone)
+	GOGC        string // "env" when GOGC was set, else "curve" (GCPercentFor: 200 falling toward 100)
 	SoftLimit   int64  // bytes set by TuneGC; 0 when none was set (GOMEMLIMIT, or no cgroup limit)
 	LimitSource string // "GOMEMLIMIT", "cgroup v2 /sys/fs/cgroup/…/memory.max", or "none"
 }
@@ -21,16 +21,18 @@ const MemLimitShare = 0.85
 // TuneGC sets the collector's soft memory limit only where a hard limit
 // exists: in a container or under systemd (MemoryMax=) the cgroup's limit
 // would kill the process, so the heap is held to MemLimitShare of it and
-// the collector works harder instead. Nothing else is changed: GOGC and
-// GOMEMLIMIT in the environment win, and without a cgroup limit the
-// runtime's defaults stay (GOGC 100, no soft limit). A fixed soft limit
-// below the live heap makes the collector run almost continuously (the
-// 100,000-host audit spent 120 s of CPU in it), and a higher GOGC only
-// trades memory for little time, so neither is set.
+// the collector works harder instead. Without a cgroup limit no soft limit
+// is set: a fixed soft limit below the live heap makes the collector run
+// almost continuously (the 100,000-host audit spent 120 s of CPU in it).
+// GOGC follows the live heap (GCPercentFor: at most Headroom more heap
+// than GOGC=100), and a soft limit caps it as it caps GOGC=100. GOGC and
+// GOMEMLIMIT in the environment win.
 func TuneGC(root string, getenv func(string) string) GCSetting {
-	s := GCSetting{GOGC: "100"}
+	s := GCSetting{GOGC: "curve"}
 	if getenv("GOGC") != "" {
 		s.GOGC = "env"
+	} else {
+		startCurve()
 	}
 	if getenv("GOMEMLIMIT") != "" {
 		s.LimitSource = "GOMEMLIMIT"

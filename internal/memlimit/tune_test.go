@@ -7,7 +7,8 @@ import (
 )
 
 // TuneGC on fake cgroup filesystems: a soft limit only from a cgroup's
-// hard limit, the runtime's defaults otherwise, the environment first.
+// hard limit, GOGC on the curve unless the environment sets it, the
+// environment first.
 func TestTuneGC(t *testing.T) {
 	v2 := map[string]string{
 		"proc/self/cgroup":    "0::/system.slice/bondaudit.service\n",
@@ -27,27 +28,32 @@ func TestTuneGC(t *testing.T) {
 		env       map[string]string
 		want      GCSetting
 		wantLimit int64 // the runtime's soft limit afterwards
+		wantCurve bool  // the curve started
 	}{{
 		name:      "cgroup v2 limit: 85% of it",
 		files:     v2,
-		want:      GCSetting{GOGC: "100", SoftLimit: 342255206, LimitSource: "cgroup v2 /sys/fs/cgroup/system.slice/bondaudit.service/memory.max"},
+		want:      GCSetting{GOGC: "curve", SoftLimit: 342255206, LimitSource: "cgroup v2 /sys/fs/cgroup/system.slice/bondaudit.service/memory.max"},
 		wantLimit: 342255206,
+		wantCurve: true,
 	}, {
 		name:      "no cgroup limit: the runtime's defaults, not the machine's memory",
 		files:     none,
-		want:      GCSetting{GOGC: "100", LimitSource: "none"},
+		want:      GCSetting{GOGC: "curve", LimitSource: "none"},
 		wantLimit: math.MaxInt64,
+		wantCurve: true,
 	}, {
 		name:      "nothing readable",
 		files:     map[string]string{},
-		want:      GCSetting{GOGC: "100", LimitSource: "none"},
+		want:      GCSetting{GOGC: "curve", LimitSource: "none"},
 		wantLimit: math.MaxInt64,
+		wantCurve: true,
 	}, {
 		name:      "GOMEMLIMIT wins over the cgroup",
 		files:     v2,
 		env:       map[string]string{"GOMEMLIMIT": "200MiB"},
-		want:      GCSetting{GOGC: "100", LimitSource: "GOMEMLIMIT"},
+		want:      GCSetting{GOGC: "curve", LimitSource: "GOMEMLIMIT"},
 		wantLimit: math.MaxInt64,
+		wantCurve: true,
 	}, {
 		name:      "GOGC is the environment's; the cgroup limit still applies",
 		files:     v2,
@@ -57,14 +63,19 @@ func TestTuneGC(t *testing.T) {
 	}}
 	oldLimit := debug.SetMemoryLimit(-1)
 	oldPercent := debug.SetGCPercent(100)
+	oldStart := startCurve
+	started := 0
+	startCurve = func() { started++ }
 	t.Cleanup(func() {
 		debug.SetMemoryLimit(oldLimit)
 		debug.SetGCPercent(oldPercent)
+		startCurve = oldStart
 	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			debug.SetMemoryLimit(math.MaxInt64)
 			debug.SetGCPercent(100)
+			started = 0
 			got := TuneGC(lay(t, c.files), func(k string) string { return c.env[k] })
 			if got != c.want {
 				t.Errorf("TuneGC = %+v, want %+v", got, c.want)
@@ -73,7 +84,10 @@ func TestTuneGC(t *testing.T) {
 				t.Errorf("runtime soft limit %d, want %d", l, c.wantLimit)
 			}
 			if p := debug.SetGCPercent(100); p != 100 {
-				t.Errorf("GOGC changed to %d, want the runtime's 100 left alone", p)
+				t.Errorf("GOGC changed to %d, want it left to the curve", p)
+			}
+			if want := map[bool]int{true: 1}[c.wantCurve]; started != want {
+				t.Errorf("curve started %d times, want %d", started, want)
 			}
 		})
 	}
