@@ -151,7 +151,7 @@ func (a *app) rootCmd() *cobra.Command {
 				return failed(fmt.Errorf("--log-level %q: want debug, info, warn or error", a.logLevel))
 			}
 			a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
-			a.log.Debug("memory", "gogc", a.gc.GOGC, "soft_limit", a.gc.SoftLimit, "limit_from", a.gc.LimitSource)
+			a.log.Debug("memory", "gogc", a.gc.GOGC, "headroom", a.gc.Headroom, "soft_limit", a.gc.SoftLimit, "limit_from", a.gc.LimitSource)
 			var err error
 			if a.limits.MaxFileBytes, err = collect.ParseByteSize(a.maxFile); err != nil {
 				return failed(fmt.Errorf("--max-file-size %q: %w", a.maxFile, err))

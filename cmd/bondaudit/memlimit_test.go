@@ -69,7 +69,7 @@ func TestMemoryLimitFollowsCgroup(t *testing.T) {
 		}
 		return string(out)
 	}
-	line := regexp.MustCompile(`msg=memory gogc=(\S+) soft_limit=(\d+) limit_from="?([^"\n]*)`)
+	line := regexp.MustCompile(`msg=memory gogc=(\S+) headroom=\d+ soft_limit=(\d+) limit_from="?([^"\n]*)`)
 	m := line.FindStringSubmatch(run())
 	if m == nil {
 		t.Fatal("no memory line at --log-level debug")
@@ -98,7 +98,8 @@ func TestMemoryDefaultsOutsideCgroup(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "msg=memory gogc=curve soft_limit=0 limit_from=none") {
-		t.Errorf("want no soft limit and GOGC on the curve logged (gogc=curve soft_limit=0 limit_from=none), got:\n%s", out)
+	want := fmt.Sprintf("msg=memory gogc=curve headroom=%d soft_limit=0 limit_from=none", memlimit.HeadroomFor(memlimit.Find("/").Bytes))
+	if !strings.Contains(string(out), want) {
+		t.Errorf("want no soft limit and GOGC on the curve logged (%s), got:\n%s", want, out)
 	}
 }

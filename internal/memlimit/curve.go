@@ -8,34 +8,49 @@ import (
 	"sync/atomic"
 )
 
-// Headroom bounds how much more heap the collector's curve (GCPercentFor)
-// lets the process hold than GOGC=100 would: 128 MiB.
-const Headroom = 128 << 20
+// MinHeadroom is the least headroom the curve gets (GCPercentFor), whatever
+// the memory found.
+const MinHeadroom = 128 << 20
+
+// MaxGCPercent is the curve's GOGC for a live heap small against its
+// headroom.
+const MaxGCPercent = 400
+
+// HeadroomFor is the curve's headroom for a process that may use limit
+// bytes (a cgroup's limit, else the machine's memory; 0 unknown): a
+// quarter of it, at least MinHeadroom.
+func HeadroomFor(limit int64) uint64 {
+	return max(MinHeadroom, uint64(max(limit, 0))/4)
+}
 
 // GCPercentFor is the GOGC the collector runs at after a collection that
-// left live bytes in the heap: 200 while the live heap is at most Headroom,
-// then falling toward 100 so that the heap's goal, live×(1+GOGC/100), is
-// never more than Headroom above GOGC=100's (2×live + min(live, Headroom)).
+// left live bytes in the heap: MaxGCPercent (400) while the live heap is
+// small against headroom, then falling toward 100, so that the heap's goal,
+// live×(1+GOGC/100), is never more than headroom above GOGC=100's
+// (2×live + min(3×live, headroom)).
 //
-// Why: a site's read and audit allocate as they go and the process exits
-// when the report is written, so every collection is work done only to
-// bound memory. A collection's cost grows with the live heap, and so does
-// the memory GOGC=100 lets the heap grow by; doubling the growth allowed
-// halves the collections. The 10,000-host audit ran 6 collections at
-// GOGC=100, the last of them while its report was written; at 200 it ran
-// 3, took 10 % less time and peaked 8 % higher (README, "Scale"). Past
-// Headroom the extra memory stops growing with the site: the 100,000-host
-// audit keeps close to the runtime's default.
-func GCPercentFor(live uint64) int {
-	if live <= Headroom {
-		return 200
+// Why: a run reads a site, audits it, writes the report and exits, and
+// almost everything it allocates stays live to the end (the snapshot, the
+// model): its peak is about what it allocates, whatever GOGC says. Each
+// collection is then work done only to bound memory that is mostly live,
+// and the last ones, at the largest live heap, cost the most: at GOGC=100
+// the 10,000-host audit ran six collections, the last one while its report
+// was written, and the 100,000-host audit ten, the last over a 1.1 GB live
+// heap during Build. At 400 they run three each, and the audit took 8-11 %
+// less time at both sizes with the same peak RSS (README, "Scale"). The
+// headroom keeps a site whose live heap nears the machine's memory close to
+// the runtime's default.
+func GCPercentFor(live, headroom uint64) int {
+	if live*(MaxGCPercent-100)/100 <= headroom {
+		return MaxGCPercent
 	}
-	return 100 + int(100*Headroom/live)
+	return 100 + int(100*headroom/live)
 }
 
 // curve follows the live heap after every collection (GCPercentFor).
 type curve struct {
-	stopped atomic.Bool
+	headroom uint64
+	stopped  atomic.Bool
 	// set is debug.SetGCPercent, live the live heap after the last
 	// collection; tests replace them.
 	set  func(int) int
@@ -46,7 +61,7 @@ type curve struct {
 // enough to stay out of the tiny allocator, whose blocks are freed whole.
 type tick struct{ _ [32]byte }
 
-func (c *curve) adjust() { c.set(GCPercentFor(c.live())) }
+func (c *curve) adjust() { c.set(GCPercentFor(c.live(), c.headroom)) }
 
 // arm has the next collection call adjust, and arm again.
 func (c *curve) arm() {
@@ -68,9 +83,9 @@ var startCurveOnce sync.Once
 
 // startCurve starts the process's curve once; TuneGC calls it unless GOGC
 // is set. A variable so that TuneGC's tests record it instead.
-var startCurve = func() {
+var startCurve = func(headroom uint64) {
 	startCurveOnce.Do(func() {
-		(&curve{set: debug.SetGCPercent, live: liveHeap}).start()
+		(&curve{headroom: headroom, set: debug.SetGCPercent, live: liveHeap}).start()
 	})
 }
 

@@ -32,26 +32,26 @@ func TestTuneGC(t *testing.T) {
 	}{{
 		name:      "cgroup v2 limit: 85% of it",
 		files:     v2,
-		want:      GCSetting{GOGC: "curve", SoftLimit: 342255206, LimitSource: "cgroup v2 /sys/fs/cgroup/system.slice/bondaudit.service/memory.max"},
+		want:      GCSetting{GOGC: "curve", Headroom: MinHeadroom, SoftLimit: 342255206, LimitSource: "cgroup v2 /sys/fs/cgroup/system.slice/bondaudit.service/memory.max"},
 		wantLimit: 342255206,
 		wantCurve: true,
 	}, {
-		name:      "no cgroup limit: the runtime's defaults, not the machine's memory",
+		name:      "no cgroup limit: no soft limit; a quarter of the machine's memory as headroom",
 		files:     none,
-		want:      GCSetting{GOGC: "curve", LimitSource: "none"},
+		want:      GCSetting{GOGC: "curve", Headroom: 24576000 << 10 / 4, LimitSource: "none"},
 		wantLimit: math.MaxInt64,
 		wantCurve: true,
 	}, {
 		name:      "nothing readable",
 		files:     map[string]string{},
-		want:      GCSetting{GOGC: "curve", LimitSource: "none"},
+		want:      GCSetting{GOGC: "curve", Headroom: MinHeadroom, LimitSource: "none"},
 		wantLimit: math.MaxInt64,
 		wantCurve: true,
 	}, {
 		name:      "GOMEMLIMIT wins over the cgroup",
 		files:     v2,
 		env:       map[string]string{"GOMEMLIMIT": "200MiB"},
-		want:      GCSetting{GOGC: "curve", LimitSource: "GOMEMLIMIT"},
+		want:      GCSetting{GOGC: "curve", Headroom: MinHeadroom, LimitSource: "GOMEMLIMIT"},
 		wantLimit: math.MaxInt64,
 		wantCurve: true,
 	}, {
@@ -65,7 +65,8 @@ func TestTuneGC(t *testing.T) {
 	oldPercent := debug.SetGCPercent(100)
 	oldStart := startCurve
 	started := 0
-	startCurve = func() { started++ }
+	var headroom uint64
+	startCurve = func(h uint64) { started++; headroom = h }
 	t.Cleanup(func() {
 		debug.SetMemoryLimit(oldLimit)
 		debug.SetGCPercent(oldPercent)
@@ -75,7 +76,7 @@ func TestTuneGC(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			debug.SetMemoryLimit(math.MaxInt64)
 			debug.SetGCPercent(100)
-			started = 0
+			started, headroom = 0, 0
 			got := TuneGC(lay(t, c.files), func(k string) string { return c.env[k] })
 			if got != c.want {
 				t.Errorf("TuneGC = %+v, want %+v", got, c.want)
@@ -86,8 +87,8 @@ func TestTuneGC(t *testing.T) {
 			if p := debug.SetGCPercent(100); p != 100 {
 				t.Errorf("GOGC changed to %d, want it left to the curve", p)
 			}
-			if want := map[bool]int{true: 1}[c.wantCurve]; started != want {
-				t.Errorf("curve started %d times, want %d", started, want)
+			if want := map[bool]int{true: 1}[c.wantCurve]; started != want || headroom != uint64(c.want.Headroom) {
+				t.Errorf("curve started %d times with headroom %d, want %d with %d", started, headroom, want, c.want.Headroom)
 			}
 		})
 	}
