@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +22,27 @@ import (
 func testEnv() (*Env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errb bytes.Buffer
 	return &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }}, &out, &errb
+}
+
+// Diff collects once between its two sides (the comment in Diff says why).
+func TestDiffCollectsBetweenSides(t *testing.T) {
+	forced := func() uint64 {
+		s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	e, out, _ := testEnv()
+	before := forced()
+	if _, err := e.Diff(DiffRequest{Format: "text", FailOn: "never"}, [2]string{"old", "new"},
+		func(string) (fs.FS, error) { return demo.FS(), nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n := forced() - before; n != 1 {
+		t.Errorf("%d forced collections during diff, want 1 (between the sides)", n)
+	}
+	if out.Len() == 0 {
+		t.Error("diff wrote nothing")
+	}
 }
 
 // TestOutput: "" and "-" are Stdout; a path is a file written whole; an
