@@ -54,6 +54,9 @@ func TestAnsiblePlaybook(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(cp) })
+	// ansible's remote_tmp is on the lab host, this machine, as the lab's
+	// user: a fixed path it can create, removed after.
+	t.Cleanup(func() { os.RemoveAll("/tmp/.ansible-sshlab") })
 	cfg := filepath.Join(work, "ansible.cfg")
 	os.WriteFile(cfg, []byte(`[defaults]
 host_key_checking = True

@@ -104,7 +104,13 @@ func TestInVM(t *testing.T) {
 		sshCaptureEqualsLocal(t, ssh, t.TempDir())
 	})
 	console, err := vm.Wait()
-	os.WriteFile(filepath.Join(os.TempDir(), "bondaudit-vm-console.log"), []byte(console), 0o644)
+	if p := os.Getenv("BONDAUDIT_VM_CONSOLE"); p != "" {
+		// The whole console, for a look after the run (the tail is in a
+		// failure's message anyway); nothing is left in /tmp otherwise.
+		if err := os.WriteFile(p, []byte(console), 0o644); err != nil {
+			t.Errorf("BONDAUDIT_VM_CONSOLE: %v", err)
+		}
+	}
 	results, done := vmlab.Parse(console)
 	if !done || len(results) == 0 {
 		tail := console
