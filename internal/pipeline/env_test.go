@@ -24,20 +24,22 @@ func testEnv() (*Env, *bytes.Buffer, *bytes.Buffer) {
 	return &Env{Stdout: &out, Stderr: &errb, Now: func() time.Time { return now }}, &out, &errb
 }
 
+// forcedCollections counts the process's runtime.GC calls so far.
+func forcedCollections() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
 // Diff collects once between its two sides (the comment in Diff says why).
 func TestDiffCollectsBetweenSides(t *testing.T) {
-	forced := func() uint64 {
-		s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
-		metrics.Read(s)
-		return s[0].Value.Uint64()
-	}
 	e, out, _ := testEnv()
-	before := forced()
+	before := forcedCollections()
 	if _, err := e.Diff(DiffRequest{Format: "text", FailOn: "never"}, [2]string{"old", "new"},
 		func(string) (fs.FS, error) { return demo.FS(), nil }); err != nil {
 		t.Fatal(err)
 	}
-	if n := forced() - before; n != 1 {
+	if n := forcedCollections() - before; n != 1 {
 		t.Errorf("%d forced collections during diff, want 1 (between the sides)", n)
 	}
 	if out.Len() == 0 {

@@ -20,6 +20,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -162,6 +163,12 @@ func (r *Result) PlanOnce(changes []topology.Change) (rules.Delta, error) {
 		return rules.Delta{}, &PlanError{err}
 	}
 	r.Model = m
+	// The replaced Model is garbage now: one collection frees it before
+	// the plan is judged, and the collector's next goal, set from the
+	// live heap, covers the judging. whatif --plan then peaks at 228
+	// instead of 279 MiB at 10,000 hosts and 1.7-2.1 instead of 2.1-2.5
+	// GiB at 100,000, in about the same time (README, "Scale").
+	runtime.GC()
 	r.Judge(r.Policy, r.Now)
 	return rules.Compare(before, r.Findings), nil
 }

@@ -128,9 +128,13 @@ func TestPlanOnceHoldsTheSiteOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	forced := forcedCollections()
 	got, err := once.PlanOnce(changes)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := forcedCollections() - forced; n != 1 {
+		t.Errorf("%d forced collections in PlanOnce, want 1 (the replaced Model's)", n)
 	}
 	if !slices.EqualFunc(want.New, got.New, sameKey) || !slices.EqualFunc(want.Resolved, got.Resolved, sameKey) ||
 		!slices.EqualFunc(copied.Findings, once.Findings, func(a, b rules.Finding) bool { return a.Key() == b.Key() && a.Message == b.Message }) {
