@@ -134,7 +134,7 @@ func TestPlanOnceHoldsTheSiteOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n := forcedCollections() - forced; n != 1 {
-		t.Errorf("%d forced collections in PlanOnce, want 1 (the replaced Model's)", n)
+		t.Errorf("%d forced collections in PlanOnce, want 1 (before the plan's join)", n)
 	}
 	if !slices.EqualFunc(want.New, got.New, sameKey) || !slices.EqualFunc(want.Resolved, got.Resolved, sameKey) ||
 		!slices.EqualFunc(copied.Findings, once.Findings, func(a, b rules.Finding) bool { return a.Key() == b.Key() && a.Message == b.Message }) {
